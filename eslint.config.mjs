@@ -1,0 +1,24 @@
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', '.vscode-test/**', 'media/dist/**', 'bench/data/**', 'test-output/**'] },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-require-imports': 'off',
+    },
+  },
+  {
+    // The engine is pure: no editor API, no protocol library, no I/O of its own.
+    files: ['server/src/engine/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: ['vscode', 'vscode-*', 'vscode-languageserver*', 'vscode-languageclient*'], message: 'The engine must not depend on VS Code or the LSP library.' },
+          { group: ['fs', 'node:*', 'fs/*', 'path', 'child_process', 'net', 'http', 'https', 'os', 'worker_threads'], message: 'The engine does no I/O of its own: hosts hand it bytes.' },
+        ],
+      }],
+    },
+  },
+);

@@ -1,0 +1,156 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { analyzeDataset, parseConfig, SEVERITY_ORDER, type Config, type DatasetAnalysis, type Severity } from './engine';
+import { expandInputs } from './cli/files';
+import { toSarif } from './cli/sarif';
+import { toText } from './cli/text';
+
+/** The `tuneset` command line: the engine over files, for people and CI. Exit 0 ok, 1 findings, 2 usage/read errors. */
+
+const VERSION = '0.1.0';
+
+export class UsageError extends Error {}
+
+const USAGE = `Usage: tuneset <command> [options] <files or directories…>
+
+Commands:
+  check     Report what is wrong with datasets (JSONL, CSV/TSV, JSON arrays)
+
+Options for check:
+  --format text|json|sarif   Output format (default text)
+  --fail-on error|warning|never
+                             Exit 1 when a finding of this severity or worse exists (default error)
+  --config FILE              Settings file (default: tuneset.json in the current folder, if any)
+  --text-field NAME          Name of the text field, overriding detection
+  --label-field NAME         Name of the label field, overriding detection
+  --format-hint FORMAT       classification|instruction|chat|sharegpt|prompt-completion|preference|text
+  --max-tokens N             Context length for token-limit (default 4096)
+  --no-color                 Plain text output
+`;
+
+/** Loads tuneset.json (explicit or from the cwd) and applies command-line overrides. */
+export function loadConfig(file: string | undefined, overrides: Record<string, unknown>): Config {
+  let raw: Record<string, unknown> = {};
+  const source = file ?? (fs.existsSync('tuneset.json') ? 'tuneset.json' : undefined);
+  if (source) {
+    let text: string;
+    try {
+      text = fs.readFileSync(source, 'utf8');
+    } catch {
+      throw new UsageError(`${source}: cannot read the settings file`);
+    }
+    try {
+      raw = JSON.parse(text);
+    } catch (e) {
+      throw new UsageError(`${source}: not valid JSON (${(e as Error).message})`);
+    }
+  }
+  const merged = { ...raw, ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) };
+  const { config, problems } = parseConfig(merged);
+  if (problems.length) throw new UsageError(problems.map((p) => `${source ?? 'options'}: ${p}`).join('\n'));
+  return config;
+}
+
+function check(argv: string[]): number {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      format: { type: 'string', default: 'text' },
+      'fail-on': { type: 'string', default: 'error' },
+      config: { type: 'string' },
+      'text-field': { type: 'string' },
+      'label-field': { type: 'string' },
+      'format-hint': { type: 'string' },
+      'max-tokens': { type: 'string' },
+      'no-color': { type: 'boolean', default: false },
+    },
+  });
+  if (!['text', 'json', 'sarif'].includes(values.format!)) throw new UsageError(`--format must be text, json or sarif, not "${values.format}"`);
+  if (!['error', 'warning', 'never'].includes(values['fail-on']!)) throw new UsageError(`--fail-on must be error, warning or never, not "${values['fail-on']}"`);
+  if (!positionals.length) throw new UsageError('check needs at least one file or directory');
+  const maxTokens = values['max-tokens'] === undefined ? undefined : Number(values['max-tokens']);
+  if (maxTokens !== undefined && !(Number.isInteger(maxTokens) && maxTokens > 0)) throw new UsageError(`--max-tokens must be a positive whole number, not "${values['max-tokens']}"`);
+  const config = loadConfig(values.config, {
+    textField: values['text-field'],
+    labelField: values['label-field'],
+    format: values['format-hint'],
+    maxTokens,
+  });
+  const { files, errors } = expandInputs(positionals);
+  for (const e of errors) process.stderr.write(`tuneset: ${e}\n`);
+  const results: DatasetAnalysis[] = [];
+  let unreadable = errors.length > 0;
+  for (const file of files) {
+    let bytes: Buffer;
+    try {
+      bytes = fs.readFileSync(file);
+    } catch (e) {
+      process.stderr.write(`tuneset: ${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})\n`);
+      unreadable = true;
+      continue;
+    }
+    const display = path.relative(process.cwd(), file).split(path.sep).join('/') || file;
+    results.push(analyzeDataset(display, bytes, config));
+  }
+  if (values.format === 'json') process.stdout.write(JSON.stringify(toJson(results)) + '\n');
+  else if (values.format === 'sarif') process.stdout.write(JSON.stringify(toSarif(results, VERSION), null, 2) + '\n');
+  else process.stdout.write(toText(results, !values['no-color'] && process.stdout.isTTY === true));
+  if (unreadable) return 2;
+  const failOn = values['fail-on'] as Severity | 'never';
+  if (failOn === 'never') return 0;
+  const worst = results.flatMap((r) => r.findings).some((f) => SEVERITY_ORDER[f.severity] >= SEVERITY_ORDER[failOn]);
+  return worst ? 1 : 0;
+}
+
+/** The JSON contract (version 1) that other tools and our tests read. */
+export function toJson(results: DatasetAnalysis[]): object {
+  return {
+    version: 1,
+    files: results.map((r) => ({
+      path: r.path,
+      format: r.format,
+      container: r.container,
+      rows: r.rows,
+      fields: r.fields,
+      labels: r.labels,
+      findings: r.findings.map(({ fix: _fix, ...f }) => f),
+      summary: r.summary,
+      stats: r.stats,
+    })),
+  };
+}
+
+const COMMANDS: Record<string, (argv: string[]) => number> = { check };
+
+/** Runs the CLI with arguments (without node and script) and returns the exit code. */
+export function main(argv: string[]): number {
+  const [command, ...rest] = argv;
+  if (!command || command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(USAGE);
+    return command ? 0 : 2;
+  }
+  if (command === '--version') {
+    process.stdout.write(VERSION + '\n');
+    return 0;
+  }
+  const run = COMMANDS[command];
+  if (!run) {
+    process.stderr.write(`tuneset: unknown command "${command}"\n\n${USAGE}`);
+    return 2;
+  }
+  try {
+    return run(rest);
+  } catch (e) {
+    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`tuneset: ${(e as Error).message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+}
+
+if (require.main === module) {
+  process.exitCode = main(process.argv.slice(2));
+}

@@ -1,0 +1,29 @@
+import type { DatasetAnalysis } from '../engine';
+
+/** Human output: one line per finding (path:line:col severity rule message), then a summary per file. */
+export function toText(results: DatasetAnalysis[], color: boolean): string {
+  const paint = (code: string, s: string) => (color ? `\x1b[${code}m${s}\x1b[0m` : s);
+  const sev = { error: '31', warning: '33', info: '36', hint: '90' } as const;
+  const out: string[] = [];
+  for (const file of results) {
+    for (const f of file.findings) {
+      out.push(`${file.path}:${f.line}:${f.column} ${paint(sev[f.severity], f.severity)} ${f.rule} ${f.message}`);
+    }
+  }
+  for (const file of results) {
+    const s = file.stats;
+    out.push('');
+    out.push(paint('1', `${file.path}`) + `: ${file.format} (${file.container}), ${s.rows.toLocaleString('en-US')} rows, quality ${s.quality.score}/100`);
+    const fields = Object.entries(file.fields).map(([k, v]) => (k === v ? k : `${k}=${v}`)).join(', ');
+    if (fields) out.push(`  fields: ${fields}`);
+    if (s.labels.length) {
+      const shown = s.labels.slice(0, 10).map((l) => `${l.name} ${l.count} (${(l.share * 100).toFixed(1)}%)`).join(' · ');
+      out.push(`  labels: ${shown}${s.labels.length > 10 ? ` · … ${s.labels.length} in all` : ''}; balance index ${s.balanceIndex.toFixed(2)}`);
+    }
+    out.push(`  tokens (est.): median ${s.tokens.median}, p95 ${s.tokens.p95}, max ${s.tokens.max}`);
+    const rules = Object.entries(file.summary).sort((a, b) => b[1] - a[1]);
+    const bySev = s.findingsBySeverity;
+    out.push(`  findings: ${bySev.error} errors, ${bySev.warning} warnings, ${bySev.info + bySev.hint} notes` + (rules.length ? ` — ${rules.map(([r, n]) => `${r} ${n}`).join(', ')}` : ''));
+  }
+  return out.join('\n') + '\n';
+}

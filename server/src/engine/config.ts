@@ -1,0 +1,111 @@
+import { z } from 'zod';
+import { RULE_IDS, type RuleId } from './rules/catalog';
+
+/**
+ * The one settings object. The CLI reads it from tuneset.json, the editor from `tuneset.*` settings;
+ * both go through `parseConfig`, so a bad value gets the same clear message everywhere.
+ */
+const ruleSetting = z.enum(['off', 'error', 'warning', 'info', 'hint']);
+
+const thresholds = z
+  .object({
+    /** label-imbalance: majority/minority count ratio above which the file is imbalanced. */
+    imbalanceRatio: z.number().positive().default(3),
+    /** label-imbalance: the rarest class under this fraction of a uniform share (1/C) is imbalanced. */
+    imbalanceMinShare: z.number().min(0).max(1).default(0.1),
+    /** rare-label: a label with fewer rows than this. */
+    rareLabelMin: z.number().int().min(1).default(5),
+    /** label-variant: largest edit distance between a variant and the common label. */
+    labelVariantMaxEdits: z.number().int().min(0).max(3).default(1),
+    /** too-short: fewer characters than this (after trimming). */
+    minChars: z.number().int().min(0).default(3),
+    /** too-short: fewer words than this. */
+    minWords: z.number().int().min(0).default(1),
+    /** too-long: one text field over this many tokens. */
+    maxFieldTokens: z.number().int().positive().default(2048),
+    /** length-outlier: robust z-score of log length above which a row is an outlier. */
+    lengthOutlierZ: z.number().positive().default(4),
+    /** low-alpha: a text whose letters are under this fraction of its non-space characters. */
+    minAlphaRatio: z.number().min(0).max(1).default(0.5),
+    /** repetition: a character repeated this many times in a row. */
+    repeatedCharRun: z.number().int().min(3).default(6),
+    /** repetition: a word or phrase repeated this many times in a row. */
+    repeatedWordRun: z.number().int().min(2).default(4),
+  })
+  .strict()
+  .default({});
+
+export const configSchema = z
+  .object({
+    /** Force a format instead of detecting it. */
+    format: z
+      .enum(['auto', 'classification', 'instruction', 'chat', 'sharegpt', 'prompt-completion', 'preference', 'text'])
+      .default('auto'),
+    /** Name of the text field (classification/text), overriding detection. */
+    textField: z.string().min(1).optional(),
+    /** Name of the label field (classification), overriding detection. */
+    labelField: z.string().min(1).optional(),
+    /** Context length for token-limit. */
+    maxTokens: z.number().int().positive().default(4096),
+    /** Per-rule setting: 'off' disables a rule, a severity overrides its default. */
+    rules: z.record(z.string(), ruleSetting).default({}).superRefine((rules, ctx) => {
+      for (const id of Object.keys(rules)) {
+        if (!(RULE_IDS as string[]).includes(id)) {
+          ctx.addIssue({ code: z.ZodIssueCode.custom, path: [id], message: `unknown rule "${id}"` });
+        }
+      }
+    }),
+    thresholds,
+  })
+  .strict();
+
+export type Config = z.infer<typeof configSchema>;
+export type Thresholds = Config['thresholds'];
+export type RuleSetting = z.infer<typeof ruleSetting>;
+
+export const DEFAULT_CONFIG: Config = configSchema.parse({});
+
+export interface ConfigResult {
+  config: Config;
+  /** One sentence per bad value, naming its path; the value falls back to its default. */
+  problems: string[];
+}
+
+/** Validates settings; bad values are reported and replaced by their defaults, never thrown. */
+export function parseConfig(input: unknown): ConfigResult {
+  const problems: string[] = [];
+  let candidate: unknown = input === undefined || input === null ? {} : structuredClone(input);
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const result = configSchema.safeParse(candidate);
+    if (result.success) return { config: result.data, problems };
+    for (const issue of result.error.issues) {
+      const path = issue.path.join('.');
+      const extra = issue.code === 'unrecognized_keys' ? ` (${issue.keys.join(', ')})` : '';
+      problems.push(`${path || 'settings'}: ${issue.message}${extra}; using the default`);
+      candidate = withoutPath(candidate, issue.path, issue.code === 'unrecognized_keys' ? issue.keys : undefined);
+    }
+  }
+  return { config: DEFAULT_CONFIG, problems };
+}
+
+function withoutPath(value: unknown, path: (string | number)[], keys?: string[]): unknown {
+  if (typeof value !== 'object' || value === null) return path.length === 0 ? {} : value;
+  if (path.length === 0) {
+    if (!keys) return {};
+    const copy = { ...(value as Record<string, unknown>) };
+    for (const k of keys) delete copy[k];
+    return copy;
+  }
+  const [head, ...rest] = path;
+  const copy = { ...(value as Record<string | number, unknown>) };
+  if (rest.length === 0 && !keys) delete copy[head];
+  else copy[head] = withoutPath(copy[head], rest, keys);
+  return copy;
+}
+
+/** The effective severity of a rule, or undefined when it is turned off. */
+export function ruleSeverity(config: Config, rule: RuleId, fallback: string): string | undefined {
+  const setting = config.rules[rule];
+  if (setting === 'off') return undefined;
+  return setting ?? fallback;
+}

@@ -1,0 +1,117 @@
+/**
+ * Byte-level reading: line splitting and UTF-8 decoding with a Windows-1252 fallback, so a file
+ * that is not valid UTF-8 is still read (and reported) instead of crashing or silently mangling.
+ */
+
+export interface InvalidUtf8 {
+  line: number;
+  column: number;
+  byte: number;
+  /** How many lines needed the fallback decoding. */
+  lines: number;
+}
+
+export interface LineSlice {
+  /** 1-based line number. */
+  line: number;
+  /** The line's text without its terminator (\n or \r\n). */
+  text: string;
+  /** Byte offsets of the line's text, end exclusive. */
+  start: number;
+  end: number;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+const cp1252 = new TextDecoder('windows-1252');
+
+/** Decodes a line as UTF-8, falling back to Windows-1252 and recording the first bad byte. */
+export class LineDecoder {
+  invalid: InvalidUtf8 | undefined;
+
+  decode(bytes: Uint8Array, line: number): string {
+    try {
+      return utf8.decode(bytes);
+    } catch {
+      const bad = firstInvalidUtf8(bytes);
+      if (this.invalid) this.invalid.lines++;
+      else {
+        const column = bad < 0 ? 1 : new TextDecoder('utf-8').decode(bytes.subarray(0, bad)).length + 1;
+        this.invalid = { line, column, byte: bad < 0 ? 0 : bytes[bad], lines: 1 };
+      }
+      return cp1252.decode(bytes);
+    }
+  }
+}
+
+/** Index of the first byte that breaks UTF-8 well-formedness, or -1. */
+export function firstInvalidUtf8(b: Uint8Array): number {
+  let i = 0;
+  const n = b.length;
+  while (i < n) {
+    const c = b[i];
+    if (c < 0x80) { i++; continue; }
+    let need: number;
+    let min: number;
+    if (c >= 0xc2 && c <= 0xdf) { need = 1; min = 0x80; }
+    else if (c >= 0xe0 && c <= 0xef) { need = 2; min = 0x800; }
+    else if (c >= 0xf0 && c <= 0xf4) { need = 3; min = 0x10000; }
+    else return i;
+    if (i + need >= n) return i;
+    let cp = c & (0x3f >> need);
+    for (let k = 1; k <= need; k++) {
+      const cc = b[i + k];
+      if (cc === undefined || (cc & 0xc0) !== 0x80) return i;
+      cp = (cp << 6) | (cc & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return i;
+    i += need + 1;
+  }
+  return -1;
+}
+
+/** Length of a leading UTF-8 byte order mark, if any. */
+export function bomLength(b: Uint8Array): number {
+  return b.length >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf ? 3 : 0;
+}
+
+/** Yields every line of the bytes (blank ones included), handling \n, \r\n, a BOM and a last line without newline. */
+export function* splitLines(bytes: Uint8Array, decoder: LineDecoder): Generator<LineSlice> {
+  let pos = bomLength(bytes);
+  let line = 0;
+  const n = bytes.length;
+  while (pos < n) {
+    let nl = bytes.indexOf(10, pos);
+    if (nl < 0) nl = n;
+    let end = nl;
+    if (end > pos && bytes[end - 1] === 13) end--;
+    line++;
+    yield { line, text: decoder.decode(bytes.subarray(pos, end), line), start: pos, end };
+    pos = nl + 1;
+  }
+}
+
+/** Decodes a whole file (for CSV and JSON arrays), line by line only when it is not valid UTF-8. */
+export function decodeText(bytes: Uint8Array): { text: string; invalid?: InvalidUtf8 } {
+  const body = bytes.subarray(bomLength(bytes));
+  try {
+    return { text: utf8.decode(body) };
+  } catch {
+    const decoder = new LineDecoder();
+    const parts: string[] = [];
+    let pos = 0;
+    let line = 0;
+    while (pos <= body.length) {
+      let nl = body.indexOf(10, pos);
+      if (nl < 0) nl = body.length;
+      line++;
+      parts.push(decoder.decode(body.subarray(pos, nl), line));
+      pos = nl + 1;
+    }
+    return { text: parts.join('\n'), invalid: decoder.invalid };
+  }
+}
+
+/** The text as UTF-8 bytes; the engine's readers all start from bytes. */
+export function toBytes(input: string | Uint8Array): Uint8Array {
+  return typeof input === 'string' ? new TextEncoder().encode(input) : input;
+}

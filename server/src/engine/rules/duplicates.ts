@@ -1,0 +1,75 @@
+import type { FileFacts, LateReport } from './fileFacts';
+
+/**
+ * Exact duplicates and conflicting labels, found through one hash table of normalised texts
+ * (the index is the hook for near-duplicates and cross-file leakage: they add candidates, not passes).
+ */
+
+export interface DuplicateGroup {
+  /** Row indexes in file order; the first is the one kept. */
+  rows: number[];
+}
+
+/** Groups rows whose normalised text is the same; only groups of two or more are returned. */
+export function exactDuplicateGroups(facts: FileFacts): DuplicateGroup[] {
+  const first = new Map<number, number>();
+  const groups = new Map<number, number[]>();
+  for (let i = 0; i < facts.count; i++) {
+    const h = facts.hash[i];
+    if (Number.isNaN(h)) continue;
+    const f = first.get(h);
+    if (f === undefined) {
+      first.set(h, i);
+      continue;
+    }
+    let g = groups.get(f);
+    if (!g) groups.set(f, (g = [f]));
+    g.push(i);
+  }
+  return [...groups.values()].map((rows) => ({ rows }));
+}
+
+/** exact-duplicate on every repeat (related: the first occurrence); conflicting-labels on every row of a group with more than one label. */
+export function findExactDuplicates(facts: FileFacts, groups: DuplicateGroup[], report: LateReport): void {
+  for (const { rows } of groups) {
+    const first = rows[0];
+    const firstLine = facts.line[first];
+    for (let k = 1; k < rows.length; k++) {
+      report(rows[k], {
+        rule: 'exact-duplicate',
+        message: `Duplicate of line ${firstLine}${rows.length > 2 ? ` (${rows.length} copies in all)` : ''}`,
+        target: { path: ['@text'] },
+        related: [{ line: firstLine, message: 'first occurrence' }],
+        data: { firstLine, copies: rows.length },
+        fix: { title: 'Delete this duplicate row', kind: 'delete-row' },
+      });
+    }
+    findConflicts(facts, rows, report);
+  }
+}
+
+function findConflicts(facts: FileFacts, rows: number[], report: LateReport): void {
+  const byLabel = new Map<number, number[]>();
+  for (const r of rows) {
+    const l = facts.label[r];
+    if (l < 0) continue;
+    const list = byLabel.get(l);
+    if (list) list.push(r);
+    else byLabel.set(l, [r]);
+  }
+  if (byLabel.size < 2) return;
+  const names = facts.labelNames;
+  const summary = [...byLabel].map(([l, rs]) => `"${names[l]}" (${rs.length} row${rs.length === 1 ? '' : 's'})`).join(', ');
+  for (const [l, rs] of byLabel) {
+    const others = [...byLabel].filter(([o]) => o !== l).flatMap(([, list]) => list);
+    for (const r of rs) {
+      report(r, {
+        rule: 'conflicting-labels',
+        message: `The same text is labelled ${summary}; this row says "${names[l]}"`,
+        target: { path: ['@label'] },
+        related: others.slice(0, 20).map((o) => ({ line: facts.line[o], message: `labelled "${names[facts.label[o]]}"` })),
+        data: { labels: [...byLabel.keys()].map((x) => names[x]) },
+      });
+    }
+  }
+}

@@ -1,0 +1,31 @@
+import type { RowReport } from './rowRule';
+
+/**
+ * What the file-level rules know of each row, kept as flat arrays so a million rows cost a few
+ * tens of megabytes. Rows with structure errors have a NaN hash and take part in no file rule.
+ */
+export interface FileFacts {
+  count: number;
+  line: number[];
+  /** normalizedHash of the row's duplicate key, or NaN when the row is excluded. */
+  hash: number[];
+  /** Index into labelNames, or -1. */
+  label: number[];
+  /** Characters of the row's duplicate key text. */
+  chars: number[];
+  labelNames: string[];
+}
+
+/** A finding raised after the pass over rows; `row` -1 means the file as a whole (line 1). */
+export type LateReport = (row: number, report: RowReport) => void;
+
+export function emptyFacts(): FileFacts {
+  return { count: 0, line: [], hash: [], label: [], chars: [], labelNames: [] };
+}
+
+/** Row counts per label id. */
+export function labelCounts(facts: FileFacts): number[] {
+  const counts = new Array<number>(facts.labelNames.length).fill(0);
+  for (let i = 0; i < facts.count; i++) if (facts.label[i] >= 0) counts[facts.label[i]]++;
+  return counts;
+}

@@ -1,0 +1,124 @@
+import { balanceIndex, } from './rules/labels';
+import { labelCounts, type FileFacts } from './rules/fileFacts';
+import type { DuplicateGroup } from './rules/duplicates';
+import type { TokenEstimator } from './text/tokens';
+import type { Finding, Severity } from './types';
+
+export interface Distribution {
+  min: number;
+  median: number;
+  p95: number;
+  max: number;
+  mean: number;
+}
+
+export interface QualityScore {
+  /** 0–100, see `qualityScore`. */
+  score: number;
+  /** Points lost to each cause, largest first, for "what lowers it". */
+  penalties: { cause: string; points: number }[];
+}
+
+export interface DatasetStats {
+  rows: number;
+  /** Rows that parsed and fit the format (structure errors excluded). */
+  validRows: number;
+  labels: { name: string; count: number; share: number }[];
+  balanceIndex: number;
+  chars: Distribution;
+  /** Token lengths, estimated from UTF-8 bytes with a ratio calibrated on an exact sample. */
+  tokens: Distribution & { estimated: true; bytesPerToken: number };
+  findingsByRule: Record<string, number>;
+  findingsBySeverity: Record<Severity, number>;
+  rowsWithErrors: number;
+  rowsWithWarnings: number;
+  duplicateGroups: number;
+  duplicateRows: number;
+  quality: QualityScore;
+}
+
+/** Distribution of a list of numbers (nearest-rank percentiles). */
+export function distribution(values: ArrayLike<number>): Distribution {
+  const n = values.length;
+  if (n === 0) return { min: 0, median: 0, p95: 0, max: 0, mean: 0 };
+  const sorted = Float64Array.from(values).sort();
+  const rank = (q: number) => sorted[Math.min(n - 1, Math.max(0, Math.ceil(q * n) - 1))];
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += sorted[i];
+  return { min: sorted[0], median: rank(0.5), p95: rank(0.95), max: sorted[n - 1], mean: sum / n };
+}
+
+/**
+ * The quality score: 100 minus penalties, floored at 0.
+ * - errors: 100 × (rows with an error finding / rows)
+ * - warnings: 40 × (rows with a warning but no error / rows)
+ * - duplicates: 30 × (duplicate rows beyond the first of each group / rows)
+ * - imbalance: 20 × (1 − balance index) for classification data
+ * A clean, balanced file scores 100; one with every row in error scores 0.
+ */
+export function qualityScore(rows: number, rowsWithErrors: number, rowsWithWarnings: number, duplicateRows: number, balance: number): QualityScore {
+  if (rows === 0) return { score: 0, penalties: [{ cause: 'the file has no rows', points: 100 }] };
+  const penalties = [
+    { cause: 'rows with errors', points: (100 * rowsWithErrors) / rows },
+    { cause: 'rows with warnings', points: (40 * rowsWithWarnings) / rows },
+    { cause: 'duplicate rows', points: (30 * duplicateRows) / rows },
+    { cause: 'label imbalance', points: 20 * (1 - balance) },
+  ]
+    .filter((p) => p.points >= 0.05)
+    .map((p) => ({ cause: p.cause, points: Math.round(p.points * 10) / 10 }))
+    .sort((a, b) => b.points - a.points);
+  const lost = penalties.reduce((s, p) => s + p.points, 0);
+  return { score: Math.max(0, Math.round(100 - lost)), penalties };
+}
+
+/** Per-file statistics, from the facts the rules already gathered (no second pass over rows). */
+export function computeStats(facts: FileFacts, rowBytes: number[], tokens: TokenEstimator, findings: Finding[], groups: DuplicateGroup[]): DatasetStats {
+  const chars: number[] = [];
+  const tok: number[] = [];
+  for (let i = 0; i < facts.count; i++) {
+    if (rowBytes[i] < 0) continue;
+    chars.push(facts.chars[i]);
+    tok.push(tokens.estimate(rowBytes[i]));
+  }
+  const counts = labelCounts(facts);
+  const labelled = counts.reduce((a, b) => a + b, 0);
+  const labels = counts
+    .map((count, i) => ({ name: facts.labelNames[i], count, share: labelled ? count / labelled : 0 }))
+    .filter((l) => l.count > 0)
+    .sort((a, b) => b.count - a.count);
+  const findingsByRule: Record<string, number> = {};
+  const findingsBySeverity: Record<Severity, number> = { error: 0, warning: 0, info: 0, hint: 0 };
+  const worst = new Map<number, Severity>();
+  for (const f of findings) {
+    findingsByRule[f.rule] = (findingsByRule[f.rule] ?? 0) + 1;
+    findingsBySeverity[f.severity]++;
+    if (f.rule === 'label-imbalance') continue;
+    const prev = worst.get(f.line);
+    if (f.severity === 'error' || (f.severity === 'warning' && prev !== 'error')) worst.set(f.line, f.severity);
+  }
+  let rowsWithErrors = 0;
+  let rowsWithWarnings = 0;
+  for (const s of worst.values()) {
+    if (s === 'error') rowsWithErrors++;
+    else if (s === 'warning') rowsWithWarnings++;
+  }
+  const duplicateRows = groups.reduce((s, g) => s + g.rows.length - 1, 0);
+  const balance = labels.length >= 2 ? balanceIndex(counts) : 1;
+  const validRows = chars.length;
+  const charDist = distribution(chars);
+  return {
+    rows: facts.count,
+    validRows,
+    labels,
+    balanceIndex: balance,
+    chars: charDist,
+    tokens: { ...distribution(tok), estimated: true, bytesPerToken: Math.round(tokens.bytesPerToken * 100) / 100 },
+    findingsByRule,
+    findingsBySeverity,
+    rowsWithErrors,
+    rowsWithWarnings,
+    duplicateGroups: groups.length,
+    duplicateRows,
+    quality: qualityScore(facts.count, rowsWithErrors, rowsWithWarnings, duplicateRows, balance),
+  };
+}

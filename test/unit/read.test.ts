@@ -1,0 +1,120 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { openReader } from '../../server/src/engine';
+import { csvFieldSpans, sniffDelimiter } from '../../server/src/engine/read/csv';
+import { firstInvalidUtf8 } from '../../server/src/engine/read/decode';
+import { analyze, jsonl, ofRule } from './helpers';
+
+const enc = (s: string) => new TextEncoder().encode(s);
+const rowsOf = (name: string, s: string | Uint8Array) => [...openReader(name, typeof s === 'string' ? enc(s) : s).rows()];
+
+test('jsonl: CRLF, BOM, blank lines and a last line without newline keep exact line numbers', () => {
+  const rows = rowsOf('a.jsonl', '\uFEFF{"a":1}\r\n\r\n  \n{"a":2}\r\n{"a":3}');
+  assert.deepEqual(rows.map((r) => [r.line, r.value]), [[1, { a: 1 }], [4, { a: 2 }], [5, { a: 3 }]]);
+  assert.equal(rows[1].text, '{"a":2}', 'no \\r left in the row text');
+});
+
+test('jsonl: a very long line is one row', () => {
+  const long = 'word '.repeat(200_000);
+  const rows = rowsOf('a.jsonl', jsonl({ text: long, label: 'x' }, { text: 'b', label: 'y' }));
+  assert.equal(rows.length, 2);
+  assert.equal((rows[0].value as { text: string }).text.length, long.length);
+  assert.equal(rows[1].line, 2);
+});
+
+test('jsonl: invalid JSON points at the error column', () => {
+  const a = analyze(jsonl({ text: 'fine row', label: 'a' }, '{"text": "x", "label": }'));
+  const [f] = ofRule(a, 'invalid-json');
+  assert.equal(f.line, 2);
+  assert.equal(f.column, 24);
+  assert.match(f.message, /Invalid JSON: Unexpected token '}' \(column 24\)/);
+});
+
+test('invalid UTF-8 is read as Windows-1252 and reported at the first bad byte', () => {
+  const bytes = new Uint8Array([...enc('{"text":"ok fine","label":"a"}\n{"text":"caf'), 0xe9, ...enc(' au lait","label":"a"}\n')]);
+  assert.equal(firstInvalidUtf8(bytes), 43);
+  const a = analyze(bytes);
+  const [f] = ofRule(a, 'invalid-utf8');
+  assert.equal(f.line, 2);
+  assert.equal(f.column, 13);
+  assert.match(f.message, /byte 0xE9 at line 2, column 13; 1 line was read as Windows-1252/);
+  assert.equal(a.rows, 2);
+  const rows = rowsOf('a.jsonl', bytes);
+  assert.equal((rows[1].value as { text: string }).text, 'café au lait');
+});
+
+test('valid multi-byte UTF-8 is not flagged', () => {
+  assert.equal(firstInvalidUtf8(enc('naïve 日本語 😀')), -1);
+  assert.equal(ofRule(analyze(jsonl({ text: 'naïve 日本語 😀 ok', label: 'a' })), 'invalid-utf8').length, 0);
+});
+
+test('csv: header, quoted multi-line fields and line numbers', () => {
+  const rows = rowsOf('a.csv', 'text,label\n"hello, ""world""\nsecond line",pos\n\nplain,neg\n');
+  assert.deepEqual(rows.map((r) => [r.line, r.value]), [
+    [2, { text: 'hello, "world"\nsecond line', label: 'pos' }],
+    [5, { text: 'plain', label: 'neg' }],
+  ]);
+});
+
+test('csv: CRLF files keep their line numbers', () => {
+  const rows = rowsOf('a.csv', 'text,label\r\n"a\r\nb",x\r\nc,y\r\n');
+  assert.deepEqual(rows.map((r) => r.line), [2, 4]);
+});
+
+test('csv: field-count errors and an unclosed quote are findings, not crashes', () => {
+  const a = analyze('text,label\ngood row here,pos\nextra,neg,oops\n"never closed,pos\nmore\n', 'a.csv');
+  assert.deepEqual(a.findings.filter((f) => f.severity === 'error').map((f) => [f.rule, f.line]), [
+    ['csv-field-count', 3],
+    ['csv-unclosed-quote', 4],
+  ]);
+  assert.match(ofRule(a, 'csv-field-count')[0].message, /Record has 3 fields; the header has 2/);
+});
+
+test('csv/tsv: the delimiter is sniffed from the header', () => {
+  assert.equal(sniffDelimiter('text;label\na;b', false), ';');
+  assert.equal(sniffDelimiter('text\tlabel\n', true), '\t');
+  assert.equal(sniffDelimiter('"a,b";c;d\n', false), ';');
+  const rows = rowsOf('a.tsv', 'sentence\tlabel\nhi there\tx\n');
+  assert.deepEqual(rows[0].value, { sentence: 'hi there', label: 'x' });
+});
+
+test('csv: field spans point inside quotes', () => {
+  const spans = csvFieldSpans('"a ""b""",c', ',');
+  assert.deepEqual(spans.map((s) => [s.start, s.end]), [[1, 8], [10, 11]]);
+  assert.equal(spans[0].rawIndex(3), 5, 'a doubled quote is one decoded character');
+});
+
+test('csv: findings point at the field value', () => {
+  const a = analyze('text,label\n"write to me at a@b.co",pos\n', 'a.csv');
+  const [f] = ofRule(a, 'pii-email');
+  assert.deepEqual([f.line, f.column, f.endColumn], [2, 17, 23]);
+});
+
+test('json arrays: each element is a row with its own position', () => {
+  const text = '[\n  {"instruction": "Say hi", "output": "Hi"},\n  {"instruction": "Add 2+2", "output": ""}\n]\n';
+  const rows = rowsOf('a.json', text);
+  assert.deepEqual(rows.map((r) => [r.line, r.column]), [[2, 3], [3, 3]]);
+  const a = analyze(text, 'a.json');
+  assert.equal(a.format, 'instruction');
+  const [f] = ofRule(a, 'empty-output');
+  assert.deepEqual([f.line, f.column], [3, 40]);
+});
+
+test('json: a broken element costs only its own row', () => {
+  const a = analyze('[\n {"text": "a b"},\n {"text": },\n {"text": "c d"}\n]', 'a.json');
+  const [f] = ofRule(a, 'invalid-json');
+  assert.equal(f.line, 3);
+  assert.equal(a.rows, 3);
+});
+
+test('json: an array that is never closed is reported at its end', () => {
+  const a = analyze('[\n {"text": "a b"},\n {"text": "c d"}\n', 'a.json');
+  assert.deepEqual(ofRule(a, 'invalid-json').map((f) => [f.line, f.message]), [[4, 'Invalid JSON: the array is never closed with ]']]);
+});
+
+test('findings point at the decoded offset even after escapes', () => {
+  const a = analyze(jsonl({ text: 'line\none "quoted" then bob@example.com', label: 'a' }));
+  const [f] = ofRule(a, 'pii-email');
+  const raw = jsonl({ text: 'line\none "quoted" then bob@example.com', label: 'a' });
+  assert.equal(raw.slice(f.column - 1, f.endColumn - 1), 'bob@example.com');
+});
