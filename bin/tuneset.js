@@ -1,3 +1,3 @@
 #!/usr/bin/env node
 // The published CLI entry: the bundled build of server/src/cli.ts.
-process.exitCode = require('../dist/cli.js').main(process.argv.slice(2));
+require('../dist/cli.js').main(process.argv.slice(2)).then((code) => (process.exitCode = code));

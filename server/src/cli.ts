@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { analyzeDataset, parseConfig, SEVERITY_ORDER, type Config, type DatasetAnalysis, type Severity } from './engine';
+import { analyzeFile } from './analyzeFile';
+import { parseConfig, SEVERITY_ORDER, type Config, type DatasetAnalysis, type Severity } from './engine';
 import { expandInputs } from './cli/files';
 import { toSarif } from './cli/sarif';
 import { toText } from './cli/text';
@@ -52,7 +53,7 @@ export function loadConfig(file: string | undefined, overrides: Record<string, u
   return config;
 }
 
-function check(argv: string[]): number {
+async function check(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -83,16 +84,15 @@ function check(argv: string[]): number {
   const results: DatasetAnalysis[] = [];
   let unreadable = errors.length > 0;
   for (const file of files) {
-    let bytes: Buffer;
-    try {
-      bytes = fs.readFileSync(file);
-    } catch (e) {
-      process.stderr.write(`tuneset: ${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})\n`);
-      unreadable = true;
-      continue;
-    }
     const display = path.relative(process.cwd(), file).split(path.sep).join('/') || file;
-    results.push(analyzeDataset(display, bytes, config));
+    try {
+      results.push(await analyzeFile(file, display, config));
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (!code) throw e;
+      process.stderr.write(`tuneset: ${file}: cannot read (${code})\n`);
+      unreadable = true;
+    }
   }
   if (values.format === 'json') process.stdout.write(JSON.stringify(toJson(results)) + '\n');
   else if (values.format === 'sarif') process.stdout.write(JSON.stringify(toSarif(results, VERSION), null, 2) + '\n');
@@ -122,10 +122,10 @@ export function toJson(results: DatasetAnalysis[]): object {
   };
 }
 
-const COMMANDS: Record<string, (argv: string[]) => number> = { check };
+const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = { check };
 
-/** Runs the CLI with arguments (without node and script) and returns the exit code. */
-export function main(argv: string[]): number {
+/** Runs the CLI with arguments (without node and script) and resolves to the exit code. */
+export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (!command || command === '--help' || command === '-h' || command === 'help') {
     process.stdout.write(USAGE);
@@ -141,7 +141,7 @@ export function main(argv: string[]): number {
     return 2;
   }
   try {
-    return run(rest);
+    return await run(rest);
   } catch (e) {
     if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       process.stderr.write(`tuneset: ${(e as Error).message}\n`);
@@ -152,5 +152,5 @@ export function main(argv: string[]): number {
 }
 
 if (require.main === module) {
-  process.exitCode = main(process.argv.slice(2));
+  main(process.argv.slice(2)).then((code) => (process.exitCode = code));
 }

@@ -1,7 +1,9 @@
 import { DEFAULT_CONFIG, type Config } from './config';
-import { openReader, rangeInRow, type DatasetReader, type SourceRow } from './read';
+import { openReader, rangeInRow, type SourceRow } from './read';
+import type { InvalidUtf8 } from './read/decode';
 import type { JsonPath } from './read/jsonScan';
-import { RULES, type RuleId } from './rules/catalog';
+import type { FieldSpan } from './read/row';
+import { RULES } from './rules/catalog';
 import { exactDuplicateGroups, findExactDuplicates } from './rules/duplicates';
 import { emptyFacts, type FileFacts } from './rules/fileFacts';
 import { findLabelImbalance, findLabelVariantsAndRareLabels } from './rules/labels';
@@ -15,7 +17,7 @@ import { extractRow, type RowContent } from './schema/extract';
 import { computeStats, type DatasetStats } from './stats';
 import { normalizedHash } from './text/normalize';
 import { profileText } from './text/profile';
-import { TokenEstimator, utf8Length } from './text/tokens';
+import { TokenEstimator, type TokenSample } from './text/tokens';
 import type { ContainerKind, Finding, Fix, FormatName, Range, Severity, TextEdit } from './types';
 
 export interface DatasetAnalysis {
@@ -37,46 +39,125 @@ export interface AnalyzeOptions {
   fixes?: boolean;
 }
 
+/** How the file-level step reaches rows again after the pass (to locate findings raised at the end). */
+export interface RowAccess {
+  container: ContainerKind;
+  row(index: number): SourceRow | undefined;
+  locate(row: SourceRow, path: JsonPath): FieldSpan | undefined;
+}
+
+/** What the per-row pass leaves for the file-level rules: plain data, so worker threads can send it. */
+export interface RowPassResult {
+  findings: Finding[];
+  facts: FileFacts;
+  /** UTF-8 bytes of each row's texts, -1 for rows with structure errors. */
+  rowBytes: number[];
+  tokens: TokenSample;
+  invalidUtf8?: InvalidUtf8;
+}
+
+export interface Detection {
+  format: FormatName;
+  fields: FieldMap;
+}
+
 const DETECTION_SAMPLE = 200;
+
+/** Detects a file's format from its first rows (settings may force it). */
+export function detectDatasetFormat(rows: Iterable<SourceRow>, config: Config): Detection {
+  const sample: Record<string, unknown>[] = [];
+  let seen = 0;
+  for (const r of rows) {
+    if (r.value !== undefined) sample.push(r.value as Record<string, unknown>);
+    if (++seen >= DETECTION_SAMPLE) break;
+  }
+  const { format, fields } = detectFormat(sample, { format: config.format, textField: config.textField, labelField: config.labelField });
+  return { format, fields };
+}
 
 /** Analyzes one dataset file's bytes: reads, detects the format, runs every enabled rule, and computes statistics. */
 export function analyzeDataset(path: string, bytes: Uint8Array, config: Config = DEFAULT_CONFIG, options: AnalyzeOptions = {}): DatasetAnalysis {
   const reader = openReader(path, bytes);
-  const rows = reader.rows()[Symbol.iterator]();
-  const head: SourceRow[] = [];
-  for (let r = rows.next(); !r.done; r = rows.next()) {
-    head.push(r.value);
-    if (head.length >= DETECTION_SAMPLE) break;
-  }
-  const sample = head.filter((r) => r.value !== undefined).map((r) => r.value as Record<string, unknown>);
-  const hint = { format: config.format, textField: config.textField, labelField: config.labelField };
-  const detection = detectFormat(sample, hint);
-  const run = new Analysis(reader, detection.format, detection.fields, config, options);
-  for (const row of head) run.addRow(row);
-  for (let r = rows.next(); !r.done; r = rows.next()) run.addRow(r.value);
-  return run.finish(path);
+  const detection = detectDatasetFormat(reader.rows(), config);
+  const pass = new RowPass(reader, detection, config, options);
+  for (const row of reader.rows()) pass.addRow(row);
+  const result = pass.result();
+  result.invalidUtf8 = reader.invalidUtf8;
+  return finishAnalysis(path, reader, detection, config, options, result);
 }
 
-/** One pass over a file's rows; per-row rules run as rows arrive, file rules at the end. */
-class Analysis {
-  private readonly findings: Finding[] = [];
+/** Effective severity per rule, undefined for rules turned off. */
+function severities(config: Config): Map<string, Severity | undefined> {
+  const map = new Map<string, Severity | undefined>();
+  for (const [id, info] of Object.entries(RULES)) {
+    const setting = config.rules[id];
+    map.set(id, setting === 'off' ? undefined : ((setting ?? info.severity) as Severity));
+  }
+  return map;
+}
+
+/** Turns rule reports into located findings with the configured severity (and fixes when asked). */
+class FindingBuilder {
+  readonly findings: Finding[] = [];
+  private readonly severity: Map<string, Severity | undefined>;
+
+  constructor(
+    private readonly access: Pick<RowAccess, 'container' | 'locate'>,
+    private readonly fields: FieldMap,
+    config: Config,
+    private readonly options: AnalyzeOptions,
+  ) {
+    this.severity = severities(config);
+  }
+
+  emit(row: SourceRow, content: RowContent | undefined, r: RowReport, range?: Range): void {
+    const severity = this.severity.get(r.rule);
+    if (!severity) return;
+    const path = resolvePath(r.target?.path, content, this.fields);
+    const finding: Finding = { rule: r.rule, severity, message: r.message, ...(range ?? this.locate(row, path, r.target)) };
+    if (r.related) finding.related = r.related;
+    if (r.data) finding.data = r.data;
+    if (this.options.fixes && r.fix) {
+      const fix = this.encodeFix(row, content, r.fix);
+      if (fix) finding.fix = fix;
+    }
+    this.findings.push(finding);
+  }
+
+  private locate(row: SourceRow, path: JsonPath | undefined, target: Target | undefined): Range {
+    const span = path ? this.access.locate(row, path) : undefined;
+    if (!span) return rangeInRow(row, 0, firstLineLength(row.text));
+    if (target?.start === undefined) return rangeInRow(row, span.start, span.end);
+    return rangeInRow(row, span.rawIndex(target.start), span.rawIndex(target.end ?? target.start));
+  }
+
+  private encodeFix(row: SourceRow, content: RowContent | undefined, spec: FixSpec): Fix | undefined {
+    if (spec.kind === 'delete-row') {
+      // A JSON array element is not a line of its own; deleting lines would break the array.
+      return this.access.container === 'json' ? undefined : { title: spec.title, edits: [deleteRowEdit(row)] };
+    }
+    const path = resolvePath(spec.path, content, this.fields);
+    const span = path && this.access.locate(row, path);
+    if (!span) return undefined;
+    const edit: TextEdit = { ...rangeInRow(row, span.start, span.end), newText: encodeValue(this.access.container, row.text, span, spec.value) };
+    return { title: spec.title, edits: [edit] };
+  }
+}
+
+/** The per-row pass: row rules run as rows arrive; what file rules need is kept as flat facts. */
+export class RowPass {
+  private readonly out: FindingBuilder;
   private readonly facts: FileFacts = emptyFacts();
   private readonly labelIds = new Map<string, number>();
   private readonly tokens = new TokenEstimator();
   private readonly rowBytes: number[] = [];
-  private readonly severities = new Map<string, Severity | undefined>();
+  private readonly format: FormatName;
+  private readonly fields: FieldMap;
 
-  constructor(
-    private readonly reader: DatasetReader,
-    private readonly format: FormatName,
-    private readonly fields: FieldMap,
-    private readonly config: Config,
-    private readonly options: AnalyzeOptions,
-  ) {
-    for (const [id, info] of Object.entries(RULES)) {
-      const setting = config.rules[id];
-      this.severities.set(id, setting === 'off' ? undefined : ((setting ?? info.severity) as Severity));
-    }
+  constructor(access: Pick<RowAccess, 'container' | 'locate'>, detection: Detection, private readonly config: Config, options: AnalyzeOptions) {
+    this.format = detection.format;
+    this.fields = detection.fields;
+    this.out = new FindingBuilder(access, detection.fields, config, options);
   }
 
   addRow(row: SourceRow): void {
@@ -85,38 +166,38 @@ class Analysis {
     f.line.push(row.line);
     if (row.problem) {
       const p = row.problem;
-      this.emit(row, undefined, { rule: p.rule, message: p.message }, rangeInRow(row, p.start ?? 0, p.end ?? firstLineLength(row.text)));
-      this.excludeRow();
+      this.out.emit(row, undefined, { rule: p.rule, message: p.message }, rangeInRow(row, p.start ?? 0, p.end ?? firstLineLength(row.text)));
+      f.hash.push(NaN);
+      f.chars.push(0);
+      f.label.push(-1);
+      this.rowBytes.push(-1);
       return;
     }
     const content = extractRow(row.value as Record<string, unknown>, this.format, this.fields);
-    const report = (r: RowReport) => this.emit(row, content, r);
+    const report = (r: RowReport) => this.out.emit(row, content, r);
     for (const issue of content.issues) report({ rule: issue.rule, message: issue.message, target: { path: issue.path } });
     let totalBytes = 0;
+    let keyHash = NaN;
     const thresholds = this.config.thresholds;
     for (const part of content.parts) {
-      const bytes = utf8Length(part.text);
-      totalBytes += bytes;
-      const ctx = { part, profile: profileText(part.text), thresholds, report };
+      const profile = profileText(part.text);
+      totalBytes += profile.bytes;
+      // The key of a one-text row is that text: its hash came with the profile (ASCII texts).
+      if (part.text === content.key) keyHash = profile.first < 0 ? NaN : profile.asciiHash;
+      const ctx = { part, profile, thresholds, report };
       checkNoise(ctx);
       checkPrivacy(ctx);
-      tooLong(ctx, bytes);
+      tooLong(ctx, profile.bytes);
     }
     checkEcho(content, report);
     tokenLimit(content, totalBytes, this.config.maxTokens, report);
-    if (content.parts.length) this.tokens.observe(content.parts.map((p) => p.text).join('\n'), totalBytes);
+    if (content.parts.length && !this.tokens.full) this.tokens.observe(content.parts.map((p) => p.text).join('\n'), totalBytes);
     const key = content.key;
-    f.hash.push(key.trim() === '' ? NaN : normalizedHash(key));
+    if (Number.isNaN(keyHash) && key.trim() !== '') keyHash = normalizedHash(key);
+    f.hash.push(keyHash);
     f.chars.push(key.length);
     f.label.push(content.label === undefined ? -1 : this.labelId(content.label));
     this.rowBytes.push(totalBytes);
-  }
-
-  private excludeRow(): void {
-    this.facts.hash.push(NaN);
-    this.facts.chars.push(0);
-    this.facts.label.push(-1);
-    this.rowBytes.push(-1);
   }
 
   private labelId(label: string): number {
@@ -129,86 +210,51 @@ class Analysis {
     return id;
   }
 
-  /** Turns a rule's report into a located finding, applying the configured severity. */
-  private emit(row: SourceRow, content: RowContent | undefined, r: RowReport, range?: Range): void {
-    const severity = this.severities.get(r.rule);
-    if (!severity) return;
-    const path = resolvePath(r.target?.path, content, this.fields);
-    const finding: Finding = { rule: r.rule, severity, message: r.message, ...(range ?? this.locate(row, path, r.target)) };
-    if (r.related) finding.related = r.related;
-    if (r.data) finding.data = r.data;
-    if (this.options.fixes) {
-      const fix = r.fix ? this.encodeFix(row, content, r.fix) : undefined;
-      if (fix) finding.fix = fix;
-    }
-    this.findings.push(finding);
+  result(): RowPassResult {
+    return { findings: this.out.findings, facts: this.facts, rowBytes: this.rowBytes, tokens: this.tokens.sample };
   }
+}
 
-  private locate(row: SourceRow, path: JsonPath | undefined, target: Target | undefined): Range {
-    const span = path ? this.reader.locate(row, path) : undefined;
-    if (!span) return rangeInRow(row, 0, firstLineLength(row.text));
-    if (target?.start === undefined) return rangeInRow(row, span.start, span.end);
-    return rangeInRow(row, span.rawIndex(target.start), span.rawIndex(target.end ?? target.start));
+/** The file-level step: duplicate, label and length rules over the facts, then statistics. */
+export function finishAnalysis(path: string, access: RowAccess, detection: Detection, config: Config, options: AnalyzeOptions, pass: RowPassResult): DatasetAnalysis {
+  const { facts } = pass;
+  const out = new FindingBuilder(access, detection.fields, config, options);
+  const late = new Map<number, RowReport[]>();
+  const lateReport = (row: number, r: RowReport) => {
+    const list = late.get(row);
+    if (list) list.push(r);
+    else late.set(row, [r]);
+  };
+  const t = config.thresholds;
+  const groups = exactDuplicateGroups(facts);
+  findExactDuplicates(facts, groups, lateReport);
+  findLabelImbalance(facts, t, lateReport);
+  findLabelVariantsAndRareLabels(facts, t, lateReport);
+  findLengthOutliers(facts, t, lateReport);
+  for (const [index, reports] of late) {
+    const row = access.row(Math.max(0, index));
+    if (!row) continue;
+    const content = row.value === undefined ? undefined : extractRow(row.value as Record<string, unknown>, detection.format, detection.fields);
+    for (const r of reports) {
+      out.emit(row, content, r, index < 0 ? { line: 1, column: 1, endLine: 1, endColumn: 1 + firstLineLength(row.text) } : undefined);
+    }
   }
-
-  private encodeFix(row: SourceRow, content: RowContent | undefined, spec: FixSpec): Fix | undefined {
-    if (spec.kind === 'delete-row') {
-      // A JSON array element is not a line of its own; deleting lines would break the array.
-      return this.reader.container === 'json' ? undefined : { title: spec.title, edits: [deleteRowEdit(row)] };
-    }
-    const path = resolvePath(spec.path, content, this.fields);
-    const span = path && this.reader.locate(row, path);
-    if (!span) return undefined;
-    const edit: TextEdit = { ...rangeInRow(row, span.start, span.end), newText: encodeValue(this.reader.container, row.text, span, spec.value) };
-    return { title: spec.title, edits: [edit] };
+  const findings = pass.findings.concat(out.findings);
+  const bad = pass.invalidUtf8;
+  const utf8Severity = severities(config).get('invalid-utf8');
+  if (bad && utf8Severity) {
+    findings.push({
+      rule: 'invalid-utf8', severity: utf8Severity, line: bad.line, column: bad.column, endLine: bad.line, endColumn: bad.column + 1,
+      message: `The file is not valid UTF-8: byte 0x${bad.byte.toString(16).toUpperCase().padStart(2, '0')} at line ${bad.line}, column ${bad.column}; ${bad.lines} line${bad.lines === 1 ? ' was' : 's were'} read as Windows-1252`,
+    });
   }
-
-  finish(path: string): DatasetAnalysis {
-    const late = new Map<number, RowReport[]>();
-    const lateReport = (row: number, r: RowReport) => {
-      const list = late.get(row);
-      if (list) list.push(r);
-      else late.set(row, [r]);
-    };
-    const t = this.config.thresholds;
-    const groups = exactDuplicateGroups(this.facts);
-    findExactDuplicates(this.facts, groups, lateReport);
-    findLabelImbalance(this.facts, t, lateReport);
-    findLabelVariantsAndRareLabels(this.facts, t, lateReport);
-    findLengthOutliers(this.facts, t, lateReport);
-    for (const [index, reports] of late) {
-      const row = index < 0 ? this.reader.row(0) : this.reader.row(index);
-      if (!row) continue;
-      const content = row.value === undefined ? undefined : extractRow(row.value as Record<string, unknown>, this.format, this.fields);
-      for (const r of reports) {
-        this.emit(row, content, r, index < 0 ? { line: 1, column: 1, endLine: 1, endColumn: 1 + firstLineLength(row.text) } : undefined);
-      }
-    }
-    this.findings.sort((a, b) => a.line - b.line || a.column - b.column);
-    const summary: Record<string, number> = {};
-    for (const f of this.findings) summary[f.rule] = (summary[f.rule] ?? 0) + 1;
-    const labels: Record<string, number> = {};
-    for (let i = 0; i < this.facts.count; i++) {
-      const l = this.facts.label[i];
-      if (l >= 0) labels[this.facts.labelNames[l]] = (labels[this.facts.labelNames[l]] ?? 0) + 1;
-    }
-    const stats = computeStats(this.facts, this.rowBytes, this.tokens, this.findings, groups);
-    if (this.reader.invalidUtf8) {
-      const bad = this.reader.invalidUtf8;
-      const severity = this.severities.get('invalid-utf8');
-      if (severity) {
-        this.findings.unshift({
-          rule: 'invalid-utf8', severity, line: bad.line, column: bad.column, endLine: bad.line, endColumn: bad.column + 1,
-          message: `The file is not valid UTF-8: byte 0x${bad.byte.toString(16).toUpperCase().padStart(2, '0')} at line ${bad.line}, column ${bad.column}; ${bad.lines} line${bad.lines === 1 ? ' was' : 's were'} read as Windows-1252`,
-        });
-        summary['invalid-utf8'] = 1;
-      }
-    }
-    return {
-      path, container: this.reader.container, format: this.format, fields: this.fields,
-      rows: this.facts.count, labels, findings: this.findings, summary, stats,
-    };
-  }
+  findings.sort((a, b) => a.line - b.line || a.column - b.column || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0));
+  const summary: Record<string, number> = {};
+  for (const f of findings) summary[f.rule] = (summary[f.rule] ?? 0) + 1;
+  const stats = computeStats(facts, pass.rowBytes, TokenEstimator.from(pass.tokens), findings, groups);
+  const labels: Record<string, number> = {};
+  for (const l of stats.labels) labels[l.name] = l.count;
+  return { path, container: access.container, format: detection.format, fields: detection.fields, rows: facts.count, labels, findings, summary, stats };
 }
 
 /** Resolves the rules' symbolic paths ("@label", "@text") to the row's real field paths. */
@@ -239,5 +285,3 @@ function encodeValue(container: ContainerKind, rowText: string, span: { start: n
   if (quoted) return escaped;
   return /[",\t;|\n\r]|^\s|\s$/.test(value) ? `"${escaped}"` : value;
 }
-
-export type { RuleId };

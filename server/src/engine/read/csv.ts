@@ -27,15 +27,17 @@ export function csvReader(bytes: Uint8Array, options: { tsv?: boolean } = {}): D
   const text = decoded.text.replace(/\r\n/g, '\n');
   const delimiter = sniffDelimiter(text, !!options.tsv);
   const cached: SourceRow[] = [];
+  let parsed = false;
   const reader: DatasetReader = {
     container: 'csv',
     invalidUtf8: decoded.invalid,
-    *rows() {
-      cached.length = 0;
-      for (const row of readRecords(text, delimiter, reader)) {
-        cached.push(row);
-        yield row;
+    // csv-parse's sync API parses the whole text at once; the rows are kept so a second pass is free.
+    rows() {
+      if (!parsed) {
+        cached.push(...readRecords(text, delimiter, reader));
+        parsed = true;
       }
+      return cached;
     },
     row: (index) => cached[index],
     locate(row, path) {

@@ -75,13 +75,13 @@ export function bomLength(b: Uint8Array): number {
 }
 
 /** Yields every line of the bytes (blank ones included), handling \n, \r\n, a BOM and a last line without newline. */
-export function* splitLines(bytes: Uint8Array, decoder: LineDecoder): Generator<LineSlice> {
-  let pos = bomLength(bytes);
-  let line = 0;
-  const n = bytes.length;
+export function* splitLines(bytes: Uint8Array, decoder: LineDecoder, range?: { start: number; end: number; firstLine: number }): Generator<LineSlice> {
+  let pos = range ? Math.max(range.start, range.start === 0 ? bomLength(bytes) : 0) : bomLength(bytes);
+  let line = range ? range.firstLine - 1 : 0;
+  const n = range ? range.end : bytes.length;
   while (pos < n) {
     let nl = bytes.indexOf(10, pos);
-    if (nl < 0) nl = n;
+    if (nl < 0 || nl > n) nl = n;
     let end = nl;
     if (end > pos && bytes[end - 1] === 13) end--;
     line++;

@@ -8,15 +8,16 @@ export function jsonArrayReader(bytes: Uint8Array): DatasetReader {
   const decoded = decodeText(bytes);
   const text = decoded.text;
   const cached: SourceRow[] = [];
+  let parsed = false;
   const reader: DatasetReader = {
     container: 'json',
     invalidUtf8: decoded.invalid,
-    *rows() {
-      cached.length = 0;
-      for (const row of elements()) {
-        cached.push(row);
-        yield row;
+    rows() {
+      if (!parsed) {
+        cached.push(...elements());
+        parsed = true;
       }
+      return cached;
     },
     row: (index) => cached[index],
     locate: locateInJsonRow,

@@ -2,8 +2,8 @@ import { LineDecoder, splitLines } from './decode';
 import { locateJsonValue, rawIndexInJsonString, type JsonPath } from './jsonScan';
 import type { DatasetReader, FieldSpan, RowProblem, SourceRow } from './row';
 
-/** Reads JSONL: one JSON value per line; blank lines are skipped, every other line is a row. */
-export function jsonlReader(bytes: Uint8Array): DatasetReader {
+/** Reads JSONL (or a line-aligned byte range of it): one JSON value per line; blank lines are skipped. */
+export function jsonlReader(bytes: Uint8Array, range?: { start: number; end: number; firstLine: number }): DatasetReader {
   // Where each row's bytes are, so late findings can re-read a row without keeping its text.
   const starts: number[] = [];
   const ends: number[] = [];
@@ -14,7 +14,7 @@ export function jsonlReader(bytes: Uint8Array): DatasetReader {
       const decoder = new LineDecoder();
       let index = 0;
       starts.length = ends.length = lines.length = 0;
-      for (const { line, text, start, end } of splitLines(bytes, decoder)) {
+      for (const { line, text, start, end } of splitLines(bytes, decoder, range)) {
         if (isBlank(text)) continue;
         starts.push(start);
         ends.push(end);
@@ -29,6 +29,7 @@ export function jsonlReader(bytes: Uint8Array): DatasetReader {
       return parseJsonRow(text, index, lines[index], 1);
     },
     locate: locateInJsonRow,
+    offsets: () => ({ starts, ends }),
   };
   return reader;
 }

@@ -40,6 +40,8 @@ export interface DatasetReader {
   row(index: number): SourceRow | undefined;
   /** Set once rows() has been consumed. */
   invalidUtf8?: InvalidUtf8;
+  /** Byte offsets of each row (JSONL only), for sharded analysis. */
+  offsets?(): { starts: number[]; ends: number[] };
   /** The span of the value at `path` in a row, or undefined when it cannot be found. */
   locate(row: SourceRow, path: JsonPath): FieldSpan | undefined;
 }

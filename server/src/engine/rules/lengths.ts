@@ -21,12 +21,14 @@ export function findLengthOutliers(facts: FileFacts, t: Thresholds, report: Late
   const sorted = logs.slice(0, n).sort();
   const med = median(sorted);
   const deviations = sorted.map((x) => Math.abs(x - med)).sort();
-  const mad = median(deviations);
-  if (mad === 0) return;
+  // When over half the rows share one length the MAD is 0; the mean absolute deviation stands in.
+  let scale = median(deviations) / 0.6745;
+  if (scale === 0) scale = (1.2533 * deviations.reduce((s, d) => s + d, 0)) / n;
+  if (scale === 0) return;
   const typical = Math.round(Math.expm1(med));
   for (let i = 0; i < facts.count; i++) {
     if (Number.isNaN(facts.hash[i])) continue;
-    const z = (0.6745 * (Math.log1p(facts.chars[i]) - med)) / mad;
+    const z = (Math.log1p(facts.chars[i]) - med) / scale;
     if (Math.abs(z) > t.lengthOutlierZ) {
       report(i, {
         rule: 'length-outlier',

@@ -1,5 +1,5 @@
 import { MOJIBAKE, repairMojibake } from '../text/mojibake';
-import { isControl, type TextProfile } from '../text/profile';
+import { isControl, WORDS, type TextProfile } from '../text/profile';
 import { normalizeText } from '../text/normalize';
 import type { RowContent } from '../schema/extract';
 import type { PartContext, Report } from './rowRule';
@@ -13,8 +13,8 @@ const HTML_TAG = /<\/?(?:p|br|div|span|a|b|i|u|em|strong|img|ul|ol|li|table|tr|t
 const HTML_ENTITY = /&(?:[a-z]{2,8}|#\d{2,6}|#x[0-9a-f]{2,5});/i;
 const URL_ONLY = /^\s*(?:https?:\/\/|www\.)\S+\s*$/i;
 const PLACEHOLDER_WHOLE = /^\s*(?:n\/?a|none|null|nil|undefined|nan|todo|tbd|tba|fixme|xxx+|placeholder|test|dummy|sample text|empty|-+|\?+|\.{3,}|lorem ipsum.*)\s*$/is;
+const PLACEHOLDER_GATE = /[Ll]orem|[Aa]s an|[Aa]m an|TODO|FIXME|TBD|\[|\{\{|LOREM|AS AN|AM AN/;
 const PLACEHOLDER_PART = /\blorem ipsum\b|\bas an ai(?: language)? model\b|\bi am an ai(?: language)? model\b|\b(?:TODO|FIXME|TBD):|\[(?:insert|your|placeholder)[^\]]{0,40}\]|\{\{[^}]{1,40}\}\}/i;
-const CHAR_RUN_EXCLUDED = /[\s\-=_*#~.+/\\|`0-9]/;
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
@@ -23,26 +23,25 @@ export function checkNoise(ctx: PartContext): void {
   const p = ctx.profile;
   const isMain = ctx.part.kind === 'text' || ctx.part.kind === 'response';
   if (isMain) {
-    tooShort(ctx);
+    tooShort(ctx, p);
     lowAlpha(ctx, p);
-    urlOnly(ctx);
+    if (p.words === 1) urlOnly(ctx);
   }
   controlChars(ctx, p);
   if (p.nonAscii) mojibake(ctx);
   if (p.hasAngleOrAmp) htmlMarkup(ctx);
-  repetition(ctx);
+  repetition(ctx, p);
   whitespace(ctx, p);
-  placeholder(ctx);
+  placeholder(ctx, p);
 }
 
-export function tooShort({ part, thresholds, report }: PartContext): void {
-  const t = part.text.trim();
-  if (t === '') return; // empty-field / empty-output say it better
-  const words = t.split(/\s+/).length;
-  if (t.length < thresholds.minChars || words < thresholds.minWords) {
+export function tooShort({ part, thresholds, report }: PartContext, p: TextProfile): void {
+  if (p.first < 0) return; // empty-field / empty-output say it better
+  const length = p.last - p.first + 1;
+  if (length < thresholds.minChars || p.words < thresholds.minWords) {
     report({
       rule: 'too-short',
-      message: `"${part.name}" is very short (${plural(t.length, 'character')}, ${plural(words, 'word')}); the minimum is ${thresholds.minChars} characters and ${plural(thresholds.minWords, 'word')}`,
+      message: `"${part.name}" is very short (${plural(length, 'character')}, ${plural(p.words, 'word')}); the minimum is ${plural(thresholds.minChars, 'character')} and ${plural(thresholds.minWords, 'word')}`,
       target: { path: part.path },
     });
   }
@@ -104,47 +103,39 @@ export function htmlMarkup({ part, report }: PartContext): void {
   });
 }
 
-export function repetition({ part, thresholds, report }: PartContext): void {
+export function repetition({ part, thresholds, report }: PartContext, p: TextProfile): void {
   const text = part.text;
-  const hit = repeatedChars(text, thresholds.repeatedCharRun) ?? repeatedWords(text, thresholds.repeatedWordRun) ?? repeatedLines(text);
+  const hit =
+    (p.charRunLength >= thresholds.repeatedCharRun
+      ? { what: `"${text[p.charRunStart]}" ${p.charRunLength} times in a row`, start: p.charRunStart, end: p.charRunStart + p.charRunLength }
+      : undefined) ??
+    repeatedWords(text, thresholds.repeatedWordRun, p.wordCount) ??
+    (p.hasNewline ? repeatedLines(text) : undefined);
   if (hit) report({ rule: 'repetition', message: `"${part.name}" repeats ${hit.what}`, target: { path: part.path, start: hit.start, end: hit.end } });
 }
 
 interface Repeat { what: string; start: number; end: number }
 
-function repeatedChars(text: string, run: number): Repeat | undefined {
-  let start = 0;
-  for (let i = 1; i <= text.length; i++) {
-    if (i < text.length && text[i] === text[start]) continue;
-    if (i - start >= run && !CHAR_RUN_EXCLUDED.test(text[start])) {
-      return { what: `"${text[start]}" ${i - start} times in a row`, start, end: i };
-    }
-    start = i;
-  }
-  return undefined;
-}
-
-function repeatedWords(text: string, run: number): Repeat | undefined {
-  const words: { w: string; start: number; end: number }[] = [];
-  const re = /[\p{L}\p{N}']+/gu;
-  for (let m = re.exec(text); m; m = re.exec(text)) words.push({ w: m[0].toLowerCase(), start: m.index, end: m.index + m[0].length });
-  for (let n = 1; n <= 4; n++) {
-    const times = n === 1 ? run : 3;
-    for (let i = 0; i + n * times <= words.length; i++) {
+/** A word, or a phrase of two to four words, repeated back to back (words compared case-insensitively by hash). */
+function repeatedWords(text: string, run: number, count: number): Repeat | undefined {
+  const { hash, start, end } = WORDS;
+  for (let size = 1; size <= 4; size++) {
+    const times = size === 1 ? run : 3;
+    for (let i = 0; i + size * times <= count; i++) {
       let k = 1;
-      while (i + (k + 1) * n <= words.length && sameWords(words, i, i + k * n, n)) k++;
+      while (i + (k + 1) * size <= count && samePhrase(hash, i, i + k * size, size)) k++;
       if (k >= times) {
-        const phrase = words.slice(i, i + n).map((w) => w.w).join(' ');
-        return { what: `"${phrase}" ${k} times in a row`, start: words[i].start, end: words[i + k * n - 1].end };
+        const phrase = text.slice(start[i], end[i + size - 1]).toLowerCase();
+        return { what: `"${phrase}" ${k} times in a row`, start: start[i], end: end[i + k * size - 1] };
       }
-      if (k > 1) i += (k - 1) * n;
+      if (k > 1) i += (k - 1) * size;
     }
   }
   return undefined;
 }
 
-function sameWords(words: { w: string }[], a: number, b: number, n: number): boolean {
-  for (let j = 0; j < n; j++) if (words[a + j].w !== words[b + j].w) return false;
+function samePhrase(hash: Int32Array, a: number, b: number, size: number): boolean {
+  for (let j = 0; j < size; j++) if (hash[a + j] !== hash[b + j]) return false;
   return true;
 }
 
@@ -166,13 +157,13 @@ function repeatedLines(text: string): Repeat | undefined {
 
 export function whitespace({ part, report }: PartContext, p: TextProfile): void {
   const text = part.text;
-  const lead = /^\s+/.exec(text);
-  const trail = /\s+$/.exec(text);
+  if (p.first < 0) return;
+  const lead = p.first > 0 || isSpaceLike(text.charCodeAt(0));
+  const trail = p.last < text.length - 1 || isSpaceLike(text.charCodeAt(text.length - 1));
   if (!lead && !trail && p.spaceRun < 0) return;
-  if (text.trim() === '') return;
   const what = [lead && 'leading', trail && 'trailing', p.spaceRun >= 0 && 'repeated'].filter(Boolean).join(', ');
-  const start = lead ? 0 : p.spaceRun >= 0 ? p.spaceRun : trail!.index;
-  const end = lead ? lead[0].length : p.spaceRun >= 0 ? p.spaceRun + 2 : text.length;
+  const start = lead ? 0 : p.spaceRun >= 0 ? p.spaceRun : p.last + 1;
+  const end = lead ? Math.max(1, p.first) : p.spaceRun >= 0 ? p.spaceRun + 2 : text.length;
   const fixed = text.trim().replace(/(\S) {2,}(?=\S)/g, '$1 ');
   report({
     rule: 'whitespace',
@@ -182,8 +173,15 @@ export function whitespace({ part, report }: PartContext, p: TextProfile): void 
   });
 }
 
-export function placeholder({ part, report }: PartContext): void {
-  const whole = PLACEHOLDER_WHOLE.exec(part.text);
+/** Unicode spaces the profile does not count as whitespace words split on (no-break and typographic spaces). */
+function isSpaceLike(c: number): boolean {
+  return c === 0xa0 || c === 0x3000 || (c >= 0x2000 && c <= 0x200a) || c === 0x202f;
+}
+
+export function placeholder({ part, report }: PartContext, p: TextProfile): void {
+  // Whole-text placeholders are short; the phrase search runs only when a cheap case-sensitive gate matches.
+  const whole = p.nonSpace <= 40 || /^\s*lorem/i.test(part.text) ? PLACEHOLDER_WHOLE.exec(part.text) : null;
+  if (!whole && !PLACEHOLDER_GATE.test(part.text)) return;
   const m = whole ?? PLACEHOLDER_PART.exec(part.text);
   if (!m) return;
   report({

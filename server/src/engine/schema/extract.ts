@@ -153,9 +153,11 @@ function conversation(
     return '';
   }
   const keyParts: string[] = [];
+  // The last user/assistant/tool role, whether a non-system turn was seen, and whether order checks still make sense.
   let previous: string | undefined;
   let lastRole: string | undefined;
   let lastIndex = -1;
+  let orderKnown = true;
   turns.forEach((turn, i) => {
     if (typeof turn !== 'object' || turn === null || Array.isArray(turn)) {
       c.issues.push({ rule: 'wrong-type', message: `${field}[${i}] should be a message object but is ${describeType(turn)}`, path: [field, i] });
@@ -169,6 +171,7 @@ function conversation(
     }
     const role = canonical(rawRole);
     if (!role) {
+      orderKnown = false;
       c.issues.push({ rule: 'chat-unknown-role', message: `Unknown role "${rawRole}" in ${field}[${i}]`, path: [field, i, roleKey] });
       return;
     }
@@ -184,13 +187,13 @@ function conversation(
       c.parts.push({ path: [field, i, contentKey], text, kind, name: `${field}[${i}].${contentKey} (${role})` });
     }
     keyParts.push(`${role}\u0002${text ?? ''}`);
-    const order = roleOrderProblem(previous, role, i);
+    const order = orderKnown ? roleOrderProblem(previous, role, i) : undefined;
     if (order) c.issues.push({ rule: 'chat-role-order', message: `${field}[${i}]: ${order}`, path: [field, i, roleKey] });
-    previous = role;
+    if (role !== 'system' && role !== 'developer') previous = role;
     lastRole = role;
     lastIndex = i;
   });
-  if (mustEndWithAssistant && lastRole && lastRole !== 'assistant') {
+  if (mustEndWithAssistant && orderKnown && lastRole && lastRole !== 'assistant') {
     c.issues.push({
       rule: 'chat-role-order',
       message: `The conversation ends with a ${lastRole} turn: there is no assistant reply to learn from`,
@@ -200,12 +203,11 @@ function conversation(
   return keyParts.join('\u0001');
 }
 
+/** What is wrong with `role` following `previous` (the last non-system role, undefined at the start). */
 function roleOrderProblem(previous: string | undefined, role: string, i: number): string | undefined {
   const isSystem = role === 'system' || role === 'developer';
-  if (isSystem) return previous === undefined || previous === 'system' || previous === 'developer' ? undefined : `a ${role} message must come first (found at position ${i})`;
-  if (previous === undefined || previous === 'system' || previous === 'developer') {
-    return role === 'user' ? undefined : `the conversation should start with a user turn, not ${role}`;
-  }
+  if (isSystem) return previous === undefined ? undefined : `a ${role} message must come first (found at position ${i})`;
+  if (previous === undefined) return role === 'user' ? undefined : `the conversation should start with a user turn, not ${role}`;
   if (role === 'tool' || role === 'function') return previous === 'assistant' || previous === 'tool' || previous === 'function' ? undefined : `a ${role} result must follow an assistant call`;
   if (role === previous && role !== 'tool') return `two ${role} turns in a row; user and assistant should alternate`;
   if (role === 'user' && (previous === 'tool' || previous === 'function')) return 'a tool result should be followed by an assistant turn';

@@ -103,7 +103,9 @@ export function detectFormat(
     const schema = spec.schema(fields);
     const ok = sample.filter((r) => schema.safeParse(r).success).length;
     const confidence = sample.length ? ok / sample.length : 0;
-    if (forced || confidence > best.confidence) best = { format: spec.name, fields, confidence };
+    // Formats come most specific first: the first one most rows satisfy wins over a looser one more rows satisfy.
+    if (forced || confidence >= 0.5) return { format: spec.name, fields, confidence };
+    if (confidence > best.confidence) best = { format: spec.name, fields, confidence };
   }
   return best;
 }

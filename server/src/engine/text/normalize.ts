@@ -3,6 +3,8 @@
  * the result hashed in one pass so a million rows never hold a million normalised copies.
  */
 
+import { finishHash } from './profile';
+
 const NON_ASCII = /[^\x00-\x7f]/;
 
 /** The normalised form of a text (NFKC, lower-cased with ß → ss, whitespace runs → one space, trimmed). */
@@ -39,10 +41,5 @@ export function normalizedHash(s: string): number {
     h2 = Math.imul(h2 ^ c, 0x5bd1e995);
     h2 ^= h2 >>> 15;
   }
-  h1 ^= h1 >>> 16;
-  h1 = Math.imul(h1, 0x85ebca6b);
-  h1 ^= h1 >>> 13;
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 0xc2b2ae35);
-  h2 ^= h2 >>> 16;
-  return (h1 >>> 0) * 0x200000 + (h2 >>> 11);
+  return finishHash(h1, h2);
 }

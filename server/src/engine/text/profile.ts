@@ -1,8 +1,16 @@
-/** Character counts of a text gathered in one pass, so the noise rules can skip regexes that cannot match. */
+/**
+ * Facts about a text gathered in one pass over its characters, so the noise and privacy rules
+ * can answer most questions without a regex and skip the regexes that cannot match.
+ */
 export interface TextProfile {
   letters: number;
   digits: number;
   nonSpace: number;
+  /** Whitespace-separated words. */
+  words: number;
+  /** Index of the first and last non-whitespace character (-1 when there is none). */
+  first: number;
+  last: number;
   nonAscii: boolean;
   /** Index of the first control or invisible character, or -1. */
   control: number;
@@ -11,6 +19,29 @@ export interface TextProfile {
   hasNewline: boolean;
   /** Index of the first run of two or more spaces inside a line (not indentation), or -1. */
   spaceRun: number;
+  /** The longest run of one repeated character (letters and most symbols; not digits, spaces or separators like - = _ * .). */
+  charRunStart: number;
+  charRunLength: number;
+  /** UTF-8 byte length. */
+  bytes: number;
+  /** normalizedHash of the text, computed in the same pass for ASCII text (NaN otherwise). */
+  asciiHash: number;
+  /** Alphanumeric words: count, and their case-folded hashes and offsets in WORDS (valid until the next call). */
+  wordCount: number;
+}
+
+/** Word hashes and offsets of the last profiled text, reused across calls to spare the allocator. */
+export const WORDS = { hash: new Int32Array(512), start: new Int32Array(512), end: new Int32Array(512) };
+
+function growWords(): void {
+  const grow = (a: Int32Array) => {
+    const b = new Int32Array(a.length * 2);
+    b.set(a);
+    return b;
+  };
+  WORDS.hash = grow(WORDS.hash);
+  WORDS.start = grow(WORDS.start);
+  WORDS.end = grow(WORDS.end);
 }
 
 /** True for characters that are invisible or control codes (tab and newlines are allowed). */
@@ -25,10 +56,29 @@ export function isControl(c: number): boolean {
   );
 }
 
+/** Characters that legitimately repeat (separators, digits, dots, markdown rules), excluded from character runs. */
+function runExcluded(c: number): boolean {
+  return c <= 32 || (c >= 48 && c <= 57) || c === 45 || c === 61 || c === 95 || c === 42 || c === 35 || c === 126 || c === 46 || c === 43 || c === 47 || c === 92 || c === 124 || c === 96;
+}
+
+/** The final mix of the two 32-bit lanes into a 53-bit number (shared with normalizedHash). */
+export function finishHash(h1: number, h2: number): number {
+  h1 ^= h1 >>> 16;
+  h1 = Math.imul(h1, 0x85ebca6b);
+  h1 ^= h1 >>> 13;
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 0xc2b2ae35);
+  h2 ^= h2 >>> 16;
+  return (h1 >>> 0) * 0x200000 + (h2 >>> 11);
+}
+
+/** Profiles a text in one pass over its characters. */
 export function profileText(s: string): TextProfile {
   let letters = 0;
   let digits = 0;
   let nonSpace = 0;
+  let words = 0;
+  let first = -1;
+  let last = -1;
   let nonAscii = false;
   let control = -1;
   let hasAngleOrAmp = false;
@@ -36,18 +86,79 @@ export function profileText(s: string): TextProfile {
   let hasNewline = false;
   let spaceRun = -1;
   let lineHasText = false;
-  for (let i = 0; i < s.length; i++) {
+  let inWord = false;
+  let runChar = -1;
+  let runStart = 0;
+  let charRunStart = -1;
+  let charRunLength = 0;
+  let bytes = 0;
+  // normalizedHash state (see text/normalize.ts): lower-cased, whitespace runs as one space, trimmed.
+  let h1 = 0x811c9dc5;
+  let h2 = 0x9747b28c;
+  let pendingSpace = false;
+  // Alphanumeric word state for the repetition rule.
+  let wordCount = 0;
+  let wordStart = -1;
+  let wh = 0;
+  const n = s.length;
+  for (let i = 0; i < n; i++) {
     const c = s.charCodeAt(i);
-    if (c === 32) {
-      if (spaceRun < 0 && lineHasText && s.charCodeAt(i + 1) === 32) {
-        let j = i + 2;
-        while (s.charCodeAt(j) === 32) j++;
-        if (j < s.length && s.charCodeAt(j) !== 10 && s.charCodeAt(j) !== 13) spaceRun = i;
+    const lower = c >= 65 && c <= 90 ? c + 32 : c;
+    const alnum = (lower >= 97 && lower <= 122) || (c >= 48 && c <= 57) || c === 39 || (c >= 0xc0 && !(c >= 0x2000 && c <= 0x206f) && !(c >= 0x3000 && c <= 0x303f) && !(c >= 0xfe00 && c <= 0xffff));
+    if (alnum) {
+      if (wordStart < 0) {
+        wordStart = i;
+        wh = 0x811c9dc5;
+      }
+      wh = Math.imul(wh ^ lower, 0x01000193);
+    } else if (wordStart >= 0) {
+      if (wordCount === WORDS.hash.length) growWords();
+      WORDS.hash[wordCount] = wh;
+      WORDS.start[wordCount] = wordStart;
+      WORDS.end[wordCount] = i;
+      wordCount++;
+      wordStart = -1;
+    }
+    bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : c >= 0xd800 && c <= 0xdbff ? 2 : 3;
+    if (c !== runChar) {
+      if (runChar >= 0 && i - runStart > charRunLength && !runExcluded(runChar)) {
+        charRunLength = i - runStart;
+        charRunStart = runStart;
+      }
+      runChar = c;
+      runStart = i;
+    }
+    if (c === 32 || (c >= 9 && c <= 13)) {
+      pendingSpace = nonSpace > 0;
+      inWord = false;
+      if ((c === 11 || c === 12) && control < 0) control = i;
+      if (c === 32) {
+        if (spaceRun < 0 && lineHasText && s.charCodeAt(i + 1) === 32) {
+          let j = i + 2;
+          while (s.charCodeAt(j) === 32) j++;
+          if (j < n && s.charCodeAt(j) !== 10 && s.charCodeAt(j) !== 13) spaceRun = i;
+        }
+      } else if (c === 10) {
+        hasNewline = true;
+        lineHasText = false;
       }
       continue;
     }
-    if (c === 10) { hasNewline = true; lineHasText = false; continue; }
-    if (c === 9 || c === 13) continue;
+    if (!inWord) {
+      inWord = true;
+      words++;
+    }
+    if (pendingSpace) {
+      h1 = Math.imul(h1 ^ 32, 0x01000193);
+      h2 = Math.imul(h2 ^ 32, 0x5bd1e995);
+      h2 ^= h2 >>> 15;
+      pendingSpace = false;
+    }
+    h1 = Math.imul(h1 ^ lower, 0x01000193);
+    h2 = Math.imul(h2 ^ lower, 0x5bd1e995);
+    h2 ^= h2 >>> 15;
+    if (first < 0) first = i;
+    last = i;
     nonSpace++;
     lineHasText = true;
     if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90)) letters++;
@@ -58,10 +169,26 @@ export function profileText(s: string): TextProfile {
       else if (c < 32 || c === 127) { if (control < 0) control = i; }
     } else {
       nonAscii = true;
+      if (c === 0xa0 || c === 0x3000 || (c >= 0x2000 && c <= 0x200a)) continue;
       if (control < 0 && isControl(c)) control = i;
       // Letters of other scripts count as letters; a rough but cheap test.
       if (c >= 0xc0 && !(c >= 0x2000 && c <= 0x2bff) && !(c >= 0x3000 && c <= 0x303f) && !(c >= 0xd800 && c <= 0xdfff) && !(c >= 0xfe00 && c <= 0xffff)) letters++;
     }
   }
-  return { letters, digits, nonSpace, nonAscii, control, hasAngleOrAmp, hasAt, hasNewline, spaceRun };
+  if (runChar >= 0 && n - runStart > charRunLength && !runExcluded(runChar)) {
+    charRunLength = n - runStart;
+    charRunStart = runStart;
+  }
+  if (wordStart >= 0) {
+    if (wordCount === WORDS.hash.length) growWords();
+    WORDS.hash[wordCount] = wh;
+    WORDS.start[wordCount] = wordStart;
+    WORDS.end[wordCount] = n;
+    wordCount++;
+  }
+  const asciiHash = nonAscii ? NaN : finishHash(h1, h2);
+  return {
+    letters, digits, nonSpace, words, first, last, nonAscii, control, hasAngleOrAmp, hasAt, hasNewline, spaceRun,
+    charRunStart, charRunLength, bytes, asciiHash, wordCount,
+  };
 }

@@ -42,25 +42,47 @@ export function exceedsTokens(text: string, bytes: number, limit: number): numbe
  * Estimates token counts from UTF-8 bytes with a bytes-per-token ratio calibrated on a sample of
  * the file's own texts (exactly counted); statistics use it, findings never do.
  */
+/** The exact counts behind an estimator's ratio, row by row in file order; plain data, so shards can send theirs. */
+export interface TokenSample {
+  bytes: number[];
+  tokens: number[];
+}
+
+const SAMPLE_SIZE = 300;
+
 export class TokenEstimator {
-  private sampleBytes = 0;
-  private sampleTokens = 0;
-  private samples = 0;
+  readonly sample: TokenSample = { bytes: [], tokens: [] };
+  private sumBytes = 0;
+  private sumTokens = 0;
 
-  constructor(private readonly sampleSize = 300) {}
+  /** An estimator over the first rows of several shards' samples, taken in file order. */
+  static from(...samples: TokenSample[]): TokenEstimator {
+    const e = new TokenEstimator();
+    for (const s of samples) {
+      for (let i = 0; i < s.bytes.length && !e.full; i++) e.add(s.bytes[i], s.tokens[i]);
+    }
+    return e;
+  }
 
-  /** Feeds a text for calibration while the sample is not full; returns the exact count when counted. */
-  observe(text: string, bytes: number): number | undefined {
-    if (this.samples >= this.sampleSize || bytes === 0) return undefined;
-    const n = countTokens(text);
-    this.samples++;
-    this.sampleBytes += bytes;
-    this.sampleTokens += n;
-    return n;
+  get full(): boolean {
+    return this.sample.bytes.length >= SAMPLE_SIZE;
+  }
+
+  /** Counts a text exactly for calibration while the sample is not full. */
+  observe(text: string, bytes: number): void {
+    if (this.full || bytes === 0) return;
+    this.add(bytes, countTokens(text));
+  }
+
+  private add(bytes: number, tokens: number): void {
+    this.sample.bytes.push(bytes);
+    this.sample.tokens.push(tokens);
+    this.sumBytes += bytes;
+    this.sumTokens += tokens;
   }
 
   get bytesPerToken(): number {
-    return this.sampleTokens > 0 ? this.sampleBytes / this.sampleTokens : 4;
+    return this.sumTokens > 0 ? this.sumBytes / this.sumTokens : 4;
   }
 
   estimate(bytes: number): number {

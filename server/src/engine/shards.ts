@@ -1,0 +1,102 @@
+import { finishAnalysis, RowPass, type AnalyzeOptions, type DatasetAnalysis, type Detection, type RowAccess, type RowPassResult } from './analyze';
+import type { Config } from './config';
+import { LineDecoder } from './read/decode';
+import { jsonlReader, locateInJsonRow, parseJsonRow } from './read/jsonl';
+import { TokenEstimator } from './text/tokens';
+
+/**
+ * Sharded analysis of JSONL: the per-row pass runs on byte ranges (one per core, in worker
+ * threads the host starts) and the file-level step runs once over the merged facts. The engine
+ * only splits and merges; starting threads is the host's business.
+ */
+
+export interface Shard {
+  /** Byte range [start, end), starting at a line start. */
+  start: number;
+  end: number;
+  /** 1-based number of the shard's first line. */
+  firstLine: number;
+}
+
+/** Shard results carry where each row's bytes are, so the merged file can re-read rows for late findings. */
+export interface ShardResult extends RowPassResult {
+  starts: number[];
+  ends: number[];
+}
+
+/** Splits a JSONL file into about `count` shards at line boundaries. */
+export function planJsonlShards(bytes: Uint8Array, count: number): Shard[] {
+  const shards: Shard[] = [];
+  let start = 0;
+  let line = 1;
+  for (let k = 1; k <= count && start < bytes.length; k++) {
+    let end = k === count ? bytes.length : Math.floor((bytes.length * k) / count);
+    if (end < bytes.length) {
+      const nl = bytes.indexOf(10, end - 1);
+      end = nl < 0 ? bytes.length : nl + 1;
+    }
+    if (end <= start) continue;
+    shards.push({ start, end, firstLine: line });
+    for (let i = bytes.indexOf(10, start); i >= 0 && i < end; i = bytes.indexOf(10, i + 1)) line++;
+    start = end;
+  }
+  return shards;
+}
+
+/** Runs the per-row pass over one shard (in a worker thread, typically). */
+export function analyzeJsonlShard(bytes: Uint8Array, shard: Shard, detection: Detection, config: Config, options: AnalyzeOptions): ShardResult {
+  const reader = jsonlReader(bytes, shard);
+  const pass = new RowPass(reader, detection, config, options);
+  for (const row of reader.rows()) pass.addRow(row);
+  const result = pass.result();
+  const { starts, ends } = reader.offsets!();
+  return { ...result, invalidUtf8: reader.invalidUtf8, starts, ends };
+}
+
+/** Merges shard results in file order and runs the file-level rules once. */
+export function mergeJsonlShards(path: string, bytes: Uint8Array, detection: Detection, config: Config, options: AnalyzeOptions, shards: ShardResult[]): DatasetAnalysis {
+  const merged: RowPassResult = {
+    findings: [],
+    facts: { count: 0, line: [], hash: [], label: [], chars: [], labelNames: [] },
+    rowBytes: [],
+    tokens: TokenEstimator.from(...shards.map((s) => s.tokens)).sample,
+    invalidUtf8: shards.find((s) => s.invalidUtf8)?.invalidUtf8,
+  };
+  if (merged.invalidUtf8) merged.invalidUtf8 = { ...merged.invalidUtf8, lines: shards.reduce((n, s) => n + (s.invalidUtf8?.lines ?? 0), 0) };
+  const labelIds = new Map<string, number>();
+  const starts: number[] = [];
+  const ends: number[] = [];
+  const f = merged.facts;
+  for (const s of shards) {
+    const remap = s.facts.labelNames.map((name) => {
+      let id = labelIds.get(name);
+      if (id === undefined) {
+        id = f.labelNames.length;
+        labelIds.set(name, id);
+        f.labelNames.push(name);
+      }
+      return id;
+    });
+    for (let i = 0; i < s.facts.count; i++) {
+      f.line.push(s.facts.line[i]);
+      f.hash.push(s.facts.hash[i]);
+      f.chars.push(s.facts.chars[i]);
+      f.label.push(s.facts.label[i] < 0 ? -1 : remap[s.facts.label[i]]);
+      merged.rowBytes.push(s.rowBytes[i]);
+      starts.push(s.starts[i]);
+      ends.push(s.ends[i]);
+    }
+    f.count += s.facts.count;
+    for (const finding of s.findings) merged.findings.push(finding);
+  }
+  const access: RowAccess = {
+    container: 'jsonl',
+    row(index) {
+      if (index < 0 || index >= starts.length) return undefined;
+      const text = new LineDecoder().decode(bytes.subarray(starts[index], ends[index]), f.line[index]);
+      return parseJsonRow(text, index, f.line[index], 1);
+    },
+    locate: locateInJsonRow,
+  };
+  return finishAnalysis(path, access, detection, config, options, merged);
+}

@@ -1,0 +1,74 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyze, jsonl, ofRule, textFindings } from './helpers';
+
+/** Each rule: [rule, text that must hit, near miss that must not]. */
+const CASES: [string, string, string][] = [
+  ['too-short', 'ok', 'fine'],
+  ['low-alpha', '$$$ ### 123 !!! %%%', 'Price is $5 (about 4 EUR)'],
+  ['control-chars', 'bell\u0007 inside', 'tab\tand\nnewline are fine'],
+  ['control-chars', 'zero\u200bwidth space', 'plain text'],
+  ['mojibake', 'cafÃ© and donâ€™t', 'café and don’t'],
+  ['html-markup', '<p>Great fun</p>', 'a < b and c > d'],
+  ['html-markup', 'Tom &amp; Jerry', 'Tom & Jerry'],
+  ['url-only', 'https://example.com/a?b=c', 'see https://example.com for more'],
+  ['repetition', 'sooooooo good', 'soo good'],
+  ['repetition', 'good good good good movie', 'good good movie'],
+  ['repetition', 'buy now buy now buy now please', 'buy now and then buy later'],
+  ['repetition', 'same line\nsame line\nsame line', 'same line\nother line\nsame line'],
+  ['whitespace', '  leading space', 'no extra space'],
+  ['whitespace', 'trailing space ', 'code:\n    indented is fine'],
+  ['whitespace', 'double  space inside', 'single space inside'],
+  ['placeholder', 'N/A', 'Not applicable to me at all'],
+  ['placeholder', 'Lorem ipsum dolor sit amet', 'Lorem is a name'],
+  ['placeholder', 'As an AI language model, I cannot', 'As a language learner, I can'],
+  ['placeholder', 'TODO: write this', 'todo list app review'],
+];
+
+for (const [rule, hit, miss] of CASES) {
+  test(`${rule}: hits ${JSON.stringify(hit)}, not ${JSON.stringify(miss)}`, () => {
+    assert.equal(textFindings(hit, rule).length, 1, `expected ${rule} on ${JSON.stringify(hit)}`);
+    assert.equal(textFindings(miss, rule).length, 0, `no ${rule} on ${JSON.stringify(miss)}`);
+  });
+}
+
+test('too-long: a text over the per-field token threshold, counted exactly', () => {
+  const settings = { thresholds: { maxFieldTokens: 20 } };
+  const [f] = textFindings('word '.repeat(30).trim(), 'too-long', settings);
+  assert.match(f.message, /has 30 tokens \(o200k\), over the 20 set for one text/);
+  assert.equal(textFindings('word '.repeat(15), 'too-long', settings).length, 0);
+});
+
+test('length-outlier: a row far longer than the rest', () => {
+  const rows = Array.from({ length: 40 }, (_, i) => ({ text: `a normal review ${'and more '.repeat(i % 7)}of the film`, label: 'x' }));
+  rows.push({ text: 'long '.repeat(400), label: 'x' });
+  const found = ofRule(analyze(jsonl(...rows)), 'length-outlier');
+  assert.deepEqual(found.map((f) => f.line), [41]);
+  assert.match(found[0].message, /Unusually long: 2,000 characters/);
+});
+
+test('echo: an answer that repeats the instruction', () => {
+  const a = analyze(jsonl(
+    { instruction: 'Translate to French: hello', input: '', output: 'Translate to French: hello' },
+    { instruction: 'Translate to French: hello', input: '', output: 'Bonjour' },
+  ));
+  assert.deepEqual(ofRule(a, 'echo').map((f) => f.line), [1]);
+});
+
+test('empty-output: an instruction row without an answer is an error', () => {
+  const a = analyze(jsonl({ instruction: 'Name a colour', output: '  ' }, { instruction: 'Name a fruit', output: 'Apple' }));
+  const found = ofRule(a, 'empty-output');
+  assert.deepEqual(found.map((f) => [f.line, f.severity]), [[1, 'error']]);
+});
+
+test('fixes: whitespace trims, control chars strip, mojibake repairs', () => {
+  const a = analyze(jsonl({ text: '  hi  there ', label: 'a' }, { text: 'x\u0007y z', label: 'a' }, { text: 'cafÃ© time', label: 'a' }), 'd.jsonl', {}, true);
+  assert.equal(ofRule(a, 'whitespace')[0].fix?.edits[0].newText, '"hi there"');
+  assert.equal(ofRule(a, 'control-chars')[0].fix?.edits[0].newText, '"xy z"');
+  assert.equal(ofRule(a, 'mojibake')[0].fix?.edits[0].newText, '"café time"');
+});
+
+test('rules can be turned off or given another severity', () => {
+  assert.equal(textFindings('ok', 'too-short', { rules: { 'too-short': 'off' } }).length, 0);
+  assert.equal(textFindings('ok', 'too-short', { rules: { 'too-short': 'error' } })[0].severity, 'error');
+});

@@ -1,0 +1,28 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyzeDataset, analyzeJsonlShard, detectDatasetFormat, mergeJsonlShards, openReader, parseConfig, planJsonlShards } from '../../server/src/engine';
+import { jsonl } from './helpers';
+
+test('a sharded analysis gives exactly the single-pass result', () => {
+  const rows: unknown[] = [];
+  for (let i = 0; i < 300; i++) rows.push({ text: `review ${i % 60} of the film${' and so on'.repeat(i % 2)}`, label: ['pos', 'neg', 'Pos'][i % 7 === 0 ? 2 : i % 2] });
+  rows.splice(50, 0, '{"text": broken', '[1]', { text: 'mail me at a@b.io please', label: 'pos' });
+  const bytes = new TextEncoder().encode(jsonl(...rows).replace(/\n/g, (m, i) => (i % 9 === 0 ? '\n\n' : m)));
+  const { config } = parseConfig({});
+  const single = analyzeDataset('d.jsonl', bytes, config, { fixes: true });
+  const detection = detectDatasetFormat(openReader('d.jsonl', bytes).rows(), config);
+  for (const count of [2, 3, 7]) {
+    const shards = planJsonlShards(bytes, count);
+    assert.equal(shards.length, count);
+    const results = shards.map((s) => analyzeJsonlShard(bytes, s, detection, config, { fixes: true }));
+    const merged = mergeJsonlShards('d.jsonl', bytes, detection, config, { fixes: true }, results);
+    assert.deepEqual(merged, single, `${count} shards`);
+  }
+  assert.ok(single.summary['exact-duplicate'] > 0 && single.summary['invalid-json'] === 1 && single.summary['label-variant'] > 0);
+});
+
+test('shards start at line starts and cover the file', () => {
+  const bytes = new TextEncoder().encode('a\nbb\nccc\ndddd\n');
+  const shards = planJsonlShards(bytes, 3);
+  assert.deepEqual(shards.map((s) => [s.start, s.end, s.firstLine]), [[0, 5, 1], [5, 9, 3], [9, 14, 4]]);
+});
