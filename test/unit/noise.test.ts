@@ -4,7 +4,8 @@ import { analyze, jsonl, ofRule, textFindings } from './helpers';
 
 /** Each rule: [rule, text that must hit, near miss that must not]. */
 const CASES: [string, string, string][] = [
-  ['too-short', 'ok', 'fine'],
+  ['too-short', 'ok', 'fine thanks'],
+  ['too-short', 'Excellent!', 'Excellent value!'],
   ['low-alpha', '$$$ ### 123 !!! %%%', 'Price is $5 (about 4 EUR)'],
   ['control-chars', 'bell\u0007 inside', 'tab\tand\nnewline are fine'],
   ['control-chars', 'zero\u200bwidth space', 'plain text'],
@@ -71,4 +72,9 @@ test('fixes: whitespace trims, control chars strip, mojibake repairs', () => {
 test('rules can be turned off or given another severity', () => {
   assert.equal(textFindings('ok', 'too-short', { rules: { 'too-short': 'off' } }).length, 0);
   assert.equal(textFindings('ok', 'too-short', { rules: { 'too-short': 'error' } })[0].severity, 'error');
+});
+
+test('too-short: a one-word answer is fine, a one-word classified text is not', () => {
+  const a = analyze(jsonl({ instruction: 'Capital of France?', output: 'Paris.' }, { instruction: 'Capital of Spain?', output: 'Madrid.' }));
+  assert.equal(ofRule(a, 'too-short').length, 0);
 });

@@ -98,7 +98,8 @@ function severities(config: Config): Map<string, Severity | undefined> {
 
 /** Turns rule reports into located findings with the configured severity (and fixes when asked). */
 class FindingBuilder {
-  readonly findings: Finding[] = [];
+  /** Where emitted findings go; the per-row pass points it at each row's own list. */
+  sink: Finding[] = [];
   private readonly severity: Map<string, Severity | undefined>;
 
   constructor(
@@ -121,7 +122,7 @@ class FindingBuilder {
       const fix = this.encodeFix(row, content, r.fix);
       if (fix) finding.fix = fix;
     }
-    this.findings.push(finding);
+    this.sink.push(finding);
   }
 
   private locate(row: SourceRow, path: JsonPath | undefined, target: Target | undefined): Range {
@@ -144,15 +145,24 @@ class FindingBuilder {
   }
 }
 
-/** The per-row pass: row rules run as rows arrive; what file rules need is kept as flat facts. */
-export class RowPass {
+/** What the per-row rules found in one row and what the file rules need to know of it. */
+export interface RowOutput {
+  findings: Finding[];
+  /** normalizedHash of the row's key; NaN when the row takes no part in file rules. */
+  hash: number;
+  label?: string;
+  chars: number;
+  /** UTF-8 bytes of the row's texts; -1 for rows with structure errors. */
+  bytes: number;
+  /** The joined texts, for token calibration (kept only when asked). */
+  sampleText?: string;
+}
+
+/** Runs every per-row rule on one row. */
+export class RowAnalyzer {
   private readonly out: FindingBuilder;
-  private readonly facts: FileFacts = emptyFacts();
-  private readonly labelIds = new Map<string, number>();
-  private readonly tokens = new TokenEstimator();
-  private readonly rowBytes: number[] = [];
-  private readonly format: FormatName;
-  private readonly fields: FieldMap;
+  readonly format: FormatName;
+  readonly fields: FieldMap;
 
   constructor(access: Pick<RowAccess, 'container' | 'locate'>, detection: Detection, private readonly config: Config, options: AnalyzeOptions) {
     this.format = detection.format;
@@ -160,18 +170,13 @@ export class RowPass {
     this.out = new FindingBuilder(access, detection.fields, config, options);
   }
 
-  addRow(row: SourceRow): void {
-    const f = this.facts;
-    f.count++;
-    f.line.push(row.line);
+  analyzeRow(row: SourceRow, keepSampleText = false): RowOutput {
+    const findings: Finding[] = [];
+    this.out.sink = findings;
     if (row.problem) {
       const p = row.problem;
       this.out.emit(row, undefined, { rule: p.rule, message: p.message }, rangeInRow(row, p.start ?? 0, p.end ?? firstLineLength(row.text)));
-      f.hash.push(NaN);
-      f.chars.push(0);
-      f.label.push(-1);
-      this.rowBytes.push(-1);
-      return;
+      return { findings, hash: NaN, chars: 0, bytes: -1 };
     }
     const content = extractRow(row.value as Record<string, unknown>, this.format, this.fields);
     const report = (r: RowReport) => this.out.emit(row, content, r);
@@ -191,13 +196,46 @@ export class RowPass {
     }
     checkEcho(content, report);
     tokenLimit(content, totalBytes, this.config.maxTokens, report);
-    if (content.parts.length && !this.tokens.full) this.tokens.observe(content.parts.map((p) => p.text).join('\n'), totalBytes);
     const key = content.key;
     if (Number.isNaN(keyHash) && key.trim() !== '') keyHash = normalizedHash(key);
-    f.hash.push(keyHash);
-    f.chars.push(key.length);
-    f.label.push(content.label === undefined ? -1 : this.labelId(content.label));
-    this.rowBytes.push(totalBytes);
+    const output: RowOutput = { findings, hash: keyHash, label: content.label, chars: key.length, bytes: totalBytes };
+    if (keepSampleText && content.parts.length) output.sampleText = content.parts.map((p) => p.text).join('\n');
+    return output;
+  }
+}
+
+/** The per-row pass over a whole file (or shard): row outputs folded into flat facts. */
+export class RowPass {
+  private readonly analyzer: RowAnalyzer;
+  private readonly findings: Finding[] = [];
+  private readonly facts: FileFacts = emptyFacts();
+  private readonly labelIds = new Map<string, number>();
+  private readonly tokens = new TokenEstimator();
+  private readonly rowBytes: number[] = [];
+
+  constructor(access: Pick<RowAccess, 'container' | 'locate'>, detection: Detection, config: Config, options: AnalyzeOptions) {
+    this.analyzer = new RowAnalyzer(access, detection, config, options);
+  }
+
+  addRow(row: SourceRow): void {
+    this.add(row.line, this.analyzer.analyzeRow(row, !this.tokens.full));
+  }
+
+  /** Folds one row's output in (the incremental editor model reuses outputs of unchanged rows). */
+  add(line: number, r: RowOutput): void {
+    const f = this.facts;
+    f.count++;
+    f.line.push(line);
+    f.hash.push(r.hash);
+    f.chars.push(r.chars);
+    f.label.push(r.label === undefined ? -1 : this.labelId(r.label));
+    this.rowBytes.push(r.bytes);
+    for (const finding of r.findings) this.findings.push(finding);
+    if (r.sampleText !== undefined && !this.tokens.full) this.tokens.observe(r.sampleText, r.bytes);
+  }
+
+  get calibrated(): boolean {
+    return this.tokens.full;
   }
 
   private labelId(label: string): number {
@@ -211,7 +249,7 @@ export class RowPass {
   }
 
   result(): RowPassResult {
-    return { findings: this.out.findings, facts: this.facts, rowBytes: this.rowBytes, tokens: this.tokens.sample };
+    return { findings: this.findings, facts: this.facts, rowBytes: this.rowBytes, tokens: this.tokens.sample };
   }
 }
 
@@ -239,7 +277,7 @@ export function finishAnalysis(path: string, access: RowAccess, detection: Detec
       out.emit(row, content, r, index < 0 ? { line: 1, column: 1, endLine: 1, endColumn: 1 + firstLineLength(row.text) } : undefined);
     }
   }
-  const findings = pass.findings.concat(out.findings);
+  const findings = pass.findings.concat(out.sink);
   const bad = pass.invalidUtf8;
   const utf8Severity = severities(config).get('invalid-utf8');
   if (bad && utf8Severity) {

@@ -19,12 +19,14 @@ const thresholds = z
     labelVariantMaxEdits: z.number().int().min(0).max(3).default(1),
     /** too-short: fewer characters than this (after trimming). */
     minChars: z.number().int().min(0).default(3),
-    /** too-short: fewer words than this. */
-    minWords: z.number().int().min(0).default(1),
+    /** too-short: fewer words than this (classification texts only; a one-word answer can be right). */
+    minWords: z.number().int().min(0).default(2),
     /** too-long: one text field over this many tokens. */
     maxFieldTokens: z.number().int().positive().default(2048),
     /** length-outlier: robust z-score of log length above which a row is an outlier. */
     lengthOutlierZ: z.number().positive().default(4),
+    /** length-outlier: and at least this many times longer (or shorter) than the median row. */
+    lengthOutlierRatio: z.number().min(1).default(8),
     /** low-alpha: a text whose letters are under this fraction of its non-space characters. */
     minAlphaRatio: z.number().min(0).max(1).default(0.5),
     /** repetition: a character repeated this many times in a row. */

@@ -10,3 +10,4 @@ export { countTokens } from './text/tokens';
 export { qualityScore, distribution, type DatasetStats, type Distribution, type QualityScore } from './stats';
 export { balanceIndex } from './rules/labels';
 export * from './types';
+export { IncrementalDataset, type LineEdit } from './incremental';

@@ -1,4 +1,5 @@
-import { balanceIndex, } from './rules/labels';
+import { balanceIndex } from './rules/labels';
+import { selectKth } from './select';
 import { labelCounts, type FileFacts } from './rules/fileFacts';
 import type { DuplicateGroup } from './rules/duplicates';
 import type { TokenEstimator } from './text/tokens';
@@ -37,15 +38,25 @@ export interface DatasetStats {
   quality: QualityScore;
 }
 
-/** Distribution of a list of numbers (nearest-rank percentiles). */
+/** Distribution of a list of numbers (nearest-rank percentiles), in linear time without sorting. */
 export function distribution(values: ArrayLike<number>): Distribution {
   const n = values.length;
   if (n === 0) return { min: 0, median: 0, p95: 0, max: 0, mean: 0 };
-  const sorted = Float64Array.from(values).sort();
-  const rank = (q: number) => sorted[Math.min(n - 1, Math.max(0, Math.ceil(q * n) - 1))];
+  const a = Float64Array.from(values);
   let sum = 0;
-  for (let i = 0; i < n; i++) sum += sorted[i];
-  return { min: sorted[0], median: rank(0.5), p95: rank(0.95), max: sorted[n - 1], mean: sum / n };
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const v = a[i];
+    sum += v;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  const rank = (q: number) => Math.min(n - 1, Math.max(0, Math.ceil(q * n) - 1));
+  const p95 = selectKth(a, rank(0.95));
+  // The first select leaves everything below the p95 rank in front, so the median is searched there.
+  const median = selectKth(a.subarray(0, rank(0.95) + 1), rank(0.5));
+  return { min, median, p95, max, mean: sum / n };
 }
 
 /**

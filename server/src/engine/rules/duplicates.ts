@@ -10,18 +10,28 @@ export interface DuplicateGroup {
   rows: number[];
 }
 
-/** Groups rows whose normalised text is the same; only groups of two or more are returned. */
+/**
+ * Groups rows whose normalised text is the same; only groups of two or more are returned.
+ * An open-addressing table over typed arrays: a JS Map of a million number keys costs far more.
+ */
 export function exactDuplicateGroups(facts: FileFacts): DuplicateGroup[] {
-  const first = new Map<number, number>();
+  let capacity = 16;
+  while (capacity < facts.count * 2) capacity *= 2;
+  const mask = capacity - 1;
+  const keys = new Float64Array(capacity);
+  const rows = new Int32Array(capacity).fill(-1);
   const groups = new Map<number, number[]>();
   for (let i = 0; i < facts.count; i++) {
     const h = facts.hash[i];
     if (Number.isNaN(h)) continue;
-    const f = first.get(h);
-    if (f === undefined) {
-      first.set(h, i);
+    let slot = (h % 0x100000000) & mask;
+    while (rows[slot] >= 0 && keys[slot] !== h) slot = (slot + 1) & mask;
+    if (rows[slot] < 0) {
+      keys[slot] = h;
+      rows[slot] = i;
       continue;
     }
+    const f = rows[slot];
     let g = groups.get(f);
     if (!g) groups.set(f, (g = [f]));
     g.push(i);

@@ -38,10 +38,11 @@ export function checkNoise(ctx: PartContext): void {
 export function tooShort({ part, thresholds, report }: PartContext, p: TextProfile): void {
   if (p.first < 0) return; // empty-field / empty-output say it better
   const length = p.last - p.first + 1;
-  if (length < thresholds.minChars || p.words < thresholds.minWords) {
+  const minWords = part.kind === 'text' ? thresholds.minWords : 0;
+  if (length < thresholds.minChars || p.words < minWords) {
     report({
       rule: 'too-short',
-      message: `"${part.name}" is very short (${plural(length, 'character')}, ${plural(p.words, 'word')}); the minimum is ${plural(thresholds.minChars, 'character')} and ${plural(thresholds.minWords, 'word')}`,
+      message: `"${part.name}" is very short (${plural(length, 'character')}, ${plural(p.words, 'word')}); the minimum is ${plural(thresholds.minChars, 'character')}${minWords ? ` and ${plural(minWords, 'word')}` : ''}`,
       target: { path: part.path },
     });
   }

@@ -1,0 +1,11 @@
+/**
+ * The benchmark report, in order. To add a section (near-duplicate
+ * precision/recall, split/augment throughput, LSP re-check latency, …) write
+ * bench/sections/<name>.ts exporting a BenchSection and list it here.
+ */
+import type { BenchSection } from "../lib/context";
+import { falsePositives } from "./false-positives";
+import { recall } from "./recall";
+import { throughput } from "./throughput";
+
+export const SECTIONS: BenchSection[] = [throughput, recall, falsePositives];

@@ -1,0 +1,124 @@
+import { finishAnalysis, RowAnalyzer, RowPass, type AnalyzeOptions, type DatasetAnalysis, type Detection, type RowAccess, type RowOutput } from './analyze';
+import type { Config } from './config';
+import { jsonlReader, locateInJsonRow, parseJsonRow } from './read/jsonl';
+import { detectFormat } from './schema/formats';
+import type { Finding } from './types';
+
+/** Lines whose change can change the detected format (the detection sample is the first 200 rows). */
+const DETECTION_LINES = 200;
+
+interface CachedRow {
+  output: RowOutput;
+  /** The 1-based line the findings were computed at; they shift when lines above are inserted or removed. */
+  line: number;
+}
+
+/** A line edit in editor terms: 0-based positions, end exclusive, as LSP content changes give them. */
+export interface LineEdit {
+  start: { line: number; character: number };
+  end: { line: number; character: number };
+  text: string;
+}
+
+function isBlank(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 32 && c !== 9 && c !== 13) return false;
+  }
+  return true;
+}
+
+function shifted(findings: Finding[], delta: number): Finding[] {
+  if (delta === 0) return findings;
+  return findings.map((f) => ({
+    ...f,
+    line: f.line + delta,
+    endLine: f.endLine + delta,
+    ...(f.fix ? { fix: { ...f.fix, edits: f.fix.edits.map((e) => ({ ...e, line: e.line + delta, endLine: e.endLine + delta })) } } : {}),
+  }));
+}
+
+/**
+ * A JSONL document the editor keeps open: edits replace lines, only changed lines are analyzed
+ * again, and the file-level rules run over the cached facts of every other row.
+ */
+export class IncrementalDataset {
+  private lines: string[] = [];
+  private cache: (CachedRow | undefined)[] = [];
+  private detection: Detection | undefined;
+  /** The detection the cached rows were analyzed under. */
+  private cachedUnder: Detection | undefined;
+
+  constructor(private readonly path: string, private readonly config: Config, private readonly options: AnalyzeOptions = {}) {}
+
+  /** Replaces the whole text (opening a document, or a change without a range). */
+  setText(text: string): void {
+    this.lines = text.split('\n');
+    this.cache = new Array(this.lines.length);
+    this.detection = undefined;
+  }
+
+  /** Applies one editor change; only the lines it touches are analyzed again. */
+  applyEdit(edit: LineEdit): void {
+    const { start, end } = edit;
+    const first = this.lines[start.line] ?? '';
+    const last = this.lines[end.line] ?? '';
+    const replaced = (first.slice(0, start.character) + edit.text + last.slice(end.character)).split('\n');
+    const removed = Math.min(end.line, this.lines.length - 1) - start.line + 1;
+    this.lines.splice(start.line, Math.max(0, removed), ...replaced);
+    this.cache.splice(start.line, Math.max(0, removed), ...new Array<CachedRow | undefined>(replaced.length));
+    if (start.line < DETECTION_LINES) this.detection = undefined;
+  }
+
+  /** The document's text as the model holds it. */
+  get text(): string {
+    return this.lines.join('\n');
+  }
+
+  analyze(): DatasetAnalysis {
+    const detection = this.detect();
+    const access: RowAccess = {
+      container: 'jsonl',
+      row: (index) => {
+        const i = rowLines[index];
+        return i === undefined ? undefined : parseJsonRow(this.lines[i], index, i + 1, 1);
+      },
+      locate: locateInJsonRow,
+    };
+    const analyzer = new RowAnalyzer(access, detection, this.config, this.options);
+    const pass = new RowPass(access, detection, this.config, this.options);
+    const rowLines: number[] = [];
+    for (let i = 0; i < this.lines.length; i++) {
+      const text = this.lines[i];
+      let cached = this.cache[i];
+      if (!cached && isBlank(text)) continue;
+      const line = i + 1;
+      const wantSample = !pass.calibrated;
+      if (!cached || (wantSample && cached.output.sampleText === undefined && cached.output.bytes > 0)) {
+        const clean = text.endsWith('\r') ? text.slice(0, -1) : text;
+        cached = { output: analyzer.analyzeRow(parseJsonRow(clean, rowLines.length, line, 1), wantSample), line };
+        this.cache[i] = cached;
+      }
+      const output = cached.line === line ? cached.output : { ...cached.output, findings: shifted(cached.output.findings, line - cached.line) };
+      rowLines.push(i);
+      pass.add(line, output);
+    }
+    return finishAnalysis(this.path, access, detection, this.config, this.options, pass.result());
+  }
+
+  private detect(): Detection {
+    if (this.detection) return this.detection;
+    const sample: Record<string, unknown>[] = [];
+    const reader = jsonlReader(new TextEncoder().encode(this.lines.slice(0, DETECTION_LINES * 2).join('\n')));
+    let seen = 0;
+    for (const row of reader.rows()) {
+      if (row.value !== undefined) sample.push(row.value as Record<string, unknown>);
+      if (++seen >= DETECTION_LINES) break;
+    }
+    const { format, fields } = detectFormat(sample, { format: this.config.format, textField: this.config.textField, labelField: this.config.labelField });
+    const previous = this.cachedUnder;
+    this.detection = this.cachedUnder = { format, fields };
+    if (!previous || previous.format !== format || JSON.stringify(previous.fields) !== JSON.stringify(fields)) this.cache = new Array(this.lines.length);
+    return this.detection;
+  }
+}

@@ -1,0 +1,199 @@
+'use strict';
+// UI tests "as a person sees it": a real VS Code 1.100.3 workbench (code-server) in headless
+// Chromium, driven with the keyboard and looked at through the DOM and screenshots.
+//
+//   const { launchUi } = require('./ui');
+//   const ui = await launchUi({ folder: '/abs/ws', vsix: '/abs/tuneset.vsix', outDir: '/abs/out' });
+//   try {
+//     await ui.openFile('data.jsonl');
+//     await ui.waitForSquiggle();                          // error squiggle in the active editor
+//     await ui.problemsPanelText({ contains: 'duplicate' });
+//     await ui.runCommand('Tuneset: Show Report');         // exact title as in the F1 palette
+//     await ui.notificationText('Report ready');
+//     await ui.webviewFrame().locator('h1').waitFor();
+//     await ui.statusBarText('Tuneset');
+//     await ui.screenshot('report');                       // -> <outDir>/report.png
+//   } finally { await ui.close(); }
+//
+// Instead of `vsix`, `extensionDevelopmentPath` loads the extension from source (no packaging),
+// as "Run Extension" would. Or pass `url` of a code-server you started yourself (startCodeServer).
+//
+// Every helper waits for something to appear (Playwright auto-waiting) with a timeout; none
+// sleeps. When a helper fails it saves <outDir>/failure-<n>-<helper>.png and names it in the error.
+const fs = require('fs');
+const path = require('path');
+const { startCodeServer, workbenchUrl, remoteUri } = require('./codeServer');
+const { ROOT, launchChromium, verbose } = require('./common');
+
+const DEFAULT_TIMEOUT = Number(process.env.E2E_UI_TIMEOUT_MS || 30000);
+const escapeRe = s => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const SQUIGGLE = {
+  error: '.squiggly-error', warning: '.squiggly-warning', info: '.squiggly-info', hint: '.squiggly-hint',
+  any: '.squiggly-error, .squiggly-warning, .squiggly-info, .squiggly-hint',
+};
+
+/**
+ * @param {object} o
+ * @param {string} [o.folder]                  folder (or .code-workspace) to open
+ * @param {string|string[]} [o.vsix]           packaged extension(s) to install first
+ * @param {string|string[]} [o.extensionDevelopmentPath] or: load extension(s) from source
+ * @param {object} [o.settings]                user settings
+ * @param {object} [o.env]                     extra env for the server/extension host
+ * @param {string} [o.url]                     use an already running code-server instead of starting one
+ * @param {string} [o.outDir]                  screenshots; default .vscode-test/out/ui
+ * @param {{width:number,height:number}} [o.viewport] default 1400x900
+ * @param {number} [o.timeoutMs]               default per-helper timeout ($E2E_UI_TIMEOUT_MS or 30000)
+ */
+async function launchUi(o = {}) {
+  const outDir = path.resolve(o.outDir || path.join(ROOT, '.vscode-test', 'out', 'ui'));
+  fs.mkdirSync(outDir, { recursive: true });
+  const timeout = o.timeoutMs || DEFAULT_TIMEOUT;
+  if (o.url && o.vsix) throw new Error('with `url`, install the vsix into that server yourself (startCodeServer({vsix}) or cs.installVsix)');
+  const server = o.url ? null : await startCodeServer({ vsix: o.vsix, settings: o.settings, env: o.env });
+  let chrome;
+  try {
+    chrome = await launchChromium({ viewport: o.viewport });
+  } catch (e) { if (server) await server.stop(); throw e; }
+  const { page } = chrome;
+  page.setDefaultTimeout(timeout);
+
+  const base = o.url || server.url;
+  const devPaths = [].concat(o.extensionDevelopmentPath || []);
+  const url = workbenchUrl(base, o.folder, { payload: devPaths.map(p => ['extensionDevelopmentPath', remoteUri(base, p)]) });
+
+  const quickInput = page.locator('.quick-input-widget');
+  const quickInputBox = quickInput.locator('.quick-input-box input');
+  const rows = quickInput.locator('.quick-input-list .monaco-list-row');
+
+  let failures = 0;
+  // Wraps a helper so that a failure leaves a screenshot behind and says where it is.
+  const step = (name, fn) => async (...args) => {
+    try { return await fn(...args); } catch (e) {
+      const shot = path.join(outDir, `failure-${++failures}-${name}.png`);
+      await page.screenshot({ path: shot }).catch(() => {});
+      // Leave no half-typed palette behind for the next step (tests may catch and go on).
+      if (await quickInputBox.isVisible().catch(() => false)) await page.keyboard.press('Escape').catch(() => {});
+      e.message = `ui.${name}(${args.filter(a => typeof a === 'string').map(a => JSON.stringify(a)).join(', ')}) failed: ${e.message}\n  screenshot: ${shot}`;
+      throw e;
+    }
+  };
+
+  /** Opens the quick input with `key`; retries the key if the first press was swallowed. */
+  async function openQuickInput(key) {
+    for (let i = 0; ; i++) {
+      await page.keyboard.press(key);
+      try { await quickInputBox.waitFor({ state: 'visible', timeout: 5000 }); return; } catch {
+        if (i >= 2) throw new Error(`quick input did not open with ${key}`);
+        if (verbose()) console.error(`[ui] ${key} did not open the quick input, retrying`);
+        // Focus may be inside a webview iframe, which eats keys: click the editor area first.
+        await page.locator('.part.editor').click({ position: { x: 5, y: 5 } }).catch(() => {});
+      }
+    }
+  }
+
+  const api = {
+    page, server, outDir, url,
+
+    /** Opens the workbench and waits until it is interactive (the status bar and explorer are there). */
+    open: step('open', async () => {
+      await page.goto(url);
+      await page.locator('.monaco-workbench').waitFor({ timeout: 60000 });
+      await page.locator('.part.statusbar').waitFor({ timeout: 60000 });
+      if (o.folder) await page.locator('.explorer-folders-view').waitFor({ timeout: 60000 });
+    }),
+
+    /** Ctrl+P, type the name (basename or relative path), pick the match, wait for its tab. */
+    openFile: step('openFile', async (name, { timeout: t = timeout } = {}) => {
+      const baseName = path.basename(name);
+      await openQuickInput('Control+P');
+      await quickInputBox.fill(name);
+      // File results come from a ripgrep search on the server; wait for the row, do not assume.
+      const row = rows.filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRe(baseName)}$`) }) }).first();
+      await row.waitFor({ timeout: t });
+      await row.click();
+      await page.locator('.tabs-container .tab.active', { hasText: baseName }).waitFor({ timeout: t });
+      await page.locator('.editor-instance .monaco-editor, .editor-instance').first().waitFor({ timeout: t });
+    }),
+
+    /**
+     * F1, type the title, run the palette entry whose label is exactly `title`
+     * ("Category: Title" as shown). {exact:false} takes the first entry containing it.
+     */
+    runCommand: step('runCommand', async (title, { exact = true, timeout: t = timeout } = {}) => {
+      await openQuickInput('F1');
+      await quickInputBox.fill(`>${title}`);
+      const label = exact ? new RegExp(`^\\s*${escapeRe(title)}\\s*$`) : title;
+      const row = rows.filter({ has: page.locator('.label-name', { hasText: label }) }).first();
+      try { await row.waitFor({ timeout: t }); } catch {
+        const seen = await rows.locator('.label-name').allInnerTexts().catch(() => []);
+        throw new Error(`no palette entry ${exact ? 'equal to' : 'containing'} "${title}"; shown: ${JSON.stringify(seen.slice(0, 10))}`);
+      }
+      await row.click();
+      // The palette closes once the command is picked (unless the command opens its own quick pick).
+      await quickInputBox.waitFor({ state: 'hidden', timeout: 5000 }).catch(() => {});
+    }),
+
+    /** Waits for a squiggle of `severity` ('error'|'warning'|'info'|'hint'|'any') in the editors; returns how many. */
+    waitForSquiggle: step('waitForSquiggle', async ({ severity = 'error', timeout: t = timeout } = {}) => {
+      const sel = SQUIGGLE[severity];
+      if (!sel) throw new Error(`unknown severity ${severity}`);
+      const l = page.locator('.monaco-editor').locator(sel);
+      await l.first().waitFor({ state: 'attached', timeout: t });
+      return l.count();
+    }),
+
+    /** Opens the Problems panel (View: Focus Problems) and returns its text, once it contains `contains`. */
+    problemsPanelText: step('problemsPanelText', async ({ contains, timeout: t = timeout } = {}) => {
+      const panel = page.locator('.markers-panel');
+      if (!(await panel.isVisible())) await api.runCommand('View: Focus Problems', { exact: false });
+      await panel.waitFor({ state: 'visible', timeout: t });
+      if (contains) await page.locator('.markers-panel', { hasText: contains }).waitFor({ timeout: t });
+      return panel.innerText();
+    }),
+
+    /** Waits for a notification toast containing `substr`; returns its full text. */
+    notificationText: step('notificationText', async (substr, { timeout: t = timeout } = {}) => {
+      const toast = page.locator('.notifications-toasts .notification-toast', substr ? { hasText: substr } : {}).first();
+      await toast.waitFor({ state: 'visible', timeout: t });
+      return toast.innerText();
+    }),
+
+    /**
+     * The document inside a webview (panel or view), for locators:
+     *   ui.webviewFrame().locator('#total')
+     * VS Code nests it: outer iframe.webview (ready once loaded) > iframe#active-frame.
+     * With several webviews, the last visible one is taken; {nth} picks another.
+     */
+    webviewFrame({ nth } = {}) {
+      const outer = page.locator('iframe.webview.ready:visible');
+      const chosen = nth === undefined ? outer.last() : outer.nth(nth);
+      return chosen.contentFrame().frameLocator('#active-frame');
+    },
+
+    /** Waits for a status bar item containing `substr` and returns its text (no substr: whole status bar). */
+    statusBarText: step('statusBarText', async (substr, { timeout: t = timeout } = {}) => {
+      if (!substr) return page.locator('.part.statusbar').innerText();
+      const item = page.locator('.part.statusbar .statusbar-item', { hasText: substr }).first();
+      await item.waitFor({ state: 'visible', timeout: t });
+      return item.innerText();
+    }),
+
+    /** Saves <outDir>/<name>.png (the full 1400x900 window) and returns its path. */
+    async screenshot(name) {
+      const file = path.join(outDir, name.endsWith('.png') ? name : `${name}.png`);
+      await page.screenshot({ path: file });
+      return file;
+    },
+
+    /** Closes the browser and the code-server this launched (if any). Safe to call twice. */
+    async close() {
+      await chrome.close();
+      if (server) await server.stop();
+    },
+  };
+
+  try { await api.open(); } catch (e) { await api.close(); throw e; }
+  return api;
+}
+
+module.exports = { launchUi };

@@ -1,0 +1,46 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyzeDataset, IncrementalDataset, parseConfig, type LineEdit } from '../../server/src/engine';
+import { jsonl } from './helpers';
+
+const { config } = parseConfig({});
+const enc = (s: string) => new TextEncoder().encode(s);
+
+/** Applies an LSP-style edit to a plain string, the reference the model must agree with. */
+function applyToString(text: string, e: LineEdit): string {
+  const lines = text.split('\n');
+  const offset = (p: { line: number; character: number }) => lines.slice(0, p.line).reduce((n, l) => n + l.length + 1, 0) + p.character;
+  return text.slice(0, offset(e.start)) + e.text + text.slice(offset(e.end));
+}
+
+const rows = Array.from({ length: 60 }, (_, i) => ({ text: `customer review ${i % 45} ${'quite '.repeat(i % 4)}good`, label: i % 5 ? 'pos' : 'neg' }));
+const base = jsonl(...rows, { text: 'mail a@b.io now', label: 'pos' });
+
+test('after any sequence of edits the incremental result equals a fresh analysis', () => {
+  const model = new IncrementalDataset('d.jsonl', config, { fixes: true });
+  model.setText(base);
+  let text = base;
+  const edits: LineEdit[] = [
+    { start: { line: 3, character: 0 }, end: { line: 3, character: 0 }, text: '{"text": "inserted row here", "label": "Pos"}\n' },
+    { start: { line: 10, character: 10 }, end: { line: 10, character: 12 }, text: 'XX' },
+    { start: { line: 0, character: 0 }, end: { line: 2, character: 0 }, text: '' },
+    { start: { line: 20, character: 5 }, end: { line: 20, character: 5 }, text: 'broken' },
+    { start: { line: 30, character: 0 }, end: { line: 31, character: 0 }, text: '\n\n' },
+  ];
+  for (const e of edits) {
+    model.applyEdit(e);
+    text = applyToString(text, e);
+    assert.equal(model.text, text);
+    assert.deepEqual(model.analyze(), analyzeDataset('d.jsonl', enc(text), config, { fixes: true }));
+  }
+});
+
+test('a format change re-analyzes every row', () => {
+  const model = new IncrementalDataset('d.jsonl', config);
+  model.setText(jsonl({ text: 'a b c', label: 'x' }, { text: 'a b c', label: 'x' }));
+  assert.equal(model.analyze().format, 'classification');
+  model.setText(jsonl({ instruction: 'a b', output: 'c d' }, { instruction: 'a b', output: 'c d' }));
+  const a = model.analyze();
+  assert.equal(a.format, 'instruction');
+  assert.equal(a.summary['exact-duplicate'], 1);
+});
