@@ -48,3 +48,10 @@ test('delete-row fix removes the whole line', () => {
   const [f] = ofRule(a, 'exact-duplicate');
   assert.deepEqual(f.fix?.edits[0], { line: 2, column: 1, endLine: 3, endColumn: 1, newText: '' });
 });
+
+test('labels that are variants of one another are not a conflict (label-variant says it)', () => {
+  const rows = Array.from({ length: 6 }, (_, i) => ({ text: `filler row number ${i}`, label: 'positive' }));
+  const a = analyze(jsonl(...rows, { text: 'Great value', label: 'Positive' }, { text: 'great value', label: 'positive' }));
+  assert.equal(ofRule(a, 'conflicting-labels').length, 0);
+  assert.equal(ofRule(a, 'exact-duplicate').length, 1);
+});

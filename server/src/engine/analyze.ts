@@ -5,8 +5,8 @@ import type { JsonPath } from './read/jsonScan';
 import type { FieldSpan } from './read/row';
 import { RULES } from './rules/catalog';
 import { exactDuplicateGroups, findExactDuplicates } from './rules/duplicates';
-import { emptyFacts, type FileFacts } from './rules/fileFacts';
-import { findLabelImbalance, findLabelVariantsAndRareLabels } from './rules/labels';
+import { emptyFacts, labelCounts, type FileFacts } from './rules/fileFacts';
+import { findLabelImbalance, findLabelVariantsAndRareLabels, labelVariants } from './rules/labels';
 import { findLengthOutliers } from './rules/lengths';
 import { tokenLimit, tooLong } from './rules/limits';
 import { checkEcho, checkNoise } from './rules/noise';
@@ -17,7 +17,8 @@ import { extractRow, type RowContent } from './schema/extract';
 import { computeStats, type DatasetStats } from './stats';
 import { normalizedHash } from './text/normalize';
 import { profileText } from './text/profile';
-import { TokenEstimator, type TokenSample } from './text/tokens';
+import { countTokens, TokenEstimator, type TokenSample } from './text/tokens';
+import { parseJsonRow } from './read/jsonl';
 import type { ContainerKind, Finding, Fix, FormatName, Range, Severity, TextEdit } from './types';
 
 export interface DatasetAnalysis {
@@ -118,8 +119,10 @@ class FindingBuilder {
     const finding: Finding = { rule: r.rule, severity, message: r.message, ...(range ?? this.locate(row, path, r.target)) };
     if (r.related) finding.related = r.related;
     if (r.data) finding.data = r.data;
-    if (this.options.fixes && r.fix) {
-      const fix = this.encodeFix(row, content, r.fix);
+    if (this.options.fixes) {
+      const del = deleteRowEdit(row);
+      finding.row = { line: del.line, endLine: del.endLine - 1 };
+      const fix = r.fix ? this.encodeFix(row, content, r.fix) : undefined;
       if (fix) finding.fix = fix;
     }
     this.sink.push(finding);
@@ -265,7 +268,8 @@ export function finishAnalysis(path: string, access: RowAccess, detection: Detec
   };
   const t = config.thresholds;
   const groups = exactDuplicateGroups(facts);
-  findExactDuplicates(facts, groups, lateReport);
+  const variants = labelVariants(facts.labelNames, labelCounts(facts), t.labelVariantMaxEdits);
+  findExactDuplicates(facts, groups, lateReport, (l) => variants.get(l) ?? l);
   findLabelImbalance(facts, t, lateReport);
   findLabelVariantsAndRareLabels(facts, t, lateReport);
   findLengthOutliers(facts, t, lateReport);
@@ -322,4 +326,13 @@ function encodeValue(container: ContainerKind, rowText: string, span: { start: n
   const escaped = value.replace(/"/g, '""');
   if (quoted) return escaped;
   return /[",\t;|\n\r]|^\s|\s$/.test(value) ? `"${escaped}"` : value;
+}
+
+/** A row's label and exact token count, for the editor's hover (JSON rows only). */
+export function describeJsonRow(text: string, detection: Detection): { label?: string; tokens: number } | undefined {
+  const row = parseJsonRow(text, 0, 1, 1);
+  if (row.value === undefined) return undefined;
+  const content = extractRow(row.value as Record<string, unknown>, detection.format, detection.fields);
+  const tokens = content.parts.reduce((n, p) => n + countTokens(p.text), 0);
+  return { label: content.label, tokens };
 }

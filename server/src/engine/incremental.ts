@@ -34,6 +34,7 @@ function shifted(findings: Finding[], delta: number): Finding[] {
     ...f,
     line: f.line + delta,
     endLine: f.endLine + delta,
+    ...(f.row ? { row: { line: f.row.line + delta, endLine: f.row.endLine + delta } } : {}),
     ...(f.fix ? { fix: { ...f.fix, edits: f.fix.edits.map((e) => ({ ...e, line: e.line + delta, endLine: e.endLine + delta })) } } : {}),
   }));
 }
@@ -68,6 +69,10 @@ export class IncrementalDataset {
     this.lines.splice(start.line, Math.max(0, removed), ...replaced);
     this.cache.splice(start.line, Math.max(0, removed), ...new Array<CachedRow | undefined>(replaced.length));
     if (start.line < DETECTION_LINES) this.detection = undefined;
+  }
+
+  get lineCount(): number {
+    return this.lines.length;
   }
 
   /** The document's text as the model holds it. */

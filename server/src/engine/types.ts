@@ -36,6 +36,8 @@ export interface Finding extends Range {
   related?: RelatedLocation[];
   /** Set only when the analysis was asked for fixes (the editor does, the CLI does not). */
   fix?: Fix;
+  /** The lines of the whole row (editor mode only), so "delete this row" removes all of a multi-line record. */
+  row?: { line: number; endLine: number };
   /** Rule-specific payload for quick fixes and hovers (e.g. the canonical label of a variant). */
   data?: Record<string, unknown>;
 }

@@ -39,8 +39,12 @@ export function exactDuplicateGroups(facts: FileFacts): DuplicateGroup[] {
   return [...groups.values()].map((rows) => ({ rows }));
 }
 
-/** exact-duplicate on every repeat (related: the first occurrence); conflicting-labels on every row of a group with more than one label. */
-export function findExactDuplicates(facts: FileFacts, groups: DuplicateGroup[], report: LateReport): void {
+/**
+ * exact-duplicate on every repeat (related: the first occurrence); conflicting-labels on every row
+ * of a group with more than one label. `canonical` maps a label id to the label it is a variant of,
+ * so "Positive" against "positive" is a label-variant finding, not a conflict.
+ */
+export function findExactDuplicates(facts: FileFacts, groups: DuplicateGroup[], report: LateReport, canonical: (label: number) => number = (l) => l): void {
   for (const { rows } of groups) {
     const first = rows[0];
     const firstLine = facts.line[first];
@@ -54,14 +58,14 @@ export function findExactDuplicates(facts: FileFacts, groups: DuplicateGroup[], 
         fix: { title: 'Delete this duplicate row', kind: 'delete-row' },
       });
     }
-    findConflicts(facts, rows, report);
+    findConflicts(facts, rows, report, canonical);
   }
 }
 
-function findConflicts(facts: FileFacts, rows: number[], report: LateReport): void {
+function findConflicts(facts: FileFacts, rows: number[], report: LateReport, canonical: (label: number) => number): void {
   const byLabel = new Map<number, number[]>();
   for (const r of rows) {
-    const l = facts.label[r];
+    const l = facts.label[r] < 0 ? -1 : canonical(facts.label[r]);
     if (l < 0) continue;
     const list = byLabel.get(l);
     if (list) list.push(r);

@@ -1,0 +1,87 @@
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { CheckWorkspaceRequest, COMMANDS, FileSummaryRequest, RemoveDuplicatesRequest, type EditDto, type FileSummary } from '../../server/src/protocol';
+
+/** The palette commands, one registry: id → handler. */
+export function registerCommands(context: vscode.ExtensionContext, client: LanguageClient): void {
+  const handlers: Record<string, (...args: unknown[]) => unknown> = {
+    [COMMANDS.checkWorkspace]: () => checkWorkspace(client),
+    [COMMANDS.removeDuplicates]: (uri?: unknown) => removeDuplicates(client, targetUri(uri)),
+    [COMMANDS.showFileSummary]: (uri?: unknown) => showFileSummary(client, targetUri(uri)),
+    [COMMANDS.showReport]: (uri?: unknown) => showProblemsFor(targetUri(uri)),
+  };
+  for (const [id, handler] of Object.entries(handlers)) context.subscriptions.push(vscode.commands.registerCommand(id, handler));
+}
+
+/** The URI a command acts on: its argument (CodeLens, explorer) or the active editor's document. */
+function targetUri(arg: unknown): vscode.Uri | undefined {
+  if (arg instanceof vscode.Uri) return arg;
+  if (typeof arg === 'string') return vscode.Uri.parse(arg);
+  return vscode.window.activeTextEditor?.document.uri;
+}
+
+async function checkWorkspace(client: LanguageClient): Promise<CheckWorkspaceRequest.Result> {
+  const result = await client.sendRequest<CheckWorkspaceRequest.Result>(CheckWorkspaceRequest.method, {});
+  void vscode.window.showInformationMessage(
+    `Tuneset checked ${result.files} dataset file${result.files === 1 ? '' : 's'}: ${result.findings.toLocaleString('en-US')} findings${result.cancelled ? ' (cancelled)' : ''}.`,
+  );
+  return result;
+}
+
+function toRange(r: EditDto['range']): vscode.Range {
+  return new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character);
+}
+
+/** Deletes every exact duplicate of the file through one WorkspaceEdit, so a single undo restores it. */
+async function removeDuplicates(client: LanguageClient, uri: vscode.Uri | undefined): Promise<number> {
+  if (!uri) {
+    void vscode.window.showWarningMessage('Tuneset: open a dataset file first.');
+    return 0;
+  }
+  const doc = await vscode.workspace.openTextDocument(uri);
+  await vscode.window.showTextDocument(doc);
+  const { edits, rows } = await client.sendRequest<RemoveDuplicatesRequest.Result>(RemoveDuplicatesRequest.method, { uri: uri.toString() });
+  if (!rows) {
+    void vscode.window.showInformationMessage(`Tuneset: no exact duplicates in ${vscode.workspace.asRelativePath(uri)}.`);
+    return 0;
+  }
+  const edit = new vscode.WorkspaceEdit();
+  for (const e of edits) edit.replace(uri, toRange(e.range), e.newText);
+  await vscode.workspace.applyEdit(edit);
+  void vscode.window.showInformationMessage(`Tuneset removed ${rows} exact duplicate row${rows === 1 ? '' : 's'} from ${vscode.workspace.asRelativePath(uri)} (Undo restores them).`);
+  return rows;
+}
+
+/** The file's summary as a quick pick: each rule line opens the Problems panel. */
+async function showFileSummary(client: LanguageClient, uri: vscode.Uri | undefined): Promise<FileSummary | null> {
+  if (!uri) return null;
+  const s = await client.sendRequest<FileSummaryRequest.Result>(FileSummaryRequest.method, { uri: uri.toString() });
+  if (!s) {
+    void vscode.window.showInformationMessage(`Tuneset: ${vscode.workspace.asRelativePath(uri)} is not a dataset Tuneset has checked.`);
+    return null;
+  }
+  const fmt = (n: number) => n.toLocaleString('en-US');
+  const st = s.stats;
+  const items: (vscode.QuickPickItem & { rule?: string })[] = [
+    { label: `$(beaker) Quality ${st.quality.score}/100`, detail: st.quality.penalties.map((p) => `${p.cause} −${p.points}`).join(' · ') || 'nothing lowers it' },
+    { label: `$(file) ${s.format} (${s.container}) · ${fmt(s.rows)} rows`, detail: Object.entries(s.fields).map(([k, v]) => (k === v ? k : `${k} = ${v}`)).join(', ') },
+  ];
+  if (st.labels.length) {
+    items.push({
+      label: `$(tag) ${st.labels.length} labels · balance index ${st.balanceIndex.toFixed(2)}`,
+      detail: st.labels.slice(0, 12).map((l) => `${l.name} ${fmt(l.count)} (${(l.share * 100).toFixed(1)}%)`).join(' · '),
+    });
+  }
+  items.push({ label: `$(symbol-ruler) tokens (est.): median ${st.tokens.median} · p95 ${st.tokens.p95} · max ${st.tokens.max}` });
+  items.push({ label: 'Findings', kind: vscode.QuickPickItemKind.Separator });
+  for (const [rule, n] of Object.entries(st.findingsByRule).sort((a, b) => b[1] - a[1])) items.push({ label: `${rule}: ${fmt(n)}`, rule });
+  const pick = await vscode.window.showQuickPick(items, { title: `Tuneset: ${vscode.workspace.asRelativePath(uri)}`, placeHolder: 'Pick a rule to see its problems' });
+  if (pick?.rule) await showProblemsFor(uri);
+  return s;
+}
+
+/** Reveals the Problems panel (the report panel takes over when it exists). */
+async function showProblemsFor(uri: vscode.Uri | undefined): Promise<void> {
+  if (uri) await vscode.window.showTextDocument(uri, { preview: false });
+  await vscode.commands.executeCommand('workbench.actions.view.problems');
+}

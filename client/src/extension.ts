@@ -1,0 +1,47 @@
+import * as vscode from 'vscode';
+import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { SettingsProblemsNotification, SummaryChangedNotification } from '../../server/src/protocol';
+import { registerCommands } from './commands';
+import { DatasetStatusBar } from './statusBar';
+
+let client: LanguageClient | undefined;
+
+/** Starts the language server and wires the palette commands, the status bar and messages. */
+export async function activate(context: vscode.ExtensionContext): Promise<TunesetApi> {
+  const module = context.asAbsolutePath('dist/server.js');
+  const serverOptions: ServerOptions = {
+    run: { module, transport: TransportKind.ipc },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+  };
+  const output = vscode.window.createOutputChannel('Tuneset');
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [
+      { scheme: 'file', language: 'jsonl' },
+      { scheme: 'file', pattern: '**/*.{jsonl,ndjson,csv,tsv,json}' },
+      { scheme: 'untitled', language: 'jsonl' },
+    ],
+    synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/*.{jsonl,ndjson,csv,tsv,json}') },
+    outputChannel: output,
+  };
+  client = new LanguageClient('tuneset', 'Tuneset', serverOptions, clientOptions);
+  const statusBar = new DatasetStatusBar(client);
+  context.subscriptions.push(output, statusBar);
+  client.onNotification(SummaryChangedNotification.method, (s: SummaryChangedNotification.Params) => statusBar.update(s));
+  client.onNotification(SettingsProblemsNotification.method, ({ problems }: SettingsProblemsNotification.Params) => {
+    void vscode.window.showWarningMessage(`Tuneset settings: ${problems.join('; ')}`, 'Open Settings').then((choice) => {
+      if (choice) void vscode.commands.executeCommand('workbench.action.openSettings', 'tuneset');
+    });
+  });
+  await client.start();
+  registerCommands(context, client);
+  return { client };
+}
+
+export function deactivate(): Thenable<void> | undefined {
+  return client?.stop();
+}
+
+/** What the extension exports, for its own end-to-end tests. */
+export interface TunesetApi {
+  client: LanguageClient;
+}

@@ -1,0 +1,42 @@
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { COMMANDS, FileSummaryRequest, type FileSummary } from '../../server/src/protocol';
+
+/** The active dataset's quality score and error/warning counts; a click shows the file summary. */
+export class DatasetStatusBar implements vscode.Disposable {
+  private readonly item = vscode.window.createStatusBarItem('tuneset.quality', vscode.StatusBarAlignment.Left, 50);
+  private readonly summaries = new Map<string, FileSummary>();
+  private readonly subscription: vscode.Disposable;
+
+  constructor(private readonly client: LanguageClient) {
+    this.item.name = 'Tuneset dataset quality';
+    this.item.command = COMMANDS.showFileSummary;
+    this.subscription = vscode.window.onDidChangeActiveTextEditor(() => void this.refresh());
+  }
+
+  update(summary: FileSummary): void {
+    this.summaries.set(summary.uri, summary);
+    if (vscode.window.activeTextEditor?.document.uri.toString() === summary.uri) this.show(summary);
+  }
+
+  private async refresh(): Promise<void> {
+    const uri = vscode.window.activeTextEditor?.document.uri.toString();
+    if (!uri) return this.item.hide();
+    const summary = this.summaries.get(uri) ?? (await this.client.sendRequest<FileSummaryRequest.Result>(FileSummaryRequest.method, { uri }));
+    if (summary) this.show(summary);
+    else this.item.hide();
+  }
+
+  private show(s: FileSummary): void {
+    this.item.text = `$(beaker) ${s.stats.quality.score}/100 $(error) ${s.errors} $(warning) ${s.warnings}`;
+    const lowered = s.stats.quality.penalties.map((p) => `${p.cause} −${p.points}`).join(', ');
+    this.item.tooltip = `Tuneset: ${s.format}, ${s.rows.toLocaleString('en-US')} rows, quality ${s.stats.quality.score}/100${lowered ? ` (${lowered})` : ''}. Click for the file summary.`;
+    this.item.backgroundColor = s.errors > 0 ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
+    this.item.show();
+  }
+
+  dispose(): void {
+    this.item.dispose();
+    this.subscription.dispose();
+  }
+}

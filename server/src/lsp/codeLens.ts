@@ -1,0 +1,23 @@
+import type { CodeLens } from 'vscode-languageserver';
+import { COMMANDS } from '../protocol';
+import type { Analyzed } from './datasets';
+
+const fmt = (n: number) => n.toLocaleString('en-US');
+
+/** The summary lens above line 1: format · rows · labels · findings, and the report. */
+export function codeLenses(doc: Analyzed): CodeLens[] {
+  const a = doc.analysis;
+  const range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+  const labels = a.stats.labels.length;
+  const title = [
+    `Tuneset: ${a.format}`,
+    `${fmt(a.rows)} rows`,
+    ...(labels ? [`${fmt(labels)} label${labels === 1 ? '' : 's'}`] : []),
+    `${fmt(a.findings.length)} finding${a.findings.length === 1 ? '' : 's'}`,
+    `quality ${a.stats.quality.score}/100`,
+  ].join(' · ');
+  return [
+    { range, command: { title, command: COMMANDS.showFileSummary, arguments: [doc.uri] } },
+    { range, command: { title: 'Open report', command: COMMANDS.showReport, arguments: [doc.uri] } },
+  ];
+}

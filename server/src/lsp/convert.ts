@@ -1,0 +1,72 @@
+import { DiagnosticSeverity, type Diagnostic, type Range as LspRange, type TextEdit as LspTextEdit } from 'vscode-languageserver';
+import { ruleDocsUrl, type DatasetAnalysis, type Finding, type Range, type Severity, type TextEdit } from '../engine';
+import type { FileSummary } from '../protocol';
+
+/** Engine ranges are 1-based; LSP ranges are 0-based. */
+export function toLspRange(r: Range): LspRange {
+  return { start: { line: r.line - 1, character: r.column - 1 }, end: { line: r.endLine - 1, character: r.endColumn - 1 } };
+}
+
+export function toLspEdit(e: TextEdit): LspTextEdit {
+  return { range: toLspRange(e), newText: e.newText };
+}
+
+const SEVERITY: Record<Severity, DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  info: DiagnosticSeverity.Information,
+  hint: DiagnosticSeverity.Hint,
+};
+
+/** The payload a diagnostic carries back to the code action handler: which finding of which analysis it is. */
+export interface DiagnosticData {
+  index: number;
+  version: number;
+}
+
+/**
+ * Findings to diagnostics, capped per file: the most severe come first into the cap, and one
+ * summary diagnostic on line 1 says how many more were found.
+ */
+export function toDiagnostics(uri: string, analysis: DatasetAnalysis, version: number, cap: number): Diagnostic[] {
+  const order = analysis.findings.map((_, i) => i);
+  const rank: Record<Severity, number> = { error: 0, warning: 1, info: 2, hint: 3 };
+  if (order.length > cap) order.sort((a, b) => rank[analysis.findings[a].severity] - rank[analysis.findings[b].severity] || a - b);
+  const shown = order.slice(0, cap).sort((a, b) => a - b);
+  const diagnostics = shown.map((i) => toDiagnostic(uri, analysis.findings[i], { index: i, version }));
+  const hidden = analysis.findings.length - shown.length;
+  if (hidden > 0) {
+    diagnostics.unshift({
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      severity: DiagnosticSeverity.Information,
+      source: 'tuneset',
+      code: 'more-findings',
+      message: `${hidden.toLocaleString('en-US')} more findings are not shown (at most ${cap.toLocaleString('en-US')} per file; setting tuneset.maxDiagnosticsPerFile). Run "Tuneset: Show File Summary" for all counts.`,
+    });
+  }
+  return diagnostics;
+}
+
+function toDiagnostic(uri: string, f: Finding, data: DiagnosticData): Diagnostic {
+  const d: Diagnostic = {
+    range: toLspRange(f),
+    severity: SEVERITY[f.severity],
+    source: 'tuneset',
+    code: f.rule,
+    codeDescription: { href: ruleDocsUrl(f.rule) },
+    message: f.message,
+    data,
+  };
+  if (f.related?.length) {
+    d.relatedInformation = f.related.map((r) => ({
+      location: { uri: r.path ?? uri, range: { start: { line: r.line - 1, character: (r.column ?? 1) - 1 }, end: { line: r.line - 1, character: (r.column ?? 1) - 1 } } },
+      message: r.message ?? 'related row',
+    }));
+  }
+  return d;
+}
+
+export function toSummary(uri: string, a: DatasetAnalysis): FileSummary {
+  const s = a.stats.findingsBySeverity;
+  return { uri, format: a.format, container: a.container, rows: a.rows, fields: a.fields, errors: s.error, warnings: s.warning, infos: s.info + s.hint, stats: a.stats };
+}

@@ -1,0 +1,212 @@
+import * as path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import {
+  CodeActionKind, createConnection, DidChangeConfigurationNotification, ProposedFeatures, TextDocuments,
+  TextDocumentSyncKind, type Connection, type InitializeParams,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { analyzeFile } from './analyzeFile';
+import { codeActions, duplicateDeletions, FIX_ALL_KIND } from './lsp/codeActions';
+import { codeLenses } from './lsp/codeLens';
+import { toDiagnostics, toSummary } from './lsp/convert';
+import { isDatasetDocument, OpenDatasets, type Analyzed, type ContentChange } from './lsp/datasets';
+import { hover } from './lsp/hover';
+import { globToRegExp, readSettings, type Settings } from './lsp/settings';
+import { listDatasetFiles } from './lsp/workspaceFiles';
+import {
+  CheckWorkspaceRequest, FileSummaryRequest, RemoveDuplicatesRequest, SettingsProblemsNotification, SummaryChangedNotification,
+} from './protocol';
+
+/**
+ * The language server: documents and files in, engine analyses, LSP features out. Handlers only
+ * look up an analysis and convert; every decision about data lives in the engine.
+ */
+const connection: Connection = createConnection(ProposedFeatures.all);
+
+// Changes are recorded as they arrive so JSONL models re-analyze only the lines they touch.
+const pendingChanges = new Map<string, ContentChange[]>();
+const documents = new TextDocuments<TextDocument>({
+  create: TextDocument.create,
+  update(doc, changes, version) {
+    const list = pendingChanges.get(doc.uri) ?? [];
+    for (const c of changes) list.push('range' in c ? { range: c.range, text: c.text } : { text: c.text });
+    pendingChanges.set(doc.uri, list);
+    return TextDocument.update(doc, changes, version);
+  },
+});
+
+let settings: Settings = readSettings({}, {});
+let open = new OpenDatasets(settings);
+/** Analyses of dataset files that are not open, read from disk by the workspace check. */
+const onDisk = new Map<string, Analyzed>();
+const timers = new Map<string, NodeJS.Timeout>();
+let workspaceFolders: string[] = [];
+let hasConfiguration = false;
+
+const log = (message: string) => connection.console.log(`[${new Date().toISOString().slice(11, 19)}] ${message}`);
+
+connection.onInitialize((params: InitializeParams) => {
+  workspaceFolders = (params.workspaceFolders ?? []).map((f) => fileURLToPath(f.uri));
+  hasConfiguration = !!params.capabilities.workspace?.configuration;
+  return {
+    capabilities: {
+      textDocumentSync: TextDocumentSyncKind.Incremental,
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
+      codeLensProvider: { resolveProvider: false },
+      hoverProvider: true,
+    },
+  };
+});
+
+connection.onInitialized(async () => {
+  if (hasConfiguration) connection.client.register(DidChangeConfigurationNotification.type, undefined);
+  await loadSettings();
+  void checkWorkspace();
+});
+
+async function loadSettings(): Promise<void> {
+  if (!hasConfiguration) return;
+  const [tuneset, filesExclude] = await connection.workspace.getConfiguration([{ section: 'tuneset' }, { section: 'files.exclude' }]);
+  settings = readSettings(tuneset, filesExclude);
+  open = new OpenDatasets(settings);
+  if (settings.problems.length) {
+    log(`settings problems: ${settings.problems.join(' | ')}`);
+    void connection.sendNotification(SettingsProblemsNotification.method, { problems: settings.problems } satisfies SettingsProblemsNotification.Params);
+  }
+}
+
+connection.onDidChangeConfiguration(async () => {
+  await loadSettings();
+  for (const doc of documents.all()) analyzeNow(doc);
+  void checkWorkspace();
+});
+
+function publish(result: Analyzed): void {
+  void connection.sendDiagnostics({ uri: result.uri, diagnostics: toDiagnostics(result.uri, result.analysis, result.version, settings.editor.maxDiagnosticsPerFile) });
+}
+
+function analyzeNow(doc: TextDocument): void {
+  timers.delete(doc.uri);
+  if (!isDatasetDocument(doc.uri, doc.getText({ start: { line: 0, character: 0 }, end: { line: 200, character: 0 } }))) return;
+  const t0 = performance.now();
+  open.change(doc.uri, pendingChanges.get(doc.uri) ?? []);
+  pendingChanges.delete(doc.uri);
+  const result = open.analyze(doc);
+  publish(result);
+  onDisk.delete(doc.uri);
+  void connection.sendNotification(SummaryChangedNotification.method, toSummary(doc.uri, result.analysis));
+  log(`checked ${path.basename(doc.uri)} v${doc.version}: ${result.analysis.rows} rows, ${result.analysis.findings.length} findings in ${(performance.now() - t0).toFixed(0)} ms`);
+}
+
+function schedule(doc: TextDocument, delay: number): void {
+  clearTimeout(timers.get(doc.uri));
+  timers.set(doc.uri, setTimeout(() => {
+    const current = documents.get(doc.uri);
+    if (current) analyzeNow(current);
+  }, delay));
+}
+
+documents.onDidOpen(({ document }) => schedule(document, 0));
+documents.onDidChangeContent(({ document }) => schedule(document, settings.editor.debounceMs));
+documents.onDidClose(({ document }) => {
+  clearTimeout(timers.get(document.uri));
+  pendingChanges.delete(document.uri);
+  open.close(document.uri);
+  // A closed file keeps its problems: the workspace check reads it from disk again.
+  void analyzeOnDisk(fileURLToPath(document.uri));
+});
+
+async function analyzeOnDisk(file: string): Promise<Analyzed | undefined> {
+  const uri = pathToFileURL(file).href;
+  if (documents.get(uri)) return open.get(uri);
+  try {
+    const analysis = await analyzeFile(file, file, settings.config, { fixes: true });
+    const result = { uri, analysis, version: -1 };
+    onDisk.set(uri, result);
+    publish(result);
+    return result;
+  } catch (e) {
+    log(`cannot read ${file}: ${(e as Error).message}`);
+    return undefined;
+  }
+}
+
+let scan: { cancel: boolean } | undefined;
+
+/** Checks every dataset file of the workspace from disk (files VS Code will not sync, over 50 MB, included). */
+async function checkWorkspace(): Promise<CheckWorkspaceRequest.Result> {
+  if (scan) scan.cancel = true;
+  const mine = (scan = { cancel: false });
+  const excludes = [...settings.filesExclude, ...settings.editor.exclude].map(globToRegExp);
+  const files = listDatasetFiles(workspaceFolders, excludes);
+  const progress = await connection.window.createWorkDoneProgress();
+  progress.begin('Tuneset: checking datasets', 0, `${files.length} files`, true);
+  let findings = 0;
+  let done = 0;
+  for (const file of files) {
+    if (mine.cancel || progress.token.isCancellationRequested) break;
+    progress.report(Math.round((100 * done) / Math.max(1, files.length)), path.basename(file));
+    const r = await analyzeOnDisk(file);
+    findings += r?.analysis.findings.length ?? 0;
+    done++;
+  }
+  progress.done();
+  const cancelled = done < files.length;
+  // Files that were excluded or deleted since the last check lose their diagnostics.
+  const current = new Set(files.map((f) => pathToFileURL(f).href));
+  for (const uri of [...onDisk.keys()]) {
+    if (!current.has(uri) && !cancelled) {
+      onDisk.delete(uri);
+      void connection.sendDiagnostics({ uri, diagnostics: [] });
+    }
+  }
+  if (scan === mine) scan = undefined;
+  log(`workspace check: ${done} of ${files.length} files, ${findings} findings${cancelled ? ' (cancelled)' : ''}`);
+  return { files: done, findings, cancelled };
+}
+
+connection.onDidChangeWatchedFiles(async ({ changes }) => {
+  for (const change of changes) {
+    if (documents.get(change.uri)) continue;
+    const file = fileURLToPath(change.uri);
+    if (change.type === 3) {
+      onDisk.delete(change.uri);
+      void connection.sendDiagnostics({ uri: change.uri, diagnostics: [] });
+    } else {
+      await analyzeOnDisk(file);
+    }
+  }
+});
+
+const analyzed = (uri: string) => open.get(uri) ?? onDisk.get(uri);
+
+connection.onCodeAction((params) => {
+  const doc = open.get(params.textDocument.uri);
+  const current = documents.get(params.textDocument.uri);
+  return doc && current && doc.version === current.version ? codeActions(doc, params) : [];
+});
+connection.onCodeLens(({ textDocument }) => {
+  const doc = open.get(textDocument.uri);
+  return doc ? codeLenses(doc) : [];
+});
+connection.onHover((params) => {
+  const doc = open.get(params.textDocument.uri);
+  const text = documents.get(params.textDocument.uri);
+  if (!doc || !text) return null;
+  const line = text.getText({ start: { line: params.position.line, character: 0 }, end: { line: params.position.line + 1, character: 0 } });
+  return hover(doc, params, line.replace(/\n$/, ''));
+});
+
+connection.onRequest(FileSummaryRequest.method, ({ uri }: FileSummaryRequest.Params): FileSummaryRequest.Result => {
+  const doc = analyzed(uri);
+  return doc ? toSummary(uri, doc.analysis) : null;
+});
+connection.onRequest(CheckWorkspaceRequest.method, () => checkWorkspace());
+connection.onRequest(RemoveDuplicatesRequest.method, ({ uri }: RemoveDuplicatesRequest.Params): RemoveDuplicatesRequest.Result => {
+  const doc = open.get(uri);
+  const edits = doc ? duplicateDeletions(doc) : [];
+  return { edits, rows: edits.length };
+});
+
+documents.listen(connection);
+connection.listen();

@@ -1,0 +1,38 @@
+// End-to-end tests in a real VS Code (code-server 4.100.3 in headless Chromium): the extension-host
+// suite, then the UI test as a person sees it. Each gets a fresh copy of the sample workspace.
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const { runExtensionTests } = require('./harness/extHost');
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const OUT = path.join(ROOT, 'test-output');
+
+function sampleWorkspace() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tuneset-ws-'));
+  fs.cpSync(path.join(ROOT, 'samples'), dir, { recursive: true });
+  return dir;
+}
+
+(async () => {
+  fs.mkdirSync(OUT, { recursive: true });
+  const only = process.argv[2];
+  let failed = false;
+  if (!only || only === 'ext') {
+    const { code } = await runExtensionTests({
+      extensionDevelopmentPath: ROOT,
+      extensionTestsPath: path.join(__dirname, 'suite', 'index.js'),
+      workspace: sampleWorkspace(),
+      outDir: path.join(OUT, 'ext-host'),
+    });
+    failed ||= code !== 0;
+  }
+  if (!only || only === 'ui') {
+    const ui = require('./ui.test.js');
+    failed ||= !(await ui.run({ workspace: sampleWorkspace(), outDir: path.join(OUT, 'ui') }));
+  }
+  process.exit(failed ? 1 : 0);
+})().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

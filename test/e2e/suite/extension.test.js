@@ -1,0 +1,112 @@
+const assert = require('assert');
+const vscode = require('vscode');
+const { codeOf, diagnosticsWhen, open } = require('./util');
+
+suite('Tuneset in VS Code', () => {
+  suiteSetup(async () => {
+    await vscode.extensions.getExtension('tuneset.tuneset').activate();
+  });
+
+  test('diagnostics for an open dataset: rule code, docs link, precise range, related first occurrence', async () => {
+    const { uri, doc } = await open('reviews/train.jsonl');
+    assert.strictEqual(doc.languageId, 'jsonl');
+    const diags = await diagnosticsWhen(uri, (d) => d.some((x) => codeOf(x) === 'exact-duplicate'));
+    const codes = new Set(diags.map(codeOf));
+    for (const rule of ['exact-duplicate', 'conflicting-labels', 'label-variant', 'invalid-json', 'pii-email', 'secret', 'label-imbalance']) assert.ok(codes.has(rule), `missing ${rule}`);
+    const dup = diags.find((x) => codeOf(x) === 'exact-duplicate');
+    assert.match(dup.code.target.toString(), /README\.md#rule-exact-duplicate/);
+    assert.strictEqual(dup.relatedInformation[0].location.range.start.line, 0, 'points at the first occurrence');
+    assert.strictEqual(dup.range.start.character, 9, 'the text value, not the whole line');
+    assert.strictEqual(dup.severity, vscode.DiagnosticSeverity.Warning);
+  });
+
+  test('a quick fix is one undoable edit', async () => {
+    const { uri, doc } = await open('reviews/train.jsonl');
+    const before = doc.getText();
+    const diags = await diagnosticsWhen(uri, (d) => d.some((x) => codeOf(x) === 'whitespace' && /leading/.test(x.message)));
+    const ws = diags.find((x) => codeOf(x) === 'whitespace' && /leading/.test(x.message));
+    const actions = await vscode.commands.executeCommand('vscode.executeCodeActionProvider', uri, ws.range, vscode.CodeActionKind.QuickFix.value);
+    const trim = actions.find((a) => a.title === 'Trim whitespace');
+    assert.ok(trim, `no Trim whitespace among: ${actions.map((a) => a.title).join(' | ')}`);
+    assert.ok(await vscode.workspace.applyEdit(trim.edit));
+    assert.notStrictEqual(doc.getText(), before);
+    assert.ok(doc.getText().includes('"Works well but the manual is confusing."'));
+    await vscode.commands.executeCommand('undo');
+    assert.strictEqual(doc.getText(), before, 'undo restores the file exactly');
+  });
+
+  test('typing re-checks the file: a new duplicate appears, its removal clears it', async () => {
+    const { uri, doc, editor } = await open('reviews/test.jsonl');
+    await diagnosticsWhen(uri, () => true);
+    const line = doc.lineAt(0).text;
+    await editor.edit((e) => e.insert(new vscode.Position(doc.lineCount - 1, 0), line + '\n'));
+    await diagnosticsWhen(uri, (d) => d.some((x) => codeOf(x) === 'exact-duplicate'));
+    await vscode.commands.executeCommand('undo');
+    await diagnosticsWhen(uri, (d) => !d.some((x) => codeOf(x) === 'exact-duplicate'));
+  });
+
+  test('Remove Exact Duplicates deletes every repeat in one edit; undo restores the file', async () => {
+    const { uri, doc } = await open('alpaca.json');
+    await diagnosticsWhen(uri, (d) => d.length > 0);
+    const csv = await open('tickets.csv');
+    await diagnosticsWhen(csv.uri, (d) => d.some((x) => codeOf(x) === 'exact-duplicate'));
+    const before = csv.doc.getText();
+    const removed = await vscode.commands.executeCommand('tuneset.removeDuplicates', csv.uri);
+    assert.strictEqual(removed, 1);
+    assert.strictEqual(csv.doc.lineCount, before.split('\n').length - 1);
+    await diagnosticsWhen(csv.uri, (d) => !d.some((x) => codeOf(x) === 'exact-duplicate'));
+    await vscode.commands.executeCommand('undo');
+    assert.strictEqual(csv.doc.getText(), before);
+    assert.ok(doc);
+  });
+
+  test('fix all of a rule and source.fixAll.tuneset', async () => {
+    const { uri, doc } = await open('reviews/train.jsonl');
+    const diags = await diagnosticsWhen(uri, (d) => d.some((x) => codeOf(x) === 'label-variant'));
+    const variant = diags.find((x) => codeOf(x) === 'label-variant');
+    const actions = await vscode.commands.executeCommand('vscode.executeCodeActionProvider', uri, variant.range, vscode.CodeActionKind.QuickFix.value);
+    assert.ok(actions.some((a) => /^Change label to "positive"$/.test(a.title)), actions.map((a) => a.title).join(' | '));
+    assert.ok(actions.some((a) => a.title === 'Delete this row'));
+    const before = doc.getText();
+    const fixAll = await vscode.commands.executeCommand('vscode.executeCodeActionProvider', uri, new vscode.Range(0, 0, 0, 0), 'source.fixAll.tuneset');
+    assert.strictEqual(fixAll.length, 1);
+    await vscode.workspace.applyEdit(fixAll[0].edit);
+    const after = doc.getText();
+    assert.ok(!after.includes('"Positive"') && !after.includes('"postive"') && after.includes('café headphones'), 'labels normalised and mojibake repaired');
+    await vscode.commands.executeCommand('undo');
+    assert.strictEqual(doc.getText(), before);
+  });
+
+  test('CodeLens summarises the file and hover explains a row', async () => {
+    const { uri } = await open('reviews/train.jsonl');
+    await diagnosticsWhen(uri, (d) => d.length > 0);
+    const lenses = await vscode.commands.executeCommand('vscode.executeCodeLensProvider', uri);
+    const titles = lenses.map((l) => l.command && l.command.title);
+    assert.ok(titles.some((t) => /^Tuneset: classification · \d+ rows · 5 labels · \d+ findings · quality \d+\/100$/.test(t)), titles.join(' | '));
+    assert.ok(titles.includes('Open report'));
+    const hovers = await vscode.commands.executeCommand('vscode.executeHoverProvider', uri, new vscode.Position(3, 5));
+    const text = hovers.map((h) => h.contents.map((c) => c.value ?? c).join('\n')).join('\n');
+    assert.match(text, /label \*\*positive\*\*/);
+    assert.match(text, /\d+ tokens \(o200k\)/);
+    assert.match(text, /exact-duplicate/);
+    assert.match(text, /same text as line 1/);
+  });
+
+  test('Check Workspace reads every dataset from disk, closed ones included', async () => {
+    const result = await vscode.commands.executeCommand('tuneset.checkWorkspace');
+    assert.ok(result.files >= 5, JSON.stringify(result));
+    const chat = vscode.Uri.joinPath(vscode.workspace.workspaceFolders[0].uri, 'support-chat.jsonl');
+    const diags = await diagnosticsWhen(chat, (d) => d.some((x) => codeOf(x) === 'chat-role-order'));
+    assert.ok(diags.some((x) => codeOf(x) === 'chat-unknown-role'));
+  });
+
+  test('settings: a rule turned off disappears, a bad value is reported, not a crash', async () => {
+    const { uri } = await open('reviews/train.jsonl');
+    await diagnosticsWhen(uri, (d) => d.some((x) => codeOf(x) === 'pii-email'));
+    const config = vscode.workspace.getConfiguration('tuneset');
+    await config.update('rules', { 'pii-email': 'off' }, vscode.ConfigurationTarget.Workspace);
+    await diagnosticsWhen(uri, (d) => d.length > 0 && !d.some((x) => codeOf(x) === 'pii-email'));
+    await config.update('rules', undefined, vscode.ConfigurationTarget.Workspace);
+    await diagnosticsWhen(uri, (d) => d.some((x) => codeOf(x) === 'pii-email'));
+  });
+});
