@@ -26,3 +26,17 @@ test('not an object at all', () => {
   assert.deepEqual(config, DEFAULT_CONFIG);
   assert.equal(problems.length, 1);
 });
+
+test('every rule is documented in the README (diagnostics link to its anchor) and every setting is contributed', async () => {
+  const { readFileSync } = await import('node:fs');
+  const { RULE_IDS, DEFAULT_CONFIG } = await import('../../server/src/engine');
+  const readme = readFileSync('README.md', 'utf8');
+  for (const id of RULE_IDS) assert.ok(readme.includes(`<a id="rule-${id}"></a>`), `README lacks rule ${id}`);
+  const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
+  const props = pkg.contributes.configuration.properties;
+  for (const key of Object.keys(DEFAULT_CONFIG)) assert.ok(props[`tuneset.${key}`], `package.json lacks tuneset.${key}`);
+  const thresholds = props['tuneset.thresholds'].properties;
+  for (const [key, value] of Object.entries(DEFAULT_CONFIG.thresholds)) assert.equal(thresholds[key]?.default, value, `thresholds.${key} default`);
+  assert.equal(props['tuneset.maxTokens'].default, DEFAULT_CONFIG.maxTokens);
+  assert.deepEqual(props['tuneset.rules'].propertyNames.enum, RULE_IDS);
+});
