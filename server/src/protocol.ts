@@ -67,22 +67,3 @@ export const COMMANDS = {
   splitDataset: 'tuneset.splitDataset',
   augmentDataset: 'tuneset.augmentDataset',
 } as const;
-
-// ---- The quality report page (media/report.js) and the panel that hosts it ----------------------
-// Webview messages, not LSP ones: they travel through webview.postMessage / acquireVsCodeApi().postMessage.
-
-/** page → panel: the page has loaded and listens; the panel may send a fresh report. */
-export type ReportReadyMessage = { type: 'ready' };
-/** page → panel: the user clicked a row's line; reveal that 1-based line of the dataset in the editor. */
-export type ReportRevealMessage = { type: 'reveal'; line: number };
-export type ReportPageMessage = ReportReadyMessage | ReportRevealMessage;
-
-/** panel → page: the dataset was analyzed again; the page draws this report instead. */
-export type ReportUpdateMessage = { type: 'update'; report: import('./engine/report').QualityReport };
-export type ReportHostMessage = ReportUpdateMessage;
-
-/** What the page keeps through vscode.setState, so a hidden and shown panel opens as it was. */
-export interface ReportPageState {
-  /** The rule whose rows were listed. */
-  openRule?: string;
-}
