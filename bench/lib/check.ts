@@ -41,6 +41,8 @@ export interface CheckReport {
   linesByRule: Map<string, Int32Array>;
   /** Rules and counts by severity. */
   severities: Record<string, number>;
+  /** near-duplicate findings: the row's line, the related (cluster's first) row's line and the reported similarity. */
+  nearDuplicates: { line: number; related: number; similarity: number }[];
   /** Non-fatal contract problems noticed while reading the report. */
   warnings: string[];
 }
@@ -213,6 +215,8 @@ interface RawFinding {
   rule?: unknown;
   severity?: unknown;
   line?: unknown;
+  similarity?: unknown;
+  related?: { line?: unknown }[];
 }
 
 /** Parse the report once and reduce it to a compact index; the big object graph is dropped on return. */
@@ -243,9 +247,14 @@ function indexReport(stdout: Buffer, file: string, absFile: string, cwd: string)
   const byRule = new Map<string, number[]>();
   const unlocated: Record<string, number> = {};
   const severities: Record<string, number> = {};
+  const nearDuplicates: CheckReport["nearDuplicates"] = [];
   let badLines = 0;
   for (const x of findings) {
     const rule = typeof x?.rule === "string" ? x.rule : "(no rule)";
+    if (rule === "near-duplicate" && typeof x.line === "number") {
+      const related = x.related?.[0]?.line;
+      nearDuplicates.push({ line: x.line, related: typeof related === "number" ? related : -1, similarity: typeof x.similarity === "number" ? x.similarity : NaN });
+    }
     const sev = typeof x?.severity === "string" ? x.severity : "(none)";
     severities[sev] = (severities[sev] ?? 0) + 1;
     const line = x?.line;
@@ -280,6 +289,7 @@ function indexReport(stdout: Buffer, file: string, absFile: string, cwd: string)
     unlocated,
     linesByRule,
     severities,
+    nearDuplicates,
     warnings,
   };
 }

@@ -28,7 +28,7 @@ export interface Dataset extends DatasetSpec {
   kindAt: Uint8Array;
   /** Fault kinds in truth order; `kindAt` values point into this. */
   kinds: string[];
-  /** 1 where the line is the original of a planted duplicate / conflict pair. */
+  /** 1 where the line is the original of a planted duplicate / conflict / near-duplicate pair. */
   isOriginal: Uint8Array;
 }
 
@@ -61,6 +61,8 @@ export async function ensureDataset(spec: DatasetSpec, o: EnsureOptions): Promis
   const isOriginal = new Uint8Array(truth.rows + 2);
   for (const [, orig] of truth.duplicates) isOriginal[orig] = 1;
   for (const [, orig] of truth.conflicts) isOriginal[orig] = 1;
+  for (const [, orig] of truth.nearPairs) isOriginal[orig] = 1;
+  for (const [, orig] of truth.nearConflicts) isOriginal[orig] = 1;
   return {
     ...spec,
     file: path.relative(o.root, absFile),

@@ -6,6 +6,9 @@
 import type { BenchSection } from "../lib/context";
 import { falsePositives } from "./false-positives";
 import { recall } from "./recall";
+import { splitAugment } from "./split-augment";
+import { lsp } from "./lsp";
+import { nearDuplicates } from "./near-duplicates";
 import { throughput } from "./throughput";
 
-export const SECTIONS: BenchSection[] = [throughput, recall, falsePositives];
+export const SECTIONS: BenchSection[] = [throughput, recall, falsePositives, nearDuplicates, lsp, splitAugment];

@@ -10,6 +10,7 @@ import * as fs from "node:fs";
 import * as readline from "node:readline";
 import { normaliseKey, type Truth } from "../lib/gen";
 import { hash32 } from "../lib/rng";
+import { textJaccard } from "../lib/shingles";
 
 function luhnOk(digits: string): boolean {
   let sum = 0;
@@ -54,7 +55,12 @@ async function main() {
   }
   const pairs = new Map<number, number>();
   for (const [d, o] of [...truth.duplicates, ...truth.conflicts]) pairs.set(d, o);
-  const wantOrig = new Set(pairs.values());
+  // Near pairs: line → [original, recorded jaccard, window lo, hi, same label?]
+  const near = new Map<number, [number, number, number, number, boolean]>();
+  const WINDOWS: Record<number, [number, number]> = { 0.95: [0.93, 0.97], 0.85: [0.85, 0.89], 0.7: [0.68, 0.72], 0.5: [0.48, 0.52] };
+  for (const [d, o, j, level] of truth.nearPairs) near.set(d, [o, j, ...WINDOWS[level], true]);
+  for (const [d, o, j] of truth.nearConflicts) near.set(d, [o, j, 0.85, 0.97, false]);
+  const wantOrig = new Set([...pairs.values(), ...[...near.values()].map((v) => v[0])]);
   const origs = new Map<number, { text: string; label: unknown }>();
 
   const cleanKeys = new Map<string, number>(); // two 32-bit hashes of the normalised key → line
@@ -105,6 +111,16 @@ async function main() {
     }
     const text = o.text;
     if (wantOrig.has(n)) origs.set(n, { text, label: o.label });
+    const nearPair = near.get(n);
+    if (nearPair) {
+      const [origLine, recorded, lo, hi, sameLabel] = nearPair;
+      const orig = origs.get(origLine);
+      const j = orig ? textJaccard(text, orig.text) : NaN;
+      if (!orig) err(`${n}: near-duplicate original line ${origLine} not seen before it`);
+      else if (Math.abs(j - recorded) > 1e-4) err(`${n}: near pair jaccard ${j} but truth says ${recorded}`);
+      else if (j < lo || j > hi) err(`${n}: near pair jaccard ${j} outside [${lo}, ${hi}]`);
+      else if ((o.label === orig.label) !== sameLabel) err(`${n}: near pair label ${sameLabel ? "differs from" : "equals"} the original's`);
+    }
     if (pairs.has(n)) {
       const orig = origs.get(pairs.get(n)!);
       if (!orig) err(`${n}: original line ${pairs.get(n)} not seen before it`);

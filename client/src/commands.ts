@@ -1,5 +1,9 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
+import { datasetUri } from './panels/datasetPanel';
+import { SplitPanel } from './panels/splitPanel';
+import { AugmentPanel } from './panels/augmentPanel';
+import { exportReport, ReportPanel } from './panels/reportPanel';
 import { CheckWorkspaceRequest, COMMANDS, FileSummaryRequest, RemoveDuplicatesRequest, type EditDto, type FileSummary } from '../../server/src/protocol';
 
 /** The palette commands, one registry: id → handler. */
@@ -8,7 +12,22 @@ export function registerCommands(context: vscode.ExtensionContext, client: Langu
     [COMMANDS.checkWorkspace]: () => checkWorkspace(client),
     [COMMANDS.removeDuplicates]: (uri?: unknown) => removeDuplicates(client, targetUri(uri)),
     [COMMANDS.showFileSummary]: (uri?: unknown) => showFileSummary(client, targetUri(uri)),
-    [COMMANDS.showReport]: (uri?: unknown) => showProblemsFor(targetUri(uri)),
+    [COMMANDS.augmentDataset]: async (uri?: unknown) => {
+      const target = await datasetUri(targetUri(uri));
+      return target && AugmentPanel.show(context.extensionUri, target);
+    },
+    [COMMANDS.showReport]: async (uri?: unknown) => {
+      const target = await datasetUri(targetUri(uri));
+      return target && ReportPanel.show(context.extensionUri, client, target);
+    },
+    [COMMANDS.exportReport]: async (uri?: unknown) => {
+      const target = await datasetUri(targetUri(uri));
+      return target && exportReport(context.extensionUri, client, target);
+    },
+    [COMMANDS.splitDataset]: async (uri?: unknown) => {
+      const target = await datasetUri(targetUri(uri));
+      return target && SplitPanel.show(context.extensionUri, target);
+    },
   };
   for (const [id, handler] of Object.entries(handlers)) context.subscriptions.push(vscode.commands.registerCommand(id, handler));
 }
@@ -76,12 +95,6 @@ async function showFileSummary(client: LanguageClient, uri: vscode.Uri | undefin
   items.push({ label: 'Findings', kind: vscode.QuickPickItemKind.Separator });
   for (const [rule, n] of Object.entries(st.findingsByRule).sort((a, b) => b[1] - a[1])) items.push({ label: `${rule}: ${fmt(n)}`, rule });
   const pick = await vscode.window.showQuickPick(items, { title: `Tuneset: ${vscode.workspace.asRelativePath(uri)}`, placeHolder: 'Pick a rule to see its problems' });
-  if (pick?.rule) await showProblemsFor(uri);
+  if (pick?.rule) await vscode.commands.executeCommand(COMMANDS.showReport, uri);
   return s;
-}
-
-/** Reveals the Problems panel (the report panel takes over when it exists). */
-async function showProblemsFor(uri: vscode.Uri | undefined): Promise<void> {
-  if (uri) await vscode.window.showTextDocument(uri, { preview: false });
-  await vscode.commands.executeCommand('workbench.actions.view.problems');
 }

@@ -3,8 +3,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import {
-  analyzeDataset, detectDatasetFormat, mergeJsonlShards, openReader, planJsonlShards,
-  type AnalyzeOptions, type Config, type DatasetAnalysis, type ShardResult,
+  analyzeDataset, detectDatasetFormat, jsonlShards, mergeJsonlShards, openReader,
+  type AnalyzeOptions, type Config, type DatasetAnalysis, type Shard, type ShardResult,
 } from './engine';
 
 /** Files at least this big are analyzed on every core (JSONL only); smaller ones are not worth a thread. */
@@ -39,22 +39,21 @@ export async function analyzeFile(file: string, displayPath: string, config: Con
   const bytes = readShared(file);
   timing('read');
   const detection = detectDatasetFormat(openReader(file, bytes).rows(), config);
-  const shards = planJsonlShards(bytes, threads);
   const workerFile = path.join(__dirname, 'worker.js');
-  const results = await Promise.all(
-    shards.map(
-      (shard) =>
-        new Promise<ShardResult>((resolve, reject) => {
-          const worker = new Worker(workerFile, {
-            workerData: { buffer: bytes.buffer, length: bytes.length, shard, detection, config, options },
-          });
-          worker.once('message', resolve);
-          worker.once('error', reject);
-          worker.once('exit', (code) => code !== 0 && reject(new Error(`analysis worker exited with code ${code}`)));
-        }),
-    ),
-  );
-  timing(`row pass on ${shards.length} threads`);
+  const run = (shard: Shard) =>
+    new Promise<ShardResult>((resolve, reject) => {
+      const worker = new Worker(workerFile, {
+        workerData: { buffer: bytes.buffer, length: bytes.length, shard, detection, config, options },
+      });
+      worker.once('message', resolve);
+      worker.once('error', reject);
+      worker.once('exit', (code) => code !== 0 && reject(new Error(`analysis worker exited with code ${code}`)));
+    });
+  // Each worker starts as soon as its shard's first line is counted; the first one at once.
+  const pending: Promise<ShardResult>[] = [];
+  for (const shard of jsonlShards(bytes, threads)) pending.push(run(shard));
+  const results = await Promise.all(pending);
+  timing(`row pass on ${results.length} threads`);
   const analysis = mergeJsonlShards(displayPath, bytes, detection, config, options, results);
   timing('merged and finished');
   return analysis;

@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { analyzeFile } from './analyzeFile';
-import { parseConfig, SEVERITY_ORDER, type Config, type DatasetAnalysis, type Severity } from './engine';
+import { fileSplitRole, parseConfig, SEVERITY_ORDER, withExtraFindings, type Config, type DatasetAnalysis, type Severity } from './engine';
+import { findWorkspaceLeaks } from './leaks';
 import { expandInputs } from './cli/files';
 import { toSarif } from './cli/sarif';
 import { toText } from './cli/text';
@@ -17,6 +18,9 @@ const USAGE = `Usage: tuneset <command> [options] <files or directories…>
 
 Commands:
   check     Report what is wrong with datasets (JSONL, CSV/TSV, JSON arrays)
+  report    The quality report of one dataset: an HTML page, a Markdown data card, or a summary
+  split     Split a dataset into train/val/test files, stratified and grouped (split --help)
+  augment   Add augmented rows (EDA) or balance labels, into a new file (augment --help)
 
 Options for check:
   --format text|json|sarif   Output format (default text)
@@ -28,6 +32,14 @@ Options for check:
   --format-hint FORMAT       classification|instruction|chat|sharegpt|prompt-completion|preference|text
   --max-tokens N             Context length for token-limit (default 4096)
   --no-color                 Plain text output
+
+Options for report (tuneset report FILE):
+  --html FILE                Write the report as one self-contained HTML page (charts work offline)
+  --md FILE                  Write the report as a Markdown data card
+  --force                    Overwrite existing output files
+  --config, --text-field, --label-field, --format-hint, --max-tokens as for check
+  Without --html or --md, a summary is printed. Split siblings (NAME.train/val/test.*, train/val/test.*)
+  in the same folder are compared side by side.
 `;
 
 /** Loads tuneset.json (explicit or from the cwd) and applies command-line overrides. */
@@ -83,16 +95,32 @@ async function check(argv: string[]): Promise<number> {
   for (const e of errors) process.stderr.write(`tuneset: ${e}\n`);
   const results: DatasetAnalysis[] = [];
   let unreadable = errors.length > 0;
-  for (const file of files) {
-    const display = path.relative(process.cwd(), file).split(path.sep).join('/') || file;
+  // Held-out files are checked against training files among the arguments (cross-file-leak), which
+  // needs each such file's compact row index; other files do not keep one.
+  const displayOf = (file: string) => path.relative(process.cwd(), file).split(path.sep).join('/') || file;
+  const roles = files.map((f) => fileSplitRole(displayOf(f), config));
+  const leakCheck = roles.includes('held-out') && roles.includes('train');
+  const fileOf = new Map<string, string>();
+  for (const [k, file] of files.entries()) {
+    const display = displayOf(file);
+    fileOf.set(display, file);
     try {
-      results.push(await analyzeFile(file, display, config));
+      results.push(await analyzeFile(file, display, config, { rowIndex: leakCheck && roles[k] !== undefined }));
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (!code) throw e;
       process.stderr.write(`tuneset: ${file}: cannot read (${code})\n`);
       unreadable = true;
     }
+  }
+  if (leakCheck) {
+    const leaks = findWorkspaceLeaks(new Map(results.map((r) => [r.path, r])), config, {
+      readBytes: (display) => fs.readFileSync(fileOf.get(display) ?? display),
+    });
+    results.forEach((r, k) => {
+      delete r.rowIndex;
+      results[k] = withExtraFindings(r, leaks.get(r.path) ?? []);
+    });
   }
   if (values.format === 'json') process.stdout.write(JSON.stringify(toJson(results)) + '\n');
   else if (values.format === 'sarif') process.stdout.write(JSON.stringify(toSarif(results, VERSION), null, 2) + '\n');
@@ -122,7 +150,12 @@ export function toJson(results: DatasetAnalysis[]): object {
   };
 }
 
-const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = { check };
+const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
+  check,
+  report: (argv) => import('./cli/report').then((m) => m.report(argv)),
+  split: (argv) => import('./cli/split').then((m) => m.split(argv)),
+  augment: (argv) => import('./cli/augment').then((m) => m.augment(argv)),
+};
 
 /** Runs the CLI with arguments (without node and script) and resolves to the exit code. */
 export async function main(argv: string[]): Promise<number> {

@@ -67,3 +67,109 @@ export const COMMANDS = {
   splitDataset: 'tuneset.splitDataset',
   augmentDataset: 'tuneset.augmentDataset',
 } as const;
+
+// ---- The quality report page (media/report.js) and the panel that hosts it ----------------------
+// Webview messages, not LSP ones: they travel through webview.postMessage / acquireVsCodeApi().postMessage.
+
+/** page → panel: the page has loaded and listens; the panel may send a fresh report. */
+export type ReportReadyMessage = { type: 'ready' };
+/** page → panel: the user clicked a row's line; reveal that 1-based line of the dataset in the editor. */
+export type ReportRevealMessage = { type: 'reveal'; line: number };
+export type ReportPageMessage = ReportReadyMessage | ReportRevealMessage;
+
+/** panel → page: the dataset was analyzed again; the page draws this report instead. */
+export type ReportUpdateMessage = { type: 'update'; report: import('./engine/report').QualityReport };
+export type ReportHostMessage = ReportUpdateMessage;
+
+/** What the page keeps through vscode.setState, so a hidden and shown panel opens as it was. */
+export interface ReportPageState {
+  /** The rule whose rows were listed. */
+  openRule?: string;
+}
+
+// ---- The split and augment panels (client/src/panels, media/src/*.ts) ------------------------------
+// Webview messages: the page gathers choices and shows previews; the panel host runs the engine.
+
+/** The split form's choices, as the page sends them. */
+export interface SplitChoices {
+  mode: 'ratios' | 'folds';
+  ratios: number[];
+  folds: number;
+  seed: number;
+  stratify: boolean;
+  groupDuplicates: boolean;
+  groupField: string;
+  timeField: string;
+  /** Folder for the new files, relative to the workspace (empty: beside the source). */
+  outputFolder: string;
+}
+
+/** What the split page shows for the current choices. */
+export interface SplitPreview {
+  rows: number;
+  splits: { name: string; file: string; rows: number; target: number; labels: Record<string, number>; unlabeled: number; balanceIndex: number }[];
+  labels: string[];
+  excluded: { line: number; reason: string }[];
+  groups: { count: number; rows: number; largest: number };
+  warnings: string[];
+}
+
+/** host → split page. */
+export type SplitHostMessage =
+  | { type: 'init'; file: string; format: string; fields: string[]; defaults: SplitChoices }
+  | { type: 'preview'; preview: SplitPreview }
+  | { type: 'problems'; problems: string[] }
+  | { type: 'written'; files: string[] };
+
+/** split page → host. */
+export type SplitPageMessage = { type: 'ready' } | { type: 'preview'; choices: SplitChoices } | { type: 'write'; choices: SplitChoices };
+
+/** The augment form's choices. */
+export interface AugmentChoices {
+  operations: ('sr' | 'ri' | 'rs' | 'rd' | 'ss')[];
+  alpha: number;
+  n: number;
+  balance: 'none' | 'majority' | 'target' | 'downsample';
+  target: number;
+  seed: number;
+  provenanceField: string;
+}
+
+/** One previewed row: the original beside its augmented text, with the changed spans to highlight. */
+export interface AugmentSample {
+  line: number;
+  label?: string;
+  operation: string;
+  field: string;
+  original: string;
+  augmented: string;
+  changed: { start: number; end: number }[];
+}
+
+export interface AugmentPreview {
+  samples: AugmentSample[];
+  before: Record<string, number>;
+  after: Record<string, number>;
+  newRows: number;
+  unchanged: { line: number; reason: string }[];
+  leaks: number;
+  warnings: string[];
+  output: string;
+}
+
+/** host → augment page. */
+export type AugmentHostMessage =
+  | { type: 'init'; file: string; format: string; operations: Record<string, string>; defaults: AugmentChoices; trainOnly?: string }
+  | { type: 'preview'; preview: AugmentPreview }
+  | { type: 'problems'; problems: string[] }
+  | { type: 'written'; files: string[] };
+
+/** augment page → host. */
+export type AugmentPageMessage = { type: 'ready' } | { type: 'preview'; choices: AugmentChoices } | { type: 'write'; choices: AugmentChoices };
+
+/** client → server: the quality report of a dataset (open or on disk); null when it is not one the server checked. */
+export namespace ReportRequest {
+  export const method = 'tuneset/report';
+  export type Params = { uri: string };
+  export type Result = import('./engine/report').QualityReport | null;
+}

@@ -11,10 +11,11 @@ import { codeLenses } from './lsp/codeLens';
 import { toDiagnostics, toSummary } from './lsp/convert';
 import { isDatasetDocument, OpenDatasets, type Analyzed, type ContentChange } from './lsp/datasets';
 import { hover } from './lsp/hover';
+import { fileReport } from './lsp/report';
 import { globToRegExp, readSettings, type Settings } from './lsp/settings';
 import { listDatasetFiles } from './lsp/workspaceFiles';
 import {
-  CheckWorkspaceRequest, FileSummaryRequest, RemoveDuplicatesRequest, SettingsProblemsNotification, SummaryChangedNotification,
+  CheckWorkspaceRequest, FileSummaryRequest, RemoveDuplicatesRequest, ReportRequest, SettingsProblemsNotification, SummaryChangedNotification,
 } from './protocol';
 
 /**
@@ -202,6 +203,12 @@ connection.onRequest(FileSummaryRequest.method, ({ uri }: FileSummaryRequest.Par
   return doc ? toSummary(uri, doc.analysis) : null;
 });
 connection.onRequest(CheckWorkspaceRequest.method, () => checkWorkspace());
+connection.onRequest(ReportRequest.method, async ({ uri }: ReportRequest.Params): Promise<ReportRequest.Result> => {
+  const doc = analyzed(uri);
+  if (!doc) return null;
+  const sibling = (file: string) => analyzed(pathToFileURL(file).href)?.analysis;
+  return fileReport(fileURLToPath(uri), doc.analysis, documents.get(uri)?.getText(), settings.config, sibling);
+});
 connection.onRequest(RemoveDuplicatesRequest.method, ({ uri }: RemoveDuplicatesRequest.Params): RemoveDuplicatesRequest.Result => {
   const doc = open.get(uri);
   const edits = doc ? duplicateDeletions(doc) : [];

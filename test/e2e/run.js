@@ -31,6 +31,11 @@ function sampleWorkspace() {
     const ui = require('./ui.test.js');
     failed ||= !(await ui.run({ workspace: sampleWorkspace(), outDir: path.join(OUT, 'ui') }));
   }
+  if (!only || only === 'export') {
+    // The exported HTML report opened in Chromium as a file, the way a reviewer would open it.
+    const r = require('child_process').spawnSync(process.execPath, ['--test', path.join(__dirname, 'report-export.test.js')], { stdio: 'inherit' });
+    failed ||= r.status !== 0;
+  }
   process.exit(failed ? 1 : 0);
 })().catch((e) => {
   console.error(e);

@@ -1,6 +1,7 @@
 // The extension as a person sees it: squiggles in the editor, the Problems panel, the status bar,
 // palette commands; screenshots are saved under test-output/ui for people to look at.
 const { launchUi } = require('./harness/ui');
+const fs = require('fs');
 const path = require('path');
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -28,6 +29,63 @@ async function run({ workspace, outDir }) {
     await ui.screenshot('file-summary');
     await ui.page.keyboard.press('Escape');
     step('file summary shown');
+
+    await ui.openFile('reviews/train.jsonl');
+    await ui.runCommand('Tuneset: Split Dataset…');
+    const split = ui.webviewFrame();
+    await split.locator('#preview-table tr[data-split="train"]').waitFor();
+    const trainRow = await split.locator('#preview-table tr[data-split="train"]').innerText();
+    if (!/^train\s+(4[5-9]|5\d)\s/.test(trainRow)) throw new Error(`unexpected train preview: ${trainRow}`);
+    await split.locator('#stratify').check();
+    await ui.runCommand('View: Toggle Panel Visibility');
+    await ui.screenshot('split-panel');
+    await split.locator('#write').click();
+    await split.locator('#status[data-written]').waitFor();
+    for (const name of ['train.train.jsonl', 'train.val.jsonl', 'train.test.jsonl', 'train.split.json']) {
+      if (!fs.existsSync(path.join(workspace, 'reviews', name))) throw new Error(`split did not write reviews/${name}`);
+    }
+    const written = ['train', 'val', 'test'].map((s) => fs.readFileSync(path.join(workspace, 'reviews', `train.${s}.jsonl`), 'utf8').split('\n').filter(Boolean)).flat();
+    const source = fs.readFileSync(path.join(workspace, 'reviews', 'train.jsonl'), 'utf8').split('\n').filter(Boolean);
+    if (written.length !== source.length - 1) throw new Error(`split wrote ${written.length} rows of ${source.length} (one is invalid JSON)`);
+    step('split panel previewed and wrote train/val/test + manifest');
+    await ui.runCommand('View: Close All Editors');
+
+    await ui.openFile('reviews/train.jsonl');
+    await ui.runCommand('Notifications: Clear All Notifications');
+    await pickTheme(ui, 'Dark Modern', '.monaco-workbench.vs-dark');
+    await ui.runCommand('Tuneset: Show Quality Report');
+    const report = ui.webviewFrame();
+    await report.locator('body[data-report="ready"]').waitFor();
+    const score = (await report.locator('#score').innerText()).trim();
+    if (!/^\d+\s*\/\s*100$/.test(score)) throw new Error(`report score reads "${score}"`);
+    await ui.screenshot('report-top-dark');
+    await report.locator('#findings-table tr[data-rule="invalid-json"]').click();
+    await report.locator('#rule-lines li').first().waitFor();
+    await ui.screenshot('report-dark');
+    await report.locator('#rule-lines li button, #rule-lines li a').first().click();
+    await ui.statusBarText('Ln 19,');
+    step(`report panel: score ${score}; a rule's row revealed line 19 in the editor`);
+    await pickTheme(ui, 'Light Modern', '.monaco-workbench.vs');
+    await ui.runCommand('Tuneset: Show Quality Report');
+    await report.locator('body[data-report="ready"]').waitFor();
+    await ui.screenshot('report-light');
+    step('report screenshots in dark and light themes');
+    await ui.runCommand('View: Close All Editors');
+
+    await ui.openFile('reviews/train.jsonl');
+    await ui.runCommand('Tuneset: Augment Dataset…');
+    const augment = ui.webviewFrame();
+    await augment.locator('#samples tbody tr mark').first().waitFor();
+    const intro = await augment.locator('p.muted').innerText();
+    if (!/train split of reviews\/train\.split\.json/.test(intro)) throw new Error(`augment should follow the split manifest: ${intro}`);
+    await ui.screenshot('augment-panel');
+    await augment.locator('#write').click();
+    await augment.locator('#status[data-written]').waitFor();
+    const out = path.join(workspace, 'reviews', 'train.train.augmented.jsonl');
+    const rows = fs.readFileSync(out, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    const added = rows.filter((r) => typeof r.augmented_from === 'number');
+    if (!added.length || added.length > rows.length / 2 + 1) throw new Error(`augmented file has ${added.length} new rows of ${rows.length}`);
+    step(`augment panel previewed marked changes and wrote ${added.length} new rows from the train split`);
     return true;
   } catch (e) {
     console.error(`[ui] FAILED: ${e.message.split('\n')[0]}`);
@@ -35,6 +93,15 @@ async function run({ workspace, outDir }) {
   } finally {
     await ui.close();
   }
+}
+
+/** Switches the colour theme through its picker, as a person would. */
+async function pickTheme(ui, name, workbenchClass) {
+  await ui.runCommand('Preferences: Color Theme');
+  await ui.page.keyboard.type(name);
+  await ui.page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor();
+  await ui.page.keyboard.press('Enter');
+  await ui.page.locator(workbenchClass).waitFor();
 }
 
 module.exports = { run };

@@ -14,7 +14,12 @@ import { checkPrivacy } from './rules/privacy';
 import type { FixSpec, RowReport, Target } from './rules/rowRule';
 import { detectFormat, type FieldMap } from './schema/formats';
 import { extractRow, type RowContent } from './schema/extract';
-import { computeStats, type DatasetStats } from './stats';
+import { computeStats, qualityScore, type DatasetStats } from './stats';
+import { RowSketcher, sketchesNeeded } from './index/rowSketch';
+import { buildRowIndex, type RowIndex } from './index/rowIndex';
+import { buildBandTable } from './index/bandTable';
+import { comparedText, shingleSet } from './index/shingles';
+import { findNearDuplicates } from './rules/nearDuplicates';
 import { normalizedHash } from './text/normalize';
 import { profileText } from './text/profile';
 import { countTokens, TokenEstimator, type TokenSample } from './text/tokens';
@@ -32,12 +37,24 @@ export interface DatasetAnalysis {
   findings: Finding[];
   /** Findings per rule. */
   summary: Record<string, number>;
-  stats: DatasetStats;
+  stats: AnalysisStats;
+  /** The compact per-row index cross-file-leak needs (only when asked for with `rowIndex`). */
+  rowIndex?: RowIndex;
 }
+
+/** The statistics of a file, with the near-duplicate clusters the file-level step found. */
+export type AnalysisStats = DatasetStats & {
+  /** Near-duplicate clusters (two or more near-identical rows, exact repeats aside). */
+  nearDuplicateClusters: number;
+  /** Rows flagged near-duplicate: every cluster member but its first row. */
+  nearDuplicateRows: number;
+};
 
 export interface AnalyzeOptions {
   /** Attach quick fixes (text edits) to findings; the editor wants them, the CLI does not. */
   fixes?: boolean;
+  /** Keep the per-row index (line, hash, near-duplicate band keys) on the analysis, for cross-file-leak. */
+  rowIndex?: boolean;
 }
 
 /** How the file-level step reaches rows again after the pass (to locate findings raised at the end). */
@@ -98,7 +115,7 @@ function severities(config: Config): Map<string, Severity | undefined> {
 }
 
 /** Turns rule reports into located findings with the configured severity (and fixes when asked). */
-class FindingBuilder {
+export class FindingBuilder {
   /** Where emitted findings go; the per-row pass points it at each row's own list. */
   sink: Finding[] = [];
   private readonly severity: Map<string, Severity | undefined>;
@@ -119,6 +136,8 @@ class FindingBuilder {
     const finding: Finding = { rule: r.rule, severity, message: r.message, ...(range ?? this.locate(row, path, r.target)) };
     if (r.related) finding.related = r.related;
     if (r.data) finding.data = r.data;
+    if (r.similarity !== undefined) finding.similarity = r.similarity;
+    if (r.cluster !== undefined) finding.cluster = r.cluster;
     if (this.options.fixes) {
       const del = deleteRowEdit(row);
       finding.row = { line: del.line, endLine: del.endLine - 1 };
@@ -159,6 +178,11 @@ export interface RowOutput {
   bytes: number;
   /** The joined texts, for token calibration (kept only when asked). */
   sampleText?: string;
+  /**
+   * Near-duplicate band keys of the row, when it has a sketch. This is the analyzer's scratch array,
+   * valid until its next row: whoever keeps outputs (the incremental model) keeps a copy.
+   */
+  bands?: Uint32Array;
 }
 
 /** Runs every per-row rule on one row. */
@@ -166,11 +190,14 @@ export class RowAnalyzer {
   private readonly out: FindingBuilder;
   readonly format: FormatName;
   readonly fields: FieldMap;
+  /** Undefined when no rule needs near-duplicate sketches. */
+  readonly sketcher: RowSketcher | undefined;
 
   constructor(access: Pick<RowAccess, 'container' | 'locate'>, detection: Detection, private readonly config: Config, options: AnalyzeOptions) {
     this.format = detection.format;
     this.fields = detection.fields;
     this.out = new FindingBuilder(access, detection.fields, config, options);
+    this.sketcher = sketchesNeeded(config) ? new RowSketcher(config) : undefined;
   }
 
   analyzeRow(row: SourceRow, keepSampleText = false): RowOutput {
@@ -187,8 +214,11 @@ export class RowAnalyzer {
     let totalBytes = 0;
     let keyHash = NaN;
     const thresholds = this.config.thresholds;
+    const sketcher = this.sketcher;
+    sketcher?.begin();
     for (const part of content.parts) {
       const profile = profileText(part.text);
+      sketcher?.addPart(part, profile);
       totalBytes += profile.bytes;
       // The key of a one-text row is that text: its hash came with the profile (ASCII texts).
       if (part.text === content.key) keyHash = profile.first < 0 ? NaN : profile.asciiHash;
@@ -203,6 +233,7 @@ export class RowAnalyzer {
     if (Number.isNaN(keyHash) && key.trim() !== '') keyHash = normalizedHash(key);
     const output: RowOutput = { findings, hash: keyHash, label: content.label, chars: key.length, bytes: totalBytes };
     if (keepSampleText && content.parts.length) output.sampleText = content.parts.map((p) => p.text).join('\n');
+    if (sketcher && !Number.isNaN(keyHash) && sketcher.finish()) output.bands = sketcher.keys;
     return output;
   }
 }
@@ -211,13 +242,17 @@ export class RowAnalyzer {
 export class RowPass {
   private readonly analyzer: RowAnalyzer;
   private readonly findings: Finding[] = [];
-  private readonly facts: FileFacts = emptyFacts();
+  private readonly facts: FileFacts;
   private readonly labelIds = new Map<string, number>();
   private readonly tokens = new TokenEstimator();
   private readonly rowBytes: number[] = [];
+  /** Band keys of every row so far, one column per band (capacity doubles). */
+  private bandColumns: Uint32Array[];
 
   constructor(access: Pick<RowAccess, 'container' | 'locate'>, detection: Detection, config: Config, options: AnalyzeOptions) {
     this.analyzer = new RowAnalyzer(access, detection, config, options);
+    this.facts = emptyFacts(this.analyzer.sketcher?.bandsPerRow ?? 0);
+    this.bandColumns = Array.from({ length: this.facts.bandsPerRow }, () => new Uint32Array(1024));
   }
 
   addRow(row: SourceRow): void {
@@ -232,6 +267,19 @@ export class RowPass {
     f.hash.push(r.hash);
     f.chars.push(r.chars);
     f.label.push(r.label === undefined ? -1 : this.labelId(r.label));
+    const columns = this.bandColumns;
+    if (columns.length > 0) {
+      if (f.count > columns[0].length) {
+        for (let t = 0; t < columns.length; t++) {
+          const grown = new Uint32Array(columns[t].length * 2);
+          grown.set(columns[t]);
+          columns[t] = grown;
+        }
+      }
+      // Rows without a sketch keep zeros, which no band key is.
+      const bands = r.bands;
+      if (bands) for (let t = 0; t < columns.length; t++) columns[t][f.count - 1] = bands[t];
+    }
     this.rowBytes.push(r.bytes);
     for (const finding of r.findings) this.findings.push(finding);
     if (r.sampleText !== undefined && !this.tokens.full) this.tokens.observe(r.sampleText, r.bytes);
@@ -252,6 +300,7 @@ export class RowPass {
   }
 
   result(): RowPassResult {
+    this.facts.bandTables = this.bandColumns.length > 0 ? [buildBandTable(this.bandColumns, this.facts.count)] : [];
     return { findings: this.findings, facts: this.facts, rowBytes: this.rowBytes, tokens: this.tokens.sample };
   }
 }
@@ -269,7 +318,12 @@ export function finishAnalysis(path: string, access: RowAccess, detection: Detec
   const t = config.thresholds;
   const groups = exactDuplicateGroups(facts);
   const variants = labelVariants(facts.labelNames, labelCounts(facts), t.labelVariantMaxEdits);
-  findExactDuplicates(facts, groups, lateReport, (l) => variants.get(l) ?? l);
+  const canonical = (l: number) => variants.get(l) ?? l;
+  findExactDuplicates(facts, groups, lateReport, canonical);
+  const ruleSeverity = severities(config);
+  const near = ruleSeverity.get('near-duplicate') || ruleSeverity.get('conflicting-labels')
+    ? findNearDuplicates(facts, groups, config.nearDuplicateThreshold, rowShingles(access, detection, config), lateReport, canonical)
+    : { clusters: 0, rows: 0 };
   findLabelImbalance(facts, t, lateReport);
   findLabelVariantsAndRareLabels(facts, t, lateReport);
   findLengthOutliers(facts, t, lateReport);
@@ -283,20 +337,77 @@ export function finishAnalysis(path: string, access: RowAccess, detection: Detec
   }
   const findings = pass.findings.concat(out.sink);
   const bad = pass.invalidUtf8;
-  const utf8Severity = severities(config).get('invalid-utf8');
+  const utf8Severity = ruleSeverity.get('invalid-utf8');
   if (bad && utf8Severity) {
     findings.push({
       rule: 'invalid-utf8', severity: utf8Severity, line: bad.line, column: bad.column, endLine: bad.line, endColumn: bad.column + 1,
       message: `The file is not valid UTF-8: byte 0x${bad.byte.toString(16).toUpperCase().padStart(2, '0')} at line ${bad.line}, column ${bad.column}; ${bad.lines} line${bad.lines === 1 ? ' was' : 's were'} read as Windows-1252`,
     });
   }
-  findings.sort((a, b) => a.line - b.line || a.column - b.column || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0));
+  findings.sort(compareFindings);
   const summary: Record<string, number> = {};
   for (const f of findings) summary[f.rule] = (summary[f.rule] ?? 0) + 1;
-  const stats = computeStats(facts, pass.rowBytes, TokenEstimator.from(pass.tokens), findings, groups);
+  // Assigned onto the object computeStats made: other modules key data by that object's identity.
+  const stats: AnalysisStats = Object.assign(computeStats(facts, pass.rowBytes, TokenEstimator.from(pass.tokens), findings, groups), {
+    nearDuplicateClusters: near.clusters,
+    nearDuplicateRows: near.rows,
+  });
   const labels: Record<string, number> = {};
   for (const l of stats.labels) labels[l.name] = l.count;
-  return { path, container: access.container, format: detection.format, fields: detection.fields, rows: facts.count, labels, findings, summary, stats };
+  const analysis: DatasetAnalysis = { path, container: access.container, format: detection.format, fields: detection.fields, rows: facts.count, labels, findings, summary, stats };
+  if (options.rowIndex) analysis.rowIndex = buildRowIndex(facts, detection, access.container, config);
+  return analysis;
+}
+
+/** Reads a row again and returns the exact shingle set of its compared text (for verifying candidates). */
+function rowShingles(access: RowAccess, detection: Detection, config: Config): (row: number) => Float64Array | undefined {
+  return (index) => {
+    const row = access.row(index);
+    if (!row || row.value === undefined) return undefined;
+    const content = extractRow(row.value as Record<string, unknown>, detection.format, detection.fields);
+    return shingleSet(comparedText(content, config.nearDuplicateText), config.nearDuplicateShingleSize);
+  };
+}
+
+/**
+ * The analysis with findings raised after it (cross-file-leak, which needs other files): merged in
+ * file order, with the summary and the finding-based statistics counted again. The statistics object
+ * is updated in place, because other modules key data by its identity.
+ */
+export function withExtraFindings(analysis: DatasetAnalysis, extra: Finding[]): DatasetAnalysis {
+  if (!extra.length) return analysis;
+  const findings = analysis.findings.concat(extra).sort(compareFindings);
+  const summary: Record<string, number> = {};
+  for (const f of findings) summary[f.rule] = (summary[f.rule] ?? 0) + 1;
+  const s = analysis.stats;
+  const findingsBySeverity: Record<Severity, number> = { error: 0, warning: 0, info: 0, hint: 0 };
+  // The worst severity per line, as computeStats counts rows with errors and warnings.
+  const worst = new Map<number, Severity>();
+  for (const f of findings) {
+    findingsBySeverity[f.severity]++;
+    if (f.rule === 'label-imbalance') continue;
+    const prev = worst.get(f.line);
+    if (f.severity === 'error' || (f.severity === 'warning' && prev !== 'error')) worst.set(f.line, f.severity);
+  }
+  let rowsWithErrors = 0;
+  let rowsWithWarnings = 0;
+  for (const v of worst.values()) {
+    if (v === 'error') rowsWithErrors++;
+    else if (v === 'warning') rowsWithWarnings++;
+  }
+  const balance = s.balanceIndex;
+  const stats: AnalysisStats = Object.assign(s, {
+    findingsByRule: { ...summary },
+    findingsBySeverity,
+    rowsWithErrors,
+    rowsWithWarnings,
+    quality: qualityScore(s.rows, rowsWithErrors, rowsWithWarnings, s.duplicateRows, balance),
+  });
+  return { ...analysis, findings, summary, stats };
+}
+
+function compareFindings(a: Finding, b: Finding): number {
+  return a.line - b.line || a.column - b.column || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0);
 }
 
 /** Resolves the rules' symbolic paths ("@label", "@text") to the row's real field paths. */

@@ -7,6 +7,9 @@ import { RULE_IDS, type RuleId } from './rules/catalog';
  */
 const ruleSetting = z.enum(['off', 'error', 'warning', 'info', 'hint']);
 
+/** The texts of a row near-duplicate detection compares: user and assistant turns (instruction and input, output) by default. */
+export const NEAR_DUPLICATE_TEXTS = ['prompt-and-response', 'prompt', 'response', 'all'] as const;
+
 const thresholds = z
   .object({
     /** label-imbalance: majority/minority count ratio above which the file is imbalanced. */
@@ -58,6 +61,16 @@ export const configSchema = z
       }
     }),
     thresholds,
+    /** near-duplicate: Jaccard similarity of word shingles from which two rows are near-duplicates. */
+    nearDuplicateThreshold: z.number().min(0.5).max(1).default(0.8),
+    /** near-duplicate: words per shingle (texts with fewer words are compared by character 3-grams). */
+    nearDuplicateShingleSize: z.number().int().min(1).max(10).default(5),
+    /** near-duplicate: which texts of a chat/instruction row are compared (classification rows compare their text). */
+    nearDuplicateText: z.enum(NEAR_DUPLICATE_TEXTS).default('prompt-and-response'),
+    /** cross-file-leak: words in a file or folder name that mark it as held out (validation/test). */
+    heldOutFileWords: z.array(z.string().min(1)).default(['val', 'valid', 'validation', 'dev', 'test', 'eval', 'evaluation', 'heldout', 'holdout']),
+    /** cross-file-leak: words in a file or folder name that mark it as training data. */
+    trainFileWords: z.array(z.string().min(1)).default(['train', 'training']),
   })
   .strict();
 

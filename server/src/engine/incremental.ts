@@ -101,7 +101,10 @@ export class IncrementalDataset {
       const wantSample = !pass.calibrated;
       if (!cached || (wantSample && cached.output.sampleText === undefined && cached.output.bytes > 0)) {
         const clean = text.endsWith('\r') ? text.slice(0, -1) : text;
-        cached = { output: analyzer.analyzeRow(parseJsonRow(clean, rowLines.length, line, 1), wantSample), line };
+        const output = analyzer.analyzeRow(parseJsonRow(clean, rowLines.length, line, 1), wantSample);
+        // The band keys are the analyzer's scratch array; the cache keeps its own copy.
+        if (output.bands) output.bands = output.bands.slice();
+        cached = { output, line };
         this.cache[i] = cached;
       }
       const output = cached.line === line ? cached.output : { ...cached.output, findings: shifted(cached.output.findings, line - cached.line) };

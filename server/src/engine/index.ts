@@ -11,3 +11,28 @@ export { qualityScore, distribution, type DatasetStats, type Distribution, type 
 export { balanceIndex } from './rules/labels';
 export * from './types';
 export { IncrementalDataset, type LineEdit } from './incremental';
+export { buildReport, type QualityReport, type ReportExtras, type RuleFindings, type NearDuplicateCluster, type LabelShare } from './report';
+export { renderReportHtml, reportJson, type ReportPageOptions, type PageScript, type PageStyle } from './reportHtml';
+export { renderReportMarkdown } from './reportMarkdown';
+export { computeDiversity, type Diversity, type DiversityOptions } from './diversity';
+export { buildSplitComparison, findSplitSiblings, type SplitComparison, type SplitInput, type SplitName } from './splitComparison';
+export { datasetRowHashes, readRowTexts, type RowText } from './rowTexts';
+export { histogram, type Histogram } from './stats';
+export { datasetSource, outputName, type DatasetSource, type OutputFile, type OutputBytes } from './datasetSource';
+export { OptionsError } from './optionsError';
+export type { SourceRow, DatasetReader } from './read';
+export {
+  planSplit, renderSplit, renderSplitBytes, resolveSplitOptions, splitManifest, splitManifestName,
+  type SplitOptions, type SplitPlan, type SplitPart, type AppliedSplitOptions, type SplitManifest, type ExcludedRow,
+} from './split';
+export {
+  augmentDataset, renderAugmented, augmentedFileName, resolveAugmentOptions, AUGMENT_OPERATIONS, STOPWORDS,
+  type AugmentOptions, type AugmentResult, type AugmentedRow, type AugmentedPart, type UnchangedRow, type AppliedAugmentOptions,
+  type AugmentOperation, type SynonymProvider, type BalanceOptions, type RenderAugmentedOptions, type TextSpan,
+} from './augment';
+export { withExtraFindings, type AnalysisStats } from './analyze';
+export { findCrossFileLeaks, fileSplitRole, type LeakSource, type SplitRole } from './rules/crossFileLeak';
+export { nearDuplicateClusters } from './rules/nearDuplicates';
+export { rowLookup, type RowLookup } from './index/rowLookup';
+export type { RowIndex } from './index/rowIndex';
+export { jsonlShards } from './shards';

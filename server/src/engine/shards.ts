@@ -2,6 +2,7 @@ import { finishAnalysis, RowPass, type AnalyzeOptions, type DatasetAnalysis, typ
 import type { Config } from './config';
 import { LineDecoder } from './read/decode';
 import { jsonlReader, locateInJsonRow, parseJsonRow } from './read/jsonl';
+import { emptyFacts } from './rules/fileFacts';
 import { TokenEstimator } from './text/tokens';
 
 /**
@@ -26,7 +27,15 @@ export interface ShardResult extends RowPassResult {
 
 /** Splits a JSONL file into about `count` shards at line boundaries. */
 export function planJsonlShards(bytes: Uint8Array, count: number): Shard[] {
-  const shards: Shard[] = [];
+  return [...jsonlShards(bytes, count)];
+}
+
+/**
+ * The shards of `planJsonlShards` one at a time: a shard is yielded as soon as its first line is
+ * known, so a host can start work on it while the lines of the next ones are still being counted
+ * (the first needs no counting at all; the last shard's lines are never counted).
+ */
+export function* jsonlShards(bytes: Uint8Array, count: number): Generator<Shard> {
   let start = 0;
   let line = 1;
   for (let k = 1; k <= count && start < bytes.length; k++) {
@@ -36,11 +45,11 @@ export function planJsonlShards(bytes: Uint8Array, count: number): Shard[] {
       end = nl < 0 ? bytes.length : nl + 1;
     }
     if (end <= start) continue;
-    shards.push({ start, end, firstLine: line });
+    yield { start, end, firstLine: line };
+    if (end >= bytes.length) return;
     for (let i = bytes.indexOf(10, start); i >= 0 && i < end; i = bytes.indexOf(10, i + 1)) line++;
     start = end;
   }
-  return shards;
 }
 
 /** Runs the per-row pass over one shard (in a worker thread, typically). */
@@ -57,17 +66,26 @@ export function analyzeJsonlShard(bytes: Uint8Array, shard: Shard, detection: De
 export function mergeJsonlShards(path: string, bytes: Uint8Array, detection: Detection, config: Config, options: AnalyzeOptions, shards: ShardResult[]): DatasetAnalysis {
   const merged: RowPassResult = {
     findings: [],
-    facts: { count: 0, line: [], hash: [], label: [], chars: [], labelNames: [] },
+    facts: emptyFacts(shards[0]?.facts.bandsPerRow ?? 0),
     rowBytes: [],
     tokens: TokenEstimator.from(...shards.map((s) => s.tokens)).sample,
     invalidUtf8: shards.find((s) => s.invalidUtf8)?.invalidUtf8,
   };
   if (merged.invalidUtf8) merged.invalidUtf8 = { ...merged.invalidUtf8, lines: shards.reduce((n, s) => n + (s.invalidUtf8?.lines ?? 0), 0) };
   const labelIds = new Map<string, number>();
-  const starts: number[] = [];
-  const ends: number[] = [];
   const f = merged.facts;
+  // Whole columns are concatenated (a copy of packed arrays), not pushed row by row.
+  const concat = <T>(pick: (s: ShardResult) => T[]): T[] => ([] as T[]).concat(...shards.map(pick));
+  f.line = concat((s) => s.facts.line);
+  f.hash = concat((s) => s.facts.hash);
+  f.chars = concat((s) => s.facts.chars);
+  merged.rowBytes = concat((s) => s.rowBytes);
+  merged.findings = concat((s) => s.findings);
+  const starts = concat((s) => s.starts);
+  const ends = concat((s) => s.ends);
   for (const s of shards) {
+    // A shard's band table numbers its own rows; the offset places them in the file.
+    for (const table of s.facts.bandTables) f.bandTables.push({ ...table, offset: table.offset + f.count });
     const remap = s.facts.labelNames.map((name) => {
       let id = labelIds.get(name);
       if (id === undefined) {
@@ -77,17 +95,9 @@ export function mergeJsonlShards(path: string, bytes: Uint8Array, detection: Det
       }
       return id;
     });
-    for (let i = 0; i < s.facts.count; i++) {
-      f.line.push(s.facts.line[i]);
-      f.hash.push(s.facts.hash[i]);
-      f.chars.push(s.facts.chars[i]);
-      f.label.push(s.facts.label[i] < 0 ? -1 : remap[s.facts.label[i]]);
-      merged.rowBytes.push(s.rowBytes[i]);
-      starts.push(s.starts[i]);
-      ends.push(s.ends[i]);
-    }
+    const labels = s.facts.label;
+    for (let i = 0; i < s.facts.count; i++) f.label.push(labels[i] < 0 ? -1 : remap[labels[i]]);
     f.count += s.facts.count;
-    for (const finding of s.findings) merged.findings.push(finding);
   }
   const access: RowAccess = {
     container: 'jsonl',

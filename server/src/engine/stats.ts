@@ -2,6 +2,7 @@ import { balanceIndex } from './rules/labels';
 import { selectKth } from './select';
 import { labelCounts, type FileFacts } from './rules/fileFacts';
 import type { DuplicateGroup } from './rules/duplicates';
+import { recordRowHashes } from './rowTexts';
 import type { TokenEstimator } from './text/tokens';
 import type { Finding, Severity } from './types';
 
@@ -11,6 +12,15 @@ export interface Distribution {
   p95: number;
   max: number;
   mean: number;
+}
+
+/** Fixed-width buckets of a length distribution, computed once in the stats pass so charts never touch rows. */
+export interface Histogram {
+  /** Width of every bucket: bucket i holds values in [i·width, (i+1)·width). */
+  width: number;
+  counts: number[];
+  /** Values at or past counts.length × width: the long tail, drawn as one last bar. */
+  over: number;
 }
 
 export interface QualityScore {
@@ -29,6 +39,8 @@ export interface DatasetStats {
   chars: Distribution;
   /** Token lengths, estimated from UTF-8 bytes with a ratio calibrated on an exact sample. */
   tokens: Distribution & { estimated: true; bytesPerToken: number };
+  /** Histogram of the same estimated token lengths, for the report's chart. */
+  tokenHistogram: Histogram;
   findingsByRule: Record<string, number>;
   findingsBySeverity: Record<Severity, number>;
   rowsWithErrors: number;
@@ -57,6 +69,36 @@ export function distribution(values: ArrayLike<number>): Distribution {
   // The first select leaves everything below the p95 rank in front, so the median is searched there.
   const median = selectKth(a.subarray(0, rank(0.95) + 1), rank(0.5));
   return { min, median, p95, max, mean: sum / n };
+}
+
+/** The smallest round number (1, 2 or 5 × 10^k, at least 1) not below x. */
+function roundWidth(x: number): number {
+  if (x <= 1) return 1;
+  const power = 10 ** Math.floor(Math.log10(x));
+  for (const step of [1, 2, 5]) if (step * power >= x) return step * power;
+  return 10 * power;
+}
+
+/**
+ * A histogram of non-negative values with at most `maxBuckets` buckets of a round width covering 0 to
+ * the 99th percentile (nearest rank); the rest is counted in `over`, so one 100k-token row cannot
+ * squash the chart. Linear time, like `distribution`.
+ */
+export function histogram(values: ArrayLike<number>, maxBuckets = 24): Histogram {
+  const n = values.length;
+  if (n === 0) return { width: 1, counts: [], over: 0 };
+  const p99 = selectKth(Float64Array.from(values), Math.min(n - 1, Math.max(0, Math.ceil(0.99 * n) - 1)));
+  // The +1 keeps the 99th percentile itself inside the last bucket rather than on its upper edge.
+  const top = p99 + 1;
+  const width = roundWidth(top / maxBuckets);
+  const counts = new Array<number>(Math.ceil(top / width)).fill(0);
+  let over = 0;
+  for (let i = 0; i < n; i++) {
+    const bucket = Math.floor(values[i] / width);
+    if (bucket < counts.length) counts[bucket]++;
+    else over++;
+  }
+  return { width, counts, over };
 }
 
 /**
@@ -117,13 +159,14 @@ export function computeStats(facts: FileFacts, rowBytes: number[], tokens: Token
   const balance = labels.length >= 2 ? balanceIndex(counts) : 1;
   const validRows = chars.length;
   const charDist = distribution(chars);
-  return {
+  const stats: DatasetStats = {
     rows: facts.count,
     validRows,
     labels,
     balanceIndex: balance,
     chars: charDist,
     tokens: { ...distribution(tok), estimated: true, bytesPerToken: Math.round(tokens.bytesPerToken * 100) / 100 },
+    tokenHistogram: histogram(tok),
     findingsByRule,
     findingsBySeverity,
     rowsWithErrors,
@@ -132,4 +175,7 @@ export function computeStats(facts: FileFacts, rowBytes: number[], tokens: Token
     duplicateRows,
     quality: qualityScore(facts.count, rowsWithErrors, rowsWithWarnings, duplicateRows, balance),
   };
+  // The split comparison reuses the exact-duplicate hashes instead of reading the file again.
+  recordRowHashes(stats, facts.hash);
+  return stats;
 }

@@ -40,6 +40,10 @@ export interface Finding extends Range {
   row?: { line: number; endLine: number };
   /** Rule-specific payload for quick fixes and hovers (e.g. the canonical label of a variant). */
   data?: Record<string, unknown>;
+  /** Verified Jaccard similarity (0–1) to the related row: near-duplicate, cross-file-leak, near-identical conflicting-labels. */
+  similarity?: number;
+  /** near-duplicate: the cluster's number in the file (1-based, in the order of the clusters' first rows). */
+  cluster?: number;
 }
 
 export type ContainerKind = 'jsonl' | 'csv' | 'json';

@@ -1,3 +1,4 @@
+import type { BandTable } from '../index/bandTable';
 import type { RowReport } from './rowRule';
 
 /**
@@ -14,13 +15,17 @@ export interface FileFacts {
   /** Characters of the row's duplicate key text. */
   chars: number[];
   labelNames: string[];
+  /** Near-duplicate band keys of the sketched rows, sorted per band: one table per shard, in file order. */
+  bandTables: BandTable[];
+  /** 0 when near-duplicate detection is off. */
+  bandsPerRow: number;
 }
 
 /** A finding raised after the pass over rows; `row` -1 means the file as a whole (line 1). */
 export type LateReport = (row: number, report: RowReport) => void;
 
-export function emptyFacts(): FileFacts {
-  return { count: 0, line: [], hash: [], label: [], chars: [], labelNames: [] };
+export function emptyFacts(bandsPerRow = 0): FileFacts {
+  return { count: 0, line: [], hash: [], label: [], chars: [], labelNames: [], bandTables: [], bandsPerRow };
 }
 
 /** Row counts per label id. */

@@ -25,6 +25,10 @@ export interface RowReport {
   related?: RelatedLocation[];
   data?: Record<string, unknown>;
   fix?: FixSpec;
+  /** Verified Jaccard similarity to the related row (near-duplicate, cross-file-leak, near-identical conflicting-labels). */
+  similarity?: number;
+  /** The near-duplicate cluster's number in the file (1-based, in the order of the clusters' first rows). */
+  cluster?: number;
 }
 
 export type Report = (r: RowReport) => void;

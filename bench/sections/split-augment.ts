@@ -1,0 +1,100 @@
+/**
+ * Split and augment throughput, measured in process on the engine functions the CLI and the panels
+ * use: planSplit + renderSplitBytes on each whole dataset (target: under 5 s for 1M rows), and
+ * augmentDataset + renderAugmented on a dataset's first rows (target: 20k new rows/s or more).
+ * Files are rendered, not written: disk speed is not the engine's. `--augment-rows N` (default 100k).
+ */
+import * as fs from "node:fs";
+import {
+  augmentDataset, datasetSource, detectDatasetFormat, DEFAULT_CONFIG, openReader, planSplit, renderAugmented, renderSplitBytes,
+  type SourceRow, type SplitOptions,
+} from "../../server/src/engine";
+import { loadWordNet } from "../../server/src/wordnet";
+import type { BenchSection } from "../lib/context";
+import { round } from "../lib/table";
+
+const SPLIT_TARGET_SECONDS = 5;
+const AUGMENT_TARGET_ROWS_PER_SECOND = 20_000;
+
+const now = () => performance.now() / 1000;
+const cpu = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
+
+const SPLITS: { id: string; options: SplitOptions }[] = [
+  { id: "80/10/10 stratified", options: { stratify: true } },
+  { id: "+ duplicates grouped", options: { stratify: true, groupDuplicates: true } },
+];
+
+export const splitAugment: BenchSection = {
+  id: "splitAugment",
+  title: "split and augment throughput (engine, in process)",
+  async run(ctx) {
+    const out: Record<string, unknown> = {};
+    const splitRows = [];
+    const augmentRows = [];
+    const augmentLimit = Number(typeof ctx.flags["augment-rows"] === "string" ? ctx.flags["augment-rows"] : 100_000);
+    for (const ds of ctx.datasets) {
+      const bytes = fs.readFileSync(ds.absFile);
+      const figures: Record<string, unknown> = {};
+      for (const variant of SPLITS) {
+        ctx.log(`split ${ds.name} (${variant.id}) …`);
+        const [w0, c0] = [now(), cpu()];
+        const reader = openReader(ds.absFile, bytes);
+        const detection = detectDatasetFormat(reader.rows(), DEFAULT_CONFIG);
+        const plan = planSplit(reader.rows(), { ...variant.options, seed: 42, detection });
+        const w1 = now();
+        // The CLI's path: JSONL rows are copied as bytes.
+        const files = renderSplitBytes(plan, datasetSource(ds.file, reader, bytes));
+        const [w2, c2] = [now(), cpu()];
+        const fig = {
+          rows: plan.rows,
+          excluded: plan.excluded.length,
+          planSeconds: round(w1 - w0, 2),
+          renderSeconds: round(w2 - w1, 2),
+          seconds: round(w2 - w0, 2),
+          cpuSeconds: round(c2 - c0, 2),
+          rowsPerSecond: Math.round(plan.rows / (w2 - w0)),
+          outputMB: round(files.reduce((n, f) => n + f.bytes.length, 0) / 1e6, 1),
+        };
+        figures[variant.id] = fig;
+        const verdict = ds.truth.rows >= 1_000_000 ? (fig.seconds < SPLIT_TARGET_SECONDS ? "ok" : "SLOW") : "";
+        splitRows.push([ds.name, variant.id, fig.rows, fig.planSeconds, fig.renderSeconds, fig.seconds, fig.cpuSeconds, fig.rowsPerSecond, fig.outputMB, verdict]);
+      }
+
+      ctx.log(`augment ${ds.name} (first ${augmentLimit.toLocaleString("en-US")} rows) …`);
+      const reader = openReader(ds.absFile, bytes);
+      const rows: SourceRow[] = [];
+      for (const row of reader.rows()) if (rows.push(row) >= augmentLimit) break;
+      const detection = detectDatasetFormat(rows, DEFAULT_CONFIG);
+      // WordNet loading and the first lookups of each word are part of a real run, so they are timed.
+      const [w0, c0] = [now(), cpu()];
+      const synonyms = loadWordNet();
+      const result = augmentDataset(rows, { synonyms, n: 1, seed: 7, detection });
+      const w1 = now();
+      const file = renderAugmented(result, { ...datasetSource(ds.file, reader, bytes), rowText: (i) => rows[i].text });
+      const [w2, c2] = [now(), cpu()];
+      const aug = {
+        sourceRows: rows.length,
+        newRows: result.rows.length,
+        unchanged: result.unchanged.length,
+        augmentSeconds: round(w1 - w0, 2),
+        renderSeconds: round(w2 - w1, 2),
+        cpuSeconds: round(c2 - c0, 2),
+        rowsPerSecond: Math.round(result.rows.length / (w1 - w0)),
+        withRenderRowsPerSecond: Math.round(result.rows.length / (w2 - w0)),
+        outputMB: round(file.text.length / 1e6, 1),
+      };
+      figures.augment = aug;
+      augmentRows.push([ds.name, aug.sourceRows, aug.newRows, aug.unchanged, aug.augmentSeconds, aug.renderSeconds, aug.cpuSeconds, aug.rowsPerSecond, aug.withRenderRowsPerSecond, aug.rowsPerSecond >= AUGMENT_TARGET_ROWS_PER_SECOND ? "ok" : "SLOW"]);
+      out[ds.id] = figures;
+    }
+    ctx.print(`  split: planSplit + renderSplitBytes, seed 42 (target under ${SPLIT_TARGET_SECONDS} s for 1M rows)`);
+    ctx.table(["dataset", "options", "rows", "plan s", "render s", "total s", "CPU s", "rows/s", "output MB", "target"], splitRows, { align: ["l", "l", "r", "r", "r", "r", "r", "r", "r", "l"] });
+    ctx.print();
+    ctx.print(`  augment: all five operations, α 0.1, n 1, WordNet (target ${AUGMENT_TARGET_ROWS_PER_SECOND.toLocaleString("en-US")} new rows/s)`);
+    ctx.table(["dataset", "source rows", "new rows", "unchanged", "augment s", "render s", "CPU s", "rows/s", "with render", "target"], augmentRows, { align: ["l", "r", "r", "r", "r", "r", "r", "r", "r", "l"] });
+    return out;
+  },
+};

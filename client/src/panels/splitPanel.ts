@@ -1,0 +1,84 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { sha256, TOOL_VERSION } from '../../../server/src/cli/datasetFile';
+import { datasetSource, outputName, planSplit, renderSplit, type SplitOptions, type SplitPlan } from '../../../server/src/engine';
+import type { SplitChoices, SplitHostMessage, SplitPageMessage, SplitPreview } from '../../../server/src/protocol';
+import { DatasetPanel, panelOptions } from './datasetPanel';
+
+/** "Tuneset: Split Dataset…": ratios or folds, stratify, grouping, seed and folder; a live preview; Write. */
+export class SplitPanel extends DatasetPanel<SplitHostMessage, SplitPageMessage> {
+  static current: SplitPanel | undefined;
+
+  static show(extensionUri: vscode.Uri, uri: vscode.Uri): SplitPanel {
+    if (SplitPanel.current && SplitPanel.current.uri.toString() === uri.toString()) {
+      SplitPanel.current.panel.reveal();
+      return SplitPanel.current;
+    }
+    SplitPanel.current?.dispose();
+    const panel = vscode.window.createWebviewPanel('tuneset.split', `Split ${path.basename(uri.fsPath)}`, vscode.ViewColumn.Beside, panelOptions(extensionUri));
+    return (SplitPanel.current = new SplitPanel(panel, extensionUri, uri));
+  }
+
+  private constructor(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, uri: vscode.Uri) {
+    super(panel, extensionUri, uri, { title: 'Split dataset', script: 'dist/split.js', style: 'split.css' });
+  }
+
+  protected problems(problems: string[]): SplitHostMessage {
+    return { type: 'problems', problems };
+  }
+
+  protected async receive(m: SplitPageMessage): Promise<void> {
+    if (m.type === 'ready') {
+      const first = this.dataset.reader.rows()[Symbol.iterator]().next().value;
+      const fields = first?.value && typeof first.value === 'object' ? Object.keys(first.value as object) : [];
+      const defaults: SplitChoices = { mode: 'ratios', ratios: [80, 10, 10], folds: 5, seed: 42, stratify: this.dataset.detection.format === 'classification', groupDuplicates: true, groupField: '', timeField: '', outputFolder: '' };
+      this.post({ type: 'init', file: vscode.workspace.asRelativePath(this.uri), format: this.dataset.detection.format, fields, defaults });
+    } else if (m.type === 'preview') {
+      this.post({ type: 'preview', preview: this.preview(this.plan(m.choices), m.choices) });
+    } else if (m.type === 'write') {
+      this.refresh();
+      const plan = this.plan(m.choices);
+      const { bytes, reader } = this.dataset;
+      const source = datasetSource(path.basename(this.uri.fsPath), reader, bytes, { sha256: sha256(bytes), toolVersion: TOOL_VERSION });
+      const folder = this.outputFolder(m.choices);
+      const written = await this.writeFiles(renderSplit(plan, source).map((f) => ({ path: path.join(folder, f.name), text: f.text })));
+      if (written) {
+        this.post({ type: 'written', files: written });
+        void vscode.window.showInformationMessage(`Tuneset wrote ${written.join(', ')}.`);
+      }
+    }
+  }
+
+  private plan(c: SplitChoices): SplitPlan {
+    const options: SplitOptions = {
+      seed: c.seed, stratify: c.stratify, groupDuplicates: c.groupDuplicates, detection: this.dataset.detection,
+      ...(c.mode === 'folds' ? { folds: c.folds } : { ratios: c.ratios }),
+      ...(c.groupField ? { groupField: c.groupField } : {}),
+      ...(c.timeField ? { timeField: c.timeField } : {}),
+    };
+    return planSplit(this.dataset.reader.rows(), options);
+  }
+
+  private outputFolder(c: SplitChoices): string {
+    const root = vscode.workspace.getWorkspaceFolder(this.uri)?.uri.fsPath ?? path.dirname(this.uri.fsPath);
+    return c.outputFolder.trim() ? path.resolve(root, c.outputFolder.trim()) : path.dirname(this.uri.fsPath);
+  }
+
+  private preview(plan: SplitPlan, c: SplitChoices): SplitPreview {
+    const labels = [...new Set(plan.splits.flatMap((s) => Object.keys(s.labels)))];
+    const base = path.basename(this.uri.fsPath);
+    const folder = vscode.workspace.asRelativePath(this.outputFolder(c));
+    return {
+      rows: plan.rows,
+      splits: plan.splits.map((s) => ({ name: s.name, file: `${folder}/${outputName(base, s.name)}`, rows: s.rows.length, target: s.target, labels: s.labels, unlabeled: s.unlabeled, balanceIndex: s.balanceIndex })),
+      labels,
+      excluded: plan.excluded.map((e) => ({ line: e.line, reason: e.reason })),
+      groups: plan.groups,
+      warnings: plan.warnings,
+    };
+  }
+
+  protected onDispose(): void {
+    if (SplitPanel.current === this) SplitPanel.current = undefined;
+  }
+}

@@ -1,0 +1,458 @@
+// @ts-check
+/*
+ * The quality report page: reads the report from the JSON block, draws it, and in VS Code tells the
+ * host which row to reveal. Dataset rows are untrusted, so every string goes in as text (append,
+ * textContent, setAttribute), never as markup. Plain browser JS: the export inlines it as it is.
+ */
+(function () {
+  'use strict';
+
+  /** @typedef {import('../server/src/engine/report').QualityReport} QualityReport */
+  /** @typedef {import('../server/src/engine/report').RuleFindings} RuleFindings */
+  /** @typedef {import('../server/src/protocol').ReportPageMessage} ReportPageMessage */
+  /** @typedef {import('../server/src/protocol').ReportHostMessage} ReportHostMessage */
+  /** @typedef {import('../server/src/protocol').ReportPageState} ReportPageState */
+
+  const vscode = typeof acquireVsCodeApi === 'function' ? acquireVsCodeApi() : undefined;
+  const main = /** @type {HTMLElement} */ (document.getElementById('report'));
+  /** @type {ReportPageState} */
+  let state = (vscode && vscode.getState()) || {};
+  /** @type {QualityReport | undefined} */
+  let current;
+  /** @type {import('chart.js').Chart[]} */
+  let charts = [];
+
+  const fmt = (/** @type {number} */ n) => n.toLocaleString('en-US');
+  // A share above zero never reads as 0.0%, and a small ratio keeps two significant digits.
+  const pct = (/** @type {number} */ x) => (x > 0 && x < 0.0005 ? '<0.1%' : `${(x * 100).toFixed(1)}%`);
+  const ratio = (/** @type {number} */ x) => (x > 0 && x < 0.1 ? x.toPrecision(2) : x.toFixed(2));
+  const plural = (/** @type {number} */ n, /** @type {string} */ one, many = `${one}s`) => `${fmt(n)} ${n === 1 ? one : many}`;
+
+  /** @param {ReportPageMessage} message */
+  function post(message) {
+    if (vscode) vscode.postMessage(message);
+  }
+
+  /**
+   * Builds an element; strings among the children become text nodes, so data can never become markup.
+   * @param {string} tag
+   * @param {Record<string, unknown> | null} [props]
+   * @param {...(Node | string | number | null | undefined | false | (Node | string | null | undefined | false)[])} children
+   * @returns {HTMLElement}
+   */
+  function h(tag, props, ...children) {
+    const el = document.createElement(tag);
+    for (const [key, value] of Object.entries(props || {})) {
+      if (value === undefined || value === null || value === false) continue;
+      if (key === 'class') el.className = String(value);
+      else if (key === 'onclick') el.addEventListener('click', /** @type {EventListener} */ (value));
+      else if (key === 'style') Object.assign(el.style, value);
+      else if (/^on/i.test(key)) throw new Error(`event handlers go through onclick, not ${key}`);
+      else el.setAttribute(key, String(value));
+    }
+    for (const child of children.flat()) {
+      if (child === null || child === undefined || child === false) continue;
+      el.append(typeof child === 'number' ? String(child) : child);
+    }
+    return el;
+  }
+
+  /** The theme's colours as the canvas needs them (CSS variables resolved to values). */
+  function colors() {
+    const css = getComputedStyle(document.documentElement);
+    const v = (/** @type {string} */ name) => css.getPropertyValue(name).trim();
+    return {
+      fg: v('--fg'), muted: v('--muted'), border: v('--border'), bg: v('--bg'),
+      blue: v('--blue'), red: v('--red'), yellow: v('--yellow'), orange: v('--orange'), green: v('--green'), purple: v('--purple'),
+      font: v('--font'),
+    };
+  }
+
+  // Label colours of the split bars: CSS variables, so plain elements follow a theme change by themselves.
+  const PALETTE = ['var(--blue)', 'var(--orange)', 'var(--green)', 'var(--purple)', 'var(--red)', 'var(--yellow)'];
+
+  /** A line number a person can click to reveal the row in the editor (plain text outside VS Code). */
+  function lineLink(/** @type {number} */ line) {
+    if (!vscode) return h('span', { class: 'line' }, `line ${fmt(line)}`);
+    return h('button', { class: 'link line', type: 'button', title: 'Show this row in the editor', onclick: () => post({ type: 'reveal', line }) }, `line ${fmt(line)}`);
+  }
+
+  function shorten(/** @type {string} */ s, /** @type {number} */ max) {
+    return s.length > max ? `${s.slice(0, max - 1)}…` : s;
+  }
+
+  function tile(/** @type {string} */ label, /** @type {string} */ figure, alert = false, full = figure) {
+    return h('div', { class: alert ? 'tile alert' : 'tile' }, h('div', { class: 'label' }, label), h('div', { class: 'figure', title: full }, figure));
+  }
+
+  /** A count short enough for a tile (1.93M, 976k); the tile's tooltip has it in full. */
+  function compact(/** @type {number} */ n) {
+    if (n >= 1e6) return `${(n / 1e6).toFixed(2)}M`;
+    if (n >= 1e5) return `${Math.round(n / 1e3)}k`;
+    return fmt(n);
+  }
+
+  function section(/** @type {string} */ id, /** @type {string} */ title, /** @type {boolean} */ wide, /** @type {(Node | string | null | false)[]} */ ...body) {
+    return h('section', { class: wide ? 'card wide' : 'card', id, 'aria-labelledby': `${id}-title` }, h('h2', { id: `${id}-title` }, title), ...body);
+  }
+
+  function canvasBox(/** @type {string} */ id, /** @type {number} */ height, /** @type {string} */ label) {
+    return h('div', { class: 'chart', style: { height: `${height}px` } }, h('canvas', { id, role: 'img', 'aria-label': label }));
+  }
+
+  // ---- header -------------------------------------------------------------------------------
+
+  function header(/** @type {QualityReport} */ r) {
+    const hd = r.header;
+    const sev = hd.findingsBySeverity;
+    const score = hd.quality.score;
+    const grade = score >= 80 ? 'good' : score >= 50 ? 'fair' : 'poor';
+    const fields = Object.entries(hd.fields).map(([role, name]) => (role === name ? name : `${role}: ${name}`)).join(', ');
+    return h('header', { class: 'hero' },
+      h('div', null,
+        h('h1', null, 'Quality report'),
+        h('div', { class: 'path', id: 'file-path' }, hd.path),
+        h('div', { class: 'chips' },
+          h('span', { class: 'chip' }, h('b', { id: 'rows' }, fmt(hd.rows)), ' rows'),
+          h('span', { class: 'chip' }, fmt(hd.validRows), ' valid'),
+          h('span', { class: 'chip' }, `${hd.format} · ${hd.container}`),
+          fields && h('span', { class: 'chip mono' }, fields),
+        ),
+        h('div', { class: 'chips', style: { marginTop: '8px' }, id: 'severities' },
+          h('span', { class: 'chip' }, h('span', { class: 'dot error' }), plural(sev.error, 'error')),
+          h('span', { class: 'chip' }, h('span', { class: 'dot warning' }), plural(sev.warning, 'warning')),
+          h('span', { class: 'chip' }, h('span', { class: 'dot info' }), plural(sev.info + sev.hint, 'note')),
+          hd.duplicateRows > 0 && h('span', { class: 'chip' }, `${plural(hd.duplicateRows, 'repeated row')} in ${plural(hd.duplicateGroups, 'group')}`),
+        ),
+      ),
+      h('div', { class: 'score' },
+        h('div', { class: 'label muted' }, 'Quality score'),
+        h('div', { class: 'value', id: 'score' }, String(score), h('small', null, ' / 100')),
+        h('div', { class: 'meter' }, h('div', { class: grade, style: { width: `${score}%` } })),
+        hd.quality.penalties.length
+          ? h('div', null,
+              h('div', { class: 'muted' }, 'What lowers it'),
+              h('ul', { class: 'penalties', id: 'penalties' }, ...hd.quality.penalties.map((p) => h('li', null, h('span', null, p.cause), h('span', { class: 'num' }, `−${p.points}`)))))
+          : h('div', { class: 'muted' }, 'Nothing lowers it.'),
+      ),
+    );
+  }
+
+  // ---- labels -------------------------------------------------------------------------------
+
+  const CHART_LABELS = 30;
+
+  function labels(/** @type {QualityReport} */ r) {
+    const s = r.labels;
+    if (!s) return section('labels', 'Labels', false, h('p', { class: 'muted' }, `A ${r.header.format} dataset has no labels.`));
+    const shown = s.labels.slice(0, CHART_LABELS);
+    const rare = s.labels.filter((l) => l.rare).length;
+    return section('labels', 'Labels', false,
+      h('p', null, `${plural(s.labels.length, 'label')} over ${plural(s.labelled, 'labelled row')} · balance index `, h('b', { id: 'balance' }, s.balanceIndex.toFixed(2)),
+        rare ? ` · ${plural(rare, 'rare label')} (under ${s.rareLabelMin} rows)` : ''),
+      canvasBox('label-chart', Math.max(90, 26 * shown.length + 30), 'Rows per label'),
+      s.labels.length > shown.length ? h('p', { class: 'note' }, `The chart shows the ${CHART_LABELS} most common labels; the table lists all.`) : null,
+      h('div', { class: 'scroll' },
+        h('table', { id: 'label-table' },
+          h('thead', null, h('tr', null, h('th', null, 'Label'), h('th', { class: 'num' }, 'Rows'), h('th', { class: 'num' }, 'Share'))),
+          h('tbody', null, ...s.labels.map((l) => h('tr', { class: l.rare ? 'rare' : '' }, h('td', null, l.name), h('td', { class: 'num' }, fmt(l.count)), h('td', { class: 'num' }, pct(l.share))))),
+        ),
+      ),
+    );
+  }
+
+  function labelChart(/** @type {QualityReport} */ r) {
+    const s = r.labels;
+    const canvas = /** @type {HTMLCanvasElement | null} */ (document.getElementById('label-chart'));
+    if (!s || !canvas) return;
+    const c = colors();
+    const shown = s.labels.slice(0, CHART_LABELS);
+    charts.push(new Chart(canvas, {
+      type: 'bar',
+      data: {
+        labels: shown.map((l) => l.name),
+        datasets: [{ label: 'Rows', data: shown.map((l) => l.count), backgroundColor: shown.map((l) => (l.rare ? c.orange : c.blue)), borderRadius: 2 }],
+      },
+      options: {
+        indexAxis: 'y',
+        plugins: {
+          legend: { display: false },
+          tooltip: { callbacks: { label: (ctx) => ` ${fmt(Number(ctx.raw))} rows (${pct(shown[ctx.dataIndex].share)})${shown[ctx.dataIndex].rare ? ', rare' : ''}` } },
+        },
+        scales: {
+          x: { beginAtZero: true, ticks: { precision: 0 } },
+          // Long labels are cut on the axis (the table and the tooltip show them whole).
+          y: { grid: { display: false }, ticks: { callback: (_, i) => shorten(shown[i].name, 28) } },
+        },
+      },
+    }));
+  }
+
+  // ---- lengths ------------------------------------------------------------------------------
+
+  function lengths(/** @type {QualityReport} */ r) {
+    const l = r.lengths;
+    const d = l.distribution;
+    const hist = l.histogram;
+    const end = (hist.counts.length + (hist.over ? 1 : 0)) * hist.width;
+    return section('lengths', 'Text length', false,
+      h('p', null, `Tokens per row (estimated at ${l.bytesPerToken} bytes per token) · limit `, h('b', null, fmt(l.maxTokens))),
+      canvasBox('length-chart', 210, 'Histogram of tokens per row'),
+      l.maxTokens > end ? h('p', { class: 'note' }, `The ${fmt(l.maxTokens)}-token limit lies beyond the longest bucket shown.`) : null,
+      h('div', { class: 'tiles', id: 'length-figures' },
+        tile('median', fmt(d.median)), tile('p95', fmt(d.p95)), tile('max', fmt(d.max)), tile('mean', fmt(Math.round(d.mean))),
+        tile('over the limit', fmt(l.overLimit), l.overLimit > 0), tile('length outliers', fmt(l.lengthOutliers)),
+      ),
+    );
+  }
+
+  function lengthChart(/** @type {QualityReport} */ r) {
+    const canvas = /** @type {HTMLCanvasElement | null} */ (document.getElementById('length-chart'));
+    if (!canvas) return;
+    const c = colors();
+    const { counts, width, over } = r.lengths.histogram;
+    const limit = r.lengths.maxTokens;
+    const points = counts.map((n, i) => ({ x: i * width + width / 2, y: n }));
+    if (over) points.push({ x: counts.length * width + width / 2, y: over });
+    const end = (counts.length + (over ? 1 : 0)) * width;
+    const overFrom = counts.length * width;
+    /** Draws the token limit as a dashed line where it falls on the axis. */
+    const limitLine = {
+      id: 'limitLine',
+      afterDatasetsDraw(/** @type {import('chart.js').Chart} */ chart) {
+        if (limit > end) return;
+        const x = chart.scales.x.getPixelForValue(limit);
+        const { top, bottom } = chart.chartArea;
+        const g = chart.ctx;
+        g.save();
+        g.strokeStyle = c.red;
+        g.lineWidth = 1.5;
+        g.setLineDash([5, 4]);
+        g.beginPath();
+        g.moveTo(x, top);
+        g.lineTo(x, bottom);
+        g.stroke();
+        g.fillStyle = c.red;
+        g.font = `11px ${c.font}`;
+        g.textAlign = x > chart.chartArea.right - 80 ? 'right' : 'left';
+        g.fillText(`limit ${fmt(limit)}`, x + (g.textAlign === 'right' ? -4 : 4), top + 10);
+        g.restore();
+      },
+    };
+    charts.push(new Chart(canvas, {
+      type: 'bar',
+      data: {
+        datasets: [{
+          label: 'Rows',
+          data: points,
+          backgroundColor: points.map((_, i) => (i >= counts.length ? c.muted : c.blue)),
+          barPercentage: 1,
+          categoryPercentage: 1,
+          borderWidth: 0,
+        }],
+      },
+      options: {
+        parsing: false,
+        plugins: {
+          legend: { display: false },
+          tooltip: {
+            callbacks: {
+              title: (items) => {
+                const i = items[0].dataIndex;
+                return i >= counts.length ? `${fmt(overFrom)} tokens or more` : `${fmt(i * width)}–${fmt((i + 1) * width - 1)} tokens`;
+              },
+              label: (ctx) => ` ${plural(Number(/** @type {{y: number}} */ (ctx.raw).y), 'row')}`,
+            },
+          },
+        },
+        scales: {
+          x: {
+            type: 'linear', min: 0, max: end, offset: false, grid: { display: false },
+            ticks: { callback: (value) => (over && Number(value) >= overFrom ? `${fmt(overFrom)}+` : fmt(Number(value))), maxTicksLimit: 9, includeBounds: false },
+            title: { display: true, text: 'tokens', color: c.muted },
+          },
+          y: { beginAtZero: true, ticks: { precision: 0 }, title: { display: true, text: 'rows', color: c.muted } },
+        },
+      },
+      plugins: [limitLine],
+    }));
+  }
+
+  // ---- findings -----------------------------------------------------------------------------
+
+  function findings(/** @type {QualityReport} */ r) {
+    if (!r.findings.length) return section('findings', 'Findings per rule', true, h('p', null, 'No findings: every rule passed.'));
+    const examples = h('div', { id: 'rule-rows' });
+    const rows = r.findings.map((f) => {
+      const row = h('tr', { class: 'rule', tabindex: '0', 'data-rule': f.rule, 'aria-expanded': 'false' },
+        h('td', null, h('code', null, f.rule)),
+        h('td', null, h('span', { class: `dot ${f.severity}` }), f.severity),
+        h('td', { class: 'num' }, fmt(f.count)),
+        h('td', null, f.summary),
+      );
+      const open = () => showRule(f, examples, tbody);
+      row.addEventListener('click', open);
+      row.addEventListener('keydown', (e) => {
+        if (e.key === 'Enter' || e.key === ' ') {
+          e.preventDefault();
+          open();
+        }
+      });
+      return row;
+    });
+    const tbody = h('tbody', null, ...rows);
+    const table = h('table', { id: 'findings-table' },
+      h('thead', null, h('tr', null, h('th', null, 'Rule'), h('th', null, 'Severity'), h('th', { class: 'num' }, 'Findings'), h('th', null, 'What it means'))),
+      tbody,
+    );
+    const card = section('findings', 'Findings per rule', true,
+      h('p', { class: 'muted' }, vscode ? 'Click a rule to list its rows; click a row to show it in the editor.' : 'Click a rule to list its rows.'),
+      table, examples);
+    const remembered = state.openRule && r.findings.find((f) => f.rule === state.openRule);
+    if (remembered) showRule(remembered, examples, tbody);
+    return card;
+  }
+
+  function showRule(/** @type {RuleFindings} */ f, /** @type {HTMLElement} */ box, /** @type {HTMLElement} */ tbody) {
+    for (const tr of Array.from(tbody.children)) {
+      const isOpen = tr.getAttribute('data-rule') === f.rule;
+      tr.classList.toggle('open', isOpen);
+      tr.setAttribute('aria-expanded', String(isOpen));
+    }
+    const more = f.count - f.examples.length;
+    box.replaceChildren(h('div', { class: 'examples' },
+      h('h3', null, `${f.rule}: ${plural(f.count, 'finding')}`),
+      h('ul', { class: 'lines', id: 'rule-lines' }, ...f.examples.map((e) => h('li', null, lineLink(e.line), h('span', { class: 'message' }, e.message)))),
+      more > 0 ? h('p', { class: 'note' }, `… and ${fmt(more)} more; the Problems panel lists them all.`) : null,
+    ));
+    state = { ...state, openRule: f.rule };
+    if (vscode) vscode.setState(state);
+  }
+
+  // ---- near-duplicate clusters --------------------------------------------------------------
+
+  const CLUSTERS_SHOWN = 50;
+
+  function clusters(/** @type {QualityReport} */ r) {
+    const n = r.nearDuplicates;
+    if (!n.computed) return section('clusters', 'Near-duplicate clusters', false, h('p', { class: 'muted', id: 'clusters-state' }, 'Not computed for this report.'));
+    if (!n.clusters.length) return section('clusters', 'Near-duplicate clusters', false, h('p', { id: 'clusters-state' }, `None at Jaccard similarity ${n.threshold} or above.`));
+    const shown = n.clusters.slice(0, CLUSTERS_SHOWN);
+    return section('clusters', 'Near-duplicate clusters', false,
+      h('p', null, `${plural(n.clusters.length, 'cluster')}, largest first (Jaccard similarity ≥ ${n.threshold})`),
+      h('ul', { class: 'clusters scroll' }, ...shown.map((c) => h('li', null,
+        h('div', null, h('b', null, plural(c.size, 'row')), h('span', { class: 'muted' }, ` · similarity ${c.similarity.toFixed(2)}`)),
+        h('div', { class: 'chips' }, ...c.lines.slice(0, 20).map(lineLink), c.lines.length > 20 ? `… ${fmt(c.lines.length - 20)} more` : null),
+      ))),
+      n.clusters.length > shown.length ? h('p', { class: 'note' }, `… and ${plural(n.clusters.length - shown.length, 'more cluster')}.`) : null,
+    );
+  }
+
+  // ---- diversity ----------------------------------------------------------------------------
+
+  function diversity(/** @type {QualityReport} */ r) {
+    const d = r.diversity;
+    if (!d) return section('diversity', 'Diversity', false, h('p', { class: 'muted' }, 'Not computed for this report.'));
+    const top = d.topTerms[0] ? d.topTerms[0].count : 1;
+    return section('diversity', 'Diversity', false,
+      h('p', null, d.sampled ? `A sample of ${plural(d.rows, 'row')} spread over the file.` : `All ${plural(d.rows, 'row')}.`),
+      h('div', { class: 'tiles', id: 'diversity-figures' },
+        tile('words', compact(d.tokens), false, fmt(d.tokens)), tile('vocabulary', compact(d.vocabulary), false, fmt(d.vocabulary)),
+        tile('type/token ratio', ratio(d.typeTokenRatio)), tile('distinct bigrams', pct(d.distinctBigramShare)),
+      ),
+      d.topTerms.length ? h('h3', null, 'Top terms') : null,
+      // Two columns of ten keep the card about as tall as its neighbour.
+      h('div', { class: 'columns', id: 'top-terms' }, ...[d.topTerms.slice(0, 10), d.topTerms.slice(10)].filter((c) => c.length).map((column) =>
+        h('div', { class: 'bars' }, ...column.flatMap((t) => [
+          h('span', { class: 'mono term' }, t.term),
+          h('div', null, h('div', { class: 'bar', style: { width: `${(100 * t.count) / top}%` } })),
+          h('span', { class: 'num' }, fmt(t.count)),
+        ])))),
+    );
+  }
+
+  // ---- splits -------------------------------------------------------------------------------
+
+  function splits(/** @type {QualityReport} */ r) {
+    const s = r.splits;
+    if (!s) return null;
+    const shownLabels = s.labels.slice(0, 12);
+    const colourOf = (/** @type {number} */ i) => PALETTE[i % PALETTE.length];
+    return section('splits', 'Splits', true,
+      h('table', { id: 'split-table' },
+        h('thead', null, h('tr', null, h('th', null, 'Split'), h('th', null, 'File'), h('th', { class: 'num' }, 'Rows'), h('th', { class: 'num' }, 'Share'), h('th', { class: 'num' }, 'Score'), s.labels.length ? h('th', null, 'Label proportions') : null)),
+        h('tbody', null, ...s.splits.map((x) => h('tr', { 'data-split': x.split },
+          h('td', null, h('b', null, x.split)),
+          h('td', { class: 'mono' }, x.path),
+          h('td', { class: 'num' }, fmt(x.rows)),
+          h('td', { class: 'num' }, pct(x.share)),
+          h('td', { class: 'num' }, String(x.score)),
+          s.labels.length
+            ? h('td', null, h('div', { class: 'stack', title: shownLabels.map((l, i) => `${l}: ${pct(x.labelShares[i])}`).join(' · ') },
+                ...shownLabels.map((_, i) => h('div', { style: { width: `${100 * x.labelShares[i]}%`, background: colourOf(i) } }))))
+            : null,
+        ))),
+      ),
+      s.labels.length ? h('div', { class: 'legend' }, ...shownLabels.map((l, i) => h('span', null, h('span', { class: 'swatch', style: { background: colourOf(i) } }), l)),
+        s.labels.length > shownLabels.length ? h('span', { class: 'muted' }, `+ ${s.labels.length - shownLabels.length} more`) : null) : null,
+      h('h3', null, 'Leakage between splits'),
+      h('table', { id: 'leakage-table' },
+        h('thead', null, h('tr', null, h('th', null, 'Between'), h('th', { class: 'num' }, 'Texts in both'))),
+        h('tbody', null, ...s.leakage.map((l) => h('tr', null,
+          h('td', null, `${l.between[0]} and ${l.between[1]}`),
+          h('td', { class: l.shared ? 'num leak' : 'num' }, fmt(l.shared)),
+        ))),
+      ),
+      h('p', { class: 'note' }, 'Texts compared after Unicode NFKC, case-folding and whitespace collapse, as for exact duplicates.'),
+    );
+  }
+
+  // ---- the page -----------------------------------------------------------------------------
+
+  function drawCharts() {
+    for (const chart of charts) chart.destroy();
+    charts = [];
+    if (!current || typeof Chart === 'undefined') return;
+    const c = colors();
+    Chart.defaults.color = c.fg;
+    Chart.defaults.borderColor = c.border;
+    Chart.defaults.font.family = c.font;
+    Chart.defaults.maintainAspectRatio = false;
+    Chart.defaults.animation = false;
+    labelChart(current);
+    lengthChart(current);
+  }
+
+  /** @param {QualityReport} report */
+  function render(report) {
+    current = report;
+    if (report.version !== 1) {
+      main.replaceChildren(h('p', null, `This page cannot show a version ${report.version} report.`));
+      return;
+    }
+    main.replaceChildren(
+      header(report),
+      h('div', { class: 'grid' }, labels(report), lengths(report), findings(report), clusters(report), diversity(report), splits(report)),
+    );
+    drawCharts();
+    main.setAttribute('aria-busy', 'false');
+    // Tests (and a host that screenshots) wait for this instead of sleeping.
+    document.body.setAttribute('data-report', 'ready');
+  }
+
+  window.addEventListener('message', (event) => {
+    const message = /** @type {ReportHostMessage} */ (event.data);
+    if (message && message.type === 'update') render(message.report);
+  });
+
+  // Charts are canvases that take the theme's colours when drawn, so a theme change draws them again.
+  // VS Code switches a class on body and rewrites the colour variables on html; a browser switches scheme.
+  const themeWatch = new MutationObserver(drawCharts);
+  themeWatch.observe(document.body, { attributes: true, attributeFilter: ['class'] });
+  themeWatch.observe(document.documentElement, { attributes: true, attributeFilter: ['style'] });
+  window.matchMedia('(prefers-color-scheme: dark)').addEventListener('change', drawCharts);
+
+  const data = document.getElementById('report-data');
+  if (data && data.textContent) render(JSON.parse(data.textContent));
+  post({ type: 'ready' });
+})();

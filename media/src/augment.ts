@@ -1,0 +1,117 @@
+import type { AugmentChoices, AugmentHostMessage, AugmentPageMessage, AugmentPreview, AugmentSample } from '../../server/src/protocol';
+import { clear, debounce, el, field, fmt, hostChannel, problemsBox } from './dom';
+
+/** The augment panel's page: operations and their strength, a preview of ten rows beside their source, class counts, Write. */
+const vscode = hostChannel<AugmentPageMessage>();
+const app = document.getElementById('app')!;
+let choices: AugmentChoices;
+
+const form = el('form', { class: 'form', id: 'augment-form' });
+const preview = el('section', { class: 'preview', id: 'preview', 'aria-live': 'polite' });
+const status = el('div', { class: 'status', id: 'status' });
+const writeButton = el('button', { type: 'button', id: 'write', class: 'primary' }, 'Write augmented file');
+
+const requestPreview = debounce(() => vscode.postMessage({ type: 'preview', choices }), 150);
+const changed = () => {
+  status.textContent = 'Updating preview…';
+  requestPreview();
+};
+
+function input(id: string, type: string, value: string | number, onChange: (v: string) => void, attrs: Record<string, string | number> = {}): HTMLInputElement {
+  const i = el('input', { id, type, value, ...attrs });
+  i.addEventListener('input', () => onChange(i.value));
+  return i;
+}
+
+function buildForm(operations: Record<string, string>): void {
+  const ops = el('div', { class: 'ops' }, ...Object.entries(operations).map(([op, name]) => {
+    const box = el('input', { type: 'checkbox', id: `op-${op}`, value: op });
+    box.checked = choices.operations.includes(op as AugmentChoices['operations'][number]);
+    box.addEventListener('change', () => {
+      choices.operations = [...ops.querySelectorAll<HTMLInputElement>('input:checked')].map((b) => b.value as AugmentChoices['operations'][number]);
+      changed();
+    });
+    return el('label', { class: 'op' }, box, ` ${name}`);
+  }));
+  const balance = el('select', { id: 'balance' },
+    el('option', { value: 'none' }, 'No: n new rows per row'),
+    el('option', { value: 'majority' }, 'Grow minority labels to the majority'),
+    el('option', { value: 'target' }, 'Grow minority labels to a count'),
+    el('option', { value: 'downsample' }, 'Shrink majority labels instead'));
+  balance.value = choices.balance;
+  balance.addEventListener('change', () => ((choices.balance = balance.value as AugmentChoices['balance']), changed()));
+  clear(
+    form,
+    field('Operations', ops, 'EDA: synonyms come from WordNet; stopwords are never replaced or deleted'),
+    field('α (share of words changed)', input('alpha', 'number', choices.alpha, (v) => ((choices.alpha = Number(v)), changed()), { min: 0, max: 1, step: 0.05 })),
+    field('New rows per row (n)', input('n', 'number', choices.n, (v) => ((choices.n = Number(v)), changed()), { min: 1, max: 50 })),
+    field('Balance labels', balance),
+    field('Target count', input('target', 'number', choices.target, (v) => ((choices.target = Number(v)), changed()), { min: 0 }), 'with "to a count"'),
+    field('Seed', input('seed', 'number', choices.seed, (v) => ((choices.seed = Number(v)), changed()), { min: 0 }), 'same seed, same rows'),
+    field('Provenance field', input('provenance', 'text', choices.provenanceField, (v) => ((choices.provenanceField = v), changed())), 'records the source line; empty for none'),
+  );
+}
+
+/** The new text with the changed words wrapped in <mark>, all as text nodes. */
+function highlighted(s: AugmentSample): HTMLElement {
+  const out = el('div', { class: 'text augmented' });
+  let at = 0;
+  for (const span of [...s.changed].sort((a, b) => a.start - b.start)) {
+    if (span.start < at) continue;
+    out.append(document.createTextNode(s.augmented.slice(at, span.start)), el('mark', {}, s.augmented.slice(span.start, span.end)));
+    at = span.end;
+  }
+  out.append(document.createTextNode(s.augmented.slice(at)));
+  return out;
+}
+
+function counts(p: AugmentPreview): HTMLElement {
+  const labels = [...new Set([...Object.keys(p.before), ...Object.keys(p.after)])];
+  return el('table', { class: 'grid', id: 'label-counts' },
+    el('thead', {}, el('tr', {}, el('th', {}, 'label'), el('th', { class: 'num' }, 'before'), el('th', { class: 'num' }, 'after'))),
+    el('tbody', {}, ...labels.map((l) => el('tr', { 'data-label': l }, el('td', {}, l), el('td', { class: 'num' }, fmt(p.before[l] ?? 0)), el('td', { class: 'num' }, fmt(p.after[l] ?? 0))))));
+}
+
+function showPreview(p: AugmentPreview): void {
+  status.textContent = `${fmt(p.newRows)} new rows → ${p.output}`;
+  clear(
+    preview,
+    counts(p),
+    el('table', { class: 'grid samples', id: 'samples' },
+      el('thead', {}, el('tr', {}, el('th', {}, 'line'), el('th', {}, 'original'), el('th', {}, 'augmented'))),
+      el('tbody', {}, ...p.samples.map((s) => el('tr', {},
+        el('td', { class: 'num' }, String(s.line), el('div', { class: 'hint' }, s.operation), s.label !== undefined ? el('div', { class: 'hint' }, s.label) : null),
+        el('td', {}, el('div', { class: 'text' }, s.original)),
+        el('td', {}, highlighted(s)))))),
+    p.unchanged.length ? el('details', {}, el('summary', {}, `${fmt(p.unchanged.length)} rows could not be changed`), el('ul', {}, ...p.unchanged.slice(0, 30).map((u) => el('li', {}, `line ${u.line}: ${u.reason}`)))) : null,
+    p.leaks ? el('p', { class: 'warning' }, `${fmt(p.leaks)} new rows equal a validation/test row and will not be written.`) : null,
+    ...p.warnings.map((w) => el('p', { class: 'warning' }, w)),
+  );
+}
+
+writeButton.addEventListener('click', () => {
+  status.textContent = 'Writing…';
+  vscode.postMessage({ type: 'write', choices });
+});
+
+window.addEventListener('message', (event: MessageEvent<AugmentHostMessage>) => {
+  const m = event.data;
+  if (m.type === 'init') {
+    choices = m.defaults;
+    clear(app,
+      el('h1', {}, 'Augment ', el('code', {}, m.file)),
+      el('p', { class: 'muted' }, `${m.format} data${m.trainOnly ? ` · the train split of ${m.trainOnly}; new rows are checked against its validation and test splits` : ''}`),
+      form, el('div', { class: 'actions' }, writeButton, status), preview);
+    buildForm(m.operations);
+    vscode.postMessage({ type: 'preview', choices });
+  } else if (m.type === 'preview') showPreview(m.preview);
+  else if (m.type === 'problems') {
+    status.textContent = '';
+    clear(preview, problemsBox(m.problems));
+  } else if (m.type === 'written') {
+    status.textContent = `Wrote ${m.files.join(', ')}`;
+    status.setAttribute('data-written', m.files.join('\n'));
+  }
+});
+
+vscode.postMessage({ type: 'ready' });

@@ -1,0 +1,114 @@
+import type { SplitChoices, SplitHostMessage, SplitPageMessage, SplitPreview } from '../../server/src/protocol';
+import { clear, debounce, el, field, fmt, hostChannel, problemsBox } from './dom';
+
+/** The split panel's page: a form, a live preview of rows per split and label, and Write. */
+const vscode = hostChannel<SplitPageMessage>();
+const app = document.getElementById('app')!;
+let choices: SplitChoices;
+
+const form = el('form', { class: 'form', id: 'split-form' });
+const preview = el('section', { class: 'preview', id: 'preview', 'aria-live': 'polite' });
+const status = el('div', { class: 'status', id: 'status' });
+const writeButton = el('button', { type: 'button', id: 'write', class: 'primary' }, 'Write split files');
+
+function numberInput(id: string, value: number, min: number, onChange: (v: number) => void): HTMLInputElement {
+  const input = el('input', { id, type: 'number', min, value });
+  input.addEventListener('input', () => onChange(Number(input.value)));
+  return input;
+}
+
+function checkbox(id: string, checked: boolean, onChange: (v: boolean) => void): HTMLInputElement {
+  const input = el('input', { id, type: 'checkbox' });
+  input.checked = checked;
+  input.addEventListener('change', () => onChange(input.checked));
+  return input;
+}
+
+function select(id: string, options: string[], value: string, onChange: (v: string) => void): HTMLSelectElement {
+  const s = el('select', { id }, ...options.map((o) => el('option', { value: o }, o || '(none)')));
+  s.value = value;
+  s.addEventListener('change', () => onChange(s.value));
+  return s;
+}
+
+const requestPreview = debounce(() => vscode.postMessage({ type: 'preview', choices }), 120);
+const changed = () => {
+  status.textContent = 'Updating preview…';
+  requestPreview();
+};
+
+function buildForm(fields: string[]): void {
+  const ratios = el('input', { id: 'ratios', type: 'text', value: choices.ratios.join(', ') });
+  ratios.addEventListener('input', () => {
+    choices.ratios = ratios.value.split(/[,\s/]+/).filter(Boolean).map(Number);
+    changed();
+  });
+  const mode = select('mode', ['ratios', 'folds'], choices.mode, (v) => {
+    choices.mode = v as SplitChoices['mode'];
+    changed();
+  });
+  const output = el('input', { id: 'output-folder', type: 'text', value: choices.outputFolder, placeholder: 'beside the source' });
+  output.addEventListener('input', () => {
+    choices.outputFolder = output.value;
+    changed();
+  });
+  clear(
+    form,
+    field('Split by', mode),
+    field('Ratios', ratios, 'e.g. 80, 10, 10 (train, val, test) or 90, 10'),
+    field('Folds', numberInput('folds', choices.folds, 2, (v) => ((choices.folds = v), changed()))),
+    field('Seed', numberInput('seed', choices.seed, 0, (v) => ((choices.seed = v), changed())), 'same seed, same split'),
+    field('Stratify by label', checkbox('stratify', choices.stratify, (v) => ((choices.stratify = v), changed()))),
+    field('Keep exact duplicates together', checkbox('group-duplicates', choices.groupDuplicates, (v) => ((choices.groupDuplicates = v), changed()))),
+    field('Keep rows sharing a field together', select('group-field', ['', ...fields], choices.groupField, (v) => ((choices.groupField = v), changed())), 'e.g. a conversation or document id'),
+    field('Split by date in field', select('time-field', ['', ...fields], choices.timeField, (v) => ((choices.timeField = v), changed())), 'oldest rows first'),
+    field('Output folder', output),
+  );
+}
+
+function showPreview(p: SplitPreview): void {
+  status.textContent = `${fmt(p.rows)} rows read`;
+  const head = el('tr', {}, el('th', {}, 'split'), el('th', { class: 'num' }, 'rows'), ...p.labels.map((l) => el('th', { class: 'num' }, l)), el('th', { class: 'num' }, 'balance'), el('th', {}, 'file'));
+  const body = p.splits.map((s) =>
+    el('tr', { 'data-split': s.name },
+      el('td', {}, s.name),
+      el('td', { class: 'num' }, fmt(s.rows)),
+      ...p.labels.map((l) => {
+        const n = s.labels[l] ?? 0;
+        return el('td', { class: 'num' }, `${fmt(n)} `, el('span', { class: 'share' }, s.rows ? `(${((100 * n) / s.rows).toFixed(1)}%)` : ''));
+      }),
+      el('td', { class: 'num' }, s.balanceIndex.toFixed(2)),
+      el('td', { class: 'file' }, s.file)),
+  );
+  clear(
+    preview,
+    el('table', { class: 'grid', id: 'preview-table' }, el('thead', {}, head), el('tbody', {}, ...body)),
+    p.groups.count ? el('p', {}, `${fmt(p.groups.rows)} rows in ${fmt(p.groups.count)} groups are kept whole (largest ${fmt(p.groups.largest)}).`) : null,
+    p.excluded.length ? el('details', {}, el('summary', {}, `${fmt(p.excluded.length)} rows left out (listed in the manifest)`), el('ul', {}, ...p.excluded.slice(0, 50).map((e) => el('li', {}, `line ${e.line}: ${e.reason}`)))) : null,
+    ...p.warnings.map((w) => el('p', { class: 'warning' }, w)),
+  );
+}
+
+writeButton.addEventListener('click', () => {
+  status.textContent = 'Writing…';
+  vscode.postMessage({ type: 'write', choices });
+});
+
+window.addEventListener('message', (event: MessageEvent<SplitHostMessage>) => {
+  const m = event.data;
+  if (m.type === 'init') {
+    choices = m.defaults;
+    clear(app, el('h1', {}, 'Split ', el('code', {}, m.file)), el('p', { class: 'muted' }, `${m.format} data`), preview, el('div', { class: 'actions' }, writeButton, status), form);
+    buildForm(m.fields);
+    vscode.postMessage({ type: 'preview', choices });
+  } else if (m.type === 'preview') showPreview(m.preview);
+  else if (m.type === 'problems') {
+    status.textContent = '';
+    clear(preview, problemsBox(m.problems));
+  } else if (m.type === 'written') {
+    status.textContent = `Wrote ${m.files.join(', ')}`;
+    status.setAttribute('data-written', m.files.join('\n'));
+  }
+});
+
+vscode.postMessage({ type: 'ready' });

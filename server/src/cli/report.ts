@@ -1,0 +1,137 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { analyzeFile } from '../analyzeFile';
+import { loadConfig, UsageError } from '../cli';
+import {
+  buildReport, buildSplitComparison, computeDiversity, datasetRowHashes, findSplitSiblings, readRowTexts, renderReportHtml, renderReportMarkdown,
+  type Config, type DatasetAnalysis, type QualityReport, type SplitComparison, type SplitInput,
+} from '../engine';
+import { writeFileAtomic } from './files';
+
+/** `tuneset report FILE [--html OUT] [--md OUT] [--force]`: the quality report of one dataset, exported or summarised. */
+export async function report(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      html: { type: 'string' },
+      md: { type: 'string' },
+      force: { type: 'boolean', default: false },
+      config: { type: 'string' },
+      'text-field': { type: 'string' },
+      'label-field': { type: 'string' },
+      'format-hint': { type: 'string' },
+      'max-tokens': { type: 'string' },
+    },
+  });
+  if (positionals.length !== 1) throw new UsageError('report needs exactly one dataset file');
+  const file = positionals[0];
+  const outputs = [values.html, values.md].filter((o): o is string => o !== undefined);
+  if (values.html && values.md && path.resolve(values.html) === path.resolve(values.md)) throw new UsageError('--html and --md must be different files');
+  // Refuse before the analysis, which can take a while on a big file.
+  for (const out of outputs) {
+    if (!values.force && fs.existsSync(out)) throw new UsageError(`${out} exists; pass --force to overwrite it`);
+  }
+  const maxTokens = values['max-tokens'] === undefined ? undefined : Number(values['max-tokens']);
+  if (maxTokens !== undefined && !(Number.isInteger(maxTokens) && maxTokens > 0)) throw new UsageError(`--max-tokens must be a positive whole number, not "${values['max-tokens']}"`);
+  const config = loadConfig(values.config, { textField: values['text-field'], labelField: values['label-field'], format: values['format-hint'], maxTokens });
+
+  let made: QualityReport;
+  try {
+    made = await makeReport(file, config);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (!code) throw e;
+    process.stderr.write(`tuneset: ${file}: cannot read (${code})\n`);
+    return 2;
+  }
+  if (values.html) {
+    writeFileAtomic(values.html, exportHtml(made));
+    process.stdout.write(`wrote ${values.html}\n`);
+  }
+  if (values.md) {
+    writeFileAtomic(values.md, renderReportMarkdown(made));
+    process.stdout.write(`wrote ${values.md}\n`);
+  }
+  if (!outputs.length) process.stdout.write(summary(made));
+  return 0;
+}
+
+const displayPath = (file: string) => path.relative(process.cwd(), file).split(path.sep).join('/') || file;
+
+/** Analyzes the file, feeds its texts to the diversity count, and compares it with its split siblings. */
+export async function makeReport(file: string, config: Config): Promise<QualityReport> {
+  const analysis = await analyzeFile(file, displayPath(file), config);
+  const bytes = fs.readFileSync(file);
+  const texts = (function* () {
+    for (const row of readRowTexts(analysis.path, bytes, analysis)) yield row.text;
+  })();
+  const diversity = computeDiversity(texts, { totalRows: analysis.rows });
+  const splits = await compareSplits(file, analysis, config);
+  return buildReport(analysis, { config, diversity, splits, generatedAt: new Date().toISOString() });
+}
+
+/** The split comparison when the file has train/val/test siblings in its folder, else undefined. */
+async function compareSplits(file: string, analysis: DatasetAnalysis, config: Config): Promise<SplitComparison | undefined> {
+  const dir = path.dirname(file);
+  const siblings = findSplitSiblings(path.basename(file), fs.readdirSync(dir));
+  if (!siblings.length) return undefined;
+  const inputs: SplitInput[] = [];
+  for (const { split, name } of siblings) {
+    const own = name === path.basename(file);
+    const a = own ? analysis : await analyzeFile(path.join(dir, name), displayPath(path.join(dir, name)), config);
+    inputs.push({ split, report: buildReport(a, { config, examplesPerRule: 0 }), hashes: datasetRowHashes(a) });
+  }
+  return buildSplitComparison(inputs);
+}
+
+/** The export: one HTML file with Chart.js, the page script and its styles inlined (works offline). */
+export function exportHtml(made: QualityReport): string {
+  const assets = reportAssets();
+  return renderReportHtml(made, {
+    scripts: [{ inline: fs.readFileSync(assets.chart, 'utf8') }, { inline: fs.readFileSync(assets.script, 'utf8') }],
+    styles: [{ inline: fs.readFileSync(assets.style, 'utf8') }],
+  });
+}
+
+/** Where the page's files are, from the source tree (tests) or next to the bundled CLI (dist/). */
+function reportAssets(): { chart: string; script: string; style: string } {
+  let root = __dirname;
+  while (!fs.existsSync(path.join(root, 'media', 'report.js'))) {
+    const up = path.dirname(root);
+    if (up === root) throw new Error('media/report.js not found next to the tuneset CLI');
+    root = up;
+  }
+  // The build copies Chart.js into media/vendor for the extension; a source checkout also has it in node_modules.
+  const chart = [path.join(root, 'media', 'vendor', 'chart.umd.js'), path.join(root, 'node_modules', 'chart.js', 'dist', 'chart.umd.js')].find((p) => fs.existsSync(p));
+  if (!chart) throw new Error('Chart.js (media/vendor/chart.umd.js) not found; run `npm run build`');
+  return { chart, script: path.join(root, 'media', 'report.js'), style: path.join(root, 'media', 'report.css') };
+}
+
+const n = (x: number) => x.toLocaleString('en-US');
+const plural = (x: number, one: string) => `${n(x)} ${one}${x === 1 ? '' : 's'}`;
+
+/** A few lines for the terminal when no file is asked for. */
+function summary(r: QualityReport): string {
+  const h = r.header;
+  const sev = h.findingsBySeverity;
+  const out = [`${h.path}: ${h.format} (${h.container}), ${n(h.rows)} rows (${n(h.validRows)} valid), quality ${h.quality.score}/100`];
+  if (h.quality.penalties.length) out.push(`  lowered by: ${h.quality.penalties.map((p) => `${p.cause} −${p.points}`).join(' · ')}`);
+  if (r.labels) {
+    const rare = r.labels.labels.filter((l) => l.rare).map((l) => l.name);
+    const shown = r.labels.labels.slice(0, 8).map((l) => `${l.name} ${n(l.count)} (${(l.share * 100).toFixed(1)}%)`).join(' · ');
+    out.push(`  labels: ${shown}${r.labels.labels.length > 8 ? ' · …' : ''}; balance index ${r.labels.balanceIndex.toFixed(2)}${rare.length ? `; rare: ${rare.slice(0, 8).join(', ')}` : ''}`);
+  }
+  const l = r.lengths;
+  out.push(`  tokens (est.): median ${n(l.distribution.median)}, p95 ${n(l.distribution.p95)}, max ${n(l.distribution.max)}; ${n(l.overLimit)} over the ${n(l.maxTokens)} limit, ${plural(l.lengthOutliers, 'length outlier')}`);
+  out.push(`  findings: ${plural(sev.error, 'error')}, ${plural(sev.warning, 'warning')}, ${plural(sev.info + sev.hint, 'note')}` + (r.findings.length ? ` — ${r.findings.slice(0, 6).map((f) => `${f.rule} ${n(f.count)}`).join(', ')}` : ''));
+  const d = r.diversity;
+  if (d) out.push(`  diversity: ${n(d.tokens)} words, vocabulary ${n(d.vocabulary)}, type/token ${d.typeTokenRatio < 0.1 ? d.typeTokenRatio.toPrecision(2) : d.typeTokenRatio.toFixed(2)}, distinct bigrams ${(d.distinctBigramShare * 100).toFixed(1)}%${d.sampled ? ` (sample of ${n(d.rows)} rows)` : ''}`);
+  const s = r.splits;
+  if (s) {
+    out.push(`  splits: ${s.splits.map((x) => `${x.split} ${n(x.rows)}`).join(' · ')}; texts in both: ${s.leakage.map((x) => `${x.between.join('–')} ${n(x.shared)}`).join(', ')}`);
+  }
+  out.push('Write the report with --html FILE and/or --md FILE.');
+  return out.join('\n') + '\n';
+}

@@ -1,0 +1,130 @@
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { analyzeFile } from '../analyzeFile';
+import { datasetSource, nearDuplicateClusters, planSplit, renderSplitBytes, type SplitOptions, type SplitPlan } from '../engine';
+import type { DatasetFile } from './datasetFile';
+import { fmt, InputError, labelSummary, list, noUsableRows, readDatasetFile, runCommand, sha256, shown, TOOL_VERSION, wholeNumber, writeNewFiles } from './datasetFile';
+
+/** `tuneset split FILE`: writes NAME.train/val/test files (same container, exact rows) and NAME.split.json. */
+
+export const SPLIT_USAGE = `Usage: tuneset split FILE [options]
+
+Writes FILE's rows into split files beside it (NAME.train.jsonl, NAME.val.jsonl, NAME.test.jsonl, in
+FILE's own format with every row's exact text) and NAME.split.json (seed, options, counts, source hash).
+Rows with structure errors are left out and listed.
+
+  --ratios 80,10,10        Relative split sizes (default 80,10,10); two numbers give train and test
+  --names a,b,c            Split names (default train,val,test; train,test for two ratios)
+  --folds K                K equal folds (fold1…foldK) instead of ratios
+  --seed N                 Same seed, same split (default 42)
+  --stratify               Keep each label's share in every split (within one row per label)
+  --group-duplicates       Keep exact duplicates (after normalisation) in one split
+  --group-near-duplicates  Keep each near-duplicate cluster in one split (runs the near-duplicate check first)
+  --group-field F          Keep rows sharing the value of field F (e.g. a conversation id) in one split
+  --time-field F           Split by the date in field F: oldest rows first, newest in the last split
+  --out DIR                Folder for the new files (default: FILE's folder)
+  --force                  Overwrite files that exist
+  --text-field, --label-field, --format-hint   As for check
+`;
+
+export function split(argv: string[]): Promise<number> {
+  return runCommand(async () => {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        ratios: { type: 'string' },
+        names: { type: 'string' },
+        folds: { type: 'string' },
+        seed: { type: 'string' },
+        stratify: { type: 'boolean', default: false },
+        'group-duplicates': { type: 'boolean', default: false },
+        'group-near-duplicates': { type: 'boolean', default: false },
+        'group-field': { type: 'string' },
+        'time-field': { type: 'string' },
+        out: { type: 'string' },
+        force: { type: 'boolean', default: false },
+        'text-field': { type: 'string' },
+        'label-field': { type: 'string' },
+        'format-hint': { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+    if (values.help) {
+      process.stdout.write(SPLIT_USAGE);
+      return 0;
+    }
+    if (positionals.length !== 1) throw new InputError(`split takes one dataset file${positionals.length ? `, not ${positionals.length}` : ''}\n\n${SPLIT_USAGE}`);
+    const options: SplitOptions = {
+      ratios: ratiosOf(values.ratios),
+      names: list(values.names),
+      folds: wholeNumber('folds', values.folds, 2),
+      seed: wholeNumber('seed', values.seed, 0),
+      stratify: values.stratify,
+      groupDuplicates: values['group-duplicates'],
+      groupField: values['group-field'],
+      timeField: values['time-field'],
+    };
+    const file = positionals[0];
+    const ds = readDatasetFile(file, { textField: values['text-field'], labelField: values['label-field'], format: values['format-hint'] });
+    if (values['group-near-duplicates']) options.groups = await nearDuplicateGroups(ds);
+    const plan = planSplit(ds.reader.rows(), { ...options, detection: ds.detection });
+    if (plan.splits.every((s) => s.rows.length === 0)) throw noUsableRows(ds.display, plan.rows, plan.excluded);
+    const source = datasetSource(path.basename(file), ds.reader, ds.bytes, { sha256: sha256(ds.bytes), toolVersion: TOOL_VERSION });
+    const outDir = values.out ?? path.dirname(file);
+    const outputs = renderSplitBytes(plan, source).map((f) => ({ path: path.join(outDir, f.name), data: f.bytes }));
+    if (outputs.some((o) => path.resolve(o.path) === path.resolve(file))) throw new InputError(`${ds.display}: a split file would replace the source; rename it or choose --out`);
+    writeNewFiles(outputs, values.force);
+    process.stdout.write(summary(ds.display, plan, outputs.map((o) => shown(o.path))));
+    return 0;
+  });
+}
+
+/**
+ * Near-duplicate cluster ids per row index, from the near-duplicate rule of a full analysis (the
+ * same clusters `check` reports); rows in no cluster get -1.
+ */
+async function nearDuplicateGroups(ds: DatasetFile): Promise<number[]> {
+  const config = { ...ds.config, rules: { ...ds.config.rules, 'near-duplicate': 'warning' as const } };
+  const analysis = await analyzeFile(ds.file, ds.display, config);
+  const clusterOfLine = new Map<number, number>();
+  nearDuplicateClusters(analysis.findings).forEach((cluster, id) => cluster.lines.forEach((line) => clusterOfLine.set(line, id)));
+  const groups: number[] = [];
+  for (const row of ds.reader.rows()) groups[row.index] = clusterOfLine.get(row.line) ?? -1;
+  return groups;
+}
+
+function ratiosOf(value: string | undefined): number[] | undefined {
+  const items = list(value);
+  if (!items) return undefined;
+  const ratios = items.map(Number);
+  if (ratios.some((r) => !Number.isFinite(r) || r < 0)) throw new InputError(`--ratios takes numbers of 0 or more separated by commas, e.g. 80,10,10; not "${value}"`);
+  return ratios;
+}
+
+const SHOWN_EXCLUDED = 20;
+
+/** What was written, split by split, with the rows left out and any warnings. */
+function summary(display: string, plan: SplitPlan, written: string[]): string {
+  const o = plan.options;
+  const how = [o.timeField !== undefined ? `by time (${o.timeField})` : `seed ${o.seed}`];
+  if (o.stratify) how.push('stratified by label');
+  if (o.groupDuplicates) how.push('duplicates kept together');
+  if (o.groupField !== undefined) how.push(`grouped by ${o.groupField}`);
+  if (o.nearDuplicateGroups) how.push('near-duplicate clusters kept together');
+  const lines = [`${display}: ${fmt(plan.rows)} rows, ${plan.format}; ${how.join(', ')}`];
+  const width = Math.max(...plan.splits.map((s) => s.name.length));
+  plan.splits.forEach((s, i) => {
+    const balance = Object.values(s.labels).filter((n) => n > 0).length > 1 ? `  balance ${s.balanceIndex.toFixed(2)}` : '';
+    lines.push(`  ${s.name.padEnd(width)}  ${fmt(s.rows.length).padStart(9)} ${s.rows.length === 1 ? 'row ' : 'rows'}  ${labelSummary(s.labels)}${s.unlabeled ? ` · (no label) ${fmt(s.unlabeled)}` : ''}${balance}  → ${written[i]}`);
+  });
+  if (plan.groups.count) lines.push(`  ${fmt(plan.groups.rows)} rows in ${fmt(plan.groups.count)} groups kept whole (largest: ${fmt(plan.groups.largest)} rows)`);
+  if (plan.excluded.length) {
+    lines.push(`  left out: ${fmt(plan.excluded.length)} row${plan.excluded.length === 1 ? '' : 's'} that cannot be used:`);
+    for (const e of plan.excluded.slice(0, SHOWN_EXCLUDED)) lines.push(`    ${display}:${e.line} ${e.rule} ${e.reason}`);
+    if (plan.excluded.length > SHOWN_EXCLUDED) lines.push(`    … and ${fmt(plan.excluded.length - SHOWN_EXCLUDED)} more, all listed in ${written[written.length - 1]}`);
+  }
+  for (const w of plan.warnings) lines.push(`  warning: ${w}`);
+  lines.push(`  manifest → ${written[written.length - 1]}`);
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,163 @@
+import { LineDecoder, decodeText } from './read/decode';
+import { csvFieldSpans, sniffDelimiter } from './read/csv';
+import type { DatasetReader } from './read';
+import type { ContainerKind } from './types';
+
+/**
+ * What split and augment need to write new files in the source's own container: each row's exact
+ * text and the container's framing (CSV header, line breaks, JSON array indentation). Rows are
+ * fetched by index so a million-row JSONL file is never held as a million strings twice.
+ */
+export interface DatasetSource {
+  /** The source file's base name, e.g. "reviews.jsonl"; output names derive from it. */
+  name: string;
+  container: ContainerKind;
+  /** The exact text of the row at a 0-based row index (SourceRow.index). */
+  rowText(index: number): string;
+  /** JSONL only: the row's exact bytes, so big outputs are copied rather than decoded and re-encoded. */
+  rowBytes?(index: number): Uint8Array;
+  /** CSV only: the header record's text, and the field delimiter. */
+  header?: string;
+  delimiter?: string;
+  /** The line break written between rows: the source's own ("\n" or "\r\n"). */
+  eol: string;
+  /** JSON arrays only: what precedes each element on its line, or undefined for a one-line array. */
+  indent?: string;
+  /** The source's SHA-256 (hex), computed by the host: hashing is I/O-adjacent work the engine leaves out. */
+  sha256?: string;
+  /** The tool version recorded in manifests. */
+  toolVersion?: string;
+}
+
+/** One file to write: its base name and full text. */
+export interface OutputFile {
+  name: string;
+  text: string;
+}
+
+/** One file to write as bytes (what hosts write to disk: VS Code's fs API and Node both take bytes). */
+export interface OutputBytes {
+  name: string;
+  bytes: Uint8Array;
+}
+
+const EXTENSIONS = ['.jsonl', '.ndjson', '.csv', '.tsv', '.json'];
+
+/** The name of a derived file: "reviews.jsonl" + "train" → "reviews.train.jsonl". */
+export function outputName(sourceName: string, part: string, extension?: string): string {
+  const lower = sourceName.toLowerCase();
+  const ext = EXTENSIONS.find((e) => lower.endsWith(e)) ?? '';
+  const stem = sourceName.slice(0, sourceName.length - ext.length);
+  return `${stem}.${part}${extension ?? ext}`;
+}
+
+/**
+ * Builds the source of a file whose reader has been read through (rows() consumed): JSONL rows are
+ * re-decoded from their byte ranges, CSV and JSON rows come from the reader's cache.
+ */
+export function datasetSource(name: string, reader: DatasetReader, bytes: Uint8Array, extra: { sha256?: string; toolVersion?: string } = {}): DatasetSource {
+  const eol = firstLineBreak(bytes);
+  if (reader.container === 'jsonl') {
+    const offsets = reader.offsets?.();
+    if (!offsets) throw new Error('datasetSource: the JSONL reader has no row offsets; read its rows first');
+    const decoder = new LineDecoder();
+    // A plain Uint8Array view: subarrays of a Node Buffer cost several times more per row.
+    const view = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const { starts, ends } = offsets;
+    return {
+      name, container: 'jsonl', eol, ...extra,
+      rowText: (i) => decoder.decode(view.subarray(starts[i], ends[i]), 0),
+      rowBytes: (i) => view.subarray(starts[i], ends[i]),
+    };
+  }
+  const rowText = (i: number) => {
+    const row = reader.row(i);
+    if (!row) throw new Error(`datasetSource: no row ${i}; read the rows first`);
+    return row.text;
+  };
+  const text = decodeText(bytes).text;
+  if (reader.container === 'csv') {
+    const plain = text.replace(/\r\n/g, '\n');
+    const delimiter = sniffDelimiter(plain, name.toLowerCase().endsWith('.tsv'));
+    return { name, container: 'csv', eol, ...extra, rowText, header: csvHeader(plain), delimiter };
+  }
+  const first = reader.row(0);
+  let indent: string | undefined;
+  if (first && first.line > 1) {
+    const lineStart = nthLineStart(text, first.line);
+    indent = text.slice(lineStart, lineStart + first.column - 1);
+  }
+  return { name, container: 'json', eol, ...extra, rowText, indent };
+}
+
+/** The full text of a file holding `rows` (row texts) in the source's container. */
+export function containerText(source: DatasetSource, rows: readonly string[], header = source.header): string {
+  const eol = source.eol;
+  if (source.container === 'json') {
+    if (rows.length === 0) return `[]${eol}`;
+    if (source.indent === undefined) return `[${rows.join(', ')}]${eol}`;
+    return `[${eol}${source.indent}${rows.join(`,${eol}${source.indent}`)}${eol}]${eol}`;
+  }
+  const body = rows.length ? rows.join(eol) + eol : '';
+  if (source.container === 'jsonl') return body;
+  const text = (header ?? '') + eol + body;
+  // The CSV reader hands records over with "\n" inside quoted fields; a CRLF file gets its CRLFs back.
+  return eol === '\n' ? text : text.replace(/\r?\n/g, eol);
+}
+
+/**
+ * The bytes of a file holding the rows at these indexes: copied byte for byte when the source has
+ * row bytes (JSONL: a million rows in a fraction of a second, invalid UTF-8 kept exactly), else the
+ * UTF-8 of containerText.
+ */
+export function containerBytes(source: DatasetSource, indexes: readonly number[]): Uint8Array {
+  const rowBytes = source.rowBytes;
+  if (source.container !== 'jsonl' || !rowBytes) return new TextEncoder().encode(containerText(source, indexes.map((i) => source.rowText(i))));
+  const eol = new TextEncoder().encode(source.eol);
+  let size = 0;
+  for (const i of indexes) size += rowBytes(i).length + eol.length;
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const i of indexes) {
+    const row = rowBytes(i);
+    out.set(row, at);
+    at += row.length;
+    out.set(eol, at);
+    at += eol.length;
+  }
+  return out;
+}
+
+/** The column names of a CSV header text (unquoted, trimmed, as the reader names them). */
+export function csvColumns(header: string, delimiter: string): string[] {
+  return csvFieldSpans(header, delimiter).map((s) => header.slice(s.start, s.end).replace(/""/g, '"').trim());
+}
+
+/** "\r\n" when the first line of the bytes ends that way, else "\n". */
+function firstLineBreak(bytes: Uint8Array): string {
+  const nl = bytes.indexOf(10);
+  return nl > 0 && bytes[nl - 1] === 13 ? '\r\n' : '\n';
+}
+
+/** The first record of a CSV text (after blank lines), where a newline inside quotes does not end it. */
+function csvHeader(text: string): string {
+  let start = 0;
+  while (start < text.length && (text[start] === '\n' || text[start] === '\r')) start++;
+  let quoted = false;
+  for (let i = start; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') quoted = !quoted;
+    else if (c === '\n' && !quoted) return text.slice(start, i);
+  }
+  return text.slice(start);
+}
+
+function nthLineStart(text: string, line: number): number {
+  let pos = 0;
+  for (let l = 1; l < line; l++) {
+    const nl = text.indexOf('\n', pos);
+    if (nl < 0) return pos;
+    pos = nl + 1;
+  }
+  return pos;
+}

@@ -1,0 +1,229 @@
+import type { PartKind, RowContent } from '../schema/extract';
+import type { Config } from '../config';
+import { normalizeText } from '../text/normalize';
+import { finishHash } from '../text/profile';
+
+/**
+ * Shingles for near-duplicate detection. Words are those of profileText (runs of letters, digits
+ * and apostrophes; letters of other scripts count), case-folded, after NFKC for non-ASCII text, so
+ * the per-row pass reuses the word hashes the profile already computed. A text with fewer words
+ * than the shingle size is compared by character 3-grams of its normalised form instead.
+ */
+
+const NON_ASCII = /[^\x00-\x7f]/;
+const CHAR_GRAM = 3;
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+
+/** A growable list of 32-bit values, reused from row to row so the per-row pass allocates nothing. */
+export class HashList {
+  values = new Int32Array(256);
+  length = 0;
+
+  push(v: number): void {
+    if (this.length === this.values.length) {
+      const grown = new Int32Array(this.values.length * 2);
+      grown.set(this.values);
+      this.values = grown;
+    }
+    this.values[this.length++] = v;
+  }
+}
+
+/** The word-character test of profileText, kept identical (a unit test compares the two). */
+export function isWordChar(c: number): boolean {
+  const lower = c >= 65 && c <= 90 ? c + 32 : c;
+  return (lower >= 97 && lower <= 122) || (c >= 48 && c <= 57) || c === 39 || (c >= 0xc0 && !(c >= 0x2000 && c <= 0x206f) && !(c >= 0x3000 && c <= 0x303f) && !(c >= 0xfe00 && c <= 0xffff));
+}
+
+/** The case-folded form words are read from: NFKC and lower case for non-ASCII text, lower case otherwise. */
+function foldForWords(text: string): string {
+  return NON_ASCII.test(text) ? normalizeText(text) : text.toLowerCase();
+}
+
+/** Appends the case-folded word hashes of a text to `out`: the hashes profileText leaves in WORDS for ASCII text. */
+export function appendWordHashes(text: string, out: HashList): void {
+  const s = NON_ASCII.test(text) ? normalizeText(text) : text;
+  let h = 0;
+  let inWord = false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (isWordChar(c)) {
+      if (!inWord) {
+        inWord = true;
+        h = FNV_OFFSET;
+      }
+      h = Math.imul(h ^ (c >= 65 && c <= 90 ? c + 32 : c), FNV_PRIME);
+    } else if (inWord) {
+      out.push(h);
+      inWord = false;
+    }
+  }
+  if (inWord) out.push(h);
+}
+
+function fmix32(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
+
+/** One murmur3 round: folds a 32-bit value into a running hash. */
+function mixIn(h: number, v: number): number {
+  v = Math.imul(v, 0xcc9e2d51);
+  v = (v << 15) | (v >>> 17);
+  h ^= Math.imul(v, 0x1b873593);
+  h = (h << 13) | (h >>> 19);
+  return (Math.imul(h, 5) + 0xe6546b64) | 0;
+}
+
+const WORD_SEED = 0x2f8b1a3d;
+const CHAR_SEED = 0x5c4d1e07;
+
+const ROLL = 0x01000193;
+
+/**
+ * 32-bit hashes of the k-word shingles of a word-hash list (the sketch's input; duplicates are
+ * harmless): a rolling polynomial Σ w·ROLL^(k−1−j) over the words, finished by a 32-bit mixer,
+ * so a shingle costs a few multiplications whatever k is.
+ */
+export function wordShingleHashes(words: Int32Array, n: number, k: number, out: HashList): void {
+  if (n < k) return;
+  let top = 1;
+  for (let j = 1; j < k; j++) top = Math.imul(top, ROLL);
+  let h = 0;
+  for (let j = 0; j < k; j++) h = (Math.imul(h, ROLL) + words[j]) | 0;
+  out.push(fmix32(h ^ WORD_SEED));
+  for (let i = k; i < n; i++) {
+    h = (Math.imul(h - Math.imul(words[i - k], top), ROLL) + words[i]) | 0;
+    out.push(fmix32(h ^ WORD_SEED));
+  }
+}
+
+/** 32-bit hashes of the character 3-grams of a text's normalised form (for texts of fewer words than the shingle size). */
+export function charShingleHashes(text: string, out: HashList): void {
+  const s = normalizeText(text);
+  if (s.length === 0) return;
+  if (s.length < CHAR_GRAM) {
+    let h = CHAR_SEED;
+    for (let i = 0; i < s.length; i++) h = mixIn(h, s.charCodeAt(i));
+    out.push(fmix32(h ^ s.length));
+    return;
+  }
+  for (let i = 0; i + CHAR_GRAM <= s.length; i++) {
+    let h = CHAR_SEED;
+    for (let j = 0; j < CHAR_GRAM; j++) h = mixIn(h, s.charCodeAt(i + j));
+    out.push(fmix32(h ^ CHAR_GRAM));
+  }
+}
+
+// Scratch buffers of shingleSet, grown as needed.
+let laneA = new Int32Array(256);
+let laneB = new Int32Array(256);
+let scratch = new Float64Array(256);
+
+/**
+ * The exact shingle set of a text as sorted, distinct 53-bit hashes (two different shingles collide
+ * with probability about 2⁻⁵³): what verification compares. Each word is hashed once in two
+ * independent 32-bit lanes, and a shingle combines its words' lanes.
+ */
+export function shingleSet(text: string, k: number): Float64Array {
+  const s = foldForWords(text);
+  let words = 0;
+  let a = 0;
+  let b = 0;
+  let inWord = false;
+  for (let i = 0; i <= s.length; i++) {
+    const c = i < s.length ? s.charCodeAt(i) : -1;
+    if (c >= 0 && isWordChar(c)) {
+      if (!inWord) {
+        inWord = true;
+        a = FNV_OFFSET;
+        b = 0x9747b28c;
+      }
+      a = Math.imul(a ^ c, FNV_PRIME);
+      b = mixIn(b, c);
+    } else if (inWord) {
+      inWord = false;
+      if (words === laneA.length) {
+        const ga = new Int32Array(words * 2);
+        ga.set(laneA);
+        laneA = ga;
+        const gb = new Int32Array(words * 2);
+        gb.set(laneB);
+        laneB = gb;
+      }
+      laneA[words] = fmix32(a);
+      laneB[words++] = fmix32(b ^ 0x5bd1e995);
+    }
+  }
+  let n = 0;
+  if (words >= k) {
+    n = words - k + 1;
+    if (scratch.length < n) scratch = new Float64Array(n * 2);
+    for (let i = 0; i < n; i++) {
+      let h1 = k;
+      let h2 = 0x3c6ef372;
+      for (let w = i; w < i + k; w++) {
+        h1 = mixIn(h1, laneA[w]);
+        h2 = mixIn(h2, laneB[w]);
+      }
+      scratch[i] = finishHash(h1, h2);
+    }
+  } else {
+    const t = normalizeText(text);
+    const gram = Math.min(CHAR_GRAM, t.length);
+    n = gram > 0 ? t.length - gram + 1 : 0;
+    if (scratch.length < n) scratch = new Float64Array(n * 2);
+    for (let i = 0; i < n; i++) {
+      let h1 = 0xc4a7;
+      let h2 = 0x3c6ef372;
+      for (let c = i; c < i + gram; c++) {
+        h1 = mixIn(h1, t.charCodeAt(c));
+        h2 = Math.imul(h2 ^ t.charCodeAt(c), FNV_PRIME);
+      }
+      scratch[i] = finishHash(h1, h2);
+    }
+  }
+  const sorted = scratch.slice(0, n).sort();
+  let distinct = 0;
+  for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[distinct - 1]) sorted[distinct++] = sorted[i];
+  return distinct === sorted.length ? sorted : sorted.slice(0, distinct);
+}
+
+/** Jaccard similarity |A ∩ B| / |A ∪ B| of two sorted, distinct shingle sets (0 when both are empty). */
+export function jaccard(a: Float64Array, b: Float64Array): number {
+  let i = 0;
+  let j = 0;
+  let shared = 0;
+  while (i < a.length && j < b.length) {
+    if (a[i] === b[j]) {
+      shared++;
+      i++;
+      j++;
+    } else if (a[i] < b[j]) i++;
+    else j++;
+  }
+  const union = a.length + b.length - shared;
+  return union === 0 ? 0 : shared / union;
+}
+
+/** Whether a part of a row takes part in near-duplicate comparison under the `nearDuplicateText` setting. */
+export function comparesPart(kind: PartKind, mode: Config['nearDuplicateText']): boolean {
+  if (kind === 'text') return true;
+  if (kind === 'system') return mode === 'all';
+  if (kind === 'prompt') return mode !== 'response';
+  return mode !== 'prompt';
+}
+
+/** The text of a row that near-duplicate detection compares: the chosen parts joined by line breaks. */
+export function comparedText(content: RowContent, mode: Config['nearDuplicateText']): string {
+  let text = '';
+  for (const part of content.parts) {
+    if (!comparesPart(part.kind, mode)) continue;
+    text = text ? `${text}\n${part.text}` : part.text;
+  }
+  return text;
+}

@@ -1,0 +1,55 @@
+import type { DatasetAnalysis, Detection } from './analyze';
+import { openReader } from './read';
+import { extractRow } from './schema/extract';
+import type { DatasetStats } from './stats';
+import { normalizedHash } from './text/normalize';
+
+/**
+ * Row texts read again from a file's bytes, for what the per-row pass does not keep (diversity needs
+ * words; the split comparison needs the duplicate hashes of files analyzed elsewhere).
+ */
+
+/** One row's texts as the rules saw them. */
+export interface RowText {
+  line: number;
+  /** The text whose normalised form decides duplicates (several fields joined for multi-field formats). */
+  key: string;
+  /** Every text of the row joined by newlines: what a model would read. */
+  text: string;
+}
+
+/** The texts of every row that parsed, in file order; rows with structure errors are skipped. */
+export function* readRowTexts(path: string, bytes: Uint8Array, detection: Detection): Generator<RowText> {
+  for (const row of openReader(path, bytes).rows()) {
+    if (row.problem || row.value === undefined) continue;
+    const content = extractRow(row.value as Record<string, unknown>, detection.format, detection.fields);
+    yield { line: row.line, key: content.key, text: content.parts.map((p) => p.text).join('\n') };
+  }
+}
+
+// Hashes recorded by computeStats, keyed by the stats object so they live exactly as long as the analysis.
+const recorded = new WeakMap<DatasetStats, ArrayLike<number>>();
+
+/** Remembers the exact-duplicate hashes behind a file's statistics (called by computeStats). */
+export function recordRowHashes(stats: DatasetStats, hashes: ArrayLike<number>): void {
+  recorded.set(stats, hashes);
+}
+
+/**
+ * The set of normalised row hashes of a dataset (the same hashes exact-duplicate uses). They come from
+ * the analysis when it was made in this thread; an analysis that was copied (from a worker, or JSON)
+ * needs the file's bytes to read them again.
+ */
+export function datasetRowHashes(analysis: DatasetAnalysis, bytes?: Uint8Array): Set<number> {
+  const out = new Set<number>();
+  const known = recorded.get(analysis.stats);
+  if (known) {
+    for (let i = 0; i < known.length; i++) if (!Number.isNaN(known[i])) out.add(known[i]);
+    return out;
+  }
+  if (!bytes) throw new Error(`${analysis.path}: the analysis holds no row hashes here; pass the file's bytes`);
+  for (const row of readRowTexts(analysis.path, bytes, analysis)) {
+    if (row.key.trim() !== '') out.add(normalizedHash(row.key));
+  }
+  return out;
+}

@@ -1,0 +1,187 @@
+import { FindingBuilder, type AnalyzeOptions } from '../analyze';
+import type { Config } from '../config';
+import { bandColumns, buildBandTable, type BandTable } from '../index/bandTable';
+import { candidatePairs } from '../index/lsh';
+import { sketchSettings, type RowIndex } from '../index/rowIndex';
+import type { RowLookup } from '../index/rowLookup';
+import { comparedText, jaccard, shingleSet } from '../index/shingles';
+import { extractRow } from '../schema/extract';
+import type { Finding } from '../types';
+import { roundSimilarity } from './nearDuplicates';
+
+/**
+ * cross-file-leak: rows of held-out files (validation, test) that also appear, exactly or as a
+ * verified near-duplicate, in a training file. It works on the compact row indexes analyses keep
+ * (`rowIndex` option) and reads rows again only to verify near candidates and to place findings.
+ */
+
+/** One analyzed file taking part: its path (as findings should name it), row index and rows. */
+export interface LeakSource {
+  path: string;
+  index: RowIndex;
+  rows: RowLookup;
+}
+
+export type SplitRole = 'held-out' | 'train';
+
+/**
+ * The role a file's name gives it: a held-out word (val, test, …) or a train word as a word of the
+ * file name or of its folder's name (`data/test.jsonl`, `sst2_dev.tsv`, `test/part-0.jsonl`).
+ * Held-out wins when both appear.
+ */
+export function fileSplitRole(path: string, config: Pick<Config, 'heldOutFileWords' | 'trainFileWords'>): SplitRole | undefined {
+  const parts = path.split(/[\\/]/);
+  const name = parts[parts.length - 1].replace(/\.(jsonl|ndjson|csv|tsv|json)$/i, '');
+  const folder = parts.length > 1 ? parts[parts.length - 2] : '';
+  const words = new Set(`${name} ${folder}`.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean));
+  // "testset", "valset", "train_split": a role word with a common suffix counts too.
+  const has = (list: string[]) => list.some((w) => {
+    const word = w.toLowerCase();
+    return words.has(word) || words.has(`${word}set`) || words.has(`${word}data`) || words.has(`${word}split`);
+  });
+  if (has(config.heldOutFileWords)) return 'held-out';
+  if (has(config.trainFileWords)) return 'train';
+  return undefined;
+}
+
+/** An open-addressing table from exact-duplicate hash to the first global row with it. */
+function hashTable(hashes: { values: Float64Array; offset: number }[], total: number): (h: number) => number {
+  let capacity = 16;
+  while (capacity < total * 2) capacity *= 2;
+  const mask = capacity - 1;
+  const keys = new Float64Array(capacity);
+  const rows = new Int32Array(capacity).fill(-1);
+  for (const { values, offset } of hashes) {
+    for (let i = 0; i < values.length; i++) {
+      const h = values[i];
+      if (Number.isNaN(h)) continue;
+      let slot = (h % 0x100000000) & mask;
+      while (rows[slot] >= 0 && keys[slot] !== h) slot = (slot + 1) & mask;
+      if (rows[slot] < 0) {
+        keys[slot] = h;
+        rows[slot] = offset + i;
+      }
+    }
+  }
+  return (h) => {
+    let slot = (h % 0x100000000) & mask;
+    while (rows[slot] >= 0) {
+      if (keys[slot] === h) return rows[slot];
+      slot = (slot + 1) & mask;
+    }
+    return -1;
+  };
+}
+
+/**
+ * Finds the held-out rows that leak from training files, among `files` (any order; files whose name
+ * marks neither role are ignored). Returns the findings per held-out file path, on the held-out rows,
+ * with related information pointing at the training row; files without leaks are left out.
+ */
+export function findCrossFileLeaks(files: LeakSource[], config: Config, options: AnalyzeOptions = {}): Map<string, Finding[]> {
+  const result = new Map<string, Finding[]>();
+  if (config.rules['cross-file-leak'] === 'off') return result;
+  const train = files.filter((f) => fileSplitRole(f.path, config) === 'train');
+  const heldOut = files.filter((f) => fileSplitRole(f.path, config) === 'held-out');
+  if (!train.length || !heldOut.length) return result;
+  // Training rows are numbered first, so pairs come out as (held-out, training).
+  const ordered = [...train, ...heldOut];
+  const offsets: number[] = [];
+  let total = 0;
+  for (const f of ordered) {
+    offsets.push(total);
+    total += f.index.lines.length;
+  }
+  const fileOf = (global: number) => {
+    let k = ordered.length - 1;
+    while (offsets[k] > global) k--;
+    return k;
+  };
+  const exact = hashTable(train.map((f, k) => ({ values: f.index.hashes, offset: offsets[k] })), offsets[train.length] ?? total);
+  /** Per held-out global row: the matched training row and similarity (1 for an exact copy). */
+  const match = new Map<number, { trainRow: number; similarity: number; exact: boolean }>();
+  for (let k = train.length; k < ordered.length; k++) {
+    const hashes = ordered[k].index.hashes;
+    for (let i = 0; i < hashes.length; i++) {
+      if (Number.isNaN(hashes[i])) continue;
+      const t = exact(hashes[i]);
+      if (t >= 0) match.set(offsets[k] + i, { trainRow: t, similarity: 1, exact: true });
+    }
+  }
+  findNearLeaks(ordered, offsets, total, train.length, config, match, fileOf);
+  for (const [global, m] of [...match].sort((a, b) => a[0] - b[0])) {
+    const k = fileOf(global);
+    const file = ordered[k];
+    const row = file.rows.row(global - offsets[k]);
+    if (!row || row.value === undefined) continue;
+    const t = fileOf(m.trainRow);
+    const trainPath = ordered[t].path;
+    const trainLine = ordered[t].index.lines[m.trainRow - offsets[t]];
+    const out = new FindingBuilder(file.rows, file.index.detection.fields, config, options);
+    const content = extractRow(row.value as Record<string, unknown>, file.index.detection.format, file.index.detection.fields);
+    const s = roundSimilarity(m.similarity);
+    out.emit(row, content, {
+      rule: 'cross-file-leak',
+      message: m.exact
+        ? `This row is also in the training file ${trainPath} (line ${trainLine}): the model will have seen it`
+        : `A near-identical row (similarity ${s.toFixed(2)}) is in the training file ${trainPath} (line ${trainLine})`,
+      target: { path: ['@text'] },
+      related: [{ path: trainPath, line: trainLine, message: m.exact ? 'the same row in training data' : `near-identical row in training data (similarity ${s.toFixed(2)})` }],
+      data: { trainPath, trainLine, similarity: s, exact: m.exact },
+      similarity: s,
+      fix: { title: 'Remove this leaked row from the held-out file', kind: 'delete-row' },
+    });
+    const list = result.get(file.path);
+    if (list) list.push(...out.sink);
+    else result.set(file.path, out.sink);
+  }
+  return result;
+}
+
+/** Adds verified near matches (training row of highest similarity) for held-out rows without an exact one. */
+function findNearLeaks(
+  ordered: LeakSource[], offsets: number[], total: number, trainCount: number, config: Config,
+  match: Map<number, { trainRow: number; similarity: number; exact: boolean }>, fileOf: (global: number) => number,
+): void {
+  const sketch = sketchSettings(config);
+  const bandCount = ordered[0].index.bandsPerRow;
+  const usable = (f: LeakSource) => f.index.sketch === sketch && f.index.bandsPerRow === bandCount && bandCount > 0;
+  const side = new Uint8Array(total);
+  const skip = new Uint8Array(total);
+  const tables: BandTable[] = [];
+  ordered.forEach((f, k) => {
+    if (!usable(f)) return;
+    const isTrain = k < trainCount;
+    const { bands, hashes } = f.index;
+    for (let i = 0; i < hashes.length; i++) {
+      const global = offsets[k] + i;
+      side[global] = isTrain ? 1 : 2;
+      // Held-out rows with an exact match need no near one.
+      if (Number.isNaN(hashes[i]) || (!isTrain && match.has(global))) skip[global] = 1;
+    }
+    tables.push(buildBandTable(bandColumns(bands, bandCount, hashes.length), hashes.length, offsets[k]));
+  });
+  if (tables.length < 2) return;
+  const pairs = candidatePairs(tables, bandCount, total, { skip, side });
+  const cache = new Map<number, Float64Array | undefined>();
+  const setOf = (global: number) => {
+    if (!cache.has(global)) {
+      const k = fileOf(global);
+      const f = ordered[k];
+      const row = f.rows.row(global - offsets[k]);
+      const content = row?.value === undefined ? undefined : extractRow(row.value as Record<string, unknown>, f.index.detection.format, f.index.detection.fields);
+      cache.set(global, content && shingleSet(comparedText(content, config.nearDuplicateText), config.nearDuplicateShingleSize));
+    }
+    return cache.get(global);
+  };
+  for (let p = 0; p < pairs.length; p++) {
+    const heldOut = Math.floor(pairs[p] / total);
+    const trainRow = pairs[p] - heldOut * total;
+    const a = setOf(heldOut);
+    const b = setOf(trainRow);
+    if (!a || !b) continue;
+    const s = jaccard(a, b);
+    const best = match.get(heldOut);
+    if (s >= config.nearDuplicateThreshold && (!best || s > best.similarity)) match.set(heldOut, { trainRow, similarity: s, exact: false });
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * How many rows each split should hold. Shares are rounded by largest remainder, per class when
+ * stratifying, so every class gets the floor or the ceiling of its exact share in every split
+ * (within one row), and the leftover rows are handed out so the split totals stay on their ratios.
+ */
+
+/** Splits `total` into whole parts proportional to `weights` (largest remainder; ties go to the earlier part). */
+export function apportion(total: number, weights: readonly number[]): number[] {
+  const sum = weights.reduce((a, b) => a + b, 0);
+  const exact = weights.map((w) => (sum > 0 ? (total * w) / sum : 0));
+  const parts = exact.map(Math.floor);
+  let left = total - parts.reduce((a, b) => a + b, 0);
+  const order = exact.map((e, i) => ({ i, frac: e - Math.floor(e) })).sort((a, b) => b.frac - a.frac || a.i - b.i);
+  for (const { i } of order) {
+    if (left <= 0) break;
+    if (weights[i] <= 0) continue;
+    parts[i]++;
+    left--;
+  }
+  return parts;
+}
+
+/**
+ * Targets per class and split ([class][split]). Each class's row count is cut by the ratios with
+ * floors first; each class then gives its leftover rows (fewer than the number of splits) one each
+ * to distinct splits, preferring the splits furthest below their overall target (Ryser's greedy
+ * for 0/1 tables), then the larger fractional share. So every cell is the floor or the ceiling of
+ * the class's exact share, and split totals match `apportion(total)` in all but contrived cases.
+ */
+export function stratifiedTargets(classCounts: readonly number[], weights: readonly number[]): number[][] {
+  const sum = weights.reduce((a, b) => a + b, 0);
+  const splits = weights.length;
+  const total = classCounts.reduce((a, b) => a + b, 0);
+  const demand = apportion(total, weights);
+  const targets: number[][] = [];
+  const fractions: number[][] = [];
+  const leftover: number[] = [];
+  classCounts.forEach((n, c) => {
+    const exact = weights.map((w) => (sum > 0 ? (n * w) / sum : 0));
+    targets[c] = exact.map(Math.floor);
+    fractions[c] = exact.map((e) => e - Math.floor(e));
+    leftover[c] = n - targets[c].reduce((a, b) => a + b, 0);
+    for (let s = 0; s < splits; s++) demand[s] -= targets[c][s];
+  });
+  // Classes with more leftovers choose first: they have the fewest ways to place them.
+  const order = classCounts.map((_, c) => c).sort((a, b) => leftover[b] - leftover[a] || a - b);
+  for (const c of order) {
+    const choice = [...Array(splits).keys()]
+      .filter((s) => weights[s] > 0)
+      .sort((a, b) => demand[b] - demand[a] || fractions[c][b] - fractions[c][a] || a - b)
+      .slice(0, leftover[c]);
+    for (const s of choice) {
+      targets[c][s]++;
+      demand[s]--;
+    }
+  }
+  return targets;
+}

@@ -1,0 +1,108 @@
+import { isDatasetPath } from './read';
+import type { QualityReport } from './report';
+
+/**
+ * A train/val/test set side by side: sizes, label proportions per split, and the texts that leak
+ * from one split into another (exact duplicates after normalisation).
+ */
+
+export type SplitName = 'train' | 'val' | 'test';
+
+export const SPLIT_ORDER: SplitName[] = ['train', 'val', 'test'];
+
+// The words a split goes by in file names: "validation", "valid" and "dev" all mean the held-out set.
+const ROLE_WORDS: Record<string, SplitName> = { train: 'train', val: 'val', valid: 'val', validation: 'val', dev: 'val', test: 'test' };
+const ROLE = '(train|val|valid|validation|dev|test)';
+const NAME_ROLE_EXT = new RegExp(`^(.+)\\.${ROLE}\\.([^.]+(?:\\.[^.]+)*)$`, 'i');
+const ROLE_REST = new RegExp(`^${ROLE}\\.(.+)$`, 'i');
+
+/** The split a file name plays and the pattern its siblings share, for NAME.train.jsonl or train.NAME.jsonl names. */
+export function splitRole(fileName: string): { split: SplitName; family: string } | undefined {
+  if (!isDatasetPath(fileName)) return undefined;
+  let m = NAME_ROLE_EXT.exec(fileName);
+  if (m) return { split: ROLE_WORDS[m[2].toLowerCase()], family: `${m[1]}.*.${m[3]}`.toLowerCase() };
+  m = ROLE_REST.exec(fileName);
+  if (m) return { split: ROLE_WORDS[m[1].toLowerCase()], family: `*.${m[2]}`.toLowerCase() };
+  return undefined;
+}
+
+/**
+ * The file's split family among the names of its folder: one file per split (the file itself
+ * included), in train, val, test order; empty when the file has no sibling split.
+ */
+export function findSplitSiblings(fileName: string, namesInFolder: string[]): { split: SplitName; name: string }[] {
+  const own = splitRole(fileName);
+  if (!own) return [];
+  const chosen = new Map<SplitName, string>([[own.split, fileName]]);
+  for (const name of [...namesInFolder].sort()) {
+    const role = splitRole(name);
+    if (role && role.family === own.family && !chosen.has(role.split)) chosen.set(role.split, name);
+  }
+  if (chosen.size < 2) return [];
+  return SPLIT_ORDER.filter((s) => chosen.has(s)).map((split) => ({ split, name: chosen.get(split)! }));
+}
+
+/** One split of the set: its report (a split's own report needs no diversity) and its rows' hashes. */
+export interface SplitInput {
+  split: SplitName;
+  report: QualityReport;
+  /** datasetRowHashes of the split's file. */
+  hashes: ReadonlySet<number>;
+}
+
+export interface SplitComparison {
+  splits: {
+    split: SplitName;
+    path: string;
+    rows: number;
+    /** This split's rows over all splits' rows. */
+    share: number;
+    score: number;
+    /** Aligned with `labels`: rows and share of each label within this split. */
+    labelCounts: number[];
+    labelShares: number[];
+  }[];
+  /** Every label of any split, the most common over all splits first. */
+  labels: string[];
+  /** For each pair of splits, the distinct normalised texts found in both. */
+  leakage: { between: [SplitName, SplitName]; shared: number }[];
+}
+
+/** Compares the splits of a set (given in any order; shown train, val, test). */
+export function buildSplitComparison(inputs: SplitInput[]): SplitComparison {
+  const ordered = [...inputs].sort((a, b) => SPLIT_ORDER.indexOf(a.split) - SPLIT_ORDER.indexOf(b.split));
+  const totals = new Map<string, number>();
+  const labelsOf = (s: SplitInput) => s.report.labels?.labels ?? [];
+  for (const s of ordered) for (const l of labelsOf(s)) totals.set(l.name, (totals.get(l.name) ?? 0) + l.count);
+  const labels = [...totals].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([name]) => name);
+  const allRows = ordered.reduce((n, s) => n + s.report.header.rows, 0);
+  const splits = ordered.map((s) => {
+    const byName = new Map(labelsOf(s).map((l) => [l.name, l.count]));
+    const labelled = labelsOf(s).reduce((n, l) => n + l.count, 0);
+    const labelCounts = labels.map((name) => byName.get(name) ?? 0);
+    const { path, rows, quality } = s.report.header;
+    return {
+      split: s.split,
+      path,
+      rows,
+      share: allRows ? rows / allRows : 0,
+      score: quality.score,
+      labelCounts,
+      labelShares: labelCounts.map((n) => (labelled ? n / labelled : 0)),
+    };
+  });
+  const leakage: SplitComparison['leakage'] = [];
+  for (let i = 0; i < ordered.length; i++) {
+    for (let j = i + 1; j < ordered.length; j++) {
+      leakage.push({ between: [ordered[i].split, ordered[j].split], shared: sharedCount(ordered[i].hashes, ordered[j].hashes) });
+    }
+  }
+  return { splits, labels, leakage };
+}
+
+function sharedCount(a: ReadonlySet<number>, b: ReadonlySet<number>): number {
+  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
+  let n = 0;
+  for (const h of small) if (large.has(h)) n++;
+  return n;
+}

@@ -1,0 +1,55 @@
+import * as fs from 'node:fs';
+import { findCrossFileLeaks, rowLookup, type Config, type DatasetAnalysis, type Finding, type LeakSource, type RowLookup } from './engine';
+
+/**
+ * cross-file-leak over a set of analyzed files (the CLI's arguments, the editor's workspace). The
+ * analyses must have been made with `{ rowIndex: true }`; rows are read again from the files' bytes
+ * only when a near candidate needs verifying or a finding placing, and only for the files involved.
+ */
+
+export interface WorkspaceLeakOptions {
+  /** Attach quick fixes (delete the leaked row) to the findings, as the editor wants. */
+  fixes?: boolean;
+  /** The bytes of a file by its key in the map (default: read from disk); an editor may prefer its open documents. */
+  readBytes?: (path: string) => Uint8Array | undefined;
+}
+
+/** Reads a file's rows on first use only: most files never need a row read again. */
+function lazyRows(path: string, lines: Int32Array, read: (path: string) => Uint8Array | undefined, container: RowLookup['container']): RowLookup {
+  let lookup: RowLookup | undefined;
+  let failed = false;
+  const open = () => {
+    if (!lookup && !failed) {
+      const bytes = read(path);
+      if (bytes) lookup = rowLookup(path, bytes, lines);
+      else failed = true;
+    }
+    return lookup;
+  };
+  return {
+    container,
+    row: (index) => open()?.row(index),
+    locate: (row, p) => open()?.locate(row, p),
+  };
+}
+
+/**
+ * The leak findings of every held-out file (by its key in `analyses`, a file path), pointing at the
+ * training rows they repeat. Analyses without a row index are skipped.
+ */
+export function findWorkspaceLeaks(analyses: Map<string, DatasetAnalysis>, config: Config, options: WorkspaceLeakOptions = {}): Map<string, Finding[]> {
+  const read = options.readBytes ?? ((p: string) => {
+    try {
+      return fs.readFileSync(p);
+    } catch {
+      return undefined;
+    }
+  });
+  const sources: LeakSource[] = [];
+  for (const [path, analysis] of analyses) {
+    const index = analysis.rowIndex;
+    if (!index) continue;
+    sources.push({ path, index, rows: lazyRows(path, index.lines, read, index.container) });
+  }
+  return findCrossFileLeaks(sources, config, { fixes: options.fixes });
+}

@@ -1,0 +1,97 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+
+/**
+ * A minimal LSP client for tests and the latency benchmark: it starts the bundled language server
+ * (dist/server.js) over stdio, answers its configuration requests, and exposes what a test needs.
+ * No VS Code involved: this is the server's own protocol surface.
+ */
+export interface PublishedDiagnostics {
+  uri: string;
+  diagnostics: { range: { start: { line: number; character: number }; end: { line: number; character: number } }; code?: string; message: string; severity?: number; data?: unknown }[];
+}
+
+export class LspClient {
+  readonly connection: MessageConnection;
+  private readonly child: ChildProcess;
+  private readonly waiters: { uri: string; predicate: (d: PublishedDiagnostics) => boolean; resolve: (d: PublishedDiagnostics) => void }[] = [];
+  readonly latest = new Map<string, PublishedDiagnostics>();
+  private versions = new Map<string, number>();
+
+  constructor(private readonly settings: Record<string, unknown> = {}) {
+    const server = join(__dirname, '..', '..', 'dist', 'server.js');
+    this.child = spawn(process.execPath, [server, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    this.connection = createMessageConnection(new StreamMessageReader(this.child.stdout!), new StreamMessageWriter(this.child.stdin!));
+    this.connection.onNotification('textDocument/publishDiagnostics', (p: PublishedDiagnostics) => {
+      this.latest.set(p.uri, p);
+      for (const w of [...this.waiters]) {
+        if (w.uri === p.uri && w.predicate(p)) {
+          this.waiters.splice(this.waiters.indexOf(w), 1);
+          w.resolve(p);
+        }
+      }
+    });
+    this.connection.onRequest('workspace/configuration', (p: { items: { section?: string }[] }) =>
+      p.items.map((i) => (i.section === 'tuneset' ? this.settings : i.section === 'files.exclude' ? {} : null)),
+    );
+    this.connection.onRequest('window/workDoneProgress/create', () => null);
+    this.connection.onRequest('client/registerCapability', () => null);
+    this.connection.onNotification(() => undefined);
+    this.connection.listen();
+  }
+
+  async initialize(workspaceFolder?: string): Promise<void> {
+    await this.connection.sendRequest('initialize', {
+      processId: process.pid,
+      rootUri: workspaceFolder ? pathToFileURL(workspaceFolder).href : null,
+      workspaceFolders: workspaceFolder ? [{ uri: pathToFileURL(workspaceFolder).href, name: 'ws' }] : null,
+      capabilities: { workspace: { configuration: true }, window: { workDoneProgress: true } },
+    });
+    await this.connection.sendNotification('initialized', {});
+  }
+
+  /** Resolves with the next diagnostics for `uri` that satisfy the predicate (or the current ones, if they do). */
+  diagnostics(uri: string, predicate: (d: PublishedDiagnostics) => boolean = () => true, timeoutMs = 60000): Promise<PublishedDiagnostics> {
+    const now = this.latest.get(uri);
+    if (now && predicate(now)) return Promise.resolve(now);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no diagnostics for ${uri} within ${timeoutMs} ms`)), timeoutMs);
+      this.waiters.push({ uri, predicate, resolve: (d) => (clearTimeout(timer), resolve(d)) });
+    });
+  }
+
+  /** Like diagnostics(), but only for a publication that has not arrived yet. */
+  nextDiagnostics(uri: string, timeoutMs = 60000): Promise<PublishedDiagnostics> {
+    this.latest.delete(uri);
+    return this.diagnostics(uri, () => true, timeoutMs);
+  }
+
+  open(uri: string, text: string, languageId = 'jsonl'): void {
+    this.versions.set(uri, 1);
+    void this.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId, version: 1, text } });
+  }
+
+  /** An incremental change: replace [start, end) with text. */
+  change(uri: string, start: { line: number; character: number }, end: { line: number; character: number }, text: string): void {
+    const version = (this.versions.get(uri) ?? 1) + 1;
+    this.versions.set(uri, version);
+    void this.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ range: { start, end }, text }] });
+  }
+
+  request<T>(method: string, params: unknown): Promise<T> {
+    return this.connection.sendRequest(method, params) as Promise<T>;
+  }
+
+  async stop(): Promise<void> {
+    try {
+      await Promise.race([this.connection.sendRequest('shutdown'), new Promise((r) => setTimeout(r, 2000))]);
+      void this.connection.sendNotification('exit');
+    } catch {
+      /* the server may be gone already */
+    }
+    this.connection.dispose();
+    this.child.kill();
+  }
+}
