@@ -7,6 +7,7 @@ const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs'
 const entries = [
   { entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js' },
   { entryPoints: ['server/src/worker.ts'], outfile: 'dist/worker.js' },
+  { entryPoints: ['server/src/nearDuplicateWorker.ts'], outfile: 'dist/nearDuplicateWorker.js' },
   { entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' },
   { entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   // The panels' page scripts run in the webview: browser bundles, no Node.

@@ -10,6 +10,8 @@ import { findCrossFileLeaks, rowLookup, type Config, type DatasetAnalysis, type 
 export interface WorkspaceLeakOptions {
   /** Attach quick fixes (delete the leaked row) to the findings, as the editor wants. */
   fixes?: boolean;
+  /** Polled between steps (e.g. an LSP cancellation token's isCancellationRequested); true stops the check with no findings. */
+  cancelled?: () => boolean;
   /** The bytes of a file by its key in the map (default: read from disk); an editor may prefer its open documents. */
   readBytes?: (path: string) => Uint8Array | undefined;
 }
@@ -51,5 +53,5 @@ export function findWorkspaceLeaks(analyses: Map<string, DatasetAnalysis>, confi
     if (!index) continue;
     sources.push({ path, index, rows: lazyRows(path, index.lines, read, index.container) });
   }
-  return findCrossFileLeaks(sources, config, { fixes: options.fixes });
+  return findCrossFileLeaks(sources, config, { fixes: options.fixes, cancelled: options.cancelled });
 }

@@ -96,7 +96,32 @@ function analyzeNow(doc: TextDocument): void {
   publish(result);
   onDisk.delete(doc.uri);
   void connection.sendNotification(SummaryChangedNotification.method, toSummary(doc.uri, result.analysis));
+  if (open.needsBackground(doc)) scheduleBackground(doc);
   log(`checked ${path.basename(doc.uri)} v${doc.version}: ${result.analysis.rows} rows, ${result.analysis.findings.length} findings in ${(performance.now() - t0).toFixed(0)} ms`);
+}
+
+const backgroundTimers = new Map<string, NodeJS.Timeout>();
+
+/** Once typing pauses, big documents get their near-duplicates from a worker thread, then are published again. */
+function scheduleBackground(doc: TextDocument): void {
+  clearTimeout(backgroundTimers.get(doc.uri));
+  backgroundTimers.set(doc.uri, setTimeout(async () => {
+    backgroundTimers.delete(doc.uri);
+    const version = doc.version;
+    const t0 = performance.now();
+    try {
+      await open.background(doc, path.join(__dirname, 'nearDuplicateWorker.js'));
+    } catch (e) {
+      log(`near-duplicate pass failed for ${path.basename(doc.uri)}: ${(e as Error).message}`);
+      return;
+    }
+    const current = documents.get(doc.uri);
+    if (!current || current.version !== version) return;
+    const result = open.analyze(current);
+    publish(result);
+    void connection.sendNotification(SummaryChangedNotification.method, toSummary(doc.uri, result.analysis));
+    log(`near-duplicates of ${path.basename(doc.uri)} in the background: ${result.analysis.stats.nearDuplicateRows} rows in ${(performance.now() - t0).toFixed(0)} ms`);
+  }, Math.max(1000, settings.editor.debounceMs * 4)));
 }
 
 function schedule(doc: TextDocument, delay: number): void {

@@ -54,6 +54,12 @@ test('held-out rows found in a training file, exactly or nearly, are reported on
   assert.equal(found[0].column, 9, 'the range is the text value');
 });
 
+test('a cancelled check stops with no findings', () => {
+  const files = [source('test.jsonl', testFile), source('train.jsonl', trainFile)];
+  assert.equal(findCrossFileLeaks(files, config, { cancelled: () => true }).size, 0);
+  assert.equal(findCrossFileLeaks(files, config).size, 1);
+});
+
 test('no leak without both roles, or against another held-out file', () => {
   assert.equal(findCrossFileLeaks([source('a.jsonl', testFile), source('b.jsonl', trainFile)], config).size, 0);
   assert.equal(findCrossFileLeaks([source('val.jsonl', trainFile), source('test.jsonl', testFile)], config).size, 0);

@@ -73,6 +73,7 @@ test('exact duplicates stay exact-duplicate only; near-identical texts with othe
   assert.match(near[1].message, /^A near-identical text \(similarity 0\.8\d\) at line 1 is labelled "positive"; this row says "negative"$/);
   assert.equal(near[1].similarity, ofRule(a, 'near-duplicate')[0].similarity);
   assert.match(near[0].message, /^Near-identical texts have other labels: line 3 "negative" \(similarity 0\.8\d\); this row says "positive"$/);
+  assert.equal(near[0].similarity, near[1].similarity, "the first row's finding carries the closest similarity");
   assert.deepEqual(conflicts.filter((f) => !f.data?.nearIdentical).map((f) => f.line), [4, 6], 'the exact conflict is unchanged');
 });
 

@@ -72,3 +72,18 @@ test('the workspace check publishes diagnostics for closed files from disk', asy
   const d = await client.diagnostics(chat, (p) => p.diagnostics.length > 0);
   assert.ok(codes(d).includes('chat-unknown-role'));
 });
+
+test('a big open file gets near-duplicates from the background pass after typing pauses', async () => {
+  const uri = pathToFileURL(join(ws, 'big.jsonl')).href;
+  const words = ['alpha', 'bravo', 'charlie', 'delta', 'echo', 'foxtrot', 'golf', 'hotel', 'india', 'juliet', 'kilo', 'lima'];
+  const rows = Array.from({ length: 20500 }, (_, i) => JSON.stringify({ text: `row ${i} ${words[i % 12]} ${words[(i * 7) % 12]} ${words[(i * 5) % 11]} number ${i * 31}`, label: i % 3 ? 'a' : 'b' }));
+  const base = 'the quick brown fox jumps over the lazy dog near the river bank on a sunny afternoon in june while seven children watch from the old stone bridge and their grandmother tells a long story about the winter of nineteen sixty three when snow covered the whole valley for weeks and nobody could reach the market town';
+  rows[100] = JSON.stringify({ text: base, label: 'a' });
+  rows[20000] = JSON.stringify({ text: base.replace('sunny', 'bright'), label: 'a' });
+  client.open(uri, rows.join('\n') + '\n');
+  const fast = await client.diagnostics(uri);
+  assert.ok(!codes(fast).includes('near-duplicate'), 'the first, fast publication has no near-duplicates yet');
+  const d = await client.diagnostics(uri, (p) => codes(p).includes('near-duplicate'), 60000);
+  const near = d.diagnostics.find((x) => x.code === 'near-duplicate')!;
+  assert.equal(near.range.start.line, 20000);
+});

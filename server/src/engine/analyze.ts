@@ -55,6 +55,11 @@ export interface AnalyzeOptions {
   fixes?: boolean;
   /** Keep the per-row index (line, hash, near-duplicate band keys) on the analysis, for cross-file-leak. */
   rowIndex?: boolean;
+  /**
+   * Look for near-duplicates (default true). The editor's keystroke path turns it off for big files
+   * and runs it in the background instead: near-duplicate search is file-wide, not per line.
+   */
+  nearDuplicates?: boolean;
 }
 
 /** How the file-level step reaches rows again after the pass (to locate findings raised at the end). */
@@ -62,6 +67,11 @@ export interface RowAccess {
   container: ContainerKind;
   row(index: number): SourceRow | undefined;
   locate(row: SourceRow, path: JsonPath): FieldSpan | undefined;
+  /**
+   * The editor's model remembers a row's file-level findings: when the same reports come again for
+   * an unchanged row (the usual case after an edit elsewhere) it returns the findings it made before.
+   */
+  lateFindings?(index: number, key: string, make: () => Finding[]): Finding[];
 }
 
 /** What the per-row pass leaves for the file-level rules: plain data, so worker threads can send it. */
@@ -197,7 +207,7 @@ export class RowAnalyzer {
     this.format = detection.format;
     this.fields = detection.fields;
     this.out = new FindingBuilder(access, detection.fields, config, options);
-    this.sketcher = sketchesNeeded(config) ? new RowSketcher(config) : undefined;
+    this.sketcher = options.nearDuplicates !== false && sketchesNeeded(config) ? new RowSketcher(config) : undefined;
   }
 
   analyzeRow(row: SourceRow, keepSampleText = false): RowOutput {
@@ -321,21 +331,28 @@ export function finishAnalysis(path: string, access: RowAccess, detection: Detec
   const canonical = (l: number) => variants.get(l) ?? l;
   findExactDuplicates(facts, groups, lateReport, canonical);
   const ruleSeverity = severities(config);
-  const near = ruleSeverity.get('near-duplicate') || ruleSeverity.get('conflicting-labels')
+  const near = options.nearDuplicates !== false && facts.bandsPerRow > 0 && (ruleSeverity.get('near-duplicate') || ruleSeverity.get('conflicting-labels'))
     ? findNearDuplicates(facts, groups, config.nearDuplicateThreshold, rowShingles(access, detection, config), lateReport, canonical)
     : { clusters: 0, rows: 0 };
   findLabelImbalance(facts, t, lateReport);
   findLabelVariantsAndRareLabels(facts, t, lateReport);
   findLengthOutliers(facts, t, lateReport);
+  const lateFindings: Finding[] = [];
   for (const [index, reports] of late) {
-    const row = access.row(Math.max(0, index));
-    if (!row) continue;
-    const content = row.value === undefined ? undefined : extractRow(row.value as Record<string, unknown>, detection.format, detection.fields);
-    for (const r of reports) {
-      out.emit(row, content, r, index < 0 ? { line: 1, column: 1, endLine: 1, endColumn: 1 + firstLineLength(row.text) } : undefined);
-    }
+    const make = (): Finding[] => {
+      const row = access.row(Math.max(0, index));
+      if (!row) return [];
+      const content = row.value === undefined ? undefined : extractRow(row.value as Record<string, unknown>, detection.format, detection.fields);
+      out.sink = [];
+      for (const r of reports) {
+        out.emit(row, content, r, index < 0 ? { line: 1, column: 1, endLine: 1, endColumn: 1 + firstLineLength(row.text) } : undefined);
+      }
+      return out.sink;
+    };
+    const made = access.lateFindings && index >= 0 ? access.lateFindings(index, reportsKey(reports), make) : make();
+    for (const f of made) lateFindings.push(f);
   }
-  const findings = pass.findings.concat(out.sink);
+  const findings = pass.findings.concat(lateFindings);
   const bad = pass.invalidUtf8;
   const utf8Severity = ruleSeverity.get('invalid-utf8');
   if (bad && utf8Severity) {
@@ -408,6 +425,17 @@ export function withExtraFindings(analysis: DatasetAnalysis, extra: Finding[]): 
 
 function compareFindings(a: Finding, b: Finding): number {
   return a.line - b.line || a.column - b.column || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0);
+}
+
+/** What identifies a row's file-level reports: equal keys give equal findings for an unchanged row. */
+function reportsKey(reports: RowReport[]): string {
+  let key = '';
+  for (const r of reports) {
+    key += `${r.rule}\u0001${r.message}\u0001${r.target ? JSON.stringify(r.target) : ''}\u0001${r.similarity ?? ''}\u0001${r.cluster ?? ''}\u0001`;
+    if (r.related) for (const x of r.related) key += `${x.path ?? ''}:${x.line},`;
+    key += '\u0002';
+  }
+  return key;
 }
 
 /** Resolves the rules' symbolic paths ("@label", "@text") to the row's real field paths. */

@@ -1,6 +1,7 @@
 import { finishAnalysis, RowAnalyzer, RowPass, type AnalyzeOptions, type DatasetAnalysis, type Detection, type RowAccess, type RowOutput } from './analyze';
 import type { Config } from './config';
 import { jsonlReader, locateInJsonRow, parseJsonRow } from './read/jsonl';
+import type { SourceRow } from './read';
 import { detectFormat } from './schema/formats';
 import type { Finding } from './types';
 
@@ -11,6 +12,10 @@ interface CachedRow {
   output: RowOutput;
   /** The 1-based line the findings were computed at; they shift when lines above are inserted or removed. */
   line: number;
+  /** The parsed row, once a file-level rule needed it. */
+  source?: SourceRow;
+  /** The row's file-level findings, with the key of the reports they were made from. */
+  late?: { key: string; findings: Finding[] };
 }
 
 /** A line edit in editor terms: 0-based positions, end exclusive, as LSP content changes give them. */
@@ -86,9 +91,29 @@ export class IncrementalDataset {
       container: 'jsonl',
       row: (index) => {
         const i = rowLines[index];
-        return i === undefined ? undefined : parseJsonRow(this.lines[i], index, i + 1, 1);
+        if (i === undefined) return undefined;
+        // Rows that file-level rules report on are parsed once and kept until their line changes.
+        const cached = this.cache[i];
+        let row = cached?.source;
+        if (!row) {
+          const text = this.lines[i];
+          row = parseJsonRow(text.endsWith('\r') ? text.slice(0, -1) : text, index, i + 1, 1);
+          if (cached) cached.source = row;
+        }
+        return row.index === index && row.line === i + 1 ? row : { ...row, index, line: i + 1 };
       },
       locate: locateInJsonRow,
+      lateFindings: (index, key, make) => {
+        const i = rowLines[index];
+        const cached = i === undefined ? undefined : this.cache[i];
+        if (!cached) return make();
+        const delta = i + 1 - cached.line;
+        if (cached.late?.key === key) return shifted(cached.late.findings, delta);
+        const findings = make();
+        // Stored at the row's cached line, as its row findings are, so the same shift applies later.
+        cached.late = { key, findings: shifted(findings, -delta) };
+        return findings;
+      },
     };
     const analyzer = new RowAnalyzer(access, detection, this.config, this.options);
     const pass = new RowPass(access, detection, this.config, this.options);

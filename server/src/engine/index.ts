@@ -31,7 +31,7 @@ export {
   type AugmentOperation, type SynonymProvider, type BalanceOptions, type RenderAugmentedOptions, type TextSpan,
 } from './augment';
 export { withExtraFindings, type AnalysisStats } from './analyze';
-export { findCrossFileLeaks, fileSplitRole, type LeakSource, type SplitRole } from './rules/crossFileLeak';
+export { findCrossFileLeaks, fileSplitRole, type LeakOptions, type LeakSource, type SplitRole } from './rules/crossFileLeak';
 export { nearDuplicateClusters } from './rules/nearDuplicates';
 export { rowLookup, type RowLookup } from './index/rowLookup';
 export type { RowIndex } from './index/rowIndex';

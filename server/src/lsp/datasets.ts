@@ -1,4 +1,5 @@
-import { analyzeDataset, IncrementalDataset, isDatasetPath, isJsonDataset, toBytes, type DatasetAnalysis, type LineEdit } from '../engine';
+import { Worker } from 'node:worker_threads';
+import { analyzeDataset, IncrementalDataset, isDatasetPath, isJsonDataset, toBytes, type DatasetAnalysis, type Finding, type LineEdit } from '../engine';
 import type { Settings } from './settings';
 
 /** A document's analysis and the version of the text it was made from. */
@@ -23,6 +24,24 @@ export interface DocumentText {
   getText(): string;
 }
 
+/** Up to this many lines, near-duplicates are searched on every check; beyond, in the background. */
+const INLINE_NEAR_DUPLICATE_LINES = 20000;
+
+interface NearDuplicatePass {
+  findings: Finding[];
+  clusters: number;
+  rows: number;
+  lineCount: number;
+}
+
+/** The fast analysis with the background pass's near-duplicate findings and counts merged in. */
+function withNearDuplicates(a: DatasetAnalysis, near: NearDuplicatePass): DatasetAnalysis {
+  const findings = a.findings.concat(near.findings).sort((x, y) => x.line - y.line || x.column - y.column);
+  const summary = { ...a.summary };
+  for (const f of near.findings) summary[f.rule] = (summary[f.rule] ?? 0) + 1;
+  return { ...a, findings, summary, stats: { ...a.stats, nearDuplicateClusters: near.clusters, nearDuplicateRows: near.rows } };
+}
+
 function pathOf(uri: string): string {
   return decodeURIComponent(uri.replace(/^file:\/\//, ''));
 }
@@ -41,6 +60,8 @@ export function isDatasetDocument(uri: string, text: string): boolean {
 export class OpenDatasets {
   private readonly models = new Map<string, IncrementalDataset>();
   private readonly results = new Map<string, Analyzed>();
+  /** Near-duplicate findings of big open documents, from the last background pass. */
+  private readonly near = new Map<string, NearDuplicatePass>();
 
   constructor(private settings: Settings) {}
 
@@ -68,7 +89,8 @@ export class OpenDatasets {
       let model = this.models.get(uri);
       if (!model || model.lineCount !== doc.lineCount) {
         // New, or out of step with the document (a missed change): start again from its text.
-        model = new IncrementalDataset(path, this.settings.config, { fixes: true });
+        // Big files leave the file-wide near-duplicate search to a background pass (see background()).
+        model = new IncrementalDataset(path, this.settings.config, { fixes: true, nearDuplicates: doc.lineCount <= INLINE_NEAR_DUPLICATE_LINES });
         model.setText(doc.getText());
         this.models.set(uri, model);
       }
@@ -76,9 +98,30 @@ export class OpenDatasets {
     } else {
       analysis = analyzeDataset(path, toBytes(doc.getText()), this.settings.config, { fixes: true });
     }
+    const near = this.near.get(uri);
+    // Background near-duplicate findings stay while the line count holds (their lines still point right).
+    if (near && near.lineCount === doc.lineCount && doc.lineCount > INLINE_NEAR_DUPLICATE_LINES) analysis = withNearDuplicates(analysis, near);
     const result = { uri, analysis, version };
     this.results.set(uri, result);
     return result;
+  }
+
+  /** True when the document is big enough that near-duplicates come from the background pass. */
+  needsBackground(doc: DocumentText): boolean {
+    return /\.(jsonl|ndjson)$/i.test(pathOf(doc.uri)) && doc.lineCount > INLINE_NEAR_DUPLICATE_LINES;
+  }
+
+  /** Runs the near-duplicate search for a big open document in a worker thread; resolves when it is stored. */
+  async background(doc: DocumentText, workerFile: string): Promise<boolean> {
+    const text = doc.getText();
+    const lineCount = doc.lineCount;
+    const result = await new Promise<{ findings: Finding[]; clusters: number; rows: number }>((resolve, reject) => {
+      const worker = new Worker(workerFile, { workerData: { path: pathOf(doc.uri), text, config: this.settings.config } });
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+    this.near.set(doc.uri, { ...result, lineCount });
+    return true;
   }
 
   get(uri: string): Analyzed | undefined {
@@ -86,6 +129,7 @@ export class OpenDatasets {
   }
 
   close(uri: string): void {
+    this.near.delete(uri);
     this.models.delete(uri);
     this.results.delete(uri);
   }

@@ -75,110 +75,145 @@ class PairList {
  */
 export function candidatePairs(tables: BandTable[], bandCount: number, n: number, options: { skip?: Uint8Array; side?: Uint8Array } = {}): Float64Array {
   if (n * n >= 2 ** 53) throw new Error(`too many rows for near-duplicate detection (${n})`);
-  const { skip, side } = options;
-  const pairs = new PairList();
   let largest = 0;
   for (let t = 0; t < bandCount; t++) {
-    for (let p = 0; p < PARTITIONS; p++) {
-      let size = 0;
-      for (const table of tables) size += table.starts[t * (PARTITIONS + 1) + p + 1] - table.starts[t * (PARTITIONS + 1) + p];
-      largest = Math.max(largest, size);
-    }
+    for (let p = 0; p < PARTITIONS; p++) largest = Math.max(largest, partitionSize(tables, t, p));
   }
-  // Per partition, two bitmaps of 16 bits per entry find the keys that may repeat (about 6 % false
-  // alarms); only those entries are grouped exactly. Repeats are rare, so the common path is one
-  // predictable test-and-set per entry, in a bitmap that stays in the L1 cache.
-  let bits = 64;
-  while (bits < largest * 16) bits *= 2;
-  const seen = new Int32Array(bits >>> 5);
-  const twice = new Int32Array(bits >>> 5);
-  let candidateKeys = new Int32Array(64);
-  let candidateRows = new Int32Array(64);
-  let run = new Int32Array(64);
-  let order = new Int32Array(64);
+  const finder = new BucketFinder(largest, n, options.skip, options.side);
   for (let t = 0; t < bandCount; t++) {
     for (let p = 0; p < PARTITIONS; p++) {
-      let size = 0;
-      for (const table of tables) size += table.starts[t * (PARTITIONS + 1) + p + 1] - table.starts[t * (PARTITIONS + 1) + p];
-      if (size < 2) continue;
-      let width = 64;
-      while (width < size * 16) width *= 2;
-      const mask = width - 1;
-      seen.fill(0, 0, width >>> 5);
-      twice.fill(0, 0, width >>> 5);
-      let repeats = false;
-      for (const table of tables) {
-        const { keys } = table;
-        const to = table.starts[t * (PARTITIONS + 1) + p + 1];
-        for (let i = table.starts[t * (PARTITIONS + 1) + p]; i < to; i++) {
-          const h = keys[i] & mask;
-          const bit = 1 << (h & 31);
-          if (seen[h >>> 5] & bit) {
-            twice[h >>> 5] |= bit;
-            repeats = true;
-          } else seen[h >>> 5] |= bit;
-        }
-      }
-      if (!repeats) continue;
-      let count = 0;
-      for (const table of tables) {
-        const { keys, rows, offset } = table;
-        const to = table.starts[t * (PARTITIONS + 1) + p + 1];
-        for (let i = table.starts[t * (PARTITIONS + 1) + p]; i < to; i++) {
-          const h = keys[i] & mask;
-          if ((twice[h >>> 5] & (1 << (h & 31))) === 0) continue;
-          if (count === candidateKeys.length) {
-            const k = new Int32Array(count * 2);
-            k.set(candidateKeys);
-            candidateKeys = k;
-            const r = new Int32Array(count * 2);
-            r.set(candidateRows);
-            candidateRows = r;
-          }
-          candidateKeys[count] = keys[i];
-          candidateRows[count++] = rows[i] + offset;
-        }
-      }
-      // Group the few candidates by key; a stable order keeps each group's rows in file order.
-      if (order.length < count) order = new Int32Array(count * 2);
-      for (let q = 0; q < count; q++) order[q] = q;
-      if (count <= 64) {
-        for (let q = 1; q < count; q++) {
-          const item = order[q];
-          const key = candidateKeys[item];
-          let r = q - 1;
-          while (r >= 0 && candidateKeys[order[r]] > key) {
-            order[r + 1] = order[r];
-            r--;
-          }
-          order[r + 1] = item;
-        }
-      } else {
-        const sorted = Array.from(order.subarray(0, count)).sort((a, b) => candidateKeys[a] - candidateKeys[b] || a - b);
-        order.set(sorted);
-      }
-      let i = 0;
-      while (i < count) {
-        const key = candidateKeys[order[i]];
-        let j = i + 1;
-        while (j < count && candidateKeys[order[j]] === key) j++;
-        if (j - i > 1) {
-          if (run.length < j - i) run = new Int32Array(j - i);
-          let length = 0;
-          for (let q = i; q < j; q++) {
-            const row = candidateRows[order[q]];
-            if (!skip || !skip[row]) run[length++] = row;
-          }
-          if (length > 1) {
-            if (side) emitAcross(run, length, n, side, pairs);
-            else emitWithin(run, length, n, pairs);
-          }
-        }
-        i = j;
-      }
+      if (partitionSize(tables, t, p) < 2) continue;
+      finder.partition(tables, t, p);
     }
   }
-  return pairs.finish();
+  return finder.pairs.finish();
+}
+
+function partitionSize(tables: BandTable[], t: number, p: number): number {
+  let size = 0;
+  for (const table of tables) size += table.starts[t * (PARTITIONS + 1) + p + 1] - table.starts[t * (PARTITIONS + 1) + p];
+  return size;
+}
+
+/**
+ * Finds the buckets (rows sharing a key) of one partition of one band at a time. Two bitmaps of 16
+ * bits per entry find the keys that may repeat (about 6 % false alarms); only those entries are
+ * grouped exactly. Repeats are rare, so the common path is one predictable test-and-set per entry
+ * in a bitmap that stays in the L1 cache. (Each step is its own method, so a rare path seen late
+ * does not throw away the optimized code of the hot loop.)
+ */
+class BucketFinder {
+  readonly pairs = new PairList();
+  private readonly seen: Int32Array;
+  private readonly twice: Int32Array;
+  private keys = new Int32Array(64);
+  private rows = new Int32Array(64);
+  private order = new Int32Array(64);
+  private run = new Int32Array(64);
+  private count = 0;
+
+  constructor(largest: number, private readonly n: number, private readonly skip: Uint8Array | undefined, private readonly side: Uint8Array | undefined) {
+    let bits = 64;
+    while (bits < largest * 16) bits *= 2;
+    this.seen = new Int32Array(bits >>> 5);
+    this.twice = new Int32Array(bits >>> 5);
+  }
+
+  partition(tables: BandTable[], t: number, p: number): void {
+    let width = 64;
+    while (width < partitionSize(tables, t, p) * 16) width *= 2;
+    const mask = width - 1;
+    this.seen.fill(0, 0, width >>> 5);
+    this.twice.fill(0, 0, width >>> 5);
+    let repeats = false;
+    for (const table of tables) if (this.mark(table.keys, table.starts[t * (PARTITIONS + 1) + p], table.starts[t * (PARTITIONS + 1) + p + 1], mask)) repeats = true;
+    if (!repeats) return;
+    this.count = 0;
+    for (const table of tables) this.collect(table, table.starts[t * (PARTITIONS + 1) + p], table.starts[t * (PARTITIONS + 1) + p + 1], mask);
+    this.sortCollected();
+    this.emitBuckets();
+  }
+
+  /** Sets each entry's bit; true when some bit was already set. */
+  private mark(keys: Int32Array, from: number, to: number, mask: number): boolean {
+    const { seen, twice } = this;
+    let repeats = false;
+    for (let i = from; i < to; i++) {
+      const h = keys[i] & mask;
+      const bit = 1 << (h & 31);
+      if (seen[h >>> 5] & bit) {
+        twice[h >>> 5] |= bit;
+        repeats = true;
+      } else seen[h >>> 5] |= bit;
+    }
+    return repeats;
+  }
+
+  /** Collects the entries whose bit was seen twice, in row order. */
+  private collect(table: BandTable, from: number, to: number, mask: number): void {
+    const { twice } = this;
+    const { keys, rows, offset } = table;
+    for (let i = from; i < to; i++) {
+      const h = keys[i] & mask;
+      if ((twice[h >>> 5] & (1 << (h & 31))) === 0) continue;
+      if (this.count === this.keys.length) this.grow();
+      this.keys[this.count] = keys[i];
+      this.rows[this.count++] = rows[i] + offset;
+    }
+  }
+
+  private grow(): void {
+    const keys = new Int32Array(this.keys.length * 2);
+    keys.set(this.keys);
+    this.keys = keys;
+    const rows = new Int32Array(this.rows.length * 2);
+    rows.set(this.rows);
+    this.rows = rows;
+    this.order = new Int32Array(this.keys.length);
+    this.run = new Int32Array(this.keys.length);
+  }
+
+  /** Orders the collected entries by key, stably (each bucket keeps its rows in file order). */
+  private sortCollected(): void {
+    const { keys, order, count } = this;
+    for (let q = 0; q < count; q++) order[q] = q;
+    if (count > 64) {
+      order.set(Array.from(order.subarray(0, count)).sort((a, b) => keys[a] - keys[b] || a - b));
+      return;
+    }
+    for (let q = 1; q < count; q++) {
+      const item = order[q];
+      const key = keys[item];
+      let r = q - 1;
+      while (r >= 0 && keys[order[r]] > key) {
+        order[r + 1] = order[r];
+        r--;
+      }
+      order[r + 1] = item;
+    }
+  }
+
+  private emitBuckets(): void {
+    const { keys, rows, order, count, skip, run } = this;
+    let i = 0;
+    while (i < count) {
+      const key = keys[order[i]];
+      let j = i + 1;
+      while (j < count && keys[order[j]] === key) j++;
+      if (j - i > 1) {
+        let length = 0;
+        for (let q = i; q < j; q++) {
+          const row = rows[order[q]];
+          if (!skip || !skip[row]) run[length++] = row;
+        }
+        if (length > 1) {
+          if (this.side) emitAcross(run, length, this.n, this.side, this.pairs);
+          else emitWithin(run, length, this.n, this.pairs);
+        }
+      }
+      i = j;
+    }
+  }
 }
 
 function emitWithin(rows: Int32Array, length: number, n: number, pairs: PairList): void {

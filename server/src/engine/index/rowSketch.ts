@@ -48,8 +48,7 @@ export class RowSketcher {
       appendWordHashes(part.text, this.words);
       return;
     }
-    const n = profile.wordCount;
-    for (let i = 0; i < n; i++) this.words.push(WORDS.hash[i]);
+    this.words.append(WORDS.hash, profile.wordCount);
   }
 
   /** Computes the row's band keys into `keys`; false when the row has nothing to compare. */

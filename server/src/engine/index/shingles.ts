@@ -21,12 +21,23 @@ export class HashList {
   length = 0;
 
   push(v: number): void {
-    if (this.length === this.values.length) {
-      const grown = new Int32Array(this.values.length * 2);
-      grown.set(this.values);
-      this.values = grown;
-    }
+    if (this.length === this.values.length) this.reserve(1);
     this.values[this.length++] = v;
+  }
+
+  /** Appends `n` values of `from` at once. */
+  append(from: Int32Array, n: number): void {
+    if (this.length + n > this.values.length) this.reserve(n);
+    this.values.set(from.subarray(0, n), this.length);
+    this.length += n;
+  }
+
+  private reserve(extra: number): void {
+    let size = this.values.length * 2;
+    while (size < this.length + extra) size *= 2;
+    const grown = new Int32Array(size);
+    grown.set(this.values.subarray(0, this.length));
+    this.values = grown;
   }
 }
 

@@ -73,13 +73,20 @@ function hashTable(hashes: { values: Float64Array; offset: number }[], total: nu
   };
 }
 
+export interface LeakOptions extends AnalyzeOptions {
+  /** Polled between steps; when it returns true the check stops and returns what it has (nothing). */
+  cancelled?: () => boolean;
+}
+
 /**
  * Finds the held-out rows that leak from training files, among `files` (any order; files whose name
  * marks neither role are ignored). Returns the findings per held-out file path, on the held-out rows,
- * with related information pointing at the training row; files without leaks are left out.
+ * with related information pointing at the training row; files without leaks are left out. Band
+ * tables are cached per row index, so checking again after one file changed rebuilds only its table.
  */
-export function findCrossFileLeaks(files: LeakSource[], config: Config, options: AnalyzeOptions = {}): Map<string, Finding[]> {
+export function findCrossFileLeaks(files: LeakSource[], config: Config, options: LeakOptions = {}): Map<string, Finding[]> {
   const result = new Map<string, Finding[]>();
+  const cancelled = options.cancelled ?? (() => false);
   if (config.rules['cross-file-leak'] === 'off') return result;
   const train = files.filter((f) => fileSplitRole(f.path, config) === 'train');
   const heldOut = files.filter((f) => fileSplitRole(f.path, config) === 'held-out');
@@ -108,7 +115,9 @@ export function findCrossFileLeaks(files: LeakSource[], config: Config, options:
       if (t >= 0) match.set(offsets[k] + i, { trainRow: t, similarity: 1, exact: true });
     }
   }
-  findNearLeaks(ordered, offsets, total, train.length, config, match, fileOf);
+  if (cancelled()) return result;
+  findNearLeaks(ordered, offsets, total, train.length, config, match, fileOf, cancelled);
+  if (cancelled()) return result;
   for (const [global, m] of [...match].sort((a, b) => a[0] - b[0])) {
     const k = fileOf(global);
     const file = ordered[k];
@@ -138,10 +147,23 @@ export function findCrossFileLeaks(files: LeakSource[], config: Config, options:
   return result;
 }
 
+// A file's band table, built once per row index (a row index is replaced, not changed, when its file changes).
+const tables = new WeakMap<RowIndex, BandTable>();
+
+function tableOf(index: RowIndex): BandTable {
+  let table = tables.get(index);
+  if (!table) {
+    const count = index.lines.length;
+    tables.set(index, (table = buildBandTable(bandColumns(index.bands, index.bandsPerRow, count), count)));
+  }
+  return table;
+}
+
 /** Adds verified near matches (training row of highest similarity) for held-out rows without an exact one. */
 function findNearLeaks(
   ordered: LeakSource[], offsets: number[], total: number, trainCount: number, config: Config,
   match: Map<number, { trainRow: number; similarity: number; exact: boolean }>, fileOf: (global: number) => number,
+  cancelled: () => boolean,
 ): void {
   const sketch = sketchSettings(config);
   const bandCount = ordered[0].index.bandsPerRow;
@@ -152,16 +174,16 @@ function findNearLeaks(
   ordered.forEach((f, k) => {
     if (!usable(f)) return;
     const isTrain = k < trainCount;
-    const { bands, hashes } = f.index;
+    const { hashes } = f.index;
     for (let i = 0; i < hashes.length; i++) {
       const global = offsets[k] + i;
       side[global] = isTrain ? 1 : 2;
       // Held-out rows with an exact match need no near one.
       if (Number.isNaN(hashes[i]) || (!isTrain && match.has(global))) skip[global] = 1;
     }
-    tables.push(buildBandTable(bandColumns(bands, bandCount, hashes.length), hashes.length, offsets[k]));
+    tables.push({ ...tableOf(f.index), offset: offsets[k] });
   });
-  if (tables.length < 2) return;
+  if (tables.length < 2 || cancelled()) return;
   const pairs = candidatePairs(tables, bandCount, total, { skip, side });
   const cache = new Map<number, Float64Array | undefined>();
   const setOf = (global: number) => {
@@ -175,6 +197,7 @@ function findNearLeaks(
     return cache.get(global);
   };
   for (let p = 0; p < pairs.length; p++) {
+    if (p % 1024 === 1023 && cancelled()) return;
     const heldOut = Math.floor(pairs[p] / total);
     const trainRow = pairs[p] - heldOut * total;
     const a = setOf(heldOut);

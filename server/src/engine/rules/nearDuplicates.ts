@@ -103,12 +103,15 @@ function findNearConflicts(facts: FileFacts, r: number, list: number[], similari
   }
   const shown = conflicting.slice(0, 3).map((m) => `line ${facts.line[m]} "${names[facts.label[m]]}" (similarity ${roundSimilarity(similarity[m]).toFixed(2)})`);
   const more = conflicting.length > 3 ? ` and ${conflicting.length - 3} more` : '';
+  // The first row's finding carries the highest similarity among the rows that disagree with it.
+  const closest = roundSimilarity(conflicting.reduce((best, m) => Math.max(best, similarity[m]), 0));
   report(r, {
     rule: 'conflicting-labels',
     message: `Near-identical texts have other labels: ${shown.join(', ')}${more}; this row says "${names[facts.label[r]]}"`,
     target: { path: ['@label'] },
     related: conflicting.slice(0, 20).map((m) => ({ line: facts.line[m], message: `near-identical, labelled "${names[facts.label[m]]}"` })),
-    data: { labels: [names[facts.label[r]], ...new Set(conflicting.map((m) => names[facts.label[m]]))], nearIdentical: true },
+    data: { labels: [names[facts.label[r]], ...new Set(conflicting.map((m) => names[facts.label[m]]))], similarity: closest, nearIdentical: true },
+    similarity: closest,
   });
 }
 
