@@ -6,6 +6,8 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyzeFile } from './analyzeFile';
+import { withExtraFindings, type DatasetAnalysis, type Finding } from './engine';
+import { findWorkspaceLeaks } from './leaks';
 import { codeActions, duplicateDeletions, FIX_ALL_KIND } from './lsp/codeActions';
 import { codeLenses } from './lsp/codeLens';
 import { toDiagnostics, toSummary } from './lsp/convert';
@@ -82,6 +84,15 @@ connection.onDidChangeConfiguration(async () => {
   void checkWorkspace();
 });
 
+/** cross-file-leak findings of held-out files, from the last workspace check, by URI. */
+let leaks = new Map<string, Finding[]>();
+
+/** A result with its file's cross-file-leak findings merged in (they come from the workspace check). */
+function withLeaks(result: Analyzed): Analyzed {
+  const extra = leaks.get(result.uri);
+  return extra?.length ? { ...result, analysis: withExtraFindings(result.analysis, extra) } : result;
+}
+
 function publish(result: Analyzed): void {
   void connection.sendDiagnostics({ uri: result.uri, diagnostics: toDiagnostics(result.uri, result.analysis, result.version, settings.editor.maxDiagnosticsPerFile) });
 }
@@ -92,9 +103,8 @@ function analyzeNow(doc: TextDocument): void {
   const t0 = performance.now();
   open.change(doc.uri, pendingChanges.get(doc.uri) ?? []);
   pendingChanges.delete(doc.uri);
-  const result = open.analyze(doc);
+  const result = open.keep(withLeaks(open.analyze(doc)));
   publish(result);
-  onDisk.delete(doc.uri);
   void connection.sendNotification(SummaryChangedNotification.method, toSummary(doc.uri, result.analysis));
   if (open.needsBackground(doc)) scheduleBackground(doc);
   log(`checked ${path.basename(doc.uri)} v${doc.version}: ${result.analysis.rows} rows, ${result.analysis.findings.length} findings in ${(performance.now() - t0).toFixed(0)} ms`);
@@ -117,7 +127,7 @@ function scheduleBackground(doc: TextDocument): void {
     }
     const current = documents.get(doc.uri);
     if (!current || current.version !== version) return;
-    const result = open.analyze(current);
+    const result = open.keep(withLeaks(open.analyze(current)));
     publish(result);
     void connection.sendNotification(SummaryChangedNotification.method, toSummary(doc.uri, result.analysis));
     log(`near-duplicates of ${path.basename(doc.uri)} in the background: ${result.analysis.stats.nearDuplicateRows} rows in ${(performance.now() - t0).toFixed(0)} ms`);
@@ -144,16 +154,39 @@ documents.onDidClose(({ document }) => {
 
 async function analyzeOnDisk(file: string): Promise<Analyzed | undefined> {
   const uri = pathToFileURL(file).href;
-  if (documents.get(uri)) return open.get(uri);
   try {
-    const analysis = await analyzeFile(file, file, settings.config, { fixes: true });
+    // Open files are read from disk too: the workspace's leak check compares saved files.
+    const analysis = await analyzeFile(file, file, settings.config, { fixes: true, rowIndex: true });
     const result = { uri, analysis, version: -1 };
     onDisk.set(uri, result);
-    publish(result);
+    if (documents.get(uri)) return open.get(uri);
+    publish(withLeaks(result));
     return result;
   } catch (e) {
     log(`cannot read ${file}: ${(e as Error).message}`);
     return undefined;
+  }
+}
+
+/**
+ * cross-file-leak across the workspace: validation/test files against training files, from the
+ * files' disk analyses; the files whose leak findings changed are published again.
+ */
+function checkLeaks(cancelled: () => boolean): void {
+  const analyses = new Map<string, DatasetAnalysis>();
+  for (const [uri, r] of onDisk) analyses.set(fileURLToPath(uri), r.analysis);
+  const found = findWorkspaceLeaks(analyses, settings.config, { fixes: true, cancelled });
+  const next = new Map<string, Finding[]>();
+  for (const [file, findings] of found) if (findings.length) next.set(pathToFileURL(file).href, findings);
+  const touched = new Set([...leaks.keys(), ...next.keys()]);
+  leaks = next;
+  for (const uri of touched) {
+    const doc = documents.get(uri);
+    if (doc) analyzeNow(doc);
+    else {
+      const r = onDisk.get(uri);
+      if (r) publish(withLeaks(r));
+    }
   }
 }
 
@@ -176,6 +209,7 @@ async function checkWorkspace(): Promise<CheckWorkspaceRequest.Result> {
     findings += r?.analysis.findings.length ?? 0;
     done++;
   }
+  if (done === files.length) checkLeaks(() => mine.cancel || progress.token.isCancellationRequested);
   progress.done();
   const cancelled = done < files.length;
   // Files that were excluded or deleted since the last check lose their diagnostics.
@@ -193,18 +227,22 @@ async function checkWorkspace(): Promise<CheckWorkspaceRequest.Result> {
 
 connection.onDidChangeWatchedFiles(async ({ changes }) => {
   for (const change of changes) {
-    if (documents.get(change.uri)) continue;
     const file = fileURLToPath(change.uri);
     if (change.type === 3) {
       onDisk.delete(change.uri);
-      void connection.sendDiagnostics({ uri: change.uri, diagnostics: [] });
+      if (!documents.get(change.uri)) void connection.sendDiagnostics({ uri: change.uri, diagnostics: [] });
     } else {
       await analyzeOnDisk(file);
     }
   }
+  checkLeaks(() => false);
 });
 
-const analyzed = (uri: string) => open.get(uri) ?? onDisk.get(uri);
+/** The analysis the server holds for a URI: the open document's, or the file's on disk with its leaks. */
+const analyzed = (uri: string): Analyzed | undefined => {
+  const disk = onDisk.get(uri);
+  return open.get(uri) ?? (disk && withLeaks(disk));
+};
 
 connection.onCodeAction((params) => {
   const doc = open.get(params.textDocument.uri);

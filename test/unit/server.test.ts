@@ -71,6 +71,11 @@ test('the workspace check publishes diagnostics for closed files from disk', asy
   assert.ok(result.files >= 5);
   const d = await client.diagnostics(chat, (p) => p.diagnostics.length > 0);
   assert.ok(codes(d).includes('chat-unknown-role'));
+  const test = pathToFileURL(join(ws, 'reviews', 'test.jsonl')).href;
+  const leak = await client.diagnostics(test, (p) => codes(p).includes('cross-file-leak'));
+  const f = leak.diagnostics.find((x) => x.code === 'cross-file-leak')!;
+  assert.equal(f.range.start.line, 4);
+  assert.match(f.message, /train\.jsonl \(line 23\)/);
 });
 
 test('a big open file gets near-duplicates from the background pass after typing pauses', async () => {

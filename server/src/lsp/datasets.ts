@@ -124,6 +124,12 @@ export class OpenDatasets {
     return true;
   }
 
+  /** Stores a result (e.g. with findings merged in from the workspace) as the one actions and hovers use. */
+  keep(result: Analyzed): Analyzed {
+    this.results.set(result.uri, result);
+    return result;
+  }
+
   get(uri: string): Analyzed | undefined {
     return this.results.get(uri);
   }

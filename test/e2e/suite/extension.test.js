@@ -98,6 +98,11 @@ suite('Tuneset in VS Code', () => {
     const chat = vscode.Uri.joinPath(vscode.workspace.workspaceFolders[0].uri, 'support-chat.jsonl');
     const diags = await diagnosticsWhen(chat, (d) => d.some((x) => codeOf(x) === 'chat-role-order'));
     assert.ok(diags.some((x) => codeOf(x) === 'chat-unknown-role'));
+    const test = vscode.Uri.joinPath(vscode.workspace.workspaceFolders[0].uri, 'reviews', 'test.jsonl');
+    const leaks = await diagnosticsWhen(test, (d) => d.some((x) => codeOf(x) === 'cross-file-leak'));
+    const leak = leaks.find((x) => codeOf(x) === 'cross-file-leak');
+    assert.strictEqual(leak.severity, vscode.DiagnosticSeverity.Error);
+    assert.match(leak.relatedInformation[0].location.uri.path, /reviews\/train\.jsonl$/);
   });
 
   test('settings: a rule turned off disappears, a bad value is reported, not a crash', async () => {

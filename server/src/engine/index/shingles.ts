@@ -138,7 +138,8 @@ let scratch = new Float64Array(256);
 /**
  * The exact shingle set of a text as sorted, distinct 53-bit hashes (two different shingles collide
  * with probability about 2⁻⁵³): what verification compares. Each word is hashed once in two
- * independent 32-bit lanes, and a shingle combines its words' lanes.
+ * independent 32-bit lanes (mixed to uniform values), and a shingle is a polynomial of its words'
+ * lanes: position-sensitive, and two different shingles agree in a lane with probability 2⁻³².
  */
 export function shingleSet(text: string, k: number): Float64Array {
   const s = foldForWords(text);
@@ -155,7 +156,8 @@ export function shingleSet(text: string, k: number): Float64Array {
         b = 0x9747b28c;
       }
       a = Math.imul(a ^ c, FNV_PRIME);
-      b = mixIn(b, c);
+      b = Math.imul(b ^ c, 0x5bd1e995);
+      b ^= b >>> 15;
     } else if (inWord) {
       inWord = false;
       if (words === laneA.length) {
@@ -178,8 +180,8 @@ export function shingleSet(text: string, k: number): Float64Array {
       let h1 = k;
       let h2 = 0x3c6ef372;
       for (let w = i; w < i + k; w++) {
-        h1 = mixIn(h1, laneA[w]);
-        h2 = mixIn(h2, laneB[w]);
+        h1 = (Math.imul(h1, 0x01000193) + laneA[w]) | 0;
+        h2 = (Math.imul(h2, 0x2c1b3c6d) + laneB[w]) | 0;
       }
       scratch[i] = finishHash(h1, h2);
     }
@@ -198,10 +200,47 @@ export function shingleSet(text: string, k: number): Float64Array {
       scratch[i] = finishHash(h1, h2);
     }
   }
-  const sorted = scratch.slice(0, n).sort();
+  sortNumbers(scratch, 0, n - 1);
   let distinct = 0;
-  for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[distinct - 1]) sorted[distinct++] = sorted[i];
-  return distinct === sorted.length ? sorted : sorted.slice(0, distinct);
+  for (let i = 0; i < n; i++) if (i === 0 || scratch[i] !== scratch[distinct - 1]) scratch[distinct++] = scratch[i];
+  return scratch.slice(0, distinct);
+}
+
+/** Sorts a[lo..hi] ascending in place: quicksort, insertion sort for short runs (TypedArray#sort costs microseconds per call). */
+function sortNumbers(a: Float64Array, lo: number, hi: number): void {
+  while (hi - lo > 16) {
+    const mid = (lo + hi) >>> 1;
+    const x = a[lo], y = a[mid], z = a[hi];
+    const pivot = x < y ? (y < z ? y : x < z ? z : x) : x < z ? x : y < z ? z : y;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i] < pivot) i++;
+      while (a[j] > pivot) j--;
+      if (i <= j) {
+        const t = a[i];
+        a[i++] = a[j];
+        a[j--] = t;
+      }
+    }
+    // Recurse into the smaller side, loop on the larger: the stack stays logarithmic.
+    if (j - lo < hi - i) {
+      sortNumbers(a, lo, j);
+      lo = i;
+    } else {
+      sortNumbers(a, i, hi);
+      hi = j;
+    }
+  }
+  for (let i = lo + 1; i <= hi; i++) {
+    const v = a[i];
+    let j = i - 1;
+    while (j >= lo && a[j] > v) {
+      a[j + 1] = a[j];
+      j--;
+    }
+    a[j + 1] = v;
+  }
 }
 
 /** Jaccard similarity |A ∩ B| / |A ∪ B| of two sorted, distinct shingle sets (0 when both are empty). */
