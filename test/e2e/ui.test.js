@@ -6,8 +6,9 @@ const path = require('path');
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
-async function run({ workspace, outDir }) {
-  const ui = await launchUi({ folder: workspace, extensionDevelopmentPath: ROOT, outDir, settings: { 'workbench.colorTheme': 'Default Dark Modern' } });
+/** The UI test runs the packaged extension (the .vsix a user installs), so what .vscodeignore leaves out is tested too. */
+async function run({ workspace, outDir, vsix }) {
+  const ui = await launchUi({ folder: workspace, ...(vsix ? { vsix } : { extensionDevelopmentPath: ROOT }), outDir });
   const step = (name) => console.log(`[ui] ${name}`);
   try {
     await ui.openFile('train.jsonl');
