@@ -1,21 +1,11 @@
-import type { AugmentChoices, AugmentHostMessage, AugmentPageMessage, AugmentPreview, AugmentSample } from '../../server/src/protocol';
-import { clear, debounce, el, field, fmt, hostChannel, problemsBox } from './dom';
+import type { AugmentChoices, AugmentHostMessage, AugmentPreview, AugmentSample } from '../../server/src/protocol';
+import { clear, el, field, fmt, formPage } from './dom';
 
 /** The augment panel's page: operations and their strength, a preview of ten rows beside their source, class counts, Write. */
-const vscode = hostChannel<AugmentPageMessage>();
 const app = document.getElementById('app')!;
 let choices: AugmentChoices;
-
-const form = el('form', { class: 'form', id: 'augment-form' });
-const preview = el('section', { class: 'preview', id: 'preview', 'aria-live': 'polite' });
-const status = el('div', { class: 'status', id: 'status' });
-const writeButton = el('button', { type: 'button', id: 'write', class: 'primary' }, 'Write augmented file');
-
-const requestPreview = debounce(() => vscode.postMessage({ type: 'preview', choices }), 150);
-const changed = () => {
-  status.textContent = 'Updating preview…';
-  requestPreview();
-};
+const page = formPage<AugmentChoices>('augment-form', 'Write augmented file', () => choices);
+const { form, preview, status, writeButton, changed } = page;
 
 function input(id: string, type: string, value: string | number, onChange: (v: string) => void, attrs: Record<string, string | number> = {}): HTMLInputElement {
   const i = el('input', { id, type, value, ...attrs });
@@ -89,11 +79,6 @@ function showPreview(p: AugmentPreview): void {
   );
 }
 
-writeButton.addEventListener('click', () => {
-  status.textContent = 'Writing…';
-  vscode.postMessage({ type: 'write', choices });
-});
-
 window.addEventListener('message', (event: MessageEvent<AugmentHostMessage>) => {
   const m = event.data;
   if (m.type === 'init') {
@@ -103,15 +88,7 @@ window.addEventListener('message', (event: MessageEvent<AugmentHostMessage>) => 
       el('p', { class: 'muted' }, `${m.format} data${m.trainOnly ? ` · the train split of ${m.trainOnly}; new rows are checked against its validation and test splits` : ''}`),
       form, el('div', { class: 'actions' }, writeButton, status), preview);
     buildForm(m.operations);
-    vscode.postMessage({ type: 'preview', choices });
+    page.requestPreview();
   } else if (m.type === 'preview') showPreview(m.preview);
-  else if (m.type === 'problems') {
-    status.textContent = '';
-    clear(preview, problemsBox(m.problems));
-  } else if (m.type === 'written') {
-    status.textContent = `Wrote ${m.files.join(', ')}`;
-    status.setAttribute('data-written', m.files.join('\n'));
-  }
+  else page.handleCommon(m);
 });
-
-vscode.postMessage({ type: 'ready' });

@@ -49,3 +49,57 @@ export function field(label: string, input: HTMLElement, hint?: string): HTMLEle
 export function problemsBox(problems: string[]): HTMLElement {
   return el('div', { class: 'problems', role: 'alert' }, ...problems.map((p) => el('div', {}, p)));
 }
+
+/** What both form pages (split, augment) share: messages they exchange the same way with their host. */
+type FormPageMessage<C> = { type: 'ready' } | { type: 'preview'; choices: C } | { type: 'write'; choices: C };
+type CommonHostMessage = { type: 'problems'; problems: string[] } | { type: 'written'; files: string[] };
+
+export interface FormPage {
+  form: HTMLFormElement;
+  preview: HTMLElement;
+  status: HTMLElement;
+  writeButton: HTMLButtonElement;
+  /** Call after each change of the choices: the preview follows once typing pauses. */
+  changed(): void;
+  /** Asks the host for a preview now. */
+  requestPreview(): void;
+  /** Handles the host messages common to both pages; false when the page must handle it. */
+  handleCommon(m: { type: string }): boolean;
+}
+
+/** The shared skeleton of a form page: a form, a Write button with a status line, and a live preview. */
+export function formPage<C>(formId: string, writeLabel: string, choices: () => C): FormPage {
+  const vscode = hostChannel<FormPageMessage<C>>();
+  const form = el('form', { class: 'form', id: formId });
+  const preview = el('section', { class: 'preview', id: 'preview', 'aria-live': 'polite' });
+  const status = el('div', { class: 'status', id: 'status' });
+  const writeButton = el('button', { type: 'button', id: 'write', class: 'primary' }, writeLabel);
+  const requestPreview = () => vscode.postMessage({ type: 'preview', choices: choices() });
+  const later = debounce(requestPreview, 130);
+  writeButton.addEventListener('click', () => {
+    status.textContent = 'Writing…';
+    vscode.postMessage({ type: 'write', choices: choices() });
+  });
+  vscode.postMessage({ type: 'ready' });
+  return {
+    form, preview, status, writeButton, requestPreview,
+    changed() {
+      status.textContent = 'Updating preview…';
+      later();
+    },
+    handleCommon(message) {
+      const m = message as CommonHostMessage;
+      if (m.type === 'problems') {
+        status.textContent = '';
+        clear(preview, problemsBox(m.problems));
+        return true;
+      }
+      if (m.type === 'written') {
+        status.textContent = `Wrote ${m.files.join(', ')}`;
+        status.setAttribute('data-written', m.files.join('\n'));
+        return true;
+      }
+      return false;
+    },
+  };
+}

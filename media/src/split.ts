@@ -1,15 +1,11 @@
-import type { SplitChoices, SplitHostMessage, SplitPageMessage, SplitPreview } from '../../server/src/protocol';
-import { clear, debounce, el, field, fmt, hostChannel, problemsBox } from './dom';
+import type { SplitChoices, SplitHostMessage, SplitPreview } from '../../server/src/protocol';
+import { clear, el, field, fmt, formPage } from './dom';
 
 /** The split panel's page: a form, a live preview of rows per split and label, and Write. */
-const vscode = hostChannel<SplitPageMessage>();
 const app = document.getElementById('app')!;
 let choices: SplitChoices;
-
-const form = el('form', { class: 'form', id: 'split-form' });
-const preview = el('section', { class: 'preview', id: 'preview', 'aria-live': 'polite' });
-const status = el('div', { class: 'status', id: 'status' });
-const writeButton = el('button', { type: 'button', id: 'write', class: 'primary' }, 'Write split files');
+const page = formPage<SplitChoices>('split-form', 'Write split files', () => choices);
+const { form, preview, status, writeButton, changed } = page;
 
 function numberInput(id: string, value: number, min: number, onChange: (v: number) => void): HTMLInputElement {
   const input = el('input', { id, type: 'number', min, value });
@@ -30,12 +26,6 @@ function select(id: string, options: string[], value: string, onChange: (v: stri
   s.addEventListener('change', () => onChange(s.value));
   return s;
 }
-
-const requestPreview = debounce(() => vscode.postMessage({ type: 'preview', choices }), 120);
-const changed = () => {
-  status.textContent = 'Updating preview…';
-  requestPreview();
-};
 
 function buildForm(fields: string[]): void {
   const ratios = el('input', { id: 'ratios', type: 'text', value: choices.ratios.join(', ') });
@@ -89,26 +79,13 @@ function showPreview(p: SplitPreview): void {
   );
 }
 
-writeButton.addEventListener('click', () => {
-  status.textContent = 'Writing…';
-  vscode.postMessage({ type: 'write', choices });
-});
-
 window.addEventListener('message', (event: MessageEvent<SplitHostMessage>) => {
   const m = event.data;
   if (m.type === 'init') {
     choices = m.defaults;
     clear(app, el('h1', {}, 'Split ', el('code', {}, m.file)), el('p', { class: 'muted' }, `${m.format} data`), preview, el('div', { class: 'actions' }, writeButton, status), form);
     buildForm(m.fields);
-    vscode.postMessage({ type: 'preview', choices });
+    page.requestPreview();
   } else if (m.type === 'preview') showPreview(m.preview);
-  else if (m.type === 'problems') {
-    status.textContent = '';
-    clear(preview, problemsBox(m.problems));
-  } else if (m.type === 'written') {
-    status.textContent = `Wrote ${m.files.join(', ')}`;
-    status.setAttribute('data-written', m.files.join('\n'));
-  }
+  else page.handleCommon(m);
 });
-
-vscode.postMessage({ type: 'ready' });
