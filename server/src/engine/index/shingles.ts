@@ -207,7 +207,7 @@ export function shingleSet(text: string, k: number): Float64Array {
 }
 
 /** Sorts a[lo..hi] ascending in place: quicksort, insertion sort for short runs (TypedArray#sort costs microseconds per call). */
-function sortNumbers(a: Float64Array, lo: number, hi: number): void {
+export function sortNumbers(a: Float64Array, lo: number, hi: number): void {
   while (hi - lo > 16) {
     const mid = (lo + hi) >>> 1;
     const x = a[lo], y = a[mid], z = a[hi];

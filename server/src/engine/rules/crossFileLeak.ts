@@ -7,7 +7,7 @@ import type { RowLookup } from '../index/rowLookup';
 import { comparedText, jaccard, shingleSet } from '../index/shingles';
 import { extractRow } from '../schema/extract';
 import type { Finding } from '../types';
-import { roundSimilarity } from './nearDuplicates';
+import { roundSimilarity, SHINGLE_CACHE_ROWS } from './nearDuplicates';
 
 /**
  * cross-file-leak: rows of held-out files (validation, test) that also appear, exactly or as a
@@ -118,6 +118,7 @@ export function findCrossFileLeaks(files: LeakSource[], config: Config, options:
   if (cancelled()) return result;
   findNearLeaks(ordered, offsets, total, train.length, config, match, fileOf, cancelled);
   if (cancelled()) return result;
+  const builders = new Map<number, FindingBuilder>();
   for (const [global, m] of [...match].sort((a, b) => a[0] - b[0])) {
     const k = fileOf(global);
     const file = ordered[k];
@@ -126,7 +127,9 @@ export function findCrossFileLeaks(files: LeakSource[], config: Config, options:
     const t = fileOf(m.trainRow);
     const trainPath = ordered[t].path;
     const trainLine = ordered[t].index.lines[m.trainRow - offsets[t]];
-    const out = new FindingBuilder(file.rows, file.index.detection.fields, config, options);
+    let out = builders.get(k);
+    if (!out) builders.set(k, (out = new FindingBuilder(file.rows, file.index.detection.fields, config, options)));
+    out.sink = [];
     const content = extractRow(row.value as Record<string, unknown>, file.index.detection.format, file.index.detection.fields);
     const s = roundSimilarity(m.similarity);
     out.emit(row, content, {
@@ -188,6 +191,7 @@ function findNearLeaks(
   const cache = new Map<number, Float64Array | undefined>();
   const setOf = (global: number) => {
     if (!cache.has(global)) {
+      if (cache.size >= SHINGLE_CACHE_ROWS) cache.clear();
       const k = fileOf(global);
       const f = ordered[k];
       const row = f.rows.row(global - offsets[k]);

@@ -18,9 +18,11 @@ export interface NearDuplicateCounts {
   rows: number;
 }
 
+/** Shingle sets kept at once while verifying (about 50 MB for rows of 60 words). */
+export const SHINGLE_CACHE_ROWS = 100_000;
+
 /** Rounds a similarity for messages and the JSON contract (4 decimals). */
 export const roundSimilarity = (s: number) => Math.round(s * 10000) / 10000;
-
 
 /**
  * Finds near-duplicate clusters and reports near-duplicate on every member but the first row, and
@@ -29,7 +31,7 @@ export const roundSimilarity = (s: number) => Math.round(s * 10000) / 10000;
  */
 export function findNearDuplicates(
   facts: FileFacts, groups: DuplicateGroup[], threshold: number, shingles: (row: number) => Float64Array | undefined,
-  report: LateReport, canonical: (label: number) => number = (l) => l, reportNear = true,
+  report: LateReport, canonical: (label: number) => number = (l) => l,
 ): NearDuplicateCounts {
   if (facts.bandsPerRow === 0 || facts.count < 2) return { clusters: 0, rows: 0 };
   // The repeats of exact-duplicate groups stay out: exact-duplicate reports them, and a pair is never reported twice.
@@ -39,7 +41,11 @@ export function findNearDuplicates(
   if (pairs.length === 0) return { clusters: 0, rows: 0 };
   const cache = new Map<number, Float64Array | undefined>();
   const setOf = (row: number) => {
-    if (!cache.has(row)) cache.set(row, shingles(row));
+    if (!cache.has(row)) {
+      // Templated data can make most rows candidates: the cache is bounded, rows are read again if need be.
+      if (cache.size >= SHINGLE_CACHE_ROWS) cache.clear();
+      cache.set(row, shingles(row));
+    }
     return cache.get(row);
   };
   const { rep, similarity } = clusterRows(facts.count, pairs, (a, b) => {
@@ -65,7 +71,6 @@ export function findNearDuplicates(
     flagged += list.length;
     for (const m of list) {
       const s = roundSimilarity(similarity[m]);
-      if (!reportNear) continue;
       report(m, {
         rule: 'near-duplicate',
         message: `Near-duplicate of line ${firstLine} (similarity ${s.toFixed(2)}; ${size} rows in this cluster)`,
