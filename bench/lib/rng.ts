@@ -1,16 +1,9 @@
 /** Small deterministic helpers shared by the benchmark generator. */
 
-/** mulberry32: tiny, fast 32-bit PRNG. Same seed → same sequence on every platform. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from "../../server/src/engine/seededRandom";
+
+/** mulberry32 (the engine's seeded generator): same seed → same sequence on every platform. */
+export const mulberry32 = seededRandom;
 
 export class Rng {
   readonly next: () => number;

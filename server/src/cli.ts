@@ -32,6 +32,7 @@ Options for check:
   --format-hint FORMAT       classification|instruction|chat|sharegpt|prompt-completion|preference|text
   --max-tokens N             Context length for token-limit (default 4096)
   --no-color                 Plain text output
+  --no-near-duplicates       Skip the file-wide near-duplicate search (exact duplicates and every other rule still run)
 
 Options for report (tuneset report FILE):
   --html FILE                Write the report as one self-contained HTML page (charts work offline)
@@ -78,6 +79,7 @@ async function check(argv: string[]): Promise<number> {
       'format-hint': { type: 'string' },
       'max-tokens': { type: 'string' },
       'no-color': { type: 'boolean', default: false },
+      'no-near-duplicates': { type: 'boolean', default: false },
     },
   });
   if (!['text', 'json', 'sarif'].includes(values.format!)) throw new UsageError(`--format must be text, json or sarif, not "${values.format}"`);
@@ -105,7 +107,7 @@ async function check(argv: string[]): Promise<number> {
     const display = displayOf(file);
     fileOf.set(display, file);
     try {
-      results.push(await analyzeFile(file, display, config, { rowIndex: leakCheck && roles[k] !== undefined }));
+      results.push(await analyzeFile(file, display, config, { rowIndex: leakCheck && roles[k] !== undefined, nearDuplicates: !values['no-near-duplicates'] }));
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (!code) throw e;

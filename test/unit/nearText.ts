@@ -2,17 +2,10 @@
 
 const SYLLABLES = ['ka', 'lo', 'mi', 'ne', 'su', 'ra', 'to', 'vi', 'pe', 'do', 'ga', 'zu', 'fe', 'ho', 'bi', 'ny'];
 
-/** A seeded generator (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../../server/src/engine/seededRandom';
+
+/** A seeded generator (the engine's mulberry32). */
+export const rng = seededRandom;
 
 /** `n` made-up lower-case words, distinct with overwhelming probability. */
 export function words(n: number, random: () => number): string[] {

@@ -14,7 +14,7 @@ import { checkPrivacy } from './rules/privacy';
 import type { FixSpec, RowReport, Target } from './rules/rowRule';
 import { detectFormat, type FieldMap } from './schema/formats';
 import { extractRow, type RowContent } from './schema/extract';
-import { computeStats, qualityScore, type DatasetStats } from './stats';
+import { computeStats, findingCounts, qualityScore, type DatasetStats } from './stats';
 import { RowSketcher, sketchesNeeded } from './index/rowSketch';
 import { buildRowIndex, type RowIndex } from './index/rowIndex';
 import { buildBandTable } from './index/bandTable';
@@ -394,33 +394,13 @@ function rowShingles(access: RowAccess, detection: Detection, config: Config): (
 export function withExtraFindings(analysis: DatasetAnalysis, extra: Finding[]): DatasetAnalysis {
   if (!extra.length) return analysis;
   const findings = analysis.findings.concat(extra).sort(compareFindings);
-  const summary: Record<string, number> = {};
-  for (const f of findings) summary[f.rule] = (summary[f.rule] ?? 0) + 1;
   const s = analysis.stats;
-  const findingsBySeverity: Record<Severity, number> = { error: 0, warning: 0, info: 0, hint: 0 };
-  // The worst severity per line, as computeStats counts rows with errors and warnings.
-  const worst = new Map<number, Severity>();
-  for (const f of findings) {
-    findingsBySeverity[f.severity]++;
-    if (f.rule === 'label-imbalance') continue;
-    const prev = worst.get(f.line);
-    if (f.severity === 'error' || (f.severity === 'warning' && prev !== 'error')) worst.set(f.line, f.severity);
-  }
-  let rowsWithErrors = 0;
-  let rowsWithWarnings = 0;
-  for (const v of worst.values()) {
-    if (v === 'error') rowsWithErrors++;
-    else if (v === 'warning') rowsWithWarnings++;
-  }
-  const balance = s.balanceIndex;
+  const counts = findingCounts(findings);
   const stats: AnalysisStats = Object.assign(s, {
-    findingsByRule: { ...summary },
-    findingsBySeverity,
-    rowsWithErrors,
-    rowsWithWarnings,
-    quality: qualityScore(s.rows, rowsWithErrors, rowsWithWarnings, s.duplicateRows, balance),
+    ...counts,
+    quality: qualityScore(s.rows, counts.rowsWithErrors, counts.rowsWithWarnings, s.duplicateRows, s.balanceIndex),
   });
-  return { ...analysis, findings, summary, stats };
+  return { ...analysis, findings, summary: { ...counts.findingsByRule }, stats };
 }
 
 function compareFindings(a: Finding, b: Finding): number {

@@ -124,21 +124,16 @@ export function qualityScore(rows: number, rowsWithErrors: number, rowsWithWarni
   return { score: Math.max(0, Math.round(100 - lost)), penalties };
 }
 
-/** Per-file statistics, from the facts the rules already gathered (no second pass over rows). */
-export function computeStats(facts: FileFacts, rowBytes: number[], tokens: TokenEstimator, findings: Finding[], groups: DuplicateGroup[]): DatasetStats {
-  const chars: number[] = [];
-  const tok: number[] = [];
-  for (let i = 0; i < facts.count; i++) {
-    if (rowBytes[i] < 0) continue;
-    chars.push(facts.chars[i]);
-    tok.push(tokens.estimate(rowBytes[i]));
-  }
-  const counts = labelCounts(facts);
-  const labelled = counts.reduce((a, b) => a + b, 0);
-  const labels = counts
-    .map((count, i) => ({ name: facts.labelNames[i], count, share: labelled ? count / labelled : 0 }))
-    .filter((l) => l.count > 0)
-    .sort((a, b) => b.count - a.count);
+export interface FindingCounts {
+  findingsByRule: Record<string, number>;
+  findingsBySeverity: Record<Severity, number>;
+  /** Rows whose worst finding is an error, and rows whose worst is a warning (file-level findings aside). */
+  rowsWithErrors: number;
+  rowsWithWarnings: number;
+}
+
+/** Counts of findings by rule and severity, and of rows by their worst finding, as the quality score needs them. */
+export function findingCounts(findings: Finding[]): FindingCounts {
   const findingsByRule: Record<string, number> = {};
   const findingsBySeverity: Record<Severity, number> = { error: 0, warning: 0, info: 0, hint: 0 };
   const worst = new Map<number, Severity>();
@@ -155,6 +150,25 @@ export function computeStats(facts: FileFacts, rowBytes: number[], tokens: Token
     if (s === 'error') rowsWithErrors++;
     else if (s === 'warning') rowsWithWarnings++;
   }
+  return { findingsByRule, findingsBySeverity, rowsWithErrors, rowsWithWarnings };
+}
+
+/** Per-file statistics, from the facts the rules already gathered (no second pass over rows). */
+export function computeStats(facts: FileFacts, rowBytes: number[], tokens: TokenEstimator, findings: Finding[], groups: DuplicateGroup[]): DatasetStats {
+  const chars: number[] = [];
+  const tok: number[] = [];
+  for (let i = 0; i < facts.count; i++) {
+    if (rowBytes[i] < 0) continue;
+    chars.push(facts.chars[i]);
+    tok.push(tokens.estimate(rowBytes[i]));
+  }
+  const counts = labelCounts(facts);
+  const labelled = counts.reduce((a, b) => a + b, 0);
+  const labels = counts
+    .map((count, i) => ({ name: facts.labelNames[i], count, share: labelled ? count / labelled : 0 }))
+    .filter((l) => l.count > 0)
+    .sort((a, b) => b.count - a.count);
+  const { findingsByRule, findingsBySeverity, rowsWithErrors, rowsWithWarnings } = findingCounts(findings);
   const duplicateRows = groups.reduce((s, g) => s + g.rows.length - 1, 0);
   const balance = labels.length >= 2 ? balanceIndex(counts) : 1;
   const validRows = chars.length;
