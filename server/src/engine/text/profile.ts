@@ -103,6 +103,42 @@ export function profileText(s: string): TextProfile {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     const c = s.charCodeAt(i);
+    if (c >= 97 && c <= 122) {
+      // Lower-case ASCII letters are most of any English text: the same bookkeeping as below, without the tests they cannot need.
+      if (c !== runChar) {
+        if (runChar >= 0 && i - runStart > charRunLength && !runExcluded(runChar)) {
+          charRunLength = i - runStart;
+          charRunStart = runStart;
+        }
+        runChar = c;
+        runStart = i;
+      }
+      if (wordStart < 0) {
+        wordStart = i;
+        wh = 0x811c9dc5;
+      }
+      wh = Math.imul(wh ^ c, 0x01000193);
+      bytes++;
+      if (!inWord) {
+        inWord = true;
+        words++;
+      }
+      if (pendingSpace) {
+        h1 = Math.imul(h1 ^ 32, 0x01000193);
+        h2 = Math.imul(h2 ^ 32, 0x5bd1e995);
+        h2 ^= h2 >>> 15;
+        pendingSpace = false;
+      }
+      h1 = Math.imul(h1 ^ c, 0x01000193);
+      h2 = Math.imul(h2 ^ c, 0x5bd1e995);
+      h2 ^= h2 >>> 15;
+      if (first < 0) first = i;
+      last = i;
+      nonSpace++;
+      letters++;
+      lineHasText = true;
+      continue;
+    }
     const lower = c >= 65 && c <= 90 ? c + 32 : c;
     const alnum = (lower >= 97 && lower <= 122) || (c >= 48 && c <= 57) || c === 39 || (c >= 0xc0 && !(c >= 0x2000 && c <= 0x206f) && !(c >= 0x3000 && c <= 0x303f) && !(c >= 0xfe00 && c <= 0xffff));
     if (alnum) {
