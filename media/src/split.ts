@@ -50,6 +50,7 @@ function buildForm(fields: string[]): void {
     field('Seed', numberInput('seed', choices.seed, 0, (v) => ((choices.seed = v), changed())), 'same seed, same split'),
     field('Stratify by label', checkbox('stratify', choices.stratify, (v) => ((choices.stratify = v), changed()))),
     field('Keep exact duplicates together', checkbox('group-duplicates', choices.groupDuplicates, (v) => ((choices.groupDuplicates = v), changed()))),
+    field('Keep near-duplicates together', checkbox('group-near-duplicates', choices.groupNearDuplicates, (v) => ((choices.groupNearDuplicates = v), changed())), 'runs the near-duplicate check once'),
     field('Keep rows sharing a field together', select('group-field', ['', ...fields], choices.groupField, (v) => ((choices.groupField = v), changed())), 'e.g. a conversation or document id'),
     field('Split by date in field', select('time-field', ['', ...fields], choices.timeField, (v) => ((choices.timeField = v), changed())), 'oldest rows first'),
     field('Output folder', output),

@@ -98,6 +98,8 @@ export interface SplitChoices {
   seed: number;
   stratify: boolean;
   groupDuplicates: boolean;
+  /** Keep near-duplicate clusters together (runs the near-duplicate check once). */
+  groupNearDuplicates: boolean;
   groupField: string;
   timeField: string;
   /** Folder for the new files, relative to the workspace (empty: beside the source). */

@@ -38,6 +38,8 @@ async function run({ workspace, outDir, vsix }) {
     const trainRow = await split.locator('#preview-table tr[data-split="train"]').innerText();
     if (!/^train\s+(4[5-9]|5\d)\s/.test(trainRow)) throw new Error(`unexpected train preview: ${trainRow}`);
     await split.locator('#stratify').check();
+    await split.locator('#group-near-duplicates').check();
+    await split.locator('#status', { hasText: 'rows read' }).waitFor();
     await ui.runCommand('View: Toggle Panel Visibility');
     await ui.screenshot('split-panel');
     await split.locator('#write').click();

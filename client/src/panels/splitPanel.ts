@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { sha256, TOOL_VERSION } from '../../../server/src/cli/datasetFile';
+import { nearDuplicateGroups } from '../../../server/src/cli/split';
 import { datasetSource, outputName, planSplit, renderSplit, type SplitOptions, type SplitPlan } from '../../../server/src/engine';
 import type { SplitChoices, SplitHostMessage, SplitPageMessage, SplitPreview } from '../../../server/src/protocol';
 import { DatasetPanel, panelOptions } from './datasetPanel';
@@ -31,13 +32,14 @@ export class SplitPanel extends DatasetPanel<SplitHostMessage, SplitPageMessage>
     if (m.type === 'ready') {
       const first = this.dataset.reader.rows()[Symbol.iterator]().next().value;
       const fields = first?.value && typeof first.value === 'object' ? Object.keys(first.value as object) : [];
-      const defaults: SplitChoices = { mode: 'ratios', ratios: [80, 10, 10], folds: 5, seed: 42, stratify: this.dataset.detection.format === 'classification', groupDuplicates: true, groupField: '', timeField: '', outputFolder: '' };
+      const defaults: SplitChoices = { mode: 'ratios', ratios: [80, 10, 10], folds: 5, seed: 42, stratify: this.dataset.detection.format === 'classification', groupDuplicates: true, groupNearDuplicates: false, groupField: '', timeField: '', outputFolder: '' };
       this.post({ type: 'init', file: vscode.workspace.asRelativePath(this.uri), format: this.dataset.detection.format, fields, defaults });
     } else if (m.type === 'preview') {
-      this.post({ type: 'preview', preview: this.preview(this.plan(m.choices), m.choices) });
+      this.post({ type: 'preview', preview: this.preview(await this.plan(m.choices), m.choices) });
     } else if (m.type === 'write') {
       this.refresh();
-      const plan = this.plan(m.choices);
+      this.clusters = undefined;
+      const plan = await this.plan(m.choices);
       const { bytes, reader } = this.dataset;
       const source = datasetSource(path.basename(this.uri.fsPath), reader, bytes, { sha256: sha256(bytes), toolVersion: TOOL_VERSION });
       const folder = this.outputFolder(m.choices);
@@ -49,8 +51,14 @@ export class SplitPanel extends DatasetPanel<SplitHostMessage, SplitPageMessage>
     }
   }
 
-  private plan(c: SplitChoices): SplitPlan {
+  /** Near-duplicate clusters per row, computed once per panel (and again after the file is re-read). */
+  private clusters: Promise<number[]> | undefined;
+
+  private async plan(c: SplitChoices): Promise<SplitPlan> {
+    if (c.groupNearDuplicates) this.clusters ??= nearDuplicateGroups(this.dataset);
+    const groups = c.groupNearDuplicates ? await this.clusters : undefined;
     const options: SplitOptions = {
+      ...(groups ? { groups } : {}),
       seed: c.seed, stratify: c.stratify, groupDuplicates: c.groupDuplicates, detection: this.dataset.detection,
       ...(c.mode === 'folds' ? { folds: c.folds } : { ratios: c.ratios }),
       ...(c.groupField ? { groupField: c.groupField } : {}),

@@ -84,7 +84,8 @@ export function split(argv: string[]): Promise<number> {
  * Near-duplicate cluster ids per row index, from the near-duplicate rule of a full analysis (the
  * same clusters `check` reports); rows in no cluster get -1.
  */
-async function nearDuplicateGroups(ds: DatasetFile): Promise<number[]> {
+/** The near-duplicate cluster of each row (-1 for none), from a check with the near-duplicate rule on. */
+export async function nearDuplicateGroups(ds: DatasetFile): Promise<number[]> {
   const config = { ...ds.config, rules: { ...ds.config.rules, 'near-duplicate': 'warning' as const } };
   const analysis = await analyzeFile(ds.file, ds.display, config);
   const clusterOfLine = new Map<number, number>();
