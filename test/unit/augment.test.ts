@@ -202,7 +202,7 @@ test('leak check: a new row equal to a val/test row is flagged and not written',
   const leaked = result.rows.filter((r) => r.leak);
   assert.equal(result.leaks, leaked.length);
   assert.equal(leaked.length, 1, 'one of the variants is "Fine popcorn."');
-  assert.deepEqual(leaked[0].leak, { file: 'd.test.jsonl', line: 1 });
+  assert.deepEqual(leaked[0].leak, { file: 'd.test.jsonl', line: 1, similarity: 1 });
   assert.ok(!text.toLowerCase().includes('fine popcorn.'));
   assert.ok(text.includes('Decent popcorn.'));
 });
@@ -236,4 +236,19 @@ test('WordNet provider: offline synonyms, plurals inflected back, unknown words 
   for (const w of ['good', 'bad', 'quick', 'slow', 'happy', 'terrible', 'battery', 'screen', 'price', 'service']) wordnet(w);
   for (let i = 0; i < 100_000; i++) wordnet('good');
   assert.ok(performance.now() - start < 1000);
+});
+
+test('a new row nearly identical to a held-out row is flagged as a leak and not written', async () => {
+  const { augmentDataset, openReader } = await import('../../server/src/engine');
+  const words = 'a long review of the hotel that talks about the rooms the breakfast the staff the pool the parking the noise at night the view from the balcony the price and the location near the old harbour where small boats come in every morning with fresh fish for the market and the cafes along the water';
+  const bytes = new TextEncoder().encode(JSON.stringify({ text: words, label: 'pos' }) + '\n' + JSON.stringify({ text: 'short other row here', label: 'neg' }) + '\n');
+  const rows = [...openReader('train.jsonl', bytes).rows()];
+  const heldOut = [{ file: 'test.jsonl', rows: [...openReader('test.jsonl', new TextEncoder().encode(JSON.stringify({ text: words, label: 'pos' }) + '\n')).rows()] }];
+  const result = augmentDataset(rows, { operations: ['rd'], alpha: 0.02, n: 1, seed: 3, heldOut });
+  const fromLong = result.rows.filter((r) => r.sourceLine === 1);
+  assert.equal(fromLong.length, 1);
+  assert.ok(fromLong[0].parts[0].text !== words, 'the new row differs from its source');
+  assert.equal(fromLong[0].leak?.file, 'test.jsonl');
+  assert.ok(fromLong[0].leak!.similarity >= 0.8 && fromLong[0].leak!.similarity < 1);
+  assert.equal(result.leaks, 1);
 });

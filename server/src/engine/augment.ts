@@ -6,11 +6,11 @@ import { defaultSelectors } from './augment/targetFields';
 import { CopyGenerator, type RowAugmenter } from './augment/variants';
 import { DEFAULT_CONFIG } from './config';
 import { OptionsError } from './optionsError';
+import { HeldOutIndex } from './augment/heldOut';
 import type { SourceRow } from './read';
 import type { JsonPath } from './read/jsonScan';
 import type { FieldMap } from './schema/formats';
 import { mixSeed, seededRandom } from './seededRandom';
-import { normalizedHash } from './text/normalize';
 import type { FormatName } from './types';
 import { usableRow, type ExcludedRow } from './usableRows';
 
@@ -40,8 +40,10 @@ export interface AugmentOptions {
   balance?: BalanceOptions;
   /** Field recording the source line on each new row (default "augmented_from"); null for none. */
   provenanceField?: string | null;
-  /** Rows of the val/test splits: a new row equal to one of them (normalised) is flagged and not written. */
+  /** Rows of the val/test splits: a new row equal or near-identical to one of them is flagged and not written. */
   heldOut?: { file: string; rows: Iterable<SourceRow> }[];
+  /** Jaccard similarity from which a new row counts as repeating a held-out row (default 0.8, as the near-duplicate rule). */
+  nearDuplicateThreshold?: number;
   /** Preview: augment only these row indexes (with the copies they would get in a full run). */
   sample?: readonly number[];
   /** The format and fields; detected from the rows when absent. */
@@ -76,7 +78,7 @@ export interface AugmentedRow {
   operation: AugmentOperation;
   parts: AugmentedPart[];
   /** Set when the new row equals a held-out row: such rows are not written. */
-  leak?: { file: string; line: number };
+  leak?: { file: string; line: number; similarity: number };
 }
 
 /** A source row augmentation could not change, with the reason. */
@@ -171,7 +173,7 @@ export function augmentDataset(rows: readonly SourceRow[], options: AugmentOptio
   const copies = plan ? plan.copies : usable.map((u) => (u ? applied.n : 0));
   const kept = plan ? indexesWhere(plan.keep) : indexesWhere(usable);
 
-  const heldOut = heldOutKeys(options.heldOut, detection);
+  const heldOut = new HeldOutIndex(options.heldOut, detection, options.nearDuplicateThreshold);
   const generator = new CopyGenerator(applied, options.synonyms ?? (() => []), options.stopwords ?? STOPWORDS, detection, heldOut);
   const out: AugmentedRow[] = [];
   const unchanged: UnchangedRow[] = [];
@@ -198,7 +200,7 @@ export function augmentDataset(rows: readonly SourceRow[], options: AugmentOptio
   out.sort((a, b) => a.sourceIndex - b.sourceIndex || a.copy - b.copy);
   const leaks = out.filter((r) => r.leak).length;
   if (unchanged.length) warnings.push(`${unchanged.length} row${unchanged.length === 1 ? '' : 's'} could not be changed (listed with the reason)`);
-  if (leaks) warnings.push(`${leaks} new row${leaks === 1 ? '' : 's'} equal${leaks === 1 ? 's' : ''} a held-out (val/test) row and ${leaks === 1 ? 'is' : 'are'} left out`);
+  if (leaks) warnings.push(`${leaks} new row${leaks === 1 ? '' : 's'} repeat${leaks === 1 ? 's' : ''} a held-out (val/test) row exactly or nearly and ${leaks === 1 ? 'is' : 'are'} left out`);
 
   const before = countLabels(labelNames, usable.map((u, i) => (u ? label[i] : -2)));
   const afterIds = kept.map((i) => label[i]).concat(out.filter((r) => !r.leak).map((r) => label[r.sourceIndex]));
@@ -223,21 +225,6 @@ function fillShortfall(plan: NonNullable<ReturnType<typeof planBalance>>, out: A
     const perRow = rows.length ? need / rows.length : 0;
     if (perRow > 20) warnings.push(`"${labelNames[c]}": each row is augmented about ${Math.round(perRow)} times; the variants will be close to each other`);
   });
-}
-
-/** Normalised-text hashes of the held-out rows, to flag new rows that leak into val/test. */
-function heldOutKeys(files: AugmentOptions['heldOut'], detection: Detection): Map<number, { file: string; line: number }> {
-  const keys = new Map<number, { file: string; line: number }>();
-  for (const { file, rows } of files ?? []) {
-    for (const row of rows) {
-      const u = usableRow(row, detection);
-      if (u.content && u.content.key.trim() !== '') {
-        const h = normalizedHash(u.content.key);
-        if (!keys.has(h)) keys.set(h, { file, line: row.line });
-      }
-    }
-  }
-  return keys;
 }
 
 function indexesWhere(flags: readonly boolean[]): number[] {

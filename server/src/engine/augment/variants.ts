@@ -3,7 +3,7 @@ import type { AppliedAugmentOptions, AugmentedPart, AugmentedRow } from '../augm
 import type { SourceRow } from '../read';
 import { extractRow } from '../schema/extract';
 import { mixSeed, seededRandom, shuffle } from '../seededRandom';
-import { normalizedHash } from '../text/normalize';
+import type { HeldOutIndex, HeldOutMatch } from './heldOut';
 import { ALL_OPERATIONS, OPERATIONS, type AugmentOperation, type SynonymProvider } from './operations';
 import { prepareText, WordKnowledge, type PreparedText } from './preparedText';
 import { targetTexts, withValueAt, type TargetText } from './targetFields';
@@ -27,7 +27,7 @@ export class CopyGenerator {
     synonyms: SynonymProvider,
     stopwords: ReadonlySet<string>,
     readonly detection: Detection,
-    readonly heldOut: Map<number, { file: string; line: number }>,
+    readonly heldOut: HeldOutIndex,
   ) {
     this.knowledge = new WordKnowledge(synonyms, stopwords);
   }
@@ -40,13 +40,13 @@ export class CopyGenerator {
     return new RowAugmenter(this, row, value, targets, label);
   }
 
-  /** The held-out row a new row's texts would equal, if any. */
-  leakOf(value: Record<string, unknown>, parts: AugmentedPart[]): { file: string; line: number } | undefined {
+  /** The held-out row a new row's texts would repeat, exactly or nearly, if any. */
+  leakOf(value: Record<string, unknown>, parts: AugmentedPart[]): HeldOutMatch | undefined {
     if (!this.heldOut.size) return undefined;
     let next: unknown = value;
     for (const p of parts) next = withValueAt(next, p.path, p.text);
     const key = extractRow(next as Record<string, unknown>, this.detection.format, this.detection.fields).key;
-    return key.trim() === '' ? undefined : this.heldOut.get(normalizedHash(key));
+    return key.trim() === '' ? undefined : this.heldOut.find(key);
   }
 }
 

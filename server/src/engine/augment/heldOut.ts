@@ -1,0 +1,71 @@
+import type { Detection } from '../analyze';
+import type { SourceRow } from '../read';
+import { jaccard, shingleSet } from '../index/shingles';
+import { normalizedHash } from '../text/normalize';
+import { usableRow } from '../usableRows';
+
+/** Where a new row repeats a validation/test row, and how closely (1 for the same normalised text). */
+export interface HeldOutMatch {
+  file: string;
+  line: number;
+  similarity: number;
+}
+
+/** Shingles shared by more held-out rows than this are too common to find candidates by (they still count in the verified Jaccard). */
+const COMMON_SHINGLE = 64;
+
+/**
+ * The validation/test rows a new row must not repeat: exactly (normalised text) or nearly (Jaccard
+ * of word shingles at or above the near-duplicate threshold, verified exactly). Candidates come from
+ * an inverted index of rare shingles, which held-out files (a tenth or two of the data) keep small.
+ */
+export class HeldOutIndex {
+  private readonly exact = new Map<number, HeldOutMatch>();
+  private readonly rows: { file: string; line: number; shingles: Float64Array }[] = [];
+  private readonly postings = new Map<number, number[]>();
+
+  constructor(files: { file: string; rows: Iterable<SourceRow> }[] | undefined, detection: Detection, private readonly threshold = 0.8, private readonly shingleSize = 5) {
+    for (const { file, rows } of files ?? []) {
+      for (const row of rows) {
+        const u = usableRow(row, detection);
+        const key = u.content?.key;
+        if (!key || key.trim() === '') continue;
+        const h = normalizedHash(key);
+        if (!this.exact.has(h)) this.exact.set(h, { file, line: row.line, similarity: 1 });
+        const id = this.rows.length;
+        const shingles = shingleSet(key, shingleSize);
+        this.rows.push({ file, line: row.line, shingles });
+        for (const s of shingles) {
+          const list = this.postings.get(s);
+          if (!list) this.postings.set(s, [id]);
+          else if (list.length <= COMMON_SHINGLE) list.push(id);
+        }
+      }
+    }
+  }
+
+  get size(): number {
+    return this.rows.length;
+  }
+
+  /** The held-out row a text repeats, exactly or nearly, if any. */
+  find(key: string): HeldOutMatch | undefined {
+    const exact = this.exact.get(normalizedHash(key));
+    if (exact) return exact;
+    const shingles = shingleSet(key, this.shingleSize);
+    const seen = new Set<number>();
+    let best: HeldOutMatch | undefined;
+    for (const s of shingles) {
+      const list = this.postings.get(s);
+      if (!list || list.length > COMMON_SHINGLE) continue;
+      for (const id of list) {
+        if (seen.has(id)) continue;
+        seen.add(id);
+        const r = this.rows[id];
+        const similarity = jaccard(shingles, r.shingles);
+        if (similarity >= this.threshold && (!best || similarity > best.similarity)) best = { file: r.file, line: r.line, similarity };
+      }
+    }
+    return best;
+  }
+}
