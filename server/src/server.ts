@@ -99,7 +99,8 @@ function publish(result: Analyzed): void {
 
 function analyzeNow(doc: TextDocument): void {
   timers.delete(doc.uri);
-  if (!isDatasetDocument(doc.uri, doc.getText({ start: { line: 0, character: 0 }, end: { line: 200, character: 0 } }))) return;
+  // Whether a document is a dataset is decided once: reading its head would flatten a big text on every keystroke.
+  if (!open.get(doc.uri) && !isDatasetDocument(doc.uri, doc.getText({ start: { line: 0, character: 0 }, end: { line: 200, character: 0 } }))) return;
   const t0 = performance.now();
   open.change(doc.uri, pendingChanges.get(doc.uri) ?? []);
   pendingChanges.delete(doc.uri);
