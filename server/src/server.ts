@@ -242,20 +242,33 @@ connection.onDidChangeWatchedFiles(async ({ changes }) => {
 /** The analysis the server holds for a URI: the open document's, or the file's on disk with its leaks. */
 const analyzed = (uri: string): Analyzed | undefined => {
   const disk = onDisk.get(uri);
-  return open.get(uri) ?? (disk && withLeaks(disk));
+  return current(uri) ?? (disk && withLeaks(disk));
 };
 
+/**
+ * The analysis of an open document as it is now: a request that arrives before the debounced check
+ * (a command right after an edit or an open) gets it made on the spot instead of an old one.
+ */
+function current(uri: string): Analyzed | undefined {
+  const doc = documents.get(uri);
+  if (!doc) return open.get(uri);
+  if (open.get(uri)?.version !== doc.version) {
+    clearTimeout(timers.get(uri));
+    analyzeNow(doc);
+  }
+  return open.get(uri);
+}
+
 connection.onCodeAction((params) => {
-  const doc = open.get(params.textDocument.uri);
-  const current = documents.get(params.textDocument.uri);
-  return doc && current && doc.version === current.version ? codeActions(doc, params) : [];
+  const doc = current(params.textDocument.uri);
+  return doc ? codeActions(doc, params) : [];
 });
 connection.onCodeLens(({ textDocument }) => {
-  const doc = open.get(textDocument.uri);
+  const doc = current(textDocument.uri);
   return doc ? codeLenses(doc) : [];
 });
 connection.onHover((params) => {
-  const doc = open.get(params.textDocument.uri);
+  const doc = current(params.textDocument.uri);
   const text = documents.get(params.textDocument.uri);
   if (!doc || !text) return null;
   const line = text.getText({ start: { line: params.position.line, character: 0 }, end: { line: params.position.line + 1, character: 0 } });
@@ -274,7 +287,7 @@ connection.onRequest(ReportRequest.method, async ({ uri }: ReportRequest.Params)
   return fileReport(fileURLToPath(uri), doc.analysis, documents.get(uri)?.getText(), settings.config, sibling);
 });
 connection.onRequest(RemoveDuplicatesRequest.method, ({ uri }: RemoveDuplicatesRequest.Params): RemoveDuplicatesRequest.Result => {
-  const doc = open.get(uri);
+  const doc = current(uri);
   const edits = doc ? duplicateDeletions(doc) : [];
   return { edits, rows: edits.length };
 });

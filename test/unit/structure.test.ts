@@ -67,3 +67,15 @@ test('sharegpt: roles are mapped and checked', () => {
   assert.equal(a.format, 'sharegpt');
   assert.deepEqual(a.findings.map((f) => [f.line, f.rule]), [[2, 'chat-unknown-role']]);
 });
+
+test('chat-unknown-role suggests the role meant, as a quick fix in the format\'s own names', () => {
+  const a = analyze(jsonl({ messages: [{ role: 'user', content: 'Hi there' }, { role: 'bot', content: 'Hello you' }] }), 'd.jsonl', {}, true);
+  const [f] = ofRule(a, 'chat-unknown-role');
+  assert.match(f.message, /Unknown role "bot" in messages\[1\]; did you mean "assistant"\?/);
+  assert.equal(f.fix?.title, 'Change the role to "assistant"');
+  assert.equal(f.fix?.edits[0].newText, '"assistant"');
+  const s = analyze(jsonl({ conversations: [{ from: 'human', value: 'Hi there' }, { from: 'Assistant', value: 'Hello you' }] }, { conversations: [{ from: 'human', value: 'Hi there' }, { from: 'bot', value: 'Hey' }] }), 'd.jsonl', {}, true);
+  assert.deepEqual(ofRule(s, 'chat-unknown-role').map((x) => x.fix?.edits[0].newText), ['"gpt"', '"gpt"'], 'roles are case-sensitive: "Assistant" is unknown too');
+  const none = analyze(jsonl({ messages: [{ role: 'user', content: 'Hi there' }, { role: 'narrator', content: 'Meanwhile' }] }), 'd.jsonl', {}, true);
+  assert.equal(ofRule(none, 'chat-unknown-role')[0].fix, undefined);
+});

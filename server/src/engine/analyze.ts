@@ -220,7 +220,10 @@ export class RowAnalyzer {
     }
     const content = extractRow(row.value as Record<string, unknown>, this.format, this.fields);
     const report = (r: RowReport) => this.out.emit(row, content, r);
-    for (const issue of content.issues) report({ rule: issue.rule, message: issue.message, target: { path: issue.path } });
+    for (const issue of content.issues) {
+      const fix = issue.suggestion && issue.path ? { title: issue.suggestion.title, kind: 'set-value' as const, path: issue.path, value: issue.suggestion.value } : undefined;
+      report({ rule: issue.rule, message: issue.message, target: { path: issue.path }, ...(fix ? { fix } : {}) });
+    }
     let totalBytes = 0;
     let keyHash = NaN;
     const thresholds = this.config.thresholds;

@@ -46,8 +46,11 @@ export function codeActions(doc: Analyzed, params: CodeActionParams): CodeAction
   const seenFileWide = new Set<string>();
   for (const diagnostic of params.context.diagnostics) {
     const data = diagnostic.data as DiagnosticData | undefined;
-    if (diagnostic.source !== 'tuneset' || !data || data.version !== doc.version) continue;
-    const finding = doc.analysis.findings[data.index];
+    if (diagnostic.source !== 'tuneset' || !data) continue;
+    // A diagnostic from an older analysis (or from the file on disk) is matched by rule and position.
+    const finding = data.version === doc.version
+      ? doc.analysis.findings[data.index]
+      : doc.analysis.findings.find((f) => f.rule === diagnostic.code && f.line === diagnostic.range.start.line + 1 && f.column === diagnostic.range.start.character + 1);
     if (!finding) continue;
     actions.push(...actionsFor(doc, finding, diagnostic, seenFileWide));
   }

@@ -77,6 +77,21 @@ suite('Tuneset in VS Code', () => {
     assert.strictEqual(doc.getText(), before);
   });
 
+  test('an unknown chat role gets a quick fix to the role it stands for', async () => {
+    const { uri, doc } = await open('support-chat.jsonl');
+    const diags = await diagnosticsWhen(uri, (d) => d.some((x) => codeOf(x) === 'chat-unknown-role'));
+    const unknown = diags.find((x) => codeOf(x) === 'chat-unknown-role');
+    const actions = await vscode.commands.executeCommand('vscode.executeCodeActionProvider', uri, unknown.range, vscode.CodeActionKind.QuickFix.value);
+    const fix = actions.find((a) => a.title === 'Change the role to "assistant"');
+    assert.ok(fix, actions.map((a) => a.title).join(' | '));
+    const before = doc.getText();
+    await vscode.workspace.applyEdit(fix.edit);
+    assert.ok(doc.getText().includes('{"role": "assistant", "content": "You\'re welcome."}'));
+    await diagnosticsWhen(uri, (d) => !d.some((x) => codeOf(x) === 'chat-unknown-role'));
+    await vscode.commands.executeCommand('undo');
+    assert.strictEqual(doc.getText(), before);
+  });
+
   test('CodeLens summarises the file and hover explains a row', async () => {
     const { uri } = await open('reviews/train.jsonl');
     await diagnosticsWhen(uri, (d) => d.length > 0);
@@ -96,8 +111,8 @@ suite('Tuneset in VS Code', () => {
     const result = await vscode.commands.executeCommand('tuneset.checkWorkspace');
     assert.ok(result.files >= 5, JSON.stringify(result));
     const chat = vscode.Uri.joinPath(vscode.workspace.workspaceFolders[0].uri, 'support-chat.jsonl');
-    const diags = await diagnosticsWhen(chat, (d) => d.some((x) => codeOf(x) === 'chat-role-order'));
-    assert.ok(diags.some((x) => codeOf(x) === 'chat-unknown-role'));
+    // The file may still be open from an earlier test: wait for both rules rather than the first publication.
+    await diagnosticsWhen(chat, (d) => d.some((x) => codeOf(x) === 'chat-role-order') && d.some((x) => codeOf(x) === 'chat-unknown-role'));
     const test = vscode.Uri.joinPath(vscode.workspace.workspaceFolders[0].uri, 'reviews', 'test.jsonl');
     const leaks = await diagnosticsWhen(test, (d) => d.some((x) => codeOf(x) === 'cross-file-leak'));
     const leak = leaks.find((x) => codeOf(x) === 'cross-file-leak');

@@ -20,7 +20,16 @@ export interface RowIssue {
   rule: RuleId;
   message: string;
   path?: JsonPath;
+  /** A replacement value for the field at `path`, offered as a quick fix. */
+  suggestion?: { title: string; value: string };
 }
+
+/** Role names people use for the two sides of a chat, mapped to the ones the format knows. */
+const ROLE_SYNONYMS: Record<string, string> = {
+  bot: 'assistant', ai: 'assistant', gpt: 'assistant', model: 'assistant', chatbot: 'assistant', agent: 'assistant', response: 'assistant',
+  human: 'user', person: 'user', customer: 'user', client: 'user', prompter: 'user', question: 'user',
+  sys: 'system', instruction: 'system',
+};
 
 /** The parts of a row that the rules look at. */
 export interface RowContent {
@@ -172,7 +181,15 @@ function conversation(
     const role = canonical(rawRole);
     if (!role) {
       orderKnown = false;
-      c.issues.push({ rule: 'chat-unknown-role', message: `Unknown role "${rawRole}" in ${field}[${i}]`, path: [field, i, roleKey] });
+      // Suggest the known role the unknown one stands for, in the format's own names (ShareGPT says human/gpt).
+      const meant = ROLE_SYNONYMS[rawRole.trim().toLowerCase()] ?? (canonical(rawRole.trim().toLowerCase()) ? rawRole.trim().toLowerCase() : undefined);
+      const spelled = meant && (roleKey === 'from' ? ({ assistant: 'gpt', user: 'human', system: 'system' } as Record<string, string>)[meant] : meant);
+      c.issues.push({
+        rule: 'chat-unknown-role',
+        message: `Unknown role "${rawRole}" in ${field}[${i}]${spelled ? `; did you mean "${spelled}"?` : ''}`,
+        path: [field, i, roleKey],
+        ...(spelled ? { suggestion: { title: `Change the role to "${spelled}"`, value: spelled } } : {}),
+      });
       return;
     }
     const text = contentText(t[contentKey]);
