@@ -12,24 +12,29 @@ export function registerCommands(context: vscode.ExtensionContext, client: Langu
     [COMMANDS.checkWorkspace]: () => checkWorkspace(client),
     [COMMANDS.removeDuplicates]: (uri?: unknown) => removeDuplicates(client, targetUri(uri)),
     [COMMANDS.showFileSummary]: (uri?: unknown) => showFileSummary(client, targetUri(uri)),
-    [COMMANDS.augmentDataset]: async (uri?: unknown) => {
-      const target = await datasetUri(targetUri(uri));
-      return target && AugmentPanel.show(context.extensionUri, target);
-    },
-    [COMMANDS.showReport]: async (uri?: unknown) => {
-      const target = await datasetUri(targetUri(uri));
-      return target && ReportPanel.show(context.extensionUri, client, target);
-    },
-    [COMMANDS.exportReport]: async (uri?: unknown) => {
-      const target = await datasetUri(targetUri(uri));
-      return target && exportReport(context.extensionUri, client, target);
-    },
-    [COMMANDS.splitDataset]: async (uri?: unknown) => {
-      const target = await datasetUri(targetUri(uri));
-      return target && SplitPanel.show(context.extensionUri, target);
-    },
+    [COMMANDS.augmentDataset]: onDataset((target) => AugmentPanel.show(context.extensionUri, target)),
+    [COMMANDS.showReport]: onDataset((target) => ReportPanel.show(context.extensionUri, client, target)),
+    [COMMANDS.exportReport]: onDataset((target) => exportReport(context.extensionUri, client, target)),
+    [COMMANDS.splitDataset]: onDataset((target) => SplitPanel.show(context.extensionUri, target)),
   };
   for (const [id, handler] of Object.entries(handlers)) context.subscriptions.push(vscode.commands.registerCommand(id, handler));
+}
+
+/**
+ * A command on one dataset: its argument, the active editor's file or one the user picks; a file that
+ * cannot be read as a dataset gets a message naming it and the problem instead of a failed command.
+ */
+function onDataset<T>(run: (uri: vscode.Uri) => T | Promise<T>): (arg?: unknown) => Promise<T | undefined> {
+  return async (arg?: unknown) => {
+    const target = await datasetUri(targetUri(arg));
+    if (!target) return undefined;
+    try {
+      return await run(target);
+    } catch (e) {
+      void vscode.window.showErrorMessage(`Tuneset: ${vscode.workspace.asRelativePath(target)}: ${(e as Error).message}`);
+      return undefined;
+    }
+  };
 }
 
 /** The URI a command acts on: its argument (CodeLens, explorer) or the active editor's document. */
