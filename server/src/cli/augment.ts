@@ -6,7 +6,7 @@ import {
   type AugmentOperation, type AugmentOptions, type AugmentResult, type SourceRow,
 } from '../engine';
 import { loadWordNet } from '../wordnet';
-import { fmt, InputError, list, noUsableRows, readDatasetFile, runCommand, shown, wholeNumber, writeNewFiles } from './datasetFile';
+import { FILE_COMMAND_OPTIONS, fmt, InputError, list, noUsableRows, readDatasetFile, runCommand, shown, wholeNumber, writeNewFiles } from './datasetFile';
 import { findSplitManifest, readSplitManifest, type SplitFiles } from './splitManifest';
 
 /** `tuneset augment FILE`: EDA augmentation into a new file (never in place), train split only when one exists. */
@@ -57,12 +57,7 @@ export function augment(argv: string[]): Promise<number> {
         'only-new': { type: 'boolean', default: false },
         split: { type: 'string' },
         'whole-file': { type: 'boolean', default: false },
-        out: { type: 'string' },
-        force: { type: 'boolean', default: false },
-        'text-field': { type: 'string' },
-        'label-field': { type: 'string' },
-        'format-hint': { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
+        ...FILE_COMMAND_OPTIONS,
       },
     });
     if (values.help) {

@@ -6,6 +6,16 @@ import { writeFileAtomic } from './files';
 
 /** Helpers the split and augment commands share: reading one dataset, and writing new files safely. */
 
+/** The options every one-file command takes: where to write, overwriting, field overrides, help. */
+export const FILE_COMMAND_OPTIONS = {
+  out: { type: 'string' },
+  force: { type: 'boolean', default: false },
+  'text-field': { type: 'string' },
+  'label-field': { type: 'string' },
+  'format-hint': { type: 'string' },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
 /** A problem with the command's input or outputs: printed as "tuneset: …", exit code 2. */
 export class InputError extends Error {}
 

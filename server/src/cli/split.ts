@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { analyzeFile } from '../analyzeFile';
 import { datasetSource, nearDuplicateClusters, planSplit, renderSplitBytes, type SplitOptions, type SplitPlan } from '../engine';
 import type { DatasetFile } from './datasetFile';
-import { fmt, InputError, labelSummary, list, noUsableRows, readDatasetFile, runCommand, sha256, shown, TOOL_VERSION, wholeNumber, writeNewFiles } from './datasetFile';
+import { FILE_COMMAND_OPTIONS, fmt, InputError, labelSummary, list, noUsableRows, readDatasetFile, runCommand, sha256, shown, TOOL_VERSION, wholeNumber, writeNewFiles } from './datasetFile';
 
 /** `tuneset split FILE`: writes NAME.train/val/test files (same container, exact rows) and NAME.split.json. */
 
@@ -42,12 +42,7 @@ export function split(argv: string[]): Promise<number> {
         'group-near-duplicates': { type: 'boolean', default: false },
         'group-field': { type: 'string' },
         'time-field': { type: 'string' },
-        out: { type: 'string' },
-        force: { type: 'boolean', default: false },
-        'text-field': { type: 'string' },
-        'label-field': { type: 'string' },
-        'format-hint': { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
+        ...FILE_COMMAND_OPTIONS,
       },
     });
     if (values.help) {
