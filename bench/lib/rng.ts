@@ -1,5 +1,6 @@
 /** Small deterministic helpers shared by the benchmark generator. */
 
+import { fmix32 } from "../../server/src/engine/hash";
 import { seededRandom } from "../../server/src/engine/seededRandom";
 
 /** mulberry32 (the engine's seeded generator): same seed → same sequence on every platform. */
@@ -74,13 +75,7 @@ export function hash32(s: string): number {
   for (let i = 0; i < s.length; i++) {
     h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
   }
-  // final avalanche (murmur3 fmix32)
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+  return fmix32(h) >>> 0;
 }
 
 /**

@@ -5,6 +5,7 @@
  * sentences. Output is pure ASCII with single spaces, so clean rows never trip
  * a noise rule by accident.
  */
+import { fmix32 } from "../../server/src/engine/hash";
 import { Rng, Zipf } from "./rng";
 import { CONTENT_WORDS } from "./words";
 
@@ -94,13 +95,7 @@ export class TextGen {
 
   /** Case-insensitive hash of the text written by the last text call. */
   lastHash(): number {
-    let h = this.h;
-    h ^= h >>> 16;
-    h = Math.imul(h, 0x85ebca6b);
-    h ^= h >>> 13;
-    h = Math.imul(h, 0xc2b2ae35);
-    h ^= h >>> 16;
-    return h >>> 0;
+    return fmix32(this.h) >>> 0;
   }
 
   private reset(): void {

@@ -1,3 +1,5 @@
+import { fmix32 } from './hash';
+
 /**
  * Seeded randomness for split and augment. Math.random cannot be seeded, and a split or an augmented
  * file must come out the same on every machine for the same seed, so the engine carries its own.
@@ -36,12 +38,7 @@ export function mixSeed(...parts: number[]): number {
       h = (Math.imul(h, 5) + 0xe6546b64) | 0;
     }
   }
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+  return fmix32(h) >>> 0;
 }
 
 /** A whole number in [0, n). */

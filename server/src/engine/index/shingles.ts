@@ -2,6 +2,7 @@ import type { PartKind, RowContent } from '../schema/extract';
 import type { Config } from '../config';
 import { normalizeText } from '../text/normalize';
 import { finishHash } from '../text/profile';
+import { fmix32 } from '../hash';
 
 /**
  * Shingles for near-duplicate detection. Words are those of profileText (runs of letters, digits
@@ -71,14 +72,6 @@ export function appendWordHashes(text: string, out: HashList): void {
     }
   }
   if (inWord) out.push(h);
-}
-
-function fmix32(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  return h ^ (h >>> 16);
 }
 
 /** One murmur3 round: folds a 32-bit value into a running hash. */
