@@ -78,3 +78,13 @@ test('too-short: a one-word answer is fine, a one-word classified text is not', 
   const a = analyze(jsonl({ instruction: 'Capital of France?', output: 'Paris.' }, { instruction: 'Capital of Spain?', output: 'Madrid.' }));
   assert.equal(ofRule(a, 'too-short').length, 0);
 });
+
+test('placeholder phrases are found inside longer texts, quoted or not; work markers count in capitals only', () => {
+  const long = (s: string) => `Here is a longer answer that goes on for a while before it says ${s} and then ends properly.`;
+  for (const phrase of ['lorem ipsum dolor', "'Lorem ipsum'", 'as an AI language model', 'I am an AI model', 'FIXME: check', 'TBD: later', '[insert name here]', '{{customer_name}}']) {
+    assert.equal(textFindings(long(phrase), 'placeholder').length, 1, phrase);
+  }
+  for (const phrase of ['todo: buy milk', 'an AI tool', 'the ipsum of it', 'a [citation] here', 'a {brace} here']) {
+    assert.equal(textFindings(long(phrase), 'placeholder').length, 0, phrase);
+  }
+});

@@ -39,3 +39,18 @@ test('redaction fix replaces every match and keeps the rest of the text', () => 
   assert.match(f.message, /and 1 more/);
   assert.equal(f.fix?.edits[0].newText, '"[EMAIL] and [EMAIL] wrote"');
 });
+
+test('every API key shape is found, bare, quoted or inside code', () => {
+  const keys = [
+    'sk-proj-abcdefghijklmnopqrstuvwxyz12', 'sk-ant-abcdefghijklmnopqrstuvwxyz12', 'sk_live_abcdefghijklmnopqrstuv12',
+    'rk_live_ABCDEFGHIJKLMNOPQRSTUV12', 'AKIAIOSFODNN7EXAMPLE', 'ASIAIOSFODNN7EXAMPLE', 'ghp_abcdefghijklmnopqrstuvwxyz0123456789',
+    'github_pat_11ABCDEFG0abcdefghijklmnop', 'glpat-abcdefghijklmnopqrst', 'xoxb-1234567890-abcdef', 'AIzaSyA1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6q',
+    'hf_abcdefghijklmnopqrstuvwxyzABCDEF', 'eyJhbGciOiJIUzI1.eyJzdWIiOiIxMjM0.SflKxwRJSMeKKF2QT4', '-----BEGIN OPENSSH PRIVATE KEY-----',
+  ];
+  for (const key of keys) {
+    for (const text of [`use ${key} here`, `api_key = '${key}'`, `"${key}"`, `(${key})`]) {
+      assert.equal(textFindings(text, 'secret').length, 1, text);
+    }
+  }
+  assert.equal(textFindings('A well-known, state-of-the-art internationalization library', 'secret').length, 0);
+});

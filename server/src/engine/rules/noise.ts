@@ -1,5 +1,5 @@
 import { MOJIBAKE, repairMojibake } from '../text/mojibake';
-import { isControl, WORDS, type TextProfile } from '../text/profile';
+import { isControl, WordSet, WORDS, type TextProfile } from '../text/profile';
 import { normalizeText } from '../text/normalize';
 import type { RowContent } from '../schema/extract';
 import type { PartContext, Report } from './rowRule';
@@ -13,8 +13,14 @@ const HTML_TAG = /<\/?(?:p|br|div|span|a|b|i|u|em|strong|img|ul|ol|li|table|tr|t
 const HTML_ENTITY = /&(?:[a-z]{2,8}|#\d{2,6}|#x[0-9a-f]{2,5});/i;
 const URL_ONLY = /^\s*(?:https?:\/\/|www\.)\S+\s*$/i;
 const PLACEHOLDER_WHOLE = /^\s*(?:n\/?a|none|null|nil|undefined|nan|todo|tbd|tba|fixme|xxx+|placeholder|test|dummy|sample text|empty|-+|\?+|\.{3,}|lorem ipsum.*)\s*$/is;
-const PLACEHOLDER_GATE = /[Ll]orem|[Aa]s an|[Aa]m an|TODO|FIXME|TBD|\[|\{\{|LOREM|AS AN|AM AN/;
-const PLACEHOLDER_PART = /\blorem ipsum\b|\bas an ai(?: language)? model\b|\bi am an ai(?: language)? model\b|\b(?:TODO|FIXME|TBD):|\[(?:insert|your|placeholder)[^\]]{0,40}\]|\{\{[^}]{1,40}\}\}/i;
+const PLACEHOLDER_PART = /\blorem ipsum\b|\bas an ai(?: language)? model\b|\bi am an ai(?: language)? model\b|\[(?:insert|your|placeholder)[^\]]{0,40}\]|\{\{[^}]{1,40}\}\}/i;
+/** Work markers count in capitals only ("todo: buy milk" is a sentence, "TODO: write this" is not). */
+const WORK_MARKER = /\b(?:TODO|FIXME|TBD):/;
+/**
+ * The words a placeholder phrase needs one of (see PLACEHOLDER_PART and WORK_MARKER); profile words
+ * keep apostrophes, so a quoted 'lorem ipsum' is looked for with its quote too.
+ */
+const PLACEHOLDER_WORDS = new WordSet(['lorem', "'lorem", 'ipsum', "ipsum'", 'ai', 'todo', 'fixme', 'tbd']);
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
@@ -180,10 +186,11 @@ function isSpaceLike(c: number): boolean {
 }
 
 export function placeholder({ part, report }: PartContext, p: TextProfile): void {
-  // Whole-text placeholders are short; the phrase search runs only when a cheap case-sensitive gate matches.
+  // Whole-text placeholders are short; the phrase search runs only on texts with a bracket or one of
+  // the phrases' words, which the profile's word hashes tell without a regex.
   const whole = p.nonSpace <= 40 || /^\s*lorem/i.test(part.text) ? PLACEHOLDER_WHOLE.exec(part.text) : null;
-  if (!whole && !PLACEHOLDER_GATE.test(part.text)) return;
-  const m = whole ?? PLACEHOLDER_PART.exec(part.text);
+  if (!whole && !p.hasBracket && !PLACEHOLDER_WORDS.inProfiled(p.wordCount)) return;
+  const m = whole ?? PLACEHOLDER_PART.exec(part.text) ?? WORK_MARKER.exec(part.text);
   if (!m) return;
   report({
     rule: 'placeholder',

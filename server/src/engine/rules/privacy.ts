@@ -11,7 +11,6 @@ const PHONE = /(?<![\w.+-])(?:\+\d{1,3}[ .-]?)?(?:\(\d{2,4}\)[ .-]?|\d{2,4}[ .-]
 const CARD = /(?<![\d-])(?:\d[ -]?){12,18}\d(?![\d-])/g;
 const IPV4 = /(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?![\d.]|\.\d)/g;
 const IPV6 = /(?<![\w:])(?:[0-9a-f]{1,4}:){7}[0-9a-f]{1,4}(?![\w:])|(?<![\w:])(?:[0-9a-f]{1,4}:){2,6}:(?:[0-9a-f]{1,4}:){0,5}[0-9a-f]{1,4}(?![\w:])/gi;
-const SECRET_HINTS = ['sk-', 'k_live_', 'AKIA', 'ASIA', 'gh', 'xox', 'AIza', '-----BEGIN', 'eyJ', 'hf_', 'glpat-'];
 const SECRETS: [string, RegExp][] = [
   ['an OpenAI/Anthropic API key', /\bsk-(?:proj-|ant-)?[A-Za-z0-9_-]{20,}/g],
   ['a Stripe secret key', /\b[sr]k_live_[0-9a-zA-Z]{20,}/g],
@@ -36,7 +35,7 @@ export function checkPrivacy(ctx: PartContext): void {
   }
   if (digits >= 4 && text.includes('.')) ipv4(ctx);
   if (text.includes('::') || (text.includes(':') && digits >= 4)) ipv6(ctx);
-  if (SECRET_HINTS.some((h) => text.includes(h))) secret(ctx);
+  if (ctx.profile.keyHint) secret(ctx);
 }
 
 type Match = { start: number; end: number; text: string };

@@ -15,6 +15,13 @@ export interface TextProfile {
   /** Index of the first control or invisible character, or -1. */
   control: number;
   hasAngleOrAmp: boolean;
+  /**
+   * Whether the text has "-" or "_", or an upper-case letter right after a letter (AKIA…, eyJ…): every
+   * API key shape has one of these, and most prose without code has none.
+   */
+  keyHint: boolean;
+  /** Whether the text has "[" or "{" (placeholders such as [insert name] and {{var}} need one). */
+  hasBracket: boolean;
   hasAt: boolean;
   hasNewline: boolean;
   /** Index of the first run of two or more spaces inside a line (not indentation), or -1. */
@@ -32,6 +39,39 @@ export interface TextProfile {
 
 /** Word hashes and offsets of the last profiled text, reused across calls to spare the allocator. */
 export const WORDS = { hash: new Int32Array(512), start: new Int32Array(512), end: new Int32Array(512) };
+
+/** The case-folded hash profileText gives a word (FNV-1a over its lower-cased UTF-16 units). */
+export function wordHash(word: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < word.length; i++) {
+    const c = word.charCodeAt(i);
+    h = Math.imul(h ^ (c >= 65 && c <= 90 ? c + 32 : c), 0x01000193);
+  }
+  return h;
+}
+
+/** A few words to look for among the words of the last profiled text (WORDS), by case-folded hash. */
+export class WordSet {
+  /** A one-byte-per-bucket filter on the hash's low bits: most words are rejected by one load. */
+  private readonly filter = new Uint8Array(1024);
+  private readonly hashes: number[];
+
+  constructor(words: readonly string[]) {
+    this.hashes = words.map(wordHash);
+    for (const h of this.hashes) this.filter[h & 1023] = 1;
+  }
+
+  /** Whether one of the last profiled text's `count` words is in the set. */
+  inProfiled(count: number): boolean {
+    const hash = WORDS.hash;
+    const filter = this.filter;
+    for (let i = 0; i < count; i++) {
+      const h = hash[i];
+      if (filter[h & 1023] === 1 && this.hashes.includes(h)) return true;
+    }
+    return false;
+  }
+}
 
 function growWords(): void {
   const grow = (a: Int32Array) => {
@@ -61,6 +101,15 @@ function runExcluded(c: number): boolean {
   return c <= 32 || (c >= 48 && c <= 57) || c === 45 || c === 61 || c === 95 || c === 42 || c === 35 || c === 126 || c === 46 || c === 43 || c === 47 || c === 92 || c === 124 || c === 96;
 }
 
+/** UTF-8 bytes of a UTF-16 surrogate: a pair is 4 bytes (2 + 2), a lone one is encoded as U+FFFD (3). */
+function surrogateBytes(s: string, i: number, c: number): number {
+  const paired = c <= 0xdbff ? isLowSurrogate(s.charCodeAt(i + 1)) : isHighSurrogate(s.charCodeAt(i - 1));
+  return paired ? 2 : 3;
+}
+
+const isHighSurrogate = (c: number) => c >= 0xd800 && c <= 0xdbff;
+const isLowSurrogate = (c: number) => c >= 0xdc00 && c <= 0xdfff;
+
 /** The final mix of the two 32-bit lanes into a 53-bit number (shared with normalizedHash). */
 export function finishHash(h1: number, h2: number): number {
   h1 ^= h1 >>> 16;
@@ -82,6 +131,8 @@ export function profileText(s: string): TextProfile {
   let nonAscii = false;
   let control = -1;
   let hasAngleOrAmp = false;
+  let hasBracket = false;
+  let keyHint = false;
   let hasAt = false;
   let hasNewline = false;
   let spaceRun = -1;
@@ -96,52 +147,60 @@ export function profileText(s: string): TextProfile {
   let h1 = 0x811c9dc5;
   let h2 = 0x9747b28c;
   let pendingSpace = false;
-  // Alphanumeric word state for the repetition rule.
+  // Alphanumeric word state for the repetition rule (the arrays are WORDS', held locally while they do not grow).
   let wordCount = 0;
   let wordStart = -1;
   let wh = 0;
   const n = s.length;
   for (let i = 0; i < n; i++) {
-    const c = s.charCodeAt(i);
+    let c = s.charCodeAt(i);
     if (c >= 97 && c <= 122) {
-      // Lower-case ASCII letters are most of any English text: the same bookkeeping as below, without the tests they cannot need.
-      if (c !== runChar) {
-        if (runChar >= 0 && i - runStart > charRunLength && !runExcluded(runChar)) {
-          charRunLength = i - runStart;
-          charRunStart = runStart;
-        }
-        runChar = c;
-        runStart = i;
-      }
-      if (wordStart < 0) {
-        wordStart = i;
-        wh = 0x811c9dc5;
-      }
-      wh = Math.imul(wh ^ c, 0x01000193);
-      bytes++;
-      if (!inWord) {
-        inWord = true;
-        words++;
-      }
+      // A run of lower-case ASCII letters, most of any English text: the bookkeeping below without
+      // the tests these letters cannot need, and the per-text counters added once for the run.
       if (pendingSpace) {
         h1 = Math.imul(h1 ^ 32, 0x01000193);
         h2 = Math.imul(h2 ^ 32, 0x5bd1e995);
         h2 ^= h2 >>> 15;
         pendingSpace = false;
       }
-      h1 = Math.imul(h1 ^ c, 0x01000193);
-      h2 = Math.imul(h2 ^ c, 0x5bd1e995);
-      h2 ^= h2 >>> 15;
+      if (!inWord) {
+        inWord = true;
+        words++;
+      }
+      if (wordStart < 0) {
+        wordStart = i;
+        wh = 0x811c9dc5;
+      }
       if (first < 0) first = i;
-      last = i;
-      nonSpace++;
-      letters++;
+      const from = i;
+      do {
+        if (c !== runChar) {
+          if (i - runStart > charRunLength && runChar >= 0 && !runExcluded(runChar)) {
+            charRunLength = i - runStart;
+            charRunStart = runStart;
+          }
+          runChar = c;
+          runStart = i;
+        }
+        wh = Math.imul(wh ^ c, 0x01000193);
+        h1 = Math.imul(h1 ^ c, 0x01000193);
+        h2 = Math.imul(h2 ^ c, 0x5bd1e995);
+        h2 ^= h2 >>> 15;
+        // (Reading past the end would give NaN and turn c into a double for the whole function.)
+        if (++i === n) break;
+        c = s.charCodeAt(i);
+      } while (c >= 97 && c <= 122);
+      const run = i - from;
+      letters += run;
+      nonSpace += run;
+      bytes += run;
+      last = i - 1;
       lineHasText = true;
+      i--;
       continue;
     }
     const lower = c >= 65 && c <= 90 ? c + 32 : c;
-    const alnum = (lower >= 97 && lower <= 122) || (c >= 48 && c <= 57) || c === 39 || (c >= 0xc0 && !(c >= 0x2000 && c <= 0x206f) && !(c >= 0x3000 && c <= 0x303f) && !(c >= 0xfe00 && c <= 0xffff));
-    if (alnum) {
+    if ((lower >= 97 && lower <= 122) || (c >= 48 && c <= 57) || c === 39 || (c >= 0xc0 && !(c >= 0x2000 && c <= 0x206f) && !(c >= 0x3000 && c <= 0x303f) && !(c >= 0xfe00 && c <= 0xffff))) {
       if (wordStart < 0) {
         wordStart = i;
         wh = 0x811c9dc5;
@@ -155,9 +214,8 @@ export function profileText(s: string): TextProfile {
       wordCount++;
       wordStart = -1;
     }
-    bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : c >= 0xd800 && c <= 0xdbff ? 2 : 3;
     if (c !== runChar) {
-      if (runChar >= 0 && i - runStart > charRunLength && !runExcluded(runChar)) {
+      if (i - runStart > charRunLength && runChar >= 0 && !runExcluded(runChar)) {
         charRunLength = i - runStart;
         charRunStart = runStart;
       }
@@ -165,9 +223,9 @@ export function profileText(s: string): TextProfile {
       runStart = i;
     }
     if (c === 32 || (c >= 9 && c <= 13)) {
+      bytes++;
       pendingSpace = nonSpace > 0;
       inWord = false;
-      if ((c === 11 || c === 12) && control < 0) control = i;
       if (c === 32) {
         if (spaceRun < 0 && lineHasText && s.charCodeAt(i + 1) === 32) {
           let j = i + 2;
@@ -177,9 +235,12 @@ export function profileText(s: string): TextProfile {
       } else if (c === 10) {
         hasNewline = true;
         lineHasText = false;
+      } else if ((c === 11 || c === 12) && control < 0) {
+        control = i;
       }
       continue;
     }
+    bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : c >= 0xd800 && c <= 0xdfff ? surrogateBytes(s, i, c) : 3;
     if (!inWord) {
       inWord = true;
       words++;
@@ -197,11 +258,19 @@ export function profileText(s: string): TextProfile {
     last = i;
     nonSpace++;
     lineHasText = true;
-    if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90)) letters++;
-    else if (c >= 48 && c <= 57) digits++;
+    // (Lower-case letters never get here: the run loop above took them.)
+    if (c >= 65 && c <= 90) {
+      letters++;
+      if (i > 0 && !keyHint) {
+        const before = s.charCodeAt(i - 1) | 32;
+        if (before >= 97 && before <= 122) keyHint = true;
+      }
+    } else if (c >= 48 && c <= 57) digits++;
     else if (c < 128) {
       if (c === 60 || c === 38) hasAngleOrAmp = true;
       else if (c === 64) hasAt = true;
+      else if (c === 91 || c === 123) hasBracket = true;
+      else if (c === 45 || c === 95) keyHint = true;
       else if (c < 32 || c === 127) { if (control < 0) control = i; }
     } else {
       nonAscii = true;
@@ -224,7 +293,7 @@ export function profileText(s: string): TextProfile {
   }
   const asciiHash = nonAscii ? NaN : finishHash(h1, h2);
   return {
-    letters, digits, nonSpace, words, first, last, nonAscii, control, hasAngleOrAmp, hasAt, hasNewline, spaceRun,
+    letters, digits, nonSpace, words, first, last, nonAscii, control, hasAngleOrAmp, keyHint, hasBracket, hasAt, hasNewline, spaceRun,
     charRunStart, charRunLength, bytes, asciiHash, wordCount,
   };
 }

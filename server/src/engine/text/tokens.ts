@@ -19,8 +19,14 @@ export function utf8Length(s: string): number {
     const c = s.charCodeAt(i);
     if (c < 0x80) continue;
     if (c < 0x800) n += 1;
-    else if (c >= 0xd800 && c <= 0xdbff) { n += 1; i++; }
-    else n += 2;
+    else {
+      // Three bytes, or four for a surrogate pair (two UTF-16 units); a lone surrogate becomes U+FFFD (three).
+      n += 2;
+      if (c >= 0xd800 && c <= 0xdbff) {
+        const next = s.charCodeAt(i + 1);
+        if (next >= 0xdc00 && next <= 0xdfff) i++;
+      }
+    }
   }
   return n;
 }
