@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { analyze, jsonl, ofRule, textFindings } from './helpers';
 
 /** Each rule: [rule, text that must hit, near miss that must not]. */
@@ -87,4 +88,25 @@ test('placeholder phrases are found inside longer texts, quoted or not; work mar
   for (const phrase of ['todo: buy milk', 'an AI tool', 'the ipsum of it', 'a [citation] here', 'a {brace} here']) {
     assert.equal(textFindings(long(phrase), 'placeholder').length, 0, phrase);
   }
+});
+
+test('repetition: a word 4 times or a phrase of 2 to 4 words 3 times back to back, on any word sequence', () => {
+  const repeats = (words: string[]) => {
+    for (let size = 1; size <= 4; size++) {
+      const times = size === 1 ? 4 : 3;
+      for (let i = 0; i + size * times <= words.length; i++) {
+        let k = 1;
+        while (i + (k + 1) * size <= words.length && words.slice(i, i + size).join() === words.slice(i + k * size, i + (k + 1) * size).join()) k++;
+        if (k >= times) return true;
+      }
+    }
+    return false;
+  };
+  fc.assert(
+    fc.property(fc.array(fc.constantFrom('go', 'Go', 'on', 'up', 'it'), { minLength: 1, maxLength: 24 }), (words) => {
+      const found = textFindings(words.join(' '), 'repetition').length > 0;
+      assert.equal(found, repeats(words.map((w) => w.toLowerCase())), words.join(' '));
+    }),
+    { numRuns: 2000 },
+  );
 });

@@ -126,6 +126,7 @@ interface Repeat { what: string; start: number; end: number }
 /** A word, or a phrase of two to four words, repeated back to back (words compared case-insensitively by hash). */
 function repeatedWords(text: string, run: number, count: number): Repeat | undefined {
   const { hash, start, end } = WORDS;
+  if (!mayRepeat(hash, count, run)) return undefined;
   for (let size = 1; size <= 4; size++) {
     const times = size === 1 ? run : 3;
     for (let i = 0; i + size * times <= count; i++) {
@@ -139,6 +140,27 @@ function repeatedWords(text: string, run: number, count: number): Repeat | undef
     }
   }
   return undefined;
+}
+
+/**
+ * One pass that rules out most texts: k back-to-back copies of an s-word phrase make (k - 1)·s
+ * consecutive positions j where word j equals word j + s.
+ */
+function mayRepeat(hash: Int32Array, count: number, run: number): boolean {
+  const need1 = run - 1;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let s4 = 0;
+  for (let j = 0; j + 1 < count; j++) {
+    const h = hash[j];
+    s1 = h === hash[j + 1] ? s1 + 1 : 0;
+    s2 = j + 2 < count && h === hash[j + 2] ? s2 + 1 : 0;
+    s3 = j + 3 < count && h === hash[j + 3] ? s3 + 1 : 0;
+    s4 = j + 4 < count && h === hash[j + 4] ? s4 + 1 : 0;
+    if (s1 >= need1 || s2 >= 4 || s3 >= 6 || s4 >= 8) return true;
+  }
+  return false;
 }
 
 function samePhrase(hash: Int32Array, a: number, b: number, size: number): boolean {
