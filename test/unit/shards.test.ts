@@ -26,3 +26,16 @@ test('shards start at line starts and cover the file', () => {
   const shards = planJsonlShards(bytes, 3);
   assert.deepEqual(shards.map((s) => [s.start, s.end, s.firstLine]), [[0, 5, 1], [5, 9, 3], [9, 14, 4]]);
 });
+
+test('only the first shard counts tokens when it holds the whole token sample, and the result is the same', () => {
+  const rows = Array.from({ length: 6000 }, (_, i) => ({ text: `row ${i} says ${'something rather long and wordy '.repeat(1 + (i % 5))}`, label: i % 3 ? 'a' : 'b' }));
+  const bytes = new TextEncoder().encode(jsonl(...rows));
+  const { config } = parseConfig({});
+  const single = analyzeDataset('d.jsonl', bytes, config, {});
+  const detection = detectDatasetFormat(openReader('d.jsonl', bytes).rows(), config);
+  const shards = planJsonlShards(bytes, 3);
+  assert.deepEqual(shards.map((s) => s.calibrate), [true, false, false]);
+  const results = shards.map((s) => analyzeJsonlShard(bytes, s, detection, config, {}));
+  assert.deepEqual(results.map((r) => r.tokens.bytes.length), [300, 0, 0]);
+  assert.deepEqual(mergeJsonlShards('d.jsonl', bytes, detection, config, {}, results), single);
+});

@@ -262,14 +262,18 @@ export class RowPass {
   /** Band keys of every row so far, one column per band (capacity doubles). */
   private bandColumns: Uint32Array[];
 
-  constructor(access: Pick<RowAccess, 'container' | 'locate'>, detection: Detection, config: Config, options: AnalyzeOptions) {
+  /**
+   * @param calibrate count the first texts exactly for the token estimator (a shard after the first
+   *   of a file leaves that to the shards before it)
+   */
+  constructor(access: Pick<RowAccess, 'container' | 'locate'>, detection: Detection, config: Config, options: AnalyzeOptions, private readonly calibrate = true) {
     this.analyzer = new RowAnalyzer(access, detection, config, options);
     this.facts = emptyFacts(this.analyzer.sketcher?.bandsPerRow ?? 0);
     this.bandColumns = Array.from({ length: this.facts.bandsPerRow }, () => new Uint32Array(1024));
   }
 
   addRow(row: SourceRow): void {
-    this.add(row.line, this.analyzer.analyzeRow(row, !this.tokens.full));
+    this.add(row.line, this.analyzer.analyzeRow(row, this.calibrate && !this.tokens.full));
   }
 
   /** Folds one row's output in (the incremental editor model reuses outputs of unchanged rows). */
@@ -295,11 +299,11 @@ export class RowPass {
     }
     this.rowBytes.push(r.bytes);
     for (const finding of r.findings) this.findings.push(finding);
-    if (r.sampleText !== undefined && !this.tokens.full) this.tokens.observe(r.sampleText, r.bytes);
+    if (r.sampleText !== undefined && this.calibrate && !this.tokens.full) this.tokens.observe(r.sampleText, r.bytes);
   }
 
   get calibrated(): boolean {
-    return this.tokens.full;
+    return !this.calibrate || this.tokens.full;
   }
 
   private labelId(label: string): number {

@@ -3,7 +3,7 @@ import type { Config } from './config';
 import { LineDecoder } from './read/decode';
 import { jsonlReader, locateInJsonRow, parseJsonRow } from './read/jsonl';
 import { emptyFacts } from './rules/fileFacts';
-import { TokenEstimator } from './text/tokens';
+import { TOKEN_SAMPLE_SIZE, TokenEstimator } from './text/tokens';
 
 /**
  * Sharded analysis of JSONL: the per-row pass runs on byte ranges (one per core, in worker
@@ -17,7 +17,16 @@ export interface Shard {
   end: number;
   /** 1-based number of the shard's first line. */
   firstLine: number;
+  /**
+   * Whether the shard counts its first texts exactly for the token estimator. The merged estimator
+   * takes the file's first texts, so later shards skip it (and never load the tokenizer) when the
+   * shards before them have lines enough to fill the sample.
+   */
+  calibrate: boolean;
 }
+
+/** Lines before a shard that surely hold a full token sample (blank and broken lines give none). */
+const CALIBRATION_LINES = 4 * TOKEN_SAMPLE_SIZE;
 
 /** Shard results carry where each row's bytes are, so the merged file can re-read rows for late findings. */
 export interface ShardResult extends RowPassResult {
@@ -45,7 +54,7 @@ export function* jsonlShards(bytes: Uint8Array, count: number): Generator<Shard>
       end = nl < 0 ? bytes.length : nl + 1;
     }
     if (end <= start) continue;
-    yield { start, end, firstLine: line };
+    yield { start, end, firstLine: line, calibrate: line - 1 < CALIBRATION_LINES };
     if (end >= bytes.length) return;
     for (let i = bytes.indexOf(10, start); i >= 0 && i < end; i = bytes.indexOf(10, i + 1)) line++;
     start = end;
@@ -55,7 +64,7 @@ export function* jsonlShards(bytes: Uint8Array, count: number): Generator<Shard>
 /** Runs the per-row pass over one shard (in a worker thread, typically). */
 export function analyzeJsonlShard(bytes: Uint8Array, shard: Shard, detection: Detection, config: Config, options: AnalyzeOptions): ShardResult {
   const reader = jsonlReader(bytes, shard);
-  const pass = new RowPass(reader, detection, config, options);
+  const pass = new RowPass(reader, detection, config, options, shard.calibrate);
   for (const row of reader.rows()) pass.addRow(row);
   const result = pass.result();
   const { starts, ends } = reader.offsets!();

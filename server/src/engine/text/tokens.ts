@@ -1,4 +1,4 @@
-import { countTokens as countO200k, isWithinTokenLimit } from 'gpt-tokenizer/encoding/o200k_base';
+import type * as O200k from 'gpt-tokenizer/encoding/o200k_base';
 
 /**
  * Token counts with the o200k BPE (GPT-4o's), offline. Exact counting costs ~14 µs per 300
@@ -7,9 +7,19 @@ import { countTokens as countO200k, isWithinTokenLimit } from 'gpt-tokenizer/enc
  */
 const options = { disallowedSpecial: new Set<string>() };
 
+let o200k: typeof O200k | undefined;
+
+/**
+ * The encoding, loaded on the first exact count: building its tables takes ~150 ms, which a run
+ * that never counts exactly (most rows are far under any limit) should not pay at start-up.
+ */
+function encoding(): typeof O200k {
+  return (o200k ??= require('gpt-tokenizer/encoding/o200k_base') as typeof O200k);
+}
+
 /** Exact o200k token count. */
 export function countTokens(text: string): number {
-  return countO200k(text, options);
+  return encoding().countTokens(text, options);
 }
 
 /** UTF-8 byte length without encoding (an upper bound of the token count). */
@@ -36,7 +46,7 @@ export function exceedsTokens(text: string, bytes: number, limit: number): numbe
   if (bytes <= limit) return undefined;
   let within: number | false;
   try {
-    within = isWithinTokenLimit(text, limit);
+    within = encoding().isWithinTokenLimit(text, limit);
   } catch {
     // Special-token text such as <|endoftext|> makes the early-exit check throw; count it as text.
     within = countTokens(text) <= limit ? 0 : false;
@@ -54,7 +64,8 @@ export interface TokenSample {
   tokens: number[];
 }
 
-const SAMPLE_SIZE = 300;
+/** Texts counted exactly to calibrate an estimator (the first ones of the file). */
+export const TOKEN_SAMPLE_SIZE = 300;
 
 export class TokenEstimator {
   readonly sample: TokenSample = { bytes: [], tokens: [] };
@@ -71,7 +82,7 @@ export class TokenEstimator {
   }
 
   get full(): boolean {
-    return this.sample.bytes.length >= SAMPLE_SIZE;
+    return this.sample.bytes.length >= TOKEN_SAMPLE_SIZE;
   }
 
   /** Counts a text exactly for calibration while the sample is not full. */
