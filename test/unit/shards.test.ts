@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyzeDataset, analyzeJsonlShard, detectDatasetFormat, mergeJsonlShards, openReader, parseConfig, planJsonlShards } from '../../server/src/engine';
+import { countNewlines } from '../../server/src/engine/shards';
 import { jsonl } from './helpers';
 
 test('a sharded analysis gives exactly the single-pass result', () => {
@@ -38,4 +39,17 @@ test('only the first shard counts tokens when it holds the whole token sample, a
   const results = shards.map((s) => analyzeJsonlShard(bytes, s, detection, config, {}));
   assert.deepEqual(results.map((r) => r.tokens.bytes.length), [300, 0, 0]);
   assert.deepEqual(mergeJsonlShards('d.jsonl', bytes, detection, config, {}, results), single);
+});
+
+test('newlines are counted exactly at any alignment', () => {
+  const text = 'a\n\nbcd\nefghij\n\n\nklmnopq\nr\n'.repeat(7) + 'tail';
+  const bytes = new TextEncoder().encode(text);
+  for (let start = 0; start < 9; start++) {
+    for (let end = start; end <= bytes.length; end += 5) {
+      assert.equal(countNewlines(bytes, start, end), text.slice(start, end).split('\n').length - 1, `${start}..${end}`);
+      const shifted = new Uint8Array(bytes.length + 3);
+      shifted.set(bytes, 3);
+      assert.equal(countNewlines(shifted.subarray(3), start, end), text.slice(start, end).split('\n').length - 1);
+    }
+  }
 });

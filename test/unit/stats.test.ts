@@ -1,6 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { distribution, qualityScore } from '../../server/src/engine';
+import { formatCount } from '../../server/src/engine/format';
+import { kthValue, medianValue, valueCounts } from '../../server/src/engine/select';
 import { analyze, jsonl } from './helpers';
 
 test('distribution: nearest-rank percentiles, computed by hand', () => {
@@ -28,4 +31,27 @@ test('file statistics: rows, labels with shares, lengths, findings per rule and 
   assert.deepEqual([s.duplicateGroups, s.duplicateRows, s.rowsWithErrors, s.rowsWithWarnings], [1, 1, 1, 1]);
   assert.equal(s.tokens.estimated, true);
   assert.ok(s.quality.score < 100 && s.quality.score > 0);
+});
+
+test('value counts: lengths are tallied, other numbers sorted; quantiles and medians agree with sorting', () => {
+  const check = (values: number[]) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    const vc = valueCounts(values);
+    assert.equal(vc.total, values.length);
+    assert.deepEqual([...vc.values], [...new Set(sorted)]);
+    for (let k = 0; k < sorted.length; k++) assert.equal(kthValue(vc, k), sorted[k]);
+    const n = sorted.length;
+    assert.equal(medianValue(vc), n % 2 ? sorted[n >> 1] : (sorted[(n >> 1) - 1] + sorted[n >> 1]) / 2);
+    const d = distribution(values);
+    assert.deepEqual(d, { min: sorted[0], max: sorted[n - 1], median: sorted[Math.ceil(0.5 * n) - 1], p95: sorted[Math.ceil(0.95 * n) - 1], mean: values.reduce((a, b) => a + b, 0) / n });
+  };
+  check([5, 3, 3, 0, 12, 7, 7, 7, 1]);
+  check([2, 1]);
+  check([1.5, -2, 1.5, 8e9, 3]);
+  check([2 ** 23, 4, 4, 1]);
+  fc.assert(fc.property(fc.array(fc.nat({ max: 300 }), { minLength: 1, maxLength: 200 }), (values) => check(values)));
+});
+
+test('formatCount writes thousands separators like en-US', () => {
+  for (const n of [0, 7, 999, 1000, 12345, 999999, 1234567, -1234, 2.5, 1234.5678]) assert.equal(formatCount(n), n.toLocaleString('en-US'));
 });

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { detectDatasetFormat, isDatasetPath, openReader, OptionsError, parseConfig, type Config, type DatasetReader, type Detection } from '../engine';
 import { writeFileAtomic } from './files';
+import { formatCount as fmt } from '../engine/format';
 
 /** Helpers the split and augment commands share: reading one dataset, and writing new files safely. */
 
@@ -105,8 +106,6 @@ export async function runCommand(body: () => Promise<number> | number): Promise<
     throw e;
   }
 }
-
-const fmt = (n: number) => n.toLocaleString('en-US');
 
 /** An InputError for a file none of whose rows can be used, naming the first bad line and its problem. */
 export function noUsableRows(display: string, rows: number, excluded: { line: number; reason: string }[]): InputError {

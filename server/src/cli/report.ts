@@ -8,6 +8,7 @@ import {
   type Config, type DatasetAnalysis, type QualityReport, type SplitComparison, type SplitInput,
 } from '../engine';
 import { writeFileAtomic } from './files';
+import { formatCount as n } from '../engine/format';
 
 /** `tuneset report FILE [--html OUT] [--md OUT] [--force]`: the quality report of one dataset, exported or summarised. */
 export async function report(argv: string[]): Promise<number> {
@@ -109,7 +110,6 @@ function reportAssets(): { chart: string; script: string; style: string } {
   return { chart, script: path.join(root, 'media', 'report.js'), style: path.join(root, 'media', 'report.css') };
 }
 
-const n = (x: number) => x.toLocaleString('en-US');
 const plural = (x: number, one: string) => `${n(x)} ${one}${x === 1 ? '' : 's'}`;
 
 /** A few lines for the terminal when no file is asked for. */

@@ -1,4 +1,5 @@
 import type { DatasetAnalysis } from '../engine';
+import { formatCount } from '../engine/format';
 
 /** Human output: one line per finding (path:line:col severity rule message), then a summary per file. */
 export function toText(results: DatasetAnalysis[], color: boolean): string {
@@ -13,7 +14,7 @@ export function toText(results: DatasetAnalysis[], color: boolean): string {
   for (const file of results) {
     const s = file.stats;
     out.push('');
-    out.push(paint('1', `${file.path}`) + `: ${file.format} (${file.container}), ${s.rows.toLocaleString('en-US')} rows, quality ${s.quality.score}/100`);
+    out.push(paint('1', `${file.path}`) + `: ${file.format} (${file.container}), ${formatCount(s.rows)} rows, quality ${s.quality.score}/100`);
     const fields = Object.entries(file.fields).map(([k, v]) => (k === v ? k : `${k}=${v}`)).join(', ');
     if (fields) out.push(`  fields: ${fields}`);
     if (s.labels.length) {

@@ -1,11 +1,11 @@
 import type { QualityReport } from './report';
+import { formatCount as count } from './format';
 
 /**
  * The quality report as a Markdown data card for a pull request or a dataset's README: key figures
  * first, then one table per section. Dataset strings are escaped so a label cannot become markup.
  */
 
-const count = (n: number) => n.toLocaleString('en-US');
 // A share above zero never reads as 0.0%, and a small ratio keeps two significant digits.
 const percent = (x: number) => (x > 0 && x < 0.0005 ? '<0.1%' : `${(x * 100).toFixed(1)}%`);
 const ratio = (x: number) => (x > 0 && x < 0.1 ? x.toPrecision(2) : x.toFixed(2));

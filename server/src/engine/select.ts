@@ -1,39 +1,92 @@
-/** The k-th smallest value (0-based) of an array, found in linear expected time; reorders the array. */
-export function selectKth(a: Float64Array, k: number): number {
-  let lo = 0;
-  let hi = a.length - 1;
-  while (lo < hi) {
-    // Median of three as the pivot keeps sorted and constant inputs linear.
-    const mid = (lo + hi) >> 1;
-    const x = a[lo], y = a[mid], z = a[hi];
-    const pivot = x < y ? (y < z ? y : x < z ? z : x) : x < z ? x : y < z ? z : y;
-    let i = lo;
-    let j = hi;
-    while (i <= j) {
-      while (a[i] < pivot) i++;
-      while (a[j] > pivot) j--;
-      if (i <= j) {
-        const t = a[i];
-        a[i] = a[j];
-        a[j] = t;
-        i++;
-        j--;
-      }
-    }
-    if (k <= j) hi = j;
-    else if (k >= i) lo = i;
-    else return a[k];
-  }
-  return a[k];
+/**
+ * Order statistics of a million lengths without sorting a million numbers: a list is reduced to
+ * its distinct values (ascending) with their counts. Lengths are non-negative integers of modest
+ * size, so they are tallied in one pass into an array indexed by value; any other list is sorted.
+ */
+export interface ValueCounts {
+  /** The distinct values, ascending. */
+  values: Float64Array;
+  /** How often each value occurs. */
+  counts: Int32Array;
+  /** The length of the list (the sum of counts). */
+  total: number;
 }
 
-/** Median of an array (mean of the two middle values for even lengths); reorders the array. */
-export function medianOf(a: Float64Array): number {
-  const n = a.length;
+/** Lists whose values are integers in [0, this] are tallied by value (16 MB of counts at most). */
+const MAX_TALLIED = 1 << 22;
+
+/** The distinct values of a list with their counts. */
+export function valueCounts(values: ArrayLike<number>): ValueCounts {
+  const n = values.length;
+  let max = 0;
+  let tallied = true;
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    if (!(v >= 0 && v <= MAX_TALLIED && Math.floor(v) === v)) {
+      tallied = false;
+      break;
+    }
+    if (v > max) max = v;
+  }
+  if (!tallied) return runs(Float64Array.from(values).sort());
+  const tally = new Int32Array(max + 1);
+  for (let i = 0; i < n; i++) tally[values[i]]++;
+  let distinct = 0;
+  for (let v = 0; v <= max; v++) if (tally[v] > 0) distinct++;
+  const out: ValueCounts = { values: new Float64Array(distinct), counts: new Int32Array(distinct), total: n };
+  for (let v = 0, j = 0; v <= max; v++) {
+    if (tally[v] === 0) continue;
+    out.values[j] = v;
+    out.counts[j++] = tally[v];
+  }
+  return out;
+}
+
+/** Run-length encodes a sorted list. */
+function runs(sorted: Float64Array): ValueCounts {
+  const values: number[] = [];
+  const counts: number[] = [];
+  for (let i = 0; i < sorted.length; i++) {
+    if (values.length > 0 && sorted[i] === values[values.length - 1]) counts[counts.length - 1]++;
+    else {
+      values.push(sorted[i]);
+      counts.push(1);
+    }
+  }
+  return { values: Float64Array.from(values), counts: Int32Array.from(counts), total: sorted.length };
+}
+
+/** The same counts with every value mapped through `f`, re-sorted when `f` does not keep the order. */
+export function mapValues(vc: ValueCounts, f: (v: number) => number, monotone: boolean): ValueCounts {
+  const values = vc.values.map(f);
+  if (monotone) return { values, counts: vc.counts, total: vc.total };
+  const order = Array.from(values.keys()).sort((a, b) => values[a] - values[b]);
+  return {
+    values: Float64Array.from(order, (j) => values[j]),
+    counts: Int32Array.from(order, (j) => vc.counts[j]),
+    total: vc.total,
+  };
+}
+
+/** The k-th smallest value (0-based) of the list. */
+export function kthValue(vc: ValueCounts, k: number): number {
+  let seen = 0;
+  for (let j = 0; j < vc.values.length; j++) {
+    seen += vc.counts[j];
+    if (k < seen) return vc.values[j];
+  }
+  return vc.values[vc.values.length - 1];
+}
+
+/** The median (the mean of the two middle values for even lengths); 0 for an empty list. */
+export function medianValue(vc: ValueCounts): number {
+  const n = vc.total;
   if (n === 0) return 0;
-  const upper = selectKth(a, n >> 1);
-  if (n % 2) return upper;
-  let lower = -Infinity;
-  for (let i = 0; i < n >> 1; i++) if (a[i] > lower) lower = a[i];
-  return (lower + upper) / 2;
+  const upper = kthValue(vc, n >> 1);
+  return n % 2 ? upper : (kthValue(vc, (n >> 1) - 1) + upper) / 2;
+}
+
+/** The nearest-rank q-quantile (0 < q ≤ 1). */
+export function quantileValue(vc: ValueCounts, q: number): number {
+  return kthValue(vc, Math.min(vc.total - 1, Math.max(0, Math.ceil(q * vc.total) - 1)));
 }

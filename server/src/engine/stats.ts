@@ -1,5 +1,5 @@
 import { balanceIndex } from './rules/labels';
-import { selectKth } from './select';
+import { quantileValue, valueCounts, type ValueCounts } from './select';
 import { labelCounts, type FileFacts } from './rules/fileFacts';
 import type { DuplicateGroup } from './rules/duplicates';
 import { recordRowHashes } from './rowTexts';
@@ -50,25 +50,14 @@ export interface DatasetStats {
   quality: QualityScore;
 }
 
-/** Distribution of a list of numbers (nearest-rank percentiles), in linear time without sorting. */
-export function distribution(values: ArrayLike<number>): Distribution {
-  const n = values.length;
+/** Distribution of a list of numbers (nearest-rank percentiles), from its value counts. */
+export function distribution(values: ArrayLike<number> | ValueCounts): Distribution {
+  const vc = 'total' in values ? values : valueCounts(values);
+  const n = vc.total;
   if (n === 0) return { min: 0, median: 0, p95: 0, max: 0, mean: 0 };
-  const a = Float64Array.from(values);
   let sum = 0;
-  let min = Infinity;
-  let max = -Infinity;
-  for (let i = 0; i < n; i++) {
-    const v = a[i];
-    sum += v;
-    if (v < min) min = v;
-    if (v > max) max = v;
-  }
-  const rank = (q: number) => Math.min(n - 1, Math.max(0, Math.ceil(q * n) - 1));
-  const p95 = selectKth(a, rank(0.95));
-  // The first select leaves everything below the p95 rank in front, so the median is searched there.
-  const median = selectKth(a.subarray(0, rank(0.95) + 1), rank(0.5));
-  return { min, median, p95, max, mean: sum / n };
+  for (let j = 0; j < vc.values.length; j++) sum += vc.values[j] * vc.counts[j];
+  return { min: vc.values[0], median: quantileValue(vc, 0.5), p95: quantileValue(vc, 0.95), max: vc.values[vc.values.length - 1], mean: sum / n };
 }
 
 /** The smallest round number (1, 2 or 5 × 10^k, at least 1) not below x. */
@@ -84,19 +73,18 @@ function roundWidth(x: number): number {
  * the 99th percentile (nearest rank); the rest is counted in `over`, so one 100k-token row cannot
  * squash the chart. Linear time, like `distribution`.
  */
-export function histogram(values: ArrayLike<number>, maxBuckets = 24): Histogram {
-  const n = values.length;
-  if (n === 0) return { width: 1, counts: [], over: 0 };
-  const p99 = selectKth(Float64Array.from(values), Math.min(n - 1, Math.max(0, Math.ceil(0.99 * n) - 1)));
+export function histogram(values: ArrayLike<number> | ValueCounts, maxBuckets = 24): Histogram {
+  const vc = 'total' in values ? values : valueCounts(values);
+  if (vc.total === 0) return { width: 1, counts: [], over: 0 };
   // The +1 keeps the 99th percentile itself inside the last bucket rather than on its upper edge.
-  const top = p99 + 1;
+  const top = quantileValue(vc, 0.99) + 1;
   const width = roundWidth(top / maxBuckets);
   const counts = new Array<number>(Math.ceil(top / width)).fill(0);
   let over = 0;
-  for (let i = 0; i < n; i++) {
-    const bucket = Math.floor(values[i] / width);
-    if (bucket < counts.length) counts[bucket]++;
-    else over++;
+  for (let j = 0; j < vc.values.length; j++) {
+    const bucket = Math.floor(vc.values[j] / width);
+    if (bucket < counts.length) counts[bucket] += vc.counts[j];
+    else over += vc.counts[j];
   }
   return { width, counts, over };
 }
@@ -155,13 +143,16 @@ export function findingCounts(findings: Finding[]): FindingCounts {
 
 /** Per-file statistics, from the facts the rules already gathered (no second pass over rows). */
 export function computeStats(facts: FileFacts, rowBytes: number[], tokens: TokenEstimator, findings: Finding[], groups: DuplicateGroup[]): DatasetStats {
-  const chars: number[] = [];
-  const tok: number[] = [];
-  for (let i = 0; i < facts.count; i++) {
+  let validRows = 0;
+  for (let i = 0; i < facts.count; i++) if (rowBytes[i] >= 0) validRows++;
+  const chars = new Float64Array(validRows);
+  const tok = new Float64Array(validRows);
+  for (let i = 0, j = 0; i < facts.count; i++) {
     if (rowBytes[i] < 0) continue;
-    chars.push(facts.chars[i]);
-    tok.push(tokens.estimate(rowBytes[i]));
+    chars[j] = facts.chars[i];
+    tok[j++] = tokens.estimate(rowBytes[i]);
   }
+  const tokenCounts = valueCounts(tok);
   const counts = labelCounts(facts);
   const labelled = counts.reduce((a, b) => a + b, 0);
   const labels = counts
@@ -171,7 +162,6 @@ export function computeStats(facts: FileFacts, rowBytes: number[], tokens: Token
   const { findingsByRule, findingsBySeverity, rowsWithErrors, rowsWithWarnings } = findingCounts(findings);
   const duplicateRows = groups.reduce((s, g) => s + g.rows.length - 1, 0);
   const balance = labels.length >= 2 ? balanceIndex(counts) : 1;
-  const validRows = chars.length;
   const charDist = distribution(chars);
   const stats: DatasetStats = {
     rows: facts.count,
@@ -179,8 +169,8 @@ export function computeStats(facts: FileFacts, rowBytes: number[], tokens: Token
     labels,
     balanceIndex: balance,
     chars: charDist,
-    tokens: { ...distribution(tok), estimated: true, bytesPerToken: Math.round(tokens.bytesPerToken * 100) / 100 },
-    tokenHistogram: histogram(tok),
+    tokens: { ...distribution(tokenCounts), estimated: true, bytesPerToken: Math.round(tokens.bytesPerToken * 100) / 100 },
+    tokenHistogram: histogram(tokenCounts),
     findingsByRule,
     findingsBySeverity,
     rowsWithErrors,

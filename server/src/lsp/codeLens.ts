@@ -1,8 +1,7 @@
 import type { CodeLens } from 'vscode-languageserver';
 import { COMMANDS } from '../protocol';
 import type { Analyzed } from './datasets';
-
-const fmt = (n: number) => n.toLocaleString('en-US');
+import { formatCount as fmt } from '../engine/format';
 
 /** The summary lens above line 1: format · rows · labels · findings, and the report. */
 export function codeLenses(doc: Analyzed): CodeLens[] {

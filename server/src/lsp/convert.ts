@@ -1,6 +1,7 @@
 import { DiagnosticSeverity, type Diagnostic, type Range as LspRange, type TextEdit as LspTextEdit } from 'vscode-languageserver';
 import { ruleDocsUrl, type DatasetAnalysis, type Finding, type Range, type Severity, type TextEdit } from '../engine';
 import type { FileSummary } from '../protocol';
+import { formatCount } from '../engine/format';
 
 /** Engine ranges are 1-based; LSP ranges are 0-based. */
 export function toLspRange(r: Range): LspRange {
@@ -41,7 +42,7 @@ export function toDiagnostics(uri: string, analysis: DatasetAnalysis, version: n
       severity: DiagnosticSeverity.Information,
       source: 'tuneset',
       code: 'more-findings',
-      message: `${hidden.toLocaleString('en-US')} more findings are not shown (at most ${cap.toLocaleString('en-US')} per file; setting tuneset.maxDiagnosticsPerFile). Run "Tuneset: Show File Summary" for all counts.`,
+      message: `${formatCount(hidden)} more findings are not shown (at most ${formatCount(cap)} per file; setting tuneset.maxDiagnosticsPerFile). Run "Tuneset: Show File Summary" for all counts.`,
     });
   }
   return diagnostics;

@@ -24,7 +24,7 @@ export function exactDuplicateGroups(facts: FileFacts): DuplicateGroup[] {
   for (let i = 0; i < facts.count; i++) {
     const h = facts.hash[i];
     if (Number.isNaN(h)) continue;
-    let slot = (h % 0x100000000) & mask;
+    let slot = (h >>> 0) & mask;
     while (rows[slot] >= 0 && keys[slot] !== h) slot = (slot + 1) & mask;
     if (rows[slot] < 0) {
       keys[slot] = h;

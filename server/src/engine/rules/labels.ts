@@ -1,5 +1,6 @@
 import type { Thresholds } from '../config';
 import { labelCounts, type FileFacts, type LateReport } from './fileFacts';
+import { formatCount as fmt } from '../format';
 
 /** The balance index 1 − Σ(n_c/N − 1/C)²: 1 for a uniform distribution, lower the more skewed. */
 export function balanceIndex(counts: number[]): number {
@@ -9,8 +10,6 @@ export function balanceIndex(counts: number[]): number {
   const uniform = 1 / present.length;
   return 1 - present.reduce((s, n) => s + (n / total - uniform) ** 2, 0);
 }
-
-const fmt = (n: number) => n.toLocaleString('en-US');
 
 /** label-imbalance: one file-level finding on line 1 with the counts, the ratio and the balance index. */
 export function findLabelImbalance(facts: FileFacts, t: Thresholds, report: LateReport): void {

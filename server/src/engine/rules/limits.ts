@@ -1,11 +1,10 @@
 import { countTokens, exceedsTokens, utf8Length } from '../text/tokens';
 import type { RowContent } from '../schema/extract';
 import type { PartContext, Report } from './rowRule';
+import { formatCount as fmt } from '../format';
 
 /** Tokens a chat template adds around each message (OpenAI's documented overhead). */
 const PER_PART_OVERHEAD = 4;
-
-const fmt = (n: number) => n.toLocaleString('en-US');
 
 /** too-long: one text over the per-field token threshold (counted exactly only when its bytes exceed it). */
 export function tooLong(ctx: PartContext, bytes: number): void {
