@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { analyzeFile } from './analyzeFile';
-import { fileSplitRole, parseConfig, SEVERITY_ORDER, withExtraFindings, type Config, type DatasetAnalysis, type Severity } from './engine';
+import { fileSplitRole, parseConfig, SEVERITY_ORDER, withExtraFindings, type Config, type DatasetAnalysis, type Finding, type Severity } from './engine';
 import { findWorkspaceLeaks } from './leaks';
 import { expandInputs } from './cli/files';
 import { toSarif } from './cli/sarif';
@@ -124,7 +124,7 @@ async function check(argv: string[]): Promise<number> {
       results[k] = withExtraFindings(r, leaks.get(r.path) ?? []);
     });
   }
-  if (values.format === 'json') process.stdout.write(JSON.stringify(toJson(results)) + '\n');
+  if (values.format === 'json') for (const chunk of jsonChunks(results)) process.stdout.write(chunk);
   else if (values.format === 'sarif') process.stdout.write(JSON.stringify(toSarif(results, VERSION), null, 2) + '\n');
   else process.stdout.write(toText(results, !values['no-color'] && process.stdout.isTTY === true));
   if (unreadable) return 2;
@@ -136,20 +136,36 @@ async function check(argv: string[]): Promise<number> {
 
 /** The JSON contract (version 1) that other tools and our tests read. */
 export function toJson(results: DatasetAnalysis[]): object {
-  return {
-    version: 1,
-    files: results.map((r) => ({
-      path: r.path,
-      format: r.format,
-      container: r.container,
-      rows: r.rows,
-      fields: r.fields,
-      labels: r.labels,
-      findings: r.findings.map(({ fix: _fix, ...f }) => f),
-      summary: r.summary,
-      stats: r.stats,
-    })),
-  };
+  return { version: 1, files: results.map((r) => ({ ...fileHead(r), findings: r.findings.map(withoutFix), ...fileTail(r) })) };
+}
+
+const fileHead = (r: DatasetAnalysis) => ({ path: r.path, format: r.format, container: r.container, rows: r.rows, fields: r.fields, labels: r.labels });
+const fileTail = (r: DatasetAnalysis) => ({ summary: r.summary, stats: r.stats });
+const withoutFix = (f: Finding): Omit<Finding, 'fix'> => {
+  if (!f.fix) return f;
+  const { fix: _fix, ...rest } = f;
+  return rest;
+};
+
+/** Findings per piece of the streamed JSON. */
+const FINDINGS_PER_CHUNK = 5000;
+
+/**
+ * The text of toJson(results) and a newline, in pieces: a million-row report is tens of megabytes,
+ * which are written as they are made instead of held as one string (and copied once more to write).
+ */
+export function* jsonChunks(results: DatasetAnalysis[]): Generator<string> {
+  yield '{"version":1,"files":[';
+  for (const [k, r] of results.entries()) {
+    const head = JSON.stringify(fileHead(r));
+    yield `${k ? ',' : ''}${head.slice(0, -1)},"findings":[`;
+    for (let i = 0; i < r.findings.length; i += FINDINGS_PER_CHUNK) {
+      const piece = JSON.stringify(r.findings.slice(i, i + FINDINGS_PER_CHUNK).map(withoutFix));
+      yield (i ? ',' : '') + piece.slice(1, -1);
+    }
+    yield `],${JSON.stringify(fileTail(r)).slice(1)}`;
+  }
+  yield ']}\n';
 }
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {

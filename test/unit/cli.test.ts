@@ -116,3 +116,18 @@ test('big JSONL files run on worker threads with the same result', () => {
   assert.ok(parallel.stdout === single.stdout, 'worker threads and one thread print the same JSON');
   assert.equal(JSON.parse(parallel.stdout).files[0].summary['exact-duplicate'], 500);
 });
+
+test('the streamed JSON report is exactly the contract document, in pieces', async () => {
+  const { jsonChunks, toJson } = await import('../../server/src/cli');
+  const { analyzeDataset, parseConfig } = await import('../../server/src/engine');
+  const { config } = parseConfig({});
+  const many = Array.from({ length: 12001 }, (_, i) => JSON.stringify({ text: i % 2 ? 'same text here' : `  padded ${i}`, label: 'a' })).join('\n');
+  const results = [
+    analyzeDataset('many.jsonl', new TextEncoder().encode(many), config, { fixes: true }),
+    analyzeDataset('empty.jsonl', new TextEncoder().encode(''), config),
+    analyzeDataset('one.jsonl', new TextEncoder().encode('{"text":"a b c d e f","label":"x"}\n'), config),
+  ];
+  assert.ok(results[0].findings.length > 10000 && results[0].findings.some((f) => f.fix), 'several chunks, with fixes to leave out');
+  assert.equal([...jsonChunks(results)].join(''), JSON.stringify(toJson(results)) + '\n');
+  assert.equal([...jsonChunks([])].join(''), JSON.stringify(toJson([])) + '\n');
+});
