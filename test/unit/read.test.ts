@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openReader } from '../../server/src/engine';
 import { csvFieldSpans, sniffDelimiter } from '../../server/src/engine/read/csv';
-import { firstInvalidUtf8 } from '../../server/src/engine/read/decode';
+import fc from 'fast-check';
+import { bomLength, firstInvalidUtf8, LineDecoder, splitLines } from '../../server/src/engine/read/decode';
 import { analyze, jsonl, ofRule } from './helpers';
 
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -117,4 +118,44 @@ test('findings point at the decoded offset even after escapes', () => {
   const [f] = ofRule(a, 'pii-email');
   const raw = jsonl({ text: 'line\none "quoted" then bob@example.com', label: 'a' });
   assert.equal(raw.slice(f.column - 1, f.endColumn - 1), 'bob@example.com');
+});
+
+test('lines decoded in blocks are exactly the lines decoded one by one (offsets, BOMs, CRLF, bad bytes)', () => {
+  /** The plain way: find each newline, decode the line alone. */
+  const oneByOne = (bytes: Uint8Array, range?: { start: number; end: number; firstLine: number }) => {
+    const decoder = new LineDecoder();
+    const out = [];
+    let pos = range ? Math.max(range.start, range.start === 0 ? bomLength(bytes) : 0) : bomLength(bytes);
+    let line = range ? range.firstLine - 1 : 0;
+    const n = range ? range.end : bytes.length;
+    while (pos < n) {
+      let nl = bytes.indexOf(10, pos);
+      if (nl < 0 || nl > n) nl = n;
+      const end = nl > pos && bytes[nl - 1] === 13 ? nl - 1 : nl;
+      line++;
+      out.push({ line, text: decoder.decode(bytes.subarray(pos, end), line), start: pos, end });
+      pos = nl + 1;
+    }
+    return { out, invalid: decoder.invalid };
+  };
+  const piece = fc.constantFrom(
+    enc('{"a":1}'), enc('plain ascii text'), enc('naïve café'), enc('日本語'), enc('😀'), enc('\uFEFF'), enc('\r'), enc('\n'), enc('\r\n'),
+    new Uint8Array([0xe9]), new Uint8Array([0xf0, 0x9f]), new Uint8Array([0xc3]), enc(' '),
+  );
+  fc.assert(
+    fc.property(fc.array(piece, { maxLength: 40 }), fc.integer({ min: 1, max: 40 }), (pieces, blockBytes) => {
+      const bytes = new Uint8Array(pieces.flatMap((p) => [...p]));
+      const decoder = new LineDecoder();
+      const blocks = [...splitLines(bytes, decoder, undefined, blockBytes)];
+      const expected = oneByOne(bytes);
+      assert.deepEqual(blocks, expected.out);
+      assert.deepEqual(decoder.invalid, expected.invalid);
+      const mid = bytes.indexOf(10, bytes.length >> 1) + 1;
+      if (mid > 0) {
+        const range = { start: mid, end: bytes.length, firstLine: 7 };
+        assert.deepEqual([...splitLines(bytes, new LineDecoder(), range, blockBytes)], oneByOne(bytes, range).out);
+      }
+    }),
+    { numRuns: 3000 },
+  );
 });

@@ -74,20 +74,61 @@ export function bomLength(b: Uint8Array): number {
   return b.length >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf ? 3 : 0;
 }
 
+/**
+ * Bytes splitLines decodes at a time when they are all ASCII (then cut into lines): one decoder call
+ * per line costs more than the decoding. Blocks are small so that a rare non-ASCII row sends only its
+ * few neighbours down the line-by-line path.
+ */
+const BLOCK_BYTES = 8 * 1024;
+
 /** Yields every line of the bytes (blank ones included), handling \n, \r\n, a BOM and a last line without newline. */
-export function* splitLines(bytes: Uint8Array, decoder: LineDecoder, range?: { start: number; end: number; firstLine: number }): Generator<LineSlice> {
+export function* splitLines(
+  bytes: Uint8Array, decoder: LineDecoder, range?: { start: number; end: number; firstLine: number }, blockBytes = BLOCK_BYTES,
+): Generator<LineSlice> {
   let pos = range ? Math.max(range.start, range.start === 0 ? bomLength(bytes) : 0) : bomLength(bytes);
   let line = range ? range.firstLine - 1 : 0;
   const n = range ? range.end : bytes.length;
   while (pos < n) {
-    let nl = bytes.indexOf(10, pos);
-    if (nl < 0 || nl > n) nl = n;
-    let end = nl;
-    if (end > pos && bytes[end - 1] === 13) end--;
-    line++;
-    yield { line, text: decoder.decode(bytes.subarray(pos, end), line), start: pos, end };
-    pos = nl + 1;
+    // A block of whole lines (or one long line).
+    let blockEnd = pos + blockBytes >= n ? n : bytes.indexOf(10, pos + blockBytes) + 1;
+    if (blockEnd <= 0 || blockEnd > n) blockEnd = n;
+    if (isAscii(bytes, pos, blockEnd)) {
+      // One decoder call for the block; string offsets are byte offsets.
+      const text = utf8.decode(bytes.subarray(pos, blockEnd));
+      let from = 0;
+      while (from < text.length) {
+        let nl = text.indexOf('\n', from);
+        if (nl < 0) nl = text.length;
+        const to = nl > from && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+        line++;
+        yield { line, text: text.slice(from, to), start: pos + from, end: pos + to };
+        from = nl + 1;
+      }
+    } else {
+      for (let at = pos; at < blockEnd; ) {
+        let nl = bytes.indexOf(10, at);
+        if (nl < 0 || nl > blockEnd) nl = blockEnd;
+        const end = nl > at && bytes[nl - 1] === 13 ? nl - 1 : nl;
+        line++;
+        yield { line, text: decoder.decode(bytes.subarray(at, end), line), start: at, end };
+        at = nl + 1;
+      }
+    }
+    pos = blockEnd;
   }
+}
+
+/** Whether bytes[start, end) are all below 0x80, tested four at a time. */
+function isAscii(bytes: Uint8Array, start: number, end: number): boolean {
+  let i = start;
+  while (i < end && (bytes.byteOffset + i) % 4 !== 0) if (bytes[i++] >= 0x80) return false;
+  if (i >= end) return true;
+  const words = new Uint32Array(bytes.buffer, bytes.byteOffset + i, (end - i) >> 2);
+  let high = 0;
+  for (let k = 0; k < words.length; k++) high |= words[k];
+  if ((high & 0x80808080) !== 0) return false;
+  for (let j = i + 4 * words.length; j < end; j++) if (bytes[j] >= 0x80) return false;
+  return true;
 }
 
 /** Decodes a whole file (for CSV and JSON arrays), line by line only when it is not valid UTF-8. */
