@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import {
-  analyzeDataset, detectDatasetFormat, jsonlShards, mergeJsonlShards, openReader,
+  analyzeDataset, detectDatasetFormat, jsonlShards, mergeJsonlShards, openReader, tokenSample,
   type AnalyzeOptions, type Config, type DatasetAnalysis, type Shard, type ShardResult,
 } from './engine';
 
@@ -43,7 +43,7 @@ export async function analyzeFile(file: string, displayPath: string, config: Con
   const run = (shard: Shard) =>
     new Promise<ShardResult>((resolve, reject) => {
       const worker = new Worker(workerFile, {
-        workerData: { buffer: bytes.buffer, length: bytes.length, shard, detection, config, options },
+        workerData: { buffer: bytes.buffer, length: bytes.length, shard, detection, config, options, calibrate: false },
       });
       worker.once('message', resolve);
       worker.once('error', reject);
@@ -52,9 +52,12 @@ export async function analyzeFile(file: string, displayPath: string, config: Con
   // Each worker starts as soon as its shard's first line is counted; the first one at once.
   const pending: Promise<ShardResult>[] = [];
   for (const shard of jsonlShards(bytes, threads)) pending.push(run(shard));
+  // The token sample is taken here while the workers run: loading the tokenizer takes ~0.3 s, which
+  // would otherwise fall on one worker and make the others wait for it.
+  const tokens = tokenSample(bytes, detection, config);
   const results = await Promise.all(pending);
   timing(`row pass on ${results.length} threads`);
-  const analysis = mergeJsonlShards(displayPath, bytes, detection, config, options, results);
+  const analysis = mergeJsonlShards(displayPath, bytes, detection, config, options, results, tokens);
   timing('merged and finished');
   return analysis;
 }

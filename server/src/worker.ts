@@ -9,10 +9,11 @@ interface ShardJob {
   detection: Detection;
   config: Config;
   options: AnalyzeOptions;
+  calibrate: boolean;
 }
 
 const job = workerData as ShardJob;
 const bytes = new Uint8Array(job.buffer, 0, job.length);
-const result = analyzeJsonlShard(bytes, job.shard, job.detection, job.config, job.options);
+const result = analyzeJsonlShard(bytes, job.shard, job.detection, job.config, job.options, job.calibrate);
 // The band tables are the bulk of the result (16 entries a row): hand their memory over instead of copying it.
 parentPort!.postMessage(result, result.facts.bandTables.flatMap((t) => [t.keys.buffer as ArrayBuffer, t.rows.buffer as ArrayBuffer]));

@@ -3,7 +3,7 @@ import type { Config } from './config';
 import { LineDecoder } from './read/decode';
 import { jsonlReader, locateInJsonRow, parseJsonRow } from './read/jsonl';
 import { emptyFacts } from './rules/fileFacts';
-import { TOKEN_SAMPLE_SIZE, TokenEstimator } from './text/tokens';
+import { TokenEstimator, type TokenSample } from './text/tokens';
 
 /**
  * Sharded analysis of JSONL: the per-row pass runs on byte ranges (one per core, in worker
@@ -17,16 +17,7 @@ export interface Shard {
   end: number;
   /** 1-based number of the shard's first line. */
   firstLine: number;
-  /**
-   * Whether the shard counts its first texts exactly for the token estimator. The merged estimator
-   * takes the file's first texts, so later shards skip it (and never load the tokenizer) when the
-   * shards before them have lines enough to fill the sample.
-   */
-  calibrate: boolean;
 }
-
-/** Lines before a shard that surely hold a full token sample (blank and broken lines give none). */
-const CALIBRATION_LINES = 4 * TOKEN_SAMPLE_SIZE;
 
 /** Shard results carry where each row's bytes are, so the merged file can re-read rows for late findings. */
 export interface ShardResult extends RowPassResult {
@@ -54,7 +45,7 @@ export function* jsonlShards(bytes: Uint8Array, count: number): Generator<Shard>
       end = nl < 0 ? bytes.length : nl + 1;
     }
     if (end <= start) continue;
-    yield { start, end, firstLine: line, calibrate: line - 1 < CALIBRATION_LINES };
+    yield { start, end, firstLine: line };
     if (end >= bytes.length) return;
     line += countNewlines(bytes, start, end);
     start = end;
@@ -85,23 +76,44 @@ export function countNewlines(bytes: Uint8Array, start: number, end: number): nu
   return n;
 }
 
-/** Runs the per-row pass over one shard (in a worker thread, typically). */
-export function analyzeJsonlShard(bytes: Uint8Array, shard: Shard, detection: Detection, config: Config, options: AnalyzeOptions): ShardResult {
+/**
+ * Runs the per-row pass over one shard (in a worker thread, typically). With `calibrate` off the
+ * shard counts no tokens (and never loads the tokenizer): the host then takes the token sample with
+ * `tokenSample`, on its own thread while the shards run, and hands it to the merge.
+ */
+export function analyzeJsonlShard(bytes: Uint8Array, shard: Shard, detection: Detection, config: Config, options: AnalyzeOptions, calibrate = true): ShardResult {
   const reader = jsonlReader(bytes, shard);
-  const pass = new RowPass(reader, detection, config, options, shard.calibrate);
+  const pass = new RowPass(reader, detection, config, options, calibrate);
   for (const row of reader.rows()) pass.addRow(row);
   const result = pass.result();
   const { starts, ends } = reader.offsets!();
   return { ...result, invalidUtf8: reader.invalidUtf8, starts, ends };
 }
 
-/** Merges shard results in file order and runs the file-level rules once. */
-export function mergeJsonlShards(path: string, bytes: Uint8Array, detection: Detection, config: Config, options: AnalyzeOptions, shards: ShardResult[]): DatasetAnalysis {
+/** The token sample of a file: its first texts, exactly counted (what the first shard would take). */
+export function tokenSample(bytes: Uint8Array, detection: Detection, config: Config): TokenSample {
+  const reader = jsonlReader(bytes);
+  const pass = new RowPass(reader, detection, config, { nearDuplicates: false });
+  for (const row of reader.rows()) {
+    pass.addRow(row);
+    if (pass.calibrated) break;
+  }
+  return pass.result().tokens;
+}
+
+/**
+ * Merges shard results in file order and runs the file-level rules once. The token sample is the
+ * shards' own unless the host took it with `tokenSample`.
+ */
+export function mergeJsonlShards(
+  path: string, bytes: Uint8Array, detection: Detection, config: Config, options: AnalyzeOptions, shards: ShardResult[],
+  tokens: TokenSample = TokenEstimator.from(...shards.map((s) => s.tokens)).sample,
+): DatasetAnalysis {
   const merged: RowPassResult = {
     findings: [],
     facts: emptyFacts(shards[0]?.facts.bandsPerRow ?? 0),
     rowBytes: [],
-    tokens: TokenEstimator.from(...shards.map((s) => s.tokens)).sample,
+    tokens,
     invalidUtf8: shards.find((s) => s.invalidUtf8)?.invalidUtf8,
   };
   if (merged.invalidUtf8) merged.invalidUtf8 = { ...merged.invalidUtf8, lines: shards.reduce((n, s) => n + (s.invalidUtf8?.lines ?? 0), 0) };
