@@ -79,7 +79,7 @@ export interface RowPassResult {
   findings: Finding[];
   facts: FileFacts;
   /** UTF-8 bytes of each row's texts, -1 for rows with structure errors. */
-  rowBytes: number[];
+  rowBytes: Int32Array;
   tokens: TokenSample;
   invalidUtf8?: InvalidUtf8;
 }
@@ -188,11 +188,18 @@ export interface RowOutput {
   bytes: number;
   /** The joined texts, for token calibration (kept only when asked). */
   sampleText?: string;
+  /** Their exact token count, once counted (the editor's model keeps outputs across edits). */
+  sampleTokens?: number;
   /**
    * Near-duplicate band keys of the row, when it has a sketch. This is the analyzer's scratch array,
    * valid until its next row: whoever keeps outputs (the incremental model) keeps a copy.
    */
   bands?: Uint32Array;
+}
+
+/** Every RowOutput has all fields, in one order: the passes that read a million of them stay monomorphic. */
+function rowOutput(findings: Finding[], hash: number, label: string | undefined, chars: number, bytes: number): RowOutput {
+  return { findings, hash, label, chars, bytes, sampleText: undefined, sampleTokens: undefined, bands: undefined };
 }
 
 /** Runs every per-row rule on one row. */
@@ -216,7 +223,7 @@ export class RowAnalyzer {
     if (row.problem) {
       const p = row.problem;
       this.out.emit(row, undefined, { rule: p.rule, message: p.message }, rangeInRow(row, p.start ?? 0, p.end ?? firstLineLength(row.text)));
-      return { findings, hash: NaN, chars: 0, bytes: -1 };
+      return rowOutput(findings, NaN, undefined, 0, -1);
     }
     const content = extractRow(row.value as Record<string, unknown>, this.format, this.fields);
     const report = (r: RowReport) => this.out.emit(row, content, r);
@@ -244,7 +251,7 @@ export class RowAnalyzer {
     tokenLimit(content, totalBytes, this.config.maxTokens, report);
     const key = content.key;
     if (Number.isNaN(keyHash) && key.trim() !== '') keyHash = normalizedHash(key);
-    const output: RowOutput = { findings, hash: keyHash, label: content.label, chars: key.length, bytes: totalBytes };
+    const output = rowOutput(findings, keyHash, content.label, key.length, totalBytes);
     if (keepSampleText && content.parts.length) output.sampleText = content.parts.map((p) => p.text).join('\n');
     if (sketcher && !Number.isNaN(keyHash) && sketcher.finish()) output.bands = sketcher.keys;
     return output;
@@ -258,18 +265,30 @@ export class RowPass {
   private readonly facts: FileFacts;
   private readonly labelIds = new Map<string, number>();
   private readonly tokens = new TokenEstimator();
-  private readonly rowBytes: number[] = [];
-  /** Band keys of every row so far, one column per band (capacity doubles). */
+  private rowBytes: Int32Array;
+  /** Band keys of every row so far, one column per band. */
   private bandColumns: Uint32Array[];
+  /** Rows the columns hold before they grow (they double). */
+  private capacity: number;
 
   /**
    * @param calibrate count the first texts exactly for the token estimator (a shard after the first
    *   of a file leaves that to the shards before it)
+   * @param expectedRows rows the columns are sized for at first (the editor's model knows)
    */
-  constructor(access: Pick<RowAccess, 'container' | 'locate'>, detection: Detection, config: Config, options: AnalyzeOptions, private readonly calibrate = true) {
+  constructor(
+    access: Pick<RowAccess, 'container' | 'locate'>, detection: Detection, config: Config, options: AnalyzeOptions,
+    private readonly calibrate = true, expectedRows = 1024,
+  ) {
     this.analyzer = new RowAnalyzer(access, detection, config, options);
-    this.facts = emptyFacts(this.analyzer.sketcher?.bandsPerRow ?? 0);
-    this.bandColumns = Array.from({ length: this.facts.bandsPerRow }, () => new Uint32Array(1024));
+    this.capacity = Math.max(16, expectedRows);
+    const f = (this.facts = emptyFacts(this.analyzer.sketcher?.bandsPerRow ?? 0));
+    f.line = new Int32Array(this.capacity);
+    f.hash = new Float64Array(this.capacity);
+    f.label = new Int32Array(this.capacity);
+    f.chars = new Int32Array(this.capacity);
+    this.rowBytes = new Int32Array(this.capacity);
+    this.bandColumns = Array.from({ length: f.bandsPerRow }, () => new Uint32Array(this.capacity));
   }
 
   addRow(row: SourceRow): void {
@@ -279,27 +298,38 @@ export class RowPass {
   /** Folds one row's output in (the incremental editor model reuses outputs of unchanged rows). */
   add(line: number, r: RowOutput): void {
     const f = this.facts;
-    f.count++;
-    f.line.push(line);
-    f.hash.push(r.hash);
-    f.chars.push(r.chars);
-    f.label.push(r.label === undefined ? -1 : this.labelId(r.label));
-    const columns = this.bandColumns;
-    if (columns.length > 0) {
-      if (f.count > columns[0].length) {
-        for (let t = 0; t < columns.length; t++) {
-          const grown = new Uint32Array(columns[t].length * 2);
-          grown.set(columns[t]);
-          columns[t] = grown;
-        }
-      }
-      // Rows without a sketch keep zeros, which no band key is.
-      const bands = r.bands;
-      if (bands) for (let t = 0; t < columns.length; t++) columns[t][f.count - 1] = bands[t];
+    if (f.count === this.capacity) this.grow();
+    const i = f.count++;
+    f.line[i] = line;
+    f.hash[i] = r.hash;
+    f.chars[i] = r.chars;
+    f.label[i] = r.label === undefined ? -1 : this.labelId(r.label);
+    this.rowBytes[i] = r.bytes;
+    // Rows without a sketch keep zeros, which no band key is.
+    const bands = r.bands;
+    if (bands) for (let t = 0; t < this.bandColumns.length; t++) this.bandColumns[t][i] = bands[t];
+    const findings = r.findings;
+    for (let k = 0; k < findings.length; k++) this.findings.push(findings[k]);
+    if (r.sampleText !== undefined && this.calibrate && !this.tokens.full) {
+      r.sampleTokens ??= countTokens(r.sampleText);
+      this.tokens.add(r.bytes, r.sampleTokens);
     }
-    this.rowBytes.push(r.bytes);
-    for (const finding of r.findings) this.findings.push(finding);
-    if (r.sampleText !== undefined && this.calibrate && !this.tokens.full) this.tokens.observe(r.sampleText, r.bytes);
+  }
+
+  private grow(): void {
+    const f = this.facts;
+    this.capacity *= 2;
+    const grown = <T extends Int32Array | Float64Array | Uint32Array>(a: T): T => {
+      const b = new (a.constructor as new (n: number) => T)(this.capacity);
+      b.set(a);
+      return b;
+    };
+    f.line = grown(f.line);
+    f.hash = grown(f.hash);
+    f.label = grown(f.label);
+    f.chars = grown(f.chars);
+    this.rowBytes = grown(this.rowBytes);
+    this.bandColumns = this.bandColumns.map(grown);
   }
 
   get calibrated(): boolean {
@@ -317,8 +347,14 @@ export class RowPass {
   }
 
   result(): RowPassResult {
-    this.facts.bandTables = this.bandColumns.length > 0 ? [buildBandTable(this.bandColumns, this.facts.count)] : [];
-    return { findings: this.findings, facts: this.facts, rowBytes: this.rowBytes, tokens: this.tokens.sample };
+    const f = this.facts;
+    f.bandTables = this.bandColumns.length > 0 ? [buildBandTable(this.bandColumns, f.count)] : [];
+    // Views of the filled part: no copy.
+    f.line = f.line.subarray(0, f.count);
+    f.hash = f.hash.subarray(0, f.count);
+    f.label = f.label.subarray(0, f.count);
+    f.chars = f.chars.subarray(0, f.count);
+    return { findings: this.findings, facts: f, rowBytes: this.rowBytes.subarray(0, f.count), tokens: this.tokens.sample };
   }
 }
 

@@ -116,7 +116,7 @@ export class IncrementalDataset {
       },
     };
     const analyzer = new RowAnalyzer(access, detection, this.config, this.options);
-    const pass = new RowPass(access, detection, this.config, this.options);
+    const pass = new RowPass(access, detection, this.config, this.options, true, this.lines.length);
     const rowLines: number[] = [];
     for (let i = 0; i < this.lines.length; i++) {
       const text = this.lines[i];

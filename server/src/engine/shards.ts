@@ -4,6 +4,7 @@ import { LineDecoder } from './read/decode';
 import { jsonlReader, locateInJsonRow, parseJsonRow } from './read/jsonl';
 import { emptyFacts } from './rules/fileFacts';
 import { TokenEstimator, type TokenSample } from './text/tokens';
+import type { Finding } from './types';
 
 /**
  * Sharded analysis of JSONL: the per-row pass runs on byte ranges (one per core, in worker
@@ -21,8 +22,19 @@ export interface Shard {
 
 /** Shard results carry where each row's bytes are, so the merged file can re-read rows for late findings. */
 export interface ShardResult extends RowPassResult {
-  starts: number[];
-  ends: number[];
+  starts: Float64Array;
+  ends: Float64Array;
+}
+
+/** The typed columns of the shards end to end. */
+function concat<T extends Int32Array | Float64Array>(type: new (n: number) => T, total: number, parts: T[]): T {
+  const out = new type(total);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }
 
 /** Splits a JSONL file into about `count` shards at line boundaries. */
@@ -87,7 +99,7 @@ export function analyzeJsonlShard(bytes: Uint8Array, shard: Shard, detection: De
   for (const row of reader.rows()) pass.addRow(row);
   const result = pass.result();
   const { starts, ends } = reader.offsets!();
-  return { ...result, invalidUtf8: reader.invalidUtf8, starts, ends };
+  return { ...result, invalidUtf8: reader.invalidUtf8, starts: Float64Array.from(starts), ends: Float64Array.from(ends) };
 }
 
 /** The token sample of a file: its first texts, exactly counted (what the first shard would take). */
@@ -109,25 +121,23 @@ export function mergeJsonlShards(
   path: string, bytes: Uint8Array, detection: Detection, config: Config, options: AnalyzeOptions, shards: ShardResult[],
   tokens: TokenSample = TokenEstimator.from(...shards.map((s) => s.tokens)).sample,
 ): DatasetAnalysis {
+  const total = shards.reduce((n, s) => n + s.facts.count, 0);
   const merged: RowPassResult = {
-    findings: [],
+    findings: ([] as Finding[]).concat(...shards.map((s) => s.findings)),
     facts: emptyFacts(shards[0]?.facts.bandsPerRow ?? 0),
-    rowBytes: [],
+    rowBytes: concat(Int32Array, total, shards.map((s) => s.rowBytes)),
     tokens,
     invalidUtf8: shards.find((s) => s.invalidUtf8)?.invalidUtf8,
   };
   if (merged.invalidUtf8) merged.invalidUtf8 = { ...merged.invalidUtf8, lines: shards.reduce((n, s) => n + (s.invalidUtf8?.lines ?? 0), 0) };
-  const labelIds = new Map<string, number>();
   const f = merged.facts;
-  // Whole columns are concatenated (a copy of packed arrays), not pushed row by row.
-  const concat = <T>(pick: (s: ShardResult) => T[]): T[] => ([] as T[]).concat(...shards.map(pick));
-  f.line = concat((s) => s.facts.line);
-  f.hash = concat((s) => s.facts.hash);
-  f.chars = concat((s) => s.facts.chars);
-  merged.rowBytes = concat((s) => s.rowBytes);
-  merged.findings = concat((s) => s.findings);
-  const starts = concat((s) => s.starts);
-  const ends = concat((s) => s.ends);
+  f.line = concat(Int32Array, total, shards.map((s) => s.facts.line));
+  f.hash = concat(Float64Array, total, shards.map((s) => s.facts.hash));
+  f.chars = concat(Int32Array, total, shards.map((s) => s.facts.chars));
+  f.label = new Int32Array(total);
+  const starts = concat(Float64Array, total, shards.map((s) => s.starts));
+  const ends = concat(Float64Array, total, shards.map((s) => s.ends));
+  const labelIds = new Map<string, number>();
   for (const s of shards) {
     // A shard's band table numbers its own rows; the offset places them in the file.
     for (const table of s.facts.bandTables) f.bandTables.push({ ...table, offset: table.offset + f.count });
@@ -141,7 +151,7 @@ export function mergeJsonlShards(
       return id;
     });
     const labels = s.facts.label;
-    for (let i = 0; i < s.facts.count; i++) f.label.push(labels[i] < 0 ? -1 : remap[labels[i]]);
+    for (let i = 0; i < s.facts.count; i++) f.label[f.count + i] = labels[i] < 0 ? -1 : remap[labels[i]];
     f.count += s.facts.count;
   }
   const access: RowAccess = {

@@ -142,7 +142,7 @@ export function findingCounts(findings: Finding[]): FindingCounts {
 }
 
 /** Per-file statistics, from the facts the rules already gathered (no second pass over rows). */
-export function computeStats(facts: FileFacts, rowBytes: number[], tokens: TokenEstimator, findings: Finding[], groups: DuplicateGroup[]): DatasetStats {
+export function computeStats(facts: FileFacts, rowBytes: ArrayLike<number>, tokens: TokenEstimator, findings: Finding[], groups: DuplicateGroup[]): DatasetStats {
   let validRows = 0;
   for (let i = 0; i < facts.count; i++) if (rowBytes[i] >= 0) validRows++;
   const chars = new Float64Array(validRows);

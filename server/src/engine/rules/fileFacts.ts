@@ -2,18 +2,20 @@ import type { BandTable } from '../index/bandTable';
 import type { RowReport } from './rowRule';
 
 /**
- * What the file-level rules know of each row, kept as flat arrays so a million rows cost a few
- * tens of megabytes. Rows with structure errors have a NaN hash and take part in no file rule.
+ * What the file-level rules know of each row, kept as typed columns so a million rows cost a few
+ * tens of megabytes (and a worker thread hands them over without copying). Rows with structure
+ * errors have a NaN hash and take part in no file rule.
  */
 export interface FileFacts {
   count: number;
-  line: number[];
+  /** Typed columns of `count` entries each, one entry per row. */
+  line: Int32Array;
   /** normalizedHash of the row's duplicate key, or NaN when the row is excluded. */
-  hash: number[];
+  hash: Float64Array;
   /** Index into labelNames, or -1. */
-  label: number[];
+  label: Int32Array;
   /** Characters of the row's duplicate key text. */
-  chars: number[];
+  chars: Int32Array;
   labelNames: string[];
   /** Near-duplicate band keys of the sketched rows, sorted per band: one table per shard, in file order. */
   bandTables: BandTable[];
@@ -25,7 +27,7 @@ export interface FileFacts {
 export type LateReport = (row: number, report: RowReport) => void;
 
 export function emptyFacts(bandsPerRow = 0): FileFacts {
-  return { count: 0, line: [], hash: [], label: [], chars: [], labelNames: [], bandTables: [], bandsPerRow };
+  return { count: 0, line: new Int32Array(0), hash: new Float64Array(0), label: new Int32Array(0), chars: new Int32Array(0), labelNames: [], bandTables: [], bandsPerRow };
 }
 
 /** Row counts per label id. */

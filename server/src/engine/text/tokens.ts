@@ -85,13 +85,9 @@ export class TokenEstimator {
     return this.sample.bytes.length >= TOKEN_SAMPLE_SIZE;
   }
 
-  /** Counts a text exactly for calibration while the sample is not full. */
-  observe(text: string, bytes: number): void {
+  /** Adds a text's byte and exact token counts to the sample (texts of no bytes say nothing). */
+  add(bytes: number, tokens: number): void {
     if (this.full || bytes === 0) return;
-    this.add(bytes, countTokens(text));
-  }
-
-  private add(bytes: number, tokens: number): void {
     this.sample.bytes.push(bytes);
     this.sample.tokens.push(tokens);
     this.sumBytes += bytes;
