@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { distribution, qualityScore } from '../../server/src/engine';
+import { findingCounts } from '../../server/src/engine/stats';
 import { formatCount } from '../../server/src/engine/format';
 import { kthValue, medianValue, valueCounts } from '../../server/src/engine/select';
 import { analyze, jsonl } from './helpers';
@@ -54,4 +55,25 @@ test('value counts: lengths are tallied, other numbers sorted; quantiles and med
 
 test('formatCount writes thousands separators like en-US', () => {
   for (const n of [0, 7, 999, 1000, 12345, 999999, 1234567, -1234, 2.5, 1234.5678]) assert.equal(formatCount(n), n.toLocaleString('en-US'));
+});
+
+test('finding counts: rows are counted by their worst finding, in any order of findings', () => {
+  const reference = (findings: { line: number; severity: 'error' | 'warning' | 'info'; rule: string }[]) => {
+    const worst = new Map<number, string>();
+    for (const f of findings) {
+      if (f.rule === 'label-imbalance') continue;
+      const prev = worst.get(f.line);
+      if (f.severity === 'error' || (f.severity === 'warning' && prev !== 'error')) worst.set(f.line, f.severity);
+    }
+    const values = [...worst.values()];
+    return { errors: values.filter((s) => s === 'error').length, warnings: values.filter((s) => s === 'warning').length };
+  };
+  const finding = fc.record({ line: fc.integer({ min: 1, max: 8 }), severity: fc.constantFrom('error' as const, 'warning' as const, 'info' as const), rule: fc.constantFrom('a', 'label-imbalance') });
+  fc.assert(fc.property(fc.array(finding, { maxLength: 30 }), fc.boolean(), (list, sortFirst) => {
+    const findings = (sortFirst ? [...list].sort((a, b) => a.line - b.line) : list).map((f) => ({ ...f, column: 1, endLine: f.line, endColumn: 2, message: '' }));
+    const counts = findingCounts(findings);
+    const expected = reference(findings);
+    assert.deepEqual([counts.rowsWithErrors, counts.rowsWithWarnings], [expected.errors, expected.warnings]);
+    assert.equal(Object.values(counts.findingsByRule).reduce((a, b) => a + b, 0), findings.length);
+  }));
 });

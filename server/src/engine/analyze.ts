@@ -395,16 +395,15 @@ export function finishAnalysis(path: string, access: RowAccess, detection: Detec
     const made = access.lateFindings && index >= 0 ? access.lateFindings(index, reportsKey(reports), make) : make();
     for (const f of made) lateFindings.push(f);
   }
-  const findings = pass.findings.concat(lateFindings);
   const bad = pass.invalidUtf8;
   const utf8Severity = ruleSeverity.get('invalid-utf8');
   if (bad && utf8Severity) {
-    findings.push({
+    lateFindings.push({
       rule: 'invalid-utf8', severity: utf8Severity, line: bad.line, column: bad.column, endLine: bad.line, endColumn: bad.column + 1,
       message: `The file is not valid UTF-8: byte 0x${bad.byte.toString(16).toUpperCase().padStart(2, '0')} at line ${bad.line}, column ${bad.column}; ${bad.lines} line${bad.lines === 1 ? ' was' : 's were'} read as Windows-1252`,
     });
   }
-  findings.sort(compareFindings);
+  const findings = mergeInOrder(pass.findings, lateFindings);
   const summary: Record<string, number> = {};
   for (const f of findings) summary[f.rule] = (summary[f.rule] ?? 0) + 1;
   // Assigned onto the object computeStats made: other modules key data by that object's identity.
@@ -450,11 +449,33 @@ function compareFindings(a: Finding, b: Finding): number {
   return a.line - b.line || a.column - b.column || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0);
 }
 
+/**
+ * The pass's findings (in row order already, nearly always in full order) and the late ones, in
+ * file order: what a stable sort of the two end to end gives, for the cost of sorting the late ones.
+ */
+function mergeInOrder(rowFindings: Finding[], late: Finding[]): Finding[] {
+  let sorted = true;
+  for (let i = 1; i < rowFindings.length && sorted; i++) sorted = compareFindings(rowFindings[i - 1], rowFindings[i]) <= 0;
+  const a = sorted ? rowFindings : rowFindings.slice().sort(compareFindings);
+  const b = late.sort(compareFindings);
+  const out = new Array<Finding>(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  // On a tie the row finding goes first, as it would in the stable sort.
+  while (i < a.length && j < b.length) out[k++] = compareFindings(b[j], a[i]) < 0 ? b[j++] : a[i++];
+  while (i < a.length) out[k++] = a[i++];
+  while (j < b.length) out[k++] = b[j++];
+  return out;
+}
+
 /** What identifies a row's file-level reports: equal keys give equal findings for an unchanged row. */
 function reportsKey(reports: RowReport[]): string {
   let key = '';
   for (const r of reports) {
-    key += `${r.rule}\u0001${r.message}\u0001${r.target ? JSON.stringify(r.target) : ''}\u0001${r.similarity ?? ''}\u0001${r.cluster ?? ''}\u0001`;
+    const t = r.target;
+    const target = t ? `${t.path ? t.path.join('\u0003') : ''}:${t.start ?? ''}:${t.end ?? ''}` : '';
+    key += `${r.rule}\u0001${r.message}\u0001${target}\u0001${r.similarity ?? ''}\u0001${r.cluster ?? ''}\u0001`;
     if (r.related) for (const x of r.related) key += `${x.path ?? ''}:${x.line},`;
     key += '\u0002';
   }

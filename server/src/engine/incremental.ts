@@ -90,8 +90,8 @@ export class IncrementalDataset {
     const access: RowAccess = {
       container: 'jsonl',
       row: (index) => {
+        if (index < 0 || index >= rows) return undefined;
         const i = rowLines[index];
-        if (i === undefined) return undefined;
         // Rows that file-level rules report on are parsed once and kept until their line changes.
         const cached = this.cache[i];
         let row = cached?.source;
@@ -104,8 +104,8 @@ export class IncrementalDataset {
       },
       locate: locateInJsonRow,
       lateFindings: (index, key, make) => {
+        const cached = index >= 0 && index < rows ? this.cache[rowLines[index]] : undefined;
         const i = rowLines[index];
-        const cached = i === undefined ? undefined : this.cache[i];
         if (!cached) return make();
         const delta = i + 1 - cached.line;
         if (cached.late?.key === key) return shifted(cached.late.findings, delta);
@@ -117,7 +117,9 @@ export class IncrementalDataset {
     };
     const analyzer = new RowAnalyzer(access, detection, this.config, this.options);
     const pass = new RowPass(access, detection, this.config, this.options, true, this.lines.length);
-    const rowLines: number[] = [];
+    // The line index of every row (rows are the non-blank lines).
+    const rowLines = new Int32Array(this.lines.length);
+    let rows = 0;
     for (let i = 0; i < this.lines.length; i++) {
       const text = this.lines[i];
       let cached = this.cache[i];
@@ -126,14 +128,14 @@ export class IncrementalDataset {
       const wantSample = !pass.calibrated;
       if (!cached || (wantSample && cached.output.sampleText === undefined && cached.output.bytes > 0)) {
         const clean = text.endsWith('\r') ? text.slice(0, -1) : text;
-        const output = analyzer.analyzeRow(parseJsonRow(clean, rowLines.length, line, 1), wantSample);
+        const output = analyzer.analyzeRow(parseJsonRow(clean, rows, line, 1), wantSample);
         // The band keys are the analyzer's scratch array; the cache keeps its own copy.
         if (output.bands) output.bands = output.bands.slice();
-        cached = { output, line };
+        cached = { output, line, source: undefined, late: undefined };
         this.cache[i] = cached;
       }
       const output = cached.line === line ? cached.output : { ...cached.output, findings: shifted(cached.output.findings, line - cached.line) };
-      rowLines.push(i);
+      rowLines[rows++] = i;
       pass.add(line, output);
     }
     return finishAnalysis(this.path, access, detection, this.config, this.options, pass.result());

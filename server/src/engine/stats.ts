@@ -124,20 +124,32 @@ export interface FindingCounts {
 export function findingCounts(findings: Finding[]): FindingCounts {
   const findingsByRule: Record<string, number> = {};
   const findingsBySeverity: Record<Severity, number> = { error: 0, warning: 0, info: 0, hint: 0 };
-  const worst = new Map<number, Severity>();
   for (const f of findings) {
     findingsByRule[f.rule] = (findingsByRule[f.rule] ?? 0) + 1;
     findingsBySeverity[f.severity]++;
-    if (f.rule === 'label-imbalance') continue;
-    const prev = worst.get(f.line);
-    if (f.severity === 'error' || (f.severity === 'warning' && prev !== 'error')) worst.set(f.line, f.severity);
   }
+  // Each row's worst finding: findings come in line order, so a row's findings are one run.
+  let sorted = true;
+  for (let i = 1; i < findings.length && sorted; i++) sorted = findings[i - 1].line <= findings[i].line;
+  const byLine = sorted ? findings : findings.slice().sort((a, b) => a.line - b.line);
   let rowsWithErrors = 0;
   let rowsWithWarnings = 0;
-  for (const s of worst.values()) {
-    if (s === 'error') rowsWithErrors++;
-    else if (s === 'warning') rowsWithWarnings++;
+  let line = NaN;
+  let worst: Severity | undefined;
+  const count = () => {
+    if (worst === 'error') rowsWithErrors++;
+    else if (worst === 'warning') rowsWithWarnings++;
+  };
+  for (const f of byLine) {
+    if (f.rule === 'label-imbalance') continue;
+    if (f.line !== line) {
+      count();
+      line = f.line;
+      worst = undefined;
+    }
+    if (f.severity === 'error' || (f.severity === 'warning' && worst !== 'error')) worst = f.severity;
   }
+  count();
   return { findingsByRule, findingsBySeverity, rowsWithErrors, rowsWithWarnings };
 }
 

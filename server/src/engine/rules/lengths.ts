@@ -9,10 +9,11 @@ import { formatCount } from '../format';
  * ignore the outliers themselves, unlike a mean and a standard deviation.
  */
 export function findLengthOutliers(facts: FileFacts, t: Thresholds, report: LateReport): void {
-  const lengths: number[] = [];
-  for (let i = 0; i < facts.count; i++) if (!Number.isNaN(facts.hash[i])) lengths.push(facts.chars[i]);
-  const n = lengths.length;
+  let n = 0;
+  for (let i = 0; i < facts.count; i++) if (!Number.isNaN(facts.hash[i])) n++;
   if (n < 20) return;
+  const lengths = new Int32Array(n);
+  for (let i = 0, k = 0; i < facts.count; i++) if (!Number.isNaN(facts.hash[i])) lengths[k++] = facts.chars[i];
   // Everything is computed per distinct length: a million rows have a few thousand.
   const counts = valueCounts(lengths);
   const logs = mapValues(counts, Math.log1p, true);
@@ -26,23 +27,29 @@ export function findLengthOutliers(facts: FileFacts, t: Thresholds, report: Late
     scale = (1.2533 * sum) / n;
   }
   if (scale === 0) return;
-  const typical = formatCount(Math.round(Math.expm1(med)));
-  const outliers = new Map<number, number>();
-  for (let j = 0; j < logs.values.length; j++) {
-    const x = logs.values[j];
-    const z = (x - med) / scale;
-    if (Math.abs(z) > t.lengthOutlierZ && Math.abs(x - med) >= Math.log(t.lengthOutlierRatio)) outliers.set(counts.values[j], z);
+  const z = (length: number) => (Math.log1p(length) - med) / scale;
+  const isOutlier = (length: number) => Math.abs(z(length)) > t.lengthOutlierZ && Math.abs(Math.log1p(length) - med) >= Math.log(t.lengthOutlierRatio);
+  // Both tests grow with the distance from the median, so the outliers are the lengths up to some
+  // bound below it and from some bound above it.
+  let below = -Infinity;
+  let above = Infinity;
+  for (let j = 0; j < counts.values.length; j++) {
+    const length = counts.values[j];
+    if (!isOutlier(length)) continue;
+    if (logs.values[j] < med) below = length;
+    else if (above === Infinity) above = length;
   }
-  if (outliers.size === 0) return;
+  if (below === -Infinity && above === Infinity) return;
+  const typical = formatCount(Math.round(Math.expm1(med)));
   for (let i = 0; i < facts.count; i++) {
-    if (Number.isNaN(facts.hash[i])) continue;
-    const z = outliers.get(facts.chars[i]);
-    if (z === undefined) continue;
+    const length = facts.chars[i];
+    if ((length > below && length < above) || Number.isNaN(facts.hash[i])) continue;
+    const score = z(length);
     report(i, {
       rule: 'length-outlier',
-      message: `Unusually ${z > 0 ? 'long' : 'short'}: ${formatCount(facts.chars[i])} characters where rows typically have ${typical} (robust z ${z.toFixed(1)})`,
+      message: `Unusually ${score > 0 ? 'long' : 'short'}: ${formatCount(length)} characters where rows typically have ${typical} (robust z ${score.toFixed(1)})`,
       target: { path: ['@text'] },
-      data: { z },
+      data: { z: score },
     });
   }
 }
