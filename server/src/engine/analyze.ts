@@ -69,9 +69,10 @@ export interface RowAccess {
   locate(row: SourceRow, path: JsonPath): FieldSpan | undefined;
   /**
    * The editor's model remembers a row's file-level findings: when the same reports come again for
-   * an unchanged row (the usual case after an edit elsewhere) it returns the findings it made before.
+   * an unchanged row (the usual case after an edit elsewhere) it returns the findings it made before
+   * (`sameReports` tells).
    */
-  lateFindings?(index: number, key: string, make: () => Finding[]): Finding[];
+  lateFindings?(index: number, reports: RowReport[], make: () => Finding[]): Finding[];
 }
 
 /** What the per-row pass leaves for the file-level rules: plain data, so worker threads can send it. */
@@ -392,7 +393,7 @@ export function finishAnalysis(path: string, access: RowAccess, detection: Detec
       }
       return out.sink;
     };
-    const made = access.lateFindings && index >= 0 ? access.lateFindings(index, reportsKey(reports), make) : make();
+    const made = access.lateFindings && index >= 0 ? access.lateFindings(index, reports, make) : make();
     for (const f of made) lateFindings.push(f);
   }
   const bad = pass.invalidUtf8;
@@ -469,17 +470,28 @@ function mergeInOrder(rowFindings: Finding[], late: Finding[]): Finding[] {
   return out;
 }
 
-/** What identifies a row's file-level reports: equal keys give equal findings for an unchanged row. */
-function reportsKey(reports: RowReport[]): string {
-  let key = '';
-  for (const r of reports) {
-    const t = r.target;
-    const target = t ? `${t.path ? t.path.join('\u0003') : ''}:${t.start ?? ''}:${t.end ?? ''}` : '';
-    key += `${r.rule}\u0001${r.message}\u0001${target}\u0001${r.similarity ?? ''}\u0001${r.cluster ?? ''}\u0001`;
-    if (r.related) for (const x of r.related) key += `${x.path ?? ''}:${x.line},`;
-    key += '\u0002';
+/** Whether two lists of a row's file-level reports make the same findings for an unchanged row. */
+export function sameReports(a: RowReport[], b: RowReport[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k++) {
+    const x = a[k];
+    const y = b[k];
+    if (x.rule !== y.rule || x.message !== y.message || x.similarity !== y.similarity || x.cluster !== y.cluster) return false;
+    if (!sameTarget(x.target, y.target)) return false;
+    const rx = x.related ?? [];
+    const ry = y.related ?? [];
+    if (rx.length !== ry.length) return false;
+    for (let i = 0; i < rx.length; i++) if (rx[i].line !== ry[i].line || rx[i].path !== ry[i].path) return false;
   }
-  return key;
+  return true;
+}
+
+function sameTarget(a: Target | undefined, b: Target | undefined): boolean {
+  if (!a || !b) return a === b;
+  if (a.start !== b.start || a.end !== b.end) return false;
+  const pa = a.path ?? [];
+  const pb = b.path ?? [];
+  return pa.length === pb.length && pa.every((p, i) => p === pb[i]);
 }
 
 /** Resolves the rules' symbolic paths ("@label", "@text") to the row's real field paths. */

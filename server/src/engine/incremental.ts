@@ -1,9 +1,10 @@
-import { finishAnalysis, RowAnalyzer, RowPass, type AnalyzeOptions, type DatasetAnalysis, type Detection, type RowAccess, type RowOutput } from './analyze';
+import { finishAnalysis, RowAnalyzer, RowPass, sameReports, type AnalyzeOptions, type DatasetAnalysis, type Detection, type RowAccess, type RowOutput } from './analyze';
 import type { Config } from './config';
 import { jsonlReader, locateInJsonRow, parseJsonRow } from './read/jsonl';
 import type { SourceRow } from './read';
 import { detectFormat } from './schema/formats';
 import type { Finding } from './types';
+import type { RowReport } from './rules/rowRule';
 
 /** Lines whose change can change the detected format (the detection sample is the first 200 rows). */
 const DETECTION_LINES = 200;
@@ -14,8 +15,8 @@ interface CachedRow {
   line: number;
   /** The parsed row, once a file-level rule needed it. */
   source?: SourceRow;
-  /** The row's file-level findings, with the key of the reports they were made from. */
-  late?: { key: string; findings: Finding[] };
+  /** The row's file-level findings, with the reports they were made from. */
+  late?: { reports: RowReport[]; findings: Finding[] };
 }
 
 /** A line edit in editor terms: 0-based positions, end exclusive, as LSP content changes give them. */
@@ -103,15 +104,14 @@ export class IncrementalDataset {
         return row.index === index && row.line === i + 1 ? row : { ...row, index, line: i + 1 };
       },
       locate: locateInJsonRow,
-      lateFindings: (index, key, make) => {
+      lateFindings: (index, reports, make) => {
         const cached = index >= 0 && index < rows ? this.cache[rowLines[index]] : undefined;
-        const i = rowLines[index];
         if (!cached) return make();
-        const delta = i + 1 - cached.line;
-        if (cached.late?.key === key) return shifted(cached.late.findings, delta);
+        const delta = rowLines[index] + 1 - cached.line;
+        if (cached.late && sameReports(cached.late.reports, reports)) return shifted(cached.late.findings, delta);
         const findings = make();
         // Stored at the row's cached line, as its row findings are, so the same shift applies later.
-        cached.late = { key, findings: shifted(findings, -delta) };
+        cached.late = { reports, findings: shifted(findings, -delta) };
         return findings;
       },
     };
