@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { analyzeDataset, IncrementalDataset, parseConfig, type LineEdit } from '../../server/src/engine';
+import { analyzeDataset, IncrementalDataset, loadTokenizer, parseConfig, tokenizerLoaded, type LineEdit } from '../../server/src/engine';
 import { jsonl } from './helpers';
 
 const { config } = parseConfig({});
@@ -15,6 +15,21 @@ function applyToString(text: string, e: LineEdit): string {
 
 const rows = Array.from({ length: 60 }, (_, i) => ({ text: `customer review ${i % 45} ${'quite '.repeat(i % 4)}good`, label: i % 5 ? 'pos' : 'neg' }));
 const base = jsonl(...rows, { text: 'mail a@b.io now', label: 'pos' });
+
+// First in the file, so the tokenizer is not loaded yet (each test file runs in its own process).
+test('a model that defers the tokenizer counts no tokens until it is loaded, then calibrates like any other', () => {
+  const model = new IncrementalDataset('d.jsonl', config, { fixes: true }, true);
+  model.setText(base);
+  assert.equal(tokenizerLoaded(), false);
+  const before = model.analyze();
+  assert.equal(before.stats.tokens.sampledTexts, 0);
+  assert.equal(before.stats.tokens.bytesPerToken, 4);
+  loadTokenizer();
+  const after = model.analyze();
+  assert.equal(after.stats.tokens.sampledTexts, 61);
+  assert.deepEqual(after, analyzeDataset('d.jsonl', enc(base), config, { fixes: true }));
+  assert.deepEqual(before.findings, after.findings, 'findings never depend on the estimate');
+});
 
 test('after any sequence of edits the incremental result equals a fresh analysis', () => {
   const model = new IncrementalDataset('d.jsonl', config, { fixes: true });

@@ -4,6 +4,7 @@ import { jsonlReader, locateInJsonRow, parseJsonRow } from './read/jsonl';
 import type { SourceRow } from './read';
 import { detectFormat } from './schema/formats';
 import type { Finding } from './types';
+import { tokenizerLoaded } from './text/tokens';
 import type { RowReport } from './rules/rowRule';
 
 /** Lines whose change can change the detected format (the detection sample is the first 200 rows). */
@@ -56,7 +57,14 @@ export class IncrementalDataset {
   /** The detection the cached rows were analyzed under. */
   private cachedUnder: Detection | undefined;
 
-  constructor(private readonly path: string, private readonly config: Config, private readonly options: AnalyzeOptions = {}) {}
+  /**
+   * @param deferTokenizer calibrate the token estimate only once the tokenizer is loaded (see
+   *   `loadTokenizer`): the first diagnostics of a big file then do not wait for it
+   */
+  constructor(
+    private readonly path: string, private readonly config: Config, private readonly options: AnalyzeOptions = {},
+    private readonly deferTokenizer = false,
+  ) {}
 
   /** Replaces the whole text (opening a document, or a change without a range). */
   setText(text: string): void {
@@ -116,7 +124,7 @@ export class IncrementalDataset {
       },
     };
     const analyzer = new RowAnalyzer(access, detection, this.config, this.options);
-    const pass = new RowPass(access, detection, this.config, this.options, true, this.lines.length);
+    const pass = new RowPass(access, detection, this.config, this.options, !this.deferTokenizer || tokenizerLoaded(), this.lines.length);
     // The line index of every row (rows are the non-blank lines).
     const rowLines = new Int32Array(this.lines.length);
     let rows = 0;

@@ -6,7 +6,7 @@ export { RULES, RULE_IDS, ruleDocsUrl, type RuleId, type RuleInfo } from './rule
 export { isDatasetPath, isJsonDataset, openReader, toBytes } from './read';
 export { detectFormat, FORMATS, TEXT_ALIASES, LABEL_ALIASES } from './schema/formats';
 export { normalizeText, normalizedHash } from './text/normalize';
-export { countTokens } from './text/tokens';
+export { countTokens, loadTokenizer, tokenizerLoaded } from './text/tokens';
 export { qualityScore, distribution, type DatasetStats, type Distribution, type QualityScore } from './stats';
 export { balanceIndex } from './rules/labels';
 export * from './types';

@@ -37,8 +37,11 @@ export interface DatasetStats {
   labels: { name: string; count: number; share: number }[];
   balanceIndex: number;
   chars: Distribution;
-  /** Token lengths, estimated from UTF-8 bytes with a ratio calibrated on an exact sample. */
-  tokens: Distribution & { estimated: true; bytesPerToken: number };
+  /**
+   * Token lengths, estimated from UTF-8 bytes with a ratio calibrated on an exact sample of
+   * `sampledTexts` texts (0 while the editor has not loaded the tokenizer yet: then 4 bytes a token).
+   */
+  tokens: Distribution & { estimated: true; bytesPerToken: number; sampledTexts: number };
   /** Histogram of the same estimated token lengths, for the report's chart. */
   tokenHistogram: Histogram;
   findingsByRule: Record<string, number>;
@@ -181,7 +184,7 @@ export function computeStats(facts: FileFacts, rowBytes: ArrayLike<number>, toke
     labels,
     balanceIndex: balance,
     chars: charDist,
-    tokens: { ...distribution(tokenCounts), estimated: true, bytesPerToken: Math.round(tokens.bytesPerToken * 100) / 100 },
+    tokens: { ...distribution(tokenCounts), estimated: true, bytesPerToken: Math.round(tokens.bytesPerToken * 100) / 100, sampledTexts: tokens.sample.bytes.length },
     tokenHistogram: histogram(tokenCounts),
     findingsByRule,
     findingsBySeverity,
