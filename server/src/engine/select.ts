@@ -4,7 +4,7 @@
  * size, so they are tallied in one pass into an array indexed by value; any other list is sorted.
  */
 export interface ValueCounts {
-  /** The distinct values, ascending. */
+  /** The distinct values, ascending (after `mapValues` with a function that is not one-to-one, equal values may repeat). */
   values: Float64Array;
   /** How often each value occurs. */
   counts: Int32Array;

@@ -1,5 +1,5 @@
 import { balanceIndex } from './rules/labels';
-import { quantileValue, valueCounts, type ValueCounts } from './select';
+import { mapValues, quantileValue, valueCounts, type ValueCounts } from './select';
 import { labelCounts, type FileFacts } from './rules/fileFacts';
 import type { DuplicateGroup } from './rules/duplicates';
 import { recordRowHashes } from './rowTexts';
@@ -160,14 +160,15 @@ export function findingCounts(findings: Finding[]): FindingCounts {
 export function computeStats(facts: FileFacts, rowBytes: ArrayLike<number>, tokens: TokenEstimator, findings: Finding[], groups: DuplicateGroup[]): DatasetStats {
   let validRows = 0;
   for (let i = 0; i < facts.count; i++) if (rowBytes[i] >= 0) validRows++;
-  const chars = new Float64Array(validRows);
-  const tok = new Float64Array(validRows);
+  const chars = new Int32Array(validRows);
+  const bytes = new Int32Array(validRows);
   for (let i = 0, j = 0; i < facts.count; i++) {
     if (rowBytes[i] < 0) continue;
     chars[j] = facts.chars[i];
-    tok[j++] = tokens.estimate(rowBytes[i]);
+    bytes[j++] = rowBytes[i];
   }
-  const tokenCounts = valueCounts(tok);
+  // The estimate only grows with the bytes, so the bytes' counts map straight to the tokens' counts.
+  const tokenCounts = mapValues(valueCounts(bytes), (b) => tokens.estimate(b), true);
   const counts = labelCounts(facts);
   const labelled = counts.reduce((a, b) => a + b, 0);
   const labels = counts
