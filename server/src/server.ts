@@ -4,7 +4,6 @@ import {
   CodeActionKind, createConnection, DidChangeConfigurationNotification, ProposedFeatures, TextDocuments,
   TextDocumentSyncKind, type Connection, type InitializeParams,
 } from 'vscode-languageserver/node';
-import { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyzeFile } from './analyzeFile';
 import { withExtraFindings, type DatasetAnalysis, type Finding } from './engine';
 import { findWorkspaceLeaks } from './leaks';
@@ -12,6 +11,7 @@ import { codeActions, duplicateDeletions, FIX_ALL_KIND } from './lsp/codeActions
 import { codeLenses } from './lsp/codeLens';
 import { toDiagnostics, toSummary } from './lsp/convert';
 import { isDatasetDocument, OpenDatasets, type Analyzed, type ContentChange } from './lsp/datasets';
+import { LineDocument } from './lsp/document';
 import { hover } from './lsp/hover';
 import { fileReport } from './lsp/report';
 import { globToRegExp, readSettings, type Settings } from './lsp/settings';
@@ -28,13 +28,13 @@ const connection: Connection = createConnection(ProposedFeatures.all);
 
 // Changes are recorded as they arrive so JSONL models re-analyze only the lines they touch.
 const pendingChanges = new Map<string, ContentChange[]>();
-const documents = new TextDocuments<TextDocument>({
-  create: TextDocument.create,
+const documents = new TextDocuments<LineDocument>({
+  create: LineDocument.create,
   update(doc, changes, version) {
     const list = pendingChanges.get(doc.uri) ?? [];
     for (const c of changes) list.push('range' in c ? { range: c.range, text: c.text } : { text: c.text });
     pendingChanges.set(doc.uri, list);
-    return TextDocument.update(doc, changes, version);
+    return LineDocument.update(doc, changes, version);
   },
 });
 
@@ -97,7 +97,7 @@ function publish(result: Analyzed): void {
   void connection.sendDiagnostics({ uri: result.uri, diagnostics: toDiagnostics(result.uri, result.analysis, result.version, settings.editor.maxDiagnosticsPerFile) });
 }
 
-function analyzeNow(doc: TextDocument): void {
+function analyzeNow(doc: LineDocument): void {
   timers.delete(doc.uri);
   // Whether a document is a dataset is decided once: reading its head would flatten a big text on every keystroke.
   if (!open.get(doc.uri) && !isDatasetDocument(doc.uri, doc.getText({ start: { line: 0, character: 0 }, end: { line: 200, character: 0 } }))) return;
@@ -114,7 +114,7 @@ function analyzeNow(doc: TextDocument): void {
 const backgroundTimers = new Map<string, NodeJS.Timeout>();
 
 /** Once typing pauses, big documents get their near-duplicates from a worker thread, then are published again. */
-function scheduleBackground(doc: TextDocument): void {
+function scheduleBackground(doc: LineDocument): void {
   clearTimeout(backgroundTimers.get(doc.uri));
   backgroundTimers.set(doc.uri, setTimeout(async () => {
     backgroundTimers.delete(doc.uri);
@@ -135,7 +135,7 @@ function scheduleBackground(doc: TextDocument): void {
   }, Math.max(1000, settings.editor.debounceMs * 4)));
 }
 
-function schedule(doc: TextDocument, delay: number): void {
+function schedule(doc: LineDocument, delay: number): void {
   clearTimeout(timers.get(doc.uri));
   timers.set(doc.uri, setTimeout(() => {
     const current = documents.get(doc.uri);

@@ -25,15 +25,38 @@ export interface DiagnosticData {
   version: number;
 }
 
+const RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2, hint: 3 };
+
+/**
+ * The indices of the findings shown under the cap, in order: the most severe first into the cap,
+ * and within the severity the cap cuts, the first in the file. One pass, no sort (a file can have
+ * tens of thousands of findings, and this runs after every edit).
+ */
+export function shownFindings(findings: readonly Finding[], cap: number): number[] {
+  const shown: number[] = [];
+  if (findings.length <= cap) {
+    for (let i = 0; i < findings.length; i++) shown.push(i);
+    return shown;
+  }
+  const counts = [0, 0, 0, 0];
+  for (const f of findings) counts[RANK[f.severity]]++;
+  // Severities ranked before `cut` are shown whole; of the `cut` severity, the first `room`.
+  let cut = 0;
+  let room = cap;
+  while (counts[cut] < room) room -= counts[cut++];
+  for (let i = 0; i < findings.length && shown.length < cap; i++) {
+    const r = RANK[findings[i].severity];
+    if (r < cut || (r === cut && room-- > 0)) shown.push(i);
+  }
+  return shown;
+}
+
 /**
  * Findings to diagnostics, capped per file: the most severe come first into the cap, and one
  * summary diagnostic on line 1 says how many more were found.
  */
 export function toDiagnostics(uri: string, analysis: DatasetAnalysis, version: number, cap: number): Diagnostic[] {
-  const order = analysis.findings.map((_, i) => i);
-  const rank: Record<Severity, number> = { error: 0, warning: 1, info: 2, hint: 3 };
-  if (order.length > cap) order.sort((a, b) => rank[analysis.findings[a].severity] - rank[analysis.findings[b].severity] || a - b);
-  const shown = order.slice(0, cap).sort((a, b) => a - b);
+  const shown = shownFindings(analysis.findings, cap);
   const diagnostics = shown.map((i) => toDiagnostic(uri, analysis.findings[i], { index: i, version }));
   const hidden = analysis.findings.length - shown.length;
   if (hidden > 0) {
