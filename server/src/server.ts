@@ -5,7 +5,7 @@ import {
   TextDocumentSyncKind, type Connection, type InitializeParams,
 } from 'vscode-languageserver/node';
 import { analyzeFile } from './analyzeFile';
-import { withExtraFindings, type DatasetAnalysis, type Finding } from './engine';
+import { loadTokenizer, tokenizerLoaded, withExtraFindings, type DatasetAnalysis, type Finding } from './engine';
 import { findWorkspaceLeaks } from './leaks';
 import { codeActions, duplicateDeletions, FIX_ALL_KIND } from './lsp/codeActions';
 import { codeLenses } from './lsp/codeLens';
@@ -108,7 +108,31 @@ function analyzeNow(doc: LineDocument): void {
   publish(result);
   void connection.sendNotification(SummaryChangedNotification.method, toSummary(doc.uri, result.analysis));
   if (open.needsBackground(doc)) scheduleBackground(doc);
+  if (result.analysis.stats.tokens.sampledTexts === 0 && result.analysis.rows > 0) scheduleTokenizer();
   log(`checked ${path.basename(doc.uri)} v${doc.version}: ${result.analysis.rows} rows, ${result.analysis.findings.length} findings in ${(performance.now() - t0).toFixed(0)} ms`);
+}
+
+let tokenizerTimer: NodeJS.Timeout | undefined;
+
+/**
+ * The first check of a dataset does not wait for the tokenizer (loading it takes about half a
+ * second): it is loaded once those diagnostics are out, and the open datasets are analyzed again
+ * for their calibrated token statistics (rows' outputs are reused, so that is quick). Diagnostics
+ * never depend on the estimate, so only the summary is sent again.
+ */
+function scheduleTokenizer(): void {
+  if (tokenizerTimer || tokenizerLoaded()) return;
+  tokenizerTimer = setTimeout(() => {
+    const t0 = performance.now();
+    loadTokenizer();
+    log(`tokenizer loaded in ${(performance.now() - t0).toFixed(0)} ms`);
+    for (const doc of documents.all()) {
+      // A document with changes waiting is checked (and calibrated) by its own scheduled check.
+      if (!open.get(doc.uri) || timers.has(doc.uri) || pendingChanges.get(doc.uri)?.length) continue;
+      const result = open.keep(withLeaks(open.analyze(doc)));
+      void connection.sendNotification(SummaryChangedNotification.method, toSummary(doc.uri, result.analysis));
+    }
+  }, 0);
 }
 
 const backgroundTimers = new Map<string, NodeJS.Timeout>();

@@ -19,6 +19,7 @@ export class LspClient {
   private readonly waiters: { uri: string; predicate: (d: PublishedDiagnostics) => boolean; resolve: (d: PublishedDiagnostics) => void }[] = [];
   readonly latest = new Map<string, PublishedDiagnostics>();
   private versions = new Map<string, number>();
+  private readonly notificationWaiters: { method: string; predicate: (params: unknown) => boolean; resolve: (params: unknown) => void }[] = [];
 
   constructor(private readonly settings: Record<string, unknown> = {}) {
     const server = join(__dirname, '..', '..', 'dist', 'server.js');
@@ -38,7 +39,14 @@ export class LspClient {
     );
     this.connection.onRequest('window/workDoneProgress/create', () => null);
     this.connection.onRequest('client/registerCapability', () => null);
-    this.connection.onNotification(() => undefined);
+    this.connection.onNotification((method: string, params: unknown) => {
+      for (const w of [...this.notificationWaiters]) {
+        if (w.method === method && w.predicate(params)) {
+          this.notificationWaiters.splice(this.notificationWaiters.indexOf(w), 1);
+          w.resolve(params);
+        }
+      }
+    });
     this.connection.listen();
   }
 
@@ -59,6 +67,14 @@ export class LspClient {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no diagnostics for ${uri} within ${timeoutMs} ms`)), timeoutMs);
       this.waiters.push({ uri, predicate, resolve: (d) => (clearTimeout(timer), resolve(d)) });
+    });
+  }
+
+  /** Resolves with the next notification of `method` whose params satisfy the predicate. */
+  notification<T>(method: string, predicate: (params: T) => boolean = () => true, timeoutMs = 60000): Promise<T> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no ${method} within ${timeoutMs} ms`)), timeoutMs);
+      this.notificationWaiters.push({ method, predicate: (p) => predicate(p as T), resolve: (p) => (clearTimeout(timer), resolve(p as T)) });
     });
   }
 

@@ -90,7 +90,8 @@ export class OpenDatasets {
       if (!model || model.lineCount !== doc.lineCount) {
         // New, or out of step with the document (a missed change): start again from its text.
         // Big files leave the file-wide near-duplicate search to a background pass (see background()).
-        model = new IncrementalDataset(path, this.settings.config, { fixes: true, nearDuplicates: doc.lineCount <= INLINE_NEAR_DUPLICATE_LINES });
+        // Token statistics wait for the tokenizer (the server loads it once the first diagnostics are out).
+        model = new IncrementalDataset(path, this.settings.config, { fixes: true, nearDuplicates: doc.lineCount <= INLINE_NEAR_DUPLICATE_LINES }, true);
         model.setText(doc.getText());
         this.models.set(uri, model);
       }
