@@ -23,7 +23,9 @@ export class LspClient {
 
   constructor(private readonly settings: Record<string, unknown> = {}) {
     const server = join(__dirname, '..', '..', 'dist', 'server.js');
-    this.child = spawn(process.execPath, [server, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    // TUNESET_SERVER_NODE_ARGS: extra Node options for the server process (e.g. --cpu-prof --cpu-prof-dir=/tmp/prof when profiling; not --trace-gc, which writes to stdout, the protocol's channel).
+    const nodeArgs = process.env.TUNESET_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+    this.child = spawn(process.execPath, [...nodeArgs, server, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
     this.connection = createMessageConnection(new StreamMessageReader(this.child.stdout!), new StreamMessageWriter(this.child.stdin!));
     this.connection.onNotification('textDocument/publishDiagnostics', (p: PublishedDiagnostics) => {
       this.latest.set(p.uri, p);
@@ -103,7 +105,10 @@ export class LspClient {
   async stop(): Promise<void> {
     try {
       await Promise.race([this.connection.sendRequest('shutdown'), new Promise((r) => setTimeout(r, 2000))]);
+      // The server exits on its own (and so writes a --cpu-prof profile); killed only if it has not within 2 s.
+      const exited = this.child.exitCode !== null || this.child.signalCode !== null ? Promise.resolve() : new Promise((r) => this.child.once('exit', r));
       void this.connection.sendNotification('exit');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 2000).unref())]);
     } catch {
       /* the server may be gone already */
     }
