@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import {
-  analyzeDataset, detectDatasetFormat, jsonlShards, mergeJsonlShards, openReader, tokenSample,
+  analyzeDataset, analyzeJsonlShard, detectDatasetFormat, jsonlShards, mergeJsonlShards, openReader,
   type AnalyzeOptions, type Config, type DatasetAnalysis, type Shard, type ShardResult,
 } from './engine';
 
@@ -28,7 +28,7 @@ function readShared(file: string): Uint8Array {
   }
 }
 
-/** Analyzes a dataset file from disk: big JSONL files in worker threads, everything else in this thread. */
+/** Analyzes a dataset file from disk: big JSONL files on every core (this thread and workers), everything else in this thread. */
 export async function analyzeFile(file: string, displayPath: string, config: Config, options: AnalyzeOptions = {}): Promise<DatasetAnalysis> {
   const isJsonl = /\.(jsonl|ndjson)$/i.test(file);
   const size = fs.statSync(file).size;
@@ -43,21 +43,24 @@ export async function analyzeFile(file: string, displayPath: string, config: Con
   const run = (shard: Shard) =>
     new Promise<ShardResult>((resolve, reject) => {
       const worker = new Worker(workerFile, {
+        // Later shards count no tokens: the first one, in this thread, holds the file's first texts.
         workerData: { buffer: bytes.buffer, length: bytes.length, shard, detection, config, options, calibrate: false },
       });
       worker.once('message', resolve);
       worker.once('error', reject);
       worker.once('exit', (code) => code !== 0 && reject(new Error(`analysis worker exited with code ${code}`)));
     });
-  // Each worker starts as soon as its shard's first line is counted; the first one at once.
+  // This thread takes the first shard itself (it is warm, and it takes the token sample there); each
+  // worker starts on a later shard as soon as that shard's first line is counted.
+  const shards = jsonlShards(bytes, threads);
+  const first = shards.next();
+  if (first.done) return analyzeDataset(displayPath, bytes, config, options);
   const pending: Promise<ShardResult>[] = [];
-  for (const shard of jsonlShards(bytes, threads)) pending.push(run(shard));
-  // The token sample is taken here while the workers run: loading the tokenizer takes ~0.3 s, which
-  // would otherwise fall on one worker and make the others wait for it.
-  const tokens = tokenSample(bytes, detection, config);
-  const results = await Promise.all(pending);
+  for (const shard of shards) pending.push(run(shard));
+  const own = analyzeJsonlShard(bytes, first.value, detection, config, options);
+  const results = [own, ...(await Promise.all(pending))];
   timing(`row pass on ${results.length} threads`);
-  const analysis = mergeJsonlShards(displayPath, bytes, detection, config, options, results, tokens);
+  const analysis = mergeJsonlShards(displayPath, bytes, detection, config, options, results);
   timing('merged and finished');
   return analysis;
 }

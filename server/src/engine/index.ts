@@ -1,6 +1,6 @@
 /** The engine's one public face: pure TypeScript, no editor and no I/O; hosts hand it bytes. */
 export { analyzeDataset, describeJsonRow, detectDatasetFormat, deleteRowEdit, type DatasetAnalysis, type AnalyzeOptions, type Detection } from './analyze';
-export { planJsonlShards, analyzeJsonlShard, mergeJsonlShards, tokenSample, type Shard, type ShardResult } from './shards';
+export { planJsonlShards, analyzeJsonlShard, mergeJsonlShards, type Shard, type ShardResult } from './shards';
 export { parseConfig, configSchema, DEFAULT_CONFIG, type Config, type ConfigResult } from './config';
 export { RULES, RULE_IDS, ruleDocsUrl, type RuleId, type RuleInfo } from './rules/catalog';
 export { isDatasetPath, isJsonDataset, openReader, toBytes } from './read';

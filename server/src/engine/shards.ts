@@ -3,7 +3,7 @@ import type { Config } from './config';
 import { LineDecoder } from './read/decode';
 import { jsonlReader, locateInJsonRow, parseJsonRow } from './read/jsonl';
 import { emptyFacts } from './rules/fileFacts';
-import { TokenEstimator, type TokenSample } from './text/tokens';
+import { TokenEstimator } from './text/tokens';
 import type { Finding } from './types';
 
 /**
@@ -90,8 +90,8 @@ export function countNewlines(bytes: Uint8Array, start: number, end: number): nu
 
 /**
  * Runs the per-row pass over one shard (in a worker thread, typically). With `calibrate` off the
- * shard counts no tokens (and never loads the tokenizer): the host then takes the token sample with
- * `tokenSample`, on its own thread while the shards run, and hands it to the merge.
+ * shard counts no tokens (and never loads the tokenizer): the merged estimator takes the file's
+ * first texts, which the first shard holds.
  */
 export function analyzeJsonlShard(bytes: Uint8Array, shard: Shard, detection: Detection, config: Config, options: AnalyzeOptions, calibrate = true): ShardResult {
   const reader = jsonlReader(bytes, shard);
@@ -102,25 +102,9 @@ export function analyzeJsonlShard(bytes: Uint8Array, shard: Shard, detection: De
   return { ...result, invalidUtf8: reader.invalidUtf8, starts: Float64Array.from(starts), ends: Float64Array.from(ends) };
 }
 
-/** The token sample of a file: its first texts, exactly counted (what the first shard would take). */
-export function tokenSample(bytes: Uint8Array, detection: Detection, config: Config): TokenSample {
-  const reader = jsonlReader(bytes);
-  const pass = new RowPass(reader, detection, config, { nearDuplicates: false });
-  for (const row of reader.rows()) {
-    pass.addRow(row);
-    if (pass.calibrated) break;
-  }
-  return pass.result().tokens;
-}
-
-/**
- * Merges shard results in file order and runs the file-level rules once. The token sample is the
- * shards' own unless the host took it with `tokenSample`.
- */
-export function mergeJsonlShards(
-  path: string, bytes: Uint8Array, detection: Detection, config: Config, options: AnalyzeOptions, shards: ShardResult[],
-  tokens: TokenSample = TokenEstimator.from(...shards.map((s) => s.tokens)).sample,
-): DatasetAnalysis {
+/** Merges shard results in file order and runs the file-level rules once. */
+export function mergeJsonlShards(path: string, bytes: Uint8Array, detection: Detection, config: Config, options: AnalyzeOptions, shards: ShardResult[]): DatasetAnalysis {
+  const tokens = TokenEstimator.from(...shards.map((s) => s.tokens)).sample;
   const total = shards.reduce((n, s) => n + s.facts.count, 0);
   const merged: RowPassResult = {
     findings: ([] as Finding[]).concat(...shards.map((s) => s.findings)),
