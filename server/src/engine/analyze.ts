@@ -125,6 +125,17 @@ function severities(config: Config): Map<string, Severity | undefined> {
   return map;
 }
 
+/**
+ * A finding with every field present (absent ones undefined, which JSON leaves out) in one order:
+ * all findings share one shape, so the passes over tens of thousands of them stay monomorphic.
+ */
+export function makeFinding(
+  rule: string, severity: Severity, message: string, at: Range, related?: Finding['related'], data?: Finding['data'],
+  similarity?: number, cluster?: number, row?: Finding['row'], fix?: Fix,
+): Finding {
+  return { rule, severity, message, line: at.line, column: at.column, endLine: at.endLine, endColumn: at.endColumn, related, data, similarity, cluster, row, fix };
+}
+
 /** Turns rule reports into located findings with the configured severity (and fixes when asked). */
 export class FindingBuilder {
   /** Where emitted findings go; the per-row pass points it at each row's own list. */
@@ -144,18 +155,15 @@ export class FindingBuilder {
     const severity = this.severity.get(r.rule);
     if (!severity) return;
     const path = resolvePath(r.target?.path, content, this.fields);
-    const finding: Finding = { rule: r.rule, severity, message: r.message, ...(range ?? this.locate(row, path, r.target)) };
-    if (r.related) finding.related = r.related;
-    if (r.data) finding.data = r.data;
-    if (r.similarity !== undefined) finding.similarity = r.similarity;
-    if (r.cluster !== undefined) finding.cluster = r.cluster;
+    const at = range ?? this.locate(row, path, r.target);
+    let rowLines: Finding['row'];
+    let fix: Fix | undefined;
     if (this.options.fixes) {
       const del = deleteRowEdit(row);
-      finding.row = { line: del.line, endLine: del.endLine - 1 };
-      const fix = r.fix ? this.encodeFix(row, content, r.fix) : undefined;
-      if (fix) finding.fix = fix;
+      rowLines = { line: del.line, endLine: del.endLine - 1 };
+      fix = r.fix ? this.encodeFix(row, content, r.fix) : undefined;
     }
-    this.sink.push(finding);
+    this.sink.push(makeFinding(r.rule, severity, r.message, at, r.related, r.data, r.similarity, r.cluster, rowLines, fix));
   }
 
   private locate(row: SourceRow, path: JsonPath | undefined, target: Target | undefined): Range {
@@ -399,10 +407,11 @@ export function finishAnalysis(path: string, access: RowAccess, detection: Detec
   const bad = pass.invalidUtf8;
   const utf8Severity = ruleSeverity.get('invalid-utf8');
   if (bad && utf8Severity) {
-    lateFindings.push({
-      rule: 'invalid-utf8', severity: utf8Severity, line: bad.line, column: bad.column, endLine: bad.line, endColumn: bad.column + 1,
-      message: `The file is not valid UTF-8: byte 0x${bad.byte.toString(16).toUpperCase().padStart(2, '0')} at line ${bad.line}, column ${bad.column}; ${bad.lines} line${bad.lines === 1 ? ' was' : 's were'} read as Windows-1252`,
-    });
+    lateFindings.push(makeFinding(
+      'invalid-utf8', utf8Severity,
+      `The file is not valid UTF-8: byte 0x${bad.byte.toString(16).toUpperCase().padStart(2, '0')} at line ${bad.line}, column ${bad.column}; ${bad.lines} line${bad.lines === 1 ? ' was' : 's were'} read as Windows-1252`,
+      { line: bad.line, column: bad.column, endLine: bad.line, endColumn: bad.column + 1 },
+    ));
   }
   const findings = mergeInOrder(pass.findings, lateFindings);
   const summary: Record<string, number> = {};
