@@ -414,13 +414,12 @@ export function finishAnalysis(path: string, access: RowAccess, detection: Detec
     ));
   }
   const findings = mergeInOrder(pass.findings, lateFindings);
-  const summary: Record<string, number> = {};
-  for (const f of findings) summary[f.rule] = (summary[f.rule] ?? 0) + 1;
   // Assigned onto the object computeStats made: other modules key data by that object's identity.
   const stats: AnalysisStats = Object.assign(computeStats(facts, pass.rowBytes, TokenEstimator.from(pass.tokens), findings, groups), {
     nearDuplicateClusters: near.clusters,
     nearDuplicateRows: near.rows,
   });
+  const summary: Record<string, number> = { ...stats.findingsByRule };
   const labels: Record<string, number> = {};
   for (const l of stats.labels) labels[l.name] = l.count;
   const analysis: DatasetAnalysis = { path, container: access.container, format: detection.format, fields: detection.fields, rows: facts.count, labels, findings, summary, stats };
@@ -486,11 +485,7 @@ export function sameReports(a: RowReport[], b: RowReport[]): boolean {
     const x = a[k];
     const y = b[k];
     if (x.rule !== y.rule || x.message !== y.message || x.similarity !== y.similarity || x.cluster !== y.cluster) return false;
-    if (!sameTarget(x.target, y.target)) return false;
-    const rx = x.related ?? [];
-    const ry = y.related ?? [];
-    if (rx.length !== ry.length) return false;
-    for (let i = 0; i < rx.length; i++) if (rx[i].line !== ry[i].line || rx[i].path !== ry[i].path) return false;
+    if (!sameTarget(x.target, y.target) || !sameRelated(x.related, y.related)) return false;
   }
   return true;
 }
@@ -498,9 +493,19 @@ export function sameReports(a: RowReport[], b: RowReport[]): boolean {
 function sameTarget(a: Target | undefined, b: Target | undefined): boolean {
   if (!a || !b) return a === b;
   if (a.start !== b.start || a.end !== b.end) return false;
-  const pa = a.path ?? [];
-  const pb = b.path ?? [];
-  return pa.length === pb.length && pa.every((p, i) => p === pb[i]);
+  const pa = a.path;
+  const pb = b.path;
+  if (!pa || !pb) return pa === pb;
+  if (pa.length !== pb.length) return false;
+  for (let i = 0; i < pa.length; i++) if (pa[i] !== pb[i]) return false;
+  return true;
+}
+
+function sameRelated(a: RowReport['related'], b: RowReport['related']): boolean {
+  const n = a?.length ?? 0;
+  if (n !== (b?.length ?? 0)) return false;
+  for (let i = 0; i < n; i++) if (a![i].line !== b![i].line || a![i].path !== b![i].path) return false;
+  return true;
 }
 
 /** Resolves the rules' symbolic paths ("@label", "@text") to the row's real field paths. */

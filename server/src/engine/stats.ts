@@ -125,35 +125,51 @@ export interface FindingCounts {
 
 /** Counts of findings by rule and severity, and of rows by their worst finding, as the quality score needs them. */
 export function findingCounts(findings: Finding[]): FindingCounts {
-  const findingsByRule: Record<string, number> = {};
-  const findingsBySeverity: Record<Severity, number> = { error: 0, warning: 0, info: 0, hint: 0 };
-  for (const f of findings) {
-    findingsByRule[f.rule] = (findingsByRule[f.rule] ?? 0) + 1;
-    findingsBySeverity[f.severity]++;
-  }
-  // Each row's worst finding: findings come in line order, so a row's findings are one run.
-  let sorted = true;
-  for (let i = 1; i < findings.length && sorted; i++) sorted = findings[i - 1].line <= findings[i].line;
-  const byLine = sorted ? findings : findings.slice().sort((a, b) => a.line - b.line);
+  // One pass (tens of thousands of findings scattered in memory cost a cache miss each): findings
+  // come in line order, so a row's findings are one run; out of order, the rows are counted again.
+  const byRule = new Map<string, number>();
+  const bySeverity = new Map<Severity, number>();
   let rowsWithErrors = 0;
   let rowsWithWarnings = 0;
-  let line = NaN;
+  let line = -Infinity;
   let worst: Severity | undefined;
-  const count = () => {
-    if (worst === 'error') rowsWithErrors++;
-    else if (worst === 'warning') rowsWithWarnings++;
-  };
-  for (const f of byLine) {
-    if (f.rule === 'label-imbalance') continue;
+  let inOrder = true;
+  for (const f of findings) {
+    byRule.set(f.rule, (byRule.get(f.rule) ?? 0) + 1);
+    bySeverity.set(f.severity, (bySeverity.get(f.severity) ?? 0) + 1);
+    if (!inOrder || f.rule === 'label-imbalance') continue;
     if (f.line !== line) {
-      count();
+      if (f.line < line) inOrder = false;
+      if (worst === 'error') rowsWithErrors++;
+      else if (worst === 'warning') rowsWithWarnings++;
       line = f.line;
       worst = undefined;
     }
     if (f.severity === 'error' || (f.severity === 'warning' && worst !== 'error')) worst = f.severity;
   }
-  count();
-  return { findingsByRule, findingsBySeverity, rowsWithErrors, rowsWithWarnings };
+  if (worst === 'error') rowsWithErrors++;
+  else if (worst === 'warning') rowsWithWarnings++;
+  if (!inOrder) ({ rowsWithErrors, rowsWithWarnings } = rowsByWorstFinding(findings));
+  const findingsBySeverity: Record<Severity, number> = { error: 0, warning: 0, info: 0, hint: 0 };
+  for (const [severity, n] of bySeverity) findingsBySeverity[severity] = n;
+  return { findingsByRule: Object.fromEntries(byRule), findingsBySeverity, rowsWithErrors, rowsWithWarnings };
+}
+
+/** Rows whose worst finding is an error or a warning, for findings in any order. */
+function rowsByWorstFinding(findings: Finding[]): { rowsWithErrors: number; rowsWithWarnings: number } {
+  const worst = new Map<number, Severity>();
+  for (const f of findings) {
+    if (f.rule === 'label-imbalance') continue;
+    const prev = worst.get(f.line);
+    if (f.severity === 'error' || (f.severity === 'warning' && prev !== 'error')) worst.set(f.line, f.severity);
+  }
+  let rowsWithErrors = 0;
+  let rowsWithWarnings = 0;
+  for (const s of worst.values()) {
+    if (s === 'error') rowsWithErrors++;
+    else if (s === 'warning') rowsWithWarnings++;
+  }
+  return { rowsWithErrors, rowsWithWarnings };
 }
 
 /** Per-file statistics, from the facts the rules already gathered (no second pass over rows). */
