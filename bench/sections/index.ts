@@ -10,5 +10,6 @@ import { splitAugment } from "./split-augment";
 import { lsp } from "./lsp";
 import { nearDuplicates } from "./near-duplicates";
 import { throughput } from "./throughput";
+import { engineTarget } from "./engine-target";
 
-export const SECTIONS: BenchSection[] = [throughput, recall, falsePositives, nearDuplicates, lsp, splitAugment];
+export const SECTIONS: BenchSection[] = [throughput, engineTarget, recall, falsePositives, nearDuplicates, lsp, splitAugment];
