@@ -124,7 +124,10 @@ async function check(argv: string[]): Promise<number> {
       results[k] = withExtraFindings(r, leaks.get(r.path) ?? []);
     });
   }
-  if (values.format === 'json') for (const chunk of jsonChunks(results)) process.stdout.write(chunk);
+  if (values.format === 'json') {
+    // A pipe that is full queues what is written in memory: wait for it to drain between pieces.
+    for (const chunk of jsonChunks(results)) if (!process.stdout.write(chunk)) await new Promise((resolve) => process.stdout.once('drain', resolve));
+  }
   else if (values.format === 'sarif') process.stdout.write(JSON.stringify(toSarif(results, VERSION), null, 2) + '\n');
   else process.stdout.write(toText(results, !values['no-color'] && process.stdout.isTTY === true));
   if (unreadable) return 2;
