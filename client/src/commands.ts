@@ -96,7 +96,9 @@ async function showFileSummary(client: LanguageClient, uri: vscode.Uri | undefin
       detail: st.labels.slice(0, 12).map((l) => `${l.name} ${fmt(l.count)} (${(l.share * 100).toFixed(1)}%)`).join(' · '),
     });
   }
-  items.push({ label: `$(symbol-ruler) tokens (est.): median ${st.tokens.median} · p95 ${st.tokens.p95} · max ${st.tokens.max}` });
+  // Until the server has loaded the tokenizer (just after a file's first check) the estimate is 4 bytes a token.
+  const estimate = st.tokens.sampledTexts > 0 ? 'est.' : 'rough est., tokenizer loading';
+  items.push({ label: `$(symbol-ruler) tokens (${estimate}): median ${st.tokens.median} · p95 ${st.tokens.p95} · max ${st.tokens.max}` });
   items.push({ label: 'Findings', kind: vscode.QuickPickItemKind.Separator });
   for (const [rule, n] of Object.entries(st.findingsByRule).sort((a, b) => b[1] - a[1])) items.push({ label: `${rule}: ${fmt(n)}`, rule });
   const pick = await vscode.window.showQuickPick(items, { title: `Tuneset: ${vscode.workspace.asRelativePath(uri)}`, placeHolder: 'Pick a rule to see its problems' });
