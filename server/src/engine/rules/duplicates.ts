@@ -1,4 +1,5 @@
 import type { FileFacts, LateReport } from './fileFacts';
+import type { FixSpec, RowReport } from './rowRule';
 
 /**
  * Exact duplicates and conflicting labels, found through one hash table of normalised texts
@@ -46,21 +47,24 @@ export function exactDuplicateGroups(facts: FileFacts): DuplicateGroup[] {
  */
 export function findExactDuplicates(facts: FileFacts, groups: DuplicateGroup[], report: LateReport, canonical: (label: number) => number = (l) => l): void {
   for (const { rows } of groups) {
-    const first = rows[0];
-    const firstLine = facts.line[first];
-    for (let k = 1; k < rows.length; k++) {
-      report(rows[k], {
-        rule: 'exact-duplicate',
-        message: `Duplicate of line ${firstLine}${rows.length > 2 ? ` (${rows.length} copies in all)` : ''}`,
-        target: { path: ['@text'] },
-        related: [{ line: firstLine, message: 'first occurrence' }],
-        data: { firstLine, copies: rows.length },
-        fix: { title: 'Delete this duplicate row', kind: 'delete-row' },
-      });
-    }
+    const firstLine = facts.line[rows[0]];
+    // Every repeat of a group gets the same report (reports are read, never changed): one per group.
+    const duplicate: RowReport = {
+      rule: 'exact-duplicate',
+      message: `Duplicate of line ${firstLine}${rows.length > 2 ? ` (${rows.length} copies in all)` : ''}`,
+      target: TEXT_TARGET,
+      related: [{ line: firstLine, message: 'first occurrence' }],
+      data: { firstLine, copies: rows.length },
+      fix: DELETE_DUPLICATE,
+    };
+    for (let k = 1; k < rows.length; k++) report(rows[k], duplicate);
     findConflicts(facts, rows, report, canonical);
   }
 }
+
+const TEXT_TARGET = { path: ['@text'] };
+const LABEL_TARGET = { path: ['@label'] };
+const DELETE_DUPLICATE: FixSpec = { title: 'Delete this duplicate row', kind: 'delete-row' };
 
 function findConflicts(facts: FileFacts, rows: number[], report: LateReport, canonical: (label: number) => number): void {
   const byLabel = new Map<number, number[]>();
@@ -74,16 +78,16 @@ function findConflicts(facts: FileFacts, rows: number[], report: LateReport, can
   if (byLabel.size < 2) return;
   const names = facts.labelNames;
   const summary = [...byLabel].map(([l, rs]) => `"${names[l]}" (${rs.length} row${rs.length === 1 ? '' : 's'})`).join(', ');
+  const data = { labels: [...byLabel.keys()].map((x) => names[x]) };
   for (const [l, rs] of byLabel) {
     const others = [...byLabel].filter(([o]) => o !== l).flatMap(([, list]) => list);
-    for (const r of rs) {
-      report(r, {
-        rule: 'conflicting-labels',
-        message: `The same text is labelled ${summary}; this row says "${names[l]}"`,
-        target: { path: ['@label'] },
-        related: others.slice(0, 20).map((o) => ({ line: facts.line[o], message: `labelled "${names[facts.label[o]]}"` })),
-        data: { labels: [...byLabel.keys()].map((x) => names[x]) },
-      });
-    }
+    const conflict: RowReport = {
+      rule: 'conflicting-labels',
+      message: `The same text is labelled ${summary}; this row says "${names[l]}"`,
+      target: LABEL_TARGET,
+      related: others.slice(0, 20).map((o) => ({ line: facts.line[o], message: `labelled "${names[facts.label[o]]}"` })),
+      data,
+    };
+    for (const r of rs) report(r, conflict);
   }
 }

@@ -8,6 +8,8 @@ import { formatCount } from '../format';
  * threshold and that are several times longer or shorter than the median row; the median and MAD
  * ignore the outliers themselves, unlike a mean and a standard deviation.
  */
+const TEXT_TARGET = { path: ['@text'] };
+
 export function findLengthOutliers(facts: FileFacts, t: Thresholds, report: LateReport): void {
   let n = 0;
   for (let i = 0; i < facts.count; i++) if (!Number.isNaN(facts.hash[i])) n++;
@@ -48,7 +50,7 @@ export function findLengthOutliers(facts: FileFacts, t: Thresholds, report: Late
     report(i, {
       rule: 'length-outlier',
       message: `Unusually ${score > 0 ? 'long' : 'short'}: ${formatCount(length)} characters where rows typically have ${typical} (robust z ${score.toFixed(1)})`,
-      target: { path: ['@text'] },
+      target: TEXT_TARGET,
       data: { z: score },
     });
   }
