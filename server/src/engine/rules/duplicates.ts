@@ -67,6 +67,18 @@ const LABEL_TARGET = { path: ['@label'] };
 const DELETE_DUPLICATE: FixSpec = { title: 'Delete this duplicate row', kind: 'delete-row' };
 
 function findConflicts(facts: FileFacts, rows: number[], report: LateReport, canonical: (label: number) => number): void {
+  // Most groups repeat one label: a look at the labels before any grouping.
+  let only = -2;
+  for (const r of rows) {
+    const l = facts.label[r] < 0 ? -1 : canonical(facts.label[r]);
+    if (l < 0 || l === only) continue;
+    if (only !== -2) {
+      only = -3;
+      break;
+    }
+    only = l;
+  }
+  if (only !== -3) return;
   const byLabel = new Map<number, number[]>();
   for (const r of rows) {
     const l = facts.label[r] < 0 ? -1 : canonical(facts.label[r]);

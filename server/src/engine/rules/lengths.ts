@@ -2,6 +2,7 @@ import type { Thresholds } from '../config';
 import type { FileFacts, LateReport } from './fileFacts';
 import { mapValues, medianValue, valueCounts } from '../select';
 import { formatCount } from '../format';
+import type { RowReport } from './rowRule';
 
 /**
  * length-outlier: rows whose log length has a robust z-score (0.6745·(x − median)/MAD) beyond the
@@ -43,15 +44,22 @@ export function findLengthOutliers(facts: FileFacts, t: Thresholds, report: Late
   }
   if (below === -Infinity && above === Infinity) return;
   const typical = formatCount(Math.round(Math.expm1(med)));
+  // Rows of one length get one report (reports are read, never changed).
+  const byLength = new Map<number, RowReport>();
   for (let i = 0; i < facts.count; i++) {
     const length = facts.chars[i];
     if ((length > below && length < above) || Number.isNaN(facts.hash[i])) continue;
-    const score = z(length);
-    report(i, {
-      rule: 'length-outlier',
-      message: `Unusually ${score > 0 ? 'long' : 'short'}: ${formatCount(length)} characters where rows typically have ${typical} (robust z ${score.toFixed(1)})`,
-      target: TEXT_TARGET,
-      data: { z: score },
-    });
+    let r = byLength.get(length);
+    if (!r) {
+      const score = z(length);
+      r = {
+        rule: 'length-outlier',
+        message: `Unusually ${score > 0 ? 'long' : 'short'}: ${formatCount(length)} characters where rows typically have ${typical} (robust z ${score.toFixed(1)})`,
+        target: TEXT_TARGET,
+        data: { z: score },
+      };
+      byLength.set(length, r);
+    }
+    report(i, r);
   }
 }
