@@ -18,6 +18,7 @@ import type { BenchContext } from "./lib/context";
 import { DATASETS, ensureDataset, type Dataset } from "./lib/datasets";
 import { formatTable } from "./lib/table";
 import { SECTIONS } from "./sections";
+import { referenceMs } from "./lib/speed";
 
 const BOOLEAN_FLAGS = new Set(["regen", "no-gnu-time", "help"]);
 
@@ -112,6 +113,8 @@ async function main(): Promise<number> {
   console.log(`  node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model.trim() ?? "?"}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM`);
   console.log(`  checker: ${checkCmd}`);
   console.log(`  peak RSS via: ${gnuTime ? `GNU time (${gnuTime})` : "/proc VmHWM polling"}`);
+  const speed = referenceMs();
+  console.log(`  machine speed: ${speed} ms for the reference loop (bench/lib/speed.ts; lower is faster, it drifts by ±30% on this VM)`);
   for (const ds of datasets) {
     const planted = Object.values(ds.truth.faults).reduce((n, f) => n + f.lines.length, 0);
     console.log(`  ${ds.name}: ${ds.file}, ${ds.truth.rows.toLocaleString("en-US")} rows, ${(ds.bytes / 1e6).toFixed(1)} MB, ${planted.toLocaleString("en-US")} planted faults, seed ${ds.truth.seed}`);
@@ -139,7 +142,7 @@ async function main(): Promise<number> {
   const doc = {
     version: 1,
     createdAt: new Date().toISOString(),
-    environment: { node: process.version, platform: `${os.platform()} ${os.release()}`, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model.trim(), totalMemBytes: os.totalmem() },
+    environment: { node: process.version, platform: `${os.platform()} ${os.release()}`, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model.trim(), totalMemBytes: os.totalmem(), referenceMs: speed },
     checkCmd,
     datasets: Object.fromEntries(
       datasets.map((d) => [d.id, { file: d.file, rows: d.truth.rows, bytes: d.bytes, seed: d.truth.seed, generatorVersion: d.truth.generatorVersion, generatedSeconds: d.generatedMs === undefined ? null : d.generatedMs / 1000 }]),
