@@ -4,7 +4,17 @@ import { copyFileSync, existsSync, mkdirSync, statSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
 const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning' };
+// The tokenizer's 4 MB rank table goes into dist/tokenizer.js once: the other Node bundles require it
+// from there at run time (the engine loads it on the first exact count), instead of each carrying it.
+const TOKENIZER = /^gpt-tokenizer\/encoding\/o200k_base$/;
+const sharedTokenizer = {
+  name: 'shared-tokenizer',
+  setup(build) {
+    build.onResolve({ filter: TOKENIZER }, () => ({ path: './tokenizer.js', external: true }));
+  },
+};
 const entries = [
+  { entryPoints: ['server/src/tokenizer.ts'], outfile: 'dist/tokenizer.js', sourcemap: false },
   { entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js' },
   { entryPoints: ['server/src/worker.ts'], outfile: 'dist/worker.js' },
   { entryPoints: ['server/src/nearDuplicateWorker.ts'], outfile: 'dist/nearDuplicateWorker.js' },
@@ -28,7 +38,8 @@ for (const pos of ['noun', 'verb', 'adj', 'adv']) {
   }
 }
 
-const contexts = await Promise.all(entries.map((e) => esbuild.context({ ...common, ...e })));
+const nodeBundle = (e) => e.platform !== 'browser' && e.outfile !== 'dist/tokenizer.js';
+const contexts = await Promise.all(entries.map((e) => esbuild.context({ ...common, ...e, plugins: nodeBundle(e) ? [sharedTokenizer] : [] })));
 if (watch) {
   await Promise.all(contexts.map((c) => c.watch()));
 } else {

@@ -1,5 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { analyzeJsonlShard, type AnalyzeOptions, type Config, type Detection, type Shard } from './engine';
+import type { AnalyzeOptions, Detection } from './engine/analyze';
+import type { Config } from './engine/config';
+import { analyzeJsonlShard, type Shard } from './engine/shards';
 
 /** A worker thread running the engine's per-row pass over one shard of a JSONL file held in shared memory. */
 interface ShardJob {
