@@ -125,8 +125,14 @@ async function check(argv: string[]): Promise<number> {
     });
   }
   if (values.format === 'json') {
-    // A pipe that is full queues what is written in memory: wait for it to drain between pieces.
-    for (const chunk of jsonChunks(results)) if (!process.stdout.write(chunk)) await new Promise((resolve) => process.stdout.once('drain', resolve));
+    // A full pipe queues what is written in memory, so a piece waits for the last one to drain; the
+    // next piece is made while it drains.
+    let draining: Promise<unknown> | undefined;
+    for (const chunk of jsonChunks(results)) {
+      await draining;
+      draining = process.stdout.write(chunk) ? undefined : new Promise((resolve) => process.stdout.once('drain', resolve));
+    }
+    await draining;
   }
   else if (values.format === 'sarif') process.stdout.write(JSON.stringify(toSarif(results, VERSION), null, 2) + '\n');
   else process.stdout.write(toText(results, !values['no-color'] && process.stdout.isTTY === true));
