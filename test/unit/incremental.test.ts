@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { analyzeDataset, IncrementalDataset, loadTokenizer, parseConfig, tokenizerLoaded, type LineEdit } from '../../server/src/engine';
 import { jsonl } from './helpers';
 
@@ -58,4 +59,32 @@ test('a format change re-analyzes every row', () => {
   const a = model.analyze();
   assert.equal(a.format, 'instruction');
   assert.equal(a.summary['exact-duplicate'], 1);
+});
+
+test('random edit sequences: the incremental result always equals a fresh analysis', () => {
+  const small = jsonl(
+    ...Array.from({ length: 24 }, (_, i) => ({ text: `review number ${i % 9} is ${'quite '.repeat(i % 3)}good`, label: ['pos', 'neg', 'Pos'][i % 3] })),
+    { text: 'mail a@b.io now', label: 'pos' },
+  );
+  const fragments = ['x', '', '\n', '\n\n', '{"text": "new row", "label": "pos"}\n', '"', '  ', '{"text": "review number 1 is good", "label": "neg"}'];
+  const edit = fc.record({ line: fc.nat(40), character: fc.nat(60), span: fc.nat(12), text: fc.constantFrom(...fragments) });
+  fc.assert(
+    fc.property(fc.array(edit, { minLength: 1, maxLength: 6 }), (list) => {
+      const model = new IncrementalDataset('d.jsonl', config, { fixes: true });
+      model.setText(small);
+      model.analyze();
+      let text = small;
+      for (const e of list) {
+        const lines = text.split('\n');
+        const line = Math.min(e.line, lines.length - 1);
+        const character = Math.min(e.character, lines[line].length);
+        const endCharacter = Math.min(character + e.span, lines[line].length);
+        const change: LineEdit = { start: { line, character }, end: { line, character: endCharacter }, text: e.text };
+        model.applyEdit(change);
+        text = applyToString(text, change);
+        assert.deepEqual(model.analyze(), analyzeDataset('d.jsonl', enc(text), config, { fixes: true }), JSON.stringify(change));
+      }
+    }),
+    { numRuns: 60 },
+  );
 });
