@@ -69,8 +69,9 @@ test('random edit sequences: the incremental result always equals a fresh analys
   const fragments = ['x', '', '\n', '\n\n', '{"text": "new row", "label": "pos"}\n', '"', '  ', '{"text": "review number 1 is good", "label": "neg"}'];
   const edit = fc.record({ line: fc.nat(40), character: fc.nat(60), span: fc.nat(12), text: fc.constantFrom(...fragments) });
   fc.assert(
-    fc.property(fc.array(edit, { minLength: 1, maxLength: 6 }), (list) => {
-      const model = new IncrementalDataset('d.jsonl', config, { fixes: true });
+    fc.property(fc.array(edit, { minLength: 1, maxLength: 6 }), fc.boolean(), (list, nearDuplicates) => {
+      const options = { fixes: true, nearDuplicates };
+      const model = new IncrementalDataset('d.jsonl', config, options);
       model.setText(small);
       model.analyze();
       let text = small;
@@ -82,7 +83,7 @@ test('random edit sequences: the incremental result always equals a fresh analys
         const change: LineEdit = { start: { line, character }, end: { line, character: endCharacter }, text: e.text };
         model.applyEdit(change);
         text = applyToString(text, change);
-        assert.deepEqual(model.analyze(), analyzeDataset('d.jsonl', enc(text), config, { fixes: true }), JSON.stringify(change));
+        assert.deepEqual(model.analyze(), analyzeDataset('d.jsonl', enc(text), config, options), JSON.stringify(change));
       }
     }),
     { numRuns: 60 },

@@ -1,11 +1,18 @@
-import { finishAnalysis, RowAnalyzer, RowPass, sameReports, type AnalyzeOptions, type DatasetAnalysis, type Detection, type RowAccess, type RowOutput } from './analyze';
+import { finishAnalysis, RowAnalyzer, sameReports, type AnalyzeOptions, type DatasetAnalysis, type Detection, type RowAccess, type RowOutput } from './analyze';
+import { buildBandTable } from './index/bandTable';
+import { emptyFacts } from './rules/fileFacts';
 import type { Config } from './config';
 import { jsonlReader, locateInJsonRow, parseJsonRow } from './read/jsonl';
 import type { SourceRow } from './read';
 import { detectFormat } from './schema/formats';
 import type { Finding } from './types';
-import { tokenizerLoaded } from './text/tokens';
+import { countTokens, tokenizerLoaded, TokenEstimator } from './text/tokens';
 import type { RowReport } from './rules/rowRule';
+
+/** What a line of the model is: not analyzed since it changed, blank, or an analyzed row. */
+const UNKNOWN = 0;
+const BLANK = 1;
+const ROW = 2;
 
 /** Lines whose change can change the detected format (the detection sample is the first 200 rows). */
 const DETECTION_LINES = 200;
@@ -56,6 +63,20 @@ export class IncrementalDataset {
   private detection: Detection | undefined;
   /** The detection the cached rows were analyzed under. */
   private cachedUnder: Detection | undefined;
+  /**
+   * Per-line columns of what the file-level step needs of each analyzed row, so a re-check reads
+   * arrays instead of a hundred thousand objects; `state` says which lines are analyzed rows.
+   */
+  private state = new Uint8Array(0);
+  private hashes = new Float64Array(0);
+  private chars = new Int32Array(0);
+  private bytes = new Int32Array(0);
+  /** The row's label as an id into labelNames (the model's own, in order of first sight), or -1. */
+  private labels = new Int32Array(0);
+  /** 1 when the row's cached output must be read: it has findings or near-duplicate band keys. */
+  private consult = new Uint8Array(0);
+  private readonly labelIds = new Map<string, number>();
+  private readonly labelNames: string[] = [];
 
   /**
    * @param deferTokenizer calibrate the token estimate only once the tokenizer is loaded (see
@@ -70,6 +91,7 @@ export class IncrementalDataset {
   setText(text: string): void {
     this.lines = text.split('\n');
     this.cache = new Array(this.lines.length);
+    this.resizeColumns(0, this.state.length, this.lines.length);
     this.detection = undefined;
   }
 
@@ -82,7 +104,28 @@ export class IncrementalDataset {
     const removed = Math.min(end.line, this.lines.length - 1) - start.line + 1;
     this.lines.splice(start.line, Math.max(0, removed), ...replaced);
     this.cache.splice(start.line, Math.max(0, removed), ...new Array<CachedRow | undefined>(replaced.length));
+    this.resizeColumns(start.line, Math.max(0, removed), replaced.length);
     if (start.line < DETECTION_LINES) this.detection = undefined;
+  }
+
+  /** Replaces `removed` lines of the columns at `at` with `inserted` lines not analyzed yet. */
+  private resizeColumns(at: number, removed: number, inserted: number): void {
+    if (removed === inserted) {
+      this.state.fill(UNKNOWN, at, at + inserted);
+      return;
+    }
+    const resize = <T extends Uint8Array | Int32Array | Float64Array>(a: T): T => {
+      const b = new (a.constructor as new (n: number) => T)(a.length - removed + inserted);
+      b.set(a.subarray(0, at));
+      b.set(a.subarray(at + removed), at + inserted);
+      return b;
+    };
+    this.state = resize(this.state);
+    this.hashes = resize(this.hashes);
+    this.chars = resize(this.chars);
+    this.bytes = resize(this.bytes);
+    this.labels = resize(this.labels);
+    this.consult = resize(this.consult);
   }
 
   get lineCount(): number {
@@ -96,6 +139,9 @@ export class IncrementalDataset {
 
   analyze(): DatasetAnalysis {
     const detection = this.detect();
+    // Rows (the analyzed non-blank lines) and their line indexes, set below; the accessors read them.
+    let rows = 0;
+    let rowLines = new Int32Array(0);
     const access: RowAccess = {
       container: 'jsonl',
       row: (index) => {
@@ -124,29 +170,90 @@ export class IncrementalDataset {
       },
     };
     const analyzer = new RowAnalyzer(access, detection, this.config, this.options);
-    const pass = new RowPass(access, detection, this.config, this.options, !this.deferTokenizer || tokenizerLoaded(), this.lines.length);
-    // The line index of every row (rows are the non-blank lines).
-    const rowLines = new Int32Array(this.lines.length);
-    let rows = 0;
-    for (let i = 0; i < this.lines.length; i++) {
-      const text = this.lines[i];
-      let cached = this.cache[i];
-      if (!cached && isBlank(text)) continue;
-      const line = i + 1;
-      const wantSample = !pass.calibrated;
-      if (!cached || (wantSample && cached.output.sampleText === undefined && cached.output.bytes > 0)) {
-        const clean = text.endsWith('\r') ? text.slice(0, -1) : text;
-        const output = analyzer.analyzeRow(parseJsonRow(clean, rows, line, 1), wantSample);
-        // The band keys are the analyzer's scratch array; the cache keeps its own copy.
-        if (output.bands) output.bands = output.bands.slice();
-        cached = { output, line, source: undefined, late: undefined };
-        this.cache[i] = cached;
+    const n = this.lines.length;
+    // Lines not analyzed since they changed (all of them, the first time).
+    for (let i = 0; i < n; i++) if (this.state[i] === UNKNOWN) this.analyzeLine(analyzer, i, false);
+    // The token sample: the first rows' texts, counted exactly once and kept with their outputs.
+    const tokens = new TokenEstimator();
+    if (!this.deferTokenizer || tokenizerLoaded()) {
+      for (let i = 0; i < n && !tokens.full; i++) {
+        if (this.state[i] !== ROW || this.bytes[i] <= 0) continue;
+        let output = this.cache[i]!.output;
+        if (output.sampleTokens === undefined && output.sampleText === undefined) output = this.analyzeLine(analyzer, i, true)!;
+        output.sampleTokens ??= countTokens(output.sampleText ?? '');
+        tokens.add(output.bytes, output.sampleTokens);
       }
-      const output = cached.line === line ? cached.output : { ...cached.output, findings: shifted(cached.output.findings, line - cached.line) };
-      rowLines[rows++] = i;
-      pass.add(line, output);
     }
-    return finishAnalysis(this.path, access, detection, this.config, this.options, pass.result());
+    // The rows' facts, from the columns; only rows with findings or band keys are read as objects.
+    for (let i = 0; i < n; i++) if (this.state[i] === ROW) rows++;
+    rowLines = new Int32Array(rows);
+    const facts = emptyFacts(analyzer.sketcher?.bandsPerRow ?? 0);
+    facts.count = rows;
+    facts.line = new Int32Array(rows);
+    facts.hash = new Float64Array(rows);
+    facts.label = new Int32Array(rows);
+    facts.chars = new Int32Array(rows);
+    const rowBytes = new Int32Array(rows);
+    const bandColumns = Array.from({ length: facts.bandsPerRow }, () => new Uint32Array(rows));
+    // Label ids in order of first appearance in the file, as a fresh analysis numbers them.
+    const labelId = new Int32Array(this.labelNames.length).fill(-1);
+    const findings: Finding[] = [];
+    for (let i = 0, r = 0; i < n; i++) {
+      if (this.state[i] !== ROW) continue;
+      rowLines[r] = i;
+      facts.line[r] = i + 1;
+      facts.hash[r] = this.hashes[i];
+      facts.chars[r] = this.chars[i];
+      rowBytes[r] = this.bytes[i];
+      const l = this.labels[i];
+      if (l >= 0 && labelId[l] < 0) {
+        labelId[l] = facts.labelNames.length;
+        facts.labelNames.push(this.labelNames[l]);
+      }
+      facts.label[r] = l < 0 ? -1 : labelId[l];
+      if (this.consult[i]) {
+        const cached = this.cache[i]!;
+        const output = cached.output;
+        const rowFindings = cached.line === i + 1 ? output.findings : shifted(output.findings, i + 1 - cached.line);
+        for (let k = 0; k < rowFindings.length; k++) findings.push(rowFindings[k]);
+        if (output.bands) for (let t = 0; t < bandColumns.length; t++) bandColumns[t][r] = output.bands[t];
+      }
+      r++;
+    }
+    facts.bandTables = bandColumns.length > 0 ? [buildBandTable(bandColumns, rows)] : [];
+    return finishAnalysis(this.path, access, detection, this.config, this.options, { findings, facts, rowBytes, tokens: tokens.sample });
+  }
+
+  /** Analyzes one line (blank lines are no rows) and records its row in the cache and the columns. */
+  private analyzeLine(analyzer: RowAnalyzer, i: number, keepSampleText: boolean): RowOutput | undefined {
+    const text = this.lines[i];
+    if (isBlank(text)) {
+      this.state[i] = BLANK;
+      this.cache[i] = undefined;
+      return undefined;
+    }
+    const clean = text.endsWith('\r') ? text.slice(0, -1) : text;
+    const output = analyzer.analyzeRow(parseJsonRow(clean, 0, i + 1, 1), keepSampleText);
+    // The band keys are the analyzer's scratch array; the cache keeps its own copy.
+    if (output.bands) output.bands = output.bands.slice();
+    this.cache[i] = { output, line: i + 1, source: undefined, late: undefined };
+    this.state[i] = ROW;
+    this.hashes[i] = output.hash;
+    this.chars[i] = output.chars;
+    this.bytes[i] = output.bytes;
+    this.labels[i] = output.label === undefined ? -1 : this.labelId(output.label);
+    this.consult[i] = output.findings.length > 0 || output.bands ? 1 : 0;
+    return output;
+  }
+
+  private labelId(label: string): number {
+    let id = this.labelIds.get(label);
+    if (id === undefined) {
+      id = this.labelNames.length;
+      this.labelIds.set(label, id);
+      this.labelNames.push(label);
+    }
+    return id;
   }
 
   private detect(): Detection {
@@ -161,7 +268,10 @@ export class IncrementalDataset {
     const { format, fields } = detectFormat(sample, { format: this.config.format, textField: this.config.textField, labelField: this.config.labelField });
     const previous = this.cachedUnder;
     this.detection = this.cachedUnder = { format, fields };
-    if (!previous || previous.format !== format || JSON.stringify(previous.fields) !== JSON.stringify(fields)) this.cache = new Array(this.lines.length);
+    if (!previous || previous.format !== format || JSON.stringify(previous.fields) !== JSON.stringify(fields)) {
+      this.cache = new Array(this.lines.length);
+      this.state.fill(UNKNOWN);
+    }
     return this.detection;
   }
 }
