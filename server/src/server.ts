@@ -116,13 +116,17 @@ let tokenizerTimer: NodeJS.Timeout | undefined;
 
 /**
  * The first check of a dataset does not wait for the tokenizer (loading it takes about half a
- * second): it is loaded once those diagnostics are out, and the open datasets are analyzed again
+ * second): it is loaded once checks pause (as the background near-duplicate pass is), so neither the
+ * first diagnostics nor the first keystrokes wait for it, and the open datasets are analyzed again
  * for their calibrated token statistics (rows' outputs are reused, so that is quick). Diagnostics
  * never depend on the estimate, so only the summary is sent again.
  */
 function scheduleTokenizer(): void {
-  if (tokenizerTimer || tokenizerLoaded()) return;
+  if (tokenizerLoaded()) return;
+  clearTimeout(tokenizerTimer);
   tokenizerTimer = setTimeout(() => {
+    // Still busy with a document's changes: wait for the next pause.
+    if (timers.size > 0) return scheduleTokenizer();
     const t0 = performance.now();
     loadTokenizer();
     log(`tokenizer loaded in ${(performance.now() - t0).toFixed(0)} ms`);
@@ -132,7 +136,7 @@ function scheduleTokenizer(): void {
       const result = open.keep(withLeaks(open.analyze(doc)));
       void connection.sendNotification(SummaryChangedNotification.method, toSummary(doc.uri, result.analysis));
     }
-  }, 0);
+  }, Math.max(1000, settings.editor.debounceMs * 4));
 }
 
 const backgroundTimers = new Map<string, NodeJS.Timeout>();
