@@ -77,6 +77,14 @@ export class IncrementalDataset {
   private consult = new Uint8Array(0);
   private readonly labelIds = new Map<string, number>();
   private readonly labelNames: string[] = [];
+  /**
+   * The rows' findings in line order at the last analysis, with `end[i]` the count up to line i: the
+   * next analysis copies the unchanged lines' share of it instead of reading every row's object.
+   * Dropped when lines move (an edit adds or removes lines).
+   */
+  private lineFindings: { all: Finding[]; end: Int32Array } | undefined;
+  /** Lines analyzed since the last analysis. */
+  private changedLines: number[] = [];
 
   /**
    * @param deferTokenizer calibrate the token estimate only once the tokenizer is loaded (see
@@ -91,6 +99,7 @@ export class IncrementalDataset {
   setText(text: string): void {
     this.lines = text.split('\n');
     this.cache = new Array(this.lines.length);
+    this.lineFindings = undefined;
     this.resizeColumns(0, this.state.length, this.lines.length);
     this.detection = undefined;
   }
@@ -114,6 +123,7 @@ export class IncrementalDataset {
       this.state.fill(UNKNOWN, at, at + inserted);
       return;
     }
+    this.lineFindings = undefined;
     const resize = <T extends Uint8Array | Int32Array | Float64Array>(a: T): T => {
       const b = new (a.constructor as new (n: number) => T)(a.length - removed + inserted);
       b.set(a.subarray(0, at));
@@ -197,7 +207,7 @@ export class IncrementalDataset {
     const bandColumns = Array.from({ length: facts.bandsPerRow }, () => new Uint32Array(rows));
     // Label ids in order of first appearance in the file, as a fresh analysis numbers them.
     const labelId = new Int32Array(this.labelNames.length).fill(-1);
-    const findings: Finding[] = [];
+    const findings = this.rowFindings(n);
     for (let i = 0, r = 0; i < n; i++) {
       if (this.state[i] !== ROW) continue;
       rowLines[r] = i;
@@ -211,12 +221,9 @@ export class IncrementalDataset {
         facts.labelNames.push(this.labelNames[l]);
       }
       facts.label[r] = l < 0 ? -1 : labelId[l];
-      if (this.consult[i]) {
-        const cached = this.cache[i]!;
-        const output = cached.output;
-        const rowFindings = cached.line === i + 1 ? output.findings : shifted(output.findings, i + 1 - cached.line);
-        for (let k = 0; k < rowFindings.length; k++) findings.push(rowFindings[k]);
-        if (output.bands) for (let t = 0; t < bandColumns.length; t++) bandColumns[t][r] = output.bands[t];
+      if (bandColumns.length > 0 && this.consult[i]) {
+        const bands = this.cache[i]!.output.bands;
+        if (bands) for (let t = 0; t < bandColumns.length; t++) bandColumns[t][r] = bands[t];
       }
       r++;
     }
@@ -224,9 +231,41 @@ export class IncrementalDataset {
     return finishAnalysis(this.path, access, detection, this.config, this.options, { findings, facts, rowBytes, tokens: tokens.sample });
   }
 
+  /** The rows' findings in line order: the last analysis's with the changed lines' replaced, or made afresh. */
+  private rowFindings(n: number): Finding[] {
+    const previous = this.lineFindings;
+    const findings: Finding[] = [];
+    const end = new Int32Array(n);
+    const own = (i: number): Finding[] => {
+      if (this.state[i] !== ROW || !this.consult[i]) return [];
+      const cached = this.cache[i]!;
+      return cached.line === i + 1 ? cached.output.findings : shifted(cached.output.findings, i + 1 - cached.line);
+    };
+    if (previous && previous.end.length === n) {
+      const changed = new Uint8Array(n);
+      for (const i of this.changedLines) changed[i] = 1;
+      for (let i = 0, from = 0; i < n; i++) {
+        const to = previous.end[i];
+        if (changed[i]) for (const f of own(i)) findings.push(f);
+        else for (let k = from; k < to; k++) findings.push(previous.all[k]);
+        from = to;
+        end[i] = findings.length;
+      }
+    } else {
+      for (let i = 0; i < n; i++) {
+        if (this.consult[i] && this.state[i] === ROW) for (const f of own(i)) findings.push(f);
+        end[i] = findings.length;
+      }
+    }
+    this.lineFindings = { all: findings, end };
+    this.changedLines = [];
+    return findings;
+  }
+
   /** Analyzes one line (blank lines are no rows) and records its row in the cache and the columns. */
   private analyzeLine(analyzer: RowAnalyzer, i: number, keepSampleText: boolean): RowOutput | undefined {
     const text = this.lines[i];
+    this.changedLines.push(i);
     if (isBlank(text)) {
       this.state[i] = BLANK;
       this.cache[i] = undefined;
@@ -271,6 +310,7 @@ export class IncrementalDataset {
     if (!previous || previous.format !== format || JSON.stringify(previous.fields) !== JSON.stringify(fields)) {
       this.cache = new Array(this.lines.length);
       this.state.fill(UNKNOWN);
+      this.lineFindings = undefined;
     }
     return this.detection;
   }
