@@ -131,8 +131,9 @@ function scheduleTokenizer(): void {
     loadTokenizer();
     log(`tokenizer loaded in ${(performance.now() - t0).toFixed(0)} ms`);
     for (const doc of documents.all()) {
-      // A document with changes waiting is checked (and calibrated) by its own scheduled check.
-      if (!open.get(doc.uri) || timers.has(doc.uri) || pendingChanges.get(doc.uri)?.length) continue;
+      // Only documents still without a token sample; one with changes waiting is checked (and
+      // calibrated) by its own scheduled check.
+      if (open.get(doc.uri)?.analysis.stats.tokens.sampledTexts !== 0 || timers.has(doc.uri) || pendingChanges.get(doc.uri)?.length) continue;
       const result = open.keep(withLeaks(open.analyze(doc)));
       void connection.sendNotification(SummaryChangedNotification.method, toSummary(doc.uri, result.analysis));
     }
