@@ -67,18 +67,19 @@ const LABEL_TARGET = { path: ['@label'] };
 const DELETE_DUPLICATE: FixSpec = { title: 'Delete this duplicate row', kind: 'delete-row' };
 
 function findConflicts(facts: FileFacts, rows: number[], report: LateReport, canonical: (label: number) => number): void {
-  // Most groups repeat one label: a look at the labels before any grouping.
-  let only = -2;
+  // Most groups repeat one label: rows are grouped by label only once a second label shows up.
+  let first = -1;
+  let mixed = false;
   for (const r of rows) {
     const l = facts.label[r] < 0 ? -1 : canonical(facts.label[r]);
-    if (l < 0 || l === only) continue;
-    if (only !== -2) {
-      only = -3;
+    if (l < 0) continue;
+    if (first < 0) first = l;
+    else if (l !== first) {
+      mixed = true;
       break;
     }
-    only = l;
   }
-  if (only !== -3) return;
+  if (!mixed) return;
   const byLabel = new Map<number, number[]>();
   for (const r of rows) {
     const l = facts.label[r] < 0 ? -1 : canonical(facts.label[r]);

@@ -4,13 +4,13 @@ import { mapValues, medianValue, valueCounts } from '../select';
 import { formatCount } from '../format';
 import type { RowReport } from './rowRule';
 
+const TEXT_TARGET = { path: ['@text'] };
+
 /**
  * length-outlier: rows whose log length has a robust z-score (0.6745·(x − median)/MAD) beyond the
  * threshold and that are several times longer or shorter than the median row; the median and MAD
  * ignore the outliers themselves, unlike a mean and a standard deviation.
  */
-const TEXT_TARGET = { path: ['@text'] };
-
 export function findLengthOutliers(facts: FileFacts, t: Thresholds, report: LateReport): void {
   let n = 0;
   for (let i = 0; i < facts.count; i++) if (!Number.isNaN(facts.hash[i])) n++;
