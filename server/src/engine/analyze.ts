@@ -5,7 +5,8 @@ import type { JsonPath } from './read/jsonScan';
 import type { FieldSpan } from './read/row';
 import { RULES } from './rules/catalog';
 import { exactDuplicateGroups, findExactDuplicates } from './rules/duplicates';
-import { emptyFacts, labelCounts, type FileFacts } from './rules/fileFacts';
+import { emptyFacts, labelCounts, LabelIds, type FileFacts } from './rules/fileFacts';
+import { spliced, type Column } from './columns';
 import { findLabelImbalance, findLabelVariantsAndRareLabels, labelVariants } from './rules/labels';
 import { findLengthOutliers } from './rules/lengths';
 import { tokenLimit, tooLong } from './rules/limits';
@@ -206,6 +207,11 @@ export interface RowOutput {
   bands?: Uint32Array;
 }
 
+/** The exact token count of a row's sample text, counted once and kept with the output. */
+export function sampleTokens(r: RowOutput): number {
+  return (r.sampleTokens ??= countTokens(r.sampleText ?? ''));
+}
+
 /** Every RowOutput has all fields, in one order: the passes that read a million of them stay monomorphic. */
 function rowOutput(findings: Finding[], hash: number, label: string | undefined, chars: number, bytes: number): RowOutput {
   return { findings, hash, label, chars, bytes, sampleText: undefined, sampleTokens: undefined, bands: undefined };
@@ -272,7 +278,7 @@ export class RowPass {
   private readonly analyzer: RowAnalyzer;
   private readonly findings: Finding[] = [];
   private readonly facts: FileFacts;
-  private readonly labelIds = new Map<string, number>();
+  private readonly labelIds: LabelIds;
   private readonly tokens = new TokenEstimator();
   private rowBytes: Int32Array;
   /** Band keys of every row so far, one column per band. */
@@ -292,6 +298,7 @@ export class RowPass {
     this.analyzer = new RowAnalyzer(access, detection, config, options);
     this.capacity = Math.max(16, expectedRows);
     const f = (this.facts = emptyFacts(this.analyzer.sketcher?.bandsPerRow ?? 0));
+    this.labelIds = new LabelIds(f.labelNames);
     f.line = new Int32Array(this.capacity);
     f.hash = new Float64Array(this.capacity);
     f.label = new Int32Array(this.capacity);
@@ -312,27 +319,22 @@ export class RowPass {
     f.line[i] = line;
     f.hash[i] = r.hash;
     f.chars[i] = r.chars;
-    f.label[i] = r.label === undefined ? -1 : this.labelId(r.label);
+    f.label[i] = r.label === undefined ? -1 : this.labelIds.id(r.label);
     this.rowBytes[i] = r.bytes;
     // Rows without a sketch keep zeros, which no band key is.
     const bands = r.bands;
     if (bands) for (let t = 0; t < this.bandColumns.length; t++) this.bandColumns[t][i] = bands[t];
     const findings = r.findings;
     for (let k = 0; k < findings.length; k++) this.findings.push(findings[k]);
-    if (r.sampleText !== undefined && this.calibrate && !this.tokens.full) {
-      r.sampleTokens ??= countTokens(r.sampleText);
-      this.tokens.add(r.bytes, r.sampleTokens);
-    }
+    if (r.sampleText !== undefined && this.calibrate && !this.tokens.full) this.tokens.add(r.bytes, sampleTokens(r));
   }
 
   private grow(): void {
     const f = this.facts;
-    this.capacity *= 2;
-    const grown = <T extends Int32Array | Float64Array | Uint32Array>(a: T): T => {
-      const b = new (a.constructor as new (n: number) => T)(this.capacity);
-      b.set(a);
-      return b;
-    };
+    // Doubled: as many entries again as the columns hold.
+    const more = this.capacity;
+    const grown = <T extends Column>(a: T): T => spliced(a, a.length, 0, more);
+    this.capacity += more;
     f.line = grown(f.line);
     f.hash = grown(f.hash);
     f.label = grown(f.label);
@@ -345,15 +347,6 @@ export class RowPass {
     return !this.calibrate || this.tokens.full;
   }
 
-  private labelId(label: string): number {
-    let id = this.labelIds.get(label);
-    if (id === undefined) {
-      id = this.facts.labelNames.length;
-      this.labelIds.set(label, id);
-      this.facts.labelNames.push(label);
-    }
-    return id;
-  }
 
   result(): RowPassResult {
     const f = this.facts;

@@ -1,12 +1,13 @@
-import { finishAnalysis, RowAnalyzer, sameReports, type AnalyzeOptions, type DatasetAnalysis, type Detection, type RowAccess, type RowOutput } from './analyze';
+import { finishAnalysis, RowAnalyzer, sameReports, sampleTokens, type AnalyzeOptions, type DatasetAnalysis, type Detection, type RowAccess, type RowOutput } from './analyze';
 import { buildBandTable } from './index/bandTable';
-import { emptyFacts } from './rules/fileFacts';
+import { emptyFacts, LabelIds } from './rules/fileFacts';
+import { spliced, type Column } from './columns';
 import type { Config } from './config';
 import { jsonlReader, locateInJsonRow, parseJsonRow } from './read/jsonl';
 import type { SourceRow } from './read';
 import { detectFormat } from './schema/formats';
 import type { Finding } from './types';
-import { countTokens, tokenizerLoaded, TokenEstimator } from './text/tokens';
+import { tokenizerLoaded, TokenEstimator } from './text/tokens';
 import type { RowReport } from './rules/rowRule';
 
 /** What a line of the model is: not analyzed since it changed, blank, or an analyzed row. */
@@ -71,12 +72,11 @@ export class IncrementalDataset {
   private hashes = new Float64Array(0);
   private chars = new Int32Array(0);
   private bytes = new Int32Array(0);
-  /** The row's label as an id into labelNames (the model's own, in order of first sight), or -1. */
+  /** The row's label as an id of labelIds (the model's own, in order of first sight), or -1. */
   private labels = new Int32Array(0);
   /** 1 when the row's cached output must be read: it has findings or near-duplicate band keys. */
   private consult = new Uint8Array(0);
-  private readonly labelIds = new Map<string, number>();
-  private readonly labelNames: string[] = [];
+  private readonly labelIds = new LabelIds();
   /**
    * The rows' findings in line order at the last analysis, with `end[i]` the count up to line i: the
    * next analysis copies the unchanged lines' share of it instead of reading every row's object.
@@ -124,12 +124,7 @@ export class IncrementalDataset {
       return;
     }
     this.lineFindings = undefined;
-    const resize = <T extends Uint8Array | Int32Array | Float64Array>(a: T): T => {
-      const b = new (a.constructor as new (n: number) => T)(a.length - removed + inserted);
-      b.set(a.subarray(0, at));
-      b.set(a.subarray(at + removed), at + inserted);
-      return b;
-    };
+    const resize = <T extends Column>(a: T): T => spliced(a, at, removed, inserted);
     this.state = resize(this.state);
     this.hashes = resize(this.hashes);
     this.chars = resize(this.chars);
@@ -190,8 +185,7 @@ export class IncrementalDataset {
         if (this.state[i] !== ROW || this.bytes[i] <= 0) continue;
         let output = this.cache[i]!.output;
         if (output.sampleTokens === undefined && output.sampleText === undefined) output = this.analyzeLine(analyzer, i, true)!;
-        output.sampleTokens ??= countTokens(output.sampleText ?? '');
-        tokens.add(output.bytes, output.sampleTokens);
+        tokens.add(output.bytes, sampleTokens(output));
       }
     }
     // The rows' facts, from the columns; only rows with findings or band keys are read as objects.
@@ -206,7 +200,7 @@ export class IncrementalDataset {
     const rowBytes = new Int32Array(rows);
     const bandColumns = Array.from({ length: facts.bandsPerRow }, () => new Uint32Array(rows));
     // Label ids in order of first appearance in the file, as a fresh analysis numbers them.
-    const labelId = new Int32Array(this.labelNames.length).fill(-1);
+    const labelId = new Int32Array(this.labelIds.names.length).fill(-1);
     const findings = this.rowFindings(n);
     for (let i = 0, r = 0; i < n; i++) {
       if (this.state[i] !== ROW) continue;
@@ -218,7 +212,7 @@ export class IncrementalDataset {
       const l = this.labels[i];
       if (l >= 0 && labelId[l] < 0) {
         labelId[l] = facts.labelNames.length;
-        facts.labelNames.push(this.labelNames[l]);
+        facts.labelNames.push(this.labelIds.names[l]);
       }
       facts.label[r] = l < 0 ? -1 : labelId[l];
       if (bandColumns.length > 0 && this.consult[i]) {
@@ -280,20 +274,11 @@ export class IncrementalDataset {
     this.hashes[i] = output.hash;
     this.chars[i] = output.chars;
     this.bytes[i] = output.bytes;
-    this.labels[i] = output.label === undefined ? -1 : this.labelId(output.label);
+    this.labels[i] = output.label === undefined ? -1 : this.labelIds.id(output.label);
     this.consult[i] = output.findings.length > 0 || output.bands ? 1 : 0;
     return output;
   }
 
-  private labelId(label: string): number {
-    let id = this.labelIds.get(label);
-    if (id === undefined) {
-      id = this.labelNames.length;
-      this.labelIds.set(label, id);
-      this.labelNames.push(label);
-    }
-    return id;
-  }
 
   private detect(): Detection {
     if (this.detection) return this.detection;

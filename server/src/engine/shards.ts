@@ -2,7 +2,7 @@ import { finishAnalysis, RowPass, type AnalyzeOptions, type DatasetAnalysis, typ
 import type { Config } from './config';
 import { LineDecoder } from './read/decode';
 import { jsonlReader, locateInJsonRow, parseJsonRow } from './read/jsonl';
-import { emptyFacts } from './rules/fileFacts';
+import { emptyFacts, LabelIds } from './rules/fileFacts';
 import { TokenEstimator } from './text/tokens';
 import type { Finding } from './types';
 
@@ -121,19 +121,11 @@ export function mergeJsonlShards(path: string, bytes: Uint8Array, detection: Det
   f.label = new Int32Array(total);
   const starts = concat(Float64Array, total, shards.map((s) => s.starts));
   const ends = concat(Float64Array, total, shards.map((s) => s.ends));
-  const labelIds = new Map<string, number>();
+  const labelIds = new LabelIds(f.labelNames);
   for (const s of shards) {
     // A shard's band table numbers its own rows; the offset places them in the file.
     for (const table of s.facts.bandTables) f.bandTables.push({ ...table, offset: table.offset + f.count });
-    const remap = s.facts.labelNames.map((name) => {
-      let id = labelIds.get(name);
-      if (id === undefined) {
-        id = f.labelNames.length;
-        labelIds.set(name, id);
-        f.labelNames.push(name);
-      }
-      return id;
-    });
+    const remap = s.facts.labelNames.map((name) => labelIds.id(name));
     const labels = s.facts.label;
     for (let i = 0; i < s.facts.count; i++) f.label[f.count + i] = labels[i] < 0 ? -1 : remap[labels[i]];
     f.count += s.facts.count;

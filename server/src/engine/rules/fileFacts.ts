@@ -30,6 +30,25 @@ export function emptyFacts(bandsPerRow = 0): FileFacts {
   return { count: 0, line: new Int32Array(0), hash: new Float64Array(0), label: new Int32Array(0), chars: new Int32Array(0), labelNames: [], bandTables: [], bandsPerRow };
 }
 
+/** Label names numbered in order of first sight (the ids FileFacts.label holds). */
+export class LabelIds {
+  private readonly ids = new Map<string, number>();
+
+  /** @param names the names so far, appended to as new ones are seen */
+  constructor(readonly names: string[] = []) {
+    names.forEach((name, id) => this.ids.set(name, id));
+  }
+
+  id(name: string): number {
+    let id = this.ids.get(name);
+    if (id === undefined) {
+      id = this.names.push(name) - 1;
+      this.ids.set(name, id);
+    }
+    return id;
+  }
+}
+
 /** Row counts per label id. */
 export function labelCounts(facts: FileFacts): number[] {
   const counts = new Array<number>(facts.labelNames.length).fill(0);

@@ -1,3 +1,5 @@
+import { spliced } from '../columns';
+
 /**
  * Facts about a text gathered in one pass over its characters, so the noise and privacy rules
  * can answer most questions without a regex and skip the regexes that cannot match.
@@ -74,11 +76,7 @@ export class WordSet {
 }
 
 function growWords(): void {
-  const grow = (a: Int32Array) => {
-    const b = new Int32Array(a.length * 2);
-    b.set(a);
-    return b;
-  };
+  const grow = (a: typeof WORDS.hash) => spliced(a, a.length, 0, a.length);
   WORDS.hash = grow(WORDS.hash);
   WORDS.start = grow(WORDS.start);
   WORDS.end = grow(WORDS.end);
