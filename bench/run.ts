@@ -3,6 +3,7 @@
  *
  *   npx tsx bench/run.ts [--only 100k|1m[,…]] [--check-cmd "CMD {file}"] [--regen]
  *                        [--seed N] [--sections id,…] [--results FILE] [--no-gnu-time]
+ *                        [--repeat N]   (runs of the engine-target section, default 3)
  *
  * Generates (or reuses, from bench/data/) a 100k-row and a 1M-row dataset with
  * planted faults, runs the checker on each as a child process (default:
