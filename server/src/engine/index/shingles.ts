@@ -3,6 +3,7 @@ import type { Config } from '../config';
 import { normalizeText } from '../text/normalize';
 import { finishHash } from '../text/profile';
 import { fmix32 } from '../hash';
+import { spliced } from '../columns';
 
 /**
  * Shingles for near-duplicate detection. Words are those of profileText (runs of letters, digits
@@ -36,9 +37,7 @@ export class HashList {
   private reserve(extra: number): void {
     let size = this.values.length * 2;
     while (size < this.length + extra) size *= 2;
-    const grown = new Int32Array(size);
-    grown.set(this.values.subarray(0, this.length));
-    this.values = grown;
+    this.values = spliced(this.values, this.values.length, 0, size - this.values.length);
   }
 }
 
