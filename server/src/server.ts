@@ -173,7 +173,10 @@ function schedule(doc: LineDocument, delay: number): void {
 }
 
 documents.onDidOpen(({ document }) => schedule(document, 0));
-documents.onDidChangeContent(({ document }) => schedule(document, settings.editor.debounceMs));
+// TextDocuments fires onDidChangeContent on open too; only real changes (recorded by update()) wait for the debounce.
+documents.onDidChangeContent(({ document }) => {
+  if (pendingChanges.has(document.uri)) schedule(document, settings.editor.debounceMs);
+});
 documents.onDidClose(({ document }) => {
   clearTimeout(timers.get(document.uri));
   pendingChanges.delete(document.uri);
