@@ -61,9 +61,17 @@ connection.onInitialize((params: InitializeParams) => {
   };
 });
 
+/**
+ * Documents are checked once the settings are read: one opened before would be checked with the
+ * defaults (and the model made for them thrown away with the settings' arrival).
+ */
+let settingsRead = false;
+
 connection.onInitialized(async () => {
   if (hasConfiguration) connection.client.register(DidChangeConfigurationNotification.type, undefined);
   await loadSettings();
+  settingsRead = true;
+  for (const doc of documents.all()) schedule(doc, 0);
   void checkWorkspace();
 });
 
@@ -166,6 +174,7 @@ function scheduleBackground(doc: LineDocument): void {
 
 function schedule(doc: LineDocument, delay: number): void {
   clearTimeout(timers.get(doc.uri));
+  if (!settingsRead) return;
   timers.set(doc.uri, setTimeout(() => {
     const current = documents.get(doc.uri);
     if (current) analyzeNow(current);
