@@ -89,3 +89,40 @@ test('random edit sequences: the incremental result always equals a fresh analys
     { numRuns: 60 },
   );
 });
+
+test('edits inside rows keep the file-level decisions when they can, and the result still equals a fresh analysis', () => {
+  // Duplicates, a conflict, label variants, a rare label and length outliers, so quick checks meet them all.
+  const rows = [
+    ...Array.from({ length: 50 }, (_, i) => ({ text: `a plain review of product ${i} that was ${['fine', 'good', 'bad'][i % 3]}`, label: i % 4 ? 'pos' : 'neg' })),
+    { text: 'a plain review of product 7 that was good', label: 'neg' },
+    { text: 'a plain review of product 3 that was fine', label: 'pos' },
+    { text: 'short', label: 'Pos' },
+    { text: 'long '.repeat(60), label: 'neutral' },
+    { text: 'mail a@b.io now', label: 'pos' },
+  ];
+  const start = jsonl(...rows);
+  const edit = fc.record({ line: fc.nat(rows.length - 1), character: fc.nat(90), span: fc.nat(3), text: fc.constantFrom('x', '', 'o', ' ', '"', 'pos', 'neg') });
+  let quick = 0;
+  let checks = 0;
+  fc.assert(
+    fc.property(fc.array(edit, { minLength: 1, maxLength: 8 }), (list) => {
+      const options = { fixes: true, nearDuplicates: false };
+      const model = new IncrementalDataset('d.jsonl', config, options);
+      model.setText(start);
+      model.analyze();
+      let text = start;
+      for (const e of list) {
+        const lines = text.split('\n');
+        const character = Math.min(e.character, lines[e.line].length);
+        const change: LineEdit = { start: { line: e.line, character }, end: { line: e.line, character: Math.min(character + e.span, lines[e.line].length) }, text: e.text };
+        model.applyEdit(change);
+        text = applyToString(text, change);
+        assert.deepEqual(model.analyze(), analyzeDataset('d.jsonl', enc(text), config, options), JSON.stringify(change));
+        checks++;
+        if (model.lastCheck === 'quick') quick++;
+      }
+    }),
+    { numRuns: 80 },
+  );
+  assert.ok(quick > checks / 4 && quick < checks, `quick checks: ${quick} of ${checks}`);
+});

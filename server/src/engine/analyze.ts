@@ -4,11 +4,11 @@ import type { InvalidUtf8 } from './read/decode';
 import type { JsonPath } from './read/jsonScan';
 import type { FieldSpan } from './read/row';
 import { RULES } from './rules/catalog';
-import { exactDuplicateGroups, findExactDuplicates } from './rules/duplicates';
+import { exactDuplicateGroups, findExactDuplicates, type DuplicateGroup } from './rules/duplicates';
 import { emptyFacts, labelCounts, LabelIds, type FileFacts } from './rules/fileFacts';
 import { spliced, type Column } from './columns';
-import { findLabelImbalance, findLabelVariantsAndRareLabels, labelVariants } from './rules/labels';
-import { findLengthOutliers } from './rules/lengths';
+import { findLabelImbalance, findLabelVariantsAndRareLabels, labelReports, labelVariants } from './rules/labels';
+import { findLengthOutliers, lengthOutliers, type LengthOutliers } from './rules/lengths';
 import { tokenLimit, tooLong } from './rules/limits';
 import { checkEcho, checkNoise } from './rules/noise';
 import { checkPrivacy } from './rules/privacy';
@@ -360,8 +360,28 @@ export class RowPass {
   }
 }
 
+/**
+ * What the file-level step decided besides the findings: the editor's model reuses it after an edit
+ * that leaves it standing (see IncrementalDataset).
+ */
+export interface FileLevel {
+  groups: DuplicateGroup[];
+  lengths: LengthOutliers | undefined;
+  /** The label-variant or rare-label report for the rows of a label id. */
+  labelReport: (label: number) => RowReport | undefined;
+  /** Findings about the file as a whole, on line 1 (label-imbalance, invalid-utf8). */
+  fileFindings: Finding[];
+}
+
 /** The file-level step: duplicate, label and length rules over the facts, then statistics. */
 export function finishAnalysis(path: string, access: RowAccess, detection: Detection, config: Config, options: AnalyzeOptions, pass: RowPassResult): DatasetAnalysis {
+  return fileLevelStep(path, access, detection, config, options, pass).analysis;
+}
+
+/** finishAnalysis, with what the step decided on the way. */
+export function fileLevelStep(
+  path: string, access: RowAccess, detection: Detection, config: Config, options: AnalyzeOptions, pass: RowPassResult,
+): { analysis: DatasetAnalysis; level: FileLevel } {
   const { facts } = pass;
   const out = new FindingBuilder(access, detection.fields, config, options);
   const late = new Map<number, RowReport[]>();
@@ -380,33 +400,57 @@ export function finishAnalysis(path: string, access: RowAccess, detection: Detec
     ? findNearDuplicates(facts, groups, config.nearDuplicateThreshold, rowShingles(access, detection, config), lateReport, canonical)
     : { clusters: 0, rows: 0 };
   findLabelImbalance(facts, t, lateReport);
-  findLabelVariantsAndRareLabels(facts, t, lateReport);
-  findLengthOutliers(facts, t, lateReport);
+  const labelReport = labelReports(facts, t);
+  findLabelVariantsAndRareLabels(facts, labelReport, lateReport);
+  const lengths = lengthOutliers(facts, t);
+  findLengthOutliers(facts, lengths, lateReport);
   const lateFindings: Finding[] = [];
+  const fileFindings: Finding[] = [];
   for (const [index, reports] of late) {
-    const make = (): Finding[] => {
-      const row = access.row(Math.max(0, index));
-      if (!row) return [];
-      const content = row.value === undefined ? undefined : extractRow(row.value as Record<string, unknown>, detection.format, detection.fields);
-      out.sink = [];
-      for (const r of reports) {
-        out.emit(row, content, r, index < 0 ? { line: 1, column: 1, endLine: 1, endColumn: 1 + firstLineLength(row.text) } : undefined);
-      }
-      return out.sink;
-    };
-    const made = access.lateFindings && index >= 0 ? access.lateFindings(index, reports, make) : make();
+    const made = lateRowFindings(out, access, detection, index, reports);
     for (const f of made) lateFindings.push(f);
+    if (index < 0) fileFindings.push(...made);
   }
   const bad = pass.invalidUtf8;
   const utf8Severity = ruleSeverity.get('invalid-utf8');
   if (bad && utf8Severity) {
-    lateFindings.push(makeFinding(
+    const f = makeFinding(
       'invalid-utf8', utf8Severity,
       `The file is not valid UTF-8: byte 0x${bad.byte.toString(16).toUpperCase().padStart(2, '0')} at line ${bad.line}, column ${bad.column}; ${bad.lines} line${bad.lines === 1 ? ' was' : 's were'} read as Windows-1252`,
       { line: bad.line, column: bad.column, endLine: bad.line, endColumn: bad.column + 1 },
-    ));
+    );
+    lateFindings.push(f);
+    fileFindings.push(f);
   }
   const findings = mergeInOrder(pass.findings, lateFindings);
+  const analysis = assembleAnalysis(path, access, detection, config, options, pass, findings, groups, near);
+  return { analysis, level: { groups, lengths, labelReport, fileFindings } };
+}
+
+/**
+ * A row's file-level findings made from its reports (through the editor model's memory of them,
+ * when it has one); row -1 is the file as a whole, reported on line 1.
+ */
+export function lateRowFindings(out: FindingBuilder, access: RowAccess, detection: Detection, index: number, reports: RowReport[]): Finding[] {
+  const make = (): Finding[] => {
+    const row = access.row(Math.max(0, index));
+    if (!row) return [];
+    const content = row.value === undefined ? undefined : extractRow(row.value as Record<string, unknown>, detection.format, detection.fields);
+    out.sink = [];
+    for (const r of reports) {
+      out.emit(row, content, r, index < 0 ? { line: 1, column: 1, endLine: 1, endColumn: 1 + firstLineLength(row.text) } : undefined);
+    }
+    return out.sink;
+  };
+  return access.lateFindings && index >= 0 ? access.lateFindings(index, reports, make) : make();
+}
+
+/** The analysis from its findings (in file order) and the facts: statistics, summary, label counts. */
+export function assembleAnalysis(
+  path: string, access: RowAccess, detection: Detection, config: Config, options: AnalyzeOptions, pass: RowPassResult,
+  findings: Finding[], groups: DuplicateGroup[], near: { clusters: number; rows: number },
+): DatasetAnalysis {
+  const { facts } = pass;
   // Assigned onto the object computeStats made: other modules key data by that object's identity.
   const stats: AnalysisStats = Object.assign(computeStats(facts, pass.rowBytes, TokenEstimator.from(pass.tokens), findings, groups), {
     nearDuplicateClusters: near.clusters,
@@ -455,7 +499,7 @@ function compareFindings(a: Finding, b: Finding): number {
  * The pass's findings (in row order already, nearly always in full order) and the late ones, in
  * file order: what a stable sort of the two end to end gives, for the cost of sorting the late ones.
  */
-function mergeInOrder(rowFindings: Finding[], late: Finding[]): Finding[] {
+export function mergeInOrder(rowFindings: Finding[], late: Finding[]): Finding[] {
   let sorted = true;
   for (let i = 1; i < rowFindings.length && sorted; i++) sorted = compareFindings(rowFindings[i - 1], rowFindings[i]) <= 0;
   const a = sorted ? rowFindings : rowFindings.slice().sort(compareFindings);

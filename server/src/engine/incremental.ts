@@ -1,4 +1,8 @@
-import { finishAnalysis, RowAnalyzer, sameReports, sampleTokens, type AnalyzeOptions, type DatasetAnalysis, type Detection, type RowAccess, type RowOutput } from './analyze';
+import {
+  assembleAnalysis, fileLevelStep, FindingBuilder, lateRowFindings, mergeInOrder, RowAnalyzer, sameReports, sampleTokens,
+  type AnalyzeOptions, type DatasetAnalysis, type Detection, type FileLevel, type RowAccess, type RowOutput, type RowPassResult,
+} from './analyze';
+import { lengthOutliers, sameLengthOutliers } from './rules/lengths';
 import { buildBandTable } from './index/bandTable';
 import { emptyFacts, LabelIds } from './rules/fileFacts';
 import { spliced, type Column } from './columns';
@@ -17,6 +21,16 @@ const ROW = 2;
 
 /** Lines whose change can change the detected format (the detection sample is the first 200 rows). */
 const DETECTION_LINES = 200;
+
+/** Up to this many changed lines, an analysis tries to keep the last file-level step's decisions. */
+const QUICK_MAX_CHANGED = 16;
+
+/** What a changed line was at the last analysis. */
+interface Before {
+  state: number;
+  hash: number;
+  label: number;
+}
 
 interface CachedRow {
   output: RowOutput;
@@ -54,6 +68,28 @@ function shifted(findings: Finding[], delta: number): Finding[] {
   }));
 }
 
+/** For findings in line order, the count of those on lines up to each of n lines. */
+function lineEnds(findings: Finding[], n: number): Int32Array {
+  const end = new Int32Array(n);
+  for (let i = 0, k = 0; i < n; i++) {
+    while (k < findings.length && findings[k].line <= i + 1) k++;
+    end[i] = k;
+  }
+  return end;
+}
+
+/** The index of a value in an ascending array (which holds it). */
+function binarySearch(a: Int32Array, value: number): number {
+  let lo = 0;
+  let hi = a.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (a[mid] < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /**
  * A JSONL document the editor keeps open: edits replace lines, only changed lines are analyzed
  * again, and the file-level rules run over the cached facts of every other row.
@@ -85,6 +121,15 @@ export class IncrementalDataset {
   private lineFindings: { all: Finding[]; end: Int32Array } | undefined;
   /** Lines analyzed since the last analysis. */
   private changedLines: number[] = [];
+  /**
+   * The last analysis's findings in line order (`end[i]`: the count up to line i) and its file-level
+   * decisions; dropped when lines move. With `before` (what each line edited since was then), an
+   * edit that leaves the decisions standing is checked without the file-level step (see quickFinish).
+   */
+  private last: { findings: Finding[]; end: Int32Array; level: FileLevel } | undefined;
+  private readonly before = new Map<number, Before>();
+  /** How the last analysis was made: 'quick' when it kept the file-level step's decisions. */
+  lastCheck: 'full' | 'quick' = 'full';
 
   /**
    * @param deferTokenizer calibrate the token estimate only once the tokenizer is loaded (see
@@ -100,6 +145,7 @@ export class IncrementalDataset {
     this.lines = text.split('\n');
     this.cache = new Array(this.lines.length);
     this.lineFindings = undefined;
+    this.last = undefined;
     this.resizeColumns(0, this.state.length, this.lines.length);
     this.detection = undefined;
   }
@@ -120,10 +166,15 @@ export class IncrementalDataset {
   /** Replaces `removed` lines of the columns at `at` with `inserted` lines not analyzed yet. */
   private resizeColumns(at: number, removed: number, inserted: number): void {
     if (removed === inserted) {
+      for (let i = at; i < at + inserted; i++) {
+        if (!this.before.has(i)) this.before.set(i, { state: this.state[i], hash: this.hashes[i], label: this.labels[i] });
+      }
       this.state.fill(UNKNOWN, at, at + inserted);
       return;
     }
     this.lineFindings = undefined;
+    this.last = undefined;
+    this.before.clear();
     const resize = <T extends Column>(a: T): T => spliced(a, at, removed, inserted);
     this.state = resize(this.state);
     this.hashes = resize(this.hashes);
@@ -222,7 +273,75 @@ export class IncrementalDataset {
       r++;
     }
     facts.bandTables = bandColumns.length > 0 ? [buildBandTable(bandColumns, rows)] : [];
-    return finishAnalysis(this.path, access, detection, this.config, this.options, { findings, facts, rowBytes, tokens: tokens.sample });
+    const pass: RowPassResult = { findings, facts, rowBytes, tokens: tokens.sample };
+    const quick = analyzer.sketcher ? undefined : this.quickFinish(access, detection, pass, rowLines);
+    this.before.clear();
+    this.lastCheck = quick ? 'quick' : 'full';
+    if (quick) return quick;
+    const { analysis, level } = fileLevelStep(this.path, access, detection, this.config, this.options, pass);
+    this.last = { findings: analysis.findings, end: lineEnds(analysis.findings, n), level };
+    return analysis;
+  }
+
+  /**
+   * The analysis after an edit that cannot change the file-level step's decisions, made from the last
+   * one's: every changed line is a row before and after, keeps its label, and neither its old nor
+   * its new text is shared with another row (no duplicate group changes), the length-outlier bounds
+   * hold, and the first row (whose text the file-level findings' range spans) is unchanged. Then
+   * only the changed rows' findings are made again; everything else is the last analysis's.
+   * Undefined when the edit does not qualify (the full step runs).
+   */
+  private quickFinish(access: RowAccess, detection: Detection, pass: RowPassResult, rowLines: Int32Array): DatasetAnalysis | undefined {
+    const last = this.last;
+    if (!last || this.before.size > QUICK_MAX_CHANGED || last.end.length !== this.lines.length || rowLines.length === 0) return undefined;
+    const changed = [...this.before.keys()].sort((a, b) => a - b);
+    for (const i of changed) {
+      const was = this.before.get(i)!;
+      if (was.state !== ROW || this.state[i] !== ROW || was.label !== this.labels[i] || i === rowLines[0]) return undefined;
+      // In a duplicate group before or after (a row in one has reports of its group's).
+      if (this.shared(was.hash, i) || (!Object.is(was.hash, this.hashes[i]) && this.shared(this.hashes[i], i))) return undefined;
+    }
+    const { facts } = pass;
+    const lengths = lengthOutliers(facts, this.config.thresholds);
+    if (!sameLengthOutliers(lengths, last.level.lengths)) return undefined;
+    const outliers = last.level.lengths;
+    const out = new FindingBuilder(access, detection.fields, this.config, this.options);
+    const findings: Finding[] = [];
+    const end = last.end.slice();
+    let from = 0;
+    for (let c = 0; c < changed.length; c++) {
+      const i = changed[c];
+      const start = i > 0 ? last.end[i - 1] : 0;
+      for (let k = from; k < start; k++) findings.push(last.findings[k]);
+      from = last.end[i];
+      // The row's file-level reports, in the order the full step makes them: its label's, its length's.
+      const r = binarySearch(rowLines, i);
+      const reports = [];
+      const label = last.level.labelReport(facts.label[r]);
+      if (label) reports.push(label);
+      if (outliers && !Number.isNaN(facts.hash[r]) && outliers.isOutlier(facts.chars[r])) reports.push(outliers.report(facts.chars[r]));
+      const late = reports.length ? lateRowFindings(out, access, detection, r, reports) : [];
+      const own = this.cache[i]!.output.findings;
+      for (const f of mergeInOrder(own, late.slice())) findings.push(f);
+      // The lines from this one to the next changed one end where they did, moved by the change so far.
+      const next = c + 1 < changed.length ? changed[c + 1] : end.length;
+      const shift = findings.length - last.end[i];
+      for (let j = i; j < next; j++) end[j] = last.end[j] + shift;
+    }
+    for (let k = from; k < last.findings.length; k++) findings.push(last.findings[k]);
+    const analysis = assembleAnalysis(this.path, access, detection, this.config, this.options, pass, findings, last.level.groups, { clusters: 0, rows: 0 });
+    this.last = { findings, end, level: last.level };
+    return analysis;
+  }
+
+  /** Whether a row other than line i has the hash now, or had it at the last analysis. */
+  private shared(hash: number, i: number): boolean {
+    if (Number.isNaN(hash)) return false;
+    const hashes = this.hashes;
+    const state = this.state;
+    for (let j = 0; j < hashes.length; j++) if (hashes[j] === hash && j !== i && state[j] === ROW) return true;
+    for (const [j, was] of this.before) if (j !== i && was.state === ROW && was.hash === hash) return true;
+    return false;
   }
 
   /** The rows' findings in line order: the last analysis's with the changed lines' replaced, or made afresh. */
@@ -296,6 +415,7 @@ export class IncrementalDataset {
       this.cache = new Array(this.lines.length);
       this.state.fill(UNKNOWN);
       this.lineFindings = undefined;
+      this.last = undefined;
     }
     return this.detection;
   }

@@ -1,6 +1,7 @@
 import type { Thresholds } from '../config';
 import { labelCounts, type FileFacts, type LateReport } from './fileFacts';
 import { formatCount as fmt } from '../format';
+import type { RowReport } from './rowRule';
 
 /** The balance index 1 − Σ(n_c/N − 1/C)²: 1 for a uniform distribution, lower the more skewed. */
 export function balanceIndex(counts: number[]): number {
@@ -70,34 +71,48 @@ export function labelVariants(names: string[], counts: number[], maxEdits: numbe
   return variants;
 }
 
-/** label-variant on each row carrying a variant, and rare-label on rows of labels under the minimum. */
-export function findLabelVariantsAndRareLabels(facts: FileFacts, t: Thresholds, report: LateReport): void {
+/**
+ * The report each label's rows get: label-variant for a variant of a more common label, rare-label for
+ * a label under the minimum, none otherwise. One report per label, made on first request.
+ */
+export function labelReports(facts: FileFacts, t: Thresholds): (label: number) => RowReport | undefined {
   const counts = labelCounts(facts);
   const variants = labelVariants(facts.labelNames, counts, t.labelVariantMaxEdits);
   const total = counts.reduce((a, b) => a + b, 0);
   const distinct = counts.filter((n) => n > 0).length;
   const checkRare = distinct >= 2 && total >= t.rareLabelMin * 2;
-  for (let i = 0; i < facts.count; i++) {
-    const l = facts.label[i];
-    if (l < 0) continue;
+  // By label id: undefined until made, null for a label without a report.
+  const made: (RowReport | null | undefined)[] = new Array(counts.length);
+  const make = (l: number): RowReport | null => {
     const canonical = variants.get(l);
     const name = facts.labelNames[l];
     if (canonical !== undefined) {
       const target = facts.labelNames[canonical];
-      report(i, {
+      return {
         rule: 'label-variant',
         message: `Label "${name}" (${fmt(counts[l])} row${counts[l] === 1 ? '' : 's'}) looks like a variant of "${target}" (${fmt(counts[canonical])} rows)`,
         target: { path: ['@label'] },
         data: { label: name, canonical: target },
         fix: { title: `Change label to "${target}"`, kind: 'set-value', path: ['@label'], value: target },
-      });
-    } else if (checkRare && counts[l] < t.rareLabelMin) {
-      report(i, {
+      };
+    }
+    if (checkRare && counts[l] < t.rareLabelMin) {
+      return {
         rule: 'rare-label',
         message: `Label "${name}" has only ${counts[l]} row${counts[l] === 1 ? '' : 's'} (minimum ${t.rareLabelMin}); a model cannot learn it from so few examples`,
         target: { path: ['@label'] },
         data: { label: name, count: counts[l] },
-      });
+      };
     }
+    return null;
+  };
+  return (l) => (l < 0 ? undefined : (made[l] ??= make(l)) ?? undefined);
+}
+
+/** label-variant on each row carrying a variant, and rare-label on rows of labels under the minimum. */
+export function findLabelVariantsAndRareLabels(facts: FileFacts, reportFor: (label: number) => RowReport | undefined, report: LateReport): void {
+  for (let i = 0; i < facts.count; i++) {
+    const r = reportFor(facts.label[i]);
+    if (r) report(i, r);
   }
 }

@@ -7,14 +7,35 @@ import type { RowReport } from './rowRule';
 const TEXT_TARGET = { path: ['@text'] };
 
 /**
+ * The length-outlier test of a file: the outliers are the lengths up to `below` and from `above`,
+ * each with one report (reports are read, never changed, so rows of one length share theirs).
+ */
+export interface LengthOutliers {
+  below: number;
+  above: number;
+  /** The median log length and the robust scale the z-scores (and so the messages) come from. */
+  median: number;
+  scale: number;
+  isOutlier(length: number): boolean;
+  report(length: number): RowReport;
+}
+
+/** Whether two files' length tests flag the same lengths with the same messages. */
+export function sameLengthOutliers(a: LengthOutliers | undefined, b: LengthOutliers | undefined): boolean {
+  if (!a || !b) return a === b;
+  return a.below === b.below && a.above === b.above && a.median === b.median && a.scale === b.scale;
+}
+
+/**
  * length-outlier: rows whose log length has a robust z-score (0.6745·(x − median)/MAD) beyond the
  * threshold and that are several times longer or shorter than the median row; the median and MAD
- * ignore the outliers themselves, unlike a mean and a standard deviation.
+ * ignore the outliers themselves, unlike a mean and a standard deviation. Undefined when no length
+ * is an outlier. Rows with structure errors (NaN hash) take no part.
  */
-export function findLengthOutliers(facts: FileFacts, t: Thresholds, report: LateReport): void {
+export function lengthOutliers(facts: FileFacts, t: Thresholds): LengthOutliers | undefined {
   let n = 0;
   for (let i = 0; i < facts.count; i++) if (!Number.isNaN(facts.hash[i])) n++;
-  if (n < 20) return;
+  if (n < 20) return undefined;
   const lengths = new Int32Array(n);
   for (let i = 0, k = 0; i < facts.count; i++) if (!Number.isNaN(facts.hash[i])) lengths[k++] = facts.chars[i];
   // Everything is computed per distinct length: a million rows have a few thousand.
@@ -29,37 +50,49 @@ export function findLengthOutliers(facts: FileFacts, t: Thresholds, report: Late
     for (let j = 0; j < deviations.values.length; j++) sum += deviations.values[j] * deviations.counts[j];
     scale = (1.2533 * sum) / n;
   }
-  if (scale === 0) return;
+  if (scale === 0) return undefined;
   const z = (length: number) => (Math.log1p(length) - med) / scale;
-  const isOutlier = (length: number) => Math.abs(z(length)) > t.lengthOutlierZ && Math.abs(Math.log1p(length) - med) >= Math.log(t.lengthOutlierRatio);
+  const flagged = (length: number) => Math.abs(z(length)) > t.lengthOutlierZ && Math.abs(Math.log1p(length) - med) >= Math.log(t.lengthOutlierRatio);
   // Both tests grow with the distance from the median, so the outliers are the lengths up to some
   // bound below it and from some bound above it.
   let below = -Infinity;
   let above = Infinity;
   for (let j = 0; j < counts.values.length; j++) {
     const length = counts.values[j];
-    if (!isOutlier(length)) continue;
+    if (!flagged(length)) continue;
     if (logs.values[j] < med) below = length;
     else if (above === Infinity) above = length;
   }
-  if (below === -Infinity && above === Infinity) return;
+  if (below === -Infinity && above === Infinity) return undefined;
   const typical = formatCount(Math.round(Math.expm1(med)));
-  // Rows of one length get one report (reports are read, never changed).
   const byLength = new Map<number, RowReport>();
+  return {
+    below,
+    above,
+    median: med,
+    scale,
+    isOutlier: (length) => length <= below || length >= above,
+    report(length) {
+      let r = byLength.get(length);
+      if (!r) {
+        const score = z(length);
+        r = {
+          rule: 'length-outlier',
+          message: `Unusually ${score > 0 ? 'long' : 'short'}: ${formatCount(length)} characters where rows typically have ${typical} (robust z ${score.toFixed(1)})`,
+          target: TEXT_TARGET,
+          data: { z: score },
+        };
+        byLength.set(length, r);
+      }
+      return r;
+    },
+  };
+}
+
+/** Reports length-outlier on every row of an outlier length. */
+export function findLengthOutliers(facts: FileFacts, outliers: LengthOutliers | undefined, report: LateReport): void {
+  if (!outliers) return;
   for (let i = 0; i < facts.count; i++) {
-    const length = facts.chars[i];
-    if ((length > below && length < above) || Number.isNaN(facts.hash[i])) continue;
-    let r = byLength.get(length);
-    if (!r) {
-      const score = z(length);
-      r = {
-        rule: 'length-outlier',
-        message: `Unusually ${score > 0 ? 'long' : 'short'}: ${formatCount(length)} characters where rows typically have ${typical} (robust z ${score.toFixed(1)})`,
-        target: TEXT_TARGET,
-        data: { z: score },
-      };
-      byLength.set(length, r);
-    }
-    report(i, r);
+    if (!Number.isNaN(facts.hash[i]) && outliers.isOutlier(facts.chars[i])) report(i, outliers.report(facts.chars[i]));
   }
 }
