@@ -90,11 +90,12 @@ test('random edit sequences: the incremental result always equals a fresh analys
   );
 });
 
-test('edits inside rows keep the file-level decisions when they can, and the result still equals a fresh analysis', () => {
+test('edits inside rows keep the file-level decisions when they can (duplicate groups updated), and the result still equals a fresh analysis', () => {
   // Duplicates, a conflict, label variants, a rare label and length outliers, so quick checks meet them all.
   const rows = [
     ...Array.from({ length: 50 }, (_, i) => ({ text: `a plain review of product ${i} that was ${['fine', 'good', 'bad'][i % 3]}`, label: i % 4 ? 'pos' : 'neg' })),
     { text: 'a plain review of product 7 that was good', label: 'neg' },
+    { text: 'A plain review of product 7 that was good', label: 'pos' },
     { text: 'a plain review of product 3 that was fine', label: 'pos' },
     { text: 'short', label: 'Pos' },
     { text: 'long '.repeat(60), label: 'neutral' },
@@ -104,12 +105,14 @@ test('edits inside rows keep the file-level decisions when they can, and the res
   const edit = fc.record({ line: fc.nat(rows.length - 1), character: fc.nat(90), span: fc.nat(3), text: fc.constantFrom('x', '', 'o', ' ', '"', 'pos', 'neg') });
   let quick = 0;
   let checks = 0;
+  /** Quick checks whose edit made or broke a duplicate. */
+  let quickRegrouped = 0;
   fc.assert(
     fc.property(fc.array(edit, { minLength: 1, maxLength: 8 }), (list) => {
       const options = { fixes: true, nearDuplicates: false };
       const model = new IncrementalDataset('d.jsonl', config, options);
       model.setText(start);
-      model.analyze();
+      let previous = model.analyze();
       let text = start;
       for (const e of list) {
         const lines = text.split('\n');
@@ -117,12 +120,49 @@ test('edits inside rows keep the file-level decisions when they can, and the res
         const change: LineEdit = { start: { line: e.line, character }, end: { line: e.line, character: Math.min(character + e.span, lines[e.line].length) }, text: e.text };
         model.applyEdit(change);
         text = applyToString(text, change);
-        assert.deepEqual(model.analyze(), analyzeDataset('d.jsonl', enc(text), config, options), JSON.stringify(change));
+        const analysis = model.analyze();
+        assert.deepEqual(analysis, analyzeDataset('d.jsonl', enc(text), config, options), JSON.stringify(change));
         checks++;
         if (model.lastCheck === 'quick') quick++;
+        if (model.lastCheck === 'quick' && analysis.stats.duplicateRows !== previous.stats.duplicateRows) quickRegrouped++;
+        previous = analysis;
       }
     }),
     { numRuns: 80 },
   );
-  assert.ok(quick > checks / 4 && quick < checks, `quick checks: ${quick} of ${checks}`);
+  assert.ok(quick > checks / 4 && quick < checks && quickRegrouped > 0, `quick checks: ${quick} of ${checks}, ${quickRegrouped} regrouping duplicates`);
+});
+
+test('quick checks follow duplicate groups: a pair formed, a copy leaving a group of three, a conflict through a label variant', () => {
+  const options = { fixes: true, nearDuplicates: false };
+  const rows = [
+    ...Array.from({ length: 40 }, (_, i) => ({ text: `an ordinary review of item ${i}, nothing to add`, label: i % 2 ? 'pos' : 'neg' })),
+    { text: 'three copies here', label: 'pos' },
+    { text: 'three copies here', label: 'pos' },
+    { text: 'three copies here', label: 'pos' },
+    { text: 'variant conflict', label: 'neg' },
+    { text: 'variant conflicT', label: 'Neg' },
+    { text: 'variant conflicT', label: 'pos' },
+  ];
+  const model = new IncrementalDataset('d.jsonl', config, options);
+  let text = jsonl(...rows);
+  model.setText(text);
+  model.analyze();
+  const lines = text.split('\n');
+  const at = (line: number, find: string) => lines[line].indexOf(find);
+  const edits: LineEdit[] = [
+    // "item 12" becomes "item 1": a new pair with row 1 (labelled differently: a conflict too).
+    { start: { line: 12, character: at(12, '12') + 1 }, end: { line: 12, character: at(12, '12') + 2 }, text: '' },
+    // One of three copies changes: the other two's message loses "(3 copies in all)".
+    { start: { line: 41, character: at(41, 'here') }, end: { line: 41, character: at(41, 'here') }, text: 'x' },
+    // "conflict" becomes "conflicT": it joins the two rows below, whose labels "Neg" and "neg" are one label.
+    { start: { line: 43, character: at(43, 'conflict') + 7 }, end: { line: 43, character: at(43, 'conflict') + 8 }, text: 'T' },
+  ];
+  for (const e of edits) {
+    model.applyEdit(e);
+    text = applyToString(text, e);
+    const analysis = model.analyze();
+    assert.equal(model.lastCheck, 'quick', JSON.stringify(e));
+    assert.deepEqual(analysis, analyzeDataset('d.jsonl', enc(text), config, options), JSON.stringify(e));
+  }
 });

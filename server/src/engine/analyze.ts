@@ -15,7 +15,7 @@ import { checkPrivacy } from './rules/privacy';
 import type { FixSpec, RowReport, Target } from './rules/rowRule';
 import { detectFormat, type FieldMap } from './schema/formats';
 import { extractRow, type RowContent } from './schema/extract';
-import { computeStats, findingCounts, qualityScore, type DatasetStats } from './stats';
+import { computeStats, findingCounts, qualityScore, type DatasetStats, type FindingCounts } from './stats';
 import { RowSketcher, sketchesNeeded } from './index/rowSketch';
 import { buildRowIndex, type RowIndex } from './index/rowIndex';
 import { buildBandTable } from './index/bandTable';
@@ -367,10 +367,10 @@ export class RowPass {
 export interface FileLevel {
   groups: DuplicateGroup[];
   lengths: LengthOutliers | undefined;
+  /** The label a label id is a variant of (itself when none): conflicts are between canonical labels. */
+  canonical: (label: number) => number;
   /** The label-variant or rare-label report for the rows of a label id. */
   labelReport: (label: number) => RowReport | undefined;
-  /** Findings about the file as a whole, on line 1 (label-imbalance, invalid-utf8). */
-  fileFindings: Finding[];
 }
 
 /** The file-level step: duplicate, label and length rules over the facts, then statistics. */
@@ -405,26 +405,21 @@ export function fileLevelStep(
   const lengths = lengthOutliers(facts, t);
   findLengthOutliers(facts, lengths, lateReport);
   const lateFindings: Finding[] = [];
-  const fileFindings: Finding[] = [];
   for (const [index, reports] of late) {
-    const made = lateRowFindings(out, access, detection, index, reports);
-    for (const f of made) lateFindings.push(f);
-    if (index < 0) fileFindings.push(...made);
+    for (const f of lateRowFindings(out, access, detection, index, reports)) lateFindings.push(f);
   }
   const bad = pass.invalidUtf8;
   const utf8Severity = ruleSeverity.get('invalid-utf8');
   if (bad && utf8Severity) {
-    const f = makeFinding(
+    lateFindings.push(makeFinding(
       'invalid-utf8', utf8Severity,
       `The file is not valid UTF-8: byte 0x${bad.byte.toString(16).toUpperCase().padStart(2, '0')} at line ${bad.line}, column ${bad.column}; ${bad.lines} line${bad.lines === 1 ? ' was' : 's were'} read as Windows-1252`,
       { line: bad.line, column: bad.column, endLine: bad.line, endColumn: bad.column + 1 },
-    );
-    lateFindings.push(f);
-    fileFindings.push(f);
+    ));
   }
   const findings = mergeInOrder(pass.findings, lateFindings);
   const analysis = assembleAnalysis(path, access, detection, config, options, pass, findings, groups, near);
-  return { analysis, level: { groups, lengths, labelReport, fileFindings } };
+  return { analysis, level: { groups, lengths, canonical, labelReport } };
 }
 
 /**
@@ -445,14 +440,14 @@ export function lateRowFindings(out: FindingBuilder, access: RowAccess, detectio
   return access.lateFindings && index >= 0 ? access.lateFindings(index, reports, make) : make();
 }
 
-/** The analysis from its findings (in file order) and the facts: statistics, summary, label counts. */
+/** The analysis from its findings (in file order; their counts, when known) and the facts: statistics, summary, label counts. */
 export function assembleAnalysis(
   path: string, access: RowAccess, detection: Detection, config: Config, options: AnalyzeOptions, pass: RowPassResult,
-  findings: Finding[], groups: DuplicateGroup[], near: { clusters: number; rows: number },
+  findings: Finding[], groups: DuplicateGroup[], near: { clusters: number; rows: number }, counts: FindingCounts = findingCounts(findings),
 ): DatasetAnalysis {
   const { facts } = pass;
   // Assigned onto the object computeStats made: other modules key data by that object's identity.
-  const stats: AnalysisStats = Object.assign(computeStats(facts, pass.rowBytes, TokenEstimator.from(pass.tokens), findings, groups), {
+  const stats: AnalysisStats = Object.assign(computeStats(facts, pass.rowBytes, TokenEstimator.from(pass.tokens), counts, groups), {
     nearDuplicateClusters: near.clusters,
     nearDuplicateRows: near.rows,
   });

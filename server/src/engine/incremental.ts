@@ -3,6 +3,7 @@ import {
   type AnalyzeOptions, type DatasetAnalysis, type Detection, type FileLevel, type RowAccess, type RowOutput, type RowPassResult,
 } from './analyze';
 import { lengthOutliers, sameLengthOutliers } from './rules/lengths';
+import { recountFindings, type FindingCounts } from './stats';
 import { buildBandTable } from './index/bandTable';
 import { emptyFacts, LabelIds } from './rules/fileFacts';
 import { spliced, type Column } from './columns';
@@ -13,6 +14,7 @@ import { detectFormat } from './schema/formats';
 import type { Finding } from './types';
 import { tokenizerLoaded, TokenEstimator } from './text/tokens';
 import type { RowReport } from './rules/rowRule';
+import { findExactDuplicates, type DuplicateGroup } from './rules/duplicates';
 
 /** What a line of the model is: not analyzed since it changed, blank, or an analyzed row. */
 const UNKNOWN = 0;
@@ -24,6 +26,8 @@ const DETECTION_LINES = 200;
 
 /** Up to this many changed lines, an analysis tries to keep the last file-level step's decisions. */
 const QUICK_MAX_CHANGED = 16;
+/** And up to this many rows to make again (changed rows and the rows of the duplicate groups they touch). */
+const QUICK_MAX_REBUILT = 256;
 
 /** What a changed line was at the last analysis. */
 interface Before {
@@ -126,7 +130,7 @@ export class IncrementalDataset {
    * decisions; dropped when lines move. With `before` (what each line edited since was then), an
    * edit that leaves the decisions standing is checked without the file-level step (see quickFinish).
    */
-  private last: { findings: Finding[]; end: Int32Array; level: FileLevel } | undefined;
+  private last: { findings: Finding[]; end: Int32Array; level: FileLevel; counts: FindingCounts; groupOf: Map<number, DuplicateGroup> } | undefined;
   private readonly before = new Map<number, Before>();
   /** How the last analysis was made: 'quick' when it kept the file-level step's decisions. */
   lastCheck: 'full' | 'quick' = 'full';
@@ -252,7 +256,6 @@ export class IncrementalDataset {
     const bandColumns = Array.from({ length: facts.bandsPerRow }, () => new Uint32Array(rows));
     // Label ids in order of first appearance in the file, as a fresh analysis numbers them.
     const labelId = new Int32Array(this.labelIds.names.length).fill(-1);
-    const findings = this.rowFindings(n);
     for (let i = 0, r = 0; i < n; i++) {
       if (this.state[i] !== ROW) continue;
       rowLines[r] = i;
@@ -273,75 +276,116 @@ export class IncrementalDataset {
       r++;
     }
     facts.bandTables = bandColumns.length > 0 ? [buildBandTable(bandColumns, rows)] : [];
-    const pass: RowPassResult = { findings, facts, rowBytes, tokens: tokens.sample };
+    // The rows' own findings are gathered only for the full step (a quick one reads the last analysis's).
+    const pass: RowPassResult = { findings: [], facts, rowBytes, tokens: tokens.sample };
     const quick = analyzer.sketcher ? undefined : this.quickFinish(access, detection, pass, rowLines);
     this.before.clear();
     this.lastCheck = quick ? 'quick' : 'full';
     if (quick) return quick;
+    pass.findings = this.rowFindings(n);
     const { analysis, level } = fileLevelStep(this.path, access, detection, this.config, this.options, pass);
-    this.last = { findings: analysis.findings, end: lineEnds(analysis.findings, n), level };
+    const { findingsByRule, findingsBySeverity, rowsWithErrors, rowsWithWarnings } = analysis.stats;
+    // The duplicate groups by their rows' hash, for quick checks to update.
+    const groupOf = new Map(level.groups.map((g) => [facts.hash[g.rows[0]], g]));
+    this.last = { findings: analysis.findings, end: lineEnds(analysis.findings, n), level, counts: { findingsByRule, findingsBySeverity, rowsWithErrors, rowsWithWarnings }, groupOf };
     return analysis;
   }
 
   /**
-   * The analysis after an edit that cannot change the file-level step's decisions, made from the last
-   * one's: every changed line is a row before and after, keeps its label, and neither its old nor
-   * its new text is shared with another row (no duplicate group changes), the length-outlier bounds
-   * hold, and the first row (whose text the file-level findings' range spans) is unchanged. Then
-   * only the changed rows' findings are made again; everything else is the last analysis's.
-   * Undefined when the edit does not qualify (the full step runs).
+   * The analysis after an edit that leaves the file-level step's decisions standing but for the
+   * duplicate groups it touches, made from the last one's: every changed line is a row before and
+   * after and keeps its label, the length-outlier bounds hold, and the first row (whose text the
+   * file-level findings' range spans) is unchanged. Then only the changed rows and the rows of the
+   * duplicate groups they leave or join get their findings made again; everything else is the last
+   * analysis's. Undefined when the edit does not qualify (the full step runs).
    */
   private quickFinish(access: RowAccess, detection: Detection, pass: RowPassResult, rowLines: Int32Array): DatasetAnalysis | undefined {
     const last = this.last;
     if (!last || this.before.size > QUICK_MAX_CHANGED || last.end.length !== this.lines.length || rowLines.length === 0) return undefined;
-    const changed = [...this.before.keys()].sort((a, b) => a - b);
-    for (const i of changed) {
+    const { facts } = pass;
+    const { groupOf } = last;
+    // The rows to make again (by row index): the changed ones and those of the groups they touch.
+    const rebuild = new Set<number>();
+    const touched = new Set<number>();
+    for (const i of this.before.keys()) {
       const was = this.before.get(i)!;
       if (was.state !== ROW || this.state[i] !== ROW || was.label !== this.labels[i] || i === rowLines[0]) return undefined;
-      // In a duplicate group before or after (a row in one has reports of its group's).
-      if (this.shared(was.hash, i) || (!Object.is(was.hash, this.hashes[i]) && this.shared(this.hashes[i], i))) return undefined;
+      rebuild.add(binarySearch(rowLines, i));
+      const hash = this.hashes[i];
+      if (groupOf.has(was.hash)) touched.add(was.hash);
+      if (groupOf.has(hash) || this.shared(hash, i)) touched.add(hash);
     }
-    const { facts } = pass;
     const lengths = lengthOutliers(facts, this.config.thresholds);
     if (!sameLengthOutliers(lengths, last.level.lengths)) return undefined;
+    // The touched groups as they are now, and their rows' reports.
+    const groups: DuplicateGroup[] = [];
+    for (const hash of touched) {
+      const rows: number[] = [];
+      for (let r = 0; r < facts.count; r++) if (facts.hash[r] === hash) rows.push(r);
+      // The group's rows then and now: those still holding the hash, and the changed ones (added above).
+      for (const r of rows) rebuild.add(r);
+      groupOf.delete(hash);
+      if (rows.length > 1) {
+        const group = { rows };
+        groupOf.set(hash, group);
+        groups.push(group);
+      }
+      if (rebuild.size > QUICK_MAX_REBUILT) return undefined;
+    }
+    const groupReports = new Map<number, RowReport[]>();
+    findExactDuplicates(facts, groups, (r, report) => {
+      const list = groupReports.get(r);
+      if (list) list.push(report);
+      else groupReports.set(r, [report]);
+    }, last.level.canonical);
     const outliers = last.level.lengths;
     const out = new FindingBuilder(access, detection.fields, this.config, this.options);
     const findings: Finding[] = [];
     const end = last.end.slice();
+    const replaced: { before: Finding[]; after: Finding[] }[] = [];
+    const rows = [...rebuild].sort((x, y) => x - y);
     let from = 0;
-    for (let c = 0; c < changed.length; c++) {
-      const i = changed[c];
+    for (let c = 0; c < rows.length; c++) {
+      const r = rows[c];
+      const i = rowLines[r];
       const start = i > 0 ? last.end[i - 1] : 0;
       for (let k = from; k < start; k++) findings.push(last.findings[k]);
       from = last.end[i];
-      // The row's file-level reports, in the order the full step makes them: its label's, its length's.
-      const r = binarySearch(rowLines, i);
-      const reports = [];
+      // The row's file-level reports, in the order the full step makes them: its group's, its label's, its length's.
+      const reports = groupReports.get(r)?.slice() ?? [];
       const label = last.level.labelReport(facts.label[r]);
       if (label) reports.push(label);
       if (outliers && !Number.isNaN(facts.hash[r]) && outliers.isOutlier(facts.chars[r])) reports.push(outliers.report(facts.chars[r]));
       const late = reports.length ? lateRowFindings(out, access, detection, r, reports) : [];
-      const own = this.cache[i]!.output.findings;
-      for (const f of mergeInOrder(own, late.slice())) findings.push(f);
-      // The lines from this one to the next changed one end where they did, moved by the change so far.
-      const next = c + 1 < changed.length ? changed[c + 1] : end.length;
+      const after = mergeInOrder(this.ownFindings(i), late.slice());
+      replaced.push({ before: last.findings.slice(start, last.end[i]), after });
+      for (const f of after) findings.push(f);
+      // The lines from this one to the next rebuilt one end where they did, moved by the change so far.
+      const next = c + 1 < rows.length ? rowLines[rows[c + 1]] : end.length;
       const shift = findings.length - last.end[i];
       for (let j = i; j < next; j++) end[j] = last.end[j] + shift;
     }
     for (let k = from; k < last.findings.length; k++) findings.push(last.findings[k]);
-    const analysis = assembleAnalysis(this.path, access, detection, this.config, this.options, pass, findings, last.level.groups, { clusters: 0, rows: 0 });
-    this.last = { findings, end, level: last.level };
+    const counts = recountFindings(last.counts, replaced);
+    const analysis = assembleAnalysis(this.path, access, detection, this.config, this.options, pass, findings, [...groupOf.values()], { clusters: 0, rows: 0 }, counts);
+    this.last = { ...last, findings, end, counts };
     return analysis;
   }
 
-  /** Whether a row other than line i has the hash now, or had it at the last analysis. */
+  /** Whether a row other than line i has the hash. */
   private shared(hash: number, i: number): boolean {
     if (Number.isNaN(hash)) return false;
     const hashes = this.hashes;
     const state = this.state;
     for (let j = 0; j < hashes.length; j++) if (hashes[j] === hash && j !== i && state[j] === ROW) return true;
-    for (const [j, was] of this.before) if (j !== i && was.state === ROW && was.hash === hash) return true;
     return false;
+  }
+
+  /** The findings of line i's own row, at the line it is on now. */
+  private ownFindings(i: number): Finding[] {
+    if (this.state[i] !== ROW || !this.consult[i]) return [];
+    const cached = this.cache[i]!;
+    return cached.line === i + 1 ? cached.output.findings : shifted(cached.output.findings, i + 1 - cached.line);
   }
 
   /** The rows' findings in line order: the last analysis's with the changed lines' replaced, or made afresh. */
@@ -349,11 +393,7 @@ export class IncrementalDataset {
     const previous = this.lineFindings;
     const findings: Finding[] = [];
     const end = new Int32Array(n);
-    const own = (i: number): Finding[] => {
-      if (this.state[i] !== ROW || !this.consult[i]) return [];
-      const cached = this.cache[i]!;
-      return cached.line === i + 1 ? cached.output.findings : shifted(cached.output.findings, i + 1 - cached.line);
-    };
+    const own = (i: number) => this.ownFindings(i);
     if (previous && previous.end.length === n) {
       const changed = new Uint8Array(n);
       for (const i of this.changedLines) changed[i] = 1;

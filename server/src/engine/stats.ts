@@ -155,6 +155,42 @@ export function findingCounts(findings: Finding[]): FindingCounts {
   return { findingsByRule: Object.fromEntries(byRule), findingsBySeverity, rowsWithErrors, rowsWithWarnings };
 }
 
+/** The worst severity among one line's findings that count for the row (file-level ones aside). */
+function worstOfLine(findings: readonly Finding[]): Severity | undefined {
+  let worst: Severity | undefined;
+  for (const f of findings) {
+    if (f.rule === 'label-imbalance') continue;
+    if (f.severity === 'error' || (f.severity === 'warning' && worst !== 'error')) worst = f.severity;
+  }
+  return worst;
+}
+
+/**
+ * The counts after some lines' findings were replaced, from the counts before: `lines` gives each
+ * replaced line's findings before and after. What findingCounts of the new findings gives, without
+ * reading the others.
+ */
+export function recountFindings(counts: FindingCounts, lines: { before: readonly Finding[]; after: readonly Finding[] }[]): FindingCounts {
+  const byRule = { ...counts.findingsByRule };
+  const bySeverity = { ...counts.findingsBySeverity };
+  let { rowsWithErrors, rowsWithWarnings } = counts;
+  for (const { before, after } of lines) {
+    for (const f of before) {
+      bySeverity[f.severity]--;
+      if (--byRule[f.rule] === 0) delete byRule[f.rule];
+    }
+    for (const f of after) {
+      bySeverity[f.severity]++;
+      byRule[f.rule] = (byRule[f.rule] ?? 0) + 1;
+    }
+    const was = worstOfLine(before);
+    const is = worstOfLine(after);
+    rowsWithErrors += (is === 'error' ? 1 : 0) - (was === 'error' ? 1 : 0);
+    rowsWithWarnings += (is === 'warning' ? 1 : 0) - (was === 'warning' ? 1 : 0);
+  }
+  return { findingsByRule: byRule, findingsBySeverity: bySeverity, rowsWithErrors, rowsWithWarnings };
+}
+
 /** Rows whose worst finding is an error or a warning, for findings in any order. */
 function rowsByWorstFinding(findings: Finding[]): { rowsWithErrors: number; rowsWithWarnings: number } {
   const worst = new Map<number, Severity>();
@@ -173,7 +209,7 @@ function rowsByWorstFinding(findings: Finding[]): { rowsWithErrors: number; rows
 }
 
 /** Per-file statistics, from the facts the rules already gathered (no second pass over rows). */
-export function computeStats(facts: FileFacts, rowBytes: ArrayLike<number>, tokens: TokenEstimator, findings: Finding[], groups: DuplicateGroup[]): DatasetStats {
+export function computeStats(facts: FileFacts, rowBytes: ArrayLike<number>, tokens: TokenEstimator, findings: FindingCounts, groups: DuplicateGroup[]): DatasetStats {
   let validRows = 0;
   for (let i = 0; i < facts.count; i++) if (rowBytes[i] >= 0) validRows++;
   const chars = new Int32Array(validRows);
@@ -191,7 +227,7 @@ export function computeStats(facts: FileFacts, rowBytes: ArrayLike<number>, toke
     .map((count, i) => ({ name: facts.labelNames[i], count, share: labelled ? count / labelled : 0 }))
     .filter((l) => l.count > 0)
     .sort((a, b) => b.count - a.count);
-  const { findingsByRule, findingsBySeverity, rowsWithErrors, rowsWithWarnings } = findingCounts(findings);
+  const { findingsByRule, findingsBySeverity, rowsWithErrors, rowsWithWarnings } = findings;
   const duplicateRows = groups.reduce((s, g) => s + g.rows.length - 1, 0);
   const balance = labels.length >= 2 ? balanceIndex(counts) : 1;
   const charDist = distribution(chars);
