@@ -5,7 +5,7 @@ import {
 import { lengthOutliers, sameLengthOutliers } from './rules/lengths';
 import { recountFindings, type FindingCounts } from './stats';
 import { buildBandTable } from './index/bandTable';
-import { emptyFacts, LabelIds } from './rules/fileFacts';
+import { emptyFacts, LabelIds, type FileFacts } from './rules/fileFacts';
 import { spliced, type Column } from './columns';
 import type { Config } from './config';
 import { jsonlReader, locateInJsonRow, parseJsonRow } from './read/jsonl';
@@ -80,6 +80,13 @@ function lineEnds(findings: Finding[], n: number): Int32Array {
     end[i] = k;
   }
   return end;
+}
+
+/** How many entries of a column are the value. */
+function count(column: Uint8Array, value: number): number {
+  let n = 0;
+  for (let i = 0; i < column.length; i++) if (column[i] === value) n++;
+  return n;
 }
 
 /** The index of a value in an ascending array (which holds it). */
@@ -201,7 +208,7 @@ export class IncrementalDataset {
     const detection = this.detect();
     // Rows (the analyzed non-blank lines) and their line indexes, set below; the accessors read them.
     let rows = 0;
-    let rowLines = new Int32Array(0);
+    let rowLines: Int32Array = new Int32Array(0);
     const access: RowAccess = {
       container: 'jsonl',
       row: (index) => {
@@ -231,8 +238,7 @@ export class IncrementalDataset {
     };
     const analyzer = new RowAnalyzer(access, detection, this.config, this.options);
     const n = this.lines.length;
-    // Lines not analyzed since they changed (all of them, the first time).
-    for (let i = 0; i < n; i++) if (this.state[i] === UNKNOWN) this.analyzeLine(analyzer, i, false);
+    this.analyzeChanged(analyzer, n);
     // The token sample: the first rows' texts, counted exactly once and kept with their outputs.
     const tokens = new TokenEstimator();
     if (!this.deferTokenizer || tokenizerLoaded()) {
@@ -243,38 +249,11 @@ export class IncrementalDataset {
         tokens.add(output.bytes, sampleTokens(output));
       }
     }
-    // The rows' facts, from the columns; only rows with findings or band keys are read as objects.
-    for (let i = 0; i < n; i++) if (this.state[i] === ROW) rows++;
-    rowLines = new Int32Array(rows);
-    const facts = emptyFacts(analyzer.sketcher?.bandsPerRow ?? 0);
-    facts.count = rows;
-    facts.line = new Int32Array(rows);
-    facts.hash = new Float64Array(rows);
-    facts.label = new Int32Array(rows);
-    facts.chars = new Int32Array(rows);
-    const rowBytes = new Int32Array(rows);
-    const bandColumns = Array.from({ length: facts.bandsPerRow }, () => new Uint32Array(rows));
-    // Label ids in order of first appearance in the file, as a fresh analysis numbers them.
-    const labelId = new Int32Array(this.labelIds.names.length).fill(-1);
-    for (let i = 0, r = 0; i < n; i++) {
-      if (this.state[i] !== ROW) continue;
-      rowLines[r] = i;
-      facts.line[r] = i + 1;
-      facts.hash[r] = this.hashes[i];
-      facts.chars[r] = this.chars[i];
-      rowBytes[r] = this.bytes[i];
-      const l = this.labels[i];
-      if (l >= 0 && labelId[l] < 0) {
-        labelId[l] = facts.labelNames.length;
-        facts.labelNames.push(this.labelIds.names[l]);
-      }
-      facts.label[r] = l < 0 ? -1 : labelId[l];
-      if (bandColumns.length > 0 && this.consult[i]) {
-        const bands = this.cache[i]!.output.bands;
-        if (bands) for (let t = 0; t < bandColumns.length; t++) bandColumns[t][r] = bands[t];
-      }
-      r++;
-    }
+    // The rows' facts, from the columns (a loop of its own: long functions with several loops are
+    // compiled mid-loop and thrown away again at the next, which an analysis per keystroke pays for).
+    const { facts, rowBytes, bandColumns, lines } = this.facts(n, analyzer.sketcher?.bandsPerRow ?? 0);
+    rowLines = lines;
+    rows = facts.count;
     facts.bandTables = bandColumns.length > 0 ? [buildBandTable(bandColumns, rows)] : [];
     // The rows' own findings are gathered only for the full step (a quick one reads the last analysis's).
     const pass: RowPassResult = { findings: [], facts, rowBytes, tokens: tokens.sample };
@@ -368,8 +347,49 @@ export class IncrementalDataset {
     for (let k = from; k < last.findings.length; k++) findings.push(last.findings[k]);
     const counts = recountFindings(last.counts, replaced);
     const analysis = assembleAnalysis(this.path, access, detection, this.config, this.options, pass, findings, [...groupOf.values()], { clusters: 0, rows: 0 }, counts);
-    this.last = { ...last, findings, end, counts };
+    this.last = { findings, end, level: last.level, counts, groupOf };
     return analysis;
+  }
+
+  /** Analyzes the lines not analyzed since they changed (all of them, the first time). */
+  private analyzeChanged(analyzer: RowAnalyzer, n: number): void {
+    for (let i = 0; i < n; i++) if (this.state[i] === UNKNOWN) this.analyzeLine(analyzer, i, false);
+  }
+
+  /** The rows' facts from the per-line columns; only rows with band keys are read as objects. */
+  private facts(n: number, bandsPerRow: number): { facts: FileFacts; rowBytes: Int32Array; bandColumns: Uint32Array[]; lines: Int32Array } {
+    const rows = count(this.state, ROW);
+    const rowLines = new Int32Array(rows);
+    const facts = emptyFacts(bandsPerRow);
+    facts.count = rows;
+    facts.line = new Int32Array(rows);
+    facts.hash = new Float64Array(rows);
+    facts.label = new Int32Array(rows);
+    facts.chars = new Int32Array(rows);
+    const rowBytes = new Int32Array(rows);
+    const bandColumns = Array.from({ length: bandsPerRow }, () => new Uint32Array(rows));
+    // Label ids in order of first appearance in the file, as a fresh analysis numbers them.
+    const labelId = new Int32Array(this.labelIds.names.length).fill(-1);
+    for (let i = 0, r = 0; i < n; i++) {
+      if (this.state[i] !== ROW) continue;
+      rowLines[r] = i;
+      facts.line[r] = i + 1;
+      facts.hash[r] = this.hashes[i];
+      facts.chars[r] = this.chars[i];
+      rowBytes[r] = this.bytes[i];
+      const l = this.labels[i];
+      if (l >= 0 && labelId[l] < 0) {
+        labelId[l] = facts.labelNames.length;
+        facts.labelNames.push(this.labelIds.names[l]);
+      }
+      facts.label[r] = l < 0 ? -1 : labelId[l];
+      if (bandColumns.length > 0 && this.consult[i]) {
+        const bands = this.cache[i]!.output.bands;
+        if (bands) for (let t = 0; t < bandColumns.length; t++) bandColumns[t][r] = bands[t];
+      }
+      r++;
+    }
+    return { facts, rowBytes, bandColumns, lines: rowLines };
   }
 
   /** Whether a row other than line i has the hash. */
