@@ -155,45 +155,70 @@ export function profileText(s: string): TextProfile {
     if (c >= 97 && c <= 122) {
       // A run of lower-case ASCII letters, most of any English text: the bookkeeping below without
       // the tests these letters cannot need, and the per-text counters added once for the run.
-      if (pendingSpace) {
-        h1 = Math.imul(h1 ^ 32, 0x01000193);
-        h2 = Math.imul(h2 ^ 32, 0x5bd1e995);
-        h2 ^= h2 >>> 15;
-        pendingSpace = false;
-      }
-      if (!inWord) {
-        inWord = true;
-        words++;
-      }
-      if (wordStart < 0) {
-        wordStart = i;
-        wh = 0x811c9dc5;
-      }
-      if (first < 0) first = i;
-      const from = i;
-      do {
-        if (c !== runChar) {
-          if (i - runStart > charRunLength && runChar >= 0 && !runExcluded(runChar)) {
-            charRunLength = i - runStart;
-            charRunStart = runStart;
-          }
-          runChar = c;
-          runStart = i;
+      // A single space between two such runs, the commonest character after them, is taken here too.
+      for (;;) {
+        if (pendingSpace) {
+          h1 = Math.imul(h1 ^ 32, 0x01000193);
+          h2 = Math.imul(h2 ^ 32, 0x5bd1e995);
+          h2 ^= h2 >>> 15;
+          pendingSpace = false;
         }
-        wh = Math.imul(wh ^ c, 0x01000193);
-        h1 = Math.imul(h1 ^ c, 0x01000193);
-        h2 = Math.imul(h2 ^ c, 0x5bd1e995);
-        h2 ^= h2 >>> 15;
-        // (Reading past the end would give NaN and turn c into a double for the whole function.)
-        if (++i === n) break;
-        c = s.charCodeAt(i);
-      } while (c >= 97 && c <= 122);
-      const run = i - from;
-      letters += run;
-      nonSpace += run;
-      bytes += run;
-      last = i - 1;
-      lineHasText = true;
+        if (!inWord) {
+          inWord = true;
+          words++;
+        }
+        if (wordStart < 0) {
+          wordStart = i;
+          wh = 0x811c9dc5;
+        }
+        if (first < 0) first = i;
+        const from = i;
+        do {
+          if (c !== runChar) {
+            if (i - runStart > charRunLength && runChar >= 0 && !runExcluded(runChar)) {
+              charRunLength = i - runStart;
+              charRunStart = runStart;
+            }
+            runChar = c;
+            runStart = i;
+          }
+          wh = Math.imul(wh ^ c, 0x01000193);
+          h1 = Math.imul(h1 ^ c, 0x01000193);
+          h2 = Math.imul(h2 ^ c, 0x5bd1e995);
+          h2 ^= h2 >>> 15;
+          // (Reading past the end would give NaN and turn c into a double for the whole function.)
+          if (++i === n) break;
+          c = s.charCodeAt(i);
+        } while (c >= 97 && c <= 122);
+        const run = i - from;
+        letters += run;
+        nonSpace += run;
+        bytes += run;
+        last = i - 1;
+        lineHasText = true;
+        if (c !== 32 || i + 1 >= n) break;
+        const next = s.charCodeAt(i + 1);
+        if (next < 97 || next > 122) break;
+        // The space, as the general path below takes it: the word ends, so does the letters' run
+        // (a letter is never excluded from runs), and the next word starts after a pending space.
+        if (wordCount === WORDS.hash.length) growWords();
+        WORDS.hash[wordCount] = wh;
+        WORDS.start[wordCount] = wordStart;
+        WORDS.end[wordCount] = i;
+        wordCount++;
+        wordStart = -1;
+        if (i - runStart > charRunLength) {
+          charRunLength = i - runStart;
+          charRunStart = runStart;
+        }
+        runChar = 32;
+        runStart = i;
+        bytes++;
+        pendingSpace = true;
+        inWord = false;
+        c = next;
+        i++;
+      }
       i--;
       continue;
     }
