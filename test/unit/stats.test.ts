@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { distribution, qualityScore } from '../../server/src/engine';
 import { findingCounts } from '../../server/src/engine/stats';
 import { formatCount } from '../../server/src/engine/format';
-import { kthValue, medianValue, valueCounts } from '../../server/src/engine/select';
+import { changedCounts, kthValue, medianValue, valueCounts } from '../../server/src/engine/select';
 import { analyze, jsonl } from './helpers';
 
 test('distribution: nearest-rank percentiles, computed by hand', () => {
@@ -76,4 +76,18 @@ test('finding counts: rows are counted by their worst finding, in any order of f
     assert.deepEqual([counts.rowsWithErrors, counts.rowsWithWarnings], [expected.errors, expected.warnings]);
     assert.equal(Object.values(counts.findingsByRule).reduce((a, b) => a + b, 0), findings.length);
   }));
+});
+
+test('changedCounts: the counts of a list after values came and went equal the counts of the new list', () => {
+  fc.assert(
+    fc.property(fc.array(fc.nat(40)), fc.array(fc.nat(40), { maxLength: 6 }), fc.array(fc.nat(12)), (list, added, removeAt) => {
+      const removed = [...new Set(removeAt.filter((i) => i < list.length))].map((i) => list[i]);
+      const after = [...list];
+      for (const v of removed) after.splice(after.indexOf(v), 1);
+      after.push(...added);
+      const changes = [...removed.map((v) => [v, -1] as const), ...added.map((v) => [v, 1] as const)];
+      assert.deepEqual(changedCounts(valueCounts(list), changes), valueCounts(after));
+    }),
+  );
+  assert.throws(() => changedCounts(valueCounts([1]), [[1, -2]]), /removed more often/);
 });

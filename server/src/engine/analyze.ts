@@ -8,14 +8,15 @@ import { exactDuplicateGroups, findExactDuplicates, type DuplicateGroup } from '
 import { emptyFacts, labelCounts, LabelIds, type FileFacts } from './rules/fileFacts';
 import { spliced, type Column } from './columns';
 import { findLabelImbalance, findLabelVariantsAndRareLabels, labelReports, labelVariants } from './rules/labels';
-import { findLengthOutliers, lengthOutliers, type LengthOutliers } from './rules/lengths';
+import { findLengthOutliers, lengthCounts, lengthOutliers, type LengthOutliers } from './rules/lengths';
+import type { ValueCounts } from './select';
 import { tokenLimit, tooLong } from './rules/limits';
 import { checkEcho, checkNoise } from './rules/noise';
 import { checkPrivacy } from './rules/privacy';
 import type { FixSpec, RowReport, Target } from './rules/rowRule';
 import { detectFormat, type FieldMap } from './schema/formats';
 import { extractRow, type RowContent } from './schema/extract';
-import { computeStats, findingCounts, qualityScore, type DatasetStats, type FindingCounts } from './stats';
+import { computeStats, findingCounts, qualityScore, rowSummaries, type DatasetStats, type FindingCounts, type RowSummaries } from './stats';
 import { RowSketcher, sketchesNeeded } from './index/rowSketch';
 import { buildRowIndex, type RowIndex } from './index/rowIndex';
 import { buildBandTable } from './index/bandTable';
@@ -367,6 +368,10 @@ export class RowPass {
 export interface FileLevel {
   groups: DuplicateGroup[];
   lengths: LengthOutliers | undefined;
+  /** The lengths the length-outlier test was made from (lengthCounts). */
+  lengthCounts: ValueCounts;
+  /** What the statistics were counted from. */
+  summaries: RowSummaries;
   /** The label a label id is a variant of (itself when none): conflicts are between canonical labels. */
   canonical: (label: number) => number;
   /** The label-variant or rare-label report for the rows of a label id. */
@@ -402,7 +407,8 @@ export function fileLevelStep(
   findLabelImbalance(facts, t, lateReport);
   const labelReport = labelReports(facts, t);
   findLabelVariantsAndRareLabels(facts, labelReport, lateReport);
-  const lengths = lengthOutliers(facts, t);
+  const counted = lengthCounts(facts);
+  const lengths = lengthOutliers(counted, t);
   findLengthOutliers(facts, lengths, lateReport);
   const lateFindings: Finding[] = [];
   for (const [index, reports] of late) {
@@ -418,8 +424,9 @@ export function fileLevelStep(
     ));
   }
   const findings = mergeInOrder(pass.findings, lateFindings);
-  const analysis = assembleAnalysis(path, access, detection, config, options, pass, findings, groups, near);
-  return { analysis, level: { groups, lengths, canonical, labelReport } };
+  const summaries = rowSummaries(facts, pass.rowBytes);
+  const analysis = assembleAnalysis(path, access, detection, config, options, pass, findings, groups, near, summaries);
+  return { analysis, level: { groups, lengths, lengthCounts: counted, summaries, canonical, labelReport } };
 }
 
 /**
@@ -440,14 +447,15 @@ export function lateRowFindings(out: FindingBuilder, access: RowAccess, detectio
   return access.lateFindings && index >= 0 ? access.lateFindings(index, reports, make) : make();
 }
 
-/** The analysis from its findings (in file order; their counts, when known) and the facts: statistics, summary, label counts. */
+/** The analysis from its findings (in file order; their counts, when known) and the facts with their summaries: statistics, summary, label counts. */
 export function assembleAnalysis(
   path: string, access: RowAccess, detection: Detection, config: Config, options: AnalyzeOptions, pass: RowPassResult,
-  findings: Finding[], groups: DuplicateGroup[], near: { clusters: number; rows: number }, counts: FindingCounts = findingCounts(findings),
+  findings: Finding[], groups: DuplicateGroup[], near: { clusters: number; rows: number }, summaries: RowSummaries,
+  counts: FindingCounts = findingCounts(findings),
 ): DatasetAnalysis {
   const { facts } = pass;
   // Assigned onto the object computeStats made: other modules key data by that object's identity.
-  const stats: AnalysisStats = Object.assign(computeStats(facts, pass.rowBytes, TokenEstimator.from(pass.tokens), counts, groups), {
+  const stats: AnalysisStats = Object.assign(computeStats(facts, summaries, TokenEstimator.from(pass.tokens), counts, groups), {
     nearDuplicateClusters: near.clusters,
     nearDuplicateRows: near.rows,
   });

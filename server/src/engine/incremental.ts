@@ -3,6 +3,7 @@ import {
   type AnalyzeOptions, type DatasetAnalysis, type Detection, type FileLevel, type RowAccess, type RowOutput, type RowPassResult,
 } from './analyze';
 import { lengthOutliers, sameLengthOutliers } from './rules/lengths';
+import { changedCounts } from './select';
 import { recountFindings, type FindingCounts } from './stats';
 import { buildBandTable } from './index/bandTable';
 import { emptyFacts, LabelIds, type FileFacts } from './rules/fileFacts';
@@ -12,7 +13,7 @@ import { jsonlReader, locateInJsonRow, parseJsonRow } from './read/jsonl';
 import type { SourceRow } from './read';
 import { detectFormat } from './schema/formats';
 import type { Finding } from './types';
-import { tokenizerLoaded, TokenEstimator } from './text/tokens';
+import { tokenizerLoaded, TokenEstimator, type TokenSample } from './text/tokens';
 import type { RowReport } from './rules/rowRule';
 import { findExactDuplicates, type DuplicateGroup } from './rules/duplicates';
 
@@ -28,6 +29,21 @@ const DETECTION_LINES = 200;
 const QUICK_MAX_CHANGED = 16;
 /** And up to this many rows to make again (changed rows and the rows of the duplicate groups they touch). */
 const QUICK_MAX_REBUILT = 256;
+
+/** What an analysis leaves for the next one to start from (see IncrementalDataset.quickFinish). */
+interface LastAnalysis {
+  /** Its findings in line order; end[i] is the count of those on lines up to line i. */
+  findings: Finding[];
+  end: Int32Array;
+  level: FileLevel;
+  counts: FindingCounts;
+  /** The duplicate groups by their rows' hash. */
+  groupOf: Map<number, DuplicateGroup>;
+  facts: FileFacts;
+  rowBytes: Int32Array;
+  /** The line index of each row. */
+  rowLines: Int32Array;
+}
 
 /** What a changed line was at the last analysis. */
 interface Before {
@@ -137,7 +153,7 @@ export class IncrementalDataset {
    * decisions; dropped when lines move. With `before` (what each line edited since was then), an
    * edit that leaves the decisions standing is checked without the file-level step (see quickFinish).
    */
-  private last: { findings: Finding[]; end: Int32Array; level: FileLevel; counts: FindingCounts; groupOf: Map<number, DuplicateGroup> } | undefined;
+  private last: LastAnalysis | undefined;
   private readonly before = new Map<number, Before>();
   /** How the last analysis was made: 'quick' when it kept the file-level step's decisions. */
   lastCheck: 'full' | 'quick' = 'full';
@@ -249,24 +265,29 @@ export class IncrementalDataset {
         tokens.add(output.bytes, sampleTokens(output));
       }
     }
+    // A quick check (see quickFinish) starts from the last analysis's facts: its rows are the same rows.
+    const last = this.last;
+    if (last && !analyzer.sketcher) {
+      rowLines = last.rowLines;
+      rows = last.facts.count;
+    }
+    const quick = last && !analyzer.sketcher ? this.quickFinish(last, access, detection, tokens.sample) : undefined;
+    this.before.clear();
+    this.lastCheck = quick ? 'quick' : 'full';
+    if (quick) return quick;
     // The rows' facts, from the columns (a loop of its own: long functions with several loops are
     // compiled mid-loop and thrown away again at the next, which an analysis per keystroke pays for).
     const { facts, rowBytes, bandColumns, lines } = this.facts(n, analyzer.sketcher?.bandsPerRow ?? 0);
     rowLines = lines;
     rows = facts.count;
     facts.bandTables = bandColumns.length > 0 ? [buildBandTable(bandColumns, rows)] : [];
-    // The rows' own findings are gathered only for the full step (a quick one reads the last analysis's).
-    const pass: RowPassResult = { findings: [], facts, rowBytes, tokens: tokens.sample };
-    const quick = analyzer.sketcher ? undefined : this.quickFinish(access, detection, pass, rowLines);
-    this.before.clear();
-    this.lastCheck = quick ? 'quick' : 'full';
-    if (quick) return quick;
-    pass.findings = this.rowFindings(n);
+    const pass: RowPassResult = { findings: this.rowFindings(n), facts, rowBytes, tokens: tokens.sample };
     const { analysis, level } = fileLevelStep(this.path, access, detection, this.config, this.options, pass);
     const { findingsByRule, findingsBySeverity, rowsWithErrors, rowsWithWarnings } = analysis.stats;
     // The duplicate groups by their rows' hash, for quick checks to update.
     const groupOf = new Map(level.groups.map((g) => [facts.hash[g.rows[0]], g]));
-    this.last = { findings: analysis.findings, end: lineEnds(analysis.findings, n), level, counts: { findingsByRule, findingsBySeverity, rowsWithErrors, rowsWithWarnings }, groupOf };
+    const counts = { findingsByRule, findingsBySeverity, rowsWithErrors, rowsWithWarnings };
+    this.last = { findings: analysis.findings, end: lineEnds(analysis.findings, n), level, counts, groupOf, facts, rowBytes, rowLines };
     return analysis;
   }
 
@@ -278,11 +299,9 @@ export class IncrementalDataset {
    * duplicate groups they leave or join get their findings made again; everything else is the last
    * analysis's. Undefined when the edit does not qualify (the full step runs).
    */
-  private quickFinish(access: RowAccess, detection: Detection, pass: RowPassResult, rowLines: Int32Array): DatasetAnalysis | undefined {
-    const last = this.last;
-    if (!last || this.before.size > QUICK_MAX_CHANGED || last.end.length !== this.lines.length || rowLines.length === 0) return undefined;
-    const { facts } = pass;
-    const { groupOf } = last;
+  private quickFinish(last: LastAnalysis, access: RowAccess, detection: Detection, tokens: TokenSample): DatasetAnalysis | undefined {
+    const { rowLines, groupOf } = last;
+    if (this.before.size > QUICK_MAX_CHANGED || last.end.length !== this.lines.length || rowLines.length === 0) return undefined;
     // The rows to make again (by row index): the changed ones and those of the groups they touch.
     const rebuild = new Set<number>();
     const touched = new Set<number>();
@@ -294,8 +313,34 @@ export class IncrementalDataset {
       if (groupOf.has(was.hash)) touched.add(was.hash);
       if (groupOf.has(hash) || this.shared(hash, i)) touched.add(hash);
     }
-    const lengths = lengthOutliers(facts, this.config.thresholds);
+    // The last analysis's facts with the changed rows' entries replaced (its own arrays stay as they
+    // were), and the counts made of them changed by as much.
+    const facts: FileFacts = { ...last.facts, hash: last.facts.hash.slice(), chars: last.facts.chars.slice() };
+    const rowBytes = last.rowBytes.slice();
+    const lengthChanges: [number, number][] = [];
+    const charChanges: [number, number][] = [];
+    const byteChanges: [number, number][] = [];
+    const change = (r: number, delta: number) => {
+      if (!Number.isNaN(facts.hash[r])) lengthChanges.push([facts.chars[r], delta]);
+      if (rowBytes[r] >= 0) {
+        charChanges.push([facts.chars[r], delta]);
+        byteChanges.push([rowBytes[r], delta]);
+      }
+    };
+    for (const i of this.before.keys()) {
+      const r = binarySearch(rowLines, i);
+      change(r, -1);
+      facts.hash[r] = this.hashes[i];
+      facts.chars[r] = this.chars[i];
+      rowBytes[r] = this.bytes[i];
+      change(r, +1);
+    }
+    const pass: RowPassResult = { findings: [], facts, rowBytes, tokens };
+    const counted = changedCounts(last.level.lengthCounts, lengthChanges);
+    const lengths = lengthOutliers(counted, this.config.thresholds);
     if (!sameLengthOutliers(lengths, last.level.lengths)) return undefined;
+    const { summaries } = last.level;
+    const summarized = { chars: changedCounts(summaries.chars, charChanges), bytes: changedCounts(summaries.bytes, byteChanges), labels: summaries.labels };
     // The touched groups as they are now, and their rows' reports.
     const groups: DuplicateGroup[] = [];
     for (const hash of touched) {
@@ -340,14 +385,17 @@ export class IncrementalDataset {
       replaced.push({ before: last.findings.slice(start, last.end[i]), after });
       for (const f of after) findings.push(f);
       // The lines from this one to the next rebuilt one end where they did, moved by the change so far.
-      const next = c + 1 < rows.length ? rowLines[rows[c + 1]] : end.length;
       const shift = findings.length - last.end[i];
-      for (let j = i; j < next; j++) end[j] = last.end[j] + shift;
+      if (shift !== 0) {
+        const next = c + 1 < rows.length ? rowLines[rows[c + 1]] : end.length;
+        for (let j = i; j < next; j++) end[j] = last.end[j] + shift;
+      }
     }
     for (let k = from; k < last.findings.length; k++) findings.push(last.findings[k]);
     const counts = recountFindings(last.counts, replaced);
-    const analysis = assembleAnalysis(this.path, access, detection, this.config, this.options, pass, findings, [...groupOf.values()], { clusters: 0, rows: 0 }, counts);
-    this.last = { findings, end, level: last.level, counts, groupOf };
+    const analysis = assembleAnalysis(this.path, access, detection, this.config, this.options, pass, findings, [...groupOf.values()], { clusters: 0, rows: 0 }, summarized, counts);
+    const level = { ...last.level, lengthCounts: counted, summaries: summarized };
+    this.last = { findings, end, level, counts, groupOf, facts, rowBytes, rowLines };
     return analysis;
   }
 

@@ -90,3 +90,44 @@ export function medianValue(vc: ValueCounts): number {
 export function quantileValue(vc: ValueCounts, q: number): number {
   return kthValue(vc, Math.min(vc.total - 1, Math.max(0, Math.ceil(q * vc.total) - 1)));
 }
+
+/**
+ * The counts after some values came (delta +1) and went (delta -1): a new ValueCounts, values still
+ * ascending and without zero counts, made in time linear in the distinct values (the editor's
+ * model updates a file's length counts this way after an edit instead of counting every row again).
+ */
+export function changedCounts(vc: ValueCounts, changes: readonly (readonly [value: number, delta: number])[]): ValueCounts {
+  const merged = new Map<number, number>();
+  for (const [value, delta] of changes) merged.set(value, (merged.get(value) ?? 0) + delta);
+  const added = [...merged.keys()].filter((v) => !hasValue(vc, v)).sort((a, b) => a - b);
+  const values: number[] = [];
+  const counts: number[] = [];
+  let total = 0;
+  const push = (value: number, count: number) => {
+    if (count < 0) throw new Error(`value ${value} removed more often than counted`);
+    if (count === 0) return;
+    values.push(value);
+    counts.push(count);
+    total += count;
+  };
+  let a = 0;
+  for (let j = 0; j < vc.values.length; j++) {
+    const v = vc.values[j];
+    for (; a < added.length && added[a] < v; a++) push(added[a], merged.get(added[a])!);
+    push(v, vc.counts[j] + (merged.get(v) ?? 0));
+  }
+  for (; a < added.length; a++) push(added[a], merged.get(added[a])!);
+  return { values: Float64Array.from(values), counts: Int32Array.from(counts), total };
+}
+
+function hasValue(vc: ValueCounts, value: number): boolean {
+  let lo = 0;
+  let hi = vc.values.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (vc.values[mid] === value) return true;
+    if (vc.values[mid] < value) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return false;
+}

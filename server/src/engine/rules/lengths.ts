@@ -1,6 +1,6 @@
 import type { Thresholds } from '../config';
 import type { FileFacts, LateReport } from './fileFacts';
-import { mapValues, medianValue, valueCounts } from '../select';
+import { mapValues, medianValue, valueCounts, type ValueCounts } from '../select';
 import { formatCount } from '../format';
 import type { RowReport } from './rowRule';
 
@@ -26,20 +26,29 @@ export function sameLengthOutliers(a: LengthOutliers | undefined, b: LengthOutli
   return a.below === b.below && a.above === b.above && a.median === b.median && a.scale === b.scale;
 }
 
+/** The value counts of the lengths of the rows that take part in file rules (not those with structure errors). */
+export function lengthCounts(facts: FileFacts): ValueCounts {
+  let n = 0;
+  for (let i = 0; i < facts.count; i++) if (!Number.isNaN(facts.hash[i])) n++;
+  return valueCounts(validLengths(facts, n));
+}
+
+/** The lengths of the n rows with a hash (a loop of its own: see stats.ts validRowLengths). */
+function validLengths(facts: FileFacts, n: number): Int32Array {
+  const lengths = new Int32Array(n);
+  for (let i = 0, k = 0; i < facts.count; i++) if (!Number.isNaN(facts.hash[i])) lengths[k++] = facts.chars[i];
+  return lengths;
+}
+
 /**
  * length-outlier: rows whose log length has a robust z-score (0.6745·(x − median)/MAD) beyond the
  * threshold and that are several times longer or shorter than the median row; the median and MAD
  * ignore the outliers themselves, unlike a mean and a standard deviation. Undefined when no length
- * is an outlier. Rows with structure errors (NaN hash) take no part.
+ * is an outlier. `counts`: lengthCounts of the file.
  */
-export function lengthOutliers(facts: FileFacts, t: Thresholds): LengthOutliers | undefined {
-  let n = 0;
-  for (let i = 0; i < facts.count; i++) if (!Number.isNaN(facts.hash[i])) n++;
+export function lengthOutliers(counts: ValueCounts, t: Thresholds): LengthOutliers | undefined {
+  const n = counts.total;
   if (n < 20) return undefined;
-  const lengths = new Int32Array(n);
-  for (let i = 0, k = 0; i < facts.count; i++) if (!Number.isNaN(facts.hash[i])) lengths[k++] = facts.chars[i];
-  // Everything is computed per distinct length: a million rows have a few thousand.
-  const counts = valueCounts(lengths);
   const logs = mapValues(counts, Math.log1p, true);
   const med = medianValue(logs);
   const deviations = mapValues(logs, (x) => Math.abs(x - med), false);
