@@ -166,3 +166,21 @@ test('quick checks follow duplicate groups: a pair formed, a copy leaving a grou
     assert.deepEqual(analysis, analyzeDataset('d.jsonl', enc(text), config, options), JSON.stringify(e));
   }
 });
+
+test('a row joining the first row\'s duplicate group keeps the file-level findings of line 1 (a full check)', () => {
+  const options = { fixes: true, nearDuplicates: false };
+  // Imbalanced labels, so line 1 holds label-imbalance as well as the first row's own findings.
+  const rows = Array.from({ length: 40 }, (_, i) => ({ text: `a plain review of product ${i} that was fine`, label: i % 8 ? 'pos' : 'neg' }));
+  const model = new IncrementalDataset('d.jsonl', config, options);
+  let text = jsonl(...rows);
+  model.setText(text);
+  model.analyze();
+  // "product 30" becomes "product 0": the first row's text, with another label.
+  const at = text.split('\n')[30].indexOf('30');
+  const e: LineEdit = { start: { line: 30, character: at }, end: { line: 30, character: at + 1 }, text: '' };
+  model.applyEdit(e);
+  text = applyToString(text, e);
+  const analysis = model.analyze();
+  assert.deepEqual(analysis, analyzeDataset('d.jsonl', enc(text), config, options));
+  assert.deepEqual(analysis.findings.filter((f) => f.line === 1).map((f) => f.rule), ['label-imbalance', 'conflicting-labels']);
+});

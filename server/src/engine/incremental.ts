@@ -295,7 +295,7 @@ export class IncrementalDataset {
    * The analysis after an edit that leaves the file-level step's decisions standing but for the
    * duplicate groups it touches, made from the last one's: every changed line is a row before and
    * after and keeps its label, the length-outlier bounds hold, and the first row (whose text the
-   * file-level findings' range spans) is unchanged. Then only the changed rows and the rows of the
+   * file-level findings' range spans) is unchanged and in no touched group. Then only the changed rows and the rows of the
    * duplicate groups they leave or join get their findings made again; everything else is the last
    * analysis's. Undefined when the edit does not qualify (the full step runs).
    */
@@ -356,6 +356,9 @@ export class IncrementalDataset {
       }
       if (rebuild.size > QUICK_MAX_REBUILT) return undefined;
     }
+    // The first row's line also holds the file-level findings (label-imbalance): remaking that
+    // line's findings from the row's reports alone would drop them.
+    if (rebuild.has(0)) return undefined;
     const groupReports = new Map<number, RowReport[]>();
     findExactDuplicates(facts, groups, (r, report) => {
       const list = groupReports.get(r);
