@@ -4,6 +4,7 @@ import { openReader } from '../../server/src/engine';
 import { csvFieldSpans, sniffDelimiter } from '../../server/src/engine/read/csv';
 import fc from 'fast-check';
 import { bomLength, firstInvalidUtf8, LineDecoder, splitLines } from '../../server/src/engine/read/decode';
+import { memorySource, SourceWindow, splitSourceLines, type ByteSource } from '../../server/src/engine/read/source';
 import { analyze, jsonl, ofRule } from './helpers';
 
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -158,4 +159,46 @@ test('lines decoded in blocks are exactly the lines decoded one by one (offsets,
     }),
     { numRuns: 3000 },
   );
+});
+
+/** Bytes as a source that hands out at most `most` bytes a read, as a pipe or a slow disk may. */
+function shortReads(bytes: Uint8Array, most: number): ByteSource {
+  const inner = memorySource(bytes);
+  return { size: bytes.length, read: (into, position) => inner.read(into.subarray(0, most), position) };
+}
+
+test('lines read from a source in chunks are the lines of the whole bytes (chunks cut anywhere, lines longer than a chunk)', () => {
+  const piece = fc.constantFrom(enc('{"a":1}'), enc('naïve'), enc('😀'), enc('\uFEFF'), enc('\r\n'), enc('\n'), new Uint8Array([0xe9]), enc('x'.repeat(30)));
+  fc.assert(
+    fc.property(fc.array(piece, { maxLength: 40 }), fc.integer({ min: 1, max: 50 }), fc.integer({ min: 1, max: 9 }), (pieces, chunkBytes, most) => {
+      const bytes = new Uint8Array(pieces.flatMap((p) => [...p]));
+      const whole = new LineDecoder();
+      const expected = [...splitLines(bytes, whole)];
+      const decoder = new LineDecoder();
+      assert.deepEqual([...splitSourceLines(shortReads(bytes, most), decoder, undefined, chunkBytes, 4)], expected);
+      assert.deepEqual(decoder.invalid, whole.invalid);
+      const mid = bytes.indexOf(10, bytes.length >> 1) + 1;
+      if (mid > 0) {
+        const range = { start: mid, end: bytes.length, firstLine: 7 };
+        assert.deepEqual([...splitSourceLines(shortReads(bytes, most), new LineDecoder(), range, chunkBytes)], [...splitLines(bytes, new LineDecoder(), range)]);
+      }
+    }),
+    { numRuns: 2000 },
+  );
+});
+
+test('a source window gives back any byte range, read again only when it leaves the window', () => {
+  const bytes = new TextEncoder().encode('0123456789abcdefghijklmnopqrstuvwxyz'.repeat(5));
+  let reads = 0;
+  const counting: ByteSource = { size: bytes.length, read: (into, position) => (reads++, memorySource(bytes).read(into, position)) };
+  const window = new SourceWindow(counting, 16);
+  assert.deepEqual(window.slice(3, 10), bytes.subarray(3, 10));
+  assert.deepEqual(window.slice(10, 19), bytes.subarray(10, 19));
+  assert.equal(reads, 1);
+  assert.deepEqual(window.slice(17, 60), bytes.subarray(17, 60)); // longer than the window
+  assert.deepEqual(window.slice(0, 2), bytes.subarray(0, 2)); // backwards
+  assert.deepEqual(window.slice(175, 190), bytes.subarray(175, 180)); // past the end: what there is
+  fc.assert(fc.property(fc.nat(bytes.length), fc.nat(40), (start, length) => {
+    assert.deepEqual(window.slice(start, start + length), bytes.subarray(start, start + length));
+  }));
 });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { analyzeDataset, analyzeJsonlShard, detectDatasetFormat, mergeJsonlShards, openReader, parseConfig, planJsonlShards } from '../../server/src/engine';
+import { analyzeDataset, analyzeJsonlShard, detectDatasetFormat, jsonlReader, memorySource, mergeJsonlShards, openReader, parseConfig, planJsonlShards } from '../../server/src/engine';
 import { countNewlines } from '../../server/src/engine/shards';
 import { jsonl } from './helpers';
 
@@ -50,4 +50,26 @@ test('newlines are counted exactly at any alignment', () => {
       assert.equal(countNewlines(shifted.subarray(3), start, end), text.slice(start, end).split('\n').length - 1);
     }
   }
+});
+
+test('shards read from a source in chunks (a file on disk) give the result of the bytes in memory', () => {
+  // Over 1 MB, so chunks and the late-row window are crossed; one line is longer than a chunk.
+  const rows: unknown[] = [];
+  for (let i = 0; i < 9000; i++) {
+    const k = i % 2500;
+    rows.push({ text: `review number ${k} of the film, which was ${['fine', 'dull', 'great'][k % 3]}${' and long'.repeat(k % 40)}`, label: i % 7 ? 'pos' : 'neg' });
+  }
+  rows.splice(4000, 0, { text: `a very long review ${'word '.repeat(280_000)}`, label: 'pos' }, '{"text": broken');
+  const bytes = new TextEncoder().encode(jsonl(...rows));
+  assert.ok(bytes.length > 3 * 1024 * 1024);
+  const { config } = parseConfig({});
+  const single = analyzeDataset('d.jsonl', bytes, config, { fixes: true });
+  const source = memorySource(bytes);
+  const detection = detectDatasetFormat(jsonlReader(source).rows(), config);
+  assert.deepEqual(detection, detectDatasetFormat(openReader('d.jsonl', bytes).rows(), config));
+  const shards = planJsonlShards(source, 3);
+  assert.deepEqual(shards, planJsonlShards(bytes, 3));
+  const results = shards.map((s) => analyzeJsonlShard(source, s, detection, config, { fixes: true }));
+  assert.deepEqual(mergeJsonlShards('d.jsonl', source, detection, config, { fixes: true }, results), single);
+  assert.ok(single.summary['exact-duplicate'] > 1000 && single.summary['conflicting-labels'] > 100 && single.summary['invalid-json'] === 1 && single.summary['too-long'] === 1);
 });

@@ -411,8 +411,9 @@ export function fileLevelStep(
   const lengths = lengthOutliers(counted, t);
   findLengthOutliers(facts, lengths, lateReport);
   const lateFindings: Finding[] = [];
-  for (const [index, reports] of late) {
-    for (const f of lateRowFindings(out, access, detection, index, reports)) lateFindings.push(f);
+  // In file order: rows are read again, and a big file's rows come from disk through a window.
+  for (const index of [...late.keys()].sort((a, b) => a - b)) {
+    for (const f of lateRowFindings(out, access, detection, index, late.get(index)!)) lateFindings.push(f);
   }
   const bad = pass.invalidUtf8;
   const utf8Severity = ruleSeverity.get('invalid-utf8');

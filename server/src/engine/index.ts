@@ -36,3 +36,5 @@ export { nearDuplicateClusters } from './rules/nearDuplicates';
 export { rowLookup, type RowLookup } from './index/rowLookup';
 export type { RowIndex } from './index/rowIndex';
 export { jsonlShards } from './shards';
+export { jsonlReader } from './read/jsonl';
+export { memorySource, type ByteSource } from './read/source';

@@ -2,6 +2,7 @@ import { finishAnalysis, RowPass, type AnalyzeOptions, type DatasetAnalysis, typ
 import type { Config } from './config';
 import { LineDecoder } from './read/decode';
 import { jsonlReader, locateInJsonRow, parseJsonRow } from './read/jsonl';
+import { CHUNK_BYTES, isByteSource, readFully, SourceWindow, type ByteSource } from './read/source';
 import { emptyFacts, LabelIds } from './rules/fileFacts';
 import { TokenEstimator } from './text/tokens';
 import type { Finding } from './types';
@@ -38,8 +39,8 @@ function concat<T extends Int32Array | Float64Array>(type: new (n: number) => T,
 }
 
 /** Splits a JSONL file into about `count` shards at line boundaries. */
-export function planJsonlShards(bytes: Uint8Array, count: number): Shard[] {
-  return [...jsonlShards(bytes, count)];
+export function planJsonlShards(input: Uint8Array | ByteSource, count: number): Shard[] {
+  return [...jsonlShards(input, count)];
 }
 
 /**
@@ -47,21 +48,61 @@ export function planJsonlShards(bytes: Uint8Array, count: number): Shard[] {
  * known, so a host can start work on it while the lines of the next ones are still being counted
  * (the first needs no counting at all; the last shard's lines are never counted).
  */
-export function* jsonlShards(bytes: Uint8Array, count: number): Generator<Shard> {
+export function* jsonlShards(input: Uint8Array | ByteSource, count: number): Generator<Shard> {
+  const lines = isByteSource(input) ? sourceLines(input) : memoryLines(input);
+  const size = lines.size;
   let start = 0;
   let line = 1;
-  for (let k = 1; k <= count && start < bytes.length; k++) {
-    let end = k === count ? bytes.length : Math.floor((bytes.length * k) / count);
-    if (end < bytes.length) {
-      const nl = bytes.indexOf(10, end - 1);
-      end = nl < 0 ? bytes.length : nl + 1;
+  for (let k = 1; k <= count && start < size; k++) {
+    let end = k === count ? size : Math.floor((size * k) / count);
+    if (end < size) {
+      const nl = lines.newlineFrom(end - 1);
+      end = nl < 0 ? size : nl + 1;
     }
     if (end <= start) continue;
     yield { start, end, firstLine: line };
-    if (end >= bytes.length) return;
-    line += countNewlines(bytes, start, end);
+    if (end >= size) return;
+    line += lines.newlinesIn(start, end);
     start = end;
   }
+}
+
+/** What shard planning asks of the file: where the next newline is, and how many a range holds. */
+interface NewlineScan {
+  size: number;
+  /** Offset of the first newline at or after `from`, or -1. */
+  newlineFrom(from: number): number;
+  newlinesIn(start: number, end: number): number;
+}
+
+function memoryLines(bytes: Uint8Array): NewlineScan {
+  return { size: bytes.length, newlineFrom: (from) => bytes.indexOf(10, from), newlinesIn: (start, end) => countNewlines(bytes, start, end) };
+}
+
+/** The same scan over a source, read in chunks into one reused buffer. */
+function sourceLines(source: ByteSource): NewlineScan {
+  const buf = new Uint8Array(Math.max(1, Math.min(CHUNK_BYTES, source.size)));
+  return {
+    size: source.size,
+    newlineFrom(from) {
+      for (let pos = from; pos < source.size; pos += buf.length) {
+        const n = readFully(source, buf, pos);
+        const nl = buf.subarray(0, n).indexOf(10);
+        if (nl >= 0) return pos + nl;
+        if (n < buf.length) break;
+      }
+      return -1;
+    },
+    newlinesIn(start, end) {
+      let count = 0;
+      for (let pos = start; pos < end; pos += buf.length) {
+        const n = readFully(source, buf.subarray(0, Math.min(buf.length, end - pos)), pos);
+        count += countNewlines(buf, 0, n);
+        if (n === 0) break;
+      }
+      return count;
+    },
+  };
 }
 
 /**
@@ -93,8 +134,8 @@ export function countNewlines(bytes: Uint8Array, start: number, end: number): nu
  * shard counts no tokens (and never loads the tokenizer): the merged estimator takes the file's
  * first texts, which the first shard holds.
  */
-export function analyzeJsonlShard(bytes: Uint8Array, shard: Shard, detection: Detection, config: Config, options: AnalyzeOptions, calibrate = true): ShardResult {
-  const reader = jsonlReader(bytes, shard);
+export function analyzeJsonlShard(input: Uint8Array | ByteSource, shard: Shard, detection: Detection, config: Config, options: AnalyzeOptions, calibrate = true): ShardResult {
+  const reader = jsonlReader(input, shard);
   const pass = new RowPass(reader, detection, config, options, calibrate);
   for (const row of reader.rows()) pass.addRow(row);
   const result = pass.result();
@@ -103,7 +144,7 @@ export function analyzeJsonlShard(bytes: Uint8Array, shard: Shard, detection: De
 }
 
 /** Merges shard results in file order and runs the file-level rules once. */
-export function mergeJsonlShards(path: string, bytes: Uint8Array, detection: Detection, config: Config, options: AnalyzeOptions, shards: ShardResult[]): DatasetAnalysis {
+export function mergeJsonlShards(path: string, input: Uint8Array | ByteSource, detection: Detection, config: Config, options: AnalyzeOptions, shards: ShardResult[]): DatasetAnalysis {
   const tokens = TokenEstimator.from(...shards.map((s) => s.tokens)).sample;
   const total = shards.reduce((n, s) => n + s.facts.count, 0);
   const merged: RowPassResult = {
@@ -130,11 +171,13 @@ export function mergeJsonlShards(path: string, bytes: Uint8Array, detection: Det
     for (let i = 0; i < s.facts.count; i++) f.label[f.count + i] = labels[i] < 0 ? -1 : remap[labels[i]];
     f.count += s.facts.count;
   }
+  // Late findings re-read their rows in file order: from a source, through one window.
+  const window = isByteSource(input) ? new SourceWindow(input) : undefined;
   const access: RowAccess = {
     container: 'jsonl',
     row(index) {
       if (index < 0 || index >= starts.length) return undefined;
-      const text = new LineDecoder().decode(bytes.subarray(starts[index], ends[index]), f.line[index]);
+      const text = new LineDecoder().decode(window ? window.slice(starts[index], ends[index]) : (input as Uint8Array).subarray(starts[index], ends[index]), f.line[index]);
       return parseJsonRow(text, index, f.line[index], 1);
     },
     locate: locateInJsonRow,

@@ -81,11 +81,16 @@ export function bomLength(b: Uint8Array): number {
  */
 const BLOCK_BYTES = 8 * 1024;
 
-/** Yields every line of the bytes (blank ones included), handling \n, \r\n, a BOM and a last line without newline. */
+/**
+ * Yields every line of the bytes (blank ones included), handling \n, \r\n, a BOM and a last line
+ * without newline. `base` is where the bytes sit in the file (for a piece of a file read in chunks):
+ * it is added to the offsets yielded, and a BOM is only looked for at the file's start.
+ */
 export function* splitLines(
-  bytes: Uint8Array, decoder: LineDecoder, range?: { start: number; end: number; firstLine: number }, blockBytes = BLOCK_BYTES,
+  bytes: Uint8Array, decoder: LineDecoder, range?: { start: number; end: number; firstLine: number }, blockBytes = BLOCK_BYTES, base = 0,
 ): Generator<LineSlice> {
-  let pos = range ? Math.max(range.start, range.start === 0 ? bomLength(bytes) : 0) : bomLength(bytes);
+  const bom = base === 0 ? bomLength(bytes) : 0;
+  let pos = range ? Math.max(range.start, range.start === 0 ? bom : 0) : bom;
   let line = range ? range.firstLine - 1 : 0;
   const n = range ? range.end : bytes.length;
   while (pos < n) {
@@ -101,7 +106,7 @@ export function* splitLines(
         if (nl < 0) nl = text.length;
         const to = nl > from && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
         line++;
-        yield { line, text: text.slice(from, to), start: pos + from, end: pos + to };
+        yield { line, text: text.slice(from, to), start: base + pos + from, end: base + pos + to };
         from = nl + 1;
       }
     } else {
@@ -110,7 +115,7 @@ export function* splitLines(
         if (nl < 0 || nl > blockEnd) nl = blockEnd;
         const end = nl > at && bytes[nl - 1] === 13 ? nl - 1 : nl;
         line++;
-        yield { line, text: decoder.decode(bytes.subarray(at, end), line), start: at, end };
+        yield { line, text: decoder.decode(bytes.subarray(at, end), line), start: base + at, end: base + end };
         at = nl + 1;
       }
     }

@@ -1,20 +1,27 @@
 import { LineDecoder, splitLines } from './decode';
 import { locateJsonValue, rawIndexInJsonString, type JsonPath } from './jsonScan';
 import type { DatasetReader, FieldSpan, RowProblem, SourceRow } from './row';
+import { isByteSource, SourceWindow, splitSourceLines, type ByteSource } from './source';
 
-/** Reads JSONL (or a line-aligned byte range of it): one JSON value per line; blank lines are skipped. */
-export function jsonlReader(bytes: Uint8Array, range?: { start: number; end: number; firstLine: number }): DatasetReader {
+/**
+ * Reads JSONL (or a line-aligned byte range of it): one JSON value per line; blank lines are
+ * skipped. From bytes in memory, or from a source read in chunks (a big file on disk).
+ */
+export function jsonlReader(input: Uint8Array | ByteSource, range?: { start: number; end: number; firstLine: number }): DatasetReader {
   // Where each row's bytes are, so late findings can re-read a row without keeping its text.
   const starts: number[] = [];
   const ends: number[] = [];
   const lines: number[] = [];
+  const window = isByteSource(input) ? new SourceWindow(input) : undefined;
+  const bytesOf = (start: number, end: number) => (window ? window.slice(start, end) : (input as Uint8Array).subarray(start, end));
   const reader: DatasetReader = {
     container: 'jsonl',
     *rows() {
       const decoder = new LineDecoder();
       let index = 0;
       starts.length = ends.length = lines.length = 0;
-      for (const { line, text, start, end } of splitLines(bytes, decoder, range)) {
+      const all = isByteSource(input) ? splitSourceLines(input, decoder, range) : splitLines(input, decoder, range);
+      for (const { line, text, start, end } of all) {
         if (isBlank(text)) continue;
         starts.push(start);
         ends.push(end);
@@ -25,7 +32,7 @@ export function jsonlReader(bytes: Uint8Array, range?: { start: number; end: num
     },
     row(index) {
       if (index < 0 || index >= starts.length) return undefined;
-      const text = new LineDecoder().decode(bytes.subarray(starts[index], ends[index]), lines[index]);
+      const text = new LineDecoder().decode(bytesOf(starts[index], ends[index]), lines[index]);
       return parseJsonRow(text, index, lines[index], 1);
     },
     locate: locateInJsonRow,

@@ -1,0 +1,106 @@
+import { splitLines, type LineDecoder, type LineSlice } from './decode';
+
+/**
+ * Bytes the engine reads a piece at a time: a file the host has opened (the engine does no I/O of
+ * its own: the host hands it `read`), or bytes already in memory.
+ *
+ * A big file read in pieces into one reused buffer never sits in the process's memory whole: on
+ * this project's VM every page a process touches for the first time costs about 10 µs, so reading
+ * a 300 MB file into memory cost 0.8 s before any row was looked at, and 300 MB of peak RSS.
+ */
+export interface ByteSource {
+  /** Size in bytes. */
+  readonly size: number;
+  /** Copies the bytes at `position` into `into` (as many as fit and exist); returns how many (0 at the end). */
+  read(into: Uint8Array, position: number): number;
+}
+
+/** Bytes in memory as a source. */
+export function memorySource(bytes: Uint8Array): ByteSource {
+  return {
+    size: bytes.length,
+    read(into, position) {
+      const piece = bytes.subarray(position, position + into.length);
+      into.set(piece);
+      return piece.length;
+    },
+  };
+}
+
+/** Bytes read from a source at a time when splitting it into lines: whole lines, so a line is never cut. */
+export const CHUNK_BYTES = 1 << 20;
+
+/** Fills `into` from `position` on, repeating short reads; returns how many bytes were read. */
+export function readFully(source: ByteSource, into: Uint8Array, position: number): number {
+  let got = 0;
+  while (got < into.length) {
+    const n = source.read(into.subarray(got), position + got);
+    if (n <= 0) break;
+    got += n;
+  }
+  return got;
+}
+
+/**
+ * splitLines over (a line-aligned range of) a source: chunks of whole lines are read into one
+ * buffer, reused from chunk to chunk and grown only for a line longer than it. Yields the same
+ * lines, with the same file offsets, as splitLines over the whole file's bytes.
+ */
+export function* splitSourceLines(
+  source: ByteSource, decoder: LineDecoder, range?: { start: number; end: number; firstLine: number }, chunkBytes = CHUNK_BYTES, blockBytes?: number,
+): Generator<LineSlice> {
+  let end = range ? Math.min(range.end, source.size) : source.size;
+  let pos = range ? range.start : 0;
+  let line = range ? range.firstLine - 1 : 0;
+  let buf = new Uint8Array(Math.max(1, Math.min(chunkBytes, end - pos)));
+  while (pos < end) {
+    const want = Math.min(buf.length, end - pos);
+    const n = readFully(source, buf.subarray(0, want), pos);
+    // A file that got shorter than its size ends where the bytes do.
+    if (n < want) end = pos + n;
+    if (n === 0) break;
+    let usable = n;
+    if (pos + n < end) {
+      const nl = buf.lastIndexOf(10, n - 1);
+      if (nl < 0) {
+        // A line longer than the buffer: read it again into a bigger one.
+        buf = new Uint8Array(buf.length * 2);
+        continue;
+      }
+      usable = nl + 1;
+    }
+    for (const slice of splitLines(buf.subarray(0, usable), decoder, { start: 0, end: usable, firstLine: line + 1 }, blockBytes, pos)) {
+      line = slice.line;
+      yield slice;
+    }
+    pos += usable;
+  }
+}
+
+/**
+ * Re-reads byte ranges (rows, for findings raised after the pass) through a window: rows asked for
+ * in file order cost one read per window. A slice is valid until the next call.
+ */
+export class SourceWindow {
+  private buf: Uint8Array;
+  private at = 0;
+  private length = 0;
+
+  constructor(private readonly source: ByteSource, windowBytes = CHUNK_BYTES) {
+    this.buf = new Uint8Array(Math.max(1, Math.min(windowBytes, source.size)));
+  }
+
+  slice(start: number, end: number): Uint8Array {
+    if (start < this.at || end > this.at + this.length) {
+      if (end - start > this.buf.length) this.buf = new Uint8Array(end - start);
+      this.at = start;
+      this.length = readFully(this.source, this.buf.subarray(0, Math.max(0, Math.min(this.buf.length, this.source.size - start))), start);
+    }
+    return this.buf.subarray(start - this.at, Math.min(end, this.at + this.length) - this.at);
+  }
+}
+
+/** True for a source (as opposed to bytes in memory). */
+export function isByteSource(input: Uint8Array | ByteSource): input is ByteSource {
+  return !(input instanceof Uint8Array);
+}
