@@ -156,8 +156,13 @@ const withoutFix = (f: Finding): Omit<Finding, 'fix'> => {
   return rest;
 };
 
-/** Findings per piece of the streamed JSON. */
-const FINDINGS_PER_CHUNK = 5000;
+/**
+ * Findings per piece of the streamed JSON: pieces stay small (~40 KB) so that their strings live in
+ * V8's young generation, whose memory is reused. A string over ~128 KB gets fresh pages of its own,
+ * and on this project's VM a fresh page costs ~10 µs: 5000 findings a piece made writing a 1M-row
+ * report 0.75 s, 200 make it 0.3 s.
+ */
+const FINDINGS_PER_CHUNK = 200;
 
 /**
  * The text of toJson(results) and a newline, in pieces: a million-row report is tens of megabytes,
