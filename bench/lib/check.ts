@@ -88,6 +88,11 @@ export interface RunOptions {
   cwd: string;
   /** Force the /proc polling fallback even if GNU time exists. */
   noGnuTime?: boolean;
+  /**
+   * Read the checker's output from the pipe but keep none of it (stdout comes back empty): a timed run
+   * whose report is not needed leaves the bench process no garbage to collect while later sections run.
+   */
+  discardStdout?: boolean;
 }
 
 /** Spawn `command` through /bin/sh, collect stdout as Buffers, measure it. */
@@ -103,7 +108,7 @@ export async function measureCommand(command: string, o: RunOptions): Promise<{ 
   const chunks: Buffer[] = [];
   let stdoutBytes = 0;
   child.stdout.on("data", (b: Buffer) => {
-    chunks.push(b);
+    if (!o.discardStdout) chunks.push(b);
     stdoutBytes += b.length;
   });
   let stderr = "";
@@ -156,7 +161,7 @@ export async function measureCommand(command: string, o: RunOptions): Promise<{ 
     rssMethod = "proc-vmhwm";
   }
   return {
-    stdout: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, stdoutBytes),
+    stdout: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks),
     m: { seconds, cpuSeconds, peakRssBytes, rssMethod, exitCode, stdoutBytes, stderrTail: stderr },
   };
 }

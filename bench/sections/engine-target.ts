@@ -27,7 +27,7 @@ export const engineTarget: BenchSection = {
     for (let k = 0; k < repeat; k++) {
       ctx.log(`engine target: run ${k + 1} of ${repeat} …`);
       const speed = referenceMs();
-      const { m } = await measureCommand(buildCommand(COMMAND, ds.file), { cwd: ctx.root, noGnuTime: ctx.flags["no-gnu-time"] === true });
+      const { m } = await measureCommand(buildCommand(COMMAND, ds.file), { cwd: ctx.root, noGnuTime: ctx.flags["no-gnu-time"] === true, discardStdout: true });
       if (m.exitCode !== 0) throw new Error(`checker exited with ${m.exitCode}: ${m.stderrTail}`);
       runs.push({ seconds: round(m.seconds), peakRssMiB: m.peakRssBytes === null ? null : round(m.peakRssBytes / 2 ** 20, 1), referenceMs: speed });
     }

@@ -82,17 +82,17 @@ export function* splitSourceLines(
  * in file order cost one read per window. A slice is valid until the next call.
  */
 export class SourceWindow {
-  private buf: Uint8Array;
+  /** Made on the first slice: most readers never re-read a row. */
+  private buf = new Uint8Array(0);
   private at = 0;
   private length = 0;
 
-  constructor(private readonly source: ByteSource, windowBytes = CHUNK_BYTES) {
-    this.buf = new Uint8Array(Math.max(1, Math.min(windowBytes, source.size)));
-  }
+  constructor(private readonly source: ByteSource, private readonly windowBytes = CHUNK_BYTES) {}
 
   slice(start: number, end: number): Uint8Array {
     if (start < this.at || end > this.at + this.length) {
-      if (end - start > this.buf.length) this.buf = new Uint8Array(end - start);
+      const want = Math.max(end - start, Math.min(this.windowBytes, this.source.size));
+      if (want > this.buf.length) this.buf = new Uint8Array(want);
       this.at = start;
       this.length = readFully(this.source, this.buf.subarray(0, Math.max(0, Math.min(this.buf.length, this.source.size - start))), start);
     }
