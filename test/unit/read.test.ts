@@ -191,11 +191,22 @@ test('a source window gives back any byte range, read again only when it leaves 
   const bytes = new TextEncoder().encode('0123456789abcdefghijklmnopqrstuvwxyz'.repeat(5));
   let reads = 0;
   const counting: ByteSource = { size: bytes.length, read: (into, position) => (reads++, memorySource(bytes).read(into, position)) };
-  const window = new SourceWindow(counting, 16);
+  // A 64-byte window: a range starting under 4 bytes (64 / 16) after the last one continues in order.
+  const window = new SourceWindow(counting, 64);
   assert.deepEqual(window.slice(3, 10), bytes.subarray(3, 10));
   assert.deepEqual(window.slice(10, 19), bytes.subarray(10, 19));
+  assert.deepEqual(window.slice(21, 40), bytes.subarray(21, 40));
   assert.equal(reads, 1);
-  assert.deepEqual(window.slice(17, 60), bytes.subarray(17, 60)); // longer than the window
+  assert.deepEqual(window.slice(17, 100), bytes.subarray(17, 100)); // longer than the window
+  let copied = 0;
+  const measured = new SourceWindow({ size: bytes.length, read: (into, position) => ((copied += into.length), memorySource(bytes).read(into, position)) }, 64);
+  assert.deepEqual(measured.slice(100, 104), bytes.subarray(100, 104)); // far from the last range: read alone
+  assert.deepEqual(measured.slice(104, 110), bytes.subarray(104, 110)); // just after it: a whole window
+  assert.equal(copied, 4 + 64);
+  assert.deepEqual(measured.slice(20, 24), bytes.subarray(20, 24)); // out of order: read alone…
+  assert.deepEqual(measured.slice(175, 178), bytes.subarray(175, 178));
+  assert.deepEqual(measured.slice(110, 118), bytes.subarray(110, 118)); // …and the window stays
+  assert.equal(copied, 4 + 64 + 4 + 3);
   assert.deepEqual(window.slice(0, 2), bytes.subarray(0, 2)); // backwards
   assert.deepEqual(window.slice(175, 190), bytes.subarray(175, 180)); // past the end: what there is
   fc.assert(fc.property(fc.nat(bytes.length), fc.nat(40), (start, length) => {

@@ -79,24 +79,36 @@ export function* splitSourceLines(
 
 /**
  * Re-reads byte ranges (rows, for findings raised after the pass) through a window: rows asked for
- * in file order cost one read per window. A slice is valid until the next call.
+ * in file order, a few apart, cost one read per window. A range asked for out of order (near-duplicate candidates
+ * are) is read alone into a scratch buffer and leaves the window as it is: refilling a megabyte
+ * window for one row would copy a megabyte per row. A slice is valid until the next call.
  */
 export class SourceWindow {
-  /** Made on the first slice: most readers never re-read a row. */
+  /** Made on first use: most readers never re-read a row. */
   private buf = new Uint8Array(0);
   private at = 0;
   private length = 0;
+  private scratch = new Uint8Array(0);
+  /** Where the last range asked for ended: a range starting a little after it continues in file order. */
+  private lastEnd = 0;
 
   constructor(private readonly source: ByteSource, private readonly windowBytes = CHUNK_BYTES) {}
 
   slice(start: number, end: number): Uint8Array {
-    if (start < this.at || end > this.at + this.length) {
-      const want = Math.max(end - start, Math.min(this.windowBytes, this.source.size));
-      if (want > this.buf.length) this.buf = new Uint8Array(want);
-      this.at = start;
-      this.length = readFully(this.source, this.buf.subarray(0, Math.max(0, Math.min(this.buf.length, this.source.size - start))), start);
+    // A small step forward (rows in file order, a few apart); a bigger jump reads the row alone.
+    const sequential = start >= this.lastEnd && start - this.lastEnd < this.windowBytes / 16;
+    this.lastEnd = end;
+    if (start >= this.at && end <= this.at + this.length) return this.buf.subarray(start - this.at, end - this.at);
+    if (!sequential) {
+      if (end - start > this.scratch.length) this.scratch = new Uint8Array(Math.max(end - start, 4096));
+      const n = readFully(this.source, this.scratch.subarray(0, Math.max(0, Math.min(end, this.source.size) - start)), start);
+      return this.scratch.subarray(0, n);
     }
-    return this.buf.subarray(start - this.at, Math.min(end, this.at + this.length) - this.at);
+    const want = Math.max(end - start, Math.min(this.windowBytes, this.source.size));
+    if (want > this.buf.length) this.buf = new Uint8Array(want);
+    this.at = start;
+    this.length = readFully(this.source, this.buf.subarray(0, Math.max(0, Math.min(want, this.source.size - start))), start);
+    return this.buf.subarray(0, Math.min(end - start, this.length));
   }
 }
 
