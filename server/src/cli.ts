@@ -5,8 +5,8 @@ import { analyzeFile } from './analyzeFile';
 import { fileSplitRole, parseConfig, SEVERITY_ORDER, withExtraFindings, type Config, type DatasetAnalysis, type Finding, type Severity } from './engine';
 import { findWorkspaceLeaks } from './leaks';
 import { expandInputs } from './cli/files';
-import { toSarif } from './cli/sarif';
-import { toText } from './cli/text';
+import { sarifChunks } from './cli/sarif';
+import { textChunks } from './cli/text';
 
 /** The `tuneset` command line: the engine over files, for people and CI. Exit 0 ok, 1 findings, 2 usage/read errors. */
 
@@ -124,23 +124,27 @@ async function check(argv: string[]): Promise<number> {
       results[k] = withExtraFindings(r, leaks.get(r.path) ?? []);
     });
   }
-  if (values.format === 'json') {
-    // A full pipe queues what is written in memory, so a piece waits for the last one to drain; the
-    // next piece is made while it drains.
-    let draining: Promise<unknown> | undefined;
-    for (const chunk of jsonChunks(results)) {
-      await draining;
-      draining = process.stdout.write(chunk) ? undefined : new Promise((resolve) => process.stdout.once('drain', resolve));
-    }
-    await draining;
-  }
-  else if (values.format === 'sarif') process.stdout.write(JSON.stringify(toSarif(results, VERSION), null, 2) + '\n');
-  else process.stdout.write(toText(results, !values['no-color'] && process.stdout.isTTY === true));
+  if (values.format === 'json') await writeChunks(jsonChunks(results));
+  else if (values.format === 'sarif') await writeChunks(sarifChunks(results, VERSION));
+  else await writeChunks(textChunks(results, !values['no-color'] && process.stdout.isTTY === true));
   if (unreadable) return 2;
   const failOn = values['fail-on'] as Severity | 'never';
   if (failOn === 'never') return 0;
   const worst = results.flatMap((r) => r.findings).some((f) => SEVERITY_ORDER[f.severity] >= SEVERITY_ORDER[failOn]);
   return worst ? 1 : 0;
+}
+
+/**
+ * Writes a report's pieces to stdout as they are made. A full pipe queues what is written in memory,
+ * so a piece waits for the last one to drain; the next piece is made while it drains.
+ */
+async function writeChunks(chunks: Iterable<string>): Promise<void> {
+  let draining: Promise<unknown> | undefined;
+  for (const chunk of chunks) {
+    await draining;
+    draining = process.stdout.write(chunk) ? undefined : new Promise((resolve) => process.stdout.once('drain', resolve));
+  }
+  await draining;
 }
 
 /** The JSON contract (version 1) that other tools and our tests read. */

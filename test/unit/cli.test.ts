@@ -131,3 +131,28 @@ test('the streamed JSON report is exactly the contract document, in pieces', asy
   assert.equal([...jsonChunks(results)].join(''), JSON.stringify(toJson(results)) + '\n');
   assert.equal([...jsonChunks([])].join(''), JSON.stringify(toJson([])) + '\n');
 });
+
+test('the streamed SARIF and text reports are the whole documents, in pieces of whole results and lines', async () => {
+  const { sarifChunks, toSarif } = await import('../../server/src/cli/sarif');
+  const { textChunks } = await import('../../server/src/cli/text');
+  const { analyzeDataset, parseConfig } = await import('../../server/src/engine');
+  const { config } = parseConfig({});
+  const many = Array.from({ length: 1201 }, (_, i) => JSON.stringify({ text: i % 2 ? 'same text here' : `  padded ${i}`, label: 'a' })).join('\n');
+  const results = [
+    analyzeDataset('many.jsonl', new TextEncoder().encode(many), config),
+    analyzeDataset('empty.jsonl', new TextEncoder().encode(''), config),
+    analyzeDataset('one.jsonl', new TextEncoder().encode('{"text":"a b c d e f","label":"x"}\n'), config),
+  ];
+  assert.ok(results[0].findings.length > 1000 && results[0].findings.some((f) => f.related?.length), 'several pieces, with related rows');
+  for (const set of [results, [], [results[1]]]) {
+    const pieces = [...sarifChunks(set, '9.9.9')];
+    assert.equal(pieces.join(''), JSON.stringify(toSarif(set, '9.9.9'), null, 2) + '\n');
+  }
+  const text = [...textChunks(results, false)];
+  assert.ok(text.length > 2 && text.every((piece) => piece.endsWith('\n')));
+  const lines = text.join('').split('\n');
+  const findings = results.reduce((n, r) => n + r.findings.length, 0);
+  assert.equal(lines.filter((l) => /^(many|one)\.jsonl:\d+:\d+ /.test(l)).length, findings);
+  assert.match(lines[findings + 1], /^many\.jsonl: classification \(jsonl\), 1,201 rows/);
+  assert.equal([...textChunks([], false)].join(''), '\n');
+});

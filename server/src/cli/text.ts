@@ -1,16 +1,28 @@
 import type { DatasetAnalysis } from '../engine';
 import { formatCount } from '../engine/format';
 
-/** Human output: one line per finding (path:line:col severity rule message), then a summary per file. */
-export function toText(results: DatasetAnalysis[], color: boolean): string {
+/** Finding lines per piece (small pieces stay in V8's young generation; see the JSON report's). */
+const LINES_PER_CHUNK = 500;
+
+/**
+ * Human output, in pieces for writing a big report as it is made: one line per finding
+ * (path:line:col severity rule message), then a summary per file.
+ */
+export function* textChunks(results: DatasetAnalysis[], color: boolean): Generator<string> {
   const paint = (code: string, s: string) => (color ? `\x1b[${code}m${s}\x1b[0m` : s);
   const sev = { error: '31', warning: '33', info: '36', hint: '90' } as const;
-  const out: string[] = [];
+  let lines: string[] = [];
   for (const file of results) {
     for (const f of file.findings) {
-      out.push(`${file.path}:${f.line}:${f.column} ${paint(sev[f.severity], f.severity)} ${f.rule} ${f.message}`);
+      lines.push(`${file.path}:${f.line}:${f.column} ${paint(sev[f.severity], f.severity)} ${f.rule} ${f.message}\n`);
+      if (lines.length === LINES_PER_CHUNK) {
+        yield lines.join('');
+        lines = [];
+      }
     }
   }
+  if (lines.length) yield lines.join('');
+  const out: string[] = [];
   for (const file of results) {
     const s = file.stats;
     out.push('');
@@ -26,5 +38,5 @@ export function toText(results: DatasetAnalysis[], color: boolean): string {
     const bySev = s.findingsBySeverity;
     out.push(`  findings: ${bySev.error} errors, ${bySev.warning} warnings, ${bySev.info + bySev.hint} notes` + (rules.length ? ` — ${rules.map(([r, n]) => `${r} ${n}`).join(', ')}` : ''));
   }
-  return out.join('\n') + '\n';
+  yield out.join('\n') + '\n';
 }
