@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { SettingsProblemsNotification, SummaryChangedNotification } from '../../server/src/protocol';
+import { SettingsProblemsNotification, SummaryChangedNotification, WillOpenNotification } from '../../server/src/protocol';
 import { registerCommands } from './commands';
 import { DatasetStatusBar } from './statusBar';
 
@@ -22,6 +22,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<Tunese
     ],
     synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/*.{jsonl,ndjson,csv,tsv,json}') },
     outputChannel: output,
+    middleware: {
+      // The server starts on a file as it is on disk while the didOpen's text (big for big datasets) crosses.
+      didOpen: (document, next) => {
+        if (document.uri.scheme === 'file') void client?.sendNotification(WillOpenNotification.method, { uri: document.uri.toString() } satisfies WillOpenNotification.Params);
+        return next(document);
+      },
+    },
   };
   client = new LanguageClient('tuneset', 'Tuneset', serverOptions, clientOptions);
   const statusBar = new DatasetStatusBar(client);

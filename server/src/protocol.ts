@@ -51,6 +51,16 @@ export namespace SummaryChangedNotification {
   export type Params = FileSummary;
 }
 
+/**
+ * client → server, just before a file's didOpen: the document's text (tens of megabytes for a big
+ * dataset) takes about a second to cross the protocol, so the server starts on the file as it is on
+ * disk meanwhile and publishes its diagnostics; the didOpen's text, when it is the same, adopts that work.
+ */
+export namespace WillOpenNotification {
+  export const method = 'tuneset/willOpen';
+  export type Params = { uri: string };
+}
+
 /** server → client: settings had problems; each is a sentence naming the setting. */
 export namespace SettingsProblemsNotification {
   export const method = 'tuneset/settingsProblems';

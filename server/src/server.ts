@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
@@ -5,7 +6,7 @@ import {
   TextDocumentSyncKind, type Connection, type InitializeParams,
 } from 'vscode-languageserver/node';
 import { analyzeFile } from './analyzeFile';
-import { loadTokenizer, tokenizerLoaded, withExtraFindings, type DatasetAnalysis, type Finding } from './engine';
+import { decodeLines, loadTokenizer, tokenizerLoaded, withExtraFindings, type DatasetAnalysis, type Finding } from './engine';
 import { findWorkspaceLeaks } from './leaks';
 import { codeActions, duplicateDeletions, FIX_ALL_KIND } from './lsp/codeActions';
 import { codeLenses } from './lsp/codeLens';
@@ -15,9 +16,11 @@ import { LineDocument } from './lsp/document';
 import { hover } from './lsp/hover';
 import { fileReport } from './lsp/report';
 import { globToRegExp, readSettings, type Settings } from './lsp/settings';
+import { warmUp } from './lsp/warmUp';
 import { listDatasetFiles } from './lsp/workspaceFiles';
 import {
   CheckWorkspaceRequest, FileSummaryRequest, RemoveDuplicatesRequest, ReportRequest, SettingsProblemsNotification, SummaryChangedNotification,
+  WillOpenNotification,
 } from './protocol';
 
 /**
@@ -72,6 +75,8 @@ connection.onInitialized(async () => {
   await loadSettings();
   settingsRead = true;
   for (const doc of documents.all()) schedule(doc, 0);
+  // Before the workspace check (which may find nothing to check), unless documents are waiting.
+  if (documents.all().length === 0) log(`engine warmed up in ${warmUp(settings.config).toFixed(0)} ms`);
   void checkWorkspace();
 });
 
@@ -180,6 +185,30 @@ function schedule(doc: LineDocument, delay: number): void {
     if (current) analyzeNow(current);
   }, delay));
 }
+
+/**
+ * A file is about to open (the client says so before the didOpen, whose text takes about a second
+ * to cross for a big file): its text on disk is analyzed meanwhile and published; the document, when
+ * its text is the same, adopts the analysis instead of making it again.
+ */
+connection.onNotification(WillOpenNotification.method, ({ uri }: WillOpenNotification.Params) => {
+  if (!settingsRead || documents.get(uri) || !uri.startsWith('file:')) return;
+  const file = fileURLToPath(uri);
+  if (!/\.(jsonl|ndjson)$/i.test(file)) return;
+  const t0 = performance.now();
+  let lines: string[];
+  try {
+    // Decoded as the editor decodes a UTF-8 file (without its byte order mark), split at '\n'.
+    lines = decodeLines(fs.readFileSync(file));
+  } catch {
+    return;
+  }
+  const read = performance.now() - t0;
+  const analysis = open.prepare(uri, lines);
+  if (!analysis) return;
+  publish(withLeaks({ uri, analysis, version: -1 }));
+  log(`checked ${path.basename(file)} from disk as it opens: ${analysis.rows} rows, ${analysis.findings.length} findings in ${(performance.now() - t0).toFixed(0)} ms (reading ${read.toFixed(0)} ms)`);
+});
 
 documents.onDidOpen(({ document }) => schedule(document, 0));
 // TextDocuments fires onDidChangeContent on open too; only real changes (recorded by update()) wait for the debounce.

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { WillOpenNotification } from '../../server/src/protocol';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 
 /**
@@ -20,6 +21,10 @@ export class LspClient {
   readonly latest = new Map<string, PublishedDiagnostics>();
   private versions = new Map<string, number>();
   private readonly notificationWaiters: { method: string; predicate: (params: unknown) => boolean; resolve: (params: unknown) => void }[] = [];
+
+  /** Resolves once the server has read its settings (as a server started with the editor has long done when a file opens). */
+  readonly ready: Promise<void>;
+  private resolveReady: () => void = () => {};
 
   constructor(private readonly settings: Record<string, unknown> = {}) {
     const server = join(__dirname, '..', '..', 'dist', 'server.js');
@@ -41,7 +46,10 @@ export class LspClient {
     );
     this.connection.onRequest('window/workDoneProgress/create', () => null);
     this.connection.onRequest('client/registerCapability', () => null);
+    this.ready = new Promise((resolve) => (this.resolveReady = resolve));
     this.connection.onNotification((method: string, params: unknown) => {
+      // The server logs its first workspace check once its settings are read: from then on it checks documents.
+      if (method === 'window/logMessage' && /workspace check/.test((params as { message: string }).message)) this.resolveReady();
       for (const w of [...this.notificationWaiters]) {
         if (w.method === method && w.predicate(params)) {
           this.notificationWaiters.splice(this.notificationWaiters.indexOf(w), 1);
@@ -86,7 +94,9 @@ export class LspClient {
     return this.diagnostics(uri, () => true, timeoutMs);
   }
 
+  /** A didOpen, preceded (as the extension's client does for files) by tuneset/willOpen. */
   open(uri: string, text: string, languageId = 'jsonl'): void {
+    if (uri.startsWith('file:')) void this.connection.sendNotification(WillOpenNotification.method, { uri } satisfies WillOpenNotification.Params);
     this.versions.set(uri, 1);
     void this.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId, version: 1, text } });
   }

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { openReader } from '../../server/src/engine';
 import { csvFieldSpans, sniffDelimiter } from '../../server/src/engine/read/csv';
 import fc from 'fast-check';
-import { bomLength, firstInvalidUtf8, LineDecoder, splitLines } from '../../server/src/engine/read/decode';
+import { bomLength, decodeLines, firstInvalidUtf8, LineDecoder, splitLines } from '../../server/src/engine/read/decode';
 import { memorySource, SourceWindow, splitSourceLines, type ByteSource } from '../../server/src/engine/read/source';
 import { analyze, jsonl, ofRule } from './helpers';
 
@@ -212,4 +212,25 @@ test('a source window gives back any byte range, read again only when it leaves 
   fc.assert(fc.property(fc.nat(bytes.length), fc.nat(40), (start, length) => {
     assert.deepEqual(window.slice(start, start + length), bytes.subarray(start, start + length));
   }));
+});
+
+test('decodeLines is the decoded text split at newlines (BOMs, CR, bad bytes, non-ASCII, empty)', () => {
+  const piece = fc.constantFrom(enc('{"a":1}'), enc('naïve'), enc('😀'), enc('\uFEFF'), enc('\r\n'), enc('\r'), enc('\n'), new Uint8Array([0xe9]), enc('x'.repeat(30)));
+  fc.assert(
+    fc.property(fc.array(piece, { maxLength: 40 }), (pieces) => {
+      const bytes = new Uint8Array(pieces.flatMap((p) => [...p]));
+      assert.deepEqual(decodeLines(bytes), new TextDecoder().decode(bytes).split('\n'));
+    }),
+    { numRuns: 2000 },
+  );
+  assert.deepEqual(decodeLines(new Uint8Array(0)), ['']);
+  assert.deepEqual(decodeLines(enc('\uFEFFa\nb\n')), ['a', 'b', '']);
+});
+
+test('a U+FEFF starting a later line is a character of that line, not dropped as a byte order mark', () => {
+  const bytes = enc('\uFEFF{"text":"first","label":"a"}\n\uFEFF{"text":"café","label":"a"}\n');
+  const rows = [...openReader('d.jsonl', bytes).rows()];
+  assert.equal(rows[0].text, '{"text":"first","label":"a"}');
+  assert.equal(rows[1].text, '\uFEFF{"text":"café","label":"a"}');
+  assert.equal(rows[1].problem?.rule, 'invalid-json');
 });

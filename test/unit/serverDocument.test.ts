@@ -61,3 +61,14 @@ test('splitLines keeps each line break with its line; the last line has none', (
   assert.deepEqual(splitLines('a\r\nb\rc\n\r'), ['a\r\n', 'b\r', 'c\n', '\r', '']);
   assert.equal(splitLines('x\ny\r\nz').join(''), 'x\ny\r\nz');
 });
+
+test('sameLines tells whether the document is lines joined with \\n, lone \\r and \\r\\n included', () => {
+  const piece = fc.constantFrom('a', 'bc', '\n', '\r', '\r\n', '{"x":1}');
+  fc.assert(fc.property(fc.array(piece, { maxLength: 30 }), fc.array(piece, { maxLength: 30 }), (a, b) => {
+    const doc = new LineDocument('file:///d.jsonl', 'jsonl', 1, a.join(''));
+    const loneCr = /\r(?!\n)/.test(a.join(''));
+    assert.equal(doc.sameLines(a.join('').split('\n')), !loneCr);
+    assert.equal(doc.sameLines(b.join('').split('\n')), a.join('') === b.join('') && !loneCr);
+  }));
+  assert.ok(new LineDocument('file:///d.jsonl', 'jsonl', 1, 'x\r\ny\n').sameLines(['x\r', 'y', '']));
+});

@@ -169,7 +169,12 @@ export class IncrementalDataset {
 
   /** Replaces the whole text (opening a document, or a change without a range). */
   setText(text: string): void {
-    this.lines = text.split('\n');
+    this.setLines(text.split('\n'));
+  }
+
+  /** setText with the text already split at '\n' (each piece keeps a '\r' before its '\n'); the model keeps the array. */
+  setLines(lines: string[]): void {
+    this.lines = lines;
     this.cache = new Array(this.lines.length);
     this.lineFindings = undefined;
     this.last = undefined;

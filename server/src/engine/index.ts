@@ -38,3 +38,4 @@ export type { RowIndex } from './index/rowIndex';
 export { jsonlShards } from './shards';
 export { jsonlReader } from './read/jsonl';
 export { memorySource, type ByteSource } from './read/source';
+export { decodeLines } from './read/decode';

@@ -22,6 +22,8 @@ export interface DocumentText {
   version: number;
   lineCount: number;
   getText(): string;
+  /** Whether the text is these lines joined with '\n'. */
+  sameLines(lines: string[]): boolean;
 }
 
 /** Up to this many lines, near-duplicates are searched on every check; beyond, in the background. */
@@ -63,11 +65,30 @@ export class OpenDatasets {
   /** Near-duplicate findings of big open documents, from the last background pass. */
   private readonly near = new Map<string, NearDuplicatePass>();
 
+  /** Models made from a file's text on disk for a document about to open (see prepare()), until it does. */
+  private readonly prepared = new Map<string, { lines: string[]; model: IncrementalDataset; analysis: DatasetAnalysis }>();
+
   constructor(private settings: Settings) {}
+
+  /**
+   * Analyzes a JSONL file's lines read from disk (its text split at '\n') for a document about to be
+   * opened, as analyze() would the document: the document's analysis adopts the model when its text
+   * turns out to be the same. Undefined for other files.
+   */
+  prepare(uri: string, lines: string[]): DatasetAnalysis | undefined {
+    const path = pathOf(uri);
+    if (!/\.(jsonl|ndjson)$/i.test(path)) return undefined;
+    const model = new IncrementalDataset(path, this.settings.config, { fixes: true, nearDuplicates: lines.length <= INLINE_NEAR_DUPLICATE_LINES }, true);
+    model.setLines(lines);
+    const analysis = model.analyze();
+    this.prepared.set(uri, { lines, model, analysis });
+    return analysis;
+  }
 
   configure(settings: Settings): void {
     this.settings = settings;
     this.models.clear();
+    this.prepared.clear();
   }
 
   /** Feeds the document's changes to its model (JSONL); call for every didChange, in order. */
@@ -87,15 +108,23 @@ export class OpenDatasets {
     let analysis: DatasetAnalysis;
     if (/\.(jsonl|ndjson)$/i.test(path)) {
       let model = this.models.get(uri);
-      if (!model || model.lineCount !== doc.lineCount) {
-        // New, or out of step with the document (a missed change): start again from its text.
-        // Big files leave the file-wide near-duplicate search to a background pass (see background()).
-        // Token statistics wait for the tokenizer (the server loads it once the first diagnostics are out).
-        model = new IncrementalDataset(path, this.settings.config, { fixes: true, nearDuplicates: doc.lineCount <= INLINE_NEAR_DUPLICATE_LINES }, true);
-        model.setText(doc.getText());
-        this.models.set(uri, model);
+      const ready = this.prepared.get(uri);
+      this.prepared.delete(uri);
+      if (!model && ready && doc.sameLines(ready.lines)) {
+        // Opened as it is on disk: the model made from the file meanwhile is this document's.
+        this.models.set(uri, ready.model);
+        analysis = ready.analysis;
+      } else {
+        if (!model || model.lineCount !== doc.lineCount) {
+          // New, or out of step with the document (a missed change): start again from its text.
+          // Big files leave the file-wide near-duplicate search to a background pass (see background()).
+          // Token statistics wait for the tokenizer (the server loads it once the first diagnostics are out).
+          model = new IncrementalDataset(path, this.settings.config, { fixes: true, nearDuplicates: doc.lineCount <= INLINE_NEAR_DUPLICATE_LINES }, true);
+          model.setText(doc.getText());
+          this.models.set(uri, model);
+        }
+        analysis = model.analyze();
       }
-      analysis = model.analyze();
     } else {
       analysis = analyzeDataset(path, toBytes(doc.getText()), this.settings.config, { fixes: true });
     }
@@ -136,6 +165,7 @@ export class OpenDatasets {
   }
 
   close(uri: string): void {
+    this.prepared.delete(uri);
     this.near.delete(uri);
     this.models.delete(uri);
     this.results.delete(uri);

@@ -36,6 +36,17 @@ export class LineDocument implements TextDocument {
     return this.lines.length;
   }
 
+  /** Whether the text is these lines joined with '\n' (as `text.split('\n')` gives them), without joining them. */
+  sameLines(lines: string[]): boolean {
+    if (lines.length !== this.lines.length) return false;
+    const last = lines.length - 1;
+    for (let i = 0; i < last; i++) {
+      const mine = this.lines[i];
+      if (mine.length !== lines[i].length + 1 || mine.charCodeAt(mine.length - 1) !== 10 || !mine.startsWith(lines[i])) return false;
+    }
+    return this.lines[last] === lines[last];
+  }
+
   getText(range?: Range): string {
     if (!range) return (this.text ??= this.lines.join(''));
     let [a, b] = [this.locate(range.start), this.locate(range.end)];
@@ -162,3 +173,4 @@ export function splitLines(text: string): string[] {
   lines.push(text.substring(start));
   return lines;
 }
+
