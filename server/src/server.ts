@@ -6,7 +6,8 @@ import {
   TextDocumentSyncKind, type Connection, type InitializeParams,
 } from 'vscode-languageserver/node';
 import { analyzeFile } from './analyzeFile';
-import { decodeLines, loadTokenizer, tokenizerLoaded, withExtraFindings, type DatasetAnalysis, type Finding } from './engine';
+import { decodeLines, decodeSourceLines, loadTokenizer, tokenizerLoaded, withExtraFindings, type DatasetAnalysis, type Finding } from './engine';
+import { fileSource } from './fileSource';
 import { findWorkspaceLeaks } from './leaks';
 import { codeActions, duplicateDeletions, FIX_ALL_KIND } from './lsp/codeActions';
 import { codeLenses } from './lsp/codeLens';
@@ -198,8 +199,14 @@ connection.onNotification(WillOpenNotification.method, ({ uri }: WillOpenNotific
   const t0 = performance.now();
   let lines: string[];
   try {
-    // Decoded as the editor decodes a UTF-8 file (without its byte order mark), split at '\n'.
-    lines = decodeLines(fs.readFileSync(file));
+    // Decoded as the editor decodes a UTF-8 file (without its byte order mark), split at '\n'; read in
+    // chunks (no buffer of the whole file) unless it has carriage returns or bytes that are not UTF-8.
+    const fd = fs.openSync(file, 'r');
+    try {
+      lines = decodeSourceLines(fileSource(fd)) ?? decodeLines(fs.readFileSync(fd));
+    } finally {
+      fs.closeSync(fd);
+    }
   } catch {
     return;
   }

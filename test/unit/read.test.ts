@@ -4,7 +4,7 @@ import { openReader } from '../../server/src/engine';
 import { csvFieldSpans, sniffDelimiter } from '../../server/src/engine/read/csv';
 import fc from 'fast-check';
 import { bomLength, decodeLines, firstInvalidUtf8, LineDecoder, splitLines } from '../../server/src/engine/read/decode';
-import { memorySource, SourceWindow, splitSourceLines, type ByteSource } from '../../server/src/engine/read/source';
+import { decodeSourceLines, memorySource, SourceWindow, splitSourceLines, type ByteSource } from '../../server/src/engine/read/source';
 import { analyze, jsonl, ofRule } from './helpers';
 
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -223,7 +223,18 @@ test('decodeLines is the decoded text split at newlines (BOMs, CR, bad bytes, no
     }),
     { numRuns: 2000 },
   );
+  fc.assert(
+    fc.property(fc.array(piece, { maxLength: 40 }), fc.integer({ min: 1, max: 50 }), (pieces, chunkBytes) => {
+      const bytes = new Uint8Array(pieces.flatMap((p) => [...p]));
+      const lines = decodeSourceLines(memorySource(bytes), chunkBytes);
+      if (lines) assert.deepEqual(lines, new TextDecoder().decode(bytes).split('\n'));
+      // Read in chunks only without carriage returns and with valid UTF-8.
+      assert.equal(lines === undefined, bytes.includes(13) || firstInvalidUtf8(bytes) >= 0);
+    }),
+    { numRuns: 2000 },
+  );
   assert.deepEqual(decodeLines(new Uint8Array(0)), ['']);
+  assert.deepEqual(decodeSourceLines(memorySource(new Uint8Array(0))), ['']);
   assert.deepEqual(decodeLines(enc('\uFEFFa\nb\n')), ['a', 'b', '']);
 });
 

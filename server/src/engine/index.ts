@@ -37,5 +37,5 @@ export { rowLookup, type RowLookup } from './index/rowLookup';
 export type { RowIndex } from './index/rowIndex';
 export { jsonlShards } from './shards';
 export { jsonlReader } from './read/jsonl';
-export { memorySource, type ByteSource } from './read/source';
+export { decodeSourceLines, memorySource, type ByteSource } from './read/source';
 export { decodeLines } from './read/decode';

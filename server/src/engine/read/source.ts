@@ -1,4 +1,4 @@
-import { splitLines, type LineDecoder, type LineSlice } from './decode';
+import { LineDecoder, splitLines, type LineSlice } from './decode';
 
 /**
  * Bytes the engine reads a piece at a time: a file the host has opened (the engine does no I/O of
@@ -115,4 +115,31 @@ export class SourceWindow {
 /** True for a source (as opposed to bytes in memory). */
 export function isByteSource(input: Uint8Array | ByteSource): input is ByteSource {
   return !(input instanceof Uint8Array);
+}
+
+/**
+ * decodeLines for a source read in chunks (a file on disk: no buffer of the whole file is made).
+ * Undefined when the source has a carriage return or bytes that are not UTF-8: those decode as the
+ * TextDecoder does only when decoded whole.
+ */
+export function decodeSourceLines(source: ByteSource, chunkBytes = CHUNK_BYTES): string[] | undefined {
+  const decoder = new LineDecoder();
+  const lines: string[] = [];
+  let lastEnd = -1;
+  for (const { text, start, end } of splitSourceLines(source, decoder, undefined, chunkBytes)) {
+    // A line ended by "\r\n" ends two bytes before the next starts; a lone "\r" stays in its line.
+    if ((lastEnd >= 0 && start - lastEnd !== 1) || text.indexOf('\r') >= 0) return undefined;
+    lines.push(text);
+    lastEnd = end;
+  }
+  if (decoder.invalid) return undefined;
+  // Nothing but a byte order mark, or nothing at all.
+  if (lines.length === 0) return [''];
+  const tail = source.size - lastEnd;
+  if (tail === 0) return lines;
+  // One byte after the last line: its newline (a last "\r" without one is cut off by line splitting).
+  const last = new Uint8Array(1);
+  if (tail > 1 || readFully(source, last, source.size - 1) !== 1 || last[0] !== 10) return undefined;
+  lines.push('');
+  return lines;
 }
