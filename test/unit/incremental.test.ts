@@ -184,3 +184,25 @@ test('a row joining the first row\'s duplicate group keeps the file-level findin
   assert.deepEqual(analysis, analyzeDataset('d.jsonl', enc(text), config, options));
   assert.deepEqual(analysis.findings.filter((f) => f.line === 1).map((f) => f.rule), ['label-imbalance', 'conflicting-labels']);
 });
+
+test('a conflicting row\'s label spelled another way changes what the other rows of its group say of it', () => {
+  const options = { fixes: true, nearDuplicates: false };
+  const rows = [
+    ...Array.from({ length: 20 }, (_, i) => ({ text: `an ordinary review of item ${i}`, label: i % 3 ? 'pos' : 'neg' })),
+    { text: 'the same text twice', label: 'pos' },
+    { text: 'the same text twice', label: 'neg' },
+  ];
+  const model = new IncrementalDataset('d.jsonl', config, options);
+  let text = jsonl(...rows);
+  model.setText(text);
+  model.analyze();
+  // "neg" becomes "neg " (a variant of "neg"): row 21's conflicting-labels finding quotes it.
+  const line = text.split('\n')[21];
+  const at = line.lastIndexOf('"');
+  const e: LineEdit = { start: { line: 21, character: at }, end: { line: 21, character: at }, text: ' ' };
+  model.applyEdit(e);
+  text = applyToString(text, e);
+  const analysis = model.analyze();
+  assert.deepEqual(analysis, analyzeDataset('d.jsonl', enc(text), config, options));
+  assert.ok(analysis.findings.some((f) => f.line === 21 && f.rule === 'conflicting-labels' && f.related?.some((r) => r.message === 'labelled "neg "')));
+});

@@ -545,7 +545,7 @@ function sameTarget(a: Target | undefined, b: Target | undefined): boolean {
 function sameRelated(a: RowReport['related'], b: RowReport['related']): boolean {
   const n = a?.length ?? 0;
   if (n !== (b?.length ?? 0)) return false;
-  for (let i = 0; i < n; i++) if (a![i].line !== b![i].line || a![i].path !== b![i].path) return false;
+  for (let i = 0; i < n; i++) if (a![i].line !== b![i].line || a![i].path !== b![i].path || a![i].message !== b![i].message) return false;
   return true;
 }
 
