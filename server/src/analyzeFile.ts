@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { fileSource } from './fileSource';
 import {
-  analyzeDataset, analyzeJsonlShard, detectDatasetFormat, jsonlReader, jsonlShards, mergeJsonlShards,
+  analyzeDataset, analyzeJsonlShard, detectDatasetFormat, isJsonlPath, jsonlReader, jsonlShards, mergeJsonlShards,
   type AnalyzeOptions, type Config, type DatasetAnalysis, type Shard, type ShardResult,
 } from './engine';
 
@@ -13,7 +13,7 @@ const PARALLEL_BYTES = Number(process.env.TUNESET_PARALLEL_BYTES ?? 8 * 1024 * 1
 
 /** Analyzes a dataset file from disk: big JSONL files on every core (this thread and workers), everything else in this thread. */
 export async function analyzeFile(file: string, displayPath: string, config: Config, options: AnalyzeOptions = {}): Promise<DatasetAnalysis> {
-  const isJsonl = /\.(jsonl|ndjson)$/i.test(file);
+  const isJsonl = isJsonlPath(file);
   const size = fs.statSync(file).size;
   const threads = Math.min(os.availableParallelism(), 8);
   if (!isJsonl || size < PARALLEL_BYTES || threads < 2) return analyzeDataset(displayPath, fs.readFileSync(file), config, options);

@@ -6,7 +6,7 @@ import {
   TextDocumentSyncKind, type Connection, type InitializeParams,
 } from 'vscode-languageserver/node';
 import { analyzeFile } from './analyzeFile';
-import { decodeLines, decodeSourceLines, loadTokenizer, tokenizerLoaded, withExtraFindings, type DatasetAnalysis, type Finding } from './engine';
+import { decodeSourceLines, isJsonlPath, loadTokenizer, tokenizerLoaded, withExtraFindings, type DatasetAnalysis, type Finding } from './engine';
 import { fileSource } from './fileSource';
 import { findWorkspaceLeaks } from './leaks';
 import { codeActions, duplicateDeletions, FIX_ALL_KIND } from './lsp/codeActions';
@@ -195,15 +195,14 @@ function schedule(doc: LineDocument, delay: number): void {
 connection.onNotification(WillOpenNotification.method, ({ uri }: WillOpenNotification.Params) => {
   if (!settingsRead || documents.get(uri) || !uri.startsWith('file:')) return;
   const file = fileURLToPath(uri);
-  if (!/\.(jsonl|ndjson)$/i.test(file)) return;
+  if (!isJsonlPath(file)) return;
   const t0 = performance.now();
   let lines: string[];
   try {
-    // Decoded as the editor decodes a UTF-8 file (without its byte order mark), split at '\n'; read in
-    // chunks (no buffer of the whole file) unless it has carriage returns or bytes that are not UTF-8.
+    // Decoded as the editor decodes a UTF-8 file (without its byte order mark), split at '\n'.
     const fd = fs.openSync(file, 'r');
     try {
-      lines = decodeSourceLines(fileSource(fd)) ?? decodeLines(fs.readFileSync(fd));
+      lines = decodeSourceLines(fileSource(fd));
     } finally {
       fs.closeSync(fd);
     }

@@ -300,9 +300,9 @@ export class IncrementalDataset {
    * The analysis after an edit that leaves the file-level step's decisions standing but for the
    * duplicate groups it touches, made from the last one's: every changed line is a row before and
    * after and keeps its label, the length-outlier bounds hold, and the first row (whose text the
-   * file-level findings' range spans) is unchanged and in no touched group. Then only the changed rows and the rows of the
-   * duplicate groups they leave or join get their findings made again; everything else is the last
-   * analysis's. Undefined when the edit does not qualify (the full step runs).
+   * file-level findings' range spans) is unchanged and in no touched group. Then only the changed
+   * rows and the rows of the duplicate groups they leave or join get their findings made again;
+   * everything else is the last analysis's. Undefined when the edit does not qualify (the full step runs).
    */
   private quickFinish(last: LastAnalysis, access: RowAccess, detection: Detection, tokens: TokenSample): DatasetAnalysis | undefined {
     const { rowLines, groupOf } = last;

@@ -3,7 +3,7 @@ export { analyzeDataset, describeJsonRow, detectDatasetFormat, deleteRowEdit, ty
 export { planJsonlShards, analyzeJsonlShard, mergeJsonlShards, type Shard, type ShardResult } from './shards';
 export { parseConfig, configSchema, DEFAULT_CONFIG, type Config, type ConfigResult } from './config';
 export { RULES, RULE_IDS, ruleDocsUrl, type RuleId, type RuleInfo } from './rules/catalog';
-export { isDatasetPath, isJsonDataset, openReader, toBytes } from './read';
+export { isDatasetPath, isJsonDataset, isJsonlPath, openReader, toBytes } from './read';
 export { detectFormat, FORMATS, TEXT_ALIASES, LABEL_ALIASES } from './schema/formats';
 export { normalizeText, normalizedHash } from './text/normalize';
 export { countTokens, loadTokenizer, tokenizerLoaded } from './text/tokens';
@@ -38,4 +38,3 @@ export type { RowIndex } from './index/rowIndex';
 export { jsonlShards } from './shards';
 export { jsonlReader } from './read/jsonl';
 export { decodeSourceLines, memorySource, type ByteSource } from './read/source';
-export { decodeLines } from './read/decode';

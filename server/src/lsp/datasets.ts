@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { analyzeDataset, IncrementalDataset, isDatasetPath, isJsonDataset, toBytes, type DatasetAnalysis, type Finding, type LineEdit } from '../engine';
+import { analyzeDataset, IncrementalDataset, isDatasetPath, isJsonDataset, isJsonlPath, toBytes, type DatasetAnalysis, type Finding, type LineEdit } from '../engine';
 import type { Settings } from './settings';
 
 /** A document's analysis and the version of the text it was made from. */
@@ -77,18 +77,21 @@ export class OpenDatasets {
    */
   prepare(uri: string, lines: string[]): DatasetAnalysis | undefined {
     const path = pathOf(uri);
-    if (!/\.(jsonl|ndjson)$/i.test(path)) return undefined;
-    const model = new IncrementalDataset(path, this.settings.config, { fixes: true, nearDuplicates: lines.length <= INLINE_NEAR_DUPLICATE_LINES }, true);
+    if (!isJsonlPath(path)) return undefined;
+    const model = this.newModel(path, lines.length);
     model.setLines(lines);
     const analysis = model.analyze();
     this.prepared.set(uri, { lines, model, analysis });
     return analysis;
   }
 
-  configure(settings: Settings): void {
-    this.settings = settings;
-    this.models.clear();
-    this.prepared.clear();
+  /**
+   * The editor's model of a JSONL document. Big files leave the file-wide near-duplicate search to a
+   * background pass (see background()); token statistics wait for the tokenizer (the server loads it
+   * once the first diagnostics are out).
+   */
+  private newModel(path: string, lineCount: number): IncrementalDataset {
+    return new IncrementalDataset(path, this.settings.config, { fixes: true, nearDuplicates: lineCount <= INLINE_NEAR_DUPLICATE_LINES }, true);
   }
 
   /** Feeds the document's changes to its model (JSONL); call for every didChange, in order. */
@@ -106,7 +109,7 @@ export class OpenDatasets {
     const { uri, version } = doc;
     const path = pathOf(uri);
     let analysis: DatasetAnalysis;
-    if (/\.(jsonl|ndjson)$/i.test(path)) {
+    if (isJsonlPath(path)) {
       let model = this.models.get(uri);
       const ready = this.prepared.get(uri);
       this.prepared.delete(uri);
@@ -117,9 +120,7 @@ export class OpenDatasets {
       } else {
         if (!model || model.lineCount !== doc.lineCount) {
           // New, or out of step with the document (a missed change): start again from its text.
-          // Big files leave the file-wide near-duplicate search to a background pass (see background()).
-          // Token statistics wait for the tokenizer (the server loads it once the first diagnostics are out).
-          model = new IncrementalDataset(path, this.settings.config, { fixes: true, nearDuplicates: doc.lineCount <= INLINE_NEAR_DUPLICATE_LINES }, true);
+          model = this.newModel(path, doc.lineCount);
           model.setText(doc.getText());
           this.models.set(uri, model);
         }
@@ -138,7 +139,7 @@ export class OpenDatasets {
 
   /** True when the document is big enough that near-duplicates come from the background pass. */
   needsBackground(doc: DocumentText): boolean {
-    return /\.(jsonl|ndjson)$/i.test(pathOf(doc.uri)) && doc.lineCount > INLINE_NEAR_DUPLICATE_LINES;
+    return isJsonlPath(pathOf(doc.uri)) && doc.lineCount > INLINE_NEAR_DUPLICATE_LINES;
   }
 
   /** Runs the near-duplicate search for a big open document in a worker thread; resolves when it is stored. */

@@ -26,7 +26,7 @@ export function warmUp(config: Config, rows = 3000): number {
   }
   const model = new IncrementalDataset('warm-up.jsonl', config, { fixes: true, nearDuplicates: false }, true);
   // Through the bytes, as a file announced by tuneset/willOpen is read.
-  model.setLines(decodeSourceLines(memorySource(new TextEncoder().encode(lines.join('\n'))))!);
+  model.setLines(decodeSourceLines(memorySource(new TextEncoder().encode(lines.join('\n')))));
   model.analyze();
   return performance.now() - t0;
 }

@@ -137,25 +137,6 @@ function isAscii(bytes: Uint8Array, start: number, end: number): boolean {
   return true;
 }
 
-/**
- * `new TextDecoder().decode(bytes).split('\n')`, decoded block by block: ASCII lines stay one-byte
- * strings instead of becoming parts of one two-byte string of the whole file (one non-ASCII
- * character makes the whole text two bytes a character: 64 MB to build for a 32 MB file).
- */
-export function decodeLines(bytes: Uint8Array): string[] {
-  if (bytes.indexOf(13) < 0) {
-    const decoder = new LineDecoder();
-    const lines: string[] = [];
-    for (const { text } of splitLines(bytes, decoder)) lines.push(text);
-    // Bytes that are not UTF-8 are decoded as the TextDecoder does (U+FFFD), below.
-    if (!decoder.invalid) {
-      if (bytes.length === bomLength(bytes) || bytes[bytes.length - 1] === 10) lines.push('');
-      return lines;
-    }
-  }
-  return new TextDecoder().decode(bytes).split('\n');
-}
-
 /** Decodes a whole file (for CSV and JSON arrays), line by line only when it is not valid UTF-8. */
 export function decodeText(bytes: Uint8Array): { text: string; invalid?: InvalidUtf8 } {
   const body = bytes.subarray(bomLength(bytes));

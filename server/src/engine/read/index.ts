@@ -9,6 +9,11 @@ export { toBytes } from './decode';
 
 const EXTENSIONS = ['.jsonl', '.ndjson', '.csv', '.tsv', '.json'];
 
+/** True for JSON Lines files (.jsonl, .ndjson): the ones read line by line, in shards and by the editor's model. */
+export function isJsonlPath(path: string): boolean {
+  return /\.(jsonl|ndjson)$/i.test(path);
+}
+
 /** True for file names the engine reads (`.json` only counts once its content is an array of objects). */
 export function isDatasetPath(path: string): boolean {
   const lower = path.toLowerCase();
