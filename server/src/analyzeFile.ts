@@ -4,9 +4,10 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { fileSource } from './fileSource';
 import {
-  analyzeDataset, analyzeJsonlShard, detectDatasetFormat, isJsonlPath, jsonlReader, jsonlShards, mergeJsonlShards,
-  type AnalyzeOptions, type Config, type DatasetAnalysis, type Shard, type ShardResult,
+  analyzeDataset, analyzeJsonlShard, detectDatasetFormat, isJsonlPath, jsonlReader, jsonlShards, mergeJsonlShardsThen,
+  type AnalyzeOptions, type Config, type DatasetAnalysis, type ShardResult, type TokenSample,
 } from './engine';
+import type { ShardJob } from './worker';
 
 /** Files at least this big are analyzed on every core (JSONL only); smaller ones are not worth a thread. */
 const PARALLEL_BYTES = Number(process.env.TUNESET_PARALLEL_BYTES ?? 8 * 1024 * 1024);
@@ -21,37 +22,68 @@ export async function analyzeFile(file: string, displayPath: string, config: Con
   const t0 = performance.now();
   // The file is read in chunks by each thread (its own shard), never whole into memory.
   const fd = fs.openSync(file, 'r');
+  const workers: ShardWorker[] = [];
   try {
     const source = fileSource(fd, size);
     const detection = detectDatasetFormat(jsonlReader(source).rows(), config);
     timing('format detected');
-    const workerFile = path.join(__dirname, 'worker.js');
-    const run = (shard: Shard) =>
-      new Promise<ShardResult>((resolve, reject) => {
-        const worker = new Worker(workerFile, {
-          // Later shards count no tokens: the first one, in this thread, holds the file's first texts.
-          workerData: { file, size, shard, detection, config, options, calibrate: false },
-        });
-        worker.once('message', resolve);
-        worker.once('error', reject);
-        worker.once('exit', (code) => code !== 0 && reject(new Error(`analysis worker exited with code ${code}`)));
-      });
-    // This thread takes the first shard itself (it is warm, and it takes the token sample there); each
-    // worker starts on a later shard as soon as that shard's first line is counted.
+    // This thread takes the first shard itself (it is warm); each worker starts on a later shard as
+    // soon as that shard's first line is counted.
     const shards = jsonlShards(source, threads);
     const first = shards.next();
     if (first.done) return analyzeDataset(displayPath, fs.readFileSync(file), config, options);
-    const pending: Promise<ShardResult>[] = [];
-    for (const shard of shards) pending.push(run(shard));
+    for (const shard of shards) {
+      // The first worker takes the token sample (the file's first texts) while this thread merges.
+      workers.push(new ShardWorker({ file, size, shard, detection, config, options, sampleTokens: workers.length === 0 }));
+    }
     timing('shards planned');
-    const own = analyzeJsonlShard(source, first.value, detection, config, options);
+    const own = analyzeJsonlShard(source, first.value, detection, config, options, workers.length === 0);
     timing('own shard');
-    const results = [own, ...(await Promise.all(pending))];
+    const results = [own, ...(await Promise.all(workers.map((w) => w.next<ShardResult>())))];
+    const tokens = workers[0]?.next<TokenSample>();
     timing(`row pass on ${results.length} threads`);
-    const analysis = mergeJsonlShards(displayPath, source, detection, config, options, results);
+    const finish = mergeJsonlShardsThen(displayPath, source, detection, config, options, results);
+    timing('merged');
+    const analysis = finish(await tokens);
     timing('merged and finished');
     return analysis;
   } finally {
     fs.closeSync(fd);
+    // When this thread failed, workers still at work must not hold the process.
+    for (const w of workers) void w.stop();
+  }
+}
+
+/** A worker thread analyzing one shard (worker.ts), whose messages are taken in the order it posts them. */
+class ShardWorker {
+  private readonly worker: Worker;
+  private readonly messages: unknown[] = [];
+  private readonly waiting: { resolve: (m: unknown) => void; reject: (e: Error) => void }[] = [];
+  private failure: Error | undefined;
+
+  constructor(job: ShardJob) {
+    this.worker = new Worker(path.join(__dirname, 'worker.js'), { workerData: job });
+    this.worker.on('message', (m) => {
+      const w = this.waiting.shift();
+      if (w) w.resolve(m);
+      else this.messages.push(m);
+    });
+    const fail = (e: Error) => {
+      this.failure ??= e;
+      for (const w of this.waiting.splice(0)) w.reject(e);
+    };
+    this.worker.on('error', fail);
+    this.worker.on('exit', (code) => fail(new Error(`analysis worker exited with code ${code}${code === 0 ? ' before it was done' : ''}`)));
+  }
+
+  /** The next message the worker posts. */
+  next<T>(): Promise<T> {
+    if (this.messages.length) return Promise.resolve(this.messages.shift() as T);
+    if (this.failure) return Promise.reject(this.failure);
+    return new Promise<T>((resolve, reject) => this.waiting.push({ resolve: resolve as (m: unknown) => void, reject }));
+  }
+
+  stop(): Promise<number> {
+    return this.worker.terminate();
   }
 }

@@ -3,25 +3,31 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { fileSource } from './fileSource';
 import type { AnalyzeOptions, Detection } from './engine/analyze';
 import type { Config } from './engine/config';
-import { analyzeJsonlShard, type Shard } from './engine/shards';
+import { analyzeJsonlShard, firstTokenSample, type Shard } from './engine/shards';
 
-/** A worker thread running the engine's per-row pass over one shard of a JSONL file, read in chunks from disk. */
-interface ShardJob {
+/**
+ * A worker thread running the engine's per-row pass over one shard of a JSONL file, read in chunks
+ * from disk. It posts the pass's result and then, when asked to, the file's token sample.
+ */
+export interface ShardJob {
   file: string;
   size: number;
   shard: Shard;
   detection: Detection;
   config: Config;
   options: AnalyzeOptions;
-  calibrate: boolean;
+  /** Take the file's token sample after the pass, while the host merges the shards. */
+  sampleTokens: boolean;
 }
 
 const job = workerData as ShardJob;
 const fd = fs.openSync(job.file, 'r');
-const result = analyzeJsonlShard(fileSource(fd, job.size), job.shard, job.detection, job.config, job.options, job.calibrate);
+const source = fileSource(fd, job.size);
+const result = analyzeJsonlShard(source, job.shard, job.detection, job.config, job.options, false);
 // The typed columns are the bulk of the result: hand their memory over instead of copying it.
 const { facts } = result;
 const columns = [facts.line, facts.hash, facts.label, facts.chars, result.rowBytes, result.starts, result.ends];
 const buffers = [...columns, ...facts.bandTables.flatMap((t) => [t.keys, t.rows])].map((a) => a.buffer as ArrayBuffer);
-fs.closeSync(fd);
 parentPort!.postMessage(result, buffers);
+if (job.sampleTokens) parentPort!.postMessage(firstTokenSample(source, job.detection, job.config));
+fs.closeSync(fd);

@@ -1,6 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { analyzeDataset, analyzeJsonlShard, detectDatasetFormat, jsonlReader, memorySource, mergeJsonlShards, openReader, parseConfig, planJsonlShards } from '../../server/src/engine';
+import {
+  analyzeDataset, analyzeJsonlShard, detectDatasetFormat, firstTokenSample, jsonlReader, memorySource, mergeJsonlShards, mergeJsonlShardsThen, openReader,
+  parseConfig, planJsonlShards,
+} from '../../server/src/engine';
 import { countNewlines } from '../../server/src/engine/shards';
 import { jsonl } from './helpers';
 
@@ -37,6 +40,24 @@ test('shards after the first may count no tokens: the first one holds the file\'
   const results = planJsonlShards(bytes, 3).map((s, k) => analyzeJsonlShard(bytes, s, detection, config, {}, k === 0));
   assert.deepEqual(results.map((r) => r.tokens.bytes.length), [300, 0, 0]);
   assert.deepEqual(mergeJsonlShards('d.jsonl', bytes, detection, config, {}, results), single);
+});
+
+test('no shard need count tokens: the sample is taken apart (firstTokenSample) and given once the shards are merged', () => {
+  const rows = Array.from({ length: 2000 }, (_, i) => ({ text: `row ${i} says ${'something rather long and wordy '.repeat(1 + (i % 5))}`, label: i % 3 ? 'a' : 'b' }));
+  const bytes = new TextEncoder().encode(jsonl('not json', { text: '', label: 'a' }, ...rows));
+  const { config } = parseConfig({});
+  const single = analyzeDataset('d.jsonl', bytes, config, {});
+  const detection = detectDatasetFormat(openReader('d.jsonl', bytes).rows(), config);
+  const sample = firstTokenSample(memorySource(bytes), detection, config);
+  assert.equal(sample.bytes.length, 300);
+  // Seven shards: the first holds fewer than 300 texts, so the sample runs into the next ones.
+  for (const count of [2, 7]) {
+    const results = planJsonlShards(bytes, count).map((s) => analyzeJsonlShard(bytes, s, detection, config, {}, false));
+    assert.ok(results.every((r) => r.tokens.bytes.length === 0));
+    const finish = mergeJsonlShardsThen('d.jsonl', bytes, detection, config, {}, results);
+    assert.deepEqual(finish(sample), single, `${count} shards`);
+    assert.notDeepEqual(finish().stats, single.stats, 'without the sample the token statistics are only guessed');
+  }
 });
 
 test('newlines are counted exactly at any alignment', () => {

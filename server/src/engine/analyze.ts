@@ -387,6 +387,16 @@ export function finishAnalysis(path: string, access: RowAccess, detection: Detec
 export function fileLevelStep(
   path: string, access: RowAccess, detection: Detection, config: Config, options: AnalyzeOptions, pass: RowPassResult,
 ): { analysis: DatasetAnalysis; level: FileLevel } {
+  return fileLevelRules(path, access, detection, config, options, pass)();
+}
+
+/**
+ * The file-level step up to the statistics, which are made when the returned function is called:
+ * with the pass's token sample, or one a host had taken elsewhere in the meantime.
+ */
+export function fileLevelRules(
+  path: string, access: RowAccess, detection: Detection, config: Config, options: AnalyzeOptions, pass: RowPassResult,
+): (tokens?: TokenSample) => { analysis: DatasetAnalysis; level: FileLevel } {
   const { facts } = pass;
   const out = new FindingBuilder(access, detection.fields, config, options);
   const late = new Map<number, RowReport[]>();
@@ -426,8 +436,10 @@ export function fileLevelStep(
   }
   const findings = mergeInOrder(pass.findings, lateFindings);
   const summaries = rowSummaries(facts, pass.rowBytes);
-  const analysis = assembleAnalysis(path, access, detection, config, options, pass, findings, groups, near, summaries);
-  return { analysis, level: { groups, lengths, lengthCounts: counted, summaries, canonical, labelReport } };
+  return (tokens = pass.tokens) => {
+    const analysis = assembleAnalysis(path, access, detection, config, options, { ...pass, tokens }, findings, groups, near, summaries);
+    return { analysis, level: { groups, lengths, lengthCounts: counted, summaries, canonical, labelReport } };
+  };
 }
 
 /**

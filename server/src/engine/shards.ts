@@ -1,10 +1,10 @@
-import { finishAnalysis, RowPass, type AnalyzeOptions, type DatasetAnalysis, type Detection, type RowAccess, type RowPassResult } from './analyze';
+import { fileLevelRules, RowPass, type AnalyzeOptions, type DatasetAnalysis, type Detection, type RowAccess, type RowPassResult } from './analyze';
 import type { Config } from './config';
 import { LineDecoder } from './read/decode';
 import { jsonlReader, locateInJsonRow, parseJsonRow } from './read/jsonl';
 import { CHUNK_BYTES, isByteSource, readFully, SourceWindow, type ByteSource } from './read/source';
 import { emptyFacts, LabelIds } from './rules/fileFacts';
-import { TokenEstimator } from './text/tokens';
+import { TokenEstimator, type TokenSample } from './text/tokens';
 import type { Finding } from './types';
 
 /**
@@ -145,6 +145,17 @@ export function analyzeJsonlShard(input: Uint8Array | ByteSource, shard: Shard, 
 
 /** Merges shard results in file order and runs the file-level rules once. */
 export function mergeJsonlShards(path: string, input: Uint8Array | ByteSource, detection: Detection, config: Config, options: AnalyzeOptions, shards: ShardResult[]): DatasetAnalysis {
+  return mergeJsonlShardsThen(path, input, detection, config, options, shards)();
+}
+
+/**
+ * mergeJsonlShards up to the statistics, made when the returned function is called: with the
+ * shards' token sample (the first's, when it calibrated), or one taken elsewhere (firstTokenSample)
+ * while the shards merged.
+ */
+export function mergeJsonlShardsThen(
+  path: string, input: Uint8Array | ByteSource, detection: Detection, config: Config, options: AnalyzeOptions, shards: ShardResult[],
+): (tokens?: TokenSample) => DatasetAnalysis {
   const tokens = TokenEstimator.from(...shards.map((s) => s.tokens)).sample;
   const total = shards.reduce((n, s) => n + s.facts.count, 0);
   const merged: RowPassResult = {
@@ -182,5 +193,21 @@ export function mergeJsonlShards(path: string, input: Uint8Array | ByteSource, d
     },
     locate: locateInJsonRow,
   };
-  return finishAnalysis(path, access, detection, config, options, merged);
+  const finish = fileLevelRules(path, access, detection, config, options, merged);
+  return (sample) => finish(sample).analysis;
+}
+
+/**
+ * The token sample of a file's first texts (TOKEN_SAMPLE_SIZE of them, counted exactly), as a pass
+ * over the whole file takes it: for a host whose shards count no tokens, so that loading the
+ * tokenizer (~0.4 s) is left out of the row pass (a worker thread takes it while the shards merge).
+ */
+export function firstTokenSample(input: Uint8Array | ByteSource, detection: Detection, config: Config): TokenSample {
+  const reader = jsonlReader(input);
+  const pass = new RowPass(reader, detection, config, { nearDuplicates: false });
+  for (const row of reader.rows()) {
+    if (pass.calibrated) break;
+    pass.addRow(row);
+  }
+  return pass.result().tokens;
 }
