@@ -7,7 +7,8 @@ import {
   analyzeDataset, analyzeJsonlShard, detectDatasetFormat, isJsonlPath, jsonlReader, jsonlShards, mergeJsonlShardsThen,
   type AnalyzeOptions, type Config, type DatasetAnalysis, type ShardResult, type TokenSample,
 } from './engine';
-import type { ShardJob } from './worker';
+import { unpackFindings } from './engine/packedFindings';
+import type { PostedShardResult, ShardJob } from './worker';
 
 /** Files at least this big are analyzed on every core (JSONL only); smaller ones are not worth a thread. */
 const PARALLEL_BYTES = Number(process.env.TUNESET_PARALLEL_BYTES ?? 8 * 1024 * 1024);
@@ -39,7 +40,8 @@ export async function analyzeFile(file: string, displayPath: string, config: Con
     timing('shards planned');
     const own = analyzeJsonlShard(source, first.value, detection, config, options, workers.length === 0);
     timing('own shard');
-    const results = [own, ...(await Promise.all(workers.map((w) => w.next<ShardResult>())))];
+    const theirs = await Promise.all(workers.map((w) => w.next<PostedShardResult>()));
+    const results: ShardResult[] = [own, ...theirs.map((r) => ({ ...r, findings: unpackFindings(r.findings) }))];
     const tokens = workers[0]?.next<TokenSample>();
     timing(`row pass on ${results.length} threads`);
     const finish = mergeJsonlShardsThen(displayPath, source, detection, config, options, results);

@@ -3,11 +3,13 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { fileSource } from './fileSource';
 import type { AnalyzeOptions, Detection } from './engine/analyze';
 import type { Config } from './engine/config';
-import { analyzeJsonlShard, firstTokenSample, type Shard } from './engine/shards';
+import { packFindings, type PackedFindings } from './engine/packedFindings';
+import { analyzeJsonlShard, firstTokenSample, type Shard, type ShardResult } from './engine/shards';
 
 /**
  * A worker thread running the engine's per-row pass over one shard of a JSONL file, read in chunks
- * from disk. It posts the pass's result and then, when asked to, the file's token sample.
+ * from disk. It posts the pass's result (PostedShardResult) and then, when asked to, the file's
+ * token sample.
  */
 export interface ShardJob {
   file: string;
@@ -20,14 +22,18 @@ export interface ShardJob {
   sampleTokens: boolean;
 }
 
+/** A shard's result as posted: the findings packed (unpackFindings gives them back). */
+export type PostedShardResult = Omit<ShardResult, 'findings'> & { findings: PackedFindings };
+
 const job = workerData as ShardJob;
 const fd = fs.openSync(job.file, 'r');
 const source = fileSource(fd, job.size);
 const result = analyzeJsonlShard(source, job.shard, job.detection, job.config, job.options, false);
 // The typed columns are the bulk of the result: hand their memory over instead of copying it.
 const { facts } = result;
-const columns = [facts.line, facts.hash, facts.label, facts.chars, result.rowBytes, result.starts, result.ends];
+const posted: PostedShardResult = { ...result, findings: packFindings(result.findings) };
+const columns = [facts.line, facts.hash, facts.label, facts.chars, result.rowBytes, result.starts, result.ends, posted.findings.ints];
 const buffers = [...columns, ...facts.bandTables.flatMap((t) => [t.keys, t.rows])].map((a) => a.buffer as ArrayBuffer);
-parentPort!.postMessage(result, buffers);
+parentPort!.postMessage(posted, buffers);
 if (job.sampleTokens) parentPort!.postMessage(firstTokenSample(source, job.detection, job.config));
 fs.closeSync(fd);

@@ -131,7 +131,7 @@ function severities(config: Config): Map<string, Severity | undefined> {
  * A finding with every field present (absent ones undefined, which JSON leaves out) in one order:
  * all findings share one shape, so the passes over tens of thousands of them stay monomorphic.
  */
-function makeFinding(
+export function makeFinding(
   rule: string, severity: Severity, message: string, at: Range, related?: Finding['related'], data?: Finding['data'],
   similarity?: number, cluster?: number, row?: Finding['row'], fix?: Fix,
 ): Finding {
