@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { analyzeDataset, IncrementalDataset, loadTokenizer, parseConfig, tokenizerLoaded, type LineEdit } from '../../server/src/engine';
+import { analyzeDataset, IncrementalDataset, loadTokenizer, parseConfig, tokenizerLoaded, type AnalyzeOptions, type LineEdit } from '../../server/src/engine';
 import { jsonl } from './helpers';
 
 const { config } = parseConfig({});
@@ -133,6 +133,14 @@ test('edits inside rows keep the file-level decisions when they can (duplicate g
   assert.ok(quick > checks / 4 && quick < checks && quickRegrouped > 0, `quick checks: ${quick} of ${checks}, ${quickRegrouped} regrouping duplicates`);
 });
 
+/** The editor's model of rows as JSONL, analyzed once (what a file opened in the editor has). */
+function analyzedModel(rows: unknown[], options: AnalyzeOptions): IncrementalDataset {
+  const model = new IncrementalDataset('d.jsonl', config, options);
+  model.setText(jsonl(...rows));
+  model.analyze();
+  return model;
+}
+
 test('quick checks follow duplicate groups: a pair formed, a copy leaving a group of three, a conflict through a label variant', () => {
   const options = { fixes: true, nearDuplicates: false };
   const rows = [
@@ -144,10 +152,8 @@ test('quick checks follow duplicate groups: a pair formed, a copy leaving a grou
     { text: 'variant conflicT', label: 'Neg' },
     { text: 'variant conflicT', label: 'pos' },
   ];
-  const model = new IncrementalDataset('d.jsonl', config, options);
+  const model = analyzedModel(rows, options);
   let text = jsonl(...rows);
-  model.setText(text);
-  model.analyze();
   const lines = text.split('\n');
   const at = (line: number, find: string) => lines[line].indexOf(find);
   const edits: LineEdit[] = [
@@ -171,10 +177,8 @@ test('a row joining the first row\'s duplicate group keeps the file-level findin
   const options = { fixes: true, nearDuplicates: false };
   // Imbalanced labels, so line 1 holds label-imbalance as well as the first row's own findings.
   const rows = Array.from({ length: 40 }, (_, i) => ({ text: `a plain review of product ${i} that was fine`, label: i % 8 ? 'pos' : 'neg' }));
-  const model = new IncrementalDataset('d.jsonl', config, options);
+  const model = analyzedModel(rows, options);
   let text = jsonl(...rows);
-  model.setText(text);
-  model.analyze();
   // "product 30" becomes "product 0": the first row's text, with another label.
   const at = text.split('\n')[30].indexOf('30');
   const e: LineEdit = { start: { line: 30, character: at }, end: { line: 30, character: at + 1 }, text: '' };
@@ -192,10 +196,8 @@ test('a conflicting row\'s label spelled another way changes what the other rows
     { text: 'the same text twice', label: 'pos' },
     { text: 'the same text twice', label: 'neg' },
   ];
-  const model = new IncrementalDataset('d.jsonl', config, options);
+  const model = analyzedModel(rows, options);
   let text = jsonl(...rows);
-  model.setText(text);
-  model.analyze();
   // "neg" becomes "neg " (a variant of "neg"): row 21's conflicting-labels finding quotes it.
   const line = text.split('\n')[21];
   const at = line.lastIndexOf('"');
