@@ -19,7 +19,7 @@ export async function analyzeFile(file: string, displayPath: string, config: Con
   const size = fs.statSync(file).size;
   const threads = Math.min(os.availableParallelism(), 8);
   if (!isJsonl || size < PARALLEL_BYTES || threads < 2) return analyzeDataset(displayPath, fs.readFileSync(file), config, options);
-  const timing = process.env.TUNESET_TIMING ? (what: string) => process.stderr.write(`[timing] ${what} ${(performance.now() - t0).toFixed(0)} ms\n`) : () => {};
+  const timing = process.env.TUNESET_TIMING ? (what: string) => process.stderr.write(`[timing] ${what} ${(performance.now() - t0).toFixed(0)} ms, ${process.resourceUsage().minorPageFault} page faults\n`) : () => {};
   const t0 = performance.now();
   // The file is read in chunks by each thread (its own shard), never whole into memory.
   const fd = fs.openSync(file, 'r');

@@ -5,6 +5,7 @@ import { csvFieldSpans, sniffDelimiter } from '../../server/src/engine/read/csv'
 import fc from 'fast-check';
 import { bomLength, firstInvalidUtf8, LineDecoder, splitLines } from '../../server/src/engine/read/decode';
 import { decodeSourceLines, memorySource, SourceWindow, splitSourceLines, type ByteSource } from '../../server/src/engine/read/source';
+import { estimatedRows, jsonlReader } from '../../server/src/engine/read/jsonl';
 import { analyze, jsonl, ofRule } from './helpers';
 
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -235,4 +236,33 @@ test('a U+FEFF starting a later line is a character of that line, not dropped as
   assert.equal(rows[0].text, '{"text":"first","label":"a"}');
   assert.equal(rows[1].text, '\uFEFF{"text":"café","label":"a"}');
   assert.equal(rows[1].problem?.rule, 'invalid-json');
+});
+
+test('jsonl: row offsets sized for fewer rows than the file holds grow, and every row is re-read from them', () => {
+  const lines = Array.from({ length: 50 }, (_, i) => JSON.stringify({ text: `row ${i} ${'é'.repeat(i % 4)}`, label: 'a' }));
+  const bytes = new TextEncoder().encode(`${lines.slice(0, 20).join('\n')}\n\n${lines.slice(20).join('\r\n')}\n`);
+  const reader = jsonlReader(bytes, undefined, 3);
+  const rows = [...reader.rows()];
+  assert.equal(rows.length, 50);
+  const { starts, ends } = reader.offsets!();
+  assert.equal(starts.length, 50);
+  for (const row of rows) {
+    assert.deepEqual(reader.row(row.index), row);
+    assert.equal(new TextDecoder().decode(bytes.subarray(starts[row.index], ends[row.index])), lines[row.index]);
+  }
+});
+
+test('jsonl: the estimate of a range\'s rows is a little over the rows it holds, from memory or a source', () => {
+  const line = (i: number) => JSON.stringify({ text: 'word '.repeat(20 + (i % 40)), label: i % 3 ? 'a' : 'b' });
+  const text = Array.from({ length: 20_000 }, (_, i) => line(i)).join('\n') + '\n';
+  const bytes = new TextEncoder().encode(text);
+  for (const input of [bytes, memorySource(bytes)]) {
+    const all = estimatedRows(input);
+    assert.ok(all >= 20_000 && all <= 20_000 * 1.25 + 1024, `${all}`);
+    const half = text.indexOf('\n', text.length / 2) + 1;
+    const rest = estimatedRows(input, { start: half, end: bytes.length });
+    const restRows = text.slice(half).split('\n').length - 1;
+    assert.ok(rest >= restRows && rest <= restRows * 1.25 + 1024, `${rest} for ${restRows}`);
+  }
+  assert.equal(estimatedRows(new TextEncoder().encode('{"text":"a"}\n')), 1024);
 });

@@ -4,7 +4,7 @@ import {
   analyzeDataset, analyzeJsonlShard, detectDatasetFormat, firstTokenSample, jsonlReader, memorySource, mergeJsonlShards, mergeJsonlShardsThen, openReader,
   parseConfig, planJsonlShards,
 } from '../../server/src/engine';
-import { countNewlines } from '../../server/src/engine/shards';
+import { countNewlines } from '../../server/src/engine/read/source';
 import { jsonl } from './helpers';
 
 test('a sharded analysis gives exactly the single-pass result', () => {

@@ -1,8 +1,8 @@
 import { fileLevelRules, RowPass, type AnalyzeOptions, type DatasetAnalysis, type Detection, type RowAccess, type RowPassResult } from './analyze';
 import type { Config } from './config';
 import { LineDecoder } from './read/decode';
-import { jsonlReader, locateInJsonRow, parseJsonRow } from './read/jsonl';
-import { CHUNK_BYTES, isByteSource, readFully, SourceWindow, type ByteSource } from './read/source';
+import { estimatedRows, jsonlReader, locateInJsonRow, parseJsonRow } from './read/jsonl';
+import { CHUNK_BYTES, countNewlines, isByteSource, readFully, SourceWindow, type ByteSource } from './read/source';
 import { emptyFacts, LabelIds } from './rules/fileFacts';
 import { TokenEstimator, type TokenSample } from './text/tokens';
 import type { Finding } from './types';
@@ -106,41 +106,18 @@ function sourceLines(source: ByteSource): NewlineScan {
 }
 
 /**
- * Newlines in bytes[start, end), four bytes at a time: a word without a 0x0A byte (nearly all of
- * them) is passed over with one test. The next shard cannot start before this count, so it matters.
- */
-export function countNewlines(bytes: Uint8Array, start: number, end: number): number {
-  let n = 0;
-  let i = start;
-  while (i < end && (bytes.byteOffset + i) % 4 !== 0) if (bytes[i++] === 10) n++;
-  if (i >= end) return n;
-  const words = new Uint32Array(bytes.buffer, bytes.byteOffset + i, (end - i) >> 2);
-  for (let k = 0; k < words.length; k++) {
-    const x = words[k] ^ 0x0a0a0a0a;
-    // Non-zero when some byte of x is zero, that is when some byte of the word is a newline.
-    if (((x - 0x01010101) & ~x & 0x80808080) === 0) continue;
-    const o = i + 4 * k;
-    if (bytes[o] === 10) n++;
-    if (bytes[o + 1] === 10) n++;
-    if (bytes[o + 2] === 10) n++;
-    if (bytes[o + 3] === 10) n++;
-  }
-  for (let j = i + 4 * words.length; j < end; j++) if (bytes[j] === 10) n++;
-  return n;
-}
-
-/**
  * Runs the per-row pass over one shard (in a worker thread, typically). With `calibrate` off the
  * shard counts no tokens (and never loads the tokenizer): the merged estimator takes the file's
  * first texts, which the first shard holds.
  */
 export function analyzeJsonlShard(input: Uint8Array | ByteSource, shard: Shard, detection: Detection, config: Config, options: AnalyzeOptions, calibrate = true): ShardResult {
-  const reader = jsonlReader(input, shard);
-  const pass = new RowPass(reader, detection, config, options, calibrate);
+  const expectedRows = estimatedRows(input, shard);
+  const reader = jsonlReader(input, shard, expectedRows);
+  const pass = new RowPass(reader, detection, config, options, calibrate, expectedRows);
   for (const row of reader.rows()) pass.addRow(row);
   const result = pass.result();
   const { starts, ends } = reader.offsets!();
-  return { ...result, invalidUtf8: reader.invalidUtf8, starts: Float64Array.from(starts), ends: Float64Array.from(ends) };
+  return { ...result, invalidUtf8: reader.invalidUtf8, starts, ends };
 }
 
 /** Merges shard results in file order and runs the file-level rules once. */
@@ -171,8 +148,6 @@ export function mergeJsonlShardsThen(
   f.hash = concat(Float64Array, total, shards.map((s) => s.facts.hash));
   f.chars = concat(Int32Array, total, shards.map((s) => s.facts.chars));
   f.label = new Int32Array(total);
-  const starts = concat(Float64Array, total, shards.map((s) => s.starts));
-  const ends = concat(Float64Array, total, shards.map((s) => s.ends));
   const labelIds = new LabelIds(f.labelNames);
   for (const s of shards) {
     // A shard's band table numbers its own rows; the offset places them in the file.
@@ -187,8 +162,14 @@ export function mergeJsonlShardsThen(
   const access: RowAccess = {
     container: 'jsonl',
     row(index) {
-      if (index < 0 || index >= starts.length) return undefined;
-      const text = new LineDecoder().decode(window ? window.slice(starts[index], ends[index]) : (input as Uint8Array).subarray(starts[index], ends[index]), f.line[index]);
+      if (index < 0 || index >= total) return undefined;
+      // The shard holding the row (a handful of shards): its byte offsets are the shard's own columns.
+      let k = 0;
+      let first = 0;
+      while (index - first >= shards[k].starts.length) first += shards[k++].starts.length;
+      const start = shards[k].starts[index - first];
+      const end = shards[k].ends[index - first];
+      const text = new LineDecoder().decode(window ? window.slice(start, end) : (input as Uint8Array).subarray(start, end), f.line[index]);
       return parseJsonRow(text, index, f.line[index], 1);
     },
     locate: locateInJsonRow,

@@ -41,7 +41,7 @@ export interface DatasetReader {
   /** Set once rows() has been consumed. */
   invalidUtf8?: InvalidUtf8;
   /** Byte offsets of each row (JSONL only), for sharded analysis. */
-  offsets?(): { starts: number[]; ends: number[] };
+  offsets?(): { starts: Float64Array; ends: Float64Array };
   /** The span of the value at `path` in a row, or undefined when it cannot be found. */
   locate(row: SourceRow, path: JsonPath): FieldSpan | undefined;
 }

@@ -42,6 +42,30 @@ export function readFully(source: ByteSource, into: Uint8Array, position: number
 }
 
 /**
+ * Newlines in bytes[start, end), four bytes at a time: a word without a 0x0A byte (nearly all of
+ * them) is passed over with one test. The next shard cannot start before this count, so it matters.
+ */
+export function countNewlines(bytes: Uint8Array, start: number, end: number): number {
+  let n = 0;
+  let i = start;
+  while (i < end && (bytes.byteOffset + i) % 4 !== 0) if (bytes[i++] === 10) n++;
+  if (i >= end) return n;
+  const words = new Uint32Array(bytes.buffer, bytes.byteOffset + i, (end - i) >> 2);
+  for (let k = 0; k < words.length; k++) {
+    const x = words[k] ^ 0x0a0a0a0a;
+    // Non-zero when some byte of x is zero, that is when some byte of the word is a newline.
+    if (((x - 0x01010101) & ~x & 0x80808080) === 0) continue;
+    const o = i + 4 * k;
+    if (bytes[o] === 10) n++;
+    if (bytes[o + 1] === 10) n++;
+    if (bytes[o + 2] === 10) n++;
+    if (bytes[o + 3] === 10) n++;
+  }
+  for (let j = i + 4 * words.length; j < end; j++) if (bytes[j] === 10) n++;
+  return n;
+}
+
+/**
  * splitLines over (a line-aligned range of) a source: chunks of whole lines are read into one
  * buffer, reused from chunk to chunk and grown only for a line longer than it. Yields the same
  * lines, with the same file offsets, as splitLines over the whole file's bytes.
