@@ -38,7 +38,7 @@ export async function analyzeFile(file: string, displayPath: string, config: Con
       workers.push(new ShardWorker({ file, size, shard, detection, config, options, sampleTokens: workers.length === 0 }));
     }
     timing('shards planned');
-    const own = analyzeJsonlShard(source, first.value, detection, config, options, workers.length === 0);
+    const own = analyzeJsonlShard(source, first.value, detection, config, options, workers.length === 0, true);
     timing('own shard');
     const theirs = await Promise.all(workers.map((w) => w.next<PostedShardResult>()));
     const results: ShardResult[] = [own, ...theirs.map((r) => ({ ...r, findings: unpackFindings(r.findings) }))];

@@ -21,6 +21,9 @@ test('a sharded analysis gives exactly the single-pass result', () => {
     const results = shards.map((s) => analyzeJsonlShard(bytes, s, detection, config, { fixes: true }));
     const merged = mergeJsonlShards('d.jsonl', bytes, detection, config, { fixes: true }, results);
     assert.deepEqual(merged, single, `${count} shards`);
+    // The first shard's columns made with room for the file: the merge appends the others to them.
+    const roomy = shards.map((s, k) => analyzeJsonlShard(bytes, s, detection, config, { fixes: true }, true, k === 0));
+    assert.deepEqual(mergeJsonlShards('d.jsonl', bytes, detection, config, { fixes: true }, roomy), single, `${count} shards, room for the file`);
   }
   assert.ok(single.summary['exact-duplicate'] > 0 && single.summary['invalid-json'] === 1 && single.summary['label-variant'] > 0);
 });

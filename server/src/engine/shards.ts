@@ -27,11 +27,16 @@ export interface ShardResult extends RowPassResult {
   ends: Float64Array;
 }
 
-/** The typed columns of the shards end to end. */
-function concat<T extends Int32Array | Float64Array>(type: new (n: number) => T, total: number, parts: T[]): T {
-  const out = new type(total);
-  let at = 0;
-  for (const p of parts) {
+/**
+ * The typed columns of the shards end to end: in the first one's memory when it has room for them
+ * all (see analyzeJsonlShard's roomForFile), else in a new column.
+ */
+function concat<T extends Int32Array | Float64Array>(type: (new (n: number) => T) & (new (buffer: ArrayBufferLike, offset: number, length: number) => T), total: number, parts: T[]): T {
+  const first = parts[0];
+  const room = first ? (first.buffer.byteLength - first.byteOffset) / first.BYTES_PER_ELEMENT : 0;
+  const out = first && room >= total ? new type(first.buffer, first.byteOffset, total) : new type(total);
+  let at = out.buffer === first?.buffer ? first.length : 0;
+  for (const p of at > 0 ? parts.slice(1) : parts) {
     out.set(p, at);
     at += p.length;
   }
@@ -108,12 +113,16 @@ function sourceLines(source: ByteSource): NewlineScan {
 /**
  * Runs the per-row pass over one shard (in a worker thread, typically). With `calibrate` off the
  * shard counts no tokens (and never loads the tokenizer): the merged estimator takes the file's
- * first texts, which the first shard holds.
+ * first texts, which the first shard holds. With `roomForFile`, the shard's columns are made with
+ * room for the whole file's rows, and the merge appends the other shards' rows to them instead of
+ * copying all into new columns (for the first shard; pages of the room never written cost nothing).
  */
-export function analyzeJsonlShard(input: Uint8Array | ByteSource, shard: Shard, detection: Detection, config: Config, options: AnalyzeOptions, calibrate = true): ShardResult {
+export function analyzeJsonlShard(
+  input: Uint8Array | ByteSource, shard: Shard, detection: Detection, config: Config, options: AnalyzeOptions, calibrate = true, roomForFile = false,
+): ShardResult {
   const expectedRows = estimatedRows(input, shard);
   const reader = jsonlReader(input, shard, expectedRows);
-  const pass = new RowPass(reader, detection, config, options, calibrate, expectedRows);
+  const pass = new RowPass(reader, detection, config, options, calibrate, roomForFile ? estimatedRows(input) : expectedRows);
   for (const row of reader.rows()) pass.addRow(row);
   const result = pass.result();
   const { starts, ends } = reader.offsets!();
@@ -147,14 +156,15 @@ export function mergeJsonlShardsThen(
   f.line = concat(Int32Array, total, shards.map((s) => s.facts.line));
   f.hash = concat(Float64Array, total, shards.map((s) => s.facts.hash));
   f.chars = concat(Int32Array, total, shards.map((s) => s.facts.chars));
-  f.label = new Int32Array(total);
+  // Each shard's label ids, then renumbered in place as the merged file's.
+  f.label = concat(Int32Array, total, shards.map((s) => s.facts.label));
   const labelIds = new LabelIds(f.labelNames);
   for (const s of shards) {
     // A shard's band table numbers its own rows; the offset places them in the file.
     for (const table of s.facts.bandTables) f.bandTables.push({ ...table, offset: table.offset + f.count });
     const remap = s.facts.labelNames.map((name) => labelIds.id(name));
-    const labels = s.facts.label;
-    for (let i = 0; i < s.facts.count; i++) f.label[f.count + i] = labels[i] < 0 ? -1 : remap[labels[i]];
+    const labels = f.label;
+    for (let i = f.count; i < f.count + s.facts.count; i++) labels[i] = labels[i] < 0 ? -1 : remap[labels[i]];
     f.count += s.facts.count;
   }
   // Late findings re-read their rows in file order: from a source, through one window.
