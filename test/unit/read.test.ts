@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { bomLength, firstInvalidUtf8, LineDecoder, splitLines } from '../../server/src/engine/read/decode';
 import { decodeSourceLines, memorySource, SourceWindow, splitSourceLines, type ByteSource } from '../../server/src/engine/read/source';
 import { estimatedRows, jsonlReader } from '../../server/src/engine/read/jsonl';
+import { locateJsonValue } from '../../server/src/engine/read/jsonScan';
 import { analyze, jsonl, ofRule } from './helpers';
 
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -265,4 +266,16 @@ test('jsonl: the estimate of a range\'s rows is a little over the rows it holds,
     assert.ok(rest >= restRows && rest <= restRows * 1.25 + 1024, `${rest} for ${restRows}`);
   }
   assert.equal(estimatedRows(new TextEncoder().encode('{"text":"a"}\n')), 1024);
+});
+
+test('locating a value: keys match as JSON decodes them (escapes too) and only whole', () => {
+  const row = '{"textual": 1, "te\\u0078t": "hi", "la\\"bel": [0, {"x": true}], "label" : "a"}';
+  const span = (value: string) => ({ start: row.indexOf(value), end: row.indexOf(value) + value.length });
+  assert.deepEqual(locateJsonValue(row, ['text']), span('"hi"'));
+  assert.deepEqual(locateJsonValue(row, ['textual']), span('1'));
+  assert.deepEqual(locateJsonValue(row, ['label']), span('"a"'));
+  assert.deepEqual(locateJsonValue(row, ['la"bel', 1, 'x']), span('true'));
+  assert.equal(locateJsonValue(row, ['tex']), undefined);
+  assert.equal(locateJsonValue('{"text', ['text']), undefined);
+  assert.equal(locateJsonValue('{"te\\"', ['te"']), undefined);
 });

@@ -56,6 +56,26 @@ export function skipValue(s: string, i: number): number {
   return i;
 }
 
+/**
+ * Whether the JSON string s[start, end) (quotes included) is `key`; undefined when it is not a valid
+ * JSON string. A key without escapes (nearly all) is compared in place, without decoding it.
+ */
+function keyMatches(s: string, start: number, end: number, key: string): boolean | undefined {
+  if (end - start >= 2 && s.charCodeAt(end - 1) === 34) {
+    let plain = true;
+    for (let k = start + 1; k < end - 1 && plain; k++) {
+      const c = s.charCodeAt(k);
+      plain = c !== 92 && c >= 32;
+    }
+    if (plain) return end - start - 2 === key.length && s.startsWith(key, start + 1);
+  }
+  try {
+    return JSON.parse(s.slice(start, end)) === key;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Finds the span of the value at `path` in the JSON text starting at `from`. */
 export function locateJsonValue(s: string, path: JsonPath, from = 0): ValueSpan | undefined {
   let i = skipWs(s, from);
@@ -67,12 +87,12 @@ export function locateJsonValue(s: string, path: JsonPath, from = 0): ValueSpan 
       let found = false;
       while (i < s.length && s.charCodeAt(i) === 34) {
         const keyEnd = skipString(s, i);
-        let name: string;
-        try { name = JSON.parse(s.slice(i, keyEnd)); } catch { return undefined; }
+        const matches = keyMatches(s, i, keyEnd, key);
+        if (matches === undefined) return undefined;
         i = skipWs(s, keyEnd);
         if (s.charCodeAt(i) !== 58) return undefined;
         i = skipWs(s, i + 1);
-        if (name === key) { found = true; break; }
+        if (matches) { found = true; break; }
         i = skipWs(s, skipValue(s, i));
         if (s.charCodeAt(i) === 44) i = skipWs(s, i + 1);
       }
