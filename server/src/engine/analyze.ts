@@ -422,7 +422,7 @@ export function fileLevelRules(
   findLengthOutliers(facts, lengths, lateReport);
   const lateFindings: Finding[] = [];
   // In file order: rows are read again, and a big file's rows come from disk through a window.
-  for (const index of [...late.keys()].sort((a, b) => a - b)) {
+  for (const index of Int32Array.from(late.keys()).sort()) {
     for (const f of lateRowFindings(out, access, detection, index, late.get(index)!)) lateFindings.push(f);
   }
   const bad = pass.invalidUtf8;
