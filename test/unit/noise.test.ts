@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { mayRepeat } from '../../server/src/engine/rules/noise';
 import { analyze, jsonl, ofRule, textFindings } from './helpers';
 
 /** Each rule: [rule, text that must hit, near miss that must not]. */
@@ -108,5 +109,25 @@ test('repetition: a word 4 times or a phrase of 2 to 4 words 3 times back to bac
       assert.equal(found, repeats(words.map((w) => w.toLowerCase())), words.join(' '));
     }),
     { numRuns: 2000 },
+  );
+});
+
+test('the repetition pre-filter (mayRepeat) passes exactly the word sequences with a long enough run of matches', () => {
+  // The plain count it stands for: consecutive positions j where word j equals word j + s.
+  const reference = (hash: Int32Array, count: number, run: number): boolean => {
+    const need = [run - 1, 4, 6, 8];
+    const runs = [0, 0, 0, 0];
+    for (let j = 0; j + 1 < count; j++) {
+      for (let s = 1; s <= 4; s++) runs[s - 1] = j + s < count && hash[j] === hash[j + s] ? runs[s - 1] + 1 : 0;
+      if (runs.some((r, k) => r >= need[k])) return true;
+    }
+    return false;
+  };
+  fc.assert(
+    fc.property(fc.array(fc.integer({ min: 0, max: 3 }), { maxLength: 40 }), fc.integer({ min: 2, max: 6 }), (words, run) => {
+      const hash = Int32Array.from(words);
+      assert.equal(mayRepeat(hash, hash.length, run), reference(hash, hash.length, run));
+    }),
+    { numRuns: 3000 },
   );
 });

@@ -143,23 +143,36 @@ function repeatedWords(text: string, run: number, count: number): Repeat | undef
 }
 
 /**
- * One pass that rules out most texts: k back-to-back copies of an s-word phrase make (k - 1)·s
- * consecutive positions j where word j equals word j + s.
+ * Rules out most texts cheaply: k back-to-back copies of an s-word phrase make (k - 1)·s
+ * consecutive positions j where word j equals word j + s (run - 1 of them for one word, 4, 6 and 8
+ * for phrases of 2, 3 and 4 words).
  */
-function mayRepeat(hash: Int32Array, count: number, run: number): boolean {
-  const need1 = run - 1;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  let s4 = 0;
-  for (let j = 0; j + 1 < count; j++) {
-    const h = hash[j];
-    s1 = h === hash[j + 1] ? s1 + 1 : 0;
-    s2 = j + 2 < count && h === hash[j + 2] ? s2 + 1 : 0;
-    s3 = j + 3 < count && h === hash[j + 3] ? s3 + 1 : 0;
-    s4 = j + 4 < count && h === hash[j + 4] ? s4 + 1 : 0;
-    if (s1 >= need1 || s2 >= 4 || s3 >= 6 || s4 >= 8) return true;
+export function mayRepeat(hash: Int32Array, count: number, run: number): boolean {
+  return hasMatchRun(hash, count, 1, run - 1) || hasMatchRun(hash, count, 2, 4) || hasMatchRun(hash, count, 3, 6) || hasMatchRun(hash, count, 4, 8);
+}
+
+/**
+ * Whether `m` consecutive positions j have hash[j] === hash[j + s]. Such a run holds one of every
+ * m consecutive positions, so only every m-th position is tested, and a match's run is measured.
+ */
+function hasMatchRun(hash: Int32Array, count: number, s: number, m: number): boolean {
+  const last = count - s;
+  if (m <= 1) return m <= 0 ? count >= 2 : firstMatch(hash, last, s);
+  for (let j = m - 1; j < last; j += m) {
+    if (hash[j] !== hash[j + s]) continue;
+    let a = j;
+    while (a > 0 && hash[a - 1] === hash[a - 1 + s]) a--;
+    let b = j;
+    while (b + 1 < last && hash[b + 1] === hash[b + 1 + s]) b++;
+    if (b - a + 1 >= m) return true;
+    // Position b + 1 does not match: a later run starts after it, and the next tests are from b + m on.
+    j = b;
   }
+  return false;
+}
+
+function firstMatch(hash: Int32Array, last: number, s: number): boolean {
+  for (let j = 0; j < last; j++) if (hash[j] === hash[j + s]) return true;
   return false;
 }
 
