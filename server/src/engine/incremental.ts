@@ -236,18 +236,18 @@ export class IncrementalDataset {
         if (index < 0 || index >= rows) return undefined;
         const i = rowLines[index];
         // Rows that file-level rules report on are parsed once and kept until their line changes.
-        const cached = this.cache[i];
-        let row = cached?.source;
+        const cached = this.entry(i);
+        let row = cached.source;
         if (!row) {
           const text = this.lines[i];
           row = parseJsonRow(text.endsWith('\r') ? text.slice(0, -1) : text, index, i + 1, 1);
-          if (cached) cached.source = row;
+          cached.source = row;
         }
         return row.index === index && row.line === i + 1 ? row : { ...row, index, line: i + 1 };
       },
       locate: locateInJsonRow,
       lateFindings: (index, reports, make) => {
-        const cached = index >= 0 && index < rows ? this.cache[rowLines[index]] : undefined;
+        const cached = index >= 0 && index < rows ? this.entry(rowLines[index]) : undefined;
         if (!cached) return make();
         const delta = rowLines[index] + 1 - cached.line;
         if (cached.late && sameReports(cached.late.reports, reports)) return shifted(cached.late.findings, delta);
@@ -265,8 +265,8 @@ export class IncrementalDataset {
     if (!this.deferTokenizer || tokenizerLoaded()) {
       for (let i = 0; i < n && !tokens.full; i++) {
         if (this.state[i] !== ROW || this.bytes[i] <= 0) continue;
-        let output = this.cache[i]!.output;
-        if (output.sampleTokens === undefined && output.sampleText === undefined) output = this.analyzeLine(analyzer, i, true)!;
+        let output = this.cache[i]?.output;
+        if (!output || (output.sampleTokens === undefined && output.sampleText === undefined)) output = this.analyzeLine(analyzer, i, true)!;
         tokens.add(output.bytes, sampleTokens(output));
       }
     }
@@ -457,6 +457,20 @@ export class IncrementalDataset {
     return false;
   }
 
+  /** The cache entry of the row on line i, made from the columns for a row without findings (which has none until asked for). */
+  private entry(i: number): CachedRow {
+    let cached = this.cache[i];
+    if (!cached) {
+      const label = this.labels[i];
+      const output: RowOutput = {
+        findings: [], hash: this.hashes[i], label: label < 0 ? undefined : this.labelIds.names[label], chars: this.chars[i], bytes: this.bytes[i],
+        sampleText: undefined, sampleTokens: undefined, bands: undefined,
+      };
+      this.cache[i] = cached = { output, line: i + 1, source: undefined, late: undefined };
+    }
+    return cached;
+  }
+
   /** The findings of line i's own row, at the line it is on now. */
   private ownFindings(i: number): Finding[] {
     if (this.state[i] !== ROW || !this.consult[i]) return [];
@@ -504,7 +518,10 @@ export class IncrementalDataset {
     const output = analyzer.analyzeRow(parseJsonRow(clean, 0, i + 1, 1), keepSampleText);
     // The band keys are the analyzer's scratch array; the cache keeps its own copy.
     if (output.bands) output.bands = output.bands.slice();
-    this.cache[i] = { output, line: i + 1, source: undefined, late: undefined };
+    // Most rows have no findings: the columns hold all that is known of them, and an entry is made
+    // only if a file-level rule comes to report on one (see entry()).
+    const keep = output.findings.length > 0 || output.bands !== undefined || output.sampleText !== undefined;
+    this.cache[i] = keep ? { output, line: i + 1, source: undefined, late: undefined } : undefined;
     this.state[i] = ROW;
     this.hashes[i] = output.hash;
     this.chars[i] = output.chars;
