@@ -4,11 +4,14 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { fileSource } from './fileSource';
 import {
-  analyzeDataset, analyzeJsonlShard, detectDatasetFormat, isJsonlPath, jsonlReader, jsonlShards, mergeJsonlShardsThen,
+  analyzeDataset, analyzeJsonlShard, detectDatasetFormat, isJsonlPath, jsonlByteRanges, jsonlReader, mergeJsonlShardsThen,
   type AnalyzeOptions, type Config, type DatasetAnalysis, type ShardResult, type TokenSample,
 } from './engine';
 import { unpackFindings } from './engine/packedFindings';
 import type { PostedShardResult, ShardJob } from './worker';
+
+/** This thread's share of a file over an equal one (see analyzeFile). */
+const FIRST_SHARE_FACTOR = Number(process.env.TUNESET_FIRST_SHARE ?? 1.08);
 
 /** Files at least this big are analyzed on every core (JSONL only); smaller ones are not worth a thread. */
 const PARALLEL_BYTES = Number(process.env.TUNESET_PARALLEL_BYTES ?? 8 * 1024 * 1024);
@@ -28,17 +31,18 @@ export async function analyzeFile(file: string, displayPath: string, config: Con
     const source = fileSource(fd, size);
     const detection = detectDatasetFormat(jsonlReader(source).rows(), config);
     timing('format detected');
-    // This thread takes the first shard itself (it is warm); each worker starts on a later shard as
-    // soon as that shard's first line is counted.
-    const shards = jsonlShards(source, threads);
-    const first = shards.next();
-    if (first.done) return analyzeDataset(displayPath, fs.readFileSync(file), config, options);
-    for (const shard of shards) {
+    // This thread takes the first shard itself (it is warm) and starts on it at once; each worker is
+    // handed its bytes as soon as they are cut and counts the lines before them itself. This thread's
+    // share is a little bigger: the workers start later (a thread to start, lines to count) and their
+    // results take a moment to come over.
+    const [first, ...rest] = jsonlByteRanges(source, threads, FIRST_SHARE_FACTOR / threads);
+    if (!first) return analyzeDataset(displayPath, fs.readFileSync(file), config, options);
+    for (const shard of rest) {
       // The first worker takes the token sample (the file's first texts) while this thread merges.
       workers.push(new ShardWorker({ file, size, shard, detection, config, options, sampleTokens: workers.length === 0 }));
     }
     timing('shards planned');
-    const own = analyzeJsonlShard(source, first.value, detection, config, options, workers.length === 0, true);
+    const own = analyzeJsonlShard(source, { ...first, firstLine: 1 }, detection, config, options, workers.length === 0, true);
     timing('own shard');
     const theirs = await Promise.all(workers.map((w) => w.next<PostedShardResult>()));
     const results: ShardResult[] = [own, ...theirs.map((r) => ({ ...r, findings: unpackFindings(r.findings) }))];

@@ -4,7 +4,7 @@ import { fileSource } from './fileSource';
 import type { AnalyzeOptions, Detection } from './engine/analyze';
 import type { Config } from './engine/config';
 import { packFindings, type PackedFindings } from './engine/packedFindings';
-import { analyzeJsonlShard, firstTokenSample, type Shard, type ShardResult } from './engine/shards';
+import { analyzeJsonlShard, firstTokenSample, lineAt, type Shard, type ShardResult } from './engine/shards';
 
 /**
  * A worker thread running the engine's per-row pass over one shard of a JSONL file, read in chunks
@@ -14,7 +14,8 @@ import { analyzeJsonlShard, firstTokenSample, type Shard, type ShardResult } fro
 export interface ShardJob {
   file: string;
   size: number;
-  shard: Shard;
+  /** The shard's bytes; without its first line's number the worker counts the lines before it. */
+  shard: Omit<Shard, 'firstLine'> & { firstLine?: number };
   detection: Detection;
   config: Config;
   options: AnalyzeOptions;
@@ -28,7 +29,8 @@ export type PostedShardResult = Omit<ShardResult, 'findings'> & { findings: Pack
 const job = workerData as ShardJob;
 const fd = fs.openSync(job.file, 'r');
 const source = fileSource(fd, job.size);
-const result = analyzeJsonlShard(source, job.shard, job.detection, job.config, job.options, false);
+const shard = { ...job.shard, firstLine: job.shard.firstLine ?? lineAt(source, job.shard.start) };
+const result = analyzeJsonlShard(source, shard, job.detection, job.config, job.options, false);
 // The typed columns are the bulk of the result: hand their memory over instead of copying it.
 const { facts } = result;
 const posted: PostedShardResult = { ...result, findings: packFindings(result.findings) };

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  analyzeDataset, analyzeJsonlShard, detectDatasetFormat, firstTokenSample, jsonlReader, memorySource, mergeJsonlShards, mergeJsonlShardsThen, openReader,
-  parseConfig, planJsonlShards,
+  analyzeDataset, analyzeJsonlShard, detectDatasetFormat, firstTokenSample, jsonlByteRanges, jsonlReader, lineAt, memorySource, mergeJsonlShards,
+  mergeJsonlShardsThen, openReader, parseConfig, planJsonlShards,
 } from '../../server/src/engine';
 import { countNewlines } from '../../server/src/engine/read/source';
 import { jsonl } from './helpers';
@@ -96,4 +96,26 @@ test('shards read from a source in chunks (a file on disk) give the result of th
   const results = shards.map((s) => analyzeJsonlShard(source, s, detection, config, { fixes: true }));
   assert.deepEqual(mergeJsonlShards('d.jsonl', source, detection, config, { fixes: true }, results), single);
   assert.ok(single.summary['exact-duplicate'] > 1000 && single.summary['conflicting-labels'] > 100 && single.summary['invalid-json'] === 1 && single.summary['too-long'] === 1);
+});
+
+test('byte ranges cut at line starts without counting lines, the first of a given share; a thread finds its first line with lineAt', () => {
+  const text = Array.from({ length: 400 }, (_, i) => JSON.stringify({ text: `row ${i} ${'x'.repeat(i % 17)}`, label: 'a' })).join('\n') + '\n';
+  const bytes = new TextEncoder().encode(text);
+  for (const input of [bytes, memorySource(bytes)]) {
+    for (const [count, share] of [[2, 0.5], [2, 0.54], [3, 0.4], [5, 0.2]] as const) {
+      const ranges = jsonlByteRanges(input, count, share);
+      assert.equal(ranges.length, count);
+      assert.equal(ranges[0].start, 0);
+      assert.equal(ranges[ranges.length - 1].end, bytes.length);
+      for (let k = 1; k < ranges.length; k++) {
+        assert.equal(ranges[k].start, ranges[k - 1].end);
+        assert.equal(bytes[ranges[k].start - 1], 10, 'each range starts a line');
+      }
+      assert.ok(Math.abs(ranges[0].end / bytes.length - share) < 0.02, `first share ${ranges[0].end / bytes.length} for ${share}`);
+      // The same cuts and first lines as the shards counted one after another, for equal shares.
+      if (share === 1 / count) assert.deepEqual(ranges.map((r) => ({ ...r, firstLine: lineAt(input, r.start) })), planJsonlShards(input, count));
+    }
+  }
+  assert.equal(lineAt(bytes, 0), 1);
+  assert.equal(lineAt(bytes, text.indexOf('\n') + 1), 2);
 });

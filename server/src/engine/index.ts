@@ -35,6 +35,6 @@ export { findCrossFileLeaks, fileSplitRole, type LeakOptions, type LeakSource, t
 export { nearDuplicateClusters } from './rules/nearDuplicates';
 export { rowLookup, type RowLookup } from './index/rowLookup';
 export type { RowIndex } from './index/rowIndex';
-export { jsonlShards } from './shards';
+export { jsonlByteRanges, jsonlShards, lineAt } from './shards';
 export { jsonlReader } from './read/jsonl';
 export { decodeSourceLines, memorySource, type ByteSource } from './read/source';

@@ -54,22 +54,50 @@ export function planJsonlShards(input: Uint8Array | ByteSource, count: number): 
  * (the first needs no counting at all; the last shard's lines are never counted).
  */
 export function* jsonlShards(input: Uint8Array | ByteSource, count: number): Generator<Shard> {
-  const lines = isByteSource(input) ? sourceLines(input) : memoryLines(input);
-  const size = lines.size;
-  let start = 0;
+  const lines = newlineScan(input);
   let line = 1;
+  let counted = 0;
+  for (const range of byteRanges(lines, count, 1 / count)) {
+    line += lines.newlinesIn(counted, range.start);
+    counted = range.start;
+    yield { ...range, firstLine: line };
+  }
+}
+
+/**
+ * A JSONL file cut at line starts into `count` byte ranges, the first holding about `firstShare` of
+ * the bytes and the others equal parts of the rest, without counting any lines: a host that starts
+ * each range at once lets its threads find their first line numbers themselves (lineAt).
+ */
+export function jsonlByteRanges(input: Uint8Array | ByteSource, count: number, firstShare = 1 / count): { start: number; end: number }[] {
+  return byteRanges(newlineScan(input), count, firstShare);
+}
+
+function byteRanges(lines: NewlineScan, count: number, firstShare: number): { start: number; end: number }[] {
+  const size = lines.size;
+  const ranges: { start: number; end: number }[] = [];
+  let start = 0;
   for (let k = 1; k <= count && start < size; k++) {
-    let end = k === count ? size : Math.floor((size * k) / count);
+    const share = k === 1 ? firstShare : firstShare + ((1 - firstShare) * (k - 1)) / Math.max(1, count - 1);
+    let end = k === count ? size : Math.floor(size * share);
     if (end < size) {
-      const nl = lines.newlineFrom(end - 1);
+      const nl = lines.newlineFrom(Math.max(start, end - 1));
       end = nl < 0 ? size : nl + 1;
     }
     if (end <= start) continue;
-    yield { start, end, firstLine: line };
-    if (end >= size) return;
-    line += lines.newlinesIn(start, end);
+    ranges.push({ start, end });
     start = end;
   }
+  return ranges;
+}
+
+/** The 1-based number of the line that starts at byte `offset` (one more than the newlines before it). */
+export function lineAt(input: Uint8Array | ByteSource, offset: number): number {
+  return 1 + newlineScan(input).newlinesIn(0, offset);
+}
+
+function newlineScan(input: Uint8Array | ByteSource): NewlineScan {
+  return isByteSource(input) ? sourceLines(input) : memoryLines(input);
 }
 
 /** What shard planning asks of the file: where the next newline is, and how many a range holds. */
