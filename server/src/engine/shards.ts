@@ -150,12 +150,15 @@ export function analyzeJsonlShard(
 ): ShardResult {
   const expectedRows = estimatedRows(input, shard);
   const reader = jsonlReader(input, shard, expectedRows);
-  const pass = new RowPass(reader, detection, config, options, calibrate, roomForFile ? estimatedRows(input) : expectedRows);
+  const pass = new RowPass(reader, detection, config, options, calibrate, roomForFile ? Math.max(expectedRows, Math.min(estimatedRows(input), MAX_ROOM_ROWS)) : expectedRows);
   for (const row of reader.rows()) pass.addRow(row);
   const result = pass.result();
   const { starts, ends } = reader.offsets!();
   return { ...result, invalidUtf8: reader.invalidUtf8, starts, ends };
 }
+
+/** At most this many rows of room (a hash column of 512 MB): beyond, the merge makes new columns. */
+const MAX_ROOM_ROWS = 1 << 26;
 
 /** Merges shard results in file order and runs the file-level rules once. */
 export function mergeJsonlShards(path: string, input: Uint8Array | ByteSource, detection: Detection, config: Config, options: AnalyzeOptions, shards: ShardResult[]): DatasetAnalysis {
