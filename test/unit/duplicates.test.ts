@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { normalizeText, normalizedHash } from '../../server/src/engine';
 import { analyze, jsonl, ofRule } from './helpers';
 
@@ -54,4 +55,14 @@ test('labels that are variants of one another are not a conflict (label-variant 
   const a = analyze(jsonl(...rows, { text: 'Great value', label: 'Positive' }, { text: 'great value', label: 'positive' }));
   assert.equal(ofRule(a, 'conflicting-labels').length, 0);
   assert.equal(ofRule(a, 'exact-duplicate').length, 1);
+});
+
+test('normalizedHash hashes the normalised text: a text and its normalisation hash alike, whatever the spaces and scripts', () => {
+  const alphabet = fc.constantFrom(...'abcXYZ09 .,-\t\n\r\u000b\u0085\u00a0\u00df\u00e9\u1680\u2003\u2028\u202f\u3000\ufb01\uff21\ufeffς'.split(''));
+  fc.assert(
+    fc.property(fc.array(alphabet, { maxLength: 40 }).map((a) => a.join('')), (s) => {
+      assert.equal(normalizedHash(s), normalizedHash(normalizeText(s)));
+    }),
+    { numRuns: 3000 },
+  );
 });

@@ -137,7 +137,8 @@ export function planSplit(rows: Iterable<SourceRow>, options: SplitOptions = {})
   const facts = readSplitRows(rows, detection, { hashKeys: applied.groupDuplicates, groupField: applied.groupField, timeField: applied.timeField });
   const warnings: string[] = [];
   const grouping = new RowGroups(facts.count);
-  if (applied.groupDuplicates) grouping.joinByKey(facts.keyHash, facts.usable);
+  // Rows that cannot be placed have no key hash (NaN), so they join nothing.
+  if (applied.groupDuplicates) grouping.joinByHash(facts.keyHash);
   if (applied.groupField !== undefined) grouping.joinByKey(facts.groupValue, facts.usable);
   if (options.groups) grouping.joinByKey(Array.from({ length: facts.count }, (_, i) => options.groups![i]), facts.usable);
   const groups = grouping.grouping(facts.usable);

@@ -1,3 +1,4 @@
+import { forEachRepeat } from '../index/repeats';
 import type { FileFacts, LateReport } from './fileFacts';
 import type { FixSpec, RowReport } from './rowRule';
 
@@ -11,34 +12,14 @@ export interface DuplicateGroup {
   rows: number[];
 }
 
-/**
- * Groups rows whose normalised text is the same; only groups of two or more are returned.
- * An open-addressing table of row numbers (plus one: zero is an empty slot, so the table needs no
- * filling) over the hash column: a JS Map of a million number keys costs far more, and a table that
- * kept the hashes too would be three times the memory, each fresh page of which costs ~10 µs here.
- */
+/** Groups rows whose normalised text is the same; only groups of two or more are returned. */
 export function exactDuplicateGroups(facts: FileFacts): DuplicateGroup[] {
-  let capacity = 16;
-  while (capacity < facts.count * 2) capacity *= 2;
-  const mask = capacity - 1;
-  const table = new Int32Array(capacity);
-  const hashes = facts.hash;
   const groups = new Map<number, number[]>();
-  for (let i = 0; i < facts.count; i++) {
-    const h = hashes[i];
-    if (Number.isNaN(h)) continue;
-    let slot = (h >>> 0) & mask;
-    let r: number;
-    while ((r = table[slot]) !== 0 && hashes[r - 1] !== h) slot = (slot + 1) & mask;
-    if (r === 0) {
-      table[slot] = i + 1;
-      continue;
-    }
-    const f = r - 1;
-    let g = groups.get(f);
-    if (!g) groups.set(f, (g = [f]));
-    g.push(i);
-  }
+  forEachRepeat(facts.hash, facts.count, (first, row) => {
+    const g = groups.get(first);
+    if (g) g.push(row);
+    else groups.set(first, [first, row]);
+  });
   return [...groups.values()].map((rows) => ({ rows }));
 }
 

@@ -1,3 +1,5 @@
+import { forEachRepeat } from '../index/repeats';
+
 /**
  * Rows that must land in the same split: exact duplicates, rows sharing a group field value, and
  * rows of one near-duplicate cluster. Any shared key joins two rows, and joining is transitive
@@ -41,6 +43,11 @@ export class RowGroups {
     // The smaller index stays root, so a group's id is its first row whatever the join order.
     if (ra < rb) this.parent[rb] = ra;
     else if (rb < ra) this.parent[ra] = rb;
+  }
+
+  /** Joins the rows whose hash is equal (a row whose hash is NaN joins nothing): the exact-duplicate keys of a split. */
+  joinByHash(hashes: ArrayLike<number>): void {
+    forEachRepeat(hashes, hashes.length, (first, row) => this.join(first, row));
   }
 
   /** Joins the rows (among `usable`) whose key is equal; undefined, NaN and negative keys join nothing. */
