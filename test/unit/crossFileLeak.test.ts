@@ -4,6 +4,7 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyzeDataset, fileSplitRole, findCrossFileLeaks, parseConfig, rowLookup, type DatasetAnalysis, type LeakSource } from '../../server/src/engine';
+import { relativePath } from '../../server/src/engine/rules/crossFileLeak';
 import { findWorkspaceLeaks } from '../../server/src/leaks';
 import { main } from '../../server/src/cli';
 import { jsonl } from './helpers';
@@ -48,7 +49,7 @@ test('held-out rows found in a training file, exactly or nearly, are reported on
     [4, 'cross-file-leak', 'error', [{ path: 'd/train.jsonl', line: 21, message: `near-identical row in training data (similarity ${found[1].similarity!.toFixed(2)})` }]],
   ]);
   assert.equal(found[0].similarity, 1);
-  assert.match(found[0].message, /^This row is also in the training file d\/train\.jsonl \(line 8\)/);
+  assert.match(found[0].message, /^This row is also in the training file train\.jsonl \(line 8\)/);
   assert.equal(found[1].similarity, Math.round(plainJaccard(nearCopy, trainTexts[20]) * 10000) / 10000);
   assert.deepEqual(found[1].fix?.edits, [{ line: 4, column: 1, endLine: 5, endColumn: 1, newText: '' }], 'remove the leaked row');
   assert.equal(found[0].column, 9, 'the range is the text value');
@@ -105,4 +106,14 @@ test('the CLI checks held-out files against training files among its arguments',
   assert.ok(test.stats.rowsWithErrors >= 2);
   assert.equal(test.rowIndex, undefined);
   assert.equal(doc.files.find((f: { path: string }) => f.path === 'data/train.jsonl').summary['cross-file-leak'], undefined);
+});
+
+test('a leak message names the training file as seen from the held-out file', () => {
+  assert.equal(relativePath('/ws/reviews/test.jsonl', '/ws/reviews/train.jsonl'), 'train.jsonl');
+  assert.equal(relativePath('/ws/eval/test.jsonl', '/ws/data/train.jsonl'), '../data/train.jsonl');
+  assert.equal(relativePath('/ws/test.jsonl', '/ws/data/train/part-0.jsonl'), 'data/train/part-0.jsonl');
+  assert.equal(relativePath('test.jsonl', 'train.jsonl'), 'train.jsonl');
+  assert.equal(relativePath('d/test.jsonl', 'e/train.jsonl'), '../e/train.jsonl');
+  assert.equal(relativePath('C:\\ws\\a\\test.jsonl', 'C:\\ws\\train.jsonl'), '..\\train.jsonl');
+  assert.equal(relativePath('/home/a/test.jsonl', '/srv/train.jsonl'), '/srv/train.jsonl');
 });

@@ -126,6 +126,8 @@ export function findCrossFileLeaks(files: LeakSource[], config: Config, options:
     if (!row || row.value === undefined) continue;
     const t = fileOf(m.trainRow);
     const trainPath = ordered[t].path;
+    // The message names the training file as seen from the held-out one (the related location keeps the full path).
+    const shown = relativePath(file.path, trainPath);
     const trainLine = ordered[t].index.lines[m.trainRow - offsets[t]];
     let out = builders.get(k);
     if (!out) builders.set(k, (out = new FindingBuilder(file.rows, file.index.detection.fields, config, options)));
@@ -135,8 +137,8 @@ export function findCrossFileLeaks(files: LeakSource[], config: Config, options:
     out.emit(row, content, {
       rule: 'cross-file-leak',
       message: m.exact
-        ? `This row is also in the training file ${trainPath} (line ${trainLine}): the model will have seen it`
-        : `A near-identical row (similarity ${s.toFixed(2)}) is in the training file ${trainPath} (line ${trainLine})`,
+        ? `This row is also in the training file ${shown} (line ${trainLine}): the model will have seen it`
+        : `A near-identical row (similarity ${s.toFixed(2)}) is in the training file ${shown} (line ${trainLine})`,
       target: { path: ['@text'] },
       related: [{ path: trainPath, line: trainLine, message: m.exact ? 'the same row in training data' : `near-identical row in training data (similarity ${s.toFixed(2)})` }],
       data: { trainPath, trainLine, similarity: s, exact: m.exact },
@@ -211,4 +213,21 @@ function findNearLeaks(
     const best = match.get(heldOut);
     if (s >= config.nearDuplicateThreshold && (!best || s > best.similarity)) match.set(heldOut, { trainRow, similarity: s, exact: false });
   }
+}
+
+/**
+ * `to` as a path from the folder of `from` (both absolute, or both relative to one folder): a
+ * sibling by its name, others with "../" as needed. Either separator is understood; the result keeps
+ * the one `to` uses.
+ */
+export function relativePath(from: string, to: string): string {
+  const sep = to.includes('\\') && !to.includes('/') ? '\\' : '/';
+  const a = from.split(/[\\/]/).slice(0, -1);
+  const b = to.split(/[\\/]/);
+  let common = 0;
+  while (common < a.length && common < b.length - 1 && a[common] === b[common]) common++;
+  // Nothing in common but the root of an absolute path: the full path says more than "../../..".
+  const root = to.startsWith('/') || /^[A-Za-z]:/.test(to) ? 1 : 0;
+  if (root > 0 && common <= root) return to;
+  return [...a.slice(common).map(() => '..'), ...b.slice(common)].join(sep);
 }
