@@ -9,11 +9,13 @@ import { countNewlines, isByteSource, readFully, SourceWindow, splitSourceLines,
  * skipped. From bytes in memory, or from a source read in chunks (a big file on disk).
  */
 export function jsonlReader(
-  input: Uint8Array | ByteSource, range?: { start: number; end: number; firstLine: number }, expectedRows = estimatedRows(input, range),
+  input: Uint8Array | ByteSource, range?: { start: number; end: number; firstLine: number }, expectedRows = FEW_ROWS,
 ): DatasetReader {
   // Where each row's bytes are, so late findings can re-read a row without keeping its text: typed
-  // columns sized for the rows the range is likely to hold (JS arrays of a million numbers grow by
-  // copying, and on this project's VM every fresh page of those copies costs ~10 µs).
+  // columns, sized by a caller that reads a whole range for the rows it is likely to hold
+  // (estimatedRows; JS arrays of a million numbers grow by copying, and on this project's VM every
+  // fresh page of those copies costs ~10 µs). A reader asked for a few rows only (format detection,
+  // the token sample) starts small.
   const offsets = new RowOffsets(expectedRows);
   const window = isByteSource(input) ? new SourceWindow(input) : undefined;
   const bytesOf = (start: number, end: number) => (window ? window.slice(start, end) : (input as Uint8Array).subarray(start, end));
@@ -71,6 +73,9 @@ class RowOffsets {
 /** Bytes looked at to estimate a range's rows. */
 const SAMPLE_BYTES = 64 * 1024;
 
+/** Rows the offset columns hold before they first grow, and the estimate for a range too small to sample. */
+const FEW_ROWS = 1024;
+
 /**
  * About how many rows a range holds (a little more, rather than less): its size over the mean
  * length of the lines in its first 64 KB.
@@ -79,14 +84,14 @@ export function estimatedRows(input: Uint8Array | ByteSource, range?: { start: n
   const start = range?.start ?? 0;
   const end = Math.min(range?.end ?? Infinity, isByteSource(input) ? input.size : input.length);
   const size = Math.max(0, end - start);
-  if (size <= SAMPLE_BYTES) return 1024;
+  if (size <= SAMPLE_BYTES) return FEW_ROWS;
   let sample: Uint8Array;
   if (isByteSource(input)) {
     sample = new Uint8Array(SAMPLE_BYTES);
     sample = sample.subarray(0, readFully(input, sample, start));
   } else sample = input.subarray(start, start + SAMPLE_BYTES);
   const lines = countNewlines(sample, 0, sample.length);
-  return lines === 0 ? 1024 : Math.ceil((size / sample.length) * lines * 1.1) + 1024;
+  return lines === 0 ? FEW_ROWS : Math.ceil((size / sample.length) * lines * 1.1) + FEW_ROWS;
 }
 
 function isBlank(text: string): boolean {

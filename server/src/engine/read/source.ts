@@ -43,7 +43,8 @@ export function readFully(source: ByteSource, into: Uint8Array, position: number
 
 /**
  * Newlines in bytes[start, end), four bytes at a time: a word without a 0x0A byte (nearly all of
- * them) is passed over with one test. The next shard cannot start before this count, so it matters.
+ * them) is passed over with one test. A worker counts the lines before its shard before it starts
+ * (lineAt), so it matters.
  */
 export function countNewlines(bytes: Uint8Array, start: number, end: number): number {
   let n = 0;

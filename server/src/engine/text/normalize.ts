@@ -25,13 +25,11 @@ export function normalizedHash(s: string): number {
   let started = false;
   for (let i = 0; i < s.length; i++) {
     let c = s.charCodeAt(i);
-    // Printable ASCII (most characters) is no space: one test instead of the whole list below.
-    if (c > 32 && c < 128) {
-      if (c >= 65 && c <= 90) c += 32;
-    } else if (c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x2028 || c === 0x2029 || c === 0x3000 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x202f || c === 0x205f || c === 0x85 || c === 0xfeff) {
+    if (c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x2028 || c === 0x2029 || c === 0x3000 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x202f || c === 0x205f || c === 0x85 || c === 0xfeff) {
       pendingSpace = started;
       continue;
     }
+    if (c >= 65 && c <= 90) c += 32;
     if (pendingSpace) {
       h1 = Math.imul(h1 ^ 32, 0x01000193);
       h2 = Math.imul(h2 ^ 32, 0x5bd1e995);
