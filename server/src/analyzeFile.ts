@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { fileSource } from './fileSource';
 import {
-  analyzeDataset, analyzeJsonlShard, detectDatasetFormat, isJsonlPath, jsonlByteRanges, jsonlReader, mergeJsonlShardsThen,
+  analyzeDataset, analyzeJsonlShard, containerOfPath, detectDatasetFormat, encodingFromStart, isUtf16, jsonlByteRanges, jsonlReader, mergeJsonlShardsThen, START_BYTES,
   type AnalyzeOptions, type Config, type DatasetAnalysis, type ShardResult, type TokenSample,
 } from './engine';
 import { unpackFindings } from './engine/packedFindings';
@@ -16,12 +16,19 @@ const FIRST_SHARE_FACTOR = Number(process.env.TUNESET_FIRST_SHARE ?? 1.08);
 /** Files at least this big are analyzed on every core (JSONL only); smaller ones are not worth a thread. */
 const PARALLEL_BYTES = Number(process.env.TUNESET_PARALLEL_BYTES ?? 8 * 1024 * 1024);
 
-/** Analyzes a dataset file from disk: big JSONL files on every core (this thread and workers), everything else in this thread. */
+/**
+ * Analyzes a dataset file from disk: big JSONL files on every core (this thread and workers), everything
+ * else in this thread. The container is `options.container` (a sniffed file's) or the extension's.
+ */
 export async function analyzeFile(file: string, displayPath: string, config: Config, options: AnalyzeOptions = {}): Promise<DatasetAnalysis> {
-  const isJsonl = isJsonlPath(file);
-  const size = fs.statSync(file).size;
+  // Names that say no container are read as JSON Lines, as openReader reads them.
+  const isJsonl = (options.container ?? containerOfPath(file) ?? 'jsonl') === 'jsonl';
+  const stat = fs.statSync(file);
+  // Reading a named pipe or a device would wait forever (or never end): only regular files are read.
+  if (!stat.isFile()) throw new NotRegularFileError(file, stat);
+  const size = stat.size;
   const threads = Math.min(os.availableParallelism(), 8);
-  if (!isJsonl || size < PARALLEL_BYTES || threads < 2) return analyzeDataset(displayPath, fs.readFileSync(file), config, options);
+  if (!isJsonl || size < PARALLEL_BYTES || threads < 2 || isUtf16File(file)) return analyzeDataset(displayPath, fs.readFileSync(file), config, options);
   const timing = process.env.TUNESET_TIMING ? (what: string) => process.stderr.write(`[timing] ${what} ${(performance.now() - t0).toFixed(0)} ms, ${process.resourceUsage().minorPageFault} page faults\n`) : () => {};
   const t0 = performance.now();
   // The file is read in chunks by each thread (its own shard), never whole into memory.
@@ -57,6 +64,34 @@ export async function analyzeFile(file: string, displayPath: string, config: Con
     fs.closeSync(fd);
     // When this thread failed, workers still at work must not hold the process.
     for (const w of workers) void w.stop();
+  }
+}
+
+/** True for a UTF-16 file (by its byte order mark or NULs): its lines cannot be cut at the byte 0x0A, so it is read whole (as UTF-8). */
+function isUtf16File(file: string): boolean {
+  const head = new Uint8Array(START_BYTES);
+  const fd = fs.openSync(file, 'r');
+  try {
+    return isUtf16(encodingFromStart(head.subarray(0, fs.readSync(fd, head, 0, head.length, 0))));
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** What a path names when it is not a regular file, in the user's words. */
+export function nonRegularKind(stat: Pick<fs.Stats, 'isDirectory' | 'isFIFO' | 'isSocket' | 'isCharacterDevice' | 'isBlockDevice'>): string {
+  if (stat.isDirectory()) return 'a folder';
+  if (stat.isFIFO()) return 'a named pipe';
+  if (stat.isSocket()) return 'a socket';
+  if (stat.isCharacterDevice() || stat.isBlockDevice()) return 'a device';
+  return 'a special file';
+}
+
+/** A path that is not a regular file (a named pipe, a socket, a device): never opened. Its code reads like a system error's. */
+export class NotRegularFileError extends Error {
+  readonly code = 'ENOTREG';
+  constructor(file: string, stat: fs.Stats) {
+    super(`${file}: not a regular file (${nonRegularKind(stat)})`);
   }
 }
 

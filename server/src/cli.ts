@@ -4,7 +4,8 @@ import { parseArgs } from 'node:util';
 import { analyzeFile } from './analyzeFile';
 import { fileSplitRole, parseConfig, SEVERITY_ORDER, withExtraFindings, type Config, type DatasetAnalysis, type Finding, type Severity } from './engine';
 import { findWorkspaceLeaks } from './leaks';
-import { expandInputs } from './cli/files';
+import { expandInputs, skippedNotices } from './cli/files';
+import { namesUnknownField, READING_OPTIONS, READING_USAGE, readingNoteLines, readingOverrides } from './cli/readingOptions';
 import { sarifChunks } from './cli/sarif';
 import { textChunks } from './cli/text';
 
@@ -14,15 +15,12 @@ const VERSION = '0.1.0';
 
 export class UsageError extends Error {}
 
-const USAGE = `Usage: tuneset <command> [options] <files or directories…>
+export const CHECK_USAGE = `Usage: tuneset check FILE|DIR… [options]
 
-Commands:
-  check     Report what is wrong with datasets (JSONL, CSV/TSV, JSON arrays)
-  report    The quality report of one dataset: an HTML page, a Markdown data card, or a summary
-  split     Split a dataset into train/val/test files, stratified and grouped (split --help)
-  augment   Add augmented rows (EDA) or balance labels, into a new file (augment --help)
+Reports what is wrong with datasets: files (.jsonl, .ndjson, .csv, .tsv, .json arrays of objects) and,
+recursively, directories. Exit code 0 when clean, 1 when a finding of the --fail-on severity exists,
+2 on bad usage, a bad setting or an unreadable file.
 
-Options for check:
   --format text|json|sarif   Output format (default text)
   --fail-on error|warning|never
                              Exit 1 when a finding of this severity or worse exists (default error)
@@ -33,14 +31,7 @@ Options for check:
   --max-tokens N             Context length for token-limit (default 4096)
   --no-color                 Plain text output
   --no-near-duplicates       Skip the file-wide near-duplicate search (exact duplicates and every other rule still run)
-
-Options for report (tuneset report FILE):
-  --html FILE                Write the report as one self-contained HTML page (charts work offline)
-  --md FILE                  Write the report as a Markdown data card
-  --force                    Overwrite existing output files
-  --config, --text-field, --label-field, --format-hint, --max-tokens as for check
-  Without --html or --md, a summary is printed. Split siblings (NAME.train/val/test.*, train/val/test.*)
-  in the same folder are compared side by side.
+${READING_USAGE}  -h, --help                 This help
 `;
 
 /** Loads tuneset.json (explicit or from the cwd) and applies command-line overrides. */
@@ -80,8 +71,14 @@ async function check(argv: string[]): Promise<number> {
       'max-tokens': { type: 'string' },
       'no-color': { type: 'boolean', default: false },
       'no-near-duplicates': { type: 'boolean', default: false },
+      ...READING_OPTIONS,
+      help: { type: 'boolean', short: 'h', default: false },
     },
   });
+  if (values.help) {
+    process.stdout.write(CHECK_USAGE);
+    return 0;
+  }
   if (!['text', 'json', 'sarif'].includes(values.format!)) throw new UsageError(`--format must be text, json or sarif, not "${values.format}"`);
   if (!['error', 'warning', 'never'].includes(values['fail-on']!)) throw new UsageError(`--fail-on must be error, warning or never, not "${values['fail-on']}"`);
   if (!positionals.length) throw new UsageError('check needs at least one file or directory');
@@ -92,22 +89,27 @@ async function check(argv: string[]): Promise<number> {
     labelField: values['label-field'],
     format: values['format-hint'],
     maxTokens,
+    ...readingOverrides(values),
   });
-  const { files, errors } = expandInputs(positionals);
+  const displayOf = (file: string) => path.relative(process.cwd(), file).split(path.sep).join('/') || file;
+  const expanded = expandInputs(positionals);
+  const { files, errors } = expanded;
   for (const e of errors) process.stderr.write(`tuneset: ${e}\n`);
+  for (const line of skippedNotices(expanded, positionals, displayOf)) process.stderr.write(`${line}\n`);
+  // A check that read nothing must not pass: a CI job would go green having checked no file.
+  if (!files.length) return 2;
   const results: DatasetAnalysis[] = [];
   let unreadable = errors.length > 0;
   // Held-out files are checked against training files among the arguments (cross-file-leak), which
   // needs each such file's compact row index; other files do not keep one.
-  const displayOf = (file: string) => path.relative(process.cwd(), file).split(path.sep).join('/') || file;
-  const roles = files.map((f) => fileSplitRole(displayOf(f), config));
+  const roles = files.map((f) => fileSplitRole(displayOf(f.file), config));
   const leakCheck = roles.includes('held-out') && roles.includes('train');
   const fileOf = new Map<string, string>();
-  for (const [k, file] of files.entries()) {
+  for (const [k, { file, container }] of files.entries()) {
     const display = displayOf(file);
     fileOf.set(display, file);
     try {
-      results.push(await analyzeFile(file, display, config, { rowIndex: leakCheck && roles[k] !== undefined, nearDuplicates: !values['no-near-duplicates'] }));
+      results.push(await analyzeFile(file, display, config, { rowIndex: leakCheck && roles[k] !== undefined, nearDuplicates: !values['no-near-duplicates'], container }));
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (!code) throw e;
@@ -124,6 +126,8 @@ async function check(argv: string[]): Promise<number> {
       results[k] = withExtraFindings(r, leaks.get(r.path) ?? []);
     });
   }
+  for (const line of readingNoteLines(results)) process.stderr.write(`${line}\n`);
+  if (namesUnknownField(results)) unreadable = true;
   if (values.format === 'json') await writeChunks(jsonChunks(results));
   else if (values.format === 'sarif') await writeChunks(sarifChunks(results, VERSION));
   else await writeChunks(textChunks(results, !values['no-color'] && process.stdout.isTTY === true));
@@ -136,15 +140,45 @@ async function check(argv: string[]): Promise<number> {
 
 /**
  * Writes a report's pieces to stdout as they are made. A full pipe queues what is written in memory,
- * so a piece waits for the last one to drain; the next piece is made while it drains.
+ * so a piece waits for the last one to drain; the next piece is made while it drains. When the reader
+ * has gone (`tuneset check … | head`), the rest is not made at all.
  */
 async function writeChunks(chunks: Iterable<string>): Promise<void> {
   let draining: Promise<unknown> | undefined;
   for (const chunk of chunks) {
     await draining;
-    draining = process.stdout.write(chunk) ? undefined : new Promise((resolve) => process.stdout.once('drain', resolve));
+    if (process.stdout.destroyed) return;
+    draining = process.stdout.write(chunk) ? undefined : drained(process.stdout);
   }
   await draining;
+}
+
+/** Resolves when a stream can take more, or when it closed (a pipe whose reader left never drains). */
+function drained(stream: NodeJS.WriteStream): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      stream.off('drain', done);
+      stream.off('close', done);
+      resolve();
+    };
+    stream.on('drain', done);
+    stream.on('close', done);
+  });
+}
+
+/**
+ * A reader that stops reading early (`| head -1`) closes the pipe, and the next write fails with
+ * EPIPE. That is no error of ours: the output is dropped quietly instead of ending in a stack trace,
+ * and the command still ends with its own exit code (its verdict does not depend on who read it).
+ */
+function quietWhenOutputCloses(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    if (!stream.listeners('error').includes(ignoreClosedPipe)) stream.on('error', ignoreClosedPipe);
+  }
+}
+
+function ignoreClosedPipe(e: NodeJS.ErrnoException): void {
+  if (e.code !== 'EPIPE') throw e;
 }
 
 /** The JSON contract (version 1) that other tools and our tests read. */
@@ -152,7 +186,7 @@ export function toJson(results: DatasetAnalysis[]): object {
   return { version: 1, files: results.map((r) => ({ ...fileHead(r), findings: r.findings.map(withoutFix), ...fileTail(r) })) };
 }
 
-const fileHead = (r: DatasetAnalysis) => ({ path: r.path, format: r.format, container: r.container, rows: r.rows, fields: r.fields, labels: r.labels });
+const fileHead = (r: DatasetAnalysis) => ({ path: r.path, format: r.format, container: r.container, encoding: r.encoding, rows: r.rows, fields: r.fields, labels: r.labels, notes: r.notes });
 const fileTail = (r: DatasetAnalysis) => ({ summary: r.summary, stats: r.stats });
 const withoutFix = (f: Finding): Omit<Finding, 'fix'> => {
   if (!f.fix) return f;
@@ -186,27 +220,40 @@ export function* jsonChunks(results: DatasetAnalysis[]): Generator<string> {
   yield ']}\n';
 }
 
-const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
-  check,
-  report: (argv) => import('./cli/report').then((m) => m.report(argv)),
-  split: (argv) => import('./cli/split').then((m) => m.split(argv)),
-  augment: (argv) => import('./cli/augment').then((m) => m.augment(argv)),
+/** Each command with what it does in one line; its options are in its own usage text (`COMMAND --help`). */
+const COMMANDS: Record<string, { summary: string; run: (argv: string[]) => Promise<number> }> = {
+  check: { summary: 'Report what is wrong with datasets (JSONL, CSV/TSV, JSON arrays)', run: check },
+  report: {
+    summary: 'The quality report of one dataset: an HTML page, a Markdown data card, or a summary',
+    run: (argv) => import('./cli/report').then((m) => m.report(argv)),
+  },
+  split: { summary: 'Split a dataset into train/val/test files, stratified and grouped', run: (argv) => import('./cli/split').then((m) => m.split(argv)) },
+  augment: { summary: 'Add augmented rows (EDA) or balance labels, into a new file', run: (argv) => import('./cli/augment').then((m) => m.augment(argv)) },
 };
+
+function usage(): string {
+  const commands = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(9)} ${c.summary}`);
+  return `Usage: tuneset <command> [options] <files or directories…>\n\nCommands:\n${commands.join('\n')}\n\n` +
+    'Options: `tuneset <command> --help` (or `tuneset help <command>`). `tuneset --version` prints the version.\n';
+}
 
 /** Runs the CLI with arguments (without node and script) and resolves to the exit code. */
 export async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
+  quietWhenOutputCloses();
+  let [command, ...rest] = argv;
+  // `tuneset help check` is `tuneset check --help`.
+  if (command === 'help' && rest.length) [command, rest] = [rest[0], ['--help']];
   if (!command || command === '--help' || command === '-h' || command === 'help') {
-    process.stdout.write(USAGE);
+    process.stdout.write(usage());
     return command ? 0 : 2;
   }
   if (command === '--version') {
     process.stdout.write(VERSION + '\n');
     return 0;
   }
-  const run = COMMANDS[command];
+  const run = COMMANDS[command]?.run;
   if (!run) {
-    process.stderr.write(`tuneset: unknown command "${command}"\n\n${USAGE}`);
+    process.stderr.write(`tuneset: unknown command "${command}"\n\n${usage()}`);
     return 2;
   }
   try {

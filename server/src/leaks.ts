@@ -23,7 +23,7 @@ function lazyRows(path: string, lines: Int32Array, read: (path: string) => Uint8
   const open = () => {
     if (!lookup && !failed) {
       const bytes = read(path);
-      if (bytes) lookup = rowLookup(path, bytes, lines);
+      if (bytes) lookup = rowLookup(path, bytes, lines, container);
       else failed = true;
     }
     return lookup;

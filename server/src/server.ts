@@ -196,10 +196,14 @@ connection.onNotification(WillOpenNotification.method, ({ uri }: WillOpenNotific
   if (!settingsRead || documents.get(uri) || !uri.startsWith('file:')) return;
   const file = fileURLToPath(uri);
   if (!isJsonlPath(file)) return;
+  // Opening a named pipe would block the server; a document that is not a regular file comes with its didOpen.
+  if (!fs.statSync(file, { throwIfNoEntry: false })?.isFile()) return;
   const t0 = performance.now();
   let lines: string[];
   try {
-    // Decoded as the editor decodes a UTF-8 file (without its byte order mark), split at '\n'.
+    // Decoded as the editor decodes a UTF-8 file (without its byte order mark), split at '\n'; a file
+    // in UTF-16 or a legacy encoding as the readers decode it (its text then only matches a document
+    // the editor opened in that encoding: otherwise the document is analyzed afresh).
     const fd = fs.openSync(file, 'r');
     try {
       lines = decodeSourceLines(fileSource(fd));

@@ -84,7 +84,8 @@ test('split: CSV keeps its header; groups and folds; bad options and files get a
   bad(['t.csv', '--ratios', '1,1', '--folds', '2'], /choose ratios or folds, not both/);
   bad(['t.csv', '--seed', '1.5'], /--seed must be a whole number/);
   bad(['nope.jsonl'], /nope\.jsonl: no such file/);
-  bad(['notes.txt'], /notes\.txt: not a dataset file/);
+  writeFileSync(join(dir, 'notes.txt'), 'Split the reviews before augmenting them.\n');
+  bad(['notes.txt'], /notes\.txt: not a dataset: its first lines are neither JSON objects nor columns/);
   bad([], /split takes one dataset file/);
   writeFileSync(join(dir, 'broken.jsonl'), '{"text": "a"\n[1]\n');
   bad(['broken.jsonl'], /broken\.jsonl: none of its 2 rows can be used \(line 1: Invalid JSON/);

@@ -1,8 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import { READING_USAGE, readingOverrides } from './readingOptions';
 import {
-  AUGMENT_OPERATIONS, augmentDataset, datasetSource, openReader, renderAugmented,
+  AUGMENT_OPERATIONS, augmentDataset, containerOfPath, datasetSource, openReader, renderAugmented, SNIFF_BYTES, sniffContainer,
   type AugmentOperation, type AugmentOptions, type AugmentResult, type SourceRow,
 } from '../engine';
 import { loadWordNet } from '../wordnet';
@@ -35,7 +36,7 @@ test row are left out and reported. FILE may also be the split manifest itself.
   --out FILE               Output file (default NAME.augmented.EXT beside the input)
   --force                  Overwrite the output if it exists
   --text-field, --label-field, --format-hint   As for check
-Exit code 1 when new rows equal val/test rows (they are left out of the file), 2 on bad input.
+${READING_USAGE}Exit code 1 when new rows equal val/test rows (they are left out of the file), 2 on bad input.
 `;
 
 export function augment(argv: string[]): Promise<number> {
@@ -80,7 +81,7 @@ export function augment(argv: string[]): Promise<number> {
     if (values.balance) options.balance = { method: values.downsample ? 'downsample' : 'augment', target: wholeNumber('target', values.target, 1) };
 
     const split = chooseInput(positionals[0], values.split, values['whole-file']);
-    const ds = readDatasetFile(split.input, { textField: values['text-field'], labelField: values['label-field'], format: values['format-hint'] });
+    const ds = readDatasetFile(split.input, { textField: values['text-field'], labelField: values['label-field'], format: values['format-hint'], ...readingOverrides(values) });
     const rows = [...ds.reader.rows()];
     const ops = operations ?? (Object.keys(AUGMENT_OPERATIONS) as AugmentOperation[]);
     if (ops.includes('sr') || ops.includes('ri')) options.synonyms = loadWordNet();
@@ -121,7 +122,9 @@ function heldOutRows(file: string): { file: string; rows: SourceRow[] }[] {
     process.stderr.write(`tuneset: warning: ${shown(file)} is missing; new rows are not checked against it\n`);
     return [];
   }
-  return [{ file: shown(file), rows: [...openReader(file, bytes).rows()] }];
+  // Splits of a file whose name said no container (NAME.val) are read as their first bytes show.
+  const container = containerOfPath(file) ?? sniffContainer(bytes.subarray(0, SNIFF_BYTES));
+  return [{ file: shown(file), rows: [...openReader(file, bytes, container).rows()] }];
 }
 
 function operationsOf(value: string | undefined): AugmentOperation[] | undefined {

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { detectDatasetFormat, isDatasetPath, openReader, OptionsError, parseConfig, type Config, type DatasetReader, type Detection } from '../engine';
-import { writeFileAtomic } from './files';
+import { detectDatasetFormat, openReader, OptionsError, parseConfig, type Config, type DatasetContainer, type DatasetReader, type Detection } from '../engine';
+import { judgeNamedFile, READS, writeFileAtomic } from './files';
 import { formatCount as fmt } from '../engine/format';
+import { READING_OPTIONS } from './readingOptions';
 
 /** Helpers the split and augment commands share: reading one dataset, and writing new files safely. */
 
@@ -14,6 +15,7 @@ export const FILE_COMMAND_OPTIONS = {
   'text-field': { type: 'string' },
   'label-field': { type: 'string' },
   'format-hint': { type: 'string' },
+  ...READING_OPTIONS,
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
@@ -27,6 +29,8 @@ export interface DatasetFile {
   file: string;
   /** The path as shown in messages (relative to the working folder). */
   display: string;
+  /** How its bytes are read: the extension's container, or the one sniffed for a file whose name says none. */
+  container: DatasetContainer;
   bytes: Uint8Array;
   reader: DatasetReader;
   detection: Detection;
@@ -39,23 +43,43 @@ export interface DetectionHints {
   textField?: string;
   labelField?: string;
   format?: string;
+  /** CSV/TSV: whether the first record is a header, and names for the columns (--header/--no-header, --columns). */
+  hasHeader?: boolean;
+  columns?: string[];
 }
 
 /** Reads a dataset file and detects its format; a missing or unknown file is an InputError. */
 export function readDatasetFile(file: string, hints: DetectionHints = {}): DatasetFile {
   const display = path.relative(process.cwd(), file).split(path.sep).join('/') || file;
-  if (!isDatasetPath(file)) throw new InputError(`${display}: not a dataset file (use .jsonl, .ndjson, .csv, .tsv or .json)`);
+  let container: DatasetContainer;
   let bytes: Uint8Array;
   try {
+    container = namedDatasetContainer(file, display);
     bytes = fs.readFileSync(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
+    if (!code) throw e;
     throw new InputError(code === 'ENOENT' ? `${display}: no such file` : `${display}: cannot read (${code})`);
   }
   const { config, problems } = parseConfig(Object.fromEntries(Object.entries(hints).filter(([, v]) => v !== undefined)));
   if (problems.length) throw new InputError(problems.join('; '));
-  const reader = openReader(file, bytes);
-  return { file, display, bytes, reader, config, detection: detectDatasetFormat(reader.rows(), config) };
+  const reader = openReader(file, bytes, container, config);
+  const detection = detectDatasetFormat(reader.rows(), config);
+  for (const u of detection.unknownFields ?? []) {
+    throw new InputError(`${display}: ${u.setting === 'textField' ? '--text-field' : '--label-field'} names "${u.field}", which is not a field of this file; its fields are ${u.available.join(', ')}`);
+  }
+  return { file, display, container, bytes, reader, config, detection };
+}
+
+/**
+ * How the one file a command takes is read: by its extension, or sniffed from its first bytes when its
+ * name says none. A file Tuneset does not read (an archive, ARFF, a named pipe) is an InputError saying what it is;
+ * a file that cannot be read at all throws the system's error (with its code).
+ */
+export function namedDatasetContainer(file: string, display = shown(file)): DatasetContainer {
+  const verdict = judgeNamedFile(file);
+  if ('skip' in verdict) throw new InputError(`${display}: ${verdict.skip}${verdict.format ? ` (${READS})` : ''}`);
+  return verdict.container;
 }
 
 export function sha256(bytes: Uint8Array): string {

@@ -3,12 +3,26 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { analyzeFile } from '../analyzeFile';
 import { loadConfig, UsageError } from '../cli';
+import { READING_OPTIONS, READING_USAGE, readingNoteLines, readingOverrides } from './readingOptions';
 import {
   buildReport, buildSplitComparison, computeDiversity, datasetRowHashes, findSplitSiblings, readRowTexts, renderReportHtml, renderReportMarkdown,
   type Config, type DatasetAnalysis, type QualityReport, type SplitComparison, type SplitInput,
 } from '../engine';
+import { InputError, namedDatasetContainer } from './datasetFile';
 import { writeFileAtomic } from './files';
 import { formatCount as n } from '../engine/format';
+
+export const REPORT_USAGE = `Usage: tuneset report FILE [options]
+
+The quality report of one dataset. Without --html or --md, a summary is printed. Split siblings
+(NAME.train/val/test.*, train/val/test.*) in the same folder are compared side by side.
+
+  --html FILE                Write the report as one self-contained HTML page (charts work offline)
+  --md FILE                  Write the report as a Markdown data card
+  --force                    Overwrite existing output files
+  --config, --text-field, --label-field, --format-hint, --max-tokens   As for check
+${READING_USAGE}  -h, --help                 This help
+`;
 
 /** `tuneset report FILE [--html OUT] [--md OUT] [--force]`: the quality report of one dataset, exported or summarised. */
 export async function report(argv: string[]): Promise<number> {
@@ -24,8 +38,14 @@ export async function report(argv: string[]): Promise<number> {
       'label-field': { type: 'string' },
       'format-hint': { type: 'string' },
       'max-tokens': { type: 'string' },
+      ...READING_OPTIONS,
+      help: { type: 'boolean', short: 'h', default: false },
     },
   });
+  if (values.help) {
+    process.stdout.write(REPORT_USAGE);
+    return 0;
+  }
   if (positionals.length !== 1) throw new UsageError('report needs exactly one dataset file');
   const file = positionals[0];
   const outputs = [values.html, values.md].filter((o): o is string => o !== undefined);
@@ -36,12 +56,16 @@ export async function report(argv: string[]): Promise<number> {
   }
   const maxTokens = values['max-tokens'] === undefined ? undefined : Number(values['max-tokens']);
   if (maxTokens !== undefined && !(Number.isInteger(maxTokens) && maxTokens > 0)) throw new UsageError(`--max-tokens must be a positive whole number, not "${values['max-tokens']}"`);
-  const config = loadConfig(values.config, { textField: values['text-field'], labelField: values['label-field'], format: values['format-hint'], maxTokens });
+  const config = loadConfig(values.config, { textField: values['text-field'], labelField: values['label-field'], format: values['format-hint'], maxTokens, ...readingOverrides(values) });
 
   let made: QualityReport;
   try {
     made = await makeReport(file, config);
   } catch (e) {
+    if (e instanceof InputError) {
+      process.stderr.write(`tuneset: ${e.message}\n`);
+      return 2;
+    }
     const code = (e as NodeJS.ErrnoException).code;
     if (!code) throw e;
     process.stderr.write(`tuneset: ${file}: cannot read (${code})\n`);
@@ -63,10 +87,16 @@ const displayPath = (file: string) => path.relative(process.cwd(), file).split(p
 
 /** Analyzes the file, feeds its texts to the diversity count, and compares it with its split siblings. */
 export async function makeReport(file: string, config: Config): Promise<QualityReport> {
-  const analysis = await analyzeFile(file, displayPath(file), config);
+  // An archive or a format Tuneset does not read is named, not reported as rows of invalid JSON.
+  const container = namedDatasetContainer(file, displayPath(file));
+  const analysis = await analyzeFile(file, displayPath(file), config, { container });
+  // A setting that names a field the file lacks would make a report of something else.
+  const unknown = analysis.notes?.find((n) => n.kind === 'unknown-field');
+  if (unknown) throw new InputError(`${analysis.path}: ${unknown.message}`);
+  for (const line of readingNoteLines([analysis])) process.stderr.write(`${line}\n`);
   const bytes = fs.readFileSync(file);
   const texts = (function* () {
-    for (const row of readRowTexts(analysis.path, bytes, analysis)) yield row.text;
+    for (const row of readRowTexts(analysis.path, bytes, analysis, config)) yield row.text;
   })();
   const diversity = computeDiversity(texts, { totalRows: analysis.rows });
   const splits = await compareSplits(file, analysis, config);

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import { READING_USAGE, readingOverrides } from './readingOptions';
 import { analyzeFile } from '../analyzeFile';
 import { datasetSource, nearDuplicateClusters, planSplit, renderSplitBytes, type SplitOptions, type SplitPlan } from '../engine';
 import type { DatasetFile } from './datasetFile';
@@ -25,7 +26,7 @@ Rows with structure errors are left out and listed.
   --out DIR                Folder for the new files (default: FILE's folder)
   --force                  Overwrite files that exist
   --text-field, --label-field, --format-hint   As for check
-`;
+${READING_USAGE}`;
 
 export function split(argv: string[]): Promise<number> {
   return runCommand(async () => {
@@ -61,7 +62,7 @@ export function split(argv: string[]): Promise<number> {
       timeField: values['time-field'],
     };
     const file = positionals[0];
-    const ds = readDatasetFile(file, { textField: values['text-field'], labelField: values['label-field'], format: values['format-hint'] });
+    const ds = readDatasetFile(file, { textField: values['text-field'], labelField: values['label-field'], format: values['format-hint'], ...readingOverrides(values) });
     if (values['group-near-duplicates']) options.groups = await nearDuplicateGroups(ds);
     const plan = planSplit(ds.reader.rows(), { ...options, detection: ds.detection });
     if (plan.splits.every((s) => s.rows.length === 0)) throw noUsableRows(ds.display, plan.rows, plan.excluded);
@@ -82,7 +83,7 @@ export function split(argv: string[]): Promise<number> {
 /** The near-duplicate cluster of each row (-1 for none), from a check with the near-duplicate rule on. */
 export async function nearDuplicateGroups(ds: DatasetFile): Promise<number[]> {
   const config = { ...ds.config, rules: { ...ds.config.rules, 'near-duplicate': 'warning' as const } };
-  const analysis = await analyzeFile(ds.file, ds.display, config);
+  const analysis = await analyzeFile(ds.file, ds.display, config, { container: ds.container });
   const clusterOfLine = new Map<number, number>();
   nearDuplicateClusters(analysis.findings).forEach((cluster, id) => cluster.lines.forEach((line) => clusterOfLine.set(line, id)));
   const groups: number[] = [];

@@ -29,14 +29,21 @@ export function* textChunks(results: DatasetAnalysis[], color: boolean): Generat
     out.push(paint('1', `${file.path}`) + `: ${file.format} (${file.container}), ${formatCount(s.rows)} rows, quality ${s.quality.score}/100`);
     const fields = Object.entries(file.fields).map(([k, v]) => (k === v ? k : `${k}=${v}`)).join(', ');
     if (fields) out.push(`  fields: ${fields}`);
+    // Plain UTF-8 goes without saying; anything else was decoded on a judgement the user may want to check.
+    if (file.encoding && file.encoding !== 'utf-8') out.push(`  encoding: ${file.encoding}${file.encoding === 'utf-8-bom' ? '' : ' (not UTF-8)'}`);
     if (s.labels.length) {
       const shown = s.labels.slice(0, 10).map((l) => `${l.name} ${l.count} (${(l.share * 100).toFixed(1)}%)`).join(' · ');
       out.push(`  labels: ${shown}${s.labels.length > 10 ? ` · … ${s.labels.length} in all` : ''}; balance index ${s.balanceIndex.toFixed(2)}`);
     }
-    out.push(`  tokens (est.): median ${s.tokens.median}, p95 ${s.tokens.p95}, max ${s.tokens.max}`);
+    out.push(`  ${tokensHeading(s.tokens.exactRows)}: median ${formatCount(s.tokens.median)}, p95 ${formatCount(s.tokens.p95)}, max ${formatCount(s.tokens.max)}`);
     const rules = Object.entries(file.summary).sort((a, b) => b[1] - a[1]);
     const bySev = s.findingsBySeverity;
     out.push(`  findings: ${bySev.error} errors, ${bySev.warning} warnings, ${bySev.info + bySev.hint} notes` + (rules.length ? ` — ${rules.map(([r, n]) => `${r} ${n}`).join(', ')}` : ''));
   }
   yield out.join('\n') + '\n';
+}
+
+/** Token lengths are estimates, but the rows token-limit counted count exactly (so the max agrees with its findings). */
+function tokensHeading(exactRows: number): string {
+  return exactRows ? `tokens (est.; exact for the ${formatCount(exactRows)} row${exactRows === 1 ? '' : 's'} over the limit)` : 'tokens (est.)';
 }

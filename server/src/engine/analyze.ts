@@ -1,6 +1,7 @@
 import { DEFAULT_CONFIG, type Config } from './config';
-import { openReader, rangeInRow, type SourceRow } from './read';
-import type { InvalidUtf8 } from './read/decode';
+import { openReader, rangeInRow, type DatasetContainer, type SourceRow } from './read';
+import { fileEncoding, type InvalidUtf8 } from './read/decode';
+import { ENCODING_TITLES, type EncodingName } from './read/encoding';
 import type { JsonPath } from './read/jsonScan';
 import type { FieldSpan } from './read/row';
 import { RULES } from './rules/catalog';
@@ -14,9 +15,9 @@ import { tokenLimit, tooLong } from './rules/limits';
 import { checkEcho, checkNoise } from './rules/noise';
 import { checkPrivacy } from './rules/privacy';
 import type { FixSpec, RowReport, Target } from './rules/rowRule';
-import { detectFormat, type FieldMap } from './schema/formats';
+import { detectFormat, type FieldMap, type UnknownField } from './schema/formats';
 import { extractRow, type RowContent } from './schema/extract';
-import { computeStats, findingCounts, qualityScore, rowSummaries, type DatasetStats, type FindingCounts, type RowSummaries } from './stats';
+import { computeStats, countedRows, findingCounts, qualityScore, rowSummaries, type DatasetStats, type FindingCounts, type RowSummaries } from './stats';
 import { RowSketcher, sketchesNeeded } from './index/rowSketch';
 import { buildRowIndex, type RowIndex } from './index/rowIndex';
 import { buildBandTable } from './index/bandTable';
@@ -39,9 +40,23 @@ export interface DatasetAnalysis {
   findings: Finding[];
   /** Findings per rule. */
   summary: Record<string, number>;
+  /**
+   * The encoding the file was read in: 'utf-8', 'utf-8-bom', 'utf-16le'/'utf-16be', or the legacy
+   * encoding its lines that are not UTF-8 were read in ('windows-1252', 'gb18030', 'shift_jis'…).
+   * 'utf-8' for an editor's document: the editor decoded it.
+   */
+  encoding: EncodingName;
   stats: AnalysisStats;
   /** The compact per-row index cross-file-leak needs (only when asked for with `rowIndex`). */
   rowIndex?: RowIndex;
+  /** How the file was read where a person would want to know: guessed fields, no header row, quotes read as text. */
+  notes?: ReadingNote[];
+}
+
+/** One sentence on how a file was read; `unknown-field` is a setting that names a field the file lacks (an error for the CLI). */
+export interface ReadingNote {
+  kind: 'guessed-fields' | 'no-header' | 'quotes-as-text' | 'unknown-field';
+  message: string;
 }
 
 /** The statistics of a file, with the near-duplicate clusters the file-level step found. */
@@ -62,6 +77,11 @@ export interface AnalyzeOptions {
    * and runs it in the background instead: near-duplicate search is file-wide, not per line.
    */
   nearDuplicates?: boolean;
+  /**
+   * How to read the bytes, for a file whose name does not say (the host sniffed it: sniffContainer);
+   * default: by the path's extension.
+   */
+  container?: DatasetContainer;
 }
 
 /** How the file-level step reaches rows again after the pass (to locate findings raised at the end). */
@@ -69,6 +89,8 @@ export interface RowAccess {
   container: ContainerKind;
   row(index: number): SourceRow | undefined;
   locate(row: SourceRow, path: JsonPath): FieldSpan | undefined;
+  /** What the reader noted on how it read the file (a CSV without a header row…), once rows were read. */
+  readonly notes?: ReadingNote[];
   /**
    * The editor's model remembers a row's file-level findings: when the same reports come again for
    * an unchanged row (the usual case after an edit elsewhere) it returns the findings it made before
@@ -85,11 +107,17 @@ export interface RowPassResult {
   rowBytes: Int32Array;
   tokens: TokenSample;
   invalidUtf8?: InvalidUtf8;
+  /** The file's encoding (see DatasetAnalysis), when it was read from bytes. */
+  encoding?: EncodingName;
 }
 
 export interface Detection {
   format: FormatName;
   fields: FieldMap;
+  /** The fields were guessed from their values (no field had a known name). */
+  guessed?: boolean;
+  /** Fields named by settings that the file does not have. */
+  unknownFields?: UnknownField[];
 }
 
 const DETECTION_SAMPLE = 200;
@@ -102,18 +130,19 @@ export function detectDatasetFormat(rows: Iterable<SourceRow>, config: Config): 
     if (r.value !== undefined) sample.push(r.value as Record<string, unknown>);
     if (++seen >= DETECTION_SAMPLE) break;
   }
-  const { format, fields } = detectFormat(sample, { format: config.format, textField: config.textField, labelField: config.labelField });
-  return { format, fields };
+  const { format, fields, guessed, unknownFields } = detectFormat(sample, { format: config.format, textField: config.textField, labelField: config.labelField });
+  return { format, fields, ...(guessed ? { guessed } : {}), ...(unknownFields ? { unknownFields } : {}) };
 }
 
 /** Analyzes one dataset file's bytes: reads, detects the format, runs every enabled rule, and computes statistics. */
 export function analyzeDataset(path: string, bytes: Uint8Array, config: Config = DEFAULT_CONFIG, options: AnalyzeOptions = {}): DatasetAnalysis {
-  const reader = openReader(path, bytes);
+  const reader = openReader(path, bytes, options.container, config);
   const detection = detectDatasetFormat(reader.rows(), config);
   const pass = new RowPass(reader, detection, config, options);
   for (const row of reader.rows()) pass.addRow(row);
   const result = pass.result();
   result.invalidUtf8 = reader.invalidUtf8;
+  result.encoding = fileEncoding(bytes, reader.invalidUtf8);
   return finishAnalysis(path, reader, detection, config, options, result);
 }
 
@@ -176,6 +205,7 @@ export class FindingBuilder {
   }
 
   private encodeFix(row: SourceRow, content: RowContent | undefined, spec: FixSpec): Fix | undefined {
+    if (spec.kind === 'replace-row') return { title: spec.title, edits: [{ ...rangeInRow(row, 0, row.text.length), newText: spec.text }] };
     if (spec.kind === 'delete-row') {
       // A JSON array element is not a line of its own; deleting lines would break the array.
       return this.access.container === 'json' ? undefined : { title: spec.title, edits: [deleteRowEdit(row)] };
@@ -236,6 +266,7 @@ export class RowAnalyzer {
   analyzeRow(row: SourceRow, keepSampleText = false): RowOutput {
     const findings: Finding[] = [];
     this.out.sink = findings;
+    if (row.notes) this.reportNotes(row);
     if (row.problem) {
       const p = row.problem;
       this.out.emit(row, undefined, { rule: p.rule, message: p.message }, rangeInRow(row, p.start ?? 0, p.end ?? firstLineLength(row.text)));
@@ -271,6 +302,13 @@ export class RowAnalyzer {
     if (keepSampleText && content.parts.length) output.sampleText = content.parts.map((p) => p.text).join('\n');
     if (sketcher && !Number.isNaN(keyHash) && sketcher.finish()) output.bands = sketcher.keys;
     return output;
+  }
+  /** What the reader noticed about how it read the row, each with its own range (and fix). */
+  private reportNotes(row: SourceRow): void {
+    for (const n of row.notes!) {
+      const fix = n.replacement ? { title: n.replacement.title, kind: 'replace-row' as const, text: n.replacement.text } : undefined;
+      this.out.emit(row, undefined, { rule: n.rule, message: n.message, data: n.data, fix }, rangeInRow(row, n.start, n.end));
+    }
   }
 }
 
@@ -430,7 +468,7 @@ export function fileLevelRules(
   if (bad && utf8Severity) {
     lateFindings.push(makeFinding(
       'invalid-utf8', utf8Severity,
-      `The file is not valid UTF-8: byte 0x${bad.byte.toString(16).toUpperCase().padStart(2, '0')} at line ${bad.line}, column ${bad.column}; ${bad.lines} line${bad.lines === 1 ? ' was' : 's were'} read as Windows-1252`,
+      `The file is not valid UTF-8: byte 0x${bad.byte.toString(16).toUpperCase().padStart(2, '0')} at line ${bad.line}, column ${bad.column}; ${bad.lines} line${bad.lines === 1 ? ' was' : 's were'} read as ${ENCODING_TITLES[bad.encoding]}`,
       { line: bad.line, column: bad.column, endLine: bad.line, endColumn: bad.column + 1 },
     ));
   }
@@ -468,16 +506,36 @@ export function assembleAnalysis(
 ): DatasetAnalysis {
   const { facts } = pass;
   // Assigned onto the object computeStats made: other modules key data by that object's identity.
-  const stats: AnalysisStats = Object.assign(computeStats(facts, summaries, TokenEstimator.from(pass.tokens), counts, groups), {
+  const counted = countedRows(findings, counts, facts, pass.rowBytes);
+  const stats: AnalysisStats = Object.assign(computeStats(facts, summaries, TokenEstimator.from(pass.tokens), counts, groups, counted), {
     nearDuplicateClusters: near.clusters,
     nearDuplicateRows: near.rows,
   });
   const summary: Record<string, number> = { ...stats.findingsByRule };
   const labels: Record<string, number> = {};
   for (const l of stats.labels) labels[l.name] = l.count;
-  const analysis: DatasetAnalysis = { path, container: access.container, format: detection.format, fields: detection.fields, rows: facts.count, labels, findings, summary, stats };
+  const analysis: DatasetAnalysis = {
+    path, container: access.container, format: detection.format, fields: detection.fields, rows: facts.count, labels, findings, summary, encoding: pass.encoding ?? 'utf-8', stats,
+  };
+  const notes = [...(access.notes ?? []), ...detectionNotes(detection)];
+  if (notes.length) analysis.notes = notes;
   if (options.rowIndex) analysis.rowIndex = buildRowIndex(facts, detection, access.container, config);
   return analysis;
+}
+
+/** What the detection decided that a person should hear: a guess to confirm, a setting that names nothing. */
+function detectionNotes(detection: Detection): ReadingNote[] {
+  const notes: ReadingNote[] = [];
+  if (detection.guessed) {
+    const guess = Object.entries(detection.fields).map(([k, v]) => `${k} = ${v}`).join(', ');
+    const flags = detection.fields.label ? '--text-field/--label-field' : '--text-field';
+    notes.push({ kind: 'guessed-fields', message: `no field has a known name: guessed ${guess}; pass ${flags} (or set textField/labelField) to override` });
+  }
+  for (const u of detection.unknownFields ?? []) {
+    const flag = u.setting === 'textField' ? '--text-field' : '--label-field';
+    notes.push({ kind: 'unknown-field', message: `${flag} (${u.setting}) names "${u.field}", which is not a field of this file; its fields are ${u.available.join(', ')}` });
+  }
+  return notes;
 }
 
 /** Reads a row again and returns the exact shingle set of its compared text (for verifying candidates). */

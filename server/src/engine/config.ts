@@ -50,6 +50,10 @@ export const configSchema = z
     textField: z.string().min(1).optional(),
     /** Name of the label field (classification), overriding detection. */
     labelField: z.string().min(1).optional(),
+    /** CSV/TSV: whether the first record is a header; 'auto' takes it for one unless it looks like the data below it. */
+    hasHeader: z.union([z.boolean(), z.literal('auto')]).default('auto'),
+    /** CSV/TSV: names for the columns, instead of the header's (or col1…colN when the file has none). */
+    columns: z.array(z.string().min(1)).min(1).optional(),
     /** Context length for token-limit. */
     maxTokens: z.number().int().positive().default(4096),
     /** Per-rule setting: 'off' disables a rule, a severity overrides its default. */

@@ -1,4 +1,5 @@
 import { LineDecoder, decodeText } from './read/decode';
+import { utf8Bytes } from './read/encoding';
 import { csvFieldSpans, sniffDelimiter } from './read/csv';
 import type { DatasetReader } from './read';
 import type { ContainerKind } from './types';
@@ -16,8 +17,9 @@ export interface DatasetSource {
   rowText(index: number): string;
   /** JSONL only: the row's exact bytes, so big outputs are copied rather than decoded and re-encoded. */
   rowBytes?(index: number): Uint8Array;
-  /** CSV only: the header record's text, and the field delimiter. */
+  /** CSV only: the header record's text (undefined for a file without one), the columns' names, and the field delimiter. */
   header?: string;
+  columns?: string[];
   delimiter?: string;
   /** The line break written between rows: the source's own ("\n" or "\r\n"). */
   eol: string;
@@ -56,11 +58,13 @@ export function outputName(sourceName: string, part: string, extension?: string)
  * re-decoded from their byte ranges, CSV and JSON rows come from the reader's cache.
  */
 export function datasetSource(name: string, reader: DatasetReader, bytes: Uint8Array, extra: { sha256?: string; toolVersion?: string } = {}): DatasetSource {
+  // The bytes the reader read (openReader reads UTF-16 as UTF-8): its row offsets are theirs, and outputs are UTF-8.
+  bytes = utf8Bytes(bytes);
   const eol = firstLineBreak(bytes);
   if (reader.container === 'jsonl') {
     const offsets = reader.offsets?.();
     if (!offsets) throw new Error('datasetSource: the JSONL reader has no row offsets; read its rows first');
-    const decoder = new LineDecoder();
+    const decoder = new LineDecoder(reader.invalidUtf8?.encoding);
     // A plain Uint8Array view: subarrays of a Node Buffer cost several times more per row.
     const view = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const { starts, ends } = offsets;
@@ -77,6 +81,9 @@ export function datasetSource(name: string, reader: DatasetReader, bytes: Uint8A
   };
   const text = decodeText(bytes).text;
   if (reader.container === 'csv') {
+    // The reader's own layout: a file without a header row gets outputs without one.
+    const framing = reader.csv;
+    if (framing) return { name, container: 'csv', eol, ...extra, rowText, header: framing.header, columns: reader.columns, delimiter: framing.delimiter };
     const plain = text.replace(/\r\n/g, '\n');
     const delimiter = sniffDelimiter(plain, name.toLowerCase().endsWith('.tsv'));
     return { name, container: 'csv', eol, ...extra, rowText, header: csvHeader(plain), delimiter };
@@ -100,7 +107,7 @@ export function containerText(source: DatasetSource, rows: readonly string[], he
   }
   const body = rows.length ? rows.join(eol) + eol : '';
   if (source.container === 'jsonl') return body;
-  const text = (header ?? '') + eol + body;
+  const text = header === undefined ? body : header + eol + body;
   // The CSV reader hands records over with "\n" inside quoted fields; a CRLF file gets its CRLFs back.
   return eol === '\n' ? text : text.replace(/\r?\n/g, eol);
 }

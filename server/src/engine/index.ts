@@ -3,7 +3,10 @@ export { analyzeDataset, describeJsonRow, detectDatasetFormat, deleteRowEdit, ty
 export { planJsonlShards, analyzeJsonlShard, mergeJsonlShards, mergeJsonlShardsThen, firstTokenSample, type Shard, type ShardResult } from './shards';
 export { parseConfig, configSchema, DEFAULT_CONFIG, type Config, type ConfigResult } from './config';
 export { RULES, RULE_IDS, ruleDocsUrl, type RuleId, type RuleInfo } from './rules/catalog';
-export { isDatasetPath, isJsonDataset, isJsonlPath, openReader, toBytes } from './read';
+export {
+  containerOfPath, describeForeignFormat, foreignFormatByMagic, foreignFormatByName, isDatasetPath, isJsonDataset, isJsonlPath, openReader,
+  READABLE_FORMATS, SNIFF_BYTES, sniffContainer, toBytes, type DatasetContainer, type ForeignFormat,
+} from './read';
 export { detectFormat, FORMATS, TEXT_ALIASES, LABEL_ALIASES } from './schema/formats';
 export { normalizeText, normalizedHash } from './text/normalize';
 export { countTokens, loadTokenizer, tokenizerLoaded, type TokenSample } from './text/tokens';
@@ -38,3 +41,4 @@ export type { RowIndex } from './index/rowIndex';
 export { jsonlByteRanges, jsonlShards, lineAt } from './shards';
 export { jsonlReader } from './read/jsonl';
 export { decodeSourceLines, memorySource, type ByteSource } from './read/source';
+export { detectEncoding, encodingFromStart, ENCODING_TITLES, isUtf16, START_BYTES, type EncodingName, type LegacyEncoding } from './read/encoding';

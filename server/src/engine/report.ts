@@ -161,7 +161,7 @@ export function buildReport(analysis: DatasetAnalysis, extras: ReportExtras = {}
         rareLabelMin: config.thresholds.rareLabelMin,
       }
     : null;
-  const { estimated: _estimated, bytesPerToken, sampledTexts: _sampled, ...tokenDistribution } = s.tokens;
+  const { estimated: _estimated, bytesPerToken, sampledTexts: _sampled, exactRows: _exact, ...tokenDistribution } = s.tokens;
   const lengths: LengthSection = {
     unit: 'tokens',
     estimated: true,

@@ -68,6 +68,19 @@ export function mapValues(vc: ValueCounts, f: (v: number) => number, monotone: b
   };
 }
 
+/** The same counts with equal values (which `mapValues` may leave side by side) merged into one. */
+export function mergedValues(vc: ValueCounts): ValueCounts {
+  let distinct = 0;
+  for (let j = 0; j < vc.values.length; j++) if (j === 0 || vc.values[j] !== vc.values[j - 1]) distinct++;
+  if (distinct === vc.values.length) return vc;
+  const out: ValueCounts = { values: new Float64Array(distinct), counts: new Int32Array(distinct), total: vc.total };
+  for (let j = 0, k = -1; j < vc.values.length; j++) {
+    if (j === 0 || vc.values[j] !== vc.values[j - 1]) out.values[++k] = vc.values[j];
+    out.counts[k] += vc.counts[j];
+  }
+  return out;
+}
+
 /** The k-th smallest value (0-based) of the list. */
 export function kthValue(vc: ValueCounts, k: number): number {
   let seen = 0;

@@ -1,6 +1,7 @@
 import { fileLevelRules, RowPass, type AnalyzeOptions, type DatasetAnalysis, type Detection, type RowAccess, type RowPassResult } from './analyze';
 import type { Config } from './config';
-import { LineDecoder } from './read/decode';
+import { fileEncoding, LineDecoder } from './read/decode';
+import { START_BYTES } from './read/encoding';
 import { estimatedRows, jsonlReader, locateInJsonRow, parseJsonRow } from './read/jsonl';
 import { CHUNK_BYTES, countNewlines, isByteSource, readFully, SourceWindow, type ByteSource } from './read/source';
 import { emptyFacts, LabelIds } from './rules/fileFacts';
@@ -183,6 +184,7 @@ export function mergeJsonlShardsThen(
     invalidUtf8: shards.find((s) => s.invalidUtf8)?.invalidUtf8,
   };
   if (merged.invalidUtf8) merged.invalidUtf8 = { ...merged.invalidUtf8, lines: shards.reduce((n, s) => n + (s.invalidUtf8?.lines ?? 0), 0) };
+  merged.encoding = fileEncoding(fileStart(input), merged.invalidUtf8);
   const f = merged.facts;
   f.line = concat(Int32Array, total, shards.map((s) => s.facts.line));
   f.hash = concat(Float64Array, total, shards.map((s) => s.facts.hash));
@@ -210,13 +212,20 @@ export function mergeJsonlShardsThen(
       while (index - first >= shards[k].starts.length) first += shards[k++].starts.length;
       const start = shards[k].starts[index - first];
       const end = shards[k].ends[index - first];
-      const text = new LineDecoder().decode(window ? window.slice(start, end) : (input as Uint8Array).subarray(start, end), f.line[index]);
+      const text = new LineDecoder(merged.invalidUtf8?.encoding).decode(window ? window.slice(start, end) : (input as Uint8Array).subarray(start, end), f.line[index]);
       return parseJsonRow(text, index, f.line[index], 1);
     },
     locate: locateInJsonRow,
   };
   const finish = fileLevelRules(path, access, detection, config, options, merged);
   return (sample) => finish(sample).analysis;
+}
+
+/** A file's first bytes, where a byte order mark would be. */
+function fileStart(input: Uint8Array | ByteSource): Uint8Array {
+  if (!isByteSource(input)) return input.subarray(0, START_BYTES);
+  const head = new Uint8Array(Math.min(START_BYTES, input.size));
+  return head.subarray(0, readFully(input, head, 0));
 }
 
 /**

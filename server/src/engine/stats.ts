@@ -1,5 +1,5 @@
 import { balanceIndex } from './rules/labels';
-import { mapValues, quantileValue, valueCounts, type ValueCounts } from './select';
+import { changedCounts, mapValues, mergedValues, quantileValue, valueCounts, type ValueCounts } from './select';
 import { labelCounts, type FileFacts } from './rules/fileFacts';
 import type { DuplicateGroup } from './rules/duplicates';
 import { recordRowHashes } from './rowTexts';
@@ -40,8 +40,10 @@ export interface DatasetStats {
   /**
    * Token lengths, estimated from UTF-8 bytes with a ratio calibrated on an exact sample of
    * `sampledTexts` texts (0 while the editor has not loaded the tokenizer yet: then 4 bytes a token).
+   * The `exactRows` rows that a rule counted exactly (token-limit) count with that count instead, so
+   * the max is never below a finding's count.
    */
-  tokens: Distribution & { estimated: true; bytesPerToken: number; sampledTexts: number };
+  tokens: Distribution & { estimated: true; bytesPerToken: number; sampledTexts: number; exactRows: number };
   /** Histogram of the same estimated token lengths, for the report's chart. */
   tokenHistogram: Histogram;
   findingsByRule: Record<string, number>;
@@ -248,11 +250,72 @@ export function rowSummaries(facts: FileFacts, rowBytes: ArrayLike<number>): Row
   return { chars: valueCounts(chars), bytes: valueCounts(bytes), labels: labelCounts(facts) };
 }
 
+/**
+ * A row whose tokens a rule counted: its UTF-8 bytes (what its estimate is made from) and the count.
+ * `exact` for a whole row's count (token-limit's, template overhead included); otherwise the count
+ * of some of its texts (too-long's), which the row has at least.
+ */
+export interface CountedRow {
+  bytes: number;
+  tokens: number;
+  exact: boolean;
+}
+
+/**
+ * The rows whose tokens token-limit or too-long counted, from their findings (which carry the
+ * count in `data.tokens`); none are looked for when neither rule reported anything, the usual case.
+ */
+export function countedRows(findings: readonly Finding[], counts: FindingCounts, facts: FileFacts, rowBytes: ArrayLike<number>): CountedRow[] {
+  if (!counts.findingsByRule['token-limit'] && !counts.findingsByRule['too-long']) return [];
+  const byRow = new Map<number, CountedRow>();
+  for (const f of findings) {
+    const exact = f.rule === 'token-limit';
+    if ((!exact && f.rule !== 'too-long') || typeof f.data?.tokens !== 'number') continue;
+    const row = rowAtLine(facts, f.line);
+    if (row < 0 || rowBytes[row] < 0) continue;
+    const known = byRow.get(row) ?? { bytes: rowBytes[row], tokens: 0, exact: false };
+    if (known.exact) continue;
+    // A row's count replaces what its texts' counts added up to; the texts' counts add up.
+    byRow.set(row, exact ? { ...known, tokens: f.data.tokens, exact } : { ...known, tokens: known.tokens + f.data.tokens });
+  }
+  return [...byRow.values()];
+}
+
+/** The row a line belongs to: the last one starting at or before it (a finding can sit on a later line of its row), -1 for none. */
+function rowAtLine(facts: FileFacts, line: number): number {
+  let lo = 0;
+  let hi = facts.count - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (facts.line[mid] <= line) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return hi;
+}
+
+/**
+ * The estimated token counts with each counted row moved from its estimate to its count (or, for a
+ * lower bound, to the larger of the two): a summary that says "max 4,305" beside a token-limit
+ * finding of 5,305 tokens on the same row would contradict itself.
+ */
+function withCountedRows(estimated: ValueCounts, rows: readonly CountedRow[], tokens: TokenEstimator): ValueCounts {
+  if (!rows.length) return estimated;
+  const changes: [number, number][] = [];
+  for (const r of rows) {
+    const guess = tokens.estimate(r.bytes);
+    changes.push([guess, -1], [r.exact ? r.tokens : Math.max(guess, r.tokens), +1]);
+  }
+  // changedCounts needs distinct values; estimates of different byte counts can be equal.
+  return changedCounts(mergedValues(estimated), changes);
+}
+
 /** Per-file statistics, from the facts the rules already gathered (no second pass over rows). */
-export function computeStats(facts: FileFacts, summaries: RowSummaries, tokens: TokenEstimator, findings: FindingCounts, groups: DuplicateGroup[]): DatasetStats {
+export function computeStats(
+  facts: FileFacts, summaries: RowSummaries, tokens: TokenEstimator, findings: FindingCounts, groups: DuplicateGroup[], counted: readonly CountedRow[] = [],
+): DatasetStats {
   const validRows = summaries.chars.total;
   // The estimate only grows with the bytes, so the bytes' counts map straight to the tokens' counts.
-  const tokenCounts = mapValues(summaries.bytes, (b) => tokens.estimate(b), true);
+  const tokenCounts = withCountedRows(mapValues(summaries.bytes, (b) => tokens.estimate(b), true), counted, tokens);
   const counts = summaries.labels;
   const labelled = counts.reduce((a, b) => a + b, 0);
   const labels = counts
@@ -269,7 +332,7 @@ export function computeStats(facts: FileFacts, summaries: RowSummaries, tokens: 
     labels,
     balanceIndex: balance,
     chars: charDist,
-    tokens: { ...distribution(tokenCounts), estimated: true, bytesPerToken: Math.round(tokens.bytesPerToken * 100) / 100, sampledTexts: tokens.sample.bytes.length },
+    tokens: { ...distribution(tokenCounts), estimated: true, bytesPerToken: Math.round(tokens.bytesPerToken * 100) / 100, sampledTexts: tokens.sample.bytes.length, exactRows: counted.filter((r) => r.exact).length },
     tokenHistogram: histogram(tokenCounts),
     findingsByRule,
     findingsBySeverity,

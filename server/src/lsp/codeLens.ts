@@ -15,8 +15,15 @@ export function codeLenses(doc: Analyzed): CodeLens[] {
     `${fmt(a.findings.length)} finding${a.findings.length === 1 ? '' : 's'}`,
     `quality ${a.stats.quality.score}/100`,
   ].join(' · ');
+  // How the file was read, where a person should confirm it (guessed fields, no header row): the
+  // lens opens Tuneset's settings, where the guess is overridden.
+  const notes = (a.notes ?? []).map((n) => ({
+    range,
+    command: { title: `Read as: ${n.message}`, command: 'workbench.action.openSettings', arguments: ['tuneset.'] },
+  }));
   return [
     { range, command: { title, command: COMMANDS.showFileSummary, arguments: [doc.uri] } },
     { range, command: { title: 'Open report', command: COMMANDS.showReport, arguments: [doc.uri] } },
+    ...notes,
   ];
 }

@@ -19,6 +19,7 @@ export function listDatasetFiles(folders: string[], excludes: RegExp[]): string[
         const rel = path.relative(root, full).split(path.sep).join('/');
         if (e.name === 'node_modules' || e.name === '.git' || isExcluded(rel, excludes)) continue;
         if (e.isDirectory()) walk(full);
+        // Only regular files are read: opening a named pipe (or a device) found in a workspace would hang the scan.
         else if (e.isFile() && isDatasetPath(e.name) && (!e.name.toLowerCase().endsWith('.json') || jsonHead(full))) out.push(full);
       }
     };

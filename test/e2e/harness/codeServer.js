@@ -8,7 +8,7 @@
 //   await cs.stop();
 //
 // CLI (used by scripts/vscode/demo.sh):
-//   node test/e2e/harness/codeServer.js [--dir D] [--port N] [--host H] [--vsix F]... \
+//   node test/e2e/harness/codeServer.js [--dir D] [--port N [--next-free-port]] [--host H] [--vsix F]... \
 //        [--settings file.json] [--folder F]       # runs until Ctrl+C
 //
 // Why the flags/env: code-server is a full VS Code server, but it must not touch ~ (XDG_* and
@@ -73,6 +73,51 @@ function freePort(host) {
     srv.on('error', reject);
     srv.listen(0, host, () => { const { port } = srv.address(); srv.close(() => resolve(port)); });
   });
+}
+
+/** Whether nothing listens on host:port yet (we bind it for a moment, as code-server will). */
+function portFree(host, port) {
+  return new Promise(resolve => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.once('error', () => resolve(false));
+    srv.listen({ host, port, exclusive: true }, () => srv.close(() => resolve(true)));
+  });
+}
+
+/**
+ * The port to start on when one is asked for: that one if it is free. If another program holds it
+ * (another demo, a dev server), code-server would fail with EADDRINUSE while the other program's
+ * answers made it look up; so a taken port is refused with a clear message, or, with `nextFree`
+ * (the demo's default port), the next free one of the following 20 is used and named.
+ */
+async function portToUse(host, port, nextFree) {
+  const last = nextFree ? port + 20 : port;
+  for (let p = port; p <= last; p++) {
+    if (!(await portFree(host, p))) continue;
+    if (p !== port) console.error(`[code-server] port ${port} on ${host} is in use by another program; using ${p}`);
+    return p;
+  }
+  throw new Error(nextFree
+    ? `ports ${port}-${last} on ${host} are all in use by other programs; choose another port (PORT=...)`
+    : `port ${port} on ${host} is in use by another program: stop it, or choose another port (e.g. PORT=${port + 1})`);
+}
+
+/** What code-server logged since `from` (a byte offset), without colours. */
+function logSince(logFile, from) {
+  try {
+    const all = fs.readFileSync(logFile);
+    return all.subarray(from).toString('utf8').replace(/\x1b\[[0-9;]*m/g, '');
+  } catch { return ''; }
+}
+
+/**
+ * Whether code-server says it listens on this port ("HTTP server listening on http://127.0.0.1:8080/",
+ * logged once its routes are in place). A 200 from /healthz alone could come from another program on
+ * the port; this line can only come from our own server.
+ */
+function listensOn(log, port) {
+  return new RegExp(`HTTP server listening on https?://\\S+:${port}/`).test(log);
 }
 
 function httpOk(url) {
@@ -150,7 +195,8 @@ function installVsix(vsixPath, { userDataDir, extensionsDir, dir, env } = {}) {
 /**
  * @param {object} [o]
  * @param {string} [o.host='127.0.0.1']
- * @param {number} [o.port]          fixed port; default: a free one (retried if lost to a race)
+ * @param {number} [o.port]          fixed port, refused when another program holds it; default: a free one (retried if lost to a race)
+ * @param {boolean} [o.nextFreePort] with `port`: when it is taken, use the next free one instead (the demo's default port)
  * @param {string} [o.dir]           persistent base dir (user-data/, extensions/, xdg/, code-server.log);
  *                                   default: a fresh one under .vscode-test/tmp, deleted by stop()
  * @param {string} [o.userDataDir]   override <dir>/user-data
@@ -177,12 +223,15 @@ async function startCodeServer(o = {}) {
   const logFile = path.join(dir, 'code-server.log');
   const env = childEnv(dir, o.env);
 
+  let wanted = o.port ? Number(o.port) : undefined;
   for (let attempt = 1; ; attempt++) {
-    const port = o.port ? Number(o.port) : await freePort(host);
+    const port = wanted === undefined ? await freePort(host) : await portToUse(host, wanted, o.nextFreePort);
     const args = [CODE_SERVER_ENTRY, '--bind-addr', `${host}:${port}`, '--auth', 'none',
       '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
       '--disable-getting-started-override', '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir];
     if (o.folder) args.push(path.resolve(o.folder));
+    // A persistent dir's log holds earlier runs too: only what this server writes counts.
+    const logStart = fs.existsSync(logFile) ? fs.statSync(logFile).size : 0;
     const fd = fs.openSync(logFile, 'a');
     const child = spawn(process.execPath, args, { env, stdio: ['ignore', fd, fd], detached: true });
     fs.closeSync(fd);
@@ -195,17 +244,22 @@ async function startCodeServer(o = {}) {
     const t0 = Date.now();
     const limit = o.startTimeoutMs || 60000;
     let up = false;
+    // Up means: our child is alive, says it listens on this port, and the port answers.
     while (!exited && Date.now() - t0 < limit) {
-      if (await httpOk(`${url}/healthz`)) { up = true; break; }
+      if (listensOn(logSince(logFile, logStart), port) && await httpOk(`${url}/healthz`) && !exited) { up = true; break; }
       await new Promise(r => setTimeout(r, 100)); // poll interval, not a wait-for-luck sleep
     }
     if (!up) {
       live.delete(srv);
       killGroup(child.pid, 'SIGKILL');
-      const log = fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8') : '';
-      if (!o.port && attempt < 3 && /EADDRINUSE/.test(log)) continue; // port raced away: try another
-      throw new Error(`code-server did not come up on ${url} (${exited ? `exited ${JSON.stringify(exited)}` : 'timeout'}); ` +
-        `log ${logFile}:\n${log.split('\n').slice(-30).join('\n')}`);
+      const log = logSince(logFile, logStart);
+      // The port raced away between our check and code-server's start: try another (or the next one).
+      if (/EADDRINUSE/.test(log) && attempt < 3 && (wanted === undefined || o.nextFreePort)) {
+        if (wanted !== undefined) wanted = port + 1;
+        continue;
+      }
+      const why = /EADDRINUSE/.test(log) ? `port ${port} on ${host} is in use by another program` : exited ? `exited ${JSON.stringify(exited)}` : 'timeout';
+      throw new Error(`code-server did not come up on ${url} (${why}); log ${logFile}:\n${log.split('\n').slice(-30).join('\n')}`);
     }
     if (verbose()) console.error(`[code-server] up on ${url} in ${Date.now() - t0} ms (pid ${child.pid}, dir ${dir})`);
 
@@ -262,7 +316,7 @@ if (require.main === module) {
   const a = parseArgs(process.argv.slice(2));
   const settings = a.settings ? JSON.parse(fs.readFileSync(a.settings, 'utf8')) : undefined;
   startCodeServer({
-    dir: a.dir, host: a.host, port: a.port && Number(a.port), folder: a.folder, settings,
+    dir: a.dir, host: a.host, port: a.port && Number(a.port), nextFreePort: a['next-free-port'] === 'true', folder: a.folder, settings,
     vsix: a.vsix,
   }).then(cs => {
     const open = a.folder ? cs.workbenchUrl(a.folder) : cs.url;
@@ -273,8 +327,7 @@ if (require.main === module) {
     process.once('SIGINT', bye);
     process.once('SIGTERM', bye);
   }, e => {
-    console.error(e.message);
-    if (/EADDRINUSE/.test(e.message)) console.error(`[code-server] port ${a.port} is taken: set another, e.g. PORT=${Number(a.port) + 1}`);
+    console.error(`[code-server] ${e.message}`);
     process.exit(1);
   });
 }

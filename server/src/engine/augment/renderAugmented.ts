@@ -37,13 +37,14 @@ export function renderAugmented(result: AugmentResult, source: DatasetSource, op
     return { name, text: containerText(source, originals.concat(made)) };
   }
   const delimiter = source.delimiter ?? ',';
-  const columns = csvColumns(source.header ?? '', delimiter);
+  const columns = source.columns ?? csvColumns(source.header ?? '', delimiter);
   // Provenance in a CSV is a column: added at the end (empty on source rows) unless it exists already.
-  const addColumn = field !== null && !columns.includes(field);
+  // A file without a header row gets none: an unnamed extra column would read as spilled text.
+  const addColumn = field !== null && source.header !== undefined && !columns.includes(field);
   const made = rows.map((r) => {
     let text = source.rowText(r.sourceIndex);
     const cells = r.parts.map((p) => ({ column: columns.indexOf(String(p.path[0])), value: p.text }));
-    if (field !== null && !addColumn) cells.push({ column: columns.indexOf(field), value: String(r.sourceLine) });
+    if (field !== null && columns.includes(field)) cells.push({ column: columns.indexOf(field), value: String(r.sourceLine) });
     text = replaceCsvCells(text, delimiter, cells);
     return addColumn ? text + delimiter + r.sourceLine : text;
   });

@@ -1,5 +1,7 @@
-import { openReader, type FieldSpan, type SourceRow } from '../read';
+import { containerOfPath, openReader, type FieldSpan, type SourceRow } from '../read';
 import { bomLength, LineDecoder } from '../read/decode';
+import { utf8Bytes } from '../read/encoding';
+import { fileLegacyEncoding } from '../read/source';
 import type { JsonPath } from '../read/jsonScan';
 import { locateInJsonRow, parseJsonRow } from '../read/jsonl';
 import type { ContainerKind } from '../types';
@@ -14,12 +16,13 @@ export interface RowLookup {
 /**
  * A row lookup over a file's bytes. JSONL rows are found by line (`lines` of its RowIndex) through
  * a table of line starts built on first use, so only the rows asked for are parsed; CSV and JSON
- * files are read whole once (they are rarely large).
+ * files are read whole once (they are rarely large). A file whose name says no container is read as
+ * `container` says (its RowIndex's: the container its analysis read).
  */
-export function rowLookup(path: string, bytes: Uint8Array, lines: Int32Array): RowLookup {
-  const lower = path.toLowerCase();
-  if (lower.endsWith('.csv') || lower.endsWith('.tsv') || lower.endsWith('.json')) {
-    const reader = openReader(path, bytes);
+export function rowLookup(path: string, bytes: Uint8Array, lines: Int32Array, container?: ContainerKind): RowLookup {
+  const kind = containerOfPath(path) ?? container ?? 'jsonl';
+  if (kind !== 'jsonl') {
+    const reader = openReader(path, bytes, kind);
     let read = false;
     return {
       container: reader.container,
@@ -34,6 +37,9 @@ export function rowLookup(path: string, bytes: Uint8Array, lines: Int32Array): R
     };
   }
   let starts: Float64Array | undefined;
+  // Read as the analysis read them: UTF-16 as UTF-8, lines that are not UTF-8 in the file's legacy encoding.
+  bytes = utf8Bytes(bytes);
+  const legacy = fileLegacyEncoding(bytes);
   return {
     container: 'jsonl',
     row(index) {
@@ -44,7 +50,7 @@ export function rowLookup(path: string, bytes: Uint8Array, lines: Int32Array): R
       const start = starts[line - 1];
       let end = line < starts.length ? starts[line] - 1 : bytes.length;
       if (end > start && bytes[end - 1] === 13) end--;
-      const text = new LineDecoder().decode(bytes.subarray(start, end), line);
+      const text = new LineDecoder(legacy).decode(bytes.subarray(start, end), line);
       return parseJsonRow(text, index, line, 1);
     },
     locate: locateInJsonRow,

@@ -1,6 +1,9 @@
-import { parse, type Options } from 'csv-parse/sync';
 import { decodeText } from './decode';
-import type { DatasetReader, FieldSpan, SourceRow } from './row';
+import {
+  decideTsvQuoting, knownValueColumns, looksLikeHeader, numberedColumns, parseLiteral, parseQuoted, swallowedRecordLines,
+  type CsvRecord, type QuotedParse, type QuotingDecision,
+} from './csvLayout';
+import type { CsvFraming, DatasetReader, FieldSpan, RowNote, SourceRow } from './row';
 
 const CANDIDATES = [',', '\t', ';', '|'];
 
@@ -20,21 +23,39 @@ export function sniffDelimiter(text: string, preferTab: boolean): string {
   return best;
 }
 
-/** Reads CSV/TSV with csv-parse: the first record is the header; every other record is a row. */
-export function csvReader(bytes: Uint8Array, options: { tsv?: boolean } = {}): DatasetReader {
+/** How a CSV/TSV file is read: settings may say whether it has a header and name its columns. */
+export interface CsvReadOptions {
+  tsv?: boolean;
+  /** 'auto' (default): the first record is a header unless it looks like the data below it. */
+  hasHeader?: boolean | 'auto';
+  /** Names for the columns, instead of the header's (or col1…colN when there is none). */
+  columns?: string[];
+}
+
+/**
+ * Reads CSV/TSV: csv-parse for quoted CSV, a literal line reader for TSV whose quotes are not
+ * quoting; the first record is a header unless it looks like data (or settings say otherwise).
+ */
+export function csvReader(bytes: Uint8Array, options: CsvReadOptions = {}): DatasetReader {
   const decoded = decodeText(bytes);
   // csv-parse miscounts lines on CRLF input; lines are kept intact when only the \r is dropped.
   const text = decoded.text.replace(/\r\n/g, '\n');
   const delimiter = sniffDelimiter(text, !!options.tsv);
   const cached: SourceRow[] = [];
   let parsed = false;
+  let spans = (record: string) => csvFieldSpans(record, delimiter);
   const reader: DatasetReader = {
     container: 'csv',
     invalidUtf8: decoded.invalid,
-    // csv-parse's sync API parses the whole text at once; the rows are kept so a second pass is free.
+    // The whole text is parsed at once; the rows are kept so a second pass is free.
     rows() {
       if (!parsed) {
-        cached.push(...readRecords(text, delimiter, reader));
+        const read = readRecords(text, delimiter, options);
+        cached.push(...read.rows);
+        reader.columns = read.columns;
+        reader.csv = read.framing;
+        if (read.notes.length) reader.notes = read.notes;
+        if (!read.framing.quoting) spans = (record) => literalFieldSpans(record, delimiter);
         parsed = true;
       }
       return cached;
@@ -43,86 +64,207 @@ export function csvReader(bytes: Uint8Array, options: { tsv?: boolean } = {}): D
     locate(row, path) {
       const col = reader.columns?.indexOf(String(path[0])) ?? -1;
       if (col < 0 || path.length !== 1) return undefined;
-      const span = csvFieldSpans(row.text, delimiter)[col];
-      if (!span) return undefined;
-      return span;
+      return spans(row.text)[col];
     },
   };
   return reader;
 }
 
-function* readRecords(text: string, delimiter: string, reader: DatasetReader): Generator<SourceRow> {
-  const records: { record: string[]; raw: string; info: { lines: number } }[] = [];
-  let error: { code?: string } | undefined;
-  try {
-    parse(text, {
-      delimiter,
-      info: true,
-      raw: true,
-      relax_column_count: true,
-      relax_quotes: true,
-      skip_empty_lines: true,
-      on_record: (r: unknown) => {
-        records.push(r as (typeof records)[number]);
-        return null;
-      },
-    } as unknown as Options<string[], string[]>);
-  } catch (e) {
-    error = e as { code?: string };
+interface ReadRecords {
+  rows: SourceRow[];
+  columns?: string[];
+  framing: CsvFraming;
+  notes: NonNullable<DatasetReader['notes']>;
+}
+
+function readRecords(text: string, delimiter: string, options: CsvReadOptions): ReadRecords {
+  const { records, quoting, error, ambiguous, quotesAsText } = chooseReading(text, delimiter);
+  const rows: SourceRow[] = [];
+  const notes: ReadRecords['notes'] = [];
+  const first = records[0];
+  if (!first) return { rows, framing: { delimiter, quoting }, notes };
+  const hasHeader = typeof options.hasHeader === 'boolean' ? options.hasHeader : looksLikeHeader(first.fields, records.slice(1, 51).map((r) => r.fields));
+  const columns = options.columns ?? (hasHeader ? first.fields.map((c) => c.trim()) : numberedColumns(first.fields.length));
+  if (!hasHeader && !options.columns) {
+    const why = options.hasHeader === false ? 'read without a header row, as set' : 'the first row looks like data, not a header';
+    notes.push({ kind: 'no-header', message: `${why}: columns named ${columns.join(', ')}; pass --columns a,b,… (or set "columns") to name them${options.hasHeader === false ? '' : ', or --header if the first row is one'}` });
   }
-  let lastLine = 0;
-  let index = 0;
-  for (let i = 0; i < records.length; i++) {
-    const { record, raw, info } = records[i];
-    const body = raw.replace(/^\n+/, '').replace(/\n$/, '');
-    const line = info.lines - count(body, '\n');
-    lastLine = info.lines;
-    if (i === 0) {
-      reader.columns = record.map((c) => c.trim());
-      continue;
-    }
-    const columns = reader.columns!;
-    if (record.length !== columns.length) {
-      yield {
-        index: index++, line, column: 1, text: body, value: undefined,
+  if (quotesAsText) notes.push({ kind: 'quotes-as-text', message: 'quotes at the start of fields were read as text: TSV has no quoting, and every line already has the header\'s field count' });
+  const body = hasHeader ? records.slice(1) : records;
+  const width = columns.length;
+  const known = quoting ? knownValueColumns(body, width) : new Map<number, Set<string>>();
+  const splitLine = (line: string) => fieldsOf(line, csvFieldSpans(line, delimiter));
+  for (const record of body) {
+    const index = rows.length;
+    const notes: RowNote[] = [];
+    if (ambiguous && record.line === ambiguous.line) notes.push(tsvQuoteNote(record, ambiguous));
+    const swallowed = quoting ? swallowedRecordLines(record, width, known, splitLine) : [];
+    if (swallowed.length) notes.push(suspectMultilineNote(record, swallowed));
+    if (record.fields.length !== width) {
+      const nl = record.text.indexOf('\n');
+      rows.push({
+        index, line: record.line, column: 1, text: record.text, value: undefined, notes: notes.length ? notes : undefined,
         problem: {
           rule: 'csv-field-count',
-          message: `Record has ${record.length} field${record.length === 1 ? '' : 's'}; the header has ${columns.length}`,
-          start: 0, end: body.indexOf('\n') < 0 ? body.length : body.indexOf('\n'),
+          message: `Record has ${record.fields.length} field${record.fields.length === 1 ? '' : 's'}; the ${hasHeader || options.columns ? 'header has' : 'first record has'} ${width}`,
+          start: 0, end: nl < 0 ? record.text.length : nl,
         },
-      };
+      });
       continue;
     }
     const value: Record<string, string> = {};
-    columns.forEach((c, k) => (value[c] = record[k]));
-    yield { index: index++, line, column: 1, text: body, value };
+    columns.forEach((c, k) => {
+      if (c !== '') value[c] = record.fields[k];
+    });
+    const spill = spilledFields(record, columns, delimiter, quoting);
+    if (spill) notes.push(spill);
+    rows.push({ index, line: record.line, column: 1, text: record.text, value, notes: notes.length ? notes : undefined });
   }
-  if (error) {
-    // The quote opened on the first non-blank line after the last complete record.
-    const lines = text.split('\n');
-    let line = lastLine + 1;
-    while (line <= lines.length && lines[line - 1].trim() === '') line++;
-    const body = lines.slice(line - 1).join('\n').replace(/\n+$/, '');
-    const first = lines[line - 1] ?? '';
-    const isQuote = error.code === 'CSV_QUOTE_NOT_CLOSED';
-    yield {
-      index: index++, line, column: 1, text: body, value: undefined,
-      problem: {
-        rule: isQuote ? 'csv-unclosed-quote' : 'csv-field-count',
-        message: isQuote
-          ? `A quoted field opened here is never closed; the rest of the file (${lines.length - line} more line${lines.length - line === 1 ? '' : 's'}) cannot be read as rows`
-          : `CSV could not be parsed from here: ${String((error as Error).message)}`,
-        start: Math.max(0, first.indexOf('"')),
-        end: first.length,
-      },
-    };
+  if (error) rows.push(unclosedQuoteRow(text, records, error, rows.length));
+  return { rows, columns, framing: { delimiter, quoting, header: hasHeader ? first.text : undefined }, notes };
+}
+
+/** The records of the file as the user would count them: quoted CSV, or TSV read literally unless its quotes clearly quote. */
+function chooseReading(
+  text: string, delimiter: string,
+): { records: CsvRecord[]; quoting: boolean; error?: QuotedParse['error']; ambiguous?: QuotingDecision['ambiguous']; quotesAsText?: boolean } {
+  if (delimiter !== '\t') {
+    const quoted = parseQuoted(text, delimiter);
+    return { records: quoted.records, quoting: true, error: quoted.error };
+  }
+  const literal = parseLiteral(text, delimiter);
+  // Without a field that starts with a quote, both readings are the same: csv-parse is not needed.
+  if (!literal.some((r) => r.fields.some((f) => f.startsWith('"')))) return { records: literal, quoting: false };
+  const quoted = parseQuoted(text, delimiter);
+  const decision = decideTsvQuoting(literal, quoted);
+  if (decision.quoting) return { records: quoted.records, quoting: true, error: quoted.error };
+  return { records: literal, quoting: false, ambiguous: decision.ambiguous, quotesAsText: !decision.ambiguous };
+}
+
+function tsvQuoteNote(record: CsvRecord, a: NonNullable<QuotingDecision['ambiguous']>): RowNote {
+  const quote = Math.max(0, record.text.indexOf('"'));
+  return {
+    rule: 'tsv-quote',
+    message:
+      `A field here starts with a quote, and the file reads two ways: literally (TSV has no quoting) ${rowCount(a.literalRows)}, ` +
+      `${a.literalBad} with the wrong field count; with CSV quoting ${rowCount(a.quotedRows)}, ${a.quotedBad} wrong. Read literally`,
+    start: quote, end: quote + 1,
+  };
+}
+
+const rowCount = (n: number) => `${n} row${n === 1 ? '' : 's'}`;
+
+function suspectMultilineNote(record: CsvRecord, swallowed: number[]): RowNote {
+  const lines = record.text.split('\n');
+  const quote = Math.max(0, lines[0].indexOf('"'));
+  const example = lines[1].length > 60 ? `${lines[1].slice(0, 60)}…` : lines[1];
+  return {
+    rule: 'csv-suspect-multiline',
+    message:
+      `A quoted field opened on line ${record.line} runs over ${swallowed.length} more line${swallowed.length === 1 ? '' : 's'} that each look like a whole record ` +
+      `(line ${swallowed[0]}: "${example}"): read as 1 row, it may be ${swallowed.length + 1}. Is a closing quote missing?`,
+    start: quote, end: lines[0].length,
+  };
+}
+
+/**
+ * Values in columns without a header name (a header like `v1,v2,,,` whose rows' text ran on at an
+ * unquoted comma): reported with the text that would be lost, and a fix that joins them back into
+ * the named column they spilled from.
+ */
+function spilledFields(record: CsvRecord, columns: string[], delimiter: string, quoting: boolean): RowNote | undefined {
+  let last = -1;
+  for (let k = columns.length - 1; k >= 0 && last < 0; k--) if (columns[k] === '' && record.fields[k] !== '') last = k;
+  if (last < 0) return undefined;
+  let from = last;
+  while (from >= 0 && columns[from] === '') from--;
+  const spans = quoting ? csvFieldSpans(record.text, delimiter) : literalFieldSpans(record.text, delimiter);
+  const pieces = record.fields.slice(from + 1, last + 1);
+  if (from < 0) {
+    return { rule: 'csv-extra-fields', message: `Values in columns without a header name are not read: "${preview(pieces.join(delimiter))}"`, start: spans[0].start, end: spans[last].end };
+  }
+  const joined = record.fields.slice(from, last + 1).join(delimiter);
+  const name = columns[from];
+  const note: RowNote = {
+    rule: 'csv-extra-fields',
+    message: `"${name}" runs on into ${pieces.length} column${pieces.length === 1 ? '' : 's'} without a header name: "${preview(pieces.join(delimiter))}" is not part of "${name}" as read`,
+    start: spans[from].start, end: spans[last].end,
+    data: { field: name, joined },
+  };
+  if (quoting) {
+    const raw = rawFields(record.text, delimiter);
+    raw[from] = quoteField(joined, delimiter);
+    for (let k = from + 1; k <= last; k++) raw[k] = '';
+    note.replacement = { title: `Join the spilled text back into "${name}"`, text: raw.join(delimiter) };
+  }
+  return note;
+}
+
+function preview(s: string): string {
+  return s.length > 80 ? `${s.slice(0, 80)}…` : s;
+}
+
+function unclosedQuoteRow(text: string, records: CsvRecord[], error: NonNullable<QuotedParse['error']>, index: number): SourceRow {
+  // The quote opened on the first non-blank line after the last complete record.
+  const lines = text.split('\n');
+  const lastRecord = records[records.length - 1];
+  let line = lastRecord ? lastRecord.line + lastRecord.lines : 1;
+  while (line <= lines.length && lines[line - 1].trim() === '') line++;
+  const body = lines.slice(line - 1).join('\n').replace(/\n+$/, '');
+  const first = lines[line - 1] ?? '';
+  const isQuote = error.code === 'CSV_QUOTE_NOT_CLOSED';
+  return {
+    index, line, column: 1, text: body, value: undefined,
+    problem: {
+      rule: isQuote ? 'csv-unclosed-quote' : 'csv-field-count',
+      message: isQuote
+        ? `A quoted field opened here is never closed; the rest of the file (${lines.length - line} more line${lines.length - line === 1 ? '' : 's'}) cannot be read as rows`
+        : `CSV could not be parsed from here: ${error.message}`,
+      start: Math.max(0, first.indexOf('"')),
+      end: first.length,
+    },
+  };
+}
+
+function fieldsOf(record: string, spans: FieldSpan[]): string[] {
+  return spans.map((s) => record.slice(s.start, s.end).replace(/""/g, '"'));
+}
+
+/** Spans of each field of a record read literally (a TSV without quoting): split at every delimiter. */
+export function literalFieldSpans(record: string, delimiter: string): FieldSpan[] {
+  const spans: FieldSpan[] = [];
+  let start = 0;
+  for (;;) {
+    const at = record.indexOf(delimiter, start);
+    const end = at < 0 ? record.length : at;
+    const from = start;
+    spans.push({ start: from, end, rawIndex: (d) => from + d });
+    if (at < 0) return spans;
+    start = at + delimiter.length;
   }
 }
 
-function count(s: string, ch: string): number {
-  let n = 0;
-  for (let i = s.indexOf(ch); i >= 0; i = s.indexOf(ch, i + 1)) n++;
-  return n;
+/** A record's fields as written (quotes included), split at the delimiters outside quotes. */
+function rawFields(record: string, delimiter: string): string[] {
+  const out: string[] = [];
+  let quoted = false;
+  let from = 0;
+  for (let i = 0; i < record.length; i++) {
+    const c = record[i];
+    if (c === '"') quoted = !quoted;
+    else if (c === delimiter && !quoted) {
+      out.push(record.slice(from, i));
+      from = i + 1;
+    }
+  }
+  out.push(record.slice(from));
+  return out;
+}
+
+/** A value as a CSV field: quoted when it holds a quote, the delimiter, a line break or edge spaces. */
+export function quoteField(value: string, delimiter: string): string {
+  const needs = value.includes('"') || value.includes(delimiter) || /[\r\n]/.test(value) || /^\s|\s$/.test(value);
+  return needs ? `"${value.replace(/"/g, '""')}"` : value;
 }
 
 /** Spans of each field's content in one CSV record (inside the quotes for quoted fields). */

@@ -1,7 +1,14 @@
+import {
+  decodeLegacy, encodingFromStart, firstInvalidUtf8, isUtf16, legacyEncodingOf, type EncodingName, type LegacyEncoding,
+} from './encoding';
+
 /**
- * Byte-level reading: line splitting and UTF-8 decoding with a Windows-1252 fallback, so a file
- * that is not valid UTF-8 is still read (and reported) instead of crashing or silently mangling.
+ * Byte-level reading: line splitting and UTF-8 decoding with a fallback to the file's legacy
+ * encoding (Windows-1252, GB18030, Shift-JIS…: see encoding.ts), so a file that is not valid UTF-8
+ * is still read as its author wrote it (and reported) instead of crashing or silently mangling.
  */
+
+export { firstInvalidUtf8 } from './encoding';
 
 export interface InvalidUtf8 {
   line: number;
@@ -9,6 +16,8 @@ export interface InvalidUtf8 {
   byte: number;
   /** How many lines needed the fallback decoding. */
   lines: number;
+  /** The legacy encoding those lines were read in. */
+  encoding: LegacyEncoding;
 }
 
 export interface LineSlice {
@@ -23,51 +32,45 @@ export interface LineSlice {
 
 // ignoreBOM: a U+FEFF inside the file is a character of its line (the file's own BOM is skipped by offset).
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-const cp1252 = new TextDecoder('windows-1252');
 
-/** Decodes a line as UTF-8, falling back to Windows-1252 and recording the first bad byte. */
+/**
+ * Decodes a line as UTF-8, falling back to the file's legacy encoding and recording the first bad
+ * byte. UTF-8 comes first line by line: a file with a few bad rows among good ones keeps its good
+ * ones as they are. The legacy encoding is given, or found (once) when the first line needs it: a
+ * file that is all UTF-8 never pays for the detection.
+ */
 export class LineDecoder {
   invalid: InvalidUtf8 | undefined;
+  private legacy: LegacyEncoding | undefined;
+
+  /** `fallback` is the encoding, or finds it (given the first line that needs it). */
+  constructor(private readonly fallback: LegacyEncoding | ((line: Uint8Array) => LegacyEncoding) = 'windows-1252') {}
+
+  /** The encoding lines that are not UTF-8 are read in (`line`: one of them, when it is not known yet). */
+  fallbackEncoding(line: Uint8Array = new Uint8Array(0)): LegacyEncoding {
+    return (this.legacy ??= typeof this.fallback === 'function' ? this.fallback(line) : this.fallback);
+  }
 
   decode(bytes: Uint8Array, line: number): string {
     try {
       return utf8.decode(bytes);
     } catch {
-      const bad = firstInvalidUtf8(bytes);
+      const encoding = this.fallbackEncoding(bytes);
       if (this.invalid) this.invalid.lines++;
       else {
-        const column = bad < 0 ? 1 : new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes.subarray(0, bad)).length + 1;
-        this.invalid = { line, column, byte: bad < 0 ? 0 : bytes[bad], lines: 1 };
+        const bad = firstInvalidUtf8(bytes);
+        // The column counts characters as the line reads in its legacy encoding.
+        const column = bad < 0 ? 1 : decodeLegacy(bytes.subarray(0, bad), encoding).length + 1;
+        this.invalid = { line, column, byte: bad < 0 ? 0 : bytes[bad], lines: 1, encoding };
       }
-      return cp1252.decode(bytes);
+      return decodeLegacy(bytes, encoding);
     }
   }
 }
 
-/** Index of the first byte that breaks UTF-8 well-formedness, or -1. */
-export function firstInvalidUtf8(b: Uint8Array): number {
-  let i = 0;
-  const n = b.length;
-  while (i < n) {
-    const c = b[i];
-    if (c < 0x80) { i++; continue; }
-    let need: number;
-    let min: number;
-    if (c >= 0xc2 && c <= 0xdf) { need = 1; min = 0x80; }
-    else if (c >= 0xe0 && c <= 0xef) { need = 2; min = 0x800; }
-    else if (c >= 0xf0 && c <= 0xf4) { need = 3; min = 0x10000; }
-    else return i;
-    if (i + need >= n) return i;
-    let cp = c & (0x3f >> need);
-    for (let k = 1; k <= need; k++) {
-      const cc = b[i + k];
-      if (cc === undefined || (cc & 0xc0) !== 0x80) return i;
-      cp = (cp << 6) | (cc & 0x3f);
-    }
-    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return i;
-    i += need + 1;
-  }
-  return -1;
+/** The encoding of a file that was read: its lines' legacy one when some were not UTF-8, else what its start shows. */
+export function fileEncoding(head: Uint8Array, invalid: InvalidUtf8 | undefined): EncodingName {
+  return invalid?.encoding ?? encodingFromStart(head) ?? 'utf-8';
 }
 
 /** Length of a leading UTF-8 byte order mark, if any. */
@@ -137,13 +140,18 @@ function isAscii(bytes: Uint8Array, start: number, end: number): boolean {
   return true;
 }
 
-/** Decodes a whole file (for CSV and JSON arrays), line by line only when it is not valid UTF-8. */
-export function decodeText(bytes: Uint8Array): { text: string; invalid?: InvalidUtf8 } {
+/**
+ * Decodes a whole file (for CSV and JSON arrays): UTF-16 by its mark (or NULs), else UTF-8, line by
+ * line only when it is not valid UTF-8 (those lines in the legacy encoding they show).
+ */
+export function decodeText(bytes: Uint8Array): { text: string; invalid?: InvalidUtf8; encoding: EncodingName } {
+  const start = encodingFromStart(bytes);
+  if (isUtf16(start)) return { text: new TextDecoder(start).decode(bytes), encoding: start };
   const body = bytes.subarray(bomLength(bytes));
   try {
-    return { text: utf8.decode(body) };
+    return { text: utf8.decode(body), encoding: start ?? 'utf-8' };
   } catch {
-    const decoder = new LineDecoder();
+    const decoder = new LineDecoder((line) => legacyEncodingOf([body], line));
     const parts: string[] = [];
     let pos = 0;
     let line = 0;
@@ -154,7 +162,7 @@ export function decodeText(bytes: Uint8Array): { text: string; invalid?: Invalid
       parts.push(decoder.decode(body.subarray(pos, nl), line));
       pos = nl + 1;
     }
-    return { text: parts.join('\n'), invalid: decoder.invalid };
+    return { text: parts.join('\n'), invalid: decoder.invalid, encoding: decoder.fallbackEncoding() };
   }
 }
 

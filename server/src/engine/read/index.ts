@@ -1,11 +1,17 @@
-import { csvReader } from './csv';
+import { csvReader, type CsvReadOptions } from './csv';
 import { jsonArrayReader, looksLikeJsonArrayOfObjects } from './jsonArray';
 import { jsonlReader } from './jsonl';
+import { encodingFromStart, isUtf16, utf8Bytes } from './encoding';
 import type { DatasetReader } from './row';
+import type { DatasetContainer } from './sniff';
 
 export type { DatasetReader, SourceRow, FieldSpan, RowProblem } from './row';
 export { rangeInRow } from './row';
 export { toBytes } from './decode';
+export {
+  describeForeignFormat, foreignFormatByMagic, foreignFormatByName, READABLE_FORMATS, SNIFF_BYTES, sniffContainer,
+  type DatasetContainer, type ForeignFormat,
+} from './sniff';
 
 const EXTENSIONS = ['.jsonl', '.ndjson', '.csv', '.tsv', '.json'];
 
@@ -22,15 +28,40 @@ export function isDatasetPath(path: string): boolean {
 
 /** True when a `.json` file's first bytes show an array of objects; other `.json` files are not datasets. */
 export function isJsonDataset(head: Uint8Array | string): boolean {
-  const text = typeof head === 'string' ? head : new TextDecoder().decode(head.subarray(0, 4096));
+  const start = typeof head === 'string' ? undefined : encodingFromStart(head);
+  const text = typeof head === 'string' ? head : new TextDecoder(isUtf16(start) ? start : 'utf-8').decode(head.subarray(0, 4096));
   return looksLikeJsonArrayOfObjects(text);
 }
 
-/** Chooses the reader for a file by its extension. */
-export function openReader(path: string, bytes: Uint8Array): DatasetReader {
+/** What settings say of a CSV/TSV file's header (the engine's Config holds them). */
+export type CsvHeaderOptions = Pick<CsvReadOptions, 'hasHeader' | 'columns'>;
+
+/** The container a file's name says (.jsonl, .ndjson, .csv, .tsv, .json), or undefined when it says none. */
+export function containerOfPath(path: string): DatasetContainer | undefined {
   const lower = path.toLowerCase();
-  if (lower.endsWith('.csv')) return csvReader(bytes);
-  if (lower.endsWith('.tsv')) return csvReader(bytes, { tsv: true });
-  if (lower.endsWith('.json')) return jsonArrayReader(bytes);
-  return jsonlReader(bytes);
+  if (lower.endsWith('.csv')) return 'csv';
+  if (lower.endsWith('.tsv')) return 'tsv';
+  if (lower.endsWith('.json')) return 'json';
+  if (isJsonlPath(lower)) return 'jsonl';
+  return undefined;
+}
+
+/**
+ * Chooses the reader for a file: the container given (a host sniffed a file whose name says none,
+ * see sniffContainer), else the one its extension says; other names are read as JSON Lines.
+ */
+export function openReader(path: string, bytes: Uint8Array, container?: DatasetContainer, csv: CsvHeaderOptions = {}): DatasetReader {
+  // UTF-16 cannot be split into lines at the byte 0x0A: its text is read as UTF-8 bytes (offsets are theirs).
+  bytes = utf8Bytes(bytes);
+  const header = { hasHeader: csv.hasHeader, columns: csv.columns };
+  switch (container ?? containerOfPath(path)) {
+    case 'csv':
+      return csvReader(bytes, header);
+    case 'tsv':
+      return csvReader(bytes, { ...header, tsv: true });
+    case 'json':
+      return jsonArrayReader(bytes);
+    default:
+      return jsonlReader(bytes);
+  }
 }

@@ -2,7 +2,7 @@ import { LineDecoder, splitLines } from './decode';
 import { locateJsonValue, rawIndexInJsonString, type JsonPath } from './jsonScan';
 import type { DatasetReader, FieldSpan, RowProblem, SourceRow } from './row';
 import { spliced } from '../columns';
-import { countNewlines, isByteSource, readFully, SourceWindow, splitSourceLines, type ByteSource } from './source';
+import { countNewlines, fileLegacyEncoding, isByteSource, readFully, SourceWindow, splitSourceLines, type ByteSource } from './source';
 
 /**
  * Reads JSONL (or a line-aligned byte range of it): one JSON value per line; blank lines are
@@ -19,10 +19,12 @@ export function jsonlReader(
   const offsets = new RowOffsets(expectedRows);
   const window = isByteSource(input) ? new SourceWindow(input) : undefined;
   const bytesOf = (start: number, end: number) => (window ? window.slice(start, end) : (input as Uint8Array).subarray(start, end));
+  // Lines that are not UTF-8 are read in the file's legacy encoding, found once for the pass and the rows read again.
+  const legacy = fileLegacyEncoding(input);
   const reader: DatasetReader = {
     container: 'jsonl',
     *rows() {
-      const decoder = new LineDecoder();
+      const decoder = new LineDecoder(legacy);
       let index = 0;
       offsets.count = 0;
       const all = isByteSource(input) ? splitSourceLines(input, decoder, range) : splitLines(input, decoder, range);
@@ -35,7 +37,7 @@ export function jsonlReader(
     },
     row(index) {
       if (index < 0 || index >= offsets.count) return undefined;
-      const text = new LineDecoder().decode(bytesOf(offsets.starts[index], offsets.ends[index]), offsets.lines[index]);
+      const text = new LineDecoder(legacy).decode(bytesOf(offsets.starts[index], offsets.ends[index]), offsets.lines[index]);
       return parseJsonRow(text, index, offsets.lines[index], 1);
     },
     locate: locateInJsonRow,

@@ -10,6 +10,30 @@ export interface RowProblem {
   end?: number;
 }
 
+/**
+ * Something the reader noticed about a row it could read: the row still takes part in every rule,
+ * but how it was read deserves a word (text spilled into unnamed columns, a quote that may swallow
+ * records). Offsets are into the row's text.
+ */
+export interface RowNote {
+  rule: 'csv-extra-fields' | 'csv-suspect-multiline' | 'tsv-quote';
+  message: string;
+  start: number;
+  end: number;
+  data?: Record<string, unknown>;
+  /** A fix that rewrites the whole row's text. */
+  replacement?: { title: string; text: string };
+}
+
+/** The layout a CSV reader settled on, for writers that must write the same kind of file. */
+export interface CsvFraming {
+  delimiter: string;
+  /** False for a TSV read literally (quotes are text). */
+  quoting: boolean;
+  /** The header record's text, or undefined for a file without one. */
+  header?: string;
+}
+
 /** One row as read from the file, before any format is applied. */
 export interface SourceRow {
   /** 0-based position among the file's rows. */
@@ -22,6 +46,7 @@ export interface SourceRow {
   /** The parsed value: an object for good rows; undefined when the row could not be parsed. */
   value: unknown;
   problem?: RowProblem;
+  notes?: RowNote[];
 }
 
 /** Where a field's value sits in a row's text, and how decoded string offsets map onto it. */
@@ -33,8 +58,12 @@ export interface FieldSpan extends ValueSpan {
 /** What every container reader offers the rest of the engine. */
 export interface DatasetReader {
   container: ContainerKind;
-  /** The CSV header, when there is one. */
+  /** The CSV columns' names (the header's, given ones, or col1…colN), once rows() has been consumed. */
   columns?: string[];
+  /** CSV only, once rows() has been consumed: the delimiter, quoting and header text it settled on. */
+  csv?: CsvFraming;
+  /** Sentences on how the file was read (no header row, quotes read as text), once rows() has been consumed. */
+  notes?: { kind: 'no-header' | 'quotes-as-text'; message: string }[];
   rows(): Iterable<SourceRow>;
   /** The row at an index, once rows() has been consumed (for findings raised after the pass). */
   row(index: number): SourceRow | undefined;

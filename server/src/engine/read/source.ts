@@ -1,4 +1,5 @@
-import { LineDecoder, splitLines, type LineSlice } from './decode';
+import { decodeText, LineDecoder, splitLines, type LineSlice } from './decode';
+import { encodingFromStart, isUtf16, legacyEncodingOf, START_BYTES, type LegacyEncoding } from './encoding';
 
 /**
  * Bytes the engine reads a piece at a time: a file the host has opened (the engine does no I/O of
@@ -144,13 +145,43 @@ export function isByteSource(input: Uint8Array | ByteSource): input is ByteSourc
 }
 
 /**
+ * A source's bytes in chunks of whole lines (but for a line longer than a chunk), from its start:
+ * what the legacy-encoding detection reads until it has seen enough lines that are not UTF-8.
+ */
+export function* sourceChunks(source: ByteSource, chunkBytes = CHUNK_BYTES): Generator<Uint8Array> {
+  const buf = new Uint8Array(Math.max(1, Math.min(chunkBytes, source.size)));
+  for (let pos = 0; pos < source.size; ) {
+    const n = readFully(source, buf, pos);
+    if (n === 0) break;
+    const nl = pos + n < source.size ? buf.lastIndexOf(10, n - 1) : n - 1;
+    const usable = nl < 0 ? n : nl + 1;
+    yield buf.subarray(0, usable);
+    pos += usable;
+  }
+}
+
+/**
+ * The legacy encoding of a file's lines that are not UTF-8, detected on first need from the file's
+ * first such lines and then kept: every reader of the file (each shard's, in every thread) judges the
+ * same lines, so all read the file alike (but for a file whose first 32 MB are all UTF-8: each reader
+ * judges the first bad line it meets).
+ */
+export function fileLegacyEncoding(input: Uint8Array | ByteSource): (line: Uint8Array) => LegacyEncoding {
+  let found: LegacyEncoding | undefined;
+  return (line) => (found ??= legacyEncodingOf(isByteSource(input) ? sourceChunks(input) : [input], line));
+}
+
+/**
  * `new TextDecoder().decode(bytes).split('\n')` of a source's bytes, read in chunks and decoded block
  * by block: no buffer of the whole file is made, and ASCII lines stay one-byte strings instead of
  * parts of one two-byte string of the whole text (one non-ASCII character makes the whole text two
- * bytes a character: 64 MB to build for a 32 MB file). A source with a carriage return or bytes
- * that are not UTF-8 is decoded whole, as the TextDecoder decodes it.
+ * bytes a character: 64 MB to build for a 32 MB file). A source with a carriage return is decoded
+ * whole, as the TextDecoder decodes it; one in UTF-16 or with lines that are not UTF-8 is decoded
+ * whole as the readers decode it (decodeText: the encoding its bytes show).
  */
 export function decodeSourceLines(source: ByteSource, chunkBytes = CHUNK_BYTES): string[] {
+  const head = new Uint8Array(Math.min(START_BYTES, source.size));
+  if (isUtf16(encodingFromStart(head.subarray(0, readFully(source, head, 0))))) return decodeWhole(source).split('\n');
   return decodeInChunks(source, chunkBytes) ?? decodeWhole(source).split('\n');
 }
 
@@ -178,5 +209,5 @@ function decodeInChunks(source: ByteSource, chunkBytes: number): string[] | unde
 
 function decodeWhole(source: ByteSource): string {
   const bytes = new Uint8Array(source.size);
-  return new TextDecoder().decode(bytes.subarray(0, readFully(source, bytes, 0)));
+  return decodeText(bytes.subarray(0, readFully(source, bytes, 0))).text;
 }

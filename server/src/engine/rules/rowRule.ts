@@ -16,7 +16,8 @@ export interface Target {
 /** A quick fix described on decoded values; the engine encodes it into text edits for the row's container. */
 export type FixSpec =
   | { title: string; kind: 'set-value'; path: JsonPath; value: string }
-  | { title: string; kind: 'delete-row' };
+  | { title: string; kind: 'delete-row' }
+  | { title: string; kind: 'replace-row'; text: string };
 
 export interface RowReport {
   rule: RuleId;

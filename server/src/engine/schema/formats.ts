@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { FormatName } from '../types';
+import { guessFields } from './guess';
 
 /** Field name aliases of DESIGN.md §2, most common first. */
 export const TEXT_ALIASES = ['text', 'sentence', 'content', 'review', 'document', 'input', 'query'];
@@ -81,6 +82,17 @@ export interface Detection {
   fields: FieldMap;
   /** Fraction of sampled rows that satisfy the chosen format's schema. */
   confidence: number;
+  /** True when no field had a known name and the fields were guessed from their values (guessFields). */
+  guessed?: boolean;
+  /** Fields named by settings that no row has: each with the setting's name and the fields rows do have. */
+  unknownFields?: UnknownField[];
+}
+
+/** A field named by a setting (textField, labelField) that the file does not have. */
+export interface UnknownField {
+  setting: 'textField' | 'labelField';
+  field: string;
+  available: string[];
 }
 
 /**
@@ -94,6 +106,15 @@ export function detectFormat(
   const counts = new Map<string, number>();
   for (const row of sample) for (const k of Object.keys(row)) counts.set(k, (counts.get(k) ?? 0) + 1);
   const common = new Set([...counts].filter(([, n]) => n >= sample.length / 2).map(([k]) => k));
+  const unknownFields = missingHintFields(counts, hint);
+  const found = bestFormat(sample, counts, common, hint);
+  const detection = found.format === 'unknown' && !unknownFields ? guessedDetection(sample) ?? found : found;
+  return unknownFields ? { ...detection, unknownFields } : detection;
+}
+
+function bestFormat(
+  sample: Record<string, unknown>[], counts: Map<string, number>, common: Set<string>, hint: { format?: string; textField?: string; labelField?: string },
+): Detection {
   const candidates = hint.format && hint.format !== 'auto' ? FORMATS.filter((f) => f.name === hint.format) : FORMATS;
   let best: Detection = { format: 'unknown', fields: {}, confidence: 0 };
   for (const spec of candidates) {
@@ -108,6 +129,29 @@ export function detectFormat(
     if (confidence > best.confidence) best = { format: spec.name, fields, confidence };
   }
   return best;
+}
+
+/** A classification (or text) detection from fields guessed by their values, when no name was known. */
+function guessedDetection(sample: Record<string, unknown>[]): Detection | undefined {
+  const { text, label } = guessFields(sample);
+  if (!text) return undefined;
+  const spec = FORMATS.find((f) => f.name === (label ? 'classification' : 'text'))!;
+  const fields: FieldMap = label ? { text, label } : { text };
+  const schema = spec.schema(fields);
+  const confidence = sample.filter((r) => schema.safeParse(r).success).length / sample.length;
+  return { format: spec.name, fields, confidence, guessed: true };
+}
+
+/** Settings that name a field no sampled row has (a misspelling would otherwise turn label checks off silently). */
+function missingHintFields(counts: Map<string, number>, hint: { textField?: string; labelField?: string }): UnknownField[] | undefined {
+  if (counts.size === 0) return undefined;
+  const available = [...counts.keys()];
+  const missing: UnknownField[] = [];
+  for (const setting of ['textField', 'labelField'] as const) {
+    const field = hint[setting];
+    if (field !== undefined && !counts.has(field)) missing.push({ setting, field, available });
+  }
+  return missing.length ? missing : undefined;
 }
 
 function forcedFields(format: FormatName, hint: { textField?: string; labelField?: string }): FieldMap {
