@@ -40,7 +40,11 @@ const { startCodeServer } = require('../e2e/harness/codeServer') as {
 async function otherProgram(port = 0): Promise<{ port: number; close(): Promise<void> }> {
   const server = http.createServer((_req, res) => res.end('someone else'));
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  return { port: (server.address() as AddressInfo).port, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  const close = () => new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+  return { port: (server.address() as AddressInfo).port, close };
 }
 
 /** Whether the server on a URL is the stand-in (its body), not the other program. */

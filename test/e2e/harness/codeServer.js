@@ -103,12 +103,17 @@ async function portToUse(host, port, nextFree) {
     : `port ${port} on ${host} is in use by another program: stop it, or choose another port (e.g. PORT=${port + 1})`);
 }
 
-/** What code-server logged since `from` (a byte offset), without colours. */
+/** What code-server logged since `from` (a byte offset; a persistent dir's log keeps every run), without colours. */
 function logSince(logFile, from) {
+  let fd;
   try {
-    const all = fs.readFileSync(logFile);
-    return all.subarray(from).toString('utf8').replace(/\x1b\[[0-9;]*m/g, '');
-  } catch { return ''; }
+    fd = fs.openSync(logFile, 'r');
+    const buf = Buffer.alloc(Math.max(0, fs.fstatSync(fd).size - from));
+    fs.readSync(fd, buf, 0, buf.length, from);
+    return buf.toString('utf8').replace(/\x1b\[[0-9;]*m/g, '');
+  } catch { return ''; } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
 }
 
 /**
