@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { fileSource } from './fileSource';
+import { FileTooLargeError, fileSource, MAX_WHOLE_FILE_BYTES } from './fileSource';
 import {
   analyzeDataset, analyzeJsonlShard, containerOfPath, detectDatasetFormat, encodingFromStart, isUtf16, jsonlByteRanges, jsonlReader, mergeJsonlShardsThen, START_BYTES,
   type AnalyzeOptions, type Config, type DatasetAnalysis, type ShardResult, type TokenSample,
@@ -27,6 +27,8 @@ export async function analyzeFile(file: string, displayPath: string, config: Con
   // Reading a named pipe or a device would wait forever (or never end): only regular files are read.
   if (!stat.isFile()) throw new NotRegularFileError(file, stat);
   const size = stat.size;
+  // CSV, TSV and JSON arrays are read whole: one over 2 GiB is refused in a sentence (what to do instead), not with fs's error code.
+  if (!isJsonl && size > MAX_WHOLE_FILE_BYTES) throw new FileTooLargeError(displayPath, size, options.container ?? containerOfPath(file)!);
   const threads = Math.min(os.availableParallelism(), 8);
   if (!isJsonl || size < PARALLEL_BYTES || threads < 2 || isUtf16File(file)) return analyzeDataset(displayPath, fs.readFileSync(file), config, options);
   const timing = process.env.TUNESET_TIMING ? (what: string) => process.stderr.write(`[timing] ${what} ${(performance.now() - t0).toFixed(0)} ms, ${process.resourceUsage().minorPageFault} page faults\n`) : () => {};

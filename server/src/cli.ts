@@ -2,18 +2,25 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { analyzeFile } from './analyzeFile';
-import { fileSplitRole, parseConfig, SEVERITY_ORDER, withExtraFindings, type Config, type DatasetAnalysis, type Finding, type Severity } from './engine';
+import { fileSplitRole, omittedPerRule, parseConfig, SEVERITY_ORDER, withExtraFindings, type Config, type DatasetAnalysis, type Finding, type Severity } from './engine';
 import { findWorkspaceLeaks } from './leaks';
+import { FileTooLargeError } from './fileSource';
 import { expandInputs, skippedNotices } from './cli/files';
-import { namesUnknownField, READING_OPTIONS, READING_USAGE, readingNoteLines, readingOverrides } from './cli/readingOptions';
-import { sarifChunks } from './cli/sarif';
-import { textChunks } from './cli/text';
+import { installLastResort, lastResortLines, takeDebugFlag } from './cli/lastResort';
+import { READING_OPTIONS, READING_USAGE, readingNoteLines, readingOverrides } from './cli/readingOptions';
+import { fileVerdict, reportStream, type FileVerdict, type ReportStream } from './cli/output';
 
 /** The `tuneset` command line: the engine over files, for people and CI. Exit 0 ok, 1 findings, 2 usage/read errors. */
 
 const VERSION = '0.1.0';
 
 export class UsageError extends Error {}
+
+/**
+ * Findings listed per rule and file unless --max-findings-per-rule says otherwise: beyond it a rule's
+ * findings are counted, not kept, which bounds memory (a million duplicate findings took 2.8 GB).
+ */
+export const DEFAULT_MAX_FINDINGS_PER_RULE = 50_000;
 
 export const CHECK_USAGE = `Usage: tuneset check FILE|DIR… [options]
 
@@ -31,6 +38,8 @@ recursively, directories. Exit code 0 when clean, 1 when a finding of the --fail
   --max-tokens N             Context length for token-limit (default 4096)
   --no-color                 Plain text output
   --no-near-duplicates       Skip the file-wide near-duplicate search (exact duplicates and every other rule still run)
+  --max-findings-per-rule N  List at most N findings of each rule per file (default ${DEFAULT_MAX_FINDINGS_PER_RULE}; 0: all); the rest
+                             are counted in the summary, so memory stays bounded whatever the file
 ${READING_USAGE}  -h, --help                 This help
 `;
 
@@ -71,6 +80,7 @@ async function check(argv: string[]): Promise<number> {
       'max-tokens': { type: 'string' },
       'no-color': { type: 'boolean', default: false },
       'no-near-duplicates': { type: 'boolean', default: false },
+      'max-findings-per-rule': { type: 'string', default: String(DEFAULT_MAX_FINDINGS_PER_RULE) },
       ...READING_OPTIONS,
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -82,6 +92,8 @@ async function check(argv: string[]): Promise<number> {
   if (!['text', 'json', 'sarif'].includes(values.format!)) throw new UsageError(`--format must be text, json or sarif, not "${values.format}"`);
   if (!['error', 'warning', 'never'].includes(values['fail-on']!)) throw new UsageError(`--fail-on must be error, warning or never, not "${values['fail-on']}"`);
   if (!positionals.length) throw new UsageError('check needs at least one file or directory');
+  const maxFindings = Number(values['max-findings-per-rule']);
+  if (!(Number.isInteger(maxFindings) && maxFindings >= 0)) throw new UsageError(`--max-findings-per-rule must be a whole number (0: no limit), not "${values['max-findings-per-rule']}"`);
   const maxTokens = values['max-tokens'] === undefined ? undefined : Number(values['max-tokens']);
   if (maxTokens !== undefined && !(Number.isInteger(maxTokens) && maxTokens > 0)) throw new UsageError(`--max-tokens must be a positive whole number, not "${values['max-tokens']}"`);
   const config = loadConfig(values.config, {
@@ -98,43 +110,53 @@ async function check(argv: string[]): Promise<number> {
   for (const line of skippedNotices(expanded, positionals, displayOf)) process.stderr.write(`${line}\n`);
   // A check that read nothing must not pass: a CI job would go green having checked no file.
   if (!files.length) return 2;
+  // Analyses are held (findings and all) only for the leak check, which adds findings to held-out
+  // files once every training file is read; otherwise each file is written as soon as it is analyzed
+  // and only its counts are kept.
   const results: DatasetAnalysis[] = [];
+  const written: FileVerdict[] = [];
+  const stream = values.format === 'json' ? new JsonStream() : reportStream(values.format as 'text' | 'sarif', { color: !values['no-color'] && process.stdout.isTTY === true, version: VERSION });
+  const emit = async (analysis: DatasetAnalysis) => {
+    for (const line of readingNoteLines([analysis])) process.stderr.write(`${line}\n`);
+    await writeChunks(stream.file(analysis));
+    written.push(fileVerdict(analysis));
+  };
   let unreadable = errors.length > 0;
   // Held-out files are checked against training files among the arguments (cross-file-leak), which
   // needs each such file's compact row index; other files do not keep one.
   const roles = files.map((f) => fileSplitRole(displayOf(f.file), config));
   const leakCheck = roles.includes('held-out') && roles.includes('train');
   const fileOf = new Map<string, string>();
+  await writeChunks([stream.head()]);
   for (const [k, { file, container }] of files.entries()) {
     const display = displayOf(file);
     fileOf.set(display, file);
     try {
-      results.push(await analyzeFile(file, display, config, { rowIndex: leakCheck && roles[k] !== undefined, nearDuplicates: !values['no-near-duplicates'], container }));
+      const analysis = await analyzeFile(file, display, config, { rowIndex: leakCheck && roles[k] !== undefined, nearDuplicates: !values['no-near-duplicates'], container, maxFindingsPerRule: maxFindings || undefined });
+      if (leakCheck) results.push(analysis);
+      else await emit(analysis);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (!code) throw e;
-      process.stderr.write(`tuneset: ${file}: cannot read (${code})\n`);
+      process.stderr.write(e instanceof FileTooLargeError ? `tuneset: ${e.message}\n` : `tuneset: ${file}: cannot read (${code})\n`);
       unreadable = true;
     }
   }
   if (leakCheck) {
-    const leaks = findWorkspaceLeaks(new Map(results.map((r) => [r.path, r])), config, {
-      readBytes: (display) => fs.readFileSync(fileOf.get(display) ?? display),
-    });
+    const leaks = findWorkspaceLeaks(new Map(results.map((r) => [r.path, r])), config, { fileOf: (display) => fileOf.get(display) ?? display });
     results.forEach((r, k) => {
       delete r.rowIndex;
       results[k] = withExtraFindings(r, leaks.get(r.path) ?? []);
     });
   }
-  for (const line of readingNoteLines(results)) process.stderr.write(`${line}\n`);
-  if (namesUnknownField(results)) unreadable = true;
-  if (values.format === 'json') await writeChunks(jsonChunks(results));
-  else if (values.format === 'sarif') await writeChunks(sarifChunks(results, VERSION));
-  else await writeChunks(textChunks(results, !values['no-color'] && process.stdout.isTTY === true));
+  for (const analysis of results) await emit(analysis);
+  await writeChunks([stream.tail()]);
+  if (written.some((v) => v.namesUnknownField)) unreadable = true;
   if (unreadable) return 2;
   const failOn = values['fail-on'] as Severity | 'never';
   if (failOn === 'never') return 0;
-  const worst = results.flatMap((r) => r.findings).some((f) => SEVERITY_ORDER[f.severity] >= SEVERITY_ORDER[failOn]);
+  // The counts, not the findings listed: findings over the per-rule limit count as much.
+  const worst = written.some((v) => (Object.keys(v.findingsBySeverity) as Severity[]).some((s) => v.findingsBySeverity[s] > 0 && SEVERITY_ORDER[s] >= SEVERITY_ORDER[failOn]));
   return worst ? 1 : 0;
 }
 
@@ -187,7 +209,7 @@ export function toJson(results: DatasetAnalysis[]): object {
 }
 
 const fileHead = (r: DatasetAnalysis) => ({ path: r.path, format: r.format, container: r.container, encoding: r.encoding, rows: r.rows, fields: r.fields, labels: r.labels, notes: r.notes });
-const fileTail = (r: DatasetAnalysis) => ({ summary: r.summary, stats: r.stats });
+const fileTail = (r: DatasetAnalysis) => ({ summary: r.summary, ...(r.omitted ? { omitted: omittedPerRule(r.omitted) } : {}), stats: r.stats });
 const withoutFix = (f: Finding): Omit<Finding, 'fix'> => {
   if (!f.fix) return f;
   const { fix: _fix, ...rest } = f;
@@ -207,17 +229,33 @@ const FINDINGS_PER_CHUNK = 200;
  * which are written as they are made instead of held as one string (and copied once more to write).
  */
 export function* jsonChunks(results: DatasetAnalysis[]): Generator<string> {
-  yield '{"version":1,"files":[';
-  for (const [k, r] of results.entries()) {
+  const stream = new JsonStream();
+  yield stream.head();
+  for (const r of results) yield* stream.file(r);
+  yield stream.tail();
+}
+
+/** The JSON contract written a file at a time (see ReportStream). */
+class JsonStream implements ReportStream {
+  private files = 0;
+
+  head(): string {
+    return '{"version":1,"files":[';
+  }
+
+  *file(r: DatasetAnalysis): Generator<string> {
     const head = JSON.stringify(fileHead(r));
-    yield `${k ? ',' : ''}${head.slice(0, -1)},"findings":[`;
+    yield `${this.files++ ? ',' : ''}${head.slice(0, -1)},"findings":[`;
     for (let i = 0; i < r.findings.length; i += FINDINGS_PER_CHUNK) {
       const piece = JSON.stringify(r.findings.slice(i, i + FINDINGS_PER_CHUNK).map(withoutFix));
       yield (i ? ',' : '') + piece.slice(1, -1);
     }
     yield `],${JSON.stringify(fileTail(r)).slice(1)}`;
   }
-  yield ']}\n';
+
+  tail(): string {
+    return ']}\n';
+  }
 }
 
 /** Each command with what it does in one line; its options are in its own usage text (`COMMAND --help`). */
@@ -234,13 +272,15 @@ const COMMANDS: Record<string, { summary: string; run: (argv: string[]) => Promi
 function usage(): string {
   const commands = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(9)} ${c.summary}`);
   return `Usage: tuneset <command> [options] <files or directories…>\n\nCommands:\n${commands.join('\n')}\n\n` +
-    'Options: `tuneset <command> --help` (or `tuneset help <command>`). `tuneset --version` prints the version.\n';
+    'Options: `tuneset <command> --help` (or `tuneset help <command>`). `tuneset --version` prints the version.\n' +
+    '`--debug` (or TUNESET_DEBUG=1) shows the stack trace of an unexpected error.\n';
 }
 
 /** Runs the CLI with arguments (without node and script) and resolves to the exit code. */
 export async function main(argv: string[]): Promise<number> {
   quietWhenOutputCloses();
-  let [command, ...rest] = argv;
+  const { argv: args, debug } = takeDebugFlag(argv);
+  let [command, ...rest] = args;
   // `tuneset help check` is `tuneset check --help`.
   if (command === 'help' && rest.length) [command, rest] = [rest[0], ['--help']];
   if (!command || command === '--help' || command === '-h' || command === 'help') {
@@ -263,10 +303,15 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`tuneset: ${(e as Error).message}\n`);
       return 2;
     }
-    throw e;
+    process.stderr.write(lastResortLines(e, VERSION, debug).join('\n') + '\n');
+    return 2;
   }
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then((code) => (process.exitCode = code));
+/** The program: main() with the last-resort handler for what escapes it (bin/tuneset.js runs this). */
+export function run(argv: string[]): void {
+  installLastResort(VERSION, takeDebugFlag(argv).debug);
+  void main(argv).then((code) => (process.exitCode = code));
 }
+
+if (require.main === module) run(process.argv.slice(2));

@@ -1,10 +1,12 @@
 import * as fs from 'node:fs';
-import { findCrossFileLeaks, rowLookup, type Config, type DatasetAnalysis, type Finding, type LeakSource, type RowLookup } from './engine';
+import { findCrossFileLeaks, rowLookup, type ByteSource, type Config, type DatasetAnalysis, type Finding, type LeakSource, type RowLookup } from './engine';
+import { fileSource } from './fileSource';
 
 /**
  * cross-file-leak over a set of analyzed files (the CLI's arguments, the editor's workspace). The
- * analyses must have been made with `{ rowIndex: true }`; rows are read again from the files' bytes
- * only when a near candidate needs verifying or a finding placing, and only for the files involved.
+ * analyses must have been made with `{ rowIndex: true }`; rows are read again from the files only
+ * when a near candidate needs verifying or a finding placing, and only for the files involved: a
+ * JSON Lines file on disk is read in pieces (the rows asked for), never whole.
  */
 
 export interface WorkspaceLeakOptions {
@@ -14,10 +16,12 @@ export interface WorkspaceLeakOptions {
   cancelled?: () => boolean;
   /** The bytes of a file by its key in the map (default: read from disk); an editor may prefer its open documents. */
   readBytes?: (path: string) => Uint8Array | undefined;
+  /** The file on disk for a key in the map, when the keys are not paths (the CLI's are display paths). */
+  fileOf?: (path: string) => string;
 }
 
 /** Reads a file's rows on first use only: most files never need a row read again. */
-function lazyRows(path: string, lines: Int32Array, read: (path: string) => Uint8Array | undefined, container: RowLookup['container']): RowLookup {
+function lazyRows(path: string, lines: Int32Array, read: (path: string) => Uint8Array | ByteSource | undefined, container: RowLookup['container']): RowLookup {
   let lookup: RowLookup | undefined;
   let failed = false;
   const open = () => {
@@ -40,18 +44,27 @@ function lazyRows(path: string, lines: Int32Array, read: (path: string) => Uint8
  * training rows they repeat. Analyses without a row index are skipped.
  */
 export function findWorkspaceLeaks(analyses: Map<string, DatasetAnalysis>, config: Config, options: WorkspaceLeakOptions = {}): Map<string, Finding[]> {
-  const read = options.readBytes ?? ((p: string) => {
+  // Files opened for rows read again stay open until the check is done.
+  const fds: number[] = [];
+  const open = (p: string): ByteSource | undefined => {
     try {
-      return fs.readFileSync(p);
+      const fd = fs.openSync(options.fileOf?.(p) ?? p, 'r');
+      fds.push(fd);
+      return fileSource(fd);
     } catch {
       return undefined;
     }
-  });
-  const sources: LeakSource[] = [];
-  for (const [path, analysis] of analyses) {
-    const index = analysis.rowIndex;
-    if (!index) continue;
-    sources.push({ path, index, rows: lazyRows(path, index.lines, read, index.container) });
+  };
+  const read = options.readBytes ?? open;
+  try {
+    const sources: LeakSource[] = [];
+    for (const [path, analysis] of analyses) {
+      const index = analysis.rowIndex;
+      if (!index) continue;
+      sources.push({ path, index, rows: lazyRows(path, index.lines, read, index.container) });
+    }
+    return findCrossFileLeaks(sources, config, { fixes: options.fixes, cancelled: options.cancelled });
+  } finally {
+    for (const fd of fds) fs.closeSync(fd);
   }
-  return findCrossFileLeaks(sources, config, { fixes: options.fixes, cancelled: options.cancelled });
 }

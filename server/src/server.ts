@@ -16,7 +16,7 @@ import { isDatasetDocument, OpenDatasets, type Analyzed, type ContentChange } fr
 import { LineDocument } from './lsp/document';
 import { hover } from './lsp/hover';
 import { fileReport } from './lsp/report';
-import { globToRegExp, readSettings, type Settings } from './lsp/settings';
+import { readSettings, type Settings } from './lsp/settings';
 import { warmUp } from './lsp/warmUp';
 import { listDatasetFiles } from './lsp/workspaceFiles';
 import {
@@ -277,8 +277,7 @@ let scan: { cancel: boolean } | undefined;
 async function checkWorkspace(): Promise<CheckWorkspaceRequest.Result> {
   if (scan) scan.cancel = true;
   const mine = (scan = { cancel: false });
-  const excludes = [...settings.filesExclude, ...settings.editor.exclude].map(globToRegExp);
-  const files = listDatasetFiles(workspaceFolders, excludes);
+  const files = listDatasetFiles(workspaceFolders, settings.excludes);
   const progress = await connection.window.createWorkDoneProgress();
   progress.begin('Tuneset: checking datasets', 0, `${files.length} files`, true);
   let findings = 0;

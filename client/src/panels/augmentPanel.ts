@@ -9,6 +9,7 @@ import {
 import { loadWordNet } from '../../../server/src/wordnet';
 import type { AugmentChoices, AugmentHostMessage, AugmentPageMessage, AugmentPreview } from '../../../server/src/protocol';
 import { DatasetPanel, panelOptions } from './datasetPanel';
+import { augmentPageMessageSchema } from './messages';
 
 const PREVIEW_ROWS = 10;
 
@@ -38,9 +39,14 @@ export class AugmentPanel extends DatasetPanel<AugmentHostMessage, AugmentPageMe
   }
 
   private constructor(panel: vscode.WebviewPanel, private readonly extensionUri: vscode.Uri, uri: vscode.Uri, heldOut: string[], trainOnly: string | undefined) {
-    super(panel, extensionUri, uri, { title: 'Augment dataset', script: 'dist/augment.js', style: 'augment.css' });
+    super(panel, extensionUri, uri, { title: 'Augment dataset', script: 'dist/augment.js', style: 'augment.css', messages: augmentPageMessageSchema });
     this.heldOut = heldOut;
     this.trainOnly = trainOnly;
+  }
+
+  /** The train split is augmented and checked against the other splits: none of them is ever written over. */
+  protected inputs(): string[] {
+    return [this.uri.fsPath, ...this.heldOut];
   }
 
   protected problems(problems: string[]): AugmentHostMessage {

@@ -1,15 +1,19 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { z } from 'zod';
 import { readDatasetFile, type DatasetFile } from '../../../server/src/cli/datasetFile';
-import { writeFileAtomic } from '../../../server/src/cli/files';
+import { writeFilesAtomic } from '../../../server/src/cli/files';
+import { isInside, outputOverInput } from '../../../server/src/cli/outputPaths';
 import { OptionsError } from '../../../server/src/engine';
+import { checkPageMessage } from './messages';
 import { pageHtml, panelOptions } from './webview';
 
 /**
  * What the split and augment panels share: one panel per kind, bound to a dataset file; the page
- * posts typed messages, the host answers with the engine's results; new files are written
- * atomically and never over an existing file without the user's explicit choice.
+ * posts messages, which the host checks against their schema before it answers with the engine's
+ * results; new files are written all or none, never over what the panel reads, and never over an
+ * existing file without the user's explicit choice.
  */
 export abstract class DatasetPanel<HostMessage, PageMessage extends { type: string }> implements vscode.Disposable {
   protected dataset: DatasetFile;
@@ -19,11 +23,12 @@ export abstract class DatasetPanel<HostMessage, PageMessage extends { type: stri
     protected readonly panel: vscode.WebviewPanel,
     extensionUri: vscode.Uri,
     protected readonly uri: vscode.Uri,
-    page: { title: string; script: string; style: string },
+    page: { title: string; script: string; style: string; messages: z.ZodType<PageMessage> },
   ) {
     this.dataset = readDatasetFile(uri.fsPath);
-    panel.webview.html = pageHtml(panel.webview, extensionUri, { ...page, state: { file: vscode.workspace.asRelativePath(uri) } });
-    panel.webview.onDidReceiveMessage((m: PageMessage) => void this.handle(m), undefined, this.disposables);
+    const { messages, ...skeleton } = page;
+    panel.webview.html = pageHtml(panel.webview, extensionUri, { ...skeleton, state: { file: vscode.workspace.asRelativePath(uri) } });
+    panel.webview.onDidReceiveMessage((m: unknown) => void this.handle(messages, m), undefined, this.disposables);
     panel.onDidDispose(() => this.dispose(), undefined, this.disposables);
   }
 
@@ -31,9 +36,14 @@ export abstract class DatasetPanel<HostMessage, PageMessage extends { type: stri
     void this.panel.webview.postMessage(message);
   }
 
-  private async handle(message: PageMessage): Promise<void> {
+  private async handle(schema: z.ZodType<PageMessage>, posted: unknown): Promise<void> {
+    const checked = checkPageMessage(schema, posted);
+    if (!checked.ok) {
+      this.post(this.problems(checked.problems));
+      return;
+    }
     try {
-      await this.receive(message);
+      await this.receive(checked.message);
     } catch (e) {
       if (e instanceof OptionsError) this.post(this.problems(e.problems));
       else this.post(this.problems([(e as Error).message]));
@@ -48,22 +58,33 @@ export abstract class DatasetPanel<HostMessage, PageMessage extends { type: stri
     this.dataset = readDatasetFile(this.uri.fsPath);
   }
 
+  /** The files the panel reads, which it never writes over: the dataset (the augment panel adds the other splits). */
+  protected inputs(): string[] {
+    return [this.uri.fsPath];
+  }
+
+  /** The folders new files may go to without asking: the workspace folders and the dataset's own folder. */
+  protected isWritableFolder(folder: string): boolean {
+    const roots = [...(vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath), path.dirname(this.uri.fsPath)];
+    return roots.some((root) => isInside(folder, root));
+  }
+
   /**
    * Writes new files after asking before any overwrite; returns the written paths, or undefined
-   * when the user declined. Each file goes to a temp file first and is renamed into place.
+   * when the user declined. All go to temp files first and are renamed into place together: a
+   * failure leaves none of them (and the old ones, if any, as they were).
    */
   protected async writeFiles(files: { path: string; text: string }[]): Promise<string[] | undefined> {
-    if (files.some((f) => path.resolve(f.path) === path.resolve(this.uri.fsPath))) throw new Error('an output file would replace the source dataset; choose another folder');
+    const over = outputOverInput(files.map((f) => f.path), this.inputs());
+    if (over) throw new Error(`${vscode.workspace.asRelativePath(over.output)} is a file this panel reads (${vscode.workspace.asRelativePath(over.input)}); choose another folder`);
     const existing = files.filter((f) => fs.existsSync(f.path));
     if (existing.length) {
       const names = existing.map((f) => vscode.workspace.asRelativePath(f.path)).join(', ');
       const choice = await vscode.window.showWarningMessage(`Overwrite ${existing.length} existing file${existing.length === 1 ? '' : 's'}?`, { modal: true, detail: names }, 'Overwrite');
       if (choice !== 'Overwrite') return undefined;
     }
-    for (const f of files) {
-      fs.mkdirSync(path.dirname(f.path), { recursive: true });
-      writeFileAtomic(f.path, f.text);
-    }
+    for (const dir of new Set(files.map((f) => path.dirname(f.path)))) fs.mkdirSync(dir, { recursive: true });
+    writeFilesAtomic(files.map((f) => ({ path: f.path, data: f.text })));
     const first = vscode.Uri.file(files[0].path);
     await vscode.commands.executeCommand('revealInExplorer', first);
     return files.map((f) => vscode.workspace.asRelativePath(f.path));

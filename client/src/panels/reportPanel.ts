@@ -2,9 +2,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { writeFileAtomic } from '../../../server/src/cli/files';
+import { writeFilesAtomic } from '../../../server/src/cli/files';
+import { outputOverInput } from '../../../server/src/cli/outputPaths';
 import { renderReportHtml, renderReportMarkdown, type QualityReport } from '../../../server/src/engine';
 import { ReportRequest, SummaryChangedNotification, type ReportHostMessage, type ReportPageMessage } from '../../../server/src/protocol';
+import { checkPageMessage, reportPageMessageSchema } from './messages';
 import { mediaUri, nonce, panelOptions } from './webview';
 
 /** "Tuneset: Show Quality Report": one panel per dataset, redrawn whenever the server re-checks the file. */
@@ -41,7 +43,7 @@ export class ReportPanel implements vscode.Disposable {
       nonce: nonce(),
       cspSource: webview.cspSource,
     });
-    webview.onDidReceiveMessage((m: ReportPageMessage) => void this.receive(m), undefined, this.disposables);
+    webview.onDidReceiveMessage((m: unknown) => void this.receive(m), undefined, this.disposables);
     panel.onDidDispose(() => this.dispose(), undefined, this.disposables);
     this.disposables.push(
       client.onNotification(SummaryChangedNotification.method, (s: SummaryChangedNotification.Params) => {
@@ -50,7 +52,11 @@ export class ReportPanel implements vscode.Disposable {
     );
   }
 
-  private async receive(m: ReportPageMessage): Promise<void> {
+  /** A message from the page, checked first: one that does not fit its schema is dropped (the page has no problems box to show it). */
+  private async receive(posted: unknown): Promise<void> {
+    const checked = checkPageMessage(reportPageMessageSchema, posted);
+    if (!checked.ok) return;
+    const m: ReportPageMessage = checked.message;
     if (m.type === 'reveal') {
       const line = Math.max(0, m.line - 1);
       const range = new vscode.Range(line, 0, line, 0);
@@ -103,8 +109,13 @@ export async function exportReport(extensionUri: vscode.Uri, client: LanguageCli
     const choice = await vscode.window.showWarningMessage(`${path.basename(md)} exists. Replace it?`, { modal: true }, 'Replace');
     if (choice !== 'Replace') return undefined;
   }
-  writeFileAtomic(target.fsPath, html);
-  writeFileAtomic(md, renderReportMarkdown(report));
+  // The save dialog lets the user type any name, the dataset's own included: the report never replaces it.
+  const over = outputOverInput([target.fsPath, md], [uri.fsPath]);
+  if (over) {
+    void vscode.window.showErrorMessage(`Tuneset: ${vscode.workspace.asRelativePath(over.output)} is the dataset itself; export the report to another file.`);
+    return undefined;
+  }
+  writeFilesAtomic([{ path: target.fsPath, data: html }, { path: md, data: renderReportMarkdown(report) }]);
   const written = [target.fsPath, md].map((f) => vscode.workspace.asRelativePath(f));
   void vscode.window.showInformationMessage(`Tuneset exported ${written.join(' and ')}.`);
   return written;

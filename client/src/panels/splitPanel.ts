@@ -5,6 +5,7 @@ import { nearDuplicateGroups } from '../../../server/src/cli/split';
 import { datasetSource, outputName, planSplit, renderSplit, type SplitOptions, type SplitPlan } from '../../../server/src/engine';
 import type { SplitChoices, SplitHostMessage, SplitPageMessage, SplitPreview } from '../../../server/src/protocol';
 import { DatasetPanel, panelOptions } from './datasetPanel';
+import { splitPageMessageSchema } from './messages';
 
 /** "Tuneset: Split Dataset…": ratios or folds, stratify, grouping, seed and folder; a live preview; Write. */
 export class SplitPanel extends DatasetPanel<SplitHostMessage, SplitPageMessage> {
@@ -21,7 +22,7 @@ export class SplitPanel extends DatasetPanel<SplitHostMessage, SplitPageMessage>
   }
 
   private constructor(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, uri: vscode.Uri) {
-    super(panel, extensionUri, uri, { title: 'Split dataset', script: 'dist/split.js', style: 'split.css' });
+    super(panel, extensionUri, uri, { title: 'Split dataset', script: 'dist/split.js', style: 'split.css', messages: splitPageMessageSchema });
   }
 
   protected problems(problems: string[]): SplitHostMessage {
@@ -42,7 +43,11 @@ export class SplitPanel extends DatasetPanel<SplitHostMessage, SplitPageMessage>
       const plan = await this.plan(m.choices);
       const { bytes, reader } = this.dataset;
       const source = datasetSource(path.basename(this.uri.fsPath), reader, bytes, { sha256: sha256(bytes), toolVersion: TOOL_VERSION });
-      const folder = this.outputFolder(m.choices);
+      const folder = await this.confirmFolder(this.outputFolder(m.choices));
+      if (!folder) {
+        this.post({ type: 'problems', problems: ['Nothing was written: the output folder is outside the workspace, and no folder was chosen.'] });
+        return;
+      }
       const written = await this.writeFiles(renderSplit(plan, source).map((f) => ({ path: path.join(folder, f.name), text: f.text })));
       if (written) {
         this.post({ type: 'written', files: written });
@@ -72,17 +77,33 @@ export class SplitPanel extends DatasetPanel<SplitHostMessage, SplitPageMessage>
     return c.outputFolder.trim() ? path.resolve(root, c.outputFolder.trim()) : path.dirname(this.uri.fsPath);
   }
 
+  /**
+   * The folder typed in the page, when it is in the workspace or the dataset's folder; else the one
+   * the user chooses in VS Code's own folder dialog (a page may post any path: only the user may pick
+   * one outside), or undefined when they choose none.
+   */
+  private async confirmFolder(folder: string): Promise<string | undefined> {
+    if (this.isWritableFolder(folder)) return folder;
+    const choose = 'Choose Folder…';
+    const answer = await vscode.window.showWarningMessage(`${folder} is outside the workspace.`, { modal: true, detail: 'Tuneset writes split files in the workspace or beside the dataset, or in a folder you choose.' }, choose);
+    if (answer !== choose) return undefined;
+    const picked = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, canSelectMany: false, defaultUri: vscode.Uri.file(path.dirname(this.uri.fsPath)), openLabel: 'Write the split files here' });
+    return picked?.[0]?.fsPath;
+  }
+
   private preview(plan: SplitPlan, c: SplitChoices): SplitPreview {
     const labels = [...new Set(plan.splits.flatMap((s) => Object.keys(s.labels)))];
     const base = path.basename(this.uri.fsPath);
-    const folder = vscode.workspace.asRelativePath(this.outputFolder(c));
+    const absolute = this.outputFolder(c);
+    const folder = vscode.workspace.asRelativePath(absolute);
+    const outside = this.isWritableFolder(absolute) ? [] : [`${absolute} is outside the workspace: Write will ask you to choose the folder.`];
     return {
       rows: plan.rows,
       splits: plan.splits.map((s) => ({ name: s.name, file: `${folder}/${outputName(base, s.name)}`, rows: s.rows.length, target: s.target, labels: s.labels, unlabeled: s.unlabeled, balanceIndex: s.balanceIndex })),
       labels,
       excluded: plan.excluded.map((e) => ({ line: e.line, reason: e.reason })),
       groups: plan.groups,
-      warnings: plan.warnings,
+      warnings: [...plan.warnings, ...outside],
     };
   }
 

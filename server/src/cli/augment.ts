@@ -3,14 +3,22 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { READING_USAGE, readingOverrides } from './readingOptions';
 import {
-  AUGMENT_OPERATIONS, augmentDataset, containerOfPath, datasetSource, openReader, renderAugmented, SNIFF_BYTES, sniffContainer,
-  type AugmentOperation, type AugmentOptions, type AugmentResult, type SourceRow,
+  AUGMENT_OPERATIONS, containerOfPath, datasetSource, MAX_VARIANTS_PER_ROW, openReader, planAugmentation, readFully, renderAugmentedPieces, SNIFF_BYTES, sniffContainer,
+  type Augmentation, type AugmentOperation, type AugmentOptions, type AugmentSummary, type SourceRow,
 } from '../engine';
+import { fileSource } from '../fileSource';
 import { loadWordNet } from '../wordnet';
-import { FILE_COMMAND_OPTIONS, fmt, InputError, list, noUsableRows, readDatasetFile, runCommand, shown, wholeNumber, writeNewFiles } from './datasetFile';
+import { FILE_COMMAND_OPTIONS, fmt, InputError, list, noUsableRows, openDatasetFile, runCommand, shown, wholeNumber, writeNewFiles } from './datasetFile';
 import { findSplitManifest, readSplitManifest, type SplitFiles } from './splitManifest';
 
 /** `tuneset augment FILE`: EDA augmentation into a new file (never in place), train split only when one exists. */
+
+/**
+ * New rows an augmentation makes without --force-large: a hundred per usable source row, and ten
+ * million in all (about 3 GB of typical rows). More is most likely a mistyped --n or --target.
+ */
+const LARGE_PER_ROW = 100;
+const LARGE_RUN = 10_000_000;
 
 export const AUGMENT_USAGE = `Usage: tuneset augment FILE [options]
 
@@ -33,6 +41,8 @@ test row are left out and reported. FILE may also be the split manifest itself.
   --only-new               Write only the new rows
   --split MANIFEST         Augment this split manifest's train split, checking against its other splits
   --whole-file             Augment FILE even though it was split
+  --force-large            Make more than ${LARGE_PER_ROW} new rows per source row, or more than ${fmt(LARGE_RUN)} in all
+                           (refused without it: such a run is most likely a mistyped --n or --target)
   --out FILE               Output file (default NAME.augmented.EXT beside the input)
   --force                  Overwrite the output if it exists
   --text-field, --label-field, --format-hint   As for check
@@ -40,7 +50,7 @@ ${READING_USAGE}Exit code 1 when new rows equal val/test rows (they are left out
 `;
 
 export function augment(argv: string[]): Promise<number> {
-  return runCommand(() => {
+  return runCommand(async () => {
     const { values, positionals } = parseArgs({
       args: argv,
       allowPositionals: true,
@@ -58,6 +68,7 @@ export function augment(argv: string[]): Promise<number> {
         'only-new': { type: 'boolean', default: false },
         split: { type: 'string' },
         'whole-file': { type: 'boolean', default: false },
+        'force-large': { type: 'boolean', default: false },
         ...FILE_COMMAND_OPTIONS,
       },
     });
@@ -80,23 +91,43 @@ export function augment(argv: string[]): Promise<number> {
     };
     if (values.balance) options.balance = { method: values.downsample ? 'downsample' : 'augment', target: wholeNumber('target', values.target, 1) };
 
+    if (values.out !== undefined && fs.existsSync(values.out) && fs.statSync(values.out).isDirectory()) {
+      throw new InputError(`--out ${values.out} is a folder; --out names the file to write`);
+    }
     const split = chooseInput(positionals[0], values.split, values['whole-file']);
-    const ds = readDatasetFile(split.input, { textField: values['text-field'], labelField: values['label-field'], format: values['format-hint'], ...readingOverrides(values) });
-    const rows = [...ds.reader.rows()];
-    const ops = operations ?? (Object.keys(AUGMENT_OPERATIONS) as AugmentOperation[]);
-    if (ops.includes('sr') || ops.includes('ri')) options.synonyms = loadWordNet();
-    options.heldOut = split.heldOut.flatMap((f) => heldOutRows(f));
-    const result = augmentDataset(rows, { ...options, detection: ds.detection });
-    if (!result.kept.length) throw noUsableRows(ds.display, rows.length, result.excluded);
+    // A JSON Lines file is read in pieces: its rows are read again by offset as they are augmented.
+    const ds = openDatasetFile(split.input, { textField: values['text-field'], labelField: values['label-field'], format: values['format-hint'], ...readingOverrides(values) });
+    try {
+      const ops = operations ?? (Object.keys(AUGMENT_OPERATIONS) as AugmentOperation[]);
+      if (ops.includes('sr') || ops.includes('ri')) options.synonyms = loadWordNet();
+      const augmentation = withHeldOut(split.heldOut, (heldOut) => planAugmentation(ds.reader.rows(), { ...options, heldOut, detection: ds.detection }));
+      if (!augmentation.kept.length) throw noUsableRows(ds.display, augmentation.rowCount, augmentation.excluded);
+      if (!values['force-large']) refuseLargeRun(ds.display, augmentation, values.target !== undefined ? `--target ${fmt(Number(values.target))}` : values.balance ? 'balancing' : `--n ${options.n ?? 1}`);
 
-    const source = datasetSource(path.basename(split.input), ds.reader, ds.bytes);
-    const file = renderAugmented(result, source, { includeOriginals: !values['only-new'] });
-    const out = values.out ?? path.join(path.dirname(split.input), file.name);
-    if (path.resolve(out) === path.resolve(split.input)) throw new InputError(`${shown(out)}: augment never writes over its input; choose another --out`);
-    writeNewFiles([{ path: out, data: file.text }], values.force);
-    process.stdout.write(summary(ds.display, result, shown(out), !values['only-new']));
-    return result.leaks ? 1 : 0;
+      const source = datasetSource(path.basename(split.input), ds.reader, ds.bytes ?? ds.source);
+      // New rows are made one source row at a time and written as they come: memory does not grow with their number.
+      const rowAt = (i: number) => ds.reader.row(i)!;
+      const file = renderAugmentedPieces(augmentation, augmentation.newRows(rowAt), source, { includeOriginals: !values['only-new'] });
+      const out = values.out ?? path.join(path.dirname(split.input), file.name);
+      const inputs = [positionals[0], split.input, ...split.heldOut, ...(split.manifest ? [split.manifest] : [])];
+      await writeNewFiles([{ path: out, pieces: file.pieces }], values.force, inputs);
+      const made = augmentation.summary();
+      process.stdout.write(summary(ds.display, made, shown(out), !values['only-new']));
+      return made.leaks ? 1 : 0;
+    } finally {
+      ds.close();
+    }
   });
+}
+
+/** Refuses, before anything is made, a run of more new rows than LARGE_PER_ROW a usable row or LARGE_RUN in all. */
+function refuseLargeRun(display: string, augmentation: Augmentation, asking: string): void {
+  const rows = augmentation.rowCount - augmentation.excluded.length;
+  if (augmentation.asked <= LARGE_RUN && augmentation.asked <= LARGE_PER_ROW * rows) return;
+  throw new InputError(
+    `${display}: ${asking} asks for ${fmt(augmentation.asked)} new rows from ${fmt(rows)} row${rows === 1 ? '' : 's'}, more than ${LARGE_PER_ROW} per row or ${fmt(LARGE_RUN)} in all; ` +
+      `pass --force-large to make them anyway (each source row gives at most ${fmt(MAX_VARIANTS_PER_ROW)} variants)`,
+  );
 }
 
 /** The file to augment and the splits to check against, following a split manifest when there is one. */
@@ -114,17 +145,32 @@ function chooseInput(file: string, manifestOption: string | undefined, wholeFile
   return splitFiles;
 }
 
-function heldOutRows(file: string): { file: string; rows: SourceRow[] }[] {
-  let bytes: Uint8Array;
+/**
+ * Runs `work` with the held-out splits' rows, each file read in pieces as the work reads its rows
+ * (once) and closed when it is done. A missing split is said and skipped.
+ */
+function withHeldOut<T>(files: string[], work: (heldOut: { file: string; rows: Iterable<SourceRow> }[]) => T): T {
+  const fds: number[] = [];
   try {
-    bytes = fs.readFileSync(file);
-  } catch {
-    process.stderr.write(`tuneset: warning: ${shown(file)} is missing; new rows are not checked against it\n`);
-    return [];
+    const heldOut = files.flatMap((file) => {
+      let fd: number;
+      try {
+        fd = fs.openSync(file, 'r');
+      } catch {
+        process.stderr.write(`tuneset: warning: ${shown(file)} is missing; new rows are not checked against it\n`);
+        return [];
+      }
+      fds.push(fd);
+      const source = fileSource(fd);
+      // Splits of a file whose name said no container (NAME.val) are read as their first bytes show.
+      const head = new Uint8Array(Math.min(SNIFF_BYTES, source.size));
+      const container = containerOfPath(file) ?? sniffContainer(head.subarray(0, readFully(source, head, 0)));
+      return [{ file: shown(file), rows: openReader(file, source, container).rows() }];
+    });
+    return work(heldOut);
+  } finally {
+    for (const fd of fds) fs.closeSync(fd);
   }
-  // Splits of a file whose name said no container (NAME.val) are read as their first bytes show.
-  const container = containerOfPath(file) ?? sniffContainer(bytes.subarray(0, SNIFF_BYTES));
-  return [{ file: shown(file), rows: [...openReader(file, bytes, container).rows()] }];
 }
 
 function operationsOf(value: string | undefined): AugmentOperation[] | undefined {
@@ -156,24 +202,24 @@ function alphaOf(value: string | undefined): AugmentOptions['alpha'] {
 
 const SHOWN_ROWS = 20;
 
-function summary(display: string, r: AugmentResult, written: string, originals: boolean): string {
+function summary(display: string, r: AugmentSummary, written: string, originals: boolean): string {
   const o = r.options;
   const alpha = [...new Set(o.operations.map((op) => o.alpha[op]))].length === 1 ? `α ${o.alpha[o.operations[0]]}` : o.operations.map((op) => `${op} α ${o.alpha[op]}`).join(', ');
   const how = o.balance ? `balance by ${o.balance.method === 'augment' ? 'augmenting' : 'downsampling'} to ${fmt(o.balance.target)} per label` : `n ${o.n}`;
   const lines = [`${display}: ${r.format}; ${o.operations.join(', ')} · ${alpha} · ${how} · seed ${o.seed} · fields ${o.fields.join(', ')}`];
-  const made = r.rows.length - r.leaks;
+  const made = r.made - r.leaks;
   lines.push(`  wrote ${written}: ${originals ? `${fmt(r.kept.length)} source rows + ` : ''}${fmt(made)} new rows`);
   const names = Object.keys(r.labels.before);
   if (names.length) lines.push(`  labels: ${names.map((l) => `${l} ${fmt(r.labels.before[l])} → ${fmt(r.labels.after[l] ?? 0)}`).join(' · ')}`);
-  const list = (title: string, items: string[]) => {
-    if (!items.length) return;
+  const list = (title: string, items: string[], count = items.length) => {
+    if (!count) return;
     lines.push(`  ${title}:`);
     for (const item of items.slice(0, SHOWN_ROWS)) lines.push(`    ${item}`);
-    if (items.length > SHOWN_ROWS) lines.push(`    … and ${fmt(items.length - SHOWN_ROWS)} more`);
+    if (count > SHOWN_ROWS) lines.push(`    … and ${fmt(count - SHOWN_ROWS)} more`);
   };
   list(`could not change ${fmt(r.unchanged.length)} row${r.unchanged.length === 1 ? '' : 's'}`, r.unchanged.map((u) => `${display}:${u.line} ${u.reason}`));
   list(`left out ${fmt(r.excluded.length)} row${r.excluded.length === 1 ? '' : 's'} that cannot be used`, r.excluded.map((e) => `${display}:${e.line} ${e.rule} ${e.reason}`));
-  list(`left out ${fmt(r.leaks)} new row${r.leaks === 1 ? '' : 's'} equal to a held-out row`, r.rows.filter((x) => x.leak).map((x) => `${display}:${x.sourceLine} (variant ${x.copy}) equals ${x.leak!.file}:${x.leak!.line}`));
+  list(`left out ${fmt(r.leaks)} new row${r.leaks === 1 ? '' : 's'} equal to a held-out row`, r.leakedRows.map((x) => `${display}:${x.sourceLine} (variant ${x.copy}) equals ${x.leak!.file}:${x.leak!.line}`), r.leaks);
   for (const w of r.warnings) lines.push(`  warning: ${w}`);
   return lines.join('\n') + '\n';
 }

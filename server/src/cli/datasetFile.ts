@@ -1,8 +1,13 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { detectDatasetFormat, openReader, OptionsError, parseConfig, type Config, type DatasetContainer, type DatasetReader, type Detection } from '../engine';
-import { judgeNamedFile, READS, writeFileAtomic } from './files';
+import {
+  CHUNK_BYTES, detectDatasetFormat, isUtf16Source, memorySource, openReader, OptionsError, parseConfig, readFully,
+  type ByteSource, type Config, type DatasetContainer, type DatasetReader, type Detection,
+} from '../engine';
+import { FileTooLargeError, fileSource, readWholeFile } from '../fileSource';
+import { judgeNamedFile, READS, writeStreamedFilesAtomic, type NewFile, type StreamedFile } from './files';
+import { notWritableAsFile, outputOverInput } from './outputPaths';
 import { formatCount as fmt } from '../engine/format';
 import { READING_OPTIONS } from './readingOptions';
 
@@ -25,17 +30,31 @@ export class InputError extends Error {}
 /** The tool version recorded in manifests. */
 export const TOOL_VERSION: string = (require('../../../package.json') as { version: string }).version;
 
-export interface DatasetFile {
+/** A dataset file opened for reading, its format detected. */
+export interface OpenDataset {
   file: string;
   /** The path as shown in messages (relative to the working folder). */
   display: string;
   /** How its bytes are read: the extension's container, or the one sniffed for a file whose name says none. */
   container: DatasetContainer;
-  bytes: Uint8Array;
+  /**
+   * The file's bytes as its reader reads them: a JSON Lines file on disk in pieces (never whole: its
+   * rows are read again by their byte ranges), any other file from `bytes`.
+   */
+  source: ByteSource;
+  /** The whole file, when it was read whole (CSV, TSV, JSON arrays, UTF-16 text). */
+  bytes?: Uint8Array;
   reader: DatasetReader;
   detection: Detection;
   /** The settings detection used (defaults plus the hints), for an analysis of the same file. */
   config: Config;
+  /** Closes the file (a JSON Lines file read in pieces stays open until then). */
+  close(): void;
+}
+
+/** A dataset file read whole (the editor's panels: they keep it while the user chooses). */
+export interface DatasetFile extends OpenDataset {
+  bytes: Uint8Array;
 }
 
 /** Field overrides for format detection, as `check` takes them. */
@@ -48,27 +67,68 @@ export interface DetectionHints {
   columns?: string[];
 }
 
-/** Reads a dataset file and detects its format; a missing or unknown file is an InputError. */
+/** Reads a dataset file whole and detects its format; a missing, unknown or too big file is an InputError. */
 export function readDatasetFile(file: string, hints: DetectionHints = {}): DatasetFile {
-  const display = path.relative(process.cwd(), file).split(path.sep).join('/') || file;
-  let container: DatasetContainer;
-  let bytes: Uint8Array;
+  const display = shown(file);
+  const config = hintsConfig(hints);
+  const { container, bytes } = onDisk(display, () => {
+    const container = namedDatasetContainer(file, display);
+    return { container, bytes: readWholeFile(file, display, container) };
+  });
+  const reader = openReader(file, bytes, container, config);
+  return { file, display, container, source: memorySource(bytes), bytes, reader, config, detection: detected(display, reader, config), close: () => {} };
+}
+
+/**
+ * Opens a dataset file and detects its format; a missing, unknown or too big file is an InputError.
+ * A JSON Lines file (in UTF-8 or a legacy encoding) is read in pieces, whatever its size: what stays
+ * in memory is its rows' byte offsets and a window of a megabyte. Other files are read whole (up to
+ * 2 GiB). Close it when done.
+ */
+export function openDatasetFile(file: string, hints: DetectionHints = {}): OpenDataset {
+  const display = shown(file);
+  const config = hintsConfig(hints);
+  const { container, fd } = onDisk(display, () => ({ container: namedDatasetContainer(file, display), fd: fs.openSync(file, 'r') }));
   try {
-    container = namedDatasetContainer(file, display);
-    bytes = fs.readFileSync(file);
+    const source = fileSource(fd);
+    if (container === 'jsonl' && !isUtf16Source(source)) {
+      const reader = openReader(file, source, container, config);
+      return { file, display, container, source, reader, config, detection: detected(display, reader, config), close: () => fs.closeSync(fd) };
+    }
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (!code) throw e;
-    throw new InputError(code === 'ENOENT' ? `${display}: no such file` : `${display}: cannot read (${code})`);
+    fs.closeSync(fd);
+    throw e;
   }
+  fs.closeSync(fd);
+  return readDatasetFile(file, hints);
+}
+
+/** The settings the hints make (the defaults for the rest); unusable hints are an InputError. */
+function hintsConfig(hints: DetectionHints): Config {
   const { config, problems } = parseConfig(Object.fromEntries(Object.entries(hints).filter(([, v]) => v !== undefined)));
   if (problems.length) throw new InputError(problems.join('; '));
-  const reader = openReader(file, bytes, container, config);
+  return config;
+}
+
+/** The format detected from a reader's first rows; a field named by the hints that the file lacks is an InputError. */
+function detected(display: string, reader: DatasetReader, config: Config): Detection {
   const detection = detectDatasetFormat(reader.rows(), config);
   for (const u of detection.unknownFields ?? []) {
     throw new InputError(`${display}: ${u.setting === 'textField' ? '--text-field' : '--label-field'} names "${u.field}", which is not a field of this file; its fields are ${u.available.join(', ')}`);
   }
-  return { file, display, container, bytes, reader, config, detection };
+  return detection;
+}
+
+/** Runs file system work, turning its failures (and a file too big to read whole) into an InputError in the user's words. */
+function onDisk<T>(display: string, work: () => T): T {
+  try {
+    return work();
+  } catch (e) {
+    if (e instanceof FileTooLargeError) throw new InputError(e.message);
+    const code = (e as NodeJS.ErrnoException).code;
+    if (!code || e instanceof InputError) throw e;
+    throw new InputError(code === 'ENOENT' ? `${display}: no such file` : `${display}: cannot read (${code})`);
+  }
 }
 
 /**
@@ -82,22 +142,50 @@ export function namedDatasetContainer(file: string, display = shown(file)): Data
   return verdict.container;
 }
 
-export function sha256(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
+/** The SHA-256 (hex) of bytes, or of a source's bytes read a megabyte at a time. */
+export function sha256(input: Uint8Array | ByteSource): string {
+  const hash = createHash('sha256');
+  if (input instanceof Uint8Array) return hash.update(input).digest('hex');
+  const piece = new Uint8Array(Math.min(CHUNK_BYTES, Math.max(1, input.size)));
+  for (let pos = 0; pos < input.size; ) {
+    const n = readFully(input, piece, pos);
+    if (n === 0) break;
+    hash.update(piece.subarray(0, n));
+    pos += n;
+  }
+  return hash.digest('hex');
 }
 
 /**
- * Writes new files atomically. Every target is checked first, so a refusal to overwrite leaves
- * nothing half-written; with `force` existing files are replaced.
+ * Writes new files, all or none. Every target is checked first, so a refusal leaves nothing
+ * half-written: no target may be one of the command's `inputs` (even with `force`), nor a folder;
+ * with `force` existing files are replaced.
  */
-export function writeNewFiles(files: { path: string; data: string | Uint8Array }[], force: boolean): void {
+export async function writeNewFiles(files: (NewFile | StreamedFile)[], force: boolean, inputs: string[]): Promise<void> {
+  refuseNewFiles(files.map((f) => f.path), force, inputs);
+  for (const dir of new Set(files.map((f) => path.dirname(f.path)))) fs.mkdirSync(dir, { recursive: true });
+  await writeStreamedFilesAtomic(files);
+}
+
+/** writeNewFiles' checks alone, for a command that makes its files only once it knows they may be written. */
+export function refuseNewFiles(outputs: string[], force: boolean, inputs: string[]): void {
+  refuseOutputs(outputs, inputs);
   if (!force) {
-    const existing = files.find((f) => fs.existsSync(f.path));
-    if (existing) throw new InputError(`${shown(existing.path)} already exists; pass --force to overwrite it`);
+    const existing = outputs.find((f) => fs.existsSync(f));
+    if (existing) throw new InputError(`${shown(existing)} already exists; pass --force to overwrite it`);
   }
-  for (const f of files) {
-    fs.mkdirSync(path.dirname(f.path), { recursive: true });
-    writeFileAtomic(f.path, f.data);
+}
+
+/** An InputError for the first output that is an input of the command or cannot be written as a file. */
+export function refuseOutputs(outputs: string[], inputs: string[]): void {
+  const over = outputOverInput(outputs, inputs);
+  if (over) {
+    const input = shown(over.output) !== shown(over.input) ? ` (the same file as ${shown(over.input)})` : '';
+    throw new InputError(`${shown(over.output)} is an input of this command${input}: Tuneset never writes over its input, not even with --force; choose another output`);
+  }
+  for (const output of outputs) {
+    const why = notWritableAsFile(output);
+    if (why) throw new InputError(`${shown(output)} ${why}`);
   }
 }
 

@@ -25,8 +25,3 @@ export function readingOverrides(values: { header?: boolean; 'no-header'?: boole
 export function readingNoteLines(results: DatasetAnalysis[]): string[] {
   return results.flatMap((r) => (r.notes ?? []).map((n) => `tuneset: ${r.path}: ${n.message}`));
 }
-
-/** True when a setting names a field some file does not have: the run cannot mean what was asked (exit 2). */
-export function namesUnknownField(results: DatasetAnalysis[]): boolean {
-  return results.some((r) => r.notes?.some((n) => n.kind === 'unknown-field'));
-}

@@ -6,10 +6,12 @@ import { loadConfig, UsageError } from '../cli';
 import { READING_OPTIONS, READING_USAGE, readingNoteLines, readingOverrides } from './readingOptions';
 import {
   buildReport, buildSplitComparison, computeDiversity, datasetRowHashes, findSplitSiblings, readRowTexts, renderReportHtml, renderReportMarkdown,
-  type Config, type DatasetAnalysis, type QualityReport, type SplitComparison, type SplitInput,
+  type Config, type DatasetAnalysis, type Diversity, type QualityReport, type SplitComparison, type SplitInput,
 } from '../engine';
+import { FileTooLargeError, fileSource } from '../fileSource';
 import { InputError, namedDatasetContainer } from './datasetFile';
-import { writeFileAtomic } from './files';
+import { writeFilesAtomic } from './files';
+import { notWritableAsFile, outputOverInput, sameFile } from './outputPaths';
 import { formatCount as n } from '../engine/format';
 
 export const REPORT_USAGE = `Usage: tuneset report FILE [options]
@@ -49,8 +51,9 @@ export async function report(argv: string[]): Promise<number> {
   if (positionals.length !== 1) throw new UsageError('report needs exactly one dataset file');
   const file = positionals[0];
   const outputs = [values.html, values.md].filter((o): o is string => o !== undefined);
-  if (values.html && values.md && path.resolve(values.html) === path.resolve(values.md)) throw new UsageError('--html and --md must be different files');
+  if (values.html && values.md && sameFile(values.html, values.md)) throw new UsageError('--html and --md must be different files');
   // Refuse before the analysis, which can take a while on a big file.
+  refuseReportOutputs(outputs, reportInputs(file, values.config));
   for (const out of outputs) {
     if (!values.force && fs.existsSync(out)) throw new UsageError(`${out} exists; pass --force to overwrite it`);
   }
@@ -62,7 +65,7 @@ export async function report(argv: string[]): Promise<number> {
   try {
     made = await makeReport(file, config);
   } catch (e) {
-    if (e instanceof InputError) {
+    if (e instanceof InputError || e instanceof FileTooLargeError) {
       process.stderr.write(`tuneset: ${e.message}\n`);
       return 2;
     }
@@ -71,16 +74,38 @@ export async function report(argv: string[]): Promise<number> {
     process.stderr.write(`tuneset: ${file}: cannot read (${code})\n`);
     return 2;
   }
-  if (values.html) {
-    writeFileAtomic(values.html, exportHtml(made));
-    process.stdout.write(`wrote ${values.html}\n`);
-  }
-  if (values.md) {
-    writeFileAtomic(values.md, renderReportMarkdown(made));
-    process.stdout.write(`wrote ${values.md}\n`);
-  }
+  // Both pages or neither: a failed write leaves no Markdown card beside an old HTML page.
+  const files = [...(values.html ? [{ path: values.html, data: exportHtml(made) }] : []), ...(values.md ? [{ path: values.md, data: renderReportMarkdown(made) }] : [])];
+  writeFilesAtomic(files);
+  for (const f of files) process.stdout.write(`wrote ${f.path}\n`);
   if (!outputs.length) process.stdout.write(summary(made));
   return 0;
+}
+
+/** What the report reads: the dataset, its split siblings (compared side by side) and the settings file. */
+function reportInputs(file: string, config: string | undefined): string[] {
+  const dir = path.dirname(file);
+  let names: string[] = [];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    // A folder that cannot be listed has no siblings to compare; reading the file itself says what is wrong.
+  }
+  const siblings = findSplitSiblings(path.basename(file), names).map((s) => path.join(dir, s.name));
+  const settings = config ?? (fs.existsSync('tuneset.json') ? 'tuneset.json' : undefined);
+  return [file, ...siblings, ...(settings ? [settings] : [])];
+}
+
+/** A report is written only as a new file in an existing folder, never over what it reads (not even with --force). */
+function refuseReportOutputs(outputs: string[], inputs: string[]): void {
+  const over = outputOverInput(outputs, inputs);
+  if (over) throw new UsageError(`${over.output} is ${over.output === over.input ? 'an input' : `the same file as ${over.input}, an input`} of the report: Tuneset never writes over what it reads, not even with --force`);
+  for (const out of outputs) {
+    const why = notWritableAsFile(out);
+    if (why) throw new UsageError(`${out} ${why}`);
+    const dir = path.dirname(path.resolve(out));
+    if (!fs.existsSync(dir)) throw new UsageError(`${out}: the folder ${path.dirname(out)} does not exist; create it first or choose another path`);
+  }
 }
 
 const displayPath = (file: string) => path.relative(process.cwd(), file).split(path.sep).join('/') || file;
@@ -94,13 +119,23 @@ export async function makeReport(file: string, config: Config): Promise<QualityR
   const unknown = analysis.notes?.find((n) => n.kind === 'unknown-field');
   if (unknown) throw new InputError(`${analysis.path}: ${unknown.message}`);
   for (const line of readingNoteLines([analysis])) process.stderr.write(`${line}\n`);
-  const bytes = fs.readFileSync(file);
-  const texts = (function* () {
-    for (const row of readRowTexts(analysis.path, bytes, analysis, config)) yield row.text;
-  })();
-  const diversity = computeDiversity(texts, { totalRows: analysis.rows });
+  const diversity = diversityOf(file, analysis, config);
   const splits = await compareSplits(file, analysis, config);
   return buildReport(analysis, { config, diversity, splits, generatedAt: new Date().toISOString() });
+}
+
+/** The diversity of the file's texts, read again from the file: a JSON Lines file in pieces, never whole. */
+function diversityOf(file: string, analysis: DatasetAnalysis, config: Config): Diversity {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const source = fileSource(fd);
+    const texts = (function* () {
+      for (const row of readRowTexts(analysis.path, source, analysis, config)) yield row.text;
+    })();
+    return computeDiversity(texts, { totalRows: analysis.rows });
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 /** The split comparison when the file has train/val/test siblings in its folder, else undefined. */

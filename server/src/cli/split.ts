@@ -1,10 +1,11 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { READING_USAGE, readingOverrides } from './readingOptions';
 import { analyzeFile } from '../analyzeFile';
-import { datasetSource, nearDuplicateClusters, planSplit, renderSplitBytes, type SplitOptions, type SplitPlan } from '../engine';
-import type { DatasetFile } from './datasetFile';
-import { FILE_COMMAND_OPTIONS, fmt, InputError, labelSummary, list, noUsableRows, readDatasetFile, runCommand, sha256, shown, TOOL_VERSION, wholeNumber, writeNewFiles } from './datasetFile';
+import { datasetSource, nearDuplicateClusters, planSplit, renderSplitPieces, type SplitOptions, type SplitPlan } from '../engine';
+import type { OpenDataset } from './datasetFile';
+import { FILE_COMMAND_OPTIONS, fmt, InputError, labelSummary, list, noUsableRows, openDatasetFile, runCommand, sha256, shown, TOOL_VERSION, wholeNumber, writeNewFiles } from './datasetFile';
 
 /** `tuneset split FILE`: writes NAME.train/val/test files (same container, exact rows) and NAME.split.json. */
 
@@ -62,17 +63,24 @@ export function split(argv: string[]): Promise<number> {
       timeField: values['time-field'],
     };
     const file = positionals[0];
-    const ds = readDatasetFile(file, { textField: values['text-field'], labelField: values['label-field'], format: values['format-hint'], ...readingOverrides(values) });
-    if (values['group-near-duplicates']) options.groups = await nearDuplicateGroups(ds);
-    const plan = planSplit(ds.reader.rows(), { ...options, detection: ds.detection });
-    if (plan.splits.every((s) => s.rows.length === 0)) throw noUsableRows(ds.display, plan.rows, plan.excluded);
-    const source = datasetSource(path.basename(file), ds.reader, ds.bytes, { sha256: sha256(ds.bytes), toolVersion: TOOL_VERSION });
-    const outDir = values.out ?? path.dirname(file);
-    const outputs = renderSplitBytes(plan, source).map((f) => ({ path: path.join(outDir, f.name), data: f.bytes }));
-    if (outputs.some((o) => path.resolve(o.path) === path.resolve(file))) throw new InputError(`${ds.display}: a split file would replace the source; rename it or choose --out`);
-    writeNewFiles(outputs, values.force);
-    process.stdout.write(summary(ds.display, plan, outputs.map((o) => shown(o.path))));
-    return 0;
+    if (values.out !== undefined) refuseOutFolder(values.out);
+    // A JSON Lines file is read in pieces: memory holds its rows' offsets and the plan, never the file.
+    const ds = openDatasetFile(file, { textField: values['text-field'], labelField: values['label-field'], format: values['format-hint'], ...readingOverrides(values) });
+    try {
+      if (values['group-near-duplicates']) options.groups = await nearDuplicateGroups(ds);
+      const plan = planSplit(ds.reader.rows(), { ...options, detection: ds.detection });
+      if (plan.splits.every((s) => s.rows.length === 0)) throw noUsableRows(ds.display, plan.rows, plan.excluded);
+      const input = ds.bytes ?? ds.source;
+      const source = datasetSource(path.basename(file), ds.reader, input, { sha256: sha256(input), toolVersion: TOOL_VERSION });
+      const outDir = values.out ?? path.dirname(file);
+      // Each split file is written as its rows are copied, a megabyte at a time.
+      const outputs = renderSplitPieces(plan, source).map((f) => ({ path: path.join(outDir, f.name), pieces: f.pieces }));
+      await writeNewFiles(outputs, values.force, [file]);
+      process.stdout.write(summary(ds.display, plan, outputs.map((o) => shown(o.path))));
+      return 0;
+    } finally {
+      ds.close();
+    }
   });
 }
 
@@ -81,7 +89,7 @@ export function split(argv: string[]): Promise<number> {
  * same clusters `check` reports); rows in no cluster get -1.
  */
 /** The near-duplicate cluster of each row (-1 for none), from a check with the near-duplicate rule on. */
-export async function nearDuplicateGroups(ds: DatasetFile): Promise<number[]> {
+export async function nearDuplicateGroups(ds: OpenDataset): Promise<number[]> {
   const config = { ...ds.config, rules: { ...ds.config.rules, 'near-duplicate': 'warning' as const } };
   const analysis = await analyzeFile(ds.file, ds.display, config, { container: ds.container });
   const clusterOfLine = new Map<number, number>();
@@ -89,6 +97,11 @@ export async function nearDuplicateGroups(ds: DatasetFile): Promise<number[]> {
   const groups: number[] = [];
   for (const row of ds.reader.rows()) groups[row.index] = clusterOfLine.get(row.line) ?? -1;
   return groups;
+}
+
+/** --out names a folder: a file there is refused before the split is made (it would be in the way of every split file). */
+function refuseOutFolder(out: string): void {
+  if (fs.existsSync(out) && !fs.statSync(out).isDirectory()) throw new InputError(`--out ${out} is a file, not a folder; --out names the folder for the split files`);
 }
 
 function ratiosOf(value: string | undefined): number[] | undefined {

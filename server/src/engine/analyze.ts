@@ -5,6 +5,7 @@ import { ENCODING_TITLES, type EncodingName } from './read/encoding';
 import type { JsonPath } from './read/jsonScan';
 import type { FieldSpan } from './read/row';
 import { RULES } from './rules/catalog';
+import { countsWithOmitted, FindingBudget, type OmittedFindings } from './findingBudget';
 import { exactDuplicateGroups, findExactDuplicates, type DuplicateGroup } from './rules/duplicates';
 import { emptyFacts, labelCounts, LabelIds, type FileFacts } from './rules/fileFacts';
 import { spliced, type Column } from './columns';
@@ -13,7 +14,7 @@ import { findLengthOutliers, lengthCounts, lengthOutliers, type LengthOutliers }
 import type { ValueCounts } from './select';
 import { tokenLimit, tooLong } from './rules/limits';
 import { checkEcho, checkNoise } from './rules/noise';
-import { checkPrivacy } from './rules/privacy';
+import { checkPrivacy, checkUnreadableRow } from './rules/privacy';
 import type { FixSpec, RowReport, Target } from './rules/rowRule';
 import { detectFormat, type FieldMap, type UnknownField } from './schema/formats';
 import { extractRow, type RowContent } from './schema/extract';
@@ -25,7 +26,7 @@ import { comparedText, shingleSet } from './index/shingles';
 import { findNearDuplicates } from './rules/nearDuplicates';
 import { normalizedHash } from './text/normalize';
 import { profileText } from './text/profile';
-import { countTokens, TokenEstimator, type TokenSample } from './text/tokens';
+import { measureTokens, sampleTokenCount, TokenEstimator, utf8Length, type TokenSample } from './text/tokens';
 import { parseJsonRow } from './read/jsonl';
 import type { ContainerKind, Finding, Fix, FormatName, Range, Severity, TextEdit } from './types';
 
@@ -49,6 +50,8 @@ export interface DatasetAnalysis {
   stats: AnalysisStats;
   /** The compact per-row index cross-file-leak needs (only when asked for with `rowIndex`). */
   rowIndex?: RowIndex;
+  /** Findings counted but not kept, over the cap of AnalyzeOptions.maxFindingsPerRule (omittedPerRule counts them per rule). */
+  omitted?: OmittedFindings;
   /** How the file was read where a person would want to know: guessed fields, no header row, quotes read as text. */
   notes?: ReadingNote[];
 }
@@ -82,6 +85,12 @@ export interface AnalyzeOptions {
    * default: by the path's extension.
    */
   container?: DatasetContainer;
+  /**
+   * Keep at most this many findings per rule (the CLI's --max-findings-per-rule); the rest are
+   * counted, not made (FindingBudget), so a file of millions of findings checks in bounded memory.
+   * Unset (the editor, whose model must equal a fresh analysis): every finding is kept.
+   */
+  maxFindingsPerRule?: number;
 }
 
 /** How the file-level step reaches rows again after the pass (to locate findings raised at the end). */
@@ -107,6 +116,8 @@ export interface RowPassResult {
   rowBytes: Int32Array;
   tokens: TokenSample;
   invalidUtf8?: InvalidUtf8;
+  /** Findings counted over the per-rule cap but not kept (maxFindingsPerRule). */
+  omitted?: OmittedFindings;
   /** The file's encoding (see DatasetAnalysis), when it was read from bytes. */
   encoding?: EncodingName;
 }
@@ -178,6 +189,8 @@ export class FindingBuilder {
     private readonly fields: FieldMap,
     config: Config,
     private readonly options: AnalyzeOptions,
+    /** Counts findings over the per-rule cap instead of keeping them (the per-row pass's builder only). */
+    readonly budget?: FindingBudget,
   ) {
     this.severity = severities(config);
   }
@@ -185,6 +198,7 @@ export class FindingBuilder {
   emit(row: SourceRow, content: RowContent | undefined, r: RowReport, range?: Range): void {
     const severity = this.severity.get(r.rule);
     if (!severity) return;
+    if (this.budget && !this.budget.take(r.rule, severity, row.line)) return;
     const path = resolvePath(r.target?.path, content, this.fields);
     const at = range ?? this.locate(row, path, r.target);
     let rowLines: Finding['row'];
@@ -238,9 +252,9 @@ export interface RowOutput {
   bands?: Uint32Array;
 }
 
-/** The exact token count of a row's sample text, counted once and kept with the output. */
+/** The token count of a row's sample text (see sampleTokenCount), counted once and kept with the output. */
 export function sampleTokens(r: RowOutput): number {
-  return (r.sampleTokens ??= countTokens(r.sampleText ?? ''));
+  return (r.sampleTokens ??= sampleTokenCount(r.sampleText ?? '', r.bytes));
 }
 
 /** Every RowOutput has all fields, in one order: the passes that read a million of them stay monomorphic. */
@@ -259,8 +273,14 @@ export class RowAnalyzer {
   constructor(access: Pick<RowAccess, 'container' | 'locate'>, detection: Detection, private readonly config: Config, options: AnalyzeOptions) {
     this.format = detection.format;
     this.fields = detection.fields;
-    this.out = new FindingBuilder(access, detection.fields, config, options);
+    const cap = options.maxFindingsPerRule;
+    this.out = new FindingBuilder(access, detection.fields, config, options, cap ? new FindingBudget(cap) : undefined);
     this.sketcher = options.nearDuplicates !== false && sketchesNeeded(config) ? new RowSketcher(config) : undefined;
+  }
+
+  /** What the pass counted over the per-rule cap but did not keep. */
+  omitted(): OmittedFindings | undefined {
+    return this.out.budget?.omitted();
   }
 
   analyzeRow(row: SourceRow, keepSampleText = false): RowOutput {
@@ -270,6 +290,8 @@ export class RowAnalyzer {
     if (row.problem) {
       const p = row.problem;
       this.out.emit(row, undefined, { rule: p.rule, message: p.message }, rangeInRow(row, p.start ?? 0, p.end ?? firstLineLength(row.text)));
+      // A row that cannot be read may still hold a key: its raw text is searched for credentials and cards.
+      checkUnreadableRow(row.text, (r) => this.out.emit(row, undefined, r, rangeInRow(row, r.target?.start ?? 0, r.target?.end ?? 0)));
       return rowOutput(findings, NaN, undefined, 0, -1);
     }
     const content = extractRow(row.value as Record<string, unknown>, this.format, this.fields);
@@ -395,7 +417,8 @@ export class RowPass {
     f.hash = f.hash.subarray(0, f.count);
     f.label = f.label.subarray(0, f.count);
     f.chars = f.chars.subarray(0, f.count);
-    return { findings: this.findings, facts: f, rowBytes: this.rowBytes.subarray(0, f.count), tokens: this.tokens.sample };
+    const omitted = this.analyzer.omitted();
+    return { findings: this.findings, facts: f, rowBytes: this.rowBytes.subarray(0, f.count), tokens: this.tokens.sample, ...(omitted ? { omitted } : {}) };
   }
 }
 
@@ -438,7 +461,12 @@ export function fileLevelRules(
   const { facts } = pass;
   const out = new FindingBuilder(access, detection.fields, config, options);
   const late = new Map<number, RowReport[]>();
+  const ruleSeverity = severities(config);
+  // Late reports over the cap are counted here, before any of them is made into a finding.
+  const budget = options.maxFindingsPerRule ? FindingBudget.resume(options.maxFindingsPerRule, pass.findings, pass.omitted) : undefined;
   const lateReport = (row: number, r: RowReport) => {
+    const severity = budget && ruleSeverity.get(r.rule);
+    if (severity && !budget.take(r.rule, severity, row < 0 ? 1 : facts.line[row])) return;
     const list = late.get(row);
     if (list) list.push(r);
     else late.set(row, [r]);
@@ -448,7 +476,6 @@ export function fileLevelRules(
   const variants = labelVariants(facts.labelNames, labelCounts(facts), t.labelVariantMaxEdits);
   const canonical = (l: number) => variants.get(l) ?? l;
   findExactDuplicates(facts, groups, lateReport, canonical);
-  const ruleSeverity = severities(config);
   const near = options.nearDuplicates !== false && facts.bandsPerRow > 0 && (ruleSeverity.get('near-duplicate') || ruleSeverity.get('conflicting-labels'))
     ? findNearDuplicates(facts, groups, config.nearDuplicateThreshold, rowShingles(access, detection, config), lateReport, canonical)
     : { clusters: 0, rows: 0 };
@@ -474,8 +501,11 @@ export function fileLevelRules(
   }
   const findings = mergeInOrder(pass.findings, lateFindings);
   const summaries = rowSummaries(facts, pass.rowBytes);
+  const omitted = budget?.omitted();
+  const counts = omitted ? countsWithOmitted(findings, omitted) : findingCounts(findings);
   return (tokens = pass.tokens) => {
-    const analysis = assembleAnalysis(path, access, detection, config, options, { ...pass, tokens }, findings, groups, near, summaries);
+    const analysis = assembleAnalysis(path, access, detection, config, options, { ...pass, tokens }, findings, groups, near, summaries, counts);
+    if (omitted) analysis.omitted = omitted;
     return { analysis, level: { groups, lengths, lengthCounts: counted, summaries, canonical, labelReport } };
   };
 }
@@ -557,7 +587,7 @@ export function withExtraFindings(analysis: DatasetAnalysis, extra: Finding[]): 
   if (!extra.length) return analysis;
   const findings = analysis.findings.concat(extra).sort(compareFindings);
   const s = analysis.stats;
-  const counts = findingCounts(findings);
+  const counts = analysis.omitted ? countsWithOmitted(findings, analysis.omitted) : findingCounts(findings);
   const stats: AnalysisStats = Object.assign(s, {
     ...counts,
     quality: qualityScore(s.rows, counts.rowsWithErrors, counts.rowsWithWarnings, s.duplicateRows, s.balanceIndex),
@@ -648,11 +678,20 @@ function encodeValue(container: ContainerKind, rowText: string, span: { start: n
   return /[",\t;|\n\r]|^\s|\s$/.test(value) ? `"${escaped}"` : value;
 }
 
-/** A row's label and exact token count, for the editor's hover (JSON rows only). */
-export function describeJsonRow(text: string, detection: Detection): { label?: string; tokens: number } | undefined {
+/**
+ * A row's label and token count, for the editor's hover (JSON rows only): counted like token-limit
+ * counts, so a text of a megabyte is counted on its first characters and estimated past them.
+ */
+export function describeJsonRow(text: string, detection: Detection): { label?: string; tokens: number; estimated: boolean } | undefined {
   const row = parseJsonRow(text, 0, 1, 1);
   if (row.value === undefined) return undefined;
   const content = extractRow(row.value as Record<string, unknown>, detection.format, detection.fields);
-  const tokens = content.parts.reduce((n, p) => n + countTokens(p.text), 0);
-  return { label: content.label, tokens };
+  let tokens = 0;
+  let estimated = false;
+  for (const p of content.parts) {
+    const count = measureTokens(p.text, utf8Length(p.text), 0);
+    tokens += count.tokens;
+    estimated ||= count.estimated;
+  }
+  return { label: content.label, tokens, estimated };
 }

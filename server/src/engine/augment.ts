@@ -1,5 +1,5 @@
 import { detectDatasetFormat, type Detection } from './analyze';
-import { planBalance, type BalanceOptions } from './augment/balance';
+import { planBalance, type BalanceOptions, type BalancePlan } from './augment/balance';
 import { ALL_OPERATIONS, type AugmentOperation, type ChangedText, type SynonymProvider } from './augment/operations';
 import { STOPWORDS } from './augment/stopwords';
 import { defaultSelectors } from './augment/targetFields';
@@ -18,7 +18,8 @@ export { AUGMENT_OPERATIONS, type AugmentOperation, type SynonymProvider, type C
 export type { BalanceOptions } from './augment/balance';
 export type { TextSpan } from './augment/words';
 export { STOPWORDS } from './augment/stopwords';
-export { renderAugmented, augmentedFileName, type RenderAugmentedOptions } from './augment/renderAugmented';
+export { MAX_VARIANTS_PER_ROW } from './augment/variants';
+export { renderAugmented, renderAugmentedPieces, augmentedFileName, type AugmentedFileRows, type RenderAugmentedOptions } from './augment/renderAugmented';
 
 /** What the user chose for an augmentation; everything is optional and defaulted. */
 export interface AugmentOptions {
@@ -133,98 +134,339 @@ export function resolveAugmentOptions(options: AugmentOptions): { applied: Appli
 /**
  * Augments a file's rows with EDA operations, n new rows per row or as many as balancing needs.
  * Pure and seeded: each new row depends only on (seed, row, copy), so a preview of a `sample` shows
- * exactly what a full run writes. Throws an OptionsError listing the problems when the options are unusable.
+ * exactly what a full run writes. Throws an OptionsError listing the problems when the options are
+ * unusable. The result holds every new row: a host writing an augmentation of any size uses
+ * planAugmentation instead, which makes them one source row at a time.
  */
 export function augmentDataset(rows: readonly SourceRow[], options: AugmentOptions = {}): AugmentResult {
-  const { applied, problems } = resolveAugmentOptions(options);
-  const detection = options.detection ?? detectDatasetFormat(rows, DEFAULT_CONFIG);
-  const selectors = applied.fields.length ? applied.fields : defaultSelectors(detection.format, detection.fields);
-  applied.fields = selectors;
-  if (!selectors.length) problems.push(`cannot tell which field holds the text (format: ${detection.format}); name the fields to augment`);
-  const labelField = detection.fields.label;
-  if (labelField !== undefined && selectors.includes(labelField)) problems.push(`"${labelField}" is the label field: augmenting it would change labels`);
-  if (applied.provenanceField !== null && (selectors.includes(applied.provenanceField) || applied.provenanceField === labelField)) problems.push(`the provenance field "${applied.provenanceField}" is a field being augmented or the label`);
-  if (problems.length) throw new OptionsError(problems);
-
-  // Pass 1: which rows are usable and their labels (balancing needs the counts before generating).
-  const excluded: ExcludedRow[] = [];
-  const usable = new Array<boolean>(rows.length).fill(false);
-  const label = new Array<number>(rows.length).fill(-1);
-  const labelNames: string[] = [];
-  const labelIds = new Map<string, number>();
-  rows.forEach((row, i) => {
-    // Results name rows by index (sourceIndex, kept); positions and indexes must agree.
-    if (row.index !== i) throw new Error(`augment: pass all of a file's rows in order (row ${row.index} is at position ${i}); use \`sample\` for a preview`);
-    const u = usableRow(row, detection);
-    if (u.excluded) return void excluded.push(u.excluded);
-    usable[i] = true;
-    const l = u.content.label;
-    if (l === undefined) return;
-    let id = labelIds.get(l);
-    if (id === undefined) labelIds.set(l, (id = labelNames.push(l) - 1));
-    label[i] = id;
-  });
-  const warnings: string[] = [];
-  if (options.balance && !labelNames.length) throw new OptionsError(['balancing needs labels, and no row has one']);
-
-  const planRandom = seededRandom(mixSeed(applied.seed, 0x6a09e667));
-  const plan = options.balance ? planBalance(label, usable, labelNames.length, options.balance, planRandom) : undefined;
-  if (applied.balance && plan) applied.balance.target = plan.target;
-  const copies = plan ? plan.copies : usable.map((u) => (u ? applied.n : 0));
-  const kept = plan ? indexesWhere(plan.keep) : indexesWhere(usable);
-
-  const heldOut = new HeldOutIndex(options.heldOut, detection, options.nearDuplicateThreshold);
-  const generator = new CopyGenerator(applied, options.synonyms ?? (() => []), options.stopwords ?? STOPWORDS, detection, heldOut);
-  const out: AugmentedRow[] = [];
-  const unchanged: UnchangedRow[] = [];
-  const augmenters = new Map<number, RowAugmenter>();
-  const augmenterOf = (i: number) => {
-    let a = augmenters.get(i);
-    if (!a) augmenters.set(i, (a = generator.forRow(rows[i], label[i] < 0 ? undefined : labelNames[label[i]])));
-    return a;
-  };
-  const sample = options.sample ? new Set(options.sample) : undefined;
-  let fewer = 0;
-  for (let i = 0; i < rows.length; i++) {
-    if (!copies[i] || (sample && !sample.has(i))) continue;
-    const a = augmenterOf(i);
-    for (let k = 1; k <= copies[i] && a.live; k++) a.next(k, out);
-    if (a.made === 0 && a.reason) unchanged.push({ index: i, line: rows[i].line, reason: a.reason });
-    else if (a.made < copies[i]) fewer++;
-    // Only balancing comes back to a row; the rest need not keep their state.
-    if (!plan) augmenters.delete(i);
-  }
-  if (fewer) warnings.push(`${fewer} row${fewer === 1 ? '' : 's'} gave fewer different variants than asked (short or repetitive texts)`);
-  if (plan && options.balance?.method === 'augment' && !sample) fillShortfall(plan, out, augmenterOf, labelNames, warnings);
-  if (!sample && generator.targetsFound === 0 && copies.some((c) => c > 0)) warnings.push(`No row has text in the chosen fields (${selectors.join(', ')})`);
-  out.sort((a, b) => a.sourceIndex - b.sourceIndex || a.copy - b.copy);
-  const leaks = out.filter((r) => r.leak).length;
-  if (unchanged.length) warnings.push(`${unchanged.length} row${unchanged.length === 1 ? '' : 's'} could not be changed (listed with the reason)`);
-  if (leaks) warnings.push(`${leaks} new row${leaks === 1 ? '' : 's'} repeat${leaks === 1 ? 's' : ''} a held-out (val/test) row exactly or nearly and ${leaks === 1 ? 'is' : 'are'} left out`);
-
-  const before = countLabels(labelNames, usable.map((u, i) => (u ? label[i] : -2)));
-  const afterIds = kept.map((i) => label[i]).concat(out.filter((r) => !r.leak).map((r) => label[r.sourceIndex]));
-  const after = countLabels(labelNames, afterIds);
-  return { options: applied, format: detection.format, fields: detection.fields, rows: out, unchanged, excluded, kept, labels: { before, after }, leaks, warnings };
+  const augmentation = planAugmentation(rows, options);
+  const made = [...augmentation.newRows((i) => rows[i])];
+  const { options: applied, format, fields, unchanged, excluded, kept, labels, leaks, warnings } = augmentation.summary();
+  return { options: applied, format, fields, rows: made, unchanged, excluded, kept, labels, leaks, warnings };
 }
 
-/** Balancing: rows that could not give their planned copies leave a shortfall; the class's other rows take it in turns. */
-function fillShortfall(plan: NonNullable<ReturnType<typeof planBalance>>, out: AugmentedRow[], augmenterOf: (i: number) => RowAugmenter, labelNames: string[], warnings: string[]): void {
-  plan.classes.forEach(({ rows, need }, c) => {
-    let short = need - out.filter((r) => r.label === labelNames[c] && !r.leak).length;
-    let live = rows.filter((r) => augmenterOf(r).live);
-    while (short > 0 && live.length) {
-      for (const r of live) {
-        if (short <= 0) break;
-        const a = augmenterOf(r);
-        if (a.next(a.tried + 1, out) && !out[out.length - 1].leak) short--;
-      }
-      live = live.filter((r) => augmenterOf(r).live);
+/** What an augmentation did, without its new rows (a host wrote them as they were made). */
+export interface AugmentSummary extends Omit<AugmentResult, 'rows'> {
+  /** New rows made, written or not (one equal to a held-out row is made and left out). */
+  made: number;
+  /** The first new rows equal to a held-out row (LEAKS_LISTED at most; `leaks` counts them all). */
+  leakedRows: AugmentedRow[];
+}
+
+/** New rows equal to a held-out row that a summary lists; the rest are counted. */
+export const LEAKS_LISTED = 100;
+
+/**
+ * Plans an augmentation from one pass over a file's rows (in file order; a generator will do): which
+ * rows are usable, their labels, how many new rows each is asked for. Throws an OptionsError listing
+ * the problems when the options are unusable. Nothing is generated yet: see Augmentation.
+ */
+export function planAugmentation(rows: Iterable<SourceRow>, options: AugmentOptions = {}): Augmentation {
+  return new Augmentation(rows, options);
+}
+
+/**
+ * An augmentation planned from one pass over a file's rows, whose new rows are then made one source
+ * row at a time in the order they are written (by source row, then copy). What it holds is the plan
+ * (a few numbers a row) and the variants of the row at hand, never the new rows: a host writes each
+ * as it comes, so memory does not grow with the number of new rows asked for. Balancing reads the
+ * rows it augments more than once (see newRows).
+ */
+export class Augmentation {
+  readonly options: AppliedAugmentOptions;
+  readonly format: FormatName;
+  readonly fields: FieldMap;
+  readonly excluded: ExcludedRow[] = [];
+  /** Source row indexes written to the output (all usable rows unless downsampling). */
+  readonly kept: number[];
+  /** Rows read. */
+  readonly rowCount: number;
+  /** New rows asked for (by --n, or balancing's shortfall): what a host checks before making them. */
+  readonly asked: number;
+
+  private readonly usable: boolean[] = [];
+  private readonly label: number[] = [];
+  private readonly labelNames: string[] = [];
+  private readonly copies: number[];
+  private readonly plan: BalancePlan | undefined;
+  private readonly fillsShortfall: boolean;
+  private readonly sample: Set<number> | undefined;
+  private readonly generator: CopyGenerator;
+  private readonly selectors: string[];
+  private readonly scratch: AugmentedRow[] = [];
+  private state: 'planned' | 'making' | 'made' = 'planned';
+  // Tallies of the new rows made, for the summary.
+  private made = 0;
+  private leaks = 0;
+  private readonly leakedRows: AugmentedRow[] = [];
+  private readonly unchanged: UnchangedRow[] = [];
+  private fewer = 0;
+  private readonly after: number[];
+  private unlabeledAfter = 0;
+  private readonly fillWarnings: string[] = [];
+  private noTargets = false;
+
+  constructor(rows: Iterable<SourceRow>, options: AugmentOptions) {
+    const { applied, problems } = resolveAugmentOptions(options);
+    let detection = options.detection;
+    if (!detection) {
+      // A generator is read once: the rows detection looks at must also reach the pass below.
+      const list = Array.isArray(rows) ? (rows as SourceRow[]) : [...rows];
+      detection = detectDatasetFormat(list, DEFAULT_CONFIG);
+      rows = list;
     }
-    if (short > 0) warnings.push(`"${labelNames[c]}" reached ${plan.target - short} of ${plan.target} rows: its rows could not be varied enough`);
-    const perRow = rows.length ? need / rows.length : 0;
-    if (perRow > 20) warnings.push(`"${labelNames[c]}": each row is augmented about ${Math.round(perRow)} times; the variants will be close to each other`);
-  });
+    const selectors = applied.fields.length ? applied.fields : defaultSelectors(detection.format, detection.fields);
+    applied.fields = selectors;
+    if (!selectors.length) problems.push(`cannot tell which field holds the text (format: ${detection.format}); name the fields to augment`);
+    const labelField = detection.fields.label;
+    if (labelField !== undefined && selectors.includes(labelField)) problems.push(`"${labelField}" is the label field: augmenting it would change labels`);
+    if (applied.provenanceField !== null && (selectors.includes(applied.provenanceField) || applied.provenanceField === labelField)) problems.push(`the provenance field "${applied.provenanceField}" is a field being augmented or the label`);
+    if (problems.length) throw new OptionsError(problems);
+    this.options = applied;
+    this.format = detection.format;
+    this.fields = detection.fields;
+    this.selectors = selectors;
+
+    // Pass 1: which rows are usable and their labels (balancing needs the counts before generating).
+    this.readLabels(rows, detection);
+    this.rowCount = this.usable.length;
+    if (options.balance && !this.labelNames.length) throw new OptionsError(['balancing needs labels, and no row has one']);
+    const planRandom = seededRandom(mixSeed(applied.seed, 0x6a09e667));
+    this.plan = options.balance ? planBalance(this.label, this.usable, this.labelNames.length, options.balance, planRandom) : undefined;
+    if (applied.balance && this.plan) applied.balance.target = this.plan.target;
+    this.copies = this.plan ? this.plan.copies : this.usable.map((u) => (u ? applied.n : 0));
+    this.kept = this.plan ? indexesWhere(this.plan.keep) : indexesWhere(this.usable);
+    this.asked = this.copies.reduce((a, b) => a + b, 0);
+    this.sample = options.sample ? new Set(options.sample) : undefined;
+    this.fillsShortfall = !!this.plan && options.balance?.method === 'augment' && !this.sample;
+    this.after = new Array<number>(this.labelNames.length).fill(0);
+    for (const i of this.kept) this.countAfter(i);
+
+    const heldOut = new HeldOutIndex(options.heldOut, detection, options.nearDuplicateThreshold);
+    this.generator = new CopyGenerator(applied, options.synonyms ?? (() => []), options.stopwords ?? STOPWORDS, detection, heldOut);
+  }
+
+  private readLabels(rows: Iterable<SourceRow>, detection: Detection): void {
+    const labelIds = new Map<string, number>();
+    let i = 0;
+    for (const row of rows) {
+      // Results name rows by index (sourceIndex, kept); positions and indexes must agree.
+      if (row.index !== i) throw new Error(`augment: pass all of a file's rows in order (row ${row.index} is at position ${i}); use \`sample\` for a preview`);
+      i++;
+      this.usable.push(false);
+      this.label.push(-1);
+      const u = usableRow(row, detection);
+      if (u.excluded) {
+        this.excluded.push(u.excluded);
+        continue;
+      }
+      this.usable[row.index] = true;
+      const l = u.content.label;
+      if (l === undefined) continue;
+      let id = labelIds.get(l);
+      if (id === undefined) labelIds.set(l, (id = this.labelNames.push(l) - 1));
+      this.label[row.index] = id;
+    }
+  }
+
+  /**
+   * The new rows, in the order they are written: by source row, then copy. `rowAt` gives a source
+   * row by its index (read again from the file, or from memory); rows are asked for in file order.
+   * Balancing first makes the planned variants once without keeping them, to learn which labels
+   * fall short (see shortfallCalls), then makes them again as they are handed over.
+   */
+  *newRows(rowAt: (index: number) => SourceRow): Generator<AugmentedRow> {
+    if (this.state !== 'planned') throw new Error('augment: the new rows are made once');
+    this.state = 'making';
+    const extra = this.fillsShortfall ? this.shortfallCalls(rowAt) : undefined;
+    for (let i = 0; i < this.copies.length; i++) {
+      const planned = this.copies[i];
+      const calls = planned + (extra ? extra[i] : 0);
+      if (!calls || (this.sample && !this.sample.has(i))) continue;
+      const row = rowAt(i);
+      const a = this.generator.forRow(row, this.labelOf(i));
+      for (let k = 1; k <= planned && a.live; k++) {
+        const made = this.nextRow(a, k);
+        if (made) yield this.counted(made);
+      }
+      if (planned) {
+        if (a.made === 0 && a.reason) this.unchanged.push({ index: i, line: row.line, reason: a.reason });
+        else if (a.made < planned) this.fewer++;
+      }
+      // Balancing's turns at making up a label's shortfall come after the row's planned variants.
+      for (let k = planned + 1; k <= calls && a.live; k++) {
+        const made = this.nextRow(a, k);
+        if (made) yield this.counted(made);
+      }
+    }
+    if (!this.sample && this.generator.targetsFound === 0 && this.copies.some((c) => c > 0)) this.noTargets = !this.anyClassRowVaries(rowAt);
+    this.state = 'made';
+  }
+
+  /** What was made, once newRows has been read to its end. */
+  summary(): AugmentSummary {
+    if (this.state !== 'made') throw new Error('augment: read the new rows (newRows) to the end before the summary');
+    const warnings: string[] = [];
+    const fewer = this.fewer;
+    if (fewer) warnings.push(`${fewer} row${fewer === 1 ? '' : 's'} gave fewer different variants than asked (short or repetitive texts)`);
+    warnings.push(...this.fillWarnings);
+    if (this.noTargets) warnings.push(`No row has text in the chosen fields (${this.selectors.join(', ')})`);
+    const unchanged = this.unchanged.length;
+    if (unchanged) warnings.push(`${unchanged} row${unchanged === 1 ? '' : 's'} could not be changed (listed with the reason)`);
+    const leaks = this.leaks;
+    if (leaks) warnings.push(`${leaks} new row${leaks === 1 ? '' : 's'} repeat${leaks === 1 ? 's' : ''} a held-out (val/test) row exactly or nearly and ${leaks === 1 ? 'is' : 'are'} left out`);
+    const before = countLabels(this.labelNames, this.usable.map((u, i) => (u ? this.label[i] : -2)));
+    const after: Record<string, number> = Object.fromEntries(this.labelNames.map((n, c) => [n, this.after[c]]));
+    if (this.unlabeledAfter) after['(no label)'] = this.unlabeledAfter;
+    return {
+      options: this.options, format: this.format, fields: this.fields, unchanged: this.unchanged, excluded: this.excluded, kept: this.kept,
+      labels: { before, after }, leaks, warnings, made: this.made, leakedRows: this.leakedRows,
+    };
+  }
+
+  private labelOf(i: number): string | undefined {
+    return this.label[i] < 0 ? undefined : this.labelNames[this.label[i]];
+  }
+
+  /** Variant `copy` of a row, or undefined when it is spent (see RowAugmenter.next). */
+  private nextRow(a: RowAugmenter, copy: number): AugmentedRow | undefined {
+    return a.next(copy, this.scratch) ? this.scratch.pop() : undefined;
+  }
+
+  /** Tallies a new row on its way out. */
+  private counted(row: AugmentedRow): AugmentedRow {
+    this.made++;
+    if (row.leak) {
+      this.leaks++;
+      if (this.leakedRows.length < LEAKS_LISTED) this.leakedRows.push(row);
+    } else this.countAfter(row.sourceIndex);
+    return row;
+  }
+
+  private countAfter(sourceIndex: number): void {
+    const id = this.label[sourceIndex];
+    if (id >= 0) this.after[id]++;
+    else this.unlabeledAfter++;
+  }
+
+  /**
+   * Balancing: a row that runs out of variants before its planned count leaves its label short, and
+   * the label's other rows take turns making up for it, in the plan's seeded order. The planned
+   * variants are made once here and only counted, to learn which labels fall short; the result is
+   * how many more variants each row is asked for. Also notes the labels that stay short.
+   */
+  private shortfallCalls(rowAt: (index: number) => SourceRow): Int32Array {
+    const n = this.copies.length;
+    const madePerLabel = new Array<number>(this.labelNames.length).fill(0);
+    // Rows that ran out of variants before their planned count.
+    const spent = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      if (!this.copies[i]) continue;
+      const a = this.generator.forRow(rowAt(i), this.labelOf(i));
+      for (let k = 1; k <= this.copies[i] && a.live; k++) {
+        const made = this.nextRow(a, k);
+        if (made && !made.leak) madePerLabel[this.label[i]]++;
+      }
+      if (!a.live) spent[i] = 1;
+    }
+    const extra = new Int32Array(n);
+    const plan = this.plan!;
+    plan.classes.forEach(({ rows, need }, c) => {
+      let short = need - madePerLabel[c];
+      if (short > 0) short = this.takeTurns(this.stillVarying(rows, spent, rowAt, c), short, rowAt, extra);
+      if (short > 0) this.fillWarnings.push(`"${this.labelNames[c]}" reached ${plan.target - short} of ${plan.target} rows: its rows could not be varied enough`);
+      const perRow = rows.length ? need / rows.length : 0;
+      if (perRow > 20) this.fillWarnings.push(`"${this.labelNames[c]}": each row is augmented about ${Math.round(perRow)} times; the variants will be close to each other`);
+    });
+    return extra;
+  }
+
+  /** A label's rows (in the plan's order) that can still make a variant: planned rows not spent, and unplanned rows with text to vary. */
+  private stillVarying(rows: number[], spent: Uint8Array, rowAt: (index: number) => SourceRow, c: number): number[] {
+    const varies = new Set<number>();
+    // Unplanned rows are looked at in file order, so a file is read forward.
+    for (const r of rows.filter((r) => !this.copies[r]).sort((a, b) => a - b)) {
+      if (this.generator.forRow(rowAt(r), this.labelNames[c]).live) varies.add(r);
+    }
+    return rows.filter((r) => (this.copies[r] ? !spent[r] : varies.has(r)));
+  }
+
+  /**
+   * A label's turns at making up its shortfall: round after round each row still varying makes one
+   * more variant, until the label is full or no row can vary; returns the shortfall left, and sets
+   * each row's count of turns in `extra`. A turn either makes a variant or finds the row spent,
+   * whatever the other rows do, so each row's turns are made on their own (one row's variants in
+   * memory at a time) and the rounds replayed from what they gave. Rounds are guessed, and doubled
+   * (the rows that needed more made again) until they suffice.
+   */
+  private takeTurns(live: number[], short: number, rowAt: (index: number) => SourceRow, extra: Int32Array): number {
+    const runs = new Map<number, TurnRun>();
+    for (let rounds = Math.ceil(short / Math.max(1, live.length)) + 1; ; rounds *= 2) {
+      for (const r of live) {
+        const run = runs.get(r);
+        if (!run || (!run.spentAt && run.turns < rounds)) runs.set(r, this.turnRun(r, rounds, rowAt));
+      }
+      const left = replayTurns(live, short, runs, extra);
+      if (left !== undefined) return left;
+    }
+  }
+
+  /** Up to `rounds` turns of one row after its planned variants: where it was spent, and which turns made a held-out row's twin. */
+  private turnRun(r: number, rounds: number, rowAt: (index: number) => SourceRow): TurnRun {
+    const a = this.generator.forRow(rowAt(r), this.labelOf(r));
+    for (let k = 1; k <= this.copies[r] && a.live; k++) this.nextRow(a, k);
+    const run: TurnRun = { turns: 0, spentAt: 0, leaks: new Set() };
+    for (let j = 1; j <= rounds; j++) {
+      run.turns = j;
+      const made = this.nextRow(a, this.copies[r] + j);
+      if (!made) {
+        run.spentAt = j;
+        break;
+      }
+      if (made.leak) run.leaks.add(j);
+    }
+    return run;
+  }
+
+  /** Balancing's "no row has text" check looks at every labelled row, planned or not (rare: only when no planned row has text). */
+  private anyClassRowVaries(rowAt: (index: number) => SourceRow): boolean {
+    if (!this.fillsShortfall) return false;
+    for (let i = 0; i < this.copies.length; i++) {
+      if (this.usable[i] && this.label[i] >= 0 && this.generator.forRow(rowAt(i), this.labelOf(i)).live) return true;
+    }
+    return false;
+  }
+}
+
+/** One row's turns at a label's shortfall: how many were made, the turn that found it spent (0: none yet), the turns whose variant leaked. */
+interface TurnRun {
+  turns: number;
+  spentAt: number;
+  leaks: Set<number>;
+}
+
+/**
+ * Replays a label's rounds of turns from each row's run: the shortfall left, with each row's turns
+ * in `extra`; undefined when some row's run is too short to tell (more rounds are needed).
+ */
+function replayTurns(live: number[], short: number, runs: Map<number, TurnRun>, extra: Int32Array): number | undefined {
+  const turns = new Map<number, number>();
+  let varying = live;
+  for (let j = 1; short > 0 && varying.length; j++) {
+    for (const r of varying) {
+      if (short <= 0) break;
+      const run = runs.get(r)!;
+      if (j > run.turns) return undefined;
+      turns.set(r, j);
+      if (run.spentAt !== j && !run.leaks.has(j)) short--;
+    }
+    varying = varying.filter((r) => {
+      const spentAt = runs.get(r)!.spentAt;
+      return !(spentAt && spentAt <= (turns.get(r) ?? 0));
+    });
+  }
+  for (const [r, t] of turns) extra[r] = t;
+  return short;
 }
 
 function indexesWhere(flags: readonly boolean[]): number[] {

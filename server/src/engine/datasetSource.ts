@@ -1,13 +1,15 @@
 import { LineDecoder, decodeText } from './read/decode';
 import { utf8Bytes } from './read/encoding';
 import { csvFieldSpans, sniffDelimiter } from './read/csv';
+import { CHUNK_BYTES, isByteSource, readFully, SourceWindow, type ByteSource } from './read/source';
 import type { DatasetReader } from './read';
 import type { ContainerKind } from './types';
 
 /**
  * What split and augment need to write new files in the source's own container: each row's exact
  * text and the container's framing (CSV header, line breaks, JSON array indentation). Rows are
- * fetched by index so a million-row JSONL file is never held as a million strings twice.
+ * fetched by index so a million-row JSONL file is never held as a million strings twice; a JSONL
+ * file on disk is not held at all (its rows are read again by their byte ranges).
  */
 export interface DatasetSource {
   /** The source file's base name, e.g. "reviews.jsonl"; output names derive from it. */
@@ -15,7 +17,10 @@ export interface DatasetSource {
   container: ContainerKind;
   /** The exact text of the row at a 0-based row index (SourceRow.index). */
   rowText(index: number): string;
-  /** JSONL only: the row's exact bytes, so big outputs are copied rather than decoded and re-encoded. */
+  /**
+   * JSONL only: the row's exact bytes, so big outputs are copied rather than decoded and re-encoded.
+   * From a file read in pieces, the bytes are valid until the next call.
+   */
   rowBytes?(index: number): Uint8Array;
   /** CSV only: the header record's text (undefined for a file without one), the columns' names, and the field delimiter. */
   header?: string;
@@ -43,6 +48,18 @@ export interface OutputBytes {
   bytes: Uint8Array;
 }
 
+/**
+ * One file to write piece by piece, for files of any size: the host writes each piece before it asks
+ * for the next (a piece may be a buffer the next one reuses). Nothing is made until it is asked for.
+ */
+export interface OutputPieces {
+  name: string;
+  pieces: Iterable<Uint8Array>;
+}
+
+/** Characters of text gathered into one piece before it is encoded and handed over. */
+const PIECE_CHARS = 1 << 20;
+
 const EXTENSIONS = ['.jsonl', '.ndjson', '.csv', '.tsv', '.json'];
 
 /** The name of a derived file: "reviews.jsonl" + "train" → "reviews.train.jsonl". */
@@ -55,25 +72,16 @@ export function outputName(sourceName: string, part: string, extension?: string)
 
 /**
  * Builds the source of a file whose reader has been read through (rows() consumed): JSONL rows are
- * re-decoded from their byte ranges, CSV and JSON rows come from the reader's cache.
+ * re-decoded from their byte ranges (in memory, or read again from a source: a file on disk, which
+ * must be the one the reader read), CSV and JSON rows come from the reader's cache (their files are
+ * read whole: pass their bytes).
  */
-export function datasetSource(name: string, reader: DatasetReader, bytes: Uint8Array, extra: { sha256?: string; toolVersion?: string } = {}): DatasetSource {
-  // The bytes the reader read (openReader reads UTF-16 as UTF-8): its row offsets are theirs, and outputs are UTF-8.
-  bytes = utf8Bytes(bytes);
+export function datasetSource(name: string, reader: DatasetReader, input: Uint8Array | ByteSource, extra: { sha256?: string; toolVersion?: string } = {}): DatasetSource {
+  if (reader.container === 'jsonl') return jsonlSource(name, reader, input, extra);
+  if (isByteSource(input)) throw new Error('datasetSource: CSV and JSON files are read whole; pass their bytes');
+  // The bytes the reader read (openReader reads UTF-16 as UTF-8): outputs are UTF-8.
+  const bytes = utf8Bytes(input);
   const eol = firstLineBreak(bytes);
-  if (reader.container === 'jsonl') {
-    const offsets = reader.offsets?.();
-    if (!offsets) throw new Error('datasetSource: the JSONL reader has no row offsets; read its rows first');
-    const decoder = new LineDecoder(reader.invalidUtf8?.encoding);
-    // A plain Uint8Array view: subarrays of a Node Buffer cost several times more per row.
-    const view = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    const { starts, ends } = offsets;
-    return {
-      name, container: 'jsonl', eol, ...extra,
-      rowText: (i) => decoder.decode(view.subarray(starts[i], ends[i]), 0),
-      rowBytes: (i) => view.subarray(starts[i], ends[i]),
-    };
-  }
   const rowText = (i: number) => {
     const row = reader.row(i);
     if (!row) throw new Error(`datasetSource: no row ${i}; read the rows first`);
@@ -95,6 +103,32 @@ export function datasetSource(name: string, reader: DatasetReader, bytes: Uint8A
     indent = text.slice(lineStart, lineStart + first.column - 1);
   }
   return { name, container: 'json', eol, ...extra, rowText, indent };
+}
+
+/** A JSONL file's rows by their byte ranges: the reader's offsets into the bytes it read. */
+function jsonlSource(name: string, reader: DatasetReader, input: Uint8Array | ByteSource, extra: { sha256?: string; toolVersion?: string }): DatasetSource {
+  const offsets = reader.offsets?.();
+  if (!offsets) throw new Error('datasetSource: the JSONL reader has no row offsets; read its rows first');
+  const decoder = new LineDecoder(reader.invalidUtf8?.encoding);
+  const { starts, ends } = offsets;
+  if (isByteSource(input)) {
+    // Rows asked for in file order (a split's, an augmentation's kept rows) cost one read per megabyte.
+    const window = new SourceWindow(input);
+    return {
+      name, container: 'jsonl', eol: sourceLineBreak(input), ...extra,
+      rowText: (i) => decoder.decode(window.slice(starts[i], ends[i]), 0),
+      rowBytes: (i) => window.slice(starts[i], ends[i]),
+    };
+  }
+  // The bytes the reader read (openReader reads UTF-16 as UTF-8): its row offsets are theirs.
+  const bytes = utf8Bytes(input);
+  // A plain Uint8Array view: subarrays of a Node Buffer cost several times more per row.
+  const view = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return {
+    name, container: 'jsonl', eol: firstLineBreak(bytes), ...extra,
+    rowText: (i) => decoder.decode(view.subarray(starts[i], ends[i]), 0),
+    rowBytes: (i) => view.subarray(starts[i], ends[i]),
+  };
 }
 
 /** The full text of a file holding `rows` (row texts) in the source's container. */
@@ -135,6 +169,78 @@ export function containerBytes(source: DatasetSource, indexes: readonly number[]
   return out;
 }
 
+/**
+ * containerBytes in pieces, for a file of any size: JSONL rows are copied in order into one reused
+ * buffer of a megabyte (a longer row is handed over by itself), so a split of a file bigger than the
+ * memory is written without holding either. CSV and JSON files, read whole, are written whole.
+ */
+export function* containerPieces(source: DatasetSource, indexes: readonly number[], pieceBytes = CHUNK_BYTES): Generator<Uint8Array> {
+  const rowBytes = source.rowBytes;
+  if (source.container !== 'jsonl' || !rowBytes) {
+    yield containerBytes(source, indexes);
+    return;
+  }
+  const eol = new TextEncoder().encode(source.eol);
+  const piece = new Uint8Array(pieceBytes);
+  let at = 0;
+  for (const i of indexes) {
+    const row = rowBytes(i);
+    if (at + row.length + eol.length > piece.length) {
+      if (at > 0) yield piece.subarray(0, at);
+      at = 0;
+      if (row.length + eol.length > piece.length) {
+        yield row;
+        yield eol;
+        continue;
+      }
+    }
+    piece.set(row, at);
+    at += row.length;
+    piece.set(eol, at);
+    at += eol.length;
+  }
+  if (at > 0) yield piece.subarray(0, at);
+}
+
+/**
+ * containerText in UTF-8 pieces of about a megabyte, for rows made one at a time (an augmentation's
+ * new rows): the same bytes, without the whole text ever being held. Rows come as texts, as
+ * containerText takes them.
+ */
+export function* containerTextPieces(source: DatasetSource, rows: Iterable<string>, header = source.header): Generator<Uint8Array> {
+  const encoder = new TextEncoder();
+  const eol = source.eol;
+  let pending: string[] = [];
+  let chars = 0;
+  const add = (text: string) => {
+    pending.push(text);
+    chars += text.length;
+  };
+  const take = () => {
+    const text = pending.join('');
+    pending = [];
+    chars = 0;
+    return encoder.encode(text);
+  };
+  // The CSV reader hands records over with "\n" inside quoted fields; a CRLF file gets its CRLFs back.
+  const lineBreaks = source.container === 'csv' && eol !== '\n' ? (text: string) => text.replace(/\r?\n/g, eol) : (text: string) => text;
+  if (source.container === 'csv' && header !== undefined) add(lineBreaks(header) + eol);
+  let count = 0;
+  for (const row of rows) {
+    add(rowInContainer(source, lineBreaks(row), count++));
+    if (chars >= PIECE_CHARS) yield take();
+  }
+  if (source.container === 'json') add(count === 0 ? `[]${eol}` : source.indent === undefined ? `]${eol}` : `${eol}]${eol}`);
+  if (chars > 0) yield take();
+}
+
+/** A row's text with what goes before or after it in the file: its line break, or its place in a JSON array. */
+function rowInContainer(source: DatasetSource, text: string, index: number): string {
+  if (source.container !== 'json') return text + source.eol;
+  if (source.indent === undefined) return (index === 0 ? '[' : ', ') + text;
+  return (index === 0 ? `[${source.eol}` : `,${source.eol}`) + source.indent + text;
+}
+
 /** The column names of a CSV header text (unquoted, trimmed, as the reader names them). */
 export function csvColumns(header: string, delimiter: string): string[] {
   return csvFieldSpans(header, delimiter).map((s) => header.slice(s.start, s.end).replace(/""/g, '"').trim());
@@ -144,6 +250,21 @@ export function csvColumns(header: string, delimiter: string): string[] {
 function firstLineBreak(bytes: Uint8Array): string {
   const nl = bytes.indexOf(10);
   return nl > 0 && bytes[nl - 1] === 13 ? '\r\n' : '\n';
+}
+
+/** firstLineBreak of a source's bytes, read a piece at a time up to the first newline. */
+function sourceLineBreak(source: ByteSource): string {
+  const piece = new Uint8Array(Math.min(64 * 1024, Math.max(1, source.size)));
+  let before = -1;
+  for (let pos = 0; pos < source.size; ) {
+    const n = readFully(source, piece, pos);
+    if (n === 0) break;
+    const nl = piece.subarray(0, n).indexOf(10);
+    if (nl >= 0) return (nl > 0 ? piece[nl - 1] : before) === 13 && pos + nl > 0 ? '\r\n' : '\n';
+    before = piece[n - 1];
+    pos += n;
+  }
+  return '\n';
 }
 
 /** The first record of a CSV text (after blank lines), where a newline inside quotes does not end it. */

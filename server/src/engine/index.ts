@@ -21,16 +21,16 @@ export { computeDiversity, type Diversity, type DiversityOptions } from './diver
 export { buildSplitComparison, findSplitSiblings, type SplitComparison, type SplitInput, type SplitName } from './splitComparison';
 export { datasetRowHashes, readRowTexts, type RowText } from './rowTexts';
 export { histogram, type Histogram } from './stats';
-export { datasetSource, outputName, type DatasetSource, type OutputFile, type OutputBytes } from './datasetSource';
+export { containerPieces, containerTextPieces, datasetSource, outputName, type DatasetSource, type OutputFile, type OutputBytes, type OutputPieces } from './datasetSource';
 export { OptionsError } from './optionsError';
 export type { SourceRow, DatasetReader } from './read';
 export {
-  planSplit, renderSplit, renderSplitBytes, resolveSplitOptions, splitManifest, splitManifestName,
+  planSplit, renderSplit, renderSplitBytes, renderSplitPieces, resolveSplitOptions, splitManifest, splitManifestName,
   type SplitOptions, type SplitPlan, type SplitPart, type AppliedSplitOptions, type SplitManifest, type ExcludedRow,
 } from './split';
 export {
-  augmentDataset, renderAugmented, augmentedFileName, resolveAugmentOptions, AUGMENT_OPERATIONS, STOPWORDS,
-  type AugmentOptions, type AugmentResult, type AugmentedRow, type AugmentedPart, type UnchangedRow, type AppliedAugmentOptions,
+  augmentDataset, planAugmentation, renderAugmented, renderAugmentedPieces, augmentedFileName, resolveAugmentOptions, AUGMENT_OPERATIONS, STOPWORDS, LEAKS_LISTED, MAX_VARIANTS_PER_ROW,
+  type Augmentation, type AugmentSummary, type AugmentOptions, type AugmentResult, type AugmentedRow, type AugmentedPart, type UnchangedRow, type AppliedAugmentOptions,
   type AugmentOperation, type SynonymProvider, type BalanceOptions, type RenderAugmentedOptions, type TextSpan,
 } from './augment';
 export { withExtraFindings, type AnalysisStats } from './analyze';
@@ -40,5 +40,6 @@ export { rowLookup, type RowLookup } from './index/rowLookup';
 export type { RowIndex } from './index/rowIndex';
 export { jsonlByteRanges, jsonlShards, lineAt } from './shards';
 export { jsonlReader } from './read/jsonl';
-export { decodeSourceLines, memorySource, type ByteSource } from './read/source';
+export { CHUNK_BYTES, decodeSourceLines, isUtf16Source, memorySource, readFully, sourceBytes, type ByteSource } from './read/source';
 export { detectEncoding, encodingFromStart, ENCODING_TITLES, isUtf16, START_BYTES, type EncodingName, type LegacyEncoding } from './read/encoding';
+export { omittedPerRule, type OmittedFindings } from './findingBudget';

@@ -1,5 +1,6 @@
 import type { DatasetAnalysis, Detection } from './analyze';
 import { containerOfPath, openReader, type CsvHeaderOptions } from './read';
+import type { ByteSource } from './read/source';
 import type { ContainerKind } from './types';
 import { extractRow } from './schema/extract';
 import type { DatasetStats } from './stats';
@@ -22,9 +23,10 @@ export interface RowText {
 /**
  * The texts of every row that parsed, in file order; rows with structure errors are skipped. A file
  * whose name says no container is read as its analysis read it (`detection` is usually the analysis).
+ * A JSON Lines file given as a source is read in pieces (see openReader).
  */
-export function* readRowTexts(path: string, bytes: Uint8Array, detection: Detection & { container?: ContainerKind }, csv: CsvHeaderOptions = {}): Generator<RowText> {
-  for (const row of openReader(path, bytes, containerOfPath(path) ?? detection.container, csv).rows()) {
+export function* readRowTexts(path: string, input: Uint8Array | ByteSource, detection: Detection & { container?: ContainerKind }, csv: CsvHeaderOptions = {}): Generator<RowText> {
+  for (const row of openReader(path, input, containerOfPath(path) ?? detection.container, csv).rows()) {
     if (row.problem || row.value === undefined) continue;
     const content = extractRow(row.value as Record<string, unknown>, detection.format, detection.fields);
     yield { line: row.line, key: content.key, text: content.parts.map((p) => p.text).join('\n') };

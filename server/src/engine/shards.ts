@@ -1,5 +1,6 @@
 import { fileLevelRules, RowPass, type AnalyzeOptions, type DatasetAnalysis, type Detection, type RowAccess, type RowPassResult } from './analyze';
 import type { Config } from './config';
+import { FindingBudget, keepWithinBudget } from './findingBudget';
 import { fileEncoding, LineDecoder } from './read/decode';
 import { START_BYTES } from './read/encoding';
 import { estimatedRows, jsonlReader, locateInJsonRow, parseJsonRow } from './read/jsonl';
@@ -176,8 +177,15 @@ export function mergeJsonlShardsThen(
 ): (tokens?: TokenSample) => DatasetAnalysis {
   const tokens = TokenEstimator.from(...shards.map((s) => s.tokens)).sample;
   const total = shards.reduce((n, s) => n + s.facts.count, 0);
+  const all = ([] as Finding[]).concat(...shards.map((s) => s.findings));
+  // Each shard kept its own first findings of a rule; merged, the file keeps its first ones.
+  const budget = options.maxFindingsPerRule ? new FindingBudget(options.maxFindingsPerRule) : undefined;
+  const findings = budget ? keepWithinBudget(all, budget) : all;
+  for (const s of shards) if (budget && s.omitted) budget.absorb(s.omitted);
+  const omitted = budget?.omitted();
   const merged: RowPassResult = {
-    findings: ([] as Finding[]).concat(...shards.map((s) => s.findings)),
+    findings,
+    ...(omitted ? { omitted } : {}),
     facts: emptyFacts(shards[0]?.facts.bandsPerRow ?? 0),
     rowBytes: concat(Int32Array, total, shards.map((s) => s.rowBytes)),
     tokens,

@@ -12,7 +12,7 @@ import type { FieldMap } from './schema/formats';
 import type { FormatName } from './types';
 
 export type { ExcludedRow } from './usableRows';
-export { renderSplit, renderSplitBytes, splitManifest, splitManifestName, type SplitManifest } from './split/renderSplit';
+export { renderSplit, renderSplitBytes, renderSplitPieces, splitManifest, splitManifestName, type SplitManifest } from './split/renderSplit';
 
 /** What the user chose for a split; everything is optional and defaulted as `resolveSplitOptions` says. */
 export interface SplitOptions {

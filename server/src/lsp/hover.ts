@@ -15,7 +15,7 @@ export function hover(doc: Analyzed, params: HoverParams, lineText: string): Hov
   const parts: string[] = [];
   const facts: string[] = [];
   if (details?.label !== undefined) facts.push(`label **${escape(details.label)}**`);
-  if (details) facts.push(`${formatCount(details.tokens)} tokens (o200k)`);
+  if (details) facts.push(`${details.estimated ? 'about ' : ''}${formatCount(details.tokens)} tokens (o200k)`);
   if (facts.length) parts.push(`Tuneset · row at line ${line}: ${facts.join(' · ')}`);
   for (const f of onRow) parts.push(`${ICON[f.severity]} \`${f.rule}\` ${escape(f.message)}${describeRelated(f)}`);
   if (onRow.length) parts.push(onRow.map((f) => `*${f.rule}*: ${RULES[f.rule as keyof typeof RULES]?.summary ?? ''}`).filter((s, i, all) => all.indexOf(s) === i).join('  \n'));

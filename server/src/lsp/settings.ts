@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseConfig, type Config } from '../engine';
+import { compileGlob, globProblem, type GlobMatcher } from './glob';
 
 /** Editor-only settings beside the engine's (which parseConfig validates). */
 const editorSchema = z.object({
@@ -13,8 +14,10 @@ export type EditorSettings = z.infer<typeof editorSchema>;
 export interface Settings {
   config: Config;
   editor: EditorSettings;
-  /** files.exclude globs that are switched on. */
+  /** files.exclude globs that are switched on (those that can be used). */
   filesExclude: string[];
+  /** The files the workspace check skips: files.exclude and tuneset.exclude, compiled. */
+  excludes: GlobMatcher[];
   problems: string[];
 }
 
@@ -35,45 +38,26 @@ export function readSettings(tuneset: Record<string, unknown> | null | undefined
   const parsed = editorSchema.safeParse(editorRaw);
   if (parsed.success) editor = parsed.data;
   else for (const issue of parsed.error.issues) problems.push(`${issue.path.join('.')}: ${issue.message}; using the default`);
-  const excludes = Object.entries(filesExclude ?? {}).filter(([, on]) => on === true).map(([glob]) => glob);
-  return { config, editor, filesExclude: excludes, problems: problems.map((p) => `tuneset.${p}`) };
+  const shown = problems.map((p) => `tuneset.${p}`);
+  editor = { ...editor, exclude: usableGlobs('tuneset.exclude', editor.exclude, shown) };
+  const files = usableGlobs('files.exclude', Object.entries(filesExclude ?? {}).filter(([, on]) => on === true).map(([glob]) => glob), shown);
+  return { config, editor, filesExclude: files, excludes: [...files, ...editor.exclude].map(compileGlob), problems: shown };
 }
 
-/** A glob (**, *, ?, {a,b}, [abc]) as a regular expression over '/'-separated relative paths. */
-export function globToRegExp(glob: string): RegExp {
-  let re = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i];
-    if (c === '*') {
-      if (glob[i + 1] === '*') {
-        i++;
-        if (glob[i + 1] === '/') {
-          i++;
-          re += '(?:.*/)?';
-        } else re += '.*';
-      } else re += '[^/]*';
-    } else if (c === '?') re += '[^/]';
-    else if (c === '{') {
-      const end = glob.indexOf('}', i);
-      if (end < 0) re += '\\{';
-      else {
-        re += `(?:${glob.slice(i + 1, end).split(',').map((p) => globToRegExp(p).source.slice(1, -1)).join('|')})`;
-        i = end;
-      }
-    } else if (c === '[') {
-      const end = glob.indexOf(']', i);
-      if (end < 0) re += '\\[';
-      else {
-        re += glob.slice(i, end + 1);
-        i = end;
-      }
-    } else re += c.replace(/[.+^$()|\\]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`);
+/**
+ * The globs of a setting that can be used. One that cannot (`[z-a]`) is left out with a warning
+ * instead of stopping the server: it excludes nothing, as if it were not there, and the others apply.
+ */
+function usableGlobs(setting: string, globs: string[], problems: string[]): string[] {
+  return globs.filter((glob) => {
+    const problem = globProblem(glob);
+    if (problem) problems.push(`${setting}: "${glob}" is not a usable glob (${problem}); it is ignored, the other globs apply`);
+    return !problem;
+  });
 }
 
 /** True when a relative path (or any of its parent folders) matches one of the globs. */
-export function isExcluded(relative: string, globs: RegExp[]): boolean {
+export function isExcluded(relative: string, globs: GlobMatcher[]): boolean {
   const parts = relative.split('/');
   for (let i = 1; i <= parts.length; i++) {
     const prefix = parts.slice(0, i).join('/');

@@ -1,10 +1,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isDatasetPath, isJsonDataset } from '../engine';
+import type { GlobMatcher } from './glob';
 import { isExcluded } from './settings';
 
 /** Every dataset file below the folders, skipping excluded paths (files.exclude and tuneset.exclude). */
-export function listDatasetFiles(folders: string[], excludes: RegExp[]): string[] {
+export function listDatasetFiles(folders: string[], excludes: GlobMatcher[]): string[] {
   const out: string[] = [];
   for (const root of folders) {
     const walk = (dir: string) => {

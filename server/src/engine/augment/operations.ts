@@ -1,6 +1,6 @@
 import { randomIndex, shuffle, type Random } from '../seededRandom';
 import { copyWords, type PreparedText } from './preparedText';
-import { insertWord, joinWords, matchCase, removeWord, type TextSpan, type Words } from './words';
+import { insertWords, joinWords, matchCase, removeWords, type TextSpan, type Words } from './words';
 
 /**
  * The EDA operations (Wei & Zou, 2019) on one text. Each returns the changed text with the spans to
@@ -79,11 +79,7 @@ function insertSynonyms(p: PreparedText, ctx: OperationContext): OperationResult
     const { synonyms } = candidates[randomIndex(ctx.random, candidates.length)];
     return { at: places[randomIndex(ctx.random, places.length)], word: synonyms[randomIndex(ctx.random, synonyms.length)] };
   });
-  // Inserting from the back keeps the positions drawn in the original text valid.
-  inserts.sort((a, b) => b.at - a.at);
-  const w = copyWords(p.words);
-  for (const { at, word } of inserts) insertWord(w, at, word);
-  return finish(p.text, w);
+  return finish(p.text, insertWords(p.words, inserts));
 }
 
 function swapWords(p: PreparedText, ctx: OperationContext): OperationResult {
@@ -131,8 +127,7 @@ function deleteWords(p: PreparedText, ctx: OperationContext): OperationResult {
   if (!chosen.length) chosen = [deletable[randomIndex(ctx.random, deletable.length)]];
   if (chosen.length === n) chosen.splice(randomIndex(ctx.random, n), 1);
   const removed = chosen.map((i) => ({ start: w.origin[i], end: w.origin[i] + w.words[i].length }));
-  for (let k = chosen.length - 1; k >= 0; k--) removeWord(w, chosen[k]);
-  return finish(p.text, w, removed);
+  return finish(p.text, removeWords(w, chosen), removed);
 }
 
 /** Sentence ends: terminal punctuation, optional closing quotes or brackets, then whitespace. */

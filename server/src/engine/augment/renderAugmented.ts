@@ -1,5 +1,5 @@
-import type { AugmentedRow, AugmentResult } from '../augment';
-import { containerText, csvColumns, outputName, type DatasetSource, type OutputFile } from '../datasetSource';
+import type { AppliedAugmentOptions, AugmentedRow, AugmentResult } from '../augment';
+import { containerText, containerTextPieces, csvColumns, outputName, type DatasetSource, type OutputFile, type OutputPieces } from '../datasetSource';
 import { csvFieldSpans } from '../read/csv';
 import { locateInJsonRow } from '../read/jsonl';
 import type { JsonPath } from '../read/jsonScan';
@@ -23,34 +23,62 @@ export function augmentedFileName(sourceName: string): string {
   return outputName(sourceName, 'augmented');
 }
 
+/** What writing an augmentation needs besides its new rows: the source rows kept, and the provenance field. */
+export interface AugmentedFileRows {
+  kept: readonly number[];
+  options: Pick<AppliedAugmentOptions, 'provenanceField'>;
+}
+
 /** The augmented file: the kept source rows in file order, then the new rows by source row and copy. */
 export function renderAugmented(result: AugmentResult, source: DatasetSource, options: RenderAugmentedOptions = {}): OutputFile {
-  const name = augmentedFileName(source.name);
-  const field = result.options.provenanceField;
-  const rows = result.rows.filter((r) => options.keepLeaks || !r.leak);
-  const originals = options.includeOriginals === false ? [] : result.kept.map((i) => source.rowText(i));
+  const { header, rows } = augmentedRowTexts(result, result.rows, source, options);
+  return { name: augmentedFileName(source.name), text: containerText(source, [...rows], header) };
+}
+
+/**
+ * The same file as renderAugmented, made piece by piece as it is written, from new rows made as
+ * they are asked for (Augmentation.newRows): neither the file nor the new rows are ever held whole.
+ */
+export function renderAugmentedPieces(augmentation: AugmentedFileRows, newRows: Iterable<AugmentedRow>, source: DatasetSource, options: RenderAugmentedOptions = {}): OutputPieces {
+  const { header, rows } = augmentedRowTexts(augmentation, newRows, source, options);
+  return { name: augmentedFileName(source.name), pieces: containerTextPieces(source, rows, header) };
+}
+
+/** The augmented file's row texts in order (made as they are read) and, for a CSV, its header. */
+function augmentedRowTexts(augmentation: AugmentedFileRows, newRows: Iterable<AugmentedRow>, source: DatasetSource, options: RenderAugmentedOptions): { header?: string; rows: Iterable<string> } {
+  const field = augmentation.options.provenanceField;
+  const originals = options.includeOriginals === false ? [] : augmentation.kept;
+  const written = (r: AugmentedRow) => options.keepLeaks || !r.leak;
   if (source.container !== 'csv') {
-    const made = rows.map((r) => {
+    const made = (r: AugmentedRow) => {
       const text = replaceJsonValues(source.rowText(r.sourceIndex), r);
       return field === null ? text : setJsonMember(text, field, String(r.sourceLine));
-    });
-    return { name, text: containerText(source, originals.concat(made)) };
+    };
+    return { header: source.header, rows: rowTexts(originals, (i) => source.rowText(i), newRows, written, made) };
   }
   const delimiter = source.delimiter ?? ',';
   const columns = source.columns ?? csvColumns(source.header ?? '', delimiter);
   // Provenance in a CSV is a column: added at the end (empty on source rows) unless it exists already.
   // A file without a header row gets none: an unnamed extra column would read as spilled text.
   const addColumn = field !== null && source.header !== undefined && !columns.includes(field);
-  const made = rows.map((r) => {
+  const made = (r: AugmentedRow) => {
     let text = source.rowText(r.sourceIndex);
     const cells = r.parts.map((p) => ({ column: columns.indexOf(String(p.path[0])), value: p.text }));
     if (field !== null && columns.includes(field)) cells.push({ column: columns.indexOf(field), value: String(r.sourceLine) });
     text = replaceCsvCells(text, delimiter, cells);
     return addColumn ? text + delimiter + r.sourceLine : text;
-  });
+  };
   const header = addColumn ? (source.header ?? '') + delimiter + csvCell(field, delimiter) : source.header;
-  const kept = addColumn ? originals.map((t) => t + delimiter) : originals;
-  return { name, text: containerText(source, kept.concat(made), header) };
+  const original = addColumn ? (i: number) => source.rowText(i) + delimiter : (i: number) => source.rowText(i);
+  return { header, rows: rowTexts(originals, original, newRows, written, made) };
+}
+
+/** The kept source rows' texts, then the written new rows' texts, each made when it is asked for. */
+function* rowTexts(
+  originals: readonly number[], original: (i: number) => string, newRows: Iterable<AugmentedRow>, written: (r: AugmentedRow) => boolean, made: (r: AugmentedRow) => string,
+): Generator<string> {
+  for (const i of originals) yield original(i);
+  for (const r of newRows) if (written(r)) yield made(r);
 }
 
 /** The row text with each augmented string value replaced, last first so earlier offsets hold. */

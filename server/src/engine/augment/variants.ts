@@ -17,6 +17,12 @@ import { targetTexts, withValueAt, type TargetText } from './targetFields';
 /** Attempts per new row when a draw repeats the source or an earlier variant. */
 const ATTEMPTS = 6;
 
+/**
+ * The most variants one source row gives (as many as --n may ask for): a row remembers its variants
+ * while it is augmented, so this bounds that memory whatever a balancing target asks.
+ */
+export const MAX_VARIANTS_PER_ROW = 1000;
+
 /** Makes new rows from source rows; shared settings live here, per-row state in RowAugmenter. */
 export class CopyGenerator {
   targetsFound = 0;
@@ -73,9 +79,13 @@ export class RowAugmenter {
     }
   }
 
-  /** Tries to make variant `copy`; appends it to `out` and returns true when it is new. */
+  /** Tries to make variant `copy`; appends it to `out` and returns true when it is new. False leaves the row spent (`live` false). */
   next(copy: number, out: AugmentedRow[]): boolean {
     this.tried = Math.max(this.tried, copy);
+    if (copy > MAX_VARIANTS_PER_ROW) {
+      this.live = false;
+      return false;
+    }
     const { applied, knowledge } = this.g;
     const prepared = (this.prepared ??= this.targets.map((t) => prepareText(t.text, knowledge)));
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {

@@ -4,6 +4,7 @@ import {
   type CsvRecord, type QuotedParse, type QuotingDecision,
 } from './csvLayout';
 import type { CsvFraming, DatasetReader, FieldSpan, RowNote, SourceRow } from './row';
+import { redactSecrets } from '../rules/secrets';
 
 const CANDIDATES = [',', '\t', ';', '|'];
 
@@ -189,7 +190,7 @@ function spilledFields(record: CsvRecord, columns: string[], delimiter: string, 
     rule: 'csv-extra-fields',
     message: `"${name}" runs on into ${pieces.length} column${pieces.length === 1 ? '' : 's'} without a header name: "${preview(pieces.join(delimiter))}" is not part of "${name}" as read`,
     start: spans[from].start, end: spans[last].end,
-    data: { field: name, joined },
+    data: { field: name, joined: redactSecrets(joined) },
   };
   if (quoting) {
     const raw = rawFields(record.text, delimiter);
@@ -200,8 +201,10 @@ function spilledFields(record: CsvRecord, columns: string[], delimiter: string, 
   return note;
 }
 
+/** The start of a text quoted in a message, any credential in it redacted (messages reach CI logs and SARIF). */
 function preview(s: string): string {
-  return s.length > 80 ? `${s.slice(0, 80)}…` : s;
+  const shown = redactSecrets(s);
+  return shown.length > 80 ? `${shown.slice(0, 80)}…` : shown;
 }
 
 function unclosedQuoteRow(text: string, records: CsvRecord[], error: NonNullable<QuotedParse['error']>, index: number): SourceRow {

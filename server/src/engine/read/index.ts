@@ -1,6 +1,7 @@
 import { csvReader, type CsvReadOptions } from './csv';
 import { jsonArrayReader, looksLikeJsonArrayOfObjects } from './jsonArray';
-import { jsonlReader } from './jsonl';
+import { estimatedRows, jsonlReader } from './jsonl';
+import { isByteSource, isUtf16Source, sourceBytes, type ByteSource } from './source';
 import { encodingFromStart, isUtf16, utf8Bytes } from './encoding';
 import type { DatasetReader } from './row';
 import type { DatasetContainer } from './sniff';
@@ -48,13 +49,20 @@ export function containerOfPath(path: string): DatasetContainer | undefined {
 
 /**
  * Chooses the reader for a file: the container given (a host sniffed a file whose name says none,
- * see sniffContainer), else the one its extension says; other names are read as JSON Lines.
+ * see sniffContainer), else the one its extension says; other names are read as JSON Lines. A JSON
+ * Lines file given as a source (a file on disk) is read in pieces and never held whole, whatever its
+ * size; the other containers, and text in UTF-16, are read whole.
  */
-export function openReader(path: string, bytes: Uint8Array, container?: DatasetContainer, csv: CsvHeaderOptions = {}): DatasetReader {
+export function openReader(path: string, input: Uint8Array | ByteSource, container?: DatasetContainer, csv: CsvHeaderOptions = {}): DatasetReader {
+  const kind = container ?? containerOfPath(path);
+  if (isByteSource(input)) {
+    if ((kind === undefined || kind === 'jsonl') && !isUtf16Source(input)) return jsonlReader(input, undefined, estimatedRows(input));
+    input = sourceBytes(input);
+  }
   // UTF-16 cannot be split into lines at the byte 0x0A: its text is read as UTF-8 bytes (offsets are theirs).
-  bytes = utf8Bytes(bytes);
+  const bytes = utf8Bytes(input);
   const header = { hasHeader: csv.hasHeader, columns: csv.columns };
-  switch (container ?? containerOfPath(path)) {
+  switch (kind) {
     case 'csv':
       return csvReader(bytes, header);
     case 'tsv':

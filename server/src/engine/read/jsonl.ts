@@ -2,6 +2,8 @@ import { LineDecoder, splitLines } from './decode';
 import { locateJsonValue, rawIndexInJsonString, type JsonPath } from './jsonScan';
 import type { DatasetReader, FieldSpan, RowProblem, SourceRow } from './row';
 import { spliced } from '../columns';
+import { formatCount } from '../format';
+import { MAX_NESTING, nestingOfText, nestsDeeperThan } from './nesting';
 import { countNewlines, fileLegacyEncoding, isByteSource, readFully, SourceWindow, splitSourceLines, type ByteSource } from './source';
 
 /**
@@ -110,8 +112,12 @@ export function parseJsonRow(text: string, index: number, line: number, column: 
   try {
     value = JSON.parse(text);
   } catch (e) {
+    // V8 parses nesting without recursion today; should a parser run out of stack, the row is too deep, not broken.
+    if (e instanceof RangeError) return tooDeep(text, index, line, column);
     return { index, line, column, text, value: undefined, problem: jsonProblem(text, (e as Error).message) };
   }
+  // A row cannot nest deeper than half its length: most rows are too short to need the walk.
+  if (text.length > 2 * MAX_NESTING && nestsDeeperThan(value, MAX_NESTING)) return tooDeep(text, index, line, column);
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     const kind = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
     return {
@@ -122,15 +128,34 @@ export function parseJsonRow(text: string, index: number, line: number, column: 
   return { index, line, column, text, value };
 }
 
-/** Turns V8's JSON.parse message into a short one with the error's position in the row. */
+/**
+ * V8 quotes the start of the line, or the text around the error, in some messages ("Unexpected token
+ * 'A', "AKIAIOSF"... is not valid JSON"): a key or a person's data may be there, and the message goes
+ * to CI logs and SARIF, so the quoted text is cut off (only the one unexpected character is kept).
+ */
+const QUOTED_TEXT = /(?:^|, )(?:\.\.\.)?".*"(?:\.\.\.)? is not valid JSON$/s;
+
+/** A row that nests arrays and objects past MAX_NESTING: reported, and kept from every other rule (its value is dropped). */
+function tooDeep(text: string, index: number, line: number, column: number): SourceRow {
+  const { depth, past } = nestingOfText(text, MAX_NESTING);
+  const start = Math.max(0, past);
+  const levels = depth > MAX_NESTING ? `${formatCount(depth)} levels` : 'too many levels';
+  return {
+    index, line, column, text, value: undefined,
+    problem: { rule: 'too-deep', message: `Row nests arrays and objects ${levels} deep; over ${MAX_NESTING}, a row is not checked further`, start, end: start + 1 },
+  };
+}
+
+/** Turns V8's JSON.parse message into a short one with the error's position in the row and none of its text. */
 export function jsonProblem(text: string, raw: string): RowProblem {
   const pos = /at position (\d+)/.exec(raw);
   let start = pos ? Number(pos[1]) : undefined;
   let reason = raw
     .replace(/\s*\(line \d+ column \d+\)/, '')
-    .replace(/ in JSON at position \d+/, '')
-    .replace(/, (?:\.\.\.)?".*" is not valid JSON$/s, '')
-    .replace(/^"[^"]*" is not valid JSON$/s, 'Unexpected text');
+    .replace(/ (?:in JSON )?at position \d+/, '')
+    .replace(QUOTED_TEXT, '');
+  // Whatever V8 may quote in another wording is not echoed either.
+  if (reason === '' || reason.includes('"') || reason.includes('not valid JSON')) reason = 'Unexpected text';
   if (/Unexpected end of JSON input/.test(raw)) {
     reason = 'The JSON ends too early (truncated line?)';
     start = Math.max(0, text.trimEnd().length - 1);

@@ -4,7 +4,7 @@ import type { JsonPath, ValueSpan } from './jsonScan';
 
 /** A structure problem found while reading a row; offsets are into the row's text. */
 export interface RowProblem {
-  rule: 'invalid-json' | 'not-an-object' | 'csv-field-count' | 'csv-unclosed-quote';
+  rule: 'invalid-json' | 'not-an-object' | 'too-deep' | 'csv-field-count' | 'csv-unclosed-quote';
   message: string;
   start?: number;
   end?: number;

@@ -180,8 +180,7 @@ export function fileLegacyEncoding(input: Uint8Array | ByteSource): (line: Uint8
  * whole as the readers decode it (decodeText: the encoding its bytes show).
  */
 export function decodeSourceLines(source: ByteSource, chunkBytes = CHUNK_BYTES): string[] {
-  const head = new Uint8Array(Math.min(START_BYTES, source.size));
-  if (isUtf16(encodingFromStart(head.subarray(0, readFully(source, head, 0))))) return decodeWhole(source).split('\n');
+  if (isUtf16Source(source)) return decodeWhole(source).split('\n');
   return decodeInChunks(source, chunkBytes) ?? decodeWhole(source).split('\n');
 }
 
@@ -208,6 +207,17 @@ function decodeInChunks(source: ByteSource, chunkBytes: number): string[] | unde
 }
 
 function decodeWhole(source: ByteSource): string {
+  return decodeText(sourceBytes(source)).text;
+}
+
+/** All of a source's bytes in one buffer: for the containers read whole (CSV, JSON arrays, UTF-16 text). */
+export function sourceBytes(source: ByteSource): Uint8Array {
   const bytes = new Uint8Array(source.size);
-  return decodeText(bytes.subarray(0, readFully(source, bytes, 0))).text;
+  return bytes.subarray(0, readFully(source, bytes, 0));
+}
+
+/** True for a source in UTF-16 (by its byte order mark or NULs): its lines cannot be cut at the byte 0x0A, so it is read whole. */
+export function isUtf16Source(source: ByteSource): boolean {
+  const head = new Uint8Array(Math.min(START_BYTES, source.size));
+  return isUtf16(encodingFromStart(head.subarray(0, readFully(source, head, 0))));
 }

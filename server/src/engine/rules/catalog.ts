@@ -10,6 +10,7 @@ export interface RuleInfo {
 export const RULES = {
   'invalid-json': { family: 'structure', severity: 'error', summary: 'A JSONL line (or JSON file) that is not valid JSON.' },
   'not-an-object': { family: 'structure', severity: 'error', summary: 'A row that is valid JSON but not an object.' },
+  'too-deep': { family: 'structure', severity: 'error', summary: 'A JSON row that nests arrays and objects more than 64 levels deep; it is not checked further.' },
   'csv-field-count': { family: 'structure', severity: 'error', summary: 'A CSV/TSV record with more or fewer fields than the header.' },
   'csv-unclosed-quote': { family: 'structure', severity: 'error', summary: 'A quoted CSV field that is never closed; the rest of the file was swallowed into it.' },
   'csv-extra-fields': { family: 'structure', severity: 'warning', summary: 'Values in CSV/TSV columns without a header name (text that ran on at an unquoted comma), which would otherwise be lost.' },
@@ -45,9 +46,10 @@ export const RULES = {
   'empty-output': { family: 'noise', severity: 'error', summary: 'An instruction, prompt or chat row whose answer is empty.' },
   'pii-email': { family: 'privacy', severity: 'warning', summary: 'An e-mail address.' },
   'pii-phone': { family: 'privacy', severity: 'warning', summary: 'A phone number.' },
-  'pii-card': { family: 'privacy', severity: 'error', summary: 'A payment card number (passes the Luhn check).' },
+  'pii-card': { family: 'privacy', severity: 'error', summary: "A payment card number: a card network's prefix and length, and passes the Luhn check." },
+  'pii-iban': { family: 'privacy', severity: 'warning', summary: "An IBAN (international bank account number): its country's length and a valid mod-97 check." },
   'pii-ip': { family: 'privacy', severity: 'info', summary: 'An IPv4 or IPv6 address.' },
-  secret: { family: 'privacy', severity: 'error', summary: 'An API key or access token (OpenAI, AWS, GitHub, Slack, Google, private keys…).' },
+  secret: { family: 'privacy', severity: 'error', summary: 'An API key, access token or private key: OpenAI, Anthropic, AWS (key ids, and secret keys next to one), GitHub, GitLab, Slack, Google, Stripe, Hugging Face, npm, SendGrid, JSON Web Tokens, PEM private key blocks; also searched in rows that cannot be read.' },
   'token-limit': { family: 'limits', severity: 'error', summary: 'A row whose token count exceeds the configured context length.' },
 } satisfies Record<string, RuleInfo>;
 

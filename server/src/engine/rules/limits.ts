@@ -1,4 +1,4 @@
-import { countTokens, exceedsTokens, utf8Length } from '../text/tokens';
+import { EXACT_CHARS, exceedsTokens, measureTokens, utf8Length, type TokenCount } from '../text/tokens';
 import type { RowContent } from '../schema/extract';
 import type { PartContext, Report } from './rowRule';
 import { formatCount as fmt } from '../format';
@@ -6,16 +6,22 @@ import { formatCount as fmt } from '../format';
 /** Tokens a chat template adds around each message (OpenAI's documented overhead). */
 const PER_PART_OVERHEAD = 4;
 
-/** too-long: one text over the per-field token threshold (counted exactly only when its bytes exceed it). */
+/** "7,000 tokens (o200k" or, for a count estimated past its first characters, "about 210,000 tokens (o200k, estimated past …". */
+function tokensPhrase(count: TokenCount): string {
+  if (!count.estimated) return `${fmt(count.tokens)} tokens (o200k`;
+  return `about ${fmt(count.tokens)} tokens (o200k, estimated past the first ${fmt(EXACT_CHARS)} characters`;
+}
+
+/** too-long: one text over the per-field token threshold (counted only when its bytes exceed it). */
 export function tooLong(ctx: PartContext, bytes: number): void {
   const limit = ctx.thresholds.maxFieldTokens;
-  const tokens = exceedsTokens(ctx.part.text, bytes, limit);
-  if (tokens !== undefined) {
+  const count = exceedsTokens(ctx.part.text, bytes, limit);
+  if (count !== undefined) {
     ctx.report({
       rule: 'too-long',
-      message: `"${ctx.part.name}" has ${fmt(tokens)} tokens (o200k), over the ${fmt(limit)} set for one text`,
+      message: `"${ctx.part.name}" has ${tokensPhrase(count)}), over the ${fmt(limit)} set for one text`,
       target: { path: ctx.part.path },
-      data: { tokens },
+      data: count.estimated ? { tokens: count.tokens, estimated: true } : { tokens: count.tokens },
     });
   }
 }
@@ -24,14 +30,21 @@ export function tooLong(ctx: PartContext, bytes: number): void {
 export function tokenLimit(content: RowContent, totalBytes: number, maxTokens: number, report: Report): void {
   const overhead = PER_PART_OVERHEAD * content.parts.length;
   if (totalBytes + overhead <= maxTokens) return;
-  let tokens = overhead;
-  for (const p of content.parts) tokens += countTokens(p.text);
-  if (tokens <= maxTokens) return;
-  const longest = content.parts.reduce((a, b) => (utf8Length(b.text) > utf8Length(a.text) ? b : a));
+  const row: TokenCount = { tokens: overhead, estimated: false };
+  let longest = content.parts[0];
+  let longestBytes = -1;
+  for (const p of content.parts) {
+    const bytes = utf8Length(p.text);
+    const count = measureTokens(p.text, bytes, maxTokens);
+    row.tokens += count.tokens;
+    row.estimated ||= count.estimated;
+    if (bytes > longestBytes) [longest, longestBytes] = [p, bytes];
+  }
+  if (row.tokens <= maxTokens) return;
   report({
     rule: 'token-limit',
-    message: `Row has ${fmt(tokens)} tokens (o200k, with ${PER_PART_OVERHEAD} per message of template overhead); the limit is ${fmt(maxTokens)}`,
+    message: `Row has ${tokensPhrase(row)}, with ${PER_PART_OVERHEAD} per message of template overhead); the limit is ${fmt(maxTokens)}`,
     target: { path: longest.path },
-    data: { tokens, limit: maxTokens },
+    data: row.estimated ? { tokens: row.tokens, limit: maxTokens, estimated: true } : { tokens: row.tokens, limit: maxTokens },
   });
 }

@@ -1,4 +1,4 @@
-import { containerBytes, containerText, outputName, type DatasetSource, type OutputBytes, type OutputFile } from '../datasetSource';
+import { containerBytes, containerPieces, containerText, outputName, type DatasetSource, type OutputBytes, type OutputFile, type OutputPieces } from '../datasetSource';
 import type { AppliedSplitOptions, SplitPlan } from '../split';
 
 /** The manifest written beside a split (NAME.split.json): enough to re-make it and to check it. */
@@ -59,5 +59,16 @@ export function renderSplit(plan: SplitPlan, source: DatasetSource): OutputFile[
 export function renderSplitBytes(plan: SplitPlan, source: DatasetSource): OutputBytes[] {
   const files = plan.splits.map((s) => ({ name: outputName(source.name, s.name), bytes: containerBytes(source, s.rows) }));
   files.push({ name: splitManifestName(source.name), bytes: new TextEncoder().encode(JSON.stringify(splitManifest(plan, source), null, 2) + '\n') });
+  return files;
+}
+
+/**
+ * The same files as renderSplitBytes, each made piece by piece as it is written (the CLI's path:
+ * a split file is never held whole, whatever the size of the source). JSONL rows are copied byte
+ * for byte, in file order.
+ */
+export function renderSplitPieces(plan: SplitPlan, source: DatasetSource): OutputPieces[] {
+  const files: OutputPieces[] = plan.splits.map((s) => ({ name: outputName(source.name, s.name), pieces: containerPieces(source, s.rows) }));
+  files.push({ name: splitManifestName(source.name), pieces: [new TextEncoder().encode(JSON.stringify(splitManifest(plan, source), null, 2) + '\n')] });
   return files;
 }

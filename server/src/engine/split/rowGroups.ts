@@ -51,7 +51,7 @@ export class RowGroups {
   }
 
   /** Joins the rows (among `usable`) whose key is equal; undefined, NaN and negative keys join nothing. */
-  joinByKey(keys: ArrayLike<string | number | undefined>, usable: ArrayLike<boolean>): void {
+  joinByKey(keys: ArrayLike<string | number | undefined>, usable: ArrayLike<boolean | number>): void {
     const first = new Map<string | number, number>();
     for (let i = 0; i < keys.length; i++) {
       const k = keys[i];
@@ -63,7 +63,7 @@ export class RowGroups {
   }
 
   /** The usable rows as singles and groups. */
-  grouping(usable: ArrayLike<boolean>): Grouping {
+  grouping(usable: ArrayLike<boolean | number>): Grouping {
     const n = this.parent.length;
     const root = new Int32Array(n);
     const size = new Int32Array(n);

@@ -1,23 +1,27 @@
 import type { Detection } from '../analyze';
+import { spliced } from '../columns';
 import type { SourceRow } from '../read';
 import { normalizedHash } from '../text/normalize';
 import { usableRow, type ExcludedRow } from '../usableRows';
 
-/** What the split needs to know of each row, as flat arrays indexed by row index. */
+/**
+ * What the split needs to know of each row, as flat columns indexed by row index: typed arrays, a
+ * few bytes a row (a JS array of numbers costs eight bytes an entry, and more while it grows), so
+ * a split of seven million rows plans in a few hundred megabytes.
+ */
 export interface SplitRows {
   count: number;
-  line: number[];
-  /** False for excluded rows. */
-  usable: boolean[];
+  /** 0 for excluded rows, 1 for the others. */
+  usable: Uint8Array;
   /** Index into labelNames, or -1 for a row without a label. */
-  label: number[];
+  label: Int32Array;
   labelNames: string[];
-  /** normalizedHash of the row's duplicate key (as analyze computes it), NaN when empty. */
-  keyHash: number[];
+  /** normalizedHash of the row's duplicate key (as analyze computes it), NaN when empty; empty unless hashKeys was asked for. */
+  keyHash: Float64Array;
   /** The group field's value as a string key, when a group field was asked for and the row has one. */
   groupValue: (string | undefined)[];
-  /** Milliseconds since the epoch from the time field, when one was asked for. */
-  time: number[];
+  /** Milliseconds since the epoch from the time field (NaN without one); empty unless a time field was asked for. */
+  time: Float64Array;
   excluded: ExcludedRow[];
 }
 
@@ -27,19 +31,31 @@ export interface SplitRowsOptions {
   timeField?: string;
 }
 
+/** Rows the columns hold before they first grow (they double when full). */
+const FIRST_CAPACITY = 1024;
+
 /** Reads the facts of every row once; rows that cannot be placed are listed in `excluded`. */
 export function readSplitRows(rows: Iterable<SourceRow>, detection: Detection, options: SplitRowsOptions): SplitRows {
-  const out: SplitRows = { count: 0, line: [], usable: [], label: [], labelNames: [], keyHash: [], groupValue: [], time: [], excluded: [] };
+  const capacity = (asked: boolean) => (asked ? FIRST_CAPACITY : 0);
+  const out: SplitRows = {
+    count: 0,
+    usable: new Uint8Array(FIRST_CAPACITY),
+    label: new Int32Array(FIRST_CAPACITY),
+    labelNames: [],
+    keyHash: new Float64Array(capacity(options.hashKeys)),
+    groupValue: [],
+    time: new Float64Array(capacity(options.timeField !== undefined)),
+    excluded: [],
+  };
   const labelIds = new Map<string, number>();
   for (const row of rows) {
     const i = out.count++;
     if (row.index !== i) throw new Error(`split: rows must come in file order (row ${row.index} arrived as ${i})`);
-    out.line.push(row.line);
-    out.label.push(-1);
-    out.keyHash.push(NaN);
-    out.groupValue.push(undefined);
-    out.time.push(NaN);
-    out.usable.push(false);
+    if (i === out.usable.length) grow(out);
+    out.label[i] = -1;
+    if (options.hashKeys) out.keyHash[i] = NaN;
+    if (options.timeField !== undefined) out.time[i] = NaN;
+    if (options.groupField !== undefined) out.groupValue.push(undefined);
     const { content, excluded } = usableRow(row, detection);
     if (excluded) {
       out.excluded.push(excluded);
@@ -56,7 +72,7 @@ export function readSplitRows(rows: Iterable<SourceRow>, detection: Detection, o
       }
       out.time[i] = time;
     }
-    out.usable[i] = true;
+    out.usable[i] = 1;
     if (content.label !== undefined) {
       let id = labelIds.get(content.label);
       if (id === undefined) {
@@ -72,7 +88,28 @@ export function readSplitRows(rows: Iterable<SourceRow>, detection: Detection, o
       if (g !== undefined && g !== null && g !== '') out.groupValue[i] = typeof g === 'string' ? g : JSON.stringify(g);
     }
   }
-  return out;
+  return trimmed(out);
+}
+
+/** Doubles the columns in use (an empty column is one not asked for, and stays empty). */
+function grow(facts: SplitRows): void {
+  const more = facts.usable.length;
+  facts.usable = spliced(facts.usable, more, 0, more);
+  facts.label = spliced(facts.label, more, 0, more);
+  if (facts.keyHash.length) facts.keyHash = spliced(facts.keyHash, more, 0, more);
+  if (facts.time.length) facts.time = spliced(facts.time, more, 0, more);
+}
+
+/** The columns cut to the rows read (views: nothing is copied). */
+function trimmed(facts: SplitRows): SplitRows {
+  const n = facts.count;
+  return {
+    ...facts,
+    usable: facts.usable.subarray(0, n),
+    label: facts.label.subarray(0, n),
+    keyHash: facts.keyHash.subarray(0, Math.min(n, facts.keyHash.length)),
+    time: facts.time.subarray(0, Math.min(n, facts.time.length)),
+  };
 }
 
 /** A field's value by exact top-level name, else by a dotted path ("meta.conversation_id"). */

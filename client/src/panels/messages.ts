@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import type { AugmentChoices, AugmentPageMessage, ReportPageMessage, SplitChoices, SplitPageMessage } from '../../../server/src/protocol';
+
+/**
+ * What the panels' pages may post to their host, checked before the host acts on anything. A webview
+ * is a web page: what it posts is data to check, not typed values to trust (a page that misbehaves, or
+ * a dataset text that got into one, must not make the host write elsewhere or loop for ever). The
+ * schemas check the shape and keep every string and list small; what the values mean (ratios that add
+ * up, a whole-number seed) the engine checks, and says in words. This module imports nothing but zod,
+ * so it is unit-tested without VS Code.
+ */
+
+/** A number as a form field gives it: NaN when the field holds none (the engine names that problem). */
+const formNumber = z.union([z.number(), z.nan()]);
+
+/** A field name or a folder typed into the form. */
+const formText = z.string().max(4096);
+
+export const splitChoicesSchema: z.ZodType<SplitChoices> = z.object({
+  mode: z.enum(['ratios', 'folds']),
+  ratios: z.array(formNumber).max(100),
+  folds: formNumber,
+  seed: formNumber,
+  stratify: z.boolean(),
+  groupDuplicates: z.boolean(),
+  groupNearDuplicates: z.boolean(),
+  groupField: formText,
+  timeField: formText,
+  outputFolder: formText,
+});
+
+export const augmentChoicesSchema: z.ZodType<AugmentChoices> = z.object({
+  operations: z.array(z.enum(['sr', 'ri', 'rs', 'rd', 'ss'])).max(5),
+  alpha: formNumber,
+  n: formNumber,
+  balance: z.enum(['none', 'majority', 'target', 'downsample']),
+  target: formNumber,
+  seed: formNumber,
+  provenanceField: formText,
+});
+
+/** The messages of both form pages: ready, a preview of the choices, write them. */
+function formPageSchema<C>(choices: z.ZodType<C>) {
+  return z.discriminatedUnion('type', [
+    z.object({ type: z.literal('ready') }),
+    z.object({ type: z.literal('preview'), choices }),
+    z.object({ type: z.literal('write'), choices }),
+  ]);
+}
+
+export const splitPageMessageSchema: z.ZodType<SplitPageMessage> = formPageSchema(splitChoicesSchema);
+export const augmentPageMessageSchema: z.ZodType<AugmentPageMessage> = formPageSchema(augmentChoicesSchema);
+
+export const reportPageMessageSchema: z.ZodType<ReportPageMessage> = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('ready') }),
+  z.object({ type: z.literal('reveal'), line: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER) }),
+]);
+
+/** A page message checked against its schema: the message as typed, or the problems in words for the page to show. */
+export function checkPageMessage<M>(schema: z.ZodType<M>, message: unknown): { ok: true; message: M } | { ok: false; problems: string[] } {
+  const parsed = schema.safeParse(message);
+  if (parsed.success) return { ok: true, message: parsed.data };
+  return { ok: false, problems: parsed.error.issues.map((i) => `the page sent an unusable message: ${i.path.length ? `${i.path.join('.')}: ` : ''}${i.message}`) };
+}

@@ -1,0 +1,235 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { IncrementalDataset, parseConfig } from '../../server/src/engine';
+import { countTokens, EXACT_CHARS, PIECE_CHARS, pieceEnd, pieceStats, RUN_CHARS } from '../../server/src/engine/text/tokens';
+import { MAX_NESTING, nestsDeeperThan } from '../../server/src/engine/read/nesting';
+import { insertWords, removeWords, splitWords, type Words } from '../../server/src/engine/augment/words';
+import { analyze, jsonl, ofRule } from './helpers';
+
+/**
+ * Hostile rows (issue 16): a row of any content costs time in proportion to its length, and any
+ * nesting is a finding, never a crash. Behaviour only: the times are the bench's (long-rows).
+ */
+
+const MB = 1 << 20;
+const ROOT = join(__dirname, '..', '..');
+
+/** Deterministic text of `length` UTF-16 units, drawn from an alphabet by code point (astral characters stay whole). */
+function drawn(alphabet: string, length: number, seed = 7): string {
+  const chars = [...alphabet];
+  let x = seed;
+  let s = '';
+  while (s.length < length) {
+    x = (x * 1103515245 + 12345) >>> 0;
+    s += chars[x % chars.length];
+  }
+  return s;
+}
+
+const SHAPES: Record<string, string> = {
+  'one letter': 'a'.repeat(MB),
+  base64: drawn('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/', MB),
+  'minified JS': 'function(a,b){return a.map(function(c){return c*b+1})};var x=document.getElementById("q");'.repeat(12_000),
+  'varied words': drawn('abcdefghijklmnopqrstuvwxyz     ', MB),
+  CJK: drawn('数据集质量检查工具我们今天去公园散步', MB / 3),
+  emoji: drawn('🙂👍🎉🔥', MB / 2),
+  spaces: ' '.repeat(MB),
+  digits: drawn('0123456789', MB),
+};
+
+/** A few ordinary rows around one hostile line, as a user's file would have them. */
+const withNormal = (line: string) =>
+  jsonl(...[1, 2, 3].map((i) => ({ text: `an ordinary review number ${i} of a film`, label: 'pos' })), line, { text: 'another ordinary review of a book', label: 'neg' });
+
+test('the tokenizer is given bounded pieces that cover the text, and never half a surrogate pair', () => {
+  for (const [shape, text] of Object.entries(SHAPES)) {
+    let start = 0;
+    while (start < text.length) {
+      const end = pieceEnd(text, start);
+      assert.ok(end > start && end - start <= PIECE_CHARS, `${shape}: a piece of ${end - start} characters`);
+      const last = text.charCodeAt(end - 1);
+      assert.ok(end === text.length || !(last >= 0xd800 && last <= 0xdbff), `${shape}: a piece ends inside a surrogate pair`);
+      start = end;
+    }
+  }
+});
+
+test('a run with nowhere to split is cut every RUN_CHARS characters; text with breaks is cut only at them', () => {
+  const run = 'x'.repeat(10 * RUN_CHARS);
+  assert.equal(pieceEnd(run, 0), RUN_CHARS);
+  // Words of a few letters: every cut is between a word and the space after it.
+  const prose = 'the quick brown fox jumps over the lazy dog '.repeat(500);
+  for (let start = 0; start < prose.length; ) {
+    const end = pieceEnd(prose, start);
+    assert.ok(end === prose.length || prose[end] === ' ', `cut inside a word at ${end}`);
+    start = end;
+  }
+});
+
+test('counting in pieces gives the tokenizer’s own count for texts with breaks (cut only where o200k splits)', () => {
+  const enc = require('gpt-tokenizer/encoding/o200k_base') as { countTokens(t: string, o: object): number };
+  const whole = (t: string) => enc.countTokens(t, { disallowedSpecial: new Set() });
+  const atoms = ['the', 'The', ' ', '  ', '\n', '\n\n', '\t', "'s", "'", "don't", 'HELLO', 'World', '123', '4567', '3.14', ',', '...', '"', '(', '=>', '//',
+    'café', 'e\u0301', '中文', '日本語です', 'Привет', 'مرحبا', '🙂', '👍🏽', '𠀀', '\u00a0', '\u3000', '<|endoftext|>', 'http://x.com/a?b=c', '_', '١٢٣', '½'];
+  let x = 3;
+  for (let k = 0; k < 60; k++) {
+    let text = '';
+    while (text.length < 3 * PIECE_CHARS) {
+      x = (x * 1103515245 + 12345) >>> 0;
+      text += atoms[x % atoms.length];
+    }
+    assert.equal(countTokens(text), whole(text), JSON.stringify(text.slice(0, 120)));
+  }
+  // Runs cut every RUN_CHARS characters are counted as the tokenizer counts them whole (o200k's runs of these split there too).
+  for (const run of ['a'.repeat(4 * RUN_CHARS + 5), ' '.repeat(4 * RUN_CHARS + 5), '7'.repeat(4 * RUN_CHARS + 5)]) assert.equal(countTokens(run), whole(run));
+});
+
+test('a 1 MB row of one letter: over the limits as its bytes say it may be, counted on its first characters only', () => {
+  const line = JSON.stringify({ text: 'a'.repeat(MB), label: 'pos' });
+  Object.assign(pieceStats, { pieces: 0, characters: 0, longest: 0 });
+  const a = analyze(withNormal(line));
+  const [limit] = ofRule(a, 'token-limit');
+  const [long] = ofRule(a, 'too-long');
+  // o200k splits a run of "a" into tokens of 8 letters: 131,072 tokens, far over 4,096 and 2,048.
+  assert.equal(limit.data?.tokens, MB / 8 + 4);
+  assert.equal(long.data?.tokens, MB / 8);
+  assert.equal(limit.data?.estimated, true);
+  assert.match(limit.message, /^Row has about 131,076 tokens \(o200k, estimated past the first 65,536 characters, with 4 per message/);
+  assert.match(long.message, /^"text" has about 131,072 tokens/);
+  assert.ok(pieceStats.longest <= PIECE_CHARS, `a piece of ${pieceStats.longest} characters`);
+  // Three counts (too-long, token-limit, the calibration sample), each stopped after EXACT_CHARS characters: never the whole megabyte.
+  assert.ok(pieceStats.characters <= 3 * (EXACT_CHARS + PIECE_CHARS), `${pieceStats.characters} characters counted`);
+});
+
+test('a 1 MB row under limits above its byte length is not counted at all', () => {
+  pieceStats.characters = 0;
+  const a = analyze(withNormal(JSON.stringify({ text: 'a'.repeat(MB), label: 'pos' })), 'data.jsonl', { maxTokens: 2 * MB, thresholds: { maxFieldTokens: 2 * MB } });
+  assert.equal(ofRule(a, 'token-limit').length + ofRule(a, 'too-long').length, 0);
+  // Only the calibration sample counts it (it counts the first rows), on its first EXACT_CHARS characters.
+  assert.ok(pieceStats.characters <= EXACT_CHARS + 2 * PIECE_CHARS, `${pieceStats.characters} characters counted`);
+});
+
+test('a text up to EXACT_CHARS long over a limit is counted in full, and its finding says no "about"', () => {
+  const text = 'word '.repeat(EXACT_CHARS / 5 - 1).trim();
+  const [long] = ofRule(analyze(withNormal(JSON.stringify({ text, label: 'pos' }))), 'too-long');
+  assert.equal(long.data?.tokens, countTokens(text));
+  assert.equal(long.data?.estimated, undefined);
+  assert.doesNotMatch(long.message, /about/);
+});
+
+const deepArrays = (n: number) => '['.repeat(n) + ']'.repeat(n);
+const deepObjects = (n: number) => '{"a":'.repeat(n) + '1' + '}'.repeat(n);
+
+test('JSON.parse reads 100,000 levels of nesting in V8 (no recursion), where JSON.stringify overflows the stack', () => {
+  const value: unknown = JSON.parse(deepArrays(100_000));
+  assert.throws(() => JSON.stringify(value), RangeError);
+  assert.equal(nestsDeeperThan(value, MAX_NESTING), true);
+  assert.equal(nestsDeeperThan(JSON.parse(deepObjects(100_000)), MAX_NESTING), true);
+});
+
+test('too-deep: a row nested past 64 levels is one finding and takes part in no other rule', () => {
+  for (const n of [5_000, 100_000]) {
+    const a = analyze(withNormal(`{"text":"hello there","label":"a","extra":${deepArrays(n)}}`));
+    const [deep] = ofRule(a, 'too-deep');
+    assert.ok(deep, `${n} levels`);
+    assert.equal(deep.severity, 'error');
+    assert.equal(deep.line, 4);
+    assert.match(deep.message, new RegExp(`nests arrays and objects ${(n + 1).toLocaleString('en-US')} levels deep`));
+    assert.deepEqual(a.findings.filter((f) => f.line === 4).map((f) => f.rule), ['too-deep'], 'nothing else on that row');
+    assert.equal(a.rows, 5);
+  }
+  const objects = analyze(withNormal(`{"text":"x","label":"a","meta":${deepObjects(100_000)}}`));
+  assert.equal(ofRule(objects, 'too-deep').length, 1);
+  // A top-level array that deep is too deep before it is "not an object".
+  const array = analyze(withNormal(deepArrays(5_000)));
+  assert.deepEqual(array.findings.filter((f) => f.line === 4).map((f) => f.rule), ['too-deep']);
+});
+
+test('too-deep begins one level past MAX_NESTING, counting the row itself as level 1', () => {
+  const nested = (levels: number) => `{"text":"a text that is long enough","label":"a","meta":${deepArrays(levels - 1)}}`;
+  assert.equal(ofRule(analyze(withNormal(nested(MAX_NESTING))), 'too-deep').length, 0);
+  assert.equal(ofRule(analyze(withNormal(nested(MAX_NESTING + 1))), 'too-deep').length, 1);
+  // Strings full of brackets are text, not nesting.
+  assert.equal(ofRule(analyze(withNormal(JSON.stringify({ text: '['.repeat(5000), label: 'a' }))), 'too-deep').length, 0);
+});
+
+test('too-deep in every reader and host: a JSON array file, rows with unknown fields, the editor model', () => {
+  const rows = [{ foo: 'alpha beta', bar: 'x' }, { foo: 'gamma delta', bar: 'y' }];
+  const array = analyze(`[${JSON.stringify(rows[0])},{"foo":"x","bar":${deepArrays(5000)}},${JSON.stringify(rows[1])}]`, 'data.json');
+  assert.equal(ofRule(array, 'too-deep').length, 1);
+  // Rows of no known format were keyed by JSON.stringify of the whole value: the crash issue 16 found.
+  const unknown = analyze(jsonl(...rows, `{"qq":${deepArrays(5000)}}`, ...rows));
+  assert.equal(ofRule(unknown, 'too-deep').length, 1);
+  const model = new IncrementalDataset('d.jsonl', parseConfig({}).config, {});
+  model.setText(withNormal(`{"text":"hello there","label":"a","extra":${deepArrays(5000)}}`));
+  assert.equal(ofRule(model.analyze(), 'too-deep').length, 1);
+});
+
+test('the CLI gives a 5,000-deep and a 100,000-deep line a too-deep finding and exit 1, not a crash', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tuneset-deep-'));
+  try {
+    const file = join(dir, 'deep.jsonl');
+    writeFileSync(file, withNormal(`{"text":"hello there","label":"a","extra":${deepArrays(5_000)}}`) + withNormal(deepObjects(100_000)));
+    // The CLI from source (dist/ may be older than the tree), run as bin/tuneset.js runs the bundle.
+    const main = `require('./server/src/cli.ts').main(['check', ${JSON.stringify(file)}]).then((code) => { process.exitCode = code; })`;
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', main], { cwd: ROOT, encoding: 'utf8' });
+    assert.equal(r.status, 1, r.stderr);
+    assert.doesNotMatch(r.stderr, /RangeError|\n\s+at /);
+    assert.equal(r.stdout.match(/ error too-deep Row nests/g)?.length, 2, r.stdout);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/** Augment's word edits one at a time, as they were made before they became one pass (the reference). */
+function insertOneByOne(w: Words, inserts: { at: number; word: string }[]): Words {
+  const out = { words: [...w.words], gaps: [...w.gaps], origin: [...w.origin], changed: [...w.changed] };
+  for (const { at, word } of [...inserts].sort((a, b) => b.at - a.at)) {
+    out.words.splice(at, 0, word);
+    out.origin.splice(at, 0, -1);
+    out.changed.splice(at, 0, true);
+    out.gaps.splice(at, 0, ' ');
+  }
+  return out;
+}
+
+function removeOneByOne(w: Words, remove: number[]): Words {
+  const out = { words: [...w.words], gaps: [...w.gaps], origin: [...w.origin], changed: [...w.changed] };
+  const isSpace = (s: string) => /^\s*$/.test(s);
+  for (let k = remove.length - 1; k >= 0; k--) {
+    const i = remove[k];
+    const [before, after] = [out.gaps[i], out.gaps[i + 1]];
+    let merged: string;
+    if (i === 0) merged = before + after.replace(/^[\s,;:]+/, '');
+    else if (i === out.words.length - 1) merged = before.replace(/[\s,;:]+$/, '') + after;
+    else if (isSpace(before)) merged = after;
+    else if (isSpace(after)) merged = before;
+    else merged = before.trimEnd() + after.trimStart();
+    out.words.splice(i, 1);
+    out.origin.splice(i, 1);
+    out.changed.splice(i, 1);
+    out.gaps.splice(i, 2, merged);
+  }
+  return out;
+}
+
+test('augment inserts and deletes words in one pass, with the result of one at a time', () => {
+  const texts = ['The cat sat on the mat, then it slept.', '“Well,” she said — and left; (quietly) at 9:30 a.m.', 'one two', 'a, b c; d: e', '  lead and trail  '];
+  let x = 5;
+  const next = (n: number) => ((x = (x * 1103515245 + 12345) >>> 0), x % n);
+  for (const text of texts) {
+    const w = splitWords(text);
+    const n = w.words.length;
+    for (let trial = 0; trial < 200; trial++) {
+      const inserts = Array.from({ length: 1 + next(4) }, (_, k) => ({ at: 1 + next(n), word: `new${k}` }));
+      assert.deepEqual(insertWords(w, inserts), insertOneByOne(w, inserts), `${text} + ${JSON.stringify(inserts)}`);
+      const remove = [...Array(n).keys()].filter(() => next(3) === 0);
+      if (remove.length === n) remove.pop();
+      assert.deepEqual(removeWords(w, remove), removeOneByOne(w, remove), `${text} - ${remove}`);
+    }
+  }
+});
