@@ -16,6 +16,8 @@ export interface FileSummary {
   warnings: number;
   infos: number;
   stats: DatasetStats;
+  /** How the file was read where a person should confirm it (no header row, guessed fields), in sentences. */
+  readAs: string[];
 }
 
 /** LSP-shaped text edit (0-based positions), so the client applies it as a WorkspaceEdit. */

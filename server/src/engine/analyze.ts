@@ -60,6 +60,8 @@ export interface DatasetAnalysis {
 export interface ReadingNote {
   kind: 'guessed-fields' | 'no-header' | 'quotes-as-text' | 'unknown-field';
   message: string;
+  /** A few words of it, for the CodeLens: "no header row (col1, col2)", "guessed text = col2". */
+  brief: string;
 }
 
 /** The statistics of a file, with the near-duplicate clusters the file-level step found. */
@@ -559,11 +561,11 @@ function detectionNotes(detection: Detection): ReadingNote[] {
   if (detection.guessed) {
     const guess = Object.entries(detection.fields).map(([k, v]) => `${k} = ${v}`).join(', ');
     const flags = detection.fields.label ? '--text-field/--label-field' : '--text-field';
-    notes.push({ kind: 'guessed-fields', message: `no field has a known name: guessed ${guess}; pass ${flags} (or set textField/labelField) to override` });
+    notes.push({ kind: 'guessed-fields', brief: `guessed ${guess}`, message: `no field has a known name: guessed ${guess}; pass ${flags} (or set textField/labelField) to override` });
   }
   for (const u of detection.unknownFields ?? []) {
     const flag = u.setting === 'textField' ? '--text-field' : '--label-field';
-    notes.push({ kind: 'unknown-field', message: `${flag} (${u.setting}) names "${u.field}", which is not a field of this file; its fields are ${u.available.join(', ')}` });
+    notes.push({ kind: 'unknown-field', brief: `no field "${u.field}"`, message: `${flag} (${u.setting}) names "${u.field}", which is not a field of this file; its fields are ${u.available.join(', ')}` });
   }
   return notes;
 }

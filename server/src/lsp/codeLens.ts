@@ -15,12 +15,12 @@ export function codeLenses(doc: Analyzed): CodeLens[] {
     `${fmt(a.findings.length)} finding${a.findings.length === 1 ? '' : 's'}`,
     `quality ${a.stats.quality.score}/100`,
   ].join(' · ');
-  // How the file was read, where a person should confirm it (guessed fields, no header row): the
-  // lens opens Tuneset's settings, where the guess is overridden.
-  const notes = (a.notes ?? []).map((n) => ({
-    range,
-    command: { title: `Read as: ${n.message}`, command: 'workbench.action.openSettings', arguments: ['tuneset.'] },
-  }));
+  // How the file was read, where a person should confirm it (guessed fields, no header row), in a
+  // few words: the lens opens Tuneset's settings, where a guess is overridden; the whole sentences
+  // are in the file summary and the command line's output.
+  const notes = a.notes?.length
+    ? [{ range, command: { title: `Read as: ${a.notes.map((n) => n.brief).join(' · ')}`, command: 'workbench.action.openSettings', arguments: ['tuneset.'] } }]
+    : [];
   return [
     { range, command: { title, command: COMMANDS.showFileSummary, arguments: [doc.uri] } },
     { range, command: { title: 'Open report', command: COMMANDS.showReport, arguments: [doc.uri] } },

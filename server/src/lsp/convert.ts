@@ -92,5 +92,5 @@ function toDiagnostic(uri: string, f: Finding, data: DiagnosticData): Diagnostic
 
 export function toSummary(uri: string, a: DatasetAnalysis): FileSummary {
   const s = a.stats.findingsBySeverity;
-  return { uri, format: a.format, container: a.container, rows: a.rows, fields: a.fields, errors: s.error, warnings: s.warning, infos: s.info + s.hint, stats: a.stats };
+  return { uri, format: a.format, container: a.container, rows: a.rows, fields: a.fields, errors: s.error, warnings: s.warning, infos: s.info + s.hint, stats: a.stats, readAs: (a.notes ?? []).map((n) => n.message) };
 }

@@ -88,9 +88,9 @@ function readRecords(text: string, delimiter: string, options: CsvReadOptions): 
   const columns = options.columns ?? (hasHeader ? first.fields.map((c) => c.trim()) : numberedColumns(first.fields.length));
   if (!hasHeader && !options.columns) {
     const why = options.hasHeader === false ? 'read without a header row, as set' : 'the first row looks like data, not a header';
-    notes.push({ kind: 'no-header', message: `${why}: columns named ${columns.join(', ')}; pass --columns a,b,… (or set "columns") to name them${options.hasHeader === false ? '' : ', or --header if the first row is one'}` });
+    notes.push({ kind: 'no-header', brief: `no header row (${columns.join(', ')})`, message: `${why}: columns named ${columns.join(', ')}; pass --columns a,b,… (or set "columns") to name them${options.hasHeader === false ? '' : ', or --header if the first row is one'}` });
   }
-  if (quotesAsText) notes.push({ kind: 'quotes-as-text', message: 'quotes at the start of fields were read as text: TSV has no quoting, and every line already has the header\'s field count' });
+  if (quotesAsText) notes.push({ kind: 'quotes-as-text', brief: 'quotes as text', message: 'quotes at the start of fields were read as text: TSV has no quoting, and every line already has the header\'s field count' });
   const body = hasHeader ? records.slice(1) : records;
   const width = columns.length;
   const known = quoting ? knownValueColumns(body, width) : new Map<number, Set<string>>();

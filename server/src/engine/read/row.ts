@@ -63,7 +63,7 @@ export interface DatasetReader {
   /** CSV only, once rows() has been consumed: the delimiter, quoting and header text it settled on. */
   csv?: CsvFraming;
   /** Sentences on how the file was read (no header row, quotes read as text), once rows() has been consumed. */
-  notes?: { kind: 'no-header' | 'quotes-as-text'; message: string }[];
+  notes?: { kind: 'no-header' | 'quotes-as-text'; message: string; brief: string }[];
   rows(): Iterable<SourceRow>;
   /** The row at an index, once rows() has been consumed (for findings raised after the pass). */
   row(index: number): SourceRow | undefined;
