@@ -25,6 +25,13 @@ const enc = (s: string) => new TextEncoder().encode(s);
 /** The pieces' bytes, each copied as it comes: a piece is valid only until the next is asked for. */
 const concat = (pieces: Iterable<Uint8Array>) => Buffer.concat(Array.from(pieces, (p) => Buffer.from(p)));
 
+/** A fresh folder, removed when the test ends. */
+function folder(t: { after: (fn: () => void) => void }, prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
 function tuneset(cwd: string, ...args: string[]) {
   assert.ok(existsSync(join(ROOT, 'dist', 'cli.js')), 'run `npm run build` first (npm test does)');
   const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8' });
@@ -100,6 +107,10 @@ test('text pieces are containerText exactly: CSV (header, CRLF, no header), JSON
     ['d.json', '[{"text": "a"}, {"text": "b"}]'],
     ['d.jsonl', '{"text":"a"}\r\n{"text":"b"}\r\n'],
   ];
+  // Megabytes of rows, multi-byte text, and a row longer than a piece.
+  const many = Array.from({ length: 20_000 }, (_, i) => JSON.stringify({ text: `Zeile ${i}: Größe ${'é'.repeat(i % 50)} — 日本語 ${i}` }));
+  many.splice(9_000, 0, JSON.stringify({ text: 'ü'.repeat(500_000) }));
+  cases.push(['big.jsonl', many.join('\n') + '\n']);
   for (const [name, content, csv] of cases) {
     const bytes = enc(content);
     const reader = openReader(name, bytes, undefined, csv);
@@ -152,8 +163,8 @@ test('rows read again from a source (report texts, cross-file leak lookups) are 
   for (let i = lines.length - 1; i >= 0; i--) assert.deepEqual(inPieces.row(i), inMemory.row(i), `row ${i}`);
 });
 
-test('a set written piece by piece is all or nothing: a failure while a piece is made leaves no file and no temp', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'tuneset-pieces-'));
+test('a set written piece by piece is all or nothing: a failure while a piece is made leaves no file and no temp', async (t) => {
+  const dir = folder(t, 'tuneset-pieces-');
   writeFileSync(join(dir, 'a.jsonl'), 'old a\n');
   function* failing() {
     yield enc('new b, first piece\n');
@@ -167,8 +178,8 @@ test('a set written piece by piece is all or nothing: a failure while a piece is
   assert.equal(readFileSync(join(dir, 'a.jsonl'), 'utf8'), 'new a\n');
 });
 
-test('a file on disk read through an open file: the same bytes, the same hash', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'tuneset-fd-'));
+test('a file on disk read through an open file: the same bytes, the same hash', (t) => {
+  const dir = folder(t, 'tuneset-fd-');
   const bytes = bigJsonl();
   writeFileSync(join(dir, 'd.jsonl'), bytes);
   const fd = openSync(join(dir, 'd.jsonl'), 'r');
@@ -181,8 +192,8 @@ test('a file on disk read through an open file: the same bytes, the same hash', 
 
 const REVIEWS = Array.from({ length: 30 }, (_, i) => JSON.stringify({ text: `Unit ${i} arrived quickly and the battery lasts for days.`, label: i < 25 ? 'positive' : 'negative' })).join('\n') + '\n';
 
-test('augment refuses an absurd target (or --n) before making anything, unless --force-large', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'tuneset-large-'));
+test('augment refuses an absurd target (or --n) before making anything, unless --force-large', (t) => {
+  const dir = folder(t, 'tuneset-large-');
   writeFileSync(join(dir, 'r.jsonl'), REVIEWS);
   const huge = tuneset(dir, 'augment', 'r.jsonl', '--balance', '--target', '50000000');
   assert.equal(huge.code, 2, huge.err);
@@ -199,20 +210,16 @@ test('augment refuses an absurd target (or --n) before making anything, unless -
   assert.ok(readFileSync(join(dir, 'r.augmented.jsonl'), 'utf8').split('\n').length < 2 * 3000 + 30);
 });
 
-test('a CSV over 2 GiB is refused in one line (exit 2) without being read: split, augment, check, report', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'tuneset-2gib-'));
+test('a CSV over 2 GiB is refused in one line (exit 2) without being read: split, augment, check, report', (t) => {
+  const dir = folder(t, 'tuneset-2gib-');
   const file = join(dir, 'big.csv');
-  try {
-    writeFileSync(file, 'text,label\nhello,a\n');
-    // A sparse file: 2.2 GB long, a few bytes on disk, and instant to make.
-    truncateSync(file, 2_200_000_000);
-    for (const args of [['split', 'big.csv'], ['augment', 'big.csv'], ['check', 'big.csv'], ['report', 'big.csv']]) {
-      const r = tuneset(dir, ...args);
-      assert.equal(r.code, 2, `${args[0]}: ${r.err}`);
-      assert.equal(r.err, 'tuneset: big.csv is 2.2 GB: CSV files over 2 GiB are not supported yet; convert it to JSONL\n', args[0]);
-    }
-    assert.deepEqual(readdirSync(dir), ['big.csv']);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+  writeFileSync(file, 'text,label\nhello,a\n');
+  // A sparse file: 2.2 GB long, a few bytes on disk, and instant to make.
+  truncateSync(file, 2_200_000_000);
+  for (const args of [['split', 'big.csv'], ['augment', 'big.csv'], ['check', 'big.csv'], ['report', 'big.csv']]) {
+    const r = tuneset(dir, ...args);
+    assert.equal(r.code, 2, `${args[0]}: ${r.err}`);
+    assert.equal(r.err, 'tuneset: big.csv is 2.2 GB: CSV files over 2 GiB are not supported yet; convert it to JSONL\n', args[0]);
   }
+  assert.deepEqual(readdirSync(dir), ['big.csv']);
 });

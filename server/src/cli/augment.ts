@@ -153,15 +153,21 @@ function withHeldOut<T>(files: string[], work: (heldOut: { file: string; rows: I
   const fds: number[] = [];
   try {
     const heldOut = files.flatMap((file) => {
+      // A named pipe would never end and a folder cannot be read: only a regular file is opened.
+      const stat = fs.statSync(file, { throwIfNoEntry: false });
+      if (!stat?.isFile()) {
+        process.stderr.write(`tuneset: warning: ${shown(file)} is ${stat ? 'not a regular file' : 'missing'}; new rows are not checked against it\n`);
+        return [];
+      }
       let fd: number;
       try {
         fd = fs.openSync(file, 'r');
-      } catch {
-        process.stderr.write(`tuneset: warning: ${shown(file)} is missing; new rows are not checked against it\n`);
+      } catch (e) {
+        process.stderr.write(`tuneset: warning: ${shown(file)} cannot be read (${(e as NodeJS.ErrnoException).code}); new rows are not checked against it\n`);
         return [];
       }
       fds.push(fd);
-      const source = fileSource(fd);
+      const source = fileSource(fd, stat.size);
       // Splits of a file whose name said no container (NAME.val) are read as their first bytes show.
       const head = new Uint8Array(Math.min(SNIFF_BYTES, source.size));
       const container = containerOfPath(file) ?? sniffContainer(head.subarray(0, readFully(source, head, 0)));

@@ -162,18 +162,14 @@ export function sha256(input: Uint8Array | ByteSource): string {
  * with `force` existing files are replaced.
  */
 export async function writeNewFiles(files: (NewFile | StreamedFile)[], force: boolean, inputs: string[]): Promise<void> {
-  refuseNewFiles(files.map((f) => f.path), force, inputs);
-  for (const dir of new Set(files.map((f) => path.dirname(f.path)))) fs.mkdirSync(dir, { recursive: true });
-  await writeStreamedFilesAtomic(files);
-}
-
-/** writeNewFiles' checks alone, for a command that makes its files only once it knows they may be written. */
-export function refuseNewFiles(outputs: string[], force: boolean, inputs: string[]): void {
-  refuseOutputs(outputs, inputs);
+  refuseOutputs(files.map((f) => f.path), inputs);
   if (!force) {
-    const existing = outputs.find((f) => fs.existsSync(f));
-    if (existing) throw new InputError(`${shown(existing)} already exists; pass --force to overwrite it`);
+    const existing = files.find((f) => fs.existsSync(f.path));
+    if (existing) throw new InputError(`${shown(existing.path)} already exists; pass --force to overwrite it`);
   }
+  for (const dir of new Set(files.map((f) => path.dirname(f.path)))) fs.mkdirSync(dir, { recursive: true });
+  // Files given as pieces are made only now, as they are written: a refusal above costs nothing.
+  await writeStreamedFilesAtomic(files);
 }
 
 /** An InputError for the first output that is an input of the command or cannot be written as a file. */

@@ -13,6 +13,7 @@ import type { FieldMap } from './schema/formats';
 import { mixSeed, seededRandom } from './seededRandom';
 import type { FormatName } from './types';
 import { usableRow, type ExcludedRow } from './usableRows';
+import { spliced } from './columns';
 
 export { AUGMENT_OPERATIONS, type AugmentOperation, type SynonymProvider, type ChangedText } from './augment/operations';
 export type { BalanceOptions } from './augment/balance';
@@ -153,6 +154,9 @@ export interface AugmentSummary extends Omit<AugmentResult, 'rows'> {
   leakedRows: AugmentedRow[];
 }
 
+/** Rows the plan's columns hold before they first grow (they double when full). */
+const FIRST_ROWS = 1024;
+
 /** New rows equal to a held-out row that a summary lists; the rest are counted. */
 export const LEAKS_LISTED = 100;
 
@@ -184,10 +188,13 @@ export class Augmentation {
   /** New rows asked for (by --n, or balancing's shortfall): what a host checks before making them. */
   readonly asked: number;
 
-  private readonly usable: boolean[] = [];
-  private readonly label: number[] = [];
+  // The plan in typed columns, a few bytes a row (JS arrays take eight bytes an entry, more as they grow).
+  /** 1 for a usable row, 0 for one left out. */
+  private usable = new Uint8Array(FIRST_ROWS);
+  /** Index into labelNames, or -1 for a row without a label. */
+  private label = new Int32Array(FIRST_ROWS);
   private readonly labelNames: string[] = [];
-  private readonly copies: number[];
+  private readonly copies: Int32Array;
   private readonly plan: BalancePlan | undefined;
   private readonly fillsShortfall: boolean;
   private readonly sample: Set<number> | undefined;
@@ -228,15 +235,15 @@ export class Augmentation {
     this.selectors = selectors;
 
     // Pass 1: which rows are usable and their labels (balancing needs the counts before generating).
-    this.readLabels(rows, detection);
-    this.rowCount = this.usable.length;
+    this.rowCount = this.readLabels(rows, detection);
     if (options.balance && !this.labelNames.length) throw new OptionsError(['balancing needs labels, and no row has one']);
     const planRandom = seededRandom(mixSeed(applied.seed, 0x6a09e667));
     this.plan = options.balance ? planBalance(this.label, this.usable, this.labelNames.length, options.balance, planRandom) : undefined;
     if (applied.balance && this.plan) applied.balance.target = this.plan.target;
-    this.copies = this.plan ? this.plan.copies : this.usable.map((u) => (u ? applied.n : 0));
+    this.copies = this.plan ? this.plan.copies : Int32Array.from(this.usable, (u) => (u ? applied.n : 0));
+    this.asked = 0;
+    for (let i = 0; i < this.copies.length; i++) this.asked += this.copies[i];
     this.kept = this.plan ? indexesWhere(this.plan.keep) : indexesWhere(this.usable);
-    this.asked = this.copies.reduce((a, b) => a + b, 0);
     this.sample = options.sample ? new Set(options.sample) : undefined;
     this.fillsShortfall = !!this.plan && options.balance?.method === 'augment' && !this.sample;
     this.after = new Array<number>(this.labelNames.length).fill(0);
@@ -246,27 +253,33 @@ export class Augmentation {
     this.generator = new CopyGenerator(applied, options.synonyms ?? (() => []), options.stopwords ?? STOPWORDS, detection, heldOut);
   }
 
-  private readLabels(rows: Iterable<SourceRow>, detection: Detection): void {
+  /** Reads which rows are usable and their labels; returns how many rows were read. */
+  private readLabels(rows: Iterable<SourceRow>, detection: Detection): number {
     const labelIds = new Map<string, number>();
     let i = 0;
     for (const row of rows) {
       // Results name rows by index (sourceIndex, kept); positions and indexes must agree.
       if (row.index !== i) throw new Error(`augment: pass all of a file's rows in order (row ${row.index} is at position ${i}); use \`sample\` for a preview`);
-      i++;
-      this.usable.push(false);
-      this.label.push(-1);
+      if (i === this.usable.length) {
+        this.usable = spliced(this.usable, i, 0, i);
+        this.label = spliced(this.label, i, 0, i);
+      }
+      this.label[i++] = -1;
       const u = usableRow(row, detection);
       if (u.excluded) {
         this.excluded.push(u.excluded);
         continue;
       }
-      this.usable[row.index] = true;
+      this.usable[row.index] = 1;
       const l = u.content.label;
       if (l === undefined) continue;
       let id = labelIds.get(l);
       if (id === undefined) labelIds.set(l, (id = this.labelNames.push(l) - 1));
       this.label[row.index] = id;
     }
+    this.usable = this.usable.subarray(0, i);
+    this.label = this.label.subarray(0, i);
+    return i;
   }
 
   /**
@@ -315,13 +328,27 @@ export class Augmentation {
     if (unchanged) warnings.push(`${unchanged} row${unchanged === 1 ? '' : 's'} could not be changed (listed with the reason)`);
     const leaks = this.leaks;
     if (leaks) warnings.push(`${leaks} new row${leaks === 1 ? '' : 's'} repeat${leaks === 1 ? 's' : ''} a held-out (val/test) row exactly or nearly and ${leaks === 1 ? 'is' : 'are'} left out`);
-    const before = countLabels(this.labelNames, this.usable.map((u, i) => (u ? this.label[i] : -2)));
+    const before = this.labelsBefore();
     const after: Record<string, number> = Object.fromEntries(this.labelNames.map((n, c) => [n, this.after[c]]));
     if (this.unlabeledAfter) after['(no label)'] = this.unlabeledAfter;
     return {
       options: this.options, format: this.format, fields: this.fields, unchanged: this.unchanged, excluded: this.excluded, kept: this.kept,
       labels: { before, after }, leaks, warnings, made: this.made, leakedRows: this.leakedRows,
     };
+  }
+
+  /** Usable rows per label (and without one), labels in order of first appearance. */
+  private labelsBefore(): Record<string, number> {
+    const counts = new Array<number>(this.labelNames.length).fill(0);
+    let none = 0;
+    for (let i = 0; i < this.usable.length; i++) {
+      if (!this.usable[i]) continue;
+      if (this.label[i] >= 0) counts[this.label[i]]++;
+      else none++;
+    }
+    const out: Record<string, number> = Object.fromEntries(this.labelNames.map((n, c) => [n, counts[c]]));
+    if (none) out['(no label)'] = none;
+    return out;
   }
 
   private labelOf(i: number): string | undefined {
@@ -469,20 +496,8 @@ function replayTurns(live: number[], short: number, runs: Map<number, TurnRun>, 
   return short;
 }
 
-function indexesWhere(flags: readonly boolean[]): number[] {
+function indexesWhere(flags: ArrayLike<number>): number[] {
   const out: number[] = [];
-  flags.forEach((f, i) => f && out.push(i));
-  return out;
-}
-
-function countLabels(names: string[], ids: readonly number[]): Record<string, number> {
-  const counts = new Array<number>(names.length).fill(0);
-  let none = 0;
-  for (const id of ids) {
-    if (id >= 0) counts[id]++;
-    else if (id === -1) none++;
-  }
-  const out: Record<string, number> = Object.fromEntries(names.map((n, i) => [n, counts[i]]));
-  if (none) out['(no label)'] = none;
+  for (let i = 0; i < flags.length; i++) if (flags[i]) out.push(i);
   return out;
 }

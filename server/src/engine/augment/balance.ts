@@ -14,9 +14,9 @@ export interface BalanceOptions {
 export interface BalancePlan {
   target: number;
   /** Augmented copies planned per row index. */
-  copies: number[];
-  /** Whether each row index is written (downsampling drops rows; nothing else does). */
-  keep: boolean[];
+  copies: Int32Array;
+  /** Whether each row index is written, 1 or 0 (downsampling drops rows; nothing else does). */
+  keep: Uint8Array;
   /** Per class: its rows in the seeded order extra copies go round in, and how many new rows it needs. */
   classes: { rows: number[]; need: number }[];
 }
@@ -25,17 +25,17 @@ export interface BalancePlan {
  * Plans copies per row: a class short of the target by `need` rows spreads them over its rows in a
  * seeded order, each row getting ⌊need/m⌋ or one more. Rows without a label are kept, not augmented.
  */
-export function planBalance(labels: readonly number[], usable: readonly boolean[], classCount: number, options: BalanceOptions, random: Random): BalancePlan {
+export function planBalance(labels: ArrayLike<number>, usable: ArrayLike<number>, classCount: number, options: BalanceOptions, random: Random): BalancePlan {
   const byClass: number[][] = Array.from({ length: classCount }, () => []);
   for (let i = 0; i < labels.length; i++) if (usable[i] && labels[i] >= 0) byClass[labels[i]].push(i);
   const sizes = byClass.map((r) => r.length).filter((n) => n > 0);
   const target = options.target ?? (options.method === 'augment' ? Math.max(0, ...sizes) : Math.min(...sizes));
-  const copies = new Array<number>(labels.length).fill(0);
-  const keep = usable.slice();
+  const copies = new Int32Array(labels.length);
+  const keep = Uint8Array.from(usable, (u) => (u ? 1 : 0));
   const classes = byClass.map((rows) => {
     const order = shuffle(rows.slice(), random);
     if (options.method === 'downsample') {
-      for (const r of order.slice(target)) keep[r] = false;
+      for (const r of order.slice(target)) keep[r] = 0;
       return { rows: order, need: 0 };
     }
     const need = rows.length ? Math.max(0, target - rows.length) : 0;
