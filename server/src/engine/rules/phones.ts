@@ -30,6 +30,15 @@ function startsFree(text: string, at: number): boolean {
   return text.charAt(at - 1) === ':' && /\btel:$/i.test(text.slice(Math.max(0, at - 5), at));
 }
 
+/** Four dotted groups of up to three digits: an IPv4 address, never a phone number. */
+const IPV4_SHAPE = /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
+
+/**
+ * A whole run in one of the usual North American layouts, the commonest phone numbers in datasets:
+ * taken at once, as isNorthAmerican would take it, without cutting the run into groups.
+ */
+const NORTH_AMERICAN_RUN = /^(?:\+?1[ -])?(?:\([2-9]\d\d\) ?|[2-9]\d\d[ -])[2-9]\d\d[ -]\d{4}$|^[2-9]\d\d\.[2-9]\d\d\.\d{4}$/;
+
 /** Countries whose national numbers start with a trunk 0 (or, in Italy, keep the 0), tried for 0…. */
 const LEADING_ZERO: CountryCode[] = ['GB', 'FR', 'DE', 'IN', 'JP', 'AU', 'IT', 'NL', 'BR'];
 
@@ -66,7 +75,7 @@ export function findPhones(text: string, taken: readonly Found[] = []): Found[] 
   const budget: Budget = { lookups: LOOKUPS_PER_TEXT };
   // Runs come in text order, so the spans taken are walked alongside them (a row of 50,000 card
   // numbers would otherwise compare every run with every card).
-  const spans = [...taken].sort((a, b) => a.start - b.start);
+  const spans = taken.length > 1 ? [...taken].sort((a, b) => a.start - b.start) : taken;
   let next = 0;
   RUN.lastIndex = 0;
   for (let m = RUN.exec(text); m; m = RUN.exec(text)) {
@@ -75,8 +84,12 @@ export function findPhones(text: string, taken: readonly Found[] = []): Found[] 
     while (next < spans.length && spans[next].end <= at) next++;
     let last = next;
     while (last < spans.length && spans[last].start < end) last++;
-    const near = spans.slice(next, last);
-    if (!startsFree(text, at) || near.some((t) => t.start <= at && end <= t.end)) continue;
+    const near = last > next ? spans.slice(next, last) : [];
+    if (!startsFree(text, at) || IPV4_SHAPE.test(m[0]) || near.some((t) => t.start <= at && end <= t.end)) continue;
+    if (NORTH_AMERICAN_RUN.test(m[0])) {
+      if (!near.length) out.push({ start: at, end, what: WHAT });
+      continue;
+    }
     const context = () => PHONE_WORDS.test(before(text, at, 40));
     for (const f of numbersInRun(m[0], at, context, budget)) if (!near.some((t) => overlaps(t, f))) out.push(f);
   }

@@ -62,14 +62,13 @@ function reportFound(ctx: PartContext, rule: RuleId, found: Found[], tag: string
 
 /** The text with every match replaced by the tag, in one pass (a 1 MB row may hold 100,000 matches). */
 function redact(text: string, found: Found[], tag: string): string {
-  const pieces: string[] = [];
+  let out = '';
   let from = 0;
   for (const f of found) {
-    pieces.push(text.slice(from, f.start), tag);
+    out += text.slice(from, f.start) + tag;
     from = f.end;
   }
-  pieces.push(text.slice(from));
-  return pieces.join('');
+  return out + text.slice(from);
 }
 
 function andMore(found: Found[]): string {

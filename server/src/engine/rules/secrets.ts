@@ -122,7 +122,7 @@ const PAIR_DISTANCE = 300;
  */
 function awsSecretKeys(text: string, found: Found[]): Found[] {
   const ids = found.filter((f) => f.what === 'an AWS access key id');
-  if (!ids.length && !AWS_SECRET_NAMED.test(text)) return [];
+  if (!ids.length && !((text.includes('ecret') || text.includes('ECRET')) && AWS_SECRET_NAMED.test(text))) return [];
   // Candidates come in text order: the key ids before the current window are passed once, not per candidate.
   let next = 0;
   return eachMatch(AWS_SECRET, text, 'an AWS secret access key', (m) => {
