@@ -4,16 +4,17 @@ import { datasetUri } from './panels/datasetPanel';
 import { SplitPanel } from './panels/splitPanel';
 import { AugmentPanel } from './panels/augmentPanel';
 import { exportReport, ReportPanel } from './panels/reportPanel';
+import type { SummaryEvents } from './summaries';
 import { CheckWorkspaceRequest, COMMANDS, FileSummaryRequest, RemoveDuplicatesRequest, type EditDto, type FileSummary } from '../../server/src/protocol';
 
 /** The palette commands, one registry: id → handler. */
-export function registerCommands(context: vscode.ExtensionContext, client: LanguageClient): void {
+export function registerCommands(context: vscode.ExtensionContext, client: LanguageClient, summaries: SummaryEvents): void {
   const handlers: Record<string, (...args: unknown[]) => unknown> = {
     [COMMANDS.checkWorkspace]: () => checkWorkspace(client),
     [COMMANDS.removeDuplicates]: (uri?: unknown) => removeDuplicates(client, targetUri(uri)),
     [COMMANDS.showFileSummary]: (uri?: unknown) => showFileSummary(client, targetUri(uri)),
     [COMMANDS.augmentDataset]: onDataset((target) => AugmentPanel.show(context.extensionUri, target)),
-    [COMMANDS.showReport]: onDataset((target) => ReportPanel.show(context.extensionUri, client, target)),
+    [COMMANDS.showReport]: onDataset((target) => ReportPanel.show(context.extensionUri, client, summaries, target)),
     [COMMANDS.exportReport]: onDataset((target) => exportReport(context.extensionUri, client, target)),
     [COMMANDS.splitDataset]: onDataset((target) => SplitPanel.show(context.extensionUri, target)),
   };

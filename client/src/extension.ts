@@ -1,8 +1,9 @@
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { SettingsProblemsNotification, SummaryChangedNotification, WillOpenNotification } from '../../server/src/protocol';
+import { SettingsProblemsNotification, WillOpenNotification } from '../../server/src/protocol';
 import { registerCommands } from './commands';
 import { DatasetStatusBar } from './statusBar';
+import { SummaryEvents } from './summaries';
 
 let client: LanguageClient | undefined;
 
@@ -31,16 +32,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<Tunese
     },
   };
   client = new LanguageClient('tuneset', 'Tuneset', serverOptions, clientOptions);
+  const summaries = new SummaryEvents(client);
   const statusBar = new DatasetStatusBar(client);
-  context.subscriptions.push(output, statusBar);
-  client.onNotification(SummaryChangedNotification.method, (s: SummaryChangedNotification.Params) => statusBar.update(s));
+  context.subscriptions.push(output, summaries, statusBar, summaries.onDidChange((s) => statusBar.update(s)));
   client.onNotification(SettingsProblemsNotification.method, ({ problems }: SettingsProblemsNotification.Params) => {
     void vscode.window.showWarningMessage(`Tuneset settings: ${problems.join('; ')}`, 'Open Settings').then((choice) => {
       if (choice) void vscode.commands.executeCommand('workbench.action.openSettings', 'tuneset');
     });
   });
   await client.start();
-  registerCommands(context, client);
+  registerCommands(context, client, summaries);
   return { client };
 }
 

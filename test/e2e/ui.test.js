@@ -75,6 +75,21 @@ async function run({ workspace, outDir, vsix }) {
     step('report screenshots in dark and light themes');
     await ui.runCommand('View: Close All Editors');
 
+    // The status bar still follows the file once a report panel has been opened and closed (its
+    // handler of the summary notification used to replace the status bar's for good).
+    await ui.openFile('reviews/train.jsonl');
+    const before = await ui.statusBarText('/100');
+    await ui.runCommand('Go to Line/Column...');
+    await ui.page.keyboard.type('19');
+    await ui.page.keyboard.press('Enter');
+    await ui.runCommand('Delete Line');
+    await ui.page.locator('.part.statusbar .statusbar-item', { hasText: '/100' }).filter({ hasNotText: before }).first().waitFor();
+    const after = await ui.statusBarText('/100');
+    step(`status bar followed an edit after the report closed: "${before.replace(/\s+/g, ' ').trim()}" → "${after.replace(/\s+/g, ' ').trim()}"`);
+    await ui.runCommand('Undo');
+    await ui.page.locator('.part.statusbar .statusbar-item', { hasText: before }).first().waitFor();
+    await ui.runCommand('View: Close All Editors');
+
     await ui.openFile('reviews/train.jsonl');
     await ui.runCommand('Tuneset: Augment Dataset…');
     const augment = ui.webviewFrame();

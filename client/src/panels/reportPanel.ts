@@ -5,7 +5,8 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import { writeFilesAtomic } from '../../../server/src/cli/files';
 import { outputOverInput } from '../../../server/src/cli/outputPaths';
 import { renderReportHtml, renderReportMarkdown, type QualityReport } from '../../../server/src/engine';
-import { ReportRequest, SummaryChangedNotification, type ReportHostMessage, type ReportPageMessage } from '../../../server/src/protocol';
+import { ReportRequest, type ReportHostMessage, type ReportPageMessage } from '../../../server/src/protocol';
+import type { SummaryEvents } from '../summaries';
 import { checkPageMessage, reportPageMessageSchema } from './messages';
 import { mediaUri, nonce, panelOptions } from './webview';
 
@@ -15,7 +16,7 @@ export class ReportPanel implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private refreshing: ReturnType<typeof setTimeout> | undefined;
 
-  static async show(extensionUri: vscode.Uri, client: LanguageClient, uri: vscode.Uri): Promise<ReportPanel | undefined> {
+  static async show(extensionUri: vscode.Uri, client: LanguageClient, summaries: SummaryEvents, uri: vscode.Uri): Promise<ReportPanel | undefined> {
     const existing = ReportPanel.panels.get(uri.toString());
     if (existing) {
       existing.panel.reveal();
@@ -24,7 +25,7 @@ export class ReportPanel implements vscode.Disposable {
     const report = await requestReport(client, uri);
     if (!report) return undefined;
     const panel = vscode.window.createWebviewPanel('tuneset.report', `Report: ${path.basename(uri.fsPath)}`, vscode.ViewColumn.Beside, panelOptions(extensionUri));
-    const created = new ReportPanel(panel, extensionUri, client, uri, report);
+    const created = new ReportPanel(panel, extensionUri, client, summaries, uri, report);
     ReportPanel.panels.set(uri.toString(), created);
     return created;
   }
@@ -33,6 +34,7 @@ export class ReportPanel implements vscode.Disposable {
     private readonly panel: vscode.WebviewPanel,
     extensionUri: vscode.Uri,
     private readonly client: LanguageClient,
+    summaries: SummaryEvents,
     private readonly uri: vscode.Uri,
     report: QualityReport,
   ) {
@@ -46,7 +48,7 @@ export class ReportPanel implements vscode.Disposable {
     webview.onDidReceiveMessage((m: unknown) => void this.receive(m), undefined, this.disposables);
     panel.onDidDispose(() => this.dispose(), undefined, this.disposables);
     this.disposables.push(
-      client.onNotification(SummaryChangedNotification.method, (s: SummaryChangedNotification.Params) => {
+      summaries.onDidChange((s) => {
         if (s.uri === uri.toString()) this.scheduleRefresh();
       }),
     );
