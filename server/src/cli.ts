@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { analyzeFile } from './analyzeFile';
 import { fileSplitRole, omittedPerRule, parseConfig, SEVERITY_ORDER, withExtraFindings, type Config, type DatasetAnalysis, type Finding, type Severity } from './engine';
-import { findWorkspaceLeaks } from './leaks';
+import { findWorkspaceLeaks, isSplitSource } from './leaks';
 import { FileTooLargeError } from './fileSource';
 import { expandInputs, skippedNotices } from './cli/files';
 import { installLastResort, lastResortLines, takeDebugFlag } from './cli/lastResort';
@@ -124,7 +124,8 @@ async function check(argv: string[]): Promise<number> {
   let unreadable = errors.length > 0;
   // Held-out files are checked against training files among the arguments (cross-file-leak), which
   // needs each such file's compact row index; other files do not keep one.
-  const roles = files.map((f) => fileSplitRole(displayOf(f.file), config));
+  // The whole a split was cut from is no training file for its own parts.
+  const roles = files.map((f) => (isSplitSource(f.file) ? undefined : fileSplitRole(displayOf(f.file), config)));
   const leakCheck = roles.includes('held-out') && roles.includes('train');
   const fileOf = new Map<string, string>();
   await writeChunks([stream.head()]);

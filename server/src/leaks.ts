@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { findCrossFileLeaks, rowLookup, type ByteSource, type Config, type DatasetAnalysis, type Finding, type LeakSource, type RowLookup } from './engine';
 import { fileSource } from './fileSource';
 
@@ -40,6 +41,22 @@ function lazyRows(path: string, lines: Int32Array, read: (path: string) => Uint8
 }
 
 /**
+ * True for a file that a split manifest beside it (NAME.split.json, as `split` writes it) names as its
+ * source: the whole that train/val/test were cut from, whose rows would all "leak" into its parts.
+ */
+export function isSplitSource(file: string): boolean {
+  const base = path.basename(file);
+  const stem = base.replace(/\.(jsonl|ndjson|csv|tsv|json)$/i, '');
+  if (stem === base) return false;
+  try {
+    const manifest = JSON.parse(fs.readFileSync(path.join(path.dirname(file), `${stem}.split.json`), 'utf8')) as { kind?: unknown; source?: { file?: unknown } };
+    return manifest?.kind === 'split' && manifest.source?.file === base;
+  } catch {
+    return false;
+  }
+}
+
+/**
  * The leak findings of every held-out file (by its key in `analyses`, a file path), pointing at the
  * training rows they repeat. Analyses without a row index are skipped.
  */
@@ -61,7 +78,7 @@ export function findWorkspaceLeaks(analyses: Map<string, DatasetAnalysis>, confi
     for (const [path, analysis] of analyses) {
       const index = analysis.rowIndex;
       if (!index) continue;
-      sources.push({ path, index, rows: lazyRows(path, index.lines, read, index.container) });
+      sources.push({ path, index, rows: lazyRows(path, index.lines, read, index.container), splitSource: isSplitSource(options.fileOf?.(path) ?? path) });
     }
     return findCrossFileLeaks(sources, config, { fixes: options.fixes, cancelled: options.cancelled });
   } finally {

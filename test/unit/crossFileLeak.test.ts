@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyzeDataset, fileSplitRole, findCrossFileLeaks, parseConfig, rowLookup, type DatasetAnalysis, type LeakSource } from '../../server/src/engine';
@@ -116,4 +117,18 @@ test('a leak message names the training file as seen from the held-out file', ()
   assert.equal(relativePath('d/test.jsonl', 'e/train.jsonl'), '../e/train.jsonl');
   assert.equal(relativePath('C:\\ws\\a\\test.jsonl', 'C:\\ws\\train.jsonl'), '..\\train.jsonl');
   assert.equal(relativePath('/home/a/test.jsonl', '/srv/train.jsonl'), '/srv/train.jsonl');
+});
+
+test('a split\'s own source is no training file for its parts: no leak points at the file the split was cut from', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tuneset-splitsource-'));
+  const cli = (...args: string[]) => spawnSync(process.execPath, [join(__dirname, '..', '..', 'bin', 'tuneset.js'), ...args], { cwd: dir, encoding: 'utf8' });
+  copyFileSync(join(__dirname, '..', '..', 'samples', 'reviews', 'train.jsonl'), join(dir, 'train.jsonl'));
+  assert.equal(cli('split', 'train.jsonl', '--group-duplicates').status, 0);
+  const leaks = (JSON.parse(cli('check', '--format', 'json', '--fail-on', 'never', '.').stdout) as { files: { path: string; findings: { rule: string; related?: { path?: string }[] }[] }[] }).files
+    .flatMap((f) => f.findings.filter((x) => x.rule === 'cross-file-leak').map((x) => x.related?.[0]?.path));
+  assert.ok(!leaks.some((p) => p?.endsWith('train.jsonl') && !p.endsWith('train.train.jsonl')), `leaks pointing at the source: ${leaks.join(', ')}`);
+  // Without its manifest the same file is a training file like any other (by its name).
+  rmSync(join(dir, 'train.split.json'));
+  const again = JSON.parse(cli('check', '--format', 'json', '--fail-on', 'never', '.').stdout) as { files: { summary: Record<string, number> }[] };
+  assert.ok(again.files.some((f) => (f.summary['cross-file-leak'] ?? 0) > 0));
 });

@@ -18,6 +18,11 @@ import { roundSimilarity, SHINGLE_CACHE_ROWS } from './nearDuplicates';
 /** One analyzed file taking part: its path (as findings should name it), row index and rows. */
 export interface LeakSource {
   path: string;
+  /**
+   * The whole file a split was made from (its manifest names it as the source): every row of its
+   * parts comes from it, so it is neither training nor held-out data and takes no part in the check.
+   */
+  splitSource?: boolean;
   index: RowIndex;
   rows: RowLookup;
 }
@@ -88,8 +93,8 @@ export function findCrossFileLeaks(files: LeakSource[], config: Config, options:
   const result = new Map<string, Finding[]>();
   const cancelled = options.cancelled ?? (() => false);
   if (config.rules['cross-file-leak'] === 'off') return result;
-  const train = files.filter((f) => fileSplitRole(f.path, config) === 'train');
-  const heldOut = files.filter((f) => fileSplitRole(f.path, config) === 'held-out');
+  const train = files.filter((f) => !f.splitSource && fileSplitRole(f.path, config) === 'train');
+  const heldOut = files.filter((f) => !f.splitSource && fileSplitRole(f.path, config) === 'held-out');
   if (!train.length || !heldOut.length) return result;
   // Training rows are numbered first, so pairs come out as (held-out, training).
   const ordered = [...train, ...heldOut];
