@@ -22,13 +22,15 @@ export interface WorkspaceLeakOptions {
 }
 
 /** Reads a file's rows on first use only: most files never need a row read again. */
-function lazyRows(path: string, lines: Int32Array, read: (path: string) => Uint8Array | ByteSource | undefined, container: RowLookup['container']): RowLookup {
+function lazyRows(
+  path: string, lines: Int32Array, read: (path: string) => Uint8Array | ByteSource | undefined, container: RowLookup['container'], csv: Pick<Config, 'hasHeader' | 'columns'>,
+): RowLookup {
   let lookup: RowLookup | undefined;
   let failed = false;
   const open = () => {
     if (!lookup && !failed) {
       const bytes = read(path);
-      if (bytes) lookup = rowLookup(path, bytes, lines, container);
+      if (bytes) lookup = rowLookup(path, bytes, lines, container, csv);
       else failed = true;
     }
     return lookup;
@@ -78,7 +80,7 @@ export function findWorkspaceLeaks(analyses: Map<string, DatasetAnalysis>, confi
     for (const [path, analysis] of analyses) {
       const index = analysis.rowIndex;
       if (!index) continue;
-      sources.push({ path, index, rows: lazyRows(path, index.lines, read, index.container), splitSource: isSplitSource(options.fileOf?.(path) ?? path) });
+      sources.push({ path, index, rows: lazyRows(path, index.lines, read, index.container, config), splitSource: isSplitSource(options.fileOf?.(path) ?? path) });
     }
     return findCrossFileLeaks(sources, config, { fixes: options.fixes, cancelled: options.cancelled });
   } finally {

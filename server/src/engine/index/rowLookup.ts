@@ -1,4 +1,4 @@
-import { containerOfPath, openReader, type FieldSpan, type SourceRow } from '../read';
+import { containerOfPath, openReader, type CsvHeaderOptions, type FieldSpan, type SourceRow } from '../read';
 import { bomLength, LineDecoder } from '../read/decode';
 import { utf8Bytes } from '../read/encoding';
 import { CHUNK_BYTES, fileLegacyEncoding, isByteSource, isUtf16Source, readFully, sourceBytes, SourceWindow, type ByteSource } from '../read/source';
@@ -22,12 +22,13 @@ export interface RowLookup {
  * whose name says no container is read as `container` says (its RowIndex's: the container its
  * analysis read).
  */
-export function rowLookup(path: string, input: Uint8Array | ByteSource, lines: Int32Array, container?: ContainerKind): RowLookup {
+export function rowLookup(path: string, input: Uint8Array | ByteSource, lines: Int32Array, container?: ContainerKind, csv: CsvHeaderOptions = {}): RowLookup {
   const kind = containerOfPath(path) ?? container ?? 'jsonl';
   if (isByteSource(input) && kind === 'jsonl' && !isUtf16Source(input)) return sourceRowLookup(input, lines);
   const bytes = isByteSource(input) ? sourceBytes(input) : input;
   if (kind !== 'jsonl') {
-    const reader = openReader(path, bytes, kind);
+    // Read as the analysis read it: settings may say the file has no header row, or name its columns.
+    const reader = openReader(path, bytes, kind, csv);
     let read = false;
     return {
       container: reader.container,
