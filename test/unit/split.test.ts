@@ -210,3 +210,11 @@ test('bytes rendering: the same files as text rendering; JSONL rows copied byte 
   const [train] = renderSplitBytes(plan, datasetSource('l.jsonl', reader, latin1));
   assert.deepEqual([...train.bytes], [...latin1]);
 });
+
+test('a split asked for that comes out empty (too few rows for its share) is a warning, not a silent empty file', () => {
+  const rows = Array.from({ length: 4 }, (_, i) => JSON.stringify({ text: `row number ${i} of a tiny file`, label: i % 2 ? 'a' : 'b', date: `2024-01-0${i + 1}` })).join('\n') + '\n';
+  const reader = openReader('d.jsonl', new TextEncoder().encode(rows));
+  const plan = planSplit(reader.rows(), { timeField: 'date' });
+  assert.equal(plan.splits[2].rows.length, 0);
+  assert.ok(plan.warnings.includes('test is empty: 4 rows are too few for a 10% share (it needs at least 10 rows)'), plan.warnings.join('; '));
+});

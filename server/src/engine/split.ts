@@ -189,6 +189,14 @@ function splitWarnings(facts: SplitRows, splits: SplitPart[], applied: AppliedSp
     const small = facts.labelNames.filter((_, c) => totals[c] > 0 && totals[c] < used);
     if (small.length) warnings.push(`${small.length === 1 ? 'Label' : 'Labels'} ${small.map((l) => `"${l}"`).join(', ')} ${small.length === 1 ? 'has' : 'have'} fewer rows than there are splits: not every split can hold one`);
   }
+  const total = applied.ratios.reduce((a, b) => a + b, 0);
+  splits.forEach((s, k) => {
+    // A split asked for that comes out empty is written as an empty file: say so, not silently.
+    if (placed > 0 && applied.ratios[k] > 0 && s.rows.length === 0 && s.target === 0) {
+      const share = Math.round((100 * applied.ratios[k]) / total);
+      warnings.push(`${s.name} is empty: ${placed} row${placed === 1 ? ' is' : 's are'} too few for a ${share}% share (it needs at least ${Math.ceil(total / applied.ratios[k])} rows)`);
+    }
+  });
   for (const s of splits) {
     if (Math.abs(s.rows.length - s.target) > (stratified ? facts.labelNames.length + 1 : 1)) {
       const why = applied.timeField !== undefined ? 'rows sharing a group stay together' : 'groups are kept whole';
