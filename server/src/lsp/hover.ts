@@ -3,7 +3,11 @@ import { describeJsonRow, RULES, type Finding } from '../engine';
 import type { Analyzed } from './datasets';
 import { formatCount } from '../engine/format';
 
-const ICON: Record<string, string> = { error: '$(error)', warning: '$(warning)', info: '$(info)', hint: '$(lightbulb)' };
+/**
+ * Severities in words: a language server's Markdown hover has no theme icons (`$(error)` showed as
+ * literal text).
+ */
+const SEVERITY: Record<string, string> = { error: '**Error**', warning: '**Warning**', info: 'Info', hint: 'Hint' };
 
 /** Hover on a row: its label and token count, the rules that flagged it, and the row it duplicates. */
 export function hover(doc: Analyzed, params: HoverParams, lineText: string): Hover | null {
@@ -17,9 +21,19 @@ export function hover(doc: Analyzed, params: HoverParams, lineText: string): Hov
   if (details?.label !== undefined) facts.push(`label **${escape(details.label)}**`);
   if (details) facts.push(`${details.estimated ? 'about ' : ''}${formatCount(details.tokens)} tokens (o200k)`);
   if (facts.length) parts.push(`Tuneset · row at line ${line}: ${facts.join(' · ')}`);
-  for (const f of onRow) parts.push(`${ICON[f.severity]} \`${f.rule}\` ${escape(f.message)}${describeRelated(f)}`);
+  // VS Code shows a diagnostic's own hover where the pointer is on its range: only the row's other
+  // findings are listed here, so nothing is said twice.
+  const elsewhere = onRow.filter((f) => !covers(f, line, params.position.character + 1));
+  for (const f of elsewhere) parts.push(`${SEVERITY[f.severity]} \`${f.rule}\` ${escape(f.message)}${describeRelated(f)}`);
   if (onRow.length) parts.push(onRow.map((f) => `*${f.rule}*: ${RULES[f.rule as keyof typeof RULES]?.summary ?? ''}`).filter((s, i, all) => all.indexOf(s) === i).join('  \n'));
   return { contents: { kind: MarkupKind.Markdown, value: parts.join('\n\n') } };
+}
+
+/** True when a finding's range holds a (1-based) position. */
+function covers(f: Finding, line: number, column: number): boolean {
+  if (line < f.line || line > f.endLine) return false;
+  if (line === f.line && column < f.column) return false;
+  return !(line === f.endLine && column > f.endColumn);
 }
 
 function describeRelated(f: Finding): string {
