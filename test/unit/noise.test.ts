@@ -131,3 +131,11 @@ test('the repetition pre-filter (mayRepeat) passes exactly the word sequences wi
     { numRuns: 3000 },
   );
 });
+
+test('a text that is nothing but a placeholder is a placeholder, not also too short', () => {
+  for (const text of ['N/A', 'TODO', 'none']) {
+    assert.equal(textFindings(text, 'too-short').length, 0, text);
+    assert.equal(textFindings(text, 'placeholder').length, 1, text);
+  }
+  assert.equal(textFindings('ok', 'too-short').length, 1, 'a short text that is no placeholder still is');
+});

@@ -29,7 +29,8 @@ export function checkNoise(ctx: PartContext): void {
   const p = ctx.profile;
   const isMain = ctx.part.kind === 'text' || ctx.part.kind === 'response';
   if (isMain) {
-    tooShort(ctx, p);
+    // A text that is nothing but a placeholder ("N/A") is said to be one; "very short" would say it twice.
+    if (!wholePlaceholder(ctx.part.text, p)) tooShort(ctx, p);
     lowAlpha(ctx, p);
     if (p.words === 1) urlOnly(ctx);
   }
@@ -223,7 +224,7 @@ function isSpaceLike(c: number): boolean {
 export function placeholder({ part, report }: PartContext, p: TextProfile): void {
   // Whole-text placeholders are short; the phrase search runs only on texts with a bracket or one of
   // the phrases' words, which the profile's word hashes tell without a regex.
-  const whole = p.nonSpace <= 40 || /^\s*lorem/i.test(part.text) ? PLACEHOLDER_WHOLE.exec(part.text) : null;
+  const whole = wholePlaceholder(part.text, p);
   if (!whole && !p.hasBracket && !PLACEHOLDER_WORDS.inProfiled(p.wordCount)) return;
   const m = whole ?? PLACEHOLDER_PART.exec(part.text) ?? WORK_MARKER.exec(part.text);
   if (!m) return;
@@ -232,6 +233,11 @@ export function placeholder({ part, report }: PartContext, p: TextProfile): void
     message: whole ? `"${part.name}" is a placeholder ("${part.text.trim().slice(0, 40)}")` : `"${part.name}" contains placeholder or boilerplate text "${m[0]}"`,
     target: { path: part.path, start: m.index, end: m.index + m[0].length },
   });
+}
+
+/** The match when the whole text is a placeholder (N/A, TODO, lorem ipsum…), else null. */
+function wholePlaceholder(text: string, p: TextProfile): RegExpExecArray | null {
+  return p.nonSpace <= 40 || /^\s*lorem/i.test(text) ? PLACEHOLDER_WHOLE.exec(text) : null;
 }
 
 /** echo: an answer that only repeats its instruction, input or the last user turn. */
