@@ -97,17 +97,17 @@ function readRecords(text: string, delimiter: string, options: CsvReadOptions): 
   const splitLine = (line: string) => fieldsOf(line, csvFieldSpans(line, delimiter));
   for (const record of body) {
     const index = rows.length;
-    const notes: RowNote[] = [];
-    if (ambiguous && record.line === ambiguous.line) notes.push(tsvQuoteNote(record, ambiguous));
+    const rowNotes: RowNote[] = [];
+    if (ambiguous && record.line === ambiguous.line) rowNotes.push(tsvQuoteNote(record, ambiguous));
     const swallowed = quoting ? swallowedRecordLines(record, width, known, splitLine) : [];
-    if (swallowed.length) notes.push(suspectMultilineNote(record, swallowed));
+    if (swallowed.length) rowNotes.push(suspectMultilineNote(record, swallowed));
     if (record.fields.length !== width) {
       const nl = record.text.indexOf('\n');
       rows.push({
-        index, line: record.line, column: 1, text: record.text, value: undefined, notes: notes.length ? notes : undefined,
+        index, line: record.line, column: 1, text: record.text, value: undefined, notes: rowNotes.length ? rowNotes : undefined,
         problem: {
           rule: 'csv-field-count',
-          message: `Record has ${record.fields.length} field${record.fields.length === 1 ? '' : 's'}; the ${hasHeader || options.columns ? 'header has' : 'first record has'} ${width}`,
+          message: `Record has ${record.fields.length} field${record.fields.length === 1 ? '' : 's'}; ${options.columns ? 'the columns named are' : hasHeader ? 'the header has' : 'the first record has'} ${width}`,
           start: 0, end: nl < 0 ? record.text.length : nl,
         },
       });
@@ -118,8 +118,8 @@ function readRecords(text: string, delimiter: string, options: CsvReadOptions): 
       if (c !== '') value[c] = record.fields[k];
     });
     const spill = spilledFields(record, columns, delimiter, quoting);
-    if (spill) notes.push(spill);
-    rows.push({ index, line: record.line, column: 1, text: record.text, value, notes: notes.length ? notes : undefined });
+    if (spill) rowNotes.push(spill);
+    rows.push({ index, line: record.line, column: 1, text: record.text, value, notes: rowNotes.length ? rowNotes : undefined });
   }
   if (error) rows.push(unclosedQuoteRow(text, records, error, rows.length));
   return { rows, columns, framing: { delimiter, quoting, header: hasHeader ? first.text : undefined }, notes };
