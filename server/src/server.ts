@@ -10,11 +10,13 @@ import { decodeSourceLines, isJsonlPath, loadTokenizer, tokenizerLoaded, withExt
 import { fileSource } from './fileSource';
 import { findWorkspaceLeaks } from './leaks';
 import { codeActions, duplicateDeletions, FIX_ALL_KIND } from './lsp/codeActions';
+import { CheckWorkers } from './lsp/checkWorkers';
 import { codeLenses } from './lsp/codeLens';
 import { toDiagnostics, toSummary } from './lsp/convert';
 import { isDatasetDocument, OpenDatasets, type Analyzed, type ContentChange } from './lsp/datasets';
 import { LineDocument } from './lsp/document';
 import { hover } from './lsp/hover';
+import { showProgress } from './lsp/progress';
 import { fileReport } from './lsp/report';
 import { readSettings, type Settings } from './lsp/settings';
 import { warmUp } from './lsp/warmUp';
@@ -43,7 +45,8 @@ const documents = new TextDocuments<LineDocument>({
 });
 
 let settings: Settings = readSettings({}, {});
-let open = new OpenDatasets(settings);
+const workers = new CheckWorkers(path.join(__dirname, 'checkWorker.js'));
+let open = openDatasets();
 /** Analyses of dataset files that are not open, read from disk by the workspace check. */
 const onDisk = new Map<string, Analyzed>();
 const timers = new Map<string, NodeJS.Timeout>();
@@ -85,7 +88,9 @@ async function loadSettings(): Promise<void> {
   if (!hasConfiguration) return;
   const [tuneset, filesExclude] = await connection.workspace.getConfiguration([{ section: 'tuneset' }, { section: 'files.exclude' }]);
   settings = readSettings(tuneset, filesExclude);
-  open = new OpenDatasets(settings);
+  // Checks made with the old settings are of no use any more: every document is checked again.
+  open.cancelAll();
+  open = openDatasets();
   if (settings.problems.length) {
     log(`settings problems: ${settings.problems.join(' | ')}`);
     void connection.sendNotification(SettingsProblemsNotification.method, { problems: settings.problems } satisfies SettingsProblemsNotification.Params);
@@ -94,12 +99,20 @@ async function loadSettings(): Promise<void> {
 
 connection.onDidChangeConfiguration(async () => {
   await loadSettings();
-  for (const doc of documents.all()) analyzeNow(doc);
+  for (const doc of documents.all()) void analyzeNow(doc);
   void checkWorkspace();
 });
 
 /** cross-file-leak findings of held-out files, from the last workspace check, by URI. */
 let leaks = new Map<string, Finding[]>();
+
+/** The open documents' datasets, checked with the current settings; long checks show their progress. */
+function openDatasets(): OpenDatasets {
+  return new OpenDatasets(settings, workers, {
+    started: (check) => showProgress(connection, check, `Tuneset: checking ${path.basename(decodeURIComponent(check.uri))}`),
+    extraFindings: (uri) => leaks.get(uri),
+  });
+}
 
 /** A result with its file's cross-file-leak findings merged in (they come from the workspace check). */
 function withLeaks(result: Analyzed): Analyzed {
@@ -111,19 +124,39 @@ function publish(result: Analyzed): void {
   void connection.sendDiagnostics({ uri: result.uri, diagnostics: toDiagnostics(result.uri, result.analysis, result.version, settings.editor.maxDiagnosticsPerFile) });
 }
 
-function analyzeNow(doc: LineDocument): void {
+/**
+ * Why a document is checked: its text changed (or it opened), or it is checked again as it is for
+ * what came since: the background pass's near-duplicates, or the tokenizer (which only the
+ * statistics depend on: diagnostics are not sent again).
+ */
+type CheckReason = 'text' | 'near-duplicates' | 'tokenizer';
+
+/**
+ * Checks a document as it is now (its changes so far applied) and sends the result. Resolves once
+ * it is sent, or once the check is cancelled: a newer check of the document took over, or the user
+ * cancelled it (the document then keeps its last diagnostics until its next change).
+ */
+async function analyzeNow(doc: LineDocument, reason: CheckReason = 'text'): Promise<void> {
   timers.delete(doc.uri);
   // Whether a document is a dataset is decided once: reading its head would flatten a big text on every keystroke.
-  if (!open.get(doc.uri) && !isDatasetDocument(doc.uri, doc.getText({ start: { line: 0, character: 0 }, end: { line: 200, character: 0 } }))) return;
+  if (!open.get(doc.uri) && !open.running(doc.uri) && !isDatasetDocument(doc.uri, doc.getText({ start: { line: 0, character: 0 }, end: { line: 200, character: 0 } }))) return;
   const t0 = performance.now();
+  const version = doc.version;
   open.change(doc.uri, pendingChanges.get(doc.uri) ?? []);
   pendingChanges.delete(doc.uri);
-  const result = open.keep(withLeaks(open.analyze(doc)));
-  publish(result);
+  let result: Analyzed | undefined;
+  try {
+    result = await open.analyze(doc);
+  } catch (e) {
+    // A check that fails (an engine error, a worker thread that died) leaves the document's diagnostics as they were.
+    return log(`check of ${path.basename(doc.uri)} v${version} failed: ${(e as Error).message}`);
+  }
+  if (!result) return log(`check of ${path.basename(doc.uri)} v${version} cancelled`);
+  if (reason !== 'tokenizer') publish(result);
   void connection.sendNotification(SummaryChangedNotification.method, toSummary(doc.uri, result.analysis));
-  if (open.needsBackground(doc)) scheduleBackground(doc);
+  if (reason === 'text' && open.needsBackground(doc)) scheduleBackground(doc);
   if (result.analysis.stats.tokens.sampledTexts === 0 && result.analysis.rows > 0) scheduleTokenizer();
-  log(`checked ${path.basename(doc.uri)} v${doc.version}: ${result.analysis.rows} rows, ${result.analysis.findings.length} findings in ${(performance.now() - t0).toFixed(0)} ms`);
+  log(`checked ${path.basename(doc.uri)} v${version}${reason === 'text' ? '' : ` for its ${reason}`}: ${result.analysis.rows} rows, ${result.analysis.findings.length} findings in ${(performance.now() - t0).toFixed(0)} ms`);
 }
 
 let tokenizerTimer: NodeJS.Timeout | undefined;
@@ -139,17 +172,16 @@ function scheduleTokenizer(): void {
   if (tokenizerLoaded()) return;
   clearTimeout(tokenizerTimer);
   tokenizerTimer = setTimeout(() => {
-    // Still busy with a document's changes: wait for the next pause.
-    if (timers.size > 0) return scheduleTokenizer();
+    // Still busy with a document's changes or a long check (loading blocks the thread): wait for the next pause.
+    if (timers.size > 0 || open.checking) return scheduleTokenizer();
     const t0 = performance.now();
     loadTokenizer();
     log(`tokenizer loaded in ${(performance.now() - t0).toFixed(0)} ms`);
     for (const doc of documents.all()) {
-      // Only documents still without a token sample; one with changes waiting is checked (and
-      // calibrated) by its own scheduled check.
-      if (open.get(doc.uri)?.analysis.stats.tokens.sampledTexts !== 0 || timers.has(doc.uri) || pendingChanges.get(doc.uri)?.length) continue;
-      const result = open.keep(withLeaks(open.analyze(doc)));
-      void connection.sendNotification(SummaryChangedNotification.method, toSummary(doc.uri, result.analysis));
+      // Only documents still without a token sample; one with changes waiting, or being checked, is
+      // calibrated by that check.
+      if (open.get(doc.uri)?.analysis.stats.tokens.sampledTexts !== 0 || timers.has(doc.uri) || pendingChanges.get(doc.uri)?.length || open.running(doc.uri)) continue;
+      void analyzeNow(doc, 'tokenizer');
     }
   }, Math.max(1000, settings.editor.debounceMs * 4));
 }
@@ -171,10 +203,8 @@ function scheduleBackground(doc: LineDocument): void {
     }
     const current = documents.get(doc.uri);
     if (!current || current.version !== version) return;
-    const result = open.keep(withLeaks(open.analyze(current)));
-    publish(result);
-    void connection.sendNotification(SummaryChangedNotification.method, toSummary(doc.uri, result.analysis));
-    log(`near-duplicates of ${path.basename(doc.uri)} in the background: ${result.analysis.stats.nearDuplicateRows} rows in ${(performance.now() - t0).toFixed(0)} ms`);
+    log(`near-duplicates of ${path.basename(doc.uri)} in the background in ${(performance.now() - t0).toFixed(0)} ms`);
+    await analyzeNow(current, 'near-duplicates');
   }, Math.max(1000, settings.editor.debounceMs * 4)));
 }
 
@@ -183,7 +213,7 @@ function schedule(doc: LineDocument, delay: number): void {
   if (!settingsRead) return;
   timers.set(doc.uri, setTimeout(() => {
     const current = documents.get(doc.uri);
-    if (current) analyzeNow(current);
+    if (current) void analyzeNow(current);
   }, delay));
 }
 
@@ -192,7 +222,7 @@ function schedule(doc: LineDocument, delay: number): void {
  * to cross for a big file): its text on disk is analyzed meanwhile and published; the document, when
  * its text is the same, adopts the analysis instead of making it again.
  */
-connection.onNotification(WillOpenNotification.method, ({ uri }: WillOpenNotification.Params) => {
+connection.onNotification(WillOpenNotification.method, async ({ uri }: WillOpenNotification.Params) => {
   if (!settingsRead || documents.get(uri) || !uri.startsWith('file:')) return;
   const file = fileURLToPath(uri);
   if (!isJsonlPath(file)) return;
@@ -214,7 +244,12 @@ connection.onNotification(WillOpenNotification.method, ({ uri }: WillOpenNotific
     return;
   }
   const read = performance.now() - t0;
-  const analysis = open.prepare(uri, lines);
+  let analysis: DatasetAnalysis | undefined;
+  try {
+    analysis = await open.prepare(uri, lines);
+  } catch (e) {
+    return log(`check of ${path.basename(file)} from disk failed: ${(e as Error).message}`);
+  }
   if (!analysis) return;
   publish(withLeaks({ uri, analysis, version: -1 }));
   log(`checked ${path.basename(file)} from disk as it opens: ${analysis.rows} rows, ${analysis.findings.length} findings in ${(performance.now() - t0).toFixed(0)} ms (reading ${read.toFixed(0)} ms)`);
@@ -263,7 +298,7 @@ function checkLeaks(cancelled: () => boolean): void {
   leaks = next;
   for (const uri of touched) {
     const doc = documents.get(uri);
-    if (doc) analyzeNow(doc);
+    if (doc) void analyzeNow(doc);
     else {
       const r = onDisk.get(uri);
       if (r) publish(withLeaks(r));
@@ -319,57 +354,64 @@ connection.onDidChangeWatchedFiles(async ({ changes }) => {
 });
 
 /** The analysis the server holds for a URI: the open document's, or the file's on disk with its leaks. */
-const analyzed = (uri: string): Analyzed | undefined => {
+async function analyzed(uri: string): Promise<Analyzed | undefined> {
   const disk = onDisk.get(uri);
-  return current(uri) ?? (disk && withLeaks(disk));
-};
+  return (await current(uri)) ?? (disk && withLeaks(disk));
+}
 
 /**
  * The analysis of an open document as it is now: a request that arrives before the debounced check
- * (a command right after an edit or an open) gets it made on the spot instead of an old one.
+ * (a command right after an edit or an open) has it made at once, and one that arrives while the
+ * check of this version runs waits for it, instead of getting an old one. Other requests are
+ * answered meanwhile: checks let them in between their slices.
  */
-function current(uri: string): Analyzed | undefined {
+async function current(uri: string): Promise<Analyzed | undefined> {
   const doc = documents.get(uri);
-  if (!doc) return open.get(uri);
-  if (open.get(uri)?.version !== doc.version) {
+  if (!doc || open.get(uri)?.version === doc.version) return open.get(uri);
+  const running = open.running(uri);
+  if (running?.version === doc.version) {
+    await running.ended;
+  } else {
     clearTimeout(timers.get(uri));
-    analyzeNow(doc);
+    await analyzeNow(doc);
   }
   return open.get(uri);
 }
 
-connection.onCodeAction((params) => {
-  const doc = current(params.textDocument.uri);
+connection.onCodeAction(async (params) => {
+  const doc = await current(params.textDocument.uri);
   return doc ? codeActions(doc, params) : [];
 });
-connection.onCodeLens(({ textDocument }) => {
-  const doc = current(textDocument.uri);
+connection.onCodeLens(async ({ textDocument }) => {
+  const doc = await current(textDocument.uri);
   return doc ? codeLenses(doc) : [];
 });
-connection.onHover((params) => {
-  const doc = current(params.textDocument.uri);
+connection.onHover(async (params) => {
+  const doc = await current(params.textDocument.uri);
   const text = documents.get(params.textDocument.uri);
   if (!doc || !text) return null;
   const line = text.getText({ start: { line: params.position.line, character: 0 }, end: { line: params.position.line + 1, character: 0 } });
   return hover(doc, params, line.replace(/\n$/, ''));
 });
 
-connection.onRequest(FileSummaryRequest.method, ({ uri }: FileSummaryRequest.Params): FileSummaryRequest.Result => {
-  const doc = analyzed(uri);
+connection.onRequest(FileSummaryRequest.method, async ({ uri }: FileSummaryRequest.Params): Promise<FileSummaryRequest.Result> => {
+  const doc = await analyzed(uri);
   return doc ? toSummary(uri, doc.analysis) : null;
 });
 connection.onRequest(CheckWorkspaceRequest.method, () => checkWorkspace());
 connection.onRequest(ReportRequest.method, async ({ uri }: ReportRequest.Params): Promise<ReportRequest.Result> => {
-  const doc = analyzed(uri);
+  const doc = await analyzed(uri);
   if (!doc) return null;
-  const sibling = (file: string) => analyzed(pathToFileURL(file).href)?.analysis;
+  const sibling = async (file: string) => (await analyzed(pathToFileURL(file).href))?.analysis;
   return fileReport(fileURLToPath(uri), doc.analysis, documents.get(uri)?.getText(), settings.config, sibling);
 });
-connection.onRequest(RemoveDuplicatesRequest.method, ({ uri }: RemoveDuplicatesRequest.Params): RemoveDuplicatesRequest.Result => {
-  const doc = current(uri);
+connection.onRequest(RemoveDuplicatesRequest.method, async ({ uri }: RemoveDuplicatesRequest.Params): Promise<RemoveDuplicatesRequest.Result> => {
+  const doc = await current(uri);
   const edits = doc ? duplicateDeletions(doc) : [];
   return { edits, rows: edits.length };
 });
+
+connection.onShutdown(() => workers.dispose());
 
 documents.listen(connection);
 connection.listen();

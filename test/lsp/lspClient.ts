@@ -14,13 +14,23 @@ export interface PublishedDiagnostics {
   diagnostics: { range: { start: { line: number; character: number }; end: { line: number; character: number } }; code?: string; message: string; severity?: number; data?: unknown }[];
 }
 
+/** A $/progress notification: the server's work-done progress (the workspace check, a long check of a document). */
+export interface ProgressNotice {
+  token: string | number;
+  value: { kind: 'begin' | 'report' | 'end'; title?: string; percentage?: number; cancellable?: boolean; message?: string };
+}
+
 export class LspClient {
   readonly connection: MessageConnection;
   private readonly child: ChildProcess;
   private readonly waiters: { uri: string; predicate: (d: PublishedDiagnostics) => boolean; resolve: (d: PublishedDiagnostics) => void }[] = [];
   readonly latest = new Map<string, PublishedDiagnostics>();
+  /** Every publication so far, in order. */
+  readonly published: PublishedDiagnostics[] = [];
   private versions = new Map<string, number>();
   private readonly notificationWaiters: { method: string; predicate: (params: unknown) => boolean; resolve: (params: unknown) => void }[] = [];
+  /** Every $/progress notification so far, in order. */
+  readonly progressNotices: ProgressNotice[] = [];
 
   /** Resolves once the server has read its settings (as a server started with the editor has long done when a file opens). */
   readonly ready: Promise<void>;
@@ -34,6 +44,7 @@ export class LspClient {
     this.connection = createMessageConnection(new StreamMessageReader(this.child.stdout!), new StreamMessageWriter(this.child.stdin!));
     this.connection.onNotification('textDocument/publishDiagnostics', (p: PublishedDiagnostics) => {
       this.latest.set(p.uri, p);
+      this.published.push(p);
       for (const w of [...this.waiters]) {
         if (w.uri === p.uri && w.predicate(p)) {
           this.waiters.splice(this.waiters.indexOf(w), 1);
@@ -45,19 +56,29 @@ export class LspClient {
       p.items.map((i) => (i.section === 'tuneset' ? this.settings : i.section === 'files.exclude' ? {} : null)),
     );
     this.connection.onRequest('window/workDoneProgress/create', () => null);
+    // The library hands $/progress to the handler of its token; tokens the client did not make come here.
+    this.connection.onUnhandledProgress((p) => {
+      const notice = p as ProgressNotice;
+      this.progressNotices.push(notice);
+      this.notify('$/progress', notice);
+    });
     this.connection.onRequest('client/registerCapability', () => null);
     this.ready = new Promise((resolve) => (this.resolveReady = resolve));
     this.connection.onNotification((method: string, params: unknown) => {
       // The server logs its first workspace check once its settings are read: from then on it checks documents.
       if (method === 'window/logMessage' && /workspace check/.test((params as { message: string }).message)) this.resolveReady();
-      for (const w of [...this.notificationWaiters]) {
-        if (w.method === method && w.predicate(params)) {
-          this.notificationWaiters.splice(this.notificationWaiters.indexOf(w), 1);
-          w.resolve(params);
-        }
-      }
+      this.notify(method, params);
     });
     this.connection.listen();
+  }
+
+  private notify(method: string, params: unknown): void {
+    for (const w of [...this.notificationWaiters]) {
+      if (w.method === method && w.predicate(params)) {
+        this.notificationWaiters.splice(this.notificationWaiters.indexOf(w), 1);
+        w.resolve(params);
+      }
+    }
   }
 
   async initialize(workspaceFolder?: string): Promise<void> {
@@ -86,6 +107,24 @@ export class LspClient {
       const timer = setTimeout(() => reject(new Error(`no ${method} within ${timeoutMs} ms`)), timeoutMs);
       this.notificationWaiters.push({ method, predicate: (p) => predicate(p as T), resolve: (p) => (clearTimeout(timer), resolve(p as T)) });
     });
+  }
+
+  /** Resolves with the token of the next progress to begin whose title contains `title` (or of one that has begun already). */
+  async progressBegun(title: string, timeoutMs = 60000): Promise<string | number> {
+    const begun = (p: ProgressNotice) => p.value.kind === 'begin' && !!p.value.title?.includes(title);
+    const seen = this.progressNotices.find(begun);
+    return (seen ?? (await this.notification<ProgressNotice>('$/progress', begun, timeoutMs))).token;
+  }
+
+  /** Resolves once the progress of this token has ended. */
+  async progressEnded(token: string | number, timeoutMs = 60000): Promise<void> {
+    const ended = (p: ProgressNotice) => p.token === token && p.value.kind === 'end';
+    if (!this.progressNotices.some(ended)) await this.notification<ProgressNotice>('$/progress', ended, timeoutMs);
+  }
+
+  /** The user pressing Cancel on a progress notification. */
+  cancelProgress(token: string | number): void {
+    void this.connection.sendNotification('window/workDoneProgress/cancel', { token });
   }
 
   /** Like diagnostics(), but only for a publication that has not arrived yet. */

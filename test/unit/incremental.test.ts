@@ -208,3 +208,64 @@ test('a conflicting row\'s label spelled another way changes what the other rows
   assert.deepEqual(analysis, analyzeDataset('d.jsonl', enc(text), config, options));
   assert.ok(analysis.findings.some((f) => f.line === 21 && f.rule === 'conflicting-labels' && f.related?.some((r) => r.message === 'labelled "neg "')));
 });
+
+test('analyses stopped after any step, with edits between them: the next analysis goes on and equals a fresh one', () => {
+  const options = { fixes: true, nearDuplicates: false };
+  // Rows enough for several steps of the row pass and of the late findings (duplicates, variants, outliers).
+  const rows = Array.from({ length: 2600 }, (_, i) => ({
+    text: i % 3 === 0 ? `a repeated review ${i % 40}` : `review ${i} of a product that was ${['fine', 'good', 'bad'][i % 3]}${i % 97 === 0 ? ' long'.repeat(80) : ''}`,
+    label: i % 50 === 0 ? 'Pos' : i % 4 ? 'pos' : 'neg',
+  }));
+  const start = jsonl(...rows);
+  const step = fc.record({
+    // Steps taken before the host stops (a first row pass takes 2, the file-level step about 10), or the whole analysis.
+    stopAfter: fc.oneof(fc.nat(16), fc.constant(Infinity)),
+    line: fc.nat(rows.length - 1),
+    character: fc.nat(40),
+    text: fc.constantFrom('x', '', '\n', '{"text": "a repeated review 3", "label": "neg"}\n', 'pos'),
+    // Or the line replaced in place by another row: a new label leaves the file-level decisions to be made again.
+    row: fc.option(fc.constantFrom('{"text": "a repeated review 3", "label": "neg"}', '{"text": "another review", "label": "new"}')),
+  });
+  fc.assert(
+    fc.property(fc.array(step, { minLength: 1, maxLength: 6 }), (list) => {
+      const model = new IncrementalDataset('d.jsonl', config, options);
+      model.setText(start);
+      let text = start;
+      for (const s of list) {
+        const steps = model.steps();
+        for (let k = 0; k < s.stopAfter && !steps.next().done; k++);
+        steps.return(undefined as never);
+        const lines = text.split('\n');
+        const line = Math.min(s.line, lines.length - 1);
+        const character = Math.min(s.character, lines[line].length);
+        const change: LineEdit = s.row === null
+          ? { start: { line, character }, end: { line, character }, text: s.text }
+          : { start: { line, character: 0 }, end: { line, character: lines[line].length }, text: s.row };
+        model.applyEdit(change);
+        text = applyToString(text, change);
+      }
+      assert.deepEqual(model.analyze(), analyzeDataset('d.jsonl', enc(text), config, options));
+    }),
+    { numRuns: 25 },
+  );
+});
+
+test('an analysis stopped in its file-level step leaves no decisions behind for the next edit\'s quick check', () => {
+  const options = { fixes: true, nearDuplicates: false };
+  const rows = Array.from({ length: 2600 }, (_, i) => ({ text: `review ${i} of a product${i % 3 ? '' : ', again'}`, label: i % 4 ? 'pos' : 'neg' }));
+  const model = analyzedModel(rows, options);
+  let text = model.text;
+  // A new label: the file-level step runs again, and is stopped on the way (an edit's row pass takes no step).
+  const relabel: LineEdit = { start: { line: 10, character: 0 }, end: { line: 10, character: text.split('\n')[10].length }, text: '{"text": "another review", "label": "new"}' };
+  model.applyEdit(relabel);
+  text = applyToString(text, relabel);
+  const steps = model.steps();
+  for (let k = 0; k < 6; k++) assert.equal(steps.next().done, false);
+  steps.return(undefined as never);
+  // An edit a quick check could take, were the last complete analysis's decisions still there.
+  const typed: LineEdit = { start: { line: 20, character: 3 }, end: { line: 20, character: 3 }, text: 'x' };
+  model.applyEdit(typed);
+  text = applyToString(text, typed);
+  assert.deepEqual(model.analyze(), analyzeDataset('d.jsonl', enc(text), config, options));
+  assert.equal(model.lastCheck, 'full');
+});

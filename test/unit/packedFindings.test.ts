@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { analyzeDataset, parseConfig } from '../../server/src/engine';
+import { analyzeDataset, datasetRowHashes, parseConfig } from '../../server/src/engine';
 import { packFindings, unpackFindings } from '../../server/src/engine/packedFindings';
+import { postedAnalysis, receivedAnalysis } from '../../server/src/engine/postedAnalysis';
 import { jsonl } from './helpers';
 
 test('findings packed for another thread come back field for field, in the same key order', () => {
@@ -22,4 +23,16 @@ test('findings packed for another thread come back field for field, in the same 
 
 test('no findings pack to nothing', () => {
   assert.deepEqual(unpackFindings(packFindings([])), []);
+});
+
+test('an analysis posted from a worker thread comes back as it was made, with the row hashes the split comparison reads', () => {
+  const rows = Array.from({ length: 300 }, (_, i) => ({ text: `review ${i % 120} of the product`, label: i % 4 ? 'pos' : 'neg' }));
+  const bytes = new TextEncoder().encode(jsonl(...rows));
+  const analysis = analyzeDataset('d.jsonl', bytes, parseConfig({}).config, { fixes: true });
+  const { posted, transfer } = postedAnalysis(analysis);
+  const back = receivedAnalysis(structuredClone(posted, { transfer }));
+  assert.deepEqual(back, analysis);
+  assert.equal(JSON.stringify(back), JSON.stringify(analysis));
+  // Without the bytes: the hashes came along (a copied analysis would otherwise need the file read again).
+  assert.deepEqual(datasetRowHashes(back), datasetRowHashes(analysis, bytes));
 });

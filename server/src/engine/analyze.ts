@@ -28,6 +28,8 @@ import { normalizedHash } from './text/normalize';
 import { profileText } from './text/profile';
 import { measureTokens, sampleTokenCount, TokenEstimator, utf8Length, type TokenSample } from './text/tokens';
 import { parseJsonRow } from './read/jsonl';
+import { countNewlines } from './read/source';
+import { finish, within, type Steps } from './steps';
 import type { ContainerKind, Finding, Fix, FormatName, Range, Severity, TextEdit } from './types';
 
 export interface DatasetAnalysis {
@@ -149,14 +151,34 @@ export function detectDatasetFormat(rows: Iterable<SourceRow>, config: Config): 
 
 /** Analyzes one dataset file's bytes: reads, detects the format, runs every enabled rule, and computes statistics. */
 export function analyzeDataset(path: string, bytes: Uint8Array, config: Config = DEFAULT_CONFIG, options: AnalyzeOptions = {}): DatasetAnalysis {
+  return finish(analysisSteps(path, bytes, config, options));
+}
+
+/** Rows analyzed between two steps of a long analysis (a few milliseconds of work). */
+export const ROWS_PER_STEP = 1000;
+
+/** Of an analysis's time, about the part the per-row pass takes (the file-level step takes the rest): for progress. */
+export const ROW_PASS_PART = 0.8;
+
+/** analyzeDataset in steps (see Steps), for a host that must stay responsive: the language server's worker. */
+export function* analysisSteps(path: string, bytes: Uint8Array, config: Config = DEFAULT_CONFIG, options: AnalyzeOptions = {}): Steps<DatasetAnalysis> {
   const reader = openReader(path, bytes, options.container, config);
   const detection = detectDatasetFormat(reader.rows(), config);
   const pass = new RowPass(reader, detection, config, options);
-  for (const row of reader.rows()) pass.addRow(row);
+  // Counted once a file turns out to be long enough to take steps: how far the pass is goes by lines.
+  let lines = 0;
+  let rows = 0;
+  for (const row of reader.rows()) {
+    pass.addRow(row);
+    if (++rows % ROWS_PER_STEP !== 0) continue;
+    lines ||= countNewlines(bytes, 0, bytes.length) + 1;
+    yield ROW_PASS_PART * Math.min(1, row.line / lines);
+  }
   const result = pass.result();
   result.invalidUtf8 = reader.invalidUtf8;
   result.encoding = fileEncoding(bytes, reader.invalidUtf8);
-  return finishAnalysis(path, reader, detection, config, options, result);
+  const rules = yield* within(fileLevelRuleSteps(path, reader, detection, config, options, result), ROW_PASS_PART, 1);
+  return rules().analysis;
 }
 
 /** Effective severity per rule, undefined for rules turned off. */
@@ -460,6 +482,19 @@ export function fileLevelStep(
 export function fileLevelRules(
   path: string, access: RowAccess, detection: Detection, config: Config, options: AnalyzeOptions, pass: RowPassResult,
 ): (tokens?: TokenSample) => { analysis: DatasetAnalysis; level: FileLevel } {
+  return finish(fileLevelRuleSteps(path, access, detection, config, options, pass));
+}
+
+/** Rows whose file-level findings are made between two steps of the file-level step. */
+const LATE_ROWS_PER_STEP = 500;
+
+/**
+ * fileLevelRules in steps (see Steps): one after each rule, and every few hundred rows while the
+ * rows they reported on get their findings (on a big file, each of these takes a few tens of ms).
+ */
+export function* fileLevelRuleSteps(
+  path: string, access: RowAccess, detection: Detection, config: Config, options: AnalyzeOptions, pass: RowPassResult,
+): Steps<(tokens?: TokenSample) => { analysis: DatasetAnalysis; level: FileLevel }> {
   const { facts } = pass;
   const out = new FindingBuilder(access, detection.fields, config, options);
   const late = new Map<number, RowReport[]>();
@@ -477,21 +512,30 @@ export function fileLevelRules(
   const groups = exactDuplicateGroups(facts);
   const variants = labelVariants(facts.labelNames, labelCounts(facts), t.labelVariantMaxEdits);
   const canonical = (l: number) => variants.get(l) ?? l;
+  yield 0.1;
   findExactDuplicates(facts, groups, lateReport, canonical);
+  yield 0.2;
   const near = options.nearDuplicates !== false && facts.bandsPerRow > 0 && (ruleSeverity.get('near-duplicate') || ruleSeverity.get('conflicting-labels'))
     ? findNearDuplicates(facts, groups, config.nearDuplicateThreshold, rowShingles(access, detection, config), lateReport, canonical)
     : { clusters: 0, rows: 0 };
+  yield 0.4;
   findLabelImbalance(facts, t, lateReport);
+  yield 0.45;
   const labelReport = labelReports(facts, t);
   findLabelVariantsAndRareLabels(facts, labelReport, lateReport);
+  yield 0.5;
   const counted = lengthCounts(facts);
   const lengths = lengthOutliers(counted, t);
   findLengthOutliers(facts, lengths, lateReport);
+  yield 0.55;
   const lateFindings: Finding[] = [];
   // In file order: rows are read again, and a big file's rows come from disk through a window.
-  for (const index of Int32Array.from(late.keys()).sort()) {
-    for (const f of lateRowFindings(out, access, detection, index, late.get(index)!)) lateFindings.push(f);
+  const lateRows = Int32Array.from(late.keys()).sort();
+  for (let k = 0; k < lateRows.length; k++) {
+    for (const f of lateRowFindings(out, access, detection, lateRows[k], late.get(lateRows[k])!)) lateFindings.push(f);
+    if ((k + 1) % LATE_ROWS_PER_STEP === 0) yield 0.55 + (0.35 * k) / lateRows.length;
   }
+  yield 0.9;
   const bad = pass.invalidUtf8;
   const utf8Severity = ruleSeverity.get('invalid-utf8');
   if (bad && utf8Severity) {

@@ -1,5 +1,5 @@
 import {
-  assembleAnalysis, fileLevelStep, FindingBuilder, lateRowFindings, mergeInOrder, RowAnalyzer, sameReports, sampleTokens,
+  assembleAnalysis, fileLevelRuleSteps, FindingBuilder, lateRowFindings, mergeInOrder, ROW_PASS_PART, RowAnalyzer, ROWS_PER_STEP, sameReports, sampleTokens,
   type AnalyzeOptions, type DatasetAnalysis, type Detection, type FileLevel, type RowAccess, type RowOutput, type RowPassResult,
 } from './analyze';
 import { lengthOutliers, sameLengthOutliers } from './rules/lengths';
@@ -16,6 +16,7 @@ import type { Finding } from './types';
 import { tokenizerLoaded, TokenEstimator, type TokenSample } from './text/tokens';
 import type { RowReport } from './rules/rowRule';
 import { findExactDuplicates, type DuplicateGroup } from './rules/duplicates';
+import { finish, within, type Steps } from './steps';
 
 /** What a line of the model is: not analyzed since it changed, blank, or an analyzed row. */
 const UNKNOWN = 0;
@@ -226,6 +227,16 @@ export class IncrementalDataset {
   }
 
   analyze(): DatasetAnalysis {
+    return finish(this.steps());
+  }
+
+  /**
+   * analyze() in steps (see Steps), for the editor, which must answer requests while a big file's
+   * first analysis runs. A host may stop between any two steps (the text changed, the user
+   * cancelled): the lines analyzed so far stay analyzed, and the next analysis goes on from there.
+   * Edits wait for the steps to end or be stopped: the lines must not move under a running pass.
+   */
+  *steps(): Steps<DatasetAnalysis> {
     const detection = this.detect();
     // Rows (the analyzed non-blank lines) and their line indexes, set below; the accessors read them.
     let rows = 0;
@@ -259,7 +270,7 @@ export class IncrementalDataset {
     };
     const analyzer = new RowAnalyzer(access, detection, this.config, this.options);
     const n = this.lines.length;
-    this.analyzeChanged(analyzer, n);
+    yield* this.analyzeChanged(analyzer, n);
     // The token sample: the first rows' texts, counted exactly once and kept with their outputs.
     const tokens = new TokenEstimator();
     if (!this.deferTokenizer || tokenizerLoaded()) {
@@ -280,6 +291,9 @@ export class IncrementalDataset {
     this.before.clear();
     this.lastCheck = quick ? 'quick' : 'full';
     if (quick) return quick;
+    // The file-level step makes its decisions afresh: an analysis stopped on the way leaves none
+    // for a quick check to start from (the lines edited since would be missing from them).
+    this.last = undefined;
     // The rows' facts, from the columns (a loop of its own: long functions with several loops are
     // compiled mid-loop and thrown away again at the next, which an analysis per keystroke pays for).
     const { facts, rowBytes, bandColumns, lines } = this.facts(n, analyzer.sketcher?.bandsPerRow ?? 0);
@@ -287,7 +301,8 @@ export class IncrementalDataset {
     rows = facts.count;
     facts.bandTables = bandColumns.length > 0 ? [buildBandTable(bandColumns, rows)] : [];
     const pass: RowPassResult = { findings: this.rowFindings(n), facts, rowBytes, tokens: tokens.sample };
-    const { analysis, level } = fileLevelStep(this.path, access, detection, this.config, this.options, pass);
+    const rules = yield* within(fileLevelRuleSteps(this.path, access, detection, this.config, this.options, pass), ROW_PASS_PART, 1);
+    const { analysis, level } = rules();
     const { findingsByRule, findingsBySeverity, rowsWithErrors, rowsWithWarnings } = analysis.stats;
     // The duplicate groups by their rows' hash, for quick checks to update.
     const groupOf = new Map(level.groups.map((g) => [facts.hash[g.rows[0]], g]));
@@ -407,9 +422,23 @@ export class IncrementalDataset {
     return analysis;
   }
 
-  /** Analyzes the lines not analyzed since they changed (all of them, the first time). */
-  private analyzeChanged(analyzer: RowAnalyzer, n: number): void {
-    for (let i = 0; i < n; i++) if (this.state[i] === UNKNOWN) this.analyzeLine(analyzer, i, false);
+  /**
+   * Analyzes the lines not analyzed since they changed (all of them, the first time), ROWS_PER_STEP
+   * of them a step: an edit's few lines take no step at all.
+   */
+  private *analyzeChanged(analyzer: RowAnalyzer, n: number): Steps<void> {
+    for (let i = this.analyzeSome(analyzer, 0, n); i < n; i = this.analyzeSome(analyzer, i, n)) yield (ROW_PASS_PART * i) / n;
+  }
+
+  /** Analyzes up to ROWS_PER_STEP lines not analyzed yet from line `from` on; gives the line to go on from. */
+  private analyzeSome(analyzer: RowAnalyzer, from: number, n: number): number {
+    let analyzed = 0;
+    for (let i = from; i < n; i++) {
+      if (this.state[i] !== UNKNOWN) continue;
+      this.analyzeLine(analyzer, i, false);
+      if (++analyzed === ROWS_PER_STEP) return i + 1;
+    }
+    return n;
   }
 
   /** The rows' facts from the per-line columns; only rows with band keys are read as objects. */

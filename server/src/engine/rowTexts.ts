@@ -41,6 +41,11 @@ export function recordRowHashes(stats: DatasetStats, hashes: ArrayLike<number>):
   recorded.set(stats, hashes);
 }
 
+/** The hashes recorded for statistics made in this thread (an analysis sent to another thread takes them along). */
+export function recordedRowHashes(stats: DatasetStats): ArrayLike<number> | undefined {
+  return recorded.get(stats);
+}
+
 /**
  * The set of normalised row hashes of a dataset (the same hashes exact-duplicate uses). They come from
  * the analysis when it was made in this thread; an analysis that was copied (from a worker, or JSON)
