@@ -4,6 +4,7 @@ import { datasetUri } from './panels/datasetPanel';
 import { SplitPanel } from './panels/splitPanel';
 import { AugmentPanel } from './panels/augmentPanel';
 import { exportReport, ReportPanel } from './panels/reportPanel';
+import { cancelChecks } from './runningChecks';
 import type { SummaryEvents } from './summaries';
 import { CheckWorkspaceRequest, COMMANDS, FileSummaryRequest, RemoveDuplicatesRequest, type EditDto, type FileSummary } from '../../server/src/protocol';
 
@@ -11,6 +12,7 @@ import { CheckWorkspaceRequest, COMMANDS, FileSummaryRequest, RemoveDuplicatesRe
 export function registerCommands(context: vscode.ExtensionContext, client: LanguageClient, summaries: SummaryEvents): void {
   const handlers: Record<string, (...args: unknown[]) => unknown> = {
     [COMMANDS.checkWorkspace]: () => checkWorkspace(client),
+    [COMMANDS.cancelChecks]: () => cancelChecks(client),
     [COMMANDS.removeDuplicates]: (uri?: unknown) => removeDuplicates(client, targetUri(uri)),
     [COMMANDS.showFileSummary]: (uri?: unknown) => showFileSummary(client, targetUri(uri)),
     [COMMANDS.augmentDataset]: onDataset((target) => AugmentPanel.show(context.extensionUri, target)),

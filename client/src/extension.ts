@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { SettingsProblemsNotification, WillOpenNotification } from '../../server/src/protocol';
 import { registerCommands } from './commands';
+import { RunningChecksItem } from './runningChecks';
 import { DatasetStatusBar } from './statusBar';
 import { SummaryEvents } from './summaries';
 
@@ -34,7 +35,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Tunese
   client = new LanguageClient('tuneset', 'Tuneset', serverOptions, clientOptions);
   const summaries = new SummaryEvents(client);
   const statusBar = new DatasetStatusBar(client);
-  context.subscriptions.push(output, summaries, statusBar, summaries.onDidChange((s) => statusBar.update(s)));
+  context.subscriptions.push(output, summaries, statusBar, summaries.onDidChange((s) => statusBar.update(s)), new RunningChecksItem(client));
   client.onNotification(SettingsProblemsNotification.method, ({ problems }: SettingsProblemsNotification.Params) => {
     void vscode.window.showWarningMessage(`Tuneset settings: ${problems.join('; ')}`, 'Open Settings').then((choice) => {
       if (choice) void vscode.commands.executeCommand('workbench.action.openSettings', 'tuneset');

@@ -63,6 +63,22 @@ export namespace WillOpenNotification {
   export type Params = { uri: string };
 }
 
+/**
+ * server → client: the long checks running now (those showing progress), by title; empty when none.
+ * The client offers "Cancel check" while the list is not empty.
+ */
+export namespace ChecksRunningNotification {
+  export const method = 'tuneset/checksRunning';
+  export type Params = { titles: string[] };
+}
+
+/** client → server: cancel every running check (a document's, the workspace check); resolves to their titles. */
+export namespace CancelChecksRequest {
+  export const method = 'tuneset/cancelChecks';
+  export type Params = Record<string, never>;
+  export type Result = { cancelled: string[] };
+}
+
 /** server → client: settings had problems; each is a sentence naming the setting. */
 export namespace SettingsProblemsNotification {
   export const method = 'tuneset/settingsProblems';
@@ -72,6 +88,7 @@ export namespace SettingsProblemsNotification {
 /** The command ids the client registers (package.json declares the same ids; a test checks they agree). */
 export const COMMANDS = {
   checkWorkspace: 'tuneset.checkWorkspace',
+  cancelChecks: 'tuneset.cancelChecks',
   removeDuplicates: 'tuneset.removeDuplicates',
   showFileSummary: 'tuneset.showFileSummary',
   showReport: 'tuneset.showReport',

@@ -16,13 +16,13 @@ import { toDiagnostics, toSummary } from './lsp/convert';
 import { isDatasetDocument, OpenDatasets, type Analyzed, type ContentChange } from './lsp/datasets';
 import { LineDocument } from './lsp/document';
 import { hover } from './lsp/hover';
-import { showProgress } from './lsp/progress';
+import { PROGRESS_AFTER_MS, RunningChecks, showProgress } from './lsp/progress';
 import { fileReport } from './lsp/report';
 import { readSettings, type Settings } from './lsp/settings';
 import { warmUp } from './lsp/warmUp';
 import { listDatasetFiles } from './lsp/workspaceFiles';
 import {
-  CheckWorkspaceRequest, FileSummaryRequest, RemoveDuplicatesRequest, ReportRequest, SettingsProblemsNotification, SummaryChangedNotification,
+  CancelChecksRequest, CheckWorkspaceRequest, FileSummaryRequest, RemoveDuplicatesRequest, ReportRequest, SettingsProblemsNotification, SummaryChangedNotification,
   WillOpenNotification,
 } from './protocol';
 
@@ -45,6 +45,7 @@ const documents = new TextDocuments<LineDocument>({
 });
 
 let settings: Settings = readSettings({}, {});
+const runningChecks = new RunningChecks(connection);
 const workers = new CheckWorkers(path.join(__dirname, 'checkWorker.js'));
 let open = openDatasets();
 /** Analyses of dataset files that are not open, read from disk by the workspace check. */
@@ -109,7 +110,7 @@ let leaks = new Map<string, Finding[]>();
 /** The open documents' datasets, checked with the current settings; long checks show their progress. */
 function openDatasets(): OpenDatasets {
   return new OpenDatasets(settings, workers, {
-    started: (check) => showProgress(connection, check, `Tuneset: checking ${path.basename(decodeURIComponent(check.uri))}`),
+    started: (check) => showProgress(connection, runningChecks, check, `Tuneset: checking ${path.basename(decodeURIComponent(check.uri))}`),
     extraFindings: (uri) => leaks.get(uri),
   });
 }
@@ -311,21 +312,29 @@ let scan: { cancel: boolean } | undefined;
 /** Checks every dataset file of the workspace from disk (files VS Code will not sync, over 50 MB, included). */
 async function checkWorkspace(): Promise<CheckWorkspaceRequest.Result> {
   if (scan) scan.cancel = true;
-  const mine = (scan = { cancel: false });
+  const mine: { cancel: boolean } = (scan = { cancel: false });
   const files = listDatasetFiles(workspaceFolders, settings.excludes);
   const progress = await connection.window.createWorkDoneProgress();
   progress.begin('Tuneset: checking datasets', 0, `${files.length} files`, true);
+  // Listed among the running checks (the client's "Cancel check") once it has taken more than a moment.
+  let forget = () => {};
+  const listed = setTimeout(() => (forget = runningChecks.add('checking datasets', () => (mine.cancel = true))), PROGRESS_AFTER_MS);
   let findings = 0;
   let done = 0;
-  for (const file of files) {
-    if (mine.cancel || progress.token.isCancellationRequested) break;
-    progress.report(Math.round((100 * done) / Math.max(1, files.length)), path.basename(file));
-    const r = await analyzeOnDisk(file);
-    findings += r?.analysis.findings.length ?? 0;
-    done++;
+  try {
+    for (const file of files) {
+      if (mine.cancel || progress.token.isCancellationRequested) break;
+      progress.report(Math.round((100 * done) / Math.max(1, files.length)), path.basename(file));
+      const r = await analyzeOnDisk(file);
+      findings += r?.analysis.findings.length ?? 0;
+      done++;
+    }
+    if (done === files.length) checkLeaks(() => mine.cancel || progress.token.isCancellationRequested);
+  } finally {
+    progress.done();
+    clearTimeout(listed);
+    forget();
   }
-  if (done === files.length) checkLeaks(() => mine.cancel || progress.token.isCancellationRequested);
-  progress.done();
   const cancelled = done < files.length;
   // Files that were excluded or deleted since the last check lose their diagnostics.
   const current = new Set(files.map((f) => pathToFileURL(f).href));
@@ -399,6 +408,7 @@ connection.onRequest(FileSummaryRequest.method, async ({ uri }: FileSummaryReque
   return doc ? toSummary(uri, doc.analysis) : null;
 });
 connection.onRequest(CheckWorkspaceRequest.method, () => checkWorkspace());
+connection.onRequest(CancelChecksRequest.method, (): CancelChecksRequest.Result => ({ cancelled: runningChecks.cancelAll() }));
 connection.onRequest(ReportRequest.method, async ({ uri }: ReportRequest.Params): Promise<ReportRequest.Result> => {
   const doc = await analyzed(uri);
   if (!doc) return null;

@@ -31,6 +31,23 @@ async function run({ workspace, outDir, vsix }) {
     await ui.page.keyboard.press('Escape');
     step('file summary shown');
 
+    // A long check can be stopped: VS Code shows a language server's progress with no Cancel button,
+    // so Tuneset puts its own "Cancel check" beside it while a check runs.
+    fs.writeFileSync(path.join(workspace, 'big.csv'), bigCsv(100000));
+    // Opened from the Explorer (Quick Open's file index may not have seen the new file yet).
+    await ui.page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'big.csv' }).first().click();
+    // VS Code in the browser asks before it opens a file over 10 MB, as it would for a user.
+    await ui.page.getByRole('button', { name: 'Open Anyway' }).click();
+    const cancel = ui.page.locator('.part.statusbar .statusbar-item', { hasText: 'Cancel check' }).first();
+    await ui.statusBarText('Cancel check');
+    await ui.screenshot('cancel-check');
+    await cancel.click();
+    await ui.notificationText('Tuneset stopped checking');
+    await cancel.waitFor({ state: 'hidden' });
+    step('a long check stopped from the status bar');
+    await ui.runCommand('View: Close All Editors');
+    await ui.runCommand('Notifications: Clear All Notifications');
+
     await ui.openFile('reviews/train.jsonl');
     await ui.runCommand('Tuneset: Split Dataset…');
     const split = ui.webviewFrame();
@@ -111,6 +128,20 @@ async function run({ workspace, outDir, vsix }) {
   } finally {
     await ui.close();
   }
+}
+
+/** A CSV of `n` made-up reviews (seeded words), big enough that its check runs for seconds. */
+function bigCsv(n) {
+  const words = ('the battery lasts two full days and charging is quick strap broke on second day would recommend it to a friend screen bright '
+    + 'sound clear price fair delivery late box damaged colour matches photo fits well size runs small support answered fast refund took').split(' ');
+  let seed = 11;
+  const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+  const lines = ['text,label'];
+  for (let i = 0; i < n; i++) {
+    const text = Array.from({ length: 15 + Math.floor(next() * 20) }, () => words[Math.floor(next() * words.length)]).join(' ');
+    lines.push(`"Review ${i}: ${text}.",${['positive', 'negative', 'neutral'][i % 3]}`);
+  }
+  return lines.join('\n') + '\n';
 }
 
 /** Switches the colour theme through its picker, as a person would. */

@@ -7,7 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { analyzeDataset, toBytes } from '../../server/src/engine';
 import { toDiagnostics } from '../../server/src/lsp/convert';
 import { readSettings } from '../../server/src/lsp/settings';
-import { FileSummaryRequest } from '../../server/src/protocol';
+import { CancelChecksRequest, ChecksRunningNotification, FileSummaryRequest } from '../../server/src/protocol';
 import { LspClient, type PublishedDiagnostics } from '../lsp/lspClient';
 
 /**
@@ -150,4 +150,33 @@ test('Cancel on a big CSV\'s progress stops its check: nothing is published unti
 
 test('Cancel on a big JSONL document\'s progress stops its first analysis; the next edit\'s check goes on from where it stopped', async () => {
   await cancelledFromProgress('cancelled.jsonl', JSONL, 'jsonl');
+});
+
+/**
+ * Opens a big document and stops its check with tuneset/cancelChecks (the client's "Cancel check"
+ * item and palette command, as VS Code offers no Cancel button for a server's progress): the check
+ * is listed as running while it runs, the request names it, and nothing is published.
+ */
+async function cancelledByCommand(name: string, text: string, languageId: string): Promise<void> {
+  const uri = uriOf(name);
+  const listed = client.notification<ChecksRunningNotification.Params>(ChecksRunningNotification.method, (p) => p.titles.includes(`checking ${name}`));
+  client.open(uri, text, languageId);
+  const token = await client.progressBegun(`checking ${name}`);
+  await listed;
+  const unlisted = client.notification<ChecksRunningNotification.Params>(ChecksRunningNotification.method, (p) => !p.titles.includes(`checking ${name}`));
+  const result = await client.request<CancelChecksRequest.Result>(CancelChecksRequest.method, {});
+  assert.deepEqual(result.cancelled, [`checking ${name}`]);
+  await Promise.all([unlisted, client.progressEnded(token)]);
+  await client.request(FileSummaryRequest.method, { uri: small });
+  assert.deepEqual(publishedFor(uri), [], 'a cancelled check publishes nothing');
+  const again = await client.request<CancelChecksRequest.Result>(CancelChecksRequest.method, {});
+  assert.deepEqual(again.cancelled, [], 'nothing is left running');
+}
+
+test('"Cancel check" stops a big CSV\'s check in its worker, and says which check it stopped', async () => {
+  await cancelledByCommand('stopped.csv', CSV, 'csv');
+});
+
+test('"Cancel check" stops a big JSONL document\'s first analysis', async () => {
+  await cancelledByCommand('stopped.jsonl', JSONL, 'jsonl');
 });
