@@ -15,6 +15,10 @@ const CASES: [string, string, string][] = [
   ['pii-phone', 'E.164: +14155552671', 'order 4155552671 shipped'],
   ['pii-phone', 'appelez le 06 12 34 56 78', 'ISBN 0-306-40615-2'],
   ['pii-phone', 'mobile 07911 123456', 'serial 0123 4567 89'],
+  ['pii-phone', '联系电话：13812345678', '订单号：13812345678'],
+  ['pii-phone', '手机 139-1234-5678，周末也可以', '编码 12345678901'],
+  ['pii-id-number', '身份证号 11010519491231002X', '身份证号 110105194912310021'],
+  ['pii-card', '银联卡 6250 9460 0000 0016', '银联卡 6250 9460 0000 0017'],
   ['pii-card', 'card 4111 1111 1111 1111 thanks', 'card 4111 1111 1111 1112 thanks'],
   ['pii-iban', 'IBAN DE89 3704 0044 0532 0130 00', 'IBAN DE89 3704 0044 0532 0130 01'],
   ['pii-ip', 'server at 192.168.10.24 is down', 'version 1.2.3.4 released'],
@@ -60,6 +64,14 @@ test('redaction fix replaces every match and keeps the rest of the text', () => 
   const [f] = ofRule(a, 'pii-email');
   assert.match(f.message, /and 1 more/);
   assert.equal(f.fix?.edits[0].newText, '"[EMAIL] and [EMAIL] wrote"');
+});
+
+test('Chinese personal numbers are redacted as [PHONE] and [ID], and a mobile inside an identity number is not a phone', () => {
+  const text = '张三，身份证 440306198503151234，电话 13812345678。';
+  const a = analyze(jsonl({ text, label: 'x' }), 'd.jsonl', {}, true);
+  assert.equal(ofRule(a, 'pii-id-number')[0].fix?.edits[0].newText, JSON.stringify('张三，身份证 [ID]，电话 13812345678。'));
+  assert.equal(ofRule(a, 'pii-phone').length, 1);
+  assert.equal(ofRule(a, 'pii-phone')[0].fix?.edits[0].newText, JSON.stringify('张三，身份证 440306198503151234，电话 [PHONE]。'));
 });
 
 /** Keys of each shape at their providers' real lengths and alphabets (made up, never real keys). */

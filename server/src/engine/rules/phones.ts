@@ -30,6 +30,14 @@ function startsFree(text: string, at: number): boolean {
   return text.charAt(at - 1) === ':' && /\btel:$/i.test(text.slice(Math.max(0, at - 5), at));
 }
 
+/**
+ * Three or four groups of four digits and maybe a shorter last one (13 to 19 digits), as card and
+ * account numbers are printed: one that is not a valid card number (the card rule's) is a mistyped
+ * card or an account number, and a stretch of its groups is no phone number (6222 0212 3456 7890 129
+ * holds "0212 3456 7890", a valid number in some plan).
+ */
+const CARD_SHAPE = /^\d{4}(?:([ -])\d{4})(?:\1\d{4}){1,2}(?:\1\d{1,4})?$/;
+
 /** Four dotted groups of up to three digits: an IPv4 address, never a phone number. */
 const IPV4_SHAPE = /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
 
@@ -85,7 +93,7 @@ export function findPhones(text: string, taken: readonly Found[] = []): Found[] 
     let last = next;
     while (last < spans.length && spans[last].start < end) last++;
     const near = last > next ? spans.slice(next, last) : [];
-    if (!startsFree(text, at) || IPV4_SHAPE.test(m[0]) || near.some((t) => t.start <= at && end <= t.end)) continue;
+    if (!startsFree(text, at) || IPV4_SHAPE.test(m[0]) || CARD_SHAPE.test(m[0]) || near.some((t) => t.start <= at && end <= t.end)) continue;
     if (NORTH_AMERICAN_RUN.test(m[0])) {
       if (!near.length) out.push({ start: at, end, what: WHAT });
       continue;

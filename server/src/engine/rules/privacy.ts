@@ -1,7 +1,8 @@
 import type { PartContext, Report } from './rowRule';
 import type { RuleId } from './catalog';
-import { withoutOverlaps, type Found } from './found';
+import { overlaps, withoutOverlaps, type Found } from './found';
 import { findCards, findIbans } from './bankNumbers';
+import { findChineseIdNumbers, findChineseMobiles } from './chineseIds';
 import { findEmails, findIPv4, findIPv6 } from './netAddresses';
 import { findPhones } from './phones';
 import { findSecrets } from './secrets';
@@ -23,7 +24,16 @@ export function checkPrivacy(ctx: PartContext): void {
     const ibans = digits >= 8 ? findIbans(text) : [];
     reportFound(ctx, 'pii-card', cards, '[CARD]');
     reportFound(ctx, 'pii-iban', ibans, '[IBAN]');
-    reportFound(ctx, 'pii-phone', findPhones(text, ibans.length ? cards.concat(ibans) : cards), '[PHONE]');
+    const numbers = ibans.length ? cards.concat(ibans) : cards;
+    let phones = findPhones(text, numbers);
+    // Mainland mobile numbers and identity numbers, written without +86 in Chinese text (11 and 18 digits).
+    if (digits >= 11) {
+      const ids = findChineseIdNumbers(text).filter((f) => !numbers.some((n) => overlaps(n, f)));
+      reportFound(ctx, 'pii-id-number', ids, '[ID]');
+      const mobiles = findChineseMobiles(text).filter((f) => !numbers.some((n) => overlaps(n, f)) && !ids.some((n) => overlaps(n, f)));
+      if (mobiles.length) phones = withoutOverlaps(phones.concat(mobiles));
+    }
+    reportFound(ctx, 'pii-phone', phones, '[PHONE]');
   }
   const v4 = digits >= 4 && text.includes('.');
   const v6 = text.includes('::') || (digits >= 4 && text.includes(':'));
