@@ -28,7 +28,13 @@ function referenceProfile(s: string): { profile: Omit<TextProfile, 'asciiHash'>;
   const first = nonSpaceAt.indexOf(true);
   const last = nonSpaceAt.lastIndexOf(true);
   const nonSpace = nonSpaceAt.filter(Boolean).length;
-  const letters = codes.filter((c) => isAsciiLetter(c) || (c >= 128 && !isUnicodeSpace(c) && isOtherLetter(c))).length;
+  // Han (with supplementary ideographs, one per high surrogate) and Kana (half-width too); Thai, Lao, Khmer, Myanmar.
+  const isCjk = (c: number) => (c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3400 && c <= 0x4dbf) || (c >= 0xf900 && c <= 0xfaff) ||
+    (c >= 0x3040 && c <= 0x30ff) || (c >= 0x31f0 && c <= 0x31ff) || (c >= 0xff66 && c <= 0xff9d) || (c >= 0xd840 && c <= 0xd8bf);
+  const isUnspaced = (c: number) => (c >= 0x0e00 && c <= 0x0eff) || (c >= 0x1780 && c <= 0x17ff) || (c >= 0x1000 && c <= 0x109f);
+  const letters = codes.filter((c) => isAsciiLetter(c) || (c >= 128 && !isUnicodeSpace(c) && (isOtherLetter(c) || isCjk(c)))).length;
+  const cjk = codes.filter(isCjk).length;
+  const unspaced = codes.filter(isUnspaced).length;
   const digits = codes.filter((c) => c >= 48 && c <= 57).length;
   const words = s.split(/[ \t\n\v\f\r]+/).filter(Boolean).length;
   const control = codes.findIndex((c) => c === 11 || c === 12 || isControl(c));
@@ -81,6 +87,7 @@ function referenceProfile(s: string): { profile: Omit<TextProfile, 'asciiHash'>;
       spaceRun, charRunStart, charRunLength,
       bytes: new TextEncoder().encode(s).length,
       wordCount: wordList.length,
+      cjk, unspaced,
     },
     words: wordList,
   };
@@ -101,7 +108,7 @@ test('profile of ordinary, noisy and multilingual texts matches its definition',
     '', ' ', 'a', 'hello', 'Hello, world!', '  leading and trailing  ', 'two  spaces inside', 'indented\n    code  block',
     'line one\nline two\r\nline three', 'aaaaaaaa', 'Sooooo good!!!!!!', '-----', '1111111', 'the the the the',
     'Email me at a.b@example.com <b>now</b> &amp; later', 'tab\there\vand\fform', 'null\u0000byte', 'zero\u200bwidth',
-    'Ünïcödé façade naïve', 'Привет мир', '日本語のテキスト。', 'emoji 😀😀😀 party 🎉', 'nbsp\u00a0here', 'ideographic\u3000space',
+    'Ünïcödé façade naïve', 'Привет мир', '日本語のテキスト。', '这款手机的电池非常耐用，充一次电可以用两天。', 'ｶﾀｶﾅ half-width', '𠀀𠀁 ext B', 'สวัสดีครับ', 'emoji 😀😀😀 party 🎉', 'nbsp\u00a0here', 'ideographic\u3000space',
     "don't can't won't", 'MiXeD CaSe WoRdS', 'x'.repeat(2000), 'word '.repeat(600), 'ok  \n  ok', 'end with spaces  ',
   ]) check(s);
 });

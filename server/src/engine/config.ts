@@ -24,6 +24,8 @@ const thresholds = z
     minChars: z.number().int().min(0).default(3),
     /** too-short: fewer words than this (classification texts only; a one-word answer can be right). */
     minWords: z.number().int().min(0).default(2),
+    /** too-short for Chinese and Japanese texts (read a character at a time): fewer letters than this (classification texts only). */
+    minCjkChars: z.number().int().min(0).default(4),
     /** too-long: one text field over this many tokens. */
     maxFieldTokens: z.number().int().positive().default(2048),
     /** length-outlier: robust z-score of log length above which a row is an outlier. */

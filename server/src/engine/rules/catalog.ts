@@ -31,7 +31,7 @@ export const RULES = {
   'rare-label': { family: 'labels', severity: 'warning', summary: 'A label with fewer rows than the configured minimum.' },
   'label-variant': { family: 'labels', severity: 'warning', summary: 'A label that differs from a more common one only by case, whitespace or a small typo.' },
   'missing-label': { family: 'labels', severity: 'error', summary: 'A classification row without a label, or with an empty one.' },
-  'too-short': { family: 'noise', severity: 'warning', summary: 'A text with fewer words or characters than the configured minimum.' },
+  'too-short': { family: 'noise', severity: 'warning', summary: 'A text with fewer words or characters than the configured minimum (Chinese and Japanese measured in characters).' },
   'too-long': { family: 'noise', severity: 'info', summary: 'A single text field longer than the configured number of tokens.' },
   'length-outlier': { family: 'noise', severity: 'info', summary: "A text whose length is far from the file's typical length (robust z-score of log length)." },
   'low-alpha': { family: 'noise', severity: 'warning', summary: 'A text made mostly of symbols, digits or punctuation rather than words.' },

@@ -1,6 +1,7 @@
 import { MOJIBAKE, repairMojibake } from '../text/mojibake';
 import { isControl, WordSet, WORDS, type TextProfile } from '../text/profile';
 import { normalizeText } from '../text/normalize';
+import { cjkLength, countSegmentedWords } from '../text/scripts';
 import type { RowContent } from '../schema/extract';
 import type { PartContext, Report } from './rowRule';
 
@@ -12,7 +13,7 @@ import type { PartContext, Report } from './rowRule';
 const HTML_TAG = /<\/?(?:p|br|div|span|a|b|i|u|em|strong|img|ul|ol|li|table|tr|td|th|h[1-6]|script|style|iframe|html|body|head|meta|link|font|center|blockquote|pre|hr|sup|sub|small|big|label|input|form|button|nav|footer|header|section|article)\b[^<>]*\/?>/i;
 const HTML_ENTITY = /&(?:[a-z]{2,8}|#\d{2,6}|#x[0-9a-f]{2,5});/i;
 const URL_ONLY = /^\s*(?:https?:\/\/|www\.)\S+\s*$/i;
-const PLACEHOLDER_WHOLE = /^\s*(?:n\/?a|none|null|nil|undefined|nan|todo|tbd|tba|fixme|xxx+|placeholder|test|dummy|sample text|empty|-+|\?+|\.{3,}|lorem ipsum.*)\s*$/is;
+const PLACEHOLDER_WHOLE = /^\s*(?:n\/?a|none|null|nil|undefined|nan|todo|tbd|tba|fixme|xxx+|placeholder|test|dummy|sample text|empty|-+|\?+|\.{3,}|lorem ipsum.*|(?:无|暂无|空|测试|待补充|待定|待填写|待完善|略|无内容|暂无内容|暂缺|未填写|此处填写|占位符|示例文本|[？?]+|[…—]+)[。.！!]?)\s*$/is;
 const PLACEHOLDER_PART = /\blorem ipsum\b|\bas an ai(?: language)? model\b|\bi am an ai(?: language)? model\b|\[(?:insert|your|placeholder)[^\]]{0,40}\]|\{\{[^}]{1,40}\}\}/i;
 /** Work markers count in capitals only ("todo: buy milk" is a sentence, "TODO: write this" is not). */
 const WORK_MARKER = /\b(?:TODO|FIXME|TBD):/;
@@ -42,14 +43,35 @@ export function checkNoise(ctx: PartContext): void {
   placeholder(ctx, p);
 }
 
+/**
+ * too-short, measured in the unit the text is read in: a Chinese or Japanese text in characters
+ * (a run of Latin letters or digits counts one: cjkLength) against minCjkChars (classification texts; "是的" is a whole
+ * answer), a text in Thai, Lao, Khmer or Myanmar in the words Intl.Segmenter finds, any other in
+ * characters and space-separated words.
+ */
 export function tooShort({ part, thresholds, report }: PartContext, p: TextProfile): void {
   if (p.first < 0) return; // empty-field / empty-output say it better
+  const isText = part.kind === 'text';
+  // Chinese or Japanese, as languageOf weighs it: Latin letters count a third of a Han character.
+  if (p.cjk > 0 && p.cjk * 3 >= p.letters - p.cjk) {
+    if (!isText || p.cjk >= thresholds.minCjkChars) return;
+    const length = cjkLength(part.text);
+    if (length < thresholds.minCjkChars) {
+      report({
+        rule: 'too-short',
+        message: `"${part.name}" is very short (${plural(length, 'character')}); the minimum for Chinese and Japanese text is ${plural(thresholds.minCjkChars, 'character')}`,
+        target: { path: part.path },
+      });
+    }
+    return;
+  }
   const length = p.last - p.first + 1;
-  const minWords = part.kind === 'text' ? thresholds.minWords : 0;
-  if (length < thresholds.minChars || p.words < minWords) {
+  const minWords = isText ? thresholds.minWords : 0;
+  const words = p.unspaced > 0 && p.unspaced * 2 >= p.letters ? countSegmentedWords(part.text) : p.words;
+  if (length < thresholds.minChars || words < minWords) {
     report({
       rule: 'too-short',
-      message: `"${part.name}" is very short (${plural(length, 'character')}, ${plural(p.words, 'word')}); the minimum is ${plural(thresholds.minChars, 'character')}${minWords ? ` and ${plural(minWords, 'word')}` : ''}`,
+      message: `"${part.name}" is very short (${plural(length, 'character')}, ${plural(words, 'word')}); the minimum is ${plural(thresholds.minChars, 'character')}${minWords ? ` and ${plural(minWords, 'word')}` : ''}`,
       target: { path: part.path },
     });
   }

@@ -1,4 +1,5 @@
 import { spliced } from '../columns';
+import { isCjk, isUnspacedAlphabet } from './scripts';
 
 /**
  * Facts about a text gathered in one pass over its characters, so the noise and privacy rules
@@ -37,6 +38,10 @@ export interface TextProfile {
   asciiHash: number;
   /** Alphanumeric words: count, and their case-folded hashes and offsets in WORDS (valid until the next call). */
   wordCount: number;
+  /** Han and Kana characters (read one by one: see text/scripts.ts); they count as letters too. */
+  cjk: number;
+  /** Letters of Thai, Lao, Khmer and Myanmar, written without spaces between words. */
+  unspaced: number;
 }
 
 /** Word hashes and offsets of the last profiled text, reused across calls to spare the allocator. */
@@ -141,6 +146,8 @@ export function profileText(s: string): TextProfile {
   let charRunStart = -1;
   let charRunLength = 0;
   let bytes = 0;
+  let cjk = 0;
+  let unspaced = 0;
   // normalizedHash state (see text/normalize.ts): lower-cased, whitespace runs as one space, trimmed.
   let h1 = 0x811c9dc5;
   let h2 = 0x9747b28c;
@@ -300,7 +307,18 @@ export function profileText(s: string): TextProfile {
       if (c === 0xa0 || c === 0x3000 || (c >= 0x2000 && c <= 0x200a)) continue;
       if (control < 0 && isControl(c)) control = i;
       // Letters of other scripts count as letters; a rough but cheap test.
-      if (c >= 0xc0 && !(c >= 0x2000 && c <= 0x2bff) && !(c >= 0x3000 && c <= 0x303f) && !(c >= 0xd800 && c <= 0xdfff) && !(c >= 0xfe00 && c <= 0xffff)) letters++;
+      if (c >= 0xc0 && !(c >= 0x2000 && c <= 0x2bff) && !(c >= 0x3000 && c <= 0x303f) && !(c >= 0xd800 && c <= 0xdfff) && !(c >= 0xfe00 && c <= 0xffff)) {
+        letters++;
+        if (c >= 0x3040 && isCjk(c)) cjk++;
+        else if (c >= 0x0e00 && c <= 0x17ff && isUnspacedAlphabet(c)) unspaced++;
+      } else if (c >= 0xd840 && c <= 0xd8bf) {
+        // A supplementary ideograph (Extension B on), one letter for its pair.
+        letters++;
+        cjk++;
+      } else if (c >= 0xff66 && c <= 0xff9d) {
+        letters++;
+        cjk++;
+      }
     }
   }
   if (runChar >= 0 && n - runStart > charRunLength && !runExcluded(runChar)) {
@@ -317,6 +335,6 @@ export function profileText(s: string): TextProfile {
   const asciiHash = nonAscii ? NaN : finishHash(h1, h2);
   return {
     letters, digits, nonSpace, words, first, last, nonAscii, control, hasAngleOrAmp, keyHint, hasBracket, hasAt, hasNewline, spaceRun,
-    charRunStart, charRunLength, bytes, asciiHash, wordCount,
+    charRunStart, charRunLength, bytes, asciiHash, wordCount, cjk, unspaced,
   };
 }

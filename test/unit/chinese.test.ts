@@ -1,0 +1,83 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { countSegmentedWords, languageOf, segmentWords } from '../../server/src/engine/text/scripts';
+import { analyze, jsonl, ofRule, textFindings } from './helpers';
+
+/**
+ * Chinese and other text without spaces between words: measured in the unit it is read in, its
+ * placeholders known, its language named. Sentences written for these tests.
+ */
+
+const REVIEWS = [
+  { text: '这款手机的电池非常耐用，充一次电可以用两天。', label: '正面' },
+  { text: '快递太慢了，等了整整一个星期才收到货。', label: '负面' },
+  { text: '屏幕显示效果很清晰，颜色也很鲜艳。', label: '正面' },
+  { text: '客服态度很差，问题一直没有解决。', label: '负面' },
+  { text: '价格实惠，质量也不错，推荐购买。', label: '正面' },
+  { text: '用了三天就坏了，非常失望。', label: '负面' },
+];
+
+test('a clean Chinese file has no finding (it once had too-short on every row: "22 characters, 1 word")', () => {
+  const a = analyze(jsonl(...REVIEWS), 'reviews.jsonl');
+  assert.deepEqual(a.findings.map((f) => `${f.rule}@${f.line}`), []);
+});
+
+test('too-short counts Chinese and Japanese in characters: 好评 and すごい are short, 质量不错 and 音がきれい are not', () => {
+  assert.match(textFindings('好评', 'too-short')[0].message, /2 characters\); the minimum for Chinese and Japanese text is 4 characters/);
+  assert.equal(textFindings('すごい', 'too-short').length, 1);
+  assert.equal(textFindings('质量不错', 'too-short').length, 0);
+  assert.equal(textFindings('音がきれい', 'too-short').length, 0);
+  // Punctuation is not a character of the text's length; a brand name in Latin letters does not make it English.
+  assert.equal(textFindings('好！！', 'too-short').length, 1);
+  assert.equal(textFindings('iPhone很好用', 'too-short').length, 0);
+  // The threshold is a setting.
+  assert.equal(textFindings('质量不错', 'too-short', { thresholds: { minCjkChars: 6 } }).length, 1);
+});
+
+test('a short Chinese answer is a whole answer: 是的 in an instruction dataset is not too short', () => {
+  const a = analyze(jsonl({ instruction: '这句话的情感是正面的吗？"东西很好用"', input: '', output: '是的' }), 'sft.jsonl');
+  assert.deepEqual(ofRule(a, 'too-short'), []);
+});
+
+test('Thai is counted in the words Intl.Segmenter finds', () => {
+  assert.equal(countSegmentedWords('สวัสดีครับ'), 2);
+  assert.equal(textFindings('สวัสดีครับ ยินดีต้อนรับ', 'too-short').length, 0);
+  assert.match(textFindings('ครับ', 'too-short')[0]?.message ?? '', /1 word/);
+});
+
+test('Chinese placeholders are placeholders: 无, 暂无, 待补充, 测试, ？？？', () => {
+  for (const text of ['无', '暂无', '待补充', '测试', '？？？', '暂无内容。', '空']) {
+    assert.equal(textFindings(text, 'placeholder').length, 1, text);
+    assert.equal(textFindings(text, 'too-short').length, 0, `${text}: said once, as a placeholder`);
+  }
+  for (const text of ['无线耳机音质很好', '测试结果显示电池续航超过十小时', '空调制冷效果不错']) assert.equal(textFindings(text, 'placeholder').length, 0, text);
+});
+
+test('languageOf names the script family, with a brand name or a number left aside', () => {
+  assert.equal(languageOf('这款手机的电池非常耐用'), 'Chinese');
+  assert.equal(languageOf('iPhone 15 Pro 的电池很耐用'), 'Chinese');
+  assert.equal(languageOf('今日はいい天気ですね'), 'Japanese');
+  assert.equal(languageOf('東京タワーに行きました'), 'Japanese');
+  assert.equal(languageOf('배터리가 오래가요'), 'Korean');
+  assert.equal(languageOf('สวัสดีครับ'), 'Thai');
+  assert.equal(languageOf('The battery lasts two days.'), 'Latin script');
+  assert.equal(languageOf('Батарея держит два дня'), 'Cyrillic script');
+  assert.equal(languageOf('12345 !!!'), undefined);
+});
+
+test('segmenting loses no character: every word is where it says, in order, and the gaps hold no letter', () => {
+  const chars = fc.constantFrom(...'这款手机的电池非常耐用充一次电可以用两天今日はいい天気ですねสวัสดีครับabc 12，。!'.split(''));
+  fc.assert(fc.property(fc.array(chars, { maxLength: 60 }).map((a) => a.join('')), (text) => {
+    let at = 0;
+    let rest = '';
+    for (const { word, index } of segmentWords(text)) {
+      assert.ok(index >= at, 'in order, not overlapping');
+      assert.equal(text.slice(index, index + word.length), word);
+      rest += text.slice(at, index);
+      at = index + word.length;
+    }
+    rest += text.slice(at);
+    assert.doesNotMatch(rest, /[\p{L}\p{N}]/u, `letters outside every word: ${JSON.stringify(rest)}`);
+  }), { numRuns: 300, seed: 19 });
+});
