@@ -81,3 +81,22 @@ test('segmenting loses no character: every word is where it says, in order, and 
     assert.doesNotMatch(rest, /[\p{L}\p{N}]/u, `letters outside every word: ${JSON.stringify(rest)}`);
   }), { numRuns: 300, seed: 19 });
 });
+
+/** Text as a program that read UTF-8 bytes as GBK would show it. */
+const readAsGbk = (text: string) => new TextDecoder('gbk').decode(new TextEncoder().encode(text));
+
+test('mojibake: UTF-8 Chinese read as GBK is found and, when its bytes survive, repaired; 锟斤拷 is named as lost', () => {
+  const [whole] = textFindings(readAsGbk('参数设置'), 'mojibake');
+  assert.match(whole.message, /UTF-8 Chinese read as GBK: "鍙傛暟璁剧疆" reads back as "参数设置"/);
+  const a = analyze(jsonl({ text: readAsGbk('参数设置'), label: 'x' }), 'd.jsonl', {}, true);
+  assert.equal(ofRule(a, 'mojibake')[0].fix?.edits[0].newText, '"参数设置"');
+  assert.equal(textFindings(readAsGbk('你好，世界。我们的产品很好'), 'mojibake')[0].message.includes('reads back as "你好，世界。我们的产品很…"'), true);
+  // The same text after a private-use character of its GBK reading was dropped (as copying it does):
+  // found, without a repair that would lose a character.
+  const [lossy] = textFindings('浣犲ソ锛屼笘鐣屻€傛垜浠殑浜у搧寰堝ソ', 'mojibake');
+  assert.match(lossy.message, /some bytes were lost/);
+  const [lost] = textFindings('文件损坏了锟斤拷锟斤拷', 'mojibake');
+  assert.match(lost.message, /characters lost when UTF-8 text was read as GBK/);
+  // Ordinary Chinese with the rare characters the search starts from, and a euro price, are left alone.
+  for (const text of ['浣熊很可爱', '涓涓细流汇成大海', '价格是100€，很便宜', ...REVIEWS.map((r) => r.text)]) assert.deepEqual(textFindings(text, 'mojibake'), [], text);
+});

@@ -36,7 +36,7 @@ export const RULES = {
   'length-outlier': { family: 'noise', severity: 'info', summary: "A text whose length is far from the file's typical length (robust z-score of log length)." },
   'low-alpha': { family: 'noise', severity: 'warning', summary: 'A text made mostly of symbols, digits or punctuation rather than words.' },
   'control-chars': { family: 'noise', severity: 'warning', summary: 'Invisible control characters (e.g. NUL, BEL, zero-width) inside a text.' },
-  mojibake: { family: 'noise', severity: 'warning', summary: 'Text decoded with the wrong encoding, such as "Ã©" for "é" or "â€™" for "’".' },
+  mojibake: { family: 'noise', severity: 'warning', summary: 'Text decoded with the wrong encoding, such as "Ã©" for "é" or "â€™" for "’", and UTF-8 Chinese read as GBK ("鍙傛暟" for "参数", "锟斤拷").' },
   'html-markup': { family: 'noise', severity: 'info', summary: 'HTML tags or entities such as <br> or &lt; left in a text.' },
   'url-only': { family: 'noise', severity: 'warning', summary: 'A text that is nothing but a URL.' },
   repetition: { family: 'noise', severity: 'warning', summary: 'Runs of a repeated character, word, phrase or line.' },

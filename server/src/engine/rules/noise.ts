@@ -1,4 +1,4 @@
-import { MOJIBAKE, repairMojibake } from '../text/mojibake';
+import { gbkMojibake, MOJIBAKE, repairMojibake } from '../text/mojibake';
 import { isControl, WordSet, WORDS, type TextProfile } from '../text/profile';
 import { normalizeText } from '../text/normalize';
 import { cjkLength, countSegmentedWords } from '../text/scripts';
@@ -111,15 +111,41 @@ export function controlChars({ part, report }: PartContext, p: TextProfile): voi
   });
 }
 
-export function mojibake({ part, report }: PartContext): void {
+export function mojibake(ctx: PartContext): void {
+  const { part, report } = ctx;
   const m = MOJIBAKE.exec(part.text);
-  if (!m) return;
+  if (!m) {
+    if (ctx.profile.cjk > 0) gbkMojibakeIn(ctx);
+    return;
+  }
   const repaired = repairMojibake(part.text);
   report({
     rule: 'mojibake',
     message: `"${part.name}" looks wrongly decoded ("${m[0]}")${repaired ? '; it repairs to valid UTF-8' : ''}`,
     target: { path: part.path, start: m.index, end: m.index + m[0].length },
     fix: repaired === undefined ? undefined : { title: 'Repair mojibake', kind: 'set-value', path: part.path, value: repaired },
+  });
+}
+
+/** UTF-8 Chinese read as GBK ("浣犲ソ" for "你好"), or the 锟斤拷 left where characters were lost that way. */
+function gbkMojibakeIn({ part, report }: PartContext): void {
+  const found = gbkMojibake(part.text);
+  if (!found) return;
+  const shown = part.text.slice(found.start, found.end);
+  if (found.lost) {
+    report({
+      rule: 'mojibake',
+      message: `"${part.name}" contains "${shown.slice(0, 12)}": characters lost when UTF-8 text was read as GBK and saved; they cannot be repaired`,
+      target: { path: part.path, start: found.start, end: found.end },
+    });
+    return;
+  }
+  const sample = (s: string) => (s.length > 12 ? `${s.slice(0, 12)}…` : s);
+  report({
+    rule: 'mojibake',
+    message: `"${part.name}" looks like UTF-8 Chinese read as GBK: "${sample(part.text)}" reads back as "${sample(found.readBack ?? '')}"${found.repaired ? '' : ' (some bytes were lost, so it cannot be repaired whole)'}`,
+    target: { path: part.path, start: found.start, end: found.end },
+    fix: found.repaired === undefined ? undefined : { title: 'Repair mojibake (read back as UTF-8)', kind: 'set-value', path: part.path, value: found.repaired },
   });
 }
 
