@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { computeDiversity } from '../../server/src/engine/diversity';
 import { countSegmentedWords, languageOf, segmentWords } from '../../server/src/engine/text/scripts';
 import { analyze, jsonl, ofRule, textFindings } from './helpers';
 
@@ -99,4 +100,16 @@ test('mojibake: UTF-8 Chinese read as GBK is found and, when its bytes survive, 
   assert.match(lost.message, /characters lost when UTF-8 text was read as GBK/);
   // Ordinary Chinese with the rare characters the search starts from, and a euro price, are left alone.
   for (const text of ['浣熊很可爱', '涓涓细流汇成大海', '价格是100€，很便宜', ...REVIEWS.map((r) => r.text)]) assert.deepEqual(textFindings(text, 'mojibake'), [], text);
+});
+
+test('diversity counts Chinese words, not whole sentences: vocabulary, bigrams and top terms', () => {
+  const texts = REVIEWS.map((r) => r.text);
+  const d = computeDiversity(texts);
+  // Six sentences were once 17 "words" (one per clause); Intl.Segmenter finds the words in them.
+  assert.ok(d.tokens > 50, `${d.tokens} words`);
+  assert.ok(d.vocabulary > 40 && d.vocabulary < d.tokens, `${d.vocabulary} distinct of ${d.tokens}`);
+  assert.ok(d.distinctBigrams > 40);
+  const terms = d.topTerms.map((t) => t.term);
+  assert.ok(!terms.includes('的') && !terms.includes('了') && !terms.includes('很'), `function words left out: ${terms.join(' ')}`);
+  assert.ok(terms.includes('质量') || terms.includes('电池') || terms.includes('非常失望') || terms.includes('失望'), terms.join(' '));
 });

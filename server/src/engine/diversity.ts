@@ -1,5 +1,6 @@
 import { RegexpTokenizer } from 'natural/lib/natural/tokenizers/regexp_tokenizer';
 import { words as englishStopwords } from 'natural/lib/natural/util/stopwords';
+import { segmentWords } from './text/scripts';
 
 /**
  * How varied a dataset's wording is: vocabulary, type/token ratio, distinct bigrams and the most
@@ -32,9 +33,12 @@ export interface DiversityOptions {
   wordLimit?: number;
   /** How many top terms to keep (default 20). */
   topTerms?: number;
-  /** Splits a text into words; by default natural's word tokenizer, widened from ASCII to every script. */
+  /**
+   * Splits a text into words; by default natural's word tokenizer, widened from ASCII to every
+   * script, and Intl.Segmenter's words for a text with Chinese, Japanese, Thai, Lao, Myanmar or Khmer.
+   */
   tokenize?: (text: string) => string[];
-  /** Words left out of the top terms (default: natural's English stopwords). */
+  /** Words left out of the top terms (default: natural's English stopwords and Chinese function words). */
   stopwords?: Iterable<string>;
 }
 
@@ -44,7 +48,20 @@ export const DIVERSITY_WORD_LIMIT = 2_000_000;
 // natural's WordTokenizer splits on /[^A-Za-zА-Яа-я0-9_]+/, which cuts "café" into "caf"; the same
 // tokenizer with Unicode letter and mark classes keeps words of every script whole.
 const wordTokenizer = new RegexpTokenizer({ pattern: /[^\p{L}\p{M}\p{N}_]+/u });
-const defaultTokenize = (text: string) => wordTokenizer.tokenize(text);
+/** Characters of scripts written without spaces (Han, Kana, Thai, Lao, Myanmar, Khmer): their texts are split by Intl.Segmenter. */
+const UNSPACED = /[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/;
+const defaultTokenize = (text: string) => (UNSPACED.test(text) ? segmentWords(text).map((w) => w.word) : wordTokenizer.tokenize(text));
+
+/**
+ * Chinese function words left out of the top terms with the English stopwords: particles, pronouns,
+ * copulas, conjunctions and degree adverbs, which top any Chinese corpus and say nothing about it.
+ */
+const CHINESE_STOPWORDS = [
+  '的', '了', '是', '在', '和', '也', '就', '都', '而', '及', '与', '着', '或', '把', '被', '让', '给', '对', '从', '到', '向', '为', '以', '于',
+  '这', '那', '这个', '那个', '这些', '那些', '我', '你', '他', '她', '它', '我们', '你们', '他们', '自己', '一个', '一', '个', '有', '没有',
+  '不', '很', '非常', '太', '还', '又', '再', '吗', '呢', '吧', '啊', '呀', '嘛', '得', '地', '之', '所', '等', '但', '但是', '因为', '所以',
+  '如果', '可以', '会', '能', '要', '说', '上', '下', '中', '里', 'の', 'は', 'が', 'を', 'に', 'で', 'と', 'も', 'です', 'ます',
+];
 
 /**
  * Diversity figures of a dataset's texts (one text per row, all of a row's fields joined). A big file is
@@ -107,7 +124,7 @@ export function computeDiversity(texts: Iterable<string>, options: DiversityOpti
     bigrams,
     distinctBigrams: pairs.size,
     distinctBigramShare: bigrams ? pairs.size / bigrams : 0,
-    topTerms: topTerms(ids, counts, new Set(options.stopwords ?? englishStopwords), options.topTerms ?? 20),
+    topTerms: topTerms(ids, counts, new Set(options.stopwords ?? [...englishStopwords, ...CHINESE_STOPWORDS]), options.topTerms ?? 20),
   };
 }
 
@@ -141,7 +158,8 @@ class PairSet {
 function topTerms(ids: Map<string, number>, counts: number[], stopwords: Set<string>, n: number): { term: string; count: number }[] {
   const terms: { term: string; count: number }[] = [];
   for (const [term, id] of ids) {
-    if (term.length < 2 || stopwords.has(term) || /^\d+$/.test(term)) continue;
+    // One-letter words are left out, but a Chinese or Japanese word of one character is a word (好, 贵).
+    if ((term.length < 2 && !UNSPACED.test(term)) || stopwords.has(term) || /^\d+$/.test(term)) continue;
     terms.push({ term, count: counts[id] });
   }
   // Ties break alphabetically so the same data always gives the same list.
