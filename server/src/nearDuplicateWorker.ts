@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { analyzeDataset } from './engine/analyze';
+import { analyzeDataset } from './engine/analysis/analyze';
 import type { Config } from './engine/config';
 import { toBytes } from './engine/read/decode';
 import type { Finding } from './engine/types';

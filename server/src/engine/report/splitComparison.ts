@@ -1,4 +1,4 @@
-import { isDatasetPath } from './read';
+import { isDatasetPath } from '../read';
 import type { QualityReport } from './report';
 
 /**

@@ -1,18 +1,18 @@
-import { detectDatasetFormat, type Detection } from './analyze';
-import { DEFAULT_CONFIG } from './config';
-import { OptionsError } from './optionsError';
-import type { SourceRow } from './read';
-import { balanceIndex } from './rules/labels';
-import { seededRandom, mixSeed } from './seededRandom';
-import { assignByRatio, assignByTime, type Assignment } from './split/assignGroups';
-import { RowGroups } from './split/rowGroups';
-import { readSplitRows, type SplitRows } from './split/splitRows';
-import type { ExcludedRow } from './usableRows';
-import type { FieldMap } from './schema/formats';
-import type { FormatName } from './types';
+import { detectDatasetFormat, type Detection } from '../analysis/analyze';
+import { DEFAULT_CONFIG } from '../config';
+import { OptionsError } from '../optionsError';
+import type { SourceRow } from '../read';
+import { balanceIndex } from '../rules/labels';
+import { seededRandom, mixSeed } from '../seededRandom';
+import { assignByRatio, assignByTime, type Assignment } from './assignGroups';
+import { RowGroups } from './rowGroups';
+import { readSplitRows, type SplitRows } from './splitRows';
+import type { ExcludedRow } from '../schema/usableRows';
+import type { FieldMap } from '../schema/formats';
+import type { FormatName } from '../types';
 
-export type { ExcludedRow } from './usableRows';
-export { renderSplit, renderSplitBytes, renderSplitPieces, splitManifest, splitManifestName, type SplitManifest } from './split/renderSplit';
+export type { ExcludedRow } from '../schema/usableRows';
+export { renderSplit, renderSplitBytes, renderSplitPieces, splitManifest, splitManifestName, type SplitManifest } from './renderSplit';
 
 /** What the user chose for a split; everything is optional and defaulted as `resolveSplitOptions` says. */
 export interface SplitOptions {

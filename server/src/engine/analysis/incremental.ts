@@ -2,20 +2,20 @@ import {
   assembleAnalysis, fileLevelRuleSteps, FindingBuilder, lateRowFindings, mergeInOrder, ROW_PASS_PART, RowAnalyzer, ROWS_PER_STEP, sameReports, sampleTokens,
   type AnalyzeOptions, type DatasetAnalysis, type Detection, type FileLevel, type RowAccess, type RowOutput, type RowPassResult,
 } from './analyze';
-import { lengthOutliers, sameLengthOutliers } from './rules/lengths';
-import { changedCounts } from './select';
-import { recountFindings, type FindingCounts } from './stats';
-import { buildBandTable } from './index/bandTable';
-import { emptyFacts, LabelIds, type FileFacts } from './rules/fileFacts';
-import { spliced, type Column } from './columns';
-import type { Config } from './config';
-import { jsonlReader, locateInJsonRow, parseJsonRow } from './read/jsonl';
-import type { SourceRow } from './read';
-import { detectFormat } from './schema/formats';
-import type { Finding } from './types';
-import { tokenizerLoaded, TokenEstimator, type TokenSample } from './text/tokens';
-import type { RowReport } from './rules/rowRule';
-import { findExactDuplicates, type DuplicateGroup } from './rules/duplicates';
+import { lengthOutliers, sameLengthOutliers } from '../rules/lengths';
+import { changedCounts } from '../select';
+import { recountFindings, type FindingCounts } from '../report/stats';
+import { buildBandTable } from '../similarity/bandTable';
+import { emptyFacts, LabelIds, type FileFacts } from '../rules/fileFacts';
+import { spliced, type Column } from '../columns';
+import type { Config } from '../config';
+import { jsonlReader, locateInJsonRow, parseJsonRow } from '../read/jsonl';
+import type { SourceRow } from '../read';
+import { detectFormat } from '../schema/formats';
+import type { Finding } from '../types';
+import { tokenizerLoaded, TokenEstimator, type TokenSample } from '../text/tokens';
+import type { RowReport } from '../rules/rowRule';
+import { findExactDuplicates, type DuplicateGroup } from '../rules/duplicates';
 import { finish, within, type Steps } from './steps';
 
 /** What a line of the model is: not analyzed since it changed, blank, or an analyzed row. */

@@ -1,26 +1,26 @@
-import { detectDatasetFormat, type Detection } from './analyze';
-import { planBalance, type BalanceOptions, type BalancePlan } from './augment/balance';
-import { ALL_OPERATIONS, type AugmentOperation, type ChangedText, type SynonymProvider } from './augment/operations';
-import { STOPWORDS } from './augment/stopwords';
-import { defaultSelectors } from './augment/targetFields';
-import { CopyGenerator, type RowAugmenter } from './augment/variants';
-import { DEFAULT_CONFIG } from './config';
-import { OptionsError } from './optionsError';
-import { HeldOutIndex } from './augment/heldOut';
-import type { SourceRow } from './read';
-import type { JsonPath } from './read/jsonScan';
-import type { FieldMap } from './schema/formats';
-import { mixSeed, seededRandom } from './seededRandom';
-import type { FormatName } from './types';
-import { usableRow, type ExcludedRow } from './usableRows';
-import { spliced } from './columns';
+import { detectDatasetFormat, type Detection } from '../analysis/analyze';
+import { planBalance, type BalanceOptions, type BalancePlan } from './balance';
+import { ALL_OPERATIONS, type AugmentOperation, type ChangedText, type SynonymProvider } from './operations';
+import { STOPWORDS } from './stopwords';
+import { defaultSelectors } from './targetFields';
+import { CopyGenerator, type RowAugmenter } from './variants';
+import { DEFAULT_CONFIG } from '../config';
+import { OptionsError } from '../optionsError';
+import { HeldOutIndex } from './heldOut';
+import type { SourceRow } from '../read';
+import type { JsonPath } from '../read/jsonScan';
+import type { FieldMap } from '../schema/formats';
+import { mixSeed, seededRandom } from '../seededRandom';
+import type { FormatName } from '../types';
+import { usableRow, type ExcludedRow } from '../schema/usableRows';
+import { spliced } from '../columns';
 
-export { AUGMENT_OPERATIONS, type AugmentOperation, type SynonymProvider, type ChangedText } from './augment/operations';
-export type { BalanceOptions } from './augment/balance';
-export type { TextSpan } from './augment/words';
-export { STOPWORDS } from './augment/stopwords';
-export { MAX_VARIANTS_PER_ROW } from './augment/variants';
-export { renderAugmented, renderAugmentedPieces, augmentedFileName, type AugmentedFileRows, type RenderAugmentedOptions } from './augment/renderAugmented';
+export { AUGMENT_OPERATIONS, type AugmentOperation, type SynonymProvider, type ChangedText } from './operations';
+export type { BalanceOptions } from './balance';
+export type { TextSpan } from './words';
+export { STOPWORDS } from './stopwords';
+export { MAX_VARIANTS_PER_ROW } from './variants';
+export { renderAugmented, renderAugmentedPieces, augmentedFileName, type AugmentedFileRows, type RenderAugmentedOptions } from './renderAugmented';
 
 /** What the user chose for an augmentation; everything is optional and defaulted. */
 export interface AugmentOptions {

@@ -1,10 +1,10 @@
 import type { DatasetAnalysis, Detection } from './analyze';
-import { containerOfPath, openReader, type CsvHeaderOptions } from './read';
-import type { ByteSource } from './read/source';
-import type { ContainerKind } from './types';
-import { extractRow } from './schema/extract';
-import type { DatasetStats } from './stats';
-import { normalizedHash } from './text/normalize';
+import { containerOfPath, openReader, type CsvHeaderOptions } from '../read';
+import type { ByteSource } from '../read/source';
+import type { ContainerKind } from '../types';
+import { extractRow } from '../schema/extract';
+import type { DatasetStats } from '../report/stats';
+import { normalizedHash } from '../text/normalize';
 
 /**
  * Row texts read again from a file's bytes, for what the per-row pass does not keep (diversity needs

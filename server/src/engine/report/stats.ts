@@ -1,10 +1,10 @@
-import { balanceIndex } from './rules/labels';
-import { changedCounts, mapValues, mergedValues, quantileValue, valueCounts, type ValueCounts } from './select';
-import { labelCounts, type FileFacts } from './rules/fileFacts';
-import type { DuplicateGroup } from './rules/duplicates';
-import { recordRowHashes } from './rowTexts';
-import type { TokenEstimator } from './text/tokens';
-import type { Finding, Severity } from './types';
+import { balanceIndex } from '../rules/labels';
+import { changedCounts, mapValues, mergedValues, quantileValue, valueCounts, type ValueCounts } from '../select';
+import { labelCounts, type FileFacts } from '../rules/fileFacts';
+import type { DuplicateGroup } from '../rules/duplicates';
+import { recordRowHashes } from '../analysis/rowTexts';
+import type { TokenEstimator } from '../text/tokens';
+import type { Finding, Severity } from '../types';
 
 export interface Distribution {
   min: number;

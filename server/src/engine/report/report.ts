@@ -1,10 +1,10 @@
-import type { DatasetAnalysis } from './analyze';
-import { DEFAULT_CONFIG, type Config } from './config';
+import type { DatasetAnalysis } from '../analysis/analyze';
+import { DEFAULT_CONFIG, type Config } from '../config';
 import type { Diversity } from './diversity';
-import { RULES, ruleDocsUrl, type RuleInfo } from './rules/catalog';
+import { RULES, ruleDocsUrl, type RuleInfo } from '../rules/catalog';
 import type { SplitComparison } from './splitComparison';
 import type { Distribution, Histogram, QualityScore } from './stats';
-import { SEVERITY_ORDER, type ContainerKind, type FormatName, type Severity } from './types';
+import { SEVERITY_ORDER, type ContainerKind, type FormatName, type Severity } from '../types';
 
 /**
  * The quality report of one dataset file as plain JSON data: everything the panel, the HTML export
