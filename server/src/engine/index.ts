@@ -1,5 +1,6 @@
 /** The engine's one public face: pure TypeScript, no editor and no I/O; hosts hand it bytes. */
-export { analyzeDataset, describeJsonRow, detectDatasetFormat, deleteRowEdit, type DatasetAnalysis, type AnalyzeOptions, type Detection } from './analysis/analyze';
+export { analyzeDataset, describeJsonRow, deleteRowEdit, type DatasetAnalysis, type AnalyzeOptions } from './analysis/analyze';
+export { detectDatasetFormat, type Detection } from './analysis/detection';
 export { planJsonlShards, analyzeJsonlShard, mergeJsonlShards, mergeJsonlShardsThen, firstTokenSample, type Shard, type ShardResult } from './analysis/shards';
 export { parseConfig, configSchema, DEFAULT_CONFIG, type Config, type ConfigResult } from './config';
 export { RULES, RULE_IDS, ruleDocsUrl, type RuleId, type RuleInfo } from './rules/catalog';
@@ -24,15 +25,14 @@ export { histogram, type Histogram } from './report/stats';
 export { containerPieces, containerTextPieces, datasetSource, outputName, type DatasetSource, type OutputFile, type OutputBytes, type OutputPieces } from './read/datasetSource';
 export { OptionsError } from './optionsError';
 export type { SourceRow, DatasetReader } from './read';
+export { planSplit, resolveSplitOptions, type SplitOptions, type SplitPlan, type SplitPart, type AppliedSplitOptions, type ExcludedRow } from './split/split';
+export { renderSplit, renderSplitBytes, renderSplitPieces, splitManifest, splitManifestName, type SplitManifest } from './split/renderSplit';
 export {
-  planSplit, renderSplit, renderSplitBytes, renderSplitPieces, resolveSplitOptions, splitManifest, splitManifestName,
-  type SplitOptions, type SplitPlan, type SplitPart, type AppliedSplitOptions, type SplitManifest, type ExcludedRow,
-} from './split/split';
-export {
-  augmentDataset, planAugmentation, renderAugmented, renderAugmentedPieces, augmentedFileName, resolveAugmentOptions, AUGMENT_OPERATIONS, STOPWORDS, LEAKS_LISTED, MAX_VARIANTS_PER_ROW,
-  type Augmentation, type AugmentSummary, type AugmentOptions, type AugmentResult, type AugmentedRow, type AugmentedPart, type UnchangedRow, type AppliedAugmentOptions,
-  type AugmentOperation, type SynonymProvider, type BalanceOptions, type RenderAugmentedOptions, type TextSpan,
+  augmentDataset, planAugmentation, resolveAugmentOptions, AUGMENT_OPERATIONS, STOPWORDS, LEAKS_LISTED, MAX_VARIANTS_PER_ROW,
+  type Augmentation, type AugmentSummary, type AugmentOperation, type SynonymProvider, type BalanceOptions, type TextSpan,
 } from './augment/augment';
+export type { AugmentOptions, AugmentResult, AugmentedRow, AugmentedPart, UnchangedRow, AppliedAugmentOptions } from './augment/types';
+export { renderAugmented, renderAugmentedPieces, augmentedFileName, type RenderAugmentedOptions } from './augment/renderAugmented';
 export { withExtraFindings, type AnalysisStats } from './analysis/analyze';
 export { findCrossFileLeaks, fileSplitRole, type LeakOptions, type LeakSource, type SplitRole } from './rules/crossFileLeak';
 export { nearDuplicateClusters } from './rules/nearDuplicates';
@@ -43,3 +43,8 @@ export { jsonlReader } from './read/jsonl';
 export { CHUNK_BYTES, decodeSourceLines, isUtf16Source, memorySource, readFully, sourceBytes, type ByteSource } from './read/source';
 export { detectEncoding, encodingFromStart, ENCODING_TITLES, isUtf16, START_BYTES, type EncodingName, type LegacyEncoding } from './read/encoding';
 export { omittedPerRule, type OmittedFindings } from './analysis/findingBudget';
+export { analysisSteps } from './analysis/analyze';
+export type { Steps } from './analysis/steps';
+export { packFindings, unpackFindings, type PackedFindings } from './analysis/packedFindings';
+export { postedAnalysis, receivedAnalysis, type PostedAnalysis } from './analysis/postedAnalysis';
+export { formatCount } from './format';

@@ -16,7 +16,8 @@ import { tokenLimit, tooLong } from '../rules/limits';
 import { checkEcho, checkNoise } from '../rules/noise';
 import { checkPrivacy, checkUnreadableRow } from '../rules/privacy';
 import type { FixSpec, RowReport, Target } from '../rules/rowRule';
-import { detectFormat, type FieldMap, type UnknownField } from '../schema/formats';
+import type { FieldMap } from '../schema/formats';
+import { detectDatasetFormat, type Detection } from './detection';
 import { extractRow, type RowContent } from '../schema/extract';
 import { computeStats, countedRows, findingCounts, qualityScore, rowSummaries, type DatasetStats, type FindingCounts, type RowSummaries } from '../report/stats';
 import { RowSketcher, sketchesNeeded } from '../similarity/rowSketch';
@@ -126,28 +127,6 @@ export interface RowPassResult {
   encoding?: EncodingName;
 }
 
-export interface Detection {
-  format: FormatName;
-  fields: FieldMap;
-  /** The fields were guessed from their values (no field had a known name). */
-  guessed?: boolean;
-  /** Fields named by settings that the file does not have. */
-  unknownFields?: UnknownField[];
-}
-
-const DETECTION_SAMPLE = 200;
-
-/** Detects a file's format from its first rows (settings may force it). */
-export function detectDatasetFormat(rows: Iterable<SourceRow>, config: Config): Detection {
-  const sample: Record<string, unknown>[] = [];
-  let seen = 0;
-  for (const r of rows) {
-    if (r.value !== undefined) sample.push(r.value as Record<string, unknown>);
-    if (++seen >= DETECTION_SAMPLE) break;
-  }
-  const { format, fields, guessed, unknownFields } = detectFormat(sample, { format: config.format, textField: config.textField, labelField: config.labelField });
-  return { format, fields, ...(guessed ? { guessed } : {}), ...(unknownFields ? { unknownFields } : {}) };
-}
 
 /** Analyzes one dataset file's bytes: reads, detects the format, runs every enabled rule, and computes statistics. */
 export function analyzeDataset(path: string, bytes: Uint8Array, config: Config = DEFAULT_CONFIG, options: AnalyzeOptions = {}): DatasetAnalysis {

@@ -1,7 +1,8 @@
 import {
   assembleAnalysis, fileLevelRuleSteps, FindingBuilder, lateRowFindings, mergeInOrder, ROW_PASS_PART, RowAnalyzer, ROWS_PER_STEP, sameReports, sampleTokens,
-  type AnalyzeOptions, type DatasetAnalysis, type Detection, type FileLevel, type RowAccess, type RowOutput, type RowPassResult,
+  type AnalyzeOptions, type DatasetAnalysis, type FileLevel, type RowAccess, type RowOutput, type RowPassResult,
 } from './analyze';
+import type { Detection } from './detection';
 import { lengthOutliers, sameLengthOutliers } from '../rules/lengths';
 import { changedCounts } from '../select';
 import { recountFindings, type FindingCounts } from '../report/stats';

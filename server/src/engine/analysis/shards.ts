@@ -1,4 +1,5 @@
-import { fileLevelRules, RowPass, type AnalyzeOptions, type DatasetAnalysis, type Detection, type RowAccess, type RowPassResult } from './analyze';
+import { fileLevelRules, RowPass, type AnalyzeOptions, type DatasetAnalysis, type RowAccess, type RowPassResult } from './analyze';
+import type { Detection } from './detection';
 import type { Config } from '../config';
 import { FindingBudget, keepWithinBudget } from './findingBudget';
 import { fileEncoding, LineDecoder } from '../read/decode';

@@ -1,4 +1,4 @@
-import type { Detection } from '../analysis/analyze';
+import type { Detection } from '../analysis/detection';
 import type { SourceRow } from '../read';
 import { jaccard, shingleSet } from '../similarity/shingles';
 import { normalizedHash } from '../text/normalize';

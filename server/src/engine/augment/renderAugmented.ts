@@ -1,4 +1,4 @@
-import type { AppliedAugmentOptions, AugmentedRow, AugmentResult } from './augment';
+import type { AppliedAugmentOptions, AugmentedRow, AugmentResult } from './types';
 import { containerText, containerTextPieces, csvColumns, outputName, type DatasetSource, type OutputFile, type OutputPieces } from '../read/datasetSource';
 import { csvFieldSpans } from '../read/csv';
 import { locateInJsonRow } from '../read/jsonl';

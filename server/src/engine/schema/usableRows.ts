@@ -1,4 +1,4 @@
-import type { Detection } from '../analysis/analyze';
+import type { Detection } from '../analysis/detection';
 import type { SourceRow } from '../read';
 import { extractRow, type RowContent } from './extract';
 

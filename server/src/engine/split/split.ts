@@ -1,4 +1,4 @@
-import { detectDatasetFormat, type Detection } from '../analysis/analyze';
+import { detectDatasetFormat, type Detection } from '../analysis/detection';
 import { DEFAULT_CONFIG } from '../config';
 import { OptionsError } from '../optionsError';
 import type { SourceRow } from '../read';
@@ -12,7 +12,6 @@ import type { FieldMap } from '../schema/formats';
 import type { FormatName } from '../types';
 
 export type { ExcludedRow } from '../schema/usableRows';
-export { renderSplit, renderSplitBytes, renderSplitPieces, splitManifest, splitManifestName, type SplitManifest } from './renderSplit';
 
 /** What the user chose for a split; everything is optional and defaulted as `resolveSplitOptions` says. */
 export interface SplitOptions {

@@ -1,4 +1,4 @@
-import type { Detection } from '../analysis/analyze';
+import type { Detection } from '../analysis/detection';
 import { spliced } from '../columns';
 import type { SourceRow } from '../read';
 import { normalizedHash } from '../text/normalize';
