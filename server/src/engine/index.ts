@@ -3,7 +3,7 @@ export { analyzeDataset, describeJsonRow, deleteRowEdit, type DatasetAnalysis, t
 export { detectDatasetFormat, type Detection } from './analysis/detection';
 export { planJsonlShards, analyzeJsonlShard, mergeJsonlShards, mergeJsonlShardsThen, firstTokenSample, type Shard, type ShardResult } from './analysis/shards';
 export { parseConfig, configSchema, DEFAULT_CONFIG, type Config, type ConfigResult } from './config';
-export { RULES, RULE_IDS, ruleDocsUrl, type RuleId, type RuleInfo } from './rules/catalog';
+export { RULES, RULE_IDS, SAFE_FIX_RULES, ruleDocsUrl, type RuleId, type RuleInfo } from './rules/catalog';
 export {
   containerOfPath, describeForeignFormat, foreignFormatByMagic, foreignFormatByName, isDatasetPath, isJsonDataset, isJsonlPath, openReader,
   READABLE_FORMATS, SNIFF_BYTES, sniffContainer, toBytes, type DatasetContainer, type ForeignFormat,
