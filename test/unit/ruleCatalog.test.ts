@@ -34,7 +34,10 @@ function rulesInCode(): { named: Map<string, string>; literals: Set<string> } {
     const strings = (node: ts.Node | undefined, out: ts.StringLiteralLike[] = []): ts.StringLiteralLike[] => {
       if (!node) return out;
       if (ts.isStringLiteralLike(node)) out.push(node);
-      else if (ts.isConditionalExpression(node)) strings(node.whenTrue, out), strings(node.whenFalse, out);
+      else if (ts.isConditionalExpression(node)) {
+        strings(node.whenTrue, out);
+        strings(node.whenFalse, out);
+      }
       else if (ts.isParenthesizedExpression(node) || ts.isAsExpression(node) || ts.isLiteralTypeNode(node)) strings(ts.isLiteralTypeNode(node) ? node.literal : node.expression, out);
       else if (ts.isUnionTypeNode(node)) for (const t of node.types) strings(t, out);
       else if (ts.isArrayLiteralExpression(node)) for (const e of node.elements) strings(e, out);
