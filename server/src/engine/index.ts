@@ -1,4 +1,20 @@
-/** The engine's one public face: pure TypeScript, no editor and no I/O; hosts hand it bytes. */
+/**
+ * The engine's one public face: pure TypeScript, no editor and no I/O; hosts hand it bytes. Code
+ * outside the engine imports it from here only (lint says so; tests and benchmarks may reach inside).
+ *
+ * Its rooms, in the order a file goes through them (each room's first comment is in the file named):
+ *   read/        bytes -> rows: encodings, JSONL, CSV/TSV, JSON arrays            read/index.ts
+ *   schema/      rows -> format and fields; a row's texts and label              schema/formats.ts
+ *   analysis/    the row pass, the file-level step, shards, the editor's model   analysis/analyze.ts
+ *   rules/       the rule catalog, per-row rules, file-level rules (FILE_RULES)  rules/catalog.ts
+ *   similarity/  shingles, MinHash, LSH band tables, clusters                    similarity/lsh.ts
+ *   text/        a text's profile, normalisation, token counts                   text/profile.ts
+ *   report/      statistics, the quality report, HTML and Markdown               report/report.ts
+ *   split/       train/val/test files                                            split/split.ts
+ *   augment/     new rows (EDA) and balanced classes                             augment/augment.ts
+ * At the root: types.ts (findings, ranges), config.ts (settings) and small helpers shared by rooms.
+ * No module imports another that imports it back (scripts/check-cycles.mjs, run by npm run lint).
+ */
 export { analyzeDataset, describeJsonRow, deleteRowEdit, type DatasetAnalysis, type AnalyzeOptions } from './analysis/analyze';
 export { detectDatasetFormat, type Detection } from './analysis/detection';
 export { planJsonlShards, analyzeJsonlShard, mergeJsonlShards, mergeJsonlShardsThen, firstTokenSample, type Shard, type ShardResult } from './analysis/shards';

@@ -1,3 +1,9 @@
+// Room: analysis. Runs the rules over a file: the per-row pass (RowAnalyzer, RowPass) gathers each
+// row's findings and facts, then the file-level step runs FILE_RULES (rules/fileRules.ts) over the
+// facts and makes the statistics. The same two halves run sharded over worker threads (shards.ts),
+// in ~30 ms steps for a host that must stay responsive (steps.ts), and line by line in the editor's
+// model (incremental.ts). Findings over a per-rule cap are counted, not kept (findingBudget.ts);
+// packedFindings/postedAnalysis carry an analysis across threads; detection.ts detects the format.
 import { DEFAULT_CONFIG, type Config } from '../config';
 import { openReader, rangeInRow, type DatasetContainer, type SourceRow } from '../read';
 import { fileEncoding, type InvalidUtf8 } from '../read/decode';

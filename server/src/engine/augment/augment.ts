@@ -1,3 +1,7 @@
+// Room: augment. New rows from old ones (EDA: synonym replacement, insertion, swap, deletion,
+// sentence shuffle) or classes balanced: the plan and the variants one row at a time (this file,
+// variants.ts, operations.ts on words.ts/preparedText.ts), never a copy of a held-out row (heldOut.ts),
+// written by renderAugmented.ts. The shapes asked for and given back are in types.ts.
 import { detectDatasetFormat, type Detection } from '../analysis/detection';
 import { planBalance, type BalancePlan } from './balance';
 import { ALL_OPERATIONS, type AugmentOperation } from './operations';

@@ -1,3 +1,6 @@
+// Room: report. What is shown of an analysis: statistics (stats.ts, made by the analysis), the
+// quality report as plain JSON (this file), rendered as HTML (reportHtml.ts) and Markdown
+// (reportMarkdown.ts), with the wording's diversity (diversity.ts) and train/val/test compared (splitComparison.ts).
 import type { DatasetAnalysis } from '../analysis/analyze';
 import { DEFAULT_CONFIG, type Config } from '../config';
 import type { Diversity } from './diversity';

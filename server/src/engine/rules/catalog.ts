@@ -1,12 +1,11 @@
+// Room: rules. This catalog declares every rule once. The rules themselves: per-row rules, each
+// given one text of a row at a time (rowRule.ts: noise, privacy, limits; the structure rules come
+// from the reader and schema/extract.ts), file-level rules over the facts the row pass gathered (fileRules.ts: FILE_RULES), and
+// cross-file-leak over several files. A new rule: an entry here, its code in this folder (a per-row
+// rule called from analysis/analyze.ts's RowAnalyzer, or an entry of FILE_RULES), a row in the README.
 import type { Severity } from '../types';
 
-/**
- * The one declaration of every rule: its code, family, default severity, where it looks, what its
- * quick fix may do, the settings it reads, and what it means. The rules room (this folder) holds the
- * rules themselves: per-row rules (rowRule.ts: one row's texts at a time) and file-level ones
- * (fileRules.ts: over the facts the row pass gathered), plus cross-file-leak over several files.
- * Adding a rule: an entry here, its code in a module of this folder, and a row in the README's table.
- */
+/** The one declaration of every rule: its code, family, default severity, where it looks, what its quick fix may do, the settings it reads, and what it means. */
 export interface RuleInfo {
   family: 'structure' | 'duplicates' | 'labels' | 'noise' | 'privacy' | 'limits';
   severity: Severity;

@@ -1,3 +1,6 @@
+// Room: split. Train/val/test files from a dataset: the plan (this file: which row goes where,
+// stratified by label, grouped so duplicates stay together, or by time) made from the rows' facts
+// (splitRows.ts, rowGroups.ts, assignGroups.ts, apportion.ts), then written by renderSplit.ts.
 import { detectDatasetFormat, type Detection } from '../analysis/detection';
 import { DEFAULT_CONFIG } from '../config';
 import { OptionsError } from '../optionsError';
