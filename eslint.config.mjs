@@ -15,6 +15,17 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-namespace': 'off' },
   },
   {
+    // Outside the engine, code reaches it through its one public face, engine/index.ts, never its
+    // rooms' modules (tests and benchmarks may: they check the parts one by one).
+    files: ['server/src/**/*.ts', 'client/src/**/*.ts', 'media/src/**/*.ts'],
+    ignores: ['server/src/engine/**'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{ regex: '(^|/)engine/(?!index$).+', message: "Import the engine through its public face ('…/engine'); export what you need from engine/index.ts." }],
+      }],
+    },
+  },
+  {
     // The engine is pure: no editor API, no protocol library, no I/O of its own.
     files: ['server/src/engine/**/*.ts'],
     rules: {

@@ -7,8 +7,8 @@
 (function () {
   'use strict';
 
-  /** @typedef {import('../server/src/engine/report').QualityReport} QualityReport */
-  /** @typedef {import('../server/src/engine/report').RuleFindings} RuleFindings */
+  /** @typedef {import('../server/src/engine/report/report').QualityReport} QualityReport */
+  /** @typedef {import('../server/src/engine/report/report').RuleFindings} RuleFindings */
   /** @typedef {import('../server/src/protocol').ReportPageMessage} ReportPageMessage */
   /** @typedef {import('../server/src/protocol').ReportHostMessage} ReportHostMessage */
   /** @typedef {import('../server/src/protocol').ReportPageState} ReportPageState */

@@ -2,8 +2,7 @@
  * Every custom message between the extension client and the language server, declared once.
  * Plain method names and types, so the client, the server and tests import them without the LSP libraries.
  */
-import type { DatasetStats } from './engine/stats';
-import type { FormatName } from './engine/types';
+import type { DatasetStats, FormatName, QualityReport } from './engine';
 
 /** What the status bar, the CodeLens, the summary command and the report show of one dataset. */
 export interface FileSummary {
@@ -107,7 +106,7 @@ export type ReportRevealMessage = { type: 'reveal'; line: number };
 export type ReportPageMessage = ReportReadyMessage | ReportRevealMessage;
 
 /** panel → page: the dataset was analyzed again; the page draws this report instead. */
-export type ReportUpdateMessage = { type: 'update'; report: import('./engine/report').QualityReport };
+export type ReportUpdateMessage = { type: 'update'; report: QualityReport };
 export type ReportHostMessage = ReportUpdateMessage;
 
 /** What the page keeps through vscode.setState, so a hidden and shown panel opens as it was. */
@@ -202,5 +201,5 @@ export type AugmentPageMessage = { type: 'ready' } | { type: 'preview'; choices:
 export namespace ReportRequest {
   export const method = 'tuneset/report';
   export type Params = { uri: string };
-  export type Result = import('./engine/report').QualityReport | null;
+  export type Result = QualityReport | null;
 }

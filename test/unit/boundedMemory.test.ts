@@ -8,7 +8,7 @@ import {
   augmentDataset, containerPieces, containerTextPieces, datasetSource, openReader, planAugmentation, planSplit, readRowTexts, renderAugmented,
   renderAugmentedPieces, renderSplitBytes, renderSplitPieces, rowLookup, type ByteSource, type SynonymProvider,
 } from '../../server/src/engine';
-import { containerText } from '../../server/src/engine/datasetSource';
+import { containerText } from '../../server/src/engine/read/datasetSource';
 import { sha256 } from '../../server/src/cli/datasetFile';
 import { writeStreamedFilesAtomic } from '../../server/src/cli/files';
 import { fileSource } from '../../server/src/fileSource';

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { computeDiversity } from '../../server/src/engine/diversity';
+import { computeDiversity } from '../../server/src/engine/report/diversity';
 import { countSegmentedWords, languageOf, segmentWords } from '../../server/src/engine/text/scripts';
 import { analyze, jsonl, ofRule, textFindings } from './helpers';
 

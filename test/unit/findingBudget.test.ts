@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import {
   analyzeDataset, analyzeJsonlShard, detectDatasetFormat, mergeJsonlShards, openReader, parseConfig, planJsonlShards, type DatasetAnalysis,
 } from '../../server/src/engine';
-import { omittedPerRule } from '../../server/src/engine/findingBudget';
+import { omittedPerRule } from '../../server/src/engine/analysis/findingBudget';
 import { jsonl } from './helpers';
 
 /** A templated file: every row a PII hit, most rows duplicates, some conflicting, some broken. */

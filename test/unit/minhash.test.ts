@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildBandTable } from '../../server/src/engine/index/bandTable';
-import { clusterRows } from '../../server/src/engine/index/clusters';
-import { bandLayout, candidatePairs, unpackPair } from '../../server/src/engine/index/lsh';
-import { bandBins, estimateJaccard, Sketcher } from '../../server/src/engine/index/minhash';
-import { appendWordHashes, HashList, isWordChar, jaccard, shingleSet, wordShingleHashes } from '../../server/src/engine/index/shingles';
+import { buildBandTable } from '../../server/src/engine/similarity/bandTable';
+import { clusterRows } from '../../server/src/engine/similarity/clusters';
+import { bandLayout, candidatePairs, unpackPair } from '../../server/src/engine/similarity/lsh';
+import { bandBins, estimateJaccard, Sketcher } from '../../server/src/engine/similarity/minhash';
+import { appendWordHashes, HashList, isWordChar, jaccard, shingleSet, wordShingleHashes } from '../../server/src/engine/similarity/shingles';
 import { profileText, WORDS } from '../../server/src/engine/text/profile';
 import { rng } from './nearText';
 

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyzeDataset, datasetRowHashes, parseConfig } from '../../server/src/engine';
-import { packFindings, unpackFindings } from '../../server/src/engine/packedFindings';
-import { postedAnalysis, receivedAnalysis } from '../../server/src/engine/postedAnalysis';
+import { packFindings, unpackFindings } from '../../server/src/engine/analysis/packedFindings';
+import { postedAnalysis, receivedAnalysis } from '../../server/src/engine/analysis/postedAnalysis';
 import { jsonl } from './helpers';
 
 test('findings packed for another thread come back field for field, in the same key order', () => {

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { distribution, qualityScore } from '../../server/src/engine';
-import { findingCounts } from '../../server/src/engine/stats';
+import { findingCounts } from '../../server/src/engine/report/stats';
 import { formatCount } from '../../server/src/engine/format';
 import { changedCounts, kthValue, medianValue, valueCounts } from '../../server/src/engine/select';
 import { analyze, jsonl } from './helpers';

@@ -8,7 +8,7 @@ import {
 import { FileTooLargeError, fileSource, readWholeFile } from '../fileSource';
 import { judgeNamedFile, READS, writeStreamedFilesAtomic, type NewFile, type StreamedFile } from './files';
 import { notWritableAsFile, outputOverInput } from './outputPaths';
-import { formatCount as fmt } from '../engine/format';
+import { formatCount as fmt } from '../engine';
 import { READING_OPTIONS } from './readingOptions';
 
 /** Helpers the split and augment commands share: reading one dataset, and writing new files safely. */

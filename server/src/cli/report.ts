@@ -12,7 +12,7 @@ import { FileTooLargeError, fileSource } from '../fileSource';
 import { InputError, namedDatasetContainer } from './datasetFile';
 import { writeFilesAtomic } from './files';
 import { notWritableAsFile, outputOverInput, sameFile } from './outputPaths';
-import { formatCount as n } from '../engine/format';
+import { formatCount as n } from '../engine';
 
 export const REPORT_USAGE = `Usage: tuneset report FILE [options]
 

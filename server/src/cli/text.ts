@@ -1,5 +1,5 @@
 import { omittedPerRule, type DatasetAnalysis } from '../engine';
-import { formatCount } from '../engine/format';
+import { formatCount } from '../engine';
 
 /** Finding lines per piece (small pieces stay in V8's young generation; see the JSON report's). */
 const LINES_PER_CHUNK = 500;

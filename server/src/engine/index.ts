@@ -1,8 +1,25 @@
-/** The engine's one public face: pure TypeScript, no editor and no I/O; hosts hand it bytes. */
-export { analyzeDataset, describeJsonRow, detectDatasetFormat, deleteRowEdit, type DatasetAnalysis, type AnalyzeOptions, type Detection } from './analyze';
-export { planJsonlShards, analyzeJsonlShard, mergeJsonlShards, mergeJsonlShardsThen, firstTokenSample, type Shard, type ShardResult } from './shards';
+/**
+ * The engine's one public face: pure TypeScript, no editor and no I/O; hosts hand it bytes. Code
+ * outside the engine imports it from here only (lint says so; tests and benchmarks may reach inside).
+ *
+ * Its rooms, in the order a file goes through them (each room's first comment is in the file named):
+ *   read/        bytes -> rows: encodings, JSONL, CSV/TSV, JSON arrays            read/index.ts
+ *   schema/      rows -> format and fields; a row's texts and label              schema/formats.ts
+ *   analysis/    the row pass, the file-level step, shards, the editor's model   analysis/analyze.ts
+ *   rules/       the rule catalog, per-row rules, file-level rules (FILE_RULES)  rules/catalog.ts
+ *   similarity/  shingles, MinHash, LSH band tables, clusters                    similarity/lsh.ts
+ *   text/        a text's profile, normalisation, token counts                   text/profile.ts
+ *   report/      statistics, the quality report, HTML and Markdown               report/report.ts
+ *   split/       train/val/test files                                            split/split.ts
+ *   augment/     new rows (EDA) and balanced classes                             augment/augment.ts
+ * At the root: types.ts (findings, ranges), config.ts (settings) and small helpers shared by rooms.
+ * No module imports another that imports it back (scripts/check-cycles.mjs, run by npm run lint).
+ */
+export { analyzeDataset, describeJsonRow, deleteRowEdit, type DatasetAnalysis, type AnalyzeOptions } from './analysis/analyze';
+export { detectDatasetFormat, type Detection } from './analysis/detection';
+export { planJsonlShards, analyzeJsonlShard, mergeJsonlShards, mergeJsonlShardsThen, firstTokenSample, type Shard, type ShardResult } from './analysis/shards';
 export { parseConfig, configSchema, DEFAULT_CONFIG, type Config, type ConfigResult } from './config';
-export { RULES, RULE_IDS, ruleDocsUrl, type RuleId, type RuleInfo } from './rules/catalog';
+export { RULES, RULE_IDS, SAFE_FIX_RULES, ruleDocsUrl, type RuleId, type RuleInfo } from './rules/catalog';
 export {
   containerOfPath, describeForeignFormat, foreignFormatByMagic, foreignFormatByName, isDatasetPath, isJsonDataset, isJsonlPath, openReader,
   READABLE_FORMATS, SNIFF_BYTES, sniffContainer, toBytes, type DatasetContainer, type ForeignFormat,
@@ -10,36 +27,40 @@ export {
 export { detectFormat, FORMATS, TEXT_ALIASES, LABEL_ALIASES } from './schema/formats';
 export { normalizeText, normalizedHash } from './text/normalize';
 export { countTokens, loadTokenizer, tokenizerLoaded, type TokenSample } from './text/tokens';
-export { qualityScore, distribution, type DatasetStats, type Distribution, type QualityScore } from './stats';
+export { qualityScore, distribution, type DatasetStats, type Distribution, type QualityScore } from './report/stats';
 export { balanceIndex } from './rules/labels';
 export * from './types';
-export { IncrementalDataset, type LineEdit } from './incremental';
-export { buildReport, type QualityReport, type ReportExtras, type RuleFindings, type NearDuplicateCluster, type LabelShare } from './report';
-export { renderReportHtml, reportJson, type ReportPageOptions, type PageScript, type PageStyle } from './reportHtml';
-export { renderReportMarkdown } from './reportMarkdown';
-export { computeDiversity, type Diversity, type DiversityOptions } from './diversity';
-export { buildSplitComparison, findSplitSiblings, type SplitComparison, type SplitInput, type SplitName } from './splitComparison';
-export { datasetRowHashes, readRowTexts, type RowText } from './rowTexts';
-export { histogram, type Histogram } from './stats';
-export { containerPieces, containerTextPieces, datasetSource, outputName, type DatasetSource, type OutputFile, type OutputBytes, type OutputPieces } from './datasetSource';
+export { IncrementalDataset, type LineEdit } from './analysis/incremental';
+export { buildReport, type QualityReport, type ReportExtras, type RuleFindings, type NearDuplicateCluster, type LabelShare } from './report/report';
+export { renderReportHtml, reportJson, type ReportPageOptions, type PageScript, type PageStyle } from './report/reportHtml';
+export { renderReportMarkdown } from './report/reportMarkdown';
+export { computeDiversity, type Diversity, type DiversityOptions } from './report/diversity';
+export { buildSplitComparison, findSplitSiblings, type SplitComparison, type SplitInput, type SplitName } from './report/splitComparison';
+export { datasetRowHashes, readRowTexts, type RowText } from './analysis/rowTexts';
+export { histogram, type Histogram } from './report/stats';
+export { containerPieces, containerTextPieces, datasetSource, outputName, type DatasetSource, type OutputFile, type OutputBytes, type OutputPieces } from './read/datasetSource';
 export { OptionsError } from './optionsError';
 export type { SourceRow, DatasetReader } from './read';
+export { planSplit, resolveSplitOptions, type SplitOptions, type SplitPlan, type SplitPart, type AppliedSplitOptions, type ExcludedRow } from './split/split';
+export { renderSplit, renderSplitBytes, renderSplitPieces, splitManifest, splitManifestName, type SplitManifest } from './split/renderSplit';
 export {
-  planSplit, renderSplit, renderSplitBytes, renderSplitPieces, resolveSplitOptions, splitManifest, splitManifestName,
-  type SplitOptions, type SplitPlan, type SplitPart, type AppliedSplitOptions, type SplitManifest, type ExcludedRow,
-} from './split';
-export {
-  augmentDataset, planAugmentation, renderAugmented, renderAugmentedPieces, augmentedFileName, resolveAugmentOptions, AUGMENT_OPERATIONS, STOPWORDS, LEAKS_LISTED, MAX_VARIANTS_PER_ROW,
-  type Augmentation, type AugmentSummary, type AugmentOptions, type AugmentResult, type AugmentedRow, type AugmentedPart, type UnchangedRow, type AppliedAugmentOptions,
-  type AugmentOperation, type SynonymProvider, type BalanceOptions, type RenderAugmentedOptions, type TextSpan,
-} from './augment';
-export { withExtraFindings, type AnalysisStats } from './analyze';
+  augmentDataset, planAugmentation, resolveAugmentOptions, AUGMENT_OPERATIONS, STOPWORDS, LEAKS_LISTED, MAX_VARIANTS_PER_ROW,
+  type Augmentation, type AugmentSummary, type AugmentOperation, type SynonymProvider, type BalanceOptions, type TextSpan,
+} from './augment/augment';
+export type { AugmentOptions, AugmentResult, AugmentedRow, AugmentedPart, UnchangedRow, AppliedAugmentOptions } from './augment/types';
+export { renderAugmented, renderAugmentedPieces, augmentedFileName, type RenderAugmentedOptions } from './augment/renderAugmented';
+export { withExtraFindings, type AnalysisStats } from './analysis/analyze';
 export { findCrossFileLeaks, fileSplitRole, type LeakOptions, type LeakSource, type SplitRole } from './rules/crossFileLeak';
 export { nearDuplicateClusters } from './rules/nearDuplicates';
-export { rowLookup, type RowLookup } from './index/rowLookup';
-export type { RowIndex } from './index/rowIndex';
-export { jsonlByteRanges, jsonlShards, lineAt } from './shards';
+export { rowLookup, type RowLookup } from './similarity/rowLookup';
+export type { RowIndex } from './similarity/rowIndex';
+export { jsonlByteRanges, jsonlShards, lineAt } from './analysis/shards';
 export { jsonlReader } from './read/jsonl';
 export { CHUNK_BYTES, decodeSourceLines, isUtf16Source, memorySource, readFully, sourceBytes, type ByteSource } from './read/source';
 export { detectEncoding, encodingFromStart, ENCODING_TITLES, isUtf16, START_BYTES, type EncodingName, type LegacyEncoding } from './read/encoding';
-export { omittedPerRule, type OmittedFindings } from './findingBudget';
+export { omittedPerRule, type OmittedFindings } from './analysis/findingBudget';
+export { analysisSteps } from './analysis/analyze';
+export type { Steps } from './analysis/steps';
+export { packFindings, unpackFindings, type PackedFindings } from './analysis/packedFindings';
+export { postedAnalysis, receivedAnalysis, type PostedAnalysis } from './analysis/postedAnalysis';
+export { formatCount } from './format';

@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { CheckAnswer, CheckJob } from '../checkWorker';
 import { toBytes, type Config, type DatasetAnalysis } from '../engine';
-import { receivedAnalysis } from '../engine/postedAnalysis';
+import { receivedAnalysis } from '../engine';
 import type { Check } from './checks';
 
 /** How long (ms) a new check waits for the worker of a cancelled one to stop, rather than start another. */

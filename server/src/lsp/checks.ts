@@ -1,4 +1,4 @@
-import type { Steps } from '../engine/steps';
+import type { Steps } from '../engine';
 
 /**
  * One check of a document: of a version of its text, or of its file on disk as it opens (version

@@ -1,11 +1,9 @@
 import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic, type TextEdit as LspTextEdit } from 'vscode-languageserver';
-import type { Finding } from '../engine';
+import { SAFE_FIX_RULES, type Finding } from '../engine';
 import { toLspEdit, type DiagnosticData } from './convert';
 import type { Analyzed } from './datasets';
 
-/** fixAll applies only fixes that cannot lose information. */
-const SAFE_FIX_RULES = new Set(['whitespace', 'control-chars', 'mojibake', 'label-variant']);
-
+// fixAll applies only fixes that cannot lose information: the rules the catalog marks fix: 'safe'.
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.tuneset`;
 
 function workspaceEdit(uri: string, edits: LspTextEdit[]) {

@@ -1,7 +1,7 @@
 import type { CodeLens } from 'vscode-languageserver';
 import { COMMANDS } from '../protocol';
 import type { Analyzed } from './datasets';
-import { formatCount as fmt } from '../engine/format';
+import { formatCount as fmt } from '../engine';
 
 /** The summary lens above line 1: format · rows · labels · findings, and the report. */
 export function codeLenses(doc: Analyzed): CodeLens[] {

@@ -1,7 +1,7 @@
 import { DiagnosticSeverity, type Diagnostic, type Range as LspRange, type TextEdit as LspTextEdit } from 'vscode-languageserver';
 import { ruleDocsUrl, type DatasetAnalysis, type Finding, type Range, type Severity, type TextEdit } from '../engine';
 import type { FileSummary } from '../protocol';
-import { formatCount } from '../engine/format';
+import { formatCount } from '../engine';
 
 /** Engine ranges are 1-based; LSP ranges are 0-based. */
 export function toLspRange(r: Range): LspRange {

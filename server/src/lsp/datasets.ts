@@ -55,14 +55,6 @@ interface NearDuplicatePass {
   lineCount: number;
 }
 
-/** The fast analysis with the background pass's near-duplicate findings and counts merged in. */
-function withNearDuplicates(a: DatasetAnalysis, near: NearDuplicatePass): DatasetAnalysis {
-  const findings = a.findings.concat(near.findings).sort((x, y) => x.line - y.line || x.column - y.column);
-  const summary = { ...a.summary };
-  for (const f of near.findings) summary[f.rule] = (summary[f.rule] ?? 0) + 1;
-  return { ...a, findings, summary, stats: { ...a.stats, nearDuplicateClusters: near.clusters, nearDuplicateRows: near.rows } };
-}
-
 function pathOf(uri: string): string {
   return decodeURIComponent(uri.replace(/^file:\/\//, ''));
 }
@@ -206,7 +198,7 @@ export class OpenDatasets {
   private withFindingsFromElsewhere(uri: string, lineCount: number, analysis: DatasetAnalysis): DatasetAnalysis {
     const near = this.near.get(uri);
     // Background near-duplicate findings stay while the line count holds (their lines still point right).
-    if (near && near.lineCount === lineCount && lineCount > INLINE_NEAR_DUPLICATE_LINES) analysis = withNearDuplicates(analysis, near);
+    if (near && near.lineCount === lineCount && lineCount > INLINE_NEAR_DUPLICATE_LINES) analysis = withExtraFindings(analysis, near.findings, near);
     const extra = this.hooks.extraFindings(uri);
     return extra?.length ? withExtraFindings(analysis, extra) : analysis;
   }

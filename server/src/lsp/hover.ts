@@ -1,7 +1,7 @@
 import { MarkupKind, type Hover, type HoverParams } from 'vscode-languageserver';
 import { describeJsonRow, RULES, type Finding } from '../engine';
 import type { Analyzed } from './datasets';
-import { formatCount } from '../engine/format';
+import { formatCount } from '../engine';
 
 /**
  * Severities in words: a language server's Markdown hover has no theme icons (`$(error)` showed as

@@ -1,8 +1,8 @@
-import type { Detection } from '../analyze';
+import type { Detection } from '../analysis/detection';
 import type { SourceRow } from '../read';
-import { jaccard, shingleSet } from '../index/shingles';
+import { jaccard, shingleSet } from '../similarity/shingles';
 import { normalizedHash } from '../text/normalize';
-import { usableRow } from '../usableRows';
+import { usableRow } from '../schema/usableRows';
 
 /** Where a new row repeats a validation/test row, and how closely (1 for the same normalised text). */
 export interface HeldOutMatch {

@@ -21,8 +21,7 @@ export const AUGMENT_OPERATIONS: Record<AugmentOperation, string> = {
   ss: 'sentence shuffle',
 };
 
-/** Synonyms of a lower-case word (WordNet in the hosts); an empty list when it has none. */
-export type SynonymProvider = (word: string) => readonly string[];
+export type { SynonymProvider } from './preparedText';
 
 export interface OperationContext {
   random: Random;

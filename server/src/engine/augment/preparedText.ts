@@ -1,4 +1,3 @@
-import type { SynonymProvider } from './operations';
 import { isProtectedWord } from './stopwords';
 import { gluedWords, splitWords, type Words } from './words';
 
@@ -6,6 +5,9 @@ import { gluedWords, splitWords, type Words } from './words';
  * What the operations need to know about a text, worked out once per text rather than once per
  * operation and variant: its words, which of them must stay, and which have synonyms.
  */
+
+/** Synonyms of a lower-case word (WordNet in the hosts); an empty list when it has none. */
+export type SynonymProvider = (word: string) => readonly string[];
 
 /** Synonym and stopword knowledge for one run; synonym lists are looked up and filtered once per word. */
 export class WordKnowledge {

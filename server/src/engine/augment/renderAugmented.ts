@@ -1,5 +1,5 @@
-import type { AppliedAugmentOptions, AugmentedRow, AugmentResult } from '../augment';
-import { containerText, containerTextPieces, csvColumns, outputName, type DatasetSource, type OutputFile, type OutputPieces } from '../datasetSource';
+import type { AppliedAugmentOptions, AugmentedRow, AugmentResult } from './types';
+import { containerText, containerTextPieces, csvColumns, outputName, type DatasetSource, type OutputFile, type OutputPieces } from '../read/datasetSource';
 import { csvFieldSpans } from '../read/csv';
 import { locateInJsonRow } from '../read/jsonl';
 import type { JsonPath } from '../read/jsonScan';

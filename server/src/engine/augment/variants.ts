@@ -1,5 +1,5 @@
-import type { Detection } from '../analyze';
-import type { AppliedAugmentOptions, AugmentedPart, AugmentedRow } from '../augment';
+import type { Detection } from '../analysis/detection';
+import type { AppliedAugmentOptions, AugmentedPart, AugmentedRow } from './types';
 import type { SourceRow } from '../read';
 import { extractRow } from '../schema/extract';
 import { mixSeed, seededRandom, shuffle } from '../seededRandom';

@@ -1,3 +1,7 @@
+// Room: read. Bytes in, rows out: the encoding found (UTF-8/16, legacy ones), the container sniffed
+// (JSONL, CSV/TSV, JSON array) and read row by row with each row's line, text and parsed value, in
+// memory or through a ByteSource read in chunks. Nothing here knows formats or rules: a reader only
+// reports rows it cannot read (RowProblem). datasetSource.ts puts rows back into files for split/augment.
 import { csvReader, type CsvReadOptions } from './csv';
 import { jsonArrayReader, looksLikeJsonArrayOfObjects } from './jsonArray';
 import { estimatedRows, jsonlReader } from './jsonl';

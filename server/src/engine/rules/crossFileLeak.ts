@@ -1,10 +1,10 @@
-import { FindingBuilder, type AnalyzeOptions } from '../analyze';
+import { FindingBuilder, type AnalyzeOptions } from '../analysis/analyze';
 import type { Config } from '../config';
-import { bandColumns, buildBandTable, type BandTable } from '../index/bandTable';
-import { candidatePairs } from '../index/lsh';
-import { sketchSettings, type RowIndex } from '../index/rowIndex';
-import type { RowLookup } from '../index/rowLookup';
-import { comparedText, jaccard, shingleSet } from '../index/shingles';
+import { bandColumns, buildBandTable, type BandTable } from '../similarity/bandTable';
+import { candidatePairs } from '../similarity/lsh';
+import { sketchSettings, type RowIndex } from '../similarity/rowIndex';
+import type { RowLookup } from '../similarity/rowLookup';
+import { comparedText, jaccard, shingleSet } from '../similarity/shingles';
 import { extractRow } from '../schema/extract';
 import type { Finding } from '../types';
 import { roundSimilarity, SHINGLE_CACHE_ROWS } from './nearDuplicates';

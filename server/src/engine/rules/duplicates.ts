@@ -1,4 +1,4 @@
-import { forEachRepeat } from '../index/repeats';
+import { forEachRepeat } from '../similarity/repeats';
 import type { FileFacts, LateReport } from './fileFacts';
 import type { FixSpec, RowReport } from './rowRule';
 

@@ -1,4 +1,4 @@
-import type { BandTable } from '../index/bandTable';
+import type { BandTable } from '../similarity/bandTable';
 import type { RowReport } from './rowRule';
 
 /**

@@ -1,6 +1,6 @@
-import { clusterRows } from '../index/clusters';
-import { jaccard } from '../index/shingles';
-import { candidatePairs } from '../index/lsh';
+import { clusterRows } from '../similarity/clusters';
+import { jaccard } from '../similarity/shingles';
+import { candidatePairs } from '../similarity/lsh';
 import type { Finding } from '../types';
 import type { DuplicateGroup } from './duplicates';
 import type { FileFacts, LateReport } from './fileFacts';

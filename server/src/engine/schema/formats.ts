@@ -1,3 +1,6 @@
+// Room: schema. What a row means: the format (classification, instruction, chat…) detected from a
+// sample of rows by zod schemas (this file; guess.ts when no field has a known name), and a row's
+// texts and label extracted for that format (extract.ts). usableRows.ts: the rows split and augment can use.
 import { z } from 'zod';
 import type { FormatName } from '../types';
 import { guessFields } from './guess';

@@ -1,5 +1,5 @@
-import { containerBytes, containerPieces, containerText, outputName, type DatasetSource, type OutputBytes, type OutputFile, type OutputPieces } from '../datasetSource';
-import type { AppliedSplitOptions, SplitPlan } from '../split';
+import { containerBytes, containerPieces, containerText, outputName, type DatasetSource, type OutputBytes, type OutputFile, type OutputPieces } from '../read/datasetSource';
+import type { AppliedSplitOptions, SplitPlan } from './split';
 
 /** The manifest written beside a split (NAME.split.json): enough to re-make it and to check it. */
 export interface SplitManifest {

@@ -1,4 +1,4 @@
-import { forEachRepeat } from '../index/repeats';
+import { forEachRepeat } from '../similarity/repeats';
 
 /**
  * Rows that must land in the same split: exact duplicates, rows sharing a group field value, and

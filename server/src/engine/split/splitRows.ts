@@ -1,8 +1,8 @@
-import type { Detection } from '../analyze';
+import type { Detection } from '../analysis/detection';
 import { spliced } from '../columns';
 import type { SourceRow } from '../read';
 import { normalizedHash } from '../text/normalize';
-import { usableRow, type ExcludedRow } from '../usableRows';
+import { usableRow, type ExcludedRow } from '../schema/usableRows';
 
 /**
  * What the split needs to know of each row, as flat columns indexed by row index: typed arrays, a

@@ -1,3 +1,6 @@
+// Room: text. Facts about one text that many rules share: a one-pass profile (this file), the
+// normalised form and hash duplicates use (normalize.ts), token counts with an estimate calibrated on
+// exact counts (tokens.ts), mojibake repair (mojibake.ts).
 import { spliced } from '../columns';
 import { isCjk, isUnspacedAlphabet } from './scripts';
 

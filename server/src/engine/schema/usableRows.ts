@@ -1,6 +1,6 @@
-import type { Detection } from './analyze';
-import type { SourceRow } from './read';
-import { extractRow, type RowContent } from './schema/extract';
+import type { Detection } from '../analysis/detection';
+import type { SourceRow } from '../read';
+import { extractRow, type RowContent } from './extract';
 
 /** A row that was left out of a split or an augmentation, and why (rows are never dropped silently). */
 export interface ExcludedRow {

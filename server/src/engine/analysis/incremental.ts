@@ -1,21 +1,23 @@
 import {
   assembleAnalysis, fileLevelRuleSteps, FindingBuilder, lateRowFindings, mergeInOrder, ROW_PASS_PART, RowAnalyzer, ROWS_PER_STEP, sameReports, sampleTokens,
-  type AnalyzeOptions, type DatasetAnalysis, type Detection, type FileLevel, type RowAccess, type RowOutput, type RowPassResult,
+  type AnalyzeOptions, type DatasetAnalysis, type FileLevel, type RowAccess, type RowOutput, type RowPassResult,
 } from './analyze';
-import { lengthOutliers, sameLengthOutliers } from './rules/lengths';
-import { changedCounts } from './select';
-import { recountFindings, type FindingCounts } from './stats';
-import { buildBandTable } from './index/bandTable';
-import { emptyFacts, LabelIds, type FileFacts } from './rules/fileFacts';
-import { spliced, type Column } from './columns';
-import type { Config } from './config';
-import { jsonlReader, locateInJsonRow, parseJsonRow } from './read/jsonl';
-import type { SourceRow } from './read';
-import { detectFormat } from './schema/formats';
-import type { Finding } from './types';
-import { tokenizerLoaded, TokenEstimator, type TokenSample } from './text/tokens';
-import type { RowReport } from './rules/rowRule';
-import { findExactDuplicates, type DuplicateGroup } from './rules/duplicates';
+import type { Detection } from './detection';
+import { lengthOutliers, sameLengthOutliers } from '../rules/lengths';
+import { changedCounts } from '../select';
+import { recountFindings, type FindingCounts } from '../report/stats';
+import { buildBandTable } from '../similarity/bandTable';
+import { emptyFacts, LabelIds, type FileFacts } from '../rules/fileFacts';
+import { spliced, type Column } from '../columns';
+import type { Config } from '../config';
+import { jsonlReader, locateInJsonRow, parseJsonRow } from '../read/jsonl';
+import type { SourceRow } from '../read';
+import { detectFormat } from '../schema/formats';
+import type { Finding } from '../types';
+import { tokenizerLoaded, TokenEstimator, type TokenSample } from '../text/tokens';
+import type { RowReport } from '../rules/rowRule';
+import type { DuplicateGroup } from '../rules/duplicates';
+import { FILE_RULES } from '../rules/fileRules';
 import { finish, within, type Steps } from './steps';
 
 /** What a line of the model is: not analyzed since it changed, blank, or an analyzed row. */
@@ -379,13 +381,9 @@ export class IncrementalDataset {
     // The first row's line also holds the file-level findings (label-imbalance): remaking that
     // line's findings from the row's reports alone would drop them.
     if (rebuild.has(0)) return undefined;
-    const groupReports = new Map<number, RowReport[]>();
-    findExactDuplicates(facts, groups, (r, report) => {
-      const list = groupReports.get(r);
-      if (list) list.push(report);
-      else groupReports.set(r, [report]);
-    }, last.level.canonical);
-    const outliers = last.level.lengths;
+    // Each file-level rule's reports of a row, made again from the decisions kept (a rule without
+    // a quick form did not run: near-duplicate search needs sketches, and with them no check is quick).
+    const reportsOf = FILE_RULES.flatMap((rule) => (rule.quick ? [rule.quick(last.level, facts, groups)] : []));
     const out = new FindingBuilder(access, detection.fields, this.config, this.options);
     const findings: Finding[] = [];
     const end = last.end.slice();
@@ -398,11 +396,9 @@ export class IncrementalDataset {
       const start = i > 0 ? last.end[i - 1] : 0;
       for (let k = from; k < start; k++) findings.push(last.findings[k]);
       from = last.end[i];
-      // The row's file-level reports, in the order the full step makes them: its group's, its label's, its length's.
-      const reports = groupReports.get(r)?.slice() ?? [];
-      const label = last.level.labelReport(facts.label[r]);
-      if (label) reports.push(label);
-      if (outliers && !Number.isNaN(facts.hash[r]) && outliers.isOutlier(facts.chars[r])) reports.push(outliers.report(facts.chars[r]));
+      // The row's file-level reports, in the order the full step makes them (the order of FILE_RULES).
+      const reports: RowReport[] = [];
+      for (const again of reportsOf) for (const report of again(r) ?? []) reports.push(report);
       const late = reports.length ? lateRowFindings(out, access, detection, r, reports) : [];
       const after = mergeInOrder(this.ownFindings(i), late.slice());
       replaced.push({ before: last.findings.slice(start, last.end[i]), after });

@@ -1,5 +1,5 @@
-import { findingCounts, type FindingCounts } from './stats';
-import type { Finding, Severity } from './types';
+import { findingCounts, type FindingCounts } from '../report/stats';
+import type { Finding, Severity } from '../types';
 
 /**
  * A cap on the findings an analysis keeps per rule, so that memory is bounded by design: a

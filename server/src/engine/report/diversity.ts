@@ -1,6 +1,6 @@
 import { RegexpTokenizer } from 'natural/lib/natural/tokenizers/regexp_tokenizer';
 import { words as englishStopwords } from 'natural/lib/natural/util/stopwords';
-import { segmentWords } from './text/scripts';
+import { segmentWords } from '../text/scripts';
 
 /**
  * How varied a dataset's wording is: vocabulary, type/token ratio, distinct bigrams and the most

@@ -1,3 +1,7 @@
+// Room: similarity. How near-identical texts are found without comparing every pair: word shingles
+// (shingles.ts), MinHash signatures (minhash.ts) cut into LSH band keys per row (rowSketch.ts), kept
+// in sorted band tables (bandTable.ts) whose shared keys make candidate pairs (this file), verified
+// by exact Jaccard and grouped (clusters.ts). rowIndex/rowLookup keep what cross-file-leak compares.
 import { PARTITIONS, type BandTable } from './bandTable';
 import { sortNumbers } from './shingles';
 

@@ -1,10 +1,11 @@
-import type { DatasetAnalysis, Detection } from './analyze';
-import { containerOfPath, openReader, type CsvHeaderOptions } from './read';
-import type { ByteSource } from './read/source';
-import type { ContainerKind } from './types';
-import { extractRow } from './schema/extract';
-import type { DatasetStats } from './stats';
-import { normalizedHash } from './text/normalize';
+import type { DatasetAnalysis } from './analyze';
+import type { Detection } from './detection';
+import { containerOfPath, openReader, type CsvHeaderOptions } from '../read';
+import type { ByteSource } from '../read/source';
+import type { ContainerKind } from '../types';
+import { extractRow } from '../schema/extract';
+import { recordedRowHashes } from '../report/stats';
+import { normalizedHash } from '../text/normalize';
 
 /**
  * Row texts read again from a file's bytes, for what the per-row pass does not keep (diversity needs
@@ -33,19 +34,6 @@ export function* readRowTexts(path: string, input: Uint8Array | ByteSource, dete
   }
 }
 
-// Hashes recorded by computeStats, keyed by the stats object so they live exactly as long as the analysis.
-const recorded = new WeakMap<DatasetStats, ArrayLike<number>>();
-
-/** Remembers the exact-duplicate hashes behind a file's statistics (called by computeStats). */
-export function recordRowHashes(stats: DatasetStats, hashes: ArrayLike<number>): void {
-  recorded.set(stats, hashes);
-}
-
-/** The hashes recorded for statistics made in this thread (an analysis sent to another thread takes them along). */
-export function recordedRowHashes(stats: DatasetStats): ArrayLike<number> | undefined {
-  return recorded.get(stats);
-}
-
 /**
  * The set of normalised row hashes of a dataset (the same hashes exact-duplicate uses). They come from
  * the analysis when it was made in this thread; an analysis that was copied (from a worker, or JSON)
@@ -53,7 +41,7 @@ export function recordedRowHashes(stats: DatasetStats): ArrayLike<number> | unde
  */
 export function datasetRowHashes(analysis: DatasetAnalysis, bytes?: Uint8Array): Set<number> {
   const out = new Set<number>();
-  const known = recorded.get(analysis.stats);
+  const known = recordedRowHashes(analysis.stats);
   if (known) {
     for (let i = 0; i < known.length; i++) if (!Number.isNaN(known[i])) out.add(known[i]);
     return out;

@@ -1,5 +1,4 @@
-import { isDatasetPath } from './read';
-import type { QualityReport } from './report';
+import { isDatasetPath } from '../read';
 
 /**
  * A train/val/test set side by side: sizes, label proportions per split, and the texts that leak
@@ -42,10 +41,19 @@ export function findSplitSiblings(fileName: string, namesInFolder: string[]): { 
   return SPLIT_ORDER.filter((s) => chosen.has(s)).map((split) => ({ split, name: chosen.get(split)! }));
 }
 
+/**
+ * What the comparison reads of a split's report (a QualityReport is one): its header and its labels.
+ * Spelled out here so this module needs nothing of the report that shows the comparison.
+ */
+export interface SplitReport {
+  header: { path: string; rows: number; quality: { score: number } };
+  labels: { labels: { name: string; count: number }[] } | null;
+}
+
 /** One split of the set: its report (a split's own report needs no diversity) and its rows' hashes. */
 export interface SplitInput {
   split: SplitName;
-  report: QualityReport;
+  report: SplitReport;
   /** datasetRowHashes of the split's file. */
   hashes: ReadonlySet<number>;
 }

@@ -1,4 +1,4 @@
-import type { Detection } from '../analyze';
+import type { Detection } from '../analysis/detection';
 import type { Config } from '../config';
 import type { FileFacts } from '../rules/fileFacts';
 import type { ContainerKind } from '../types';

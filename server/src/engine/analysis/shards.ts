@@ -1,13 +1,14 @@
-import { fileLevelRules, RowPass, type AnalyzeOptions, type DatasetAnalysis, type Detection, type RowAccess, type RowPassResult } from './analyze';
-import type { Config } from './config';
+import { fileLevelRules, RowPass, type AnalyzeOptions, type DatasetAnalysis, type RowAccess, type RowPassResult } from './analyze';
+import type { Detection } from './detection';
+import type { Config } from '../config';
 import { FindingBudget, keepWithinBudget } from './findingBudget';
-import { fileEncoding, LineDecoder } from './read/decode';
-import { START_BYTES } from './read/encoding';
-import { estimatedRows, jsonlReader, locateInJsonRow, parseJsonRow } from './read/jsonl';
-import { CHUNK_BYTES, countNewlines, isByteSource, readFully, SourceWindow, type ByteSource } from './read/source';
-import { emptyFacts, LabelIds } from './rules/fileFacts';
-import { TokenEstimator, type TokenSample } from './text/tokens';
-import type { Finding } from './types';
+import { fileEncoding, LineDecoder } from '../read/decode';
+import { START_BYTES } from '../read/encoding';
+import { estimatedRows, jsonlReader, locateInJsonRow, parseJsonRow } from '../read/jsonl';
+import { CHUNK_BYTES, countNewlines, isByteSource, readFully, SourceWindow, type ByteSource } from '../read/source';
+import { emptyFacts, LabelIds } from '../rules/fileFacts';
+import { TokenEstimator, type TokenSample } from '../text/tokens';
+import type { Finding } from '../types';
 
 /**
  * Sharded analysis of JSONL: the per-row pass runs on byte ranges (one per core, in worker

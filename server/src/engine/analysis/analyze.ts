@@ -1,36 +1,41 @@
-import { DEFAULT_CONFIG, type Config } from './config';
-import { openReader, rangeInRow, type DatasetContainer, type SourceRow } from './read';
-import { fileEncoding, type InvalidUtf8 } from './read/decode';
-import { ENCODING_TITLES, type EncodingName } from './read/encoding';
-import type { JsonPath } from './read/jsonScan';
-import type { FieldSpan } from './read/row';
-import { RULES } from './rules/catalog';
+// Room: analysis. Runs the rules over a file: the per-row pass (RowAnalyzer, RowPass) gathers each
+// row's findings and facts, then the file-level step runs FILE_RULES (rules/fileRules.ts) over the
+// facts and makes the statistics. The same two halves run sharded over worker threads (shards.ts),
+// in ~30 ms steps for a host that must stay responsive (steps.ts), and line by line in the editor's
+// model (incremental.ts). Findings over a per-rule cap are counted, not kept (findingBudget.ts);
+// packedFindings/postedAnalysis carry an analysis across threads; detection.ts detects the format.
+import { DEFAULT_CONFIG, type Config } from '../config';
+import { openReader, rangeInRow, type DatasetContainer, type SourceRow } from '../read';
+import { fileEncoding, type InvalidUtf8 } from '../read/decode';
+import { ENCODING_TITLES, type EncodingName } from '../read/encoding';
+import type { JsonPath } from '../read/jsonScan';
+import type { FieldSpan } from '../read/row';
+import { RULES, type RuleId } from '../rules/catalog';
 import { countsWithOmitted, FindingBudget, type OmittedFindings } from './findingBudget';
-import { exactDuplicateGroups, findExactDuplicates, type DuplicateGroup } from './rules/duplicates';
-import { emptyFacts, labelCounts, LabelIds, type FileFacts } from './rules/fileFacts';
-import { spliced, type Column } from './columns';
-import { findLabelImbalance, findLabelVariantsAndRareLabels, labelReports, labelVariants } from './rules/labels';
-import { findLengthOutliers, lengthCounts, lengthOutliers, type LengthOutliers } from './rules/lengths';
-import type { ValueCounts } from './select';
-import { tokenLimit, tooLong } from './rules/limits';
-import { checkEcho, checkNoise } from './rules/noise';
-import { checkPrivacy, checkUnreadableRow } from './rules/privacy';
-import type { FixSpec, RowReport, Target } from './rules/rowRule';
-import { detectFormat, type FieldMap, type UnknownField } from './schema/formats';
-import { extractRow, type RowContent } from './schema/extract';
-import { computeStats, countedRows, findingCounts, qualityScore, rowSummaries, type DatasetStats, type FindingCounts, type RowSummaries } from './stats';
-import { RowSketcher, sketchesNeeded } from './index/rowSketch';
-import { buildRowIndex, type RowIndex } from './index/rowIndex';
-import { buildBandTable } from './index/bandTable';
-import { comparedText, shingleSet } from './index/shingles';
-import { findNearDuplicates } from './rules/nearDuplicates';
-import { normalizedHash } from './text/normalize';
-import { profileText } from './text/profile';
-import { measureTokens, sampleTokenCount, TokenEstimator, utf8Length, type TokenSample } from './text/tokens';
-import { parseJsonRow } from './read/jsonl';
-import { countNewlines } from './read/source';
+import type { DuplicateGroup } from '../rules/duplicates';
+import type { NearDuplicateCounts } from '../rules/nearDuplicates';
+import { emptyFacts, LabelIds, type FileFacts } from '../rules/fileFacts';
+import { FILE_RULES, startFileRules, type FileRuleDecisions } from '../rules/fileRules';
+import { spliced, type Column } from '../columns';
+import { tokenLimit, tooLong } from '../rules/limits';
+import { checkEcho, checkNoise } from '../rules/noise';
+import { checkPrivacy, checkUnreadableRow } from '../rules/privacy';
+import type { FixSpec, RowReport, Target } from '../rules/rowRule';
+import type { FieldMap } from '../schema/formats';
+import { detectDatasetFormat, type Detection } from './detection';
+import { extractRow, type RowContent } from '../schema/extract';
+import { computeStats, countedRows, findingCounts, qualityScore, rowSummaries, type DatasetStats, type FindingCounts, type RowSummaries } from '../report/stats';
+import { RowSketcher, sketchesNeeded } from '../similarity/rowSketch';
+import { buildRowIndex, type RowIndex } from '../similarity/rowIndex';
+import { buildBandTable } from '../similarity/bandTable';
+import { comparedText, shingleSet } from '../similarity/shingles';
+import { normalizedHash } from '../text/normalize';
+import { profileText } from '../text/profile';
+import { measureTokens, sampleTokenCount, TokenEstimator, utf8Length, type TokenSample } from '../text/tokens';
+import { parseJsonRow } from '../read/jsonl';
+import { countNewlines } from '../read/source';
 import { finish, within, type Steps } from './steps';
-import type { ContainerKind, Finding, Fix, FormatName, Range, Severity, TextEdit } from './types';
+import type { ContainerKind, Finding, Fix, FormatName, Range, Severity, TextEdit } from '../types';
 
 export interface DatasetAnalysis {
   path: string;
@@ -126,28 +131,6 @@ export interface RowPassResult {
   encoding?: EncodingName;
 }
 
-export interface Detection {
-  format: FormatName;
-  fields: FieldMap;
-  /** The fields were guessed from their values (no field had a known name). */
-  guessed?: boolean;
-  /** Fields named by settings that the file does not have. */
-  unknownFields?: UnknownField[];
-}
-
-const DETECTION_SAMPLE = 200;
-
-/** Detects a file's format from its first rows (settings may force it). */
-export function detectDatasetFormat(rows: Iterable<SourceRow>, config: Config): Detection {
-  const sample: Record<string, unknown>[] = [];
-  let seen = 0;
-  for (const r of rows) {
-    if (r.value !== undefined) sample.push(r.value as Record<string, unknown>);
-    if (++seen >= DETECTION_SAMPLE) break;
-  }
-  const { format, fields, guessed, unknownFields } = detectFormat(sample, { format: config.format, textField: config.textField, labelField: config.labelField });
-  return { format, fields, ...(guessed ? { guessed } : {}), ...(unknownFields ? { unknownFields } : {}) };
-}
 
 /** Analyzes one dataset file's bytes: reads, detects the format, runs every enabled rule, and computes statistics. */
 export function analyzeDataset(path: string, bytes: Uint8Array, config: Config = DEFAULT_CONFIG, options: AnalyzeOptions = {}): DatasetAnalysis {
@@ -450,20 +433,12 @@ export class RowPass {
  * What the file-level step decided besides the findings: the editor's model reuses it after an edit
  * that leaves it standing (see IncrementalDataset).
  */
-export interface FileLevel {
-  groups: DuplicateGroup[];
-  lengths: LengthOutliers | undefined;
-  /** The lengths the length-outlier test was made from (lengthCounts). */
-  lengthCounts: ValueCounts;
+export interface FileLevel extends FileRuleDecisions {
   /** What the statistics were counted from. */
   summaries: RowSummaries;
-  /** The label a label id is a variant of (itself when none): conflicts are between canonical labels. */
-  canonical: (label: number) => number;
-  /** The label-variant or rare-label report for the rows of a label id. */
-  labelReport: (label: number) => RowReport | undefined;
 }
 
-/** The file-level step: duplicate, label and length rules over the facts, then statistics. */
+/** The file-level step: the file-level rules (FILE_RULES) over the facts, then statistics. */
 export function finishAnalysis(path: string, access: RowAccess, detection: Detection, config: Config, options: AnalyzeOptions, pass: RowPassResult): DatasetAnalysis {
   return fileLevelStep(path, access, detection, config, options, pass).analysis;
 }
@@ -508,26 +483,14 @@ export function* fileLevelRuleSteps(
     if (list) list.push(r);
     else late.set(row, [r]);
   };
-  const t = config.thresholds;
-  const groups = exactDuplicateGroups(facts);
-  const variants = labelVariants(facts.labelNames, labelCounts(facts), t.labelVariantMaxEdits);
-  const canonical = (l: number) => variants.get(l) ?? l;
+  const enabled = (rule: RuleId) => ruleSeverity.get(rule) !== undefined;
+  const run = startFileRules(facts, config, enabled, options.nearDuplicates !== false, rowShingles(access, detection, config), lateReport);
   yield 0.1;
-  findExactDuplicates(facts, groups, lateReport, canonical);
-  yield 0.2;
-  const near = options.nearDuplicates !== false && facts.bandsPerRow > 0 && (ruleSeverity.get('near-duplicate') || ruleSeverity.get('conflicting-labels'))
-    ? findNearDuplicates(facts, groups, config.nearDuplicateThreshold, rowShingles(access, detection, config), lateReport, canonical)
-    : { clusters: 0, rows: 0 };
-  yield 0.4;
-  findLabelImbalance(facts, t, lateReport);
-  yield 0.45;
-  const labelReport = labelReports(facts, t);
-  findLabelVariantsAndRareLabels(facts, labelReport, lateReport);
-  yield 0.5;
-  const counted = lengthCounts(facts);
-  const lengths = lengthOutliers(counted, t);
-  findLengthOutliers(facts, lengths, lateReport);
-  yield 0.55;
+  for (const rule of FILE_RULES) {
+    rule.run(run);
+    yield rule.done;
+  }
+  const { groups, near } = run;
   const lateFindings: Finding[] = [];
   // In file order: rows are read again, and a big file's rows come from disk through a window.
   const lateRows = Int32Array.from(late.keys()).sort();
@@ -552,7 +515,8 @@ export function* fileLevelRuleSteps(
   return (tokens = pass.tokens) => {
     const analysis = assembleAnalysis(path, access, detection, config, options, { ...pass, tokens }, findings, groups, near, summaries, counts);
     if (omitted) analysis.omitted = omitted;
-    return { analysis, level: { groups, lengths, lengthCounts: counted, summaries, canonical, labelReport } };
+    const { canonical, labelReport, lengths, lengthCounts } = run;
+    return { analysis, level: { groups, lengths, lengthCounts, summaries, canonical, labelReport } };
   };
 }
 
@@ -625,18 +589,21 @@ function rowShingles(access: RowAccess, detection: Detection, config: Config): (
 }
 
 /**
- * The analysis with findings raised after it (cross-file-leak, which needs other files): merged in
- * file order, with the summary and the finding-based statistics counted again. The statistics object
- * is updated in place, because other modules key data by its identity.
+ * The analysis with findings raised after it: cross-file-leak (which needs other files), or the
+ * near-duplicates the editor's background pass found for a big file (with `near`, their clusters and
+ * rows). Merged in file order, with the summary and the finding-based statistics counted again. The
+ * statistics object is updated in place, because other modules key data by its identity. The one
+ * merge of findings into an analysis: the CLI and the editor both use it.
  */
-export function withExtraFindings(analysis: DatasetAnalysis, extra: Finding[]): DatasetAnalysis {
-  if (!extra.length) return analysis;
-  const findings = analysis.findings.concat(extra).sort(compareFindings);
+export function withExtraFindings(analysis: DatasetAnalysis, extra: Finding[], near?: NearDuplicateCounts): DatasetAnalysis {
+  if (!extra.length && !near) return analysis;
+  const findings = extra.length ? analysis.findings.concat(extra).sort(compareFindings) : analysis.findings;
   const s = analysis.stats;
   const counts = analysis.omitted ? countsWithOmitted(findings, analysis.omitted) : findingCounts(findings);
   const stats: AnalysisStats = Object.assign(s, {
     ...counts,
     quality: qualityScore(s.rows, counts.rowsWithErrors, counts.rowsWithWarnings, s.duplicateRows, s.balanceIndex),
+    ...(near ? { nearDuplicateClusters: near.clusters, nearDuplicateRows: near.rows } : {}),
   });
   return { ...analysis, findings, summary: { ...counts.findingsByRule }, stats };
 }

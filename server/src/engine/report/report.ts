@@ -1,10 +1,13 @@
-import type { DatasetAnalysis } from './analyze';
-import { DEFAULT_CONFIG, type Config } from './config';
+// Room: report. What is shown of an analysis: statistics (stats.ts, made by the analysis), the
+// quality report as plain JSON (this file), rendered as HTML (reportHtml.ts) and Markdown
+// (reportMarkdown.ts), with the wording's diversity (diversity.ts) and train/val/test compared (splitComparison.ts).
+import type { DatasetAnalysis } from '../analysis/analyze';
+import { DEFAULT_CONFIG, type Config } from '../config';
 import type { Diversity } from './diversity';
-import { RULES, ruleDocsUrl, type RuleInfo } from './rules/catalog';
+import { RULES, ruleDocsUrl, type RuleInfo } from '../rules/catalog';
 import type { SplitComparison } from './splitComparison';
 import type { Distribution, Histogram, QualityScore } from './stats';
-import { SEVERITY_ORDER, type ContainerKind, type FormatName, type Severity } from './types';
+import { SEVERITY_ORDER, type ContainerKind, type FormatName, type Severity } from '../types';
 
 /**
  * The quality report of one dataset file as plain JSON data: everything the panel, the HTML export

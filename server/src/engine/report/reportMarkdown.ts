@@ -1,5 +1,5 @@
 import type { QualityReport } from './report';
-import { formatCount as count } from './format';
+import { formatCount as count } from '../format';
 
 /**
  * The quality report as a Markdown data card for a pull request or a dataset's README: key figures

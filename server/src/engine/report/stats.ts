@@ -1,10 +1,9 @@
-import { balanceIndex } from './rules/labels';
-import { changedCounts, mapValues, mergedValues, quantileValue, valueCounts, type ValueCounts } from './select';
-import { labelCounts, type FileFacts } from './rules/fileFacts';
-import type { DuplicateGroup } from './rules/duplicates';
-import { recordRowHashes } from './rowTexts';
-import type { TokenEstimator } from './text/tokens';
-import type { Finding, Severity } from './types';
+import { balanceIndex } from '../rules/labels';
+import { changedCounts, mapValues, mergedValues, quantileValue, valueCounts, type ValueCounts } from '../select';
+import { labelCounts, type FileFacts } from '../rules/fileFacts';
+import type { DuplicateGroup } from '../rules/duplicates';
+import type { TokenEstimator } from '../text/tokens';
+import type { Finding, Severity } from '../types';
 
 export interface Distribution {
   min: number;
@@ -345,4 +344,17 @@ export function computeStats(
   // The split comparison reuses the exact-duplicate hashes instead of reading the file again.
   recordRowHashes(stats, facts.hash);
   return stats;
+}
+
+// Hashes recorded by computeStats, keyed by the stats object so they live exactly as long as the analysis.
+const recorded = new WeakMap<DatasetStats, ArrayLike<number>>();
+
+/** Remembers the exact-duplicate hashes behind a file's statistics (called by computeStats). */
+export function recordRowHashes(stats: DatasetStats, hashes: ArrayLike<number>): void {
+  recorded.set(stats, hashes);
+}
+
+/** The hashes recorded for statistics made in this thread (an analysis sent to another thread takes them along). */
+export function recordedRowHashes(stats: DatasetStats): ArrayLike<number> | undefined {
+  return recorded.get(stats);
 }

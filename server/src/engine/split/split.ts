@@ -1,18 +1,20 @@
-import { detectDatasetFormat, type Detection } from './analyze';
-import { DEFAULT_CONFIG } from './config';
-import { OptionsError } from './optionsError';
-import type { SourceRow } from './read';
-import { balanceIndex } from './rules/labels';
-import { seededRandom, mixSeed } from './seededRandom';
-import { assignByRatio, assignByTime, type Assignment } from './split/assignGroups';
-import { RowGroups } from './split/rowGroups';
-import { readSplitRows, type SplitRows } from './split/splitRows';
-import type { ExcludedRow } from './usableRows';
-import type { FieldMap } from './schema/formats';
-import type { FormatName } from './types';
+// Room: split. Train/val/test files from a dataset: the plan (this file: which row goes where,
+// stratified by label, grouped so duplicates stay together, or by time) made from the rows' facts
+// (splitRows.ts, rowGroups.ts, assignGroups.ts, apportion.ts), then written by renderSplit.ts.
+import { detectDatasetFormat, type Detection } from '../analysis/detection';
+import { DEFAULT_CONFIG } from '../config';
+import { OptionsError } from '../optionsError';
+import type { SourceRow } from '../read';
+import { balanceIndex } from '../rules/labels';
+import { seededRandom, mixSeed } from '../seededRandom';
+import { assignByRatio, assignByTime, type Assignment } from './assignGroups';
+import { RowGroups } from './rowGroups';
+import { readSplitRows, type SplitRows } from './splitRows';
+import type { ExcludedRow } from '../schema/usableRows';
+import type { FieldMap } from '../schema/formats';
+import type { FormatName } from '../types';
 
-export type { ExcludedRow } from './usableRows';
-export { renderSplit, renderSplitBytes, renderSplitPieces, splitManifest, splitManifestName, type SplitManifest } from './split/renderSplit';
+export type { ExcludedRow } from '../schema/usableRows';
 
 /** What the user chose for a split; everything is optional and defaulted as `resolveSplitOptions` says. */
 export interface SplitOptions {

@@ -1,5 +1,5 @@
 import { makeFinding } from './analyze';
-import type { Finding, Severity } from './types';
+import type { Finding, Severity } from '../types';
 
 /**
  * Findings in a form that crosses between threads cheaply: a shard's hundred thousand findings as

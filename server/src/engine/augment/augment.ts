@@ -1,111 +1,29 @@
-import { detectDatasetFormat, type Detection } from './analyze';
-import { planBalance, type BalanceOptions, type BalancePlan } from './augment/balance';
-import { ALL_OPERATIONS, type AugmentOperation, type ChangedText, type SynonymProvider } from './augment/operations';
-import { STOPWORDS } from './augment/stopwords';
-import { defaultSelectors } from './augment/targetFields';
-import { CopyGenerator, type RowAugmenter } from './augment/variants';
-import { DEFAULT_CONFIG } from './config';
-import { OptionsError } from './optionsError';
-import { HeldOutIndex } from './augment/heldOut';
-import type { SourceRow } from './read';
-import type { JsonPath } from './read/jsonScan';
-import type { FieldMap } from './schema/formats';
-import { mixSeed, seededRandom } from './seededRandom';
-import type { FormatName } from './types';
-import { usableRow, type ExcludedRow } from './usableRows';
-import { spliced } from './columns';
+// Room: augment. New rows from old ones (EDA: synonym replacement, insertion, swap, deletion,
+// sentence shuffle) or classes balanced: the plan and the variants one row at a time (this file,
+// variants.ts, operations.ts on words.ts/preparedText.ts), never a copy of a held-out row (heldOut.ts),
+// written by renderAugmented.ts. The shapes asked for and given back are in types.ts.
+import { detectDatasetFormat, type Detection } from '../analysis/detection';
+import { planBalance, type BalancePlan } from './balance';
+import { ALL_OPERATIONS, type AugmentOperation } from './operations';
+import { STOPWORDS } from './stopwords';
+import { defaultSelectors } from './targetFields';
+import { CopyGenerator, type RowAugmenter } from './variants';
+import { DEFAULT_CONFIG } from '../config';
+import { OptionsError } from '../optionsError';
+import { HeldOutIndex } from './heldOut';
+import type { SourceRow } from '../read';
+import type { FieldMap } from '../schema/formats';
+import { mixSeed, seededRandom } from '../seededRandom';
+import type { FormatName } from '../types';
+import { usableRow, type ExcludedRow } from '../schema/usableRows';
+import { spliced } from '../columns';
+import type { AppliedAugmentOptions, AugmentedRow, AugmentOptions, AugmentResult, UnchangedRow } from './types';
 
-export { AUGMENT_OPERATIONS, type AugmentOperation, type SynonymProvider, type ChangedText } from './augment/operations';
-export type { BalanceOptions } from './augment/balance';
-export type { TextSpan } from './augment/words';
-export { STOPWORDS } from './augment/stopwords';
-export { MAX_VARIANTS_PER_ROW } from './augment/variants';
-export { renderAugmented, renderAugmentedPieces, augmentedFileName, type AugmentedFileRows, type RenderAugmentedOptions } from './augment/renderAugmented';
-
-/** What the user chose for an augmentation; everything is optional and defaulted. */
-export interface AugmentOptions {
-  /** Operations to draw from for each new row (default all five). */
-  operations?: AugmentOperation[];
-  /** α: share of words changed (per operation or one for all; default 0.1). α 0 turns an operation off. */
-  alpha?: number | Partial<Record<AugmentOperation, number>>;
-  /** New rows per source row (default 1). Not used with `balance`. */
-  n?: number;
-  /** Same seed, same rows, on every machine (default 42). */
-  seed?: number;
-  /** Which texts to augment (see targetFields.ts); default the format's prompt-side text. */
-  fields?: string[];
-  /** Synonym lookup, injected by the host (WordNet); needed for sr and ri. */
-  synonyms?: SynonymProvider;
-  /** Words never replaced or deleted (default: natural's English list plus negations). */
-  stopwords?: ReadonlySet<string>;
-  /** Grow the smaller classes by augmenting, or shrink the larger ones, to a target count. */
-  balance?: BalanceOptions;
-  /** Field recording the source line on each new row (default "augmented_from"); null for none. */
-  provenanceField?: string | null;
-  /** Rows of the val/test splits: a new row equal or near-identical to one of them is flagged and not written. */
-  heldOut?: { file: string; rows: Iterable<SourceRow> }[];
-  /** Jaccard similarity from which a new row counts as repeating a held-out row (default 0.8, as the near-duplicate rule). */
-  nearDuplicateThreshold?: number;
-  /** Preview: augment only these row indexes (with the copies they would get in a full run). */
-  sample?: readonly number[];
-  /** The format and fields; detected from the rows when absent. */
-  detection?: Detection;
-}
-
-export interface AppliedAugmentOptions {
-  operations: AugmentOperation[];
-  alpha: Record<AugmentOperation, number>;
-  n: number;
-  seed: number;
-  fields: string[];
-  balance?: { method: BalanceOptions['method']; target: number };
-  provenanceField: string | null;
-}
-
-/** One changed text of a new row: the original beside the new text, with spans to highlight. */
-export interface AugmentedPart extends ChangedText {
-  /** A name to show, e.g. "text" or "messages[2].content (user)". */
-  field: string;
-  path: JsonPath;
-  original: string;
-}
-
-/** One new row. */
-export interface AugmentedRow {
-  sourceIndex: number;
-  sourceLine: number;
-  /** 1-based number of this variant of the source row. */
-  copy: number;
-  label?: string;
-  operation: AugmentOperation;
-  parts: AugmentedPart[];
-  /** Set when the new row equals a held-out row: such rows are not written. */
-  leak?: { file: string; line: number; similarity: number };
-}
-
-/** A source row augmentation could not change, with the reason. */
-export interface UnchangedRow {
-  index: number;
-  line: number;
-  reason: string;
-}
-
-export interface AugmentResult {
-  options: AppliedAugmentOptions;
-  format: FormatName;
-  fields: FieldMap;
-  /** New rows by source row and copy. */
-  rows: AugmentedRow[];
-  unchanged: UnchangedRow[];
-  /** Rows left out (structure errors), with line and reason. */
-  excluded: ExcludedRow[];
-  /** Source row indexes written to the output (all usable rows unless downsampling). */
-  kept: number[];
-  labels: { before: Record<string, number>; after: Record<string, number> };
-  /** New rows equal to a held-out row. */
-  leaks: number;
-  warnings: string[];
-}
+export { AUGMENT_OPERATIONS, type AugmentOperation, type SynonymProvider, type ChangedText } from './operations';
+export type { BalanceOptions } from './balance';
+export type { TextSpan } from './words';
+export { STOPWORDS } from './stopwords';
+export { MAX_VARIANTS_PER_ROW } from './variants';
 
 const ALL = ALL_OPERATIONS;
 

@@ -1,6 +1,6 @@
 import type { DatasetAnalysis } from './analyze';
 import { packFindings, unpackFindings, type PackedFindings } from './packedFindings';
-import { recordedRowHashes, recordRowHashes } from './rowTexts';
+import { recordedRowHashes, recordRowHashes } from '../report/stats';
 
 /**
  * An analysis made in a worker thread, in the form it crosses to the host in: its findings packed

@@ -1,9 +1,9 @@
-import { LineDecoder, decodeText } from './read/decode';
-import { utf8Bytes } from './read/encoding';
-import { csvFieldSpans, sniffDelimiter } from './read/csv';
-import { CHUNK_BYTES, isByteSource, readFully, SourceWindow, type ByteSource } from './read/source';
-import type { DatasetReader } from './read';
-import type { ContainerKind } from './types';
+import { LineDecoder, decodeText } from './decode';
+import { utf8Bytes } from './encoding';
+import { csvFieldSpans, sniffDelimiter } from './csv';
+import { CHUNK_BYTES, isByteSource, readFully, SourceWindow, type ByteSource } from './source';
+import type { DatasetReader } from './';
+import type { ContainerKind } from '../types';
 
 /**
  * What split and augment need to write new files in the source's own container: each row's exact
