@@ -5,10 +5,10 @@ import {
   CodeActionKind, createConnection, DidChangeConfigurationNotification, ProposedFeatures, TextDocuments,
   TextDocumentSyncKind, type Connection, type InitializeParams,
 } from 'vscode-languageserver/node';
-import { analyzeFile } from './analyzeFile';
+import { analyzeFile } from './host/analyzeFile';
 import { decodeSourceLines, isJsonlPath, loadTokenizer, tokenizerLoaded, withExtraFindings, type DatasetAnalysis, type Finding } from './engine';
-import { fileSource } from './fileSource';
-import { findWorkspaceLeaks } from './leaks';
+import { fileSource } from './host/fileSource';
+import { findWorkspaceLeaks } from './host/leaks';
 import { codeActions, duplicateDeletions, FIX_ALL_KIND } from './lsp/codeActions';
 import { CheckWorkers } from './lsp/checkWorkers';
 import { codeLenses } from './lsp/codeLens';
@@ -17,7 +17,7 @@ import { isDatasetDocument, OpenDatasets, type Analyzed, type ContentChange } fr
 import { LineDocument } from './lsp/document';
 import { hover } from './lsp/hover';
 import { showProgress } from './lsp/progress';
-import { fileReport } from './lsp/report';
+import { fileReport } from './host/report';
 import { readSettings, type Settings } from './lsp/settings';
 import { warmUp } from './lsp/warmUp';
 import { listDatasetFiles } from './lsp/workspaceFiles';

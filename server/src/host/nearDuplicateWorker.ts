@@ -1,8 +1,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { analyzeDataset } from './engine/analyze';
-import type { Config } from './engine/config';
-import { toBytes } from './engine/read/decode';
-import type { Finding } from './engine/types';
+import { analyzeDataset } from '../engine/analyze';
+import type { Config } from '../engine/config';
+import { toBytes } from '../engine/read/decode';
+import type { Finding } from '../engine/types';
 
 /**
  * The editor's background pass for big open files: the file-wide near-duplicate search runs here,

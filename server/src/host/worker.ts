@@ -1,10 +1,10 @@
 import * as fs from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { fileSource } from './fileSource';
-import type { AnalyzeOptions, Detection } from './engine/analyze';
-import type { Config } from './engine/config';
-import { packFindings, type PackedFindings } from './engine/packedFindings';
-import { analyzeJsonlShard, firstTokenSample, lineAt, type Shard, type ShardResult } from './engine/shards';
+import type { AnalyzeOptions, Detection } from '../engine/analyze';
+import type { Config } from '../engine/config';
+import { packFindings, type PackedFindings } from '../engine/packedFindings';
+import { analyzeJsonlShard, firstTokenSample, lineAt, type Shard, type ShardResult } from '../engine/shards';
 
 /**
  * A worker thread running the engine's per-row pass over one shard of a JSONL file, read in chunks

@@ -1,7 +1,7 @@
 import { parentPort } from 'node:worker_threads';
-import { analysisSteps } from './engine/analyze';
-import type { Config } from './engine/config';
-import { postedAnalysis, type PostedAnalysis } from './engine/postedAnalysis';
+import { analysisSteps } from '../engine/analyze';
+import type { Config } from '../engine/config';
+import { postedAnalysis, type PostedAnalysis } from '../engine/postedAnalysis';
 
 /**
  * The editor's check of a big CSV or JSON document (analyzed whole on every change), off the
