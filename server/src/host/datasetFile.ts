@@ -6,7 +6,7 @@ import {
 } from '../engine';
 import { FileTooLargeError, fileSource, readWholeFile } from './fileSource';
 import { InputError } from './errors';
-import { judgeNamedFile, READS, shown } from './inputs';
+import { namedDatasetContainer, shown } from './inputs';
 
 /** Reading one dataset file (the one-file commands, the editor's panels): opened, its format detected. */
 
@@ -96,17 +96,6 @@ function onDisk<T>(display: string, work: () => T): T {
     if (!code || e instanceof InputError) throw e;
     throw new InputError(code === 'ENOENT' ? `${display}: no such file` : `${display}: cannot read (${code})`);
   }
-}
-
-/**
- * How the one file a command takes is read: by its extension, or sniffed from its first bytes when its
- * name says none. A file Tuneset does not read (an archive, ARFF, a named pipe) is an InputError saying what it is;
- * a file that cannot be read at all throws the system's error (with its code).
- */
-export function namedDatasetContainer(file: string, display = shown(file)): DatasetContainer {
-  const verdict = judgeNamedFile(file);
-  if ('skip' in verdict) throw new InputError(`${display}: ${verdict.skip}${verdict.format ? ` (${READS})` : ''}`);
-  return verdict.container;
 }
 
 /** The SHA-256 (hex) of bytes, or of a source's bytes read a megabyte at a time. */

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { InputError } from './errors';
 import { nonRegularKind } from './analyzeFile';
 import {
   containerOfPath, describeForeignFormat, foreignFormatByMagic, foreignFormatByName, isJsonDataset, READABLE_FORMATS, SNIFF_BYTES, sniffContainer,
@@ -140,6 +141,17 @@ export function judgeFile(file: string, stat: fs.Stats | fs.Dirent, named: boole
 /** How a file named on the command line is read, or why not (for the one-file commands). Throws when it cannot be read. */
 export function judgeNamedFile(file: string): NonNullable<FileVerdict> {
   return judgeFile(file, fs.statSync(file), true)!;
+}
+
+/**
+ * How the one file a command takes is read: by its extension, or sniffed from its first bytes when its
+ * name says none. A file Tuneset does not read (an archive, ARFF, a named pipe) is an InputError saying what it is;
+ * a file that cannot be read at all throws the system's error (with its code).
+ */
+export function namedDatasetContainer(file: string, display = shown(file)): DatasetContainer {
+  const verdict = judgeNamedFile(file);
+  if ('skip' in verdict) throw new InputError(`${display}: ${verdict.skip}${verdict.format ? ` (${READS})` : ''}`);
+  return verdict.container;
 }
 
 /** The formats Tuneset reads, as the notices end. */

@@ -1,10 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { analyzeFile } from './analyzeFile';
-import { namedDatasetContainer } from './datasetFile';
 import { InputError } from './errors';
 import { fileSource } from './fileSource';
-import { shown } from './inputs';
+import { namedDatasetContainer, shown } from './inputs';
 import {
   buildReport, buildSplitComparison, computeDiversity, datasetRowHashes, findSplitSiblings, readRowTexts, renderReportHtml, toBytes,
   type ByteSource, type Config, type DatasetAnalysis, type Diversity, type QualityReport, type SplitComparison, type SplitInput,
