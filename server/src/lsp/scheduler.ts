@@ -352,9 +352,10 @@ export class Scheduler {
     return { files: done, findings, cancelled };
   }
 
-  /** Files changed on disk: their analyses are made again (a tuneset.json changes every file's settings). */
+  /** Files changed on disk: their analyses are made again (a workspace folder's tuneset.json changes its files' settings). */
   async filesChanged(changes: { uri: string; type: number }[]): Promise<void> {
-    if (changes.some((c) => c.uri.startsWith('file:') && path.basename(fileURLToPath(c.uri)) === SETTINGS_FILE)) {
+    const settingsFiles = new Set(this.workspaceFolders.map((folder) => path.join(folder, SETTINGS_FILE)));
+    if (changes.some((c) => c.uri.startsWith('file:') && settingsFiles.has(fileURLToPath(c.uri)))) {
       return this.settingsChanged();
     }
     for (const change of changes) {
