@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The published CLI entry: the bundled build of server/src/cli.ts, with its last-resort handler.
+// The published CLI entry: the bundled build of server/src/cli/main.ts, with its last-resort handler.
 let cli;
 try {
   cli = require('../dist/cli.js');

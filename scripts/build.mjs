@@ -14,11 +14,11 @@ const sharedTokenizer = {
   },
 };
 const entries = [
-  { entryPoints: ['server/src/tokenizer.ts'], outfile: 'dist/tokenizer.js', sourcemap: false },
-  { entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js' },
-  { entryPoints: ['server/src/worker.ts'], outfile: 'dist/worker.js' },
-  { entryPoints: ['server/src/nearDuplicateWorker.ts'], outfile: 'dist/nearDuplicateWorker.js' },
-  { entryPoints: ['server/src/checkWorker.ts'], outfile: 'dist/checkWorker.js' },
+  { entryPoints: ['server/src/host/tokenizer.ts'], outfile: 'dist/tokenizer.js', sourcemap: false },
+  { entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js' },
+  { entryPoints: ['server/src/host/worker.ts'], outfile: 'dist/worker.js' },
+  { entryPoints: ['server/src/host/nearDuplicateWorker.ts'], outfile: 'dist/nearDuplicateWorker.js' },
+  { entryPoints: ['server/src/host/checkWorker.ts'], outfile: 'dist/checkWorker.js' },
   { entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' },
   { entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   // The panels' page scripts run in the webview: browser bundles, no Node.

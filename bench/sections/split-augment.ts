@@ -10,8 +10,8 @@ import {
   augmentDataset, datasetSource, detectDatasetFormat, DEFAULT_CONFIG, openReader, planSplit, renderAugmented, renderSplitPieces,
   type SourceRow, type SplitOptions,
 } from "../../server/src/engine";
-import { fileSource } from "../../server/src/fileSource";
-import { loadWordNet } from "../../server/src/wordnet";
+import { fileSource } from "../../server/src/host/fileSource";
+import { loadWordNet } from "../../server/src/host/wordnet";
 import type { BenchSection } from "../lib/context";
 import { round } from "../lib/table";
 

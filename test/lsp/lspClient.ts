@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { WillOpenNotification } from '../../server/src/protocol';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
@@ -20,9 +21,16 @@ export interface ProgressNotice {
   value: { kind: 'begin' | 'report' | 'end'; title?: string; percentage?: number; cancellable?: boolean; message?: string };
 }
 
+/** A language server started in this process (LspClient.inProcess): its streams and how to stop it. */
+interface InProcessServer {
+  toServer: PassThrough;
+  fromServer: PassThrough;
+  stop(): void;
+}
+
 export class LspClient {
   readonly connection: MessageConnection;
-  private readonly child: ChildProcess;
+  private readonly child: ChildProcess | undefined;
   private readonly waiters: { uri: string; predicate: (d: PublishedDiagnostics) => boolean; resolve: (d: PublishedDiagnostics) => void }[] = [];
   readonly latest = new Map<string, PublishedDiagnostics>();
   /** Every publication so far, in order. */
@@ -36,12 +44,31 @@ export class LspClient {
   readonly ready: Promise<void>;
   private resolveReady: () => void = () => {};
 
-  constructor(private readonly settings: Record<string, unknown> = {}) {
-    const server = join(__dirname, '..', '..', 'dist', 'server.js');
-    // TUNESET_SERVER_NODE_ARGS: extra Node options for the server process (e.g. --cpu-prof --cpu-prof-dir=/tmp/prof when profiling; not --trace-gc, which writes to stdout, the protocol's channel).
-    const nodeArgs = process.env.TUNESET_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-    this.child = spawn(process.execPath, [...nodeArgs, server, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
-    this.connection = createMessageConnection(new StreamMessageReader(this.child.stdout!), new StreamMessageWriter(this.child.stdin!));
+  /**
+   * The language server started in this process from its source (server/src/server.ts), over in-memory
+   * streams, as yaml-language-server's tests do: no build, no process, breakpoints work. Worker threads
+   * (big documents) still come from dist/.
+   */
+  static async inProcess(settings: Record<string, unknown> = {}): Promise<LspClient> {
+    const { startServer } = await import('../../server/src/server');
+    const { createConnection } = await import('vscode-languageserver/node');
+    const toServer = new PassThrough();
+    const fromServer = new PassThrough();
+    const connection = createConnection(new StreamMessageReader(toServer), new StreamMessageWriter(fromServer));
+    startServer(connection, { workerDir: join(__dirname, '..', '..', 'dist') });
+    return new LspClient(settings, { toServer, fromServer, stop: () => connection.dispose() });
+  }
+
+  constructor(private readonly settings: Record<string, unknown> = {}, private readonly inProcess?: InProcessServer) {
+    if (inProcess) {
+      this.connection = createMessageConnection(new StreamMessageReader(inProcess.fromServer), new StreamMessageWriter(inProcess.toServer));
+    } else {
+      const server = join(__dirname, '..', '..', 'dist', 'server.js');
+      // TUNESET_SERVER_NODE_ARGS: extra Node options for the server process (e.g. --cpu-prof --cpu-prof-dir=/tmp/prof when profiling; not --trace-gc, which writes to stdout, the protocol's channel).
+      const nodeArgs = process.env.TUNESET_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+      this.child = spawn(process.execPath, [...nodeArgs, server, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+      this.connection = createMessageConnection(new StreamMessageReader(this.child.stdout!), new StreamMessageWriter(this.child.stdin!));
+    }
     this.connection.onNotification('textDocument/publishDiagnostics', (p: PublishedDiagnostics) => {
       this.latest.set(p.uri, p);
       this.published.push(p);
@@ -83,7 +110,8 @@ export class LspClient {
 
   async initialize(workspaceFolder?: string): Promise<void> {
     await this.connection.sendRequest('initialize', {
-      processId: process.pid,
+      // A server in this process must not watch for its client's process to end (its timer would keep the test running).
+      processId: this.inProcess ? null : process.pid,
       rootUri: workspaceFolder ? pathToFileURL(workspaceFolder).href : null,
       workspaceFolders: workspaceFolder ? [{ uri: pathToFileURL(workspaceFolder).href, name: 'ws' }] : null,
       capabilities: { workspace: { configuration: true }, window: { workDoneProgress: true } },
@@ -152,16 +180,26 @@ export class LspClient {
   }
 
   async stop(): Promise<void> {
+    if (this.inProcess) {
+      // No exit notification: the server would end this process.
+      await Promise.race([this.connection.sendRequest('shutdown'), new Promise((r) => setTimeout(r, 2000).unref())]);
+      this.connection.dispose();
+      this.inProcess.stop();
+      this.inProcess.toServer.end();
+      this.inProcess.fromServer.end();
+      return;
+    }
+    const child = this.child!;
     try {
       await Promise.race([this.connection.sendRequest('shutdown'), new Promise((r) => setTimeout(r, 2000))]);
       // The server exits on its own (and so writes a --cpu-prof profile); killed only if it has not within 2 s.
-      const exited = this.child.exitCode !== null || this.child.signalCode !== null ? Promise.resolve() : new Promise((r) => this.child.once('exit', r));
+      const exited = child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((r) => child.once('exit', r));
       void this.connection.sendNotification('exit');
       await Promise.race([exited, new Promise((r) => setTimeout(r, 2000).unref())]);
     } catch {
       /* the server may be gone already */
     }
     this.connection.dispose();
-    this.child.kill();
+    child.kill();
   }
 }

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeFilesAtomic } from '../../server/src/cli/files';
-import { isInside, outputOverInput, realTarget } from '../../server/src/cli/outputPaths';
+import { writeFilesAtomic } from '../../server/src/host/writeAtomic';
+import { isInside, outputOverInput, realTarget } from '../../server/src/host/outputPaths';
 
 /** Writing a set of files all or none, and telling where a path really leads (issue 16). */
 

@@ -5,7 +5,7 @@ import {
   augmentDataset, datasetSource, normalizeText, openReader, renderAugmented, STOPWORDS,
   type AugmentOptions, type RenderAugmentedOptions, type SynonymProvider,
 } from '../../server/src/engine';
-import { loadWordNet } from '../../server/src/wordnet';
+import { loadWordNet } from '../../server/src/host/wordnet';
 
 /** A small synonym table standing in for WordNet, so tests say exactly what may come out. */
 const TABLE: Record<string, string[]> = {

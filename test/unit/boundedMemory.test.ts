@@ -9,9 +9,9 @@ import {
   renderAugmentedPieces, renderSplitBytes, renderSplitPieces, rowLookup, type ByteSource, type SynonymProvider,
 } from '../../server/src/engine';
 import { containerText } from '../../server/src/engine/read/datasetSource';
-import { sha256 } from '../../server/src/cli/datasetFile';
-import { writeStreamedFilesAtomic } from '../../server/src/cli/files';
-import { fileSource } from '../../server/src/fileSource';
+import { sha256 } from '../../server/src/host/datasetFile';
+import { writeStreamedFilesAtomic } from '../../server/src/host/writeAtomic';
+import { fileSource } from '../../server/src/host/fileSource';
 
 /**
  * Split and augment with memory bounded by design (issue 16): JSON Lines files read in pieces through

@@ -118,7 +118,7 @@ test('big JSONL files run on worker threads with the same result', () => {
 });
 
 test('the streamed JSON report is exactly the contract document, in pieces', async () => {
-  const { jsonChunks, toJson } = await import('../../server/src/cli');
+  const { jsonChunks, toJson } = await import('../../server/src/cli/main');
   const { analyzeDataset, parseConfig } = await import('../../server/src/engine');
   const { config } = parseConfig({});
   const many = Array.from({ length: 12001 }, (_, i) => JSON.stringify({ text: i % 2 ? 'same text here' : `  padded ${i}`, label: 'a' })).join('\n');

@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyzeDataset, fileSplitRole, findCrossFileLeaks, parseConfig, rowLookup, type DatasetAnalysis, type LeakSource } from '../../server/src/engine';
 import { relativePath } from '../../server/src/engine/rules/crossFileLeak';
-import { findWorkspaceLeaks } from '../../server/src/leaks';
-import { main } from '../../server/src/cli';
+import { findWorkspaceLeaks } from '../../server/src/host/leaks';
+import { main } from '../../server/src/cli/main';
 import { jsonl } from './helpers';
 import { plainJaccard, replaced, rng, words } from './nearText';
 

@@ -175,7 +175,7 @@ test('the CLI gives a 5,000-deep and a 100,000-deep line a too-deep finding and 
     const file = join(dir, 'deep.jsonl');
     writeFileSync(file, withNormal(`{"text":"hello there","label":"a","extra":${deepArrays(5_000)}}`) + withNormal(deepObjects(100_000)));
     // The CLI from source (dist/ may be older than the tree), run as bin/tuneset.js runs the bundle.
-    const main = `require('./server/src/cli.ts').main(['check', ${JSON.stringify(file)}]).then((code) => { process.exitCode = code; })`;
+    const main = `require('./server/src/cli/main.ts').main(['check', ${JSON.stringify(file)}]).then((code) => { process.exitCode = code; })`;
     const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', main], { cwd: ROOT, encoding: 'utf8' });
     assert.equal(r.status, 1, r.stderr);
     assert.doesNotMatch(r.stderr, /RangeError|\n\s+at /);

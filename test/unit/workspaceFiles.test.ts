@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { analyzeFile } from '../../server/src/analyzeFile';
+import { analyzeFile } from '../../server/src/host/analyzeFile';
 import { parseConfig } from '../../server/src/engine';
 import { listDatasetFiles } from '../../server/src/lsp/workspaceFiles';
 

@@ -1,15 +1,19 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { READING_USAGE, readingOverrides } from './readingOptions';
+import { READING_USAGE } from './readingOptions';
 import {
   AUGMENT_OPERATIONS, containerOfPath, datasetSource, MAX_VARIANTS_PER_ROW, openReader, planAugmentation, readFully, renderAugmentedPieces, SNIFF_BYTES, sniffContainer,
   type Augmentation, type AugmentOperation, type AugmentOptions, type AugmentSummary, type SourceRow,
 } from '../engine';
-import { fileSource } from '../fileSource';
-import { loadWordNet } from '../wordnet';
-import { FILE_COMMAND_OPTIONS, fmt, InputError, list, noUsableRows, openDatasetFile, runCommand, shown, wholeNumber, writeNewFiles } from './datasetFile';
-import { findSplitManifest, readSplitManifest, type SplitFiles } from './splitManifest';
+import { openDatasetFile } from '../host/datasetFile';
+import { InputError } from '../host/errors';
+import { fileSource } from '../host/fileSource';
+import { shown } from '../host/inputs';
+import { findSplitManifest, readSplitManifest, type SplitFiles } from '../host/splitManifest';
+import { loadWordNet } from '../host/wordnet';
+import { writeNewFiles } from '../host/writeAtomic';
+import { commandConfig, FILE_COMMAND_OPTIONS, fmt, list, noUsableRows, runCommand, wholeNumber } from './command';
 
 /** `tuneset augment FILE`: EDA augmentation into a new file (never in place), train split only when one exists. */
 
@@ -45,7 +49,7 @@ test row are left out and reported. FILE may also be the split manifest itself.
                            (refused without it: such a run is most likely a mistyped --n or --target)
   --out FILE               Output file (default NAME.augmented.EXT beside the input)
   --force                  Overwrite the output if it exists
-  --text-field, --label-field, --format-hint   As for check
+  --config, --text-field, --label-field, --format-hint   As for check (tuneset.json applies as it does to check)
 ${READING_USAGE}Exit code 1 when new rows equal val/test rows (they are left out of the file), 2 on bad input.
 `;
 
@@ -96,7 +100,7 @@ export function augment(argv: string[]): Promise<number> {
     }
     const split = chooseInput(positionals[0], values.split, values['whole-file']);
     // A JSON Lines file is read in pieces: its rows are read again by offset as they are augmented.
-    const ds = openDatasetFile(split.input, { textField: values['text-field'], labelField: values['label-field'], format: values['format-hint'], ...readingOverrides(values) });
+    const ds = openDatasetFile(split.input, commandConfig(values));
     try {
       const ops = operations ?? (Object.keys(AUGMENT_OPERATIONS) as AugmentOperation[]);
       if (ops.includes('sr') || ops.includes('ri')) options.synonyms = loadWordNet();

@@ -1,18 +1,16 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { analyzeFile } from '../analyzeFile';
-import { loadConfig, UsageError } from '../cli';
-import { READING_OPTIONS, READING_USAGE, readingNoteLines, readingOverrides } from './readingOptions';
-import {
-  buildReport, buildSplitComparison, computeDiversity, datasetRowHashes, findSplitSiblings, readRowTexts, renderReportHtml, renderReportMarkdown,
-  type Config, type DatasetAnalysis, type Diversity, type QualityReport, type SplitComparison, type SplitInput,
-} from '../engine';
-import { FileTooLargeError, fileSource } from '../fileSource';
-import { InputError, namedDatasetContainer } from './datasetFile';
-import { writeFilesAtomic } from './files';
-import { notWritableAsFile, outputOverInput, sameFile } from './outputPaths';
+import { findSplitSiblings, renderReportMarkdown, type QualityReport } from '../engine';
 import { formatCount as n } from '../engine';
+import { SETTINGS_FILE } from '../host/config';
+import { InputError } from '../host/errors';
+import { FileTooLargeError } from '../host/fileSource';
+import { notWritableAsFile, outputOverInput, sameFile } from '../host/outputPaths';
+import { exportHtml, makeReport } from '../host/report';
+import { writeFilesAtomic } from '../host/writeAtomic';
+import { commandConfig, SETTINGS_OPTIONS, UsageError } from './command';
+import { READING_USAGE } from './readingOptions';
 
 export const REPORT_USAGE = `Usage: tuneset report FILE [options]
 
@@ -35,12 +33,8 @@ export async function report(argv: string[]): Promise<number> {
       html: { type: 'string' },
       md: { type: 'string' },
       force: { type: 'boolean', default: false },
-      config: { type: 'string' },
-      'text-field': { type: 'string' },
-      'label-field': { type: 'string' },
-      'format-hint': { type: 'string' },
+      ...SETTINGS_OPTIONS,
       'max-tokens': { type: 'string' },
-      ...READING_OPTIONS,
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -57,13 +51,11 @@ export async function report(argv: string[]): Promise<number> {
   for (const out of outputs) {
     if (!values.force && fs.existsSync(out)) throw new UsageError(`${out} exists; pass --force to overwrite it`);
   }
-  const maxTokens = values['max-tokens'] === undefined ? undefined : Number(values['max-tokens']);
-  if (maxTokens !== undefined && !(Number.isInteger(maxTokens) && maxTokens > 0)) throw new UsageError(`--max-tokens must be a positive whole number, not "${values['max-tokens']}"`);
-  const config = loadConfig(values.config, { textField: values['text-field'], labelField: values['label-field'], format: values['format-hint'], maxTokens, ...readingOverrides(values) });
+  const config = commandConfig(values);
 
   let made: QualityReport;
   try {
-    made = await makeReport(file, config);
+    made = await makeReport(file, config, (line) => process.stderr.write(`${line}\n`));
   } catch (e) {
     if (e instanceof InputError || e instanceof FileTooLargeError) {
       process.stderr.write(`tuneset: ${e.message}\n`);
@@ -92,7 +84,7 @@ function reportInputs(file: string, config: string | undefined): string[] {
     // A folder that cannot be listed has no siblings to compare; reading the file itself says what is wrong.
   }
   const siblings = findSplitSiblings(path.basename(file), names).map((s) => path.join(dir, s.name));
-  const settings = config ?? (fs.existsSync('tuneset.json') ? 'tuneset.json' : undefined);
+  const settings = config ?? (fs.existsSync(SETTINGS_FILE) ? SETTINGS_FILE : undefined);
   return [file, ...siblings, ...(settings ? [settings] : [])];
 }
 
@@ -106,73 +98,6 @@ function refuseReportOutputs(outputs: string[], inputs: string[]): void {
     const dir = path.dirname(path.resolve(out));
     if (!fs.existsSync(dir)) throw new UsageError(`${out}: the folder ${path.dirname(out)} does not exist; create it first or choose another path`);
   }
-}
-
-const displayPath = (file: string) => path.relative(process.cwd(), file).split(path.sep).join('/') || file;
-
-/** Analyzes the file, feeds its texts to the diversity count, and compares it with its split siblings. */
-export async function makeReport(file: string, config: Config): Promise<QualityReport> {
-  // An archive or a format Tuneset does not read is named, not reported as rows of invalid JSON.
-  const container = namedDatasetContainer(file, displayPath(file));
-  const analysis = await analyzeFile(file, displayPath(file), config, { container });
-  // A setting that names a field the file lacks would make a report of something else.
-  const unknown = analysis.notes?.find((n) => n.kind === 'unknown-field');
-  if (unknown) throw new InputError(`${analysis.path}: ${unknown.message}`);
-  for (const line of readingNoteLines([analysis])) process.stderr.write(`${line}\n`);
-  const diversity = diversityOf(file, analysis, config);
-  const splits = await compareSplits(file, analysis, config);
-  return buildReport(analysis, { config, diversity, splits, generatedAt: new Date().toISOString() });
-}
-
-/** The diversity of the file's texts, read again from the file: a JSON Lines file in pieces, never whole. */
-function diversityOf(file: string, analysis: DatasetAnalysis, config: Config): Diversity {
-  const fd = fs.openSync(file, 'r');
-  try {
-    const source = fileSource(fd);
-    const texts = (function* () {
-      for (const row of readRowTexts(analysis.path, source, analysis, config)) yield row.text;
-    })();
-    return computeDiversity(texts, { totalRows: analysis.rows });
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
-/** The split comparison when the file has train/val/test siblings in its folder, else undefined. */
-async function compareSplits(file: string, analysis: DatasetAnalysis, config: Config): Promise<SplitComparison | undefined> {
-  const dir = path.dirname(file);
-  const siblings = findSplitSiblings(path.basename(file), fs.readdirSync(dir));
-  if (!siblings.length) return undefined;
-  const inputs: SplitInput[] = [];
-  for (const { split, name } of siblings) {
-    const own = name === path.basename(file);
-    const a = own ? analysis : await analyzeFile(path.join(dir, name), displayPath(path.join(dir, name)), config);
-    inputs.push({ split, report: buildReport(a, { config, examplesPerRule: 0 }), hashes: datasetRowHashes(a) });
-  }
-  return buildSplitComparison(inputs);
-}
-
-/** The export: one HTML file with Chart.js, the page script and its styles inlined (works offline). */
-export function exportHtml(made: QualityReport): string {
-  const assets = reportAssets();
-  return renderReportHtml(made, {
-    scripts: [{ inline: fs.readFileSync(assets.chart, 'utf8') }, { inline: fs.readFileSync(assets.script, 'utf8') }],
-    styles: [{ inline: fs.readFileSync(assets.style, 'utf8') }],
-  });
-}
-
-/** Where the page's files are, from the source tree (tests) or next to the bundled CLI (dist/). */
-function reportAssets(): { chart: string; script: string; style: string } {
-  let root = __dirname;
-  while (!fs.existsSync(path.join(root, 'media', 'report.js'))) {
-    const up = path.dirname(root);
-    if (up === root) throw new Error('media/report.js not found next to the tuneset CLI');
-    root = up;
-  }
-  // The build copies Chart.js into media/vendor for the extension; a source checkout also has it in node_modules.
-  const chart = [path.join(root, 'media', 'vendor', 'chart.umd.js'), path.join(root, 'node_modules', 'chart.js', 'dist', 'chart.umd.js')].find((p) => fs.existsSync(p));
-  if (!chart) throw new Error('Chart.js (media/vendor/chart.umd.js) not found; run `npm run build`');
-  return { chart, script: path.join(root, 'media', 'report.js'), style: path.join(root, 'media', 'report.css') };
 }
 
 const plural = (x: number, one: string) => `${n(x)} ${one}${x === 1 ? '' : 's'}`;

@@ -1,11 +1,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { READING_USAGE, readingOverrides } from './readingOptions';
-import { analyzeFile } from '../analyzeFile';
+import { READING_USAGE } from './readingOptions';
+import { analyzeFile } from '../host/analyzeFile';
 import { datasetSource, nearDuplicateClusters, planSplit, renderSplitPieces, type SplitOptions, type SplitPlan } from '../engine';
-import type { OpenDataset } from './datasetFile';
-import { FILE_COMMAND_OPTIONS, fmt, InputError, labelSummary, list, noUsableRows, openDatasetFile, runCommand, sha256, shown, TOOL_VERSION, wholeNumber, writeNewFiles } from './datasetFile';
+import { openDatasetFile, sha256, TOOL_VERSION, type OpenDataset } from '../host/datasetFile';
+import { InputError } from '../host/errors';
+import { shown } from '../host/inputs';
+import { writeNewFiles } from '../host/writeAtomic';
+import { commandConfig, FILE_COMMAND_OPTIONS, fmt, labelSummary, list, noUsableRows, runCommand, wholeNumber } from './command';
 
 /** `tuneset split FILE`: writes NAME.train/val/test files (same container, exact rows) and NAME.split.json. */
 
@@ -26,7 +29,7 @@ Rows with structure errors are left out and listed.
   --time-field F           Split by the date in field F: oldest rows first, newest in the last split
   --out DIR                Folder for the new files (default: FILE's folder)
   --force                  Overwrite files that exist
-  --text-field, --label-field, --format-hint   As for check
+  --config, --text-field, --label-field, --format-hint   As for check (tuneset.json applies as it does to check)
 ${READING_USAGE}`;
 
 export function split(argv: string[]): Promise<number> {
@@ -65,7 +68,7 @@ export function split(argv: string[]): Promise<number> {
     const file = positionals[0];
     if (values.out !== undefined) refuseOutFolder(values.out);
     // A JSON Lines file is read in pieces: memory holds its rows' offsets and the plan, never the file.
-    const ds = openDatasetFile(file, { textField: values['text-field'], labelField: values['label-field'], format: values['format-hint'], ...readingOverrides(values) });
+    const ds = openDatasetFile(file, commandConfig(values));
     try {
       if (values['group-near-duplicates']) options.groups = await nearDuplicateGroups(ds);
       const plan = planSplit(ds.reader.rows(), { ...options, detection: ds.detection });

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import type { CheckAnswer, CheckJob } from '../checkWorker';
+import type { CheckAnswer, CheckJob } from '../host/checkWorker';
 import { toBytes, type Config, type DatasetAnalysis } from '../engine';
 import { receivedAnalysis } from '../engine';
 import type { Check } from './checks';

@@ -1,10 +1,9 @@
 import { Worker } from 'node:worker_threads';
 import {
-  analyzeDataset, IncrementalDataset, isDatasetPath, isJsonDataset, isJsonlPath, toBytes, withExtraFindings, type DatasetAnalysis, type Finding, type LineEdit,
+  analyzeDataset, IncrementalDataset, isDatasetPath, isJsonDataset, isJsonlPath, toBytes, withExtraFindings, type Config, type DatasetAnalysis, type Finding, type LineEdit,
 } from '../engine';
 import { Check, runInSlices } from './checks';
 import type { CheckWorkers } from './checkWorkers';
-import type { Settings } from './settings';
 
 /** A document's analysis and the version of the text it was made from. */
 export interface Analyzed {
@@ -98,7 +97,8 @@ export class OpenDatasets {
   /** Models made from a file's text on disk for a document about to open (see prepare()), until it does. */
   private readonly prepared = new Map<string, Prepared>();
 
-  constructor(private settings: Settings, private readonly workers: CheckWorkers, private readonly hooks: OpenDatasetsHooks) {}
+  /** `configOf` gives the settings a dataset file is read with (DatasetConfigs'). */
+  constructor(private readonly configOf: (path: string) => Config, private readonly workers: CheckWorkers, private readonly hooks: OpenDatasetsHooks) {}
 
   /**
    * Analyzes a JSONL file's lines read from disk (its text split at '\n') for a document about to be
@@ -157,7 +157,7 @@ export class OpenDatasets {
    * once the first diagnostics are out).
    */
   private newModel(path: string, lineCount: number): IncrementalDataset {
-    return new IncrementalDataset(path, this.settings.config, { fixes: true, nearDuplicates: lineCount <= INLINE_NEAR_DUPLICATE_LINES }, true);
+    return new IncrementalDataset(path, this.configOf(path), { fixes: true, nearDuplicates: lineCount <= INLINE_NEAR_DUPLICATE_LINES }, true);
   }
 
   /**
@@ -228,8 +228,8 @@ export class OpenDatasets {
   private analyzeWhole(doc: DocumentText, check: Check): Promise<DatasetAnalysis | undefined> | DatasetAnalysis {
     const text = doc.getText();
     const path = pathOf(doc.uri);
-    if (text.length < WORKER_MIN_CHARS) return analyzeDataset(path, toBytes(text), this.settings.config, { fixes: true });
-    return this.workers.analyze(path, text, this.settings.config, check);
+    if (text.length < WORKER_MIN_CHARS) return analyzeDataset(path, toBytes(text), this.configOf(path), { fixes: true });
+    return this.workers.analyze(path, text, this.configOf(path), check);
   }
 
   /** True when the document is big enough that near-duplicates come from the background pass. */
@@ -242,7 +242,7 @@ export class OpenDatasets {
     const text = doc.getText();
     const lineCount = doc.lineCount;
     const result = await new Promise<{ findings: Finding[]; clusters: number; rows: number }>((resolve, reject) => {
-      const worker = new Worker(workerFile, { workerData: { path: pathOf(doc.uri), text, config: this.settings.config } });
+      const worker = new Worker(workerFile, { workerData: { path: pathOf(doc.uri), text, config: this.configOf(pathOf(doc.uri)) } });
       worker.once('message', resolve);
       worker.once('error', reject);
     });

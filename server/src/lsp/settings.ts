@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { parseConfig, type Config } from '../engine';
+import type { Config } from '../engine';
+import { loadConfig, workspaceFolderOf } from '../host/config';
 import { compileGlob, globProblem, type GlobMatcher } from './glob';
 
 /** Editor-only settings beside the engine's (which parseConfig validates). */
@@ -12,7 +13,10 @@ const editorSchema = z.object({
 export type EditorSettings = z.infer<typeof editorSchema>;
 
 export interface Settings {
+  /** The engine's settings from the editor alone (a dataset's own are DatasetConfigs'). */
   config: Config;
+  /** The editor's `tuneset.*` values of the engine's settings, as given (unset ones left out): loadConfig's editor layer. */
+  engine: Record<string, unknown>;
   editor: EditorSettings;
   /** files.exclude globs that are switched on (those that can be used). */
   filesExclude: string[];
@@ -33,15 +37,49 @@ export function readSettings(tuneset: Record<string, unknown> | null | undefined
   }
   // VS Code hands unset optional strings over as null or "".
   for (const k of Object.keys(raw)) if (raw[k] === null || raw[k] === '') delete raw[k];
-  const { config, problems } = parseConfig(raw);
+  // The engine's settings from the editor alone; a dataset's own (with its tuneset.json) come from DatasetConfigs.
+  const { config, problems: shown } = loadConfig({ editor: raw });
   let editor = editorSchema.parse({});
   const parsed = editorSchema.safeParse(editorRaw);
   if (parsed.success) editor = parsed.data;
-  else for (const issue of parsed.error.issues) problems.push(`${issue.path.join('.')}: ${issue.message}; using the default`);
-  const shown = problems.map((p) => `tuneset.${p}`);
+  else for (const issue of parsed.error.issues) shown.push(`tuneset.${issue.path.join('.')}: ${issue.message}; using the default`);
   editor = { ...editor, exclude: usableGlobs('tuneset.exclude', editor.exclude, shown) };
   const files = usableGlobs('files.exclude', Object.entries(filesExclude ?? {}).filter(([, on]) => on === true).map(([glob]) => glob), shown);
-  return { config, editor, filesExclude: files, excludes: [...files, ...editor.exclude].map(compileGlob), problems: shown };
+  return { config, engine: raw, editor, filesExclude: files, excludes: [...files, ...editor.exclude].map(compileGlob), problems: shown };
+}
+
+/**
+ * The engine's settings of each dataset, as loadConfig merges them: the editor's, under the tuneset.json
+ * at the root of the workspace folder holding the dataset (so the editor reads a file as CI does).
+ * Kept per workspace folder until the settings or a tuneset.json change.
+ */
+export class DatasetConfigs {
+  private readonly byFolder = new Map<string, { config: Config; problems: string[] }>();
+
+  constructor(private readonly settings: Settings, private readonly workspaceFolders: readonly string[]) {}
+
+  /** The settings a dataset file is read with. */
+  of(file: string): Config {
+    return this.loaded(workspaceFolderOf(file, this.workspaceFolders)).config;
+  }
+
+  /** The settings of the workspace as a whole (the cross-file leak check's): its first folder's. */
+  get workspace(): Config {
+    return this.loaded(this.workspaceFolders[0]).config;
+  }
+
+  /** Every problem of the settings: the editor's and those of each workspace folder's tuneset.json. */
+  problems(): string[] {
+    for (const folder of this.workspaceFolders) this.loaded(folder);
+    return [...new Set([...this.settings.problems, ...[...this.byFolder.values()].flatMap((l) => l.problems)])];
+  }
+
+  private loaded(folder: string | undefined): { config: Config; problems: string[] } {
+    if (folder === undefined) return { config: this.settings.config, problems: [] };
+    let loaded = this.byFolder.get(folder);
+    if (!loaded) this.byFolder.set(folder, (loaded = loadConfig({ editor: this.settings.engine, folder })));
+    return loaded;
+  }
 }
 
 /**

@@ -1,20 +1,19 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { analyzeFile } from './analyzeFile';
-import { fileSplitRole, omittedPerRule, parseConfig, SEVERITY_ORDER, withExtraFindings, type Config, type DatasetAnalysis, type Finding, type Severity } from './engine';
-import { findWorkspaceLeaks, isSplitSource } from './leaks';
-import { FileTooLargeError } from './fileSource';
-import { expandInputs, skippedNotices } from './cli/files';
-import { installLastResort, lastResortLines, takeDebugFlag } from './cli/lastResort';
-import { READING_OPTIONS, READING_USAGE, readingNoteLines, readingOverrides } from './cli/readingOptions';
-import { fileVerdict, reportStream, type FileVerdict, type ReportStream } from './cli/output';
+import { fileSplitRole, omittedPerRule, OptionsError, SEVERITY_ORDER, withExtraFindings, type DatasetAnalysis, type Finding, type Severity } from '../engine';
+import { analyzeFile } from '../host/analyzeFile';
+import { InputError } from '../host/errors';
+import { FileTooLargeError } from '../host/fileSource';
+import { expandInputs, skippedNotices } from '../host/inputs';
+import { findWorkspaceLeaks, isSplitSource } from '../host/leaks';
+import { commandConfig, SETTINGS_OPTIONS, UsageError } from './command';
+import { installLastResort, lastResortLines, takeDebugFlag } from './lastResort';
+import { fileVerdict, reportStream, type FileVerdict, type ReportStream } from './output';
+import { READING_USAGE, readingNoteLines } from './readingOptions';
 
 /** The `tuneset` command line: the engine over files, for people and CI. Exit 0 ok, 1 findings, 2 usage/read errors. */
 
 const VERSION = '0.1.0';
-
-export class UsageError extends Error {}
 
 /**
  * Findings listed per rule and file unless --max-findings-per-rule says otherwise: beyond it a rule's
@@ -43,29 +42,6 @@ recursively, directories. Exit code 0 when clean, 1 when a finding of the --fail
 ${READING_USAGE}  -h, --help                 This help
 `;
 
-/** Loads tuneset.json (explicit or from the cwd) and applies command-line overrides. */
-export function loadConfig(file: string | undefined, overrides: Record<string, unknown>): Config {
-  let raw: Record<string, unknown> = {};
-  const source = file ?? (fs.existsSync('tuneset.json') ? 'tuneset.json' : undefined);
-  if (source) {
-    let text: string;
-    try {
-      text = fs.readFileSync(source, 'utf8');
-    } catch {
-      throw new UsageError(`${source}: cannot read the settings file`);
-    }
-    try {
-      raw = JSON.parse(text);
-    } catch (e) {
-      throw new UsageError(`${source}: not valid JSON (${(e as Error).message})`);
-    }
-  }
-  const merged = { ...raw, ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) };
-  const { config, problems } = parseConfig(merged);
-  if (problems.length) throw new UsageError(problems.map((p) => `${source ?? 'options'}: ${p}`).join('\n'));
-  return config;
-}
-
 async function check(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -73,15 +49,11 @@ async function check(argv: string[]): Promise<number> {
     options: {
       format: { type: 'string', default: 'text' },
       'fail-on': { type: 'string', default: 'error' },
-      config: { type: 'string' },
-      'text-field': { type: 'string' },
-      'label-field': { type: 'string' },
-      'format-hint': { type: 'string' },
+      ...SETTINGS_OPTIONS,
       'max-tokens': { type: 'string' },
       'no-color': { type: 'boolean', default: false },
       'no-near-duplicates': { type: 'boolean', default: false },
       'max-findings-per-rule': { type: 'string', default: String(DEFAULT_MAX_FINDINGS_PER_RULE) },
-      ...READING_OPTIONS,
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -94,15 +66,7 @@ async function check(argv: string[]): Promise<number> {
   if (!positionals.length) throw new UsageError('check needs at least one file or directory');
   const maxFindings = Number(values['max-findings-per-rule']);
   if (!(Number.isInteger(maxFindings) && maxFindings >= 0)) throw new UsageError(`--max-findings-per-rule must be a whole number (0: no limit), not "${values['max-findings-per-rule']}"`);
-  const maxTokens = values['max-tokens'] === undefined ? undefined : Number(values['max-tokens']);
-  if (maxTokens !== undefined && !(Number.isInteger(maxTokens) && maxTokens > 0)) throw new UsageError(`--max-tokens must be a positive whole number, not "${values['max-tokens']}"`);
-  const config = loadConfig(values.config, {
-    textField: values['text-field'],
-    labelField: values['label-field'],
-    format: values['format-hint'],
-    maxTokens,
-    ...readingOverrides(values),
-  });
+  const config = commandConfig(values);
   const displayOf = (file: string) => path.relative(process.cwd(), file).split(path.sep).join('/') || file;
   const expanded = expandInputs(positionals);
   const { files, errors } = expanded;
@@ -264,10 +228,10 @@ const COMMANDS: Record<string, { summary: string; run: (argv: string[]) => Promi
   check: { summary: 'Report what is wrong with datasets (JSONL, CSV/TSV, JSON arrays)', run: check },
   report: {
     summary: 'The quality report of one dataset: an HTML page, a Markdown data card, or a summary',
-    run: (argv) => import('./cli/report').then((m) => m.report(argv)),
+    run: (argv) => import('./report').then((m) => m.report(argv)),
   },
-  split: { summary: 'Split a dataset into train/val/test files, stratified and grouped', run: (argv) => import('./cli/split').then((m) => m.split(argv)) },
-  augment: { summary: 'Add augmented rows (EDA) or balance labels, into a new file', run: (argv) => import('./cli/augment').then((m) => m.augment(argv)) },
+  split: { summary: 'Split a dataset into train/val/test files, stratified and grouped', run: (argv) => import('./split').then((m) => m.split(argv)) },
+  augment: { summary: 'Add augmented rows (EDA) or balance labels, into a new file', run: (argv) => import('./augment').then((m) => m.augment(argv)) },
 };
 
 function usage(): string {
@@ -300,7 +264,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await run(rest);
   } catch (e) {
-    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    if (e instanceof InputError || e instanceof OptionsError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       process.stderr.write(`tuneset: ${(e as Error).message}\n`);
       return 2;
     }

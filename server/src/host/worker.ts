@@ -3,7 +3,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { fileSource } from './fileSource';
 import {
   analyzeJsonlShard, firstTokenSample, lineAt, packFindings, type AnalyzeOptions, type Config, type Detection, type PackedFindings, type Shard, type ShardResult,
-} from './engine';
+} from '../engine';
 
 /**
  * A worker thread running the engine's per-row pass over one shard of a JSONL file, read in chunks

@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import type { ByteSource, DatasetContainer } from './engine';
+import type { ByteSource, DatasetContainer } from '../engine';
 
 /** An open file as the engine's byte source (the engine reads through it; it opens nothing itself). */
 export function fileSource(fd: number, size = fs.fstatSync(fd).size): ByteSource {

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { findCrossFileLeaks, rowLookup, type ByteSource, type Config, type DatasetAnalysis, type Finding, type LeakSource, type RowLookup } from './engine';
+import { findCrossFileLeaks, rowLookup, type ByteSource, type Config, type DatasetAnalysis, type Finding, type LeakSource, type RowLookup } from '../engine';
 import { fileSource } from './fileSource';
 
 /**

@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { analyzeDataset, toBytes, type Config, type Finding } from './engine';
+import { analyzeDataset, toBytes, type Config, type Finding } from '../engine';
 
 /**
  * The editor's background pass for big open files: the file-wide near-duplicate search runs here,

@@ -6,8 +6,8 @@ import { FileTooLargeError, fileSource, MAX_WHOLE_FILE_BYTES } from './fileSourc
 import {
   analyzeDataset, analyzeJsonlShard, containerOfPath, detectDatasetFormat, encodingFromStart, isUtf16, jsonlByteRanges, jsonlReader, mergeJsonlShardsThen, START_BYTES,
   type AnalyzeOptions, type Config, type DatasetAnalysis, type ShardResult, type TokenSample,
-} from './engine';
-import { unpackFindings } from './engine';
+} from '../engine';
+import { unpackFindings } from '../engine';
 import type { PostedShardResult, ShardJob } from './worker';
 
 /** This thread's share of a file over an equal one (see analyzeFile). */

@@ -1,5 +1,5 @@
 import { parentPort } from 'node:worker_threads';
-import { analysisSteps, postedAnalysis, type Config, type PostedAnalysis } from './engine';
+import { analysisSteps, postedAnalysis, type Config, type PostedAnalysis } from '../engine';
 
 /**
  * The editor's check of a big CSV or JSON document (analyzed whole on every change), off the

@@ -1,0 +1,107 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { analyzeFile } from './analyzeFile';
+import { InputError } from './errors';
+import { fileSource } from './fileSource';
+import { namedDatasetContainer, shown } from './inputs';
+import {
+  buildReport, buildSplitComparison, computeDiversity, datasetRowHashes, findSplitSiblings, readRowTexts, renderReportHtml, toBytes,
+  type ByteSource, type Config, type DatasetAnalysis, type Diversity, type QualityReport, type SplitComparison, type SplitInput,
+} from '../engine';
+
+/**
+ * Report assembly for both hosts: the quality report of a dataset is its analysis, the diversity of
+ * its texts and the comparison with its train/val/test siblings in the same folder. The CLI makes it
+ * from the file on disk (makeReport), the language server from the analysis it holds (fileReport).
+ */
+
+/**
+ * The quality report of a file on disk. `notes` hears each "tuneset: FILE: note" line on how the file
+ * was read; a setting that names a field the file lacks is an InputError (a report of something else).
+ */
+export async function makeReport(file: string, config: Config, notes: (line: string) => void = () => {}): Promise<QualityReport> {
+  // An archive or a format Tuneset does not read is named, not reported as rows of invalid JSON.
+  const container = namedDatasetContainer(file, shown(file));
+  const analysis = await analyzeFile(file, shown(file), config, { container });
+  const unknown = analysis.notes?.find((n) => n.kind === 'unknown-field');
+  if (unknown) throw new InputError(`${analysis.path}: ${unknown.message}`);
+  for (const n of analysis.notes ?? []) notes(`tuneset: ${analysis.path}: ${n.message}`);
+  // The file's texts are read again from disk: a JSON Lines file in pieces, never whole.
+  const fd = fs.openSync(file, 'r');
+  let diversity: Diversity;
+  try {
+    diversity = diversityOf(fileSource(fd), analysis, config);
+  } finally {
+    fs.closeSync(fd);
+  }
+  const splits = await compareSplits(file, analysis, config, { display: shown });
+  return buildReport(analysis, { config, diversity, splits, generatedAt: new Date().toISOString() });
+}
+
+/**
+ * The quality report of a dataset the server holds: its live analysis (the editor's text when the
+ * file is open), diversity from the same text, and the comparison with its train/val/test siblings.
+ */
+export async function fileReport(file: string, analysis: DatasetAnalysis, text: string | undefined, config: Config, siblingAnalysis: (file: string) => Promise<DatasetAnalysis | undefined>): Promise<QualityReport> {
+  const bytes = text === undefined ? fs.readFileSync(file) : toBytes(text);
+  const texts = (function* () {
+    for (const row of readRowTexts(file, bytes, analysis)) yield row.text;
+  })();
+  const diversity = computeDiversity(texts, { totalRows: analysis.rows });
+  const splits = await compareSplits(file, analysis, config, { display: (f) => f, sibling: siblingAnalysis, ownBytes: bytes });
+  return buildReport(analysis, { config, diversity, splits, generatedAt: new Date().toISOString() });
+}
+
+function diversityOf(source: ByteSource, analysis: DatasetAnalysis, config: Config): Diversity {
+  const texts = (function* () {
+    for (const row of readRowTexts(analysis.path, source, analysis, config)) yield row.text;
+  })();
+  return computeDiversity(texts, { totalRows: analysis.rows });
+}
+
+interface SiblingOptions {
+  /** The path a sibling's findings are shown with. */
+  display: (file: string) => string;
+  /** An analysis the host already holds of a sibling; others are analyzed from disk. */
+  sibling?: (file: string) => Promise<DatasetAnalysis | undefined>;
+  /** The file's own bytes as analyzed (the editor's text), for its row hashes. */
+  ownBytes?: Uint8Array;
+}
+
+/** The split comparison when the file has train/val/test siblings in its folder, else undefined. */
+async function compareSplits(file: string, analysis: DatasetAnalysis, config: Config, options: SiblingOptions): Promise<SplitComparison | undefined> {
+  const dir = path.dirname(file);
+  const siblings = findSplitSiblings(path.basename(file), fs.readdirSync(dir));
+  if (!siblings.length) return undefined;
+  const inputs: SplitInput[] = [];
+  for (const { split, name } of siblings) {
+    const full = path.join(dir, name);
+    const own = name === path.basename(file);
+    const a = own ? analysis : ((await options.sibling?.(full)) ?? (await analyzeFile(full, options.display(full), config)));
+    inputs.push({ split, report: buildReport(a, { config, examplesPerRule: 0 }), hashes: datasetRowHashes(a, own ? options.ownBytes : undefined) });
+  }
+  return buildSplitComparison(inputs);
+}
+
+/** The export: one HTML file with Chart.js, the page script and its styles inlined (works offline). */
+export function exportHtml(made: QualityReport): string {
+  const assets = reportAssets();
+  return renderReportHtml(made, {
+    scripts: [{ inline: fs.readFileSync(assets.chart, 'utf8') }, { inline: fs.readFileSync(assets.script, 'utf8') }],
+    styles: [{ inline: fs.readFileSync(assets.style, 'utf8') }],
+  });
+}
+
+/** Where the page's files are, from the source tree (tests) or next to the bundled CLI (dist/). */
+function reportAssets(): { chart: string; script: string; style: string } {
+  let root = __dirname;
+  while (!fs.existsSync(path.join(root, 'media', 'report.js'))) {
+    const up = path.dirname(root);
+    if (up === root) throw new Error('media/report.js not found next to the tuneset CLI');
+    root = up;
+  }
+  // The build copies Chart.js into media/vendor for the extension; a source checkout also has it in node_modules.
+  const chart = [path.join(root, 'media', 'vendor', 'chart.umd.js'), path.join(root, 'node_modules', 'chart.js', 'dist', 'chart.umd.js')].find((p) => fs.existsSync(p));
+  if (!chart) throw new Error('Chart.js (media/vendor/chart.umd.js) not found; run `npm run build`');
+  return { chart, script: path.join(root, 'media', 'report.js'), style: path.join(root, 'media', 'report.css') };
+}

@@ -1,0 +1,419 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { TextDocuments, type Connection } from 'vscode-languageserver';
+import { decodeSourceLines, isJsonlPath, loadTokenizer, tokenizerLoaded, withExtraFindings, type Config, type DatasetAnalysis, type Finding } from '../engine';
+import { analyzeFile } from '../host/analyzeFile';
+import { SETTINGS_FILE } from '../host/config';
+import { fileSource } from '../host/fileSource';
+import { findWorkspaceLeaks } from '../host/leaks';
+import { CheckWorkspaceRequest, SettingsProblemsNotification, SummaryChangedNotification } from '../protocol';
+import { CheckWorkers } from './checkWorkers';
+import { toDiagnostics, toSummary } from './convert';
+import { isDatasetDocument, OpenDatasets, type Analyzed, type ContentChange } from './datasets';
+import { LineDocument } from './document';
+import { PROGRESS_AFTER_MS, RunningChecks, showProgress } from './progress';
+import { DatasetConfigs, readSettings, type Settings } from './settings';
+import { warmUp } from './warmUp';
+import { listDatasetFiles } from './workspaceFiles';
+
+/**
+ * Why a document is checked: its text changed (or it opened), or it is checked again as it is for
+ * what came since: the background pass's near-duplicates, or the tokenizer (which only the
+ * statistics depend on: diagnostics are not sent again).
+ */
+type CheckReason = 'text' | 'near-duplicates' | 'tokenizer';
+
+export interface SchedulerOptions {
+  /** The folder of the bundled worker scripts (checkWorker.js, nearDuplicateWorker.js): dist/. */
+  workerDir: string;
+}
+
+/**
+ * When the language server checks what: documents after a pause in typing (debounce), big documents'
+ * near-duplicates in a background pass, the tokenizer once checks pause, files from disk (a file about
+ * to open, closed files, the workspace scan, watched files) and the cross-file leak check. It holds the
+ * documents, the settings and every analysis; server.ts only registers handlers that call it, so a
+ * test can drive it in-process over any connection.
+ */
+export class Scheduler {
+  /** Changes as they arrive, so JSONL models re-analyze only the lines they touch. */
+  private readonly pendingChanges = new Map<string, ContentChange[]>();
+  readonly documents: TextDocuments<LineDocument>;
+  private settings: Settings = readSettings({}, {});
+  private configs: DatasetConfigs;
+  private readonly workers: CheckWorkers;
+  private open: OpenDatasets;
+  /** Analyses of dataset files that are not open, read from disk by the workspace check. */
+  private readonly onDisk = new Map<string, Analyzed>();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly backgroundTimers = new Map<string, NodeJS.Timeout>();
+  private tokenizerTimer: NodeJS.Timeout | undefined;
+  private workspaceFolders: string[] = [];
+  /** The client answers workspace/configuration requests. */
+  private hasConfiguration = false;
+  /**
+   * Documents are checked once the settings are read: one opened before would be checked with the
+   * defaults (and the model made for them thrown away with the settings' arrival).
+   */
+  private settingsRead = false;
+  /** cross-file-leak findings of held-out files, from the last workspace check, by URI. */
+  private leaks = new Map<string, Finding[]>();
+  private scan: { cancel: boolean } | undefined;
+  /** The long checks running now, for the client's "Cancel check" (tuneset/cancelChecks). */
+  readonly runningChecks: RunningChecks;
+
+  constructor(private readonly connection: Connection, private readonly options: SchedulerOptions) {
+    this.runningChecks = new RunningChecks(connection);
+    const pendingChanges = this.pendingChanges;
+    this.documents = new TextDocuments<LineDocument>({
+      create: LineDocument.create,
+      update(doc, changes, version) {
+        const list = pendingChanges.get(doc.uri) ?? [];
+        for (const c of changes) list.push('range' in c ? { range: c.range, text: c.text } : { text: c.text });
+        pendingChanges.set(doc.uri, list);
+        return LineDocument.update(doc, changes, version);
+      },
+    });
+    this.workers = new CheckWorkers(path.join(options.workerDir, 'checkWorker.js'));
+    this.configs = new DatasetConfigs(this.settings, this.workspaceFolders);
+    this.open = this.openDatasets();
+  }
+
+  private log(message: string): void {
+    this.connection.console.log(`[${new Date().toISOString().slice(11, 19)}] ${message}`);
+  }
+
+  /** The workspace folders and whether settings can be asked for, from the client's initialize request. */
+  initialize(workspaceFolders: string[], hasConfiguration: boolean): void {
+    this.workspaceFolders = workspaceFolders;
+    this.hasConfiguration = hasConfiguration;
+    this.configs = new DatasetConfigs(this.settings, this.workspaceFolders);
+  }
+
+  /** True when the client answers workspace/configuration requests (so it can tell of their changes too). */
+  get asksSettings(): boolean {
+    return this.hasConfiguration;
+  }
+
+  /** The client is ready: the settings are read, the open documents checked, then the workspace. */
+  async initialized(): Promise<void> {
+    await this.loadSettings();
+    this.settingsRead = true;
+    for (const doc of this.documents.all()) this.schedule(doc, 0);
+    // Before the workspace check (which may find nothing to check), unless documents are waiting.
+    if (this.documents.all().length === 0) this.log(`engine warmed up in ${warmUp(this.settings.config).toFixed(0)} ms`);
+    void this.checkWorkspace();
+  }
+
+  /** The editor's settings (or a tuneset.json) changed: everything is checked again with the new ones. */
+  async settingsChanged(): Promise<void> {
+    await this.loadSettings();
+    for (const doc of this.documents.all()) void this.analyzeNow(doc);
+    void this.checkWorkspace();
+  }
+
+  private async loadSettings(): Promise<void> {
+    if (this.hasConfiguration) {
+      const [tuneset, filesExclude] = await this.connection.workspace.getConfiguration([{ section: 'tuneset' }, { section: 'files.exclude' }]);
+      this.settings = readSettings(tuneset, filesExclude);
+    }
+    this.configs = new DatasetConfigs(this.settings, this.workspaceFolders);
+    // Checks made with the old settings are of no use any more: every document is checked again.
+    this.open.cancelAll();
+    this.open = this.openDatasets();
+    const problems = this.configs.problems();
+    if (problems.length) {
+      this.log(`settings problems: ${problems.join(' | ')}`);
+      void this.connection.sendNotification(SettingsProblemsNotification.method, { problems } satisfies SettingsProblemsNotification.Params);
+    }
+  }
+
+  /** The open documents' datasets, checked with the current settings; long checks show their progress. */
+  private openDatasets(): OpenDatasets {
+    const configs = this.configs;
+    return new OpenDatasets((file) => configs.of(file), this.workers, {
+      started: (check) => showProgress(this.connection, this.runningChecks, check, `Tuneset: checking ${path.basename(decodeURIComponent(check.uri))}`),
+      extraFindings: (uri) => this.leaks.get(uri),
+    });
+  }
+
+  /** A result with its file's cross-file-leak findings merged in (they come from the workspace check). */
+  private withLeaks(result: Analyzed): Analyzed {
+    const extra = this.leaks.get(result.uri);
+    return extra?.length ? { ...result, analysis: withExtraFindings(result.analysis, extra) } : result;
+  }
+
+  private publish(result: Analyzed): void {
+    void this.connection.sendDiagnostics({ uri: result.uri, diagnostics: toDiagnostics(result.uri, result.analysis, result.version, this.settings.editor.maxDiagnosticsPerFile) });
+  }
+
+  /**
+   * Checks a document as it is now (its changes so far applied) and sends the result. Resolves once
+   * it is sent, or once the check is cancelled: a newer check of the document took over, or the user
+   * cancelled it (the document then keeps its last diagnostics until its next change).
+   */
+  private async analyzeNow(doc: LineDocument, reason: CheckReason = 'text'): Promise<void> {
+    this.timers.delete(doc.uri);
+    // Whether a document is a dataset is decided once: reading its head would flatten a big text on every keystroke.
+    if (!this.open.get(doc.uri) && !this.open.running(doc.uri) && !isDatasetDocument(doc.uri, doc.getText({ start: { line: 0, character: 0 }, end: { line: 200, character: 0 } }))) return;
+    const t0 = performance.now();
+    const version = doc.version;
+    this.open.change(doc.uri, this.pendingChanges.get(doc.uri) ?? []);
+    this.pendingChanges.delete(doc.uri);
+    let result: Analyzed | undefined;
+    try {
+      result = await this.open.analyze(doc);
+    } catch (e) {
+      // A check that fails (an engine error, a worker thread that died) leaves the document's diagnostics as they were.
+      return this.log(`check of ${path.basename(doc.uri)} v${version} failed: ${(e as Error).message}`);
+    }
+    if (!result) return this.log(`check of ${path.basename(doc.uri)} v${version} cancelled`);
+    if (reason !== 'tokenizer') this.publish(result);
+    void this.connection.sendNotification(SummaryChangedNotification.method, toSummary(doc.uri, result.analysis));
+    if (reason === 'text' && this.open.needsBackground(doc)) this.scheduleBackground(doc);
+    if (result.analysis.stats.tokens.sampledTexts === 0 && result.analysis.rows > 0) this.scheduleTokenizer();
+    this.log(`checked ${path.basename(doc.uri)} v${version}${reason === 'text' ? '' : ` for its ${reason}`}: ${result.analysis.rows} rows, ${result.analysis.findings.length} findings in ${(performance.now() - t0).toFixed(0)} ms`);
+  }
+
+  /**
+   * The first check of a dataset does not wait for the tokenizer (loading it takes about half a
+   * second): it is loaded once checks pause (as the background near-duplicate pass is), so neither the
+   * first diagnostics nor the first keystrokes wait for it, and the open datasets are analyzed again
+   * for their calibrated token statistics (rows' outputs are reused, so that is quick). Diagnostics
+   * never depend on the estimate, so only the summary is sent again.
+   */
+  private scheduleTokenizer(): void {
+    if (tokenizerLoaded()) return;
+    clearTimeout(this.tokenizerTimer);
+    this.tokenizerTimer = setTimeout(() => {
+      // Still busy with a document's changes or a long check (loading blocks the thread): wait for the next pause.
+      if (this.timers.size > 0 || this.open.checking) return this.scheduleTokenizer();
+      const t0 = performance.now();
+      loadTokenizer();
+      this.log(`tokenizer loaded in ${(performance.now() - t0).toFixed(0)} ms`);
+      for (const doc of this.documents.all()) {
+        // Only documents still without a token sample; one with changes waiting, or being checked, is
+        // calibrated by that check.
+        if (this.open.get(doc.uri)?.analysis.stats.tokens.sampledTexts !== 0 || this.timers.has(doc.uri) || this.pendingChanges.get(doc.uri)?.length || this.open.running(doc.uri)) continue;
+        void this.analyzeNow(doc, 'tokenizer');
+      }
+    }, Math.max(1000, this.settings.editor.debounceMs * 4));
+  }
+
+  /** Once typing pauses, big documents get their near-duplicates from a worker thread, then are published again. */
+  private scheduleBackground(doc: LineDocument): void {
+    clearTimeout(this.backgroundTimers.get(doc.uri));
+    this.backgroundTimers.set(doc.uri, setTimeout(async () => {
+      this.backgroundTimers.delete(doc.uri);
+      const version = doc.version;
+      const t0 = performance.now();
+      try {
+        await this.open.background(doc, path.join(this.options.workerDir, 'nearDuplicateWorker.js'));
+      } catch (e) {
+        this.log(`near-duplicate pass failed for ${path.basename(doc.uri)}: ${(e as Error).message}`);
+        return;
+      }
+      const current = this.documents.get(doc.uri);
+      if (!current || current.version !== version) return;
+      this.log(`near-duplicates of ${path.basename(doc.uri)} in the background in ${(performance.now() - t0).toFixed(0)} ms`);
+      await this.analyzeNow(current, 'near-duplicates');
+    }, Math.max(1000, this.settings.editor.debounceMs * 4)));
+  }
+
+  private schedule(doc: LineDocument, delay: number): void {
+    clearTimeout(this.timers.get(doc.uri));
+    if (!this.settingsRead) return;
+    this.timers.set(doc.uri, setTimeout(() => {
+      const current = this.documents.get(doc.uri);
+      if (current) void this.analyzeNow(current);
+    }, delay));
+  }
+
+  /**
+   * A file is about to open (the client says so before the didOpen, whose text takes about a second
+   * to cross for a big file): its text on disk is analyzed meanwhile and published; the document, when
+   * its text is the same, adopts the analysis instead of making it again.
+   */
+  async willOpen(uri: string): Promise<void> {
+    if (!this.settingsRead || this.documents.get(uri) || !uri.startsWith('file:')) return;
+    const file = fileURLToPath(uri);
+    if (!isJsonlPath(file)) return;
+    // Opening a named pipe would block the server; a document that is not a regular file comes with its didOpen.
+    if (!fs.statSync(file, { throwIfNoEntry: false })?.isFile()) return;
+    const t0 = performance.now();
+    let lines: string[];
+    try {
+      // Decoded as the editor decodes a UTF-8 file (without its byte order mark), split at '\n'; a file
+      // in UTF-16 or a legacy encoding as the readers decode it (its text then only matches a document
+      // the editor opened in that encoding: otherwise the document is analyzed afresh).
+      const fd = fs.openSync(file, 'r');
+      try {
+        lines = decodeSourceLines(fileSource(fd));
+      } finally {
+        fs.closeSync(fd);
+      }
+    } catch {
+      return;
+    }
+    const read = performance.now() - t0;
+    let analysis: DatasetAnalysis | undefined;
+    try {
+      analysis = await this.open.prepare(uri, lines);
+    } catch (e) {
+      return this.log(`check of ${path.basename(file)} from disk failed: ${(e as Error).message}`);
+    }
+    if (!analysis) return;
+    this.publish(this.withLeaks({ uri, analysis, version: -1 }));
+    this.log(`checked ${path.basename(file)} from disk as it opens: ${analysis.rows} rows, ${analysis.findings.length} findings in ${(performance.now() - t0).toFixed(0)} ms (reading ${read.toFixed(0)} ms)`);
+  }
+
+  opened(doc: LineDocument): void {
+    this.schedule(doc, 0);
+  }
+
+  /** TextDocuments fires onDidChangeContent on open too; only real changes (recorded by update()) wait for the debounce. */
+  changed(doc: LineDocument): void {
+    if (this.pendingChanges.has(doc.uri)) this.schedule(doc, this.settings.editor.debounceMs);
+  }
+
+  closed(doc: LineDocument): void {
+    clearTimeout(this.timers.get(doc.uri));
+    this.pendingChanges.delete(doc.uri);
+    this.open.close(doc.uri);
+    // A closed file keeps its problems: the workspace check reads it from disk again.
+    void this.analyzeOnDisk(fileURLToPath(doc.uri));
+  }
+
+  private async analyzeOnDisk(file: string): Promise<Analyzed | undefined> {
+    const uri = pathToFileURL(file).href;
+    try {
+      // Open files are read from disk too: the workspace's leak check compares saved files.
+      const analysis = await analyzeFile(file, file, this.configs.of(file), { fixes: true, rowIndex: true });
+      const result = { uri, analysis, version: -1 };
+      this.onDisk.set(uri, result);
+      if (this.documents.get(uri)) return this.open.get(uri);
+      this.publish(this.withLeaks(result));
+      return result;
+    } catch (e) {
+      this.log(`cannot read ${file}: ${(e as Error).message}`);
+      return undefined;
+    }
+  }
+
+  /**
+   * cross-file-leak across the workspace: validation/test files against training files, from the
+   * files' disk analyses; the files whose leak findings changed are published again.
+   */
+  private checkLeaks(cancelled: () => boolean): void {
+    const analyses = new Map<string, DatasetAnalysis>();
+    for (const [uri, r] of this.onDisk) analyses.set(fileURLToPath(uri), r.analysis);
+    const found = findWorkspaceLeaks(analyses, this.configs.workspace, { fixes: true, cancelled });
+    const next = new Map<string, Finding[]>();
+    for (const [file, findings] of found) if (findings.length) next.set(pathToFileURL(file).href, findings);
+    const touched = new Set([...this.leaks.keys(), ...next.keys()]);
+    this.leaks = next;
+    for (const uri of touched) {
+      const doc = this.documents.get(uri);
+      if (doc) void this.analyzeNow(doc);
+      else {
+        const r = this.onDisk.get(uri);
+        if (r) this.publish(this.withLeaks(r));
+      }
+    }
+  }
+
+  /** Checks every dataset file of the workspace from disk (files VS Code will not sync, over 50 MB, included). */
+  async checkWorkspace(): Promise<CheckWorkspaceRequest.Result> {
+    if (this.scan) this.scan.cancel = true;
+    const mine: { cancel: boolean } = (this.scan = { cancel: false });
+    const files = listDatasetFiles(this.workspaceFolders, this.settings.excludes);
+    const progress = await this.connection.window.createWorkDoneProgress();
+    progress.begin('Tuneset: checking datasets', 0, `${files.length} files`, true);
+    // Listed among the running checks (the client's "Cancel check") once it has taken more than a moment.
+    let forget = () => {};
+    const listed = setTimeout(() => (forget = this.runningChecks.add('checking datasets', () => (mine.cancel = true))), PROGRESS_AFTER_MS);
+    let findings = 0;
+    let done = 0;
+    try {
+      for (const file of files) {
+        if (mine.cancel || progress.token.isCancellationRequested) break;
+        progress.report(Math.round((100 * done) / Math.max(1, files.length)), path.basename(file));
+        const r = await this.analyzeOnDisk(file);
+        findings += r?.analysis.findings.length ?? 0;
+        done++;
+      }
+      if (done === files.length) this.checkLeaks(() => mine.cancel || progress.token.isCancellationRequested);
+    } finally {
+      progress.done();
+      clearTimeout(listed);
+      forget();
+    }
+    const cancelled = done < files.length;
+    // Files that were excluded or deleted since the last check lose their diagnostics.
+    const current = new Set(files.map((f) => pathToFileURL(f).href));
+    for (const uri of [...this.onDisk.keys()]) {
+      if (!current.has(uri) && !cancelled) {
+        this.onDisk.delete(uri);
+        void this.connection.sendDiagnostics({ uri, diagnostics: [] });
+      }
+    }
+    if (this.scan === mine) this.scan = undefined;
+    this.log(`workspace check: ${done} of ${files.length} files, ${findings} findings${cancelled ? ' (cancelled)' : ''}`);
+    return { files: done, findings, cancelled };
+  }
+
+  /** Files changed on disk: their analyses are made again (a workspace folder's tuneset.json changes its files' settings). */
+  async filesChanged(changes: { uri: string; type: number }[]): Promise<void> {
+    const settingsFiles = new Set(this.workspaceFolders.map((folder) => path.join(folder, SETTINGS_FILE)));
+    if (changes.some((c) => c.uri.startsWith('file:') && settingsFiles.has(fileURLToPath(c.uri)))) {
+      return this.settingsChanged();
+    }
+    for (const change of changes) {
+      const file = fileURLToPath(change.uri);
+      if (change.type === 3) {
+        this.onDisk.delete(change.uri);
+        if (!this.documents.get(change.uri)) void this.connection.sendDiagnostics({ uri: change.uri, diagnostics: [] });
+      } else {
+        await this.analyzeOnDisk(file);
+      }
+    }
+    this.checkLeaks(() => false);
+  }
+
+  /** The analysis the server holds for a URI: the open document's, or the file's on disk with its leaks. */
+  async analyzed(uri: string): Promise<Analyzed | undefined> {
+    const disk = this.onDisk.get(uri);
+    return (await this.current(uri)) ?? (disk && this.withLeaks(disk));
+  }
+
+  /**
+   * The analysis of an open document as it is now: a request that arrives before the debounced check
+   * (a command right after an edit or an open) has it made at once, and one that arrives while the
+   * check of this version runs waits for it, instead of getting an old one. Other requests are
+   * answered meanwhile: checks let them in between their slices.
+   */
+  async current(uri: string): Promise<Analyzed | undefined> {
+    const doc = this.documents.get(uri);
+    if (!doc || this.open.get(uri)?.version === doc.version) return this.open.get(uri);
+    const running = this.open.running(uri);
+    if (running?.version === doc.version) {
+      await running.ended;
+    } else {
+      clearTimeout(this.timers.get(uri));
+      await this.analyzeNow(doc);
+    }
+    return this.open.get(uri);
+  }
+
+  /** The settings a dataset file is read with (loadConfig's merge: editor settings, its tuneset.json). */
+  configOf(file: string): Config {
+    return this.configs.of(file);
+  }
+
+  dispose(): void {
+    for (const t of [...this.timers.values(), ...this.backgroundTimers.values()]) clearTimeout(t);
+    clearTimeout(this.tokenizerTimer);
+    this.workers.dispose();
+  }
+}

@@ -1,0 +1,70 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { FileSummaryRequest, SettingsProblemsNotification } from '../../server/src/protocol';
+import { LspClient } from '../lsp/lspClient';
+
+/**
+ * The language server started in this process (server.ts's startServer over in-memory streams), driven
+ * through its protocol: the same handlers as the spawned server, with the source as it is now.
+ */
+
+const codes = (d: { diagnostics: { code?: string }[] }) => d.diagnostics.map((x) => x.code);
+
+test('in process: an opened document gets its diagnostics', async () => {
+  const client = await LspClient.inProcess({ debounceMs: 0 });
+  try {
+    await client.initialize();
+    await client.ready;
+    const uri = 'untitled:reviews.jsonl';
+    const row = '{"text": "the battery lasts two full days", "label": "positive"}';
+    client.open(uri, `${row}\n{"text": "strap broke on the second day", "label": "negative"}\n${row}\n{"text": oops}\n`);
+    const d = await client.diagnostics(uri, (p) => codes(p).includes('exact-duplicate'));
+    const dup = d.diagnostics.find((x) => x.code === 'exact-duplicate')!;
+    assert.equal(dup.range.start.line, 2);
+    assert.equal(d.diagnostics.find((x) => x.code === 'invalid-json')?.range.start.line, 3);
+  } finally {
+    await client.stop();
+  }
+});
+
+/** A workspace whose tuneset.json renames the text and label fields; its rows also have the usual names, with other labels. */
+function workspace(): { ws: string; file: string; uri: string; text: string } {
+  const ws = mkdtempSync(join(tmpdir(), 'tuneset-lsp-settings-'));
+  const rows = Array.from({ length: 12 }, (_, i) => JSON.stringify({ text: `short ${i}`, body: `a longer body of text number ${i} for the check`, label: i % 2 ? 'a' : 'b', tag: i < 9 ? 'pos' : 'neg' }));
+  const text = rows.join('\n') + '\n';
+  const file = join(ws, 'd.jsonl');
+  writeFileSync(file, text);
+  writeFileSync(join(ws, 'tuneset.json'), JSON.stringify({ textField: 'body', labelField: 'tag' }));
+  return { ws, file, uri: pathToFileURL(file).href, text };
+}
+
+test('in process: the server reads a dataset with its workspace tuneset.json over the editor settings, and again when it changes', async () => {
+  const { ws, uri, text } = workspace();
+  // The editor's setting is the lower layer: tuneset.json's labelField wins, as it does for the CLI.
+  const client = await LspClient.inProcess({ debounceMs: 0, labelField: 'label' });
+  try {
+    await client.initialize(ws);
+    await client.ready;
+    client.open(uri, text);
+    await client.diagnostics(uri);
+    const summary = await client.request<FileSummaryRequest.Result>(FileSummaryRequest.method, { uri });
+    assert.deepEqual(summary?.fields, { text: 'body', label: 'tag' });
+    assert.deepEqual(summary?.stats.labels.map((l) => l.name).sort(), ['neg', 'pos']);
+
+    // A bad value in tuneset.json is shown, naming the file; the rest of it still applies.
+    writeFileSync(join(ws, 'tuneset.json'), JSON.stringify({ textField: 'text', maxTokens: 'many' }));
+    const problems = client.notification<SettingsProblemsNotification.Params>(SettingsProblemsNotification.method);
+    const rechecked = client.nextDiagnostics(uri);
+    void client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(join(ws, 'tuneset.json')).href, type: 2 }] });
+    assert.match((await problems).problems.join('\n'), /tuneset\.json: maxTokens: Expected number, received string/);
+    await rechecked;
+    const after = await client.request<FileSummaryRequest.Result>(FileSummaryRequest.method, { uri });
+    assert.deepEqual(after?.fields, { text: 'text', label: 'label' }, 'the editor setting applies once tuneset.json leaves labelField open');
+  } finally {
+    await client.stop();
+  }
+});
