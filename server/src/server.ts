@@ -17,6 +17,9 @@ import { isDatasetDocument, OpenDatasets, type Analyzed, type ContentChange } fr
 import { LineDocument } from './lsp/document';
 import { hover } from './lsp/hover';
 import { showProgress } from './lsp/progress';
+import { registerAugmentRequests } from './lsp/panels/augment';
+import { registerReportRequests } from './lsp/panels/export';
+import { registerSplitRequests } from './lsp/panels/split';
 import { fileReport } from './lsp/report';
 import { readSettings, type Settings } from './lsp/settings';
 import { warmUp } from './lsp/warmUp';
@@ -93,7 +96,7 @@ async function loadSettings(): Promise<void> {
   open = openDatasets();
   if (settings.problems.length) {
     log(`settings problems: ${settings.problems.join(' | ')}`);
-    void connection.sendNotification(SettingsProblemsNotification.method, { problems: settings.problems } satisfies SettingsProblemsNotification.Params);
+    void connection.sendNotification(SettingsProblemsNotification.type, { problems: settings.problems });
   }
 }
 
@@ -153,7 +156,7 @@ async function analyzeNow(doc: LineDocument, reason: CheckReason = 'text'): Prom
   }
   if (!result) return log(`check of ${path.basename(doc.uri)} v${version} cancelled`);
   if (reason !== 'tokenizer') publish(result);
-  void connection.sendNotification(SummaryChangedNotification.method, toSummary(doc.uri, result.analysis));
+  void connection.sendNotification(SummaryChangedNotification.type, toSummary(doc.uri, result.analysis));
   if (reason === 'text' && open.needsBackground(doc)) scheduleBackground(doc);
   if (result.analysis.stats.tokens.sampledTexts === 0 && result.analysis.rows > 0) scheduleTokenizer();
   log(`checked ${path.basename(doc.uri)} v${version}${reason === 'text' ? '' : ` for its ${reason}`}: ${result.analysis.rows} rows, ${result.analysis.findings.length} findings in ${(performance.now() - t0).toFixed(0)} ms`);
@@ -222,7 +225,7 @@ function schedule(doc: LineDocument, delay: number): void {
  * to cross for a big file): its text on disk is analyzed meanwhile and published; the document, when
  * its text is the same, adopts the analysis instead of making it again.
  */
-connection.onNotification(WillOpenNotification.method, async ({ uri }: WillOpenNotification.Params) => {
+connection.onNotification(WillOpenNotification.type, async ({ uri }) => {
   if (!settingsRead || documents.get(uri) || !uri.startsWith('file:')) return;
   const file = fileURLToPath(uri);
   if (!isJsonlPath(file)) return;
@@ -272,8 +275,9 @@ async function analyzeOnDisk(file: string): Promise<Analyzed | undefined> {
   const uri = pathToFileURL(file).href;
   try {
     // Open files are read from disk too: the workspace's leak check compares saved files.
+    const mtimeMs = fs.statSync(file).mtimeMs;
     const analysis = await analyzeFile(file, file, settings.config, { fixes: true, rowIndex: true });
-    const result = { uri, analysis, version: -1 };
+    const result = { uri, analysis, version: -1, mtimeMs };
     onDisk.set(uri, result);
     if (documents.get(uri)) return open.get(uri);
     publish(withLeaks(result));
@@ -394,22 +398,45 @@ connection.onHover(async (params) => {
   return hover(doc, params, line.replace(/\n$/, ''));
 });
 
-connection.onRequest(FileSummaryRequest.method, async ({ uri }: FileSummaryRequest.Params): Promise<FileSummaryRequest.Result> => {
+connection.onRequest(FileSummaryRequest.type, async ({ uri }) => {
   const doc = await analyzed(uri);
   return doc ? toSummary(uri, doc.analysis) : null;
 });
-connection.onRequest(CheckWorkspaceRequest.method, () => checkWorkspace());
-connection.onRequest(ReportRequest.method, async ({ uri }: ReportRequest.Params): Promise<ReportRequest.Result> => {
+connection.onRequest(CheckWorkspaceRequest.type, () => checkWorkspace());
+
+/** The quality report of a dataset the server holds, or null. */
+async function report(uri: string): Promise<ReportRequest.Result> {
   const doc = await analyzed(uri);
   if (!doc) return null;
   const sibling = async (file: string) => (await analyzed(pathToFileURL(file).href))?.analysis;
   return fileReport(fileURLToPath(uri), doc.analysis, documents.get(uri)?.getText(), settings.config, sibling);
-});
-connection.onRequest(RemoveDuplicatesRequest.method, async ({ uri }: RemoveDuplicatesRequest.Params): Promise<RemoveDuplicatesRequest.Result> => {
+}
+connection.onRequest(ReportRequest.type, ({ uri }) => report(uri));
+connection.onRequest(RemoveDuplicatesRequest.type, async ({ uri }) => {
   const doc = await current(uri);
   const edits = doc ? duplicateDeletions(doc) : [];
   return { edits, rows: edits.length };
 });
+
+// The panels' work (client/src/panels are views): split, augment, the report page and its export.
+registerSplitRequests(connection, { heldAnalysis, config: () => settings.config, workerFile: path.join(__dirname, 'nearDuplicateWorker.js'), log });
+registerAugmentRequests(connection);
+registerReportRequests(connection, { report });
+
+/**
+ * The analysis the server holds for a file, for the split panel's near-duplicate groups: an open
+ * document's (its near-duplicate search done, which a big JSONL document leaves to a background
+ * pass) with the text it was made from, else the one made from the file on disk.
+ */
+function heldAnalysis(uri: string): { analysis: DatasetAnalysis; text?: string; mtimeMs?: number } | undefined {
+  const doc = documents.get(uri);
+  if (doc) {
+    const held = open.get(uri);
+    return held && held.version === doc.version && !open.needsBackground(doc) ? { analysis: held.analysis, text: doc.getText() } : undefined;
+  }
+  const disk = onDisk.get(uri);
+  return disk && { analysis: disk.analysis, mtimeMs: disk.mtimeMs };
+}
 
 connection.onShutdown(() => workers.dispose());
 
