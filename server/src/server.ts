@@ -428,11 +428,11 @@ registerReportRequests(connection, { report });
  * document's (its near-duplicate search done, which a big JSONL document leaves to a background
  * pass) with the text it was made from, else the one made from the file on disk.
  */
-function heldAnalysis(uri: string): { analysis: DatasetAnalysis; text?: string; mtimeMs?: number } | undefined {
-  const doc = documents.get(uri);
-  if (doc) {
-    const held = open.get(uri);
-    return held && held.version === doc.version && !open.needsBackground(doc) ? { analysis: held.analysis, text: doc.getText() } : undefined;
+async function heldAnalysis(uri: string): Promise<{ analysis: DatasetAnalysis; text?: string; mtimeMs?: number } | undefined> {
+  if (documents.get(uri)) {
+    const held = await current(uri);
+    const doc = documents.get(uri);
+    return held && doc && held.version === doc.version && !open.needsBackground(doc) ? { analysis: held.analysis, text: doc.getText() } : undefined;
   }
   const disk = onDisk.get(uri);
   return disk && { analysis: disk.analysis, mtimeMs: disk.mtimeMs };

@@ -21,7 +21,7 @@ export interface HeldAnalysis {
 /** What the split requests ask of the server. */
 export interface SplitHost {
   /** The server's analysis of a file, when it holds one whose near-duplicate search is complete. */
-  heldAnalysis(uri: string): HeldAnalysis | undefined;
+  heldAnalysis(uri: string): Promise<HeldAnalysis | undefined>;
   /** The editor's settings (the near-duplicate threshold, shingles and texts). */
   config(): Config;
   /** The near-duplicate worker's bundle (dist/nearDuplicateWorker.js). */
@@ -105,12 +105,12 @@ function withNearDuplicates(config: Config): Config {
  * same text, the rule on, its file-wide search done); else the search runs once in a worker thread,
  * with progress and cancellable, and its groups are kept while the file is unchanged.
  */
-function nearDuplicateGroups(host: SplitHost, uri: string, entry: PanelDataset, token: CancellationToken, progress: WorkDoneProgressReporter): Promise<number[]> {
+async function nearDuplicateGroups(host: SplitHost, uri: string, entry: PanelDataset, token: CancellationToken, progress: WorkDoneProgressReporter): Promise<number[]> {
   const config = host.config();
-  const held = config.rules['near-duplicate'] === 'off' ? undefined : host.heldAnalysis(uri);
+  const held = config.rules['near-duplicate'] === 'off' ? undefined : await host.heldAnalysis(uri);
   if (held && isCurrent(held, entry)) {
     host.log(`near-duplicate groups of ${path.basename(entry.dataset.file)} from the server's analysis`);
-    return Promise.resolve(groupsOf(held.analysis.findings, entry));
+    return groupsOf(held.analysis.findings, entry);
   }
   const key = `near-duplicates ${config.nearDuplicateThreshold} ${config.nearDuplicateShingleSize} ${config.nearDuplicateText}`;
   const made = entry.memo(key, () => searchInWorker(host, entry, withNearDuplicates(config), token, progress).then((findings) => groupsOf(findings, entry)));
