@@ -63,7 +63,7 @@ function counts(p: AugmentPreview): HTMLElement {
 }
 
 function showPreview(p: AugmentPreview): void {
-  status.textContent = `${fmt(p.newRows)} new rows → ${p.output}`;
+  status.textContent = `${fmt(p.newRows)} new rows planned → ${p.output}`;
   // The rows below, the unchanged rows and the leaks come from a sample; Write augments every row.
   const sampled = p.sampled < p.rows ? `Preview of ${fmt(p.sampled)} of ${fmt(p.rows)} rows, spread over the file; Write augments them all.` : `Preview of all ${fmt(p.rows)} rows.`;
   clear(
