@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
-import { WorkDoneProgress, type LanguageClient } from 'vscode-languageclient/node';
+import { LSPErrorCodes, ResponseError, WorkDoneProgress, type LanguageClient } from 'vscode-languageclient/node';
 
 /**
  * Sends a request whose work the server may report as work-done progress: the request carries a
@@ -22,7 +22,8 @@ export async function withServerProgress<R>(client: LanguageClient, send: (workD
   try {
     return await send(workDoneToken, cancel.token);
   } catch (e) {
-    if (e instanceof vscode.CancellationError || cancel.token.isCancellationRequested) return undefined;
+    // The server answers a cancelled request (this one, or work it shared with one the user cancelled) as cancelled.
+    if (cancel.token.isCancellationRequested || (e instanceof ResponseError && e.code === LSPErrorCodes.RequestCancelled)) return undefined;
     throw e;
   } finally {
     listening.dispose();

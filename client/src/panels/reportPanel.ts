@@ -19,6 +19,11 @@ export class ReportPanel implements vscode.Disposable {
       existing.panel.reveal();
       return existing;
     }
+    // Only a dataset the server has checked gets a panel (the summary is at hand; the report takes longer).
+    if (!(await client.sendRequest(FileSummaryRequest.type, { uri: uri.toString() }))) {
+      notChecked(uri);
+      return undefined;
+    }
     const panel = vscode.window.createWebviewPanel('tuneset.report', `Report: ${path.basename(uri.fsPath)}`, vscode.ViewColumn.Beside, panelOptions(extensionUri));
     // The server renders the page (the report as JSON inside it) with the page's resources as webview URIs.
     const webview = panel.webview;

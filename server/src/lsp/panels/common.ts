@@ -25,9 +25,16 @@ export interface PanelDataset {
   forget(key: string): void;
 }
 
-const cache = new Map<string, { stamp: string; entry: PanelDataset }>();
+const cache = new Map<string, { stamp: string; entry: PanelDataset; timer: NodeJS.Timeout }>();
 /** Files kept: a split panel and an augment panel with its held-out splits. */
 const KEEP = 6;
+/** A file no request has read for this long is let go (a panel left open keeps its server's memory only while in use). */
+const KEEP_MS = 5 * 60_000;
+
+/** Keeps a file for KEEP_MS from now. */
+function expiring(file: string): NodeJS.Timeout {
+  return setTimeout(() => cache.delete(file), KEEP_MS).unref();
+}
 
 /** The file of a file: URI. */
 export function filePath(uri: string): string {
@@ -41,9 +48,10 @@ export function panelDataset(file: string): PanelDataset {
   if (!stat) throw new InputError(`${file}: no such file`);
   const stamp = `${stat.size}:${stat.mtimeMs}:${stat.ino}`;
   const known = cache.get(file);
+  if (known) clearTimeout(known.timer);
   if (known?.stamp === stamp) {
     cache.delete(file);
-    cache.set(file, known);
+    cache.set(file, { ...known, timer: expiring(file) });
     return known.entry;
   }
   const dataset = readDatasetFile(file);
@@ -57,8 +65,13 @@ export function panelDataset(file: string): PanelDataset {
     },
     forget: (key) => void memos.delete(key),
   };
-  cache.set(file, { stamp, entry });
-  while (cache.size > KEEP) cache.delete(cache.keys().next().value!);
+  cache.delete(file);
+  cache.set(file, { stamp, entry, timer: expiring(file) });
+  while (cache.size > KEEP) {
+    const [oldest, { timer }] = cache.entries().next().value!;
+    clearTimeout(timer);
+    cache.delete(oldest);
+  }
   return entry;
 }
 
