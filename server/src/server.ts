@@ -419,23 +419,23 @@ connection.onRequest(RemoveDuplicatesRequest.type, async ({ uri }) => {
 });
 
 // The panels' work (client/src/panels are views): split, augment, the report page and its export.
-registerSplitRequests(connection, { heldAnalysis, config: () => settings.config, workerFile: path.join(__dirname, 'nearDuplicateWorker.js'), log });
+registerSplitRequests(connection, { heldAnalyses, config: () => settings.config, workerFile: path.join(__dirname, 'nearDuplicateWorker.js'), log });
 registerAugmentRequests(connection);
 registerReportRequests(connection, { report });
 
 /**
- * The analysis the server holds for a file, for the split panel's near-duplicate groups: an open
- * document's (its near-duplicate search done, which a big JSONL document leaves to a background
- * pass) with the text it was made from, else the one made from the file on disk.
+ * The analyses the server holds for a file, for the split panel's near-duplicate groups: the open
+ * document's (unless its near-duplicate search is left to a background pass, as a big JSONL
+ * document's is) with the text it was made from, and the one made from the file on disk.
  */
-async function heldAnalysis(uri: string): Promise<{ analysis: DatasetAnalysis; text?: string; mtimeMs?: number } | undefined> {
-  if (documents.get(uri)) {
-    const held = await current(uri);
-    const doc = documents.get(uri);
-    return held && doc && held.version === doc.version && !open.needsBackground(doc) ? { analysis: held.analysis, text: doc.getText() } : undefined;
-  }
+async function heldAnalyses(uri: string): Promise<{ analysis: DatasetAnalysis; text?: string; mtimeMs?: number }[]> {
+  const held = documents.get(uri) && (await current(uri));
+  const doc = documents.get(uri);
   const disk = onDisk.get(uri);
-  return disk && { analysis: disk.analysis, mtimeMs: disk.mtimeMs };
+  return [
+    ...(held && doc && held.version === doc.version && !open.needsBackground(doc) ? [{ analysis: held.analysis, text: doc.getText() }] : []),
+    ...(disk ? [{ analysis: disk.analysis, mtimeMs: disk.mtimeMs }] : []),
+  ];
 }
 
 connection.onShutdown(() => workers.dispose());

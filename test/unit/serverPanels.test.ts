@@ -264,6 +264,11 @@ test('near-duplicate grouping uses the workspace check\'s analysis of a file on 
       return { groups: result.preview.groups.count, searched: server.progressNotices.some((p) => p.token === token && p.value.kind === 'begin') };
     };
     assert.deepEqual(await preview(), { groups: 12, searched: false }, 'the workspace check analyzed the file: its analysis is used');
+    // Open and edited (not saved): the document's analysis is not of the file, the workspace check's still is.
+    server.open(uriOf(file), readFileSync(file, 'utf8'));
+    await server.diagnostics(uriOf(file));
+    server.change(uriOf(file), { line: 0, character: 1 }, { line: 0, character: 1 }, ' ');
+    assert.deepEqual(await preview(), { groups: 12, searched: false }, 'an unsaved edit: the analysis of the file on disk is used');
     // Changed on disk (the server has not heard of it: no watcher in this test): its analysis is out of date.
     writeFileSync(file, reviews(300) + JSON.stringify({ text: 'one more row of text', label: 'positive' }) + '\n');
     assert.deepEqual(await preview(), { groups: 12, searched: true });

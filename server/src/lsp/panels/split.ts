@@ -20,8 +20,8 @@ export interface HeldAnalysis {
 
 /** What the split requests ask of the server. */
 export interface SplitHost {
-  /** The server's analysis of a file, when it holds one whose near-duplicate search is complete. */
-  heldAnalysis(uri: string): Promise<HeldAnalysis | undefined>;
+  /** The server's analyses of a file whose near-duplicate search is complete (an open document's, the file's on disk). */
+  heldAnalyses(uri: string): Promise<HeldAnalysis[]>;
   /** The editor's settings (the near-duplicate threshold, shingles and texts). */
   config(): Config;
   /** The near-duplicate worker's bundle (dist/nearDuplicateWorker.js). */
@@ -107,8 +107,8 @@ function withNearDuplicates(config: Config): Config {
  */
 async function nearDuplicateGroups(host: SplitHost, uri: string, entry: PanelDataset, token: CancellationToken, progress: WorkDoneProgressReporter): Promise<number[]> {
   const config = host.config();
-  const held = config.rules['near-duplicate'] === 'off' ? undefined : await host.heldAnalysis(uri);
-  if (held && isCurrent(held, entry)) {
+  const held = config.rules['near-duplicate'] === 'off' ? undefined : (await host.heldAnalyses(uri)).find((h) => isCurrent(h, entry));
+  if (held) {
     host.log(`near-duplicate groups of ${path.basename(entry.dataset.file)} from the server's analysis`);
     return groupsOf(held.analysis.findings, entry);
   }
