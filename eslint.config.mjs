@@ -11,8 +11,25 @@ export default tseslint.config(
   },
   {
     // The protocol groups each message's method and types in a namespace, as vscode-eslint's does.
+    // It imports engine types only (erased): the client bundles it, and must hold no engine code.
     files: ['server/src/protocol.ts'],
-    rules: { '@typescript-eslint/no-namespace': 'off' },
+    rules: {
+      '@typescript-eslint/no-namespace': 'off',
+      '@typescript-eslint/no-restricted-imports': ['error', {
+        patterns: [{ regex: '^\\./(?!engine(/|$))', message: 'The protocol imports the LSP protocol library and engine types, nothing else.' }, { regex: '^\\./engine(/|$)', allowTypeImports: true, message: 'The protocol may import engine types only (import type): the client bundles it.' }],
+      }],
+    },
+  },
+  {
+    // The client is a view: it reaches the language server's work through the protocol's typed messages only.
+    files: ['client/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { regex: '(^|/)server/src/(?!protocol$)', message: 'The client imports nothing from server/src but server/src/protocol: ask the language server through a request in protocol.ts.' },
+        ],
+      }],
+    },
   },
   {
     // Outside the engine, code reaches it through its one public face, engine/index.ts, never its

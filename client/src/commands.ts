@@ -15,10 +15,10 @@ export function registerCommands(context: vscode.ExtensionContext, client: Langu
     [COMMANDS.cancelChecks]: () => cancelChecks(client),
     [COMMANDS.removeDuplicates]: (uri?: unknown) => removeDuplicates(client, targetUri(uri)),
     [COMMANDS.showFileSummary]: (uri?: unknown) => showFileSummary(client, targetUri(uri)),
-    [COMMANDS.augmentDataset]: onDataset((target) => AugmentPanel.show(context.extensionUri, target)),
+    [COMMANDS.augmentDataset]: onDataset((target) => AugmentPanel.show(context.extensionUri, client, target)),
     [COMMANDS.showReport]: onDataset((target) => ReportPanel.show(context.extensionUri, client, summaries, target)),
-    [COMMANDS.exportReport]: onDataset((target) => exportReport(context.extensionUri, client, target)),
-    [COMMANDS.splitDataset]: onDataset((target) => SplitPanel.show(context.extensionUri, target)),
+    [COMMANDS.exportReport]: onDataset((target) => exportReport(client, target)),
+    [COMMANDS.splitDataset]: onDataset((target) => SplitPanel.show(context.extensionUri, client, target)),
   };
   for (const [id, handler] of Object.entries(handlers)) context.subscriptions.push(vscode.commands.registerCommand(id, handler));
 }
@@ -48,7 +48,7 @@ function targetUri(arg: unknown): vscode.Uri | undefined {
 }
 
 async function checkWorkspace(client: LanguageClient): Promise<CheckWorkspaceRequest.Result> {
-  const result = await client.sendRequest<CheckWorkspaceRequest.Result>(CheckWorkspaceRequest.method, {});
+  const result = await client.sendRequest(CheckWorkspaceRequest.type, {});
   void vscode.window.showInformationMessage(
     `Tuneset checked ${result.files} dataset file${result.files === 1 ? '' : 's'}: ${result.findings.toLocaleString('en-US')} findings${result.cancelled ? ' (cancelled)' : ''}.`,
   );
@@ -67,7 +67,7 @@ async function removeDuplicates(client: LanguageClient, uri: vscode.Uri | undefi
   }
   const doc = await vscode.workspace.openTextDocument(uri);
   await vscode.window.showTextDocument(doc);
-  const { edits, rows } = await client.sendRequest<RemoveDuplicatesRequest.Result>(RemoveDuplicatesRequest.method, { uri: uri.toString() });
+  const { edits, rows } = await client.sendRequest(RemoveDuplicatesRequest.type, { uri: uri.toString() });
   if (!rows) {
     void vscode.window.showInformationMessage(`Tuneset: no exact duplicates in ${vscode.workspace.asRelativePath(uri)}.`);
     return 0;
@@ -82,7 +82,7 @@ async function removeDuplicates(client: LanguageClient, uri: vscode.Uri | undefi
 /** The file's summary as a quick pick: each rule line opens the Problems panel. */
 async function showFileSummary(client: LanguageClient, uri: vscode.Uri | undefined): Promise<FileSummary | null> {
   if (!uri) return null;
-  const s = await client.sendRequest<FileSummaryRequest.Result>(FileSummaryRequest.method, { uri: uri.toString() });
+  const s = await client.sendRequest(FileSummaryRequest.type, { uri: uri.toString() });
   if (!s) {
     void vscode.window.showInformationMessage(`Tuneset: ${vscode.workspace.asRelativePath(uri)} is not a dataset Tuneset has checked.`);
     return null;

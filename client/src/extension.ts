@@ -27,7 +27,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Tunese
     middleware: {
       // The server starts on a file as it is on disk while the didOpen's text (big for big datasets) crosses.
       didOpen: (document, next) => {
-        if (document.uri.scheme === 'file') void client?.sendNotification(WillOpenNotification.method, { uri: document.uri.toString() } satisfies WillOpenNotification.Params);
+        if (document.uri.scheme === 'file') void client?.sendNotification(WillOpenNotification.type, { uri: document.uri.toString() });
         return next(document);
       },
     },
@@ -36,7 +36,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Tunese
   const summaries = new SummaryEvents(client);
   const statusBar = new DatasetStatusBar(client);
   context.subscriptions.push(output, summaries, statusBar, summaries.onDidChange((s) => statusBar.update(s)), new RunningChecksItem(client));
-  client.onNotification(SettingsProblemsNotification.method, ({ problems }: SettingsProblemsNotification.Params) => {
+  client.onNotification(SettingsProblemsNotification.type, ({ problems }) => {
     void vscode.window.showWarningMessage(`Tuneset settings: ${problems.join('; ')}`, 'Open Settings').then((choice) => {
       if (choice) void vscode.commands.executeCommand('workbench.action.openSettings', 'tuneset');
     });

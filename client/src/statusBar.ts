@@ -22,7 +22,7 @@ export class DatasetStatusBar implements vscode.Disposable {
   private async refresh(): Promise<void> {
     const uri = vscode.window.activeTextEditor?.document.uri.toString();
     if (!uri) return this.item.hide();
-    const summary = this.summaries.get(uri) ?? (await this.client.sendRequest<FileSummaryRequest.Result>(FileSummaryRequest.method, { uri }));
+    const summary = this.summaries.get(uri) ?? (await this.client.sendRequest(FileSummaryRequest.type, { uri }));
     if (summary) this.show(summary);
     else this.item.hide();
   }

@@ -14,7 +14,7 @@ export class SummaryEvents implements vscode.Disposable {
   readonly onDidChange = this.emitter.event;
 
   constructor(client: LanguageClient) {
-    this.handler = client.onNotification(SummaryChangedNotification.method, (s: SummaryChangedNotification.Params) => this.emitter.fire(s));
+    this.handler = client.onNotification(SummaryChangedNotification.type, (s) => this.emitter.fire(s));
   }
 
   dispose(): void {

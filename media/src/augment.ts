@@ -1,7 +1,7 @@
 import type { AugmentChoices, AugmentHostMessage, AugmentPreview, AugmentSample } from '../../server/src/protocol';
 import { clear, el, field, fmt, formPage } from './dom';
 
-/** The augment panel's page: operations and their strength, a preview of ten rows beside their source, class counts, Write. */
+/** The augment panel's page: operations and their strength, a preview of a sample of rows beside their source, class counts, Write. */
 const app = document.getElementById('app')!;
 let choices: AugmentChoices;
 const page = formPage<AugmentChoices>('augment-form', 'Write augmented file', () => choices);
@@ -58,15 +58,18 @@ function highlighted(s: AugmentSample): HTMLElement {
 function counts(p: AugmentPreview): HTMLElement {
   const labels = [...new Set([...Object.keys(p.before), ...Object.keys(p.after)])];
   return el('table', { class: 'grid', id: 'label-counts' },
-    el('thead', {}, el('tr', {}, el('th', {}, 'label'), el('th', { class: 'num' }, 'before'), el('th', { class: 'num' }, 'after'))),
+    el('thead', {}, el('tr', {}, el('th', {}, 'label'), el('th', { class: 'num' }, 'before'), el('th', { class: 'num' }, 'after (planned)'))),
     el('tbody', {}, ...labels.map((l) => el('tr', { 'data-label': l }, el('td', {}, l), el('td', { class: 'num' }, fmt(p.before[l] ?? 0)), el('td', { class: 'num' }, fmt(p.after[l] ?? 0))))));
 }
 
 function showPreview(p: AugmentPreview): void {
-  status.textContent = `${fmt(p.newRows)} new rows → ${p.output}`;
+  status.textContent = `${fmt(p.newRows)} new rows planned → ${p.output}`;
+  // The rows below, the unchanged rows and the leaks come from a sample; Write augments every row.
+  const sampled = p.sampled < p.rows ? `Preview of ${fmt(p.sampled)} of ${fmt(p.rows)} rows, spread over the file; Write augments them all.` : `Preview of all ${fmt(p.rows)} rows.`;
   clear(
     preview,
     counts(p),
+    el('p', { class: 'hint', id: 'sample-note' }, sampled),
     el('table', { class: 'grid samples', id: 'samples' },
       el('thead', {}, el('tr', {}, el('th', {}, 'line'), el('th', {}, 'original'), el('th', {}, 'augmented'))),
       el('tbody', {}, ...p.samples.map((s) => el('tr', {},

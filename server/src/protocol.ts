@@ -1,7 +1,11 @@
 /**
- * Every custom message between the extension client and the language server, declared once.
- * Plain method names and types, so the client, the server and tests import them without the LSP libraries.
+ * Every custom message between the extension client and the language server, declared once. Each
+ * message is a namespace with its method, its parameter and result types and a typed `type`
+ * (vscode-jsonrpc's RequestType / NotificationType; ProtocolRequestType for requests that report
+ * work-done progress), so `sendRequest(X.type, …)` and `onRequest(X.type, …)` are type-checked at
+ * both ends. Engine types are imported as types only: the client bundle holds no engine code.
  */
+import { NotificationType, ProtocolRequestType, RequestType, type WorkDoneProgressParams } from 'vscode-languageserver-protocol';
 import type { DatasetStats, FormatName, QualityReport } from './engine';
 
 /** What the status bar, the CodeLens, the summary command and the report show of one dataset. */
@@ -30,6 +34,7 @@ export namespace FileSummaryRequest {
   export const method = 'tuneset/fileSummary';
   export type Params = { uri: string };
   export type Result = FileSummary | null;
+  export const type = new RequestType<Params, Result, void>(method);
 }
 
 /** client → server: re-check every dataset file of the workspace from disk, with progress; resolves to how many were checked. */
@@ -37,6 +42,7 @@ export namespace CheckWorkspaceRequest {
   export const method = 'tuneset/checkWorkspace';
   export type Params = Record<string, never>;
   export type Result = { files: number; findings: number; cancelled: boolean };
+  export const type = new RequestType<Params, Result, void>(method);
 }
 
 /** client → server: the edits that delete every exact duplicate of a document, keeping each first occurrence. */
@@ -44,12 +50,14 @@ export namespace RemoveDuplicatesRequest {
   export const method = 'tuneset/removeDuplicates';
   export type Params = { uri: string };
   export type Result = { edits: EditDto[]; rows: number };
+  export const type = new RequestType<Params, Result, void>(method);
 }
 
 /** server → client: an open dataset was analyzed again (the status bar follows it). */
 export namespace SummaryChangedNotification {
   export const method = 'tuneset/summaryChanged';
   export type Params = FileSummary;
+  export const type = new NotificationType<Params>(method);
 }
 
 /**
@@ -60,6 +68,7 @@ export namespace SummaryChangedNotification {
 export namespace WillOpenNotification {
   export const method = 'tuneset/willOpen';
   export type Params = { uri: string };
+  export const type = new NotificationType<Params>(method);
 }
 
 /**
@@ -69,6 +78,7 @@ export namespace WillOpenNotification {
 export namespace ChecksRunningNotification {
   export const method = 'tuneset/checksRunning';
   export type Params = { titles: string[] };
+  export const type = new NotificationType<Params>(method);
 }
 
 /** client → server: cancel every running check (a document's, the workspace check); resolves to their titles. */
@@ -76,12 +86,14 @@ export namespace CancelChecksRequest {
   export const method = 'tuneset/cancelChecks';
   export type Params = Record<string, never>;
   export type Result = { cancelled: string[] };
+  export const type = new RequestType<Params, Result, void>(method);
 }
 
 /** server → client: settings had problems; each is a sentence naming the setting. */
 export namespace SettingsProblemsNotification {
   export const method = 'tuneset/settingsProblems';
   export type Params = { problems: string[] };
+  export const type = new NotificationType<Params>(method);
 }
 
 /** The command ids the client registers (package.json declares the same ids; a test checks they agree). */
@@ -176,15 +188,26 @@ export interface AugmentSample {
   changed: { start: number; end: number }[];
 }
 
+/**
+ * What the augment page shows for the current choices. The label counts and the number of new rows
+ * are the plan's, from one pass over the whole file; the samples, unchanged rows and leaks come from
+ * augmenting a bounded sample of rows only (`sampled` of `rows`): the write augments them all.
+ */
 export interface AugmentPreview {
   samples: AugmentSample[];
   before: Record<string, number>;
+  /** Rows per label once every planned new row is made (a row that cannot be varied enough makes fewer). */
   after: Record<string, number>;
+  /** New rows planned. */
   newRows: number;
   unchanged: { line: number; reason: string }[];
   leaks: number;
   warnings: string[];
+  /** The file Write makes (the server gives its path; the panel shows it relative to the workspace). */
   output: string;
+  /** Rows augmented for this preview, and rows in the file. */
+  sampled: number;
+  rows: number;
 }
 
 /** host → augment page. */
@@ -202,4 +225,107 @@ export namespace ReportRequest {
   export const method = 'tuneset/report';
   export type Params = { uri: string };
   export type Result = QualityReport | null;
+  export const type = new RequestType<Params, Result, void>(method);
+}
+
+// ---- The panels' work, done by the language server -------------------------------------------------
+// The panel hosts (client/src/panels) only show pages and ask the user; reading the dataset, planning,
+// augmenting, rendering and writing files happen in the server, through these requests. Files are
+// named by absolute paths (the server runs on the same machine); a choice the engine refuses comes
+// back as `problems` (sentences for the page), not as a failed request.
+
+/** Bad choices or an unreadable file: sentences naming the problem, for the page's problems box. */
+export type Problems = { problems: string[] };
+
+/**
+ * What a write request did: the files written (all or none, atomically), or the targets that exist and
+ * were not in `overwrite` (nothing is written: the panel asks the user, then asks again with them).
+ */
+export type WriteResult = { written: string[]; rows: number } | { exists: string[] } | Problems;
+
+/** Parameters of every write: the existing files the user agreed to replace. */
+export interface OverwriteParams {
+  overwrite: string[];
+}
+
+/** client → server: what the split page starts from: the file's format, its first row's fields, the default choices. */
+export namespace SplitFormRequest {
+  export const method = 'tuneset/splitForm';
+  export type Params = { uri: string };
+  export type Result = { format: FormatName; fields: string[]; defaults: SplitChoices } | Problems;
+  export const type = new RequestType<Params, Result, void>(method);
+}
+
+/**
+ * client → server: the split the choices make, into `folder` (absolute; splits[].file are absolute
+ * paths there). Grouping near-duplicates reuses the server's current analysis of the file, or runs
+ * the near-duplicate search once (with progress, cancellable); later previews reuse its groups.
+ */
+export namespace SplitPreviewRequest {
+  export const method = 'tuneset/splitPreview';
+  export type Params = { uri: string; choices: SplitChoices; folder: string } & WorkDoneProgressParams;
+  export type Result = { preview: SplitPreview } | Problems;
+  export const type = new ProtocolRequestType<Params, Result, never, void, void>(method);
+}
+
+/** client → server: writes the split files and the manifest into `folder`, with progress; cancelled, it leaves none of them. */
+export namespace SplitWriteRequest {
+  export const method = 'tuneset/splitWrite';
+  export type Params = { uri: string; choices: SplitChoices; folder: string } & OverwriteParams & WorkDoneProgressParams;
+  export type Result = WriteResult;
+  export const type = new ProtocolRequestType<Params, Result, never, void, void>(method);
+}
+
+/**
+ * client → server: what the augment page starts from. A file that was split is augmented through its
+ * train split (`source`), its other splits checked for leaks; a held-out split is refused (`heldOutOf`
+ * names its manifest).
+ */
+export namespace AugmentFormRequest {
+  export const method = 'tuneset/augmentForm';
+  export type Params = { uri: string };
+  export type Result =
+    | { source: string; manifest?: string; format: FormatName; operations: Record<AugmentChoices['operations'][number], string>; defaults: AugmentChoices }
+    | { heldOutOf: string }
+    | Problems;
+  export const type = new RequestType<Params, Result, void>(method);
+}
+
+/** client → server: a preview of augmenting `uri` (the form's `source`) with the choices: a bounded sample of rows. */
+export namespace AugmentPreviewRequest {
+  export const method = 'tuneset/augmentPreview';
+  export type Params = { uri: string; choices: AugmentChoices };
+  export type Result = { preview: AugmentPreview } | Problems;
+  export const type = new RequestType<Params, Result, void>(method);
+}
+
+/** client → server: augments the whole file into NAME.augmented.EXT beside it, with progress; cancelled, it leaves no file. */
+export namespace AugmentWriteRequest {
+  export const method = 'tuneset/augmentWrite';
+  export type Params = { uri: string; choices: AugmentChoices } & OverwriteParams & WorkDoneProgressParams;
+  /** `rows`: new rows written. */
+  export type Result = WriteResult;
+  export const type = new ProtocolRequestType<Params, Result, never, void, void>(method);
+}
+
+/**
+ * client → server: the report panel's page for a dataset, rendered by the server with the page's
+ * scripts and styles (webview URIs), nonce and CSP source; null when the server has not checked it.
+ */
+export namespace ReportPageRequest {
+  export const method = 'tuneset/reportPage';
+  export type Params = { uri: string; scripts: string[]; styles: string[]; nonce: string; cspSource: string };
+  export type Result = { html: string } | null;
+  export const type = new RequestType<Params, Result, void>(method);
+}
+
+/**
+ * client → server: exports a dataset's report as a self-contained HTML page (`html`, Chart.js and the
+ * page inlined) and a Markdown data card beside it (NAME.md), written together, with progress.
+ */
+export namespace ExportReportRequest {
+  export const method = 'tuneset/exportReport';
+  export type Params = { uri: string; html: string } & OverwriteParams & WorkDoneProgressParams;
+  export type Result = WriteResult | null;
+  export const type = new ProtocolRequestType<Params, Result, never, void, void>(method);
 }

@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CodeActionKind, DidChangeConfigurationNotification, TextDocumentSyncKind, type Connection, type InitializeParams } from 'vscode-languageserver';
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
@@ -5,6 +6,9 @@ import { codeActions, duplicateDeletions, FIX_ALL_KIND } from './lsp/codeActions
 import { codeLenses } from './lsp/codeLens';
 import { toSummary } from './lsp/convert';
 import { hover } from './lsp/hover';
+import { registerAugmentRequests } from './lsp/panels/augment';
+import { registerReportRequests } from './lsp/panels/export';
+import { registerSplitRequests } from './lsp/panels/split';
 import { Scheduler } from './lsp/scheduler';
 import { fileReport } from './host/report';
 import { CancelChecksRequest, CheckWorkspaceRequest, FileSummaryRequest, RemoveDuplicatesRequest, ReportRequest, WillOpenNotification } from './protocol';
@@ -63,18 +67,32 @@ export function startServer(connection: Connection, options: { workerDir?: strin
   });
   connection.onRequest(CheckWorkspaceRequest.method, () => server.checkWorkspace());
   connection.onRequest(CancelChecksRequest.method, (): CancelChecksRequest.Result => ({ cancelled: server.runningChecks.cancelAll() }));
-  connection.onRequest(ReportRequest.method, async ({ uri }: ReportRequest.Params): Promise<ReportRequest.Result> => {
-    const doc = await server.analyzed(uri);
-    if (!doc) return null;
-    const sibling = async (file: string) => (await server.analyzed(pathToFileURL(file).href))?.analysis;
-    const file = fileURLToPath(uri);
-    return fileReport(file, doc.analysis, documents.get(uri)?.getText(), server.configOf(file), sibling);
-  });
+  connection.onRequest(ReportRequest.type, ({ uri }) => report(uri));
   connection.onRequest(RemoveDuplicatesRequest.method, async ({ uri }: RemoveDuplicatesRequest.Params): Promise<RemoveDuplicatesRequest.Result> => {
     const doc = await server.current(uri);
     const edits = doc ? duplicateDeletions(doc) : [];
     return { edits, rows: edits.length };
   });
+
+  /** The quality report of a dataset the server holds, or null. */
+  async function report(uri: string): Promise<ReportRequest.Result> {
+    const doc = await server.analyzed(uri);
+    if (!doc) return null;
+    const sibling = async (file: string) => (await server.analyzed(pathToFileURL(file).href))?.analysis;
+    const file = fileURLToPath(uri);
+    return fileReport(file, doc.analysis, documents.get(uri)?.getText(), server.configOf(file), sibling);
+  }
+
+  // The panels' work (client/src/panels are views): split, augment, the report page and its export.
+  const configOf = (file: string) => server.configOf(file);
+  registerSplitRequests(connection, {
+    heldAnalyses: (uri) => server.heldAnalyses(uri),
+    config: configOf,
+    workerFile: path.join(options.workerDir ?? __dirname, 'nearDuplicateWorker.js'),
+    log: (message) => connection.console.log(message),
+  });
+  registerAugmentRequests(connection, { configOf });
+  registerReportRequests(connection, { report });
 
   connection.onShutdown(() => server.dispose());
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { WillOpenNotification } from '../../server/src/protocol';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type CancellationToken, type MessageConnection, type RequestType } from 'vscode-jsonrpc/node';
 
 /**
  * A minimal LSP client for tests and the latency benchmark: it starts the bundled language server
@@ -163,7 +163,7 @@ export class LspClient {
 
   /** A didOpen, preceded (as the extension's client does for files) by tuneset/willOpen. */
   open(uri: string, text: string, languageId = 'jsonl'): void {
-    if (uri.startsWith('file:')) void this.connection.sendNotification(WillOpenNotification.method, { uri } satisfies WillOpenNotification.Params);
+    if (uri.startsWith('file:')) void this.connection.sendNotification(WillOpenNotification.type, { uri });
     this.versions.set(uri, 1);
     void this.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId, version: 1, text } });
   }
@@ -177,6 +177,11 @@ export class LspClient {
 
   request<T>(method: string, params: unknown): Promise<T> {
     return this.connection.sendRequest(method, params) as Promise<T>;
+  }
+
+  /** A request of the protocol (server/src/protocol.ts), type-checked. */
+  send<P, R>(type: RequestType<P, R, void>, params: P, token?: CancellationToken): Promise<R> {
+    return this.connection.sendRequest(type, params, token);
   }
 
   async stop(): Promise<void> {

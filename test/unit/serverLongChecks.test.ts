@@ -79,9 +79,9 @@ async function answeredWhileChecking(name: string, text: string, languageId: str
   await client.progressBegun(`checking ${name}`);
   const hover = client.request<{ contents: { value: string } } | null>('textDocument/hover', { textDocument: { uri: small }, position: { line: 0, character: 2 } })
     .then((h) => (events.push('hover'), h));
-  const summary = client.request<FileSummaryRequest.Result>(FileSummaryRequest.method, { uri: small }).then((s) => (events.push('summary'), s));
+  const summary = client.send(FileSummaryRequest.type, { uri: small }).then((s) => (events.push('summary'), s));
   // A request about the document being checked waits for its check, and gets its result.
-  const own = client.request<FileSummaryRequest.Result>(FileSummaryRequest.method, { uri }).then((s) => (events.push('own summary'), s));
+  const own = client.send(FileSummaryRequest.type, { uri }).then((s) => (events.push('own summary'), s));
   const [hovered, summarized, ownSummary] = await Promise.all([hover, summary, own]);
   await checked;
   assert.deepEqual(events.slice(0, 2).sort(), ['hover', 'summary'], `answered while the check ran: ${events.join(', ')}`);
@@ -137,7 +137,7 @@ async function cancelledFromProgress(name: string, text: string, languageId: str
   client.cancelProgress(token);
   await Promise.all([logged, client.progressEnded(token)]);
   // A round trip: anything the cancelled check would have published by now has come.
-  await client.request(FileSummaryRequest.method, { uri: small });
+  await client.send(FileSummaryRequest.type, { uri: small });
   assert.deepEqual(publishedFor(uri), [], 'a cancelled check publishes nothing');
   const edited = typeInto(uri, text, 3, 'z');
   const d = await client.diagnostics(uri, (p) => versionOf(p) === 2);

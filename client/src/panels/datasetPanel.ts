@@ -1,31 +1,29 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
 import type { z } from 'zod';
-import { readDatasetFile, type DatasetFile } from '../../../server/src/cli/datasetFile';
-import { writeFilesAtomic } from '../../../server/src/cli/files';
-import { isInside, outputOverInput } from '../../../server/src/cli/outputPaths';
-import { OptionsError } from '../../../server/src/engine';
+import type { WriteResult } from '../../../server/src/protocol';
 import { checkPageMessage } from './messages';
 import { pageHtml, panelOptions } from './webview';
 
 /**
- * What the split and augment panels share: one panel per kind, bound to a dataset file; the page
- * posts messages, which the host checks against their schema before it answers with the engine's
- * results; new files are written all or none, never over what the panel reads, and never over an
- * existing file without the user's explicit choice.
+ * What the split and augment panels share: one panel per kind, bound to a dataset file. A panel is a
+ * view: the page posts messages, which the host checks against their schema, and the host asks the
+ * language server (which reads the file and runs the engine) and the user (overwrite? which folder?).
+ * New files are written by the server all or none, never over what the panel reads, and never over
+ * an existing file without the user's explicit choice.
  */
 export abstract class DatasetPanel<HostMessage, PageMessage extends { type: string }> implements vscode.Disposable {
-  protected dataset: DatasetFile;
   private readonly disposables: vscode.Disposable[] = [];
 
   protected constructor(
     protected readonly panel: vscode.WebviewPanel,
     extensionUri: vscode.Uri,
+    protected readonly client: LanguageClient,
     protected readonly uri: vscode.Uri,
     page: { title: string; script: string; style: string; messages: z.ZodType<PageMessage> },
   ) {
-    this.dataset = readDatasetFile(uri.fsPath);
     const { messages, ...skeleton } = page;
     panel.webview.html = pageHtml(panel.webview, extensionUri, { ...skeleton, state: { file: vscode.workspace.asRelativePath(uri) } });
     panel.webview.onDidReceiveMessage((m: unknown) => void this.handle(messages, m), undefined, this.disposables);
@@ -45,49 +43,49 @@ export abstract class DatasetPanel<HostMessage, PageMessage extends { type: stri
     try {
       await this.receive(checked.message);
     } catch (e) {
-      if (e instanceof OptionsError) this.post(this.problems(e.problems));
-      else this.post(this.problems([(e as Error).message]));
+      this.post(this.problems([(e as Error).message]));
     }
   }
 
   protected abstract receive(message: PageMessage): Promise<void>;
   protected abstract problems(problems: string[]): HostMessage;
 
-  /** Re-reads the file when it changed on disk since the panel opened. */
-  protected refresh(): void {
-    this.dataset = readDatasetFile(this.uri.fsPath);
-  }
-
-  /** The files the panel reads, which it never writes over: the dataset (the augment panel adds the other splits). */
-  protected inputs(): string[] {
-    return [this.uri.fsPath];
-  }
-
-  /** The folders new files may go to without asking: the workspace folders and the dataset's own folder. */
+  /** The folders new files may go to without asking: the workspace folders and the dataset's own folder (links followed). */
   protected isWritableFolder(folder: string): boolean {
     const roots = [...(vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath), path.dirname(this.uri.fsPath)];
-    return roots.some((root) => isInside(folder, root));
+    return roots.some((root) => {
+      const rel = path.relative(realTarget(root), realTarget(folder));
+      return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
+    });
   }
 
   /**
-   * Writes new files after asking before any overwrite; returns the written paths, or undefined
-   * when the user declined. All go to temp files first and are renamed into place together: a
-   * failure leaves none of them (and the old ones, if any, as they were).
+   * Has the server write new files (`send`, with the existing files the user agreed to replace): the
+   * first answer names the files that exist, and the user is asked before they are replaced. Returns
+   * the written paths (relative to the workspace) and rows, or undefined when nothing was written (the
+   * page is told why).
    */
-  protected async writeFiles(files: { path: string; text: string }[]): Promise<string[] | undefined> {
-    const over = outputOverInput(files.map((f) => f.path), this.inputs());
-    if (over) throw new Error(`${vscode.workspace.asRelativePath(over.output)} is a file this panel reads (${vscode.workspace.asRelativePath(over.input)}); choose another folder`);
-    const existing = files.filter((f) => fs.existsSync(f.path));
-    if (existing.length) {
-      const names = existing.map((f) => vscode.workspace.asRelativePath(f.path)).join(', ');
-      const choice = await vscode.window.showWarningMessage(`Overwrite ${existing.length} existing file${existing.length === 1 ? '' : 's'}?`, { modal: true, detail: names }, 'Overwrite');
+  protected async write(send: (overwrite: string[]) => Promise<WriteResult | undefined>): Promise<{ files: string[]; rows: number } | undefined> {
+    let overwrite: string[] = [];
+    for (;;) {
+      const result = await send(overwrite);
+      if (!result) {
+        this.post(this.problems(['Cancelled: nothing was written.']));
+        return undefined;
+      }
+      if ('problems' in result) {
+        this.post(this.problems(result.problems));
+        return undefined;
+      }
+      if ('written' in result) {
+        await vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(result.written[0]));
+        return { files: result.written.map((f) => vscode.workspace.asRelativePath(f)), rows: result.rows };
+      }
+      const names = result.exists.map((f) => vscode.workspace.asRelativePath(f)).join(', ');
+      const choice = await vscode.window.showWarningMessage(`Overwrite ${result.exists.length} existing file${result.exists.length === 1 ? '' : 's'}?`, { modal: true, detail: names }, 'Overwrite');
       if (choice !== 'Overwrite') return undefined;
+      overwrite = [...overwrite, ...result.exists];
     }
-    for (const dir of new Set(files.map((f) => path.dirname(f.path)))) fs.mkdirSync(dir, { recursive: true });
-    writeFilesAtomic(files.map((f) => ({ path: f.path, data: f.text })));
-    const first = vscode.Uri.file(files[0].path);
-    await vscode.commands.executeCommand('revealInExplorer', first);
-    return files.map((f) => vscode.workspace.asRelativePath(f.path));
   }
 
   dispose(): void {
@@ -98,6 +96,21 @@ export abstract class DatasetPanel<HostMessage, PageMessage extends { type: stri
   }
 
   protected abstract onDispose(): void;
+}
+
+/** Where a path really leads: the real path of its nearest existing folder, with the rest after it. */
+function realTarget(file: string): string {
+  const rest: string[] = [];
+  for (let current = path.resolve(file); ; ) {
+    try {
+      return path.join(fs.realpathSync(current), ...rest);
+    } catch {
+      const up = path.dirname(current);
+      if (up === current) return path.resolve(file);
+      rest.unshift(path.basename(current));
+      current = up;
+    }
+  }
 }
 
 /** The dataset a panel command acts on: its argument, the active editor, or one the user picks. */

@@ -1,11 +1,8 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { writeFilesAtomic } from '../../../server/src/cli/files';
-import { outputOverInput } from '../../../server/src/cli/outputPaths';
-import { renderReportHtml, renderReportMarkdown, type QualityReport } from '../../../server/src/engine';
-import { ReportRequest, type ReportHostMessage, type ReportPageMessage } from '../../../server/src/protocol';
+import { ExportReportRequest, FileSummaryRequest, ReportPageRequest, ReportRequest, type ReportHostMessage, type ReportPageMessage } from '../../../server/src/protocol';
+import { withServerProgress } from '../progress';
 import type { SummaryEvents } from '../summaries';
 import { checkPageMessage, reportPageMessageSchema } from './messages';
 import { mediaUri, nonce, panelOptions } from './webview';
@@ -22,29 +19,40 @@ export class ReportPanel implements vscode.Disposable {
       existing.panel.reveal();
       return existing;
     }
-    const report = await requestReport(client, uri);
-    if (!report) return undefined;
+    // Only a dataset the server has checked gets a panel (the summary is at hand; the report takes longer).
+    if (!(await client.sendRequest(FileSummaryRequest.type, { uri: uri.toString() }))) {
+      notChecked(uri);
+      return undefined;
+    }
     const panel = vscode.window.createWebviewPanel('tuneset.report', `Report: ${path.basename(uri.fsPath)}`, vscode.ViewColumn.Beside, panelOptions(extensionUri));
-    const created = new ReportPanel(panel, extensionUri, client, summaries, uri, report);
+    // The server renders the page (the report as JSON inside it) with the page's resources as webview URIs.
+    const webview = panel.webview;
+    const page = await client.sendRequest(ReportPageRequest.type, {
+      uri: uri.toString(),
+      scripts: [String(mediaUri(webview, extensionUri, 'vendor', 'chart.umd.js')), String(mediaUri(webview, extensionUri, 'report.js'))],
+      styles: [String(mediaUri(webview, extensionUri, 'report.css'))],
+      nonce: nonce(),
+      cspSource: webview.cspSource,
+    });
+    if (!page) {
+      panel.dispose();
+      notChecked(uri);
+      return undefined;
+    }
+    const created = new ReportPanel(panel, client, summaries, uri, page.html);
     ReportPanel.panels.set(uri.toString(), created);
     return created;
   }
 
   private constructor(
     private readonly panel: vscode.WebviewPanel,
-    extensionUri: vscode.Uri,
     private readonly client: LanguageClient,
     summaries: SummaryEvents,
     private readonly uri: vscode.Uri,
-    report: QualityReport,
+    html: string,
   ) {
     const webview = panel.webview;
-    webview.html = renderReportHtml(report, {
-      scripts: [{ src: String(mediaUri(webview, extensionUri, 'vendor', 'chart.umd.js')) }, { src: String(mediaUri(webview, extensionUri, 'report.js')) }],
-      styles: [{ href: String(mediaUri(webview, extensionUri, 'report.css')) }],
-      nonce: nonce(),
-      cspSource: webview.cspSource,
-    });
+    webview.html = html;
     webview.onDidReceiveMessage((m: unknown) => void this.receive(m), undefined, this.disposables);
     panel.onDidDispose(() => this.dispose(), undefined, this.disposables);
     this.disposables.push(
@@ -71,7 +79,7 @@ export class ReportPanel implements vscode.Disposable {
   private scheduleRefresh(): void {
     clearTimeout(this.refreshing);
     this.refreshing = setTimeout(async () => {
-      const report = await requestReport(this.client, this.uri);
+      const report = await this.client.sendRequest(ReportRequest.type, { uri: this.uri.toString() });
       if (report) void this.panel.webview.postMessage({ type: 'update', report } satisfies ReportHostMessage);
     }, 300);
   }
@@ -85,40 +93,46 @@ export class ReportPanel implements vscode.Disposable {
   }
 }
 
-async function requestReport(client: LanguageClient, uri: vscode.Uri): Promise<QualityReport | null> {
-  const report = await client.sendRequest<ReportRequest.Result>(ReportRequest.method, { uri: uri.toString() });
-  if (!report) void vscode.window.showInformationMessage(`Tuneset: ${vscode.workspace.asRelativePath(uri)} is not a dataset Tuneset has checked yet.`);
-  return report;
+function notChecked(uri: vscode.Uri): void {
+  void vscode.window.showInformationMessage(`Tuneset: ${vscode.workspace.asRelativePath(uri)} is not a dataset Tuneset has checked yet.`);
 }
 
 /**
  * "Tuneset: Export Report…": a self-contained HTML page (Chart.js and the page inlined, no network)
- * and a Markdown data card beside it. The save dialog asks before replacing a file.
+ * and a Markdown data card beside it, rendered and written together by the server. The save dialog
+ * asks before replacing the page; the user is asked before the data card replaces a file.
  */
-export async function exportReport(extensionUri: vscode.Uri, client: LanguageClient, uri: vscode.Uri): Promise<string[] | undefined> {
-  const report = await requestReport(client, uri);
-  if (!report) return undefined;
+export async function exportReport(client: LanguageClient, uri: vscode.Uri): Promise<string[] | undefined> {
+  if (!(await client.sendRequest(FileSummaryRequest.type, { uri: uri.toString() }))) {
+    notChecked(uri);
+    return undefined;
+  }
   const target = await vscode.window.showSaveDialog({
     defaultUri: vscode.Uri.file(uri.fsPath.replace(/\.(jsonl|ndjson|csv|tsv|json)$/i, '.report.html')),
     filters: { 'HTML report': ['html'] },
     title: 'Export the quality report (a Markdown data card is written beside it)',
   });
   if (!target) return undefined;
-  const media = (...p: string[]) => fs.readFileSync(vscode.Uri.joinPath(extensionUri, 'media', ...p).fsPath, 'utf8');
-  const html = renderReportHtml(report, { scripts: [{ inline: media('vendor', 'chart.umd.js') }, { inline: media('report.js') }], styles: [{ inline: media('report.css') }] });
-  const md = target.fsPath.replace(/\.html?$/i, '') + '.md';
-  if (fs.existsSync(md)) {
-    const choice = await vscode.window.showWarningMessage(`${path.basename(md)} exists. Replace it?`, { modal: true }, 'Replace');
+  let overwrite = [target.fsPath];
+  for (;;) {
+    const result = await withServerProgress(client, (workDoneToken, token) =>
+      client.sendRequest(ExportReportRequest.type, { uri: uri.toString(), html: target.fsPath, overwrite, workDoneToken }, token));
+    if (result === undefined) return undefined;
+    if (result === null) {
+      notChecked(uri);
+      return undefined;
+    }
+    if ('problems' in result) {
+      void vscode.window.showErrorMessage(`Tuneset: ${result.problems.join('; ')}`);
+      return undefined;
+    }
+    if ('written' in result) {
+      const written = result.written.map((f) => vscode.workspace.asRelativePath(f));
+      void vscode.window.showInformationMessage(`Tuneset exported ${written.join(' and ')}.`);
+      return written;
+    }
+    const choice = await vscode.window.showWarningMessage(`${result.exists.map((f) => path.basename(f)).join(', ')} exists. Replace it?`, { modal: true }, 'Replace');
     if (choice !== 'Replace') return undefined;
+    overwrite = [...overwrite, ...result.exists];
   }
-  // The save dialog lets the user type any name, the dataset's own included: the report never replaces it.
-  const over = outputOverInput([target.fsPath, md], [uri.fsPath]);
-  if (over) {
-    void vscode.window.showErrorMessage(`Tuneset: ${vscode.workspace.asRelativePath(over.output)} is the dataset itself; export the report to another file.`);
-    return undefined;
-  }
-  writeFilesAtomic([{ path: target.fsPath, data: html }, { path: md, data: renderReportMarkdown(report) }]);
-  const written = [target.fsPath, md].map((f) => vscode.workspace.asRelativePath(f));
-  void vscode.window.showInformationMessage(`Tuneset exported ${written.join(' and ')}.`);
-  return written;
 }

@@ -1,28 +1,33 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { sha256, TOOL_VERSION } from '../../../server/src/cli/datasetFile';
-import { nearDuplicateGroups } from '../../../server/src/cli/split';
-import { datasetSource, outputName, planSplit, renderSplit, type SplitOptions, type SplitPlan } from '../../../server/src/engine';
-import type { SplitChoices, SplitHostMessage, SplitPageMessage, SplitPreview } from '../../../server/src/protocol';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { SplitFormRequest, SplitPreviewRequest, SplitWriteRequest, type SplitChoices, type SplitHostMessage, type SplitPageMessage, type SplitPreview } from '../../../server/src/protocol';
+import { withServerProgress } from '../progress';
 import { DatasetPanel, panelOptions } from './datasetPanel';
 import { splitPageMessageSchema } from './messages';
 
-/** "Tuneset: Split Dataset…": ratios or folds, stratify, grouping, seed and folder; a live preview; Write. */
+type SplitForm = Exclude<SplitFormRequest.Result, { problems: string[] }>;
+
+/** "Tuneset: Split Dataset…": ratios or folds, stratify, grouping, seed and folder; a live preview; Write. The server plans and writes. */
 export class SplitPanel extends DatasetPanel<SplitHostMessage, SplitPageMessage> {
   static current: SplitPanel | undefined;
+  /** The number of the last preview asked for: an answer to an older one (a slow near-duplicate search) is dropped. */
+  private previews = 0;
 
-  static show(extensionUri: vscode.Uri, uri: vscode.Uri): SplitPanel {
+  static async show(extensionUri: vscode.Uri, client: LanguageClient, uri: vscode.Uri): Promise<SplitPanel> {
     if (SplitPanel.current && SplitPanel.current.uri.toString() === uri.toString()) {
       SplitPanel.current.panel.reveal();
       return SplitPanel.current;
     }
+    const form = await client.sendRequest(SplitFormRequest.type, { uri: uri.toString() });
+    if ('problems' in form) throw new Error(form.problems.join('; '));
     SplitPanel.current?.dispose();
     const panel = vscode.window.createWebviewPanel('tuneset.split', `Split ${path.basename(uri.fsPath)}`, vscode.ViewColumn.Beside, panelOptions(extensionUri));
-    return (SplitPanel.current = new SplitPanel(panel, extensionUri, uri));
+    return (SplitPanel.current = new SplitPanel(panel, extensionUri, client, uri, form));
   }
 
-  private constructor(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, uri: vscode.Uri) {
-    super(panel, extensionUri, uri, { title: 'Split dataset', script: 'dist/split.js', style: 'split.css', messages: splitPageMessageSchema });
+  private constructor(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, client: LanguageClient, uri: vscode.Uri, private readonly form: SplitForm) {
+    super(panel, extensionUri, client, uri, { title: 'Split dataset', script: 'dist/split.js', style: 'split.css', messages: splitPageMessageSchema });
   }
 
   protected problems(problems: string[]): SplitHostMessage {
@@ -31,45 +36,29 @@ export class SplitPanel extends DatasetPanel<SplitHostMessage, SplitPageMessage>
 
   protected async receive(m: SplitPageMessage): Promise<void> {
     if (m.type === 'ready') {
-      const first = this.dataset.reader.rows()[Symbol.iterator]().next().value;
-      const fields = first?.value && typeof first.value === 'object' ? Object.keys(first.value as object) : [];
-      const defaults: SplitChoices = { mode: 'ratios', ratios: [80, 10, 10], folds: 5, seed: 42, stratify: this.dataset.detection.format === 'classification', groupDuplicates: true, groupNearDuplicates: false, groupField: '', timeField: '', outputFolder: '' };
-      this.post({ type: 'init', file: vscode.workspace.asRelativePath(this.uri), format: this.dataset.detection.format, fields, defaults });
+      this.post({ type: 'init', file: vscode.workspace.asRelativePath(this.uri), format: this.form.format, fields: this.form.fields, defaults: this.form.defaults });
     } else if (m.type === 'preview') {
-      this.post({ type: 'preview', preview: this.preview(await this.plan(m.choices), m.choices) });
+      const asked = ++this.previews;
+      const folder = this.outputFolder(m.choices);
+      const result = await withServerProgress(this.client, (workDoneToken, token) =>
+        this.client.sendRequest(SplitPreviewRequest.type, { uri: this.uri.toString(), choices: m.choices, folder, workDoneToken }, token));
+      if (asked !== this.previews) return;
+      if (!result) this.post({ type: 'problems', problems: ['The near-duplicate search was cancelled: turn near-duplicate grouping off, or change a choice to search again.'] });
+      else if ('problems' in result) this.post({ type: 'problems', problems: result.problems });
+      else this.post({ type: 'preview', preview: this.shown(result.preview, folder) });
     } else if (m.type === 'write') {
-      this.refresh();
-      this.clusters = undefined;
-      const plan = await this.plan(m.choices);
-      const { bytes, reader } = this.dataset;
-      const source = datasetSource(path.basename(this.uri.fsPath), reader, bytes, { sha256: sha256(bytes), toolVersion: TOOL_VERSION });
       const folder = await this.confirmFolder(this.outputFolder(m.choices));
       if (!folder) {
         this.post({ type: 'problems', problems: ['Nothing was written: the output folder is outside the workspace, and no folder was chosen.'] });
         return;
       }
-      const written = await this.writeFiles(renderSplit(plan, source).map((f) => ({ path: path.join(folder, f.name), text: f.text })));
+      const written = await this.write((overwrite) => withServerProgress(this.client, (workDoneToken, token) =>
+        this.client.sendRequest(SplitWriteRequest.type, { uri: this.uri.toString(), choices: m.choices, folder, overwrite, workDoneToken }, token)));
       if (written) {
-        this.post({ type: 'written', files: written });
-        void vscode.window.showInformationMessage(`Tuneset wrote ${written.join(', ')}.`);
+        this.post({ type: 'written', files: written.files });
+        void vscode.window.showInformationMessage(`Tuneset wrote ${written.files.join(', ')}.`);
       }
     }
-  }
-
-  /** Near-duplicate clusters per row, computed once per panel (and again after the file is re-read). */
-  private clusters: Promise<number[]> | undefined;
-
-  private async plan(c: SplitChoices): Promise<SplitPlan> {
-    if (c.groupNearDuplicates) this.clusters ??= nearDuplicateGroups(this.dataset);
-    const groups = c.groupNearDuplicates ? await this.clusters : undefined;
-    const options: SplitOptions = {
-      ...(groups ? { groups } : {}),
-      seed: c.seed, stratify: c.stratify, groupDuplicates: c.groupDuplicates, detection: this.dataset.detection,
-      ...(c.mode === 'folds' ? { folds: c.folds } : { ratios: c.ratios }),
-      ...(c.groupField ? { groupField: c.groupField } : {}),
-      ...(c.timeField ? { timeField: c.timeField } : {}),
-    };
-    return planSplit(this.dataset.reader.rows(), options);
   }
 
   private outputFolder(c: SplitChoices): string {
@@ -91,19 +80,13 @@ export class SplitPanel extends DatasetPanel<SplitHostMessage, SplitPageMessage>
     return picked?.[0]?.fsPath;
   }
 
-  private preview(plan: SplitPlan, c: SplitChoices): SplitPreview {
-    const labels = [...new Set(plan.splits.flatMap((s) => Object.keys(s.labels)))];
-    const base = path.basename(this.uri.fsPath);
-    const absolute = this.outputFolder(c);
-    const folder = vscode.workspace.asRelativePath(absolute);
-    const outside = this.isWritableFolder(absolute) ? [] : [`${absolute} is outside the workspace: Write will ask you to choose the folder.`];
+  /** The server's preview as the page shows it: files relative to the workspace, and a word when the folder is outside it. */
+  private shown(preview: SplitPreview, folder: string): SplitPreview {
+    const outside = this.isWritableFolder(folder) ? [] : [`${folder} is outside the workspace: Write will ask you to choose the folder.`];
     return {
-      rows: plan.rows,
-      splits: plan.splits.map((s) => ({ name: s.name, file: `${folder}/${outputName(base, s.name)}`, rows: s.rows.length, target: s.target, labels: s.labels, unlabeled: s.unlabeled, balanceIndex: s.balanceIndex })),
-      labels,
-      excluded: plan.excluded.map((e) => ({ line: e.line, reason: e.reason })),
-      groups: plan.groups,
-      warnings: [...plan.warnings, ...outside],
+      ...preview,
+      splits: preview.splits.map((s) => ({ ...s, file: vscode.workspace.asRelativePath(s.file) })),
+      warnings: [...preview.warnings, ...outside],
     };
   }
 

@@ -1,13 +1,17 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { analyzeDataset, toBytes, type Config, type Finding } from '../engine';
+import { analyzeDataset, toBytes, type Config, type DatasetContainer, type Finding } from '../engine';
 
 /**
  * The editor's background pass for big open files: the file-wide near-duplicate search runs here,
- * off the language server's thread, while keystrokes get the fast per-line analysis.
+ * off the language server's thread, while keystrokes get the fast per-line analysis. The split
+ * panel's near-duplicate grouping runs here too, on a file's bytes as read from disk.
  */
 interface Job {
   path: string;
-  text: string;
+  text?: string;
+  /** The file's bytes (instead of a document's text), read as `container`. */
+  bytes?: Uint8Array;
+  container?: DatasetContainer;
   config: Config;
 }
 
@@ -18,7 +22,7 @@ export function isNearDuplicateFinding(f: Finding): boolean {
 
 if (parentPort && workerData) {
   const job = workerData as Job;
-  const analysis = analyzeDataset(job.path, toBytes(job.text), job.config, { fixes: true });
+  const analysis = analyzeDataset(job.path, job.bytes ?? toBytes(job.text ?? ''), job.config, { fixes: !job.bytes, ...(job.container ? { container: job.container } : {}) });
   parentPort.postMessage({
     findings: analysis.findings.filter(isNearDuplicateFinding),
     clusters: analysis.stats.nearDuplicateClusters,

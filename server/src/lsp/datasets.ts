@@ -11,6 +11,8 @@ export interface Analyzed {
   analysis: DatasetAnalysis;
   /** The document version analyzed; -1 for files read from disk. */
   version: number;
+  /** For a file read from disk: its modification time just before it was read. */
+  mtimeMs?: number;
 }
 
 /** A change as the LSP sends it: with a range (incremental) or the full text. */

@@ -289,8 +289,9 @@ export class Scheduler {
     const uri = pathToFileURL(file).href;
     try {
       // Open files are read from disk too: the workspace's leak check compares saved files.
+      const mtimeMs = fs.statSync(file).mtimeMs;
       const analysis = await analyzeFile(file, file, this.configs.of(file), { fixes: true, rowIndex: true });
-      const result = { uri, analysis, version: -1 };
+      const result = { uri, analysis, version: -1, mtimeMs };
       this.onDisk.set(uri, result);
       if (this.documents.get(uri)) return this.open.get(uri);
       this.publish(this.withLeaks(result));
@@ -407,6 +408,21 @@ export class Scheduler {
   }
 
   /** The settings a dataset file is read with (loadConfig's merge: editor settings, its tuneset.json). */
+  /**
+   * The analyses the server holds for a file, for the split panel's near-duplicate groups: the open
+   * document's (unless its near-duplicate search is left to a background pass, as a big JSONL
+   * document's is) with the text it was made from, and the one made from the file on disk.
+   */
+  async heldAnalyses(uri: string): Promise<{ analysis: DatasetAnalysis; text?: string; mtimeMs?: number }[]> {
+    const held = this.documents.get(uri) && (await this.current(uri));
+    const doc = this.documents.get(uri);
+    const disk = this.onDisk.get(uri);
+    return [
+      ...(held && doc && held.version === doc.version && !this.open.needsBackground(doc) ? [{ analysis: held.analysis, text: doc.getText() }] : []),
+      ...(disk ? [{ analysis: disk.analysis, mtimeMs: disk.mtimeMs }] : []),
+    ];
+  }
+
   configOf(file: string): Config {
     return this.configs.of(file);
   }

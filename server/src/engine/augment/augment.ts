@@ -255,6 +255,24 @@ export class Augmentation {
     };
   }
 
+  /**
+   * Rows per label once every planned new row is made (a row that cannot be varied enough makes
+   * fewer): what a preview shows without making them all. Known as soon as the plan is.
+   */
+  plannedLabels(): Record<string, number> {
+    const counts = new Array<number>(this.labelNames.length).fill(0);
+    let none = 0;
+    const add = (i: number, k: number) => {
+      if (this.label[i] >= 0) counts[this.label[i]] += k;
+      else none += k;
+    };
+    for (const i of this.kept) add(i, 1);
+    for (let i = 0; i < this.copies.length; i++) if (this.copies[i]) add(i, this.copies[i]);
+    const out: Record<string, number> = Object.fromEntries(this.labelNames.map((n, c) => [n, counts[c]]));
+    if (none) out['(no label)'] = none;
+    return out;
+  }
+
   /** Usable rows per label (and without one), labels in order of first appearance. */
   private labelsBefore(): Record<string, number> {
     const counts = new Array<number>(this.labelNames.length).fill(0);

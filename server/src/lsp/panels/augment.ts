@@ -1,0 +1,128 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Connection } from 'vscode-languageserver/node';
+import { findSplitManifest, readSplitManifest } from '../../host/splitManifest';
+import {
+  AUGMENT_OPERATIONS, augmentedFileName, datasetSource, planAugmentation, renderAugmentedPieces,
+  type AugmentOptions, type AugmentedRow, type Config, type SourceRow, type SynonymProvider,
+} from '../../engine';
+import { AugmentFormRequest, AugmentPreviewRequest, AugmentWriteRequest, type AugmentChoices, type AugmentPreview } from '../../protocol';
+import { loadWordNet } from '../../host/wordnet';
+import { answer, filePath, panelDataset, progressOf, writeNewFiles } from './common';
+
+/** Rows the preview augments, spread over the file (the write augments them all). */
+export const PREVIEW_SAMPLE_ROWS = 200;
+/** New rows the page shows beside their source. */
+const SHOWN_ROWS = 10;
+
+/** The augment panel's requests: its form, a preview of a sample of rows per change of the choices, and the write. */
+export function registerAugmentRequests(connection: Connection, host: { configOf(file: string): Config }): void {
+  let synonyms: SynonymProvider | undefined;
+  // WordNet is read once, and only when an operation needs synonyms.
+  const withSynonyms = (c: AugmentChoices) => (c.operations.includes('sr') || c.operations.includes('ri') ? (synonyms ??= loadWordNet()) : undefined);
+
+  connection.onRequest(AugmentFormRequest.type, ({ uri }, token) =>
+    answer(token, () => {
+      const file = filePath(uri);
+      // A file that was split is augmented through its train split; held-out splits are never sources.
+      const found = findSplitManifest(file);
+      if (found?.role === 'held-out') return { heldOutOf: found.manifest };
+      const source = found ? readSplitManifest(found.manifest).input : file;
+      const defaults: AugmentChoices = { operations: ['sr', 'ri', 'rs', 'rd'], alpha: 0.1, n: 1, balance: 'none', target: 0, seed: 7, provenanceField: 'augmented_from' };
+      return { source, ...(found ? { manifest: found.manifest } : {}), format: panelDataset(source, host.configOf(source)).dataset.detection.format, operations: AUGMENT_OPERATIONS, defaults };
+    }),
+  );
+
+  connection.onRequest(AugmentPreviewRequest.type, ({ uri, choices }, token) =>
+    answer(token, () => {
+      const file = filePath(uri);
+      const entry = panelDataset(file, host.configOf(file));
+      const rows = entry.memo('rows', () => [...entry.dataset.reader.rows()]);
+      const sample = sampleIndexes(rows, choices.seed);
+      const augmentation = planAugmentation(rows, { ...options(file, choices, withSynonyms(choices), entry.dataset.detection, host.configOf), sample });
+      const made = [...augmentation.newRows((i) => rows[i])];
+      const summary = augmentation.summary();
+      const preview: AugmentPreview = {
+        samples: spread(made, SHOWN_ROWS).flatMap((r) => r.parts.slice(0, 1).map((p) => ({
+          line: r.sourceLine, label: r.label, operation: AUGMENT_OPERATIONS[r.operation], field: p.field, original: p.original, augmented: p.text, changed: p.changed,
+        }))),
+        before: summary.labels.before,
+        after: augmentation.plannedLabels(),
+        newRows: augmentation.asked,
+        unchanged: summary.unchanged.map((u) => ({ line: u.line, reason: u.reason })),
+        leaks: summary.leaks,
+        warnings: summary.warnings,
+        output: path.join(path.dirname(file), augmentedFileName(path.basename(file))),
+        sampled: sample.length,
+        rows: augmentation.rowCount,
+      };
+      return { preview };
+    }),
+  );
+
+  connection.onRequest(AugmentWriteRequest.type, (params, token) =>
+    answer(token, () => {
+      const file = filePath(params.uri);
+      const { dataset } = panelDataset(file, host.configOf(file));
+      const augmentation = planAugmentation(dataset.reader.rows(), options(file, params.choices, withSynonyms(params.choices), dataset.detection, host.configOf));
+      let at = 0;
+      const rowAt = (i: number): SourceRow => {
+        at = i;
+        return dataset.reader.row(i)!;
+      };
+      const source = datasetSource(path.basename(file), dataset.reader, dataset.bytes);
+      const out = renderAugmentedPieces(augmentation, augmentation.newRows(rowAt), source);
+      const { heldOut, manifest } = splitOf(file);
+      return writeNewFiles([{ path: path.join(path.dirname(file), out.name), pieces: out.pieces }], {
+        inputs: [file, ...heldOut, ...(manifest ? [manifest] : [])],
+        overwrite: params.overwrite,
+        token,
+        progress: progressOf(connection, params),
+        title: 'Tuneset: writing the augmented file',
+        rows: () => {
+          const s = augmentation.summary();
+          return s.made - s.leaks;
+        },
+        part: () => at / Math.max(1, augmentation.rowCount),
+      });
+    }),
+  );
+}
+
+/** The split manifest naming a train split, and its other splits (checked for leaks, never written over). */
+function splitOf(file: string): { heldOut: string[]; manifest?: string } {
+  const found = findSplitManifest(file);
+  if (found?.role !== 'train') return { heldOut: [] };
+  return { heldOut: readSplitManifest(found.manifest).heldOut, manifest: found.manifest };
+}
+
+function options(file: string, c: AugmentChoices, synonyms: SynonymProvider | undefined, detection: AugmentOptions['detection'], configOf: (file: string) => Config): AugmentOptions {
+  const heldOut = splitOf(file).heldOut.filter((f) => fs.existsSync(f));
+  const o: AugmentOptions = {
+    operations: c.operations, alpha: c.alpha, n: c.n, seed: c.seed,
+    provenanceField: c.provenanceField.trim() ? c.provenanceField.trim() : null,
+    detection,
+    heldOut: heldOut.map((f) => {
+      const entry = panelDataset(f, configOf(f));
+      return { file: path.basename(f), rows: entry.memo('rows', () => [...entry.dataset.reader.rows()]) };
+    }),
+  };
+  if (synonyms) o.synonyms = synonyms;
+  if (c.balance !== 'none') o.balance = { method: c.balance === 'downsample' ? 'downsample' : 'augment', ...(c.balance === 'target' && c.target > 0 ? { target: c.target } : {}) };
+  return o;
+}
+
+/** PREVIEW_SAMPLE_ROWS usable rows spread over the file, the same ones for the same seed. */
+function sampleIndexes(rows: SourceRow[], seed: number): number[] {
+  const usable = rows.filter((r) => r.value !== undefined).map((r) => r.index);
+  if (usable.length <= PREVIEW_SAMPLE_ROWS) return usable;
+  const step = usable.length / PREVIEW_SAMPLE_ROWS;
+  const offset = (Number.isSafeInteger(seed) && seed >= 0 ? seed : 0) % Math.max(1, Math.floor(step));
+  return Array.from({ length: PREVIEW_SAMPLE_ROWS }, (_, i) => usable[Math.min(usable.length - 1, Math.floor(i * step) + offset)]);
+}
+
+/** At most `k` of the new rows, spread over them (so the page shows rows from all over the file). */
+function spread(rows: AugmentedRow[], k: number): AugmentedRow[] {
+  if (rows.length <= k) return rows;
+  return Array.from({ length: k }, (_, i) => rows[Math.floor((i * rows.length) / k)]);
+}

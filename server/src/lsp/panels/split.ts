@@ -1,0 +1,157 @@
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { CancellationToken, Connection, WorkDoneProgressReporter } from 'vscode-languageserver/node';
+import { sha256, TOOL_VERSION } from '../../host/datasetFile';
+import {
+  datasetSource, nearDuplicateClusters, outputName, planSplit, renderSplitPieces,
+  type Config, type DatasetAnalysis, type Finding, type SplitOptions, type SplitPlan,
+} from '../../engine';
+import { SplitFormRequest, SplitPreviewRequest, SplitWriteRequest, type SplitChoices, type SplitPreview } from '../../protocol';
+import { answer, Cancelled, filePath, panelDataset, progressOf, writeNewFiles, type PanelDataset } from './common';
+
+/** An analysis the server holds for a file, and what it was made from. */
+export interface HeldAnalysis {
+  analysis: DatasetAnalysis;
+  /** The open document's text it was made from; absent for an analysis of the file on disk. */
+  text?: string;
+  /** For an analysis of the file on disk: the file's modification time when it was read. */
+  mtimeMs?: number;
+}
+
+/** What the split requests ask of the server. */
+export interface SplitHost {
+  /** The server's analyses of a file whose near-duplicate search is complete (an open document's, the file's on disk). */
+  heldAnalyses(uri: string): Promise<HeldAnalysis[]>;
+  /** A dataset's settings (loadConfig: editor < tuneset.json), the near-duplicate threshold, shingles and texts among them. */
+  config(file: string): Config;
+  /** The near-duplicate worker's bundle (dist/nearDuplicateWorker.js). */
+  workerFile: string;
+  log(message: string): void;
+}
+
+/** The split panel's requests: its form, a preview per change of the choices, and the write. */
+export function registerSplitRequests(connection: Connection, host: SplitHost): void {
+  connection.onRequest(SplitFormRequest.type, ({ uri }, token) =>
+    answer(token, () => {
+      const { dataset } = panelDataset(filePath(uri), host.config(filePath(uri)));
+      const first = dataset.reader.rows()[Symbol.iterator]().next().value;
+      const fields = first?.value && typeof first.value === 'object' && !Array.isArray(first.value) ? Object.keys(first.value as object) : [];
+      const format = dataset.detection.format;
+      const defaults: SplitChoices = {
+        mode: 'ratios', ratios: [80, 10, 10], folds: 5, seed: 42, stratify: format === 'classification', groupDuplicates: true,
+        groupNearDuplicates: false, groupField: '', timeField: '', outputFolder: '',
+      };
+      return { format, fields, defaults };
+    }),
+  );
+  connection.onRequest(SplitPreviewRequest.type, (params, token) =>
+    answer(token, async () => {
+      const file = filePath(params.uri);
+      const plan = await splitPlan(host, params.uri, panelDataset(file, host.config(file)), params.choices, token, progressOf(connection, params));
+      return { preview: preview(plan, file, params.folder) };
+    }),
+  );
+  connection.onRequest(SplitWriteRequest.type, (params, token) =>
+    answer(token, async () => {
+      const file = filePath(params.uri);
+      const progress = progressOf(connection, params);
+      const entry = panelDataset(file, host.config(file));
+      const plan = await splitPlan(host, params.uri, entry, params.choices, token, progress);
+      const { bytes, reader } = entry.dataset;
+      const source = datasetSource(path.basename(file), reader, bytes, { sha256: sha256(bytes), toolVersion: TOOL_VERSION });
+      const files = renderSplitPieces(plan, source).map((f) => ({ path: path.join(params.folder, f.name), pieces: f.pieces }));
+      const rows = plan.splits.reduce((n, s) => n + s.rows.length, 0);
+      return writeNewFiles(files, { inputs: [file], overwrite: params.overwrite, token, progress, title: 'Tuneset: writing the split', rows: () => rows, part: (written) => written / Math.max(1, bytes.length) });
+    }),
+  );
+}
+
+async function splitPlan(host: SplitHost, uri: string, entry: PanelDataset, c: SplitChoices, token: CancellationToken, progress: WorkDoneProgressReporter): Promise<SplitPlan> {
+  const { dataset } = entry;
+  const groups = c.groupNearDuplicates ? await nearDuplicateGroups(host, uri, entry, token, progress) : undefined;
+  const options: SplitOptions = {
+    ...(groups ? { groups } : {}),
+    seed: c.seed, stratify: c.stratify, groupDuplicates: c.groupDuplicates, detection: dataset.detection,
+    ...(c.mode === 'folds' ? { folds: c.folds } : { ratios: c.ratios }),
+    ...(c.groupField ? { groupField: c.groupField } : {}),
+    ...(c.timeField ? { timeField: c.timeField } : {}),
+  };
+  return planSplit(dataset.reader.rows(), options);
+}
+
+/** The page's preview of a plan; the files are absolute paths in `folder`. */
+function preview(plan: SplitPlan, file: string, folder: string): SplitPreview {
+  const base = path.basename(file);
+  return {
+    rows: plan.rows,
+    splits: plan.splits.map((s) => ({
+      name: s.name, file: path.join(folder, outputName(base, s.name)), rows: s.rows.length, target: s.target, labels: s.labels, unlabeled: s.unlabeled, balanceIndex: s.balanceIndex,
+    })),
+    labels: [...new Set(plan.splits.flatMap((s) => Object.keys(s.labels)))],
+    excluded: plan.excluded.map((e) => ({ line: e.line, reason: e.reason })),
+    groups: plan.groups,
+    warnings: plan.warnings,
+  };
+}
+
+/** The settings with the near-duplicate rule on: grouping needs its clusters even when the user turned its findings off. */
+function withNearDuplicates(config: Config): Config {
+  return { ...config, rules: { ...config.rules, 'near-duplicate': 'warning' } };
+}
+
+/**
+ * The near-duplicate cluster of each row (-1 for none), as the CLI's `split --group-near-duplicates`
+ * makes them. The analysis the server holds for the file is used when it is current (made from the
+ * same text, the rule on, its file-wide search done); else the search runs once in a worker thread,
+ * with progress and cancellable, and its groups are kept while the file is unchanged.
+ */
+async function nearDuplicateGroups(host: SplitHost, uri: string, entry: PanelDataset, token: CancellationToken, progress: WorkDoneProgressReporter): Promise<number[]> {
+  const config = entry.dataset.config;
+  const held = config.rules['near-duplicate'] === 'off' ? undefined : (await host.heldAnalyses(uri)).find((h) => isCurrent(h, entry));
+  if (held) {
+    host.log(`near-duplicate groups of ${path.basename(entry.dataset.file)} from the server's analysis`);
+    return groupsOf(held.analysis.findings, entry);
+  }
+  const key = `near-duplicates ${config.nearDuplicateThreshold} ${config.nearDuplicateShingleSize} ${config.nearDuplicateText}`;
+  const made = entry.memo(key, () => searchInWorker(host, entry, withNearDuplicates(config), token, progress).then((findings) => groupsOf(findings, entry)));
+  made.catch(() => entry.forget(key));
+  return made;
+}
+
+/** True when the held analysis was made from the file as it is now. */
+function isCurrent(held: HeldAnalysis, entry: PanelDataset): boolean {
+  if (held.text !== undefined) return held.text === new TextDecoder().decode(entry.dataset.bytes);
+  return held.mtimeMs !== undefined && held.mtimeMs === entry.mtimeMs;
+}
+
+function groupsOf(findings: Finding[], entry: PanelDataset): number[] {
+  const clusterOfLine = new Map<number, number>();
+  nearDuplicateClusters(findings).forEach((cluster, id) => cluster.lines.forEach((line) => clusterOfLine.set(line, id)));
+  const groups: number[] = [];
+  for (const row of entry.dataset.reader.rows()) groups[row.index] = clusterOfLine.get(row.line) ?? -1;
+  return groups;
+}
+
+/** The file's near-duplicate findings, from a worker thread (the server goes on answering); terminated on cancellation. */
+function searchInWorker(host: SplitHost, entry: PanelDataset, config: Config, token: CancellationToken, progress: WorkDoneProgressReporter): Promise<Finding[]> {
+  const { file, bytes, container } = entry.dataset;
+  const t0 = performance.now();
+  progress.begin('Tuneset: grouping near-duplicates', undefined, path.basename(file), true);
+  return new Promise<Finding[]>((resolve, reject) => {
+    const worker = new Worker(host.workerFile, { workerData: { path: file, bytes, container, config } });
+    const cancelled = token.onCancellationRequested(() => {
+      void worker.terminate();
+      reject(new Cancelled());
+    });
+    worker.once('message', (m: { findings: Finding[] }) => resolve(m.findings));
+    worker.once('error', reject);
+    worker.once('exit', () => {
+      cancelled.dispose();
+      progress.done();
+      reject(new Error('the near-duplicate search stopped'));
+    });
+  }).then((findings) => {
+    host.log(`near-duplicate groups of ${path.basename(file)} searched in ${(performance.now() - t0).toFixed(0)} ms`);
+    return findings;
+  });
+}
