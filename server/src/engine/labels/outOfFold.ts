@@ -4,6 +4,7 @@ import { fitTemperature, sigmoidRow, softmaxRow } from './calibrate';
 import { encodeLabels, LEFT_OUT, UNLABELLED, type LabelInput } from './dataset';
 import { hashFeatures, type HashedFeatures } from './features';
 import { stratifiedFolds } from './folds';
+import { logisticScore, trainLogistic, LOGISTIC_DEFAULTS } from './logistic';
 import { countRow, emptyCounts, nbModel, nbScore, type NbLabels } from './naiveBayes';
 
 /** Settings of the label model; every one has a default. */
@@ -16,11 +17,16 @@ export interface LabelModelOptions {
   minRowsPerLabel?: number;
   /** Hash buckets are 2^hashBits (default 18), fewer when there are many labels. */
   hashBits?: number;
+  /** The classifier: multinomial naive Bayes (default) or logistic regression (slower; see the README). */
+  classifier?: Classifier;
   /** Fit one temperature to the out-of-fold scores (default true); off gives naive Bayes' raw probabilities. */
   calibrate?: boolean;
 }
 
+export type Classifier = 'naive-bayes' | 'logistic';
+
 export interface AppliedModelOptions {
+  classifier: Classifier;
   folds: number;
   seed: number;
   minRowsPerLabel: number;
@@ -71,7 +77,9 @@ export function resolveModelOptions(options: LabelModelOptions = {}): AppliedMod
   if (!Number.isInteger(folds) || folds < 2 || folds > 100) throw new RangeError(`folds must be a whole number from 2 to 100 (got ${folds})`);
   if (!Number.isInteger(minRowsPerLabel) || minRowsPerLabel < 2) throw new RangeError(`minRowsPerLabel must be a whole number of at least 2 (got ${minRowsPerLabel})`);
   if (!Number.isInteger(hashBits) || hashBits < 8 || hashBits > 24) throw new RangeError(`hashBits must be a whole number from 8 to 24 (got ${hashBits})`);
-  return { folds, seed: options.seed ?? 1, minRowsPerLabel, hashBits, calibrate: options.calibrate ?? true };
+  const classifier = options.classifier ?? 'naive-bayes';
+  if (classifier !== 'naive-bayes' && classifier !== 'logistic') throw new RangeError(`classifier must be 'naive-bayes' or 'logistic' (got ${String(classifier)})`);
+  return { classifier, folds, seed: options.seed ?? 1, minRowsPerLabel, hashBits, calibrate: options.calibrate ?? true };
 }
 
 /** The labels as naive Bayes counts them. */
@@ -142,6 +150,12 @@ export function* outOfFoldProbabilities(input: LabelInput, options: LabelModelOp
   const rounds = applied.folds + (others.length ? 1 : 0);
   for (let k = 0; k < rounds; k++) {
     const rows = k < applied.folds ? byFold[k] : others;
+    if (applied.classifier === 'logistic') {
+      const training = k < applied.folds ? labelled.filter((i) => fold[i] !== k) : labelled;
+      const model = yield* within(trainLogistic(features, labels, training, { ...LOGISTIC_DEFAULTS, seed: applied.seed + k }), 0.4 + (0.55 * k) / rounds, 0.4 + (0.55 * (k + 0.9)) / rounds);
+      for (const i of rows) logisticScore(model, features, i, scores);
+      continue;
+    }
     let model;
     if (k < applied.folds) {
       held.byFeature.fill(0);
