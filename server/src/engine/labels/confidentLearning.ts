@@ -47,8 +47,14 @@ export interface LabelErrors {
   thresholds: number[] | { present: number; absent: number }[];
   /** Most doubtful first. */
   candidates: LabelErrorCandidate[];
-  /** Rows with at least one candidate / labelled rows checked. */
+  /** Rows with at least one candidate / labelled rows checked: the articles' noise ratio, over the rows flagged. */
   noiseRatio: number;
+  /**
+   * The share of wrong labels the calibrated confident joint implies (its off-diagonal over the rows;
+   * multi-label: wrong (row, label) pairs over the rows, at most 1). Flagged rows miss the flipped rows
+   * whose text gives no hint, so this estimates the true rate better than noiseRatio (see the README).
+   */
+  estimatedNoiseRatio: number;
   noisyRows: number;
   checkedRows: number;
   /**
@@ -95,6 +101,8 @@ export function suggestedLabel(probabilities: Float32Array, row: number, given: 
 
 const byConfidence = (a: LabelErrorCandidate, b: LabelErrorCandidate) => a.givenProbability - b.givenProbability || a.row - b.row;
 
+const offDiagonal = (joint: number[][]) => joint.reduce((s, row, i) => s + row.reduce((t, v, j) => t + (i === j ? 0 : v), 0), 0);
+
 function calibrated(joint: number[][], givenRows: number[]): number[][] {
   return joint.map((row, i) => {
     const sum = row.reduce((s, v) => s + v, 0);
@@ -123,14 +131,16 @@ function singleLabelErrors(table: ProbabilityTable): LabelErrors {
     } else if (probabilities[base + g] >= thresholds[g]) joint[g][g]++;
   }
   candidates.sort(byConfidence);
+  const estimated = calibrated(joint, givenRows);
   return {
     thresholds,
     candidates,
     noiseRatio: checked ? candidates.length / checked : 0,
+    estimatedNoiseRatio: checked ? offDiagonal(estimated) / checked : 0,
     noisyRows: candidates.length,
     checkedRows: checked,
     confidentJoint: joint,
-    estimatedConfusion: calibrated(joint, givenRows),
+    estimatedConfusion: estimated,
   };
 }
 
@@ -185,13 +195,15 @@ function multiLabelErrors(table: ProbabilityTable): LabelErrors {
     }
   }
   candidates.sort(byConfidence);
+  const estimated = labels.map((label, l) => ({ label, joint: calibrated(joints[l], [sums[l].absentRows, sums[l].presentRows]) }));
   return {
     thresholds,
     candidates,
     noiseRatio: checked ? noisy.size / checked : 0,
+    estimatedNoiseRatio: checked ? Math.min(1, estimated.reduce((s, e) => s + offDiagonal(e.joint), 0) / checked) : 0,
     noisyRows: noisy.size,
     checkedRows: checked,
     confidentJoint: labels.map((label, l) => ({ label, joint: joints[l] })),
-    estimatedConfusion: labels.map((label, l) => ({ label, joint: calibrated(joints[l], [sums[l].absentRows, sums[l].presentRows]) })),
+    estimatedConfusion: estimated,
   };
 }

@@ -77,10 +77,12 @@ export function nbModel(counts: NbCounts, labels: NbLabels, held?: NbCounts): Nb
       priors[c] = Math.log((at(counts.rows, held?.rows, c) + 1) / (total + L));
       norm[c] = Math.log(at(counts.terms, held?.terms, c) + a * D);
     }
+    // Most buckets are empty in most labels: their weight is the same log(a) - norm, computed once.
+    const empty = norm.map((v) => Math.log(a) - v);
     for (let j = 0; j < D; j++) {
       for (let c = 0; c < L; c++) {
-        const k = j * C + c;
-        weights[j * L + c] = Math.log(at(counts.byFeature, held?.byFeature, k) + a) - norm[c];
+        const count = at(counts.byFeature, held?.byFeature, j * C + c);
+        weights[j * L + c] = count === 0 ? empty[c] : Math.log(count + a) - norm[c];
       }
     }
     return { multiLabel: false, labels: L, weights, priors };
@@ -96,11 +98,16 @@ export function nbModel(counts: NbCounts, labels: NbLabels, held?: NbCounts): Nb
     presentNorm[l] = Math.log(terms + a * D);
     absentNorm[l] = Math.log(allTerms - terms + a * D);
   }
+  const logA = Math.log(a);
   for (let j = 0; j < D; j++) {
     const all = at(counts.byFeature, held?.byFeature, j * C + L);
+    if (all === 0) {
+      for (let l = 0; l < L; l++) weights[j * L + l] = absentNorm[l] - presentNorm[l];
+      continue;
+    }
     for (let l = 0; l < L; l++) {
       const present = at(counts.byFeature, held?.byFeature, j * C + l);
-      weights[j * L + l] = Math.log(present + a) - presentNorm[l] - (Math.log(all - present + a) - absentNorm[l]);
+      weights[j * L + l] = (present === 0 ? logA : Math.log(present + a)) - presentNorm[l] - (all === present ? logA : Math.log(all - present + a)) + absentNorm[l];
     }
   }
   return { multiLabel: true, labels: L, weights, priors };

@@ -1,0 +1,149 @@
+import type { Steps } from '../steps';
+import { within } from '../steps';
+import { stratifiedPrefix } from './folds';
+import { logisticScore, trainLogistic, LOGISTIC_DEFAULTS } from './logistic';
+import { countRow, emptyCounts, nbModel, nbScore } from './naiveBayes';
+import { nbLabels, strataOf, type OutOfFoldModel } from './outOfFold';
+
+/**
+ * A learning curve: for each fold in turn, the model learns from a growing stratified share of the
+ * other folds' rows (each share holds the smaller ones) and is scored on the fold it did not see.
+ * Scores are against the given labels, so label noise lowers them all alike.
+ */
+export interface LearningCurvePoint {
+  /** Share of the training folds' rows used, 0..1. */
+  fraction: number;
+  /** Mean number of training rows over the folds. */
+  trainingRows: number;
+  /** Mean over the folds, and their standard deviation. Multi-label accuracy is exact-set accuracy. */
+  accuracy: number;
+  accuracySpread: number;
+  macroF1: number;
+  macroF1Spread: number;
+}
+
+export interface LearningCurve {
+  points: LearningCurvePoint[];
+  /** Whether more data would likely still help, in words. */
+  verdict: string;
+  /** Macro-F1 gained from the last-but-one to the last point. */
+  lastGain: number;
+  /** The smallest share from which every later point is within a point of macro-F1 of the last, when not still rising. */
+  flatSince?: number;
+}
+
+export const CURVE_FRACTIONS = [0.1, 0.25, 0.5, 0.75, 1];
+
+/** Gains of at least this much macro-F1 over the last step count as still rising. */
+const RISING = 0.01;
+
+const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
+const spread = (xs: number[]) => {
+  const m = mean(xs);
+  return Math.sqrt(xs.reduce((s, x) => s + (x - m) ** 2, 0) / xs.length);
+};
+
+/** Accuracy and macro-F1 of the best guesses for `rows` against their given labels. */
+export function scoreRows(model: Pick<OutOfFoldModel, 'multiLabel' | 'labels' | 'given' | 'present'>, scores: Float64Array, rows: readonly number[]): { accuracy: number; macroF1: number } {
+  const L = model.labels.length;
+  const tp = new Float64Array(L);
+  const fp = new Float64Array(L);
+  const fn = new Float64Array(L);
+  let correct = 0;
+  for (const i of rows) {
+    if (model.multiLabel) {
+      let exact = true;
+      for (let l = 0; l < L; l++) {
+        const guess = scores[i * L + l] > 0;
+        const truth = model.present![i * L + l] === 1;
+        if (guess && truth) tp[l]++;
+        else if (guess) fp[l]++;
+        else if (truth) fn[l]++;
+        if (guess !== truth) exact = false;
+      }
+      if (exact) correct++;
+      continue;
+    }
+    let best = 0;
+    for (let c = 1; c < L; c++) if (scores[i * L + c] > scores[i * L + best]) best = c;
+    const truth = model.given[i];
+    if (best === truth) {
+      correct++;
+      tp[best]++;
+    } else {
+      fp[best]++;
+      fn[truth]++;
+    }
+  }
+  const f1s: number[] = [];
+  for (let c = 0; c < L; c++) if (2 * tp[c] + fp[c] + fn[c] > 0) f1s.push((2 * tp[c]) / (2 * tp[c] + fp[c] + fn[c]));
+  return { accuracy: rows.length ? correct / rows.length : 0, macroF1: f1s.length ? mean(f1s) : 0 };
+}
+
+const percent = (f: number) => `${Math.round(f * 100)}%`;
+const points = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x * 100).toFixed(1)}`;
+
+/** The plain sentence: still rising, rising slowly, flat since some share, or falling. */
+export function curveVerdict(curve: readonly LearningCurvePoint[]): { verdict: string; lastGain: number; flatSince?: number } {
+  const last = curve[curve.length - 1];
+  const before = curve[curve.length - 2];
+  if (!before) return { verdict: 'one point only: no trend to read', lastGain: 0 };
+  const lastGain = last.macroF1 - before.macroF1;
+  const from = `from ${percent(before.fraction)} to ${percent(last.fraction)}`;
+  if (lastGain >= RISING) {
+    return { verdict: `still rising at ${percent(last.fraction)} (${points(lastGain)} points of macro-F1 ${from}): more data is likely to help`, lastGain };
+  }
+  if (lastGain <= -RISING) {
+    return { verdict: `falling at ${percent(last.fraction)} (${points(lastGain)} points of macro-F1 ${from}): the added rows may be noisier than the rest`, lastGain };
+  }
+  let k = curve.length - 1;
+  while (k > 0 && Math.abs(curve[k - 1].macroF1 - last.macroF1) < RISING) k--;
+  const flatSince = curve[k].fraction;
+  return { verdict: `flat since ${percent(flatSince)} (macro-F1 ${(last.macroF1 * 100).toFixed(1)}%): more rows of the same kind are unlikely to help much`, lastGain, flatSince };
+}
+
+/** Builds the learning curve on the out-of-fold model's folds, in steps. */
+export function* learningCurve(model: OutOfFoldModel, fractions: readonly number[] = CURVE_FRACTIONS): Steps<LearningCurve> {
+  const { features, fold, options } = model;
+  const L = model.labels.length;
+  const labels = nbLabels(model);
+  const { strata, count } = strataOf(model);
+  const byFold: number[][] = Array.from({ length: options.folds }, () => []);
+  for (let i = 0; i < fold.length; i++) if (fold[i] >= 0) byFold[fold[i]].push(i);
+  const scores = new Float64Array(model.rows * L);
+  const counts = options.classifier === 'naive-bayes' ? emptyCounts(features.bits, labels) : undefined;
+  const results = fractions.map(() => ({ accuracy: [] as number[], macroF1: [] as number[], rows: [] as number[] }));
+  const rounds = options.folds * fractions.length;
+  for (let k = 0; k < options.folds; k++) {
+    const training = byFold.flatMap((rows, f) => (f === k ? [] : rows));
+    for (let p = 0; p < fractions.length; p++) {
+      const round = k * fractions.length + p;
+      const sample = stratifiedPrefix(training, strata, count, fractions[p], options.seed + 7919 * (k + 1));
+      if (counts) {
+        counts.byFeature.fill(0);
+        counts.rows.fill(0);
+        counts.terms.fill(0);
+        for (const i of sample) countRow(counts, features, labels, i, 1);
+        const nb = nbModel(counts, labels);
+        for (const i of byFold[k]) nbScore(nb, features, i, scores);
+      } else {
+        const lr = yield* within(trainLogistic(features, labels, sample, { ...LOGISTIC_DEFAULTS, seed: options.seed + k }), round / rounds, (round + 1) / rounds);
+        for (const i of byFold[k]) logisticScore(lr, features, i, scores);
+      }
+      const { accuracy, macroF1 } = scoreRows(model, scores, byFold[k]);
+      results[p].accuracy.push(accuracy);
+      results[p].macroF1.push(macroF1);
+      results[p].rows.push(sample.length);
+      yield (round + 1) / rounds;
+    }
+  }
+  const curve = fractions.map((fraction, p) => ({
+    fraction,
+    trainingRows: Math.round(mean(results[p].rows)),
+    accuracy: mean(results[p].accuracy),
+    accuracySpread: spread(results[p].accuracy),
+    macroF1: mean(results[p].macroF1),
+    macroF1Spread: spread(results[p].macroF1),
+  }));
+  return { points: curve, ...curveVerdict(curve) };
+}
