@@ -43,3 +43,4 @@ export { jsonlReader } from './read/jsonl';
 export { CHUNK_BYTES, decodeSourceLines, isUtf16Source, memorySource, readFully, sourceBytes, type ByteSource } from './read/source';
 export { detectEncoding, encodingFromStart, ENCODING_TITLES, isUtf16, START_BYTES, type EncodingName, type LegacyEncoding } from './read/encoding';
 export { omittedPerRule, type OmittedFindings } from './findingBudget';
+export * from './labels';
