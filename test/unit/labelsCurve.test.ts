@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { finish } from '../../server/src/engine/steps';
-import { curveVerdict, labelQuality, labelQualityJson, rowUncertainty, rowsToLabelNext, type LearningCurvePoint } from '../../server/src/engine/labels';
+import { curveVerdict, labelQuality, learningCurveOnSplit, labelQualityJson, rowUncertainty, rowsToLabelNext, type LearningCurvePoint } from '../../server/src/engine/labels';
 import { generateLabelledTexts, generateMultiLabelTexts } from '../fixtures/labels/generate';
 
 const curveOf = (rows: number, classes: number, topicShare: number, seed: number) => {
@@ -105,4 +105,22 @@ test('label quality without a model still reports annotator agreement, and says 
   assert.deepEqual(q.model, { ok: false, reason: "only one label ('x') among 2 labelled rows: there is nothing to tell apart" });
   assert.equal(q.agreement!.percentAgreement, 0.5);
   assert.equal(q.labelErrors, undefined);
+});
+
+test('learning curve on split files: learns from shares of train, scores on the held-out file', () => {
+  const g = generateLabelledTexts(1500, 4, 6, 0.12);
+  const train = { texts: g.texts.slice(0, 1200), labels: g.labels.slice(0, 1200) };
+  const heldOut = { texts: g.texts.slice(1200), labels: [...g.labels.slice(1200, 1499), 'unknown label'] };
+  const curve = finish(learningCurveOnSplit(train, heldOut));
+  assert.ok(!('reason' in curve));
+  if ('reason' in curve) return;
+  // Each label's share is rounded on its own, so a share may be a row or two over.
+  curve.points.forEach((p, k) => assert.ok(Math.abs(p.trainingRows - [120, 300, 600, 900, 1200][k]) <= 2, `${p.trainingRows}`));
+  assert.ok(curve.points[4].macroF1 > curve.points[0].macroF1 + 0.15, `${curve.points.map((p) => p.macroF1)}`);
+  assert.equal(curve.points[4].macroF1Spread, 0, 'all of train is one sample');
+  assert.match(curve.verdict, /^still rising at 100%/);
+  assert.deepEqual(finish(learningCurveOnSplit(train, { texts: ['x'], labels: ['other'] })), {
+    reason: "none of the held-out file's 1 rows has one of the training file's labels (topic_a, topic_b, topic_c, topic_d)",
+  });
+  assert.deepEqual(finish(learningCurveOnSplit({ texts: ['a'], labels: ['x'] }, heldOut)), { reason: "the training file: only one label ('x') among 1 labelled rows: there is nothing to tell apart" });
 });

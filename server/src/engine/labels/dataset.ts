@@ -66,6 +66,17 @@ export function encodeLabels(input: LabelInput, minRowsPerLabel: number): Encode
     return { reason: `fewer than 2 labels have at least ${minRowsPerLabel} rows (${shown}); label more rows or lower the minimum rows per label` };
   }
   const names = kept.map(([l]) => l);
+  const { given, present, modelled } = encodeWithNames(labels, names, multiLabel);
+  const unlabelledRows = n - labelledRows;
+  return { multiLabel, names, counts: kept.map(([, c]) => c), given, present, leftOut, labelledRows: modelled, unlabelledRows };
+}
+
+/**
+ * Encodes labels against a known list of label names (another file's, for a held-out split): a
+ * single label not in the list is LEFT_OUT; in a multi-label file unknown labels are dropped.
+ */
+export function encodeWithNames(labels: readonly GivenLabel[], names: readonly string[], multiLabel: boolean): { given: Int32Array; present?: Uint8Array; modelled: number } {
+  const n = labels.length;
   const index = new Map(names.map((l, i) => [l, i]));
   const given = new Int32Array(n);
   const L = names.length;
@@ -91,6 +102,5 @@ export function encodeLabels(input: LabelInput, minRowsPerLabel: number): Encode
     given[i] = l ?? LEFT_OUT;
     if (l !== undefined) modelled++;
   }
-  const unlabelledRows = n - labelledRows;
-  return { multiLabel, names, counts: kept.map(([, c]) => c), given, present, leftOut, labelledRows: modelled, unlabelledRows };
+  return { given, present, modelled };
 }

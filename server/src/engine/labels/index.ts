@@ -82,7 +82,7 @@ export function labelQualityJson(quality: LabelQuality): Omit<LabelQuality, 'out
 export { outOfFoldProbabilities, resolveModelOptions, type OutOfFoldModel, type OutOfFoldResult, type LabelModelOptions, type AppliedModelOptions, type Classifier } from './outOfFold';
 export { findLabelErrors, selfConfidenceThresholds, suggestedLabel, type LabelErrors, type LabelErrorCandidate, type ProbabilityTable } from './confidentLearning';
 export { annotatorAgreement, cohensKappa, fleissKappa, detectAnnotationShape, readAnnotations, kappaStrength, type AnnotationShape, type Annotations, type AnnotatorAgreement } from './agreement';
-export { learningCurve, curveVerdict, CURVE_FRACTIONS, type LearningCurve, type LearningCurvePoint } from './learningCurve';
+export { learningCurve, learningCurveOnSplit, curveVerdict, CURVE_FRACTIONS, type LearningCurve, type LearningCurvePoint } from './learningCurve';
 export { rowsToLabelNext, rowUncertainty, type Uncertainty, type RowsToLabelOptions, type RowToLabel } from './activeLearning';
 export { labelInputFromValues, majorityLabels } from './rows';
 export { textTerms, textBuckets, hashFeatures, type HashedFeatures } from './features';

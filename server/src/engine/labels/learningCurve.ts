@@ -3,7 +3,9 @@ import { within } from '../steps';
 import { stratifiedPrefix } from './folds';
 import { logisticScore, trainLogistic, LOGISTIC_DEFAULTS } from './logistic';
 import { countRow, emptyCounts, nbModel, nbScore } from './naiveBayes';
-import { nbLabels, strataOf, type OutOfFoldModel } from './outOfFold';
+import { encodeLabels, encodeWithNames, type LabelInput } from './dataset';
+import { hashFeatures } from './features';
+import { nbLabels, resolveModelOptions, strataOf, type Classifier, type LabelModelOptions, type OutOfFoldModel } from './outOfFold';
 
 /**
  * A learning curve: for each fold in turn, the model learns from a growing stratified share of the
@@ -102,35 +104,43 @@ export function curveVerdict(curve: readonly LearningCurvePoint[]): { verdict: s
   return { verdict: `flat since ${percent(flatSince)} (macro-F1 ${(last.macroF1 * 100).toFixed(1)}%): more rows of the same kind are unlikely to help much`, lastGain, flatSince };
 }
 
-/** Builds the learning curve on the out-of-fold model's folds, in steps. */
-export function* learningCurve(model: OutOfFoldModel, fractions: readonly number[] = CURVE_FRACTIONS): Steps<LearningCurve> {
-  const { features, fold, options } = model;
-  const L = model.labels.length;
-  const labels = nbLabels(model);
-  const { strata, count } = strataOf(model);
-  const byFold: number[][] = Array.from({ length: options.folds }, () => []);
-  for (let i = 0; i < fold.length; i++) if (fold[i] >= 0) byFold[fold[i]].push(i);
-  const scores = new Float64Array(model.rows * L);
-  const counts = options.classifier === 'naive-bayes' ? emptyCounts(features.bits, labels) : undefined;
+/** The labels and features a curve needs (an out-of-fold model, or train and held-out rows together). */
+type CurveData = Pick<OutOfFoldModel, 'multiLabel' | 'labels' | 'labelCounts' | 'given' | 'present' | 'features' | 'rows'> & { classifier: Classifier };
+
+/** One evaluation: learn from growing shares of `training`, score `test`. */
+interface Evaluation {
+  training: number[];
+  test: number[];
+  seed: number;
+}
+
+/** Points of a curve, each the mean and spread over the evaluations. */
+function* curvePoints(data: CurveData, evaluations: readonly Evaluation[], fractions: readonly number[]): Steps<LearningCurve> {
+  const { features } = data;
+  const L = data.labels.length;
+  const labels = nbLabels(data);
+  const { strata, count } = strataOf(data);
+  const scores = new Float64Array(data.rows * L);
+  const counts = data.classifier === 'naive-bayes' ? emptyCounts(features.bits, labels) : undefined;
   const results = fractions.map(() => ({ accuracy: [] as number[], macroF1: [] as number[], rows: [] as number[] }));
-  const rounds = options.folds * fractions.length;
-  for (let k = 0; k < options.folds; k++) {
-    const training = byFold.flatMap((rows, f) => (f === k ? [] : rows));
+  const rounds = evaluations.length * fractions.length;
+  for (let k = 0; k < evaluations.length; k++) {
+    const { training, test, seed } = evaluations[k];
     for (let p = 0; p < fractions.length; p++) {
       const round = k * fractions.length + p;
-      const sample = stratifiedPrefix(training, strata, count, fractions[p], options.seed + 7919 * (k + 1));
+      const sample = stratifiedPrefix(training, strata, count, fractions[p], seed);
       if (counts) {
         counts.byFeature.fill(0);
         counts.rows.fill(0);
         counts.terms.fill(0);
         for (const i of sample) countRow(counts, features, labels, i, 1);
         const nb = nbModel(counts, labels);
-        for (const i of byFold[k]) nbScore(nb, features, i, scores);
+        for (const i of test) nbScore(nb, features, i, scores);
       } else {
-        const lr = yield* within(trainLogistic(features, labels, sample, { ...LOGISTIC_DEFAULTS, seed: options.seed + k }), round / rounds, (round + 1) / rounds);
-        for (const i of byFold[k]) logisticScore(lr, features, i, scores);
+        const lr = yield* within(trainLogistic(features, labels, sample, { ...LOGISTIC_DEFAULTS, seed }), round / rounds, (round + 1) / rounds);
+        for (const i of test) logisticScore(lr, features, i, scores);
       }
-      const { accuracy, macroF1 } = scoreRows(model, scores, byFold[k]);
+      const { accuracy, macroF1 } = scoreRows(data, scores, test);
       results[p].accuracy.push(accuracy);
       results[p].macroF1.push(macroF1);
       results[p].rows.push(sample.length);
@@ -146,4 +156,48 @@ export function* learningCurve(model: OutOfFoldModel, fractions: readonly number
     macroF1Spread: spread(results[p].macroF1),
   }));
   return { points: curve, ...curveVerdict(curve) };
+}
+
+/** Builds the learning curve on the out-of-fold model's folds (each fold held out in turn), in steps. */
+export function* learningCurve(model: OutOfFoldModel, fractions: readonly number[] = CURVE_FRACTIONS): Steps<LearningCurve> {
+  const { fold, options } = model;
+  const byFold: number[][] = Array.from({ length: options.folds }, () => []);
+  for (let i = 0; i < fold.length; i++) if (fold[i] >= 0) byFold[fold[i]].push(i);
+  const evaluations = byFold.map((test, k) => ({ training: byFold.flatMap((rows, f) => (f === k ? [] : rows)), test, seed: options.seed + 7919 * (k + 1) }));
+  return yield* curvePoints({ ...model, classifier: options.classifier }, evaluations, fractions);
+}
+
+/** How many differently seeded samples of each share a split's curve averages (100% is one sample). */
+const SPLIT_REPEATS = 3;
+
+/**
+ * A learning curve for split files: learn from growing shares of the training file, score on the
+ * held-out file (validation or test). Spreads are over three seeded samples of each share. Labels
+ * the training file lacks (or has too few rows of) are not scored.
+ */
+export function* learningCurveOnSplit(train: LabelInput, heldOut: LabelInput, options: LabelModelOptions = {}, fractions: readonly number[] = CURVE_FRACTIONS): Steps<LearningCurve | { reason: string }> {
+  const applied = resolveModelOptions(options);
+  const encoded = encodeLabels(train, applied.minRowsPerLabel);
+  if ('reason' in encoded) return { reason: `the training file: ${encoded.reason}` };
+  const held = encodeWithNames(heldOut.labels, encoded.names, encoded.multiLabel);
+  if (held.modelled === 0) return { reason: `none of the held-out file's ${heldOut.texts.length} rows has one of the training file's labels (${encoded.names.join(', ')})` };
+  const n = train.texts.length;
+  const L = encoded.names.length;
+  const features = yield* within(hashFeatures([...train.texts, ...heldOut.texts], applied.hashBits), 0, 0.2);
+  const given = new Int32Array(n + heldOut.texts.length);
+  given.set(encoded.given);
+  given.set(held.given, n);
+  let present: Uint8Array | undefined;
+  if (encoded.multiLabel) {
+    present = new Uint8Array(given.length * L);
+    present.set(encoded.present!);
+    present.set(held.present!, n * L);
+  }
+  const training: number[] = [];
+  const test: number[] = [];
+  given.forEach((g, i) => g >= 0 && (i < n ? training : test).push(i));
+  // Samples are drawn from the training rows only; the held-out rows are scored against their own labels.
+  const data: CurveData = { multiLabel: encoded.multiLabel, labels: encoded.names, labelCounts: encoded.counts, given, present, features, rows: given.length, classifier: applied.classifier };
+  const evaluations = Array.from({ length: SPLIT_REPEATS }, (_, r) => ({ training, test, seed: applied.seed + 7919 * (r + 1) }));
+  return yield* within(curvePoints(data, evaluations, fractions), 0.2, 1);
 }
