@@ -75,7 +75,7 @@ for (const classes of [2, 5]) {
       const { precision, recall } = score(e, flipped);
       const truth = flipped.size / labels.length;
       t.diagnostic(`flipped ${pct(truth)}%: precision ${pct(precision)}%, recall ${pct(recall)}%, noise ratio ${pct(e.noiseRatio)}%, estimated ${pct(e.estimatedNoiseRatio)}%`);
-      // Measured: precision 0.97-1.00, recall 0.69-0.77; the estimate within 0.6 points of the truth.
+      // Measured (ensemble): precision 0.96-1.00, recall 0.67-0.75; the estimate within 0.8 points of the truth.
       assert.ok(precision >= 0.9, `precision ${precision}`);
       assert.ok(recall >= 0.6, `recall ${recall}`);
       assert.ok(Math.abs(e.estimatedNoiseRatio - truth) <= 0.015, `estimated ${e.estimatedNoiseRatio} vs ${truth}`);
@@ -102,8 +102,9 @@ test('real glosses (WordNet topics): flips are found well above chance, and more
     const { precision, recall } = score(e, flipped);
     const truth = flipped.size / labels.length;
     t.diagnostic(`flipped ${pct(truth)}%: precision ${pct(precision)}%, recall ${pct(recall)}%, noise ratio ${pct(e.noiseRatio)}%`);
-    // The model itself errs on ~18% of these glosses (1,500 rows, five topics), so precision at 5% noise
-    // is bounded by its own mistakes: measured 0.39-0.50 at 5% and 0.69-0.72 at 15% over three seeds.
+    // The model itself errs on ~12% of these glosses (1,500 rows, five topics), so precision at 5% noise
+    // is bounded by its own mistakes: measured 0.40-0.48 at 5% and 0.67-0.70 at 15% over three flip
+    // seeds (recall 0.59-0.69). On 10,000 glosses precision reaches 0.73 at 5% (npm run bench).
     assert.ok(recall >= 0.55, `recall ${recall} at ${rate}`);
     assert.ok(precision >= (rate < 0.1 ? 0.35 : 0.6), `precision ${precision} at ${rate}`);
     // Random flagging would have precision equal to the rate.
@@ -122,8 +123,8 @@ test('multi-label: a swapped tag is found label by label and the fix names the l
   const e = errorsOf(g.texts, labels);
   const { precision, recall } = score(e, swapped);
   t.diagnostic(`swapped ${pct(swapped.size / labels.length)}% of rows: precision ${pct(precision)}%, recall ${pct(recall)}%, rows flagged ${pct(e.noiseRatio)}%`);
-  // Measured: precision 0.52-0.56, recall 0.89-0.91 (naive Bayes one-vs-rest on mixed-topic rows).
-  assert.ok(recall >= 0.8 && precision >= 0.45, `precision ${precision}, recall ${recall}`);
+  // Measured: precision 0.62-0.68, recall 0.88-0.90 (one-vs-rest on rows that mix two topics).
+  assert.ok(recall >= 0.8 && precision >= 0.55, `precision ${precision}, recall ${recall}`);
   for (const c of e.candidates) {
     assert.equal(c.kind, 'multi');
     if (c.kind !== 'multi') continue;

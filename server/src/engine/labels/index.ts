@@ -33,7 +33,7 @@ export interface LabelModelSummary {
   labelledRows: number;
   unlabelledRows: number;
   leftOut: { label: string; rows: number }[];
-  temperature: number;
+  temperatures: OutOfFoldModel['temperatures'];
   options: AppliedModelOptions;
 }
 
@@ -63,7 +63,7 @@ export function* labelQuality(input: LabelInput, options: LabelQualityOptions = 
   return {
     model: {
       ok: true, multiLabel: m.multiLabel, labels: m.labels, labelCounts: m.labelCounts, rows: m.rows, labelledRows: m.labelledRows,
-      unlabelledRows: m.unlabelledRows, leftOut: m.leftOut, temperature: m.temperature, options: m.options,
+      unlabelledRows: m.unlabelledRows, leftOut: m.leftOut, temperatures: m.temperatures, options: m.options,
     },
     labelErrors,
     ...(curve ? { learningCurve: curve } : {}),
