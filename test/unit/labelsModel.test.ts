@@ -143,3 +143,13 @@ test('rows from parsed values: text and label fields, arrays as multi-label, any
   const input = labelInputFromValues([{ t: 'hi', l: 'a' }, { t: 'yo', l: ['a', 'b', 3] }, 'broken', { t: 5, l: { x: 1 } }], { text: 't', label: 'l' });
   assert.deepEqual(input, { texts: ['hi', 'yo', '', ''], labels: ['a', ['a', 'b', 3], null, null] });
 });
+
+test('many labels: the ensemble falls back to naive Bayes and says so; hash buckets shrink to bound memory', () => {
+  const labels = Array.from({ length: 60 * 12 }, (_, i) => `label${i % 60}`);
+  const texts = labels.map((l, i) => `${l} words ${i % 7}`);
+  const m = model(texts, labels);
+  assert.deepEqual(m.notes, ['60 labels: naive Bayes alone (the ensemble adds logistic regression up to 50 labels)']);
+  assert.deepEqual(Object.keys(m.temperatures), ['naive-bayes']);
+  assert.ok(m.options.hashBits < 18 && (1 << m.options.hashBits) * 60 <= 1 << 23, `bits ${m.options.hashBits}`);
+  assert.equal(argmax(m, 5), 'label5');
+});

@@ -34,6 +34,7 @@ export interface LabelModelSummary {
   unlabelledRows: number;
   leftOut: { label: string; rows: number }[];
   temperatures: OutOfFoldModel['temperatures'];
+  notes: string[];
   options: AppliedModelOptions;
 }
 
@@ -63,7 +64,7 @@ export function* labelQuality(input: LabelInput, options: LabelQualityOptions = 
   return {
     model: {
       ok: true, multiLabel: m.multiLabel, labels: m.labels, labelCounts: m.labelCounts, rows: m.rows, labelledRows: m.labelledRows,
-      unlabelledRows: m.unlabelledRows, leftOut: m.leftOut, temperatures: m.temperatures, options: m.options,
+      unlabelledRows: m.unlabelledRows, leftOut: m.leftOut, temperatures: m.temperatures, notes: m.notes, options: m.options,
     },
     labelErrors,
     ...(curve ? { learningCurve: curve } : {}),

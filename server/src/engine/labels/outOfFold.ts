@@ -59,6 +59,8 @@ export interface OutOfFoldModel {
   probabilities: Float32Array;
   /** The temperature fitted to each classifier's out-of-fold scores (1 when calibration is off). */
   temperatures: Partial<Record<'naive-bayes' | 'logistic', number>>;
+  /** What the model did differently from its settings, in words (e.g. too many labels for the ensemble). */
+  notes: string[];
   labelledRows: number;
   unlabelledRows: number;
   leftOut: { label: string; rows: number }[];
@@ -71,6 +73,7 @@ export interface OutOfFoldModel {
 export type OutOfFoldResult = { ok: true; model: OutOfFoldModel } | { ok: false; reason: string };
 
 const MAX_TABLE = 1 << 23;
+const ENSEMBLE_MAX_LABELS = 50;
 const ROWS_PER_STEP = 8192;
 
 /** Applies defaults and checks the settings; throws a RangeError naming a bad one. */
@@ -143,9 +146,17 @@ export function* outOfFoldProbabilities(input: LabelInput, options: LabelModelOp
   for (const i of labelled) byFold[fold[i]].push(i);
   const split: FoldRows = { fold, labelled, others, byFold };
 
-  const kinds: ('naive-bayes' | 'logistic')[] = applied.classifier === 'ensemble' ? ['naive-bayes', 'logistic'] : [applied.classifier];
-  // Naive Bayes is a fifth of the ensemble's time, logistic regression the rest.
-  const share = applied.classifier === 'ensemble' ? [0.15, 0.85] : [1];
+  const notes: string[] = [];
+  let classifier = applied.classifier;
+  if (classifier === 'ensemble' && L > ENSEMBLE_MAX_LABELS) {
+    // Logistic regression's time grows with the labels (each step updates every label's weights);
+    // naive Bayes' counting does not.
+    classifier = 'naive-bayes';
+    notes.push(`${L} labels: naive Bayes alone (the ensemble adds logistic regression up to ${ENSEMBLE_MAX_LABELS} labels)`);
+  }
+  const kinds: ('naive-bayes' | 'logistic')[] = classifier === 'ensemble' ? ['naive-bayes', 'logistic'] : [classifier];
+  // Naive Bayes takes about a fifth of the ensemble's time, logistic regression the rest.
+  const share = classifier === 'ensemble' ? [0.15, 0.85] : [1];
   const probabilities = new Float32Array(n * L);
   const temperatures: Partial<Record<'naive-bayes' | 'logistic', number>> = {};
   let from = 0.3;
@@ -171,6 +182,7 @@ export function* outOfFoldProbabilities(input: LabelInput, options: LabelModelOp
       fold,
       probabilities,
       temperatures,
+      notes,
       labelledRows: encoded.labelledRows,
       unlabelledRows: encoded.unlabelledRows,
       leftOut: encoded.leftOut,
