@@ -1,3 +1,5 @@
+import type { Steps } from '../steps';
+
 /**
  * From scores to probabilities. Naive Bayes adds up one log weight per feature as if the features
  * were independent, so its raw probabilities sit at 0 and 1; confident learning compares them with
@@ -6,6 +8,7 @@
  */
 
 const SAMPLE = 20_000;
+const ROUNDS = 40;
 
 /** Softmax of scores[row * L ..] / T into out (single-label). */
 export function softmaxRow(scores: Float64Array, row: number, L: number, temperature: number, out: Float32Array): void {
@@ -27,7 +30,7 @@ export function sigmoidRow(scores: Float64Array, row: number, L: number, tempera
  * The temperature that makes the rows' given labels most likely. `rows` are the rows with a given
  * label; at most 20,000 of them, evenly spread, are used (the fit is one number).
  */
-export function fitTemperature(scores: Float64Array, rows: Int32Array, L: number, multiLabel: boolean, given: Int32Array, present: Uint8Array | undefined): number {
+export function* fitTemperature(scores: Float64Array, rows: Int32Array, L: number, multiLabel: boolean, given: Int32Array, present: Uint8Array | undefined): Steps<number> {
   const step = Math.max(1, Math.floor(rows.length / SAMPLE));
   const loss = (logT: number) => {
     const t = Math.exp(logT);
@@ -57,7 +60,9 @@ export function fitTemperature(scores: Float64Array, rows: Int32Array, L: number
   let b = lo + phi * (hi - lo);
   let fa = loss(a);
   let fb = loss(b);
-  for (let i = 0; i < 40; i++) {
+  for (let i = 0; i < ROUNDS; i++) {
+    // Each round scores up to 20,000 rows: a step of its own.
+    yield i / ROUNDS;
     if (fa < fb) {
       hi = b;
       b = a;

@@ -36,6 +36,8 @@ export interface LearningCurve {
 
 export const CURVE_FRACTIONS = [0.1, 0.25, 0.5, 0.75, 1];
 
+const ROWS_PER_STEP = 8192;
+
 /** Gains of at least this much macro-F1 over the last step count as still rising. */
 const RISING = 0.01;
 
@@ -129,13 +131,20 @@ function* curvePoints(data: CurveData, evaluations: readonly Evaluation[], fract
     for (let p = 0; p < fractions.length; p++) {
       const round = k * fractions.length + p;
       const sample = stratifiedPrefix(training, strata, count, fractions[p], seed);
+      const at = (part: number) => (round + part) / rounds;
       if (counts) {
         counts.byFeature.fill(0);
         counts.rows.fill(0);
         counts.terms.fill(0);
-        for (const i of sample) countRow(counts, features, labels, i, 1);
-        const nb = nbModel(counts, labels);
-        for (const i of test) nbScore(nb, features, i, scores);
+        for (let r = 0; r < sample.length; r++) {
+          countRow(counts, features, labels, sample[r], 1);
+          if ((r + 1) % ROWS_PER_STEP === 0) yield at((0.4 * r) / sample.length);
+        }
+        const nb = yield* within(nbModel(counts, labels), at(0.4), at(0.7));
+        for (let r = 0; r < test.length; r++) {
+          nbScore(nb, features, test[r], scores);
+          if ((r + 1) % (ROWS_PER_STEP * 2) === 0) yield at(0.7 + (0.3 * r) / test.length);
+        }
       } else {
         const lr = yield* within(trainLogistic(features, labels, sample, { ...LOGISTIC_DEFAULTS, seed }), round / rounds, (round + 1) / rounds);
         for (const i of test) logisticScore(lr, features, i, scores);

@@ -23,7 +23,7 @@ export interface LogisticOptions {
   seed: number;
 }
 
-const ROWS_PER_STEP = 16_384;
+const ROWS_PER_STEP = 8192;
 
 export const LOGISTIC_DEFAULTS: LogisticOptions = { epochs: 8, learningRate: 1, seed: 1 };
 

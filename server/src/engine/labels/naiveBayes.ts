@@ -1,3 +1,4 @@
+import type { Steps } from '../steps';
 import type { HashedFeatures } from './features';
 
 /**
@@ -60,12 +61,16 @@ export interface NbModel {
   priors: Float64Array;
 }
 
-/** Turns counts (optionally minus a held-out fold's) into log weights. */
-export function nbModel(counts: NbCounts, labels: NbLabels, held?: NbCounts): NbModel {
+/** Features per step of building a model (a step is then a few milliseconds at 5 labels). */
+const FEATURES_PER_STEP = 1 << 15;
+
+/** Turns counts (optionally minus a held-out fold's) into log weights, in steps over the hash buckets. */
+export function* nbModel(counts: NbCounts, labels: NbLabels, held?: NbCounts): Steps<NbModel> {
   const L = labels.labels;
   const C = counts.columns;
   const D = counts.byFeature.length / C;
   const at = (array: Int32Array | Float64Array, heldArray: Int32Array | Float64Array | undefined, k: number) => array[k] - (heldArray ? heldArray[k] : 0);
+  const heldCounts = held?.byFeature;
   const weights = new Float32Array(D * L);
   const priors = new Float64Array(L);
   const a = SMOOTHING;
@@ -80,8 +85,9 @@ export function nbModel(counts: NbCounts, labels: NbLabels, held?: NbCounts): Nb
     // Most buckets are empty in most labels: their weight is the same log(a) - norm, computed once.
     const empty = norm.map((v) => Math.log(a) - v);
     for (let j = 0; j < D; j++) {
+      if ((j + 1) % FEATURES_PER_STEP === 0) yield j / D;
       for (let c = 0; c < L; c++) {
-        const count = at(counts.byFeature, held?.byFeature, j * C + c);
+        const count = counts.byFeature[j * C + c] - (heldCounts ? heldCounts[j * C + c] : 0);
         weights[j * L + c] = count === 0 ? empty[c] : Math.log(count + a) - norm[c];
       }
     }
@@ -100,13 +106,14 @@ export function nbModel(counts: NbCounts, labels: NbLabels, held?: NbCounts): Nb
   }
   const logA = Math.log(a);
   for (let j = 0; j < D; j++) {
-    const all = at(counts.byFeature, held?.byFeature, j * C + L);
+    if ((j + 1) % FEATURES_PER_STEP === 0) yield j / D;
+    const all = counts.byFeature[j * C + L] - (heldCounts ? heldCounts[j * C + L] : 0);
     if (all === 0) {
       for (let l = 0; l < L; l++) weights[j * L + l] = absentNorm[l] - presentNorm[l];
       continue;
     }
     for (let l = 0; l < L; l++) {
-      const present = at(counts.byFeature, held?.byFeature, j * C + l);
+      const present = counts.byFeature[j * C + l] - (heldCounts ? heldCounts[j * C + l] : 0);
       weights[j * L + l] = (present === 0 ? logA : Math.log(present + a)) - presentNorm[l] - (all === present ? logA : Math.log(all - present + a)) + absentNorm[l];
     }
   }

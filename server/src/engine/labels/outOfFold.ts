@@ -163,12 +163,13 @@ export function* outOfFoldProbabilities(input: LabelInput, options: LabelModelOp
   for (let m = 0; m < kinds.length; m++) {
     const to = from + 0.7 * share[m];
     const scores = kinds[m] === 'naive-bayes' ? yield* within(naiveBayesScores(features, labels, split, n), from, to - 0.02) : yield* within(logisticScores(features, labels, split, n, applied.seed), from, to - 0.02);
-    const temperature = applied.calibrate ? fitTemperature(scores, Int32Array.from(labelled), L, encoded.multiLabel, encoded.given, encoded.present) : 1;
+    const temperature = applied.calibrate ? yield* within(fitTemperature(scores, Int32Array.from(labelled), L, encoded.multiLabel, encoded.given, encoded.present), to - 0.02, to - 0.01) : 1;
     temperatures[kinds[m]] = temperature;
     const own = new Float32Array(n * L);
     for (let i = 0; i < n; i++) {
       if (encoded.multiLabel) sigmoidRow(scores, i, L, temperature, own);
       else softmaxRow(scores, i, L, temperature, own);
+      if ((i + 1) % (ROWS_PER_STEP * 4) === 0) yield to - 0.01;
     }
     for (let k = 0; k < own.length; k++) probabilities[k] += own[k] / kinds.length;
     from = to;
@@ -218,18 +219,20 @@ function* naiveBayesScores(features: HashedFeatures, labels: NbLabels, split: Fo
   const rounds = folds + (split.others.length ? 1 : 0);
   for (let k = 0; k < rounds; k++) {
     const rows = k < folds ? split.byFold[k] : split.others;
-    let model;
+    const at = (part: number) => 0.2 + (0.8 * (k + part)) / rounds;
     if (k < folds) {
       held.byFeature.fill(0);
       held.rows.fill(0);
       held.terms.fill(0);
-      for (const i of rows) countRow(held, features, labels, i, 1);
-      model = nbModel(counts, labels, held);
-    } else model = nbModel(counts, labels);
-    yield 0.2 + (0.8 * (k + 0.5)) / rounds;
+      for (let r = 0; r < rows.length; r++) {
+        countRow(held, features, labels, rows[r], 1);
+        if ((r + 1) % ROWS_PER_STEP === 0) yield at((0.2 * r) / rows.length);
+      }
+    }
+    const model = yield* within(nbModel(counts, labels, k < folds ? held : undefined), at(0.2), at(0.5));
     for (let r = 0; r < rows.length; r++) {
       nbScore(model, features, rows[r], scores);
-      if ((r + 1) % (ROWS_PER_STEP * 4) === 0) yield 0.2 + (0.8 * (k + 0.5 + (0.5 * r) / rows.length)) / rounds;
+      if ((r + 1) % (ROWS_PER_STEP * 4) === 0) yield at(0.5 + (0.5 * r) / rows.length);
     }
   }
   return scores;
