@@ -28,15 +28,18 @@ test('terms: words give unigrams and bigrams; Chinese, Japanese and Thai runs gi
   // Mixed text: the English run is a word, the Chinese run is split into characters; Korean is spaced, so words.
   assert.deepEqual(textTerms('iPhone手机'), ['iphone', '手', '手机', '机']);
   assert.deepEqual(textTerms('좋은 영화'), ['좋은', '영화', '좋은 영화']);
+  // Astral ideographs (CJK extension B) are whole characters in the n-grams, never half a surrogate pair.
+  assert.deepEqual(textTerms('𠀀𠀁中'), ['𠀀', '𠀀𠀁', '𠀀𠀁中', '𠀁', '𠀁中', '中']);
 });
 
 test('features: the hashed buckets of each row are exactly the hashes of its terms, once each, sorted', () => {
-  const texts = ['Good film, good cast', '这部电影很好看', 'mixed 中文 text', ''];
+  const texts = ['Good film, good cast', '这部电影很好看', 'mixed 中文 text', '', '𠀀𠀁中 emoji 😀 ok'];
   const x = finish(hashFeatures(texts, 12));
   texts.forEach((t, i) => {
     assert.deepEqual([...x.features.subarray(x.offsets[i], x.offsets[i + 1])], textBuckets(t, 12));
   });
   assert.equal(x.offsets[4] - x.offsets[3], 0);
+  assert.equal(textBuckets('𠀀𠀁中', 24).length, 6);
   // A repeated word is one bucket (presence, not counts): 'good' and the bigram 'good good'.
   assert.equal(textBuckets('good good good', 18).length, 2);
   // With 2^24 buckets the terms rarely collide: one bucket per distinct term.
@@ -101,6 +104,11 @@ test('steps: progress rises from 0 to 1, and stepping one at a time gives what f
   const again = finish(outOfFoldProbabilities({ texts: g.texts, labels: g.labels }));
   assert.ok(result.ok && again.ok);
   assert.deepEqual(result.model.probabilities, again.model.probabilities);
+  // Cancelling: a host that stops between two steps just drops the generator; nothing runs after.
+  const stopped = outOfFoldProbabilities({ texts: g.texts, labels: g.labels });
+  for (let k = 0; k < 5; k++) assert.equal(stopped.next().done, false);
+  assert.deepEqual(stopped.return(undefined as never), { done: true, value: undefined });
+  assert.equal(stopped.next().done, true);
 });
 
 test('it says why when it cannot run', () => {

@@ -107,9 +107,29 @@ function hashTerms(text: string, emit: (hash: number) => void): void {
       return;
     }
     previous = -1;
-    for (let i = start; i < end; i++) for (let len = 1; len <= 3 && i + len <= end; len++) emit(fnv(text, i, i + len, CHAR_SEED));
+    const m = codePointStarts(text, start, end);
+    for (let p = 0; p < m; p++) for (let len = 1; len <= 3 && p + len <= m; len++) emit(fnv(text, starts[p], starts[p + len], CHAR_SEED));
   });
 }
+
+let starts = new Int32Array(256);
+
+/**
+ * Fills `starts` with where each code point of text[start, end) begins, plus `end` after the last,
+ * so an n-gram never splits a surrogate pair (CJK extension B and later are astral); returns the count.
+ */
+function codePointStarts(text: string, start: number, end: number): number {
+  if (end - start + 1 > starts.length) starts = new Int32Array(2 * (end - start + 1));
+  let m = 0;
+  for (let i = start; i < end; i++) {
+    if (i > start && isLowSurrogate(text.charCodeAt(i)) && isHighSurrogate(text.charCodeAt(i - 1))) continue;
+    starts[m++] = i;
+  }
+  starts[m] = end;
+  return m;
+}
+
+const isHighSurrogate = (c: number) => c >= 0xd800 && c <= 0xdbff;
 
 /**
  * The terms of a text as readable strings: words, "w1 w2" bigrams and character n-grams (for tests
@@ -128,7 +148,8 @@ export function textTerms(text: string): string[] {
       return;
     }
     previous = undefined;
-    for (let i = 0; i < run.length; i++) for (let len = 1; len <= 3 && i + len <= run.length; len++) terms.push(run.slice(i, i + len));
+    const chars = [...run];
+    for (let i = 0; i < chars.length; i++) for (let len = 1; len <= 3 && i + len <= chars.length; len++) terms.push(chars.slice(i, i + len).join(''));
   });
   return terms;
 }
