@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { finish } from '../../server/src/engine/steps';
-import { hashFeatures, labelInputFromValues, outOfFoldProbabilities, textBuckets, textTerms, type OutOfFoldModel } from '../../server/src/engine/labels';
+import { hashFeatures, labelInputFromValues, outOfFoldProbabilities, readLabelRows, textBuckets, textTerms, type OutOfFoldModel } from '../../server/src/engine/labels';
 import { stratifiedFolds } from '../../server/src/engine/labels/folds';
 import { generateLabelledTexts } from '../fixtures/labels/generate';
 
@@ -160,4 +160,19 @@ test('many labels: the ensemble falls back to naive Bayes and says so; hash buck
   assert.deepEqual(Object.keys(m.temperatures), ['naive-bayes']);
   assert.ok(m.options.hashBits < 18 && (1 << m.options.hashBits) * 60 <= 1 << 23, `bits ${m.options.hashBits}`);
   assert.equal(argmax(m, 5), 'label5');
+});
+
+test('reading rows: annotator columns come with the labels; without a label field the majority label is modelled', () => {
+  const values = [
+    { text: 'good film', label: 'pos', label_1: 'pos', label_2: 'pos' },
+    { text: 'bad plot', label: 'neg', label_1: 'neg', label_2: 'pos' },
+    { text: 'meh', label_1: 'neg', label_2: 'neg', label_3: 'pos' },
+  ];
+  const withLabel = readLabelRows(values, { text: 'text', label: 'label' });
+  assert.deepEqual(withLabel.input.labels, ['pos', 'neg', null]);
+  assert.deepEqual(withLabel.shape, { kind: 'columns', fields: ['label_1', 'label_2', 'label_3'] });
+  assert.deepEqual(withLabel.annotations!.ratings[2], ['neg', 'neg', 'pos']);
+  const noLabel = readLabelRows(values, { text: 'text' });
+  assert.deepEqual(noLabel.input, { texts: ['good film', 'bad plot', 'meh'], labels: ['pos', null, 'neg'] });
+  assert.deepEqual(readLabelRows([{ text: 'x', label: 'a' }], { text: 'text', label: 'label' }), { input: { texts: ['x'], labels: ['a'] } });
 });

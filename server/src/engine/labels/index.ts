@@ -85,6 +85,6 @@ export { findLabelErrors, selfConfidenceThresholds, suggestedLabel, type LabelEr
 export { annotatorAgreement, cohensKappa, fleissKappa, detectAnnotationShape, readAnnotations, kappaStrength, type AnnotationShape, type Annotations, type AnnotatorAgreement } from './agreement';
 export { learningCurve, learningCurveOnSplit, curveVerdict, CURVE_FRACTIONS, type LearningCurve, type LearningCurvePoint } from './learningCurve';
 export { rowsToLabelNext, rowUncertainty, type Uncertainty, type RowsToLabelOptions, type RowToLabel } from './activeLearning';
-export { labelInputFromValues, majorityLabels } from './rows';
+export { labelInputFromValues, majorityLabels, readLabelRows } from './rows';
 export { textTerms, textBuckets, hashFeatures, type HashedFeatures } from './features';
 export type { LabelInput, GivenLabel } from './dataset';
