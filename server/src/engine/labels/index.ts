@@ -88,3 +88,4 @@ export { rowsToLabelNext, rowUncertainty, type Uncertainty, type RowsToLabelOpti
 export { labelInputFromValues, majorityLabels, readLabelRows } from './rows';
 export { textTerms, textBuckets, hashFeatures, type HashedFeatures } from './features';
 export type { LabelInput, GivenLabel } from './dataset';
+export { coverage, type Coverage, type CoverageOptions } from './coverage';
