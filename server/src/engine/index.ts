@@ -64,3 +64,4 @@ export type { Steps } from './analysis/steps';
 export { packFindings, unpackFindings, type PackedFindings } from './analysis/packedFindings';
 export { postedAnalysis, receivedAnalysis, type PostedAnalysis } from './analysis/postedAnalysis';
 export { formatCount } from './format';
+export * from './labels';

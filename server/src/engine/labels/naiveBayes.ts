@@ -1,0 +1,133 @@
+import type { Steps } from '../analysis/steps';
+import type { HashedFeatures } from './features';
+
+/**
+ * Multinomial naive Bayes on hashed presence features, kept as integer counts so that a fold's model
+ * is the whole data's counts minus the fold's (k-fold costs one pass over the rows per fold, not k
+ * trainings). Single-label: one column per label, scores are log joint probabilities. Multi-label
+ * (one-vs-rest): one column per label plus a last column for all rows, so a label's "absent" counts
+ * are the total minus its "present" ones; scores are log-odds of the label being present.
+ */
+export interface NbCounts {
+  columns: number;
+  /** counts[feature * columns + column]. */
+  byFeature: Int32Array;
+  /** Rows and feature occurrences per column. */
+  rows: Float64Array;
+  terms: Float64Array;
+}
+
+/** What the counting needs to know about the rows' labels. */
+export interface NbLabels {
+  multiLabel: boolean;
+  labels: number;
+  given: Int32Array;
+  present?: Uint8Array;
+}
+
+export const SMOOTHING = 0.2;
+
+export function emptyCounts(bits: number, labels: NbLabels): NbCounts {
+  const columns = labels.multiLabel ? labels.labels + 1 : labels.labels;
+  return { columns, byFeature: new Int32Array((1 << bits) * columns), rows: new Float64Array(columns), terms: new Float64Array(columns) };
+}
+
+/** Adds (sign 1) or removes (sign -1) one row's features under its label columns. */
+export function countRow(counts: NbCounts, x: HashedFeatures, labels: NbLabels, row: number, sign: number): void {
+  const { columns, byFeature } = counts;
+  const start = x.offsets[row];
+  const end = x.offsets[row + 1];
+  const width = end - start;
+  const add = (column: number) => {
+    counts.rows[column] += sign;
+    counts.terms[column] += sign * width;
+    for (let k = start; k < end; k++) byFeature[x.features[k] * columns + column] += sign;
+  };
+  if (!labels.multiLabel) {
+    add(labels.given[row]);
+    return;
+  }
+  const L = labels.labels;
+  for (let l = 0; l < L; l++) if (labels.present![row * L + l]) add(l);
+  add(L);
+}
+
+/** A trained model: per-feature log weights and per-label priors, ready to score rows. */
+export interface NbModel {
+  multiLabel: boolean;
+  labels: number;
+  /** weights[feature * labels + label]. */
+  weights: Float32Array;
+  priors: Float64Array;
+}
+
+/** Features per step of building a model (a step is then a few milliseconds at 5 labels). */
+const FEATURES_PER_STEP = 1 << 15;
+
+/** Turns counts (optionally minus a held-out fold's) into log weights, in steps over the hash buckets. */
+export function* nbModel(counts: NbCounts, labels: NbLabels, held?: NbCounts): Steps<NbModel> {
+  const L = labels.labels;
+  const C = counts.columns;
+  const D = counts.byFeature.length / C;
+  const at = (array: Int32Array | Float64Array, heldArray: Int32Array | Float64Array | undefined, k: number) => array[k] - (heldArray ? heldArray[k] : 0);
+  const heldCounts = held?.byFeature;
+  const weights = new Float32Array(D * L);
+  const priors = new Float64Array(L);
+  const a = SMOOTHING;
+  if (!labels.multiLabel) {
+    let total = 0;
+    for (let c = 0; c < L; c++) total += at(counts.rows, held?.rows, c);
+    const norm = new Float64Array(L);
+    for (let c = 0; c < L; c++) {
+      priors[c] = Math.log((at(counts.rows, held?.rows, c) + 1) / (total + L));
+      norm[c] = Math.log(at(counts.terms, held?.terms, c) + a * D);
+    }
+    // Most buckets are empty in most labels: their weight is the same log(a) - norm, computed once.
+    const empty = norm.map((v) => Math.log(a) - v);
+    for (let j = 0; j < D; j++) {
+      if ((j + 1) % FEATURES_PER_STEP === 0) yield j / D;
+      for (let c = 0; c < L; c++) {
+        const count = counts.byFeature[j * C + c] - (heldCounts ? heldCounts[j * C + c] : 0);
+        weights[j * L + c] = count === 0 ? empty[c] : Math.log(count + a) - norm[c];
+      }
+    }
+    return { multiLabel: false, labels: L, weights, priors };
+  }
+  const allRows = at(counts.rows, held?.rows, L);
+  const allTerms = at(counts.terms, held?.terms, L);
+  const presentNorm = new Float64Array(L);
+  const absentNorm = new Float64Array(L);
+  for (let l = 0; l < L; l++) {
+    const rows = at(counts.rows, held?.rows, l);
+    const terms = at(counts.terms, held?.terms, l);
+    priors[l] = Math.log((rows + 1) / (allRows - rows + 1));
+    presentNorm[l] = Math.log(terms + a * D);
+    absentNorm[l] = Math.log(allTerms - terms + a * D);
+  }
+  const logA = Math.log(a);
+  for (let j = 0; j < D; j++) {
+    if ((j + 1) % FEATURES_PER_STEP === 0) yield j / D;
+    const all = counts.byFeature[j * C + L] - (heldCounts ? heldCounts[j * C + L] : 0);
+    if (all === 0) {
+      for (let l = 0; l < L; l++) weights[j * L + l] = absentNorm[l] - presentNorm[l];
+      continue;
+    }
+    for (let l = 0; l < L; l++) {
+      const present = counts.byFeature[j * C + l] - (heldCounts ? heldCounts[j * C + l] : 0);
+      weights[j * L + l] = (present === 0 ? logA : Math.log(present + a)) - presentNorm[l] - (all === present ? logA : Math.log(all - present + a)) + absentNorm[l];
+    }
+  }
+  return { multiLabel: true, labels: L, weights, priors };
+}
+
+/** Scores one row into out[row * labels ..]: log joint (single-label) or log-odds (multi-label). */
+export function nbScore(model: NbModel, x: HashedFeatures, row: number, out: Float64Array): void {
+  const L = model.labels;
+  const base = row * L;
+  for (let c = 0; c < L; c++) out[base + c] = model.priors[c];
+  const { weights } = model;
+  for (let k = x.offsets[row]; k < x.offsets[row + 1]; k++) {
+    const w = x.features[k] * L;
+    for (let c = 0; c < L; c++) out[base + c] += weights[w + c];
+  }
+}
