@@ -113,3 +113,69 @@ test('diversity counts Chinese words, not whole sentences: vocabulary, bigrams a
   assert.ok(!terms.includes('的') && !terms.includes('了') && !terms.includes('很'), `function words left out: ${terms.join(' ')}`);
   assert.ok(terms.includes('质量') || terms.includes('电池') || terms.includes('非常失望') || terms.includes('失望'), terms.join(' '));
 });
+
+// ---- File-level rules of Chinese text: languages, widths, character systems ----------------------
+
+const mixFile = (extra: { text: string; label: string }[]) => jsonl(...REVIEWS, ...REVIEWS.map((r) => ({ ...r, text: r.text.replace('。', '！') })), ...extra);
+
+test('mixed-language: an English row in a Chinese file is named; a bilingual file gets no finding; the statistic counts rows per language', () => {
+  const a = analyze(mixFile([{ text: 'The battery died after two days.', label: '负面' }]), 'd.jsonl');
+  const [f] = ofRule(a, 'mixed-language');
+  assert.equal(f.line, 13);
+  assert.match(f.message, /written in Latin script where 92% of the file's rows are in Chinese/);
+  assert.deepEqual(a.stats.languages.map((l) => [l.name, l.rows]), [['Chinese', 12], ['Latin script', 1]]);
+  // Four English rows of thirteen: a bilingual file (the main language holds under 90%).
+  const english = Array.from({ length: 4 }, (_, i) => ({ text: `Review ${i}: the battery lasts two full days.`, label: '正面' }));
+  assert.deepEqual(ofRule(analyze(jsonl(...REVIEWS, ...REVIEWS.slice(0, 3), ...english), 'd.jsonl'), 'mixed-language'), []);
+  // The share is a setting.
+  assert.equal(ofRule(analyze(jsonl(...REVIEWS, ...REVIEWS.slice(0, 3), ...english), 'd.jsonl', { thresholds: { mixedLanguageMajority: 0.6 } }), 'mixed-language').length, 4);
+});
+
+test('width-mix: a row with half-width punctuation in a file of full-width is named, and its fix writes the file\'s width', () => {
+  const odd = { text: '客服态度很差,问题一直没有解决!', label: '负面' };
+  const digits = [{ text: '买了3个，送给家人，大家都喜欢。', label: '正面' }, { text: '第2次购买了，还是很满意。', label: '正面' }];
+  const a = analyze(mixFile([odd, { text: '物流很快，第２天就到了。', label: '正面' }, ...digits]), 'd.jsonl', {}, true);
+  const found = ofRule(a, 'width-mix');
+  assert.deepEqual(found.map((f) => f.line), [13, 14]);
+  assert.match(found[0].message, /half-width punctuation where the file's rows mostly use full-width/);
+  assert.equal(found[0].fix?.edits[0].newText, JSON.stringify('客服态度很差，问题一直没有解决！'));
+  assert.match(found[1].message, /full-width letters or digits where the file's rows mostly use half-width/);
+  assert.equal(found[1].fix?.edits[0].newText, JSON.stringify('物流很快，第2天就到了。'));
+  // ASCII inside a Chinese sentence that is not after a Han character stays (e.g., "(see 1)").
+  assert.equal(ofRule(analyze(mixFile([{ text: '参考资料(see 1)很有用，推荐。', label: '正面' }]), 'd.jsonl', {}, true), 'width-mix')[0].fix?.edits[0].newText, JSON.stringify('参考资料（see 1)很有用，推荐。'));
+  // A file that is consistent in either width has no finding.
+  assert.deepEqual(ofRule(analyze(jsonl(...REVIEWS), 'd.jsonl'), 'width-mix'), []);
+});
+
+test('han-variant-mix: one note on a file mixing simplified and traditional rows, none on a simplified or a Japanese file', () => {
+  const a = analyze(mixFile([{ text: '這款耳機的音質非常好，推薦購買。', label: '正面' }]), 'd.jsonl');
+  const [f] = ofRule(a, 'han-variant-mix');
+  assert.equal(f.line, 1);
+  assert.match(f.message, /simplified \(12 rows\) and traditional Chinese characters \(1 row\); the traditional ones start at line 13/);
+  assert.deepEqual(ofRule(analyze(mixFile([]), 'd.jsonl'), 'han-variant-mix'), []);
+  const japanese = ['東京の書店で本を買いました。', '新しい車を見に行きました。', '魚の料理がとても美味しかった。', '駅前の店で時計を直しました。'].map((text) => ({ text, label: 'x' }));
+  assert.deepEqual(ofRule(analyze(jsonl(...japanese, ...REVIEWS), 'd.jsonl', { thresholds: { mixedLanguageMajority: 0.5 } }), 'han-variant-mix'), []);
+});
+
+test('the editor\'s model agrees with a fresh analysis when an edit changes a row\'s language or width', async () => {
+  const { IncrementalDataset, analyzeDataset, parseConfig } = await import('../../server/src/engine');
+  const { config } = parseConfig({});
+  const text0 = mixFile([{ text: '物流很快，第二天就到了。', label: '正面' }]);
+  const model = new IncrementalDataset('d.jsonl', config, { fixes: true });
+  model.setText(text0);
+  model.analyze();
+  let text = text0;
+  const edits = [
+    { line: 12, from: '物流很快，第二天就到了。', to: 'Delivery was quick.' },
+    { line: 12, from: 'Delivery was quick.', to: '物流很快,第２天就到了!' },
+    { line: 3, from: '客服态度很差，', to: '客服態度很差，' },
+  ];
+  for (const e of edits) {
+    const lines = text.split('\n');
+    const at = lines[e.line].indexOf(e.from);
+    model.applyEdit({ start: { line: e.line, character: at }, end: { line: e.line, character: at + e.from.length }, text: e.to });
+    lines[e.line] = lines[e.line].replace(e.from, e.to);
+    text = lines.join('\n');
+    assert.deepEqual(model.analyze(), analyzeDataset('d.jsonl', new TextEncoder().encode(text), config, { fixes: true }), JSON.stringify(e));
+  }
+});

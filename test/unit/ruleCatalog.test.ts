@@ -103,7 +103,7 @@ test('a finding with a quick fix belongs to a rule whose catalog entry says what
   const fixed = new Set(a.findings.filter((f) => f.fix).map((f) => f.rule));
   for (const id of ['whitespace', 'mojibake', 'control-chars', 'exact-duplicate', 'pii-email', 'secret', 'label-variant']) assert.ok(fixed.has(id), `no fix of ${id} made`);
   for (const id of fixed) assert.ok(info(id).fix, `${id} makes fixes but its catalog entry has no fix`);
-  assert.deepEqual([...SAFE_FIX_RULES].sort(), ['control-chars', 'label-variant', 'mojibake', 'whitespace']);
+  assert.deepEqual([...SAFE_FIX_RULES].sort(), ['control-chars', 'label-variant', 'mojibake', 'whitespace', 'width-mix']);
 });
 
 test('each setting a rule names is a setting, and every rule-specific setting belongs to a rule', () => {

@@ -50,6 +50,10 @@ export function textFileSummary(file: DatasetAnalysis, color: boolean): string {
     const shown = s.labels.slice(0, 10).map((l) => `${l.name} ${l.count} (${(l.share * 100).toFixed(1)}%)`).join(' · ');
     out.push(`  labels: ${shown}${s.labels.length > 10 ? ` · … ${s.labels.length} in all` : ''}; balance index ${s.balanceIndex.toFixed(2)}`);
   }
+  // Latin script alone goes without saying (most datasets); any other script is worth a line.
+  if (s.languages.some((l) => l.name !== 'Latin script')) {
+    out.push(`  languages: ${s.languages.slice(0, 5).map((l) => `${l.name} ${(l.share * 100).toFixed(l.share < 0.1 ? 1 : 0)}%`).join(' · ')}`);
+  }
   out.push(`  ${tokensHeading(s.tokens.exactRows)}: median ${formatCount(s.tokens.median)}, p95 ${formatCount(s.tokens.p95)}, max ${formatCount(s.tokens.max)}`);
   const rules = Object.entries(file.summary).sort((a, b) => b[1] - a[1]);
   const bySev = s.findingsBySeverity;

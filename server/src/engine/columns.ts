@@ -1,5 +1,5 @@
 /** Typed arrays used as columns: one entry per row (or per line), grown and spliced by copying. */
-export type Column = Int32Array | Float64Array | Uint32Array | Uint8Array;
+export type Column = Int32Array | Float64Array | Uint32Array | Uint16Array | Uint8Array;
 
 /**
  * A copy of `a` with the `removed` entries at `at` replaced by `inserted` zeros; at the end of the

@@ -26,6 +26,8 @@ const thresholds = z
     minWords: z.number().int().min(0).default(2),
     /** too-short for Chinese and Japanese texts (read a character at a time): fewer letters than this (classification texts only). */
     minCjkChars: z.number().int().min(0).default(4),
+    /** mixed-language: the share of rows the main language must hold for other languages' rows to be reported (below it, the file is bilingual). */
+    mixedLanguageMajority: z.number().min(0.5).max(1).default(0.9),
     /** too-long: one text field over this many tokens. */
     maxFieldTokens: z.number().int().positive().default(2048),
     /** length-outlier: robust z-score of log length above which a row is an outlier. */

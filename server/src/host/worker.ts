@@ -33,7 +33,7 @@ const result = analyzeJsonlShard(source, shard, job.detection, job.config, job.o
 // The typed columns are the bulk of the result: hand their memory over instead of copying it.
 const { facts } = result;
 const posted: PostedShardResult = { ...result, findings: packFindings(result.findings) };
-const columns = [facts.line, facts.hash, facts.label, facts.chars, result.rowBytes, result.starts, result.ends, posted.findings.ints];
+const columns = [facts.line, facts.hash, facts.label, facts.chars, facts.traits, result.rowBytes, result.starts, result.ends, posted.findings.ints];
 const buffers = [...columns, ...facts.bandTables.flatMap((t) => [t.keys, t.rows])].map((a) => a.buffer as ArrayBuffer);
 parentPort!.postMessage(posted, buffers);
 if (job.sampleTokens) parentPort!.postMessage(firstTokenSample(source, job.detection, job.config));

@@ -38,7 +38,7 @@ export function codeActions(doc: Analyzed, params: CodeActionParams): CodeAction
   const only = params.context.only;
   if (only?.some((k) => k.startsWith(CodeActionKind.SourceFixAll))) {
     const edits = fixesOf(doc, (f) => SAFE_FIX_RULES.has(f.rule));
-    return edits.length ? [{ title: 'Tuneset: fix whitespace, control characters, mojibake and label variants', kind: FIX_ALL_KIND, edit: workspaceEdit(uri, edits) }] : [];
+    return edits.length ? [{ title: 'Tuneset: fix whitespace, control characters, mojibake, label variants and character widths', kind: FIX_ALL_KIND, edit: workspaceEdit(uri, edits) }] : [];
   }
   const actions: CodeAction[] = [];
   const seenFileWide = new Set<string>();

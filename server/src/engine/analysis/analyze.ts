@@ -23,14 +23,16 @@ import { checkPrivacy, checkUnreadableRow } from '../rules/privacy';
 import type { FixSpec, RowReport, Target } from '../rules/rowRule';
 import type { FieldMap } from '../schema/formats';
 import { detectDatasetFormat, type Detection } from './detection';
-import { extractRow, type RowContent } from '../schema/extract';
+import { extractRow, type RowContent, type TextPart } from '../schema/extract';
 import { computeStats, countedRows, findingCounts, qualityScore, rowSummaries, type DatasetStats, type FindingCounts, type RowSummaries } from '../report/stats';
 import { RowSketcher, sketchesNeeded } from '../similarity/rowSketch';
 import { buildRowIndex, type RowIndex } from '../similarity/rowIndex';
 import { buildBandTable } from '../similarity/bandTable';
 import { comparedText, shingleSet } from '../similarity/shingles';
 import { normalizedHash } from '../text/normalize';
+import { hanVariants } from '../text/hanVariants';
 import { profileText } from '../text/profile';
+import { LANGUAGES, rowTraits } from '../text/scripts';
 import { measureTokens, sampleTokenCount, TokenEstimator, utf8Length, type TokenSample } from '../text/tokens';
 import { parseJsonRow } from '../read/jsonl';
 import { countNewlines } from '../read/source';
@@ -234,7 +236,14 @@ export class FindingBuilder {
     const path = resolvePath(spec.path, content, this.fields);
     const span = path && this.access.locate(row, path);
     if (!span) return undefined;
-    const edit: TextEdit = { ...rangeInRow(row, span.start, span.end), newText: encodeValue(this.access.container, row.text, span, spec.value) };
+    let value: string;
+    if (spec.kind === 'map-value') {
+      const part = content?.parts.find((p) => samePath(p.path, path!));
+      if (!part) return undefined;
+      value = spec.map(part.text);
+      if (value === part.text) return undefined;
+    } else value = spec.value;
+    const edit: TextEdit = { ...rangeInRow(row, span.start, span.end), newText: encodeValue(this.access.container, row.text, span, value) };
     return { title: spec.title, edits: [edit] };
   }
 }
@@ -246,6 +255,8 @@ export interface RowOutput {
   hash: number;
   label?: string;
   chars: number;
+  /** The row's language traits (text/scripts.ts rowTraits), for the file-level language rules. */
+  traits: number;
   /** UTF-8 bytes of the row's texts; -1 for rows with structure errors. */
   bytes: number;
   /** The joined texts, for token calibration (kept only when asked). */
@@ -265,8 +276,29 @@ export function sampleTokens(r: RowOutput): number {
 }
 
 /** Every RowOutput has all fields, in one order: the passes that read a million of them stay monomorphic. */
-function rowOutput(findings: Finding[], hash: number, label: string | undefined, chars: number, bytes: number): RowOutput {
-  return { findings, hash, label, chars, bytes, sampleText: undefined, sampleTokens: undefined, bands: undefined };
+function rowOutput(findings: Finding[], hash: number, label: string | undefined, chars: number, bytes: number, traits = 0): RowOutput {
+  return { findings, hash, label, chars, traits, bytes, sampleText: undefined, sampleTokens: undefined, bands: undefined };
+}
+
+/** Whether two JSON paths name the same value. */
+function samePath(a: JsonPath, b: JsonPath): boolean {
+  return a.length === b.length && a.every((k, i) => k === b[i]);
+}
+
+/** The traits of a row whose spoken text is ASCII letters: Latin script. */
+const LATIN = LANGUAGES.indexOf('Latin script');
+
+/**
+ * The text of a row its language is told from: what a model learns to write (the last answer of an
+ * instruction or chat row), else the text of a classification row.
+ */
+function spokenPart(parts: readonly TextPart[]): TextPart | undefined {
+  let text: TextPart | undefined;
+  for (let i = parts.length - 1; i >= 0; i--) {
+    if (parts[i].kind === 'response') return parts[i];
+    if (parts[i].kind === 'text') text = parts[i];
+  }
+  return text;
 }
 
 /** Runs every per-row rule on one row. */
@@ -309,6 +341,8 @@ export class RowAnalyzer {
     }
     let totalBytes = 0;
     let keyHash = NaN;
+    let traits = 0;
+    const spoken = spokenPart(content.parts);
     const thresholds = this.config.thresholds;
     const sketcher = this.sketcher;
     sketcher?.begin();
@@ -318,6 +352,8 @@ export class RowAnalyzer {
       totalBytes += profile.bytes;
       // The key of a one-text row is that text: its hash came with the profile (ASCII texts).
       if (part.text === content.key) keyHash = profile.first < 0 ? NaN : profile.asciiHash;
+      // Only a text with other letters than ASCII's needs its script looked at.
+      if (part === spoken && profile.letters > 0) traits = profile.nonAscii ? rowTraits(part.text, hanVariants) : LATIN;
       const ctx = { part, profile, thresholds, report };
       checkNoise(ctx);
       checkPrivacy(ctx);
@@ -327,7 +363,7 @@ export class RowAnalyzer {
     tokenLimit(content, totalBytes, this.config.maxTokens, report);
     const key = content.key;
     if (Number.isNaN(keyHash) && key.trim() !== '') keyHash = normalizedHash(key);
-    const output = rowOutput(findings, keyHash, content.label, key.length, totalBytes);
+    const output = rowOutput(findings, keyHash, content.label, key.length, totalBytes, traits);
     if (keepSampleText && content.parts.length) output.sampleText = content.parts.map((p) => p.text).join('\n');
     if (sketcher && !Number.isNaN(keyHash) && sketcher.finish()) output.bands = sketcher.keys;
     return output;
@@ -371,6 +407,7 @@ export class RowPass {
     f.hash = new Float64Array(this.capacity);
     f.label = new Int32Array(this.capacity);
     f.chars = new Int32Array(this.capacity);
+    f.traits = new Uint16Array(this.capacity);
     this.rowBytes = new Int32Array(this.capacity);
     this.bandColumns = Array.from({ length: f.bandsPerRow }, () => new Uint32Array(this.capacity));
   }
@@ -387,6 +424,7 @@ export class RowPass {
     f.line[i] = line;
     f.hash[i] = r.hash;
     f.chars[i] = r.chars;
+    f.traits[i] = r.traits;
     f.label[i] = r.label === undefined ? -1 : this.labelIds.id(r.label);
     this.rowBytes[i] = r.bytes;
     // Rows without a sketch keep zeros, which no band key is.
@@ -407,6 +445,7 @@ export class RowPass {
     f.hash = grown(f.hash);
     f.label = grown(f.label);
     f.chars = grown(f.chars);
+    f.traits = grown(f.traits);
     this.rowBytes = grown(this.rowBytes);
     this.bandColumns = this.bandColumns.map(grown);
   }
@@ -424,6 +463,7 @@ export class RowPass {
     f.hash = f.hash.subarray(0, f.count);
     f.label = f.label.subarray(0, f.count);
     f.chars = f.chars.subarray(0, f.count);
+    f.traits = f.traits.subarray(0, f.count);
     const omitted = this.analyzer.omitted();
     return { findings: this.findings, facts: f, rowBytes: this.rowBytes.subarray(0, f.count), tokens: this.tokens.sample, ...(omitted ? { omitted } : {}) };
   }
@@ -515,8 +555,8 @@ export function* fileLevelRuleSteps(
   return (tokens = pass.tokens) => {
     const analysis = assembleAnalysis(path, access, detection, config, options, { ...pass, tokens }, findings, groups, near, summaries, counts);
     if (omitted) analysis.omitted = omitted;
-    const { canonical, labelReport, lengths, lengthCounts } = run;
-    return { analysis, level: { groups, lengths, lengthCounts, summaries, canonical, labelReport } };
+    const { canonical, labelReport, lengths, lengthCounts, languages } = run;
+    return { analysis, level: { groups, lengths, lengthCounts, summaries, canonical, labelReport, languages } };
   };
 }
 

@@ -53,6 +53,7 @@ interface Before {
   state: number;
   hash: number;
   label: number;
+  traits: number;
 }
 
 interface CachedRow {
@@ -137,6 +138,7 @@ export class IncrementalDataset {
   private state = new Uint8Array(0);
   private hashes = new Float64Array(0);
   private chars = new Int32Array(0);
+  private traits = new Uint16Array(0);
   private bytes = new Int32Array(0);
   /** The row's label as an id of labelIds (the model's own, in order of first sight), or -1. */
   private labels = new Int32Array(0);
@@ -202,7 +204,7 @@ export class IncrementalDataset {
   private resizeColumns(at: number, removed: number, inserted: number): void {
     if (removed === inserted) {
       for (let i = at; i < at + inserted; i++) {
-        if (!this.before.has(i)) this.before.set(i, { state: this.state[i], hash: this.hashes[i], label: this.labels[i] });
+        if (!this.before.has(i)) this.before.set(i, { state: this.state[i], hash: this.hashes[i], label: this.labels[i], traits: this.traits[i] });
       }
       this.state.fill(UNKNOWN, at, at + inserted);
       return;
@@ -214,6 +216,7 @@ export class IncrementalDataset {
     this.state = resize(this.state);
     this.hashes = resize(this.hashes);
     this.chars = resize(this.chars);
+    this.traits = resize(this.traits);
     this.bytes = resize(this.bytes);
     this.labels = resize(this.labels);
     this.consult = resize(this.consult);
@@ -329,7 +332,8 @@ export class IncrementalDataset {
     const touched = new Set<number>();
     for (const i of this.before.keys()) {
       const was = this.before.get(i)!;
-      if (was.state !== ROW || this.state[i] !== ROW || was.label !== this.labels[i] || i === rowLines[0]) return undefined;
+      // A row whose language or Chinese-text traits changed may change the language rules' decisions.
+      if (was.state !== ROW || this.state[i] !== ROW || was.label !== this.labels[i] || was.traits !== this.traits[i] || i === rowLines[0]) return undefined;
       rebuild.add(binarySearch(rowLines, i));
       const hash = this.hashes[i];
       if (groupOf.has(was.hash)) touched.add(was.hash);
@@ -447,6 +451,7 @@ export class IncrementalDataset {
     facts.hash = new Float64Array(rows);
     facts.label = new Int32Array(rows);
     facts.chars = new Int32Array(rows);
+    facts.traits = new Uint16Array(rows);
     const rowBytes = new Int32Array(rows);
     const bandColumns = Array.from({ length: bandsPerRow }, () => new Uint32Array(rows));
     // Label ids in order of first appearance in the file, as a fresh analysis numbers them.
@@ -457,6 +462,7 @@ export class IncrementalDataset {
       facts.line[r] = i + 1;
       facts.hash[r] = this.hashes[i];
       facts.chars[r] = this.chars[i];
+      facts.traits[r] = this.traits[i];
       rowBytes[r] = this.bytes[i];
       const l = this.labels[i];
       if (l >= 0 && labelId[l] < 0) {
@@ -488,7 +494,7 @@ export class IncrementalDataset {
     if (!cached) {
       const label = this.labels[i];
       const output: RowOutput = {
-        findings: [], hash: this.hashes[i], label: label < 0 ? undefined : this.labelIds.names[label], chars: this.chars[i], bytes: this.bytes[i],
+        findings: [], hash: this.hashes[i], label: label < 0 ? undefined : this.labelIds.names[label], chars: this.chars[i], traits: this.traits[i], bytes: this.bytes[i],
         sampleText: undefined, sampleTokens: undefined, bands: undefined,
       };
       this.cache[i] = cached = { output, line: i + 1, source: undefined, late: undefined };
@@ -550,6 +556,7 @@ export class IncrementalDataset {
     this.state[i] = ROW;
     this.hashes[i] = output.hash;
     this.chars[i] = output.chars;
+    this.traits[i] = output.traits;
     this.bytes[i] = output.bytes;
     this.labels[i] = output.label === undefined ? -1 : this.labelIds.id(output.label);
     this.consult[i] = output.findings.length > 0 || output.bands ? 1 : 0;

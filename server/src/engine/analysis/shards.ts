@@ -34,7 +34,7 @@ export interface ShardResult extends RowPassResult {
  * The typed columns of the shards end to end: in the first one's memory when it has room for them
  * all (see analyzeJsonlShard's roomForFile), else in a new column.
  */
-function concat<T extends Int32Array | Float64Array>(type: (new (n: number) => T) & (new (buffer: ArrayBufferLike, offset: number, length: number) => T), total: number, parts: T[]): T {
+function concat<T extends Int32Array | Float64Array | Uint16Array>(type: (new (n: number) => T) & (new (buffer: ArrayBufferLike, offset: number, length: number) => T), total: number, parts: T[]): T {
   const first = parts[0];
   const room = first ? (first.buffer.byteLength - first.byteOffset) / first.BYTES_PER_ELEMENT : 0;
   const out = first && room >= total ? new type(first.buffer, first.byteOffset, total) : new type(total);
@@ -198,6 +198,7 @@ export function mergeJsonlShardsThen(
   f.line = concat(Int32Array, total, shards.map((s) => s.facts.line));
   f.hash = concat(Float64Array, total, shards.map((s) => s.facts.hash));
   f.chars = concat(Int32Array, total, shards.map((s) => s.facts.chars));
+  f.traits = concat(Uint16Array, total, shards.map((s) => s.facts.traits));
   // Each shard's label ids, then renumbered in place as the merged file's.
   f.label = concat(Int32Array, total, shards.map((s) => s.facts.label));
   const labelIds = new LabelIds(f.labelNames);

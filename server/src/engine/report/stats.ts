@@ -1,3 +1,4 @@
+import { LANGUAGES, TRAIT } from '../text/scripts';
 import { balanceIndex } from '../rules/labels';
 import { changedCounts, mapValues, mergedValues, quantileValue, valueCounts, type ValueCounts } from '../select';
 import { labelCounts, type FileFacts } from '../rules/fileFacts';
@@ -34,6 +35,8 @@ export interface DatasetStats {
   /** Rows that parsed and fit the format (structure errors excluded). */
   validRows: number;
   labels: { name: string; count: number; share: number }[];
+  /** Rows per language (by script, of each row's spoken text: text/scripts.ts), most first; rows without letters left out. */
+  languages: { name: string; rows: number; share: number }[];
   balanceIndex: number;
   chars: Distribution;
   /**
@@ -309,6 +312,17 @@ function withCountedRows(estimated: ValueCounts, rows: readonly CountedRow[], to
 }
 
 /** Per-file statistics, from the facts the rules already gathered (no second pass over rows). */
+/** The rows per language of a file's facts (see DatasetStats.languages). */
+function languageShares(facts: FileFacts): DatasetStats['languages'] {
+  const counts = new Array<number>(LANGUAGES.length).fill(0);
+  for (let i = 0; i < facts.count; i++) counts[facts.traits[i] & TRAIT.LANGUAGE]++;
+  let total = 0;
+  for (let l = 1; l < counts.length; l++) total += counts[l];
+  const out: DatasetStats['languages'] = [];
+  for (let l = 1; l < counts.length; l++) if (counts[l] > 0) out.push({ name: LANGUAGES[l]!, rows: counts[l], share: counts[l] / total });
+  return out.sort((a, b) => b.rows - a.rows || (a.name < b.name ? -1 : 1));
+}
+
 export function computeStats(
   facts: FileFacts, summaries: RowSummaries, tokens: TokenEstimator, findings: FindingCounts, groups: DuplicateGroup[], counted: readonly CountedRow[] = [],
 ): DatasetStats {
@@ -329,6 +343,7 @@ export function computeStats(
     rows: facts.count,
     validRows,
     labels,
+    languages: languageShares(facts),
     balanceIndex: balance,
     chars: charDist,
     tokens: { ...distribution(tokenCounts), estimated: true, bytesPerToken: Math.round(tokens.bytesPerToken * 100) / 100, sampledTexts: tokens.sample.bytes.length, exactRows: counted.filter((r) => r.exact).length },

@@ -16,6 +16,8 @@ export interface FileFacts {
   label: Int32Array;
   /** Characters of the row's duplicate key text. */
   chars: Int32Array;
+  /** The row's language and Chinese-text traits (text/scripts.ts rowTraits; 0 for rows with structure errors). */
+  traits: Uint16Array;
   labelNames: string[];
   /** Near-duplicate band keys of the sketched rows, sorted per band: one table per shard, in file order. */
   bandTables: BandTable[];
@@ -27,7 +29,7 @@ export interface FileFacts {
 export type LateReport = (row: number, report: RowReport) => void;
 
 export function emptyFacts(bandsPerRow = 0): FileFacts {
-  return { count: 0, line: new Int32Array(0), hash: new Float64Array(0), label: new Int32Array(0), chars: new Int32Array(0), labelNames: [], bandTables: [], bandsPerRow };
+  return { count: 0, line: new Int32Array(0), hash: new Float64Array(0), label: new Int32Array(0), chars: new Int32Array(0), traits: new Uint16Array(0), labelNames: [], bandTables: [], bandsPerRow };
 }
 
 /** Label names numbered in order of first sight (the ids FileFacts.label holds). */

@@ -5,6 +5,7 @@ import { exactDuplicateGroups, findExactDuplicates, type DuplicateGroup } from '
 import { labelCounts, type FileFacts, type LateReport } from './fileFacts';
 import { findLabelImbalance, findLabelVariantsAndRareLabels, labelReports, labelVariants } from './labels';
 import { findLengthOutliers, lengthCounts, lengthOutliers, type LengthOutliers } from './lengths';
+import { findHanVariantMix, findLanguageMix, languageDecisions, type LanguageDecisions } from './languages';
 import { findNearDuplicates, type NearDuplicateCounts } from './nearDuplicates';
 import type { RowReport } from './rowRule';
 
@@ -27,6 +28,8 @@ export interface FileRuleDecisions {
   lengths: LengthOutliers | undefined;
   /** The lengths the length-outlier test was made from (lengthCounts). */
   lengthCounts: ValueCounts;
+  /** The main language and the file's widths (mixed-language, width-mix). */
+  languages: LanguageDecisions | undefined;
 }
 
 /** One run of the file-level rules over a file's facts: their input, and their decisions as they are made. */
@@ -113,6 +116,24 @@ export const FILE_RULES: readonly FileRule[] = [
       return outliers && !Number.isNaN(facts.hash[row]) && outliers.isOutlier(facts.chars[row]) ? [outliers.report(facts.chars[row])] : undefined;
     },
   },
+  {
+    rules: ['mixed-language', 'width-mix'],
+    done: 0.58,
+    run(r) {
+      if (!r.enabled('mixed-language') && !r.enabled('width-mix')) return;
+      r.languages = languageDecisions(r.facts, r.config.thresholds);
+      findLanguageMix(r.facts, r.languages, r.report);
+    },
+    // The quick re-check runs only when no edited row's traits changed: the decisions stand.
+    quick: (kept, facts) => (row) => kept.languages?.reports(facts.traits[row]),
+  },
+  {
+    // Reported on the file as a whole (row -1), as label-imbalance is.
+    rules: ['han-variant-mix'],
+    done: 0.6,
+    run: (r) => findHanVariantMix(r.facts, r.report),
+    quick: () => () => undefined,
+  },
 ];
 
 /**
@@ -134,5 +155,6 @@ export function startFileRules(
     lengths: undefined,
     // Until length-outlier counts them.
     lengthCounts: { values: new Float64Array(0), counts: new Int32Array(0), total: 0 },
+    languages: undefined,
   };
 }

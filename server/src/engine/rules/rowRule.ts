@@ -17,7 +17,9 @@ export interface Target {
 export type FixSpec =
   | { title: string; kind: 'set-value'; path: JsonPath; value: string }
   | { title: string; kind: 'delete-row' }
-  | { title: string; kind: 'replace-row'; text: string };
+  | { title: string; kind: 'replace-row'; text: string }
+  /** The value at `path` made again from what it is (a rule that decides on a file's facts, without the row's text). */
+  | { title: string; kind: 'map-value'; path: JsonPath; map: (value: string) => string };
 
 export interface RowReport {
   rule: RuleId;

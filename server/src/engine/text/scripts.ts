@@ -149,3 +149,81 @@ export function countSegmentedWords(text: string): number {
   for (const s of wordSegmenter.segment(text)) if (s.isWordLike) n++;
   return n;
 }
+
+/** The languages a row's traits number (0: no letters). */
+export const LANGUAGES: readonly (Language | undefined)[] = [
+  undefined, 'Chinese', 'Japanese', 'Korean', 'Thai', 'Latin script', 'Cyrillic script', 'Greek', 'Arabic script', 'Hebrew', 'Devanagari', 'other script',
+];
+const LANGUAGE_ID = new Map(LANGUAGES.map((l, i) => [l, i]));
+
+/**
+ * A row's traits the file-level language rules count, packed in 16 bits: its language (bits 0-3,
+ * an index into LANGUAGES), and, for Chinese or Japanese text, which widths its punctuation and
+ * digits are written in and, for Chinese, which character system it proves (hanVariants).
+ */
+export const TRAIT = {
+  LANGUAGE: 0xf,
+  /** Full-width punctuation (，。！？：；（）) next to a Han or Kana character. */
+  FULL_PUNCT: 1 << 4,
+  /** Half-width punctuation (, ! ? : ; ( )) right after a Han or Kana character. */
+  HALF_PUNCT: 1 << 5,
+  /** Full-width letters or digits (１２３, ＡＢＣ). */
+  FULL_ALNUM: 1 << 6,
+  /** ASCII digits in Chinese or Japanese text. */
+  HALF_DIGITS: 1 << 7,
+  SIMPLIFIED: 1 << 8,
+  TRADITIONAL: 1 << 9,
+} as const;
+
+/** Full-width punctuation a Chinese text uses, and the half-width forms they stand for. */
+const FULL_PUNCT = '，！？：；（）';
+const HALF_PUNCT = ',!?:;()';
+
+/** Whether a character is one of HALF_PUNCT's. */
+function isHalfPunct(c: number): boolean {
+  return c === 44 || c === 33 || c === 63 || c === 58 || c === 59 || c === 40 || c === 41;
+}
+
+/**
+ * The traits of a row's text (see TRAIT). `hanVariantsOf` is passed in (text/hanVariants.ts) so this
+ * module stays free of its table.
+ */
+export function rowTraits(text: string, hanVariantsOf: (text: string) => number): number {
+  const language = languageOf(text);
+  let traits = LANGUAGE_ID.get(language) ?? 0;
+  if (language !== 'Chinese' && language !== 'Japanese') return traits;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0xff01 && c <= 0xff5e) {
+      if ((c >= 0xff10 && c <= 0xff19) || (c >= 0xff21 && c <= 0xff3a) || (c >= 0xff41 && c <= 0xff5a)) traits |= TRAIT.FULL_ALNUM;
+      else if (c === 0xff0c || c === 0xff01 || c === 0xff1f || c === 0xff1a || c === 0xff1b || c === 0xff08 || c === 0xff09) traits |= TRAIT.FULL_PUNCT;
+    } else if (c === 0x3002) traits |= TRAIT.FULL_PUNCT;
+    else if (c >= 48 && c <= 57) traits |= TRAIT.HALF_DIGITS;
+    else if (isHalfPunct(c) && i > 0 && isCjk(text.charCodeAt(i - 1))) traits |= TRAIT.HALF_PUNCT;
+  }
+  if (language === 'Chinese') {
+    const variants = hanVariantsOf(text);
+    if (variants & 1) traits |= TRAIT.SIMPLIFIED;
+    if (variants & 2) traits |= TRAIT.TRADITIONAL;
+  }
+  return traits;
+}
+
+/**
+ * A text with its punctuation and letters/digits written in one width: `punct` and `alnum` say which
+ * ('full' or 'half'; undefined leaves them). Half-width punctuation turns full-width only right after
+ * a Han or Kana character (so "e.g., (see 1)" in a Chinese sentence keeps its ASCII), and 。 stays.
+ */
+export function normalizeWidths(text: string, punct: 'full' | 'half' | undefined, alnum: 'full' | 'half' | undefined): string {
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    const c = text.charCodeAt(i);
+    if (punct === 'half' && FULL_PUNCT.includes(ch)) out += HALF_PUNCT[FULL_PUNCT.indexOf(ch)];
+    else if (punct === 'full' && isHalfPunct(c) && i > 0 && isCjk(text.charCodeAt(i - 1))) out += FULL_PUNCT[HALF_PUNCT.indexOf(ch)];
+    else if (alnum === 'half' && ((c >= 0xff10 && c <= 0xff19) || (c >= 0xff21 && c <= 0xff3a) || (c >= 0xff41 && c <= 0xff5a))) out += String.fromCharCode(c - 0xfee0);
+    else if (alnum === 'full' && c >= 48 && c <= 57) out += String.fromCharCode(c + 0xfee0);
+    else out += ch;
+  }
+  return out;
+}
