@@ -117,6 +117,9 @@
           h('span', { class: 'chip' }, fmt(hd.validRows), ' valid'),
           h('span', { class: 'chip' }, `${hd.format} · ${hd.container}`),
           fields && h('span', { class: 'chip mono' }, fields),
+          // Latin script alone goes without saying; any other script is worth a chip.
+          (hd.languages || []).some((l) => l.name !== 'Latin script') &&
+            h('span', { class: 'chip', id: 'languages' }, hd.languages.slice(0, 4).map((l) => `${l.name} ${(l.share * 100).toFixed(l.share < 0.1 ? 1 : 0)}%`).join(' · ')),
         ),
         h('div', { class: 'chips', style: { marginTop: '8px' }, id: 'severities' },
           h('span', { class: 'chip' }, h('span', { class: 'dot error' }), plural(sev.error, 'error')),

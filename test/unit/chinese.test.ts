@@ -179,3 +179,16 @@ test('the editor\'s model agrees with a fresh analysis when an edit changes a ro
     assert.deepEqual(model.analyze(), analyzeDataset('d.jsonl', new TextEncoder().encode(text), config, { fixes: true }), JSON.stringify(e));
   }
 });
+
+test('the languages are in the report (header and Markdown) and the CodeLens; an English file shows none', async () => {
+  const { buildReport, renderReportMarkdown } = await import('../../server/src/engine');
+  const { codeLenses } = await import('../../server/src/lsp/codeLens');
+  const a = analyze(mixFile([{ text: 'The battery died after two days.', label: '负面' }]), 'd.jsonl');
+  const report = buildReport(a);
+  assert.deepEqual(report.header.languages.map((l) => l.name), ['Chinese', 'Latin script']);
+  assert.match(renderReportMarkdown(report), /\| Languages \| Chinese 92% · Latin script 7\.7% \|/);
+  assert.match(codeLenses({ uri: 'file:///d.jsonl', analysis: a, version: 1 })[0].command!.title, /· 2 labels · Chinese 92%, Latin script 8% ·/);
+  const english = analyze(jsonl({ text: 'The battery lasts two days.', label: 'pos' }, { text: 'Broke after a week.', label: 'neg' }), 'e.jsonl');
+  assert.doesNotMatch(codeLenses({ uri: 'file:///e.jsonl', analysis: english, version: 1 })[0].command!.title, /Latin/);
+  assert.doesNotMatch(renderReportMarkdown(buildReport(english)), /Languages/);
+});

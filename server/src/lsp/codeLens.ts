@@ -3,7 +3,7 @@ import { COMMANDS } from '../protocol';
 import type { Analyzed } from './datasets';
 import { formatCount as fmt } from '../engine';
 
-/** The summary lens above line 1: format · rows · labels · findings, and the report. */
+/** The summary lens above line 1: format · rows · labels · languages (when not all Latin script) · findings, and the report. */
 export function codeLenses(doc: Analyzed): CodeLens[] {
   const a = doc.analysis;
   const range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
@@ -12,6 +12,8 @@ export function codeLenses(doc: Analyzed): CodeLens[] {
     `Tuneset: ${a.format}`,
     `${fmt(a.rows)} rows`,
     ...(labels ? [`${fmt(labels)} label${labels === 1 ? '' : 's'}`] : []),
+    // The languages when any script but Latin is there (a Chinese file, an English answer among them).
+    ...(a.stats.languages.some((l) => l.name !== 'Latin script') ? [a.stats.languages.slice(0, 2).map((l) => `${l.name} ${Math.round(l.share * 100)}%`).join(', ')] : []),
     `${fmt(a.findings.length)} finding${a.findings.length === 1 ? '' : 's'}`,
     `quality ${a.stats.quality.score}/100`,
   ].join(' · ');

@@ -45,6 +45,8 @@ export interface ReportHeader {
   rowsWithWarnings: number;
   duplicateRows: number;
   duplicateGroups: number;
+  /** Rows per language by script, most first (rows without letters left out). */
+  languages: { name: string; rows: number; share: number }[];
   /** ISO time the host made the report, when it says so (left out, a report is reproducible byte for byte). */
   generatedAt?: string;
 }
@@ -151,6 +153,7 @@ export function buildReport(analysis: DatasetAnalysis, extras: ReportExtras = {}
     rowsWithWarnings: s.rowsWithWarnings,
     duplicateRows: s.duplicateRows,
     duplicateGroups: s.duplicateGroups,
+    languages: s.languages,
   };
   if (extras.generatedAt) header.generatedAt = extras.generatedAt;
   // The rare-label rule decides (it also waits for enough rows to judge and leaves label variants to

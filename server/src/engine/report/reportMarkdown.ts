@@ -42,6 +42,7 @@ export function renderReportMarkdown(report: QualityReport): string {
       ['Quality score', `**${h.quality.score}/100**`],
       ['Findings', `${plural(sev.error, 'error')} · ${plural(sev.warning, 'warning')} · ${plural(sev.info + sev.hint, 'note')}`],
       ['Duplicates', `${plural(h.duplicateRows, 'repeated row')} in ${plural(h.duplicateGroups, 'group')}`],
+      ...(h.languages?.some((l) => l.name !== 'Latin script') ? [['Languages', h.languages.map((l) => `${l.name} ${(l.share * 100).toFixed(l.share < 0.1 ? 1 : 0)}%`).join(' · ')]] : []),
     ]),
     '',
   );
