@@ -192,3 +192,16 @@ test('the languages are in the report (header and Markdown) and the CodeLens; an
   assert.doesNotMatch(codeLenses({ uri: 'file:///e.jsonl', analysis: english, version: 1 })[0].command!.title, /Latin/);
   assert.doesNotMatch(renderReportMarkdown(buildReport(english)), /Languages/);
 });
+
+test('near-duplicates of Chinese rows are found by characters: a paragraph with a few characters changed in several clauses', () => {
+  const paragraph = '这款手机的电池非常耐用，充一次电可以用两天，屏幕显示效果很清晰，颜色也很鲜艳，拍照效果也不错，夜景模式尤其好用，价格也比较实惠，总体来说非常满意，推荐大家购买。';
+  // One character changed in two of the nine clauses: most five-clause "word" shingles differ.
+  const edited = paragraph.replace('两天', '三天').replace('鲜艳', '鲜亮');
+  const others = REVIEWS.map((r) => r.text);
+  const a = analyze(jsonl(...[paragraph, ...others, edited].map((text) => ({ text, label: '正面' }))), 'd.jsonl');
+  const near = ofRule(a, 'near-duplicate');
+  assert.equal(near.length, 1, JSON.stringify(a.findings.map((f) => f.rule)));
+  assert.equal(near[0].line, 8);
+  assert.equal(near[0].related?.[0].line, 1);
+  assert.ok((near[0].similarity ?? 0) >= 0.8, `similarity ${near[0].similarity}`);
+});

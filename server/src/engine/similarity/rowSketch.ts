@@ -3,7 +3,7 @@ import type { TextPart } from '../schema/extract';
 import { WORDS, type TextProfile } from '../text/profile';
 import { bandLayout } from './lsh';
 import { Sketcher } from './minhash';
-import { appendWordHashes, charShingleHashes, comparesPart, HashList, wordShingleHashes } from './shingles';
+import { appendWordHashes, charShingleHashes, comparesPart, HashList, prefersCharShingles, wordShingleHashes } from './shingles';
 
 /** True when a rule that needs near-duplicate sketches is on (near-duplicate, conflicting-labels, cross-file-leak). */
 export function sketchesNeeded(config: Config): boolean {
@@ -22,6 +22,9 @@ export class RowSketcher {
   private readonly words = new HashList();
   private readonly shingles = new HashList();
   private readonly texts: string[] = [];
+  /** Han/Kana characters and letters of the row's compared texts (see prefersCharShingles). */
+  private cjk = 0;
+  private letters = 0;
   private readonly mode: Config['nearDuplicateText'];
   private readonly k: number;
 
@@ -38,12 +41,16 @@ export class RowSketcher {
   begin(): void {
     this.words.length = 0;
     this.texts.length = 0;
+    this.cjk = 0;
+    this.letters = 0;
   }
 
   /** Adds a text of the row right after profileText ran on it (its WORDS are still those of this text). */
   addPart(part: TextPart, profile: TextProfile): void {
     if (!comparesPart(part.kind, this.mode)) return;
     this.texts.push(part.text);
+    this.cjk += profile.cjk;
+    this.letters += profile.letters;
     if (profile.nonAscii) {
       appendWordHashes(part.text, this.words);
       return;
@@ -56,7 +63,7 @@ export class RowSketcher {
     const shingles = this.shingles;
     shingles.length = 0;
     if (this.texts.length === 0) return false;
-    if (this.words.length >= this.k) wordShingleHashes(this.words.values, this.words.length, this.k, shingles);
+    if (this.words.length >= this.k && !prefersCharShingles(this.cjk, this.letters)) wordShingleHashes(this.words.values, this.words.length, this.k, shingles);
     else charShingleHashes(this.texts.join('\n'), shingles);
     if (!this.sketcher.sign(shingles.values, shingles.length)) return false;
     this.sketcher.bandKeys(this.keys, 0);

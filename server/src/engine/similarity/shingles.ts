@@ -1,7 +1,7 @@
 import type { PartKind, RowContent } from '../schema/extract';
 import type { Config } from '../config';
 import { normalizeText } from '../text/normalize';
-import { finishHash } from '../text/profile';
+import { finishHash, profileText } from '../text/profile';
 import { fmix32 } from '../hash';
 import { spliced } from '../columns';
 
@@ -9,7 +9,8 @@ import { spliced } from '../columns';
  * Shingles for near-duplicate detection. Words are those of profileText (runs of letters, digits
  * and apostrophes; letters of other scripts count), case-folded, after NFKC for non-ASCII text, so
  * the per-row pass reuses the word hashes the profile already computed. A text with fewer words
- * than the shingle size is compared by character 3-grams of its normalised form instead.
+ * than the shingle size, or mostly Chinese or Japanese (prefersCharShingles), is compared by
+ * character 3-grams of its normalised form instead.
  */
 
 const NON_ASCII = /[^\x00-\x7f]/;
@@ -39,6 +40,15 @@ export class HashList {
     while (size < this.length + extra) size *= 2;
     this.values = spliced(this.values, this.values.length, 0, size - this.values.length);
   }
+}
+
+/**
+ * Whether a row is compared by character 3-grams whatever its word count: when at least half its
+ * letters are Han or Kana (Chinese and Japanese have no spaces, so a "word" is a whole clause), as
+ * the row's profile counts them (profileText's cjk and letters, summed over its compared texts).
+ */
+export function prefersCharShingles(cjk: number, letters: number): boolean {
+  return cjk > 0 && cjk * 2 >= letters;
 }
 
 /** The word-character test of profileText, kept identical (a unit test compares the two). */
@@ -165,7 +175,8 @@ export function shingleSet(text: string, k: number): Float64Array {
     }
   }
   let n = 0;
-  if (words >= k) {
+  const profile = NON_ASCII.test(text) ? profileText(text) : undefined;
+  if (words >= k && !(profile && prefersCharShingles(profile.cjk, profile.letters))) {
     n = words - k + 1;
     if (scratch.length < n) scratch = new Float64Array(n * 2);
     for (let i = 0; i < n; i++) {
