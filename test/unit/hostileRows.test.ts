@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { IncrementalDataset, parseConfig } from '../../server/src/engine';
-import { countTokens, EXACT_CHARS, PIECE_CHARS, pieceEnd, pieceStats, RUN_CHARS } from '../../server/src/engine/text/tokens';
+import { countTokens, EXACT_CHARS, PIECE_CHARS, pieceEnd, pieceStats, RUN_CHARS, VERDICT_CHARS } from '../../server/src/engine/text/tokens';
 import { MAX_NESTING, nestsDeeperThan } from '../../server/src/engine/read/nesting';
 import { insertWords, removeWords, splitWords, type Words } from '../../server/src/engine/augment/words';
 import { analyze, jsonl, ofRule } from './helpers';
@@ -98,11 +98,14 @@ test('a 1 MB row of one letter: over the limits as its bytes say it may be, coun
   assert.equal(limit.data?.tokens, MB / 8 + 4);
   assert.equal(long.data?.tokens, MB / 8);
   assert.equal(limit.data?.estimated, true);
-  assert.match(limit.message, /^Row has about 131,076 tokens \(o200k, estimated past the first 65,536 characters, with 4 per message/);
+  // Counted until past each limit and at least VERDICT_CHARS characters, then estimated.
+  assert.match(limit.message, /^Row has about 131,076 tokens \(o200k, estimated past the first [\d,]+ characters, with 4 per message/);
+  assert.ok((limit.data?.tokens as number) > 4096);
   assert.match(long.message, /^"text" has about 131,072 tokens/);
   assert.ok(pieceStats.longest <= PIECE_CHARS, `a piece of ${pieceStats.longest} characters`);
-  // Three counts (too-long, token-limit, the calibration sample), each stopped after EXACT_CHARS characters: never the whole megabyte.
-  assert.ok(pieceStats.characters <= 3 * (EXACT_CHARS + PIECE_CHARS), `${pieceStats.characters} characters counted`);
+  // One count, resumed: too-long's stops past 2,048 tokens, token-limit's goes on from there past
+  // 4,096, and the calibration sample's from there to EXACT_CHARS characters: never the whole megabyte.
+  assert.ok(pieceStats.characters <= EXACT_CHARS + PIECE_CHARS, `${pieceStats.characters} characters counted`);
 });
 
 test('a 1 MB row under limits above its byte length is not counted at all', () => {
@@ -113,8 +116,10 @@ test('a 1 MB row under limits above its byte length is not counted at all', () =
   assert.ok(pieceStats.characters <= EXACT_CHARS + 2 * PIECE_CHARS, `${pieceStats.characters} characters counted`);
 });
 
-test('a text up to EXACT_CHARS long over a limit is counted in full, and its finding says no "about"', () => {
-  const text = 'word '.repeat(EXACT_CHARS / 5 - 1).trim();
+test('a text up to VERDICT_CHARS long over a limit is counted in full, and its finding says no "about"', () => {
+  // About one token a character: over the 2,048 of too-long in under VERDICT_CHARS characters.
+  const text = '数据集的质量决定了模型的上限'.repeat(Math.floor(VERDICT_CHARS / 14) - 1);
+  assert.ok(text.length <= VERDICT_CHARS && countTokens(text) > 2048);
   const [long] = ofRule(analyze(withNormal(JSON.stringify({ text, label: 'pos' }))), 'too-long');
   assert.equal(long.data?.tokens, countTokens(text));
   assert.equal(long.data?.estimated, undefined);

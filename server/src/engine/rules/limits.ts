@@ -1,4 +1,4 @@
-import { EXACT_CHARS, exceedsTokens, measureTokens, utf8Length, type TokenCount } from '../text/tokens';
+import { exceedsTokens, measureTokens, utf8Length, type TokenCount } from '../text/tokens';
 import type { RowContent } from '../schema/extract';
 import type { PartContext, Report } from './rowRule';
 import { formatCount as fmt } from '../format';
@@ -9,7 +9,7 @@ const PER_PART_OVERHEAD = 4;
 /** "7,000 tokens (o200k" or, for a count estimated past its first characters, "about 210,000 tokens (o200k, estimated past …". */
 function tokensPhrase(count: TokenCount): string {
   if (!count.estimated) return `${fmt(count.tokens)} tokens (o200k`;
-  return `about ${fmt(count.tokens)} tokens (o200k, estimated past the first ${fmt(EXACT_CHARS)} characters`;
+  return `about ${fmt(count.tokens)} tokens (o200k, estimated past the first ${fmt(count.counted)} characters`;
 }
 
 /** too-long: one text over the per-field token threshold (counted only when its bytes exceed it). */
@@ -30,7 +30,7 @@ export function tooLong(ctx: PartContext, bytes: number): void {
 export function tokenLimit(content: RowContent, totalBytes: number, maxTokens: number, report: Report): void {
   const overhead = PER_PART_OVERHEAD * content.parts.length;
   if (totalBytes + overhead <= maxTokens) return;
-  const row: TokenCount = { tokens: overhead, estimated: false };
+  const row: TokenCount = { tokens: overhead, estimated: false, counted: 0 };
   let longest = content.parts[0];
   let longestBytes = -1;
   for (const p of content.parts) {
@@ -38,6 +38,7 @@ export function tokenLimit(content: RowContent, totalBytes: number, maxTokens: n
     const count = measureTokens(p.text, bytes, maxTokens);
     row.tokens += count.tokens;
     row.estimated ||= count.estimated;
+    if (count.estimated) row.counted = Math.max(row.counted, count.counted);
     if (bytes > longestBytes) [longest, longestBytes] = [p, bytes];
   }
   if (row.tokens <= maxTokens) return;
