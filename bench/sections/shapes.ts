@@ -7,7 +7,7 @@
  * - DuckDB (`bench/tools/duckdb-count.mjs`, 2 threads) computing label counts and exact-duplicate
  *   counts over each JSONL file: Tuneset's time is printed as a ratio to it, which says something even
  *   when the machine is busy (both are slowed alike).
- * - Per-shape throughput: a file of each shape alone (up to 50,000 rows or 25 MB), full check, rows/s and
+ * - Per-shape throughput: a file of each shape alone (up to 30,000 rows or 10 MB), full check, rows/s and
  *   MB/s, raw and net of the start-up (a 100-row check's time, measured here).
  * - Every timed check runs with TUNESET_TIMING=1; the [timing] lines of the rules-only run say where its
  *   time goes.
@@ -26,8 +26,8 @@ const RULES_ONLY = "env TUNESET_TIMING=1 node dist/cli.js check --format json --
 const FULL = "env TUNESET_TIMING=1 node dist/cli.js check --format json --fail-on never {file}";
 const DUCKDB = "node bench/tools/duckdb-count.mjs --threads 2 {file}";
 const TARGETS = { rulesOnly: { seconds: 4, bytes: 1e9 }, full: { seconds: 8, bytes: 1.5e9 }, csvRatio: 1.2 };
-const PER_SHAPE_ROWS = 50_000;
-const PER_SHAPE_BYTES = 25e6;
+const PER_SHAPE_ROWS = 30_000;
+const PER_SHAPE_BYTES = 10e6;
 
 interface Run {
   seconds: number;
@@ -128,8 +128,8 @@ export const shapes: BenchSection = {
     const perShape: Record<string, unknown> = {};
     if (ctx.flags["no-per-shape"] !== true) {
       // The start-up of a check (a 100-row file), to give the per-shape figures net of it.
-      const small = path.join(ctx.dataDir, "shapes-100.jsonl");
-      ensureShapes({ rows: 100, out: small, seed, log: ctx.log });
+      const small = path.join(ctx.dataDir, "shapes-100-prose.jsonl");
+      ensureShapes({ rows: 100, out: small, seed, only: "prose", log: ctx.log });
       const start = await timed(ctx, FULL, rel(small), 3);
       const rowsOut: (string | number | null)[][] = [];
       for (const id of SHAPE_IDS) {
