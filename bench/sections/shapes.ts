@@ -89,12 +89,14 @@ export const shapes: BenchSection = {
     for (const f of files.filter((x) => x.jsonl)) {
       ctx.log(`shapes: DuckDB on ${f.file} …`);
       duck[f.id] = await duckdb(ctx, f.file);
+      ctx.log(`  ${duck[f.id].seconds} s, ${duck[f.id].cpuSeconds ?? "–"} s CPU, ${duck[f.id].peakRssMiB ?? "–"} MiB`);
     }
     const table: (string | number | null)[][] = [];
     for (const f of files) {
       for (const [mode, template] of [["rules only", RULES_ONLY], ["full", FULL]] as const) {
         ctx.log(`shapes: ${f.what}, ${mode} …`);
         const r = await timed(ctx, template, f.file, repeat);
+        ctx.log(`  ${r.seconds} s, ${r.cpuSeconds ?? "–"} s CPU, ${r.peakRssMiB ?? "–"} MiB`);
         const target = mode === "full" ? TARGETS.full : TARGETS.rulesOnly;
         const d = duck[f.id] ?? duck["shapes-jsonl"];
         const met = f.id.startsWith("shapes") ? `${r.seconds <= target.seconds ? "met" : "NOT met"} / ${r.peakRssMiB !== null && r.peakRssMiB * 2 ** 20 <= target.bytes ? "met" : "NOT met"}` : "";
@@ -137,6 +139,7 @@ export const shapes: BenchSection = {
         const t = ensureShapes({ rows: PER_SHAPE_ROWS, out: file, seed, only: id, maxBytes: PER_SHAPE_BYTES, log: ctx.log }).truth;
         ctx.log(`shapes: per-shape ${id} …`);
         const r = await timed(ctx, FULL, rel(file), 1);
+        ctx.log(`  ${r.seconds} s, ${r.cpuSeconds ?? "–"} s CPU, ${r.peakRssMiB ?? "–"} MiB`);
         const net = Math.max(0.001, r.seconds - start.seconds);
         rowsOut.push([id, t.rows, round(t.bytes / 1e6, 1), r.seconds, r.cpuSeconds, r.peakRssMiB, Math.round(t.rows / r.seconds), round(t.bytes / 1e6 / r.seconds, 1), Math.round(t.rows / net), round(t.bytes / 1e6 / net, 1)]);
         perShape[id] = { rows: t.rows, bytes: t.bytes, seconds: r.seconds, cpuSeconds: r.cpuSeconds, peakRssMiB: r.peakRssMiB, rowsPerSecond: Math.round(t.rows / r.seconds), netRowsPerSecond: Math.round(t.rows / net) };
