@@ -127,6 +127,19 @@ export const shapes: BenchSection = {
     }
     ctx.print(`  machine speed after: ${referenceMs()} ms`);
 
+    // The threads' merged result equals one thread's, byte for byte (a 20,000-row slice of the mix, 12 MB:
+    // over the 8 MB from which a JSONL file is split between threads).
+    const eqFile = path.join(ctx.dataDir, "shapes-20000.jsonl");
+    ensureShapes({ rows: 20_000, out: eqFile, seed, log: ctx.log });
+    const outputs: Buffer[] = [];
+    for (const env of ["", "env TUNESET_PARALLEL_BYTES=1000000000000 "]) {
+      const { stdout, m } = await measureCommand(buildCommand(`${env}node dist/cli.js check --format json --fail-on never {file}`, rel(eqFile)), { cwd: ctx.root, noGnuTime: true });
+      if (m.exitCode !== 0) throw new Error(`the equality check exited with ${m.exitCode}: ${m.stderrTail.slice(-500)}`);
+      outputs.push(stdout);
+    }
+    const identical = outputs[0].equals(outputs[1]);
+    ctx.print(`  ${rel(eqFile)} on every core and on one thread (TUNESET_PARALLEL_BYTES=10^12): the JSON reports are ${identical ? "byte-identical" : "DIFFERENT"} (${outputs[0].length.toLocaleString("en-US")} bytes)`);
+
     const perShape: Record<string, unknown> = {};
     if (ctx.flags["no-per-shape"] !== true) {
       // The start-up of a check (a 100-row file), to give the per-shape figures net of it.
@@ -149,6 +162,6 @@ export const shapes: BenchSection = {
       ctx.table(["shape", "rows", "MB", "seconds", "CPU s", "peak RSS MiB", "rows/s", "MB/s", "net rows/s", "net MB/s"], rowsOut);
       perShape.startSeconds = start.seconds;
     }
-    return { rows: truth.rows, bytes: truth.bytes, csvBytes: truth.csvBytes, shapes: truth.shapes, repeat, checks: figures, duckdb: duck, csvRatio, perShape, command: { rulesOnly: RULES_ONLY, full: FULL, duckdb: DUCKDB } };
+    return { rows: truth.rows, bytes: truth.bytes, csvBytes: truth.csvBytes, shapes: truth.shapes, repeat, checks: figures, duckdb: duck, csvRatio, parallelEqualsSingleThread: identical, perShape, command: { rulesOnly: RULES_ONLY, full: FULL, duckdb: DUCKDB } };
   },
 };
