@@ -4,7 +4,7 @@
  *   npx tsx bench/run.ts [--only 100k|1m[,…]] [--check-cmd "CMD {file}"] [--regen]
  *                        [--seed N] [--sections id,…] [--results FILE] [--no-gnu-time]
  *                        [--repeat N]   (runs of the engine-target section, default 3)
- *                        [--shapes-rows N] [--shapes-repeat N] [--no-per-shape]   (the shapes section)
+ *                        [--shapes-rows N] [--shapes-repeat N] [--shapes-slice-rows N] [--no-per-shape]   (the shapes section)
  *                        [--startup-runs N] [--profile-runs N]   (the startup section)
  *
  * Generates (or reuses, from bench/data/) a 100k-row and a 1M-row dataset with

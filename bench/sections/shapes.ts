@@ -81,10 +81,11 @@ export const shapes: BenchSection = {
       { id: "shapes-jsonl", what: "shapes JSONL", file: rel(out), rows: truth.rows, bytes: truth.bytes, jsonl: true },
       { id: "shapes-csv", what: "shapes CSV", file: rel(csv), rows: truth.rows, bytes: truth.csvBytes, jsonl: false },
     ];
-    // The first 200,000 rows of the same mix (the generator is sequential), JSONL and CSV: a CSV is decoded
-    // into one string, which V8 caps at ~512 M characters, so this pair gives the CSV/JSONL ratio even
-    // where the 1M CSV cannot be read.
-    const sliceRows = Math.min(200_000, rows);
+    // The first rows of the same mix (the generator is sequential), JSONL and CSV (`--shapes-slice-rows`,
+    // default 100,000): a CSV is decoded into one string, which V8 caps at ~512 M characters, and (2026-12-07)
+    // its records were appended with one push(...rows), which overflows the stack from ~125k records, so
+    // this pair gives the CSV/JSONL ratio where the 1M CSV cannot be read.
+    const sliceRows = Math.min(Number(ctx.flags["shapes-slice-rows"] ?? 100_000), rows);
     if (sliceRows < rows) {
       const sliceOut = path.join(ctx.dataDir, `shapes-${sliceRows}.jsonl`);
       const slice = ensureShapes({ rows: sliceRows, out: sliceOut, seed, log: ctx.log });
@@ -110,7 +111,8 @@ export const shapes: BenchSection = {
           r = await timed(ctx, template, f.file, repeat);
         } catch (e) {
           // A check that fails is a figure too (the 1M CSV: "Invalid string length"); the others still run.
-          const msg = (e instanceof Error ? e.message : String(e)).split("\n").find((l) => l.startsWith("tuneset:")) ?? String(e).slice(0, 200);
+          const text = e instanceof Error ? e.message : String(e);
+          const msg = /tuneset: (.*)/.exec(text)?.[1] ?? text.slice(0, 200);
           ctx.log(`  FAILED: ${msg}`);
           table.push([f.what, mode, null, null, null, null, null, null, "", `FAILED: ${msg}`]);
           figures[`${f.id} ${mode}`] = { command: buildCommand(template, f.file), failed: msg };
