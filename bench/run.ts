@@ -4,6 +4,8 @@
  *   npx tsx bench/run.ts [--only 100k|1m[,…]] [--check-cmd "CMD {file}"] [--regen]
  *                        [--seed N] [--sections id,…] [--results FILE] [--no-gnu-time]
  *                        [--repeat N]   (runs of the engine-target section, default 3)
+ *                        [--shapes-rows N] [--shapes-repeat N] [--shapes-slice-rows N] [--no-per-shape]   (the shapes section)
+ *                        [--startup-runs N] [--profile-runs N]   (the startup section)
  *
  * Generates (or reuses, from bench/data/) a 100k-row and a 1M-row dataset with
  * planted faults, runs the checker on each as a child process (default:
@@ -21,7 +23,7 @@ import { formatTable } from "./lib/table";
 import { SECTIONS } from "./sections";
 import { referenceMs } from "./lib/speed";
 
-const BOOLEAN_FLAGS = new Set(["regen", "no-gnu-time", "help"]);
+const BOOLEAN_FLAGS = new Set(["regen", "no-gnu-time", "help", "no-per-shape"]);
 
 function parseFlags(argv: string[]): Record<string, string | true> {
   const flags: Record<string, string | true> = {};
