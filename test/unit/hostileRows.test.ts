@@ -98,14 +98,13 @@ test('a 1 MB row of one letter: over the limits as its bytes say it may be, coun
   assert.equal(limit.data?.tokens, MB / 8 + 4);
   assert.equal(long.data?.tokens, MB / 8);
   assert.equal(limit.data?.estimated, true);
-  // Counted until past each limit and at least VERDICT_CHARS characters, then estimated.
-  assert.match(limit.message, /^Row has about 131,076 tokens \(o200k, estimated past the first [\d,]+ characters, with 4 per message/);
+  // Far over both limits on four windows of 1,024 characters spread over it: the verdict stands on them.
+  assert.match(limit.message, /^Row has about 131,076 tokens \(o200k, estimated from 4,096 of its characters, with 4 per message/);
   assert.ok((limit.data?.tokens as number) > 4096);
   assert.match(long.message, /^"text" has about 131,072 tokens/);
   assert.ok(pieceStats.longest <= PIECE_CHARS, `a piece of ${pieceStats.longest} characters`);
-  // One count, resumed: too-long's stops past 2,048 tokens, token-limit's goes on from there past
-  // 4,096, and the calibration sample's from there to EXACT_CHARS characters: never the whole megabyte.
-  assert.ok(pieceStats.characters <= EXACT_CHARS + PIECE_CHARS, `${pieceStats.characters} characters counted`);
+  // One sample of four windows, shared by too-long, token-limit and the calibration: never the whole megabyte.
+  assert.ok(pieceStats.characters <= 4 * 1024 + PIECE_CHARS, `${pieceStats.characters} characters counted`);
 });
 
 test('a 1 MB row under limits above its byte length is not counted at all', () => {
@@ -114,6 +113,18 @@ test('a 1 MB row under limits above its byte length is not counted at all', () =
   assert.equal(ofRule(a, 'token-limit').length + ofRule(a, 'too-long').length, 0);
   // Only the calibration sample counts it (it counts the first rows), on its first EXACT_CHARS characters.
   assert.ok(pieceStats.characters <= EXACT_CHARS + 2 * PIECE_CHARS, `${pieceStats.characters} characters counted`);
+});
+
+test('a long text over a limit by less than twice is counted from its start to past the limit, then estimated', () => {
+  // English prose, ~4.5 characters a token: 18,000 characters are ~3,800 tokens, over too-long's 2,048
+  // but under twice it, so the spread sample does not decide and the text is counted from its start.
+  const prose = 'The battery lasts two full days and charging is quick, the strap broke on the second day. '.repeat(200);
+  // (Counted whole after the analysis: a whole count of the same text would be remembered and reused.)
+  const [long] = ofRule(analyze(withNormal(JSON.stringify({ text: prose, label: 'pos' }))), 'too-long');
+  const tokens = countTokens(prose);
+  assert.ok(prose.length >= 2 * VERDICT_CHARS && tokens > 2048 && tokens < 2 * 2048);
+  assert.match(long.message, /estimated past the first [\d,]+ characters/);
+  assert.ok(Math.abs((long.data?.tokens as number) - tokens) / tokens < 0.02, `${long.data?.tokens} for ${tokens}`);
 });
 
 test('a text up to VERDICT_CHARS long over a limit is counted in full, and its finding says no "about"', () => {

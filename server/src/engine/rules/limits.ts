@@ -9,6 +9,7 @@ const PER_PART_OVERHEAD = 4;
 /** "7,000 tokens (o200k" or, for a count estimated past its first characters, "about 210,000 tokens (o200k, estimated past …". */
 function tokensPhrase(count: TokenCount): string {
   if (!count.estimated) return `${fmt(count.tokens)} tokens (o200k`;
+  if (count.sampled) return `about ${fmt(count.tokens)} tokens (o200k, estimated from ${fmt(count.counted)} of its characters`;
   return `about ${fmt(count.tokens)} tokens (o200k, estimated past the first ${fmt(count.counted)} characters`;
 }
 
@@ -39,6 +40,7 @@ export function tokenLimit(content: RowContent, totalBytes: number, maxTokens: n
     row.tokens += count.tokens;
     row.estimated ||= count.estimated;
     if (count.estimated) row.counted = Math.max(row.counted, count.counted);
+    if (count.sampled) row.sampled = true;
     if (bytes > longestBytes) [longest, longestBytes] = [p, bytes];
   }
   if (row.tokens <= maxTokens) return;
