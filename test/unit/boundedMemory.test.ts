@@ -210,16 +210,28 @@ test('augment refuses an absurd target (or --n) before making anything, unless -
   assert.ok(readFileSync(join(dir, 'r.augmented.jsonl'), 'utf8').split('\n').length < 2 * 3000 + 30);
 });
 
-test('a CSV over 2 GiB is refused in one line (exit 2) without being read: split, augment, check, report', (t) => {
+test('a CSV over 512 MiB (the longest text V8 holds) is refused in one line (exit 2) without being read: split, augment, check, report', (t) => {
   const dir = folder(t, 'tuneset-2gib-');
   const file = join(dir, 'big.csv');
   writeFileSync(file, 'text,label\nhello,a\n');
-  // A sparse file: 2.2 GB long, a few bytes on disk, and instant to make.
+  // A sparse file: 2.2 GB long, a few bytes on disk, and instant to make (and one just over 512 MiB below).
   truncateSync(file, 2_200_000_000);
   for (const args of [['split', 'big.csv'], ['augment', 'big.csv'], ['check', 'big.csv'], ['report', 'big.csv']]) {
     const r = tuneset(dir, ...args);
     assert.equal(r.code, 2, `${args[0]}: ${r.err}`);
-    assert.equal(r.err, 'tuneset: big.csv is 2.2 GB: CSV files over 2 GiB are not supported yet; convert it to JSONL\n', args[0]);
+    assert.equal(r.err, 'tuneset: big.csv is 2098 MiB: CSV files are read whole, and one text holds at most 512 MiB; convert it to JSONL (read in pieces, any size) or split it\n', args[0]);
   }
   assert.deepEqual(readdirSync(dir), ['big.csv']);
+  truncateSync(file, 2 ** 29);
+  const r = tuneset(dir, 'check', 'big.csv');
+  assert.equal(r.code, 2);
+  assert.match(r.err, /^tuneset: big\.csv is 512 MiB: CSV files are read whole, and one text holds at most 512 MiB;/);
+});
+
+test('a CSV of 250,000 records is read (their rows were once spread into an array, which overflowed the stack)', async () => {
+  const { analyzeDataset } = await import('../../server/src/engine');
+  const lines = ['text,label'];
+  for (let i = 0; i < 250_000; i++) lines.push(`review ${i} of the product,${i % 2 ? 'pos' : 'neg'}`);
+  const a = analyzeDataset('big.csv', new TextEncoder().encode(lines.join('\n') + '\n'), undefined, { nearDuplicates: false });
+  assert.equal(a.rows, 250_000);
 });
