@@ -23,7 +23,7 @@ export function startServer(connection: Connection, options: { workerDir?: strin
   const { documents } = server;
 
   connection.onInitialize((params: InitializeParams) => {
-    server.initialize((params.workspaceFolders ?? []).map((f) => fileURLToPath(f.uri)), !!params.capabilities.workspace?.configuration);
+    server.initialize((params.workspaceFolders ?? []).map((f) => fileURLToPath(f.uri)), !!params.capabilities.workspace?.configuration, params.locale);
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -51,19 +51,19 @@ export function startServer(connection: Connection, options: { workerDir?: strin
   });
   connection.onCodeLens(async ({ textDocument }) => {
     const doc = await server.current(textDocument.uri);
-    return doc ? codeLenses(doc) : [];
+    return doc ? codeLenses(doc, server.tr) : [];
   });
   connection.onHover(async (params) => {
     const doc = await server.current(params.textDocument.uri);
     const text = documents.get(params.textDocument.uri);
     if (!doc || !text) return null;
     const line = text.getText({ start: { line: params.position.line, character: 0 }, end: { line: params.position.line + 1, character: 0 } });
-    return hover(doc, params, line.replace(/\n$/, ''));
+    return hover(doc, params, line.replace(/\n$/, ''), server.tr);
   });
 
   connection.onRequest(FileSummaryRequest.method, async ({ uri }: FileSummaryRequest.Params): Promise<FileSummaryRequest.Result> => {
     const doc = await server.analyzed(uri);
-    return doc ? toSummary(uri, doc.analysis) : null;
+    return doc ? toSummary(uri, doc.analysis, server.tr) : null;
   });
   connection.onRequest(CheckWorkspaceRequest.method, () => server.checkWorkspace());
   connection.onRequest(CancelChecksRequest.method, (): CancelChecksRequest.Result => ({ cancelled: server.runningChecks.cancelAll() }));
