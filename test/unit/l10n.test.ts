@@ -1,0 +1,177 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { compileTemplate, localeFromEnv, matchTemplate, resolveLocale, translator } from '../../server/src/host/l10n';
+import { toDiagnostics, toSummary } from '../../server/src/lsp/convert';
+import { codeLenses } from '../../server/src/lsp/codeLens';
+import { hover } from '../../server/src/lsp/hover';
+import { analyze, jsonl } from './helpers';
+
+const ROOT = join(__dirname, '..', '..');
+const CLI = join(ROOT, 'bin', 'tuneset.js');
+const TEMPLATES: string[] = JSON.parse(readFileSync(join(ROOT, 'l10n', 'findings.templates.json'), 'utf8'));
+const FINDINGS_ZH: Record<string, string> = JSON.parse(readFileSync(join(ROOT, 'l10n', 'findings.l10n.zh-cn.json'), 'utf8'));
+const SERVER_ZH: Record<string, string> = JSON.parse(readFileSync(join(ROOT, 'l10n', 'server.l10n.zh-cn.json'), 'utf8'));
+const zh = translator('zh-cn');
+
+/** Runs the CLI with a clean locale (the test machine's own must not decide the language). */
+function tuneset(args: string[], env: NodeJS.ProcessEnv = {}) {
+  assert.ok(existsSync(join(ROOT, 'dist', 'cli.js')), 'run `npm run build` first (npm test does)');
+  const { LANG: _l, LC_ALL: _a, LC_MESSAGES: _m, ...rest } = process.env;
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...rest, ...env } });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+/** Every message a check of the repository's fixtures and samples says: findings, related rows, reading notes. */
+function fixtureMessages(): Set<string> {
+  const r = tuneset(['check', 'test/fixtures', 'samples', '--format', 'json', '--fail-on', 'never']);
+  assert.equal(r.code, 0, r.err);
+  const messages = new Set<string>();
+  for (const file of JSON.parse(r.out).files) {
+    for (const f of file.findings) {
+      messages.add(f.message);
+      for (const rel of f.related ?? []) if (rel.message) messages.add(rel.message);
+    }
+    for (const n of file.notes ?? []) {
+      messages.add(n.message);
+      messages.add(n.brief);
+    }
+  }
+  return messages;
+}
+
+test('drift: every message the engine says over the fixtures and samples has an English template', () => {
+  const messages = fixtureMessages();
+  assert.ok(messages.size > 50, `only ${messages.size} messages`);
+  const missing = [...messages].filter((m) => !matchTemplate(m));
+  assert.deepEqual(missing, [], 'a finding message changed or is new: add its template to l10n/findings.templates.json and its Chinese to l10n/findings.l10n.zh-cn.json');
+});
+
+test('drift: every template has its Chinese, and the bundle has no key that is not a template (no stale keys)', () => {
+  assert.deepEqual(TEMPLATES.filter((t) => !(t in FINDINGS_ZH)), []);
+  assert.deepEqual(Object.keys(FINDINGS_ZH).filter((k) => !TEMPLATES.includes(k)), []);
+  assert.equal(new Set(TEMPLATES).size, TEMPLATES.length, 'a template listed twice');
+});
+
+test('drift: a translation keeps its template\'s placeholders, and says something else than the English', () => {
+  const placeholders = (s: string) => [...s.matchAll(/\{\d+\}/g)].map((m) => m[0]).sort().join();
+  for (const [en, cn] of [...Object.entries(FINDINGS_ZH), ...Object.entries(SERVER_ZH)]) {
+    assert.equal(placeholders(cn), placeholders(en), `${en} → ${cn}`);
+  }
+  for (const [en, cn] of Object.entries(FINDINGS_ZH)) if (/[a-z]{3}/.test(en.replace(/\{\d+\}/g, ''))) assert.ok(/[\u4e00-\u9fff]/.test(cn) || /^(null|a JSON Web Token|a Slack webhook URL)$/.test(en), `${en} → ${cn}`);
+});
+
+test('drift: every key of the host\'s bundle is a t() string of the server or CLI source, or a rule summary', () => {
+  const sources: string[] = [];
+  const walk = (dir: string) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) {
+        if (e.name !== 'engine' && e.name !== 'node_modules') walk(p);
+      } else if (e.name.endsWith('.ts')) sources.push(readFileSync(p, 'utf8'));
+    }
+  };
+  walk(join(ROOT, 'server', 'src'));
+  const code = sources.join('\n');
+  const stale = Object.keys(SERVER_ZH).filter((k) => !code.includes(`'${k.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`));
+  assert.deepEqual(stale, []);
+});
+
+test('locale: VS Code, BCP 47 and POSIX tags; the environment in POSIX order', () => {
+  for (const tag of ['zh-cn', 'zh-CN', 'zh', 'zh_CN.UTF-8', 'zh-Hans-CN', 'zh-SG']) assert.equal(resolveLocale(tag), 'zh-cn', tag);
+  for (const tag of ['en', 'en-US', 'C.UTF-8', 'zh-tw', 'zh-Hant', 'fr', undefined, '']) assert.equal(resolveLocale(tag), 'en', String(tag));
+  assert.equal(localeFromEnv({ LANG: 'zh_CN.UTF-8' }), 'zh-cn');
+  assert.equal(localeFromEnv({ LANG: 'zh_CN.UTF-8', LC_MESSAGES: 'en_US.UTF-8' }), 'en');
+  assert.equal(localeFromEnv({ LANG: 'en_US.UTF-8', LC_MESSAGES: 'en_US.UTF-8', LC_ALL: 'zh_CN.UTF-8' }), 'zh-cn');
+});
+
+test('templates: arguments come out whole, phrases inside them are translated, quoted names and text are not', () => {
+  assert.deepEqual(matchTemplate('Duplicate of line 3 (4 copies in all)')?.args, ['3', '4']);
+  assert.equal(zh.message('"text" is very short (3 characters); the minimum for Chinese and Japanese text is 4 characters'),
+    '"text" 过短（3 个字符）；中文和日文文本的最小长度为 4 个字符');
+  assert.equal(zh.message('"output" contains an e-mail address (and 2 more)'), '"output" 含有电子邮件地址（另有 2 处）');
+  // A field named like a phrase stays as it is: quoted arguments are names.
+  assert.equal(zh.message('"leading" has trailing whitespace'), '"leading" 有结尾空白');
+  // A quoted argument holding quotes does not make another template match.
+  assert.equal(zh.message('"text" repeats "ha ha" 6 times in a row'), '"text" 中“ha ha”连续重复了 6 次');
+  // Counts inside a list of labels.
+  assert.equal(zh.message('The same text is labelled "a" (1 row), "b" (2 rows); this row says "a"'), '相同的文本被标注为 "a"（1 行）, "b"（2 行）；本行标注为 "a"');
+  // No template: the English stays (never a half-translated or empty message).
+  assert.equal(zh.message('Something no template says'), 'Something no template says');
+  // English is the engine's own text, unchanged.
+  assert.equal(translator('en').message('Duplicate of line 3'), 'Duplicate of line 3');
+  assert.equal(compileTemplate('"{0}" is empty').quoted[0], true);
+  assert.equal(compileTemplate('Row is {0}, not a JSON object').quoted[0], false);
+});
+
+test('templates: Chinese rows get Chinese findings (too-short, whitespace, control characters, duplicates, labels)', () => {
+  const a = analyze(jsonl(
+    { text: '好', label: '正面' },
+    { text: '这家餐厅的菜很好吃，服务也很周到。 ', label: '正面' },
+    { text: '快递太慢了\u0007，等了整整一个星期才到。', label: '负面' },
+    { text: '这家餐厅的菜很好吃，服务也很周到。', label: '负面' },
+    { text: '价格合理，环境干净，下次还会再来。', label: '正面' },
+  ));
+  const said = a.findings.map((f) => zh.message(f.message));
+  assert.ok(a.findings.length >= 4, JSON.stringify(a.findings.map((f) => f.message)));
+  for (const [i, f] of a.findings.entries()) {
+    assert.ok(matchTemplate(f.message), `no template: ${f.message}`);
+    assert.ok(/[\u4e00-\u9fff]/.test(said[i].replace(/"[^"]*"/g, '')), `not translated: ${f.message} → ${said[i]}`);
+  }
+  assert.ok(said.includes('"text" 过短（1 个字符）；中文和日文文本的最小长度为 4 个字符'), said.join('\n'));
+});
+
+test('language server: diagnostics, related rows, summary, code lens and hover in the client\'s language', () => {
+  const text = jsonl(
+    { text: 'a perfectly ordinary review of the film', label: 'pos' },
+    { text: 'write to me at someone@example.org please', label: 'pos' },
+    { text: 'a perfectly ordinary review of the film', label: 'pos' },
+  );
+  const analysis = analyze(text);
+  const uri = 'file:///w/d.jsonl';
+  const cn = toDiagnostics(uri, analysis, 1, 1000, zh);
+  const en = toDiagnostics(uri, analysis, 1, 1000);
+  assert.equal(cn.length, en.length);
+  assert.deepEqual(cn.map((d) => d.code), en.map((d) => d.code), 'rule codes stay English');
+  assert.ok(cn.some((d) => d.message === '"text" 含有电子邮件地址'), cn.map((d) => d.message).join('\n'));
+  const dup = cn.find((d) => d.code === 'exact-duplicate')!;
+  assert.equal(dup.message, '与第 1 行重复');
+  assert.equal(dup.relatedInformation?.[0].message, '首次出现');
+  assert.equal(en.find((d) => d.code === 'exact-duplicate')!.message, 'Duplicate of line 1');
+  const capped = toDiagnostics(uri, analysis, 1, 1, zh);
+  assert.match(capped[0].message, /^还有 \d+ 个问题未显示/);
+  const lens = codeLenses({ uri, analysis, version: 1 }, zh);
+  assert.match(lens[0].command!.title, /^Tuneset: classification · 3 行 · 1 个标签 · \d+ 个问题 · 质量 \d+\/100$/);
+  assert.equal(lens[1].command!.title, '打开报告');
+  const h = hover({ uri, analysis, version: 1 }, { textDocument: { uri }, position: { line: 1, character: 0 } }, text.split('\n')[1], zh)!.contents as { value: string };
+  assert.match(h.value, /Tuneset · 第 2 行：标签 \*\*pos\*\*/);
+  assert.match(h.value, /\*\*警告\*\* `pii-email` "text" 含有电子邮件地址/);
+  assert.deepEqual(toSummary(uri, analyze('x,y\n1,2\n', 'd.csv'), zh).readAs.length, toSummary(uri, analyze('x,y\n1,2\n', 'd.csv')).readAs.length);
+});
+
+test('CLI: --lang zh-cn says findings and the summary in Chinese; the rule code and the English JSON message stay', () => {
+  const r = tuneset(['check', 'test/fixtures/reviews.jsonl', '--lang', 'zh-cn']);
+  assert.equal(r.code, 1);
+  const lines = r.out.split('\n');
+  assert.ok(lines.includes('test/fixtures/reviews.jsonl:3:10 warning exact-duplicate 与第 1 行重复'), r.out);
+  assert.ok(lines.some((l) => /^test\/fixtures\/reviews\.jsonl：classification（jsonl），12 行，质量 \d+\/100$/.test(l)), r.out);
+  assert.ok(lines.some((l) => l.startsWith('  问题：')), r.out);
+  const json = JSON.parse(tuneset(['check', 'test/fixtures/reviews.jsonl', '--format', 'json', '--lang=zh-cn']).out);
+  const dup = json.files[0].findings.find((f: { rule: string }) => f.rule === 'exact-duplicate');
+  assert.equal(dup.message, 'Duplicate of line 1');
+  assert.equal(dup.localizedMessage, '与第 1 行重复');
+});
+
+test('CLI: the environment\'s locale when --lang is not given; --lang en overrides it; a bad --lang is a usage error', () => {
+  const zhEnv = tuneset(['check', 'test/fixtures/reviews.jsonl'], { LANG: 'zh_CN.UTF-8' });
+  assert.ok(zhEnv.out.includes('与第 1 行重复'), zhEnv.out);
+  const forcedEn = tuneset(['check', 'test/fixtures/reviews.jsonl', '--lang', 'en'], { LANG: 'zh_CN.UTF-8' });
+  assert.ok(forcedEn.out.includes('exact-duplicate Duplicate of line 1'), forcedEn.out);
+  const plain = tuneset(['check', 'test/fixtures/reviews.jsonl', '--format', 'json']);
+  assert.ok(!plain.out.includes('localizedMessage'));
+  const bad = tuneset(['check', 'test/fixtures/reviews.jsonl', '--lang', 'fr']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /--lang must be en or zh-cn, not "fr"/);
+});
