@@ -175,3 +175,45 @@ test('CLI: the environment\'s locale when --lang is not given; --lang en overrid
   assert.equal(bad.code, 2);
   assert.match(bad.err, /--lang must be en or zh-cn, not "fr"/);
 });
+
+/** The string keys of t() calls in a folder's TypeScript (`t('…')`, `t(cond ? '…' : '…')`), with their files. */
+function tKeys(dir: string, call: RegExp): Map<string, string> {
+  const keys = new Map<string, string>();
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith('.ts')) {
+        const code = readFileSync(p, 'utf8');
+        const re = new RegExp(call.source + /\((?:[^'()]*\?\s*)?'((?:[^'\\]|\\.)*)'(?:\s*:\s*'((?:[^'\\]|\\.)*)')?/.source, 'g');
+        for (const m of code.matchAll(re)) for (const k of [m[1], m[2]]) if (k !== undefined) keys.set(k.replace(/\\'/g, "'"), p);
+      }
+    }
+  };
+  walk(dir);
+  return keys;
+}
+
+test('client and pages: every vscode.l10n.t() and page t() string has its Chinese in l10n/bundle.l10n.zh-cn.json, and the bundle has no stale key', () => {
+  const bundle: Record<string, string> = JSON.parse(readFileSync(join(ROOT, 'l10n', 'bundle.l10n.zh-cn.json'), 'utf8'));
+  const keys = new Map([...tKeys(join(ROOT, 'client', 'src'), /vscode\.l10n\.t/), ...tKeys(join(ROOT, 'media', 'src'), /\bt/)]);
+  assert.ok(keys.size > 80, `only ${keys.size} strings found`);
+  assert.deepEqual([...keys].filter(([k]) => !(k in bundle)).map(([k, file]) => `${file}: ${k}`), []);
+  assert.deepEqual(Object.keys(bundle).filter((k) => !keys.has(k)), []);
+  const placeholders = (s: string) => [...s.matchAll(/\{\d+\}/g)].map((m) => m[0]).sort().join();
+  for (const [en, cn] of Object.entries(bundle)) assert.equal(placeholders(cn), placeholders(en), `${en} → ${cn}`);
+  // package.nls: the same keys in both languages, and package.json uses every one.
+  const nls = JSON.parse(readFileSync(join(ROOT, 'package.nls.json'), 'utf8'));
+  const nlsZh = JSON.parse(readFileSync(join(ROOT, 'package.nls.zh-cn.json'), 'utf8'));
+  assert.deepEqual(Object.keys(nlsZh).sort(), Object.keys(nls).sort());
+  const manifest = readFileSync(join(ROOT, 'package.json'), 'utf8');
+  assert.deepEqual(Object.keys(nls).filter((k) => !manifest.includes(`"%${k}%"`)), []);
+  assert.deepEqual([...manifest.matchAll(/"%([^%"]+)%"/g)].map((m) => m[1]).filter((k) => !(k in nls)), []);
+  assert.equal(JSON.parse(manifest).l10n, './l10n');
+});
+
+test('server: every t() string of the language server and the CLI has its Chinese', () => {
+  const keys = tKeys(join(ROOT, 'server', 'src'), /\btr\.t/);
+  assert.ok(keys.size > 20, `only ${keys.size} strings found`);
+  assert.deepEqual([...keys].filter(([k]) => !(k in SERVER_ZH) && !(k in FINDINGS_ZH)).map(([k, file]) => `${file}: ${k}`), []);
+});

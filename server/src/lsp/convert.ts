@@ -93,5 +93,7 @@ function toDiagnostic(uri: string, f: Finding, data: DiagnosticData, tr: Transla
 
 export function toSummary(uri: string, a: DatasetAnalysis, tr: Translator = translator('en')): FileSummary {
   const s = a.stats.findingsBySeverity;
-  return { uri, format: a.format, container: a.container, rows: a.rows, fields: a.fields, errors: s.error, warnings: s.warning, infos: s.info + s.hint, stats: a.stats, readAs: (a.notes ?? []).map((n) => tr.message(n.message)) };
+  // What lowers the score is said in the client's language too (the status bar and the file summary show it).
+  const stats = tr.locale === 'en' ? a.stats : { ...a.stats, quality: { ...a.stats.quality, penalties: a.stats.quality.penalties.map((p) => ({ ...p, cause: tr.message(p.cause) })) } };
+  return { uri, format: a.format, container: a.container, rows: a.rows, fields: a.fields, errors: s.error, warnings: s.warning, infos: s.info + s.hint, stats, readAs: (a.notes ?? []).map((n) => tr.message(n.message)) };
 }

@@ -137,7 +137,7 @@ export class Scheduler {
   private openDatasets(): OpenDatasets {
     const configs = this.configs;
     return new OpenDatasets((file) => configs.of(file), this.workers, {
-      started: (check) => showProgress(this.connection, this.runningChecks, check, `Tuneset: checking ${path.basename(decodeURIComponent(check.uri))}`),
+      started: (check) => showProgress(this.connection, this.runningChecks, check, this.tr.t('Tuneset: checking {0}', path.basename(decodeURIComponent(check.uri)))),
       extraFindings: (uri) => this.leaks.get(uri),
     });
   }
@@ -334,10 +334,10 @@ export class Scheduler {
     const mine: { cancel: boolean } = (this.scan = { cancel: false });
     const files = listDatasetFiles(this.workspaceFolders, this.settings.excludes);
     const progress = await this.connection.window.createWorkDoneProgress();
-    progress.begin('Tuneset: checking datasets', 0, `${files.length} files`, true);
+    progress.begin(this.tr.t('Tuneset: checking datasets'), 0, this.tr.t('{0} files', files.length), true);
     // Listed among the running checks (the client's "Cancel check") once it has taken more than a moment.
     let forget = () => {};
-    const listed = setTimeout(() => (forget = this.runningChecks.add('checking datasets', () => (mine.cancel = true))), PROGRESS_AFTER_MS);
+    const listed = setTimeout(() => (forget = this.runningChecks.add(this.tr.t('checking datasets'), () => (mine.cancel = true))), PROGRESS_AFTER_MS);
     let findings = 0;
     let done = 0;
     try {
