@@ -11,6 +11,7 @@ import { registerReportRequests } from './lsp/panels/export';
 import { registerSplitRequests } from './lsp/panels/split';
 import { Scheduler } from './lsp/scheduler';
 import { fileReport } from './host/report';
+import { localizeReport } from './host/l10n';
 import { CancelChecksRequest, CheckWorkspaceRequest, FileSummaryRequest, RemoveDuplicatesRequest, ReportRequest, WillOpenNotification } from './protocol';
 
 /**
@@ -80,7 +81,7 @@ export function startServer(connection: Connection, options: { workerDir?: strin
     if (!doc) return null;
     const sibling = async (file: string) => (await server.analyzed(pathToFileURL(file).href))?.analysis;
     const file = fileURLToPath(uri);
-    return fileReport(file, doc.analysis, documents.get(uri)?.getText(), server.configOf(file), sibling);
+    return localizeReport(await fileReport(file, doc.analysis, documents.get(uri)?.getText(), server.configOf(file), sibling), server.tr);
   }
 
   // The panels' work (client/src/panels are views): split, augment, the report page and its export.
@@ -92,7 +93,7 @@ export function startServer(connection: Connection, options: { workerDir?: strin
     log: (message) => connection.console.log(message),
   });
   registerAugmentRequests(connection, { configOf });
-  registerReportRequests(connection, { report });
+  registerReportRequests(connection, { report, translate: (message, ...args) => server.tr.t(message, ...args) });
 
   connection.onShutdown(() => server.dispose());
 

@@ -1,9 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { compileTemplate, localeFromEnv, matchTemplate, resolveLocale, translator } from '../../server/src/host/l10n';
+import { compileTemplate, localeFromEnv, localizeReport, matchTemplate, resolveLocale, translator } from '../../server/src/host/l10n';
 import { toDiagnostics, toSummary } from '../../server/src/lsp/convert';
 import { codeLenses } from '../../server/src/lsp/codeLens';
 import { hover } from '../../server/src/lsp/hover';
@@ -74,6 +75,8 @@ test('drift: every key of the host\'s bundle is a t() string of the server or CL
     }
   };
   walk(join(ROOT, 'server', 'src'));
+  // The data card's words: the engine's Markdown renderer takes the host's translator.
+  sources.push(readFileSync(join(ROOT, 'server', 'src', 'engine', 'report', 'reportMarkdown.ts'), 'utf8'));
   const code = sources.join('\n');
   const stale = Object.keys(SERVER_ZH).filter((k) => !code.includes(`'${k.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`));
   assert.deepEqual(stale, []);
@@ -212,8 +215,41 @@ test('client and pages: every vscode.l10n.t() and page t() string has its Chines
   assert.equal(JSON.parse(manifest).l10n, './l10n');
 });
 
-test('server: every t() string of the language server and the CLI has its Chinese', () => {
-  const keys = tKeys(join(ROOT, 'server', 'src'), /\btr\.t/);
+test('server: every t() string of the language server, the CLI and the data card has its Chinese', () => {
+  const keys = new Map([...tKeys(join(ROOT, 'server', 'src'), /\btr\.t/), ...tKeys(join(ROOT, 'server', 'src', 'engine', 'report'), /\bt/)]);
   assert.ok(keys.size > 20, `only ${keys.size} strings found`);
   assert.deepEqual([...keys].filter(([k]) => !(k in SERVER_ZH) && !(k in FINDINGS_ZH)).map(([k, file]) => `${file}: ${k}`), []);
+});
+
+test('report: the Markdown data card in Chinese with --lang zh-cn (headings, counts, finding examples); English unchanged without', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tuneset-l10n-'));
+  try {
+    const zhCard = join(dir, 'card.zh.md');
+    const enCard = join(dir, 'card.en.md');
+    assert.equal(tuneset(['report', 'samples/reviews/train.jsonl', '--md', zhCard, '--lang', 'zh-cn']).code, 0);
+    assert.equal(tuneset(['report', 'samples/reviews/train.jsonl', '--md', enCard]).code, 0);
+    const zhText = readFileSync(zhCard, 'utf8');
+    const enText = readFileSync(enCard, 'utf8');
+    assert.match(zhText, /^# 数据卡片：samples\/reviews\/train\.jsonl$/m);
+    assert.match(zhText, /^\| 质量分 \| \*\*\d+\/100\*\* \|$/m);
+    assert.match(zhText, /^## 各规则发现的问题$/m);
+    assert.match(zhText, /\| `exact-duplicate` \|/, 'rule codes stay English');
+    assert.match(enText, /^# Data card: samples\/reviews\/train\.jsonl$/m);
+    assert.match(enText, /^## Findings per rule$/m);
+    assert.ok(!/[\u4e00-\u9fff]/.test(enText.replace(/\|[^\n]*\|/g, '')), 'the English card has no Chinese outside its tables');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('report: finding examples and what lowers the score are translated; the report is unchanged in English', () => {
+  const report = {
+    header: { quality: { score: 80, penalties: [{ cause: 'duplicate rows', points: 3.8 }] } },
+    findings: [{ rule: 'exact-duplicate', examples: [{ line: 3, column: 1, message: 'Duplicate of line 1' }] }],
+  };
+  const cn = localizeReport(report, zh);
+  assert.equal(cn.header.quality.penalties[0].cause, '重复行');
+  assert.equal(cn.findings[0].examples[0].message, '与第 1 行重复');
+  assert.equal(report.findings[0].examples[0].message, 'Duplicate of line 1', 'the report given is not changed');
+  assert.equal(localizeReport(report, translator('en')), report);
 });

@@ -161,3 +161,20 @@ export function translator(locale: Locale): Translator {
     },
   };
 }
+
+/** What a quality report says in words the engine made: each finding example's message and what lowers the score. */
+interface LocalizableReport {
+  header: { quality: { penalties: { cause: string; points: number }[] } };
+  findings: { examples: { message: string }[] }[];
+}
+
+/** The report with the engine's messages in the translator's language (the same report in English). */
+export function localizeReport<R extends LocalizableReport>(report: R, tr: Translator): R {
+  if (tr.locale === 'en') return report;
+  const quality = { ...report.header.quality, penalties: report.header.quality.penalties.map((p) => ({ ...p, cause: tr.message(p.cause) })) };
+  return {
+    ...report,
+    header: { ...report.header, quality },
+    findings: report.findings.map((f) => ({ ...f, examples: f.examples.map((e) => ({ ...e, message: tr.message(e.message) })) })),
+  };
+}
