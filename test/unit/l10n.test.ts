@@ -9,6 +9,7 @@ import { toDiagnostics, toSummary } from '../../server/src/lsp/convert';
 import { codeLenses } from '../../server/src/lsp/codeLens';
 import { hover } from '../../server/src/lsp/hover';
 import { analyze, jsonl } from './helpers';
+import { RULES } from '../../server/src/engine';
 
 const ROOT = join(__dirname, '..', '..');
 const CLI = join(ROOT, 'bin', 'tuneset.js');
@@ -80,6 +81,14 @@ test('drift: every key of the host\'s bundle is a t() string of the server or CL
   const code = sources.join('\n');
   const stale = Object.keys(SERVER_ZH).filter((k) => !code.includes(`'${k.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`));
   assert.deepEqual(stale, []);
+});
+
+test('drift: every rule\'s summary has its Chinese in l10n/rules.l10n.zh-cn.json, keyed by the current English (a changed summary fails here)', () => {
+  const bundle: Record<string, string> = JSON.parse(readFileSync(join(ROOT, 'l10n', 'rules.l10n.zh-cn.json'), 'utf8'));
+  const summaries = Object.values(RULES).map((r) => r.summary);
+  assert.deepEqual(Object.entries(RULES).filter(([, r]) => !(r.summary in bundle)).map(([code]) => code), []);
+  assert.deepEqual(Object.keys(bundle).filter((k) => !summaries.includes(k)), []);
+  assert.equal(zh.t(RULES['pii-email'].summary), '电子邮件地址。');
 });
 
 test('locale: VS Code, BCP 47 and POSIX tags; the environment in POSIX order', () => {
@@ -245,9 +254,10 @@ test('report: the Markdown data card in Chinese with --lang zh-cn (headings, cou
 test('report: finding examples and what lowers the score are translated; the report is unchanged in English', () => {
   const report = {
     header: { quality: { score: 80, penalties: [{ cause: 'duplicate rows', points: 3.8 }] } },
-    findings: [{ rule: 'exact-duplicate', examples: [{ line: 3, column: 1, message: 'Duplicate of line 1' }] }],
+    findings: [{ rule: 'exact-duplicate', summary: RULES['exact-duplicate'].summary, examples: [{ line: 3, column: 1, message: 'Duplicate of line 1' }] }],
   };
   const cn = localizeReport(report, zh);
+  assert.equal(cn.findings[0].summary, '经过 Unicode NFKC、大小写折叠和空白合并后，与前面某一行的文本相同。');
   assert.equal(cn.header.quality.penalties[0].cause, '重复行');
   assert.equal(cn.findings[0].examples[0].message, '与第 1 行重复');
   assert.equal(report.findings[0].examples[0].message, 'Duplicate of line 1', 'the report given is not changed');

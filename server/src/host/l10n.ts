@@ -4,11 +4,13 @@
 // l10n/findings.templates.json ("{0}" placeholders), its arguments are taken out, and @vscode/l10n
 // gives the template's translation from the bundle with them put back. The host's own strings (hover,
 // code lens, the command line's summary) are plain t() calls, their translations in
-// l10n/server.l10n.zh-cn.json.
+// l10n/server.l10n.zh-cn.json; the rules' one-line summaries (rules/catalog.ts), keyed by their English, in
+// l10n/rules.l10n.zh-cn.json.
 import * as l10n from '@vscode/l10n';
 import TEMPLATES from '../../../l10n/findings.templates.json';
 import FINDINGS_ZH_CN from '../../../l10n/findings.l10n.zh-cn.json';
 import SERVER_ZH_CN from '../../../l10n/server.l10n.zh-cn.json';
+import RULES_ZH_CN from '../../../l10n/rules.l10n.zh-cn.json';
 
 /** The languages Tuneset speaks; English is the engine's own. */
 export type Locale = 'en' | 'zh-cn';
@@ -133,7 +135,7 @@ let loaded = false;
 export function translator(locale: Locale): Translator {
   if (locale === 'en') return english;
   if (!loaded) {
-    l10n.config({ contents: { ...FINDINGS_ZH_CN, ...SERVER_ZH_CN } });
+    l10n.config({ contents: { ...FINDINGS_ZH_CN, ...SERVER_ZH_CN, ...RULES_ZH_CN } });
     loaded = true;
   }
   const cache = new Map<string, string>();
@@ -162,10 +164,10 @@ export function translator(locale: Locale): Translator {
   };
 }
 
-/** What a quality report says in words the engine made: each finding example's message and what lowers the score. */
+/** What a quality report says in words the engine made: each rule's summary, its examples' messages, and what lowers the score. */
 interface LocalizableReport {
   header: { quality: { penalties: { cause: string; points: number }[] } };
-  findings: { examples: { message: string }[] }[];
+  findings: { summary: string; examples: { message: string }[] }[];
 }
 
 /** The report with the engine's messages in the translator's language (the same report in English). */
@@ -175,6 +177,6 @@ export function localizeReport<R extends LocalizableReport>(report: R, tr: Trans
   return {
     ...report,
     header: { ...report.header, quality },
-    findings: report.findings.map((f) => ({ ...f, examples: f.examples.map((e) => ({ ...e, message: tr.message(e.message) })) })),
+    findings: report.findings.map((f) => ({ ...f, summary: tr.t(f.summary), examples: f.examples.map((e) => ({ ...e, message: tr.message(e.message) })) })),
   };
 }
