@@ -91,8 +91,9 @@ export function startServer(connection: Connection, options: { workerDir?: strin
     config: configOf,
     workerFile: path.join(options.workerDir ?? __dirname, 'nearDuplicateWorker.js'),
     log: (message) => connection.console.log(message),
+    translate: (message) => server.tr.message(message),
   });
-  registerAugmentRequests(connection, { configOf });
+  registerAugmentRequests(connection, { configOf, translate: (message) => server.tr.message(message) });
   registerReportRequests(connection, { report, translate: (message, ...args) => server.tr.t(message, ...args) });
 
   connection.onShutdown(() => server.dispose());

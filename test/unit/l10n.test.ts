@@ -9,7 +9,7 @@ import { toDiagnostics, toSummary } from '../../server/src/lsp/convert';
 import { codeLenses } from '../../server/src/lsp/codeLens';
 import { hover } from '../../server/src/lsp/hover';
 import { analyze, jsonl } from './helpers';
-import { RULES } from '../../server/src/engine';
+import { openReader, planSplit, RULES } from '../../server/src/engine';
 
 const ROOT = join(__dirname, '..', '..');
 const CLI = join(ROOT, 'bin', 'tuneset.js');
@@ -262,4 +262,18 @@ test('report: finding examples and what lowers the score are translated; the rep
   assert.equal(cn.findings[0].examples[0].message, '与第 1 行重复');
   assert.equal(report.findings[0].examples[0].message, 'Duplicate of line 1', 'the report given is not changed');
   assert.equal(localizeReport(report, translator('en')), report);
+});
+
+test('panels: the split preview\'s warnings and left-out rows are said in Chinese (real engine output)', () => {
+  const content = jsonl(
+    { text: '这家餐厅的菜很好吃，服务也很周到。', label: '正面' },
+    { text: '快递太慢了，等了整整一个星期才到。', label: '负面' },
+    { text: '价格合理，环境干净，下次还会再来。', label: '正面' },
+    '{"text": "坏掉的一行"',
+  );
+  const plan = planSplit(openReader('d.jsonl', new TextEncoder().encode(content)).rows(), { ratios: [80, 10, 10], stratify: true });
+  assert.ok(plan.warnings.length > 0 && plan.excluded.length === 1, JSON.stringify(plan.warnings));
+  for (const w of plan.warnings) assert.ok(matchTemplate(w), `no template for a split warning: ${w}`);
+  assert.ok(plan.warnings.map((w) => zh.message(w)).some((w) => w.startsWith('标签 "正面", "负面" 的行数少于拆分数')), plan.warnings.map((w) => zh.message(w)).join('\n'));
+  assert.match(zh.message(plan.excluded[0].reason), /^无效的 JSON：/);
 });
