@@ -34,7 +34,7 @@ function onDataset<T>(run: (uri: vscode.Uri) => T | Promise<T>): (arg?: unknown)
     try {
       return await run(target);
     } catch (e) {
-      void vscode.window.showErrorMessage(`Tuneset: ${vscode.workspace.asRelativePath(target)}: ${(e as Error).message}`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('Tuneset: {0}: {1}', vscode.workspace.asRelativePath(target), (e as Error).message));
       return undefined;
     }
   };
@@ -49,9 +49,11 @@ function targetUri(arg: unknown): vscode.Uri | undefined {
 
 async function checkWorkspace(client: LanguageClient): Promise<CheckWorkspaceRequest.Result> {
   const result = await client.sendRequest(CheckWorkspaceRequest.type, {});
-  void vscode.window.showInformationMessage(
-    `Tuneset checked ${result.files} dataset file${result.files === 1 ? '' : 's'}: ${result.findings.toLocaleString('en-US')} findings${result.cancelled ? ' (cancelled)' : ''}.`,
-  );
+  const findings = result.findings.toLocaleString('en-US');
+  const message = result.files === 1
+    ? (result.cancelled ? vscode.l10n.t('Tuneset checked {0} dataset file: {1} findings (cancelled).', result.files, findings) : vscode.l10n.t('Tuneset checked {0} dataset file: {1} findings.', result.files, findings))
+    : (result.cancelled ? vscode.l10n.t('Tuneset checked {0} dataset files: {1} findings (cancelled).', result.files, findings) : vscode.l10n.t('Tuneset checked {0} dataset files: {1} findings.', result.files, findings));
+  void vscode.window.showInformationMessage(message);
   return result;
 }
 
@@ -62,20 +64,20 @@ function toRange(r: EditDto['range']): vscode.Range {
 /** Deletes every exact duplicate of the file through one WorkspaceEdit, so a single undo restores it. */
 async function removeDuplicates(client: LanguageClient, uri: vscode.Uri | undefined): Promise<number> {
   if (!uri) {
-    void vscode.window.showWarningMessage('Tuneset: open a dataset file first.');
+    void vscode.window.showWarningMessage(vscode.l10n.t('Tuneset: open a dataset file first.'));
     return 0;
   }
   const doc = await vscode.workspace.openTextDocument(uri);
   await vscode.window.showTextDocument(doc);
   const { edits, rows } = await client.sendRequest(RemoveDuplicatesRequest.type, { uri: uri.toString() });
   if (!rows) {
-    void vscode.window.showInformationMessage(`Tuneset: no exact duplicates in ${vscode.workspace.asRelativePath(uri)}.`);
+    void vscode.window.showInformationMessage(vscode.l10n.t('Tuneset: no exact duplicates in {0}.', vscode.workspace.asRelativePath(uri)));
     return 0;
   }
   const edit = new vscode.WorkspaceEdit();
   for (const e of edits) edit.replace(uri, toRange(e.range), e.newText);
   await vscode.workspace.applyEdit(edit);
-  void vscode.window.showInformationMessage(`Tuneset removed ${rows} exact duplicate row${rows === 1 ? '' : 's'} from ${vscode.workspace.asRelativePath(uri)} (Undo restores them).`);
+  void vscode.window.showInformationMessage(vscode.l10n.t(rows === 1 ? 'Tuneset removed {0} exact duplicate row from {1} (Undo restores them).' : 'Tuneset removed {0} exact duplicate rows from {1} (Undo restores them).', rows, vscode.workspace.asRelativePath(uri)));
   return rows;
 }
 
@@ -84,28 +86,30 @@ async function showFileSummary(client: LanguageClient, uri: vscode.Uri | undefin
   if (!uri) return null;
   const s = await client.sendRequest(FileSummaryRequest.type, { uri: uri.toString() });
   if (!s) {
-    void vscode.window.showInformationMessage(`Tuneset: ${vscode.workspace.asRelativePath(uri)} is not a dataset Tuneset has checked.`);
+    void vscode.window.showInformationMessage(vscode.l10n.t('Tuneset: {0} is not a dataset Tuneset has checked.', vscode.workspace.asRelativePath(uri)));
     return null;
   }
   const fmt = (n: number) => n.toLocaleString('en-US');
   const st = s.stats;
   const items: (vscode.QuickPickItem & { rule?: string })[] = [
-    { label: `$(beaker) Quality ${st.quality.score}/100`, detail: st.quality.penalties.map((p) => `${p.cause} −${p.points}`).join(' · ') || 'nothing lowers it' },
-    { label: `$(file) ${s.format} (${s.container}) · ${fmt(s.rows)} rows`, detail: Object.entries(s.fields).map(([k, v]) => (k === v ? k : `${k} = ${v}`)).join(', ') },
-    ...(s.readAs ?? []).map((note) => ({ label: '$(info) Read as', detail: note })),
+    { label: `$(beaker) ${vscode.l10n.t('Quality {0}/100', st.quality.score)}`, detail: st.quality.penalties.map((p) => `${p.cause} −${p.points}`).join(' · ') || vscode.l10n.t('nothing lowers it') },
+    { label: `$(file) ${s.format} (${s.container}) · ${vscode.l10n.t('{0} rows', fmt(s.rows))}`, detail: Object.entries(s.fields).map(([k, v]) => (k === v ? k : `${k} = ${v}`)).join(', ') },
+    ...(s.readAs ?? []).map((note) => ({ label: `$(info) ${vscode.l10n.t('Read as')}`, detail: note })),
   ];
   if (st.labels.length) {
     items.push({
-      label: `$(tag) ${st.labels.length} labels · balance index ${st.balanceIndex.toFixed(2)}`,
+      label: `$(tag) ${vscode.l10n.t('{0} labels · balance index {1}', st.labels.length, st.balanceIndex.toFixed(2))}`,
       detail: st.labels.slice(0, 12).map((l) => `${l.name} ${fmt(l.count)} (${(l.share * 100).toFixed(1)}%)`).join(' · '),
     });
   }
   // Until the server has loaded the tokenizer (just after a file's first check) the estimate is 4 bytes a token.
-  const estimate = st.tokens.sampledTexts > 0 ? 'est.' : 'rough est., tokenizer loading';
-  items.push({ label: `$(symbol-ruler) tokens (${estimate}): median ${st.tokens.median} · p95 ${st.tokens.p95} · max ${st.tokens.max}` });
-  items.push({ label: 'Findings', kind: vscode.QuickPickItemKind.Separator });
+  const tokens = st.tokens.sampledTexts > 0
+    ? vscode.l10n.t('tokens (est.): median {0} · p95 {1} · max {2}', st.tokens.median, st.tokens.p95, st.tokens.max)
+    : vscode.l10n.t('tokens (rough est., tokenizer loading): median {0} · p95 {1} · max {2}', st.tokens.median, st.tokens.p95, st.tokens.max);
+  items.push({ label: `$(symbol-ruler) ${tokens}` });
+  items.push({ label: vscode.l10n.t('Findings'), kind: vscode.QuickPickItemKind.Separator });
   for (const [rule, n] of Object.entries(st.findingsByRule).sort((a, b) => b[1] - a[1])) items.push({ label: `${rule}: ${fmt(n)}`, rule });
-  const pick = await vscode.window.showQuickPick(items, { title: `Tuneset: ${vscode.workspace.asRelativePath(uri)}`, placeHolder: 'Pick a rule to see its problems' });
+  const pick = await vscode.window.showQuickPick(items, { title: `Tuneset: ${vscode.workspace.asRelativePath(uri)}`, placeHolder: vscode.l10n.t('Pick a rule to see its problems') });
   if (pick?.rule) await vscode.commands.executeCommand(COMMANDS.showReport, uri);
   return s;
 }

@@ -37,7 +37,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Tunese
   const statusBar = new DatasetStatusBar(client);
   context.subscriptions.push(output, summaries, statusBar, summaries.onDidChange((s) => statusBar.update(s)), new RunningChecksItem(client));
   client.onNotification(SettingsProblemsNotification.type, ({ problems }) => {
-    void vscode.window.showWarningMessage(`Tuneset settings: ${problems.join('; ')}`, 'Open Settings').then((choice) => {
+    void vscode.window.showWarningMessage(vscode.l10n.t('Tuneset settings: {0}', problems.join('; ')), vscode.l10n.t('Open Settings')).then((choice) => {
       if (choice) void vscode.commands.executeCommand('workbench.action.openSettings', 'tuneset');
     });
   });

@@ -12,7 +12,7 @@ export class RunningChecksItem implements vscode.Disposable {
   private readonly subscription: vscode.Disposable;
 
   constructor(client: LanguageClient) {
-    this.item.name = 'Tuneset: cancel check';
+    this.item.name = vscode.l10n.t('Tuneset: cancel check');
     this.item.command = COMMANDS.cancelChecks;
     this.subscription = client.onNotification(ChecksRunningNotification.method, ({ titles }: ChecksRunningNotification.Params) => this.show(titles));
   }
@@ -20,8 +20,8 @@ export class RunningChecksItem implements vscode.Disposable {
   private show(titles: string[]): void {
     void vscode.commands.executeCommand('setContext', 'tuneset.checking', titles.length > 0);
     if (!titles.length) return this.item.hide();
-    this.item.text = '$(stop-circle) Cancel check';
-    this.item.tooltip = `Tuneset is ${titles.join(' and ')}. Click to stop.`;
+    this.item.text = `$(stop-circle) ${vscode.l10n.t('Cancel check')}`;
+    this.item.tooltip = vscode.l10n.t('Tuneset is {0}. Click to stop.', titles.join(vscode.l10n.t(' and ')));
     this.item.show();
   }
 
@@ -35,10 +35,10 @@ export class RunningChecksItem implements vscode.Disposable {
 export async function cancelChecks(client: LanguageClient): Promise<void> {
   const { cancelled } = await client.sendRequest<CancelChecksRequest.Result>(CancelChecksRequest.method, {} satisfies CancelChecksRequest.Params);
   if (!cancelled.length) {
-    void vscode.window.showInformationMessage('Tuneset: no check is running.');
+    void vscode.window.showInformationMessage(vscode.l10n.t('Tuneset: no check is running.'));
     return;
   }
   void vscode.window.showInformationMessage(
-    `Tuneset stopped ${cancelled.join(' and ')}. An open file is checked again on its next edit; "Check Workspace" checks the files on disk.`,
+    vscode.l10n.t('Tuneset stopped {0}. An open file is checked again on its next edit; "Check Workspace" checks the files on disk.', cancelled.join(vscode.l10n.t(' and '))),
   );
 }

@@ -9,7 +9,7 @@ export class DatasetStatusBar implements vscode.Disposable {
   private readonly subscription: vscode.Disposable;
 
   constructor(private readonly client: LanguageClient) {
-    this.item.name = 'Tuneset dataset quality';
+    this.item.name = vscode.l10n.t('Tuneset dataset quality');
     this.item.command = COMMANDS.showFileSummary;
     this.subscription = vscode.window.onDidChangeActiveTextEditor(() => void this.refresh());
   }
@@ -30,7 +30,10 @@ export class DatasetStatusBar implements vscode.Disposable {
   private show(s: FileSummary): void {
     this.item.text = `$(beaker) ${s.stats.quality.score}/100 $(error) ${s.errors} $(warning) ${s.warnings}`;
     const lowered = s.stats.quality.penalties.map((p) => `${p.cause} −${p.points}`).join(', ');
-    this.item.tooltip = `Tuneset: ${s.format}, ${s.rows.toLocaleString('en-US')} rows, quality ${s.stats.quality.score}/100${lowered ? ` (${lowered})` : ''}. Click for the file summary.`;
+    const rows = s.rows.toLocaleString('en-US');
+    this.item.tooltip = lowered
+      ? vscode.l10n.t('Tuneset: {0}, {1} rows, quality {2}/100 ({3}). Click for the file summary.', s.format, rows, s.stats.quality.score, lowered)
+      : vscode.l10n.t('Tuneset: {0}, {1} rows, quality {2}/100. Click for the file summary.', s.format, rows, s.stats.quality.score);
     this.item.backgroundColor = s.errors > 0 ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
     this.item.show();
   }

@@ -1,10 +1,10 @@
 import type { AugmentChoices, AugmentHostMessage, AugmentPreview, AugmentSample } from '../../server/src/protocol';
-import { clear, el, field, fmt, formPage } from './dom';
+import { clear, el, field, fmt, formPage, t } from './dom';
 
 /** The augment panel's page: operations and their strength, a preview of a sample of rows beside their source, class counts, Write. */
 const app = document.getElementById('app')!;
 let choices: AugmentChoices;
-const page = formPage<AugmentChoices>('augment-form', 'Write augmented file', () => choices);
+const page = formPage<AugmentChoices>('augment-form', t('Write augmented file'), () => choices);
 const { form, preview, status, writeButton, changed } = page;
 
 function input(id: string, type: string, value: string | number, onChange: (v: string) => void, attrs: Record<string, string | number> = {}): HTMLInputElement {
@@ -24,21 +24,21 @@ function buildForm(operations: Record<string, string>): void {
     return el('label', { class: 'op' }, box, ` ${name}`);
   }));
   const balance = el('select', { id: 'balance' },
-    el('option', { value: 'none' }, 'No: n new rows per row'),
-    el('option', { value: 'majority' }, 'Grow minority labels to the majority'),
-    el('option', { value: 'target' }, 'Grow minority labels to a count'),
-    el('option', { value: 'downsample' }, 'Shrink majority labels instead'));
+    el('option', { value: 'none' }, t('No: n new rows per row')),
+    el('option', { value: 'majority' }, t('Grow minority labels to the majority')),
+    el('option', { value: 'target' }, t('Grow minority labels to a count')),
+    el('option', { value: 'downsample' }, t('Shrink majority labels instead')));
   balance.value = choices.balance;
   balance.addEventListener('change', () => ((choices.balance = balance.value as AugmentChoices['balance']), changed()));
   clear(
     form,
-    field('Operations', ops, 'EDA: synonyms come from WordNet; stopwords are never replaced or deleted'),
-    field('α (share of words changed)', input('alpha', 'number', choices.alpha, (v) => ((choices.alpha = Number(v)), changed()), { min: 0, max: 1, step: 0.05 })),
-    field('New rows per row (n)', input('n', 'number', choices.n, (v) => ((choices.n = Number(v)), changed()), { min: 1, max: 50 })),
-    field('Balance labels', balance),
-    field('Target count', input('target', 'number', choices.target, (v) => ((choices.target = Number(v)), changed()), { min: 0 }), 'with "to a count"'),
-    field('Seed', input('seed', 'number', choices.seed, (v) => ((choices.seed = Number(v)), changed()), { min: 0 }), 'same seed, same rows'),
-    field('Provenance field', input('provenance', 'text', choices.provenanceField, (v) => ((choices.provenanceField = v), changed())), 'records the source line; empty for none'),
+    field(t('Operations'), ops, t('EDA: synonyms come from WordNet; stopwords are never replaced or deleted')),
+    field(t('α (share of words changed)'), input('alpha', 'number', choices.alpha, (v) => ((choices.alpha = Number(v)), changed()), { min: 0, max: 1, step: 0.05 })),
+    field(t('New rows per row (n)'), input('n', 'number', choices.n, (v) => ((choices.n = Number(v)), changed()), { min: 1, max: 50 })),
+    field(t('Balance labels'), balance),
+    field(t('Target count'), input('target', 'number', choices.target, (v) => ((choices.target = Number(v)), changed()), { min: 0 }), t('with "to a count"')),
+    field(t('Seed'), input('seed', 'number', choices.seed, (v) => ((choices.seed = Number(v)), changed()), { min: 0 }), t('same seed, same rows')),
+    field(t('Provenance field'), input('provenance', 'text', choices.provenanceField, (v) => ((choices.provenanceField = v), changed())), t('records the source line; empty for none')),
   );
 }
 
@@ -58,26 +58,26 @@ function highlighted(s: AugmentSample): HTMLElement {
 function counts(p: AugmentPreview): HTMLElement {
   const labels = [...new Set([...Object.keys(p.before), ...Object.keys(p.after)])];
   return el('table', { class: 'grid', id: 'label-counts' },
-    el('thead', {}, el('tr', {}, el('th', {}, 'label'), el('th', { class: 'num' }, 'before'), el('th', { class: 'num' }, 'after (planned)'))),
+    el('thead', {}, el('tr', {}, el('th', {}, t('label')), el('th', { class: 'num' }, t('before')), el('th', { class: 'num' }, t('after (planned)')))),
     el('tbody', {}, ...labels.map((l) => el('tr', { 'data-label': l }, el('td', {}, l), el('td', { class: 'num' }, fmt(p.before[l] ?? 0)), el('td', { class: 'num' }, fmt(p.after[l] ?? 0))))));
 }
 
 function showPreview(p: AugmentPreview): void {
-  status.textContent = `${fmt(p.newRows)} new rows planned → ${p.output}`;
+  status.textContent = t('{0} new rows planned → {1}', fmt(p.newRows), p.output);
   // The rows below, the unchanged rows and the leaks come from a sample; Write augments every row.
-  const sampled = p.sampled < p.rows ? `Preview of ${fmt(p.sampled)} of ${fmt(p.rows)} rows, spread over the file; Write augments them all.` : `Preview of all ${fmt(p.rows)} rows.`;
+  const sampled = p.sampled < p.rows ? t('Preview of {0} of {1} rows, spread over the file; Write augments them all.', fmt(p.sampled), fmt(p.rows)) : t('Preview of all {0} rows.', fmt(p.rows));
   clear(
     preview,
     counts(p),
     el('p', { class: 'hint', id: 'sample-note' }, sampled),
     el('table', { class: 'grid samples', id: 'samples' },
-      el('thead', {}, el('tr', {}, el('th', {}, 'line'), el('th', {}, 'original'), el('th', {}, 'augmented'))),
+      el('thead', {}, el('tr', {}, el('th', {}, t('line')), el('th', {}, t('original')), el('th', {}, t('augmented')))),
       el('tbody', {}, ...p.samples.map((s) => el('tr', {},
         el('td', { class: 'num' }, String(s.line), el('div', { class: 'hint' }, s.operation), s.label !== undefined ? el('div', { class: 'hint' }, s.label) : null),
         el('td', {}, el('div', { class: 'text' }, s.original)),
         el('td', {}, highlighted(s)))))),
-    p.unchanged.length ? el('details', {}, el('summary', {}, `${fmt(p.unchanged.length)} rows could not be changed`), el('ul', {}, ...p.unchanged.slice(0, 30).map((u) => el('li', {}, `line ${u.line}: ${u.reason}`)))) : null,
-    p.leaks ? el('p', { class: 'warning' }, `${fmt(p.leaks)} new rows equal a validation/test row and will not be written.`) : null,
+    p.unchanged.length ? el('details', {}, el('summary', {}, t('{0} rows could not be changed', fmt(p.unchanged.length))), el('ul', {}, ...p.unchanged.slice(0, 30).map((u) => el('li', {}, t('line {0}: {1}', u.line, u.reason))))) : null,
+    p.leaks ? el('p', { class: 'warning' }, t('{0} new rows equal a validation/test row and will not be written.', fmt(p.leaks))) : null,
     ...p.warnings.map((w) => el('p', { class: 'warning' }, w)),
   );
 }
@@ -87,8 +87,8 @@ window.addEventListener('message', (event: MessageEvent<AugmentHostMessage>) => 
   if (m.type === 'init') {
     choices = m.defaults;
     clear(app,
-      el('h1', {}, 'Augment ', el('code', {}, m.file)),
-      el('p', { class: 'muted' }, `${m.format} data${m.trainOnly ? ` · the train split of ${m.trainOnly}; new rows are checked against its validation and test splits` : ''}`),
+      el('h1', {}, t('Augment '), el('code', {}, m.file)),
+      el('p', { class: 'muted' }, t('{0} data', m.format) + (m.trainOnly ? t(' · the train split of {0}; new rows are checked against its validation and test splits', m.trainOnly) : '')),
       form, el('div', { class: 'actions' }, writeButton, status), preview);
     buildForm(m.operations);
     page.requestPreview();

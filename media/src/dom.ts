@@ -20,6 +20,15 @@ export function clear(node: Element, ...children: Child[]): void {
 
 export const fmt = (n: number) => n.toLocaleString('en-US');
 
+/** The display language's strings, which the host puts on the page (English when it has none). */
+const BUNDLE: Record<string, string> = typeof document === 'undefined' ? {} : JSON.parse(document.body?.dataset.l10n || '{}');
+
+/** A page string in the display language, "{0}" placeholders filled in (vscode.l10n.t's contract). */
+export function t(message: string, ...args: (string | number)[]): string {
+  const s = BUNDLE[message] ?? message;
+  return s.replace(/\{(\d+)\}/g, (whole, n: string) => (Number(n) < args.length ? String(args[Number(n)]) : whole));
+}
+
 interface VsCodeApi<Message> {
   postMessage(message: Message): void;
   getState(): unknown;
@@ -77,14 +86,14 @@ export function formPage<C>(formId: string, writeLabel: string, choices: () => C
   const requestPreview = () => vscode.postMessage({ type: 'preview', choices: choices() });
   const later = debounce(requestPreview, 130);
   writeButton.addEventListener('click', () => {
-    status.textContent = 'Writing…';
+    status.textContent = t('Writing…');
     vscode.postMessage({ type: 'write', choices: choices() });
   });
   vscode.postMessage({ type: 'ready' });
   return {
     form, preview, status, writeButton, requestPreview,
     changed() {
-      status.textContent = 'Updating preview…';
+      status.textContent = t('Updating preview…');
       later();
     },
     handleCommon(message) {
@@ -95,7 +104,7 @@ export function formPage<C>(formId: string, writeLabel: string, choices: () => C
         return true;
       }
       if (m.type === 'written') {
-        status.textContent = `Wrote ${m.files.join(', ')}`;
+        status.textContent = t('Wrote {0}', m.files.join(', '));
         status.setAttribute('data-written', m.files.join('\n'));
         return true;
       }

@@ -11,6 +11,7 @@ import { registerReportRequests } from './lsp/panels/export';
 import { registerSplitRequests } from './lsp/panels/split';
 import { Scheduler } from './lsp/scheduler';
 import { fileReport } from './host/report';
+import { localizeReport } from './host/l10n';
 import { CancelChecksRequest, CheckWorkspaceRequest, FileSummaryRequest, RemoveDuplicatesRequest, ReportRequest, WillOpenNotification } from './protocol';
 
 /**
@@ -23,7 +24,7 @@ export function startServer(connection: Connection, options: { workerDir?: strin
   const { documents } = server;
 
   connection.onInitialize((params: InitializeParams) => {
-    server.initialize((params.workspaceFolders ?? []).map((f) => fileURLToPath(f.uri)), !!params.capabilities.workspace?.configuration);
+    server.initialize((params.workspaceFolders ?? []).map((f) => fileURLToPath(f.uri)), !!params.capabilities.workspace?.configuration, params.locale);
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -51,19 +52,19 @@ export function startServer(connection: Connection, options: { workerDir?: strin
   });
   connection.onCodeLens(async ({ textDocument }) => {
     const doc = await server.current(textDocument.uri);
-    return doc ? codeLenses(doc) : [];
+    return doc ? codeLenses(doc, server.tr) : [];
   });
   connection.onHover(async (params) => {
     const doc = await server.current(params.textDocument.uri);
     const text = documents.get(params.textDocument.uri);
     if (!doc || !text) return null;
     const line = text.getText({ start: { line: params.position.line, character: 0 }, end: { line: params.position.line + 1, character: 0 } });
-    return hover(doc, params, line.replace(/\n$/, ''));
+    return hover(doc, params, line.replace(/\n$/, ''), server.tr);
   });
 
   connection.onRequest(FileSummaryRequest.method, async ({ uri }: FileSummaryRequest.Params): Promise<FileSummaryRequest.Result> => {
     const doc = await server.analyzed(uri);
-    return doc ? toSummary(uri, doc.analysis) : null;
+    return doc ? toSummary(uri, doc.analysis, server.tr) : null;
   });
   connection.onRequest(CheckWorkspaceRequest.method, () => server.checkWorkspace());
   connection.onRequest(CancelChecksRequest.method, (): CancelChecksRequest.Result => ({ cancelled: server.runningChecks.cancelAll() }));
@@ -80,7 +81,7 @@ export function startServer(connection: Connection, options: { workerDir?: strin
     if (!doc) return null;
     const sibling = async (file: string) => (await server.analyzed(pathToFileURL(file).href))?.analysis;
     const file = fileURLToPath(uri);
-    return fileReport(file, doc.analysis, documents.get(uri)?.getText(), server.configOf(file), sibling);
+    return localizeReport(await fileReport(file, doc.analysis, documents.get(uri)?.getText(), server.configOf(file), sibling), server.tr);
   }
 
   // The panels' work (client/src/panels are views): split, augment, the report page and its export.
@@ -90,9 +91,10 @@ export function startServer(connection: Connection, options: { workerDir?: strin
     config: configOf,
     workerFile: path.join(options.workerDir ?? __dirname, 'nearDuplicateWorker.js'),
     log: (message) => connection.console.log(message),
+    translate: (message) => server.tr.message(message),
   });
-  registerAugmentRequests(connection, { configOf });
-  registerReportRequests(connection, { report });
+  registerAugmentRequests(connection, { configOf, translate: (message) => server.tr.message(message) });
+  registerReportRequests(connection, { report, translate: (message, ...args) => server.tr.t(message, ...args) });
 
   connection.onShutdown(() => server.dispose());
 

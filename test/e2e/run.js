@@ -27,13 +27,20 @@ function sampleWorkspace() {
     });
     failed ||= code !== 0;
   }
-  if (!only || only === 'ui') {
-    const vsix = path.join(ROOT, '.vscode-test', 'tuneset-e2e.vsix');
+  const vsix = path.join(ROOT, '.vscode-test', 'tuneset-e2e.vsix');
+  if (!only || only === 'ui' || only === 'l10n') {
     fs.mkdirSync(path.dirname(vsix), { recursive: true });
     const pack = require('child_process').spawnSync('npx', ['vsce', 'package', '--no-dependencies', '-o', vsix], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
     if (pack.status !== 0) throw new Error('vsce package failed');
+  }
+  if (!only || only === 'ui') {
     const ui = require('./ui.test.js');
     failed ||= !(await ui.run({ workspace: sampleWorkspace(), outDir: path.join(OUT, 'ui'), vsix }));
+  }
+  if (!only || only === 'l10n') {
+    // The display language zh-cn: Tuneset's findings, status bar, palette titles and panel pages in Chinese.
+    const l10n = require('./l10n.test.js');
+    failed ||= !(await l10n.run({ outDir: path.join(OUT, 'l10n'), vsix }));
   }
   if (!only || only === 'export') {
     // The exported HTML report opened in Chromium as a file, the way a reviewer would open it.

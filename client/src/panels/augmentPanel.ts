@@ -22,7 +22,7 @@ export class AugmentPanel extends DatasetPanel<AugmentHostMessage, AugmentPageMe
     const form = await client.sendRequest(AugmentFormRequest.type, { uri: uri.toString() });
     if ('problems' in form) throw new Error(form.problems.join('; '));
     if ('heldOutOf' in form) {
-      void vscode.window.showWarningMessage(`Tuneset: ${vscode.workspace.asRelativePath(uri)} is a held-out split (${path.basename(form.heldOutOf)}); augment the train split instead.`);
+      void vscode.window.showWarningMessage(vscode.l10n.t('Tuneset: {0} is a held-out split ({1}); augment the train split instead.', vscode.workspace.asRelativePath(uri), path.basename(form.heldOutOf)));
       return undefined;
     }
     const source = vscode.Uri.file(form.source);
@@ -31,12 +31,12 @@ export class AugmentPanel extends DatasetPanel<AugmentHostMessage, AugmentPageMe
       return AugmentPanel.current;
     }
     AugmentPanel.current?.dispose();
-    const panel = vscode.window.createWebviewPanel('tuneset.augment', `Augment ${path.basename(source.fsPath)}`, vscode.ViewColumn.Beside, panelOptions(extensionUri));
+    const panel = vscode.window.createWebviewPanel('tuneset.augment', vscode.l10n.t('Augment {0}', path.basename(source.fsPath)), vscode.ViewColumn.Beside, panelOptions(extensionUri));
     return (AugmentPanel.current = new AugmentPanel(panel, extensionUri, client, source, form));
   }
 
   private constructor(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, client: LanguageClient, uri: vscode.Uri, private readonly form: AugmentForm) {
-    super(panel, extensionUri, client, uri, { title: 'Augment dataset', script: 'dist/augment.js', style: 'augment.css', messages: augmentPageMessageSchema });
+    super(panel, extensionUri, client, uri, { title: vscode.l10n.t('Augment dataset'), script: 'dist/augment.js', style: 'augment.css', messages: augmentPageMessageSchema });
   }
 
   protected problems(problems: string[]): AugmentHostMessage {
@@ -58,7 +58,7 @@ export class AugmentPanel extends DatasetPanel<AugmentHostMessage, AugmentPageMe
         this.client.sendRequest(AugmentWriteRequest.type, { uri: this.uri.toString(), choices: m.choices, overwrite, workDoneToken }, token)));
       if (written) {
         this.post({ type: 'written', files: written.files });
-        void vscode.window.showInformationMessage(`Tuneset wrote ${written.files[0]}: ${written.rows} new rows.`);
+        void vscode.window.showInformationMessage(vscode.l10n.t('Tuneset wrote {0}: {1} new rows.', written.files[0], written.rows));
       }
     }
   }

@@ -70,7 +70,7 @@ export abstract class DatasetPanel<HostMessage, PageMessage extends { type: stri
     for (;;) {
       const result = await send(overwrite);
       if (!result) {
-        this.post(this.problems(['Cancelled: nothing was written.']));
+        this.post(this.problems([vscode.l10n.t('Cancelled: nothing was written.')]));
         return undefined;
       }
       if ('problems' in result) {
@@ -82,8 +82,10 @@ export abstract class DatasetPanel<HostMessage, PageMessage extends { type: stri
         return { files: result.written.map((f) => vscode.workspace.asRelativePath(f)), rows: result.rows };
       }
       const names = result.exists.map((f) => vscode.workspace.asRelativePath(f)).join(', ');
-      const choice = await vscode.window.showWarningMessage(`Overwrite ${result.exists.length} existing file${result.exists.length === 1 ? '' : 's'}?`, { modal: true, detail: names }, 'Overwrite');
-      if (choice !== 'Overwrite') return undefined;
+      const overwriteButton = vscode.l10n.t('Overwrite');
+      const question = result.exists.length === 1 ? vscode.l10n.t('Overwrite {0} existing file?', result.exists.length) : vscode.l10n.t('Overwrite {0} existing files?', result.exists.length);
+      const choice = await vscode.window.showWarningMessage(question, { modal: true, detail: names }, overwriteButton);
+      if (choice !== overwriteButton) return undefined;
       overwrite = [...overwrite, ...result.exists];
     }
   }
@@ -119,7 +121,7 @@ export async function datasetUri(arg: unknown): Promise<vscode.Uri | undefined> 
   const active = vscode.window.activeTextEditor?.document.uri;
   if (active && /\.(jsonl|ndjson|csv|tsv|json)$/i.test(active.fsPath)) return active;
   const files = await vscode.workspace.findFiles('**/*.{jsonl,ndjson,csv,tsv}', '**/node_modules/**', 200);
-  const pick = await vscode.window.showQuickPick(files.map((f) => ({ label: vscode.workspace.asRelativePath(f), uri: f })), { placeHolder: 'Which dataset?' });
+  const pick = await vscode.window.showQuickPick(files.map((f) => ({ label: vscode.workspace.asRelativePath(f), uri: f })), { placeHolder: vscode.l10n.t('Which dataset?') });
   return pick?.uri;
 }
 

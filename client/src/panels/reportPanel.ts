@@ -24,7 +24,7 @@ export class ReportPanel implements vscode.Disposable {
       notChecked(uri);
       return undefined;
     }
-    const panel = vscode.window.createWebviewPanel('tuneset.report', `Report: ${path.basename(uri.fsPath)}`, vscode.ViewColumn.Beside, panelOptions(extensionUri));
+    const panel = vscode.window.createWebviewPanel('tuneset.report', vscode.l10n.t('Report: {0}', path.basename(uri.fsPath)), vscode.ViewColumn.Beside, panelOptions(extensionUri));
     // The server renders the page (the report as JSON inside it) with the page's resources as webview URIs.
     const webview = panel.webview;
     const page = await client.sendRequest(ReportPageRequest.type, {
@@ -94,7 +94,7 @@ export class ReportPanel implements vscode.Disposable {
 }
 
 function notChecked(uri: vscode.Uri): void {
-  void vscode.window.showInformationMessage(`Tuneset: ${vscode.workspace.asRelativePath(uri)} is not a dataset Tuneset has checked yet.`);
+  void vscode.window.showInformationMessage(vscode.l10n.t('Tuneset: {0} is not a dataset Tuneset has checked yet.', vscode.workspace.asRelativePath(uri)));
 }
 
 /**
@@ -109,8 +109,8 @@ export async function exportReport(client: LanguageClient, uri: vscode.Uri): Pro
   }
   const target = await vscode.window.showSaveDialog({
     defaultUri: vscode.Uri.file(uri.fsPath.replace(/\.(jsonl|ndjson|csv|tsv|json)$/i, '.report.html')),
-    filters: { 'HTML report': ['html'] },
-    title: 'Export the quality report (a Markdown data card is written beside it)',
+    filters: { [vscode.l10n.t('HTML report')]: ['html'] },
+    title: vscode.l10n.t('Export the quality report (a Markdown data card is written beside it)'),
   });
   if (!target) return undefined;
   let overwrite = [target.fsPath];
@@ -123,16 +123,17 @@ export async function exportReport(client: LanguageClient, uri: vscode.Uri): Pro
       return undefined;
     }
     if ('problems' in result) {
-      void vscode.window.showErrorMessage(`Tuneset: ${result.problems.join('; ')}`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('Tuneset: {0}', result.problems.join('; ')));
       return undefined;
     }
     if ('written' in result) {
       const written = result.written.map((f) => vscode.workspace.asRelativePath(f));
-      void vscode.window.showInformationMessage(`Tuneset exported ${written.join(' and ')}.`);
+      void vscode.window.showInformationMessage(vscode.l10n.t('Tuneset exported {0}.', written.join(vscode.l10n.t(' and '))));
       return written;
     }
-    const choice = await vscode.window.showWarningMessage(`${result.exists.map((f) => path.basename(f)).join(', ')} exists. Replace it?`, { modal: true }, 'Replace');
-    if (choice !== 'Replace') return undefined;
+    const replace = vscode.l10n.t('Replace');
+    const choice = await vscode.window.showWarningMessage(vscode.l10n.t('{0} exists. Replace it?', result.exists.map((f) => path.basename(f)).join(', ')), { modal: true }, replace);
+    if (choice !== replace) return undefined;
     overwrite = [...overwrite, ...result.exists];
   }
 }

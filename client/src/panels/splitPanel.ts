@@ -22,12 +22,12 @@ export class SplitPanel extends DatasetPanel<SplitHostMessage, SplitPageMessage>
     const form = await client.sendRequest(SplitFormRequest.type, { uri: uri.toString() });
     if ('problems' in form) throw new Error(form.problems.join('; '));
     SplitPanel.current?.dispose();
-    const panel = vscode.window.createWebviewPanel('tuneset.split', `Split ${path.basename(uri.fsPath)}`, vscode.ViewColumn.Beside, panelOptions(extensionUri));
+    const panel = vscode.window.createWebviewPanel('tuneset.split', vscode.l10n.t('Split {0}', path.basename(uri.fsPath)), vscode.ViewColumn.Beside, panelOptions(extensionUri));
     return (SplitPanel.current = new SplitPanel(panel, extensionUri, client, uri, form));
   }
 
   private constructor(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, client: LanguageClient, uri: vscode.Uri, private readonly form: SplitForm) {
-    super(panel, extensionUri, client, uri, { title: 'Split dataset', script: 'dist/split.js', style: 'split.css', messages: splitPageMessageSchema });
+    super(panel, extensionUri, client, uri, { title: vscode.l10n.t('Split dataset'), script: 'dist/split.js', style: 'split.css', messages: splitPageMessageSchema });
   }
 
   protected problems(problems: string[]): SplitHostMessage {
@@ -43,20 +43,20 @@ export class SplitPanel extends DatasetPanel<SplitHostMessage, SplitPageMessage>
       const result = await withServerProgress(this.client, (workDoneToken, token) =>
         this.client.sendRequest(SplitPreviewRequest.type, { uri: this.uri.toString(), choices: m.choices, folder, workDoneToken }, token));
       if (asked !== this.previews) return;
-      if (!result) this.post({ type: 'problems', problems: ['The near-duplicate search was cancelled: turn near-duplicate grouping off, or change a choice to search again.'] });
+      if (!result) this.post({ type: 'problems', problems: [vscode.l10n.t('The near-duplicate search was cancelled: turn near-duplicate grouping off, or change a choice to search again.')] });
       else if ('problems' in result) this.post({ type: 'problems', problems: result.problems });
       else this.post({ type: 'preview', preview: this.shown(result.preview, folder) });
     } else if (m.type === 'write') {
       const folder = await this.confirmFolder(this.outputFolder(m.choices));
       if (!folder) {
-        this.post({ type: 'problems', problems: ['Nothing was written: the output folder is outside the workspace, and no folder was chosen.'] });
+        this.post({ type: 'problems', problems: [vscode.l10n.t('Nothing was written: the output folder is outside the workspace, and no folder was chosen.')] });
         return;
       }
       const written = await this.write((overwrite) => withServerProgress(this.client, (workDoneToken, token) =>
         this.client.sendRequest(SplitWriteRequest.type, { uri: this.uri.toString(), choices: m.choices, folder, overwrite, workDoneToken }, token)));
       if (written) {
         this.post({ type: 'written', files: written.files });
-        void vscode.window.showInformationMessage(`Tuneset wrote ${written.files.join(', ')}.`);
+        void vscode.window.showInformationMessage(vscode.l10n.t('Tuneset wrote {0}.', written.files.join(', ')));
       }
     }
   }
@@ -73,16 +73,16 @@ export class SplitPanel extends DatasetPanel<SplitHostMessage, SplitPageMessage>
    */
   private async confirmFolder(folder: string): Promise<string | undefined> {
     if (this.isWritableFolder(folder)) return folder;
-    const choose = 'Choose Folder…';
-    const answer = await vscode.window.showWarningMessage(`${folder} is outside the workspace.`, { modal: true, detail: 'Tuneset writes split files in the workspace or beside the dataset, or in a folder you choose.' }, choose);
+    const choose = vscode.l10n.t('Choose Folder…');
+    const answer = await vscode.window.showWarningMessage(vscode.l10n.t('{0} is outside the workspace.', folder), { modal: true, detail: vscode.l10n.t('Tuneset writes split files in the workspace or beside the dataset, or in a folder you choose.') }, choose);
     if (answer !== choose) return undefined;
-    const picked = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, canSelectMany: false, defaultUri: vscode.Uri.file(path.dirname(this.uri.fsPath)), openLabel: 'Write the split files here' });
+    const picked = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, canSelectMany: false, defaultUri: vscode.Uri.file(path.dirname(this.uri.fsPath)), openLabel: vscode.l10n.t('Write the split files here') });
     return picked?.[0]?.fsPath;
   }
 
   /** The server's preview as the page shows it: files relative to the workspace, and a word when the folder is outside it. */
   private shown(preview: SplitPreview, folder: string): SplitPreview {
-    const outside = this.isWritableFolder(folder) ? [] : [`${folder} is outside the workspace: Write will ask you to choose the folder.`];
+    const outside = this.isWritableFolder(folder) ? [] : [vscode.l10n.t('{0} is outside the workspace: Write will ask you to choose the folder.', folder)];
     return {
       ...preview,
       splits: preview.splits.map((s) => ({ ...s, file: vscode.workspace.asRelativePath(s.file) })),

@@ -29,13 +29,14 @@ export function escapeHtml(s: string): string {
 
 /**
  * A page skeleton with a strict CSP: no default sources, scripts only by nonce, styles from the
- * extension, and the page's initial state as JSON in a data attribute (never as markup).
+ * extension, and the page's initial state as JSON in a data attribute (never as markup), as is the
+ * display language's bundle (vscode.l10n.bundle: the page's strings, English keys; media/src/dom.ts t()).
  */
 export function pageHtml(webview: vscode.Webview, extensionUri: vscode.Uri, o: { title: string; script: string; style: string; state: unknown }): string {
   const n = nonce();
   const csp = [`default-src 'none'`, `img-src ${webview.cspSource} data:`, `style-src ${webview.cspSource}`, `script-src 'nonce-${n}'`, `font-src ${webview.cspSource}`].join('; ');
   return `<!DOCTYPE html>
-<html lang="en">
+<html lang="${escapeHtml(vscode.env.language)}">
 <head>
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
@@ -44,7 +45,7 @@ export function pageHtml(webview: vscode.Webview, extensionUri: vscode.Uri, o: {
 <link rel="stylesheet" href="${mediaUri(webview, extensionUri, o.style)}">
 <title>${escapeHtml(o.title)}</title>
 </head>
-<body data-state="${escapeHtml(JSON.stringify(o.state))}">
+<body data-state="${escapeHtml(JSON.stringify(o.state))}" data-l10n="${escapeHtml(JSON.stringify(vscode.l10n.bundle ?? {}))}">
 <main id="app"></main>
 <script nonce="${n}" src="${mediaUri(webview, extensionUri, o.script)}"></script>
 </body>

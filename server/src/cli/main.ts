@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileSplitRole, omittedPerRule, OptionsError, SEVERITY_ORDER, withExtraFindings, type DatasetAnalysis, type Finding, type Severity } from '../engine';
 import { analyzeFile } from '../host/analyzeFile';
+import type { Translator } from '../host/l10n';
 import { InputError } from '../host/errors';
 import { FileTooLargeError } from '../host/fileSource';
 import { expandInputs, skippedNotices } from '../host/inputs';
@@ -9,6 +10,7 @@ import { findWorkspaceLeaks, isSplitSource } from '../host/leaks';
 import { commandConfig, SETTINGS_OPTIONS, UsageError } from './command';
 import { installLastResort, lastResortLines, takeDebugFlag } from './lastResort';
 import { fileVerdict, reportStream, type FileVerdict, type ReportStream } from './output';
+import { cliTranslator, takeLangFlag } from './lang';
 import { READING_USAGE, readingNoteLines } from './readingOptions';
 
 /** The `tuneset` command line: the engine over files, for people and CI. Exit 0 ok, 1 findings, 2 usage/read errors. */
@@ -79,9 +81,10 @@ async function check(argv: string[]): Promise<number> {
   // and only its counts are kept.
   const results: DatasetAnalysis[] = [];
   const written: FileVerdict[] = [];
-  const stream = values.format === 'json' ? new JsonStream() : reportStream(values.format as 'text' | 'sarif', { color: !values['no-color'] && process.stdout.isTTY === true, version: VERSION });
+  const tr = cliTranslator();
+  const stream = values.format === 'json' ? new JsonStream(tr) : reportStream(values.format as 'text' | 'sarif', { color: !values['no-color'] && process.stdout.isTTY === true, version: VERSION, tr });
   const emit = async (analysis: DatasetAnalysis) => {
-    for (const line of readingNoteLines([analysis])) process.stderr.write(`${line}\n`);
+    for (const line of readingNoteLines([analysis], cliTranslator())) process.stderr.write(`${line}\n`);
     await writeChunks(stream.file(analysis));
     written.push(fileVerdict(analysis));
   };
@@ -181,6 +184,12 @@ const withoutFix = (f: Finding): Omit<Finding, 'fix'> => {
   return rest;
 };
 
+/** A finding of the JSON contract: English `message`, and `localizedMessage` when the language is not English. */
+const jsonFinding = (tr: Translator) => (f: Finding): Omit<Finding, 'fix'> & { localizedMessage?: string } => {
+  const out = withoutFix(f);
+  return tr.locale === 'en' ? out : { ...out, localizedMessage: tr.message(f.message) };
+};
+
 /**
  * Findings per piece of the streamed JSON: pieces stay small (~40 KB) so that their strings live in
  * V8's young generation, whose memory is reused. A string over ~128 KB gets fresh pages of its own,
@@ -204,6 +213,8 @@ export function* jsonChunks(results: DatasetAnalysis[]): Generator<string> {
 class JsonStream implements ReportStream {
   private files = 0;
 
+  constructor(private readonly tr: Translator = cliTranslator()) {}
+
   head(): string {
     return '{"version":1,"files":[';
   }
@@ -212,7 +223,7 @@ class JsonStream implements ReportStream {
     const head = JSON.stringify(fileHead(r));
     yield `${this.files++ ? ',' : ''}${head.slice(0, -1)},"findings":[`;
     for (let i = 0; i < r.findings.length; i += FINDINGS_PER_CHUNK) {
-      const piece = JSON.stringify(r.findings.slice(i, i + FINDINGS_PER_CHUNK).map(withoutFix));
+      const piece = JSON.stringify(r.findings.slice(i, i + FINDINGS_PER_CHUNK).map(jsonFinding(this.tr)));
       yield (i ? ',' : '') + piece.slice(1, -1);
     }
     yield `],${JSON.stringify(fileTail(r)).slice(1)}`;
@@ -238,13 +249,21 @@ function usage(): string {
   const commands = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(9)} ${c.summary}`);
   return `Usage: tuneset <command> [options] <files or directories…>\n\nCommands:\n${commands.join('\n')}\n\n` +
     'Options: `tuneset <command> --help` (or `tuneset help <command>`). `tuneset --version` prints the version.\n' +
-    '`--debug` (or TUNESET_DEBUG=1) shows the stack trace of an unexpected error.\n';
+    '`--debug` (or TUNESET_DEBUG=1) shows the stack trace of an unexpected error.\n' +
+    '`--lang zh-cn|en` sets the language of messages (default: the locale of LC_ALL, LC_MESSAGES or LANG).\n';
 }
 
 /** Runs the CLI with arguments (without node and script) and resolves to the exit code. */
 export async function main(argv: string[]): Promise<number> {
   quietWhenOutputCloses();
-  const { argv: args, debug } = takeDebugFlag(argv);
+  const { argv: withoutDebug, debug } = takeDebugFlag(argv);
+  let args: string[];
+  try {
+    args = takeLangFlag(withoutDebug);
+  } catch (e) {
+    process.stderr.write(`tuneset: ${(e as Error).message}\n`);
+    return 2;
+  }
   let [command, ...rest] = args;
   // `tuneset help check` is `tuneset check --help`.
   if (command === 'help' && rest.length) [command, rest] = [rest[0], ['--help']];

@@ -1,4 +1,5 @@
 import type { DatasetAnalysis } from '../engine';
+import { translator, type Translator } from '../host/l10n';
 import { SarifStream } from './sarif';
 import { textFileSummary, textFindingChunks } from './text';
 
@@ -24,23 +25,23 @@ export function fileVerdict(analysis: DatasetAnalysis): FileVerdict {
 }
 
 /** The stream for an output format; `json` files are written by the host's own JSON writer. */
-export function reportStream(format: 'text' | 'sarif', options: { color: boolean; version: string }): ReportStream {
-  return format === 'sarif' ? new SarifStream(options.version) : new TextStream(options.color);
+export function reportStream(format: 'text' | 'sarif', options: { color: boolean; version: string; tr?: Translator }): ReportStream {
+  return format === 'sarif' ? new SarifStream(options.version) : new TextStream(options.color, options.tr);
 }
 
 /** Finding lines per file as they come; the summary block of every file at the end. */
 class TextStream implements ReportStream {
   private readonly summaries: string[] = [];
 
-  constructor(private readonly color: boolean) {}
+  constructor(private readonly color: boolean, private readonly tr: Translator = translator('en')) {}
 
   head(): string {
     return '';
   }
 
   *file(analysis: DatasetAnalysis): Generator<string> {
-    this.summaries.push(textFileSummary(analysis, this.color));
-    yield* textFindingChunks(analysis, this.color);
+    this.summaries.push(textFileSummary(analysis, this.color, this.tr));
+    yield* textFindingChunks(analysis, this.color, this.tr);
   }
 
   tail(): string {

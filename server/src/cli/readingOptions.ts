@@ -1,3 +1,4 @@
+import { translator, type Translator } from '../host/l10n';
 import type { DatasetAnalysis } from '../engine';
 
 /**
@@ -22,6 +23,6 @@ export function readingOverrides(values: { header?: boolean; 'no-header'?: boole
 }
 
 /** "tuneset: FILE: note" lines for each way a file was read that a person should confirm. */
-export function readingNoteLines(results: DatasetAnalysis[]): string[] {
-  return results.flatMap((r) => (r.notes ?? []).map((n) => `tuneset: ${r.path}: ${n.message}`));
+export function readingNoteLines(results: DatasetAnalysis[], tr: Translator = translator('en')): string[] {
+  return results.flatMap((r) => (r.notes ?? []).map((n) => `tuneset: ${r.path}: ${tr.message(n.message)}`));
 }

@@ -8,8 +8,10 @@ import { InputError } from '../host/errors';
 import { FileTooLargeError } from '../host/fileSource';
 import { notWritableAsFile, outputOverInput, sameFile } from '../host/outputPaths';
 import { exportHtml, makeReport } from '../host/report';
+import { localizeReport } from '../host/l10n';
 import { writeFilesAtomic } from '../host/writeAtomic';
 import { commandConfig, SETTINGS_OPTIONS, UsageError } from './command';
+import { cliTranslator } from './lang';
 import { READING_USAGE } from './readingOptions';
 
 export const REPORT_USAGE = `Usage: tuneset report FILE [options]
@@ -55,7 +57,7 @@ export async function report(argv: string[]): Promise<number> {
 
   let made: QualityReport;
   try {
-    made = await makeReport(file, config, (line) => process.stderr.write(`${line}\n`));
+    made = localizeReport(await makeReport(file, config, (line) => process.stderr.write(`${line}\n`)), cliTranslator());
   } catch (e) {
     if (e instanceof InputError || e instanceof FileTooLargeError) {
       process.stderr.write(`tuneset: ${e.message}\n`);
@@ -67,7 +69,7 @@ export async function report(argv: string[]): Promise<number> {
     return 2;
   }
   // Both pages or neither: a failed write leaves no Markdown card beside an old HTML page.
-  const files = [...(values.html ? [{ path: values.html, data: exportHtml(made) }] : []), ...(values.md ? [{ path: values.md, data: renderReportMarkdown(made) }] : [])];
+  const files = [...(values.html ? [{ path: values.html, data: exportHtml(made) }] : []), ...(values.md ? [{ path: values.md, data: renderReportMarkdown(made, (m, ...args) => cliTranslator().t(m, ...args)) }] : [])];
   writeFilesAtomic(files);
   for (const f of files) process.stdout.write(`wrote ${f.path}\n`);
   if (!outputs.length) process.stdout.write(summary(made));

@@ -1,5 +1,8 @@
 import { omittedPerRule, type DatasetAnalysis } from '../engine';
 import { formatCount } from '../engine';
+import { translator, type Translator } from '../host/l10n';
+
+const ENGLISH = translator('en');
 
 /** Finding lines per piece (small pieces stay in V8's young generation; see the JSON report's). */
 const LINES_PER_CHUNK = 500;
@@ -8,18 +11,18 @@ const LINES_PER_CHUNK = 500;
  * Human output, in pieces for writing a big report as it is made: one line per finding
  * (path:line:col severity rule message), then a summary per file.
  */
-export function* textChunks(results: DatasetAnalysis[], color: boolean): Generator<string> {
-  for (const file of results) yield* textFindingChunks(file, color);
-  yield textSummary(results, color);
+export function* textChunks(results: DatasetAnalysis[], color: boolean, tr: Translator = ENGLISH): Generator<string> {
+  for (const file of results) yield* textFindingChunks(file, color, tr);
+  yield textSummary(results, color, tr);
 }
 
 /** One file's finding lines, in pieces (a file's lines are written as soon as it is analyzed). */
-export function* textFindingChunks(file: DatasetAnalysis, color: boolean): Generator<string> {
+export function* textFindingChunks(file: DatasetAnalysis, color: boolean, tr: Translator = ENGLISH): Generator<string> {
   const paint = painter(color);
   const sev = { error: '31', warning: '33', info: '36', hint: '90' } as const;
   let lines: string[] = [];
   for (const f of file.findings) {
-    lines.push(`${file.path}:${f.line}:${f.column} ${paint(sev[f.severity], f.severity)} ${f.rule} ${f.message}\n`);
+    lines.push(`${file.path}:${f.line}:${f.column} ${paint(sev[f.severity], f.severity)} ${f.rule} ${tr.message(f.message)}\n`);
     if (lines.length === LINES_PER_CHUNK) {
       yield lines.join('');
       lines = [];
@@ -31,41 +34,43 @@ export function* textFindingChunks(file: DatasetAnalysis, color: boolean): Gener
 const painter = (color: boolean) => (code: string, s: string) => (color ? `\x1b[${code}m${s}\x1b[0m` : s);
 
 /** The summary block after every file's findings (it needs no finding, only each file's counts). */
-export function textSummary(results: DatasetAnalysis[], color: boolean): string {
-  return results.map((file) => textFileSummary(file, color)).join('\n') + '\n';
+export function textSummary(results: DatasetAnalysis[], color: boolean, tr: Translator = ENGLISH): string {
+  return results.map((file) => textFileSummary(file, color, tr)).join('\n') + '\n';
 }
 
 /** One file's part of the summary block: a blank line, then its lines (without the last newline). */
-export function textFileSummary(file: DatasetAnalysis, color: boolean): string {
+export function textFileSummary(file: DatasetAnalysis, color: boolean, tr: Translator = ENGLISH): string {
   const paint = painter(color);
   const out: string[] = [];
   const s = file.stats;
   out.push('');
-  out.push(paint('1', `${file.path}`) + `: ${file.format} (${file.container}), ${formatCount(s.rows)} rows, quality ${s.quality.score}/100`);
+  out.push(paint('1', `${file.path}`) + tr.t(': {0} ({1}), {2} rows, quality {3}/100', file.format, file.container, formatCount(s.rows), s.quality.score));
   const fields = Object.entries(file.fields).map(([k, v]) => (k === v ? k : `${k}=${v}`)).join(', ');
-  if (fields) out.push(`  fields: ${fields}`);
+  if (fields) out.push(tr.t('  fields: {0}', fields));
   // Plain UTF-8 goes without saying; anything else was decoded on a judgement the user may want to check.
-  if (file.encoding && file.encoding !== 'utf-8') out.push(`  encoding: ${file.encoding}${file.encoding === 'utf-8-bom' ? '' : ' (not UTF-8)'}`);
+  if (file.encoding && file.encoding !== 'utf-8') out.push(tr.t(file.encoding === 'utf-8-bom' ? '  encoding: {0}' : '  encoding: {0} (not UTF-8)', file.encoding));
   if (s.labels.length) {
     const shown = s.labels.slice(0, 10).map((l) => `${l.name} ${l.count} (${(l.share * 100).toFixed(1)}%)`).join(' · ');
-    out.push(`  labels: ${shown}${s.labels.length > 10 ? ` · … ${s.labels.length} in all` : ''}; balance index ${s.balanceIndex.toFixed(2)}`);
+    const all = s.labels.length > 10 ? tr.t(' · … {0} in all', s.labels.length) : '';
+    out.push(tr.t('  labels: {0}; balance index {1}', shown + all, s.balanceIndex.toFixed(2)));
   }
   // Latin script alone goes without saying (most datasets); any other script is worth a line.
   if (s.languages.some((l) => l.name !== 'Latin script')) {
-    out.push(`  languages: ${s.languages.slice(0, 5).map((l) => `${l.name} ${(l.share * 100).toFixed(l.share < 0.1 ? 1 : 0)}%`).join(' · ')}`);
+    out.push(tr.t('  languages: {0}', s.languages.slice(0, 5).map((l) => `${tr.t(l.name)} ${(l.share * 100).toFixed(l.share < 0.1 ? 1 : 0)}%`).join(' · ')));
   }
-  out.push(`  ${tokensHeading(s.tokens.exactRows)}: median ${formatCount(s.tokens.median)}, p95 ${formatCount(s.tokens.p95)}, max ${formatCount(s.tokens.max)}`);
+  out.push(tr.t('  {0}: median {1}, p95 {2}, max {3}', tokensHeading(s.tokens.exactRows, tr), formatCount(s.tokens.median), formatCount(s.tokens.p95), formatCount(s.tokens.max)));
   const rules = Object.entries(file.summary).sort((a, b) => b[1] - a[1]);
   const bySev = s.findingsBySeverity;
   if (file.omitted) {
     const notListed = Object.entries(omittedPerRule(file.omitted)).map(([r, n]) => `${r} ${formatCount(n)}`).join(', ');
-    out.push(`  not listed (over the limit per rule; --max-findings-per-rule 0 lists all): ${notListed}`);
+    out.push(tr.t('  not listed (over the limit per rule; --max-findings-per-rule 0 lists all): {0}', notListed));
   }
-  out.push(`  findings: ${bySev.error} errors, ${bySev.warning} warnings, ${bySev.info + bySev.hint} notes` + (rules.length ? ` — ${rules.map(([r, n]) => `${r} ${n}`).join(', ')}` : ''));
+  out.push(tr.t('  findings: {0} errors, {1} warnings, {2} notes', bySev.error, bySev.warning, bySev.info + bySev.hint) + (rules.length ? ` — ${rules.map(([r, n]) => `${r} ${n}`).join(', ')}` : ''));
   return out.join('\n');
 }
 
 /** Token lengths are estimates, but the rows token-limit counted count exactly (so the max agrees with its findings). */
-function tokensHeading(exactRows: number): string {
-  return exactRows ? `tokens (est.; exact for the ${formatCount(exactRows)} row${exactRows === 1 ? '' : 's'} over the limit)` : 'tokens (est.)';
+function tokensHeading(exactRows: number, tr: Translator): string {
+  if (!exactRows) return tr.t('tokens (est.)');
+  return tr.t(exactRows === 1 ? 'tokens (est.; exact for the {0} row over the limit)' : 'tokens (est.; exact for the {0} rows over the limit)', formatCount(exactRows));
 }

@@ -2,30 +2,31 @@ import type { CodeLens } from 'vscode-languageserver';
 import { COMMANDS } from '../protocol';
 import type { Analyzed } from './datasets';
 import { formatCount as fmt } from '../engine';
+import { translator, type Translator } from '../host/l10n';
 
 /** The summary lens above line 1: format · rows · labels · languages (when not all Latin script) · findings, and the report. */
-export function codeLenses(doc: Analyzed): CodeLens[] {
+export function codeLenses(doc: Analyzed, tr: Translator = translator('en')): CodeLens[] {
   const a = doc.analysis;
   const range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
   const labels = a.stats.labels.length;
   const title = [
     `Tuneset: ${a.format}`,
-    `${fmt(a.rows)} rows`,
-    ...(labels ? [`${fmt(labels)} label${labels === 1 ? '' : 's'}`] : []),
+    tr.t('{0} rows', fmt(a.rows)),
+    ...(labels ? [tr.t(labels === 1 ? '{0} label' : '{0} labels', fmt(labels))] : []),
     // The languages when any script but Latin is there (a Chinese file, an English answer among them).
-    ...(a.stats.languages.some((l) => l.name !== 'Latin script') ? [a.stats.languages.slice(0, 2).map((l) => `${l.name} ${Math.round(l.share * 100)}%`).join(', ')] : []),
-    `${fmt(a.findings.length)} finding${a.findings.length === 1 ? '' : 's'}`,
-    `quality ${a.stats.quality.score}/100`,
+    ...(a.stats.languages.some((l) => l.name !== 'Latin script') ? [a.stats.languages.slice(0, 2).map((l) => `${tr.t(l.name)} ${Math.round(l.share * 100)}%`).join(', ')] : []),
+    tr.t(a.findings.length === 1 ? '{0} finding' : '{0} findings', fmt(a.findings.length)),
+    tr.t('quality {0}/100', a.stats.quality.score),
   ].join(' · ');
   // How the file was read, where a person should confirm it (guessed fields, no header row), in a
   // few words: the lens opens Tuneset's settings, where a guess is overridden; the whole sentences
   // are in the file summary and the command line's output.
   const notes = a.notes?.length
-    ? [{ range, command: { title: `Read as: ${a.notes.map((n) => n.brief).join(' · ')}`, command: 'workbench.action.openSettings', arguments: ['tuneset.'] } }]
+    ? [{ range, command: { title: tr.t('Read as: {0}', a.notes.map((n) => tr.message(n.brief)).join(' · ')), command: 'workbench.action.openSettings', arguments: ['tuneset.'] } }]
     : [];
   return [
     { range, command: { title, command: COMMANDS.showFileSummary, arguments: [doc.uri] } },
-    { range, command: { title: 'Open report', command: COMMANDS.showReport, arguments: [doc.uri] } },
+    { range, command: { title: tr.t('Open report'), command: COMMANDS.showReport, arguments: [doc.uri] } },
     ...notes,
   ];
 }

@@ -2,6 +2,7 @@ import { DiagnosticSeverity, type Diagnostic, type Range as LspRange, type TextE
 import { ruleDocsUrl, type DatasetAnalysis, type Finding, type Range, type Severity, type TextEdit } from '../engine';
 import type { FileSummary } from '../protocol';
 import { formatCount } from '../engine';
+import { translator, type Translator } from '../host/l10n';
 
 /** Engine ranges are 1-based; LSP ranges are 0-based. */
 export function toLspRange(r: Range): LspRange {
@@ -55,9 +56,9 @@ export function shownFindings(findings: readonly Finding[], cap: number): number
  * Findings to diagnostics, capped per file: the most severe come first into the cap, and one
  * summary diagnostic on line 1 says how many more were found.
  */
-export function toDiagnostics(uri: string, analysis: DatasetAnalysis, version: number, cap: number): Diagnostic[] {
+export function toDiagnostics(uri: string, analysis: DatasetAnalysis, version: number, cap: number, tr: Translator = translator('en')): Diagnostic[] {
   const shown = shownFindings(analysis.findings, cap);
-  const diagnostics = shown.map((i) => toDiagnostic(uri, analysis.findings[i], { index: i, version }));
+  const diagnostics = shown.map((i) => toDiagnostic(uri, analysis.findings[i], { index: i, version }, tr));
   const hidden = analysis.findings.length - shown.length;
   if (hidden > 0) {
     diagnostics.unshift({
@@ -65,32 +66,34 @@ export function toDiagnostics(uri: string, analysis: DatasetAnalysis, version: n
       severity: DiagnosticSeverity.Information,
       source: 'tuneset',
       code: 'more-findings',
-      message: `${formatCount(hidden)} more findings are not shown (at most ${formatCount(cap)} per file; setting tuneset.maxDiagnosticsPerFile). Run "Tuneset: Show File Summary" for all counts.`,
+      message: tr.t('{0} more findings are not shown (at most {1} per file; setting tuneset.maxDiagnosticsPerFile). Run "Tuneset: Show File Summary" for all counts.', formatCount(hidden), formatCount(cap)),
     });
   }
   return diagnostics;
 }
 
-function toDiagnostic(uri: string, f: Finding, data: DiagnosticData): Diagnostic {
+function toDiagnostic(uri: string, f: Finding, data: DiagnosticData, tr: Translator): Diagnostic {
   const d: Diagnostic = {
     range: toLspRange(f),
     severity: SEVERITY[f.severity],
     source: 'tuneset',
     code: f.rule,
     codeDescription: { href: ruleDocsUrl(f.rule) },
-    message: f.message,
+    message: tr.message(f.message),
     data,
   };
   if (f.related?.length) {
     d.relatedInformation = f.related.map((r) => ({
       location: { uri: r.path ?? uri, range: { start: { line: r.line - 1, character: (r.column ?? 1) - 1 }, end: { line: r.line - 1, character: (r.column ?? 1) - 1 } } },
-      message: r.message ?? 'related row',
+      message: tr.message(r.message ?? 'related row'),
     }));
   }
   return d;
 }
 
-export function toSummary(uri: string, a: DatasetAnalysis): FileSummary {
+export function toSummary(uri: string, a: DatasetAnalysis, tr: Translator = translator('en')): FileSummary {
   const s = a.stats.findingsBySeverity;
-  return { uri, format: a.format, container: a.container, rows: a.rows, fields: a.fields, errors: s.error, warnings: s.warning, infos: s.info + s.hint, stats: a.stats, readAs: (a.notes ?? []).map((n) => n.message) };
+  // What lowers the score is said in the client's language too (the status bar and the file summary show it).
+  const stats = tr.locale === 'en' ? a.stats : { ...a.stats, quality: { ...a.stats.quality, penalties: a.stats.quality.penalties.map((p) => ({ ...p, cause: tr.message(p.cause) })) } };
+  return { uri, format: a.format, container: a.container, rows: a.rows, fields: a.fields, errors: s.error, warnings: s.warning, infos: s.info + s.hint, stats, readAs: (a.notes ?? []).map((n) => tr.message(n.message)) };
 }

@@ -2,15 +2,17 @@ import { MarkupKind, type Hover, type HoverParams } from 'vscode-languageserver'
 import { describeJsonRow, RULES, type Finding } from '../engine';
 import type { Analyzed } from './datasets';
 import { formatCount } from '../engine';
+import { translator, type Translator } from '../host/l10n';
 
 /**
  * Severities in words: a language server's Markdown hover has no theme icons (`$(error)` showed as
  * literal text).
  */
-const SEVERITY: Record<string, string> = { error: '**Error**', warning: '**Warning**', info: 'Info', hint: 'Hint' };
+const SEVERITY: Record<string, string> = { error: 'Error', warning: 'Warning', info: 'Info', hint: 'Hint' };
+const BOLD = new Set(['error', 'warning']);
 
 /** Hover on a row: its label and token count, the rules that flagged it, and the row it duplicates. */
-export function hover(doc: Analyzed, params: HoverParams, lineText: string): Hover | null {
+export function hover(doc: Analyzed, params: HoverParams, lineText: string, tr: Translator = translator('en')): Hover | null {
   const line = params.position.line + 1;
   const a = doc.analysis;
   const onRow = a.findings.filter((f) => f.rule !== 'label-imbalance' && (f.row ? f.row.line <= line && line <= f.row.endLine : f.line === line));
@@ -18,14 +20,17 @@ export function hover(doc: Analyzed, params: HoverParams, lineText: string): Hov
   if (!onRow.length && !details) return null;
   const parts: string[] = [];
   const facts: string[] = [];
-  if (details?.label !== undefined) facts.push(`label **${escape(details.label)}**`);
-  if (details) facts.push(`${details.estimated ? 'about ' : ''}${formatCount(details.tokens)} tokens (o200k)`);
-  if (facts.length) parts.push(`Tuneset · row at line ${line}: ${facts.join(' · ')}`);
+  if (details?.label !== undefined) facts.push(tr.t('label {0}', `**${escape(details.label)}**`));
+  if (details) facts.push(tr.t(details.estimated ? 'about {0} tokens (o200k)' : '{0} tokens (o200k)', formatCount(details.tokens)));
+  if (facts.length) parts.push(tr.t('Tuneset · row at line {0}: {1}', line, facts.join(' · ')));
   // VS Code shows a diagnostic's own hover where the pointer is on its range: only the row's other
   // findings are listed here, so nothing is said twice.
   const elsewhere = onRow.filter((f) => !covers(f, line, params.position.character + 1));
-  for (const f of elsewhere) parts.push(`${SEVERITY[f.severity]} \`${f.rule}\` ${escape(f.message)}${describeRelated(f)}`);
-  if (onRow.length) parts.push(onRow.map((f) => `*${f.rule}*: ${RULES[f.rule as keyof typeof RULES]?.summary ?? ''}`).filter((s, i, all) => all.indexOf(s) === i).join('  \n'));
+  for (const f of elsewhere) {
+    const severity = tr.t(SEVERITY[f.severity]);
+    parts.push(`${BOLD.has(f.severity) ? `**${severity}**` : severity} \`${f.rule}\` ${escape(tr.message(f.message))}${describeRelated(f, tr)}`);
+  }
+  if (onRow.length) parts.push(onRow.map((f) => `*${f.rule}*: ${summaryOf(f.rule, tr)}`).filter((s, i, all) => all.indexOf(s) === i).join('  \n'));
   return { contents: { kind: MarkupKind.Markdown, value: parts.join('\n\n') } };
 }
 
@@ -36,8 +41,14 @@ function covers(f: Finding, line: number, column: number): boolean {
   return !(line === f.endLine && column > f.endColumn);
 }
 
-function describeRelated(f: Finding): string {
-  if (f.rule === 'exact-duplicate' && f.related?.[0]) return ` — same text as line ${f.related[0].line}`;
+/** A rule's one-line summary from the catalog, translated where the bundle has it. */
+function summaryOf(rule: string, tr: Translator): string {
+  const summary = RULES[rule as keyof typeof RULES]?.summary ?? '';
+  return summary ? tr.t(summary) : '';
+}
+
+function describeRelated(f: Finding, tr: Translator): string {
+  if (f.rule === 'exact-duplicate' && f.related?.[0]) return tr.t(' — same text as line {0}', f.related[0].line);
   return '';
 }
 

@@ -10,6 +10,7 @@ import { findWorkspaceLeaks } from '../host/leaks';
 import { CheckWorkspaceRequest, SettingsProblemsNotification, SummaryChangedNotification } from '../protocol';
 import { CheckWorkers } from './checkWorkers';
 import { toDiagnostics, toSummary } from './convert';
+import { resolveLocale, translator, type Translator } from '../host/l10n';
 import { isDatasetDocument, OpenDatasets, type Analyzed, type ContentChange } from './datasets';
 import { LineDocument } from './document';
 import { PROGRESS_AFTER_MS, RunningChecks, showProgress } from './progress';
@@ -62,6 +63,8 @@ export class Scheduler {
   private scan: { cancel: boolean } | undefined;
   /** The long checks running now, for the client's "Cancel check" (tuneset/cancelChecks). */
   readonly runningChecks: RunningChecks;
+  /** The language of what the server says: the client's display language (InitializeParams.locale). */
+  tr: Translator = translator('en');
 
   constructor(private readonly connection: Connection, private readonly options: SchedulerOptions) {
     this.runningChecks = new RunningChecks(connection);
@@ -85,8 +88,9 @@ export class Scheduler {
   }
 
   /** The workspace folders and whether settings can be asked for, from the client's initialize request. */
-  initialize(workspaceFolders: string[], hasConfiguration: boolean): void {
+  initialize(workspaceFolders: string[], hasConfiguration: boolean, locale?: string): void {
     this.workspaceFolders = workspaceFolders;
+    this.tr = translator(resolveLocale(locale));
     this.hasConfiguration = hasConfiguration;
     this.configs = new DatasetConfigs(this.settings, this.workspaceFolders);
   }
@@ -133,7 +137,7 @@ export class Scheduler {
   private openDatasets(): OpenDatasets {
     const configs = this.configs;
     return new OpenDatasets((file) => configs.of(file), this.workers, {
-      started: (check) => showProgress(this.connection, this.runningChecks, check, `Tuneset: checking ${path.basename(decodeURIComponent(check.uri))}`),
+      started: (check) => showProgress(this.connection, this.runningChecks, check, this.tr.t('Tuneset: checking {0}', path.basename(decodeURIComponent(check.uri)))),
       extraFindings: (uri) => this.leaks.get(uri),
     });
   }
@@ -145,7 +149,7 @@ export class Scheduler {
   }
 
   private publish(result: Analyzed): void {
-    void this.connection.sendDiagnostics({ uri: result.uri, diagnostics: toDiagnostics(result.uri, result.analysis, result.version, this.settings.editor.maxDiagnosticsPerFile) });
+    void this.connection.sendDiagnostics({ uri: result.uri, diagnostics: toDiagnostics(result.uri, result.analysis, result.version, this.settings.editor.maxDiagnosticsPerFile, this.tr) });
   }
 
   /**
@@ -170,7 +174,7 @@ export class Scheduler {
     }
     if (!result) return this.log(`check of ${path.basename(doc.uri)} v${version} cancelled`);
     if (reason !== 'tokenizer') this.publish(result);
-    void this.connection.sendNotification(SummaryChangedNotification.method, toSummary(doc.uri, result.analysis));
+    void this.connection.sendNotification(SummaryChangedNotification.method, toSummary(doc.uri, result.analysis, this.tr));
     if (reason === 'text' && this.open.needsBackground(doc)) this.scheduleBackground(doc);
     if (result.analysis.stats.tokens.sampledTexts === 0 && result.analysis.rows > 0) this.scheduleTokenizer();
     this.log(`checked ${path.basename(doc.uri)} v${version}${reason === 'text' ? '' : ` for its ${reason}`}: ${result.analysis.rows} rows, ${result.analysis.findings.length} findings in ${(performance.now() - t0).toFixed(0)} ms`);
@@ -330,10 +334,10 @@ export class Scheduler {
     const mine: { cancel: boolean } = (this.scan = { cancel: false });
     const files = listDatasetFiles(this.workspaceFolders, this.settings.excludes);
     const progress = await this.connection.window.createWorkDoneProgress();
-    progress.begin('Tuneset: checking datasets', 0, `${files.length} files`, true);
+    progress.begin(this.tr.t('Tuneset: checking datasets'), 0, this.tr.t('{0} files', files.length), true);
     // Listed among the running checks (the client's "Cancel check") once it has taken more than a moment.
     let forget = () => {};
-    const listed = setTimeout(() => (forget = this.runningChecks.add('checking datasets', () => (mine.cancel = true))), PROGRESS_AFTER_MS);
+    const listed = setTimeout(() => (forget = this.runningChecks.add(this.tr.t('checking datasets'), () => (mine.cancel = true))), PROGRESS_AFTER_MS);
     let findings = 0;
     let done = 0;
     try {

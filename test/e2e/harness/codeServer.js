@@ -210,6 +210,8 @@ function installVsix(vsixPath, { userDataDir, extensionsDir, dir, env } = {}) {
  * @param {string|string[]} [o.vsix] .vsix files to install before starting
  * @param {string} [o.folder]        folder opened by the bare URL (code-server's positional arg)
  * @param {object} [o.env]           extra env for the server and everything it spawns (extension host!)
+ * @param {string} [o.locale]        display language (code-server's --locale, e.g. 'zh-cn')
+ * @param {function} [o.beforeStart] called with {userDataDir, extensionsDir} once the vsix files are installed, before the server starts
  * @param {number} [o.startTimeoutMs=60000]
  * @returns {Promise<{url,host,port,pid,dir,userDataDir,extensionsDir,logFile,
  *                    workbenchUrl(folder?, {payload?}): string, installVsix(p): string, stop(o?): Promise<void>}>}
@@ -225,6 +227,7 @@ async function startCodeServer(o = {}) {
   fs.mkdirSync(extensionsDir, { recursive: true });
   writeSettings(userDataDir, o.settings);
   for (const v of [].concat(o.vsix || [])) installVsix(v, { userDataDir, extensionsDir, dir, env: o.env });
+  if (o.beforeStart) o.beforeStart({ userDataDir, extensionsDir });
   const logFile = path.join(dir, 'code-server.log');
   const env = childEnv(dir, o.env);
 
@@ -234,6 +237,7 @@ async function startCodeServer(o = {}) {
     const args = [CODE_SERVER_ENTRY, '--bind-addr', `${host}:${port}`, '--auth', 'none',
       '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
       '--disable-getting-started-override', '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir];
+    if (o.locale) args.push('--locale', o.locale);
     if (o.folder) args.push(path.resolve(o.folder));
     // A persistent dir's log holds earlier runs too: only what this server writes counts.
     const logStart = fs.existsSync(logFile) ? fs.statSync(logFile).size : 0;

@@ -39,6 +39,8 @@ const SQUIGGLE = {
  * @param {string|string[]} [o.extensionDevelopmentPath] or: load extension(s) from source
  * @param {object} [o.settings]                user settings
  * @param {object} [o.env]                     extra env for the server/extension host
+ * @param {string} [o.locale]                  display language (code-server's --locale, e.g. 'zh-cn')
+ * @param {function} [o.beforeStart]           see startCodeServer
  * @param {string} [o.url]                     use an already running code-server instead of starting one
  * @param {string} [o.outDir]                  screenshots; default .vscode-test/out/ui
  * @param {{width:number,height:number}} [o.viewport] default 1400x900
@@ -49,7 +51,7 @@ async function launchUi(o = {}) {
   fs.mkdirSync(outDir, { recursive: true });
   const timeout = o.timeoutMs || DEFAULT_TIMEOUT;
   if (o.url && o.vsix) throw new Error('with `url`, install the vsix into that server yourself (startCodeServer({vsix}) or cs.installVsix)');
-  const server = o.url ? null : await startCodeServer({ vsix: o.vsix, settings: o.settings, env: o.env });
+  const server = o.url ? null : await startCodeServer({ vsix: o.vsix, settings: o.settings, env: o.env, locale: o.locale, beforeStart: o.beforeStart });
   let chrome;
   try {
     chrome = await launchChromium({ viewport: o.viewport });

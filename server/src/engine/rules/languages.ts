@@ -33,6 +33,16 @@ const TEXT = { path: ['@text'] };
 
 const WIDTH_WORDS = { full: 'full-width', half: 'half-width' } as const;
 
+/** What a width-mix row does, by the width the file uses (whole phrases, so they translate as one). */
+const PUNCT_PHRASE = {
+  full: "half-width punctuation where the file's rows mostly use full-width (，！？)",
+  half: "full-width punctuation where the file's rows mostly use half-width (, ! ?)",
+} as const;
+const ALNUM_PHRASE = {
+  half: "full-width letters or digits where the file's rows mostly use half-width (123)",
+  full: "half-width digits where the file's rows mostly use full-width (１２３)",
+} as const;
+
 /** Counts the rows' traits and decides the main language and widths. */
 export function languageDecisions(facts: FileFacts, t: Thresholds): LanguageDecisions {
   const counts = new Array<number>(LANGUAGES.length).fill(0);
@@ -78,15 +88,15 @@ export function languageDecisions(facts: FileFacts, t: Thresholds): LanguageDeci
       const wrongPunct = punct && traits & (punct === 'full' ? TRAIT.HALF_PUNCT : TRAIT.FULL_PUNCT) ? punct : undefined;
       const wrongAlnum = alnum && traits & (alnum === 'half' ? TRAIT.FULL_ALNUM : TRAIT.HALF_DIGITS) ? alnum : undefined;
       if (wrongPunct || wrongAlnum) {
-        const what = [
-          wrongPunct && `${WIDTH_WORDS[wrongPunct === 'full' ? 'half' : 'full']} punctuation where the file's rows mostly use ${WIDTH_WORDS[wrongPunct]} (${wrongPunct === 'full' ? '，！？' : ', ! ?'})`,
-          wrongAlnum && `${WIDTH_WORDS[wrongAlnum === 'full' ? 'half' : 'full']} ${wrongAlnum === 'full' ? 'digits' : 'letters or digits'} where the file's rows mostly use ${WIDTH_WORDS[wrongAlnum]} (${wrongAlnum === 'full' ? '１２３' : '123'})`,
-        ].filter(Boolean).join(', and ');
+        const what = [wrongPunct && PUNCT_PHRASE[wrongPunct], wrongAlnum && ALNUM_PHRASE[wrongAlnum]].filter(Boolean);
         out.push({
           rule: 'width-mix',
-          message: `This row uses ${what}`,
+          message: `This row uses ${what.join(', and ')}`,
           target: TEXT,
-          fix: { title: `Use ${[wrongPunct && `${WIDTH_WORDS[wrongPunct]} punctuation`, wrongAlnum && `${WIDTH_WORDS[wrongAlnum]} ${wrongAlnum === 'half' ? 'letters and digits' : 'digits'}`].filter(Boolean).join(' and ')}`, kind: 'map-value', path: ['@text'], map: (text) => normalizeWidths(text, wrongPunct, wrongAlnum) },
+          fix: {
+            title: `Use ${[wrongPunct && `${WIDTH_WORDS[wrongPunct]} punctuation`, wrongAlnum && `${WIDTH_WORDS[wrongAlnum]} ${wrongAlnum === 'half' ? 'letters and digits' : 'digits'}`].filter(Boolean).join(' and ')}`,
+            kind: 'map-value', path: ['@text'], map: (text) => normalizeWidths(text, wrongPunct, wrongAlnum),
+          },
         });
       }
       const result = out.length ? out : undefined;

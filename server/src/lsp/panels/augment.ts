@@ -16,7 +16,8 @@ export const PREVIEW_SAMPLE_ROWS = 200;
 const SHOWN_ROWS = 10;
 
 /** The augment panel's requests: its form, a preview of a sample of rows per change of the choices, and the write. */
-export function registerAugmentRequests(connection: Connection, host: { configOf(file: string): Config }): void {
+export function registerAugmentRequests(connection: Connection, host: { configOf(file: string): Config; translate?: (message: string) => string }): void {
+  const translate = host.translate ?? ((m: string) => m);
   let synonyms: SynonymProvider | undefined;
   // WordNet is read once, and only when an operation needs synonyms.
   const withSynonyms = (c: AugmentChoices) => (c.operations.includes('sr') || c.operations.includes('ri') ? (synonyms ??= loadWordNet()) : undefined);
@@ -49,9 +50,9 @@ export function registerAugmentRequests(connection: Connection, host: { configOf
         before: summary.labels.before,
         after: augmentation.plannedLabels(),
         newRows: augmentation.asked,
-        unchanged: summary.unchanged.map((u) => ({ line: u.line, reason: u.reason })),
+        unchanged: summary.unchanged.map((u) => ({ line: u.line, reason: translate(u.reason) })),
         leaks: summary.leaks,
-        warnings: summary.warnings,
+        warnings: summary.warnings.map(translate),
         output: path.join(path.dirname(file), augmentedFileName(path.basename(file))),
         sampled: sample.length,
         rows: augmentation.rowCount,

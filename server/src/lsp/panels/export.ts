@@ -8,6 +8,8 @@ import { answer, filePath, progressOf, writeNewFiles } from './common';
 /** What the report requests ask of the server: the quality report of a dataset it has checked, or null. */
 export interface ReportHost {
   report(uri: string): Promise<QualityReport | null>;
+  /** The Markdown data card's words in the client's language (English when left out). */
+  translate?: (message: string, ...args: (string | number)[]) => string;
 }
 
 /** The report panel's page, and the export of a report as an HTML page and a Markdown data card. */
@@ -27,7 +29,7 @@ export function registerReportRequests(connection: Connection, host: ReportHost)
       const md = html.replace(/\.html?$/i, '') + '.md';
       const asset = (...p: string[]) => fs.readFileSync(path.join(mediaFolder(), ...p), 'utf8');
       const page = renderReportHtml(report, { scripts: [{ inline: asset('vendor', 'chart.umd.js') }, { inline: asset('report.js') }], styles: [{ inline: asset('report.css') }] });
-      const files = [{ path: html, pieces: [new TextEncoder().encode(page)] }, { path: md, pieces: [new TextEncoder().encode(renderReportMarkdown(report))] }];
+      const files = [{ path: html, pieces: [new TextEncoder().encode(page)] }, { path: md, pieces: [new TextEncoder().encode(renderReportMarkdown(report, host.translate))] }];
       // The save dialog lets the user type any name, the dataset's own included: the report never replaces it.
       return writeNewFiles(files, { inputs: [filePath(params.uri)], overwrite: params.overwrite, token, progress, title: 'Tuneset: exporting the report', rows: () => report.header.rows, part: () => 0 });
     });

@@ -27,6 +27,8 @@ export interface SplitHost {
   /** The near-duplicate worker's bundle (dist/nearDuplicateWorker.js). */
   workerFile: string;
   log(message: string): void;
+  /** An engine message (a warning, why a row was left out) in the client's language; English when left out. */
+  translate?: (message: string) => string;
 }
 
 /** The split panel's requests: its form, a preview per change of the choices, and the write. */
@@ -48,7 +50,7 @@ export function registerSplitRequests(connection: Connection, host: SplitHost): 
     answer(token, async () => {
       const file = filePath(params.uri);
       const plan = await splitPlan(host, params.uri, panelDataset(file, host.config(file)), params.choices, token, progressOf(connection, params));
-      return { preview: preview(plan, file, params.folder) };
+      return { preview: preview(plan, file, params.folder, host.translate) };
     }),
   );
   connection.onRequest(SplitWriteRequest.type, (params, token) =>
@@ -80,7 +82,7 @@ async function splitPlan(host: SplitHost, uri: string, entry: PanelDataset, c: S
 }
 
 /** The page's preview of a plan; the files are absolute paths in `folder`. */
-function preview(plan: SplitPlan, file: string, folder: string): SplitPreview {
+function preview(plan: SplitPlan, file: string, folder: string, translate: (message: string) => string = (m) => m): SplitPreview {
   const base = path.basename(file);
   return {
     rows: plan.rows,
@@ -88,9 +90,9 @@ function preview(plan: SplitPlan, file: string, folder: string): SplitPreview {
       name: s.name, file: path.join(folder, outputName(base, s.name)), rows: s.rows.length, target: s.target, labels: s.labels, unlabeled: s.unlabeled, balanceIndex: s.balanceIndex,
     })),
     labels: [...new Set(plan.splits.flatMap((s) => Object.keys(s.labels)))],
-    excluded: plan.excluded.map((e) => ({ line: e.line, reason: e.reason })),
+    excluded: plan.excluded.map((e) => ({ line: e.line, reason: translate(e.reason) })),
     groups: plan.groups,
-    warnings: plan.warnings,
+    warnings: plan.warnings.map(translate),
   };
 }
 
