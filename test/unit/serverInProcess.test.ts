@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { FileSummaryRequest, SettingsProblemsNotification } from '../../server/src/protocol';
+import { AugmentPreviewRequest, FileSummaryRequest, SettingsProblemsNotification, SplitPreviewRequest } from '../../server/src/protocol';
 import { LspClient } from '../lsp/lspClient';
 
 /**
@@ -64,6 +64,29 @@ test('in process: the server reads a dataset with its workspace tuneset.json ove
     await rechecked;
     const after = await client.request<FileSummaryRequest.Result>(FileSummaryRequest.method, { uri });
     assert.deepEqual(after?.fields, { text: 'text', label: 'label' }, 'the editor setting applies once tuneset.json leaves labelField open');
+  } finally {
+    await client.stop();
+  }
+});
+
+test('in process: the split and augment panels read a dataset with its workspace tuneset.json, as check and the CLI do', async () => {
+  const { ws, uri } = workspace();
+  const client = await LspClient.inProcess({ debounceMs: 0 });
+  try {
+    await client.initialize(ws);
+    await client.ready;
+    const choices = { mode: 'ratios' as const, ratios: [50, 50], folds: 5, seed: 1, stratify: true, groupDuplicates: false, groupNearDuplicates: false, groupField: '', timeField: '', outputFolder: '' };
+    const split = await client.send(SplitPreviewRequest.type, { uri, choices, folder: ws });
+    assert.ok('preview' in split, JSON.stringify(split));
+    // Stratified on tuneset.json's labelField ("tag": pos/neg), not on "label" (a/b).
+    assert.deepEqual([...split.preview.labels].sort(), ['neg', 'pos']);
+    const augment = await client.send(AugmentPreviewRequest.type, {
+      uri, choices: { operations: ['rs'], alpha: 0.2, n: 1, balance: 'none', target: 0, seed: 7, provenanceField: 'augmented_from' },
+    });
+    assert.ok('preview' in augment, JSON.stringify(augment));
+    assert.deepEqual(Object.keys(augment.preview.before).sort(), ['neg', 'pos']);
+    // The augmented texts are "body"'s, the text field tuneset.json names.
+    assert.ok(augment.preview.samples.length > 0 && augment.preview.samples.every((s) => s.field === 'body'), JSON.stringify(augment.preview.samples.map((s) => s.field)));
   } finally {
     await client.stop();
   }
