@@ -50,6 +50,7 @@ export function textFileSummary(file: DatasetAnalysis, color: boolean): string {
     const shown = s.labels.slice(0, 10).map((l) => `${l.name} ${l.count} (${(l.share * 100).toFixed(1)}%)`).join(' · ');
     out.push(`  labels: ${shown}${s.labels.length > 10 ? ` · … ${s.labels.length} in all` : ''}; balance index ${s.balanceIndex.toFixed(2)}`);
   }
+  if (file.labelQuality) out.push(...labelQualityLines(file.labelQuality));
   out.push(`  ${tokensHeading(s.tokens.exactRows)}: median ${formatCount(s.tokens.median)}, p95 ${formatCount(s.tokens.p95)}, max ${formatCount(s.tokens.max)}`);
   const rules = Object.entries(file.summary).sort((a, b) => b[1] - a[1]);
   const bySev = s.findingsBySeverity;
@@ -64,4 +65,28 @@ export function textFileSummary(file: DatasetAnalysis, color: boolean): string {
 /** Token lengths are estimates, but the rows token-limit counted count exactly (so the max agrees with its findings). */
 function tokensHeading(exactRows: number): string {
   return exactRows ? `tokens (est.; exact for the ${formatCount(exactRows)} row${exactRows === 1 ? '' : 's'} over the limit)` : 'tokens (est.)';
+}
+
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+
+/** The label model's lines of a file's summary: its noise ratio and curve, or why it did not run. */
+export function labelQualityLines(q: Record<string, unknown>): string[] {
+  const model = q.model as { ok: boolean; reason?: string; labelledRows?: number };
+  const agreement = q.agreement as { rows: number; annotators: number; percentAgreement: number; cohensKappa: number | null; fleissKappa: number | null; strength: string } | undefined;
+  const out: string[] = [];
+  if (!model.ok) out.push(`  label model: not run: ${model.reason}`);
+  else {
+    const e = q.labelErrors as { noiseRatio: number; estimatedNoiseRatio: number; noisyRows: number; checkedRows: number } | undefined;
+    const curve = q.learningCurve as { verdict: string } | undefined;
+    const left = Number(q.leftToConflicts ?? 0);
+    if (e) out.push(`  label model: noise ratio ${pct(e.noiseRatio)} (${formatCount(e.noisyRows)} of ${formatCount(e.checkedRows)} rows flagged${left ? `, ${left} left to conflicting-labels` : ''}; estimated ${pct(e.estimatedNoiseRatio)} of labels wrong)`);
+    if (curve) out.push(`  learning curve: ${curve.verdict}`);
+    const next = q.rowsToLabel as unknown[] | undefined;
+    if (next?.length) out.push(`  rows to label next: ${next.length} unlabelled rows ranked by uncertainty (JSON: labelQuality.rowsToLabel)`);
+  }
+  if (agreement) {
+    const kappa = agreement.cohensKappa !== null ? `Cohen's κ ${agreement.cohensKappa.toFixed(2)}` : agreement.fleissKappa !== null ? `Fleiss' κ ${agreement.fleissKappa.toFixed(2)}` : 'κ undefined';
+    out.push(`  annotators: ${agreement.annotators} agree on ${pct(agreement.percentAgreement)} of ${formatCount(agreement.rows)} rows; ${kappa} (${agreement.strength})`);
+  }
+  return out;
 }

@@ -61,6 +61,8 @@ export interface DatasetAnalysis {
   omitted?: OmittedFindings;
   /** How the file was read where a person would want to know: guessed fields, no header row, quotes read as text. */
   notes?: ReadingNote[];
+  /** What the label model said (labelCheckJson): set by a host that ran it (the CLI's check), never by the rule pass. */
+  labelQuality?: Record<string, unknown>;
 }
 
 /** One sentence on how a file was read; `unknown-field` is a setting that names a field the file lacks (an error for the CLI). */
@@ -234,7 +236,7 @@ export class FindingBuilder {
     const path = resolvePath(spec.path, content, this.fields);
     const span = path && this.access.locate(row, path);
     if (!span) return undefined;
-    const edit: TextEdit = { ...rangeInRow(row, span.start, span.end), newText: encodeValue(this.access.container, row.text, span, spec.value) };
+    const edit: TextEdit = { ...rangeInRow(row, span.start, span.end), newText: spec.json && this.access.container !== 'csv' ? spec.value : encodeValue(this.access.container, row.text, span, spec.value) };
     return { title: spec.title, edits: [edit] };
   }
 }
