@@ -42,6 +42,8 @@ export interface LabelCheck {
   leftToConflicts: number;
   /** The 1-based line of each row, by row index (for the JSON and the report). */
   lineOf?: (row: number) => number;
+  /** The text the model read of each row, by row index (for the report). */
+  textOf?: (row: number) => string;
 }
 
 /** Rows read between two steps. */
@@ -73,7 +75,8 @@ export function* labelCheckSteps(path: string, bytes: Uint8Array, config: Config
     learningCurve: options.learningCurve ?? true, rowsToLabel: n > 0 ? { n } : false, ...(annotations ? { annotations } : {}),
   }), 0.05, 0.97);
   const lineOf = (row: number) => rows[row]?.line ?? 0;
-  if (!quality.model.ok) return { notRun: quality.model.reason, quality, findings: [], leftToConflicts: 0, lineOf };
+  const textOf = (row: number) => input.texts[row] ?? '';
+  if (!quality.model.ok) return { notRun: quality.model.reason, quality, findings: [], leftToConflicts: 0, lineOf, textOf };
   const conflicts = new Set<number>();
   for (const f of options.findings ?? []) if (f.rule === 'conflicting-labels') for (let l = f.line; l <= f.endLine; l++) conflicts.add(l);
   const out = new FindingBuilder(reader, fields, config, { fixes: options.fixes });
@@ -91,7 +94,7 @@ export function* labelCheckSteps(path: string, bytes: Uint8Array, config: Config
     out.emit(row, content, labelErrorReport(c, rank + 1, fields.label ? (row.value as Record<string, unknown>)[fields.label] : undefined));
     for (const f of out.sink) findings.push(f);
   });
-  return { quality, findings, leftToConflicts, lineOf };
+  return { quality, findings, leftToConflicts, lineOf, textOf };
 }
 
 /** The lines a row spans. */
