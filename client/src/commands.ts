@@ -93,6 +93,7 @@ async function showFileSummary(client: LanguageClient, uri: vscode.Uri | undefin
     { label: `$(beaker) Quality ${st.quality.score}/100`, detail: st.quality.penalties.map((p) => `${p.cause} −${p.points}`).join(' · ') || 'nothing lowers it' },
     { label: `$(file) ${s.format} (${s.container}) · ${fmt(s.rows)} rows`, detail: Object.entries(s.fields).map(([k, v]) => (k === v ? k : `${k} = ${v}`)).join(', ') },
     ...(s.readAs ?? []).map((note) => ({ label: '$(info) Read as', detail: note })),
+    ...(s.labelQuality ? [{ label: '$(tag) Label quality', detail: s.labelQuality }] : []),
   ];
   if (st.labels.length) {
     items.push({

@@ -30,7 +30,7 @@ export class DatasetStatusBar implements vscode.Disposable {
   private show(s: FileSummary): void {
     this.item.text = `$(beaker) ${s.stats.quality.score}/100 $(error) ${s.errors} $(warning) ${s.warnings}`;
     const lowered = s.stats.quality.penalties.map((p) => `${p.cause} −${p.points}`).join(', ');
-    this.item.tooltip = `Tuneset: ${s.format}, ${s.rows.toLocaleString('en-US')} rows, quality ${s.stats.quality.score}/100${lowered ? ` (${lowered})` : ''}. Click for the file summary.`;
+    this.item.tooltip = `Tuneset: ${s.format}, ${s.rows.toLocaleString('en-US')} rows, quality ${s.stats.quality.score}/100${lowered ? ` (${lowered})` : ''}${s.labelQuality ? `; ${s.labelQuality}` : ''}. Click for the file summary.`;
     this.item.backgroundColor = s.errors > 0 ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
     this.item.show();
   }

@@ -1,5 +1,5 @@
 import { DiagnosticSeverity, type Diagnostic, type Range as LspRange, type TextEdit as LspTextEdit } from 'vscode-languageserver';
-import { ruleDocsUrl, type DatasetAnalysis, type Finding, type Range, type Severity, type TextEdit } from '../engine';
+import { labelQualitySentence, ruleDocsUrl, type DatasetAnalysis, type Finding, type Range, type Severity, type TextEdit } from '../engine';
 import type { FileSummary } from '../protocol';
 import { formatCount } from '../engine';
 
@@ -92,5 +92,6 @@ function toDiagnostic(uri: string, f: Finding, data: DiagnosticData): Diagnostic
 
 export function toSummary(uri: string, a: DatasetAnalysis): FileSummary {
   const s = a.stats.findingsBySeverity;
-  return { uri, format: a.format, container: a.container, rows: a.rows, fields: a.fields, errors: s.error, warnings: s.warning, infos: s.info + s.hint, stats: a.stats, readAs: (a.notes ?? []).map((n) => n.message) };
+  const labelQuality = labelQualitySentence(a.labelQuality);
+  return { uri, format: a.format, container: a.container, rows: a.rows, fields: a.fields, errors: s.error, warnings: s.warning, infos: s.info + s.hint, stats: a.stats, readAs: (a.notes ?? []).map((n) => n.message), ...(labelQuality ? { labelQuality } : {}) };
 }

@@ -1,5 +1,5 @@
 import { MarkupKind, type Hover, type HoverParams } from 'vscode-languageserver';
-import { describeJsonRow, RULES, type Finding } from '../engine';
+import { describeJsonRow, labelQualitySentence, RULES, type Finding } from '../engine';
 import type { Analyzed } from './datasets';
 import { formatCount } from '../engine';
 
@@ -25,6 +25,9 @@ export function hover(doc: Analyzed, params: HoverParams, lineText: string): Hov
   // findings are listed here, so nothing is said twice.
   const elsewhere = onRow.filter((f) => !covers(f, line, params.position.character + 1));
   for (const f of elsewhere) parts.push(`${SEVERITY[f.severity]} \`${f.rule}\` ${escape(f.message)}${describeRelated(f)}`);
+  // A possible label error is judged against the whole file: its noise ratio says how common they are.
+  const noise = onRow.some((f) => f.rule === 'possible-label-error') ? labelQualitySentence(a.labelQuality) : undefined;
+  if (noise) parts.push(`File: ${escape(noise)}`);
   if (onRow.length) parts.push(onRow.map((f) => `*${f.rule}*: ${RULES[f.rule as keyof typeof RULES]?.summary ?? ''}`).filter((s, i, all) => all.indexOf(s) === i).join('  \n'));
   return { contents: { kind: MarkupKind.Markdown, value: parts.join('\n\n') } };
 }

@@ -142,3 +142,15 @@ export function labelCheckJson(check: LabelCheck): Record<string, unknown> {
     leftToConflicts: check.leftToConflicts,
   };
 }
+
+const percent = (x: number) => `${(x * 100).toFixed(1)}%`;
+
+/** One sentence on a file's label quality (labelCheckJson's), for the editor's summary and status bar. */
+export function labelQualitySentence(q: Record<string, unknown> | undefined): string | undefined {
+  if (!q) return undefined;
+  const model = q.model as { ok: boolean; reason?: string };
+  if (!model.ok) return `label model not run: ${model.reason}`;
+  const e = q.labelErrors as { noiseRatio: number; estimatedNoiseRatio: number; noisyRows: number; checkedRows: number } | undefined;
+  if (!e) return undefined;
+  return `label noise ratio ${percent(e.noiseRatio)} (${e.noisyRows} of ${e.checkedRows} rows flagged; estimated ${percent(e.estimatedNoiseRatio)} of labels wrong)`;
+}
