@@ -82,7 +82,7 @@ export function labelQualityLines(q: Record<string, unknown>): string[] {
     if (e) out.push(`  label model: noise ratio ${pct(e.noiseRatio)} (${formatCount(e.noisyRows)} of ${formatCount(e.checkedRows)} rows flagged${left ? `, ${left} left to conflicting-labels` : ''}; estimated ${pct(e.estimatedNoiseRatio)} of labels wrong)`);
     if (curve) out.push(`  learning curve: ${curve.verdict}`);
     const next = q.rowsToLabel as unknown[] | undefined;
-    if (next?.length) out.push(`  rows to label next: ${next.length} unlabelled rows ranked by uncertainty (JSON: labelQuality.rowsToLabel)`);
+    if (next?.length) out.push(`  rows to label next: ${next.length} unlabelled row${next.length === 1 ? '' : 's'} ranked by uncertainty (JSON: labelQuality.rowsToLabel)`);
   }
   if (agreement) {
     const kappa = agreement.cohensKappa !== null ? `Cohen's κ ${agreement.cohensKappa.toFixed(2)}` : agreement.fleissKappa !== null ? `Fleiss' κ ${agreement.fleissKappa.toFixed(2)}` : 'κ undefined';
