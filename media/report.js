@@ -434,7 +434,7 @@
       h('p', { class: 'note' }, 'Noise ratio: rows flagged possible-label-error over labelled rows. Estimated: the off-diagonal share of the calibrated confident joint.'),
       q.confusion && q.labels.length <= 12 ? h('div', { class: 'scroll' },
         h('h3', null, 'Given label × likely true label (estimated rows)'),
-        h('table', { id: 'label-confusion', class: 'heat' },
+        h('table', { id: 'label-confusion', class: 'heat', style: { width: 'auto' } },
           h('thead', null, h('tr', null, h('th', null, 'given ＼ likely'), ...q.labels.map((l) => h('th', { class: 'num' }, l)))),
           h('tbody', null, ...q.confusion.map((row, i) => h('tr', null, h('th', null, q.labels[i]), ...row.map((v, j) => h('td', {
             class: 'num', title: `${fmt(v)} rows labelled ${q.labels[i]}${i === j ? '' : ` are likely ${q.labels[j]}`}`,
