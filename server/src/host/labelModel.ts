@@ -9,7 +9,7 @@ import { MAX_WHOLE_FILE_BYTES } from './fileSource';
  * it in a worker thread (labelModelWorker.ts) so its thread keeps answering.
  */
 
-/** Why the CLI's check ran no model: the flag, the rule off, a file too big to hold whole. */
+/** An analysis with the label model's findings and figures, and the model's check when it ran. */
 export interface LabelModelRun {
   analysis: DatasetAnalysis;
   check?: LabelCheck;
@@ -60,9 +60,7 @@ export type LabelModelAnswer = { progress: number } | { done: PostedLabelCheck }
 
 /** The label model as the editor runs it: steps over a document's bytes, stopped when `cancelled` says so. */
 export function* labelModelJobSteps(job: Omit<LabelModelJob, 'cancel'>): Generator<number, PostedLabelCheck, undefined> {
-  // The rule pass's conflicting-labels findings stand for themselves: only their lines are needed.
-  const findings = job.conflictLines.map((line) => ({ rule: 'conflicting-labels', line, endLine: line }) as Finding);
-  const check = yield* labelCheckSteps(job.path, job.bytes, job.config, { fixes: true, findings });
+  const check = yield* labelCheckSteps(job.path, job.bytes, job.config, { fixes: true, conflictLines: job.conflictLines });
   return { findings: packFindings(check.findings), labelQuality: labelCheckJson(check), ...(check.notRun ? { notRun: check.notRun } : {}) };
 }
 

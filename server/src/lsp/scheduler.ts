@@ -128,6 +128,7 @@ export class Scheduler {
     this.configs = new DatasetConfigs(this.settings, this.workspaceFolders);
     // Checks made with the old settings are of no use any more: every document is checked again.
     this.open.cancelAll();
+    for (const run of this.labelRuns.values()) run.cancel();
     this.open = this.openDatasets();
     const problems = this.configs.problems();
     if (problems.length) {
@@ -239,7 +240,7 @@ export class Scheduler {
     const uri = doc.uri;
     const running = this.labelRuns.get(uri);
     // Checked again as it is (for leaks, settings kept): the model of this text is done or under way.
-    if (running?.version === doc.version || this.open.labelPassVersion(uri) === doc.version) return;
+    if ((running?.version === doc.version && !running.cancelled) || this.open.labelPassVersion(uri) === doc.version) return;
     clearTimeout(this.labelTimers.get(uri));
     running?.cancel();
     const file = uri.startsWith('file:') ? fileURLToPath(uri) : decodeURIComponent(uri.replace(/^[a-z]+:(\/\/)?/i, ''));
@@ -255,7 +256,7 @@ export class Scheduler {
       showProgress(this.connection, this.runningChecks, check, `Tuneset: label model of ${path.basename(file)}`);
       const t0 = performance.now();
       try {
-        const conflictLines = current.analysis.findings.filter((f) => f.rule === 'conflicting-labels').map((f) => f.line);
+        const conflictLines = current.analysis.findings.filter((f) => f.rule === 'conflicting-labels').flatMap((f) => Array.from({ length: f.endLine - f.line + 1 }, (_, k) => f.line + k));
         const result = await labelModelInWorker(path.join(this.options.workerDir, 'labelModelWorker.js'), { path: file, bytes: toBytes(doc.getText()), config, conflictLines }, {
           progress: (part) => check.report(part),
           onCancel: (stop) => check.onCancel(stop),

@@ -26,6 +26,8 @@ export interface LabelCheckOptions {
   container?: DatasetContainer;
   /** The rule pass's findings of the file: rows it flagged as conflicting-labels are left to it. */
   findings?: readonly Finding[];
+  /** Or only the lines of its conflicting-labels findings (what the editor hands its worker). */
+  conflictLines?: readonly number[];
   /** How many rows to suggest labelling next (default 50; 0: none). */
   rowsToLabel?: number;
   /** Build the learning curve (default true). */
@@ -77,7 +79,7 @@ export function* labelCheckSteps(path: string, bytes: Uint8Array, config: Config
   const lineOf = (row: number) => rows[row]?.line ?? 0;
   const textOf = (row: number) => input.texts[row] ?? '';
   if (!quality.model.ok) return { notRun: quality.model.reason, quality, findings: [], leftToConflicts: 0, lineOf, textOf };
-  const conflicts = new Set<number>();
+  const conflicts = new Set<number>(options.conflictLines);
   for (const f of options.findings ?? []) if (f.rule === 'conflicting-labels') for (let l = f.line; l <= f.endLine; l++) conflicts.add(l);
   const out = new FindingBuilder(reader, fields, config, { fixes: options.fixes });
   const findings: Finding[] = [];
