@@ -214,3 +214,17 @@ test('tuneset report: the HTML page carries the Label quality section and the Ma
   assert.match(readFileSync(join(dir, 'r.md'), 'utf8'), /## Label quality/);
   assert.match(r.stdout + readFileSync(join(dir, 'r.md'), 'utf8'), /Learning curve/);
 });
+
+test('a model no better than guessing the commonest label reports no label error, and says why', () => {
+  // Labels drawn at random, unrelated to the texts.
+  const rows = text.trim().split('\n').map((l, i) => ({ text: (JSON.parse(l) as { text: string }).text, label: ['red', 'green', 'blue'][(i * 7919) % 3] }));
+  const check = labelCheck(jsonl(...rows));
+  assert.equal(check.notRun, undefined);
+  assert.deepEqual(check.findings, []);
+  assert.ok(check.skill!.accuracy < check.skill!.baseline + 0.05, `accuracy ${check.skill!.accuracy} against ${check.skill!.baseline}`);
+  assert.match(check.withheld!, /^the model does no better than always guessing the commonest label \(held-out accuracy \d+\.\d% against \d+\.\d%\)/);
+  // The reviews' real labels are learnt: their flips are reported.
+  const learnt = labelCheck(text);
+  assert.equal(learnt.withheld, undefined);
+  assert.ok(learnt.skill!.accuracy > 0.9 && learnt.skill!.baseline < 0.55);
+});

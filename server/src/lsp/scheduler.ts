@@ -246,6 +246,13 @@ export class Scheduler {
     const file = uri.startsWith('file:') ? fileURLToPath(uri) : decodeURIComponent(uri.replace(/^[a-z]+:(\/\/)?/i, ''));
     const config = this.configs.of(file);
     if (held.analysis.format !== 'classification' || config.rules['possible-label-error'] === 'off') return;
+    const max = this.settings.editor.labelModelMaxRows;
+    if (held.analysis.rows > max) {
+      // Said in the summary from the next check on; nothing is published again for it.
+      const reason = max === 0 ? 'turned off in the editor (tuneset.labelModelMaxRows is 0)' : `over the editor's ${max.toLocaleString('en-US')}-row limit (tuneset.labelModelMaxRows); run \`tuneset check\` or the report`;
+      this.open.setLabelPass(uri, { version: doc.version, findings: [], labelQuality: { model: { ok: false, reason } } });
+      return;
+    }
     this.labelTimers.set(uri, setTimeout(async () => {
       this.labelTimers.delete(uri);
       const version = doc.version;

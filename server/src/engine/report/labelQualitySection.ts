@@ -9,6 +9,8 @@ import type { LearningCurve } from '../labels/learningCurve';
 export interface LabelQualitySection {
   /** Why the model did not run (agreement may still be reported). */
   notRun?: string;
+  /** Why its label errors are not reported although it ran (it does no better than guessing the commonest label). */
+  withheld?: string;
   multiLabel: boolean;
   labels: string[];
   noiseRatio: number;
@@ -77,7 +79,9 @@ export function labelQualitySection(check: LabelCheck): LabelQualitySection | un
     })),
     ...(q.learningCurve ? { learningCurve: q.learningCurve } : {}),
     ...(agreement ? { agreement } : {}),
+    ...(check.withheld ? { withheld: check.withheld } : {}),
   };
+  if (check.withheld) section.candidates = [];
   const estimated = errors.estimatedConfusion;
   if (!model.multiLabel) section.confusion = (estimated as number[][]).map((row) => row.map((v) => Math.round(v)));
   else {

@@ -144,6 +144,7 @@ function labelQualityMarkdown({ labelQuality: q }: QualityReport): string[] {
   if (!q) return [];
   const out = ['## Label quality', ''];
   if (q.notRun) out.push(`The label model did not run: ${markdownText(q.notRun)}.`, '');
+  else if (q.withheld) out.push(`No label errors are reported: ${markdownText(q.withheld)}.`, '');
   else {
     out.push(
       `Noise ratio **${percent(q.noiseRatio)}**: ${plural(q.noisyRows, 'row')} of ${count(q.checkedRows)} flagged \`possible-label-error\`; ` +

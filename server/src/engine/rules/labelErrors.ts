@@ -2,7 +2,7 @@ import { FindingBuilder } from '../analysis/analyze';
 import { detectDatasetFormat } from '../analysis/detection';
 import { within, type Steps } from '../analysis/steps';
 import type { Config } from '../config';
-import { labelQuality, labelQualityJson, type LabelQuality } from '../labels';
+import { labelQuality, labelQualityJson, type LabelQuality, type OutOfFoldModel } from '../labels';
 import type { LabelErrorCandidate } from '../labels/confidentLearning';
 import { readLabelRows } from '../labels/rows';
 import { openReader, type DatasetContainer, type SourceRow } from '../read';
@@ -46,6 +46,55 @@ export interface LabelCheck {
   lineOf?: (row: number) => number;
   /** The text the model read of each row, by row index (for the report). */
   textOf?: (row: number) => string;
+  /**
+   * Why the model's candidates are not reported although it ran: it does no better than always
+   * guessing the commonest label, so its doubts say nothing about the labels (random or unrelated texts).
+   */
+  withheld?: string;
+  /** The model's held-out accuracy, and that of always guessing the commonest label (multi-label: per label, averaged). */
+  skill?: { accuracy: number; baseline: number };
+}
+
+/** The model must beat always guessing the commonest label by this much (accuracy) for its doubts to count. */
+export const MIN_LIFT = 0.05;
+
+/** Held-out accuracy of the out-of-fold predictions, and of always guessing the commonest label. */
+export function heldOutSkill(m: Pick<OutOfFoldModel, 'multiLabel' | 'labels' | 'given' | 'present' | 'probabilities'>): { accuracy: number; baseline: number } {
+  const L = m.labels.length;
+  let rows = 0;
+  if (!m.multiLabel) {
+    let right = 0;
+    const counts = new Float64Array(L);
+    for (let i = 0; i < m.given.length; i++) {
+      const g = m.given[i];
+      if (g < 0) continue;
+      rows++;
+      counts[g]++;
+      let best = 0;
+      for (let c = 1; c < L; c++) if (m.probabilities[i * L + c] > m.probabilities[i * L + best]) best = c;
+      if (best === g) right++;
+    }
+    return rows ? { accuracy: right / rows, baseline: Math.max(...counts) / rows } : { accuracy: 0, baseline: 0 };
+  }
+  const right = new Float64Array(L);
+  const held = new Float64Array(L);
+  for (let i = 0; i < m.given.length; i++) {
+    if (m.given[i] < 0) continue;
+    rows++;
+    for (let l = 0; l < L; l++) {
+      const present = m.present![i * L + l] === 1;
+      if (present) held[l]++;
+      if ((m.probabilities[i * L + l] >= 0.5) === present) right[l]++;
+    }
+  }
+  if (!rows) return { accuracy: 0, baseline: 0 };
+  let accuracy = 0;
+  let baseline = 0;
+  for (let l = 0; l < L; l++) {
+    accuracy += right[l] / rows / L;
+    baseline += Math.max(held[l], rows - held[l]) / rows / L;
+  }
+  return { accuracy, baseline };
 }
 
 /** Rows read between two steps. */
@@ -79,6 +128,12 @@ export function* labelCheckSteps(path: string, bytes: Uint8Array, config: Config
   const lineOf = (row: number) => rows[row]?.line ?? 0;
   const textOf = (row: number) => input.texts[row] ?? '';
   if (!quality.model.ok) return { notRun: quality.model.reason, quality, findings: [], leftToConflicts: 0, lineOf, textOf };
+  const skill = heldOutSkill(quality.outOfFold!);
+  if (skill.accuracy < skill.baseline + MIN_LIFT) {
+    const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+    const withheld = `the model does no better than always guessing the commonest label (held-out accuracy ${pct(skill.accuracy)} against ${pct(skill.baseline)}): its doubts say nothing about the labels, so none is reported`;
+    return { quality, findings: [], leftToConflicts: 0, lineOf, textOf, withheld, skill };
+  }
   const conflicts = new Set<number>(options.conflictLines);
   for (const f of options.findings ?? []) if (f.rule === 'conflicting-labels') for (let l = f.line; l <= f.endLine; l++) conflicts.add(l);
   const out = new FindingBuilder(reader, fields, config, { fixes: options.fixes });
@@ -96,7 +151,7 @@ export function* labelCheckSteps(path: string, bytes: Uint8Array, config: Config
     out.emit(row, content, labelErrorReport(c, rank + 1, fields.label ? (row.value as Record<string, unknown>)[fields.label] : undefined));
     for (const f of out.sink) findings.push(f);
   });
-  return { quality, findings, leftToConflicts, lineOf, textOf };
+  return { quality, findings, leftToConflicts, lineOf, textOf, skill };
 }
 
 /** The lines a row spans. */
@@ -142,6 +197,8 @@ export function labelCheckJson(check: LabelCheck): Record<string, unknown> {
     ...(check.quality.agreement ? { agreement: { ...check.quality.agreement, disagreements: check.quality.agreement.disagreements.map((d) => ({ ...d, line: lineOf(d.row) })) } } : {}),
     findings: check.findings.length,
     leftToConflicts: check.leftToConflicts,
+    ...(check.skill ? { skill: check.skill } : {}),
+    ...(check.withheld ? { withheld: check.withheld } : {}),
   };
 }
 
@@ -152,6 +209,7 @@ export function labelQualitySentence(q: Record<string, unknown> | undefined): st
   if (!q) return undefined;
   const model = q.model as { ok: boolean; reason?: string };
   if (!model.ok) return `label model not run: ${model.reason}`;
+  if (typeof q.withheld === 'string') return `label model: no label errors reported: ${q.withheld}`;
   const e = q.labelErrors as { noiseRatio: number; estimatedNoiseRatio: number; noisyRows: number; checkedRows: number } | undefined;
   if (!e) return undefined;
   return `label noise ratio ${percent(e.noiseRatio)} (${e.noisyRows} of ${e.checkedRows} rows flagged; estimated ${percent(e.estimatedNoiseRatio)} of labels wrong)`;
