@@ -425,6 +425,7 @@
         h('tbody', null, ...a.perLabel.map((l) => h('tr', null, h('td', null, l.label), h('td', { class: 'num' }, pct(l.agreement)), h('td', { class: 'num' }, fmt(l.ratings)))))),
     ] : [];
     if (q.notRun) return section('label-quality', 'Label quality', true, h('p', { class: 'muted', id: 'label-quality-state' }, `The label model did not run: ${q.notRun}.`), ...agreementPart);
+    if (q.withheld) return section('label-quality', 'Label quality', true, h('p', { class: 'muted', id: 'label-quality-state' }, `No label errors are reported: ${q.withheld}.`), ...agreementPart);
     const curve = q.learningCurve;
     const max = q.confusion ? Math.max(1, ...q.confusion.flat()) : 1;
     return section('label-quality', 'Label quality', true,
