@@ -410,6 +410,81 @@
     );
   }
 
+  // ---- label quality ------------------------------------------------------------------------
+
+  const prob = (/** @type {number} */ p) => (p < 0.005 ? '<0.01' : p > 0.995 ? '>0.99' : p.toFixed(2));
+
+  function labelQuality(/** @type {QualityReport} */ r) {
+    const q = r.labelQuality;
+    if (!q) return null;
+    const a = q.agreement;
+    const agreementPart = a ? [
+      h('h3', null, 'Annotator agreement'),
+      h('p', { id: 'agreement' }, `${plural(a.annotators, 'annotator')} agree on ${pct(a.percentAgreement)} of ${plural(a.rows, 'row')} · `,
+        a.cohensKappa !== null ? `Cohen's κ ${a.cohensKappa.toFixed(2)} · ` : '', a.fleissKappa !== null ? `Fleiss' κ ${a.fleissKappa.toFixed(2)} · ` : '', a.strength,
+        ` · ${plural(a.disagreements, 'row')} with differing labels`),
+      h('table', null,
+        h('thead', null, h('tr', null, h('th', null, 'Label'), h('th', { class: 'num' }, 'Agreement'), h('th', { class: 'num' }, 'Ratings'))),
+        h('tbody', null, ...a.perLabel.map((l) => h('tr', null, h('td', null, l.label), h('td', { class: 'num' }, pct(l.agreement)), h('td', { class: 'num' }, fmt(l.ratings)))))),
+    ] : [];
+    if (q.notRun) return section('label-quality', 'Label quality', true, h('p', { class: 'muted', id: 'label-quality-state' }, `The label model did not run: ${q.notRun}.`), ...agreementPart);
+    if (q.withheld) return section('label-quality', 'Label quality', true, h('p', { class: 'muted', id: 'label-quality-state' }, `No label errors are reported: ${q.withheld}.`), ...agreementPart);
+    const curve = q.learningCurve;
+    const max = q.confusion ? Math.max(1, ...q.confusion.flat()) : 1;
+    return section('label-quality', 'Label quality', true,
+      h('div', { class: 'tiles', id: 'label-noise' },
+        tile('noise ratio', pct(q.noiseRatio), q.noiseRatio > 0.05), tile('estimated wrong labels', pct(q.estimatedNoiseRatio)),
+        tile('rows flagged', fmt(q.noisyRows), false, `${fmt(q.noisyRows)} of ${fmt(q.checkedRows)} labelled rows`)),
+      h('p', { class: 'note' }, 'Noise ratio: rows flagged possible-label-error over labelled rows. Estimated: the off-diagonal share of the calibrated confident joint.'),
+      q.confusion && q.labels.length <= 12 ? h('div', { class: 'scroll' },
+        h('h3', null, 'Given label × likely true label (estimated rows)'),
+        h('table', { id: 'label-confusion', class: 'heat', style: { width: 'auto' } },
+          h('thead', null, h('tr', null, h('th', null, 'given ＼ likely'), ...q.labels.map((l) => h('th', { class: 'num' }, l)))),
+          h('tbody', null, ...q.confusion.map((row, i) => h('tr', null, h('th', null, q.labels[i]), ...row.map((v, j) => h('td', {
+            class: 'num', title: `${fmt(v)} rows labelled ${q.labels[i]}${i === j ? '' : ` are likely ${q.labels[j]}`}`,
+            style: { background: v ? `color-mix(in srgb, ${i === j ? 'var(--blue)' : 'var(--red)'} ${Math.round(15 + (70 * v) / max)}%, transparent)` : '' },
+          }, fmt(v)))))))) : null,
+      q.perLabel ? h('table', { id: 'label-confusion' },
+        h('thead', null, h('tr', null, h('th', null, 'Label'), h('th', { class: 'num' }, 'Likely missing'), h('th', { class: 'num' }, 'Likely wrong'))),
+        h('tbody', null, ...q.perLabel.map((p) => h('tr', null, h('td', null, p.label), h('td', { class: 'num' }, fmt(p.wronglyAbsent)), h('td', { class: 'num' }, fmt(p.wronglyPresent)))))) : null,
+      q.candidates.length ? h('h3', null, `Likeliest label errors (${fmt(q.candidates.length)} of ${fmt(q.candidateCount)})`) : h('p', null, 'No likely label error.'),
+      q.candidates.length ? h('div', { class: 'scroll' }, h('table', { id: 'label-errors' },
+        h('thead', null, h('tr', null, h('th', null, 'Row'), h('th', null, 'Text'), h('th', null, 'Given'), h('th', null, 'Suggested'), h('th', { class: 'num' }, 'P(given)'), h('th', { class: 'num' }, 'P(suggested)'))),
+        h('tbody', null, ...q.candidates.map((c) => h('tr', null, h('td', null, lineLink(c.line)), h('td', null, shorten(c.text, 160)), h('td', null, c.given), h('td', null, h('b', null, c.suggested)),
+          h('td', { class: 'num' }, prob(c.givenProbability)), h('td', { class: 'num' }, prob(c.suggestedProbability))))))) : null,
+      curve ? h('h3', null, 'Learning curve') : null,
+      curve ? canvasBox('curve-chart', 200, 'Held-out accuracy and macro-F1 by share of the training rows') : null,
+      curve ? h('p', { id: 'curve-verdict' }, curve.verdict) : null,
+      q.rowsToLabel.length ? h('h3', null, 'Rows to label next') : null,
+      q.rowsToLabel.length ? h('div', { class: 'scroll' }, h('table', { id: 'rows-to-label' },
+        h('thead', null, h('tr', null, h('th', null, 'Row'), h('th', null, 'Text'), h('th', null, "Model's guess"), h('th', { class: 'num' }, 'Uncertainty'))),
+        h('tbody', null, ...q.rowsToLabel.map((x) => h('tr', null, h('td', null, lineLink(x.line)), h('td', null, shorten(x.text, 160)), h('td', null, `${x.guess} (${prob(x.probability)})`), h('td', { class: 'num' }, ratio(x.score))))))) : null,
+      ...agreementPart,
+    );
+  }
+
+  function curveChart(/** @type {QualityReport} */ r) {
+    const curve = r.labelQuality && r.labelQuality.learningCurve;
+    const canvas = /** @type {HTMLCanvasElement | null} */ (document.getElementById('curve-chart'));
+    if (!curve || !canvas) return;
+    const c = colors();
+    const points = curve.points;
+    charts.push(new Chart(canvas, {
+      type: 'line',
+      data: {
+        labels: points.map((p) => `${Math.round(p.fraction * 100)}% (${fmt(Math.round(p.trainingRows))})`),
+        datasets: [
+          { label: 'Accuracy', data: points.map((p) => p.accuracy), borderColor: c.blue, backgroundColor: c.blue },
+          { label: 'Macro-F1', data: points.map((p) => p.macroF1), borderColor: c.orange, backgroundColor: c.orange },
+        ],
+      },
+      options: {
+        plugins: { tooltip: { callbacks: { label: (ctx) => ` ${ctx.dataset.label} ${pct(Number(ctx.raw))} ± ${pct(ctx.datasetIndex ? points[ctx.dataIndex].macroF1Spread : points[ctx.dataIndex].accuracySpread)}` } } },
+        scales: { y: { suggestedMin: 0.5, max: 1, ticks: { callback: (v) => pct(Number(v)) } }, x: { title: { display: true, text: 'share of the training rows' } } },
+      },
+    }));
+  }
+
   // ---- the page -----------------------------------------------------------------------------
 
   function drawCharts() {
@@ -424,6 +499,7 @@
     Chart.defaults.animation = false;
     labelChart(current);
     lengthChart(current);
+    curveChart(current);
   }
 
   /** @param {QualityReport} report */
@@ -435,7 +511,7 @@
     }
     main.replaceChildren(
       header(report),
-      h('div', { class: 'grid' }, labels(report), lengths(report), findings(report), clusters(report), diversity(report), splits(report)),
+      h('div', { class: 'grid' }, labels(report), lengths(report), findings(report), clusters(report), diversity(report), splits(report), labelQuality(report)),
     );
     drawCharts();
     main.setAttribute('aria-busy', 'false');

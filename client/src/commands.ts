@@ -95,6 +95,7 @@ async function showFileSummary(client: LanguageClient, uri: vscode.Uri | undefin
     { label: `$(beaker) ${vscode.l10n.t('Quality {0}/100', st.quality.score)}`, detail: st.quality.penalties.map((p) => `${p.cause} −${p.points}`).join(' · ') || vscode.l10n.t('nothing lowers it') },
     { label: `$(file) ${s.format} (${s.container}) · ${vscode.l10n.t('{0} rows', fmt(s.rows))}`, detail: Object.entries(s.fields).map(([k, v]) => (k === v ? k : `${k} = ${v}`)).join(', ') },
     ...(s.readAs ?? []).map((note) => ({ label: `$(info) ${vscode.l10n.t('Read as')}`, detail: note })),
+    ...(s.labelQuality ? [{ label: `$(tag) ${vscode.l10n.t('Label quality')}`, detail: s.labelQuality }] : []),
   ];
   if (st.labels.length) {
     items.push({

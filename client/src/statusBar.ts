@@ -31,9 +31,10 @@ export class DatasetStatusBar implements vscode.Disposable {
     this.item.text = `$(beaker) ${s.stats.quality.score}/100 $(error) ${s.errors} $(warning) ${s.warnings}`;
     const lowered = s.stats.quality.penalties.map((p) => `${p.cause} −${p.points}`).join(', ');
     const rows = s.rows.toLocaleString('en-US');
-    this.item.tooltip = lowered
+    const tooltip = lowered
       ? vscode.l10n.t('Tuneset: {0}, {1} rows, quality {2}/100 ({3}). Click for the file summary.', s.format, rows, s.stats.quality.score, lowered)
       : vscode.l10n.t('Tuneset: {0}, {1} rows, quality {2}/100. Click for the file summary.', s.format, rows, s.stats.quality.score);
+    this.item.tooltip = s.labelQuality ? `${tooltip}\n${s.labelQuality}` : tooltip;
     this.item.backgroundColor = s.errors > 0 ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
     this.item.show();
   }

@@ -21,6 +21,8 @@ export interface FileSummary {
   stats: DatasetStats;
   /** How the file was read where a person should confirm it (no header row, guessed fields), in sentences. */
   readAs: string[];
+  /** The label model's noise ratio in a sentence, once its background pass has run (classification files). */
+  labelQuality?: string;
 }
 
 /** LSP-shaped text edit (0-based positions), so the client applies it as a WorkspaceEdit. */

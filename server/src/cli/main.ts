@@ -6,6 +6,7 @@ import type { Translator } from '../host/l10n';
 import { InputError } from '../host/errors';
 import { FileTooLargeError } from '../host/fileSource';
 import { expandInputs, skippedNotices } from '../host/inputs';
+import { withLabelModel } from '../host/labelModel';
 import { findWorkspaceLeaks, isSplitSource } from '../host/leaks';
 import { commandConfig, SETTINGS_OPTIONS, UsageError } from './command';
 import { installLastResort, lastResortLines, takeDebugFlag } from './lastResort';
@@ -39,6 +40,8 @@ recursively, directories. Exit code 0 when clean, 1 when a finding of the --fail
   --max-tokens N             Context length for token-limit (default 4096)
   --no-color                 Plain text output
   --no-near-duplicates       Skip the file-wide near-duplicate search (exact duplicates and every other rule still run)
+  --no-label-model          Skip the label model of classification files (possible-label-error and the
+                             labelQuality figures: noise ratio, learning curve, rows to label next)
   --max-findings-per-rule N  List at most N findings of each rule per file (default ${DEFAULT_MAX_FINDINGS_PER_RULE}; 0: all); the rest
                              are counted in the summary, so memory stays bounded whatever the file
 ${READING_USAGE}  -h, --help                 This help
@@ -55,6 +58,7 @@ async function check(argv: string[]): Promise<number> {
       'max-tokens': { type: 'string' },
       'no-color': { type: 'boolean', default: false },
       'no-near-duplicates': { type: 'boolean', default: false },
+      'no-label-model': { type: 'boolean', default: false },
       'max-findings-per-rule': { type: 'string', default: String(DEFAULT_MAX_FINDINGS_PER_RULE) },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -100,7 +104,9 @@ async function check(argv: string[]): Promise<number> {
     const display = displayOf(file);
     fileOf.set(display, file);
     try {
-      const analysis = await analyzeFile(file, display, config, { rowIndex: leakCheck && roles[k] !== undefined, nearDuplicates: !values['no-near-duplicates'], container, maxFindingsPerRule: maxFindings || undefined });
+      const ruled = await analyzeFile(file, display, config, { rowIndex: leakCheck && roles[k] !== undefined, nearDuplicates: !values['no-near-duplicates'], container, maxFindingsPerRule: maxFindings || undefined });
+      // A classification file's label model runs after its rule pass, over the file read again.
+      const { analysis } = withLabelModel(file, ruled, config, { container, ...(values['no-label-model'] ? { skip: 'skipped (--no-label-model)' } : {}) });
       if (leakCheck) results.push(analysis);
       else await emit(analysis);
     } catch (e) {
@@ -177,7 +183,7 @@ export function toJson(results: DatasetAnalysis[]): object {
 }
 
 const fileHead = (r: DatasetAnalysis) => ({ path: r.path, format: r.format, container: r.container, encoding: r.encoding, rows: r.rows, fields: r.fields, labels: r.labels, notes: r.notes });
-const fileTail = (r: DatasetAnalysis) => ({ summary: r.summary, ...(r.omitted ? { omitted: omittedPerRule(r.omitted) } : {}), stats: r.stats });
+const fileTail = (r: DatasetAnalysis) => ({ summary: r.summary, ...(r.omitted ? { omitted: omittedPerRule(r.omitted) } : {}), stats: r.stats, ...(r.labelQuality ? { labelQuality: r.labelQuality } : {}) });
 const withoutFix = (f: Finding): Omit<Finding, 'fix'> => {
   if (!f.fix) return f;
   const { fix: _fix, ...rest } = f;

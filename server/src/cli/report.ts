@@ -120,6 +120,12 @@ function summary(r: QualityReport): string {
   out.push(`  findings: ${plural(sev.error, 'error')}, ${plural(sev.warning, 'warning')}, ${plural(sev.info + sev.hint, 'note')}` + (r.findings.length ? ` — ${r.findings.slice(0, 6).map((f) => `${f.rule} ${n(f.count)}`).join(', ')}` : ''));
   const d = r.diversity;
   if (d) out.push(`  diversity: ${n(d.tokens)} words, vocabulary ${n(d.vocabulary)}, type/token ${d.typeTokenRatio < 0.1 ? d.typeTokenRatio.toPrecision(2) : d.typeTokenRatio.toFixed(2)}, distinct bigrams ${(d.distinctBigramShare * 100).toFixed(1)}%${d.sampled ? ` (sample of ${n(d.rows)} rows)` : ''}`);
+  const q = r.labelQuality;
+  if (q?.notRun) out.push(`  label model: not run: ${q.notRun}`);
+  else if (q?.withheld) out.push(`  label model: no label errors reported: ${q.withheld}`);
+  else if (q) {
+    out.push(`  label quality: noise ratio ${(q.noiseRatio * 100).toFixed(1)}% (${plural(q.noisyRows, 'row')} flagged; estimated ${(q.estimatedNoiseRatio * 100).toFixed(1)}% wrong)${q.learningCurve ? `; learning curve: ${q.learningCurve.verdict}` : ''}`);
+  }
   const s = r.splits;
   if (s) {
     out.push(`  splits: ${s.splits.map((x) => `${x.split} ${n(x.rows)}`).join(' · ')}; texts in both: ${s.leakage.map((x) => `${x.between.join('–')} ${n(x.shared)}`).join(', ')}`);

@@ -58,6 +58,7 @@ export function textFileSummary(file: DatasetAnalysis, color: boolean, tr: Trans
   if (s.languages.some((l) => l.name !== 'Latin script')) {
     out.push(tr.t('  languages: {0}', s.languages.slice(0, 5).map((l) => `${tr.t(l.name)} ${(l.share * 100).toFixed(l.share < 0.1 ? 1 : 0)}%`).join(' · ')));
   }
+  if (file.labelQuality) out.push(...labelQualityLines(file.labelQuality));
   out.push(tr.t('  {0}: median {1}, p95 {2}, max {3}', tokensHeading(s.tokens.exactRows, tr), formatCount(s.tokens.median), formatCount(s.tokens.p95), formatCount(s.tokens.max)));
   const rules = Object.entries(file.summary).sort((a, b) => b[1] - a[1]);
   const bySev = s.findingsBySeverity;
@@ -73,4 +74,29 @@ export function textFileSummary(file: DatasetAnalysis, color: boolean, tr: Trans
 function tokensHeading(exactRows: number, tr: Translator): string {
   if (!exactRows) return tr.t('tokens (est.)');
   return tr.t(exactRows === 1 ? 'tokens (est.; exact for the {0} row over the limit)' : 'tokens (est.; exact for the {0} rows over the limit)', formatCount(exactRows));
+}
+
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+
+/** The label model's lines of a file's summary: its noise ratio and curve, or why it did not run. */
+export function labelQualityLines(q: Record<string, unknown>): string[] {
+  const model = q.model as { ok: boolean; reason?: string; labelledRows?: number };
+  const agreement = q.agreement as { rows: number; annotators: number; percentAgreement: number; cohensKappa: number | null; fleissKappa: number | null; strength: string } | undefined;
+  const out: string[] = [];
+  if (!model.ok) out.push(`  label model: not run: ${model.reason}`);
+  else {
+    const e = q.labelErrors as { noiseRatio: number; estimatedNoiseRatio: number; noisyRows: number; checkedRows: number } | undefined;
+    const curve = q.learningCurve as { verdict: string } | undefined;
+    const left = Number(q.leftToConflicts ?? 0);
+    if (typeof q.withheld === 'string') out.push(`  label model: no label errors reported: ${q.withheld}`);
+    else if (e) out.push(`  label model: noise ratio ${pct(e.noiseRatio)} (${formatCount(e.noisyRows)} of ${formatCount(e.checkedRows)} rows flagged${left ? `, ${left} left to conflicting-labels` : ''}; estimated ${pct(e.estimatedNoiseRatio)} of labels wrong)`);
+    if (curve) out.push(`  learning curve: ${curve.verdict}`);
+    const next = q.rowsToLabel as unknown[] | undefined;
+    if (next?.length) out.push(`  rows to label next: ${next.length} unlabelled row${next.length === 1 ? '' : 's'} ranked by uncertainty (JSON: labelQuality.rowsToLabel)`);
+  }
+  if (agreement) {
+    const kappa = agreement.cohensKappa !== null ? `Cohen's κ ${agreement.cohensKappa.toFixed(2)}` : agreement.fleissKappa !== null ? `Fleiss' κ ${agreement.fleissKappa.toFixed(2)}` : 'κ undefined';
+    out.push(`  annotators: ${agreement.annotators} agree on ${pct(agreement.percentAgreement)} of ${formatCount(agreement.rows)} rows; ${kappa} (${agreement.strength})`);
+  }
+  return out;
 }

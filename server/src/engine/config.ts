@@ -79,6 +79,12 @@ export const configSchema = z
     heldOutFileWords: z.array(z.string().min(1)).default(['val', 'valid', 'validation', 'dev', 'test', 'eval', 'evaluation', 'heldout', 'holdout']),
     /** cross-file-leak: words in a file or folder name that mark it as training data. */
     trainFileWords: z.array(z.string().min(1)).default(['train', 'training']),
+    /** possible-label-error: a label with fewer rows is left out of the label model (at least 2 labels must have this many). */
+    labelModelMinRowsPerLabel: z.number().int().min(2).default(10),
+    /** possible-label-error: folds of the label model's out-of-fold predictions. */
+    labelModelFolds: z.number().int().min(2).max(20).default(5),
+    /** possible-label-error: seed of the label model's folds and samples (the same seed gives the same findings). */
+    labelModelSeed: z.number().int().min(0).default(1),
   })
   .strict();
 

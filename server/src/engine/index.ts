@@ -34,6 +34,7 @@ export { IncrementalDataset, type LineEdit } from './analysis/incremental';
 export { buildReport, type QualityReport, type ReportExtras, type RuleFindings, type NearDuplicateCluster, type LabelShare } from './report/report';
 export { renderReportHtml, reportJson, type ReportPageOptions, type PageScript, type PageStyle } from './report/reportHtml';
 export { renderReportMarkdown } from './report/reportMarkdown';
+export type { LabelQualitySection } from './report/labelQualitySection';
 export { computeDiversity, type Diversity, type DiversityOptions } from './report/diversity';
 export { buildSplitComparison, findSplitSiblings, type SplitComparison, type SplitInput, type SplitName } from './report/splitComparison';
 export { datasetRowHashes, readRowTexts, type RowText } from './analysis/rowTexts';
@@ -65,3 +66,4 @@ export { packFindings, unpackFindings, type PackedFindings } from './analysis/pa
 export { postedAnalysis, receivedAnalysis, type PostedAnalysis } from './analysis/postedAnalysis';
 export { formatCount } from './format';
 export * from './labels';
+export { labelCheckSteps, labelCheckJson, labelQualitySentence, shownProbability, type LabelCheck, type LabelCheckOptions } from './rules/labelErrors';

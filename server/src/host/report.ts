@@ -3,9 +3,10 @@ import * as path from 'node:path';
 import { analyzeFile } from './analyzeFile';
 import { InputError } from './errors';
 import { fileSource } from './fileSource';
+import { withLabelModel } from './labelModel';
 import { namedDatasetContainer, shown } from './inputs';
 import {
-  buildReport, buildSplitComparison, computeDiversity, datasetRowHashes, findSplitSiblings, readRowTexts, renderReportHtml, toBytes,
+  buildReport, buildSplitComparison, computeDiversity, datasetRowHashes, findSplitSiblings, labelCheckSteps, readRowTexts, renderReportHtml, toBytes, withExtraFindings,
   type ByteSource, type Config, type DatasetAnalysis, type Diversity, type QualityReport, type SplitComparison, type SplitInput,
 } from '../engine';
 
@@ -22,7 +23,9 @@ import {
 export async function makeReport(file: string, config: Config, notes: (line: string) => void = () => {}): Promise<QualityReport> {
   // An archive or a format Tuneset does not read is named, not reported as rows of invalid JSON.
   const container = namedDatasetContainer(file, shown(file));
-  const analysis = await analyzeFile(file, shown(file), config, { container });
+  const ruled = await analyzeFile(file, shown(file), config, { container });
+  // A classification file's label model: its possible-label-error findings and the "Label quality" section.
+  const { analysis, check: labelCheck } = withLabelModel(file, ruled, config, { container });
   const unknown = analysis.notes?.find((n) => n.kind === 'unknown-field');
   if (unknown) throw new InputError(`${analysis.path}: ${unknown.message}`);
   for (const n of analysis.notes ?? []) notes(`tuneset: ${analysis.path}: ${n.message}`);
@@ -35,21 +38,33 @@ export async function makeReport(file: string, config: Config, notes: (line: str
     fs.closeSync(fd);
   }
   const splits = await compareSplits(file, analysis, config, { display: shown });
-  return buildReport(analysis, { config, diversity, splits, generatedAt: new Date().toISOString() });
+  return buildReport(analysis, { config, diversity, splits, generatedAt: new Date().toISOString(), ...(labelCheck ? { labelCheck } : {}) });
 }
 
 /**
  * The quality report of a dataset the server holds: its live analysis (the editor's text when the
  * file is open), diversity from the same text, and the comparison with its train/val/test siblings.
  */
-export async function fileReport(file: string, analysis: DatasetAnalysis, text: string | undefined, config: Config, siblingAnalysis: (file: string) => Promise<DatasetAnalysis | undefined>): Promise<QualityReport> {
+export async function fileReport(file: string, held: DatasetAnalysis, text: string | undefined, config: Config, siblingAnalysis: (file: string) => Promise<DatasetAnalysis | undefined>): Promise<QualityReport> {
   const bytes = text === undefined ? fs.readFileSync(file) : toBytes(text);
+  // The label model of a classification file (its findings merged unless the editor's background pass already did).
+  const labelCheck = held.format === 'classification' && config.rules['possible-label-error'] !== 'off'
+    ? runSteps(labelCheckSteps(file, bytes, config, { container: held.container, findings: held.findings }))
+    : undefined;
+  const analysis = labelCheck && !held.findings.some((f) => f.rule === 'possible-label-error') ? withExtraFindings(held, labelCheck.findings) : held;
   const texts = (function* () {
     for (const row of readRowTexts(file, bytes, analysis)) yield row.text;
   })();
   const diversity = computeDiversity(texts, { totalRows: analysis.rows });
   const splits = await compareSplits(file, analysis, config, { display: (f) => f, sibling: siblingAnalysis, ownBytes: bytes });
-  return buildReport(analysis, { config, diversity, splits, generatedAt: new Date().toISOString() });
+  return buildReport(analysis, { config, diversity, splits, generatedAt: new Date().toISOString(), ...(labelCheck ? { labelCheck } : {}) });
+}
+
+function runSteps<T>(steps: Generator<number, T, undefined>): T {
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
 }
 
 function diversityOf(source: ByteSource, analysis: DatasetAnalysis, config: Config): Diversity {

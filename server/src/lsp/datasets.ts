@@ -49,6 +49,13 @@ const WORKER_MIN_CHARS = 256 * 1024;
  */
 const DISK_CHECK_SLICE_MS = 100;
 
+/** What the label model's background pass found for a version of a document. */
+export interface LabelPass {
+  version: number;
+  findings: Finding[];
+  labelQuality: Record<string, unknown>;
+}
+
 interface NearDuplicatePass {
   findings: Finding[];
   clusters: number;
@@ -95,6 +102,8 @@ export class OpenDatasets {
   private readonly near = new Map<string, NearDuplicatePass>();
   /** The check running for each document, until it ends. */
   private readonly checks = new Map<string, Check>();
+  /** possible-label-error findings and the label model's figures of open documents, by the version they were made from. */
+  private readonly labels = new Map<string, LabelPass>();
 
   /** Models made from a file's text on disk for a document about to open (see prepare()), until it does. */
   private readonly prepared = new Map<string, Prepared>();
@@ -188,7 +197,7 @@ export class OpenDatasets {
     try {
       const analysis = isJsonlPath(pathOf(uri)) ? await this.analyzeModel(doc, check) : await this.analyzeWhole(doc, check);
       if (!analysis || check.cancelled) return undefined;
-      const result = { uri, analysis: this.withFindingsFromElsewhere(uri, lineCount, analysis), version };
+      const result = { uri, analysis: this.withFindingsFromElsewhere(uri, lineCount, version, analysis), version };
       this.results.set(uri, result);
       return result;
     } finally {
@@ -197,10 +206,13 @@ export class OpenDatasets {
   }
 
   /** An analysis with the background pass's near-duplicates and the workspace check's findings merged in. */
-  private withFindingsFromElsewhere(uri: string, lineCount: number, analysis: DatasetAnalysis): DatasetAnalysis {
+  private withFindingsFromElsewhere(uri: string, lineCount: number, version: number, analysis: DatasetAnalysis): DatasetAnalysis {
     const near = this.near.get(uri);
     // Background near-duplicate findings stay while the line count holds (their lines still point right).
     if (near && near.lineCount === lineCount && lineCount > INLINE_NEAR_DUPLICATE_LINES) analysis = withExtraFindings(analysis, near.findings, near);
+    // The label model's findings hold for the text they were made from only: their quick fixes rewrite a row as it was.
+    const labels = this.labels.get(uri);
+    if (labels && labels.version === version) analysis = { ...withExtraFindings(analysis, labels.findings), labelQuality: labels.labelQuality };
     const extra = this.hooks.extraFindings(uri);
     return extra?.length ? withExtraFindings(analysis, extra) : analysis;
   }
@@ -252,6 +264,16 @@ export class OpenDatasets {
     return true;
   }
 
+  /** Keeps the label model's result for a version of a document (merged by its next check of that version). */
+  setLabelPass(uri: string, pass: LabelPass): void {
+    this.labels.set(uri, pass);
+  }
+
+  /** The version of a document the label model's last result is of, if any. */
+  labelPassVersion(uri: string): number | undefined {
+    return this.labels.get(uri)?.version;
+  }
+
   get(uri: string): Analyzed | undefined {
     return this.results.get(uri);
   }
@@ -260,6 +282,7 @@ export class OpenDatasets {
     this.checks.get(uri)?.cancel();
     this.prepared.delete(uri);
     this.near.delete(uri);
+    this.labels.delete(uri);
     this.models.delete(uri);
     this.results.delete(uri);
   }

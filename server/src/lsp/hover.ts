@@ -1,5 +1,5 @@
 import { MarkupKind, type Hover, type HoverParams } from 'vscode-languageserver';
-import { describeJsonRow, RULES, type Finding } from '../engine';
+import { describeJsonRow, labelQualitySentence, RULES, type Finding } from '../engine';
 import type { Analyzed } from './datasets';
 import { formatCount } from '../engine';
 import { translator, type Translator } from '../host/l10n';
@@ -30,6 +30,9 @@ export function hover(doc: Analyzed, params: HoverParams, lineText: string, tr: 
     const severity = tr.t(SEVERITY[f.severity]);
     parts.push(`${BOLD.has(f.severity) ? `**${severity}**` : severity} \`${f.rule}\` ${escape(tr.message(f.message))}${describeRelated(f, tr)}`);
   }
+  // A possible label error is judged against the whole file: its noise ratio says how common they are.
+  const noise = onRow.some((f) => f.rule === 'possible-label-error') ? labelQualitySentence(a.labelQuality) : undefined;
+  if (noise) parts.push(tr.t('File: {0}', escape(noise)));
   if (onRow.length) parts.push(onRow.map((f) => `*${f.rule}*: ${summaryOf(f.rule, tr)}`).filter((s, i, all) => all.indexOf(s) === i).join('  \n'));
   return { contents: { kind: MarkupKind.Markdown, value: parts.join('\n\n') } };
 }

@@ -2,12 +2,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { TextDocuments, type Connection } from 'vscode-languageserver';
-import { decodeSourceLines, isJsonlPath, loadTokenizer, tokenizerLoaded, withExtraFindings, type Config, type DatasetAnalysis, type Finding } from '../engine';
+import { decodeSourceLines, isJsonlPath, loadTokenizer, toBytes, tokenizerLoaded, withExtraFindings, type Config, type DatasetAnalysis, type Finding } from '../engine';
 import { analyzeFile } from '../host/analyzeFile';
 import { SETTINGS_FILE } from '../host/config';
 import { fileSource } from '../host/fileSource';
+import { labelModelInWorker } from '../host/labelModel';
 import { findWorkspaceLeaks } from '../host/leaks';
 import { CheckWorkspaceRequest, SettingsProblemsNotification, SummaryChangedNotification } from '../protocol';
+import { Check } from './checks';
 import { CheckWorkers } from './checkWorkers';
 import { toDiagnostics, toSummary } from './convert';
 import { resolveLocale, translator, type Translator } from '../host/l10n';
@@ -20,14 +22,16 @@ import { listDatasetFiles } from './workspaceFiles';
 
 /**
  * Why a document is checked: its text changed (or it opened), or it is checked again as it is for
- * what came since: the background pass's near-duplicates, or the tokenizer (which only the
+ * what came since: the background pass's near-duplicates, the label model's findings, or the tokenizer (which only the
  * statistics depend on: diagnostics are not sent again).
  */
-type CheckReason = 'text' | 'near-duplicates' | 'tokenizer';
+type CheckReason = 'text' | 'near-duplicates' | 'label-model' | 'tokenizer';
 
 export interface SchedulerOptions {
-  /** The folder of the bundled worker scripts (checkWorker.js, nearDuplicateWorker.js): dist/. */
+  /** The folder of the bundled worker scripts (checkWorker.js, nearDuplicateWorker.js, labelModelWorker.js): dist/. */
   workerDir: string;
+  /** How long (ms) after its rule pass a document's label model starts (default: the background passes' pause). */
+  labelModelDelayMs?: number;
 }
 
 /**
@@ -49,6 +53,9 @@ export class Scheduler {
   private readonly onDisk = new Map<string, Analyzed>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly backgroundTimers = new Map<string, NodeJS.Timeout>();
+  private readonly labelTimers = new Map<string, NodeJS.Timeout>();
+  /** The label model running for each document (in a worker thread), until it ends. */
+  private readonly labelRuns = new Map<string, Check>();
   private tokenizerTimer: NodeJS.Timeout | undefined;
   private workspaceFolders: string[] = [];
   /** The client answers workspace/configuration requests. */
@@ -125,6 +132,7 @@ export class Scheduler {
     this.configs = new DatasetConfigs(this.settings, this.workspaceFolders);
     // Checks made with the old settings are of no use any more: every document is checked again.
     this.open.cancelAll();
+    for (const run of this.labelRuns.values()) run.cancel();
     this.open = this.openDatasets();
     const problems = this.configs.problems();
     if (problems.length) {
@@ -176,6 +184,7 @@ export class Scheduler {
     if (reason !== 'tokenizer') this.publish(result);
     void this.connection.sendNotification(SummaryChangedNotification.method, toSummary(doc.uri, result.analysis, this.tr));
     if (reason === 'text' && this.open.needsBackground(doc)) this.scheduleBackground(doc);
+    if (reason === 'text') this.scheduleLabelModel(doc, result);
     if (result.analysis.stats.tokens.sampledTexts === 0 && result.analysis.rows > 0) this.scheduleTokenizer();
     this.log(`checked ${path.basename(doc.uri)} v${version}${reason === 'text' ? '' : ` for its ${reason}`}: ${result.analysis.rows} rows, ${result.analysis.findings.length} findings in ${(performance.now() - t0).toFixed(0)} ms`);
   }
@@ -223,6 +232,58 @@ export class Scheduler {
       this.log(`near-duplicates of ${path.basename(doc.uri)} in the background in ${(performance.now() - t0).toFixed(0)} ms`);
       await this.analyzeNow(current, 'near-duplicates');
     }, Math.max(1000, this.settings.editor.debounceMs * 4)));
+  }
+
+  /**
+   * Once checks pause, a classification document's label model (possible-label-error) runs in a
+   * worker thread, with cancellable progress; its findings are then merged with the rule pass's and
+   * published again. The rule pass's diagnostics never wait for it: they are out before it starts.
+   * A newer text, the document closing or the user cancels it, and a cancelled run publishes nothing.
+   */
+  private scheduleLabelModel(doc: LineDocument, held: Analyzed): void {
+    const uri = doc.uri;
+    const running = this.labelRuns.get(uri);
+    // Checked again as it is (for leaks, settings kept): the model of this text is done or under way.
+    if ((running?.version === doc.version && !running.cancelled) || this.open.labelPassVersion(uri) === doc.version) return;
+    clearTimeout(this.labelTimers.get(uri));
+    running?.cancel();
+    const file = uri.startsWith('file:') ? fileURLToPath(uri) : decodeURIComponent(uri.replace(/^[a-z]+:(\/\/)?/i, ''));
+    const config = this.configs.of(file);
+    if (held.analysis.format !== 'classification' || config.rules['possible-label-error'] === 'off') return;
+    const max = this.settings.editor.labelModelMaxRows;
+    if (held.analysis.rows > max) {
+      // Said in the summary from the next check on; nothing is published again for it.
+      const reason = max === 0 ? 'turned off in the editor (tuneset.labelModelMaxRows is 0)' : `over the editor's ${max.toLocaleString('en-US')}-row limit (tuneset.labelModelMaxRows); run \`tuneset check\` or the report`;
+      this.open.setLabelPass(uri, { version: doc.version, findings: [], labelQuality: { model: { ok: false, reason } } });
+      return;
+    }
+    this.labelTimers.set(uri, setTimeout(async () => {
+      this.labelTimers.delete(uri);
+      const version = doc.version;
+      const current = this.open.get(uri);
+      if (!current || current.version !== version || this.documents.get(uri)?.version !== version) return;
+      const check = new Check(uri, version);
+      this.labelRuns.set(uri, check);
+      showProgress(this.connection, this.runningChecks, check, `Tuneset: label model of ${path.basename(file)}`);
+      const t0 = performance.now();
+      try {
+        const conflictLines = current.analysis.findings.filter((f) => f.rule === 'conflicting-labels').flatMap((f) => Array.from({ length: f.endLine - f.line + 1 }, (_, k) => f.line + k));
+        const result = await labelModelInWorker(path.join(this.options.workerDir, 'labelModelWorker.js'), { path: file, bytes: toBytes(doc.getText()), config, conflictLines }, {
+          progress: (part) => check.report(part),
+          onCancel: (stop) => check.onCancel(stop),
+        });
+        const latest = this.documents.get(uri);
+        if (!result || check.cancelled || !latest || latest.version !== version) return this.log(`label model of ${path.basename(file)} v${version} cancelled`);
+        this.open.setLabelPass(uri, { version, findings: result.findings, labelQuality: result.labelQuality });
+        this.log(`label model of ${path.basename(file)} v${version}: ${result.notRun ? `not run (${result.notRun})` : `${result.findings.length} possible label errors`} in ${(performance.now() - t0).toFixed(0)} ms`);
+        await this.analyzeNow(latest, 'label-model');
+      } catch (e) {
+        this.log(`label model of ${path.basename(file)} failed: ${(e as Error).message}`);
+      } finally {
+        if (this.labelRuns.get(uri) === check) this.labelRuns.delete(uri);
+        check.end();
+      }
+    }, this.options.labelModelDelayMs ?? Math.max(1000, this.settings.editor.debounceMs * 4)));
   }
 
   private schedule(doc: LineDocument, delay: number): void {
@@ -278,11 +339,17 @@ export class Scheduler {
 
   /** TextDocuments fires onDidChangeContent on open too; only real changes (recorded by update()) wait for the debounce. */
   changed(doc: LineDocument): void {
-    if (this.pendingChanges.has(doc.uri)) this.schedule(doc, this.settings.editor.debounceMs);
+    if (!this.pendingChanges.has(doc.uri)) return;
+    // The label model of the text before is of no use any more (its findings point at rows as they were).
+    clearTimeout(this.labelTimers.get(doc.uri));
+    this.labelRuns.get(doc.uri)?.cancel();
+    this.schedule(doc, this.settings.editor.debounceMs);
   }
 
   closed(doc: LineDocument): void {
     clearTimeout(this.timers.get(doc.uri));
+    clearTimeout(this.labelTimers.get(doc.uri));
+    this.labelRuns.get(doc.uri)?.cancel();
     this.pendingChanges.delete(doc.uri);
     this.open.close(doc.uri);
     // A closed file keeps its problems: the workspace check reads it from disk again.
@@ -432,7 +499,8 @@ export class Scheduler {
   }
 
   dispose(): void {
-    for (const t of [...this.timers.values(), ...this.backgroundTimers.values()]) clearTimeout(t);
+    for (const t of [...this.timers.values(), ...this.backgroundTimers.values(), ...this.labelTimers.values()]) clearTimeout(t);
+    for (const run of this.labelRuns.values()) run.cancel();
     clearTimeout(this.tokenizerTimer);
     this.workers.dispose();
   }

@@ -8,6 +8,8 @@ const editorSchema = z.object({
   exclude: z.array(z.string()).default([]),
   maxDiagnosticsPerFile: z.number().int().min(1).default(1000),
   debounceMs: z.number().int().min(0).max(5000).default(150),
+  /** Classification documents of at most this many rows get the label model in the background (0: none). */
+  labelModelMaxRows: z.number().int().min(0).default(50000),
 });
 
 export type EditorSettings = z.infer<typeof editorSchema>;
@@ -25,7 +27,7 @@ export interface Settings {
   problems: string[];
 }
 
-const EDITOR_KEYS = ['exclude', 'maxDiagnosticsPerFile', 'debounceMs'];
+const EDITOR_KEYS = ['exclude', 'maxDiagnosticsPerFile', 'debounceMs', 'labelModelMaxRows'];
 
 /** Splits the `tuneset.*` settings object into the engine's config and the editor's own, validating both. */
 export function readSettings(tuneset: Record<string, unknown> | null | undefined, filesExclude: Record<string, unknown> | null | undefined): Settings {

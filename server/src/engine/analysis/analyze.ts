@@ -63,6 +63,8 @@ export interface DatasetAnalysis {
   omitted?: OmittedFindings;
   /** How the file was read where a person would want to know: guessed fields, no header row, quotes read as text. */
   notes?: ReadingNote[];
+  /** What the label model said (labelCheckJson): set by a host that ran it (the CLI's check), never by the rule pass. */
+  labelQuality?: Record<string, unknown>;
 }
 
 /** One sentence on how a file was read; `unknown-field` is a setting that names a field the file lacks (an error for the CLI). */
@@ -243,7 +245,7 @@ export class FindingBuilder {
       value = spec.map(part.text);
       if (value === part.text) return undefined;
     } else value = spec.value;
-    const edit: TextEdit = { ...rangeInRow(row, span.start, span.end), newText: encodeValue(this.access.container, row.text, span, value) };
+    const edit: TextEdit = { ...rangeInRow(row, span.start, span.end), newText: spec.kind === 'set-value' && spec.json && this.access.container !== 'csv' ? value : encodeValue(this.access.container, row.text, span, value) };
     return { title: spec.title, edits: [edit] };
   }
 }

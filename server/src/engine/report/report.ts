@@ -6,6 +6,8 @@ import { DEFAULT_CONFIG, type Config } from '../config';
 import type { Diversity } from './diversity';
 import { RULES, ruleDocsUrl, type RuleInfo } from '../rules/catalog';
 import type { SplitComparison } from './splitComparison';
+import type { LabelCheck } from '../rules/labelErrors';
+import { labelQualitySection, type LabelQualitySection } from './labelQualitySection';
 import type { Distribution, Histogram, QualityScore } from './stats';
 import { SEVERITY_ORDER, type ContainerKind, type FormatName, type Severity } from '../types';
 
@@ -28,6 +30,8 @@ export interface QualityReport {
   diversity: Diversity | null;
   /** Null when the file has no train/val/test siblings. */
   splits: SplitComparison | null;
+  /** The label model's figures; absent when the host ran no label model (not a classification file). */
+  labelQuality?: LabelQualitySection;
 }
 
 export interface ReportHeader {
@@ -131,6 +135,8 @@ export interface ReportExtras {
   nearDuplicates?: { threshold: number; clusters: NearDuplicateCluster[] };
   /** Examples kept per rule (default 100). */
   examplesPerRule?: number;
+  /** The label model's check of the file (labelCheckSteps), for the "Label quality" section. */
+  labelCheck?: LabelCheck;
   generatedAt?: string;
 }
 
@@ -181,6 +187,7 @@ export function buildReport(analysis: DatasetAnalysis, extras: ReportExtras = {}
     chars: s.chars,
   };
   const near = extras.nearDuplicates;
+  const labelQuality = extras.labelCheck && labelQualitySection(extras.labelCheck);
   return {
     version: 1,
     header,
@@ -192,6 +199,7 @@ export function buildReport(analysis: DatasetAnalysis, extras: ReportExtras = {}
       : { computed: false, clusters: [] },
     diversity: extras.diversity ?? null,
     splits: extras.splits ?? null,
+    ...(labelQuality ? { labelQuality } : {}),
   };
 }
 

@@ -12,9 +12,11 @@ export interface RuleInfo {
   /**
    * Where the rule looks: one row at a time (the row pass, also on a single edited line), the whole
    * file (after the row pass, over what it gathered: FILE_RULES in fileRules.ts), or several files
-   * (the workspace check and a `check` of several files).
+   * (the workspace check and a `check` of several files), or the whole file through a label model
+   * trained on it ('model': rules/labelErrors.ts; seconds of work on a big file, so it runs after the
+   * rule pass, never on the editor's keystroke path: the CLI's check, the report, the editor's background pass).
    */
-  scope: 'row' | 'file' | 'cross-file';
+  scope: 'row' | 'file' | 'cross-file' | 'model';
   /**
    * Its findings' quick fix: 'safe' when applying it cannot lose information, so "fix all" (the
    * editor's source.fixAll) applies it; 'review' when a person should look at each (it deletes a
@@ -65,6 +67,8 @@ export const RULES = {
     summary: 'The same normalised text, or a near-identical one, appears with different labels.' },
   'cross-file-leak': { family: 'duplicates', severity: 'error', scope: 'cross-file', fix: 'review', settings: ['nearDuplicateThreshold', 'nearDuplicateShingleSize', 'nearDuplicateText', 'heldOutFileWords', 'trainFileWords'],
     summary: 'A row of a validation/test file that also appears, exactly or nearly, in a training file.' },
+  'possible-label-error': { family: 'labels', severity: 'info', scope: 'model', fix: 'review', settings: ['labelModelMinRowsPerLabel', 'labelModelFolds', 'labelModelSeed'],
+    summary: "A classification row whose label a text model trained on the other rows finds unlikely (confident learning on out-of-fold probabilities); the message names the likelier label." },
   'label-imbalance': { family: 'labels', severity: 'warning', scope: 'file', settings: ['thresholds.imbalanceRatio', 'thresholds.imbalanceMinShare'],
     summary: 'Classes are imbalanced: majority/minority ratio over the threshold or the rarest class far under a uniform share.' },
   'rare-label': { family: 'labels', severity: 'warning', scope: 'file', settings: ['thresholds.rareLabelMin'],

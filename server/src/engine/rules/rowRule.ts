@@ -15,7 +15,8 @@ export interface Target {
 
 /** A quick fix described on decoded values; the engine encodes it into text edits for the row's container. */
 export type FixSpec =
-  | { title: string; kind: 'set-value'; path: JsonPath; value: string }
+  /** `json`: the value is JSON text written as it is (a number label stays a number); else a string. */
+  | { title: string; kind: 'set-value'; path: JsonPath; value: string; json?: boolean }
   | { title: string; kind: 'delete-row' }
   | { title: string; kind: 'replace-row'; text: string }
   /** The value at `path` made again from what it is (a rule that decides on a file's facts, without the row's text). */

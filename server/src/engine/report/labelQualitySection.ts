@@ -1,0 +1,93 @@
+import type { LabelCheck } from '../rules/labelErrors';
+import type { LearningCurve } from '../labels/learningCurve';
+
+/**
+ * The quality report's "Label quality" section, from the label model's check of the file: the noise
+ * ratio with the estimated confusion (given label × likely true label), the likeliest label errors
+ * with their texts, annotator agreement, the learning curve and the rows to label next.
+ */
+export interface LabelQualitySection {
+  /** Why the model did not run (agreement may still be reported). */
+  notRun?: string;
+  /** Why its label errors are not reported although it ran (it does no better than guessing the commonest label). */
+  withheld?: string;
+  multiLabel: boolean;
+  labels: string[];
+  noiseRatio: number;
+  estimatedNoiseRatio: number;
+  noisyRows: number;
+  checkedRows: number;
+  /**
+   * Single-label: estimated rows per given label (rows) × likely true label (columns), rounded.
+   * Multi-label: absent (see `perLabel`).
+   */
+  confusion?: number[][];
+  /** Multi-label: per label, its rows likely wrongly absent and wrongly present (estimated). */
+  perLabel?: { label: string; wronglyAbsent: number; wronglyPresent: number }[];
+  /** Most doubtful first; texts cut to 300 characters. */
+  candidates: { line: number; text: string; given: string; suggested: string; givenProbability: number; suggestedProbability: number }[];
+  /** Candidates in all (the list holds the first few). */
+  candidateCount: number;
+  learningCurve?: LearningCurve;
+  rowsToLabel: { line: number; text: string; guess: string; probability: number; score: number }[];
+  agreement?: {
+    rows: number;
+    annotators: number;
+    percentAgreement: number;
+    cohensKappa: number | null;
+    fleissKappa: number | null;
+    strength: string;
+    perLabel: { label: string; agreement: number; ratings: number }[];
+    disagreements: number;
+  };
+}
+
+const SHOWN = 20;
+const TEXT_CHARS = 300;
+
+const cut = (s: string) => (s.length > TEXT_CHARS ? `${s.slice(0, TEXT_CHARS - 1)}…` : s);
+
+/** The section of a label check; undefined when there is nothing to say (no model and no annotators). */
+export function labelQualitySection(check: LabelCheck): LabelQualitySection | undefined {
+  const q = check.quality;
+  const lineOf = check.lineOf ?? ((row: number) => row + 1);
+  const textOf = check.textOf ?? (() => '');
+  const a = q?.agreement;
+  const agreement = a && {
+    rows: a.rows, annotators: a.annotators, percentAgreement: a.percentAgreement, cohensKappa: a.cohensKappa, fleissKappa: a.fleissKappa,
+    strength: a.strength, perLabel: a.perLabel, disagreements: a.disagreements.length,
+  };
+  const errors = q?.labelErrors;
+  if (!q || !q.model.ok || !errors) {
+    const empty = { notRun: check.notRun ?? 'the label model did not run', multiLabel: false, labels: [], noiseRatio: 0, estimatedNoiseRatio: 0, noisyRows: 0, checkedRows: 0, candidates: [], candidateCount: 0, rowsToLabel: [] };
+    return q ? { ...empty, ...(agreement ? { agreement } : {}) } : empty;
+  }
+  const model = q.model;
+  const section: LabelQualitySection = {
+    multiLabel: model.multiLabel,
+    labels: model.labels,
+    noiseRatio: errors.noiseRatio,
+    estimatedNoiseRatio: errors.estimatedNoiseRatio,
+    noisyRows: errors.noisyRows,
+    checkedRows: errors.checkedRows,
+    candidates: errors.candidates.slice(0, SHOWN).map((c) => c.kind === 'single'
+      ? { line: lineOf(c.row), text: cut(textOf(c.row)), given: c.given, suggested: c.suggested, givenProbability: c.givenProbability, suggestedProbability: c.suggestedProbability }
+      : { line: lineOf(c.row), text: cut(textOf(c.row)), given: `[${c.givenLabels.join(', ')}]`, suggested: `[${c.suggestedLabels.join(', ')}]`, givenProbability: c.givenProbability, suggestedProbability: c.suggestedProbability }),
+    candidateCount: errors.candidates.length,
+    rowsToLabel: (q.rowsToLabel ?? []).slice(0, SHOWN).map((r) => ({
+      line: lineOf(r.row), text: cut(textOf(r.row)), guess: Array.isArray(r.guess) ? `[${r.guess.join(', ')}]` : r.guess, probability: r.probability, score: r.score,
+    })),
+    ...(q.learningCurve ? { learningCurve: q.learningCurve } : {}),
+    ...(agreement ? { agreement } : {}),
+    ...(check.withheld ? { withheld: check.withheld } : {}),
+  };
+  if (check.withheld) section.candidates = [];
+  const estimated = errors.estimatedConfusion;
+  if (!model.multiLabel) section.confusion = (estimated as number[][]).map((row) => row.map((v) => Math.round(v)));
+  else {
+    section.perLabel = (estimated as { label: string; joint: number[][] }[]).map((e) => ({
+      label: e.label, wronglyAbsent: Math.round(e.joint[0][1]), wronglyPresent: Math.round(e.joint[1][0]),
+    }));
+  }
+  return section;
+}

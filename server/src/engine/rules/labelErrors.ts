@@ -1,0 +1,216 @@
+import { FindingBuilder } from '../analysis/analyze';
+import { detectDatasetFormat } from '../analysis/detection';
+import { within, type Steps } from '../analysis/steps';
+import type { Config } from '../config';
+import { labelQuality, labelQualityJson, type LabelQuality, type OutOfFoldModel } from '../labels';
+import type { LabelErrorCandidate } from '../labels/confidentLearning';
+import { readLabelRows } from '../labels/rows';
+import { openReader, type DatasetContainer, type SourceRow } from '../read';
+import { extractRow } from '../schema/extract';
+import type { Finding } from '../types';
+import type { FixSpec } from './rowRule';
+
+/**
+ * possible-label-error: the label model (labels/) over a classification file, its candidate label
+ * errors made into findings. It is a rule of scope 'model' (see catalog.ts): a whole file's model
+ * takes seconds, so it runs after the rule pass and apart from it (the CLI's check, the report, the
+ * editor's background pass), each host merging its findings with withExtraFindings. Rows that
+ * conflicting-labels already flags (the same or a near-identical text with another label) keep that
+ * finding and are not reported again.
+ */
+
+export interface LabelCheckOptions {
+  /** Attach the relabelling quick fix (the editor does). */
+  fixes?: boolean;
+  /** How to read the bytes when the path's extension does not say. */
+  container?: DatasetContainer;
+  /** The rule pass's findings of the file: rows it flagged as conflicting-labels are left to it. */
+  findings?: readonly Finding[];
+  /** Or only the lines of its conflicting-labels findings (what the editor hands its worker). */
+  conflictLines?: readonly number[];
+  /** How many rows to suggest labelling next (default 50; 0: none). */
+  rowsToLabel?: number;
+  /** Build the learning curve (default true). */
+  learningCurve?: boolean;
+}
+
+/** What the label model said of a file: its findings, or why it did not run. */
+export interface LabelCheck {
+  /** Why the model did not run (the rule is off, not a classification file, too few labels); absent when it ran. */
+  notRun?: string;
+  quality?: LabelQuality;
+  findings: Finding[];
+  /** Candidates left to a conflicting-labels finding on the same row. */
+  leftToConflicts: number;
+  /** The 1-based line of each row, by row index (for the JSON and the report). */
+  lineOf?: (row: number) => number;
+  /** The text the model read of each row, by row index (for the report). */
+  textOf?: (row: number) => string;
+  /**
+   * Why the model's candidates are not reported although it ran: it does no better than always
+   * guessing the commonest label, so its doubts say nothing about the labels (random or unrelated texts).
+   */
+  withheld?: string;
+  /** The model's held-out accuracy, and that of always guessing the commonest label (multi-label: per label, averaged). */
+  skill?: { accuracy: number; baseline: number };
+}
+
+/** The model must beat always guessing the commonest label by this much (accuracy) for its doubts to count. */
+export const MIN_LIFT = 0.05;
+
+/** Held-out accuracy of the out-of-fold predictions, and of always guessing the commonest label. */
+export function heldOutSkill(m: Pick<OutOfFoldModel, 'multiLabel' | 'labels' | 'given' | 'present' | 'probabilities'>): { accuracy: number; baseline: number } {
+  const L = m.labels.length;
+  let rows = 0;
+  if (!m.multiLabel) {
+    let right = 0;
+    const counts = new Float64Array(L);
+    for (let i = 0; i < m.given.length; i++) {
+      const g = m.given[i];
+      if (g < 0) continue;
+      rows++;
+      counts[g]++;
+      let best = 0;
+      for (let c = 1; c < L; c++) if (m.probabilities[i * L + c] > m.probabilities[i * L + best]) best = c;
+      if (best === g) right++;
+    }
+    return rows ? { accuracy: right / rows, baseline: Math.max(...counts) / rows } : { accuracy: 0, baseline: 0 };
+  }
+  const right = new Float64Array(L);
+  const held = new Float64Array(L);
+  for (let i = 0; i < m.given.length; i++) {
+    if (m.given[i] < 0) continue;
+    rows++;
+    for (let l = 0; l < L; l++) {
+      const present = m.present![i * L + l] === 1;
+      if (present) held[l]++;
+      if ((m.probabilities[i * L + l] >= 0.5) === present) right[l]++;
+    }
+  }
+  if (!rows) return { accuracy: 0, baseline: 0 };
+  let accuracy = 0;
+  let baseline = 0;
+  for (let l = 0; l < L; l++) {
+    accuracy += right[l] / rows / L;
+    baseline += Math.max(held[l], rows - held[l]) / rows / L;
+  }
+  return { accuracy, baseline };
+}
+
+/** Rows read between two steps. */
+const ROWS_PER_STEP = 5000;
+
+const NUMBER = /^-?\d+(\.\d+)?$/;
+
+/** The model's probability as a message shows it: two decimals, never a flat 0 or 1. */
+export const shownProbability = (p: number): string => (p < 0.005 ? '<0.01' : p > 0.995 ? '>0.99' : p.toFixed(2));
+
+/** The label model over a file's bytes, in steps (progress 0..1), with its findings. */
+export function* labelCheckSteps(path: string, bytes: Uint8Array, config: Config, options: LabelCheckOptions = {}): Steps<LabelCheck> {
+  if (config.rules['possible-label-error'] === 'off') return { notRun: 'possible-label-error is turned off', findings: [], leftToConflicts: 0 };
+  const reader = openReader(path, bytes, options.container, config);
+  const detection = detectDatasetFormat(reader.rows(), config);
+  if (detection.format !== 'classification') return { notRun: `not a classification file (read as ${detection.format})`, findings: [], leftToConflicts: 0 };
+  const values: unknown[] = [];
+  const rows: SourceRow[] = [];
+  for (const row of reader.rows()) {
+    values.push(row.problem ? undefined : row.value);
+    rows.push(row);
+    if (rows.length % ROWS_PER_STEP === 0) yield 0;
+  }
+  const fields = detection.fields;
+  const { input, annotations } = readLabelRows(values, { text: fields.text, ...(fields.label ? { label: fields.label } : {}) });
+  const n = options.rowsToLabel ?? 50;
+  const quality = yield* within(labelQuality(input, {
+    folds: config.labelModelFolds, seed: config.labelModelSeed, minRowsPerLabel: config.labelModelMinRowsPerLabel,
+    learningCurve: options.learningCurve ?? true, rowsToLabel: n > 0 ? { n } : false, ...(annotations ? { annotations } : {}),
+  }), 0.05, 0.97);
+  const lineOf = (row: number) => rows[row]?.line ?? 0;
+  const textOf = (row: number) => input.texts[row] ?? '';
+  if (!quality.model.ok) return { notRun: quality.model.reason, quality, findings: [], leftToConflicts: 0, lineOf, textOf };
+  const skill = heldOutSkill(quality.outOfFold!);
+  if (skill.accuracy < skill.baseline + MIN_LIFT) {
+    const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+    const withheld = `the model does no better than always guessing the commonest label (held-out accuracy ${pct(skill.accuracy)} against ${pct(skill.baseline)}): its doubts say nothing about the labels, so none is reported`;
+    return { quality, findings: [], leftToConflicts: 0, lineOf, textOf, withheld, skill };
+  }
+  const conflicts = new Set<number>(options.conflictLines);
+  for (const f of options.findings ?? []) if (f.rule === 'conflicting-labels') for (let l = f.line; l <= f.endLine; l++) conflicts.add(l);
+  const out = new FindingBuilder(reader, fields, config, { fixes: options.fixes });
+  const findings: Finding[] = [];
+  let leftToConflicts = 0;
+  (quality.labelErrors?.candidates ?? []).forEach((c, rank) => {
+    const row = rows[c.row];
+    if (!row || row.value === undefined) return;
+    if (rowLines(row).some((l) => conflicts.has(l))) {
+      leftToConflicts++;
+      return;
+    }
+    const content = extractRow(row.value as Record<string, unknown>, detection.format, fields);
+    out.sink = [];
+    out.emit(row, content, labelErrorReport(c, rank + 1, fields.label ? (row.value as Record<string, unknown>)[fields.label] : undefined));
+    for (const f of out.sink) findings.push(f);
+  });
+  return { quality, findings, leftToConflicts, lineOf, textOf, skill };
+}
+
+/** The lines a row spans. */
+function rowLines(row: SourceRow): number[] {
+  const lines = [row.line];
+  for (let i = row.text.indexOf('\n'); i >= 0; i = row.text.indexOf('\n', i + 1)) lines.push(lines[lines.length - 1] + 1);
+  return lines;
+}
+
+/** A candidate as a rule report: the message names both labels and probabilities; single-label rows get a relabelling fix. */
+function labelErrorReport(c: LabelErrorCandidate, rank: number, given: unknown) {
+  if (c.kind === 'multi') {
+    const message = c.given === 'present'
+      ? `The label "${c.label}" may not belong here: a model of the other rows gives it ${shownProbability(c.givenProbability)} and its absence ${shownProbability(c.suggestedProbability)}; suggested labels: [${c.suggestedLabels.join(', ')}]`
+      : `The label "${c.label}" may be missing: a model of the other rows gives it ${shownProbability(c.suggestedProbability)} and its absence ${shownProbability(c.givenProbability)}; suggested labels: [${c.suggestedLabels.join(', ')}]`;
+    return {
+      rule: 'possible-label-error' as const, message, target: { path: ['@label'] },
+      data: { label: c.label, given: c.given, suggested: c.suggested, givenProbability: c.givenProbability, suggestedProbability: c.suggestedProbability, suggestedLabels: c.suggestedLabels, rank },
+    };
+  }
+  // A number or boolean label is written back as one.
+  const raw = (typeof given === 'number' && NUMBER.test(c.suggested)) || (typeof given === 'boolean' && (c.suggested === 'true' || c.suggested === 'false'));
+  const fix: FixSpec = { title: `Relabel as "${c.suggested}"`, kind: 'set-value', path: ['@label'], value: c.suggested, ...(raw ? { json: true } : {}) };
+  return {
+    rule: 'possible-label-error' as const,
+    message: `The label "${c.given}" looks wrong: a model of the other rows gives "${c.suggested}" ${shownProbability(c.suggestedProbability)} and "${c.given}" ${shownProbability(c.givenProbability)}; relabel as "${c.suggested}"?`,
+    target: { path: ['@label'] },
+    data: { given: c.given, suggested: c.suggested, givenProbability: c.givenProbability, suggestedProbability: c.suggestedProbability, rank },
+    fix,
+  };
+}
+
+/** A label check as the JSON contract's `labelQuality`: the model's figures, candidates and rows to label with their lines. */
+export function labelCheckJson(check: LabelCheck): Record<string, unknown> {
+  if (!check.quality) return { model: { ok: false, reason: check.notRun } };
+  const json = labelQualityJson(check.quality) as Record<string, unknown>;
+  const lineOf = check.lineOf ?? ((row: number) => row + 1);
+  const errors = check.quality.labelErrors;
+  return {
+    ...json,
+    ...(errors ? { labelErrors: { ...errors, candidates: errors.candidates.map((c) => ({ ...c, line: lineOf(c.row) })) } } : {}),
+    ...(check.quality.rowsToLabel ? { rowsToLabel: check.quality.rowsToLabel.map((r) => ({ ...r, line: lineOf(r.row) })) } : {}),
+    ...(check.quality.agreement ? { agreement: { ...check.quality.agreement, disagreements: check.quality.agreement.disagreements.map((d) => ({ ...d, line: lineOf(d.row) })) } } : {}),
+    findings: check.findings.length,
+    leftToConflicts: check.leftToConflicts,
+    ...(check.skill ? { skill: check.skill } : {}),
+    ...(check.withheld ? { withheld: check.withheld } : {}),
+  };
+}
+
+const percent = (x: number) => `${(x * 100).toFixed(1)}%`;
+
+/** One sentence on a file's label quality (labelCheckJson's), for the editor's summary and status bar. */
+export function labelQualitySentence(q: Record<string, unknown> | undefined): string | undefined {
+  if (!q) return undefined;
+  const model = q.model as { ok: boolean; reason?: string };
+  if (!model.ok) return `label model not run: ${model.reason}`;
+  if (typeof q.withheld === 'string') return `label model: no label errors reported: ${q.withheld}`;
+  const e = q.labelErrors as { noiseRatio: number; estimatedNoiseRatio: number; noisyRows: number; checkedRows: number } | undefined;
+  if (!e) return undefined;
+  return `label noise ratio ${percent(e.noiseRatio)} (${e.noisyRows} of ${e.checkedRows} rows flagged; estimated ${percent(e.estimatedNoiseRatio)} of labels wrong)`;
+}

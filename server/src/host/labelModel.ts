@@ -1,0 +1,98 @@
+import * as fs from 'node:fs';
+import { Worker } from 'node:worker_threads';
+import { labelCheckJson, labelCheckSteps, packFindings, unpackFindings, withExtraFindings, type Config, type DatasetAnalysis, type DatasetContainer, type Finding, type LabelCheck, type PackedFindings } from '../engine';
+import { MAX_WHOLE_FILE_BYTES } from './fileSource';
+
+/**
+ * The label model (possible-label-error, the label quality figures) for both hosts. The CLI runs it
+ * in-process after a file's rule pass (it has nothing else to do meanwhile); the language server runs
+ * it in a worker thread (labelModelWorker.ts) so its thread keeps answering.
+ */
+
+/** An analysis with the label model's findings and figures, and the model's check when it ran. */
+export interface LabelModelRun {
+  analysis: DatasetAnalysis;
+  check?: LabelCheck;
+}
+
+/**
+ * The label model over a classification file from disk after its rule pass: the analysis with its
+ * findings merged in and `labelQuality` set. Files of other formats are returned as they are.
+ */
+export function withLabelModel(file: string, analysis: DatasetAnalysis, config: Config, options: { container?: DatasetContainer; skip?: string; fixes?: boolean } = {}): LabelModelRun {
+  if (analysis.format !== 'classification') return { analysis };
+  const notRun = (reason: string): LabelModelRun => ({ analysis: { ...analysis, labelQuality: { model: { ok: false, reason } } } });
+  if (options.skip) return notRun(options.skip);
+  if (config.rules['possible-label-error'] === 'off') return notRun('possible-label-error is turned off');
+  const size = fs.statSync(file).size;
+  if (size > MAX_WHOLE_FILE_BYTES) return notRun(`the file is over 2 GiB; the label model reads a file whole`);
+  const check = runSteps(labelCheckSteps(analysis.path, fs.readFileSync(file), config, { container: options.container ?? analysis.container, findings: analysis.findings, fixes: options.fixes }));
+  const merged = withExtraFindings(analysis, check.findings);
+  return { analysis: { ...merged, labelQuality: labelCheckJson(check) }, check };
+}
+
+function runSteps<T>(steps: Generator<number, T, undefined>): T {
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** A label-model job for the worker thread: a document's text as UTF-8 (handed over, not copied). */
+export interface LabelModelJob {
+  path: string;
+  bytes: Uint8Array;
+  config: Config;
+  /** Lines of the document's conflicting-labels findings (their rows are left to that rule). */
+  conflictLines: number[];
+  /** Set to 1 when the run is cancelled: the worker stops at its next step and posts `cancelled`. */
+  cancel: Int32Array;
+}
+
+/** The label model's result as the worker posts it: its findings packed, its figures as JSON. */
+export interface PostedLabelCheck {
+  findings: PackedFindings;
+  labelQuality: Record<string, unknown>;
+  notRun?: string;
+}
+
+export type LabelModelAnswer = { progress: number } | { done: PostedLabelCheck } | { cancelled: true };
+
+/** The label model as the editor runs it: steps over a document's bytes, stopped when `cancelled` says so. */
+export function* labelModelJobSteps(job: Omit<LabelModelJob, 'cancel'>): Generator<number, PostedLabelCheck, undefined> {
+  const check = yield* labelCheckSteps(job.path, job.bytes, job.config, { fixes: true, conflictLines: job.conflictLines });
+  return { findings: packFindings(check.findings), labelQuality: labelCheckJson(check), ...(check.notRun ? { notRun: check.notRun } : {}) };
+}
+
+/** Progress is posted at most this often (ms). */
+const PROGRESS_MS = 200;
+
+/**
+ * Runs the label model of a document in a worker thread: resolves with its findings and figures, or
+ * undefined once `cancelled` (the worker stops at its next step and ends).
+ */
+export function labelModelInWorker(workerFile: string, job: Omit<LabelModelJob, 'cancel'>, hooks: { progress(part: number): void; onCancel(stop: () => void): void }): Promise<{ findings: Finding[]; labelQuality: Record<string, unknown>; notRun?: string } | undefined> {
+  return new Promise((resolve, reject) => {
+    const cancel = new Int32Array(new SharedArrayBuffer(4));
+    const worker = new Worker(workerFile, { workerData: { ...job, cancel } satisfies LabelModelJob, transferList: [job.bytes.buffer as ArrayBuffer] });
+    worker.unref();
+    let settled = false;
+    const settle = (f: () => void) => {
+      if (settled) return;
+      settled = true;
+      f();
+      void worker.terminate();
+    };
+    hooks.onCancel(() => Atomics.store(cancel, 0, 1));
+    worker.on('message', (answer: LabelModelAnswer) => {
+      if ('progress' in answer) return hooks.progress(answer.progress);
+      if ('cancelled' in answer) return settle(() => resolve(undefined));
+      const { findings, ...rest } = answer.done;
+      settle(() => resolve({ findings: unpackFindings(findings), ...rest }));
+    });
+    worker.on('error', (e) => settle(() => reject(e)));
+    worker.on('exit', (code) => settle(() => reject(new Error(`the label model's worker stopped (exit code ${code})`))));
+  });
+}
+
+export { PROGRESS_MS as LABEL_PROGRESS_MS };
