@@ -41,8 +41,8 @@ export { histogram, type Histogram } from './report/stats';
 export { containerPieces, containerTextPieces, datasetSource, outputName, type DatasetSource, type OutputFile, type OutputBytes, type OutputPieces } from './read/datasetSource';
 export { OptionsError } from './optionsError';
 export type { SourceRow, DatasetReader } from './read';
-export { planSplit, resolveSplitOptions, type SplitOptions, type SplitPlan, type SplitPart, type AppliedSplitOptions, type ExcludedRow } from './split/split';
-export { renderSplit, renderSplitBytes, renderSplitPieces, splitManifest, splitManifestName, type SplitManifest } from './split/renderSplit';
+export { planSplit, resolveSplitOptions, DEFAULT_MIN_ROWS, type SplitOptions, type SplitPlan, type SplitPart, type SplitFold, type MissingLabel, type AppliedSplitOptions, type ExcludedRow } from './split/split';
+export { renderSplit, renderSplitBytes, renderSplitPieces, foldFileName, splitManifest, splitManifestName, type SplitManifest } from './split/renderSplit';
 export {
   augmentDataset, planAugmentation, resolveAugmentOptions, AUGMENT_OPERATIONS, STOPWORDS, LEAKS_LISTED, MAX_VARIANTS_PER_ROW,
   type Augmentation, type AugmentSummary, type AugmentOperation, type SynonymProvider, type BalanceOptions, type TextSpan,
@@ -50,7 +50,7 @@ export {
 export type { AugmentOptions, AugmentResult, AugmentedRow, AugmentedPart, UnchangedRow, AppliedAugmentOptions } from './augment/types';
 export { renderAugmented, renderAugmentedPieces, augmentedFileName, type RenderAugmentedOptions } from './augment/renderAugmented';
 export { withExtraFindings, type AnalysisStats } from './analysis/analyze';
-export { findCrossFileLeaks, fileSplitRole, type LeakOptions, type LeakSource, type SplitRole } from './rules/crossFileLeak';
+export { findCrossFileLeaks, leakGroups, fileSplitRole, type LeakOptions, type LeakSource, type SplitRole } from './rules/crossFileLeak';
 export { nearDuplicateClusters } from './rules/nearDuplicates';
 export { rowLookup, type RowLookup } from './similarity/rowLookup';
 export type { RowIndex } from './similarity/rowIndex';

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { findCrossFileLeaks, rowLookup, type ByteSource, type Config, type DatasetAnalysis, type Finding, type LeakSource, type RowLookup } from '../engine';
+import { findCrossFileLeaks, leakGroups, rowLookup, type ByteSource, type Config, type DatasetContainer, type DatasetAnalysis, type Finding, type LeakSource, type RowLookup } from '../engine';
+import { analyzeFile } from './analyzeFile';
 import { fileSource } from './fileSource';
 
 /**
@@ -85,5 +86,33 @@ export function findWorkspaceLeaks(analyses: Map<string, DatasetAnalysis>, confi
     return findCrossFileLeaks(sources, config, { fixes: options.fixes, cancelled: options.cancelled });
   } finally {
     for (const fd of fds) fs.closeSync(fd);
+  }
+}
+
+/**
+ * The groups a split keeps whole so that `check` finds no leak between its parts: rows whose
+ * normalised texts are equal and, with `near`, every verified near-duplicate pair, joined
+ * transitively (leakGroups: the cross-file check's own hashes, candidates and verification). The
+ * file is analyzed once with its row index; rows of candidate pairs are read again from disk.
+ * A group id per row index (-1 for a row alone).
+ */
+export async function splitLeakGroups(
+  file: string, display: string, config: Config, options: { near: boolean; container?: DatasetContainer },
+): Promise<{ groupOf: Int32Array; nearPairs: number }> {
+  // The sketches exist when a near rule is on: near grouping turns the near-duplicate rule on if need be.
+  const analysisConfig = options.near && config.rules['near-duplicate'] === 'off' && config.rules['cross-file-leak'] === 'off'
+    ? { ...config, rules: { ...config.rules, 'near-duplicate': 'warning' as const } }
+    : config;
+  const analysis = await analyzeFile(file, display, analysisConfig, { rowIndex: true, nearDuplicates: options.near, ...(options.container ? { container: options.container } : {}) });
+  const index = analysis.rowIndex!;
+  let fd: number | undefined;
+  const read = () => {
+    fd ??= fs.openSync(file, 'r');
+    return fileSource(fd);
+  };
+  try {
+    return leakGroups({ index, rows: lazyRows(file, index.lines, read, index.container, analysisConfig) }, analysisConfig, { near: options.near });
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
   }
 }

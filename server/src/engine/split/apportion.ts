@@ -54,5 +54,19 @@ export function stratifiedTargets(classCounts: readonly number[], weights: reado
       demand[s]--;
     }
   }
+  // A class with at least one row per split is in every split: a split its share rounds to 0 takes
+  // one row from the split holding most of the class (a class of 5 over 80/10/10 is 3/1/1, not 4/1/0).
+  const used = weights.filter((w) => w > 0).length;
+  classCounts.forEach((n, c) => {
+    if (n < used) return;
+    for (let s = 0; s < splits; s++) {
+      if (weights[s] <= 0 || targets[c][s] > 0) continue;
+      let from = -1;
+      for (let t = 0; t < splits; t++) if (targets[c][t] > 1 && (from < 0 || targets[c][t] > targets[c][from])) from = t;
+      if (from < 0) break;
+      targets[c][from]--;
+      targets[c][s]++;
+    }
+  });
   return targets;
 }
