@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { READING_USAGE } from './readingOptions';
-import { datasetSource, OptionsError, planSplit, renderSplitPieces, type Config, type SplitOptions, type SplitPlan } from '../engine';
+import { datasetSource, planSplit, renderSplitPieces, type Config, type SplitOptions, type SplitPlan } from '../engine';
 import { openDatasetFile, sha256, TOOL_VERSION } from '../host/datasetFile';
 import { splitLeakGroups } from '../host/leaks';
 import { InputError } from '../host/errors';
@@ -93,13 +93,8 @@ export function split(argv: string[]): Promise<number> {
       // their verified pairs (when the near rules are on, as by default, or asked for).
       const near = !values['no-group-duplicates'] && (values['group-near-duplicates'] || nearRulesOn(ds.config));
       if (near) options.groups = (await splitLeakGroups(ds.file, ds.display, ds.config, { near: true, container: ds.container })).groupOf;
-      let plan: SplitPlan;
-      try {
-        plan = planSplit(ds.reader.rows(), { ...options, detection: ds.detection });
-      } catch (e) {
-        if (e instanceof OptionsError && options.timeField !== undefined && /is not a date/.test(e.message)) throw new InputError(`${ds.display}: ${e.message}`);
-        throw e;
-      }
+      const plan = planSplit(ds.reader.rows(), { ...options, detection: ds.detection });
+      if (plan.unreadableDates) throw new InputError(`${ds.display}: ${plan.unreadableDates.message}`);
       if (plan.splits.every((s) => s.rows.length === 0)) throw noUsableRows(ds.display, plan.rows, plan.excluded);
       if (plan.missingLabels.length && !values['allow-missing-labels']) {
         process.stdout.write(summary(ds.display, plan, undefined));
@@ -158,7 +153,7 @@ function summary(display: string, plan: SplitPlan, written: string[] | undefined
   const o = plan.options;
   const how = [o.timeField !== undefined ? `by time (${o.timeField})` : `seed ${o.seed}`];
   if (o.stratify) how.push('stratified by label');
-  if (o.groupDuplicates) how.push(o.nearDuplicateGroups ? 'duplicates and near-duplicates kept together' : 'duplicates kept together');
+  if (o.groupDuplicates) how.push(o.nearDuplicateGroups ? 'duplicates kept together, near-duplicate clusters kept together' : 'duplicates kept together');
   else how.push('duplicates not grouped');
   if (o.groupField !== undefined) how.push(`grouped by ${o.groupField}`);
   if (o.folds !== undefined) how.push(`${o.folds} folds${o.test ? `, ${o.test}% held out as test` : ''}`);

@@ -40,10 +40,10 @@ export function assignByRatio(grouping: Grouping, rowCount: number, weights: rea
   const classCounts = new Array<number>(strata).fill(0);
   for (const r of grouping.singles) classCounts[stratumOf(r)]++;
   for (const g of grouping.groups) for (const r of g) classCounts[stratumOf(r)]++;
-  const total = classCounts.reduce((a, b) => a + b, 0);
   const targets = stratifiedTargets(classCounts, weights);
   const shortfall = targets.map((t) => t.slice());
-  const totals = apportion(total, weights);
+  // The split sizes the class targets add up to: the ratios' shares, but for a row a class moved so it is in every split.
+  const totals = weights.map((_, s) => targets.reduce((n, t) => n + t[s], 0));
   const totalShortfall = totals.slice();
 
   const choose = (stratum: number): number => {
@@ -83,7 +83,8 @@ export function assignByRatio(grouping: Grouping, rowCount: number, weights: rea
   }
   const singles = shuffle(Array.from(grouping.singles), random);
   for (const r of singles) place(r, choose(stratumOf(r)));
-  if (labels) fillMissingLabels(grouping, splitOf, weights, labels, targets, stratumOf);
+  // Without groups the targets already place every label where its share allows.
+  if (labels && grouping.groups.length) fillMissingLabels(grouping, splitOf, weights, labels, targets, stratumOf);
   return { splitOf, targets: totals };
 }
 

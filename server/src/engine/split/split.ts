@@ -28,7 +28,7 @@ export interface SplitOptions {
   seed?: number;
   /** Keep each label's share in every split (within one row per class). */
   stratify?: boolean;
-  /** Keep exact duplicates (normalised as the exact-duplicate rule does) in one split. Default true. */
+  /** Keep exact duplicates (normalised as the exact-duplicate rule does) in one split; implied by `groups`. The CLI and the panel ask for it by default. */
   groupDuplicates?: boolean;
   /** With folds: the share (percent, 0–99) held out first as a fixed test part, e.g. 10. */
   test?: number;
@@ -111,6 +111,11 @@ export interface SplitPlan {
   groups: { count: number; rows: number; largest: number; straddling: number; moved: number };
   /** Stratified: labels some split lacks (each with why); empty when every label is in every split. */
   missingLabels: MissingLabel[];
+  /**
+   * Time split: rows whose time field holds a value that is not a date (they are also in `excluded`).
+   * The hosts refuse to write such a split: a date the user meant is never dropped quietly.
+   */
+  unreadableDates?: { lines: number[]; message: string };
   /** k-fold: each fold's training and validation rows (a held-out test part, if any, is the last split). */
   folds?: SplitFold[];
   /** Things the user should know: unreachable ratios, classes too small for every split… */
@@ -153,8 +158,8 @@ export function resolveSplitOptions(options: SplitOptions): { applied: AppliedSp
   const applied: AppliedSplitOptions = {
     ratios, names, seed,
     stratify: !!options.stratify,
-    // Near-duplicate grouping always includes exact duplicates.
-    groupDuplicates: options.groupDuplicates ?? true,
+    // The hosts (CLI, panel) ask for it by default; near-duplicate grouping always includes it.
+    groupDuplicates: !!options.groupDuplicates,
     nearDuplicateGroups: !!options.groups,
   };
   if (options.groups) applied.groupDuplicates = true;
@@ -180,7 +185,6 @@ export function planSplit(rows: Iterable<SourceRow>, options: SplitOptions = {})
     rows = list;
   }
   const facts = readSplitRows(rows, detection, { hashKeys: applied.groupDuplicates, groupField: applied.groupField, timeField: applied.timeField });
-  if (facts.badDates.length) throw new OptionsError([badDatesMessage(applied.timeField!, facts.badDates)]);
   const warnings: string[] = [];
   const grouping = new RowGroups(facts.count);
   // Rows that cannot be placed have no key hash (NaN), so they join nothing.
@@ -205,6 +209,7 @@ export function planSplit(rows: Iterable<SourceRow>, options: SplitOptions = {})
   const missingLabels = stratify ? missingLabelsOf(facts, groups, splits, applied) : [];
   warnings.push(...splitWarnings(facts, splits, applied, stratify, groupInfo, options.minRows ?? DEFAULT_MIN_ROWS));
   const plan: SplitPlan = { options: applied, format: detection.format, fields: detection.fields, rows: facts.count, splits, excluded: facts.excluded, groups: groupInfo, missingLabels, warnings };
+  if (facts.badDates.length) plan.unreadableDates = unreadableDates(applied.timeField!, facts.badDates);
   if (applied.folds !== undefined) plan.folds = foldsOf(splits, applied.folds, facts.count);
   return plan;
 }
@@ -239,7 +244,12 @@ function movedRows(groups: RowGroup[], splitOf: Int32Array, ungrouped: Int32Arra
   return { straddling, moved };
 }
 
-function badDatesMessage(field: string, bad: { line: number; value: string }[]): string {
+/** One sentence naming the rows whose time field holds something that is not a date. */
+function unreadableDates(field: string, bad: { line: number; value: string }[]): SplitPlan['unreadableDates'] {
+  return { lines: bad.map((b) => b.line), message: datesMessage(field, bad) };
+}
+
+function datesMessage(field: string, bad: { line: number; value: string }[]): string {
   const shown = bad.slice(0, 5).map((b) => `line ${b.line} (${b.value})`).join(', ');
   const more = bad.length > 5 ? ` and ${bad.length - 5} more` : '';
   return `"${field}" is not a date Tuneset can read on ${bad.length} row${bad.length === 1 ? '' : 's'}: ${shown}${more}; use ISO 8601 (2024-05-01, 2024-05-01T12:00:00Z) or epoch seconds/milliseconds`;
@@ -302,7 +312,7 @@ function missingLabelsOf(facts: SplitRows, grouping: Grouping, splits: SplitPart
       ? `it has ${rows[l]} row${rows[l] === 1 ? '' : 's'} for ${n} splits`
       : pieces[l] < n
         ? `its ${rows[l]} rows are in ${pieces[l]} group${pieces[l] === 1 ? '' : 's'} kept whole (duplicates, near-duplicates or a shared group value), fewer than the ${n} splits`
-        : 'its groups could not be spread over every split';
+        : grouping.groups.length ? 'its groups could not be spread over every split' : `its share of ${rows[l]} rows rounds to none there at these ratios`;
     out.push({ label, splits: lacking, reason });
   });
   return out;
