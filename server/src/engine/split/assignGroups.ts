@@ -120,11 +120,19 @@ function fillMissingLabels(
       if (weights[s] <= 0 || rowsIn[l][s] > 0) continue;
       held.fill(0);
       for (const p of list) held[splitOf[p.rows[0]]]++;
+      // The giver keeps the label and stays within one row of the label's exact share there.
+      const total = targets[l].reduce((a, b) => a + b, 0);
+      const sum = weights.reduce((a, b) => a + b, 0);
+      const piecesIn = (t: number) => list.filter((p) => splitOf[p.rows[0]] === t);
+      const smallest = (t: number) => piecesIn(t).reduce((a, b) => (b.rows.length < a.rows.length ? b : a));
+      const rowsOf = (p: Piece) => Array.from(p.rows).filter((r) => labels.label[r] === l).length;
       let from = -1;
-      for (let t = 0; t < splits; t++) if (held[t] >= 2 && (from < 0 || held[t] > held[from])) from = t;
+      for (let t = 0; t < splits; t++) {
+        if (held[t] < 2 || rowsIn[l][t] - rowsOf(smallest(t)) < (total * weights[t]) / sum - 1 - 1e-9) continue;
+        if (from < 0 || held[t] > held[from]) from = t;
+      }
       if (from < 0) continue;
-      const candidates = list.filter((p) => splitOf[p.rows[0]] === from);
-      const piece = candidates.reduce((a, b) => (b.rows.length < a.rows.length ? b : a));
+      const piece = smallest(from);
       for (const r of piece.rows) {
         rowsIn[stratumOf(r)][from]--;
         rowsIn[stratumOf(r)][s]++;

@@ -312,7 +312,7 @@ function missingLabelsOf(facts: SplitRows, grouping: Grouping, splits: SplitPart
       ? `it has ${rows[l]} row${rows[l] === 1 ? '' : 's'} for ${n} splits`
       : pieces[l] < n
         ? `its ${rows[l]} rows are in ${pieces[l]} group${pieces[l] === 1 ? '' : 's'} kept whole (duplicates, near-duplicates or a shared group value), fewer than the ${n} splits`
-        : grouping.groups.length ? 'its groups could not be spread over every split' : `its share of ${rows[l]} rows rounds to none there at these ratios`;
+        : `its share of ${rows[l]} rows rounds to none there at these ratios (a row there would take its other splits more than one row off their shares)`;
     out.push({ label, splits: lacking, reason });
   });
   return out;
