@@ -38,7 +38,7 @@ const dataset = fc.array(
   fc.record({ text: fc.integer({ min: 0, max: 40 }), label: fc.constantFrom('a', 'a', 'a', 'b', 'b', 'c', 'd'), cluster: fc.integer({ min: -8, max: 5 }) }),
   { minLength: 1, maxLength: 120 },
 );
-const ratios = fc.constantFrom([80, 10, 10], [70, 15, 15], [60, 20, 20], [50, 50], [90, 10]);
+const ratios = fc.constantFrom<number[]>([80, 10, 10], [70, 15, 15], [60, 20, 20], [50, 50], [90, 10]);
 
 test('property: grouped and stratified, groups stay whole, every row lands once, every label is in every split that can hold it, shares stay near their targets', () => {
   fc.assert(
