@@ -35,7 +35,7 @@ export { buildReport, type QualityReport, type ReportExtras, type RuleFindings, 
 export { renderReportHtml, reportJson, type ReportPageOptions, type PageScript, type PageStyle } from './report/reportHtml';
 export { renderReportMarkdown } from './report/reportMarkdown';
 export { computeDiversity, type Diversity, type DiversityOptions } from './report/diversity';
-export { buildSplitComparison, findSplitSiblings, type SplitComparison, type SplitInput, type SplitName } from './report/splitComparison';
+export { buildSplitComparison, findSplitSiblings, type SplitComparison, type SplitLeaks, type SplitInput, type SplitName } from './report/splitComparison';
 export { datasetRowHashes, readRowTexts, type RowText } from './analysis/rowTexts';
 export { histogram, type Histogram } from './report/stats';
 export { containerPieces, containerTextPieces, datasetSource, outputName, type DatasetSource, type OutputFile, type OutputBytes, type OutputPieces } from './read/datasetSource';

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { findCrossFileLeaks, leakGroups, rowLookup, type ByteSource, type Config, type DatasetContainer, type DatasetAnalysis, type Finding, type LeakSource, type RowLookup } from '../engine';
+import { findCrossFileLeaks, leakGroups, rowLookup, type ByteSource, type Config, type DatasetContainer, type DatasetAnalysis, type Finding, type LeakSource, type RowLookup, type SplitRole } from '../engine';
 import { analyzeFile } from './analyzeFile';
 import { fileSource } from './fileSource';
 
@@ -20,6 +20,8 @@ export interface WorkspaceLeakOptions {
   readBytes?: (path: string) => Uint8Array | undefined;
   /** The file on disk for a key in the map, when the keys are not paths (the CLI's are display paths). */
   fileOf?: (path: string) => string;
+  /** Each file's role by its key, instead of its name's. */
+  roles?: (path: string) => SplitRole | undefined;
 }
 
 /** Reads a file's rows on first use only: most files never need a row read again. */
@@ -83,7 +85,7 @@ export function findWorkspaceLeaks(analyses: Map<string, DatasetAnalysis>, confi
       if (!index) continue;
       sources.push({ path, index, rows: lazyRows(path, index.lines, read, index.container, config), splitSource: isSplitSource(options.fileOf?.(path) ?? path) });
     }
-    return findCrossFileLeaks(sources, config, { fixes: options.fixes, cancelled: options.cancelled });
+    return findCrossFileLeaks(sources, config, { fixes: options.fixes, cancelled: options.cancelled, ...(options.roles ? { roles: options.roles } : {}) });
   } finally {
     for (const fd of fds) fs.closeSync(fd);
   }

@@ -103,7 +103,7 @@ function clusterSection({ nearDuplicates: n }: QualityReport): string[] {
   const shown = n.clusters.slice(0, 20);
   return [
     ...head,
-    ...table(['Rows', 'Similarity', 'Lines'], ['r', 'r', 'l'], shown.map((c) => [count(c.size), ratio(c.similarity), c.lines.slice(0, 10).join(', ') + (c.lines.length > 10 ? ', …' : '')])),
+    ...table(['Rows', 'Similarity', 'Least similar pair', 'Lines'], ['r', 'r', 'l', 'l'], shown.map((c) => [count(c.size), ratio(c.similarity), c.pair ? `${c.pair[0]} and ${c.pair[1]}` : '', c.lines.slice(0, 10).join(', ') + (c.lines.length > 10 ? ', …' : '')])),
     ...(n.clusters.length > shown.length ? ['', `… and ${plural(n.clusters.length - shown.length, 'more cluster')}.`] : []),
     '',
   ];
@@ -135,5 +135,11 @@ function splitSection({ splits: s }: QualityReport): string[] {
     '',
     ...table(['Between', 'Shared texts'], ['l', 'r'], s.leakage.map((l) => [`${l.between[0]} and ${l.between[1]}`, count(l.shared)])),
     '',
+    ...(s.leaks ? [
+      'Leaks as `check` counts them (rows of the later split found in the earlier one: exact copies after normalisation, verified near-duplicates):',
+      '',
+      ...table(['Rows of', 'Found in', 'Exact', 'Near-duplicate'], ['l', 'l', 'r', 'r'], s.leaks.map((l) => [l.between[1], l.between[0], count(l.exact), count(l.near)])),
+      '',
+    ] : []),
   ];
 }

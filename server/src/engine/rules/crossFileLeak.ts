@@ -81,6 +81,8 @@ function hashTable(hashes: { values: Float64Array; offset: number }[], total: nu
 export interface LeakOptions extends AnalyzeOptions {
   /** Polled between steps; when it returns true the check stops and returns what it has (nothing). */
   cancelled?: () => boolean;
+  /** The role of each file by its path, instead of its name's (the report compares val with test as test with train). */
+  roles?: (path: string) => SplitRole | undefined;
 }
 
 /**
@@ -93,8 +95,9 @@ export function findCrossFileLeaks(files: LeakSource[], config: Config, options:
   const result = new Map<string, Finding[]>();
   const cancelled = options.cancelled ?? (() => false);
   if (config.rules['cross-file-leak'] === 'off') return result;
-  const train = files.filter((f) => !f.splitSource && fileSplitRole(f.path, config) === 'train');
-  const heldOut = files.filter((f) => !f.splitSource && fileSplitRole(f.path, config) === 'held-out');
+  const roleOf = options.roles ?? ((path: string) => fileSplitRole(path, config));
+  const train = files.filter((f) => !f.splitSource && roleOf(f.path) === 'train');
+  const heldOut = files.filter((f) => !f.splitSource && roleOf(f.path) === 'held-out');
   if (!train.length || !heldOut.length) return result;
   // Training rows are numbered first, so pairs come out as (held-out, training).
   const ordered = [...train, ...heldOut];
