@@ -92,8 +92,11 @@ export function split(argv: string[]): Promise<number> {
       // What check calls a leak stays in one part: exact duplicates by their hash, near-duplicates by
       // their verified pairs (when the near rules are on, as by default, or asked for).
       const near = !values['no-group-duplicates'] && (values['group-near-duplicates'] || nearRulesOn(ds.config));
-      if (near) options.groups = (await splitLeakGroups(ds.file, ds.display, ds.config, { near: true, container: ds.container })).groupOf;
+      const t0 = performance.now();
+      const timing = (what: string) => process.env.TUNESET_TIMING && process.stderr.write(`[timing] ${what} ${(performance.now() - t0).toFixed(0)} ms\n`);
+      if (near) options.groups = (await splitLeakGroups(ds.file, ds.display, ds.config, { near: true, container: ds.container, timing })).groupOf;
       const plan = planSplit(ds.reader.rows(), { ...options, detection: ds.detection });
+      timing('plan');
       if (plan.unreadableDates) throw new InputError(`${ds.display}: ${plan.unreadableDates.message}`);
       if (plan.splits.every((s) => s.rows.length === 0)) throw noUsableRows(ds.display, plan.rows, plan.excluded);
       if (plan.missingLabels.length && !values['allow-missing-labels']) {

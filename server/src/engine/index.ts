@@ -51,7 +51,7 @@ export type { AugmentOptions, AugmentResult, AugmentedRow, AugmentedPart, Unchan
 export { renderAugmented, renderAugmentedPieces, augmentedFileName, type RenderAugmentedOptions } from './augment/renderAugmented';
 export { withExtraFindings, type AnalysisStats } from './analysis/analyze';
 export { findCrossFileLeaks, leakGroups, fileSplitRole, type LeakOptions, type LeakSource, type SplitRole } from './rules/crossFileLeak';
-export { nearDuplicateClusters } from './rules/nearDuplicates';
+export { nearDuplicateClusters, nearDuplicateClusterPairs } from './rules/nearDuplicates';
 export { rowLookup, type RowLookup } from './similarity/rowLookup';
 export type { RowIndex } from './similarity/rowIndex';
 export { jsonlByteRanges, jsonlShards, lineAt } from './analysis/shards';

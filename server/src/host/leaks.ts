@@ -99,13 +99,14 @@ export function findWorkspaceLeaks(analyses: Map<string, DatasetAnalysis>, confi
  * A group id per row index (-1 for a row alone).
  */
 export async function splitLeakGroups(
-  file: string, display: string, config: Config, options: { near: boolean; container?: DatasetContainer },
+  file: string, display: string, config: Config, options: { near: boolean; container?: DatasetContainer; timing?: (what: string) => void },
 ): Promise<{ groupOf: Int32Array; nearPairs: number }> {
   // The sketches exist when a near rule is on: near grouping turns the near-duplicate rule on if need be.
   const analysisConfig = options.near && config.rules['near-duplicate'] === 'off' && config.rules['cross-file-leak'] === 'off'
     ? { ...config, rules: { ...config.rules, 'near-duplicate': 'warning' as const } }
     : config;
   const analysis = await analyzeFile(file, display, analysisConfig, { rowIndex: true, nearDuplicates: options.near, ...(options.container ? { container: options.container } : {}) });
+  options.timing?.('analysis with row index');
   const index = analysis.rowIndex!;
   let fd: number | undefined;
   const read = () => {
@@ -113,7 +114,9 @@ export async function splitLeakGroups(
     return fileSource(fd);
   };
   try {
-    return leakGroups({ index, rows: lazyRows(file, index.lines, read, index.container, analysisConfig) }, analysisConfig, { near: options.near });
+    const groups = leakGroups({ index, rows: lazyRows(file, index.lines, read, index.container, analysisConfig) }, analysisConfig, { near: options.near });
+    options.timing?.(`leak groups (${groups.nearPairs} near pairs joined)`);
+    return groups;
   } finally {
     if (fd !== undefined) fs.closeSync(fd);
   }

@@ -6,7 +6,7 @@ import { fileSource } from './fileSource';
 import { namedDatasetContainer, shown } from './inputs';
 import { findWorkspaceLeaks } from './leaks';
 import {
-  analyzeDataset, buildReport, buildSplitComparison, computeDiversity, datasetRowHashes, findSplitSiblings, nearDuplicateClusters, readRowTexts, renderReportHtml, toBytes,
+  analyzeDataset, buildReport, buildSplitComparison, computeDiversity, datasetRowHashes, findSplitSiblings, nearDuplicateClusterPairs, readRowTexts, renderReportHtml, toBytes,
   type ByteSource, type Config, type DatasetAnalysis, type Diversity, type QualityReport, type ReportExtras, type SplitComparison, type SplitInput, type SplitLeaks, type SplitName,
 } from '../engine';
 
@@ -47,7 +47,7 @@ export async function makeReport(file: string, config: Config, notes: (line: str
  */
 function nearDuplicatesOf(analysis: DatasetAnalysis, config: Config): ReportExtras['nearDuplicates'] {
   if (config.rules['near-duplicate'] === 'off') return undefined;
-  return { threshold: config.nearDuplicateThreshold, clusters: nearDuplicateClusters(analysis.findings) };
+  return { threshold: config.nearDuplicateThreshold, clusters: nearDuplicateClusterPairs(analysis.findings) };
 }
 
 /**

@@ -124,7 +124,7 @@ function findNearConflicts(facts: FileFacts, r: number, list: number[], similari
  * A file's near-duplicate clusters as the quality report shows them, read back from its findings:
  * size, lines, and the least similar pair (the cluster's first row and a member) with its similarity.
  */
-export function nearDuplicateClusters(findings: Finding[]): { size: number; similarity: number; lines: number[]; pair: [number, number] }[] {
+export function nearDuplicateClusterPairs(findings: Finding[]): { size: number; similarity: number; lines: number[]; pair: [number, number] }[] {
   const byCluster = new Map<number, { size: number; similarity: number; lines: number[]; pair: [number, number] }>();
   for (const f of findings) {
     if (f.rule !== 'near-duplicate' || f.cluster === undefined || f.similarity === undefined) continue;
@@ -136,4 +136,9 @@ export function nearDuplicateClusters(findings: Finding[]): { size: number; simi
     c.lines.push(f.line);
   }
   return [...byCluster.values()];
+}
+
+/** A file's near-duplicate clusters (size, lowest similarity, lines), read back from its findings. */
+export function nearDuplicateClusters(findings: Finding[]): { size: number; similarity: number; lines: number[] }[] {
+  return nearDuplicateClusterPairs(findings).map(({ size, similarity, lines }) => ({ size, similarity, lines }));
 }
