@@ -74,7 +74,7 @@ function showPreview(p: SplitPreview): void {
   clear(
     preview,
     el('table', { class: 'grid', id: 'preview-table' }, el('thead', {}, head), el('tbody', {}, ...body)),
-    p.groups.count ? el('p', {}, `${fmt(p.groups.rows)} rows in ${fmt(p.groups.count)} groups are kept whole (largest ${fmt(p.groups.largest)}).`) : null,
+    p.groups.count ? el('p', {}, `${fmt(p.groups.rows)} rows in ${fmt(p.groups.count)} groups are kept whole (largest ${fmt(p.groups.largest)})${p.groups.moved ? `; ${fmt(p.groups.moved)} rows moved to keep ${fmt(p.groups.straddling ?? 0)} groups whole that an ungrouped split would have cut` : ''}.`) : null,
     p.excluded.length ? el('details', {}, el('summary', {}, `${fmt(p.excluded.length)} rows left out (listed in the manifest)`), el('ul', {}, ...p.excluded.slice(0, 50).map((e) => el('li', {}, `line ${e.line}: ${e.reason}`)))) : null,
     ...p.warnings.map((w) => el('p', { class: 'warning' }, w)),
   );

@@ -187,7 +187,10 @@ function realisticReviews(): string {
   const all = [...rows, ...planted];
   // A fixed interleaving so duplicates are spread through the file.
   const order = all.map((_, i) => i).sort((a, b) => ((a * 7919) % 101) - ((b * 7919) % 101) || a - b);
-  return order.map((i) => JSON.stringify(all[i])).join('\n') + '\n';
+  const out = order.map((i) => JSON.stringify(all[i]));
+  // A blank line and a broken row early on: the analysis and the split must still agree on which row is which.
+  out.splice(3, 0, '', '{"text": "cut off');
+  return out.join('\n') + '\n';
 }
 
 const leaksIn = (out: string) => (JSON.parse(out) as { files: { findings: { rule: string }[] }[] }).files.flatMap((f) => f.findings).filter((f) => f.rule === 'cross-file-leak').length;

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { READING_USAGE } from './readingOptions';
-import { datasetSource, planSplit, renderSplitPieces, type Config, type SplitOptions, type SplitPlan } from '../engine';
+import { datasetSource, planSplit, renderSplitPieces, type Config, type SourceRow, type SplitOptions, type SplitPlan } from '../engine';
 import { openDatasetFile, sha256, TOOL_VERSION } from '../host/datasetFile';
 import { splitLeakGroups } from '../host/leaks';
 import { InputError } from '../host/errors';
@@ -33,6 +33,7 @@ Rows with structure errors are left out and listed.
                            normalisation) and, when the near-duplicate check is on (it is by default),
                            verified near-duplicates stay in one split: what check calls a leak
   --group-near-duplicates  Group near-duplicates even when the near-duplicate rules are off
+  --group-duplicates       The default (accepted for scripts written before it was)
   --group-field F          Keep rows sharing the value of field F (e.g. a conversation id) in one split
   --time-field F           Split by the date in field F: oldest rows first, newest in the last split;
                            a value that is not a date stops the split, naming its rows
@@ -94,8 +95,26 @@ export function split(argv: string[]): Promise<number> {
       const near = !values['no-group-duplicates'] && (values['group-near-duplicates'] || nearRulesOn(ds.config));
       const t0 = performance.now();
       const timing = (what: string) => process.env.TUNESET_TIMING && process.stderr.write(`[timing] ${what} ${(performance.now() - t0).toFixed(0)} ms\n`);
-      if (near) options.groups = (await splitLeakGroups(ds.file, ds.display, ds.config, { near: true, container: ds.container, timing })).groupOf;
-      const plan = planSplit(ds.reader.rows(), { ...options, detection: ds.detection });
+      let rows: Iterable<SourceRow> = ds.reader.rows();
+      if (near) {
+        const made = await splitLeakGroups(ds.file, ds.display, ds.config, { near: true, container: ds.container, timing });
+        // The analysis's groups are placed on the reader's rows by line as the plan reads them (one read, not two):
+        // planSplit reads every row before it looks at the groups.
+        const groupOfLine = new Map<number, number>();
+        made.lines.forEach((line, i) => {
+          if (made.groupOf[i] >= 0) groupOfLine.set(line, made.groupOf[i]);
+        });
+        const groups: number[] = [];
+        const source = rows;
+        rows = (function* () {
+          for (const row of source) {
+            groups[row.index] = groupOfLine.get(row.line) ?? -1;
+            yield row;
+          }
+        })();
+        options.groups = groups;
+      }
+      const plan = planSplit(rows, { ...options, detection: ds.detection });
       timing('plan');
       if (plan.unreadableDates) throw new InputError(`${ds.display}: ${plan.unreadableDates.message}`);
       if (plan.splits.every((s) => s.rows.length === 0)) throw noUsableRows(ds.display, plan.rows, plan.excluded);

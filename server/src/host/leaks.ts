@@ -96,11 +96,11 @@ export function findWorkspaceLeaks(analyses: Map<string, DatasetAnalysis>, confi
  * normalised texts are equal and, with `near`, every verified near-duplicate pair, joined
  * transitively (leakGroups: the cross-file check's own hashes, candidates and verification). The
  * file is analyzed once with its row index; rows of candidate pairs are read again from disk.
- * A group id per row index (-1 for a row alone).
+ * A group id per row of the analysis (-1 for a row alone), with each row's line.
  */
 export async function splitLeakGroups(
   file: string, display: string, config: Config, options: { near: boolean; container?: DatasetContainer; timing?: (what: string) => void },
-): Promise<{ groupOf: Int32Array; nearPairs: number }> {
+): Promise<{ groupOf: Int32Array; lines: Int32Array; nearPairs: number }> {
   // The sketches exist when a near rule is on: near grouping turns the near-duplicate rule on if need be.
   const analysisConfig = options.near && config.rules['near-duplicate'] === 'off' && config.rules['cross-file-leak'] === 'off'
     ? { ...config, rules: { ...config.rules, 'near-duplicate': 'warning' as const } }
@@ -116,7 +116,7 @@ export async function splitLeakGroups(
   try {
     const groups = leakGroups({ index, rows: lazyRows(file, index.lines, read, index.container, analysisConfig) }, analysisConfig, { near: options.near });
     options.timing?.(`leak groups (${groups.nearPairs} near pairs joined)`);
-    return groups;
+    return { ...groups, lines: index.lines };
   } finally {
     if (fd !== undefined) fs.closeSync(fd);
   }
