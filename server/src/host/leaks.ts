@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { findCrossFileLeaks, leakGroups, rowLookup, type ByteSource, type Config, type DatasetContainer, type DatasetAnalysis, type Finding, type LeakSource, type RowLookup, type SplitRole } from '../engine';
+import { findCrossFileLeaks, leakGroups, RULE_IDS, rowLookup, type ByteSource, type Config, type DatasetContainer, type DatasetAnalysis, type Finding, type LeakSource, type RowLookup, type SplitRole } from '../engine';
 import { analyzeFile } from './analyzeFile';
 import { fileSource } from './fileSource';
 
@@ -101,10 +101,10 @@ export function findWorkspaceLeaks(analyses: Map<string, DatasetAnalysis>, confi
 export async function splitLeakGroups(
   file: string, display: string, config: Config, options: { near: boolean; container?: DatasetContainer; timing?: (what: string) => void },
 ): Promise<{ groupOf: Int32Array; lines: Int32Array; nearPairs: number }> {
-  // The sketches exist when a near rule is on: near grouping turns the near-duplicate rule on if need be.
-  const analysisConfig = options.near && config.rules['near-duplicate'] === 'off' && config.rules['cross-file-leak'] === 'off'
-    ? { ...config, rules: { ...config.rules, 'near-duplicate': 'warning' as const } }
-    : config;
+  // Only the row index is wanted (hashes and band keys, made whatever the rules): every rule is off
+  // but near-duplicate, whose sketches the band keys are, so no time goes to findings nobody reads.
+  const rules = Object.fromEntries(RULE_IDS.map((id) => [id, 'off' as const]));
+  const analysisConfig: Config = { ...config, rules: { ...rules, 'near-duplicate': options.near ? 'warning' : 'off' } };
   const analysis = await analyzeFile(file, display, analysisConfig, { rowIndex: true, nearDuplicates: options.near, ...(options.container ? { container: options.container } : {}) });
   options.timing?.('analysis with row index');
   const index = analysis.rowIndex!;
