@@ -188,7 +188,7 @@ function summary(display: string, plan: SplitPlan, written: string[] | undefined
   });
   const g = plan.groups;
   if (g.count) {
-    lines.push(`  ${fmt(g.rows)} rows in ${fmt(g.count)} groups kept whole (largest: ${fmt(g.largest)} rows); ${fmt(g.moved)} ${g.moved === 1 ? 'row' : 'rows'} moved to keep ${fmt(g.straddling)} ${g.straddling === 1 ? 'group' : 'groups'} whole that an ungrouped split would have cut`);
+    lines.push(`  ${fmt(g.rows)} rows in ${fmt(g.count)} group${g.count === 1 ? '' : 's'} kept whole (largest: ${fmt(g.largest)} rows); ${fmt(g.moved)} ${g.moved === 1 ? 'row' : 'rows'} moved to keep ${fmt(g.straddling)} ${g.straddling === 1 ? 'group' : 'groups'} whole that an ungrouped split would have cut`);
   }
   if (plan.folds && written) {
     const base = written.length - 1 - 2 * plan.folds.length;
