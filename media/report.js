@@ -344,7 +344,7 @@
     return section('clusters', 'Near-duplicate clusters', false,
       h('p', null, `${plural(n.clusters.length, 'cluster')}, largest first (Jaccard similarity ≥ ${n.threshold})`),
       h('ul', { class: 'clusters scroll' }, ...shown.map((c) => h('li', null,
-        h('div', null, h('b', null, plural(c.size, 'row')), h('span', { class: 'muted' }, ` · similarity ${c.similarity.toFixed(2)}`)),
+        h('div', null, h('b', null, plural(c.size, 'row')), h('span', { class: 'muted' }, ` · similarity ${c.similarity.toFixed(2)}${c.pair ? ` (lines ${c.pair[0]} and ${c.pair[1]})` : ''}`)),
         h('div', { class: 'chips' }, ...c.lines.slice(0, 20).map(lineLink), c.lines.length > 20 ? `… ${fmt(c.lines.length - 20)} more` : null),
       ))),
       n.clusters.length > shown.length ? h('p', { class: 'note' }, `… and ${plural(n.clusters.length - shown.length, 'more cluster')}.`) : null,
@@ -407,6 +407,16 @@
         ))),
       ),
       h('p', { class: 'note' }, 'Texts compared after Unicode NFKC, case-folding and whitespace collapse, as for exact duplicates.'),
+      s.leaks ? h('table', { id: 'leak-rows-table' },
+        h('thead', null, h('tr', null, h('th', null, 'Rows of'), h('th', null, 'Found in'), h('th', { class: 'num' }, 'Exact'), h('th', { class: 'num' }, 'Near-duplicate'))),
+        h('tbody', null, ...s.leaks.map((l) => h('tr', null,
+          h('td', null, l.between[1]),
+          h('td', null, l.between[0]),
+          h('td', { class: l.exact ? 'num leak' : 'num' }, fmt(l.exact)),
+          h('td', { class: l.near ? 'num leak' : 'num' }, fmt(l.near)),
+        ))),
+      ) : null,
+      s.leaks ? h('p', { class: 'note' }, 'Rows counted as check\'s cross-file-leak counts them: exact copies, and near-duplicates verified at the Jaccard threshold.') : null,
     );
   }
 

@@ -154,7 +154,8 @@ export interface SplitPreview {
   splits: { name: string; file: string; rows: number; target: number; labels: Record<string, number>; unlabeled: number; balanceIndex: number }[];
   labels: string[];
   excluded: { line: number; reason: string }[];
-  groups: { count: number; rows: number; largest: number };
+  /** Groups kept whole; `moved`: rows an ungrouped split would have put elsewhere, in `straddling` groups. */
+  groups: { count: number; rows: number; largest: number; straddling?: number; moved?: number };
   warnings: string[];
 }
 

@@ -129,6 +129,12 @@ function summary(r: QualityReport): string {
   const s = r.splits;
   if (s) {
     out.push(`  splits: ${s.splits.map((x) => `${x.split} ${n(x.rows)}`).join(' · ')}; texts in both: ${s.leakage.map((x) => `${x.between.join('–')} ${n(x.shared)}`).join(', ')}`);
+    if (s.leaks) out.push(`  leaks (as check counts them): ${s.leaks.map((x) => `${x.between[1]} from ${x.between[0]} ${n(x.exact)} exact, ${n(x.near)} near`).join('; ')}`);
+  }
+  const near = r.nearDuplicates;
+  if (near.computed) {
+    const top = near.clusters.slice(0, 3).map((c) => `${n(c.size)} rows (lines ${c.pair ? c.pair.join(' and ') : c.lines.slice(0, 2).join(' and ')} at ${c.similarity.toFixed(2)})`);
+    out.push(`  near-duplicate clusters: ${near.clusters.length ? `${n(near.clusters.length)}, largest ${top.join(', ')}` : 'none'}`);
   }
   out.push('Write the report with --html FILE and/or --md FILE.');
   return out.join('\n') + '\n';

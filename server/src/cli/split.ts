@@ -2,9 +2,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { READING_USAGE } from './readingOptions';
-import { analyzeFile } from '../host/analyzeFile';
-import { datasetSource, nearDuplicateClusters, planSplit, renderSplitPieces, type SplitOptions, type SplitPlan } from '../engine';
-import { openDatasetFile, sha256, TOOL_VERSION, type OpenDataset } from '../host/datasetFile';
+import { datasetSource, planSplit, renderSplitPieces, type Config, type SourceRow, type SplitOptions, type SplitPlan } from '../engine';
+import { openDatasetFile, sha256, TOOL_VERSION } from '../host/datasetFile';
+import { splitLeakGroups } from '../host/leaks';
 import { InputError } from '../host/errors';
 import { shown } from '../host/inputs';
 import { writeNewFiles } from '../host/writeAtomic';
@@ -20,13 +20,24 @@ Rows with structure errors are left out and listed.
 
   --ratios 80,10,10        Relative split sizes (default 80,10,10); two numbers give train and test
   --names a,b,c            Split names (default train,val,test; train,test for two ratios)
-  --folds K                K equal folds (fold1…foldK) instead of ratios
+  --folds K                K equal folds (NAME.fold1…foldK) instead of ratios, and per fold the pair a
+                           trainer reads: NAME.folds/foldN/train and NAME.folds/foldN/val (listed in
+                           NAME.split.json's "folds")
+  --test P                 With --folds: hold P percent out first as a fixed test part (NAME.test)
   --seed N                 Same seed, same split (default 42)
-  --stratify               Keep each label's share in every split (within one row per label)
-  --group-duplicates       Keep exact duplicates (after normalisation) in one split
-  --group-near-duplicates  Keep each near-duplicate cluster in one split (runs the near-duplicate check first)
+  --stratify               Keep each label's share in every split (within one row per label where
+                           groups allow), and every label in every split that can hold it
+  --allow-missing-labels   Write the split even when a label cannot be in every split (stratified;
+                           without it the split is not written and the exit code is 1)
+  --no-group-duplicates    Let duplicates straddle splits. By default exact duplicates (after
+                           normalisation) and, when the near-duplicate check is on (it is by default),
+                           verified near-duplicates stay in one split: what check calls a leak
+  --group-near-duplicates  Group near-duplicates even when the near-duplicate rules are off
+  --group-duplicates       The default (accepted for scripts written before it was)
   --group-field F          Keep rows sharing the value of field F (e.g. a conversation id) in one split
-  --time-field F           Split by the date in field F: oldest rows first, newest in the last split
+  --time-field F           Split by the date in field F: oldest rows first, newest in the last split;
+                           a value that is not a date stops the split, naming its rows
+  --min-rows N             A time split warns about a part with fewer rows (default 10)
   --out DIR                Folder for the new files (default: FILE's folder)
   --force                  Overwrite files that exist
   --config, --text-field, --label-field, --format-hint   As for check (tuneset.json applies as it does to check)
@@ -43,7 +54,11 @@ export function split(argv: string[]): Promise<number> {
         folds: { type: 'string' },
         seed: { type: 'string' },
         stratify: { type: 'boolean', default: false },
+        'allow-missing-labels': { type: 'boolean', default: false },
+        test: { type: 'string' },
+        'min-rows': { type: 'string' },
         'group-duplicates': { type: 'boolean', default: false },
+        'no-group-duplicates': { type: 'boolean', default: false },
         'group-near-duplicates': { type: 'boolean', default: false },
         'group-field': { type: 'string' },
         'time-field': { type: 'string' },
@@ -61,18 +76,53 @@ export function split(argv: string[]): Promise<number> {
       folds: wholeNumber('folds', values.folds, 2),
       seed: wholeNumber('seed', values.seed, 0),
       stratify: values.stratify,
-      groupDuplicates: values['group-duplicates'],
+      groupDuplicates: !values['no-group-duplicates'],
       groupField: values['group-field'],
       timeField: values['time-field'],
+      test: percent('test', values.test),
+      minRows: wholeNumber('min-rows', values['min-rows'], 0),
     };
+    if (values['no-group-duplicates'] && (values['group-duplicates'] || values['group-near-duplicates'])) {
+      throw new InputError('--no-group-duplicates contradicts --group-duplicates and --group-near-duplicates: choose one');
+    }
     const file = positionals[0];
     if (values.out !== undefined) refuseOutFolder(values.out);
     // A JSON Lines file is read in pieces: memory holds its rows' offsets and the plan, never the file.
     const ds = openDatasetFile(file, commandConfig(values));
     try {
-      if (values['group-near-duplicates']) options.groups = await nearDuplicateGroups(ds);
-      const plan = planSplit(ds.reader.rows(), { ...options, detection: ds.detection });
+      // What check calls a leak stays in one part: exact duplicates by their hash, near-duplicates by
+      // their verified pairs (when the near rules are on, as by default, or asked for).
+      const near = !values['no-group-duplicates'] && (values['group-near-duplicates'] || nearRulesOn(ds.config));
+      const t0 = performance.now();
+      const timing = (what: string) => process.env.TUNESET_TIMING && process.stderr.write(`[timing] ${what} ${(performance.now() - t0).toFixed(0)} ms\n`);
+      let rows: Iterable<SourceRow> = ds.reader.rows();
+      if (near) {
+        const made = await splitLeakGroups(ds.file, ds.display, ds.config, { near: true, container: ds.container, timing });
+        // The analysis's groups are placed on the reader's rows by line as the plan reads them (one read, not two):
+        // planSplit reads every row before it looks at the groups.
+        const groupOfLine = new Map<number, number>();
+        made.lines.forEach((line, i) => {
+          if (made.groupOf[i] >= 0) groupOfLine.set(line, made.groupOf[i]);
+        });
+        const groups: number[] = [];
+        const source = rows;
+        rows = (function* () {
+          for (const row of source) {
+            groups[row.index] = groupOfLine.get(row.line) ?? -1;
+            yield row;
+          }
+        })();
+        options.groups = groups;
+      }
+      const plan = planSplit(rows, { ...options, detection: ds.detection });
+      timing('plan');
+      if (plan.unreadableDates) throw new InputError(`${ds.display}: ${plan.unreadableDates.message}`);
       if (plan.splits.every((s) => s.rows.length === 0)) throw noUsableRows(ds.display, plan.rows, plan.excluded);
+      if (plan.missingLabels.length && !values['allow-missing-labels']) {
+        process.stdout.write(summary(ds.display, plan, undefined));
+        process.stderr.write(`tuneset: ${ds.display}: not written: ${missingLabelLines(plan).join('; ')}. Pass --allow-missing-labels to write it anyway\n`);
+        return 1;
+      }
       const input = ds.bytes ?? ds.source;
       const source = datasetSource(path.basename(file), ds.reader, input, { sha256: sha256(input), toolVersion: TOOL_VERSION });
       const outDir = values.out ?? path.dirname(file);
@@ -87,19 +137,22 @@ export function split(argv: string[]): Promise<number> {
   });
 }
 
-/**
- * Near-duplicate cluster ids per row index, from the near-duplicate rule of a full analysis (the
- * same clusters `check` reports); rows in no cluster get -1.
- */
-/** The near-duplicate cluster of each row (-1 for none), from a check with the near-duplicate rule on. */
-export async function nearDuplicateGroups(ds: OpenDataset): Promise<number[]> {
-  const config = { ...ds.config, rules: { ...ds.config.rules, 'near-duplicate': 'warning' as const } };
-  const analysis = await analyzeFile(ds.file, ds.display, config, { container: ds.container });
-  const clusterOfLine = new Map<number, number>();
-  nearDuplicateClusters(analysis.findings).forEach((cluster, id) => cluster.lines.forEach((line) => clusterOfLine.set(line, id)));
-  const groups: number[] = [];
-  for (const row of ds.reader.rows()) groups[row.index] = clusterOfLine.get(row.line) ?? -1;
-  return groups;
+/** True when check looks for near-duplicates (within a file or across files): then split groups them. */
+export function nearRulesOn(config: Config): boolean {
+  return config.rules['near-duplicate'] !== 'off' || config.rules['cross-file-leak'] !== 'off';
+}
+
+/** --test: a percent from 0 to 99. */
+function percent(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value.replace(/%$/, ''));
+  if (!Number.isFinite(n) || n <= 0 || n >= 100) throw new InputError(`--${name} takes a percent above 0 and below 100, e.g. 10; not "${value}"`);
+  return n;
+}
+
+/** One sentence per label a split lacks. */
+function missingLabelLines(plan: SplitPlan): string[] {
+  return plan.missingLabels.map((m) => `label "${m.label}" is in no row of ${m.splits.join(', ')}: ${m.reason}`);
 }
 
 /** --out names a folder: a file there is refused before the split is made (it would be in the way of every split file). */
@@ -118,26 +171,36 @@ function ratiosOf(value: string | undefined): number[] | undefined {
 const SHOWN_EXCLUDED = 20;
 
 /** What was written, split by split, with the rows left out and any warnings. */
-function summary(display: string, plan: SplitPlan, written: string[]): string {
+function summary(display: string, plan: SplitPlan, written: string[] | undefined): string {
   const o = plan.options;
   const how = [o.timeField !== undefined ? `by time (${o.timeField})` : `seed ${o.seed}`];
   if (o.stratify) how.push('stratified by label');
-  if (o.groupDuplicates) how.push('duplicates kept together');
+  if (o.groupDuplicates) how.push(o.nearDuplicateGroups ? 'duplicates kept together, near-duplicate clusters kept together' : 'duplicates kept together');
+  else how.push('duplicates not grouped');
   if (o.groupField !== undefined) how.push(`grouped by ${o.groupField}`);
-  if (o.nearDuplicateGroups) how.push('near-duplicate clusters kept together');
+  if (o.folds !== undefined) how.push(`${o.folds} folds${o.test ? `, ${o.test}% held out as test` : ''}`);
   const lines = [`${display}: ${fmt(plan.rows)} rows, ${plan.format}; ${how.join(', ')}`];
   const width = Math.max(...plan.splits.map((s) => s.name.length));
   plan.splits.forEach((s, i) => {
     const balance = Object.values(s.labels).filter((n) => n > 0).length > 1 ? `  balance ${s.balanceIndex.toFixed(2)}` : '';
-    lines.push(`  ${s.name.padEnd(width)}  ${fmt(s.rows.length).padStart(9)} ${s.rows.length === 1 ? 'row ' : 'rows'}  ${labelSummary(s.labels)}${s.unlabeled ? ` · (no label) ${fmt(s.unlabeled)}` : ''}${balance}  → ${written[i]}`);
+    const dates = s.dates ? `  ${s.dates.first.slice(0, 10)} … ${s.dates.last.slice(0, 10)}` : '';
+    lines.push(`  ${s.name.padEnd(width)}  ${fmt(s.rows.length).padStart(9)} ${s.rows.length === 1 ? 'row ' : 'rows'}  ${labelSummary(s.labels)}${s.unlabeled ? ` · (no label) ${fmt(s.unlabeled)}` : ''}${balance}${dates}${written ? `  → ${written[i]}` : ''}`);
   });
-  if (plan.groups.count) lines.push(`  ${fmt(plan.groups.rows)} rows in ${fmt(plan.groups.count)} groups kept whole (largest: ${fmt(plan.groups.largest)} rows)`);
+  const g = plan.groups;
+  if (g.count) {
+    lines.push(`  ${fmt(g.rows)} rows in ${fmt(g.count)} group${g.count === 1 ? '' : 's'} kept whole (largest: ${fmt(g.largest)} rows); ${fmt(g.moved)} ${g.moved === 1 ? 'row' : 'rows'} moved to keep ${fmt(g.straddling)} ${g.straddling === 1 ? 'group' : 'groups'} whole that an ungrouped split would have cut`);
+  }
+  if (plan.folds && written) {
+    const base = written.length - 1 - 2 * plan.folds.length;
+    plan.folds.forEach((f, k) => lines.push(`  ${f.name}: train ${fmt(f.train.length)} rows → ${written[base + 2 * k]}, val ${fmt(f.val.length)} rows → ${written[base + 2 * k + 1]}`));
+  }
+  for (const m of missingLabelLines(plan)) lines.push(`  ${written ? 'warning' : 'error'}: ${m}`);
   if (plan.excluded.length) {
     lines.push(`  left out: ${fmt(plan.excluded.length)} row${plan.excluded.length === 1 ? '' : 's'} that cannot be used:`);
     for (const e of plan.excluded.slice(0, SHOWN_EXCLUDED)) lines.push(`    ${display}:${e.line} ${e.rule} ${e.reason}`);
-    if (plan.excluded.length > SHOWN_EXCLUDED) lines.push(`    … and ${fmt(plan.excluded.length - SHOWN_EXCLUDED)} more, all listed in ${written[written.length - 1]}`);
+    if (plan.excluded.length > SHOWN_EXCLUDED) lines.push(`    … and ${fmt(plan.excluded.length - SHOWN_EXCLUDED)} more${written ? `, all listed in ${written[written.length - 1]}` : ''}`);
   }
   for (const w of plan.warnings) lines.push(`  warning: ${w}`);
-  lines.push(`  manifest → ${written[written.length - 1]}`);
+  if (written) lines.push(`  manifest → ${written[written.length - 1]}`);
   return lines.join('\n') + '\n';
 }

@@ -36,14 +36,14 @@ export { renderReportHtml, reportJson, type ReportPageOptions, type PageScript, 
 export { renderReportMarkdown } from './report/reportMarkdown';
 export type { LabelQualitySection } from './report/labelQualitySection';
 export { computeDiversity, type Diversity, type DiversityOptions } from './report/diversity';
-export { buildSplitComparison, findSplitSiblings, type SplitComparison, type SplitInput, type SplitName } from './report/splitComparison';
+export { buildSplitComparison, findSplitSiblings, type SplitComparison, type SplitLeaks, type SplitInput, type SplitName } from './report/splitComparison';
 export { datasetRowHashes, readRowTexts, type RowText } from './analysis/rowTexts';
 export { histogram, type Histogram } from './report/stats';
 export { containerPieces, containerTextPieces, datasetSource, outputName, type DatasetSource, type OutputFile, type OutputBytes, type OutputPieces } from './read/datasetSource';
 export { OptionsError } from './optionsError';
 export type { SourceRow, DatasetReader } from './read';
-export { planSplit, resolveSplitOptions, type SplitOptions, type SplitPlan, type SplitPart, type AppliedSplitOptions, type ExcludedRow } from './split/split';
-export { renderSplit, renderSplitBytes, renderSplitPieces, splitManifest, splitManifestName, type SplitManifest } from './split/renderSplit';
+export { planSplit, resolveSplitOptions, DEFAULT_MIN_ROWS, type SplitOptions, type SplitPlan, type SplitPart, type SplitFold, type MissingLabel, type AppliedSplitOptions, type ExcludedRow } from './split/split';
+export { renderSplit, renderSplitBytes, renderSplitPieces, foldFileName, splitManifest, splitManifestName, type SplitManifest } from './split/renderSplit';
 export {
   augmentDataset, planAugmentation, resolveAugmentOptions, AUGMENT_OPERATIONS, STOPWORDS, LEAKS_LISTED, MAX_VARIANTS_PER_ROW,
   type Augmentation, type AugmentSummary, type AugmentOperation, type SynonymProvider, type BalanceOptions, type TextSpan,
@@ -51,8 +51,8 @@ export {
 export type { AugmentOptions, AugmentResult, AugmentedRow, AugmentedPart, UnchangedRow, AppliedAugmentOptions } from './augment/types';
 export { renderAugmented, renderAugmentedPieces, augmentedFileName, type RenderAugmentedOptions } from './augment/renderAugmented';
 export { withExtraFindings, type AnalysisStats } from './analysis/analyze';
-export { findCrossFileLeaks, fileSplitRole, type LeakOptions, type LeakSource, type SplitRole } from './rules/crossFileLeak';
-export { nearDuplicateClusters } from './rules/nearDuplicates';
+export { findCrossFileLeaks, leakGroups, fileSplitRole, type LeakOptions, type LeakSource, type SplitRole } from './rules/crossFileLeak';
+export { nearDuplicateClusters, nearDuplicateClusterPairs } from './rules/nearDuplicates';
 export { rowLookup, type RowLookup } from './similarity/rowLookup';
 export type { RowIndex } from './similarity/rowIndex';
 export { jsonlByteRanges, jsonlShards, lineAt } from './analysis/shards';

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { findCrossFileLeaks, rowLookup, type ByteSource, type Config, type DatasetAnalysis, type Finding, type LeakSource, type RowLookup } from '../engine';
+import { findCrossFileLeaks, leakGroups, RULE_IDS, rowLookup, type ByteSource, type Config, type DatasetContainer, type DatasetAnalysis, type Finding, type LeakSource, type RowLookup, type SplitRole } from '../engine';
+import { analyzeFile } from './analyzeFile';
 import { fileSource } from './fileSource';
 
 /**
@@ -19,6 +20,8 @@ export interface WorkspaceLeakOptions {
   readBytes?: (path: string) => Uint8Array | undefined;
   /** The file on disk for a key in the map, when the keys are not paths (the CLI's are display paths). */
   fileOf?: (path: string) => string;
+  /** Each file's role by its key, instead of its name's. */
+  roles?: (path: string) => SplitRole | undefined;
 }
 
 /** Reads a file's rows on first use only: most files never need a row read again. */
@@ -82,8 +85,39 @@ export function findWorkspaceLeaks(analyses: Map<string, DatasetAnalysis>, confi
       if (!index) continue;
       sources.push({ path, index, rows: lazyRows(path, index.lines, read, index.container, config), splitSource: isSplitSource(options.fileOf?.(path) ?? path) });
     }
-    return findCrossFileLeaks(sources, config, { fixes: options.fixes, cancelled: options.cancelled });
+    return findCrossFileLeaks(sources, config, { fixes: options.fixes, cancelled: options.cancelled, ...(options.roles ? { roles: options.roles } : {}) });
   } finally {
     for (const fd of fds) fs.closeSync(fd);
+  }
+}
+
+/**
+ * The groups a split keeps whole so that `check` finds no leak between its parts: rows whose
+ * normalised texts are equal and, with `near`, every verified near-duplicate pair, joined
+ * transitively (leakGroups: the cross-file check's own hashes, candidates and verification). The
+ * file is analyzed once with its row index; rows of candidate pairs are read again from disk.
+ * A group id per row of the analysis (-1 for a row alone), with each row's line.
+ */
+export async function splitLeakGroups(
+  file: string, display: string, config: Config, options: { near: boolean; container?: DatasetContainer; timing?: (what: string) => void },
+): Promise<{ groupOf: Int32Array; lines: Int32Array; nearPairs: number }> {
+  // Only the row index is wanted (hashes and band keys, made whatever the rules): every rule is off
+  // but near-duplicate, whose sketches the band keys are, so no time goes to findings nobody reads.
+  const rules = Object.fromEntries(RULE_IDS.map((id) => [id, 'off' as const]));
+  const analysisConfig: Config = { ...config, rules: { ...rules, 'near-duplicate': options.near ? 'warning' : 'off' } };
+  const analysis = await analyzeFile(file, display, analysisConfig, { rowIndex: true, nearDuplicates: options.near, ...(options.container ? { container: options.container } : {}) });
+  options.timing?.('analysis with row index');
+  const index = analysis.rowIndex!;
+  let fd: number | undefined;
+  const read = () => {
+    fd ??= fs.openSync(file, 'r');
+    return fileSource(fd);
+  };
+  try {
+    const groups = leakGroups({ index, rows: lazyRows(file, index.lines, read, index.container, analysisConfig) }, analysisConfig, { near: options.near });
+    options.timing?.(`leak groups (${groups.nearPairs} near pairs joined)`);
+    return { ...groups, lines: index.lines };
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
   }
 }

@@ -5,9 +5,10 @@ import { InputError } from './errors';
 import { fileSource } from './fileSource';
 import { withLabelModel } from './labelModel';
 import { namedDatasetContainer, shown } from './inputs';
+import { findWorkspaceLeaks } from './leaks';
 import {
-  buildReport, buildSplitComparison, computeDiversity, datasetRowHashes, findSplitSiblings, labelCheckSteps, readRowTexts, renderReportHtml, toBytes, withExtraFindings,
-  type ByteSource, type Config, type DatasetAnalysis, type Diversity, type QualityReport, type SplitComparison, type SplitInput,
+  analyzeDataset, buildReport, buildSplitComparison, computeDiversity, datasetRowHashes, findSplitSiblings, labelCheckSteps, nearDuplicateClusterPairs, readRowTexts, renderReportHtml, toBytes, withExtraFindings,
+  type ByteSource, type Config, type DatasetAnalysis, type Diversity, type QualityReport, type ReportExtras, type SplitComparison, type SplitInput, type SplitLeaks, type SplitName,
 } from '../engine';
 
 /**
@@ -23,7 +24,8 @@ import {
 export async function makeReport(file: string, config: Config, notes: (line: string) => void = () => {}): Promise<QualityReport> {
   // An archive or a format Tuneset does not read is named, not reported as rows of invalid JSON.
   const container = namedDatasetContainer(file, shown(file));
-  const ruled = await analyzeFile(file, shown(file), config, { container });
+  // With its row index: the leak counts between splits are check's own.
+  const ruled = await analyzeFile(file, shown(file), config, { container, rowIndex: true });
   // A classification file's label model: its possible-label-error findings and the "Label quality" section.
   const { analysis, check: labelCheck } = withLabelModel(file, ruled, config, { container });
   const unknown = analysis.notes?.find((n) => n.kind === 'unknown-field');
@@ -38,7 +40,17 @@ export async function makeReport(file: string, config: Config, notes: (line: str
     fs.closeSync(fd);
   }
   const splits = await compareSplits(file, analysis, config, { display: shown });
-  return buildReport(analysis, { config, diversity, splits, generatedAt: new Date().toISOString(), ...(labelCheck ? { labelCheck } : {}) });
+  delete analysis.rowIndex;
+  return buildReport(analysis, { config, diversity, splits, nearDuplicates: nearDuplicatesOf(analysis, config), generatedAt: new Date().toISOString(), ...(labelCheck ? { labelCheck } : {}) });
+}
+
+/**
+ * The near-duplicate section: the clusters `check` reports (its near-duplicate findings), largest
+ * first, whenever the near-duplicate rule is on; left "not computed" only when it is off.
+ */
+function nearDuplicatesOf(analysis: DatasetAnalysis, config: Config): ReportExtras['nearDuplicates'] {
+  if (config.rules['near-duplicate'] === 'off') return undefined;
+  return { threshold: config.nearDuplicateThreshold, clusters: nearDuplicateClusterPairs(analysis.findings) };
 }
 
 /**
@@ -57,7 +69,7 @@ export async function fileReport(file: string, held: DatasetAnalysis, text: stri
   })();
   const diversity = computeDiversity(texts, { totalRows: analysis.rows });
   const splits = await compareSplits(file, analysis, config, { display: (f) => f, sibling: siblingAnalysis, ownBytes: bytes });
-  return buildReport(analysis, { config, diversity, splits, generatedAt: new Date().toISOString(), ...(labelCheck ? { labelCheck } : {}) });
+  return buildReport(analysis, { config, diversity, splits, nearDuplicates: nearDuplicatesOf(analysis, config), generatedAt: new Date().toISOString(), ...(labelCheck ? { labelCheck } : {}) });
 }
 
 function runSteps<T>(steps: Generator<number, T, undefined>): T {
@@ -89,13 +101,49 @@ async function compareSplits(file: string, analysis: DatasetAnalysis, config: Co
   const siblings = findSplitSiblings(path.basename(file), fs.readdirSync(dir));
   if (!siblings.length) return undefined;
   const inputs: SplitInput[] = [];
+  const indexed = new Map<string, DatasetAnalysis>();
+  const splitOf = new Map<string, SplitName>();
   for (const { split, name } of siblings) {
     const full = path.join(dir, name);
     const own = name === path.basename(file);
-    const a = own ? analysis : ((await options.sibling?.(full)) ?? (await analyzeFile(full, options.display(full), config)));
+    let a = own ? analysis : ((await options.sibling?.(full)) ?? (await analyzeFile(full, options.display(full), config, { rowIndex: true })));
     inputs.push({ split, report: buildReport(a, { config, examplesPerRule: 0 }), hashes: datasetRowHashes(a, own ? options.ownBytes : undefined) });
+    // The leak counts need each file's row index: an analysis held without one is made again with it.
+    if (!a.rowIndex) a = own && options.ownBytes ? analyzeDataset(full, options.ownBytes, config, { rowIndex: true }) : await analyzeFile(full, options.display(full), config, { rowIndex: true });
+    indexed.set(full, a);
+    splitOf.set(full, split);
   }
-  return buildSplitComparison(inputs);
+  return buildSplitComparison(inputs, splitLeaks(indexed, splitOf, config, path.join(dir, path.basename(file)), options.ownBytes));
+}
+
+/**
+ * For each pair of splits (train–val, train–test, val–test), the rows of the later one that
+ * cross-file-leak finds in the earlier one: check's own code, with the earlier split as training data.
+ */
+function splitLeaks(analyses: Map<string, DatasetAnalysis>, splitOf: Map<string, SplitName>, config: Config, own: string, ownBytes: Uint8Array | undefined): SplitLeaks[] {
+  const files = [...analyses.keys()];
+  const out: SplitLeaks[] = [];
+  for (let i = 0; i < files.length; i++) {
+    for (let j = i + 1; j < files.length; j++) {
+      const [train, heldOut] = [files[i], files[j]];
+      const pair = new Map([[train, analyses.get(train)!], [heldOut, analyses.get(heldOut)!]]);
+      const leaks = findWorkspaceLeaks(pair, config, {
+        roles: (p) => (p === train ? 'train' : 'held-out'),
+        ...(ownBytes ? { readBytes: (p: string) => (p === own ? ownBytes : readOrUndefined(p)) } : {}),
+      }).get(heldOut) ?? [];
+      const exact = leaks.filter((f) => f.data?.exact === true).length;
+      out.push({ between: [splitOf.get(train)!, splitOf.get(heldOut)!], exact, near: leaks.length - exact });
+    }
+  }
+  return out;
+}
+
+function readOrUndefined(file: string): Uint8Array | undefined {
+  try {
+    return fs.readFileSync(file);
+  } catch {
+    return undefined;
+  }
 }
 
 /** The export: one HTML file with Chart.js, the page script and its styles inlined (works offline). */

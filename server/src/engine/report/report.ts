@@ -116,6 +116,8 @@ export interface NearDuplicateCluster {
   similarity: number;
   /** Lines of its rows in file order; the first is the one a fix keeps. */
   lines: number[];
+  /** The least similar pair (lines): the cluster's first row and a member, at `similarity`. */
+  pair?: [number, number];
 }
 
 export interface NearDuplicateSection {

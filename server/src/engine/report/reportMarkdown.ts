@@ -111,7 +111,7 @@ function clusterSection({ nearDuplicates: n }: QualityReport, t: Translate): str
   const shown = n.clusters.slice(0, 20);
   return [
     ...head,
-    ...table([t('Rows'), t('Similarity'), t('Lines')], ['r', 'r', 'l'], shown.map((c) => [count(c.size), ratio(c.similarity), c.lines.slice(0, 10).join(', ') + (c.lines.length > 10 ? ', …' : '')])),
+    ...table([t('Rows'), t('Similarity'), t('Least similar pair'), t('Lines')], ['r', 'r', 'l', 'l'], shown.map((c) => [count(c.size), ratio(c.similarity), c.pair ? t('{0} and {1}', c.pair[0], c.pair[1]) : '', c.lines.slice(0, 10).join(', ') + (c.lines.length > 10 ? ', …' : '')])),
     ...(n.clusters.length > shown.length ? ['', t('… and {0}.', plural(t, n.clusters.length - shown.length, '{0} more cluster', '{0} more clusters'))] : []),
     '',
   ];
@@ -143,6 +143,12 @@ function splitSection({ splits: s }: QualityReport, t: Translate): string[] {
     '',
     ...table([t('Between'), t('Shared texts')], ['l', 'r'], s.leakage.map((l) => [t('{0} and {1}', l.between[0], l.between[1]), count(l.shared)])),
     '',
+    ...(s.leaks ? [
+      'Leaks as `check` counts them (rows of the later split found in the earlier one: exact copies after normalisation, verified near-duplicates):',
+      '',
+      ...table(['Rows of', 'Found in', 'Exact', 'Near-duplicate'], ['l', 'l', 'r', 'r'], s.leaks.map((l) => [l.between[1], l.between[0], count(l.exact), count(l.near)])),
+      '',
+    ] : []),
   ];
 }
 

@@ -74,10 +74,23 @@ export interface SplitComparison {
   labels: string[];
   /** For each pair of splits, the distinct normalised texts found in both. */
   leakage: { between: [SplitName, SplitName]; shared: number }[];
+  /**
+   * For each pair (same order as `leakage`), the rows of the later split that `check`'s
+   * cross-file-leak finds in the earlier one, as it counts them: exact copies after normalisation and
+   * verified near-duplicates (a row counted once, exact first). Absent when the host did not compute them.
+   */
+  leaks?: SplitLeaks[];
+}
+
+/** Rows of `between[1]` that leak from `between[0]`, as cross-file-leak counts them. */
+export interface SplitLeaks {
+  between: [SplitName, SplitName];
+  exact: number;
+  near: number;
 }
 
 /** Compares the splits of a set (given in any order; shown train, val, test). */
-export function buildSplitComparison(inputs: SplitInput[]): SplitComparison {
+export function buildSplitComparison(inputs: SplitInput[], leaks?: SplitLeaks[]): SplitComparison {
   const ordered = [...inputs].sort((a, b) => SPLIT_ORDER.indexOf(a.split) - SPLIT_ORDER.indexOf(b.split));
   const totals = new Map<string, number>();
   const labelsOf = (s: SplitInput) => s.report.labels?.labels ?? [];
@@ -105,7 +118,13 @@ export function buildSplitComparison(inputs: SplitInput[]): SplitComparison {
       leakage.push({ between: [ordered[i].split, ordered[j].split], shared: sharedCount(ordered[i].hashes, ordered[j].hashes) });
     }
   }
-  return { splits, labels, leakage };
+  const out: SplitComparison = { splits, labels, leakage };
+  if (leaks) {
+    const key = (b: [SplitName, SplitName]) => b.join(' ');
+    const byPair = new Map(leaks.map((l) => [key(l.between), l]));
+    out.leaks = leakage.map((l) => byPair.get(key(l.between)) ?? { between: l.between, exact: 0, near: 0 });
+  }
+  return out;
 }
 
 function sharedCount(a: ReadonlySet<number>, b: ReadonlySet<number>): number {

@@ -81,6 +81,8 @@ function hashTable(hashes: { values: Float64Array; offset: number }[], total: nu
 export interface LeakOptions extends AnalyzeOptions {
   /** Polled between steps; when it returns true the check stops and returns what it has (nothing). */
   cancelled?: () => boolean;
+  /** The role of each file by its path, instead of its name's (the report compares val with test as test with train). */
+  roles?: (path: string) => SplitRole | undefined;
 }
 
 /**
@@ -93,8 +95,9 @@ export function findCrossFileLeaks(files: LeakSource[], config: Config, options:
   const result = new Map<string, Finding[]>();
   const cancelled = options.cancelled ?? (() => false);
   if (config.rules['cross-file-leak'] === 'off') return result;
-  const train = files.filter((f) => !f.splitSource && fileSplitRole(f.path, config) === 'train');
-  const heldOut = files.filter((f) => !f.splitSource && fileSplitRole(f.path, config) === 'held-out');
+  const roleOf = options.roles ?? ((path: string) => fileSplitRole(path, config));
+  const train = files.filter((f) => !f.splitSource && roleOf(f.path) === 'train');
+  const heldOut = files.filter((f) => !f.splitSource && roleOf(f.path) === 'held-out');
   if (!train.length || !heldOut.length) return result;
   // Training rows are numbered first, so pairs come out as (held-out, training).
   const ordered = [...train, ...heldOut];
@@ -235,4 +238,70 @@ export function relativePath(from: string, to: string): string {
   const root = to.startsWith('/') || /^[A-Za-z]:/.test(to) ? 1 : 0;
   if (root > 0 && common <= root) return to;
   return [...a.slice(common).map(() => '..'), ...b.slice(common)].join(sep);
+}
+
+/**
+ * The rows of one file that `check` would call a leak of each other were they in a training and a
+ * held-out file: equal normalised-text hashes and every verified near pair (Jaccard ≥ the
+ * threshold, the same LSH candidates, shingles and verification as findNearLeaks). Joined
+ * transitively, as a group id per row (its first row's index; -1 for a row alone), so a split
+ * that keeps each group in one part leaves nothing for the leak check to find. `near: false`
+ * joins exact copies only.
+ */
+export function leakGroups(source: Pick<LeakSource, 'index' | 'rows'>, config: Config, options: { near: boolean; cancelled?: () => boolean }): { groupOf: Int32Array; nearPairs: number } {
+  const { index } = source;
+  const n = index.lines.length;
+  const parent = new Int32Array(n);
+  for (let i = 0; i < n; i++) parent[i] = i;
+  const root = (i: number) => {
+    while (parent[i] !== i) i = parent[i] = parent[parent[i]];
+    return i;
+  };
+  const join = (a: number, b: number) => {
+    const ra = root(a);
+    const rb = root(b);
+    if (ra < rb) parent[rb] = ra;
+    else if (rb < ra) parent[ra] = rb;
+  };
+  const exact = hashTable([{ values: index.hashes, offset: 0 }], n);
+  for (let i = 0; i < n; i++) {
+    if (Number.isNaN(index.hashes[i])) continue;
+    const first = exact(index.hashes[i]);
+    if (first >= 0 && first !== i) join(first, i);
+  }
+  let nearPairs = 0;
+  const usable = index.sketch === sketchSettings(config) && index.bandsPerRow > 0;
+  if (options.near && usable && n > 1) {
+    const skip = new Uint8Array(n);
+    // A repeat of an exact copy is already joined to it and shares its shingles: its pairs are the first copy's.
+    for (let i = 0; i < n; i++) if (Number.isNaN(index.hashes[i]) || exact(index.hashes[i]) !== i) skip[i] = 1;
+    const pairs = candidatePairs([{ ...tableOf(index), offset: 0 }], index.bandsPerRow, n, { skip });
+    const cache = new Map<number, Float64Array | undefined>();
+    const setOf = (row: number) => {
+      if (!cache.has(row)) {
+        if (cache.size >= SHINGLE_CACHE_ROWS) cache.clear();
+        const value = source.rows.row(row)?.value;
+        const content = value === undefined ? undefined : extractRow(value as Record<string, unknown>, index.detection.format, index.detection.fields);
+        cache.set(row, content && shingleSet(comparedText(content, config.nearDuplicateText), config.nearDuplicateShingleSize));
+      }
+      return cache.get(row);
+    };
+    for (let p = 0; p < pairs.length; p++) {
+      if (p % 1024 === 1023 && options.cancelled?.()) break;
+      const later = Math.floor(pairs[p] / n);
+      const earlier = pairs[p] - later * n;
+      if (root(later) === root(earlier)) continue;
+      const a = setOf(later);
+      const b = setOf(earlier);
+      if (a && b && jaccard(a, b) >= config.nearDuplicateThreshold) {
+        join(later, earlier);
+        nearPairs++;
+      }
+    }
+  }
+  const size = new Int32Array(n);
+  for (let i = 0; i < n; i++) size[root(i)]++;
+  const groupOf = new Int32Array(n);
+  for (let i = 0; i < n; i++) groupOf[i] = size[root(i)] > 1 ? root(i) : -1;
+  return { groupOf, nearPairs };
 }

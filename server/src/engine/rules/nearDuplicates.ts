@@ -120,15 +120,25 @@ function findNearConflicts(facts: FileFacts, r: number, list: number[], similari
   });
 }
 
-/** A file's near-duplicate clusters as the quality report shows them, read back from its findings. */
-export function nearDuplicateClusters(findings: Finding[]): { size: number; similarity: number; lines: number[] }[] {
-  const byCluster = new Map<number, { size: number; similarity: number; lines: number[] }>();
+/**
+ * A file's near-duplicate clusters as the quality report shows them, read back from its findings:
+ * size, lines, and the least similar pair (the cluster's first row and a member) with its similarity.
+ */
+export function nearDuplicateClusterPairs(findings: Finding[]): { size: number; similarity: number; lines: number[]; pair: [number, number] }[] {
+  const byCluster = new Map<number, { size: number; similarity: number; lines: number[]; pair: [number, number] }>();
   for (const f of findings) {
     if (f.rule !== 'near-duplicate' || f.cluster === undefined || f.similarity === undefined) continue;
     let c = byCluster.get(f.cluster);
-    if (!c) byCluster.set(f.cluster, (c = { size: Number(f.data?.clusterSize ?? 0), similarity: f.similarity, lines: [Number(f.data?.firstLine)] }));
+    const first = Number(f.data?.firstLine);
+    if (!c) byCluster.set(f.cluster, (c = { size: Number(f.data?.clusterSize ?? 0), similarity: f.similarity, lines: [first], pair: [first, f.line] }));
+    if (f.similarity < c.similarity) c.pair = [first, f.line];
     c.similarity = Math.min(c.similarity, f.similarity);
     c.lines.push(f.line);
   }
   return [...byCluster.values()];
+}
+
+/** A file's near-duplicate clusters (size, lowest similarity, lines), read back from its findings. */
+export function nearDuplicateClusters(findings: Finding[]): { size: number; similarity: number; lines: number[] }[] {
+  return nearDuplicateClusterPairs(findings).map(({ size, similarity, lines }) => ({ size, similarity, lines }));
 }

@@ -54,5 +54,30 @@ export function stratifiedTargets(classCounts: readonly number[], weights: reado
       demand[s]--;
     }
   }
+  // A class with at least one row per split is in every split: a split its share rounds to 0 takes
+  // one row from the split holding most of the class, when both stay within one row of their exact
+  // share (a class of 5 over 80/10/10 is 3/1/1, not 4/1/0), and another class trades a row back
+  // the other way when it can, so the split sizes stay on their ratios.
+  const used = weights.filter((w) => w > 0).length;
+  const exactOf = (c: number, s: number) => (sum > 0 ? (classCounts[c] * weights[s]) / sum : 0);
+  const within = (c: number, s: number, value: number) => Math.abs(value - exactOf(c, s)) <= 1 + 1e-9;
+  classCounts.forEach((n, c) => {
+    if (n < used) return;
+    for (let s = 0; s < splits; s++) {
+      if (weights[s] <= 0 || targets[c][s] > 0) continue;
+      let from = -1;
+      for (let t = 0; t < splits; t++) {
+        if (targets[c][t] > 1 && within(c, t, targets[c][t] - 1) && (from < 0 || targets[c][t] > targets[c][from])) from = t;
+      }
+      if (from < 0) continue;
+      targets[c][from]--;
+      targets[c][s]++;
+      const back = classCounts.findIndex((m, d) => d !== c && targets[d][s] > (m >= used ? 1 : 0) && within(d, s, targets[d][s] - 1) && within(d, from, targets[d][from] + 1));
+      if (back >= 0) {
+        targets[back][s]--;
+        targets[back][from]++;
+      }
+    }
+  });
   return targets;
 }

@@ -15,10 +15,21 @@ export interface Assignment {
   targets: number[];
 }
 
+/** A single row or a group: what moves between splits as one. */
+interface Piece {
+  rows: ArrayLike<number> & Iterable<number>;
+}
+
 /**
- * Random assignment by ratios. With `labels` (stratified) each group is steered by its majority
- * label to the split furthest below that label's target; without, by the split furthest below
- * its total. Ties go to the split with the larger overall shortfall, then the earlier split.
+ * Random assignment by ratios, whole groups at a time. Without `labels` a single stratum; with
+ * them (stratified) one per label plus one for unlabelled rows, each with per-split targets
+ * (stratifiedTargets: the floor or ceiling of its exact share, and at least one row in every split
+ * when the class has a row per split). Groups of several rows go first, biggest first, each to
+ * the split where it moves the label counts least past their targets (the squared distance to the
+ * targets, over the group's labels and the split's size: StratifiedGroupKFold's idea with ratios);
+ * single rows then fill each label's remaining shortfall exactly. Last, a label a split lacks
+ * although another split holds it in two or more pieces (rows or groups) gets one piece moved over,
+ * so no label is left out of a split that could hold it.
  */
 export function assignByRatio(grouping: Grouping, rowCount: number, weights: readonly number[], random: Random, labels?: { label: ArrayLike<number>; classes: number }): Assignment {
   const splits = weights.length;
@@ -29,9 +40,10 @@ export function assignByRatio(grouping: Grouping, rowCount: number, weights: rea
   const classCounts = new Array<number>(strata).fill(0);
   for (const r of grouping.singles) classCounts[stratumOf(r)]++;
   for (const g of grouping.groups) for (const r of g) classCounts[stratumOf(r)]++;
-  const total = classCounts.reduce((a, b) => a + b, 0);
-  const shortfall = stratifiedTargets(classCounts, weights);
-  const totals = apportion(total, weights);
+  const targets = stratifiedTargets(classCounts, weights);
+  const shortfall = targets.map((t) => t.slice());
+  // The split sizes the class targets add up to: the ratios' shares, but for a row a class moved so it is in every split.
+  const totals = weights.map((_, s) => targets.reduce((n, t) => n + t[s], 0));
   const totalShortfall = totals.slice();
 
   const choose = (stratum: number): number => {
@@ -43,32 +55,107 @@ export function assignByRatio(grouping: Grouping, rowCount: number, weights: rea
     }
     return best;
   };
+  const place = (row: number, s: number) => {
+    splitOf[row] = s;
+    shortfall[stratumOf(row)][s]--;
+    totalShortfall[s]--;
+  };
 
   // Biggest groups first; the stable sort keeps the shuffled order among equal sizes.
   const groups = shuffle(grouping.groups.slice(), random).sort((a, b) => b.length - a.length);
-  const counts = new Array<number>(strata).fill(0);
+  const counts = new Map<number, number>();
   for (const group of groups) {
-    for (const r of group) counts[stratumOf(r)]++;
-    let major = 0;
-    for (let c = 1; c < strata; c++) if (counts[c] > counts[major]) major = c;
-    counts.fill(0);
-    const best = choose(major);
-    for (const r of group) {
-      splitOf[r] = best;
-      shortfall[stratumOf(r)][best]--;
+    counts.clear();
+    for (const r of group) counts.set(stratumOf(r), (counts.get(stratumOf(r)) ?? 0) + 1);
+    let best = -1;
+    let bestCost = Infinity;
+    for (let s = 0; s < splits; s++) {
+      if (weights[s] <= 0) continue;
+      // The growth of Σ (count − target)² over the group's strata and the split's size.
+      let cost = group.length * (group.length - 2 * totalShortfall[s]);
+      for (const [stratum, n] of counts) cost += n * (n - 2 * shortfall[stratum][s]);
+      if (best < 0 || cost < bestCost || (cost === bestCost && totalShortfall[s] > totalShortfall[best])) {
+        best = s;
+        bestCost = cost;
+      }
     }
-    totalShortfall[best] -= group.length;
+    for (const r of group) place(r, best);
   }
-  const singles = shuffle(grouping.singles.slice(), random);
-  for (let k = 0; k < singles.length; k++) {
-    const r = singles[k];
-    const stratum = stratumOf(r);
-    const best = choose(stratum);
-    splitOf[r] = best;
-    shortfall[stratum][best]--;
-    totalShortfall[best]--;
-  }
+  const singles = shuffle(Array.from(grouping.singles), random);
+  for (const r of singles) place(r, choose(stratumOf(r)));
+  // Without groups the targets already place every label where its share allows.
+  if (labels && grouping.groups.length) fillMissingLabels(grouping, splitOf, weights, labels, targets, stratumOf);
   return { splitOf, targets: totals };
+}
+
+/**
+ * Moves one piece (a single row if there is one, else the smallest group) of a label into each
+ * split that lacks the label, from the split holding the most pieces of it (two or more, so the
+ * giver keeps the label). A single row moved is traded for a single row of a label the receiving
+ * split holds more of than its target, so split sizes stay where they were when they can.
+ */
+function fillMissingLabels(
+  grouping: Grouping, splitOf: Int32Array, weights: readonly number[], labels: { label: ArrayLike<number>; classes: number },
+  targets: number[][], stratumOf: (row: number) => number,
+): void {
+  const splits = weights.length;
+  const { classes } = labels;
+  const rowsIn = Array.from({ length: classes + 1 }, () => new Array<number>(splits).fill(0));
+  for (let r = 0; r < splitOf.length; r++) if (splitOf[r] >= 0) rowsIn[stratumOf(r)][splitOf[r]]++;
+  const lacking = new Set<number>();
+  for (let l = 0; l < classes; l++) for (let s = 0; s < splits; s++) if (weights[s] > 0 && rowsIn[l][s] === 0) lacking.add(l);
+  if (!lacking.size) return;
+  // Pieces of the labels some split lacks: single rows and groups holding the label.
+  const pieces = new Map<number, Piece[]>([...lacking].map((l) => [l, []]));
+  for (const r of grouping.singles) pieces.get(labels.label[r])?.push({ rows: [r] });
+  for (const g of grouping.groups) {
+    const seen = new Set<number>();
+    for (const r of g) if (labels.label[r] >= 0) seen.add(labels.label[r]);
+    for (const l of seen) pieces.get(l)?.push({ rows: g });
+  }
+  const held = new Array<number>(splits);
+  for (const [l, list] of pieces) {
+    if (list.length < 2) continue;
+    for (let s = 0; s < splits; s++) {
+      if (weights[s] <= 0 || rowsIn[l][s] > 0) continue;
+      held.fill(0);
+      for (const p of list) held[splitOf[p.rows[0]]]++;
+      // The giver keeps the label and stays within one row of the label's exact share there.
+      const total = targets[l].reduce((a, b) => a + b, 0);
+      const sum = weights.reduce((a, b) => a + b, 0);
+      const piecesIn = (t: number) => list.filter((p) => splitOf[p.rows[0]] === t);
+      const smallest = (t: number) => piecesIn(t).reduce((a, b) => (b.rows.length < a.rows.length ? b : a));
+      const rowsOf = (p: Piece) => Array.from(p.rows).filter((r) => labels.label[r] === l).length;
+      let from = -1;
+      for (let t = 0; t < splits; t++) {
+        if (held[t] < 2 || rowsIn[l][t] - rowsOf(smallest(t)) < (total * weights[t]) / sum - 1 - 1e-9) continue;
+        if (from < 0 || held[t] > held[from]) from = t;
+      }
+      if (from < 0) continue;
+      const piece = smallest(from);
+      for (const r of piece.rows) {
+        rowsIn[stratumOf(r)][from]--;
+        rowsIn[stratumOf(r)][s]++;
+        splitOf[r] = s;
+      }
+      if (piece.rows.length !== 1) continue;
+      // Trade back a single row of a stratum `s` holds over its target (and keeps after the trade).
+      let back = -1;
+      for (const r of grouping.singles) {
+        if (splitOf[r] !== s || r === piece.rows[0]) continue;
+        const m = stratumOf(r);
+        if (m !== l && rowsIn[m][s] > targets[m][s] && rowsIn[m][s] >= 2) {
+          back = r;
+          break;
+        }
+      }
+      if (back < 0) continue;
+      const m = stratumOf(back);
+      rowsIn[m][s]--;
+      rowsIn[m][from]++;
+      splitOf[back] = from;
+    }
+  }
 }
 
 /** Time split: rows and groups in order of their earliest date fill the splits one after another. */

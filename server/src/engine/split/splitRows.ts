@@ -23,6 +23,8 @@ export interface SplitRows {
   /** Milliseconds since the epoch from the time field (NaN without one); empty unless a time field was asked for. */
   time: Float64Array;
   excluded: ExcludedRow[];
+  /** Rows whose time field holds a value that is not a date (a time split refuses them): line and value. */
+  badDates: { line: number; value: string }[];
 }
 
 export interface SplitRowsOptions {
@@ -46,6 +48,7 @@ export function readSplitRows(rows: Iterable<SourceRow>, detection: Detection, o
     groupValue: [],
     time: new Float64Array(capacity(options.timeField !== undefined)),
     excluded: [],
+    badDates: [],
   };
   const labelIds = new Map<string, number>();
   for (const row of rows) {
@@ -66,6 +69,7 @@ export function readSplitRows(rows: Iterable<SourceRow>, detection: Detection, o
       const raw = fieldValue(value, options.timeField);
       const time = parseTime(raw);
       if (Number.isNaN(time)) {
+        if (raw !== undefined && raw !== null && raw !== '') out.badDates.push({ line: row.line, value: JSON.stringify(raw).slice(0, 60) });
         const reason = raw === undefined || raw === null ? `Row has no date in "${options.timeField}"` : `"${options.timeField}" is not a date: ${JSON.stringify(raw).slice(0, 60)}`;
         out.excluded.push({ index: i, line: row.line, rule: 'missing-field', reason });
         continue;

@@ -39,9 +39,11 @@ export function registerSplitRequests(connection: Connection, host: SplitHost): 
       const first = dataset.reader.rows()[Symbol.iterator]().next().value;
       const fields = first?.value && typeof first.value === 'object' && !Array.isArray(first.value) ? Object.keys(first.value as object) : [];
       const format = dataset.detection.format;
+      const { rules } = dataset.config;
+      // As the CLI: near-duplicates are grouped by default whenever check looks for them.
       const defaults: SplitChoices = {
         mode: 'ratios', ratios: [80, 10, 10], folds: 5, seed: 42, stratify: format === 'classification', groupDuplicates: true,
-        groupNearDuplicates: false, groupField: '', timeField: '', outputFolder: '',
+        groupNearDuplicates: rules['near-duplicate'] !== 'off' || rules['cross-file-leak'] !== 'off', groupField: '', timeField: '', outputFolder: '',
       };
       return { format, fields, defaults };
     }),
@@ -59,6 +61,8 @@ export function registerSplitRequests(connection: Connection, host: SplitHost): 
       const progress = progressOf(connection, params);
       const entry = panelDataset(file, host.config(file));
       const plan = await splitPlan(host, params.uri, entry, params.choices, token, progress);
+      // A date the user meant is never dropped quietly: the preview names the rows, the write refuses.
+      if (plan.unreadableDates) return { problems: [plan.unreadableDates.message] };
       const { bytes, reader } = entry.dataset;
       const source = datasetSource(path.basename(file), reader, bytes, { sha256: sha256(bytes), toolVersion: TOOL_VERSION });
       const files = renderSplitPieces(plan, source).map((f) => ({ path: path.join(params.folder, f.name), pieces: f.pieces }));
@@ -92,7 +96,11 @@ function preview(plan: SplitPlan, file: string, folder: string, translate: (mess
     labels: [...new Set(plan.splits.flatMap((s) => Object.keys(s.labels)))],
     excluded: plan.excluded.map((e) => ({ line: e.line, reason: translate(e.reason) })),
     groups: plan.groups,
-    warnings: plan.warnings.map(translate),
+    warnings: [
+      ...(plan.unreadableDates ? [`${plan.unreadableDates.message}: fix them before writing`] : []),
+      ...plan.missingLabels.map((m) => `Label "${m.label}" is in no row of ${m.splits.join(', ')}: ${m.reason}`),
+      ...plan.warnings,
+    ].map(translate),
   };
 }
 

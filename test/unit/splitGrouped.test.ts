@@ -1,0 +1,249 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { datasetSource, openReader, planSplit, renderSplit, type SplitOptions } from '../../server/src/engine';
+import { stratifiedTargets } from '../../server/src/engine/split/apportion';
+
+/**
+ * Splits that never leak (#17): grouped stratified assignment (groups whole, every label in every
+ * split that can hold one, shares near their targets), k-fold train/val pairs with a fixed test part,
+ * time split warnings and refusals, and the CLI's defaults checked by `tuneset check` itself.
+ */
+
+const ROOT = join(__dirname, '..', '..');
+const CLI = join(ROOT, 'bin', 'tuneset.js');
+
+function tuneset(cwd: string, ...args: string[]) {
+  assert.ok(existsSync(join(ROOT, 'dist', 'cli.js')), 'run `npm run build` first');
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8' });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+function splitFile(content: string, options: SplitOptions = {}, name = 'data.jsonl') {
+  const bytes = new TextEncoder().encode(content);
+  const reader = openReader(name, bytes);
+  const plan = planSplit(reader.rows(), options);
+  const files = renderSplit(plan, datasetSource(name, reader, bytes, { sha256: 'abc', toolVersion: '9.9.9' }));
+  return { plan, files: Object.fromEntries(files.map((f) => [f.name, f.text])) as Record<string, string> };
+}
+
+const lines = (text: string) => text.split('\n').filter(Boolean);
+
+// Rows with a label and a caller cluster id (near-duplicate clusters as the host passes them); texts repeat to make exact duplicates.
+const dataset = fc.array(
+  fc.record({ text: fc.integer({ min: 0, max: 40 }), label: fc.constantFrom('a', 'a', 'a', 'b', 'b', 'c', 'd'), cluster: fc.integer({ min: -8, max: 5 }) }),
+  { minLength: 1, maxLength: 120 },
+);
+const ratios = fc.constantFrom<number[]>([80, 10, 10], [70, 15, 15], [60, 20, 20], [50, 50], [90, 10]);
+
+test('property: grouped and stratified, groups stay whole, every row lands once, every label is in every split that can hold it, shares stay near their targets', () => {
+  fc.assert(
+    fc.property(dataset, ratios, fc.nat(1000), (rows, r, seed) => {
+      const content = rows.map((x) => JSON.stringify({ text: `review number ${x.text} of the product`, label: x.label })).join('\n') + '\n';
+      const groups = rows.map((x) => (x.cluster >= 0 ? x.cluster : -1));
+      const { plan } = splitFile(content, { ratios: r, seed, stratify: true, groupDuplicates: true, groups });
+      const splitOf = new Map<number, number>();
+      plan.splits.forEach((s, k) => s.rows.forEach((i) => {
+        assert.ok(!splitOf.has(i), `row ${i} twice`);
+        splitOf.set(i, k);
+      }));
+      assert.equal(splitOf.size, rows.length);
+      // Groups whole: exact duplicates (same text) and clusters.
+      const byKey = new Map<string, number>();
+      rows.forEach((x, i) => {
+        for (const key of [`t${x.text}`, ...(x.cluster >= 0 ? [`c${x.cluster}`] : [])]) {
+          const k = byKey.get(key);
+          if (k === undefined) byKey.set(key, splitOf.get(i)!);
+          else assert.equal(k, splitOf.get(i), `group ${key} straddles`);
+        }
+      });
+      // Every label in every split unless the plan names it with a reason.
+      const missing = new Map(plan.missingLabels.map((m) => [m.label, m]));
+      for (const label of new Set(rows.map((x) => x.label))) {
+        const lacking = plan.splits.filter((s) => !s.labels[label]).map((s) => s.name);
+        if (lacking.length) assert.deepEqual(missing.get(label)?.splits, lacking, `label ${label} left out of ${lacking} silently`);
+        else assert.ok(!missing.has(label));
+      }
+      // Shares: within one row of the exact share plus the rows of the label that sit in groups.
+      const sum = r.reduce((a, b) => a + b, 0);
+      const grouped = new Set<number>();
+      const keyRows = new Map<string, number[]>();
+      rows.forEach((x, i) => {
+        for (const key of [`t${x.text}`, ...(x.cluster >= 0 ? [`c${x.cluster}`] : [])]) keyRows.set(key, [...(keyRows.get(key) ?? []), i]);
+      });
+      for (const list of keyRows.values()) if (list.length > 1) list.forEach((i) => grouped.add(i));
+      for (const label of new Set(rows.map((x) => x.label))) {
+        const total = rows.filter((x) => x.label === label).length;
+        const inGroups = rows.filter((x, i) => x.label === label && grouped.has(i)).length;
+        plan.splits.forEach((s, k) => {
+          const n = s.labels[label] ?? 0;
+          assert.ok(Math.abs(n - (total * r[k]) / sum) <= 1 + inGroups + 1e-9, `${label} in ${s.name}: ${n} of ${total} (${inGroups} grouped)`);
+        });
+      }
+    }),
+    { numRuns: 150 },
+  );
+});
+
+test('property: a label of single rows is in every split whose exact share of it is half a row or more (80/10/10 gives a class of 5 3/1/1); others are named', () => {
+  assert.deepEqual(stratifiedTargets([5], [80, 10, 10]), [[3, 1, 1]]);
+  fc.assert(
+    fc.property(fc.array(fc.integer({ min: 3, max: 40 }), { minLength: 1, maxLength: 5 }), ratios, fc.nat(100), (counts, r, seed) => {
+      const content = counts.flatMap((n, c) => Array.from({ length: n }, (_, i) => JSON.stringify({ text: `text ${c} ${i}`, label: `l${c}` }))).join('\n');
+      const { plan } = splitFile(content, { ratios: r, seed, stratify: true });
+      const sum = r.reduce((a, b) => a + b, 0);
+      const named = new Set(plan.missingLabels.flatMap((m) => m.splits.map((s) => `${m.label}/${s}`)));
+      plan.splits.forEach((s, k) => {
+        for (const [label, n] of Object.entries(s.labels)) {
+          const total = counts[Number(label.slice(1))];
+          if ((total * r[k]) / sum >= 0.5) assert.ok(n > 0, `${label} missing from ${s.name}`);
+          assert.equal(n === 0, named.has(`${label}/${s.name}`), `${label} in ${s.name}: ${n}, named: ${named.has(`${label}/${s.name}`)}`);
+        }
+      });
+    }),
+  );
+});
+
+test('a label whose rows are all in one group is named with the reason, not left out silently', () => {
+  const content = [
+    ...Array.from({ length: 30 }, (_, i) => JSON.stringify({ text: `ordinary text ${i}`, label: 'common' })),
+    ...Array.from({ length: 4 }, () => JSON.stringify({ text: 'the same rare text', label: 'rare' })),
+  ].join('\n');
+  const { plan } = splitFile(content, { stratify: true, groupDuplicates: true, seed: 3 });
+  const rare = plan.missingLabels.find((m) => m.label === 'rare');
+  assert.ok(rare, 'rare is named');
+  assert.equal(rare.splits.length, 2);
+  assert.match(rare.reason, /its 4 rows are in 1 group kept whole/);
+  assert.ok(!plan.missingLabels.some((m) => m.label === 'common'));
+});
+
+test('k-fold with a test part: the test rows are held out first; each fold trains on the other folds and validates on its own; groups whole everywhere', () => {
+  const content = Array.from({ length: 60 }, (_, i) => JSON.stringify({ text: `item ${i % 45}`, label: i % 3 ? 'x' : 'y' })).join('\n') + '\n';
+  const { plan, files } = splitFile(content, { folds: 4, test: 10, stratify: true, groupDuplicates: true, seed: 5 });
+  assert.deepEqual(plan.splits.map((s) => s.name), ['fold1', 'fold2', 'fold3', 'fold4', 'test']);
+  const test = new Set(plan.splits[4].rows);
+  assert.ok(test.size >= 5 && test.size <= 7, `test holds ${test.size} rows`);
+  assert.equal(plan.folds?.length, 4);
+  const all = plan.splits.flatMap((s) => s.rows);
+  for (const [k, f] of plan.folds!.entries()) {
+    assert.deepEqual(f.val, plan.splits[k].rows);
+    assert.deepEqual([...f.train, ...f.val].sort((a, b) => a - b), all.filter((r) => !test.has(r)).sort((a, b) => a - b));
+    assert.ok(f.val.every((r) => !f.train.includes(r)));
+    // The files a trainer reads, with the exact lines, and the manifest naming them.
+    const input = lines(content);
+    assert.deepEqual(lines(files[`data.folds/${f.name}/train.jsonl`]), f.train.map((r) => input[r]));
+    assert.deepEqual(lines(files[`data.folds/${f.name}/val.jsonl`]), f.val.map((r) => input[r]));
+    // Duplicates ("item 0" at rows 0 and 45, …) never straddle train and val.
+    const trainTexts = new Set(f.train.map((r) => JSON.parse(input[r]).text));
+    assert.ok(f.val.every((r) => !trainTexts.has(JSON.parse(input[r]).text)), `${f.name} leaks`);
+  }
+  const manifest = JSON.parse(files['data.split.json']);
+  assert.deepEqual(manifest.folds.map((f: { train: string; val: string }) => [f.train, f.val]), [1, 2, 3, 4].map((k) => [`data.folds/fold${k}/train.jsonl`, `data.folds/fold${k}/val.jsonl`]));
+  assert.equal(manifest.options.test, 10);
+  assert.throws(() => splitFile(content, { ratios: [80, 20], test: 10 }), /--test holds a test part out of k folds/);
+});
+
+test('time split: each part\'s date range, a warning for a part under the minimum and for an empty part, unreadable dates listed by line', () => {
+  const at = (i: number) => `2024-01-${String(1 + (i % 28)).padStart(2, '0')}`;
+  const content = Array.from({ length: 25 }, (_, i) => JSON.stringify({ text: `t${i}`, at: at(i) })).join('\n');
+  const { plan } = splitFile(content, { ratios: [80, 10, 10], timeField: 'at' });
+  assert.deepEqual(plan.splits.map((s) => s.rows.length), [20, 3, 2]);
+  assert.equal(plan.splits[0].dates?.first, '2024-01-01T00:00:00.000Z');
+  assert.ok(plan.splits[0].dates!.last <= plan.splits[1].dates!.first);
+  assert.ok(plan.warnings.some((w) => w === 'val holds only 3 rows (minimum 10): too few to measure a model on'), plan.warnings.join('\n'));
+  assert.ok(plan.warnings.some((w) => w.startsWith('test holds only 2 rows')));
+  assert.ok(!splitFile(content, { ratios: [80, 10, 10], timeField: 'at', minRows: 2 }).plan.warnings.some((w) => w.includes('minimum')));
+  // Every row of one date group: the last part comes out empty, and says so.
+  const same = Array.from({ length: 12 }, (_, i) => JSON.stringify({ text: `u${i}`, at: i < 11 ? '2024-01-01' : '2024-02-01', conv: i < 11 ? 'c' : 'd' })).join('\n');
+  const grouped = splitFile(same, { ratios: [50, 25, 25], timeField: 'at', groupField: 'conv' }).plan;
+  assert.ok(grouped.warnings.some((w) => w.startsWith('test is empty')), grouped.warnings.join('\n'));
+  const bad = Array.from({ length: 8 }, (_, i) => JSON.stringify({ text: `v${i}`, at: i === 2 ? 'last tuesday' : i === 5 ? '2024-13-45' : '2024-03-01' })).join('\n');
+  const refused = splitFile(bad, { ratios: [50, 50], timeField: 'at' }).plan;
+  assert.deepEqual(refused.unreadableDates?.lines, [3, 6]);
+  assert.match(refused.unreadableDates!.message, /"at" is not a date Tuneset can read on 2 rows: line 3 \("last tuesday"\), line 6 \("2024-13-45"\)/);
+});
+
+/** A realistic file: reviews with exact duplicates that differ in case and spacing, and near-duplicates a word apart. */
+function realisticReviews(): string {
+  const products = ['kettle', 'blender', 'toaster', 'lamp', 'fan', 'heater', 'mixer', 'scale', 'clock', 'radio', 'speaker', 'router'];
+  const good = ['works perfectly and heats up fast every single morning', 'arrived early and looks great on the kitchen counter', 'is quiet and easy to clean after a long day'];
+  const bad = ['broke after two weeks and the seller ignored every email', 'smells of burnt plastic whenever it runs for a while', 'stopped charging and the replacement part never came'];
+  const rows: { text: string; label: string }[] = [];
+  products.forEach((p, i) => {
+    good.forEach((g, k) => rows.push({ text: `The ${p} I bought in ${2015 + k} ${g}, model ${i}${k}.`, label: 'positive' }));
+    bad.forEach((b, k) => rows.push({ text: `My ${p} from shop ${i} ${b}, order ${k}${i}.`, label: 'negative' }));
+  });
+  const planted: { text: string; label: string }[] = [];
+  for (let i = 0; i < 12; i++) {
+    const r = rows[i * 5];
+    // An exact duplicate after normalisation (case and spacing) and a near-duplicate (one word changed).
+    planted.push({ text: `  ${r.text.toUpperCase()} `, label: r.label });
+    planted.push({ text: r.text.replace(/ the /, ' that '), label: r.label });
+  }
+  const all = [...rows, ...planted];
+  // A fixed interleaving so duplicates are spread through the file.
+  const order = all.map((_, i) => i).sort((a, b) => ((a * 7919) % 101) - ((b * 7919) % 101) || a - b);
+  const out = order.map((i) => JSON.stringify(all[i]));
+  // A blank line and a broken row early on: the analysis and the split must still agree on which row is which.
+  out.splice(3, 0, '', '{"text": "cut off');
+  return out.join('\n') + '\n';
+}
+
+const leaksIn = (out: string) => (JSON.parse(out) as { files: { findings: { rule: string }[] }[] }).files.flatMap((f) => f.findings).filter((f) => f.rule === 'cross-file-leak').length;
+
+test('CLI end to end: the default split of a file with duplicates and near-duplicates passes check (no cross-file-leak, no error); without grouping check finds the leaks', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tuneset-grouped-'));
+  writeFileSync(join(dir, 'reviews.jsonl'), realisticReviews());
+  const r = tuneset(dir, 'split', 'reviews.jsonl', '--stratify', '--seed', '7');
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /duplicates kept together, near-duplicate clusters kept together/);
+  assert.match(r.out, /rows in \d+ groups kept whole \(largest: \d+ rows\); \d+ rows? moved to keep \d+ groups? whole/);
+  const parts = ['reviews.train.jsonl', 'reviews.val.jsonl', 'reviews.test.jsonl'];
+  const checked = tuneset(dir, 'check', '--format', 'json', '--fail-on', 'error', ...parts);
+  assert.equal(checked.code, 0, 'no error finding in the parts');
+  assert.equal(leaksIn(checked.out), 0);
+  const loose = tuneset(dir, 'split', 'reviews.jsonl', '--stratify', '--seed', '7', '--no-group-duplicates', '--force');
+  assert.equal(loose.code, 0, loose.err);
+  assert.match(loose.out, /duplicates not grouped/);
+  assert.ok(leaksIn(tuneset(dir, 'check', '--format', 'json', '--fail-on', 'never', ...parts).out) > 0, 'ungrouped split leaks');
+  // k-fold: each fold's pair passes check too.
+  const folds = tuneset(dir, 'split', 'reviews.jsonl', '--folds', '3', '--test', '10', '--stratify', '--force');
+  assert.equal(folds.code, 0, folds.err);
+  for (const k of [1, 2, 3]) {
+    const pair = [`reviews.folds/fold${k}/train.jsonl`, `reviews.folds/fold${k}/val.jsonl`];
+    assert.equal(leaksIn(tuneset(dir, 'check', '--format', 'json', '--fail-on', 'never', ...pair).out), 0, `fold${k}`);
+    assert.equal(leaksIn(tuneset(dir, 'check', '--format', 'json', '--fail-on', 'never', pair[0], 'reviews.test.jsonl').out), 0, `fold${k} train vs test`);
+  }
+});
+
+test('CLI: a label that cannot be in every split stops the split (exit 1, nothing written) unless --allow-missing-labels; unreadable dates exit 2 naming the rows', () => {
+  const rows = [
+    ...Array.from({ length: 30 }, (_, i) => JSON.stringify({ text: `plain text number ${i} here`, label: 'common', at: `2024-02-${String(1 + (i % 28)).padStart(2, '0')}` })),
+    JSON.stringify({ text: 'only one of these', label: 'lonely', at: 'soon' }),
+  ];
+  const dir = mkdtempSync(join(tmpdir(), 'tuneset-missing-'));
+  writeFileSync(join(dir, 'd.jsonl'), rows.join('\n') + '\n');
+  const r = tuneset(dir, 'split', 'd.jsonl', '--stratify');
+  assert.equal(r.code, 1);
+  assert.match(r.err, /label "lonely" is in no row of val, test: it has 1 row for 3 splits/);
+  assert.ok(!existsSync(join(dir, 'd.train.jsonl')));
+  assert.equal(tuneset(dir, 'split', 'd.jsonl', '--stratify', '--allow-missing-labels').code, 0);
+  const t = tuneset(dir, 'split', 'd.jsonl', '--time-field', 'at', '--force');
+  assert.equal(t.code, 2);
+  assert.match(t.err, /d\.jsonl: "at" is not a date Tuneset can read on 1 row: line 31 \("soon"\)/);
+});
+
+test('the README recipe on the samples, then check on the three files: zero cross-file leaks', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tuneset-recipe-'));
+  cpSync(join(ROOT, 'samples'), join(dir, 'samples'), { recursive: true });
+  const r = tuneset(dir, 'split', 'samples/reviews/train.jsonl', '--stratify', '--allow-missing-labels');
+  assert.equal(r.code, 0, r.err);
+  const parts = ['train', 'val', 'test'].map((s) => `samples/reviews/train.${s}.jsonl`);
+  const checked = tuneset(dir, 'check', '--format', 'json', '--fail-on', 'never', ...parts);
+  assert.equal(leaksIn(checked.out), 0);
+  assert.ok(readFileSync(join(dir, 'samples/reviews/train.split.json'), 'utf8').includes('"nearDuplicateGroups": true'));
+});
