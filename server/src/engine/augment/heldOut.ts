@@ -29,18 +29,23 @@ export class HeldOutIndex {
       for (const row of rows) {
         const u = usableRow(row, detection);
         const key = u.content?.key;
-        if (!key || key.trim() === '') continue;
-        const h = normalizedHash(key);
-        if (!this.exact.has(h)) this.exact.set(h, { file, line: row.line, similarity: 1 });
-        const id = this.rows.length;
-        const shingles = shingleSet(key, shingleSize);
-        this.rows.push({ file, line: row.line, shingles });
-        for (const s of shingles) {
-          const list = this.postings.get(s);
-          if (!list) this.postings.set(s, [id]);
-          else if (list.length <= COMMON_SHINGLE) list.push(id);
-        }
+        if (key) this.add(file, row.line, key);
       }
+    }
+  }
+
+  /** Adds a row's text (its key); an empty text is not indexed. */
+  add(file: string, line: number, key: string): void {
+    if (key.trim() === '') return;
+    const h = normalizedHash(key);
+    if (!this.exact.has(h)) this.exact.set(h, { file, line, similarity: 1 });
+    const id = this.rows.length;
+    const shingles = shingleSet(key, this.shingleSize);
+    this.rows.push({ file, line, shingles });
+    for (const s of shingles) {
+      const list = this.postings.get(s);
+      if (!list) this.postings.set(s, [id]);
+      else if (list.length <= COMMON_SHINGLE) list.push(id);
     }
   }
 
@@ -48,10 +53,10 @@ export class HeldOutIndex {
     return this.rows.length;
   }
 
-  /** The held-out row a text repeats, exactly or nearly, if any. */
-  find(key: string): HeldOutMatch | undefined {
+  /** The indexed row a text repeats, exactly or nearly, if any; rows at `skipLine` (the text's own source) do not count. */
+  find(key: string, skipLine = -1): HeldOutMatch | undefined {
     const exact = this.exact.get(normalizedHash(key));
-    if (exact) return exact;
+    if (exact && exact.line !== skipLine) return exact;
     const shingles = shingleSet(key, this.shingleSize);
     const seen = new Set<number>();
     let best: HeldOutMatch | undefined;
@@ -62,6 +67,7 @@ export class HeldOutIndex {
         if (seen.has(id)) continue;
         seen.add(id);
         const r = this.rows[id];
+        if (r.line === skipLine) continue;
         const similarity = jaccard(shingles, r.shingles);
         if (similarity >= this.threshold && (!best || similarity > best.similarity)) best = { file: r.file, line: r.line, similarity };
       }
