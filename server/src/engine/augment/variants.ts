@@ -69,10 +69,8 @@ export class CopyGenerator {
     let answer: Set<string> | undefined;
     for (const part of content.parts) {
       if (targeted.has(part.path.join('\u0001'))) continue;
-      for (const w of splitWords(part.text).words) {
-        const lower = w.toLowerCase();
-        if (!this.knowledge.stopwords.has(lower)) (answer ??= new Set()).add(lower);
-      }
+      // Stopwords too: "the sky is blue" said back in the answer must not become "sky the is blue".
+      for (const w of splitWords(part.text).words) (answer ??= new Set()).add(w.toLowerCase());
     }
     const kept: KeptWords = {};
     if (answer) kept.answer = answer;
