@@ -8,7 +8,8 @@ import { ALL_OPERATIONS, type AugmentOperation } from './operations';
 import { STOPWORDS } from './stopwords';
 import { defaultSelectors } from './targetFields';
 import { CopyGenerator, type RowAugmenter } from './variants';
-import { DEFAULT_CONFIG } from '../config';
+import { DEFAULT_CONFIG, ruleSeverity, type Config } from '../config';
+import { labelVariants } from '../rules/labels';
 import { OptionsError } from '../optionsError';
 import { HeldOutIndex } from './heldOut';
 import { LabelLexicon } from './labelWords';
@@ -18,6 +19,7 @@ import type { FieldMap } from '../schema/formats';
 import { mixSeed, seededRandom } from '../seededRandom';
 import type { FormatName } from '../types';
 import { usableRow, type ExcludedRow } from '../schema/usableRows';
+import { normalizedHash } from '../text/normalize';
 import { spliced } from '../columns';
 import type { AppliedAugmentOptions, AugmentedRow, AugmentOptions, AugmentResult, UnchangedRow } from './types';
 
@@ -168,6 +170,8 @@ export class Augmentation {
 
     // Pass 1: which rows are usable and their labels (balancing needs the counts before generating).
     this.rowCount = this.readLabels(rows, detection);
+    if (check) this.skipLabelVariants(options.config ?? DEFAULT_CONFIG);
+    if (check) this.skipConflicts();
     if (options.balance && !this.labelNames.length) throw new OptionsError(['balancing needs labels, and no row has one']);
     const planRandom = seededRandom(mixSeed(applied.seed, 0x6a09e667));
     this.plan = options.balance ? planBalance(this.label, this.usable, this.labelNames.length, options.balance, planRandom) : undefined;
@@ -207,8 +211,11 @@ export class Augmentation {
         this.usable = spliced(this.usable, i, 0, i);
         this.label = spliced(this.label, i, 0, i);
         this.skip = spliced(this.skip, i, 0, i);
+        if (this.checks) this.textHash = spliced(this.textHash, i, 0, i);
       }
-      this.label[i++] = -1;
+      this.label[i] = -1;
+      if (this.checks) this.textHash[i] = NaN;
+      i++;
       const u = usableRow(row, detection);
       if (u.excluded) {
         this.excluded.push(u.excluded);
@@ -216,6 +223,7 @@ export class Augmentation {
       }
       this.usable[row.index] = 1;
       this.fileRows?.add('', row.line, u.content.key);
+      if (this.checks) this.textLabels(row.index, u.content.key, u.content.label);
       const problem = this.checks?.problem(row);
       if (problem) {
         this.skip[row.index] = 1;
@@ -232,6 +240,50 @@ export class Augmentation {
     this.label = this.label.subarray(0, i);
     this.skip = this.skip.subarray(0, i);
     return i;
+  }
+
+  /** Per normalised text: the label of its first row, and whether rows of that text disagree on the label. */
+  private readonly byText = new Map<number, { label: string | undefined; conflict: boolean }>();
+  /** Each row's normalised text hash (NaN for none), for skipConflicts. */
+  private textHash = new Float64Array(FIRST_ROWS);
+
+  private textLabels(index: number, key: string, label: string | undefined): void {
+    if (key.trim() === '') return;
+    const h = normalizedHash(key);
+    this.textHash[index] = h;
+    const seen = this.byText.get(h);
+    if (!seen) this.byText.set(h, { label, conflict: false });
+    else if (seen.label !== label) seen.conflict = true;
+  }
+
+  /** Rows whose text other rows carry with another label (conflicting-labels, an error): copies would multiply the conflict. */
+  private skipConflicts(): void {
+    const conflicted = new Set<number>();
+    for (const [h, t] of this.byText) if (t.conflict) conflicted.add(h);
+    this.byText.clear();
+    for (let i = 0; i < this.usable.length && conflicted.size; i++) {
+      if (!this.usable[i] || this.skip[i] || !conflicted.has(this.textHash[i])) continue;
+      this.skip[i] = 1;
+      this.skipped.set('conflicting-labels', (this.skipped.get('conflicting-labels') ?? 0) + 1);
+    }
+    this.textHash = new Float64Array(0);
+  }
+
+  /**
+   * Rows whose label is a variant of a more common one ("Positive " beside "positive", "postive"):
+   * label-variant's finding, which copies would multiply. Needs every label's count, so after pass 1.
+   */
+  private skipLabelVariants(config: Config): void {
+    if (ruleSeverity(config, 'label-variant', 'warning') === undefined || this.labelNames.length < 2) return;
+    const counts = new Array<number>(this.labelNames.length).fill(0);
+    for (let i = 0; i < this.usable.length; i++) if (this.usable[i] && this.label[i] >= 0) counts[this.label[i]]++;
+    const variants = labelVariants(this.labelNames, counts, config.thresholds.labelVariantMaxEdits);
+    if (!variants.size) return;
+    for (let i = 0; i < this.usable.length; i++) {
+      if (!this.usable[i] || this.skip[i] || !variants.has(this.label[i])) continue;
+      this.skip[i] = 1;
+      this.skipped.set('label-variant', (this.skipped.get('label-variant') ?? 0) + 1);
+    }
   }
 
   /**

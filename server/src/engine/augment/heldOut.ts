@@ -21,7 +21,7 @@ const COMMON_SHINGLE = 64;
  */
 export class HeldOutIndex {
   private readonly exact = new Map<number, HeldOutMatch>();
-  private readonly rows: { file: string; line: number; shingles: Float64Array }[] = [];
+  private readonly rows: { file: string; line: number; hash: number; shingles: Float64Array }[] = [];
   private readonly postings = new Map<number, number[]>();
 
   constructor(files: { file: string; rows: Iterable<SourceRow> }[] | undefined, detection: Detection, private readonly threshold = 0.8, private readonly shingleSize = 5) {
@@ -41,7 +41,7 @@ export class HeldOutIndex {
     if (!this.exact.has(h)) this.exact.set(h, { file, line, similarity: 1 });
     const id = this.rows.length;
     const shingles = shingleSet(key, this.shingleSize);
-    this.rows.push({ file, line, shingles });
+    this.rows.push({ file, line, hash: h, shingles });
     for (const s of shingles) {
       const list = this.postings.get(s);
       if (!list) this.postings.set(s, [id]);
@@ -53,10 +53,15 @@ export class HeldOutIndex {
     return this.rows.length;
   }
 
-  /** The indexed row a text repeats, exactly or nearly, if any; rows at `skipLine` (the text's own source) do not count. */
-  find(key: string, skipLine = -1): HeldOutMatch | undefined {
-    const exact = this.exact.get(normalizedHash(key));
-    if (exact && exact.line !== skipLine) return exact;
+  /**
+   * The indexed row a text repeats, exactly or nearly, if any. Rows whose text is `source` (the
+   * normalised text the new one was made from, and its duplicates) do not count.
+   */
+  find(key: string, source?: string): HeldOutMatch | undefined {
+    const h = normalizedHash(key);
+    const skip = source === undefined ? NaN : normalizedHash(source);
+    const exact = h === skip ? undefined : this.exact.get(h);
+    if (exact) return exact;
     const shingles = shingleSet(key, this.shingleSize);
     const seen = new Set<number>();
     let best: HeldOutMatch | undefined;
@@ -67,7 +72,7 @@ export class HeldOutIndex {
         if (seen.has(id)) continue;
         seen.add(id);
         const r = this.rows[id];
-        if (r.line === skipLine) continue;
+        if (r.hash === skip) continue;
         const similarity = jaccard(shingles, r.shingles);
         if (similarity >= this.threshold && (!best || similarity > best.similarity)) best = { file: r.file, line: r.line, similarity };
       }

@@ -98,7 +98,8 @@ export class CopyGenerator {
     const { fileRows, rules } = this.checks;
     if (fileRows?.size) {
       const key = extractRow(next, this.detection.format, this.detection.fields).key;
-      const match = key.trim() === '' ? undefined : fileRows.find(key, source.line);
+      const sourceKey = extractRow(source.value as Record<string, unknown>, this.detection.format, this.detection.fields).key;
+      const match = key.trim() === '' ? undefined : fileRows.find(key, sourceKey);
       if (match) return match.similarity === 1 ? 'exact duplicate of another row' : 'near duplicate of another row';
     }
     const rule = rules?.problemOfValue(next, source.index, source.line);
