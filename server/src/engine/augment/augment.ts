@@ -14,12 +14,12 @@ import { OptionsError } from '../optionsError';
 import { HeldOutIndex } from './heldOut';
 import { LabelLexicon } from './labelWords';
 import { RowChecks } from './rowChecks';
+import { FileIndex } from './fileIndex';
 import type { SourceRow } from '../read';
 import type { FieldMap } from '../schema/formats';
 import { mixSeed, seededRandom } from '../seededRandom';
 import type { FormatName } from '../types';
 import { usableRow, type ExcludedRow } from '../schema/usableRows';
-import { normalizedHash } from '../text/normalize';
 import { spliced } from '../columns';
 import type { AppliedAugmentOptions, AugmentedRow, AugmentOptions, AugmentResult, UnchangedRow } from './types';
 
@@ -139,7 +139,7 @@ export class Augmentation {
   private skip = new Uint8Array(FIRST_ROWS);
   private readonly skipped = new Map<string, number>();
   private readonly checks: RowChecks | undefined;
-  private readonly fileRows: HeldOutIndex | undefined;
+  private readonly fileRows: FileIndex | undefined;
   private readonly lexicon: LabelLexicon;
 
   constructor(rows: Iterable<SourceRow>, options: AugmentOptions) {
@@ -165,13 +165,15 @@ export class Augmentation {
 
     const check = options.checkRows !== false;
     this.checks = check ? new RowChecks(detection, options.config ?? DEFAULT_CONFIG) : undefined;
-    this.fileRows = check ? new HeldOutIndex(undefined, detection, options.nearDuplicateThreshold) : undefined;
+    const config = options.config ?? DEFAULT_CONFIG;
+    this.fileRows = this.checks ? new FileIndex(this.checks.bandsPerRow, config.nearDuplicateThreshold, config.nearDuplicateShingleSize) : undefined;
     this.lexicon = new LabelLexicon(options.polarWords);
 
     // Pass 1: which rows are usable and their labels (balancing needs the counts before generating).
     this.rowCount = this.readLabels(rows, detection);
-    if (check) this.skipLabelVariants(options.config ?? DEFAULT_CONFIG);
+    if (check) this.skipLabelVariants(config);
     if (check) this.skipConflicts();
+    this.fileRows?.seal();
     if (options.balance && !this.labelNames.length) throw new OptionsError(['balancing needs labels, and no row has one']);
     const planRandom = seededRandom(mixSeed(applied.seed, 0x6a09e667));
     this.plan = options.balance ? planBalance(this.label, this.usable, this.labelNames.length, options.balance, planRandom) : undefined;
@@ -211,20 +213,20 @@ export class Augmentation {
         this.usable = spliced(this.usable, i, 0, i);
         this.label = spliced(this.label, i, 0, i);
         this.skip = spliced(this.skip, i, 0, i);
-        if (this.checks) this.textHash = spliced(this.textHash, i, 0, i);
       }
       this.label[i] = -1;
-      if (this.checks) this.textHash[i] = NaN;
       i++;
       const u = usableRow(row, detection);
       if (u.excluded) {
         this.excluded.push(u.excluded);
+        this.fileRows?.add(row.index, '', undefined);
         continue;
       }
       this.usable[row.index] = 1;
-      this.fileRows?.add('', row.line, u.content.key);
+      const verdict = this.checks?.check(row);
+      this.fileRows?.add(row.index, u.content.key, verdict?.bands);
       if (this.checks) this.textLabels(row.index, u.content.key, u.content.label);
-      const problem = this.checks?.problem(row);
+      const problem = verdict?.rule;
       if (problem) {
         this.skip[row.index] = 1;
         this.skipped.set(problem, (this.skipped.get(problem) ?? 0) + 1);
@@ -244,13 +246,10 @@ export class Augmentation {
 
   /** Per normalised text: the label of its first row, and whether rows of that text disagree on the label. */
   private readonly byText = new Map<number, { label: string | undefined; conflict: boolean }>();
-  /** Each row's normalised text hash (NaN for none), for skipConflicts. */
-  private textHash = new Float64Array(FIRST_ROWS);
 
   private textLabels(index: number, key: string, label: string | undefined): void {
     if (key.trim() === '') return;
-    const h = normalizedHash(key);
-    this.textHash[index] = h;
+    const h = this.fileRows!.hashOf(index);
     const seen = this.byText.get(h);
     if (!seen) this.byText.set(h, { label, conflict: false });
     else if (seen.label !== label) seen.conflict = true;
@@ -262,11 +261,10 @@ export class Augmentation {
     for (const [h, t] of this.byText) if (t.conflict) conflicted.add(h);
     this.byText.clear();
     for (let i = 0; i < this.usable.length && conflicted.size; i++) {
-      if (!this.usable[i] || this.skip[i] || !conflicted.has(this.textHash[i])) continue;
+      if (!this.usable[i] || this.skip[i] || !conflicted.has(this.fileRows!.hashOf(i))) continue;
       this.skip[i] = 1;
       this.skipped.set('conflicting-labels', (this.skipped.get('conflicting-labels') ?? 0) + 1);
     }
-    this.textHash = new Float64Array(0);
   }
 
   /**
@@ -295,6 +293,7 @@ export class Augmentation {
   *newRows(rowAt: (index: number) => SourceRow): Generator<AugmentedRow> {
     if (this.state !== 'planned') throw new Error('augment: the new rows are made once');
     this.state = 'making';
+    this.generator.rowAt = rowAt;
     const extra = this.fillsShortfall ? this.shortfallCalls(rowAt) : undefined;
     this.generator.counting = true;
     for (let i = 0; i < this.copies.length; i++) {

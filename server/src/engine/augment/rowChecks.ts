@@ -14,24 +14,40 @@ import { locateInJsonRow } from '../read/jsonl';
 /** Rules whose finding on a source row keeps it from being augmented, whatever their severity. */
 const COPIED_PROBLEMS = new Set(['secret', 'mojibake', 'control-chars']);
 
+/** What the rules found in a row: the rule that makes it unfit (if any), and its near-duplicate band keys (if the rules sketch rows). */
+export interface RowVerdict {
+  rule?: string;
+  bands?: Uint32Array;
+}
+
 export class RowChecks {
   private readonly analyzer: RowAnalyzer;
 
   constructor(detection: Detection, config: Config) {
-    this.analyzer = new RowAnalyzer({ container: 'jsonl', locate: locateInJsonRow }, detection, config, { nearDuplicates: false });
+    this.analyzer = new RowAnalyzer({ container: 'jsonl', locate: locateInJsonRow }, detection, config, {});
   }
 
-  /** The rule that makes a row unfit (the first error, credential, personal data or mojibake finding), or undefined. */
-  problem(row: SourceRow): string | undefined {
-    const { findings } = this.analyzer.analyzeRow(row);
+  /** Band keys per row of the near-duplicate sketch (0 when the near-duplicate rules are off). */
+  get bandsPerRow(): number {
+    return this.analyzer.sketcher?.bandsPerRow ?? 0;
+  }
+
+  /** The first error, credential, personal data or mojibake finding of a row, and its band keys (a copy). */
+  check(row: SourceRow): RowVerdict {
+    const { findings, bands } = this.analyzer.analyzeRow(row);
+    const verdict: RowVerdict = {};
+    if (bands) verdict.bands = bands.slice();
     for (const f of findings) {
-      if (f.severity === 'error' || COPIED_PROBLEMS.has(f.rule) || f.rule.startsWith('pii-')) return f.rule;
+      if (f.severity === 'error' || COPIED_PROBLEMS.has(f.rule) || f.rule.startsWith('pii-')) {
+        verdict.rule = f.rule;
+        break;
+      }
     }
-    return undefined;
+    return verdict;
   }
 
   /** The same check on a new row's value (its text is the value as JSON, which the rules locate in). */
-  problemOfValue(value: Record<string, unknown>, index: number, line: number): string | undefined {
-    return this.problem({ index, line, column: 1, text: JSON.stringify(value), value });
+  checkValue(value: Record<string, unknown>, index: number, line: number): RowVerdict {
+    return this.check({ index, line, column: 1, text: JSON.stringify(value), value });
   }
 }

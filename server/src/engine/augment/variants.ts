@@ -7,6 +7,7 @@ import type { HeldOutIndex, HeldOutMatch } from './heldOut';
 import { ALL_OPERATIONS, OPERATIONS, type AugmentOperation, type SynonymProvider } from './operations';
 import { prepareText, WordKnowledge, type KeptWords, type PreparedText, type Tagger } from './preparedText';
 import type { RowChecks } from './rowChecks';
+import type { FileIndex } from './fileIndex';
 import { hasUnspacedScript, splitWords } from './words';
 import { targetTexts, withValueAt, type TargetText } from './targetFields';
 
@@ -29,7 +30,7 @@ export const MAX_VARIANTS_PER_ROW = 1000;
 /** What checks a new row before it is handed over (see Augmentation): the file's own rows and its row rules. */
 export interface NewRowChecks {
   /** The file's rows: a new row repeating one (its own source aside) is dropped. */
-  fileRows?: HeldOutIndex;
+  fileRows?: FileIndex;
   rules?: RowChecks;
   /** Words the label depends on, for a label. */
   labelWords?: (label: string) => ((lower: string) => boolean) | undefined;
@@ -96,14 +97,21 @@ export class CopyGenerator {
   /** Why a new row is not written, or undefined: it repeats another row of the file, or a row rule finds a problem in it. */
   dropReason(next: Record<string, unknown>, source: SourceRow): string | undefined {
     const { fileRows, rules } = this.checks;
-    if (fileRows?.size) {
-      const key = extractRow(next, this.detection.format, this.detection.fields).key;
-      const sourceKey = extractRow(source.value as Record<string, unknown>, this.detection.format, this.detection.fields).key;
-      const match = key.trim() === '' ? undefined : fileRows.find(key, sourceKey);
-      if (match) return match.similarity === 1 ? 'exact duplicate of another row' : 'near duplicate of another row';
-    }
-    const rule = rules?.problemOfValue(next, source.index, source.line);
-    return rule ? `${rule} (found by the row rules)` : undefined;
+    if (!rules) return undefined;
+    const verdict = rules.checkValue(next, source.index, source.line);
+    if (verdict.rule) return `${verdict.rule} (found by the row rules)`;
+    if (!fileRows) return undefined;
+    const key = extractRow(next, this.detection.format, this.detection.fields).key;
+    return fileRows.repeat(key, verdict.bands, fileRows.hashOf(source.index), (i) => this.keyOf(i));
+  }
+
+  /** Reads a source row again by its index (set by the augmentation before it makes rows). */
+  rowAt: ((index: number) => SourceRow) | undefined;
+
+  private keyOf(index: number): string | undefined {
+    const row = this.rowAt?.(index);
+    if (!row || typeof row.value !== 'object' || row.value === null || Array.isArray(row.value)) return undefined;
+    return extractRow(row.value as Record<string, unknown>, this.detection.format, this.detection.fields).key;
   }
 
   drop(reason: string): void {
