@@ -2,9 +2,12 @@
 declare module 'natural/lib/natural/brill_pos_tagger' {
   export class Lexicon {
     constructor(language: 'EN' | 'DU', defaultCategory: string, defaultCategoryCapitalised?: string);
+    /** The word's categories, from the lexicon (its lower-case form when the word is not there), else the defaults. */
+    tagWord(word: string): string[];
   }
   export class RuleSet {
     constructor(language: 'EN' | 'DU');
+    getRules(): unknown[];
   }
   export class BrillPOSTagger {
     constructor(lexicon: Lexicon, ruleSet: RuleSet);

@@ -87,8 +87,23 @@ export function loadWordNet(dir = wordNetDir()): SynonymProvider {
 export function loadTagger(): Tagger {
   const lexicon = new natural.Lexicon('EN', 'NN', 'NNP');
   const rules = new natural.RuleSet('EN');
+  // The tagger asks the rule set for its rules as a new array for every text: made once here.
+  const list = rules.getRules();
+  rules.getRules = () => list;
   const tagger = new natural.BrillPOSTagger(lexicon, rules);
-  return (words) => tagger.tag([...words]).taggedWords.map((t: { tag: string }) => t.tag);
+  const names = new Map<string, boolean>();
+  return {
+    tag: (words) => tagger.tag([...words]).taggedWords.map((t) => t.tag),
+    isName(word) {
+      let name = names.get(word);
+      if (name === undefined) {
+        const tags = lexicon.tagWord(word);
+        name = tags[0] === 'NNP' || tags[0] === 'NNPS';
+        if (names.size < 100_000) names.set(word, name);
+      }
+      return name;
+    },
+  };
 }
 
 /**

@@ -14,8 +14,8 @@ export class FileIndex {
   private bands: Uint32Array;
   private count = 0;
   private sortedHashes: Float64Array | undefined;
-  /** Per band, the row indexes ordered by their key in that band. */
-  private order: Int32Array[] | undefined;
+  /** Per band, its (key, row) entries packed as key × ROW_SPAN + row and sorted: one native sort, no comparator. */
+  private packed: Float64Array[] | undefined;
 
   constructor(private readonly bandsPerRow: number, private readonly threshold: number, private readonly shingleSize: number) {
     this.bands = new Uint32Array(1024 * bandsPerRow);
@@ -37,21 +37,20 @@ export class FileIndex {
     return this.hashes[index];
   }
 
-  /** Ends the adding: sorts the lookups. */
+  /** Ends the adding: sorts the lookups. Rows past ROW_SPAN are not looked up for near-duplicates (exact ones still are). */
   seal(): void {
     const n = this.count;
     this.hashes = this.hashes.slice(0, n);
     this.sortedHashes = this.hashes.slice().sort();
     const b = this.bandsPerRow;
-    this.order = [];
+    const rows = Math.min(n, ROW_SPAN);
+    this.packed = [];
     for (let t = 0; t < b; t++) {
-      const keys = new Uint32Array(n);
-      for (let i = 0; i < n; i++) keys[i] = this.bands[i * b + t];
-      const order = new Int32Array(n);
-      for (let i = 0; i < n; i++) order[i] = i;
-      order.sort((x, y) => keys[x] - keys[y]);
-      this.order.push(order);
+      const entries = new Float64Array(rows);
+      for (let i = 0; i < rows; i++) entries[i] = this.bands[i * b + t] * ROW_SPAN + i;
+      this.packed.push(entries.sort());
     }
+    this.bands = new Uint32Array(0);
   }
 
   /**
@@ -59,28 +58,20 @@ export class FileIndex {
    * source itself and its exact duplicates) do not count. `rowKey` reads a candidate row's text.
    */
   repeat(key: string, bands: Uint32Array | undefined, sourceHash: number, rowKey: (index: number) => string | undefined): 'exact duplicate of another row' | 'near duplicate of another row' | undefined {
-    if (!this.sortedHashes || !this.order) throw new Error('FileIndex: seal() before lookups');
+    if (!this.sortedHashes || !this.packed) throw new Error('FileIndex: seal() before lookups');
     if (key.trim() === '') return undefined;
     const h = normalizedHash(key);
-    if (h !== sourceHash && binaryHas(this.sortedHashes, h)) return 'exact duplicate of another row';
-    if (!bands || !this.bandsPerRow) return undefined;
-    const b = this.bandsPerRow;
-    const tried = new Set<number>();
+    if (h !== sourceHash && lowerBound(this.sortedHashes, h) < this.sortedHashes.length && this.sortedHashes[lowerBound(this.sortedHashes, h)] === h) return 'exact duplicate of another row';
+    if (!bands) return undefined;
+    let tried: Set<number> | undefined;
     let shingles: Float64Array | undefined;
-    for (let t = 0; t < b; t++) {
+    for (let t = 0; t < this.packed.length; t++) {
       const want = bands[t];
       if (want === 0) continue;
-      const byKey: Int32Array = this.order[t];
-      let lo = 0;
-      let hi = byKey.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (this.bands[byKey[mid] * b + t] < want) lo = mid + 1;
-        else hi = mid;
-      }
-      for (let k = lo; k < byKey.length && this.bands[byKey[k] * b + t] === want; k++) {
-        const row = byKey[k];
-        if (tried.has(row) || this.hashes[row] === sourceHash) continue;
+      const entries: Float64Array = this.packed[t];
+      for (let k = lowerBound(entries, want * ROW_SPAN); k < entries.length && Math.floor(entries[k] / ROW_SPAN) === want; k++) {
+        const row = entries[k] - want * ROW_SPAN;
+        if (this.hashes[row] === sourceHash || (tried ??= new Set()).has(row)) continue;
         tried.add(row);
         // A band shared by a very common text (a template) says little: a few dozen candidates are verified at most.
         if (tried.size > 64) return undefined;
@@ -94,7 +85,11 @@ export class FileIndex {
   }
 }
 
-function binaryHas(sorted: Float64Array, x: number): boolean {
+/** Rows a band entry can number: key × ROW_SPAN + row stays an exact integer in a double (2^32 × 2^21 = 2^53). */
+const ROW_SPAN = 2 ** 21;
+
+/** The first position in a sorted array whose value is at least x. */
+function lowerBound(sorted: Float64Array, x: number): number {
   let lo = 0;
   let hi = sorted.length;
   while (lo < hi) {
@@ -102,5 +97,5 @@ function binaryHas(sorted: Float64Array, x: number): boolean {
     if (sorted[mid] < x) lo = mid + 1;
     else hi = mid;
   }
-  return lo < sorted.length && sorted[lo] === x;
+  return lo;
 }

@@ -11,6 +11,8 @@ import { splitWords } from './words';
 
 /** Rows of a label a word must appear in before it can count as the label's word. */
 const MIN_ROWS = 2;
+/** Rows counted in full before the lexicon samples. */
+const SAMPLE = 20_000;
 /** Labels above this many are not a classification the lexicon helps with (free-text targets). */
 const MAX_LABELS = 200;
 
@@ -24,9 +26,17 @@ export class LabelLexicon {
 
   constructor(private readonly polar: ReadonlySet<string> = new Set()) {}
 
-  /** Counts the distinct words of one labelled row's text. */
+  private offered = 0;
+
+  /**
+   * Counts the distinct words of one labelled row's text. Past SAMPLE rows, one row in k is counted
+   * (k growing with the rows seen): the shares settle long before, and counting every word of a
+   * million rows would cost more than the augmentation.
+   */
   add(labelId: number, text: string): void {
     if (labelId >= MAX_LABELS) return;
+    const n = this.offered++;
+    if (n >= SAMPLE && n % Math.ceil(n / SAMPLE) !== 0) return;
     while (this.rowsPerLabel.length <= labelId) this.rowsPerLabel.push(0);
     this.rowsPerLabel[labelId]++;
     this.total++;

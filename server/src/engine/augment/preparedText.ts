@@ -16,8 +16,15 @@ export type WordNetPos = 'noun' | 'verb' | 'adj' | 'adv';
  */
 export type SynonymProvider = (word: string, pos?: WordNetPos) => readonly string[];
 
-/** Penn Treebank tags (NN, VBZ, NNP…) for a text's words, one per word, in order (natural's Brill tagger in the hosts). */
-export type Tagger = (words: readonly string[]) => readonly string[];
+/**
+ * Penn Treebank tags (NN, VBZ, NNP…) for a text's words, one per word, in order (natural's Brill
+ * tagger in the hosts), and whether a capitalised word opening a sentence is a name (its lexicon
+ * knows it only as a proper noun, or not at all: "Paris is…", not "Translate…").
+ */
+export interface Tagger {
+  tag(words: readonly string[]): readonly string[];
+  isName(word: string): boolean;
+}
 
 /** The WordNet part of speech of a Penn tag whose words may take a synonym; undefined for the rest (names, numbers, function words, inflected forms WordNet has no lemma for). */
 export function wordNetPos(tag: string): WordNetPos | undefined {
@@ -92,11 +99,11 @@ export function prepareText(text: string, knowledge: WordKnowledge, kept: KeptWo
   const words = splitWords(text);
   const glued = gluedWords(words);
   const named = protectedWords(text, words);
-  const tags = knowledge.tagger && words.words.length ? knowledge.tagger(words.words) : undefined;
+  const tagger = knowledge.tagger;
   const fixed = words.words.map((w, i) => {
     if (glued[i] || named[i]) return true;
-    // A sentence's first word is a name when the tagger says so ("Paris is…", not "Translate…").
-    if (tags && (tags[i] === 'NNP' || tags[i] === 'NNPS') && w !== w.toLowerCase()) return true;
+    // A capitalised word opening a sentence is a name when the tagger's lexicon says so (protectedWords leaves these to it).
+    if (tagger && w !== w.toLowerCase() && w !== 'I' && tagger.isName(w)) return true;
     return !!kept.answer && kept.answer.has(w.toLowerCase());
   });
   const locked = words.words.map((w, i) => fixed[i] || isProtectedWord(w, knowledge.stopwords) || (!!kept.label && kept.label(w.toLowerCase())));
@@ -106,6 +113,8 @@ export function prepareText(text: string, knowledge: WordKnowledge, kept: KeptWo
     candidates() {
       if (!candidates) {
         candidates = [];
+        // Tagged only here: only synonym replacement and insertion need parts of speech.
+        const tags = tagger && words.words.length ? tagger.tag(words.words) : undefined;
         for (let i = 0; i < words.words.length; i++) {
           if (locked[i]) continue;
           const pos = tags ? wordNetPos(tags[i]) : undefined;

@@ -72,7 +72,8 @@ export function protectedSpans(text: string): TextSpan[] {
 }
 
 /** Whether a text can hold a protected span at all: most short plain texts are ruled out at once. */
-const MAY_PROTECT = /[\d"'“‘«「『`{}<>[\]$%@#_:/(-]|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun)/iu;
+const MAY_PROTECT =
+  /[\d"'“‘«「『`{}<>[\]$%@#_/(]|--|\w\.\w|\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|mon(?:day)?|tues?(?:day)?|wed(?:nesday)?|thu(?:rs)?(?:day)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?)\b/iu;
 
 /**
  * Which words lie in a protected span, or are names: a capitalised word that does not open a
