@@ -14,10 +14,12 @@ import * as natural from 'natural/lib/natural/brill_pos_tagger';
 const PARTS_OF_SPEECH = ['noun', 'verb', 'adj', 'adv'] as const;
 
 /**
- * Senses looked at per part of speech. WordNet's index lists a lemma's synsets most frequent first
- * (by tagged-corpus counts); rare senses are where "day" becomes "Clarence Day" and "May" a hawthorn.
+ * WordNet's index lists a lemma's synsets most frequent first (by tagged-corpus counts); rare senses
+ * are where "day" becomes "Clarence Day", "May" a hawthorn and "office" a "federal agency". So only
+ * the most frequent sense that offers a synonym is used (per part of speech): one written in lower
+ * case (a capital marks a proper noun) and without digits.
  */
-const SENSES = 3;
+const usable = (w: string, lemma: string) => w !== lemma && w === w.toLowerCase() && !/\d/.test(w);
 
 /**
  * The folder holding WordNet's index.* and data.* files: $TUNESET_WORDNET_DIR, else dist/wordnet
@@ -54,8 +56,12 @@ export function loadWordNet(dir = wordNetDir()): SynonymProvider {
     const out: string[] = [];
     for (const pos of only ? [only] : PARTS_OF_SPEECH) {
       const f = load(pos);
-      // Most frequent senses first: their words come first in the list.
-      for (const offset of synsetOffsets(f.index, lemma).slice(0, SENSES)) for (const w of synsetWords(f.data, offset)) out.push(w);
+      for (const offset of synsetOffsets(f.index, lemma)) {
+        const words = synsetWords(f.data, offset).filter((w) => usable(w, lemma));
+        if (!words.length) continue;
+        out.push(...words);
+        break;
+      }
     }
     return out;
   };

@@ -95,11 +95,18 @@ export function protectedWords(text: string, w: Words): boolean[] {
   for (let i = 0; i < w.words.length; i++) {
     if (out[i]) continue;
     const word = w.words[i];
-    if (/\p{N}/u.test(word)) out[i] = true;
+    if (/\p{N}/u.test(word) || NUMBER_WORDS.has(word.toLowerCase())) out[i] = true;
     else if (isCapitalised(word) && !opensSentence(w, i)) out[i] = true;
   }
   return out;
 }
+
+/** Numbers written as words ("one" is not "unity", nor "second" a "moment"): a count or an order is a fact. */
+const NUMBER_WORDS = new Set(
+  ('zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty ' +
+    'thirty forty fifty sixty seventy eighty ninety hundred thousand million billion trillion dozen half quarter twice once thrice ' +
+    'first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth twentieth hundredth thousandth millionth').split(' '),
+);
 
 /** A word with an upper-case letter (Paris, iPhone, NASA), "I" aside. */
 export function isCapitalised(word: string): boolean {
