@@ -219,3 +219,23 @@ test('property: every augmented file reads back to exactly the rows intended (JS
     );
   }
 });
+
+test('a swap keeps sentence case: an opening word moved inside a sentence loses its capital, the word taking its place gets one', () => {
+  const content = jsonl({ text: 'The price went up again this month. Customers wanted better service and faster delivery.' });
+  const texts = variants(content, 0, { operations: ['rs'] }, 30);
+  assert.ok(texts.length > 10);
+  for (const t of texts) {
+    for (const sentence of t.split(/(?<=\.)\s+/)) {
+      assert.match(sentence, /^[A-Z]/, t);
+      assert.deepEqual(sentence.split(/\s+/).slice(1).filter((w) => /[A-Z]/.test(w)), [], t);
+    }
+  }
+});
+
+test('a prompt word joined by a hyphen stays when the answer says its pieces ("thank-you" / "thank you")', () => {
+  const rows = [
+    { instruction: 'Write a short thank-you note to Alice for the quick help with the report.', output: 'Dear Alice, thank you for the quick help with the report.' },
+    { instruction: 'List three colours of the rainbow in any order.', output: 'Red, green and blue.' },
+  ];
+  for (const t of variants(jsonl(...rows), 0, { operations: ['rd', 'rs', 'sr'] }, 30)) assert.match(t, /\bthank-you\b/, t);
+});

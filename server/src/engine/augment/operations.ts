@@ -1,5 +1,6 @@
 import { randomIndex, shuffle, type Random } from '../seededRandom';
 import { copyWords, type PreparedText } from './preparedText';
+import { opensSentence } from './protect';
 import { hasUnspacedScript, insertWords, joinWords, matchCase, removeWords, unspacedAt, type TextSpan, type Words } from './words';
 
 /**
@@ -107,24 +108,29 @@ function swapWords(p: PreparedText, ctx: OperationContext): OperationResult {
       const i = movable[randomIndex(ctx.random, movable.length)];
       const j = movable[randomIndex(ctx.random, movable.length)];
       if (w.words[i].toLowerCase() === w.words[j].toLowerCase()) continue;
+      const [capitalI, capitalJ] = [startsUpper(w.words[i]), startsUpper(w.words[j])];
       [w.words[i], w.words[j]] = [w.words[j], w.words[i]];
       w.changed[i] = w.changed[j] = true;
-      if (i === 0 || j === 0) keepOpeningCapital(w, i === 0 ? j : i);
+      // A sentence's capitalised opening word moved inside a sentence loses its capital, and the word taking its place gets it.
+      const [opensI, opensJ] = [opensSentence(w, i), opensSentence(w, j)];
+      if (opensI && capitalI && !opensJ) sentenceCase(w, i, j);
+      else if (opensJ && capitalJ && !opensI) sentenceCase(w, j, i);
       break;
     }
   }
   return finish(p.text, w);
 }
 
-/** After a swap with the first word: the new first word gets the capital, the old one loses it (not "I"). */
-function keepOpeningCapital(w: Words, other: number): void {
-  const moved = w.words[other];
-  const first = w.words[0];
-  const isTitle = (s: string) => s !== 'I' && s[0] !== s[0].toLowerCase() && s.slice(1) === s.slice(1).toLowerCase();
-  if (isTitle(moved) && first[0] === first[0].toLowerCase() && first[0] !== first[0].toUpperCase()) {
-    w.words[0] = first[0].toUpperCase() + first.slice(1);
-    w.words[other] = moved[0].toLowerCase() + moved.slice(1);
-  }
+function startsUpper(word: string): boolean {
+  return word[0] !== word[0].toLowerCase();
+}
+
+/** After a swap between a capitalised sentence opening (at `opening`) and a word inside a sentence (at `inside`): the opening gets the capital, the moved Title-case word (never "I"; names never move) loses it. */
+function sentenceCase(w: Words, opening: number, inside: number): void {
+  const first = w.words[opening];
+  const moved = w.words[inside];
+  if (first[0] === first[0].toLowerCase() && first[0] !== first[0].toUpperCase()) w.words[opening] = first[0].toUpperCase() + first.slice(1);
+  if (moved !== 'I' && startsUpper(moved) && moved.slice(1) === moved.slice(1).toLowerCase()) w.words[inside] = moved[0].toLowerCase() + moved.slice(1);
 }
 
 function deleteWords(p: PreparedText, ctx: OperationContext): OperationResult {

@@ -104,7 +104,7 @@ export function prepareText(text: string, knowledge: WordKnowledge, kept: KeptWo
     if (glued[i] || named[i]) return true;
     // A capitalised word opening a sentence is a name when the tagger's lexicon says so (protectedWords leaves these to it).
     if (tagger && w !== w.toLowerCase() && w !== 'I' && tagger.isName(w)) return true;
-    return !!kept.answer && kept.answer.has(w.toLowerCase());
+    return !!kept.answer && inAnswer(w.toLowerCase(), kept.answer);
   });
   const locked = words.words.map((w, i) => fixed[i] || isProtectedWord(w, knowledge.stopwords) || (!!kept.label && kept.label(w.toLowerCase())));
   let candidates: Candidate[] | undefined;
@@ -126,6 +126,12 @@ export function prepareText(text: string, knowledge: WordKnowledge, kept: KeptWo
       return candidates;
     },
   };
+}
+
+/** Whether a word is said in the answer: itself, or a piece of it ("thank-you" when the answer says "thank you"). */
+function inAnswer(lower: string, answer: ReadonlySet<string>): boolean {
+  if (answer.has(lower)) return true;
+  return /[-'’]/.test(lower) && lower.split(/[-'’]/).some((piece) => piece !== '' && answer.has(piece));
 }
 
 /** A copy of words an operation may change. */
