@@ -140,6 +140,8 @@ test('source rows with a credential or personal data are not augmented, and are 
   const { result, text } = augment(jsonl(...rows), { operations: ['rs', 'rd'], n: 2 });
   assert.deepEqual(result.skipped, { 'pii-card': 1, secret: 1 });
   assert.deepEqual([...new Set(result.rows.map((r) => r.sourceIndex))].sort(), [2, 3]);
+  // Each is listed with its line and the rule, as a row that could not change is.
+  assert.deepEqual(result.unchanged.map((u) => [u.line, u.reason]), [[1, 'not augmented: pii-card (a copy would repeat it)'], [2, 'not augmented: secret (a copy would repeat it)']]);
   assert.ok(result.warnings.some((w) => /2 source rows not augmented: a copy would repeat what the rules found \(pii-card 1, secret 1\)/.test(w)), result.warnings.join('\n'));
   // The rows themselves are still written, once.
   assert.equal(text.split('4111 1111 1111 1111').length, 2);

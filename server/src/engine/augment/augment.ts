@@ -138,6 +138,8 @@ export class Augmentation {
   /** 1 for a usable row a rule found a problem in: kept as it is, not augmented. */
   private skip = new Uint8Array(FIRST_ROWS);
   private readonly skipped = new Map<string, number>();
+  /** The rule that kept each skipped row from being augmented. */
+  private readonly skipRule = new Map<number, string>();
   private readonly checks: RowChecks | undefined;
   private readonly fileRows: FileIndex | undefined;
   private readonly lexicon: LabelLexicon;
@@ -229,6 +231,7 @@ export class Augmentation {
       const problem = verdict?.rule;
       if (problem) {
         this.skip[row.index] = 1;
+        this.skipRule.set(row.index, problem);
         this.skipped.set(problem, (this.skipped.get(problem) ?? 0) + 1);
       }
       const l = u.content.label;
@@ -263,6 +266,7 @@ export class Augmentation {
     for (let i = 0; i < this.usable.length && conflicted.size; i++) {
       if (!this.usable[i] || this.skip[i] || !conflicted.has(this.fileRows!.hashOf(i))) continue;
       this.skip[i] = 1;
+      this.skipRule.set(i, 'conflicting-labels');
       this.skipped.set('conflicting-labels', (this.skipped.get('conflicting-labels') ?? 0) + 1);
     }
   }
@@ -280,6 +284,7 @@ export class Augmentation {
     for (let i = 0; i < this.usable.length; i++) {
       if (!this.usable[i] || this.skip[i] || !variants.has(this.label[i])) continue;
       this.skip[i] = 1;
+      this.skipRule.set(i, 'label-variant');
       this.skipped.set('label-variant', (this.skipped.get('label-variant') ?? 0) + 1);
     }
   }
@@ -297,6 +302,11 @@ export class Augmentation {
     const extra = this.fillsShortfall ? this.shortfallCalls(rowAt) : undefined;
     this.generator.counting = true;
     for (let i = 0; i < this.copies.length; i++) {
+      if (this.skip[i]) {
+        // Listed with the rule, as a row that could not change is: a copy would repeat what it found.
+        if (!this.sample || this.sample.has(i)) this.unchanged.push({ index: i, line: rowAt(i).line, reason: `not augmented: ${this.skipRule.get(i)} (a copy would repeat it)` });
+        continue;
+      }
       const planned = this.copies[i];
       const calls = planned + (extra ? extra[i] : 0);
       if (!calls || (this.sample && !this.sample.has(i))) continue;

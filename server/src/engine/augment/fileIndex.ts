@@ -63,27 +63,35 @@ export class FileIndex {
     const h = normalizedHash(key);
     if (h !== sourceHash && lowerBound(this.sortedHashes, h) < this.sortedHashes.length && this.sortedHashes[lowerBound(this.sortedHashes, h)] === h) return 'exact duplicate of another row';
     if (!bands) return undefined;
-    let tried: Set<number> | undefined;
-    let shingles: Float64Array | undefined;
+    // Candidates and how many bands each shares with the new text: a pair at the near-duplicate
+    // threshold shares several, so only rows sharing two or more are read again (the most first, a few at most).
+    const shared = new Map<number, number>();
     for (let t = 0; t < this.packed.length; t++) {
       const want = bands[t];
       if (want === 0) continue;
       const entries: Float64Array = this.packed[t];
       for (let k = lowerBound(entries, want * ROW_SPAN); k < entries.length && Math.floor(entries[k] / ROW_SPAN) === want; k++) {
         const row = entries[k] - want * ROW_SPAN;
-        if (this.hashes[row] === sourceHash || (tried ??= new Set()).has(row)) continue;
-        tried.add(row);
-        // A band shared by a very common text (a template) says little: a few dozen candidates are verified at most.
-        if (tried.size > 64) return undefined;
-        const other = rowKey(row);
-        if (other === undefined) continue;
-        shingles ??= shingleSet(key, this.shingleSize);
-        if (jaccard(shingles, shingleSet(other, this.shingleSize)) >= this.threshold) return 'near duplicate of another row';
+        if (this.hashes[row] === sourceHash) continue;
+        shared.set(row, (shared.get(row) ?? 0) + 1);
+        // A band shared by a very common text (a template) says little: stop gathering.
+        if (shared.size > MAX_CANDIDATES * 32) break;
       }
+    }
+    const candidates = [...shared].filter(([, n]) => n >= 2).sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, MAX_CANDIDATES);
+    let shingles: Float64Array | undefined;
+    for (const [row] of candidates) {
+      const other = rowKey(row);
+      if (other === undefined) continue;
+      shingles ??= shingleSet(key, this.shingleSize);
+      if (jaccard(shingles, shingleSet(other, this.shingleSize)) >= this.threshold) return 'near duplicate of another row';
     }
     return undefined;
   }
 }
+
+/** Candidate rows verified per new text at most. */
+const MAX_CANDIDATES = 8;
 
 /** Rows a band entry can number: key × ROW_SPAN + row stays an exact integer in a double (2^32 × 2^21 = 2^53). */
 const ROW_SPAN = 2 ** 21;
