@@ -7,6 +7,7 @@ import type { BenchSection } from "../lib/context";
 import { falsePositives } from "./false-positives";
 import { recall } from "./recall";
 import { splitAugment } from "./split-augment";
+import { augmentSamples } from "./augment-samples";
 import { lsp } from "./lsp";
 import { nearDuplicates } from "./near-duplicates";
 import { throughput } from "./throughput";
@@ -24,4 +25,4 @@ import { startup } from "./startup";
  * reports, and its garbage collector then competes with the measured process for the machine's two cores
  * (measured A/B: the engine target was 0.6-1 s slower after the throughput section than before it).
  */
-export const SECTIONS: BenchSection[] = [engineTarget, startup, shapes, memory, longRows, lsp, throughput, recall, falsePositives, privacy, nearDuplicates, splitAugment, globs, labels];
+export const SECTIONS: BenchSection[] = [engineTarget, startup, shapes, memory, longRows, lsp, throughput, recall, falsePositives, privacy, nearDuplicates, splitAugment, augmentSamples, globs, labels];

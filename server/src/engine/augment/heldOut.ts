@@ -21,7 +21,7 @@ const COMMON_SHINGLE = 64;
  */
 export class HeldOutIndex {
   private readonly exact = new Map<number, HeldOutMatch>();
-  private readonly rows: { file: string; line: number; shingles: Float64Array }[] = [];
+  private readonly rows: { file: string; line: number; hash: number; shingles: Float64Array }[] = [];
   private readonly postings = new Map<number, number[]>();
 
   constructor(files: { file: string; rows: Iterable<SourceRow> }[] | undefined, detection: Detection, private readonly threshold = 0.8, private readonly shingleSize = 5) {
@@ -29,18 +29,23 @@ export class HeldOutIndex {
       for (const row of rows) {
         const u = usableRow(row, detection);
         const key = u.content?.key;
-        if (!key || key.trim() === '') continue;
-        const h = normalizedHash(key);
-        if (!this.exact.has(h)) this.exact.set(h, { file, line: row.line, similarity: 1 });
-        const id = this.rows.length;
-        const shingles = shingleSet(key, shingleSize);
-        this.rows.push({ file, line: row.line, shingles });
-        for (const s of shingles) {
-          const list = this.postings.get(s);
-          if (!list) this.postings.set(s, [id]);
-          else if (list.length <= COMMON_SHINGLE) list.push(id);
-        }
+        if (key) this.add(file, row.line, key);
       }
+    }
+  }
+
+  /** Adds a row's text (its key); an empty text is not indexed. */
+  add(file: string, line: number, key: string): void {
+    if (key.trim() === '') return;
+    const h = normalizedHash(key);
+    if (!this.exact.has(h)) this.exact.set(h, { file, line, similarity: 1 });
+    const id = this.rows.length;
+    const shingles = shingleSet(key, this.shingleSize);
+    this.rows.push({ file, line, hash: h, shingles });
+    for (const s of shingles) {
+      const list = this.postings.get(s);
+      if (!list) this.postings.set(s, [id]);
+      else if (list.length <= COMMON_SHINGLE) list.push(id);
     }
   }
 
@@ -48,9 +53,14 @@ export class HeldOutIndex {
     return this.rows.length;
   }
 
-  /** The held-out row a text repeats, exactly or nearly, if any. */
-  find(key: string): HeldOutMatch | undefined {
-    const exact = this.exact.get(normalizedHash(key));
+  /**
+   * The indexed row a text repeats, exactly or nearly, if any. Rows whose text is `source` (the
+   * normalised text the new one was made from, and its duplicates) do not count.
+   */
+  find(key: string, source?: string): HeldOutMatch | undefined {
+    const h = normalizedHash(key);
+    const skip = source === undefined ? NaN : normalizedHash(source);
+    const exact = h === skip ? undefined : this.exact.get(h);
     if (exact) return exact;
     const shingles = shingleSet(key, this.shingleSize);
     const seen = new Set<number>();
@@ -62,6 +72,7 @@ export class HeldOutIndex {
         if (seen.has(id)) continue;
         seen.add(id);
         const r = this.rows[id];
+        if (r.hash === skip) continue;
         const similarity = jaccard(shingles, r.shingles);
         if (similarity >= this.threshold && (!best || similarity > best.similarity)) best = { file: r.file, line: r.line, similarity };
       }

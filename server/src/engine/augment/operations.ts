@@ -1,6 +1,7 @@
 import { randomIndex, shuffle, type Random } from '../seededRandom';
 import { copyWords, type PreparedText } from './preparedText';
-import { insertWords, joinWords, matchCase, removeWords, type TextSpan, type Words } from './words';
+import { opensSentence } from './protect';
+import { hasUnspacedScript, insertWords, joinWords, matchCase, removeWords, unspacedAt, type TextSpan, type Words } from './words';
 
 /**
  * The EDA operations (Wei & Zou, 2019) on one text. Each returns the changed text with the spans to
@@ -47,6 +48,13 @@ export const OPERATIONS: Record<AugmentOperation, (prepared: PreparedText, ctx: 
   ss: shuffleSentences,
 };
 
+/** No thesaurus ships for unspaced scripts (see the README): said plainly rather than as a missing synonym. */
+export const NO_THESAURUS = 'no thesaurus for Chinese, Japanese or Thai words: only swap, deletion and sentence shuffle change them';
+
+function noSynonymReason(p: PreparedText, what: string): string {
+  return hasUnspacedScript(p.text) ? NO_THESAURUS : `no word outside the stopwords has a synonym${what}`;
+}
+
 /** How many words an operation touches: α of them, at least one (as EDA does). */
 const howMany = (alpha: number, words: number) => Math.max(1, Math.floor(alpha * words));
 
@@ -57,7 +65,7 @@ function finish(original: string, w: Words, removed: TextSpan[] = []): Operation
 
 function replaceWithSynonyms(p: PreparedText, ctx: OperationContext): OperationResult {
   const candidates = p.candidates().slice();
-  if (!candidates.length) return { reason: p.words.words.length ? 'no word outside the stopwords has a synonym' : 'the text has no words' };
+  if (!candidates.length) return { reason: p.words.words.length ? noSynonymReason(p, '') : 'the text has no words' };
   const w = copyWords(p.words);
   shuffle(candidates, ctx.random);
   for (const { at, synonyms } of candidates.slice(0, howMany(ctx.alpha, w.words.length))) {
@@ -70,10 +78,15 @@ function replaceWithSynonyms(p: PreparedText, ctx: OperationContext): OperationR
 function insertSynonyms(p: PreparedText, ctx: OperationContext): OperationResult {
   const candidates = p.candidates();
   const n = p.words.words.length;
-  if (!candidates.length) return { reason: n ? 'no word outside the stopwords has a synonym to insert' : 'the text has no words' };
+  if (!candidates.length) return { reason: n ? noSynonymReason(p, ' to insert') : 'the text has no words' };
   // Never before the first word (the capitalised opening stays the opening), nor inside a glued token.
+  // Nor beside a protected word: "French" + "people", "21st" + "of May" would change what they say.
   const places: number[] = [];
-  for (let at = 1; at <= n; at++) if (at === n || /\s/.test(p.words.gaps[at])) places.push(at);
+  for (let at = 1; at <= n; at++) {
+    if (p.fixed[at - 1] || (at < n && p.fixed[at])) continue;
+    if (at === n || /\s/.test(p.words.gaps[at]) || unspacedAt(p.words, at)) places.push(at);
+  }
+  if (!places.length) return { reason: 'no place to insert a word away from protected words' };
   const inserts = Array.from({ length: howMany(ctx.alpha, n) }, () => {
     const { synonyms } = candidates[randomIndex(ctx.random, candidates.length)];
     return { at: places[randomIndex(ctx.random, places.length)], word: synonyms[randomIndex(ctx.random, synonyms.length)] };
@@ -85,9 +98,9 @@ function swapWords(p: PreparedText, ctx: OperationContext): OperationResult {
   const n = p.words.words.length;
   if (n < 2) return { reason: 'fewer than two words to swap' };
   const w = copyWords(p.words);
-  const movable = w.words.map((_, i) => i).filter((i) => !p.glued[i]);
+  const movable = w.words.map((_, i) => i).filter((i) => !p.fixed[i]);
   const lower = w.words.map((x) => x.toLowerCase());
-  if (movable.length < 2) return { reason: 'fewer than two words that can move' };
+  if (movable.length < 2) return { reason: 'fewer than two words that can move (names, numbers, quoted or answer words stay)' };
   if (movable.every((i) => lower[i] === lower[movable[0]])) return { reason: 'every word is the same' };
   for (let k = howMany(ctx.alpha, n); k > 0; k--) {
     // Swapping two equal words changes nothing: draw again (a few times) for a pair that differs.
@@ -95,24 +108,29 @@ function swapWords(p: PreparedText, ctx: OperationContext): OperationResult {
       const i = movable[randomIndex(ctx.random, movable.length)];
       const j = movable[randomIndex(ctx.random, movable.length)];
       if (w.words[i].toLowerCase() === w.words[j].toLowerCase()) continue;
+      const [capitalI, capitalJ] = [startsUpper(w.words[i]), startsUpper(w.words[j])];
       [w.words[i], w.words[j]] = [w.words[j], w.words[i]];
       w.changed[i] = w.changed[j] = true;
-      if (i === 0 || j === 0) keepOpeningCapital(w, i === 0 ? j : i);
+      // A sentence's capitalised opening word moved inside a sentence loses its capital, and the word taking its place gets it.
+      const [opensI, opensJ] = [opensSentence(w, i), opensSentence(w, j)];
+      if (opensI && capitalI && !opensJ) sentenceCase(w, i, j);
+      else if (opensJ && capitalJ && !opensI) sentenceCase(w, j, i);
       break;
     }
   }
   return finish(p.text, w);
 }
 
-/** After a swap with the first word: the new first word gets the capital, the old one loses it (not "I"). */
-function keepOpeningCapital(w: Words, other: number): void {
-  const moved = w.words[other];
-  const first = w.words[0];
-  const isTitle = (s: string) => s !== 'I' && s[0] !== s[0].toLowerCase() && s.slice(1) === s.slice(1).toLowerCase();
-  if (isTitle(moved) && first[0] === first[0].toLowerCase() && first[0] !== first[0].toUpperCase()) {
-    w.words[0] = first[0].toUpperCase() + first.slice(1);
-    w.words[other] = moved[0].toLowerCase() + moved.slice(1);
-  }
+function startsUpper(word: string): boolean {
+  return word[0] !== word[0].toLowerCase();
+}
+
+/** After a swap between a capitalised sentence opening (at `opening`) and a word inside a sentence (at `inside`): the opening gets the capital, the moved Title-case word (never "I"; names never move) loses it. */
+function sentenceCase(w: Words, opening: number, inside: number): void {
+  const first = w.words[opening];
+  const moved = w.words[inside];
+  if (first[0] === first[0].toLowerCase() && first[0] !== first[0].toUpperCase()) w.words[opening] = first[0].toUpperCase() + first.slice(1);
+  if (moved !== 'I' && startsUpper(moved) && moved.slice(1) === moved.slice(1).toLowerCase()) w.words[inside] = moved[0].toLowerCase() + moved.slice(1);
 }
 
 function deleteWords(p: PreparedText, ctx: OperationContext): OperationResult {
@@ -120,7 +138,7 @@ function deleteWords(p: PreparedText, ctx: OperationContext): OperationResult {
   if (n < 2) return { reason: 'one word only: nothing can be deleted' };
   const w = copyWords(p.words);
   const deletable = w.words.map((_, i) => i).filter((i) => !p.locked[i]);
-  if (!deletable.length) return { reason: 'every word is a stopword, a number or part of a longer token' };
+  if (!deletable.length) return { reason: 'every word is a stopword, a number, a name, part of a longer token or a word that must stay' };
   let chosen = deletable.filter(() => ctx.random() < ctx.alpha);
   // EDA may delete nothing; one deletion is forced so the row changes, and one word always stays.
   if (!chosen.length) chosen = [deletable[randomIndex(ctx.random, deletable.length)]];
@@ -129,8 +147,11 @@ function deleteWords(p: PreparedText, ctx: OperationContext): OperationResult {
   return finish(p.text, removeWords(w, chosen), removed);
 }
 
-/** Sentence ends: terminal punctuation, optional closing quotes or brackets, then whitespace. */
-const SENTENCE_END = /[.!?…]+["'”’)\]]*(\s+)(?=\S)/g;
+/**
+ * Sentence ends: terminal punctuation, optional closing quotes or brackets, then whitespace; or
+ * Chinese/Japanese full stops (。！？), which need no space after them.
+ */
+const SENTENCE_END = /(?:[.!?…]+["'”’)\]]*(\s+)|[。！？]+[”’」』）)]*(\s*))(?=\S)/g;
 
 function shuffleSentences(p: PreparedText, ctx: OperationContext): OperationResult {
   const text = p.text;
@@ -141,8 +162,9 @@ function shuffleSentences(p: PreparedText, ctx: OperationContext): OperationResu
   const separators: string[] = [];
   let start = 0;
   for (const m of body.matchAll(SENTENCE_END)) {
-    sentences.push(body.slice(start, m.index! + m[0].length - m[1].length));
-    separators.push(m[1]);
+    const separator = m[1] ?? m[2];
+    sentences.push(body.slice(start, m.index! + m[0].length - separator.length));
+    separators.push(separator);
     start = m.index! + m[0].length;
   }
   sentences.push(body.slice(start));

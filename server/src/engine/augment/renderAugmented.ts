@@ -1,6 +1,6 @@
 import type { AppliedAugmentOptions, AugmentedRow, AugmentResult } from './types';
 import { containerText, containerTextPieces, csvColumns, outputName, type DatasetSource, type OutputFile, type OutputPieces } from '../read/datasetSource';
-import { csvFieldSpans } from '../read/csv';
+import { csvFieldSpans, literalFieldSpans } from '../read/csv';
 import { locateInJsonRow } from '../read/jsonl';
 import type { JsonPath } from '../read/jsonScan';
 import type { SourceRow } from '../read';
@@ -65,7 +65,7 @@ function augmentedRowTexts(augmentation: AugmentedFileRows, newRows: Iterable<Au
     let text = source.rowText(r.sourceIndex);
     const cells = r.parts.map((p) => ({ column: columns.indexOf(String(p.path[0])), value: p.text }));
     if (field !== null && columns.includes(field)) cells.push({ column: columns.indexOf(field), value: String(r.sourceLine) });
-    text = replaceCsvCells(text, delimiter, cells);
+    text = source.quoting === false ? replaceLiteralCells(text, delimiter, cells, r.sourceLine) : replaceCsvCells(text, delimiter, cells);
     return addColumn ? text + delimiter + r.sourceLine : text;
   };
   const header = addColumn ? (source.header ?? '') + delimiter + csvCell(field, delimiter) : source.header;
@@ -126,6 +126,21 @@ function replaceCsvCells(text: string, delimiter: string, cells: { column: numbe
     })
     .sort((a, b) => b.span.start - a.span.start);
   for (const { span, value } of edits) text = text.slice(0, span.start) + value + text.slice(span.end);
+  return text;
+}
+
+/**
+ * The record text of a file read without quoting (a TSV whose quotes are text) with some cells
+ * replaced as they are: quoting them would add quotes the reader keeps. A value such a cell cannot
+ * hold (a delimiter or a line break) is refused: no operation makes one from a value read this way.
+ */
+function replaceLiteralCells(text: string, delimiter: string, cells: { column: number; value: string }[], line: number): string {
+  const spans = literalFieldSpans(text, delimiter);
+  const edits = cells.filter((c) => c.column >= 0 && spans[c.column]).sort((a, b) => spans[b.column].start - spans[a.column].start);
+  for (const { column, value } of edits) {
+    if (value.includes(delimiter) || /[\r\n]/.test(value)) throw new Error(`augment: the new value for line ${line} holds a delimiter or a line break, which this file's cells cannot hold`);
+    text = text.slice(0, spans[column].start) + value + text.slice(spans[column].end);
+  }
   return text;
 }
 

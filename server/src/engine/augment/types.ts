@@ -6,6 +6,8 @@ import type { ExcludedRow } from '../schema/usableRows';
 import type { FormatName } from '../types';
 import type { BalanceOptions } from './balance';
 import type { AugmentOperation, ChangedText, SynonymProvider } from './operations';
+import type { Tagger } from './preparedText';
+import type { Config } from '../config';
 
 /** The shapes an augmentation is asked for and gives back (augment.ts makes them; variants and rendering read them). */
 
@@ -23,6 +25,18 @@ export interface AugmentOptions {
   fields?: string[];
   /** Synonym lookup, injected by the host (WordNet); needed for sr and ri. */
   synonyms?: SynonymProvider;
+  /** Part-of-speech tagger, injected by the host (natural's Brill tagger): synonyms then come from the word's part of speech only, and names stay. */
+  tagger?: Tagger;
+  /** Words that carry sentiment (a lexicon the host passes): never replaced or deleted in a labelled row. */
+  polarWords?: ReadonlySet<string>;
+  /**
+   * Run Tuneset's row rules on every source row (one with an error, a credential, personal data or
+   * mojibake is not augmented) and every new row (dropped when it has one, or when it repeats another
+   * row of the file exactly or nearly). Default true.
+   */
+  checkRows?: boolean;
+  /** Severities and thresholds for those checks (default: the defaults). */
+  config?: Config;
   /** Words never replaced or deleted (default: natural's English list plus negations). */
   stopwords?: ReadonlySet<string>;
   /** Grow the smaller classes by augmenting, or shrink the larger ones, to a target count. */
@@ -91,5 +105,9 @@ export interface AugmentResult {
   labels: { before: Record<string, number>; after: Record<string, number> };
   /** New rows equal to a held-out row. */
   leaks: number;
+  /** Source rows not augmented because a rule found a problem a copy would repeat, by rule. */
+  skipped: Record<string, number>;
+  /** New rows made and dropped before writing, by reason ("exact duplicate", "near duplicate", or a rule). */
+  dropped: Record<string, number>;
   warnings: string[];
 }

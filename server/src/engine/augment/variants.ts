@@ -5,7 +5,10 @@ import { extractRow } from '../schema/extract';
 import { mixSeed, seededRandom, shuffle } from '../seededRandom';
 import type { HeldOutIndex, HeldOutMatch } from './heldOut';
 import { ALL_OPERATIONS, OPERATIONS, type AugmentOperation, type SynonymProvider } from './operations';
-import { prepareText, WordKnowledge, type PreparedText } from './preparedText';
+import { prepareText, WordKnowledge, type KeptWords, type PreparedText, type Tagger } from './preparedText';
+import type { RowChecks } from './rowChecks';
+import type { FileIndex } from './fileIndex';
+import { hasUnspacedScript, splitWords } from './words';
 import { targetTexts, withValueAt, type TargetText } from './targetFields';
 
 /**
@@ -24,9 +27,24 @@ const ATTEMPTS = 6;
 export const MAX_VARIANTS_PER_ROW = 1000;
 
 /** Makes new rows from source rows; shared settings live here, per-row state in RowAugmenter. */
+/** What checks a new row before it is handed over (see Augmentation): the file's own rows and its row rules. */
+export interface NewRowChecks {
+  /** The file's rows: a new row repeating one (its own source aside) is dropped. */
+  fileRows?: FileIndex;
+  rules?: RowChecks;
+  /** Words the label depends on, for a label. */
+  labelWords?: (label: string) => ((lower: string) => boolean) | undefined;
+}
+
 export class CopyGenerator {
   targetsFound = 0;
   readonly knowledge: WordKnowledge;
+  /** New rows dropped by reason, tallied while `counting` (balancing makes some variants twice). */
+  readonly dropped = new Map<string, number>();
+  counting = false;
+  /** Source rows in Chinese, Japanese or Thai met while counting, when sr or ri was asked for: no thesaurus covers them. */
+  unspacedRows = 0;
+  private readonly thesaurusAsked: boolean;
 
   constructor(
     readonly applied: AppliedAugmentOptions,
@@ -34,8 +52,11 @@ export class CopyGenerator {
     stopwords: ReadonlySet<string>,
     readonly detection: Detection,
     readonly heldOut: HeldOutIndex,
+    readonly checks: NewRowChecks = {},
+    tagger?: Tagger,
   ) {
-    this.knowledge = new WordKnowledge(synonyms, stopwords);
+    this.knowledge = new WordKnowledge(synonyms, stopwords, tagger);
+    this.thesaurusAsked = applied.operations.includes('sr') || applied.operations.includes('ri');
   }
 
   forRow(row: SourceRow, label: string | undefined): RowAugmenter {
@@ -43,16 +64,58 @@ export class CopyGenerator {
     const content = extractRow(value, this.detection.format, this.detection.fields);
     const targets = targetTexts(value, content, this.applied.fields);
     if (targets.length) this.targetsFound++;
-    return new RowAugmenter(this, row, value, targets, label);
+    if (this.counting && this.thesaurusAsked && targets.some((t) => hasUnspacedScript(t.text))) this.unspacedRows++;
+    // The other side of the row (an answer, the other turns): its words stay where they are in the prompt.
+    const targeted = new Set(targets.map((t) => t.path.join('\u0001')));
+    let answer: Set<string> | undefined;
+    for (const part of content.parts) {
+      if (targeted.has(part.path.join('\u0001'))) continue;
+      // Stopwords too: "the sky is blue" said back in the answer must not become "sky the is blue".
+      for (const w of splitWords(part.text).words) (answer ??= new Set()).add(w.toLowerCase());
+    }
+    const kept: KeptWords = {};
+    if (answer) kept.answer = answer;
+    const labelWords = label === undefined ? undefined : this.checks.labelWords?.(label);
+    if (labelWords) kept.label = labelWords;
+    return new RowAugmenter(this, row, value, targets, label, kept);
+  }
+
+  /** The new row's value: the source's with the changed texts in place. */
+  valueOf(value: Record<string, unknown>, parts: AugmentedPart[]): Record<string, unknown> {
+    let next: unknown = value;
+    for (const p of parts) next = withValueAt(next, p.path, p.text);
+    return next as Record<string, unknown>;
   }
 
   /** The held-out row a new row's texts would repeat, exactly or nearly, if any. */
-  leakOf(value: Record<string, unknown>, parts: AugmentedPart[]): HeldOutMatch | undefined {
+  leakOf(next: Record<string, unknown>): HeldOutMatch | undefined {
     if (!this.heldOut.size) return undefined;
-    let next: unknown = value;
-    for (const p of parts) next = withValueAt(next, p.path, p.text);
-    const key = extractRow(next as Record<string, unknown>, this.detection.format, this.detection.fields).key;
+    const key = extractRow(next, this.detection.format, this.detection.fields).key;
     return key.trim() === '' ? undefined : this.heldOut.find(key);
+  }
+
+  /** Why a new row is not written, or undefined: it repeats another row of the file, or a row rule finds a problem in it. */
+  dropReason(next: Record<string, unknown>, source: SourceRow): string | undefined {
+    const { fileRows, rules } = this.checks;
+    if (!rules) return undefined;
+    const verdict = rules.checkValue(next, source.index, source.line);
+    if (verdict.rule) return `${verdict.rule} (found by the row rules)`;
+    if (!fileRows) return undefined;
+    const key = extractRow(next, this.detection.format, this.detection.fields).key;
+    return fileRows.repeat(key, verdict.bands, fileRows.hashOf(source.index), (i) => this.keyOf(i));
+  }
+
+  /** Reads a source row again by its index (set by the augmentation before it makes rows). */
+  rowAt: ((index: number) => SourceRow) | undefined;
+
+  private keyOf(index: number): string | undefined {
+    const row = this.rowAt?.(index);
+    if (!row || typeof row.value !== 'object' || row.value === null || Array.isArray(row.value)) return undefined;
+    return extractRow(row.value as Record<string, unknown>, this.detection.format, this.detection.fields).key;
+  }
+
+  drop(reason: string): void {
+    if (this.counting) this.dropped.set(reason, (this.dropped.get(reason) ?? 0) + 1);
   }
 }
 
@@ -71,7 +134,10 @@ export class RowAugmenter {
   private readonly seen = new Set<string>();
   private prepared: PreparedText[] | undefined;
 
-  constructor(private readonly g: CopyGenerator, private readonly row: SourceRow, private readonly value: Record<string, unknown>, private readonly targets: TargetText[], private readonly label: string | undefined) {
+  constructor(
+    private readonly g: CopyGenerator, private readonly row: SourceRow, private readonly value: Record<string, unknown>, private readonly targets: TargetText[],
+    private readonly label: string | undefined, private readonly kept: KeptWords,
+  ) {
     this.seen.add(identity(targets.map((t) => t.text)));
     if (!targets.length) {
       this.live = false;
@@ -87,7 +153,7 @@ export class RowAugmenter {
       return false;
     }
     const { applied, knowledge } = this.g;
-    const prepared = (this.prepared ??= this.targets.map((t) => prepareText(t.text, knowledge)));
+    const prepared = (this.prepared ??= this.targets.map((t) => prepareText(t.text, knowledge, this.kept)));
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
       const random = seededRandom(mixSeed(applied.seed, this.row.index, copy, attempt));
       const reasons: string[] = [];
@@ -111,9 +177,15 @@ export class RowAugmenter {
         // A repeat of the source or of an earlier variant: try the next operation, then the next attempt's stream.
         if (this.seen.has(id)) continue;
         this.seen.add(id);
+        const next = this.g.valueOf(this.value, parts);
+        const dropped = this.g.dropReason(next, this.row);
+        if (dropped) {
+          this.g.drop(dropped);
+          continue;
+        }
         const row: AugmentedRow = { sourceIndex: this.row.index, sourceLine: this.row.line, copy, operation: op, parts };
         if (this.label !== undefined) row.label = this.label;
-        const leak = this.g.leakOf(this.value, parts);
+        const leak = this.g.leakOf(next);
         if (leak) row.leak = leak;
         out.push(row);
         this.made++;

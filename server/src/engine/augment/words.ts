@@ -1,3 +1,5 @@
+import { isCjk, isUnspacedAlphabet, segmentWords } from '../text/scripts';
+
 /**
  * A text as words and the gaps between them, so word-level edits keep the text's own spacing and
  * punctuation: gaps[i] precedes words[i], and gaps[words.length] is what follows the last word.
@@ -35,6 +37,7 @@ function isWordChar(text: string, i: number): boolean {
  * (don't, well-known). A hand-written scanner: a Unicode regex costs several times more per text.
  */
 export function splitWords(text: string): Words {
+  if (hasUnspacedScript(text)) return segmentedWords(text);
   const w: Words = { words: [], gaps: [], origin: [], changed: [] };
   const n = text.length;
   let last = 0;
@@ -61,6 +64,41 @@ export function splitWords(text: string): Words {
   return w;
 }
 
+/** Whether a text has letters of a script written without spaces between words (Chinese, Japanese, Thai…). */
+export function hasUnspacedScript(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x0e00 && (isCjk(c) || isUnspacedAlphabet(c))) return true;
+  }
+  return false;
+}
+
+/** Words of a text in an unspaced script, as Intl.Segmenter finds them (mixed-script text too); gaps keep every other character. */
+function segmentedWords(text: string): Words {
+  const w: Words = { words: [], gaps: [], origin: [], changed: [] };
+  let last = 0;
+  for (const { word, index } of segmentWords(text)) {
+    w.gaps.push(text.slice(last, index));
+    w.words.push(word);
+    w.origin.push(index);
+    w.changed.push(false);
+    last = index + word.length;
+  }
+  w.gaps.push(text.slice(last));
+  return w;
+}
+
+/** Whether the character before or after a gap belongs to a script written without spaces: words there meet without one. */
+export function unspacedAt(w: Words, gap: number): boolean {
+  const before = gap > 0 ? w.words[gap - 1] : '';
+  const after = gap < w.words.length ? w.words[gap] : '';
+  const edge = (s: string, i: number) => {
+    const c = s.charCodeAt(i);
+    return c >= 0x0e00 && (isCjk(c) || isUnspacedAlphabet(c));
+  };
+  return (before !== '' && edge(before, before.length - 1)) || (after !== '' && edge(after, 0));
+}
+
 /** The text of the words and gaps, with the spans of changed words in it. */
 export function joinWords(w: Words): { text: string; changed: TextSpan[] } {
   let text = w.gaps[0];
@@ -83,8 +121,8 @@ export function insertWords(w: Words, inserts: readonly { at: number; word: stri
   let next = 0;
   for (let p = 0; p <= w.words.length; p++) {
     for (; next < order.length && inserts[order[next]].at === p; next++) {
-      // The new word takes a plain space before it; the old gap stays before the word that followed.
-      out.gaps.push(' ');
+      // The new word takes a plain space before it (none between words of an unspaced script); the old gap stays before the word that followed.
+      out.gaps.push(unspacedAt(w, p) && hasUnspacedScript(inserts[order[next]].word) ? '' : ' ');
       out.words.push(inserts[order[next]].word);
       out.origin.push(-1);
       out.changed.push(true);
@@ -153,7 +191,8 @@ function isSpace(s: string): boolean {
 export function gluedWords(w: Words): boolean[] {
   const glued = new Array<boolean>(w.words.length).fill(false);
   for (let i = 1; i < w.words.length; i++) {
-    if (!/\s/.test(w.gaps[i])) glued[i - 1] = glued[i] = true;
+    // Chinese or Thai words meet without a space: that is not glue.
+    if (!/\s/.test(w.gaps[i]) && !unspacedAt(w, i)) glued[i - 1] = glued[i] = true;
   }
   return glued;
 }

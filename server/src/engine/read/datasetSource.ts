@@ -26,6 +26,8 @@ export interface DatasetSource {
   header?: string;
   columns?: string[];
   delimiter?: string;
+  /** CSV only: false when the reader read quotes as text (a TSV without quoting), so cells are written as they are. */
+  quoting?: boolean;
   /** The line break written between rows: the source's own ("\n" or "\r\n"). */
   eol: string;
   /** JSON arrays only: what precedes each element on its line, or undefined for a one-line array. */
@@ -95,7 +97,7 @@ export function datasetSource(name: string, reader: DatasetReader, input: Uint8A
   if (reader.container === 'csv') {
     // The reader's own layout: a file without a header row gets outputs without one.
     const framing = reader.csv;
-    if (framing) return { name, container: 'csv', eol, ...extra, rowText, header: framing.header, columns: reader.columns, delimiter: framing.delimiter };
+    if (framing) return { name, container: 'csv', eol, ...extra, rowText, header: framing.header, columns: reader.columns, delimiter: framing.delimiter, quoting: framing.quoting };
     const plain = text.replace(/\r\n/g, '\n');
     const delimiter = sniffDelimiter(plain, name.toLowerCase().endsWith('.tsv'));
     return { name, container: 'csv', eol, ...extra, rowText, header: csvHeader(plain), delimiter };

@@ -7,7 +7,7 @@ import {
   type AugmentOptions, type AugmentedRow, type Config, type SourceRow, type SynonymProvider,
 } from '../../engine';
 import { AugmentFormRequest, AugmentPreviewRequest, AugmentWriteRequest, type AugmentChoices, type AugmentPreview } from '../../protocol';
-import { loadWordNet } from '../../host/wordnet';
+import { loadPolarWords, loadTagger, loadWordNet } from '../../host/wordnet';
 import { answer, filePath, panelDataset, progressOf, writeNewFiles } from './common';
 
 /** Rows the preview augments, spread over the file (the write augments them all). */
@@ -21,6 +21,9 @@ export function registerAugmentRequests(connection: Connection, host: { configOf
   let synonyms: SynonymProvider | undefined;
   // WordNet is read once, and only when an operation needs synonyms.
   const withSynonyms = (c: AugmentChoices) => (c.operations.includes('sr') || c.operations.includes('ri') ? (synonyms ??= loadWordNet()) : undefined);
+  let words: Pick<AugmentOptions, 'tagger' | 'polarWords'> | undefined;
+  // The tagger and the sentiment lexicon are read once, on the first preview.
+  const wordTools = () => (words ??= { tagger: loadTagger(), polarWords: loadPolarWords() });
 
   connection.onRequest(AugmentFormRequest.type, ({ uri }, token) =>
     answer(token, () => {
@@ -40,7 +43,7 @@ export function registerAugmentRequests(connection: Connection, host: { configOf
       const entry = panelDataset(file, host.configOf(file));
       const rows = entry.memo('rows', () => [...entry.dataset.reader.rows()]);
       const sample = sampleIndexes(rows, choices.seed);
-      const augmentation = planAugmentation(rows, { ...options(file, choices, withSynonyms(choices), entry.dataset.detection, host.configOf), sample });
+      const augmentation = planAugmentation(rows, { ...options(file, choices, withSynonyms(choices), entry.dataset.detection, host.configOf), ...wordTools(), sample });
       const made = [...augmentation.newRows((i) => rows[i])];
       const summary = augmentation.summary();
       const preview: AugmentPreview = {
@@ -65,7 +68,7 @@ export function registerAugmentRequests(connection: Connection, host: { configOf
     answer(token, () => {
       const file = filePath(params.uri);
       const { dataset } = panelDataset(file, host.configOf(file));
-      const augmentation = planAugmentation(dataset.reader.rows(), options(file, params.choices, withSynonyms(params.choices), dataset.detection, host.configOf));
+      const augmentation = planAugmentation(dataset.reader.rows(), { ...options(file, params.choices, withSynonyms(params.choices), dataset.detection, host.configOf), ...wordTools() });
       let at = 0;
       const rowAt = (i: number): SourceRow => {
         at = i;
@@ -103,6 +106,7 @@ function options(file: string, c: AugmentChoices, synonyms: SynonymProvider | un
     operations: c.operations, alpha: c.alpha, n: c.n, seed: c.seed,
     provenanceField: c.provenanceField.trim() ? c.provenanceField.trim() : null,
     detection,
+    config: configOf(file),
     heldOut: heldOut.map((f) => {
       const entry = panelDataset(f, configOf(f));
       return { file: path.basename(f), rows: entry.memo('rows', () => [...entry.dataset.reader.rows()]) };
