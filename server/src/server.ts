@@ -4,6 +4,7 @@ import { CodeActionKind, DidChangeConfigurationNotification, TextDocumentSyncKin
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { codeActions, duplicateDeletions, FIX_ALL_KIND } from './lsp/codeActions';
 import { codeLenses } from './lsp/codeLens';
+import { DatasetViews } from './lsp/datasetView';
 import { toSummary } from './lsp/convert';
 import { hover } from './lsp/hover';
 import { registerAugmentRequests } from './lsp/panels/augment';
@@ -11,7 +12,7 @@ import { registerReportRequests } from './lsp/panels/export';
 import { registerSplitRequests } from './lsp/panels/split';
 import { Scheduler } from './lsp/scheduler';
 import { fileReport } from './host/report';
-import { CancelChecksRequest, CheckWorkspaceRequest, FileSummaryRequest, RemoveDuplicatesRequest, ReportRequest, WillOpenNotification } from './protocol';
+import { CancelChecksRequest, CheckWorkspaceRequest, DatasetRowsRequest, FileSummaryRequest, RemoveDuplicatesRequest, ReportRequest, WillOpenNotification } from './protocol';
 
 /**
  * The language server: documents and files in, engine analyses, LSP features out. This file only
@@ -21,6 +22,14 @@ import { CancelChecksRequest, CheckWorkspaceRequest, FileSummaryRequest, RemoveD
 export function startServer(connection: Connection, options: { workerDir?: string } = {}): Scheduler {
   const server = new Scheduler(connection, { workerDir: options.workerDir ?? __dirname });
   const { documents } = server;
+  const views = new DatasetViews({
+    analyzed: (uri) => server.analyzedOrChecked(uri),
+    document: (uri) => {
+      const doc = documents.get(uri);
+      return doc && { text: doc.getText(), version: doc.version };
+    },
+    configOf: (file) => server.configOf(file),
+  });
 
   connection.onInitialize((params: InitializeParams) => {
     server.initialize((params.workspaceFolders ?? []).map((f) => fileURLToPath(f.uri)), !!params.capabilities.workspace?.configuration);
@@ -43,7 +52,10 @@ export function startServer(connection: Connection, options: { workerDir?: strin
 
   documents.onDidOpen(({ document }) => server.opened(document));
   documents.onDidChangeContent(({ document }) => server.changed(document));
-  documents.onDidClose(({ document }) => server.closed(document));
+  documents.onDidClose(({ document }) => {
+    views.forget(document.uri);
+    server.closed(document);
+  });
 
   connection.onCodeAction(async (params) => {
     const doc = await server.current(params.textDocument.uri);
@@ -68,6 +80,7 @@ export function startServer(connection: Connection, options: { workerDir?: strin
   connection.onRequest(CheckWorkspaceRequest.method, () => server.checkWorkspace());
   connection.onRequest(CancelChecksRequest.method, (): CancelChecksRequest.Result => ({ cancelled: server.runningChecks.cancelAll() }));
   connection.onRequest(ReportRequest.type, ({ uri }) => report(uri));
+  connection.onRequest(DatasetRowsRequest.type, (params) => views.rows(params));
   connection.onRequest(RemoveDuplicatesRequest.method, async ({ uri }: RemoveDuplicatesRequest.Params): Promise<RemoveDuplicatesRequest.Result> => {
     const doc = await server.current(uri);
     const edits = doc ? duplicateDeletions(doc) : [];

@@ -37,6 +37,7 @@ export { renderReportMarkdown } from './report/reportMarkdown';
 export { computeDiversity, type Diversity, type DiversityOptions } from './report/diversity';
 export { buildSplitComparison, findSplitSiblings, type SplitComparison, type SplitInput, type SplitName } from './report/splitComparison';
 export { datasetRowHashes, readRowTexts, type RowText } from './analysis/rowTexts';
+export { findingsByRow, queryRowTable, readRowTable, type RowQuery, type RowTable, type TableRow } from './analysis/rowTable';
 export { histogram, type Histogram } from './report/stats';
 export { containerPieces, containerTextPieces, datasetSource, outputName, type DatasetSource, type OutputFile, type OutputBytes, type OutputPieces } from './read/datasetSource';
 export { OptionsError } from './optionsError';

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { TextDocuments, type Connection } from 'vscode-languageserver';
-import { decodeSourceLines, isJsonlPath, loadTokenizer, tokenizerLoaded, withExtraFindings, type Config, type DatasetAnalysis, type Finding } from '../engine';
+import { decodeSourceLines, isDatasetPath, isJsonlPath, loadTokenizer, tokenizerLoaded, withExtraFindings, type Config, type DatasetAnalysis, type Finding } from '../engine';
 import { analyzeFile } from '../host/analyzeFile';
 import { SETTINGS_FILE } from '../host/config';
 import { fileSource } from '../host/fileSource';
@@ -386,6 +386,17 @@ export class Scheduler {
   async analyzed(uri: string): Promise<Analyzed | undefined> {
     const disk = this.onDisk.get(uri);
     return (await this.current(uri)) ?? (disk && this.withLeaks(disk));
+  }
+
+  /**
+   * The analysis the server holds for a URI (see analyzed()), or, for a dataset file on disk that it
+   * has not checked (outside the workspace, or not scanned yet), one made now (the dataset view's rows).
+   */
+  async analyzedOrChecked(uri: string): Promise<Analyzed | undefined> {
+    const held = await this.analyzed(uri);
+    if (held || !uri.startsWith('file:')) return held;
+    const file = fileURLToPath(uri);
+    return isDatasetPath(file) && fs.existsSync(file) ? this.analyzeOnDisk(file) : undefined;
   }
 
   /**
