@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { datasetUri } from './panels/datasetPanel';
+import { DatasetViewPanel } from './panels/datasetViewPanel';
 import { SplitPanel } from './panels/splitPanel';
 import { AugmentPanel } from './panels/augmentPanel';
 import { exportReport, ReportPanel } from './panels/reportPanel';
@@ -14,7 +15,8 @@ export function registerCommands(context: vscode.ExtensionContext, client: Langu
     [COMMANDS.checkWorkspace]: () => checkWorkspace(client),
     [COMMANDS.cancelChecks]: () => cancelChecks(client),
     [COMMANDS.removeDuplicates]: (uri?: unknown) => removeDuplicates(client, targetUri(uri)),
-    [COMMANDS.showFileSummary]: (uri?: unknown) => showFileSummary(client, targetUri(uri)),
+    [COMMANDS.showFileSummary]: (uri?: unknown) => showFileSummary(client, targetUri(uri), (target, rule) => DatasetViewPanel.show(context.extensionUri, client, summaries, target, { rule })),
+    [COMMANDS.openDatasetView]: onDataset((target) => DatasetViewPanel.show(context.extensionUri, client, summaries, target)),
     [COMMANDS.augmentDataset]: onDataset((target) => AugmentPanel.show(context.extensionUri, client, target)),
     [COMMANDS.showReport]: onDataset((target) => ReportPanel.show(context.extensionUri, client, summaries, target)),
     [COMMANDS.exportReport]: onDataset((target) => exportReport(client, target)),
@@ -79,8 +81,8 @@ async function removeDuplicates(client: LanguageClient, uri: vscode.Uri | undefi
   return rows;
 }
 
-/** The file's summary as a quick pick: each rule line opens the Problems panel. */
-async function showFileSummary(client: LanguageClient, uri: vscode.Uri | undefined): Promise<FileSummary | null> {
+/** The file's summary as a quick pick: each rule line opens the dataset view on that rule's rows. */
+async function showFileSummary(client: LanguageClient, uri: vscode.Uri | undefined, showRule: (uri: vscode.Uri, rule: string) => unknown): Promise<FileSummary | null> {
   if (!uri) return null;
   const s = await client.sendRequest(FileSummaryRequest.type, { uri: uri.toString() });
   if (!s) {
@@ -106,6 +108,6 @@ async function showFileSummary(client: LanguageClient, uri: vscode.Uri | undefin
   items.push({ label: 'Findings', kind: vscode.QuickPickItemKind.Separator });
   for (const [rule, n] of Object.entries(st.findingsByRule).sort((a, b) => b[1] - a[1])) items.push({ label: `${rule}: ${fmt(n)}`, rule });
   const pick = await vscode.window.showQuickPick(items, { title: `Tuneset: ${vscode.workspace.asRelativePath(uri)}`, placeHolder: 'Pick a rule to see its problems' });
-  if (pick?.rule) await vscode.commands.executeCommand(COMMANDS.showReport, uri);
+  if (pick?.rule) await showRule(uri, pick.rule);
   return s;
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AugmentChoices, AugmentPageMessage, ReportPageMessage, SplitChoices, SplitPageMessage } from '../../../server/src/protocol';
+import type { AugmentChoices, AugmentPageMessage, DatasetRowsQuery, DatasetViewPageMessage, ReportPageMessage, SplitChoices, SplitPageMessage } from '../../../server/src/protocol';
 
 /**
  * What the panels' pages may post to their host, checked before the host acts on anything. A webview
@@ -54,6 +54,22 @@ export const augmentPageMessageSchema: z.ZodType<AugmentPageMessage> = formPageS
 export const reportPageMessageSchema: z.ZodType<ReportPageMessage> = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready') }),
   z.object({ type: z.literal('reveal'), line: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER) }),
+]);
+
+const line = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
+
+export const datasetRowsQuerySchema: z.ZodType<DatasetRowsQuery> = z.object({
+  label: z.string().max(4096).optional(),
+  rule: z.string().max(100).optional(),
+  text: z.string().max(4096).optional(),
+  regex: z.boolean().optional(),
+  sort: z.enum(['line', 'length-asc', 'length-desc']).optional(),
+});
+
+export const datasetViewPageMessageSchema: z.ZodType<DatasetViewPageMessage> = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('ready') }),
+  z.object({ type: z.literal('rows'), seq: z.number().int(), query: datasetRowsQuerySchema, offset: z.number().int().min(0), limit: z.number().int().min(0).max(10000) }),
+  z.object({ type: z.literal('reveal'), line, endLine: line }),
 ]);
 
 /** A page message checked against its schema: the message as typed, or the problems in words for the page to show. */
