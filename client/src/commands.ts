@@ -7,6 +7,7 @@ import { AugmentPanel } from './panels/augmentPanel';
 import { exportReport, ReportPanel } from './panels/reportPanel';
 import { cancelChecks } from './runningChecks';
 import type { SummaryEvents } from './summaries';
+import { toastFindings } from './toasts';
 import { CheckWorkspaceRequest, COMMANDS, FileSummaryRequest, RemoveDuplicatesRequest, type EditDto, type FileSummary } from '../../server/src/protocol';
 
 /** The palette commands, one registry: id → handler. */
@@ -51,9 +52,7 @@ function targetUri(arg: unknown): vscode.Uri | undefined {
 
 async function checkWorkspace(client: LanguageClient): Promise<CheckWorkspaceRequest.Result> {
   const result = await client.sendRequest(CheckWorkspaceRequest.type, {});
-  void vscode.window.showInformationMessage(
-    `Tuneset checked ${result.files} dataset file${result.files === 1 ? '' : 's'}: ${result.findings.toLocaleString('en-US')} findings${result.cancelled ? ' (cancelled)' : ''}.`,
-  );
+  void toastFindings(`Tuneset checked ${result.files} dataset file${result.files === 1 ? '' : 's'}: ${result.findings.toLocaleString('en-US')} findings${result.cancelled ? ' (cancelled)' : ''}.`);
   return result;
 }
 

@@ -115,13 +115,13 @@ function draw(): void {
     const row = rowAt(p);
     if (!row) {
       request(Math.floor(p / PAGE));
-      drawn.push(el('div', { class: 'row loading', style: `top:${p * ROW_HEIGHT}px` }, el('div', {}, '…')));
+      drawn.push(placed(el('div', { class: 'row loading' }, el('div', {}, '…')), p));
       continue;
     }
     const worst = row.findings.reduce((w, f) => (rank(f.severity) > rank(w) ? f.severity : w), 'hint' as DatasetRowView['findings'][number]['severity']);
     const line = el('div', {
       class: `row${p === selected ? ' selected' : ''}${row.broken ? ' broken' : ''}`, role: 'row', 'aria-rowindex': p + 1, 'aria-selected': p === selected ? 'true' : 'false',
-      'data-line': row.line, 'data-position': p, style: `top:${p * ROW_HEIGHT}px`,
+      'data-line': row.line, 'data-position': p,
     },
     el('div', { class: 'num', role: 'gridcell' }, row.line),
     el('div', { class: 'label', role: 'gridcell' }, row.label ?? ''),
@@ -130,9 +130,15 @@ function draw(): void {
     el('div', { class: 'findings', role: 'gridcell' }, ...[...new Set(row.findings.map((f) => f.rule))].map((r) => el('span', { class: `chip ${worst}` }, r))));
     line.addEventListener('click', () => select(p));
     line.addEventListener('dblclick', () => reveal(row));
-    drawn.push(line);
+    drawn.push(placed(line, p));
   }
   spacer.replaceChildren(...drawn);
+}
+
+/** Puts a row at its place in the table (through the CSSOM: the page's CSP refuses style attributes). */
+function placed(row: HTMLElement, position: number): HTMLElement {
+  row.style.top = `${position * ROW_HEIGHT}px`;
+  return row;
 }
 
 function rank(s: string): number {

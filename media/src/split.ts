@@ -84,9 +84,12 @@ window.addEventListener('message', (event: MessageEvent<SplitHostMessage>) => {
   const m = event.data;
   if (m.type === 'init') {
     choices = m.defaults;
-    clear(app, el('h1', {}, 'Split ', el('code', {}, m.file)), el('p', { class: 'muted' }, `${m.format} data`), preview, el('div', { class: 'actions' }, writeButton, status), form);
+    clear(app, el('h1', {}, 'Split ', el('code', {}, m.file)), el('p', { class: 'muted' }, `${m.format} data`), form, el('div', { class: 'actions' }, writeButton, status), preview);
     buildForm(m.fields);
     page.requestPreview();
-  } else if (m.type === 'preview') showPreview(m.preview);
+  } else if (m.type === 'preview') {
+    page.previewShown();
+    showPreview(m.preview);
+  }
   else page.handleCommon(m);
 });

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { AugmentFormRequest, AugmentPreviewRequest, AugmentWriteRequest, type AugmentHostMessage, type AugmentPageMessage } from '../../../server/src/protocol';
 import { withServerProgress } from '../progress';
+import { toastFiles } from '../toasts';
 import { DatasetPanel, panelOptions } from './datasetPanel';
 import { augmentPageMessageSchema } from './messages';
 
@@ -31,7 +32,7 @@ export class AugmentPanel extends DatasetPanel<AugmentHostMessage, AugmentPageMe
       return AugmentPanel.current;
     }
     AugmentPanel.current?.dispose();
-    const panel = vscode.window.createWebviewPanel('tuneset.augment', `Augment ${path.basename(source.fsPath)}`, vscode.ViewColumn.Beside, panelOptions(extensionUri));
+    const panel = vscode.window.createWebviewPanel('tuneset.augment', `Augment ${path.basename(source.fsPath)}`, vscode.ViewColumn.Active, panelOptions(extensionUri));
     return (AugmentPanel.current = new AugmentPanel(panel, extensionUri, client, source, form));
   }
 
@@ -58,7 +59,7 @@ export class AugmentPanel extends DatasetPanel<AugmentHostMessage, AugmentPageMe
         this.client.sendRequest(AugmentWriteRequest.type, { uri: this.uri.toString(), choices: m.choices, overwrite, workDoneToken }, token)));
       if (written) {
         this.post({ type: 'written', files: written.files });
-        void vscode.window.showInformationMessage(`Tuneset wrote ${written.files[0]}: ${written.rows} new rows.`);
+        void toastFiles(`Tuneset wrote ${written.files[0]}: ${written.rows} new rows.`, written.uris);
       }
     }
   }

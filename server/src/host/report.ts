@@ -5,7 +5,7 @@ import { InputError } from './errors';
 import { fileSource } from './fileSource';
 import { namedDatasetContainer, shown } from './inputs';
 import {
-  buildReport, buildSplitComparison, computeDiversity, datasetRowHashes, findSplitSiblings, readRowTexts, renderReportHtml, toBytes,
+  buildReport, buildSplitComparison, computeDiversity, datasetRowHashes, conversationStats, exampleLines, findSplitSiblings, withConversations, withExampleTexts, readRowTexts, renderReportHtml, toBytes,
   type ByteSource, type Config, type DatasetAnalysis, type Diversity, type QualityReport, type SplitComparison, type SplitInput,
 } from '../engine';
 
@@ -44,12 +44,22 @@ export async function makeReport(file: string, config: Config, notes: (line: str
  */
 export async function fileReport(file: string, analysis: DatasetAnalysis, text: string | undefined, config: Config, siblingAnalysis: (file: string) => Promise<DatasetAnalysis | undefined>): Promise<QualityReport> {
   const bytes = text === undefined ? fs.readFileSync(file) : toBytes(text);
-  const texts = (function* () {
-    for (const row of readRowTexts(file, bytes, analysis)) yield row.text;
-  })();
-  const diversity = computeDiversity(texts, { totalRows: analysis.rows });
+  // One pass over the rows: their words for diversity, and the texts of the rows the report's examples name.
+  const wanted = exampleLines(analysis);
+  const exampleTexts = new Map<number, string>();
+  const rows = readRowTexts(file, bytes, analysis);
+  const nextText = (): IteratorResult<string> => {
+    const r = rows.next();
+    if (r.done) return { done: true, value: undefined };
+    if (wanted.has(r.value.line)) exampleTexts.set(r.value.line, r.value.text);
+    return { done: false, value: r.value.text };
+  };
+  // No return(): diversity stops at its word budget without closing the rows, and the rest are read for the examples.
+  const diversity = computeDiversity({ [Symbol.iterator]: () => ({ next: nextText }) }, { totalRows: analysis.rows });
+  while (exampleTexts.size < wanted.size && !nextText().done);
   const splits = await compareSplits(file, analysis, config, { display: (f) => f, sibling: siblingAnalysis, ownBytes: bytes });
-  return buildReport(analysis, { config, diversity, splits, generatedAt: new Date().toISOString() });
+  const report = buildReport(analysis, { config, diversity, splits, generatedAt: new Date().toISOString() });
+  return withConversations(withExampleTexts(report, (line) => exampleTexts.get(line)), conversationStats(file, bytes, analysis, config));
 }
 
 function diversityOf(source: ByteSource, analysis: DatasetAnalysis, config: Config): Diversity {

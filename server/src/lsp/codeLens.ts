@@ -3,12 +3,13 @@ import { COMMANDS } from '../protocol';
 import type { Analyzed } from './datasets';
 import { formatCount as fmt } from '../engine';
 
-/** The summary lens above line 1: format · rows · labels · findings, and the report. */
+/** The summary lens above line 1: format · rows · labels · findings, the report and the rows' table. */
 export function codeLenses(doc: Analyzed): CodeLens[] {
   const a = doc.analysis;
   const range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
   const labels = a.stats.labels.length;
-  const title = [
+  // A file with no rows has nothing to score: it says so rather than "0/100" beside no findings.
+  const title = a.rows === 0 ? 'Tuneset: no rows yet' : [
     `Tuneset: ${a.format}`,
     `${fmt(a.rows)} rows`,
     ...(labels ? [`${fmt(labels)} label${labels === 1 ? '' : 's'}`] : []),
@@ -24,6 +25,7 @@ export function codeLenses(doc: Analyzed): CodeLens[] {
   return [
     { range, command: { title, command: COMMANDS.showFileSummary, arguments: [doc.uri] } },
     { range, command: { title: 'Open report', command: COMMANDS.showReport, arguments: [doc.uri] } },
+    { range, command: { title: 'Browse rows', command: COMMANDS.openDatasetView, arguments: [doc.uri] } },
     ...notes,
   ];
 }

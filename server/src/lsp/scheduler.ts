@@ -47,6 +47,8 @@ export class Scheduler {
   /** Analyses of dataset files that are not open, read from disk by the workspace check. */
   private readonly onDisk = new Map<string, Analyzed>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** What was last sent of each document's diagnostics (findingsSignature), to leave out a resend of the same. */
+  private readonly published = new Map<string, string>();
   private readonly backgroundTimers = new Map<string, NodeJS.Timeout>();
   private tokenizerTimer: NodeJS.Timeout | undefined;
   private workspaceFolders: string[] = [];
@@ -145,7 +147,21 @@ export class Scheduler {
   }
 
   private publish(result: Analyzed): void {
-    void this.connection.sendDiagnostics({ uri: result.uri, diagnostics: toDiagnostics(result.uri, result.analysis, result.version, this.settings.editor.maxDiagnosticsPerFile) });
+    const diagnostics = toDiagnostics(result.uri, result.analysis, result.version, this.settings.editor.maxDiagnosticsPerFile);
+    this.published.set(result.uri, findingsSignature(diagnostics));
+    void this.connection.sendDiagnostics({ uri: result.uri, diagnostics });
+  }
+
+  /**
+   * Whether a check's diagnostics differ from those last sent for its document, the versions in
+   * their data aside. The background near-duplicate pass of a big document usually finds what the
+   * last pass found: sending its diagnostics again (half a megabyte at the cap) would only make the
+   * editor take them in again while the user types. Quick fixes of the diagnostics kept find their
+   * finding by rule and place (see codeActions.ts).
+   */
+  private diagnosticsChanged(result: Analyzed): boolean {
+    const known = this.published.get(result.uri);
+    return known === undefined || known !== findingsSignature(toDiagnostics(result.uri, result.analysis, result.version, this.settings.editor.maxDiagnosticsPerFile));
   }
 
   /**
@@ -169,8 +185,10 @@ export class Scheduler {
       return this.log(`check of ${path.basename(doc.uri)} v${version} failed: ${(e as Error).message}`);
     }
     if (!result) return this.log(`check of ${path.basename(doc.uri)} v${version} cancelled`);
-    if (reason !== 'tokenizer') this.publish(result);
+    // The summary (a kilobyte) goes first: the client reads its messages in order, and the status bar
+    // and CodeLens need not wait for it to take in a big file's diagnostics (up to the cap, ~0.5 MB).
     void this.connection.sendNotification(SummaryChangedNotification.method, toSummary(doc.uri, result.analysis));
+    if (reason === 'text' || (reason === 'near-duplicates' && this.diagnosticsChanged(result))) this.publish(result);
     if (reason === 'text' && this.open.needsBackground(doc)) this.scheduleBackground(doc);
     if (result.analysis.stats.tokens.sampledTexts === 0 && result.analysis.rows > 0) this.scheduleTokenizer();
     this.log(`checked ${path.basename(doc.uri)} v${version}${reason === 'text' ? '' : ` for its ${reason}`}: ${result.analysis.rows} rows, ${result.analysis.findings.length} findings in ${(performance.now() - t0).toFixed(0)} ms`);
@@ -443,4 +461,9 @@ export class Scheduler {
     clearTimeout(this.tokenizerTimer);
     this.workers.dispose();
   }
+}
+
+/** Diagnostics as text without their data (which carries the document version they were made for). */
+function findingsSignature(diagnostics: { data?: unknown }[]): string {
+  return JSON.stringify(diagnostics, (key, value) => (key === 'data' ? undefined : value));
 }
