@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { CodeActionKind, DidChangeConfigurationNotification, TextDocumentSyncKind, type Connection, type InitializeParams } from 'vscode-languageserver';
+import { CodeActionKind, CodeActionTriggerKind, CodeLensRefreshRequest, DidChangeConfigurationNotification, TextDocumentSyncKind, type Connection, type InitializeParams } from 'vscode-languageserver';
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { codeActions, duplicateDeletions, FIX_ALL_KIND } from './lsp/codeActions';
 import { codeLenses } from './lsp/codeLens';
@@ -32,6 +32,7 @@ export function startServer(connection: Connection, options: { workerDir?: strin
   });
 
   connection.onInitialize((params: InitializeParams) => {
+    codeLensRefresh = !!params.capabilities.workspace?.codeLens?.refreshSupport;
     server.initialize((params.workspaceFolders ?? []).map((f) => fileURLToPath(f.uri)), !!params.capabilities.workspace?.configuration);
     return {
       capabilities: {
@@ -57,14 +58,35 @@ export function startServer(connection: Connection, options: { workerDir?: strin
     server.closed(document);
   });
 
+  // While a person types, VS Code asks for code actions at the cursor (the light bulb) and for the
+  // CodeLens after every keystroke. Answering each from a fresh check would check the file (and send
+  // its diagnostics) on every key instead of once typing pauses; so these wait for a check only when
+  // the answer needs one. The light bulb asks again when the diagnostics change, and the CodeLens is
+  // refreshed after each check that changes it.
   connection.onCodeAction(async (params) => {
-    const doc = await server.current(params.textDocument.uri);
+    const uri = params.textDocument.uri;
+    const fixAll = params.context.only?.some((k) => k.startsWith(CodeActionKind.SourceFixAll));
+    if (!fixAll && !params.context.diagnostics.some((d) => d.source === 'tuneset')) return [];
+    if (!fixAll && params.context.triggerKind === CodeActionTriggerKind.Automatic && server.behind(uri)) return [];
+    const doc = await server.current(uri);
     return doc ? codeActions(doc, params) : [];
   });
+  let codeLensRefresh = false;
+  const lensShown = new Map<string, string>();
   connection.onCodeLens(async ({ textDocument }) => {
-    const doc = await server.current(textDocument.uri);
-    return doc ? codeLenses(doc) : [];
+    const doc = server.latest(textDocument.uri) ?? (await server.current(textDocument.uri));
+    if (!doc) return [];
+    const lenses = codeLenses(doc);
+    lensShown.set(textDocument.uri, JSON.stringify(lenses));
+    return lenses;
   });
+  server.onChecked = (result) => {
+    const shown = lensShown.get(result.uri);
+    if (codeLensRefresh && shown !== undefined && shown !== JSON.stringify(codeLenses(result))) {
+      lensShown.delete(result.uri);
+      void connection.sendRequest(CodeLensRefreshRequest.type);
+    }
+  };
   connection.onHover(async (params) => {
     const doc = await server.current(params.textDocument.uri);
     const text = documents.get(params.textDocument.uri);

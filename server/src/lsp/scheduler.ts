@@ -189,6 +189,7 @@ export class Scheduler {
     // and CodeLens need not wait for it to take in a big file's diagnostics (up to the cap, ~0.5 MB).
     void this.connection.sendNotification(SummaryChangedNotification.method, toSummary(doc.uri, result.analysis));
     if (reason === 'text' || (reason === 'near-duplicates' && this.diagnosticsChanged(result))) this.publish(result);
+    this.onChecked(result);
     if (reason === 'text' && this.open.needsBackground(doc)) this.scheduleBackground(doc);
     if (result.analysis.stats.tokens.sampledTexts === 0 && result.analysis.rows > 0) this.scheduleTokenizer();
     this.log(`checked ${path.basename(doc.uri)} v${version}${reason === 'text' ? '' : ` for its ${reason}`}: ${result.analysis.rows} rows, ${result.analysis.findings.length} findings in ${(performance.now() - t0).toFixed(0)} ms`);
@@ -405,6 +406,23 @@ export class Scheduler {
     const disk = this.onDisk.get(uri);
     return (await this.current(uri)) ?? (disk && this.withLeaks(disk));
   }
+
+  /**
+   * The last analysis of an open document, whatever version it was made for, without waiting: for
+   * what may lag a keystroke behind (the CodeLens summary, refreshed once the next check is out).
+   */
+  latest(uri: string): Analyzed | undefined {
+    return this.documents.get(uri) ? this.open.get(uri) : undefined;
+  }
+
+  /** True when an open document has changes its last analysis has not seen (a check is due or running). */
+  behind(uri: string): boolean {
+    const doc = this.documents.get(uri);
+    return !!doc && this.open.get(uri)?.version !== doc.version;
+  }
+
+  /** Called after every check of an open document that was sent to the client (the server refreshes the CodeLens). */
+  onChecked: (result: Analyzed) => void = () => {};
 
   /**
    * The analysis the server holds for a URI (see analyzed()), or, for a dataset file on disk that it

@@ -27,9 +27,9 @@ export { MAX_VARIANTS_PER_ROW } from './variants';
 
 const ALL = ALL_OPERATIONS;
 
-/** ", not 1.5" after a problem with a value; nothing for an empty form field (NaN), which the sentence already covers. */
+/** ", not 1.5" after a problem with a value; for an empty form field (NaN, or null once sent as JSON) no value to quote. */
 function given(value: number): string {
-  return Number.isNaN(value) ? ' (the field is empty)' : `, not ${value}`;
+  return typeof value !== 'number' || Number.isNaN(value) ? ' (the field is empty or not a number)' : `, not ${value}`;
 }
 
 /** Fills defaults and returns the problems with the options (empty when they are usable). */
