@@ -7,6 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { analyzeDataset, DEFAULT_CONFIG, findingsByRow, queryRowTable, readRowTable } from '../../server/src/engine';
 import { DatasetRowsRequest, type DatasetRowsQuery } from '../../server/src/protocol';
 import { LspClient } from '../lsp/lspClient';
+import { checkPageMessage, datasetViewPageMessageSchema } from '../../client/src/panels/messages';
 
 /**
  * The dataset view's rows: the engine's table (texts, labels, other fields, findings per row, the
@@ -68,6 +69,17 @@ test('the table: a conversation reads as role: content lines; a broken row shows
   const csvAnalysis = analyzeDataset('r.csv', csv, DEFAULT_CONFIG);
   const csvTable = readRowTable('r.csv', csv, csvAnalysis);
   assert.deepEqual(csvTable.rows.map((r) => [r.line, r.endLine, r.label]), [[2, 3, 'positive'], [4, 4, 'negative']]);
+});
+
+test('the view page\'s messages are checked before the host asks the server anything', () => {
+  const ok = (m: unknown) => checkPageMessage(datasetViewPageMessageSchema, m).ok;
+  assert.ok(ok({ type: 'ready' }));
+  assert.ok(ok({ type: 'rows', seq: 3, query: { rule: 'pii-email', text: 'a(b', regex: true, sort: 'length-desc' }, offset: 200, limit: 200 }));
+  assert.ok(ok({ type: 'reveal', line: 48, endLine: 48 }));
+  assert.ok(!ok({ type: 'reveal', line: 0, endLine: 1 }), 'lines are 1-based');
+  assert.ok(!ok({ type: 'rows', seq: 1, query: { sort: 'random' }, offset: 0, limit: 10 }), 'an order the server does not know');
+  assert.ok(!ok({ type: 'rows', seq: 1, query: {}, offset: -5, limit: 10 }));
+  assert.ok(!ok({ type: 'rows', seq: 1, query: { text: 'x'.repeat(5000) }, offset: 0, limit: 10 }), 'a search text is kept small');
 });
 
 describeServer();
