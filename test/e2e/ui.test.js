@@ -141,11 +141,18 @@ async function run({ workspace, outDir, vsix }) {
     await typingSteps(ui, workspace, step);
     return true;
   } catch (e) {
-    console.error(`[ui] FAILED: ${e.message.split('\n')[0]}`);
+    await failed(ui, e);
     return false;
   } finally {
     await ui.close();
   }
+}
+
+/** Says where a run failed: the error's first lines, the step's code line, and a screenshot of the window as it was. */
+async function failed(ui, e) {
+  const shot = await ui.screenshot('failure-final').catch(() => 'no screenshot');
+  const at = (e.stack || '').split('\n').find((l) => /ui\.test\.js|editorSteps\.js/.test(l)) || '';
+  console.error(`[ui] FAILED: ${e.message.split('\n').slice(0, 3).join(' | ')}\n  at ${at.trim()}\n  screenshot: ${shot}`);
 }
 
 /** Only the steps of living in the editor (the dataset view, typing latency): `node test/e2e/run.js editor`. */
@@ -158,7 +165,7 @@ async function runEditor({ workspace, outDir, vsix }) {
     await typingSteps(ui, workspace, step);
     return true;
   } catch (e) {
-    console.error(`[ui] FAILED: ${e.message.split('\n')[0]}`);
+    await failed(ui, e);
     return false;
   } finally {
     await ui.close();
