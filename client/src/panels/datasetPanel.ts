@@ -22,7 +22,7 @@ export abstract class DatasetPanel<HostMessage, PageMessage extends { type: stri
     extensionUri: vscode.Uri,
     protected readonly client: LanguageClient,
     protected readonly uri: vscode.Uri,
-    page: { title: string; script: string; style: string; messages: z.ZodType<PageMessage> },
+    page: { title: string; script: string; style: string; messages: z.ZodType<PageMessage, z.ZodTypeDef, unknown> },
   ) {
     const { messages, ...skeleton } = page;
     panel.webview.html = pageHtml(panel.webview, extensionUri, { ...skeleton, state: { file: vscode.workspace.asRelativePath(uri) } });
@@ -34,7 +34,7 @@ export abstract class DatasetPanel<HostMessage, PageMessage extends { type: stri
     void this.panel.webview.postMessage(message);
   }
 
-  private async handle(schema: z.ZodType<PageMessage>, posted: unknown): Promise<void> {
+  private async handle(schema: z.ZodType<PageMessage, z.ZodTypeDef, unknown>, posted: unknown): Promise<void> {
     const checked = checkPageMessage(schema, posted);
     if (!checked.ok) {
       this.post(this.problems(checked.problems));
