@@ -47,3 +47,14 @@ test('a chat file: messages per role, their median length, and messages per conv
   const classification = new TextEncoder().encode('{"text":"a fine day","label":"x"}\n');
   assert.equal(conversationStats('c.jsonl', classification, analyzeDataset('c.jsonl', classification, DEFAULT_CONFIG)), undefined);
 });
+
+test('an empty file says it has no rows (CodeLens) instead of a score, and the lens offers the rows\' table', async () => {
+  const { codeLenses } = await import('../../server/src/lsp/codeLens');
+  const empty = analyzeDataset('empty.jsonl', new Uint8Array(0), DEFAULT_CONFIG);
+  assert.equal(empty.rows, 0);
+  const titles = codeLenses({ uri: 'file:///w/empty.jsonl', analysis: empty, version: 1 }).map((l) => l.command!.title);
+  assert.deepEqual(titles, ['Tuneset: no rows yet', 'Open report', 'Browse rows']);
+  const full = codeLenses({ uri: 'file:///w/a.jsonl', analysis: analyzeDataset('a.jsonl', new TextEncoder().encode('{"text":"a fine day out","label":"x"}\n'), DEFAULT_CONFIG), version: 1 });
+  assert.match(full[0].command!.title, /^Tuneset: classification · 1 rows · 1 label · \d+ findings? · quality \d+\/100$/);
+  assert.equal(full.find((l) => l.command!.title === 'Browse rows')!.command!.command, 'tuneset.openDatasetView');
+});
