@@ -148,7 +148,7 @@
 
   function conversations(/** @type {NonNullable<QualityReport['conversations']>} */ c) {
     const most = Math.max(1, ...c.turns.counts.map((t) => t.conversations));
-    return section('conversations', 'Conversations', false,
+    return section('conversations', 'Conversations', true,
       h('p', null, `${plural(c.conversations, 'conversation')} · messages per conversation: median `, h('b', { id: 'turns-median' }, String(c.turns.median)),
         ` (${c.turns.min}–${c.turns.max})`),
       h('div', { class: 'scroll' },
