@@ -228,7 +228,8 @@ export class Scheduler {
       const version = doc.version;
       const t0 = performance.now();
       try {
-        await this.open.background(doc, path.join(this.options.workerDir, 'nearDuplicateWorker.js'));
+        // Stopped by an edit or a newer pass: that one's result is the one to wait for.
+        if (!(await this.open.background(doc, path.join(this.options.workerDir, 'nearDuplicateWorker.js')))) return;
       } catch (e) {
         this.log(`near-duplicate pass failed for ${path.basename(doc.uri)}: ${(e as Error).message}`);
         return;
