@@ -128,7 +128,13 @@
           hd.duplicateRows > 0 && h('span', { class: 'chip' }, `${plural(hd.duplicateRows, 'repeated row')} in ${plural(hd.duplicateGroups, 'group')}`),
         ),
       ),
-      h('div', { class: 'score' },
+      hd.rows === 0
+        // An empty file has nothing to score: "0 / 100" beside "No findings" would read as a verdict.
+        ? h('div', { class: 'score' },
+            h('div', { class: 'label muted' }, 'Quality score'),
+            h('div', { class: 'value', id: 'score' }, 'No rows yet'),
+            h('div', { class: 'muted' }, 'The file is empty: add rows and the report fills in.'))
+        : h('div', { class: 'score' },
         h('div', { class: 'label muted' }, 'Quality score'),
         h('div', { class: 'value', id: 'score' }, String(score), h('small', null, ' / 100')),
         h('div', { class: 'meter' }, h('div', { class: grade, style: { width: `${score}%` } })),
@@ -141,12 +147,35 @@
     );
   }
 
+  // ---- conversations (chat datasets, where labels would be) --------------------------------------
+
+  function conversations(/** @type {NonNullable<QualityReport['conversations']>} */ c) {
+    const most = Math.max(1, ...c.turns.counts.map((t) => t.conversations));
+    return section('conversations', 'Conversations', true,
+      h('p', null, `${plural(c.conversations, 'conversation')} · messages per conversation: median `, h('b', { id: 'turns-median' }, String(c.turns.median)),
+        ` (${c.turns.min}–${c.turns.max})`),
+      h('div', { class: 'scroll' },
+        h('table', { id: 'role-table' },
+          h('thead', null, h('tr', null, h('th', null, 'Role'), h('th', { class: 'num' }, 'Messages'), h('th', { class: 'num' }, 'Share'), h('th', { class: 'num' }, 'In conversations'), h('th', { class: 'num' }, 'Median characters'))),
+          h('tbody', null, ...c.roles.map((x) => h('tr', null, h('td', null, x.role), h('td', { class: 'num' }, fmt(x.messages)), h('td', { class: 'num' }, pct(x.share)),
+            h('td', { class: 'num' }, pct(c.conversations ? x.conversationsWith / c.conversations : 0)), h('td', { class: 'num' }, fmt(x.medianChars))))),
+        ),
+      ),
+      h('h3', null, 'Messages per conversation'),
+      h('ul', { class: 'turns', id: 'turns' }, ...c.turns.counts.map((t) => h('li', null,
+        h('span', { class: 'turns-label' }, t.turns > 10 ? 'over 10' : String(t.turns)),
+        h('span', { class: 'turns-bar', style: { width: `${Math.max(2, Math.round((100 * t.conversations) / most))}%` } }),
+        h('span', { class: 'num' }, fmt(t.conversations))))),
+    );
+  }
+
   // ---- labels -------------------------------------------------------------------------------
 
   const CHART_LABELS = 30;
 
   function labels(/** @type {QualityReport} */ r) {
     const s = r.labels;
+    if (!s && r.conversations) return conversations(r.conversations);
     if (!s) return section('labels', 'Labels', false, h('p', { class: 'muted' }, `A ${r.header.format} dataset has no labels.`));
     const shown = s.labels.slice(0, CHART_LABELS);
     const rare = s.labels.filter((l) => l.rare).length;
@@ -284,6 +313,7 @@
   // ---- findings -----------------------------------------------------------------------------
 
   function findings(/** @type {QualityReport} */ r) {
+    if (r.header.rows === 0) return section('findings', 'Findings per rule', true, h('p', null, 'Nothing to check: the file has no rows.'));
     if (!r.findings.length) return section('findings', 'Findings per rule', true, h('p', null, 'No findings: every rule passed.'));
     const examples = h('div', { id: 'rule-rows' });
     const rows = r.findings.map((f) => {
@@ -325,9 +355,17 @@
     const more = f.count - f.examples.length;
     box.replaceChildren(h('div', { class: 'examples' },
       h('h3', null, `${f.rule}: ${plural(f.count, 'finding')}`),
-      h('ul', { class: 'lines', id: 'rule-lines' }, ...f.examples.map((e) => h('li', null, lineLink(e.line), h('span', { class: 'message' }, e.message)))),
+      h('ul', { class: 'lines', id: 'rule-lines' }, ...f.examples.map((e) => h('li', null, lineLink(e.line),
+        h('span', { class: 'message' }, e.message, e.text !== undefined ? h('span', { class: 'row-text' }, e.text) : null)))),
       more > 0 ? h('p', { class: 'note' }, `… and ${fmt(more)} more; the Problems panel lists them all.`) : null,
     ));
+    // The rows open right under the rule clicked, in sight, rather than below the whole table.
+    const clicked = Array.from(tbody.children).find((tr) => tr.getAttribute('data-rule') === f.rule);
+    tbody.querySelector('tr.examples-row')?.remove();
+    if (clicked) {
+      clicked.after(h('tr', { class: 'examples-row' }, h('td', { colspan: '4' }, box)));
+      if (typeof box.scrollIntoView === 'function') box.scrollIntoView({ block: 'nearest' });
+    }
     state = { ...state, openRule: f.rule };
     if (vscode) vscode.setState(state);
   }

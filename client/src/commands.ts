@@ -1,11 +1,13 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { datasetUri } from './panels/datasetPanel';
+import { DatasetViewPanel } from './panels/datasetViewPanel';
 import { SplitPanel } from './panels/splitPanel';
 import { AugmentPanel } from './panels/augmentPanel';
 import { exportReport, ReportPanel } from './panels/reportPanel';
 import { cancelChecks } from './runningChecks';
 import type { SummaryEvents } from './summaries';
+import { toastFindings } from './toasts';
 import { CheckWorkspaceRequest, COMMANDS, FileSummaryRequest, RemoveDuplicatesRequest, type EditDto, type FileSummary } from '../../server/src/protocol';
 
 /** The palette commands, one registry: id → handler. */
@@ -14,7 +16,8 @@ export function registerCommands(context: vscode.ExtensionContext, client: Langu
     [COMMANDS.checkWorkspace]: () => checkWorkspace(client),
     [COMMANDS.cancelChecks]: () => cancelChecks(client),
     [COMMANDS.removeDuplicates]: (uri?: unknown) => removeDuplicates(client, targetUri(uri)),
-    [COMMANDS.showFileSummary]: (uri?: unknown) => showFileSummary(client, targetUri(uri)),
+    [COMMANDS.showFileSummary]: (uri?: unknown) => showFileSummary(client, targetUri(uri), (target, rule) => DatasetViewPanel.show(context.extensionUri, client, summaries, target, { rule })),
+    [COMMANDS.openDatasetView]: onDataset((target) => DatasetViewPanel.show(context.extensionUri, client, summaries, target)),
     [COMMANDS.augmentDataset]: onDataset((target) => AugmentPanel.show(context.extensionUri, client, target)),
     [COMMANDS.showReport]: onDataset((target) => ReportPanel.show(context.extensionUri, client, summaries, target)),
     [COMMANDS.exportReport]: onDataset((target) => exportReport(client, target)),
@@ -53,7 +56,7 @@ async function checkWorkspace(client: LanguageClient): Promise<CheckWorkspaceReq
   const message = result.files === 1
     ? (result.cancelled ? vscode.l10n.t('Tuneset checked {0} dataset file: {1} findings (cancelled).', result.files, findings) : vscode.l10n.t('Tuneset checked {0} dataset file: {1} findings.', result.files, findings))
     : (result.cancelled ? vscode.l10n.t('Tuneset checked {0} dataset files: {1} findings (cancelled).', result.files, findings) : vscode.l10n.t('Tuneset checked {0} dataset files: {1} findings.', result.files, findings));
-  void vscode.window.showInformationMessage(message);
+  void toastFindings(message);
   return result;
 }
 
@@ -81,8 +84,8 @@ async function removeDuplicates(client: LanguageClient, uri: vscode.Uri | undefi
   return rows;
 }
 
-/** The file's summary as a quick pick: each rule line opens the Problems panel. */
-async function showFileSummary(client: LanguageClient, uri: vscode.Uri | undefined): Promise<FileSummary | null> {
+/** The file's summary as a quick pick: each rule line opens the dataset view on that rule's rows. */
+async function showFileSummary(client: LanguageClient, uri: vscode.Uri | undefined, showRule: (uri: vscode.Uri, rule: string) => unknown): Promise<FileSummary | null> {
   if (!uri) return null;
   const s = await client.sendRequest(FileSummaryRequest.type, { uri: uri.toString() });
   if (!s) {
@@ -111,6 +114,6 @@ async function showFileSummary(client: LanguageClient, uri: vscode.Uri | undefin
   items.push({ label: vscode.l10n.t('Findings'), kind: vscode.QuickPickItemKind.Separator });
   for (const [rule, n] of Object.entries(st.findingsByRule).sort((a, b) => b[1] - a[1])) items.push({ label: `${rule}: ${fmt(n)}`, rule });
   const pick = await vscode.window.showQuickPick(items, { title: `Tuneset: ${vscode.workspace.asRelativePath(uri)}`, placeHolder: vscode.l10n.t('Pick a rule to see its problems') });
-  if (pick?.rule) await vscode.commands.executeCommand(COMMANDS.showReport, uri);
+  if (pick?.rule) await showRule(uri, pick.rule);
   return s;
 }

@@ -28,6 +28,14 @@ export class DatasetStatusBar implements vscode.Disposable {
   }
 
   private show(s: FileSummary): void {
+    if (s.rows === 0) {
+      // Nothing to score: "0/100" beside no findings would read as a verdict on an empty file.
+      this.item.text = '$(beaker) no rows yet';
+      this.item.tooltip = `Tuneset: ${vscode.workspace.asRelativePath(vscode.Uri.parse(s.uri))} has no rows yet.`;
+      this.item.backgroundColor = undefined;
+      this.item.show();
+      return;
+    }
     this.item.text = `$(beaker) ${s.stats.quality.score}/100 $(error) ${s.errors} $(warning) ${s.warnings}`;
     const lowered = s.stats.quality.penalties.map((p) => `${p.cause} −${p.points}`).join(', ');
     const rows = s.rows.toLocaleString('en-US');

@@ -92,6 +92,9 @@ window.addEventListener('message', (event: MessageEvent<AugmentHostMessage>) => 
       form, el('div', { class: 'actions' }, writeButton, status), preview);
     buildForm(m.operations);
     page.requestPreview();
-  } else if (m.type === 'preview') showPreview(m.preview);
+  } else if (m.type === 'preview') {
+    page.previewShown();
+    showPreview(m.preview);
+  }
   else page.handleCommon(m);
 });

@@ -55,8 +55,9 @@ export function field(label: string, input: HTMLElement, hint?: string): HTMLEle
   return el('label', { class: 'field' }, el('span', { class: 'field-label' }, label), input, hint ? el('span', { class: 'hint' }, hint) : null);
 }
 
+/** The problems as sentences in a box the screen reader announces. */
 export function problemsBox(problems: string[]): HTMLElement {
-  return el('div', { class: 'problems', role: 'alert' }, ...problems.map((p) => el('div', {}, p)));
+  return el('div', { class: 'problems', role: 'alert' }, ...problems.map((p) => el('div', {}, p.charAt(0).toUpperCase() + p.slice(1))));
 }
 
 /** What both form pages (split, augment) share: messages they exchange the same way with their host. */
@@ -74,6 +75,8 @@ export interface FormPage {
   requestPreview(): void;
   /** Handles the host messages common to both pages; false when the page must handle it. */
   handleCommon(m: { type: string }): boolean;
+  /** Call when a preview arrives: the choices are usable, so Write is enabled. */
+  previewShown(): void;
 }
 
 /** The shared skeleton of a form page: a form, a Write button with a status line, and a live preview. */
@@ -83,7 +86,14 @@ export function formPage<C>(formId: string, writeLabel: string, choices: () => C
   const preview = el('section', { class: 'preview', id: 'preview', 'aria-live': 'polite' });
   const status = el('div', { class: 'status', id: 'status' });
   const writeButton = el('button', { type: 'button', id: 'write', class: 'primary' }, writeLabel);
-  const requestPreview = () => vscode.postMessage({ type: 'preview', choices: choices() });
+  // Write is enabled only while the preview shows the current choices: not while one is on its way,
+  // nor when the choices were refused (the problems box says what to type instead).
+  let previewPending = false;
+  const requestPreview = () => {
+    previewPending = true;
+    writeButton.disabled = true;
+    vscode.postMessage({ type: 'preview', choices: choices() });
+  };
   const later = debounce(requestPreview, 130);
   writeButton.addEventListener('click', () => {
     status.textContent = t('Writing…');
@@ -94,12 +104,19 @@ export function formPage<C>(formId: string, writeLabel: string, choices: () => C
     form, preview, status, writeButton, requestPreview,
     changed() {
       status.textContent = t('Updating preview…');
+      writeButton.disabled = true;
       later();
+    },
+    previewShown() {
+      previewPending = false;
+      writeButton.disabled = false;
     },
     handleCommon(message) {
       const m = message as CommonHostMessage;
       if (m.type === 'problems') {
-        status.textContent = '';
+        // Problems with the choices (a preview's answer) keep Write off until they change; a failed write leaves it on.
+        status.textContent = previewPending ? 'Fix the choices above to write.' : '';
+        previewPending = false;
         clear(preview, problemsBox(m.problems));
         return true;
       }

@@ -86,9 +86,12 @@ window.addEventListener('message', (event: MessageEvent<SplitHostMessage>) => {
   const m = event.data;
   if (m.type === 'init') {
     choices = m.defaults;
-    clear(app, el('h1', {}, t('Split '), el('code', {}, m.file)), el('p', { class: 'muted' }, t('{0} data', m.format)), preview, el('div', { class: 'actions' }, writeButton, status), form);
+    clear(app, el('h1', {}, t('Split '), el('code', {}, m.file)), el('p', { class: 'muted' }, t('{0} data', m.format)), form, el('div', { class: 'actions' }, writeButton, status), preview);
     buildForm(m.fields);
     page.requestPreview();
-  } else if (m.type === 'preview') showPreview(m.preview);
+  } else if (m.type === 'preview') {
+    page.previewShown();
+    showPreview(m.preview);
+  }
   else page.handleCommon(m);
 });

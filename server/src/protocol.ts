@@ -108,6 +108,7 @@ export const COMMANDS = {
   exportReport: 'tuneset.exportReport',
   splitDataset: 'tuneset.splitDataset',
   augmentDataset: 'tuneset.augmentDataset',
+  openDatasetView: 'tuneset.openDatasetView',
 } as const;
 
 // ---- The quality report page (media/report.js) and the panel that hosts it ----------------------
@@ -332,3 +333,89 @@ export namespace ExportReportRequest {
   export type Result = WriteResult | null;
   export const type = new ProtocolRequestType<Params, Result, never, void, void>(method);
 }
+
+// ---- The dataset view (client/src/panels/datasetView.ts, media/src/datasetView.ts) -------------------
+// The view is a table over the language server's rows: the page asks for a page of rows at a time
+// (never the whole file), filtered and sorted by the server.
+
+/** What the view asks for: rows with a label, with findings of a rule, containing a text; in an order. */
+export interface DatasetRowsQuery {
+  label?: string;
+  rule?: string;
+  /** Case-insensitive text in the row's text, label or other fields; a regular expression when `regex`. */
+  text?: string;
+  regex?: boolean;
+  sort?: 'line' | 'length-asc' | 'length-desc';
+}
+
+/** One finding of a row, as the view lists it. */
+export interface DatasetRowFinding {
+  rule: string;
+  severity: 'error' | 'warning' | 'info' | 'hint';
+  message: string;
+  line: number;
+  column: number;
+}
+
+/** One row of the table. */
+export interface DatasetRowView {
+  /** The row's position in the file (0-based) and the 1-based lines it spans. */
+  index: number;
+  line: number;
+  endLine: number;
+  /** The row's text (a conversation as "role: content" lines), cut at `DatasetRowsRequest.TEXT_CHARS` characters. */
+  text: string;
+  /** The whole text's length in characters. */
+  length: number;
+  label?: string;
+  other: Record<string, string>;
+  broken?: boolean;
+  findings: DatasetRowFinding[];
+}
+
+/**
+ * client → server: a page of a dataset's rows (open document or file on disk) for the query: `offset`
+ * and `limit` count among the rows the query selects (`matched`). The facets (labels, rules with the
+ * rows they flag) are the whole file's, so the filters can offer them. Null: not a dataset the server
+ * checks; `problems`: a query it cannot answer (a regular expression that does not compile).
+ */
+export namespace DatasetRowsRequest {
+  export const method = 'tuneset/datasetRows';
+  /** The most rows one request returns. */
+  export const MAX_LIMIT = 500;
+  export const TEXT_CHARS = 2000;
+  export type Params = { uri: string; query: DatasetRowsQuery; offset: number; limit: number };
+  export type Result =
+    | {
+        format: FormatName;
+        /** Rows in the file, and rows the query selects. */
+        total: number;
+        matched: number;
+        offset: number;
+        rows: DatasetRowView[];
+        labels: { name: string; rows: number }[];
+        rules: { rule: string; rows: number }[];
+        otherFields: string[];
+        /** The document version the rows were read from (-1: the file on disk). */
+        version: number;
+      }
+    | Problems
+    | null;
+  export const type = new RequestType<Params, Result, void>(method);
+}
+
+/** host → dataset view page. */
+export type DatasetViewHostMessage =
+  | { type: 'init'; file: string; query: DatasetRowsQuery }
+  | { type: 'rows'; seq: number; result: Exclude<DatasetRowsRequest.Result, null | Problems> }
+  | { type: 'problems'; seq: number; problems: string[] }
+  /** The dataset was checked again: the page asks for what it shows once more. */
+  | { type: 'refresh' }
+  /** The host sets a filter (e.g. "Show File Summary" → a rule). */
+  | { type: 'query'; query: DatasetRowsQuery };
+
+/** dataset view page → host. */
+export type DatasetViewPageMessage =
+  | { type: 'ready' }
+  | { type: 'rows'; seq: number; query: DatasetRowsQuery; offset: number; limit: number }
+  | { type: 'reveal'; line: number; endLine: number };

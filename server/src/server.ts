@@ -1,9 +1,10 @@
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { CodeActionKind, DidChangeConfigurationNotification, TextDocumentSyncKind, type Connection, type InitializeParams } from 'vscode-languageserver';
+import { CodeActionKind, CodeActionTriggerKind, CodeLensRefreshRequest, DidChangeConfigurationNotification, TextDocumentSyncKind, type Connection, type InitializeParams } from 'vscode-languageserver';
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { codeActions, duplicateDeletions, FIX_ALL_KIND } from './lsp/codeActions';
 import { codeLenses } from './lsp/codeLens';
+import { DatasetViews } from './lsp/datasetView';
 import { toSummary } from './lsp/convert';
 import { hover } from './lsp/hover';
 import { registerAugmentRequests } from './lsp/panels/augment';
@@ -12,7 +13,7 @@ import { registerSplitRequests } from './lsp/panels/split';
 import { Scheduler } from './lsp/scheduler';
 import { fileReport } from './host/report';
 import { localizeReport } from './host/l10n';
-import { CancelChecksRequest, CheckWorkspaceRequest, FileSummaryRequest, RemoveDuplicatesRequest, ReportRequest, WillOpenNotification } from './protocol';
+import { CancelChecksRequest, CheckWorkspaceRequest, DatasetRowsRequest, FileSummaryRequest, RemoveDuplicatesRequest, ReportRequest, WillOpenNotification } from './protocol';
 
 /**
  * The language server: documents and files in, engine analyses, LSP features out. This file only
@@ -22,8 +23,17 @@ import { CancelChecksRequest, CheckWorkspaceRequest, FileSummaryRequest, RemoveD
 export function startServer(connection: Connection, options: { workerDir?: string } = {}): Scheduler {
   const server = new Scheduler(connection, { workerDir: options.workerDir ?? __dirname });
   const { documents } = server;
+  const views = new DatasetViews({
+    analyzed: (uri) => server.analyzedOrChecked(uri),
+    document: (uri) => {
+      const doc = documents.get(uri);
+      return doc && { text: doc.getText(), version: doc.version };
+    },
+    configOf: (file) => server.configOf(file),
+  });
 
   connection.onInitialize((params: InitializeParams) => {
+    codeLensRefresh = !!params.capabilities.workspace?.codeLens?.refreshSupport;
     server.initialize((params.workspaceFolders ?? []).map((f) => fileURLToPath(f.uri)), !!params.capabilities.workspace?.configuration, params.locale);
     return {
       capabilities: {
@@ -44,16 +54,40 @@ export function startServer(connection: Connection, options: { workerDir?: strin
 
   documents.onDidOpen(({ document }) => server.opened(document));
   documents.onDidChangeContent(({ document }) => server.changed(document));
-  documents.onDidClose(({ document }) => server.closed(document));
+  documents.onDidClose(({ document }) => {
+    views.forget(document.uri);
+    server.closed(document);
+  });
 
+  // While a person types, VS Code asks for code actions at the cursor (the light bulb) and for the
+  // CodeLens after every keystroke. Answering each from a fresh check would check the file (and send
+  // its diagnostics) on every key instead of once typing pauses; so these wait for a check only when
+  // the answer needs one. The light bulb asks again when the diagnostics change, and the CodeLens is
+  // refreshed after each check that changes it.
   connection.onCodeAction(async (params) => {
-    const doc = await server.current(params.textDocument.uri);
+    const uri = params.textDocument.uri;
+    const fixAll = params.context.only?.some((k) => k.startsWith(CodeActionKind.SourceFixAll));
+    if (!fixAll && !params.context.diagnostics.some((d) => d.source === 'tuneset')) return [];
+    if (!fixAll && params.context.triggerKind === CodeActionTriggerKind.Automatic && server.behind(uri)) return [];
+    const doc = await server.current(uri);
     return doc ? codeActions(doc, params) : [];
   });
+  let codeLensRefresh = false;
+  const lensShown = new Map<string, string>();
   connection.onCodeLens(async ({ textDocument }) => {
-    const doc = await server.current(textDocument.uri);
-    return doc ? codeLenses(doc, server.tr) : [];
+    const doc = server.latest(textDocument.uri) ?? (await server.current(textDocument.uri));
+    if (!doc) return [];
+    const lenses = codeLenses(doc, server.tr);
+    lensShown.set(textDocument.uri, JSON.stringify(lenses));
+    return lenses;
   });
+  server.onChecked = (result) => {
+    const shown = lensShown.get(result.uri);
+    if (codeLensRefresh && shown !== undefined && shown !== JSON.stringify(codeLenses(result))) {
+      lensShown.delete(result.uri);
+      void connection.sendRequest(CodeLensRefreshRequest.type);
+    }
+  };
   connection.onHover(async (params) => {
     const doc = await server.current(params.textDocument.uri);
     const text = documents.get(params.textDocument.uri);
@@ -69,6 +103,7 @@ export function startServer(connection: Connection, options: { workerDir?: strin
   connection.onRequest(CheckWorkspaceRequest.method, () => server.checkWorkspace());
   connection.onRequest(CancelChecksRequest.method, (): CancelChecksRequest.Result => ({ cancelled: server.runningChecks.cancelAll() }));
   connection.onRequest(ReportRequest.type, ({ uri }) => report(uri));
+  connection.onRequest(DatasetRowsRequest.type, (params) => views.rows(params));
   connection.onRequest(RemoveDuplicatesRequest.method, async ({ uri }: RemoveDuplicatesRequest.Params): Promise<RemoveDuplicatesRequest.Result> => {
     const doc = await server.current(uri);
     const edits = doc ? duplicateDeletions(doc) : [];

@@ -28,14 +28,15 @@ function sampleWorkspace() {
     failed ||= code !== 0;
   }
   const vsix = path.join(ROOT, '.vscode-test', 'tuneset-e2e.vsix');
-  if (!only || only === 'ui' || only === 'l10n') {
+  if (!only || only === 'ui' || only === 'l10n' || only === 'editor') {
     fs.mkdirSync(path.dirname(vsix), { recursive: true });
     const pack = require('child_process').spawnSync('npx', ['vsce', 'package', '--no-dependencies', '-o', vsix], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
     if (pack.status !== 0) throw new Error('vsce package failed');
   }
-  if (!only || only === 'ui') {
+  if (!only || only === 'ui' || only === 'editor') {
     const ui = require('./ui.test.js');
-    failed ||= !(await ui.run({ workspace: sampleWorkspace(), outDir: path.join(OUT, 'ui'), vsix }));
+    // `editor`: only the steps of living in the editor (the dataset view, typing latency).
+    failed ||= !(await (only === 'editor' ? ui.runEditor : ui.run)({ workspace: sampleWorkspace(), outDir: path.join(OUT, 'ui'), vsix }));
   }
   if (!only || only === 'l10n') {
     // The display language zh-cn: Tuneset's findings, status bar, palette titles and panel pages in Chinese.

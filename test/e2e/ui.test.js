@@ -1,6 +1,7 @@
 // The extension as a person sees it: squiggles in the editor, the Problems panel, the status bar,
 // palette commands; screenshots are saved under test-output/ui for people to look at.
 const { launchUi } = require('./harness/ui');
+const { chatReportStep, datasetViewSteps, typingSteps } = require('./editorSteps');
 const fs = require('fs');
 const path = require('path');
 
@@ -59,10 +60,21 @@ async function run({ workspace, outDir, vsix }) {
     await split.locator('#stratify').check();
     await split.locator('#group-near-duplicates').check();
     await split.locator('#status', { hasText: 'rows read' }).waitFor();
+    // Ratios that are not numbers: the page says what to type, and Write is off until they are fixed.
+    await split.locator('#ratios').fill('80, ten, 10');
+    await split.locator('.problems', { hasText: 'Ratios must be numbers of 0 or more, such as 80, 10, 10' }).waitFor();
+    if (!(await split.locator('#write').isDisabled())) throw new Error('Write is enabled while the ratios are invalid');
+    await ui.screenshot('split-invalid');
+    await split.locator('#ratios').fill('80, 10, 10');
+    await split.locator('#status', { hasText: 'rows read' }).waitFor();
+    await split.locator('#write:not([disabled])').waitFor();
+    step('split: invalid ratios named in plain words, Write disabled until fixed');
     await ui.runCommand('View: Toggle Panel Visibility');
     await ui.screenshot('split-panel');
     await split.locator('#write').click();
     await split.locator('#status[data-written]').waitFor();
+    // The toast names the new files and offers to open them.
+    await ui.page.locator('.notifications-toasts .notification-toast', { hasText: 'Tuneset wrote' }).getByRole('button', { name: 'Reveal in Explorer' }).waitFor();
     for (const name of ['train.train.jsonl', 'train.val.jsonl', 'train.test.jsonl', 'train.split.json']) {
       if (!fs.existsSync(path.join(workspace, 'reviews', name))) throw new Error(`split did not write reviews/${name}`);
     }
@@ -109,6 +121,9 @@ async function run({ workspace, outDir, vsix }) {
     await ui.page.locator('.part.statusbar .statusbar-item', { hasText: before }).first().waitFor();
     await ui.runCommand('View: Close All Editors');
 
+    await datasetViewSteps(ui, step, pickTheme);
+    await chatReportStep(ui, step);
+
     await ui.openFile('reviews/train.jsonl');
     await ui.runCommand('Tuneset: Augment Dataset…');
     const augment = ui.webviewFrame();
@@ -123,9 +138,36 @@ async function run({ workspace, outDir, vsix }) {
     const added = rows.filter((r) => typeof r.augmented_from === 'number');
     if (!added.length || added.length > rows.length / 2 + 1) throw new Error(`augmented file has ${added.length} new rows of ${rows.length}`);
     step(`augment panel previewed marked changes and wrote ${added.length} new rows from the train split`);
+    await ui.runCommand('View: Close All Editors');
+
+    await typingSteps(ui, workspace, step);
     return true;
   } catch (e) {
-    console.error(`[ui] FAILED: ${e.message.split('\n')[0]}`);
+    await failed(ui, e);
+    return false;
+  } finally {
+    await ui.close();
+  }
+}
+
+/** Says where a run failed: the error's first lines, the step's code line, and a screenshot of the window as it was. */
+async function failed(ui, e) {
+  const shot = await ui.screenshot('failure-final').catch(() => 'no screenshot');
+  const at = (e.stack || '').split('\n').find((l) => /ui\.test\.js|editorSteps\.js/.test(l)) || '';
+  console.error(`[ui] FAILED: ${e.message.split('\n').slice(0, 3).join(' | ')}\n  at ${at.trim()}\n  screenshot: ${shot}`);
+}
+
+/** Only the steps of living in the editor (the dataset view, typing latency): `node test/e2e/run.js editor`. */
+async function runEditor({ workspace, outDir, vsix }) {
+  const ui = await launchUi({ folder: workspace, vsix, outDir });
+  const step = (name) => console.log(`[ui] ${name}`);
+  try {
+    await datasetViewSteps(ui, step, pickTheme);
+    await chatReportStep(ui, step);
+    await typingSteps(ui, workspace, step);
+    return true;
+  } catch (e) {
+    await failed(ui, e);
     return false;
   } finally {
     await ui.close();
@@ -155,4 +197,4 @@ async function pickTheme(ui, name, workbenchClass) {
   await ui.page.locator(workbenchClass).waitFor();
 }
 
-module.exports = { run };
+module.exports = { run, runEditor };

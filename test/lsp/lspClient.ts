@@ -63,13 +63,15 @@ export class LspClient {
     if (inProcess) {
       this.connection = createMessageConnection(new StreamMessageReader(inProcess.fromServer), new StreamMessageWriter(inProcess.toServer));
     } else {
-      const server = join(__dirname, '..', '..', 'dist', 'server.js');
+      // TUNESET_SERVER: another build of the server to run (the bench compares a build before a change with this one).
+      const server = process.env.TUNESET_SERVER ?? join(__dirname, '..', '..', 'dist', 'server.js');
       // TUNESET_SERVER_NODE_ARGS: extra Node options for the server process (e.g. --cpu-prof --cpu-prof-dir=/tmp/prof when profiling; not --trace-gc, which writes to stdout, the protocol's channel).
       const nodeArgs = process.env.TUNESET_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
       this.child = spawn(process.execPath, [...nodeArgs, server, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
       this.connection = createMessageConnection(new StreamMessageReader(this.child.stdout!), new StreamMessageWriter(this.child.stdin!));
     }
     this.connection.onNotification('textDocument/publishDiagnostics', (p: PublishedDiagnostics) => {
+      for (const l of this.listeners) if (l.method === 'textDocument/publishDiagnostics') l.fn(p);
       this.latest.set(p.uri, p);
       this.published.push(p);
       for (const w of [...this.waiters]) {
@@ -99,7 +101,17 @@ export class LspClient {
     this.connection.listen();
   }
 
+  private readonly listeners: { method: string; fn: (params: unknown) => void }[] = [];
+
+  /** Calls `fn` with every notification of `method` from now until disposed (publishDiagnostics included). */
+  onMessage(method: string, fn: (params: unknown) => void): { dispose(): void } {
+    const listener = { method, fn };
+    this.listeners.push(listener);
+    return { dispose: () => void this.listeners.splice(this.listeners.indexOf(listener), 1) };
+  }
+
   private notify(method: string, params: unknown): void {
+    for (const l of this.listeners) if (l.method === method) l.fn(params);
     for (const w of [...this.notificationWaiters]) {
       if (w.method === method && w.predicate(params)) {
         this.notificationWaiters.splice(this.notificationWaiters.indexOf(w), 1);

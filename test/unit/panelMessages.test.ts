@@ -45,3 +45,12 @@ test('keys the host does not know are dropped, not passed on', () => {
   assert.ok(checked.ok);
   assert.deepEqual(checked.message, { type: 'write', choices: SPLIT });
 });
+
+test('a number field left empty or holding no number reaches the host as null (JSON) and is passed on as NaN, for the engine to name', () => {
+  const checked = checkPageMessage(splitPageMessageSchema, { type: 'preview', choices: { ...SPLIT, ratios: [80, null, 10], seed: null } });
+  assert.ok(checked.ok);
+  if (checked.ok && checked.message.type === 'preview') {
+    assert.ok(Number.isNaN(checked.message.choices.ratios[1]));
+    assert.ok(Number.isNaN(checked.message.choices.seed));
+  }
+});

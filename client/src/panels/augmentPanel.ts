@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { AugmentFormRequest, AugmentPreviewRequest, AugmentWriteRequest, type AugmentHostMessage, type AugmentPageMessage } from '../../../server/src/protocol';
 import { withServerProgress } from '../progress';
+import { toastFiles } from '../toasts';
 import { DatasetPanel, panelOptions } from './datasetPanel';
 import { augmentPageMessageSchema } from './messages';
 
@@ -31,7 +32,7 @@ export class AugmentPanel extends DatasetPanel<AugmentHostMessage, AugmentPageMe
       return AugmentPanel.current;
     }
     AugmentPanel.current?.dispose();
-    const panel = vscode.window.createWebviewPanel('tuneset.augment', vscode.l10n.t('Augment {0}', path.basename(source.fsPath)), vscode.ViewColumn.Beside, panelOptions(extensionUri));
+    const panel = vscode.window.createWebviewPanel('tuneset.augment', vscode.l10n.t('Augment {0}', path.basename(source.fsPath)), vscode.ViewColumn.Active, panelOptions(extensionUri));
     return (AugmentPanel.current = new AugmentPanel(panel, extensionUri, client, source, form));
   }
 
@@ -58,7 +59,7 @@ export class AugmentPanel extends DatasetPanel<AugmentHostMessage, AugmentPageMe
         this.client.sendRequest(AugmentWriteRequest.type, { uri: this.uri.toString(), choices: m.choices, overwrite, workDoneToken }, token)));
       if (written) {
         this.post({ type: 'written', files: written.files });
-        void vscode.window.showInformationMessage(vscode.l10n.t('Tuneset wrote {0}: {1} new rows.', written.files[0], written.rows));
+        void toastFiles(vscode.l10n.t('Tuneset wrote {0}: {1} new rows.', written.files[0], written.rows), written.uris);
       }
     }
   }

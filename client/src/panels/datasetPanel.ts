@@ -22,7 +22,7 @@ export abstract class DatasetPanel<HostMessage, PageMessage extends { type: stri
     extensionUri: vscode.Uri,
     protected readonly client: LanguageClient,
     protected readonly uri: vscode.Uri,
-    page: { title: string; script: string; style: string; messages: z.ZodType<PageMessage> },
+    page: { title: string; script: string; style: string; messages: z.ZodType<PageMessage, z.ZodTypeDef, unknown> },
   ) {
     const { messages, ...skeleton } = page;
     panel.webview.html = pageHtml(panel.webview, extensionUri, { ...skeleton, state: { file: vscode.workspace.asRelativePath(uri) } });
@@ -34,7 +34,7 @@ export abstract class DatasetPanel<HostMessage, PageMessage extends { type: stri
     void this.panel.webview.postMessage(message);
   }
 
-  private async handle(schema: z.ZodType<PageMessage>, posted: unknown): Promise<void> {
+  private async handle(schema: z.ZodType<PageMessage, z.ZodTypeDef, unknown>, posted: unknown): Promise<void> {
     const checked = checkPageMessage(schema, posted);
     if (!checked.ok) {
       this.post(this.problems(checked.problems));
@@ -62,10 +62,10 @@ export abstract class DatasetPanel<HostMessage, PageMessage extends { type: stri
   /**
    * Has the server write new files (`send`, with the existing files the user agreed to replace): the
    * first answer names the files that exist, and the user is asked before they are replaced. Returns
-   * the written paths (relative to the workspace) and rows, or undefined when nothing was written (the
+   * the written paths (relative to the workspace, and as URIs) and rows, or undefined when nothing was written (the
    * page is told why).
    */
-  protected async write(send: (overwrite: string[]) => Promise<WriteResult | undefined>): Promise<{ files: string[]; rows: number } | undefined> {
+  protected async write(send: (overwrite: string[]) => Promise<WriteResult | undefined>): Promise<{ files: string[]; uris: vscode.Uri[]; rows: number } | undefined> {
     let overwrite: string[] = [];
     for (;;) {
       const result = await send(overwrite);
@@ -79,7 +79,7 @@ export abstract class DatasetPanel<HostMessage, PageMessage extends { type: stri
       }
       if ('written' in result) {
         await vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(result.written[0]));
-        return { files: result.written.map((f) => vscode.workspace.asRelativePath(f)), rows: result.rows };
+        return { files: result.written.map((f) => vscode.workspace.asRelativePath(f)), uris: result.written.map((f) => vscode.Uri.file(f)), rows: result.rows };
       }
       const names = result.exists.map((f) => vscode.workspace.asRelativePath(f)).join(', ');
       const overwriteButton = vscode.l10n.t('Overwrite');

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AugmentChoices, AugmentPageMessage, ReportPageMessage, SplitChoices, SplitPageMessage } from '../../../server/src/protocol';
+import type { AugmentChoices, AugmentPageMessage, DatasetRowsQuery, DatasetViewPageMessage, ReportPageMessage, SplitChoices, SplitPageMessage } from '../../../server/src/protocol';
 
 /**
  * What the panels' pages may post to their host, checked before the host acts on anything. A webview
@@ -10,13 +10,16 @@ import type { AugmentChoices, AugmentPageMessage, ReportPageMessage, SplitChoice
  * so it is unit-tested without VS Code.
  */
 
-/** A number as a form field gives it: NaN when the field holds none (the engine names that problem). */
-const formNumber = z.union([z.number(), z.nan()]);
+/**
+ * A number as a form field gives it: NaN when the field holds none or no number, which reaches the host
+ * as null (a webview's message travels as JSON). Both become NaN, for the engine to say what to type.
+ */
+const formNumber = z.union([z.number(), z.nan(), z.null().transform(() => Number.NaN)]);
 
 /** A field name or a folder typed into the form. */
 const formText = z.string().max(4096);
 
-export const splitChoicesSchema: z.ZodType<SplitChoices> = z.object({
+export const splitChoicesSchema: z.ZodType<SplitChoices, z.ZodTypeDef, unknown> = z.object({
   mode: z.enum(['ratios', 'folds']),
   ratios: z.array(formNumber).max(100),
   folds: formNumber,
@@ -29,7 +32,7 @@ export const splitChoicesSchema: z.ZodType<SplitChoices> = z.object({
   outputFolder: formText,
 });
 
-export const augmentChoicesSchema: z.ZodType<AugmentChoices> = z.object({
+export const augmentChoicesSchema: z.ZodType<AugmentChoices, z.ZodTypeDef, unknown> = z.object({
   operations: z.array(z.enum(['sr', 'ri', 'rs', 'rd', 'ss'])).max(5),
   alpha: formNumber,
   n: formNumber,
@@ -40,7 +43,7 @@ export const augmentChoicesSchema: z.ZodType<AugmentChoices> = z.object({
 });
 
 /** The messages of both form pages: ready, a preview of the choices, write them. */
-function formPageSchema<C>(choices: z.ZodType<C>) {
+function formPageSchema<C>(choices: z.ZodType<C, z.ZodTypeDef, unknown>) {
   return z.discriminatedUnion('type', [
     z.object({ type: z.literal('ready') }),
     z.object({ type: z.literal('preview'), choices }),
@@ -48,16 +51,32 @@ function formPageSchema<C>(choices: z.ZodType<C>) {
   ]);
 }
 
-export const splitPageMessageSchema: z.ZodType<SplitPageMessage> = formPageSchema(splitChoicesSchema);
-export const augmentPageMessageSchema: z.ZodType<AugmentPageMessage> = formPageSchema(augmentChoicesSchema);
+export const splitPageMessageSchema: z.ZodType<SplitPageMessage, z.ZodTypeDef, unknown> = formPageSchema(splitChoicesSchema);
+export const augmentPageMessageSchema: z.ZodType<AugmentPageMessage, z.ZodTypeDef, unknown> = formPageSchema(augmentChoicesSchema);
 
 export const reportPageMessageSchema: z.ZodType<ReportPageMessage> = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready') }),
   z.object({ type: z.literal('reveal'), line: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER) }),
 ]);
 
+const line = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
+
+export const datasetRowsQuerySchema: z.ZodType<DatasetRowsQuery> = z.object({
+  label: z.string().max(4096).optional(),
+  rule: z.string().max(100).optional(),
+  text: z.string().max(4096).optional(),
+  regex: z.boolean().optional(),
+  sort: z.enum(['line', 'length-asc', 'length-desc']).optional(),
+});
+
+export const datasetViewPageMessageSchema: z.ZodType<DatasetViewPageMessage> = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('ready') }),
+  z.object({ type: z.literal('rows'), seq: z.number().int(), query: datasetRowsQuerySchema, offset: z.number().int().min(0), limit: z.number().int().min(0).max(10000) }),
+  z.object({ type: z.literal('reveal'), line, endLine: line }),
+]);
+
 /** A page message checked against its schema: the message as typed, or the problems in words for the page to show. */
-export function checkPageMessage<M>(schema: z.ZodType<M>, message: unknown): { ok: true; message: M } | { ok: false; problems: string[] } {
+export function checkPageMessage<M>(schema: z.ZodType<M, z.ZodTypeDef, unknown>, message: unknown): { ok: true; message: M } | { ok: false; problems: string[] } {
   const parsed = schema.safeParse(message);
   if (parsed.success) return { ok: true, message: parsed.data };
   return { ok: false, problems: parsed.error.issues.map((i) => `the page sent an unusable message: ${i.path.length ? `${i.path.join('.')}: ` : ''}${i.message}`) };

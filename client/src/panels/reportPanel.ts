@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { ExportReportRequest, FileSummaryRequest, ReportPageRequest, ReportRequest, type ReportHostMessage, type ReportPageMessage } from '../../../server/src/protocol';
 import { withServerProgress } from '../progress';
+import { toastFiles } from '../toasts';
 import type { SummaryEvents } from '../summaries';
 import { checkPageMessage, reportPageMessageSchema } from './messages';
 import { mediaUri, nonce, panelOptions } from './webview';
@@ -24,7 +25,7 @@ export class ReportPanel implements vscode.Disposable {
       notChecked(uri);
       return undefined;
     }
-    const panel = vscode.window.createWebviewPanel('tuneset.report', vscode.l10n.t('Report: {0}', path.basename(uri.fsPath)), vscode.ViewColumn.Beside, panelOptions(extensionUri));
+    const panel = vscode.window.createWebviewPanel('tuneset.report', vscode.l10n.t('Report: {0}', path.basename(uri.fsPath)), vscode.ViewColumn.Active, panelOptions(extensionUri));
     // The server renders the page (the report as JSON inside it) with the page's resources as webview URIs.
     const webview = panel.webview;
     const page = await client.sendRequest(ReportPageRequest.type, {
@@ -128,7 +129,7 @@ export async function exportReport(client: LanguageClient, uri: vscode.Uri): Pro
     }
     if ('written' in result) {
       const written = result.written.map((f) => vscode.workspace.asRelativePath(f));
-      void vscode.window.showInformationMessage(vscode.l10n.t('Tuneset exported {0}.', written.join(vscode.l10n.t(' and '))));
+      void toastFiles(vscode.l10n.t('Tuneset exported {0}.', written.join(vscode.l10n.t(' and '))), result.written.map((f) => vscode.Uri.file(f)));
       return written;
     }
     const replace = vscode.l10n.t('Replace');

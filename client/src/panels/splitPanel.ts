@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { SplitFormRequest, SplitPreviewRequest, SplitWriteRequest, type SplitChoices, type SplitHostMessage, type SplitPageMessage, type SplitPreview } from '../../../server/src/protocol';
 import { withServerProgress } from '../progress';
+import { toastFiles } from '../toasts';
 import { DatasetPanel, panelOptions } from './datasetPanel';
 import { splitPageMessageSchema } from './messages';
 
@@ -22,7 +23,7 @@ export class SplitPanel extends DatasetPanel<SplitHostMessage, SplitPageMessage>
     const form = await client.sendRequest(SplitFormRequest.type, { uri: uri.toString() });
     if ('problems' in form) throw new Error(form.problems.join('; '));
     SplitPanel.current?.dispose();
-    const panel = vscode.window.createWebviewPanel('tuneset.split', vscode.l10n.t('Split {0}', path.basename(uri.fsPath)), vscode.ViewColumn.Beside, panelOptions(extensionUri));
+    const panel = vscode.window.createWebviewPanel('tuneset.split', vscode.l10n.t('Split {0}', path.basename(uri.fsPath)), vscode.ViewColumn.Active, panelOptions(extensionUri));
     return (SplitPanel.current = new SplitPanel(panel, extensionUri, client, uri, form));
   }
 
@@ -56,7 +57,7 @@ export class SplitPanel extends DatasetPanel<SplitHostMessage, SplitPageMessage>
         this.client.sendRequest(SplitWriteRequest.type, { uri: this.uri.toString(), choices: m.choices, folder, overwrite, workDoneToken }, token)));
       if (written) {
         this.post({ type: 'written', files: written.files });
-        void vscode.window.showInformationMessage(vscode.l10n.t('Tuneset wrote {0}.', written.files.join(', ')));
+        void toastFiles(vscode.l10n.t('Tuneset wrote {0}.', written.files.join(', ')), written.uris);
       }
     }
   }

@@ -31,13 +31,15 @@ export { qualityScore, distribution, type DatasetStats, type Distribution, type 
 export { balanceIndex } from './rules/labels';
 export * from './types';
 export { IncrementalDataset, type LineEdit } from './analysis/incremental';
-export { buildReport, type QualityReport, type ReportExtras, type RuleFindings, type NearDuplicateCluster, type LabelShare } from './report/report';
+export { buildReport, exampleLines, withExampleTexts, type QualityReport, type ReportExtras, type RuleFindings, type NearDuplicateCluster, type LabelShare } from './report/report';
 export { renderReportHtml, reportJson, type ReportPageOptions, type PageScript, type PageStyle } from './report/reportHtml';
 export { renderReportMarkdown } from './report/reportMarkdown';
 export type { LabelQualitySection } from './report/labelQualitySection';
+export { conversationStats, withConversations, type ConversationStats } from './report/conversations';
 export { computeDiversity, type Diversity, type DiversityOptions } from './report/diversity';
 export { buildSplitComparison, findSplitSiblings, type SplitComparison, type SplitLeaks, type SplitInput, type SplitName } from './report/splitComparison';
 export { datasetRowHashes, readRowTexts, type RowText } from './analysis/rowTexts';
+export { findingsByRow, queryRowTable, readRowTable, type RowQuery, type RowTable, type TableRow } from './analysis/rowTable';
 export { histogram, type Histogram } from './report/stats';
 export { containerPieces, containerTextPieces, datasetSource, outputName, type DatasetSource, type OutputFile, type OutputBytes, type OutputPieces } from './read/datasetSource';
 export { OptionsError } from './optionsError';

@@ -7,7 +7,8 @@ import { withLabelModel } from './labelModel';
 import { namedDatasetContainer, shown } from './inputs';
 import { findWorkspaceLeaks } from './leaks';
 import {
-  analyzeDataset, buildReport, buildSplitComparison, computeDiversity, datasetRowHashes, findSplitSiblings, labelCheckSteps, nearDuplicateClusterPairs, readRowTexts, renderReportHtml, toBytes, withExtraFindings,
+  analyzeDataset, buildReport, buildSplitComparison, computeDiversity, conversationStats, datasetRowHashes, exampleLines, findSplitSiblings, labelCheckSteps, nearDuplicateClusterPairs,
+  readRowTexts, renderReportHtml, toBytes, withConversations, withExampleTexts, withExtraFindings,
   type ByteSource, type Config, type DatasetAnalysis, type Diversity, type QualityReport, type ReportExtras, type SplitComparison, type SplitInput, type SplitLeaks, type SplitName,
 } from '../engine';
 
@@ -64,12 +65,22 @@ export async function fileReport(file: string, held: DatasetAnalysis, text: stri
     ? runSteps(labelCheckSteps(file, bytes, config, { container: held.container, findings: held.findings }))
     : undefined;
   const analysis = labelCheck && !held.findings.some((f) => f.rule === 'possible-label-error') ? withExtraFindings(held, labelCheck.findings) : held;
-  const texts = (function* () {
-    for (const row of readRowTexts(file, bytes, analysis)) yield row.text;
-  })();
-  const diversity = computeDiversity(texts, { totalRows: analysis.rows });
+  // One pass over the rows: their words for diversity, and the texts of the rows the report's examples name.
+  const wanted = exampleLines(analysis);
+  const exampleTexts = new Map<number, string>();
+  const rows = readRowTexts(file, bytes, analysis);
+  const nextText = (): IteratorResult<string> => {
+    const r = rows.next();
+    if (r.done) return { done: true, value: undefined };
+    if (wanted.has(r.value.line)) exampleTexts.set(r.value.line, r.value.text);
+    return { done: false, value: r.value.text };
+  };
+  // No return(): diversity stops at its word budget without closing the rows, and the rest are read for the examples.
+  const diversity = computeDiversity({ [Symbol.iterator]: () => ({ next: nextText }) }, { totalRows: analysis.rows });
+  while (exampleTexts.size < wanted.size && !nextText().done);
   const splits = await compareSplits(file, analysis, config, { display: (f) => f, sibling: siblingAnalysis, ownBytes: bytes });
-  return buildReport(analysis, { config, diversity, splits, nearDuplicates: nearDuplicatesOf(analysis, config), generatedAt: new Date().toISOString(), ...(labelCheck ? { labelCheck } : {}) });
+  const report = buildReport(analysis, { config, diversity, splits, nearDuplicates: nearDuplicatesOf(analysis, config), generatedAt: new Date().toISOString(), ...(labelCheck ? { labelCheck } : {}) });
+  return withConversations(withExampleTexts(report, (line) => exampleTexts.get(line)), conversationStats(file, bytes, analysis, config));
 }
 
 function runSteps<T>(steps: Generator<number, T, undefined>): T {

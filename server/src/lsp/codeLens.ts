@@ -4,12 +4,13 @@ import type { Analyzed } from './datasets';
 import { formatCount as fmt } from '../engine';
 import { translator, type Translator } from '../host/l10n';
 
-/** The summary lens above line 1: format · rows · labels · languages (when not all Latin script) · findings, and the report. */
+/** The summary lens above line 1: format · rows · labels · languages (when not all Latin script) · findings, the report and the rows' table. */
 export function codeLenses(doc: Analyzed, tr: Translator = translator('en')): CodeLens[] {
   const a = doc.analysis;
   const range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
   const labels = a.stats.labels.length;
-  const title = [
+  // A file with no rows has nothing to score: it says so rather than "0/100" beside no findings.
+  const title = a.rows === 0 ? 'Tuneset: no rows yet' : [
     `Tuneset: ${a.format}`,
     tr.t('{0} rows', fmt(a.rows)),
     ...(labels ? [tr.t(labels === 1 ? '{0} label' : '{0} labels', fmt(labels))] : []),
@@ -27,6 +28,7 @@ export function codeLenses(doc: Analyzed, tr: Translator = translator('en')): Co
   return [
     { range, command: { title, command: COMMANDS.showFileSummary, arguments: [doc.uri] } },
     { range, command: { title: tr.t('Open report'), command: COMMANDS.showReport, arguments: [doc.uri] } },
+    { range, command: { title: tr.t('Browse rows'), command: COMMANDS.openDatasetView, arguments: [doc.uri] } },
     ...notes,
   ];
 }

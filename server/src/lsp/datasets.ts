@@ -105,6 +105,9 @@ export class OpenDatasets {
   /** possible-label-error findings and the label model's figures of open documents, by the version they were made from. */
   private readonly labels = new Map<string, LabelPass>();
 
+  /** The background near-duplicate pass running for each document (see background()). */
+  private readonly backgroundWorkers = new Map<string, Worker>();
+
   /** Models made from a file's text on disk for a document about to open (see prepare()), until it does. */
   private readonly prepared = new Map<string, Prepared>();
 
@@ -176,6 +179,7 @@ export class OpenDatasets {
    * running on the model is cancelled first: its lines must not move under it.
    */
   change(uri: string, changes: ContentChange[]): void {
+    if (changes.length) this.stopBackground(uri);
     const model = this.models.get(uri);
     if (!model || changes.length === 0) return;
     this.checks.get(uri)?.cancel();
@@ -251,17 +255,36 @@ export class OpenDatasets {
     return isJsonlPath(pathOf(doc.uri)) && doc.lineCount > INLINE_NEAR_DUPLICATE_LINES;
   }
 
-  /** Runs the near-duplicate search for a big open document in a worker thread; resolves when it is stored. */
+  /**
+   * Runs the near-duplicate search for a big open document in a worker thread; resolves true when it is
+   * stored, false when it was stopped. One pass runs per document: a newer pass or an edit stops the one
+   * running (its result would be of an older text, and several passes over 100k rows at once took the
+   * machine's two cores for tens of seconds, the editor's status bar waiting behind them).
+   */
   async background(doc: DocumentText, workerFile: string): Promise<boolean> {
+    this.stopBackground(doc.uri);
     const text = doc.getText();
     const lineCount = doc.lineCount;
-    const result = await new Promise<{ findings: Finding[]; clusters: number; rows: number }>((resolve, reject) => {
-      const worker = new Worker(workerFile, { workerData: { path: pathOf(doc.uri), text, config: this.configOf(pathOf(doc.uri)) } });
-      worker.once('message', resolve);
-      worker.once('error', reject);
-    });
-    this.near.set(doc.uri, { ...result, lineCount });
-    return true;
+    const worker = new Worker(workerFile, { workerData: { path: pathOf(doc.uri), text, config: this.configOf(pathOf(doc.uri)) } });
+    this.backgroundWorkers.set(doc.uri, worker);
+    try {
+      const result = await new Promise<{ findings: Finding[]; clusters: number; rows: number } | undefined>((resolve, reject) => {
+        worker.once('message', resolve);
+        worker.once('error', reject);
+        worker.once('exit', () => resolve(undefined));
+      });
+      if (!result) return false;
+      this.near.set(doc.uri, { ...result, lineCount });
+      return true;
+    } finally {
+      if (this.backgroundWorkers.get(doc.uri) === worker) this.backgroundWorkers.delete(doc.uri);
+    }
+  }
+
+  /** Stops a document's background near-duplicate pass, if one runs. */
+  private stopBackground(uri: string): void {
+    void this.backgroundWorkers.get(uri)?.terminate();
+    this.backgroundWorkers.delete(uri);
   }
 
   /** Keeps the label model's result for a version of a document (merged by its next check of that version). */
@@ -280,6 +303,7 @@ export class OpenDatasets {
 
   close(uri: string): void {
     this.checks.get(uri)?.cancel();
+    this.stopBackground(uri);
     this.prepared.delete(uri);
     this.near.delete(uri);
     this.labels.delete(uri);

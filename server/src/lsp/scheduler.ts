@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { TextDocuments, type Connection } from 'vscode-languageserver';
-import { decodeSourceLines, isJsonlPath, loadTokenizer, toBytes, tokenizerLoaded, withExtraFindings, type Config, type DatasetAnalysis, type Finding } from '../engine';
+import { decodeSourceLines, isDatasetPath, isJsonlPath, loadTokenizer, toBytes, tokenizerLoaded, withExtraFindings, type Config, type DatasetAnalysis, type Finding } from '../engine';
 import { analyzeFile } from '../host/analyzeFile';
 import { SETTINGS_FILE } from '../host/config';
 import { fileSource } from '../host/fileSource';
@@ -52,6 +52,8 @@ export class Scheduler {
   /** Analyses of dataset files that are not open, read from disk by the workspace check. */
   private readonly onDisk = new Map<string, Analyzed>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** What was last sent of each document's diagnostics (findingsSignature), to leave out a resend of the same. */
+  private readonly published = new Map<string, string>();
   private readonly backgroundTimers = new Map<string, NodeJS.Timeout>();
   private readonly labelTimers = new Map<string, NodeJS.Timeout>();
   /** The label model running for each document (in a worker thread), until it ends. */
@@ -157,7 +159,21 @@ export class Scheduler {
   }
 
   private publish(result: Analyzed): void {
-    void this.connection.sendDiagnostics({ uri: result.uri, diagnostics: toDiagnostics(result.uri, result.analysis, result.version, this.settings.editor.maxDiagnosticsPerFile, this.tr) });
+    const diagnostics = toDiagnostics(result.uri, result.analysis, result.version, this.settings.editor.maxDiagnosticsPerFile, this.tr);
+    this.published.set(result.uri, findingsSignature(diagnostics));
+    void this.connection.sendDiagnostics({ uri: result.uri, diagnostics });
+  }
+
+  /**
+   * Whether a check's diagnostics differ from those last sent for its document, the versions in
+   * their data aside. The background near-duplicate pass of a big document usually finds what the
+   * last pass found: sending its diagnostics again (half a megabyte at the cap) would only make the
+   * editor take them in again while the user types. Quick fixes of the diagnostics kept find their
+   * finding by rule and place (see codeActions.ts).
+   */
+  private diagnosticsChanged(result: Analyzed): boolean {
+    const known = this.published.get(result.uri);
+    return known === undefined || known !== findingsSignature(toDiagnostics(result.uri, result.analysis, result.version, this.settings.editor.maxDiagnosticsPerFile));
   }
 
   /**
@@ -181,8 +197,12 @@ export class Scheduler {
       return this.log(`check of ${path.basename(doc.uri)} v${version} failed: ${(e as Error).message}`);
     }
     if (!result) return this.log(`check of ${path.basename(doc.uri)} v${version} cancelled`);
-    if (reason !== 'tokenizer') this.publish(result);
+    // The summary (a kilobyte) goes first: the client reads its messages in order, and the status bar
+    // and CodeLens need not wait for it to take in a big file's diagnostics (up to the cap, ~0.5 MB).
     void this.connection.sendNotification(SummaryChangedNotification.method, toSummary(doc.uri, result.analysis, this.tr));
+    // The label model's findings are new diagnostics; a background near-duplicate pass's are sent only when they changed.
+    if (reason === 'text' || reason === 'label-model' || (reason === 'near-duplicates' && this.diagnosticsChanged(result))) this.publish(result);
+    this.onChecked(result);
     if (reason === 'text' && this.open.needsBackground(doc)) this.scheduleBackground(doc);
     if (reason === 'text') this.scheduleLabelModel(doc, result);
     if (result.analysis.stats.tokens.sampledTexts === 0 && result.analysis.rows > 0) this.scheduleTokenizer();
@@ -222,7 +242,8 @@ export class Scheduler {
       const version = doc.version;
       const t0 = performance.now();
       try {
-        await this.open.background(doc, path.join(this.options.workerDir, 'nearDuplicateWorker.js'));
+        // Stopped by an edit or a newer pass: that one's result is the one to wait for.
+        if (!(await this.open.background(doc, path.join(this.options.workerDir, 'nearDuplicateWorker.js')))) return;
       } catch (e) {
         this.log(`near-duplicate pass failed for ${path.basename(doc.uri)}: ${(e as Error).message}`);
         return;
@@ -460,6 +481,34 @@ export class Scheduler {
   }
 
   /**
+   * The last analysis of an open document, whatever version it was made for, without waiting: for
+   * what may lag a keystroke behind (the CodeLens summary, refreshed once the next check is out).
+   */
+  latest(uri: string): Analyzed | undefined {
+    return this.documents.get(uri) ? this.open.get(uri) : undefined;
+  }
+
+  /** True when an open document has changes its last analysis has not seen (a check is due or running). */
+  behind(uri: string): boolean {
+    const doc = this.documents.get(uri);
+    return !!doc && this.open.get(uri)?.version !== doc.version;
+  }
+
+  /** Called after every check of an open document that was sent to the client (the server refreshes the CodeLens). */
+  onChecked: (result: Analyzed) => void = () => {};
+
+  /**
+   * The analysis the server holds for a URI (see analyzed()), or, for a dataset file on disk that it
+   * has not checked (outside the workspace, or not scanned yet), one made now (the dataset view's rows).
+   */
+  async analyzedOrChecked(uri: string): Promise<Analyzed | undefined> {
+    const held = await this.analyzed(uri);
+    if (held || !uri.startsWith('file:')) return held;
+    const file = fileURLToPath(uri);
+    return isDatasetPath(file) && fs.existsSync(file) ? this.analyzeOnDisk(file) : undefined;
+  }
+
+  /**
    * The analysis of an open document as it is now: a request that arrives before the debounced check
    * (a command right after an edit or an open) has it made at once, and one that arrives while the
    * check of this version runs waits for it, instead of getting an old one. Other requests are
@@ -504,4 +553,9 @@ export class Scheduler {
     clearTimeout(this.tokenizerTimer);
     this.workers.dispose();
   }
+}
+
+/** Diagnostics as text without their data (which carries the document version they were made for). */
+function findingsSignature(diagnostics: { data?: unknown }[]): string {
+  return JSON.stringify(diagnostics, (key, value) => (key === 'data' ? undefined : value));
 }

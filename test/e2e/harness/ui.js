@@ -107,13 +107,19 @@ async function launchUi(o = {}) {
     /** Ctrl+P, type the name (basename or relative path), pick the match, wait for its tab. */
     openFile: step('openFile', async (name, { timeout: t = timeout } = {}) => {
       const baseName = path.basename(name);
-      await openQuickInput('Control+P');
-      await quickInputBox.fill(name);
-      // File results come from a ripgrep search on the server; wait for the row, do not assume.
-      const row = rows.filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRe(baseName)}$`) }) }).first();
-      await row.waitFor({ timeout: t });
-      await row.click();
-      await page.locator('.tabs-container .tab.active', { hasText: baseName }).waitFor({ timeout: t });
+      const activeTab = page.locator('.tabs-container .tab.active', { hasText: baseName });
+      // The results list is redrawn as ripgrep streams more files in: a click can land on a row that
+      // now shows another file (train.val.jsonl for train.jsonl). Then the right file is asked for again.
+      for (let attempt = 1; ; attempt++) {
+        await openQuickInput('Control+P');
+        await quickInputBox.fill(name);
+        // File results come from a ripgrep search on the server; wait for the row, do not assume.
+        const row = rows.filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRe(baseName)}$`) }) }).first();
+        await row.waitFor({ timeout: t });
+        await row.click();
+        if (await activeTab.waitFor({ timeout: attempt < 3 ? 5000 : t }).then(() => true, () => false)) break;
+        if (attempt >= 3) throw new Error(`${name} did not open in 3 tries`);
+      }
       await page.locator('.editor-instance .monaco-editor, .editor-instance').first().waitFor({ timeout: t });
     }),
 

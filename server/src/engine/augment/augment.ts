@@ -32,22 +32,31 @@ export { MAX_VARIANTS_PER_ROW } from './variants';
 
 const ALL = ALL_OPERATIONS;
 
+/** ", not 1.5" after a problem with a value; for an empty form field (NaN, or null once sent as JSON) no value to quote. */
+function given(value: number): string {
+  return typeof value !== 'number' || Number.isNaN(value) ? ' (the field is empty or not a number)' : `, not ${value}`;
+}
+
 /** Fills defaults and returns the problems with the options (empty when they are usable). */
 export function resolveAugmentOptions(options: AugmentOptions): { applied: AppliedAugmentOptions; problems: string[] } {
   const problems: string[] = [];
   const chosen = options.operations ?? ALL;
   for (const op of chosen) if (!ALL.includes(op)) problems.push(`unknown operation "${op}" (use ${ALL.join(', ')})`);
   const alpha = Object.fromEntries(ALL.map((op) => [op, typeof options.alpha === 'number' ? options.alpha : (options.alpha?.[op] ?? 0.1)])) as Record<AugmentOperation, number>;
-  for (const op of ALL) if (!(alpha[op] >= 0 && alpha[op] <= 1)) problems.push(`α for ${op} must be between 0 and 1, not ${alpha[op]}`);
+  if (typeof options.alpha === 'number') {
+    if (!(options.alpha >= 0 && options.alpha <= 1)) problems.push(`α (the share of words each new row changes) must be a number from 0 to 1, such as 0.1${given(options.alpha)}`);
+  } else {
+    for (const op of ALL) if (!(alpha[op] >= 0 && alpha[op] <= 1)) problems.push(`α for ${op} must be between 0 and 1${given(alpha[op])}`);
+  }
   const operations = ALL.filter((op) => chosen.includes(op) && alpha[op] > 0);
   if (!operations.length) problems.push('no operation left to apply (none chosen, or every chosen one has α 0)');
   const n = options.n ?? 1;
-  if (!Number.isInteger(n) || n < 1 || n > 1000) problems.push(`n must be a whole number from 1 to 1000, not ${n}`);
+  if (!Number.isInteger(n) || n < 1 || n > 1000) problems.push(`new rows per row: n must be a whole number from 1 to 1000${given(n)}`);
   const seed = options.seed ?? 42;
-  if (!Number.isSafeInteger(seed) || seed < 0) problems.push(`the seed must be a whole number of 0 or more, not ${seed}`);
+  if (!Number.isSafeInteger(seed) || seed < 0) problems.push(`the seed must be a whole number of 0 or more${given(seed)}`);
   if (!options.synonyms && (operations.includes('sr') || operations.includes('ri'))) problems.push('synonym replacement and insertion need a synonym provider');
   const target = options.balance?.target;
-  if (target !== undefined && !(Number.isInteger(target) && target >= 1)) problems.push(`the balance target must be a whole number of at least 1, not ${target}`);
+  if (target !== undefined && !(Number.isInteger(target) && target >= 1)) problems.push(`the target count must be a whole number of at least 1${given(target)}`);
   const provenanceField = options.provenanceField === undefined ? 'augmented_from' : options.provenanceField;
   if (provenanceField !== null && provenanceField.trim() === '') problems.push('the provenance field needs a name');
   const applied: AppliedAugmentOptions = { operations, alpha, n, seed, fields: options.fields ?? [], provenanceField };

@@ -1,6 +1,7 @@
 // Room: report. What is shown of an analysis: statistics (stats.ts, made by the analysis), the
 // quality report as plain JSON (this file), rendered as HTML (reportHtml.ts) and Markdown
 // (reportMarkdown.ts), with the wording's diversity (diversity.ts) and train/val/test compared (splitComparison.ts).
+import type { ConversationStats } from './conversations';
 import type { DatasetAnalysis } from '../analysis/analyze';
 import { DEFAULT_CONFIG, type Config } from '../config';
 import type { Diversity } from './diversity';
@@ -32,6 +33,8 @@ export interface QualityReport {
   splits: SplitComparison | null;
   /** The label model's figures; absent when the host ran no label model (not a classification file). */
   labelQuality?: LabelQualitySection;
+  /** A chat dataset's roles and turns (set by the host with withConversations; absent for other formats). */
+  conversations?: ConversationStats;
 }
 
 export interface ReportHeader {
@@ -95,6 +98,38 @@ export interface FindingExample {
   line: number;
   column: number;
   message: string;
+  /** The row's text, cut to EXAMPLE_TEXT_CHARS (the host adds it when it has the rows: withExampleTexts). */
+  text?: string;
+}
+
+/** How much of a row's text a report example shows. */
+export const EXAMPLE_TEXT_CHARS = 240;
+
+/** The report with each example's row text, from the texts of the rows by line (those the host read). */
+export function withExampleTexts(report: QualityReport, textOf: (line: number) => string | undefined): QualityReport {
+  return {
+    ...report,
+    findings: report.findings.map((f) => ({
+      ...f,
+      examples: f.examples.map((e) => {
+        const text = textOf(e.line);
+        return text === undefined ? e : { ...e, text: text.length > EXAMPLE_TEXT_CHARS ? `${text.slice(0, EXAMPLE_TEXT_CHARS)}…` : text };
+      }),
+    })),
+  };
+}
+
+/** The lines a report's examples will name (the first EXAMPLES_PER_RULE findings of each rule), so a host reading the rows keeps only their texts. */
+export function exampleLines(analysis: DatasetAnalysis, perRule = EXAMPLES_PER_RULE): Set<number> {
+  const taken = new Map<string, number>();
+  const lines = new Set<number>();
+  for (const f of analysis.findings) {
+    const n = taken.get(f.rule) ?? 0;
+    if (n >= perRule) continue;
+    taken.set(f.rule, n + 1);
+    lines.add(f.line);
+  }
+  return lines;
 }
 
 export interface RuleFindings {

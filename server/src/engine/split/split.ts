@@ -129,7 +129,7 @@ export function resolveSplitOptions(options: SplitOptions): { applied: AppliedSp
   let ratios = options.ratios ?? [80, 10, 10];
   let names = options.names;
   if (folds !== undefined) {
-    if (!Number.isInteger(folds) || folds < 2) problems.push(`folds must be a whole number of at least 2, not ${folds}`);
+    if (!Number.isInteger(folds) || folds < 2) problems.push(`folds must be a whole number of at least 2, such as 5${typeof folds !== 'number' || Number.isNaN(folds) ? ' (the field is empty or not a number)' : `, not ${folds}`}`);
     if (options.ratios) problems.push('choose ratios or folds, not both');
     if (options.timeField !== undefined) problems.push('a time split cannot be made into folds');
     const k = Math.max(2, Number.isInteger(folds) ? folds : 2);
@@ -146,14 +146,14 @@ export function resolveSplitOptions(options: SplitOptions): { applied: AppliedSp
     problems.push('--test holds a test part out of k folds: give it with --folds');
   }
   if (ratios.length < 2) problems.push('give at least two ratios, e.g. 90,10');
-  if (ratios.some((r) => !Number.isFinite(r) || r < 0)) problems.push(`ratios must be numbers of 0 or more, not ${ratios.join(',')}`);
+  if (ratios.some((r) => !Number.isFinite(r) || r < 0)) problems.push(`ratios must be numbers of 0 or more, such as 80, 10, 10 for train, val and test (${ratios.some((r) => typeof r !== 'number' || Number.isNaN(r)) ? 'one is not a number' : `not ${ratios.join(', ')}`})`);
   if (!(ratios.reduce((a, b) => a + b, 0) > 0)) problems.push('the ratios add up to 0');
   names ??= ratios.length === 3 ? ['train', 'val', 'test'] : ratios.length === 2 ? ['train', 'test'] : ratios.map((_, i) => `split${i + 1}`);
   if (names.length !== ratios.length) problems.push(`${ratios.length} ratios need ${ratios.length} names, not ${names.length}`);
   if (new Set(names).size !== names.length) problems.push(`split names must differ: ${names.join(', ')}`);
   for (const n of names) if (!/^[A-Za-z0-9_-]+$/.test(n)) problems.push(`a split name becomes part of a file name: use letters, digits, _ and -, not "${n}"`);
   const seed = options.seed ?? 42;
-  if (!Number.isSafeInteger(seed) || seed < 0) problems.push(`the seed must be a whole number of 0 or more, not ${seed}`);
+  if (!Number.isSafeInteger(seed) || seed < 0) problems.push(`the seed must be a whole number of 0 or more${typeof seed !== 'number' || Number.isNaN(seed) ? ' (the field is empty or not a number)' : `, not ${seed}`}`);
   if (options.stratify && options.timeField !== undefined) problems.push('a time split cannot be stratified: it cuts by date');
   const applied: AppliedSplitOptions = {
     ratios, names, seed,

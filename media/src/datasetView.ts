@@ -1,0 +1,229 @@
+import type { DatasetRowsQuery, DatasetRowsRequest, DatasetRowView, DatasetViewHostMessage, DatasetViewPageMessage } from '../../server/src/protocol';
+import { clear, debounce, el, fmt, hostChannel, problemsBox } from './dom';
+
+/**
+ * The dataset view's page: a table over the language server's rows. Only the rows in sight are in the
+ * DOM, and only the pages around them are asked for (PAGE rows at a time); the filters go to the
+ * server, which answers with the rows they select. Every dataset string is set as text.
+ */
+type Answer = Exclude<DatasetRowsRequest.Result, null | { problems: string[] }>;
+
+const PAGE = 200;
+const ROW_HEIGHT = 26;
+/** Rows drawn beyond the visible ones, above and below, so a small scroll shows no gap. */
+const OVERSCAN = 10;
+
+const vscode = hostChannel<DatasetViewPageMessage>();
+const app = document.getElementById('app')!;
+
+let query: DatasetRowsQuery = {};
+/** The query's number: answers to an older one are dropped. */
+let generation = 0;
+let seq = 0;
+const asked = new Map<number, { generation: number; page: number }>();
+const pages = new Map<number, DatasetRowView[]>();
+let matched = 0;
+let total = 0;
+let selected = -1;
+
+const title = el('h1', {}, 'Rows');
+const counts = el('span', { id: 'counts', class: 'muted', 'aria-live': 'polite' });
+const labelFilter = el('select', { id: 'label-filter', 'aria-label': 'Filter by label' });
+const ruleFilter = el('select', { id: 'rule-filter', 'aria-label': 'Filter by rule' });
+const search = el('input', { id: 'search', type: 'text', placeholder: 'Search text, label, fields', 'aria-label': 'Search rows' });
+const regex = el('input', { id: 'regex', type: 'checkbox', 'aria-label': 'Search as a regular expression' });
+const sort = el('select', { id: 'sort', 'aria-label': 'Order' },
+  el('option', { value: 'line' }, 'File order'), el('option', { value: 'length-asc' }, 'Shortest first'), el('option', { value: 'length-desc' }, 'Longest first'));
+const problems = el('div', { id: 'query-problems' });
+const header = el('div', { class: 'row head', role: 'row' },
+  ...['Line', 'Label', 'Text', 'Chars', 'Findings'].map((h) => el('div', { role: 'columnheader' }, h)));
+const spacer = el('div', { class: 'spacer' });
+const viewport = el('div', { id: 'rows', class: 'viewport', role: 'grid', tabindex: 0, 'aria-label': 'Dataset rows' }, spacer);
+const details = el('aside', { id: 'details', class: 'details', 'aria-live': 'polite' }, el('p', { class: 'muted' }, 'Select a row to see its text and findings.'));
+
+clear(app,
+  el('header', {}, title, counts),
+  el('div', { class: 'toolbar' }, labelFilter, ruleFilter, search, el('label', { class: 'inline' }, regex, ' regex'), sort),
+  problems,
+  el('div', { class: 'layout' }, el('div', { class: 'table' }, header, viewport), details),
+);
+
+function readQuery(): DatasetRowsQuery {
+  return {
+    ...(labelFilter.value ? { label: labelFilter.value.slice(1) } : {}),
+    ...(ruleFilter.value ? { rule: ruleFilter.value } : {}),
+    ...(search.value ? { text: search.value, regex: regex.checked } : {}),
+    sort: sort.value as DatasetRowsQuery['sort'],
+  };
+}
+
+/** Starts over with a new query: the pages held are of the old one. */
+function restart(next: DatasetRowsQuery): void {
+  query = next;
+  generation++;
+  pages.clear();
+  asked.clear();
+  selected = -1;
+  viewport.scrollTop = 0;
+  request(0);
+}
+
+const typed = debounce(() => restart(readQuery()), 200);
+for (const input of [labelFilter, ruleFilter, sort, regex]) input.addEventListener('change', () => restart(readQuery()));
+search.addEventListener('input', typed);
+
+function request(page: number): void {
+  if ([...asked.values()].some((a) => a.generation === generation && a.page === page)) return;
+  const n = ++seq;
+  asked.set(n, { generation, page });
+  vscode.postMessage({ type: 'rows', seq: n, query, offset: page * PAGE, limit: PAGE });
+}
+
+function setOptions(select: HTMLSelectElement, all: string, options: { value: string; text: string }[], value: string): void {
+  clear(select, el('option', { value: '' }, all), ...options.map((o) => el('option', { value: o.value }, o.text)));
+  select.value = options.some((o) => o.value === value) ? value : '';
+}
+
+function received(n: number, result: Answer): void {
+  const a = asked.get(n);
+  if (!a || a.generation !== generation) return;
+  matched = result.matched;
+  total = result.total;
+  pages.set(a.page, result.rows);
+  clear(problems);
+  counts.textContent = matched === total ? `${fmt(total)} rows` : `${fmt(matched)} of ${fmt(total)} rows`;
+  if (total === 0) counts.textContent = 'This file has no rows yet.';
+  setOptions(labelFilter, 'All labels', result.labels.map((l) => ({ value: `=${l.name}`, text: `${l.name} (${fmt(l.rows)})` })), query.label !== undefined ? `=${query.label}` : '');
+  setOptions(ruleFilter, 'All rules', result.rules.map((r) => ({ value: r.rule, text: `${r.rule} (${fmt(r.rows)} rows)` })), query.rule ?? '');
+  labelFilter.disabled = result.labels.length === 0;
+  spacer.style.height = `${matched * ROW_HEIGHT}px`;
+  draw();
+}
+
+function rowAt(position: number): DatasetRowView | undefined {
+  return pages.get(Math.floor(position / PAGE))?.[position % PAGE];
+}
+
+const SEVERITY_WORD = { error: 'Error', warning: 'Warning', info: 'Info', hint: 'Hint' } as const;
+
+/** Draws the rows in sight (asking for the pages they are on). */
+function draw(): void {
+  const first = Math.max(0, Math.floor(viewport.scrollTop / ROW_HEIGHT) - OVERSCAN);
+  const end = Math.min(matched, Math.ceil((viewport.scrollTop + viewport.clientHeight) / ROW_HEIGHT) + OVERSCAN);
+  const drawn: HTMLElement[] = [];
+  for (let p = first; p < end; p++) {
+    const row = rowAt(p);
+    if (!row) {
+      request(Math.floor(p / PAGE));
+      drawn.push(placed(el('div', { class: 'row loading' }, el('div', {}, '…')), p));
+      continue;
+    }
+    const worst = row.findings.reduce((w, f) => (rank(f.severity) > rank(w) ? f.severity : w), 'hint' as DatasetRowView['findings'][number]['severity']);
+    const line = el('div', {
+      class: `row${p === selected ? ' selected' : ''}${row.broken ? ' broken' : ''}`, role: 'row', 'aria-rowindex': p + 1, 'aria-selected': p === selected ? 'true' : 'false',
+      'data-line': row.line, 'data-position': p,
+    },
+    el('div', { class: 'num', role: 'gridcell' }, row.line),
+    el('div', { class: 'label', role: 'gridcell' }, row.label ?? ''),
+    el('div', { class: 'text', role: 'gridcell' }, row.text.replace(/\s+/g, ' ')),
+    el('div', { class: 'num', role: 'gridcell' }, fmt(row.length)),
+    el('div', { class: 'findings', role: 'gridcell' }, ...[...new Set(row.findings.map((f) => f.rule))].map((r) => el('span', { class: `chip ${worst}` }, r))));
+    line.addEventListener('click', () => select(p));
+    line.addEventListener('dblclick', () => reveal(row));
+    drawn.push(placed(line, p));
+  }
+  spacer.replaceChildren(...drawn);
+}
+
+/** Puts a row at its place in the table (through the CSSOM: the page's CSP refuses style attributes). */
+function placed(row: HTMLElement, position: number): HTMLElement {
+  row.style.top = `${position * ROW_HEIGHT}px`;
+  return row;
+}
+
+function rank(s: string): number {
+  return s === 'error' ? 3 : s === 'warning' ? 2 : s === 'info' ? 1 : 0;
+}
+
+function select(position: number): void {
+  if (position < 0 || position >= matched) return;
+  selected = position;
+  const top = position * ROW_HEIGHT;
+  if (top < viewport.scrollTop) viewport.scrollTop = top;
+  else if (top + ROW_HEIGHT > viewport.scrollTop + viewport.clientHeight) viewport.scrollTop = top + ROW_HEIGHT - viewport.clientHeight;
+  draw();
+  showDetails(rowAt(position));
+}
+
+function showDetails(row: DatasetRowView | undefined): void {
+  if (!row) {
+    clear(details, el('p', { class: 'muted' }, 'Loading the row…'));
+    return;
+  }
+  const go = el('button', { type: 'button', id: 'reveal', class: 'primary' }, `Go to line ${row.line}`);
+  go.addEventListener('click', () => reveal(row));
+  const others = Object.entries(row.other);
+  clear(details,
+    el('h2', {}, `Line ${row.line}${row.endLine > row.line ? `–${row.endLine}` : ''}`, row.label !== undefined ? el('span', { class: 'label-badge' }, row.label) : null),
+    go,
+    row.findings.length
+      ? el('ul', { class: 'finding-list' }, ...row.findings.map((f) => el('li', { class: f.severity }, el('strong', {}, `${SEVERITY_WORD[f.severity]} · ${f.rule}`), ' ', f.message)))
+      : el('p', { class: 'muted' }, 'No findings on this row.'),
+    el('pre', { class: 'row-text' }, row.text),
+    others.length ? el('dl', {}, ...others.flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, v)])) : null,
+  );
+}
+
+function reveal(row: DatasetRowView): void {
+  vscode.postMessage({ type: 'reveal', line: row.line, endLine: row.endLine });
+}
+
+viewport.addEventListener('scroll', () => draw());
+window.addEventListener('resize', () => draw());
+viewport.addEventListener('keydown', (e) => {
+  const step = e.key === 'ArrowDown' ? 1 : e.key === 'ArrowUp' ? -1 : e.key === 'PageDown' ? 20 : e.key === 'PageUp' ? -20 : 0;
+  if (step) {
+    e.preventDefault();
+    select(Math.max(0, Math.min(matched - 1, (selected < 0 ? -1 : selected) + step)));
+  } else if (e.key === 'Enter' && selected >= 0) {
+    const row = rowAt(selected);
+    if (row) reveal(row);
+  }
+});
+
+/** Puts a query into the filters (the host opened the view on a rule, say). */
+function showQuery(q: DatasetRowsQuery): void {
+  search.value = q.text ?? '';
+  regex.checked = !!q.regex;
+  sort.value = q.sort ?? 'line';
+  restart({ ...q, sort: q.sort ?? 'line' });
+}
+
+window.addEventListener('message', (event: MessageEvent<DatasetViewHostMessage>) => {
+  const m = event.data;
+  if (m.type === 'init') {
+    clear(title, 'Rows of ', el('code', {}, m.file));
+    showQuery(m.query);
+  } else if (m.type === 'rows') {
+    received(m.seq, m.result);
+    if (selected >= 0) showDetails(rowAt(selected));
+  } else if (m.type === 'problems') {
+    if (asked.get(m.seq)?.generation !== generation) return;
+    clear(problems, problemsBox(m.problems));
+    matched = 0;
+    spacer.style.height = '0px';
+    draw();
+  } else if (m.type === 'refresh') {
+    // The file was checked again: keep the place, ask again for what is in sight.
+    const keep = viewport.scrollTop;
+    const was = selected;
+    generation++;
+    pages.clear();
+    asked.clear();
+    request(Math.floor(keep / ROW_HEIGHT / PAGE));
+    viewport.scrollTop = keep;
+    selected = was;
+  } else if (m.type === 'query') showQuery(m.query);
+});
+
+vscode.postMessage({ type: 'ready' });

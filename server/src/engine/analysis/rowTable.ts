@@ -1,0 +1,165 @@
+import type { Detection } from './detection';
+import { containerOfPath, openReader, type CsvHeaderOptions } from '../read';
+import type { ByteSource } from '../read/source';
+import { extractRow } from '../schema/extract';
+import { OptionsError } from '../optionsError';
+import type { ContainerKind, Finding } from '../types';
+
+/**
+ * The rows of a dataset as the dataset view shows them: each row's text (a conversation as "role:
+ * content" lines), label and other fields, and the queries the view asks of them (filter by label,
+ * by rule, by text; sort by length), answered as row positions so the host sends only a page.
+ */
+
+/** One row as the table shows it. */
+export interface TableRow {
+  /** 1-based lines the row spans (a CSV record may span several). */
+  line: number;
+  endLine: number;
+  /** What a model would read of the row; a row that did not parse shows its source text. */
+  text: string;
+  label?: string;
+  /** Characters of `text`. */
+  length: number;
+  /** The row's other top-level fields, as short text. */
+  other: Record<string, string>;
+  /** True when the row could not be read as a record (its findings say why). */
+  broken?: boolean;
+}
+
+export interface RowTable {
+  rows: TableRow[];
+  /** The names of the other fields, in the order they were first seen. */
+  otherFields: string[];
+  /** Rows per label, most common first. */
+  labels: { name: string; rows: number }[];
+}
+
+/** What the view asks for: the rows with a label, with findings of a rule, containing a text; in an order. */
+export interface RowQuery {
+  label?: string;
+  rule?: string;
+  /** Rows whose text, label or other fields contain this (case-insensitive), or match it as a regular expression. */
+  text?: string;
+  regex?: boolean;
+  sort?: 'line' | 'length-asc' | 'length-desc';
+}
+
+/** Other fields longer than this are cut (the row's side panel is for reading its text, not every field whole). */
+const OTHER_FIELD_CHARS = 200;
+
+/** Reads every row of a file's bytes for the table, as its analysis read them (`detection` is usually the analysis). */
+export function readRowTable(path: string, input: Uint8Array | ByteSource, detection: Detection & { container?: ContainerKind }, csv: CsvHeaderOptions = {}): RowTable {
+  const rows: TableRow[] = [];
+  const otherFields = new Set<string>();
+  const counts = new Map<string, number>();
+  const used = new Set(Object.values(detection.fields));
+  for (const row of openReader(path, input, containerOfPath(path) ?? detection.container, csv).rows()) {
+    const endLine = row.line + countNewlines(row.text);
+    if (row.problem || row.value === null || typeof row.value !== 'object' || Array.isArray(row.value)) {
+      rows.push({ line: row.line, endLine, text: row.text, length: row.text.length, other: {}, broken: true });
+      continue;
+    }
+    const value = row.value as Record<string, unknown>;
+    const content = extractRow(value, detection.format, detection.fields);
+    const text = content.parts.map((p) => (p.name.endsWith(')') ? `${roleOf(p.name)}: ${p.text}` : p.text)).join('\n');
+    const other: Record<string, string> = {};
+    for (const [k, v] of Object.entries(value)) {
+      if (used.has(k)) continue;
+      otherFields.add(k);
+      const shown = typeof v === 'string' ? v : JSON.stringify(v) ?? String(v);
+      other[k] = shown.length > OTHER_FIELD_CHARS ? `${shown.slice(0, OTHER_FIELD_CHARS)}…` : shown;
+    }
+    if (content.label !== undefined) counts.set(content.label, (counts.get(content.label) ?? 0) + 1);
+    rows.push({ line: row.line, endLine, text, ...(content.label !== undefined ? { label: content.label } : {}), length: text.length, other });
+  }
+  const labels = [...counts].map(([name, n]) => ({ name, rows: n })).sort((a, b) => b.rows - a.rows || a.name.localeCompare(b.name));
+  return { rows, otherFields: [...otherFields], labels };
+}
+
+function countNewlines(s: string): number {
+  let n = 0;
+  for (let i = s.indexOf('\n'); i !== -1 && i < s.length - 1; i = s.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+/** "messages[2].content (assistant)" → "assistant". */
+function roleOf(name: string): string {
+  return /\(([^()]*)\)$/.exec(name)?.[1] ?? name;
+}
+
+/** Findings about the whole file rather than a row of it (shown on line 1 in the editor). */
+const WHOLE_FILE_RULES = new Set(['label-imbalance']);
+
+/**
+ * The findings of each row, by the row's position in the table. Findings about the whole file (label
+ * balance, on line 1) belong to no row and are left out; a finding inside a multi-line record goes to
+ * the record it sits in.
+ */
+export function findingsByRow(table: RowTable, findings: readonly Finding[]): Map<number, Finding[]> {
+  const out = new Map<number, Finding[]>();
+  const starts = table.rows.map((r) => r.line);
+  for (const f of findings) {
+    if (WHOLE_FILE_RULES.has(f.rule)) continue;
+    const line = f.row?.line ?? f.line;
+    const at = rowAt(starts, line);
+    if (at < 0 || table.rows[at].endLine < line) continue;
+    const list = out.get(at);
+    if (list) list.push(f);
+    else out.set(at, [f]);
+  }
+  return out;
+}
+
+/** The position of the last row starting at or before `line`, or -1. */
+function rowAt(starts: number[], line: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (starts[mid] <= line) {
+      found = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return found;
+}
+
+/**
+ * The positions of the rows a query selects, in its order (file order unless sorted by length; rows
+ * of equal length stay in file order). A regular expression that does not compile is an OptionsError
+ * in the user's words.
+ */
+export function queryRowTable(table: RowTable, byRow: Map<number, Finding[]>, query: RowQuery): number[] {
+  const match = textMatcher(query);
+  const out: number[] = [];
+  table.rows.forEach((row, i) => {
+    if (query.label !== undefined && row.label !== query.label) return;
+    if (query.rule && !byRow.get(i)?.some((f) => f.rule === query.rule)) return;
+    if (match && !match(row)) return;
+    out.push(i);
+  });
+  if (query.sort === 'length-asc') out.sort((a, b) => table.rows[a].length - table.rows[b].length || a - b);
+  else if (query.sort === 'length-desc') out.sort((a, b) => table.rows[b].length - table.rows[a].length || a - b);
+  return out;
+}
+
+function textMatcher(query: RowQuery): ((row: TableRow) => boolean) | undefined {
+  const wanted = query.text ?? '';
+  if (wanted === '') return undefined;
+  let test: (s: string) => boolean;
+  if (query.regex) {
+    let re: RegExp;
+    try {
+      re = new RegExp(wanted, 'iu');
+    } catch (e) {
+      throw new OptionsError([`"${wanted}" is not a regular expression the search understands (${(e as Error).message.replace(/^Invalid regular expression: /, '')}); turn off "regex" to search for the text as typed.`]);
+    }
+    test = (s) => re.test(s);
+  } else {
+    const lower = wanted.toLowerCase();
+    test = (s) => s.toLowerCase().includes(lower);
+  }
+  return (row) => test(row.text) || (row.label !== undefined && test(row.label)) || Object.values(row.other).some(test);
+}
