@@ -228,3 +228,16 @@ test('a model no better than guessing the commonest label reports no label error
   assert.equal(learnt.withheld, undefined);
   assert.ok(learnt.skill!.accuracy > 0.9 && learnt.skill!.baseline < 0.55);
 });
+
+test('the command line models files of up to 200,000 rows by default, and any size when asked (--label-model)', async () => {
+  const { withLabelModel, LABEL_MODEL_MAX_ROWS } = await import('../../server/src/host/labelModel');
+  const file = join(ROOT, FIXTURE);
+  const analysis = analyzeDataset(file, bytes, config());
+  // The same file taken as a bigger one: the gate is on the row count, before any modelling.
+  const big = { ...analysis, rows: LABEL_MODEL_MAX_ROWS + 1 };
+  const skipped = withLabelModel(file, big, config());
+  assert.equal(skipped.check, undefined);
+  assert.match(String((skipped.analysis.labelQuality as { model: { reason: string } }).model.reason), /^skipped: 200,001 rows is over the 200,000 modelled by default .*--label-model runs it$/);
+  const forced = withLabelModel(file, big, config(), { anySize: true });
+  assert.ok(forced.check && forced.check.findings.length > 0);
+});
