@@ -83,7 +83,7 @@ export function startServer(connection: Connection, options: { workerDir?: strin
   });
   server.onChecked = (result) => {
     const shown = lensShown.get(result.uri);
-    if (codeLensRefresh && shown !== undefined && shown !== JSON.stringify(codeLenses(result))) {
+    if (codeLensRefresh && shown !== undefined && shown !== JSON.stringify(codeLenses(result, server.tr))) {
       lensShown.delete(result.uri);
       void connection.sendRequest(CodeLensRefreshRequest.type);
     }

@@ -205,3 +205,10 @@ test('near-duplicates of Chinese rows are found by characters: a paragraph with 
   assert.equal(near[0].related?.[0].line, 1);
   assert.ok((near[0].similarity ?? 0) >= 0.8, `similarity ${near[0].similarity}`);
 });
+
+test('emoji are no script: a Chinese or English row with emoji keeps its language, and 。 alone says nothing of widths', async () => {
+  const { languageOf, rowTraits, TRAIT } = await import('../../server/src/engine/text/scripts');
+  assert.equal(languageOf('好的😀😀😀'), 'Chinese');
+  assert.equal(languageOf('Great job 👍👍👍👍'), 'Latin script');
+  assert.equal(rowTraits('我们走吧。', () => 0) & (TRAIT.FULL_PUNCT | TRAIT.HALF_PUNCT), 0);
+});

@@ -249,3 +249,14 @@ test('augment inserts and deletes words in one pass, with the result of one at a
     }
   }
 });
+
+test('a text\'s count against a limit is the same whatever was counted of it before (duplicate rows, the editor\'s model)', async () => {
+  const { measureTokens, sampleTokenCount, utf8Length } = await import('../../server/src/engine/text/tokens');
+  const text = 'The strap broke on the second day, but the battery lasts two full days. '.repeat(150);
+  const bytes = utf8Length(text);
+  const first = measureTokens(text, bytes, 2048);
+  // The calibration sample counts the same text further; a second verdict replays, it does not go on.
+  sampleTokenCount(text, bytes);
+  assert.deepEqual(measureTokens(text, bytes, 2048), first);
+  assert.equal(first.estimated, true);
+});

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import {
   analyzeDataset, IncrementalDataset, isDatasetPath, isJsonDataset, isJsonlPath, toBytes, withExtraFindings, type Config, type DatasetAnalysis, type Finding, type LineEdit,
@@ -63,8 +64,9 @@ interface NearDuplicatePass {
   lineCount: number;
 }
 
+/** The file of a file: URI (as the host layer names it, for settings and extensions), else the URI's path. */
 function pathOf(uri: string): string {
-  return decodeURIComponent(uri.replace(/^file:\/\//, ''));
+  return uri.startsWith('file:') ? fileURLToPath(uri) : decodeURIComponent(uri.replace(/^[a-z]+:(\/\/)?/i, ''));
 }
 
 /** True for documents the server analyzes: dataset extensions, and .json only when it holds an array of objects. */

@@ -173,7 +173,7 @@ export class Scheduler {
    */
   private diagnosticsChanged(result: Analyzed): boolean {
     const known = this.published.get(result.uri);
-    return known === undefined || known !== findingsSignature(toDiagnostics(result.uri, result.analysis, result.version, this.settings.editor.maxDiagnosticsPerFile));
+    return known === undefined || known !== findingsSignature(toDiagnostics(result.uri, result.analysis, result.version, this.settings.editor.maxDiagnosticsPerFile, this.tr));
   }
 
   /**
@@ -369,12 +369,17 @@ export class Scheduler {
 
   closed(doc: LineDocument): void {
     clearTimeout(this.timers.get(doc.uri));
+    // A background pass not yet started would run over the closed text and be kept for its next opening.
+    clearTimeout(this.backgroundTimers.get(doc.uri));
+    this.backgroundTimers.delete(doc.uri);
     clearTimeout(this.labelTimers.get(doc.uri));
     this.labelRuns.get(doc.uri)?.cancel();
     this.pendingChanges.delete(doc.uri);
     this.open.close(doc.uri);
-    // A closed file keeps its problems: the workspace check reads it from disk again.
-    void this.analyzeOnDisk(fileURLToPath(doc.uri));
+    // A closed file keeps its problems: the workspace check reads it from disk again. An untitled
+    // document has no file: its problems go with it.
+    if (doc.uri.startsWith('file:')) void this.analyzeOnDisk(fileURLToPath(doc.uri));
+    else void this.connection.sendDiagnostics({ uri: doc.uri, diagnostics: [] });
   }
 
   private async analyzeOnDisk(file: string): Promise<Analyzed | undefined> {

@@ -81,9 +81,9 @@ function countScripts(text: string): number {
   return letters;
 }
 
-/** Non-ASCII characters that are neither punctuation, symbols, spaces nor low surrogates. */
+/** Non-ASCII characters that are neither punctuation, symbols, spaces nor surrogates (emoji; a supplementary ideograph is counted as Han before this is asked). */
 function isLetterLike(c: number): boolean {
-  return !(c >= 0x2000 && c <= 0x2bff) && !(c >= 0x3000 && c <= 0x303f) && !(c >= 0xdc00 && c <= 0xdfff) && !(c >= 0xfe00 && c <= 0xff20) && !(c >= 0xff3b && c <= 0xff40) && !(c >= 0xff5b && c <= 0xff65) && c >= 0xa0 && !(c >= 0xa0 && c <= 0xbf);
+  return !(c >= 0x2000 && c <= 0x2bff) && !(c >= 0x3000 && c <= 0x303f) && !(c >= 0xd800 && c <= 0xdfff) && !(c >= 0xfe00 && c <= 0xff20) && !(c >= 0xff3b && c <= 0xff40) && !(c >= 0xff5b && c <= 0xff65) && c >= 0xa0 && !(c >= 0xa0 && c <= 0xbf);
 }
 
 /**
@@ -163,7 +163,7 @@ const LANGUAGE_ID = new Map(LANGUAGES.map((l, i) => [l, i]));
  */
 export const TRAIT = {
   LANGUAGE: 0xf,
-  /** Full-width punctuation (，。！？：；（）) next to a Han or Kana character. */
+  /** Full-width punctuation (，！？：；（）) next to a Han or Kana character; 。 has no half-width form a file would use instead, so it says nothing. */
   FULL_PUNCT: 1 << 4,
   /** Half-width punctuation (, ! ? : ; ( )) right after a Han or Kana character. */
   HALF_PUNCT: 1 << 5,
@@ -197,8 +197,7 @@ export function rowTraits(text: string, hanVariantsOf: (text: string) => number)
     if (c >= 0xff01 && c <= 0xff5e) {
       if ((c >= 0xff10 && c <= 0xff19) || (c >= 0xff21 && c <= 0xff3a) || (c >= 0xff41 && c <= 0xff5a)) traits |= TRAIT.FULL_ALNUM;
       else if (c === 0xff0c || c === 0xff01 || c === 0xff1f || c === 0xff1a || c === 0xff1b || c === 0xff08 || c === 0xff09) traits |= TRAIT.FULL_PUNCT;
-    } else if (c === 0x3002) traits |= TRAIT.FULL_PUNCT;
-    else if (c >= 48 && c <= 57) traits |= TRAIT.HALF_DIGITS;
+    } else if (c >= 48 && c <= 57) traits |= TRAIT.HALF_DIGITS;
     else if (isHalfPunct(c) && i > 0 && isCjk(text.charCodeAt(i - 1))) traits |= TRAIT.HALF_PUNCT;
   }
   if (language === 'Chinese') {

@@ -67,7 +67,8 @@ export const VERDICT_CHARS = 8 * 1024;
  * The last texts counted and how far: the rules count a row's texts against two limits (too-long's
  * and token-limit's), and the second count goes on from where the first stopped.
  */
-const counts: { text: string; tokens: number; counted: number }[] = [];
+/** Per remembered text, where each counted piece ends and the count up to there. */
+const counts: { text: string; ends: number[]; tokens: number[] }[] = [];
 const REMEMBERED = 4;
 
 /** What was given to the tokenizer, for tests and the bench: pieces, their characters, the longest piece. */
@@ -157,29 +158,33 @@ interface PieceCount {
  * characters have been counted.
  */
 function countPieces(text: string, stopAfter: number, limit: number): PieceCount {
-  const tokenizer = encoding();
+  const stops = (tokens: number, start: number) => start >= text.length || (tokens > limit && start >= stopAfter);
+  // A count remembered for this text is replayed piece by piece, so a call stops where it would have
+  // stopped counting afresh (a count made further for another limit must not change this one's answer).
+  const known = counts.find((c) => c.text.length === text.length && c.text === text);
+  const memo = known ?? { text, ends: [] as number[], tokens: [] as number[] };
   let tokens = 0;
   let start = 0;
-  const known = counts.find((c) => c.text.length === text.length && c.text === text);
-  if (known) {
-    tokens = known.tokens;
-    start = known.counted;
+  for (let k = 0; k < memo.ends.length; k++) {
+    if (stops(tokens, start)) return { tokens, counted: start };
+    start = memo.ends[k];
+    tokens = memo.tokens[k];
   }
-  while (start < text.length && (tokens <= limit || start < stopAfter)) {
+  const tokenizer = encoding();
+  while (!stops(tokens, start)) {
     const end = pieceEnd(text, start);
     pieceStats.pieces++;
     pieceStats.characters += end - start;
     if (end - start > pieceStats.longest) pieceStats.longest = end - start;
     tokens += tokenizer.countTokens(start === 0 && end === text.length ? text : text.slice(start, end), options);
     start = end;
+    memo.ends.push(end);
+    memo.tokens.push(tokens);
   }
-  if (known) {
-    known.tokens = tokens;
-    known.counted = start;
-  } else if (start > PIECE_CHARS) {
-    // Only texts worth remembering: a short one is counted again faster than looked up.
+  // Only texts worth remembering: a short one is counted again faster than looked up.
+  if (!known && start > PIECE_CHARS) {
     if (counts.length === REMEMBERED) counts.shift();
-    counts.push({ text, tokens, counted: start });
+    counts.push(memo);
   }
   return { tokens, counted: start };
 }
