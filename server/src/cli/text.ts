@@ -81,7 +81,10 @@ const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 /** The label model's lines of a file's summary: its noise ratio and curve, or why it did not run. */
 export function labelQualityLines(q: Record<string, unknown>): string[] {
   const model = q.model as { ok: boolean; reason?: string; labelledRows?: number };
-  const agreement = q.agreement as { rows: number; annotators: number; percentAgreement: number; cohensKappa: number | null; fleissKappa: number | null; strength: string } | undefined;
+  const agreement = q.agreement as {
+    rows: number; annotators: number; percentAgreement: number; cohensKappa: number | null; fleissKappa: number | null; strength: string;
+    perLabel: { label: string; agreement: number }[]; disagreements: unknown[];
+  } | undefined;
   const out: string[] = [];
   if (!model.ok) out.push(`  label model: not run: ${model.reason}`);
   else {
@@ -96,7 +99,9 @@ export function labelQualityLines(q: Record<string, unknown>): string[] {
   }
   if (agreement) {
     const kappa = agreement.cohensKappa !== null ? `Cohen's κ ${agreement.cohensKappa.toFixed(2)}` : agreement.fleissKappa !== null ? `Fleiss' κ ${agreement.fleissKappa.toFixed(2)}` : 'κ undefined';
-    out.push(`  annotators: ${agreement.annotators} agree on ${pct(agreement.percentAgreement)} of ${formatCount(agreement.rows)} rows; ${kappa} (${agreement.strength})`);
+    out.push(`  annotators: ${agreement.annotators} agree on ${pct(agreement.percentAgreement)} of ${formatCount(agreement.rows)} rows (consistency); ${kappa} (${agreement.strength})`);
+    const shown = agreement.perLabel.slice(0, 8).map((p) => `${p.label} ${pct(p.agreement)}`).join(' · ') + (agreement.perLabel.length > 8 ? ` · … (${agreement.perLabel.length} labels)` : '');
+    out.push(`  agreement per label: ${shown}; ${formatCount(agreement.disagreements.length)} row${agreement.disagreements.length === 1 ? '' : 's'} with differing labels (JSON: labelQuality.agreement)`);
   }
   return out;
 }

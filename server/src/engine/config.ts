@@ -54,6 +54,12 @@ export const configSchema = z
     textField: z.string().min(1).optional(),
     /** Name of the label field (classification), overriding detection. */
     labelField: z.string().min(1).optional(),
+    /**
+     * Several annotators' labels of a classification row (annotator-disagreement, annotator agreement):
+     * two or more fields, one per annotator; or one field holding a list of labels per row. Unset:
+     * detected from field names (label_a, label_b, annotator_1, …; a list in annotations, votes, …).
+     */
+    annotatorFields: z.array(z.string().min(1)).min(1).optional(),
     /** CSV/TSV: whether the first record is a header; 'auto' takes it for one unless it looks like the data below it. */
     hasHeader: z.union([z.boolean(), z.literal('auto')]).default('auto'),
     /** CSV/TSV: names for the columns, instead of the header's (or col1…colN when the file has none). */

@@ -18,6 +18,8 @@ import { emptyFacts, LabelIds, type FileFacts } from '../rules/fileFacts';
 import { FILE_RULES, startFileRules, type FileRuleDecisions } from '../rules/fileRules';
 import { spliced, type Column } from '../columns';
 import { tokenLimit, tooLong } from '../rules/limits';
+import { checkAnnotators } from '../rules/annotators';
+import type { AnnotationShape } from '../labels/agreement';
 import { checkEcho, checkNoise } from '../rules/noise';
 import { checkPrivacy, checkUnreadableRow } from '../rules/privacy';
 import type { FixSpec, RowReport, Target } from '../rules/rowRule';
@@ -310,10 +312,13 @@ export class RowAnalyzer {
   readonly fields: FieldMap;
   /** Undefined when no rule needs near-duplicate sketches. */
   readonly sketcher: RowSketcher | undefined;
+  /** A classification file's annotators' labels (annotator-disagreement), when it has them and the rule is on. */
+  private readonly annotators: AnnotationShape | undefined;
 
   constructor(access: Pick<RowAccess, 'container' | 'locate'>, detection: Detection, private readonly config: Config, options: AnalyzeOptions) {
     this.format = detection.format;
     this.fields = detection.fields;
+    this.annotators = detection.format === 'classification' && config.rules['annotator-disagreement'] !== 'off' ? detection.annotators : undefined;
     const cap = options.maxFindingsPerRule;
     this.out = new FindingBuilder(access, detection.fields, config, options, cap ? new FindingBudget(cap) : undefined);
     this.sketcher = options.nearDuplicates !== false && sketchesNeeded(config) ? new RowSketcher(config) : undefined;
@@ -341,6 +346,7 @@ export class RowAnalyzer {
       const fix = issue.suggestion && issue.path ? { title: issue.suggestion.title, kind: 'set-value' as const, path: issue.path, value: issue.suggestion.value } : undefined;
       report({ rule: issue.rule, message: issue.message, target: { path: issue.path }, ...(fix ? { fix } : {}) });
     }
+    if (this.annotators) checkAnnotators(row.value as Record<string, unknown>, this.annotators, this.fields.label, report);
     let totalBytes = 0;
     let keyHash = NaN;
     let traits = 0;

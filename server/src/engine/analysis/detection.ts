@@ -1,4 +1,5 @@
 import type { Config } from '../config';
+import { detectAnnotationShape, type AnnotationShape } from '../labels/agreement';
 import type { SourceRow } from '../read';
 import { detectFormat, type FieldMap, type UnknownField } from '../schema/formats';
 import type { FormatName } from '../types';
@@ -11,6 +12,13 @@ export interface Detection {
   guessed?: boolean;
   /** Fields named by settings that the file does not have. */
   unknownFields?: UnknownField[];
+  /** Classification files: where several annotators' labels are, when the file has them (annotator-disagreement). */
+  annotators?: AnnotationShape;
+}
+
+/** A classification file's annotation shape, from the annotatorFields setting or its first rows' field names. */
+export function annotationShapeOf(format: FormatName, sample: readonly Record<string, unknown>[], config: Pick<Config, 'annotatorFields'>): AnnotationShape | undefined {
+  return format === 'classification' ? detectAnnotationShape(sample, config.annotatorFields) : undefined;
 }
 
 const DETECTION_SAMPLE = 200;
@@ -24,5 +32,6 @@ export function detectDatasetFormat(rows: Iterable<SourceRow>, config: Config): 
     if (++seen >= DETECTION_SAMPLE) break;
   }
   const { format, fields, guessed, unknownFields } = detectFormat(sample, { format: config.format, textField: config.textField, labelField: config.labelField });
-  return { format, fields, ...(guessed ? { guessed } : {}), ...(unknownFields ? { unknownFields } : {}) };
+  const annotators = annotationShapeOf(format, sample, config);
+  return { format, fields, ...(guessed ? { guessed } : {}), ...(unknownFields ? { unknownFields } : {}), ...(annotators ? { annotators } : {}) };
 }

@@ -2,7 +2,7 @@ import {
   assembleAnalysis, fileLevelRuleSteps, FindingBuilder, lateRowFindings, mergeInOrder, ROW_PASS_PART, RowAnalyzer, ROWS_PER_STEP, sameReports, sampleTokens,
   type AnalyzeOptions, type DatasetAnalysis, type FileLevel, type RowAccess, type RowOutput, type RowPassResult,
 } from './analyze';
-import type { Detection } from './detection';
+import { annotationShapeOf, type Detection } from './detection';
 import { lengthOutliers, sameLengthOutliers } from '../rules/lengths';
 import { changedCounts } from '../select';
 import { recountFindings, type FindingCounts } from '../report/stats';
@@ -575,8 +575,9 @@ export class IncrementalDataset {
     }
     const { format, fields } = detectFormat(sample, { format: this.config.format, textField: this.config.textField, labelField: this.config.labelField });
     const previous = this.cachedUnder;
-    this.detection = this.cachedUnder = { format, fields };
-    if (!previous || previous.format !== format || JSON.stringify(previous.fields) !== JSON.stringify(fields)) {
+    const annotators = annotationShapeOf(format, sample, this.config);
+    this.detection = this.cachedUnder = { format, fields, ...(annotators ? { annotators } : {}) };
+    if (!previous || previous.format !== format || JSON.stringify(previous.fields) !== JSON.stringify(fields) || JSON.stringify(previous.annotators) !== JSON.stringify(annotators)) {
       this.cache = new Array(this.lines.length);
       this.state.fill(UNKNOWN);
       this.lineFindings = undefined;

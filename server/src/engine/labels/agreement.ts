@@ -13,7 +13,8 @@
  *   `label` / `value` / `answer` / `rating` and, optionally, who gave it in `annotator` / `annotator_id`
  *   / `rater` / `worker` / `worker_id` / `user`. Without names the annotators are anonymous: Fleiss'
  *   κ still applies, Cohen's does not.
- * A `labels` array is read as a multi-label row, not as annotators.
+ * A `labels` array is read as a multi-label row, not as annotators. The annotatorFields setting names
+ * the fields instead (two or more: columns; one: a list).
  */
 
 /** Where a file keeps its annotators' labels. */
@@ -53,8 +54,12 @@ const WHO_KEYS = ['annotator', 'annotator_id', 'rater', 'worker', 'worker_id', '
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** Finds the annotation shape in a sample of parsed rows, or undefined when the file has none. */
-export function detectAnnotationShape(sample: readonly unknown[]): AnnotationShape | undefined {
+/**
+ * Finds the annotation shape in a sample of parsed rows, or undefined when the file has none. Fields
+ * named by the annotatorFields setting win: two or more are columns (in the order given), one is a list.
+ */
+export function detectAnnotationShape(sample: readonly unknown[], fields?: readonly string[]): AnnotationShape | undefined {
+  if (fields && fields.length > 0) return fields.length === 1 ? { kind: 'list', field: fields[0] } : { kind: 'columns', fields: [...fields] };
   const keys = new Set<string>();
   for (const row of sample) if (isRecord(row)) for (const k of Object.keys(row)) keys.add(k);
   const columns = [...keys].filter((k) => COLUMN.test(k));

@@ -49,11 +49,12 @@ const SHAPE_SAMPLE = 200;
 
 /**
  * Everything label quality reads from a file's parsed rows: texts and labels by field, and several
- * annotators' labels when the first rows show an annotation shape (see agreement.ts). A file with
+ * annotators' labels when the annotatorFields setting names them or the first rows show an annotation
+ * shape (see agreement.ts). A file with
  * annotators but no label field of its own is modelled on each row's majority label.
  */
-export function readLabelRows(values: readonly unknown[], fields: { text: string; label?: string }): { input: LabelInput; annotations?: Annotations; shape?: AnnotationShape } {
-  const shape = detectAnnotationShape(values.slice(0, SHAPE_SAMPLE));
+export function readLabelRows(values: readonly unknown[], fields: { text: string; label?: string }, annotatorFields?: readonly string[]): { input: LabelInput; annotations?: Annotations; shape?: AnnotationShape } {
+  const shape = detectAnnotationShape(values.slice(0, SHAPE_SAMPLE), annotatorFields);
   const annotations = shape ? readAnnotations(values, shape) : undefined;
   if (fields.label !== undefined) return { input: labelInputFromValues(values, { text: fields.text, label: fields.label }), ...(shape ? { annotations, shape } : {}) };
   const texts = labelInputFromValues(values, { text: fields.text, label: '' }).texts;

@@ -69,6 +69,8 @@ export const RULES = {
     summary: 'A row of a validation/test file that also appears, exactly or nearly, in a training file.' },
   'possible-label-error': { family: 'labels', severity: 'info', scope: 'model', fix: 'review', settings: ['labelModelMinRowsPerLabel', 'labelModelFolds', 'labelModelSeed'],
     summary: "A classification row whose label a text model trained on the other rows finds unlikely (confident learning on out-of-fold probabilities); the message names the likelier label." },
+  'annotator-disagreement': { family: 'labels', severity: 'info', scope: 'row', fix: 'review',
+    summary: "A classification row whose annotators gave different labels (columns such as label_a, label_b, annotator_1, a list of labels, or the annotatorFields setting); the message counts each label, and the fix sets the row's label to the majority one." },
   'label-imbalance': { family: 'labels', severity: 'warning', scope: 'file', settings: ['thresholds.imbalanceRatio', 'thresholds.imbalanceMinShare'],
     summary: 'Classes are imbalanced: majority/minority ratio over the threshold or the rarest class far under a uniform share.' },
   'rare-label': { family: 'labels', severity: 'warning', scope: 'file', settings: ['thresholds.rareLabelMin'],

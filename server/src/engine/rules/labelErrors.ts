@@ -119,7 +119,7 @@ export function* labelCheckSteps(path: string, bytes: Uint8Array, config: Config
     if (rows.length % ROWS_PER_STEP === 0) yield 0;
   }
   const fields = detection.fields;
-  const { input, annotations } = readLabelRows(values, { text: fields.text, ...(fields.label ? { label: fields.label } : {}) });
+  const { input, annotations } = readLabelRows(values, { text: fields.text, ...(fields.label ? { label: fields.label } : {}) }, config.annotatorFields);
   const n = options.rowsToLabel ?? 50;
   const quality = yield* within(labelQuality(input, {
     folds: config.labelModelFolds, seed: config.labelModelSeed, minRowsPerLabel: config.labelModelMinRowsPerLabel,
