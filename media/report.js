@@ -462,6 +462,23 @@
 
   const prob = (/** @type {number} */ p) => (p < 0.005 ? '<0.01' : p > 0.995 ? '>0.99' : p.toFixed(2));
 
+  /** The learning curve: its chart, its verdict, and where it was measured (the file's folds, or split files). */
+  function learningCurvePart(/** @type {NonNullable<QualityReport['labelQuality']>} */ q) {
+    const curve = q.learningCurve;
+    const source = q.learningCurveSource;
+    const note = q.splitReason ? h('p', { class: 'note', id: 'curve-split-note' }, `Split files were not used for the learning curve (${q.splitReason}).`) : null;
+    if (!curve) return note ? [note] : [];
+    return [
+      h('h3', null, 'Learning curve'),
+      canvasBox('curve-chart', 200, 'Held-out accuracy and macro-F1 by share of the training rows'),
+      h('p', { id: 'curve-verdict' }, curve.verdict),
+      source ? h('p', { class: 'note', id: 'curve-source' }, source.kind === 'split'
+        ? `Learned on ${source.train} (shares of its rows), scored on ${source.heldOut}.`
+        : `Measured on ${fmt(source.folds)} folds of this file: each scored by a model of shares of the others.`) : null,
+      note,
+    ];
+  }
+
   function labelQuality(/** @type {QualityReport} */ r) {
     const q = r.labelQuality;
     if (!q) return null;
@@ -475,9 +492,8 @@
         h('thead', null, h('tr', null, h('th', null, 'Label'), h('th', { class: 'num' }, 'Agreement'), h('th', { class: 'num' }, 'Ratings'))),
         h('tbody', null, ...a.perLabel.map((l) => h('tr', null, h('td', null, l.label), h('td', { class: 'num' }, pct(l.agreement)), h('td', { class: 'num' }, fmt(l.ratings)))))),
     ] : [];
-    if (q.notRun) return section('label-quality', 'Label quality', true, h('p', { class: 'muted', id: 'label-quality-state' }, `The label model did not run: ${q.notRun}.`), ...agreementPart);
-    if (q.withheld) return section('label-quality', 'Label quality', true, h('p', { class: 'muted', id: 'label-quality-state' }, `No label errors are reported: ${q.withheld}.`), ...agreementPart);
-    const curve = q.learningCurve;
+    if (q.notRun) return section('label-quality', 'Label quality', true, h('p', { class: 'muted', id: 'label-quality-state' }, `The label model did not run: ${q.notRun}.`), ...learningCurvePart(q), ...agreementPart);
+    if (q.withheld) return section('label-quality', 'Label quality', true, h('p', { class: 'muted', id: 'label-quality-state' }, `No label errors are reported: ${q.withheld}.`), ...learningCurvePart(q), ...agreementPart);
     const max = q.confusion ? Math.max(1, ...q.confusion.flat()) : 1;
     return section('label-quality', 'Label quality', true,
       h('div', { class: 'tiles', id: 'label-noise' },
@@ -500,9 +516,7 @@
         h('thead', null, h('tr', null, h('th', null, 'Row'), h('th', null, 'Text'), h('th', null, 'Given'), h('th', null, 'Suggested'), h('th', { class: 'num' }, 'P(given)'), h('th', { class: 'num' }, 'P(suggested)'))),
         h('tbody', null, ...q.candidates.map((c) => h('tr', null, h('td', null, lineLink(c.line)), h('td', null, shorten(c.text, 160)), h('td', null, c.given), h('td', null, h('b', null, c.suggested)),
           h('td', { class: 'num' }, prob(c.givenProbability)), h('td', { class: 'num' }, prob(c.suggestedProbability))))))) : null,
-      curve ? h('h3', null, 'Learning curve') : null,
-      curve ? canvasBox('curve-chart', 200, 'Held-out accuracy and macro-F1 by share of the training rows') : null,
-      curve ? h('p', { id: 'curve-verdict' }, curve.verdict) : null,
+      ...learningCurvePart(q),
       q.rowsToLabel.length ? h('h3', null, 'Rows to label next') : null,
       q.rowsToLabel.length ? h('div', { class: 'scroll' }, h('table', { id: 'rows-to-label' },
         h('thead', null, h('tr', null, h('th', null, 'Row'), h('th', null, 'Text'), h('th', null, "Model's guess"), h('th', { class: 'num' }, 'Uncertainty'))),

@@ -126,6 +126,7 @@ function summary(r: QualityReport): string {
   else if (q) {
     out.push(`  label quality: noise ratio ${(q.noiseRatio * 100).toFixed(1)}% (${plural(q.noisyRows, 'row')} flagged; estimated ${(q.estimatedNoiseRatio * 100).toFixed(1)}% wrong)${q.learningCurve ? `; learning curve: ${q.learningCurve.verdict}` : ''}`);
   }
+  if (q) out.push(...labelQualityExtraLines(q));
   const s = r.splits;
   if (s) {
     out.push(`  splits: ${s.splits.map((x) => `${x.split} ${n(x.rows)}`).join(' · ')}; texts in both: ${s.leakage.map((x) => `${x.between.join('–')} ${n(x.shared)}`).join(', ')}`);
@@ -138,4 +139,18 @@ function summary(r: QualityReport): string {
   }
   out.push('Write the report with --html FILE and/or --md FILE.');
   return out.join('\n') + '\n';
+}
+
+/** The report summary's lines on where the learning curve was measured (split files) and on annotator agreement. */
+function labelQualityExtraLines(q: NonNullable<QualityReport['labelQuality']>): string[] {
+  const out: string[] = [];
+  const source = q.learningCurveSource;
+  if (q.learningCurve && source?.kind === 'split') out.push(`  learning curve: learned on ${source.train}, scored on ${source.heldOut}: ${q.learningCurve.verdict}`);
+  if (q.splitReason) out.push(`  learning curve: split files not used (${q.splitReason}); measured on the file's folds`);
+  const a = q.agreement;
+  if (a) {
+    const kappa = a.cohensKappa !== null ? `Cohen's κ ${a.cohensKappa.toFixed(2)}` : a.fleissKappa !== null ? `Fleiss' κ ${a.fleissKappa.toFixed(2)}` : 'κ undefined';
+    out.push(`  annotators: ${a.annotators} agree on ${(a.percentAgreement * 100).toFixed(1)}% of ${n(a.rows)} rows (consistency); ${kappa} (${a.strength}); ${plural(a.disagreements, 'row')} with differing labels`);
+  }
+  return out;
 }

@@ -68,4 +68,4 @@ export { packFindings, unpackFindings, type PackedFindings } from './analysis/pa
 export { postedAnalysis, receivedAnalysis, type PostedAnalysis } from './analysis/postedAnalysis';
 export { formatCount } from './format';
 export * from './labels';
-export { labelCheckSteps, labelCheckJson, labelQualitySentence, shownProbability, type LabelCheck, type LabelCheckOptions } from './rules/labelErrors';
+export { labelCheckSteps, labelCheckJson, labelQualitySentence, shownProbability, splitLearningCurveSteps, type LabelCheck, type LabelCheckOptions, type SplitLearningCurve, type SplitCurveFile } from './rules/labelErrors';

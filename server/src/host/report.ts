@@ -2,14 +2,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { analyzeFile } from './analyzeFile';
 import { InputError } from './errors';
-import { fileSource } from './fileSource';
+import { fileSource, MAX_WHOLE_FILE_BYTES } from './fileSource';
 import { withLabelModel } from './labelModel';
 import { namedDatasetContainer, shown } from './inputs';
 import { findWorkspaceLeaks } from './leaks';
 import {
   analyzeDataset, buildReport, buildSplitComparison, computeDiversity, conversationStats, datasetRowHashes, exampleLines, findSplitSiblings, labelCheckSteps, nearDuplicateClusterPairs,
-  readRowTexts, renderReportHtml, toBytes, withConversations, withExampleTexts, withExtraFindings,
-  type ByteSource, type Config, type DatasetAnalysis, type Diversity, type QualityReport, type ReportExtras, type SplitComparison, type SplitInput, type SplitLeaks, type SplitName,
+  readRowTexts, renderReportHtml, splitLearningCurveSteps, toBytes, withConversations, withExampleTexts, withExtraFindings,
+  type ByteSource, type SplitLearningCurve, type Config, type DatasetAnalysis, type Diversity, type QualityReport, type ReportExtras, type SplitComparison, type SplitInput, type SplitLeaks, type SplitName,
 } from '../engine';
 
 /**
@@ -42,7 +42,8 @@ export async function makeReport(file: string, config: Config, notes: (line: str
   }
   const splits = await compareSplits(file, analysis, config, { display: shown });
   delete analysis.rowIndex;
-  return buildReport(analysis, { config, diversity, splits, nearDuplicates: nearDuplicatesOf(analysis, config), generatedAt: new Date().toISOString(), ...(labelCheck ? { labelCheck } : {}) });
+  const splitCurve = labelCheck && splitLearningCurve(file, undefined, analysis, config, shown);
+  return buildReport(analysis, { config, diversity, splits, nearDuplicates: nearDuplicatesOf(analysis, config), generatedAt: new Date().toISOString(), ...(labelCheck ? { labelCheck } : {}), ...(splitCurve ? { splitCurve } : {}) });
 }
 
 /**
@@ -79,8 +80,33 @@ export async function fileReport(file: string, held: DatasetAnalysis, text: stri
   const diversity = computeDiversity({ [Symbol.iterator]: () => ({ next: nextText }) }, { totalRows: analysis.rows });
   while (exampleTexts.size < wanted.size && !nextText().done);
   const splits = await compareSplits(file, analysis, config, { display: (f) => f, sibling: siblingAnalysis, ownBytes: bytes });
-  const report = buildReport(analysis, { config, diversity, splits, nearDuplicates: nearDuplicatesOf(analysis, config), generatedAt: new Date().toISOString(), ...(labelCheck ? { labelCheck } : {}) });
+  const splitCurve = labelCheck && splitLearningCurve(file, bytes, analysis, config, (f) => path.basename(f));
+  const report = buildReport(analysis, { config, diversity, splits, nearDuplicates: nearDuplicatesOf(analysis, config), generatedAt: new Date().toISOString(), ...(labelCheck ? { labelCheck } : {}), ...(splitCurve ? { splitCurve } : {}) });
   return withConversations(withExampleTexts(report, (line) => exampleTexts.get(line)), conversationStats(file, bytes, analysis, config));
+}
+
+/**
+ * With split files (the train/val/test siblings the split comparison finds): the learning curve learned
+ * on the training file and scored on a held-out one: the file itself when it is held out, else the
+ * validation file, else the test file. Undefined without a training sibling (the k-fold curve stays).
+ */
+function splitLearningCurve(file: string, ownBytes: Uint8Array | undefined, analysis: DatasetAnalysis, config: Config, display: (file: string) => string): SplitLearningCurve | undefined {
+  if (analysis.format !== 'classification') return undefined;
+  const dir = path.dirname(file);
+  const siblings = findSplitSiblings(path.basename(file), fs.readdirSync(dir));
+  const own = siblings.find((s) => s.name === path.basename(file));
+  const train = siblings.find((s) => s.split === 'train');
+  if (!own || !train) return undefined;
+  const heldOut = own.split !== 'train' ? own : siblings.find((s) => s.split === 'val') ?? siblings.find((s) => s.split === 'test');
+  if (!heldOut) return undefined;
+  const files = [train, heldOut].map(({ name }) => {
+    const full = path.join(dir, name);
+    return { path: full, shown: display(full), own: name === own.name };
+  });
+  const tooBig = files.find((f) => !(f.own && ownBytes) && fs.statSync(f.path).size > MAX_WHOLE_FILE_BYTES);
+  if (tooBig) return { train: files[0].shown, heldOut: files[1].shown, reason: `${tooBig.shown} is over 512 MiB; the label model reads a file whole` };
+  const [t, h] = files.map((f) => ({ path: f.path, shown: f.shown, bytes: f.own && ownBytes ? ownBytes : fs.readFileSync(f.path), ...(f.own ? { container: analysis.container } : {}) }));
+  return runSteps(splitLearningCurveSteps(t, h, config));
 }
 
 function runSteps<T>(steps: Generator<number, T, undefined>): T {

@@ -1,4 +1,4 @@
-import type { LabelCheck } from '../rules/labelErrors';
+import type { LabelCheck, SplitLearningCurve } from '../rules/labelErrors';
 import type { LearningCurve } from '../labels/learningCurve';
 
 /**
@@ -29,6 +29,12 @@ export interface LabelQualitySection {
   /** Candidates in all (the list holds the first few). */
   candidateCount: number;
   learningCurve?: LearningCurve;
+  /**
+   * Where the learning curve comes from: the file's own folds, or split files (learned on `train`,
+   * scored on `heldOut`). `splitReason`: why split files were present but not used (the k-fold curve is kept).
+   */
+  learningCurveSource?: { kind: 'folds'; folds: number } | { kind: 'split'; train: string; heldOut: string };
+  splitReason?: string;
   rowsToLabel: { line: number; text: string; guess: string; probability: number; score: number }[];
   agreement?: {
     rows: number;
@@ -47,8 +53,18 @@ const TEXT_CHARS = 300;
 
 const cut = (s: string) => (s.length > TEXT_CHARS ? `${s.slice(0, TEXT_CHARS - 1)}…` : s);
 
+/**
+ * The learning curve the section shows: split files' when given and computed, else the file's k-fold
+ * curve (with why the split files were not used).
+ */
+function curveOf(q: LabelCheck['quality'], split: SplitLearningCurve | undefined): Pick<LabelQualitySection, 'learningCurve' | 'learningCurveSource' | 'splitReason'> {
+  if (split?.curve) return { learningCurve: split.curve, learningCurveSource: { kind: 'split', train: split.train, heldOut: split.heldOut } };
+  const own = q?.learningCurve && q.model.ok ? { learningCurve: q.learningCurve, learningCurveSource: { kind: 'folds' as const, folds: q.model.options.folds } } : {};
+  return { ...own, ...(split?.reason ? { splitReason: `learning on ${split.train} and scoring on ${split.heldOut}: ${split.reason}` } : {}) };
+}
+
 /** The section of a label check; undefined when there is nothing to say (no model and no annotators). */
-export function labelQualitySection(check: LabelCheck): LabelQualitySection | undefined {
+export function labelQualitySection(check: LabelCheck, split?: SplitLearningCurve): LabelQualitySection | undefined {
   const q = check.quality;
   const lineOf = check.lineOf ?? ((row: number) => row + 1);
   const textOf = check.textOf ?? (() => '');
@@ -60,7 +76,7 @@ export function labelQualitySection(check: LabelCheck): LabelQualitySection | un
   const errors = q?.labelErrors;
   if (!q || !q.model.ok || !errors) {
     const empty = { notRun: check.notRun ?? 'the label model did not run', multiLabel: false, labels: [], noiseRatio: 0, estimatedNoiseRatio: 0, noisyRows: 0, checkedRows: 0, candidates: [], candidateCount: 0, rowsToLabel: [] };
-    return q ? { ...empty, ...(agreement ? { agreement } : {}) } : empty;
+    return q || split?.curve ? { ...empty, ...curveOf(q, split), ...(agreement ? { agreement } : {}) } : empty;
   }
   const model = q.model;
   const section: LabelQualitySection = {
@@ -77,7 +93,7 @@ export function labelQualitySection(check: LabelCheck): LabelQualitySection | un
     rowsToLabel: (q.rowsToLabel ?? []).slice(0, SHOWN).map((r) => ({
       line: lineOf(r.row), text: cut(textOf(r.row)), guess: Array.isArray(r.guess) ? `[${r.guess.join(', ')}]` : r.guess, probability: r.probability, score: r.score,
     })),
-    ...(q.learningCurve ? { learningCurve: q.learningCurve } : {}),
+    ...curveOf(q, split),
     ...(agreement ? { agreement } : {}),
     ...(check.withheld ? { withheld: check.withheld } : {}),
   };

@@ -7,7 +7,7 @@ import { DEFAULT_CONFIG, type Config } from '../config';
 import type { Diversity } from './diversity';
 import { RULES, ruleDocsUrl, type RuleInfo } from '../rules/catalog';
 import type { SplitComparison } from './splitComparison';
-import type { LabelCheck } from '../rules/labelErrors';
+import type { LabelCheck, SplitLearningCurve } from '../rules/labelErrors';
 import { labelQualitySection, type LabelQualitySection } from './labelQualitySection';
 import type { Distribution, Histogram, QualityScore } from './stats';
 import { SEVERITY_ORDER, type ContainerKind, type FormatName, type Severity } from '../types';
@@ -174,6 +174,8 @@ export interface ReportExtras {
   examplesPerRule?: number;
   /** The label model's check of the file (labelCheckSteps), for the "Label quality" section. */
   labelCheck?: LabelCheck;
+  /** With split files: the learning curve learned on the training file and scored on a held-out one (it replaces the k-fold curve). */
+  splitCurve?: SplitLearningCurve;
   generatedAt?: string;
 }
 
@@ -224,7 +226,7 @@ export function buildReport(analysis: DatasetAnalysis, extras: ReportExtras = {}
     chars: s.chars,
   };
   const near = extras.nearDuplicates;
-  const labelQuality = extras.labelCheck && labelQualitySection(extras.labelCheck);
+  const labelQuality = extras.labelCheck && labelQualitySection(extras.labelCheck, extras.splitCurve);
   return {
     version: 1,
     header,

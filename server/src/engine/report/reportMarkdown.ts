@@ -154,13 +154,29 @@ function splitSection({ splits: s }: QualityReport, t: Translate): string[] {
 
 const probability = (p: number) => (p < 0.005 ? '<0.01' : p > 0.995 ? '>0.99' : p.toFixed(2));
 
+/** The learning curve: its verdict, where it was measured (the file's folds, or split files), and its points. */
+function learningCurveMarkdown(q: NonNullable<QualityReport['labelQuality']>): string[] {
+  const curve = q.learningCurve;
+  const out: string[] = [];
+  if (curve) {
+    const source = q.learningCurveSource;
+    out.push(`Learning curve: ${markdownText(curve.verdict)}`, '');
+    if (source?.kind === 'split') out.push(`Learned on ${markdownText(source.train)} (shares of its rows), scored on ${markdownText(source.heldOut)}.`, '');
+    else if (source) out.push(`Measured on ${count(source.folds)} folds of this file: each scored by a model of shares of the others.`, '');
+    out.push(...table(['Training share', 'Rows', 'Accuracy', 'Macro-F1'], ['r', 'r', 'r', 'r'],
+      curve.points.map((p) => [percent(p.fraction), count(Math.round(p.trainingRows)), `${percent(p.accuracy)} ± ${percent(p.accuracySpread)}`, `${percent(p.macroF1)} ± ${percent(p.macroF1Spread)}`])), '');
+  }
+  if (q.splitReason) out.push(`Split files were not used for the learning curve (${markdownText(q.splitReason)}).`, '');
+  return out;
+}
+
 function labelQualityMarkdown({ labelQuality: q }: QualityReport): string[] {
   if (!q) return [];
   // (This section is English in every language for now: its words are not in the bundle yet.)
   const pl = (n: number, word: string) => `${count(n)} ${word}${n === 1 ? '' : 's'}`;
   const out = ['## Label quality', ''];
-  if (q.notRun) out.push(`The label model did not run: ${markdownText(q.notRun)}.`, '');
-  else if (q.withheld) out.push(`No label errors are reported: ${markdownText(q.withheld)}.`, '');
+  if (q.notRun) out.push(`The label model did not run: ${markdownText(q.notRun)}.`, '', ...learningCurveMarkdown(q));
+  else if (q.withheld) out.push(`No label errors are reported: ${markdownText(q.withheld)}.`, '', ...learningCurveMarkdown(q));
   else {
     out.push(
       `Noise ratio **${percent(q.noiseRatio)}**: ${pl(q.noisyRows, 'row')} of ${count(q.checkedRows)} flagged \`possible-label-error\`; ` +
@@ -177,12 +193,7 @@ function labelQualityMarkdown({ labelQuality: q }: QualityReport): string[] {
       out.push(...table(['Line', 'Text', 'Given', 'Suggested', 'P(given)', 'P(suggested)'], ['r', 'l', 'l', 'l', 'r', 'r'],
         q.candidates.map((c) => [String(c.line), markdownText(c.text), markdownText(c.given), markdownText(c.suggested), probability(c.givenProbability), probability(c.suggestedProbability)])), '');
     }
-    const curve = q.learningCurve;
-    if (curve) {
-      out.push(`Learning curve: ${markdownText(curve.verdict)}`, '');
-      out.push(...table(['Training share', 'Rows', 'Accuracy', 'Macro-F1'], ['r', 'r', 'r', 'r'],
-        curve.points.map((p) => [percent(p.fraction), count(Math.round(p.trainingRows)), `${percent(p.accuracy)} ± ${percent(p.accuracySpread)}`, `${percent(p.macroF1)} ± ${percent(p.macroF1Spread)}`])), '');
-    }
+    out.push(...learningCurveMarkdown(q));
     if (q.rowsToLabel.length) {
       out.push('Rows to label next (most uncertain unlabelled rows):', '');
       out.push(...table(['Line', 'Text', 'Model\'s guess', 'P', 'Uncertainty'], ['r', 'l', 'l', 'r', 'r'],

@@ -2,7 +2,7 @@ import { FindingBuilder } from '../analysis/analyze';
 import { detectDatasetFormat } from '../analysis/detection';
 import { within, type Steps } from '../analysis/steps';
 import type { Config } from '../config';
-import { labelQuality, labelQualityJson, type LabelQuality, type OutOfFoldModel } from '../labels';
+import { labelQuality, labelQualityJson, learningCurveOnSplit, type LabelInput, type LabelQuality, type LearningCurve, type OutOfFoldModel } from '../labels';
 import type { LabelErrorCandidate } from '../labels/confidentLearning';
 import { readLabelRows } from '../labels/rows';
 import { openReader, type DatasetContainer, type SourceRow } from '../read';
@@ -152,6 +152,50 @@ export function* labelCheckSteps(path: string, bytes: Uint8Array, config: Config
     for (const f of out.sink) findings.push(f);
   });
   return { quality, findings, leftToConflicts, lineOf, textOf, skill };
+}
+
+/** A file's texts and labels as the label model reads them, or why there are none (not a classification file). */
+export function* readLabelInputSteps(path: string, bytes: Uint8Array, config: Config, container?: DatasetContainer): Steps<{ input: LabelInput } | { reason: string }> {
+  const reader = openReader(path, bytes, container, config);
+  const detection = detectDatasetFormat(reader.rows(), config);
+  if (detection.format !== 'classification') return { reason: `not a classification file (read as ${detection.format})` };
+  const values: unknown[] = [];
+  for (const row of reader.rows()) {
+    values.push(row.problem ? undefined : row.value);
+    if (values.length % ROWS_PER_STEP === 0) yield 0;
+  }
+  const fields = detection.fields;
+  return { input: readLabelRows(values, { text: fields.text, ...(fields.label ? { label: fields.label } : {}) }, config.annotatorFields).input };
+}
+
+/** The learning curve of split files: learned on the training file, scored on a held-out one (validation or test), or why not. */
+export interface SplitLearningCurve {
+  /** The files, as the host shows them. */
+  train: string;
+  heldOut: string;
+  curve?: LearningCurve;
+  /** Why there is no curve (then the report keeps the k-fold curve of the file itself). */
+  reason?: string;
+}
+
+/** A file as a split curve reads it: its bytes, and the path it is shown with. */
+export interface SplitCurveFile {
+  path: string;
+  shown: string;
+  bytes: Uint8Array;
+  container?: DatasetContainer;
+}
+
+/** The learning curve across split files (learningCurveOnSplit), with the label model's settings, in steps. */
+export function* splitLearningCurveSteps(train: SplitCurveFile, heldOut: SplitCurveFile, config: Config): Steps<SplitLearningCurve> {
+  const files = { train: train.shown, heldOut: heldOut.shown };
+  const t = yield* within(readLabelInputSteps(train.path, train.bytes, config, train.container), 0, 0.1);
+  if ('reason' in t) return { ...files, reason: `${train.shown}: ${t.reason}` };
+  const h = yield* within(readLabelInputSteps(heldOut.path, heldOut.bytes, config, heldOut.container), 0.1, 0.2);
+  if ('reason' in h) return { ...files, reason: `${heldOut.shown}: ${h.reason}` };
+  const options = { folds: config.labelModelFolds, seed: config.labelModelSeed, minRowsPerLabel: config.labelModelMinRowsPerLabel };
+  const curve = yield* within(learningCurveOnSplit(t.input, h.input, options), 0.2, 1);
+  return 'reason' in curve ? { ...files, reason: curve.reason } : { ...files, curve };
 }
 
 /** The lines a row spans. */
