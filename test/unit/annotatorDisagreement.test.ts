@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { annotatorAgreement, cohensKappa, fleissKappa, kappaStrength, readAnnotations, type TextEdit } from '../../server/src/engine';
 import { loadConfig } from '../../server/src/host/config';
+import { translator } from '../../server/src/host/l10n';
 import { LspClient, type PublishedDiagnostics } from '../lsp/lspClient';
 import { analyze, jsonl, ofRule } from './helpers';
 
@@ -73,6 +74,19 @@ test('CSV columns: the fix writes the cell; a number label stays a number in JSO
   const o = ofRule(analyze(only, 'o.jsonl', { labelField: 'label_1' }, true), 'annotator-disagreement')[0];
   assert.equal(o.message, 'Annotators disagree: "y" ×2 (label_2, label_3), "x" ×1 (label_1); the majority label is "y" (the file has no label field of its own to set)');
   assert.equal(o.fix, undefined);
+
+  // A multi-label row's label (a list) is not replaced by one label.
+  const multi = jsonl({ text: 'an example text', label: ['x', 'z'], label_a: 'x', label_b: 'y', label_c: 'y' });
+  const m = ofRule(analyze(multi, 'm.jsonl', {}, true), 'annotator-disagreement')[0];
+  assert.equal(m.message, 'Annotators disagree: "y" ×2 (label_b, label_c), "x" ×1 (label_a); the majority label is "y" (the row\'s label is a list, left as it is)');
+  assert.equal(m.fix, undefined);
+});
+
+test('the messages in Chinese: labels and annotators kept as they are', () => {
+  const zh = translator('zh-cn');
+  const [first, , tie] = ofRule(analyze(fixture, 'annotators.jsonl'), 'annotator-disagreement');
+  assert.equal(zh.message(first.message), '标注者意见不一："positive" ×2 (ann, bob), "negative" ×1 (cy)；将标签设为多数标签 "positive"？');
+  assert.equal(zh.message(tie.message), '标注者意见不一："negative" ×1 (bob), "neutral" ×1 (ann), "positive" ×1 (cy)；没有多数（票数相同），因此不建议标签');
 });
 
 test('annotatorFields names the annotators: several fields are columns in that order, one field is a list per row', () => {

@@ -8,7 +8,8 @@ import type { Report } from './rowRule';
  * it on the edited line. The message counts each label (and names its annotators when they have
  * names); the quick fix sets the row's own label field to the majority label: the one label more
  * annotators gave than any other. There is no fix on a tie, when the label already is the majority
- * one, or when the file has no label field besides the annotators' (the message says which).
+ * one, when the row's label is a list (multi-label), or when the file has no label field besides the
+ * annotators' (the message says which).
  */
 
 const NUMBER = /^-?\d+(\.\d+)?$/;
@@ -66,6 +67,8 @@ export function checkAnnotators(value: Record<string, unknown>, shape: Annotatio
     report({ ...base, message: `Annotators disagree: ${shown}; no majority (a tie), so no label is suggested` });
   } else if (own === undefined) {
     report({ ...base, message: `Annotators disagree: ${shown}; the majority label is "${majority}" (the file has no label field of its own to set)` });
+  } else if (Array.isArray(current)) {
+    report({ ...base, message: `Annotators disagree: ${shown}; the majority label is "${majority}" (the row's label is a list, left as it is)` });
   } else if (currentText === majority) {
     report({ ...base, message: `Annotators disagree: ${shown}; the label already is the majority "${majority}"` });
   } else {
