@@ -462,6 +462,21 @@
 
   const prob = (/** @type {number} */ p) => (p < 0.005 ? '<0.01' : p > 0.995 ? '>0.99' : p.toFixed(2));
 
+  /** The first rows the annotators disagree on: each one's label and the majority (annotator-disagreement's rows). */
+  function disagreementPart(/** @type {NonNullable<NonNullable<QualityReport['labelQuality']>['agreement']>} */ a) {
+    const rows = a.disagreementRows || [];
+    if (!rows.length) return [];
+    const names = a.annotatorNames || [];
+    const shownLabels = (/** @type {(string | null)[]} */ labels) => labels.map((l, k) => `${names[k] ? `${names[k]}: ` : ''}${l === null ? '—' : l}`).join(', ');
+    return [
+      h('h3', null, `Rows the annotators disagree on (${fmt(rows.length)} of ${fmt(a.disagreements)})`),
+      h('div', { class: 'scroll' }, h('table', { id: 'annotator-disagreements' },
+        h('thead', null, h('tr', null, h('th', null, 'Row'), h('th', null, 'Text'), h('th', null, 'Labels'), h('th', null, 'Majority'))),
+        h('tbody', null, ...rows.map((x) => h('tr', null, h('td', null, lineLink(x.line)), h('td', null, shorten(x.text, 160)), h('td', null, shownLabels(x.labels)),
+          h('td', null, x.majority === null ? h('span', { class: 'muted' }, 'tie') : h('b', null, x.majority))))))),
+    ];
+  }
+
   /** The learning curve: its chart, its verdict, and where it was measured (the file's folds, or split files). */
   function learningCurvePart(/** @type {NonNullable<QualityReport['labelQuality']>} */ q) {
     const curve = q.learningCurve;
@@ -491,6 +506,7 @@
       h('table', null,
         h('thead', null, h('tr', null, h('th', null, 'Label'), h('th', { class: 'num' }, 'Agreement'), h('th', { class: 'num' }, 'Ratings'))),
         h('tbody', null, ...a.perLabel.map((l) => h('tr', null, h('td', null, l.label), h('td', { class: 'num' }, pct(l.agreement)), h('td', { class: 'num' }, fmt(l.ratings)))))),
+      ...disagreementPart(a),
     ] : [];
     if (q.notRun) return section('label-quality', 'Label quality', true, h('p', { class: 'muted', id: 'label-quality-state' }, `The label model did not run: ${q.notRun}.`), ...learningCurvePart(q), ...agreementPart);
     if (q.withheld) return section('label-quality', 'Label quality', true, h('p', { class: 'muted', id: 'label-quality-state' }, `No label errors are reported: ${q.withheld}.`), ...learningCurvePart(q), ...agreementPart);

@@ -158,6 +158,19 @@ test('the CLI: the rule in the text output, consistency, kappa and per-label agr
   assert.deepEqual(file.findings.filter((f: { rule: string }) => f.rule === 'annotator-disagreement').map((f: { line: number }) => f.line), [3, 4, 5]);
 });
 
+test('the report: consistency, kappa, per-label agreement and the rows they disagree on, with each annotator\'s label', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tuneset-annotators-report-'));
+  const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'tuneset.js'), 'report', FIXTURE, '--md', join(dir, 'r.md')], { cwd: ROOT, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const md = readFileSync(join(dir, 'r.md'), 'utf8');
+  assert.match(md, /^Annotator agreement: 3 annotators agree on 57\.1% of 7 rows; Fleiss' κ 0\.46 \(moderate\); 3 rows with differing labels\.$/m);
+  assert.match(md, /^Rows the annotators disagree on \(3 of 3; `annotator-disagreement`\):$/m);
+  assert.match(md, /^\| 3 \| Service was slow but the food made up for it\. \| ann: positive, bob: positive, cy: negative \| positive \|$/m);
+  assert.match(md, /^\| 5 \| The dessert menu is short\. \| ann: neutral, bob: negative, cy: positive \| tie \|$/m);
+  const summary = spawnSync(process.execPath, [join(ROOT, 'bin', 'tuneset.js'), 'report', FIXTURE], { cwd: ROOT, encoding: 'utf8' });
+  assert.match(summary.stdout, /^ {2}annotators: 3 agree on 57\.1% of 7 rows \(consistency\); Fleiss' κ 0\.46 \(moderate\); 3 rows with differing labels$/m);
+});
+
 const codes = (d: PublishedDiagnostics) => d.diagnostics.map((x) => x.code);
 
 test('in the editor: a diagnostic per disagreeing row, a code action setting the majority label as a WorkspaceEdit, re-checked as the edit (and its undo) arrive', async () => {

@@ -45,6 +45,9 @@ export interface LabelQualitySection {
     strength: string;
     perLabel: { label: string; agreement: number; ratings: number }[];
     disagreements: number;
+    /** The first rows they disagree on: each annotator's label (null: none), the majority (null on a tie); texts cut to 300 characters. */
+    disagreementRows?: { line: number; text: string; labels: (string | null)[]; majority: string | null }[];
+    annotatorNames?: string[];
   };
 }
 
@@ -72,6 +75,8 @@ export function labelQualitySection(check: LabelCheck, split?: SplitLearningCurv
   const agreement = a && {
     rows: a.rows, annotators: a.annotators, percentAgreement: a.percentAgreement, cohensKappa: a.cohensKappa, fleissKappa: a.fleissKappa,
     strength: a.strength, perLabel: a.perLabel, disagreements: a.disagreements.length,
+    disagreementRows: a.disagreements.slice(0, SHOWN).map((d) => ({ line: lineOf(d.row), text: cut(textOf(d.row)), labels: d.labels, majority: d.majority })),
+    ...(a.annotatorNames ? { annotatorNames: a.annotatorNames } : {}),
   };
   const errors = q?.labelErrors;
   if (!q || !q.model.ok || !errors) {

@@ -154,6 +154,19 @@ function splitSection({ splits: s }: QualityReport, t: Translate): string[] {
 
 const probability = (p: number) => (p < 0.005 ? '<0.01' : p > 0.995 ? '>0.99' : p.toFixed(2));
 
+/** The first rows the annotators disagree on: each one's label and the majority (annotator-disagreement's rows). */
+function disagreementMarkdown(a: NonNullable<NonNullable<QualityReport['labelQuality']>['agreement']>): string[] {
+  const rows = a.disagreementRows ?? [];
+  if (!rows.length) return [];
+  const names = a.annotatorNames ?? [];
+  const shownLabels = (labels: (string | null)[]) => labels.map((l, k) => `${names[k] ? `${names[k]}: ` : ''}${l ?? '—'}`).join(', ');
+  return [
+    `Rows the annotators disagree on (${count(rows.length)} of ${count(a.disagreements)}; \`annotator-disagreement\`):`, '',
+    ...table(['Line', 'Text', 'Labels', 'Majority'], ['r', 'l', 'l', 'l'], rows.map((r) => [String(r.line), markdownText(r.text), markdownText(shownLabels(r.labels)), r.majority === null ? 'tie' : markdownText(r.majority)])),
+    '',
+  ];
+}
+
 /** The learning curve: its verdict, where it was measured (the file's folds, or split files), and its points. */
 function learningCurveMarkdown(q: NonNullable<QualityReport['labelQuality']>): string[] {
   const curve = q.learningCurve;
@@ -205,6 +218,7 @@ function labelQualityMarkdown({ labelQuality: q }: QualityReport): string[] {
     const kappa = [a.cohensKappa !== null ? `Cohen's κ ${ratio(a.cohensKappa)}` : '', a.fleissKappa !== null ? `Fleiss' κ ${ratio(a.fleissKappa)}` : ''].filter(Boolean).join(', ');
     out.push(`Annotator agreement: ${count(a.annotators)} annotators agree on ${percent(a.percentAgreement)} of ${pl(a.rows, 'row')}; ${kappa || 'κ undefined'} (${markdownText(a.strength)}); ${pl(a.disagreements, 'row')} with differing labels.`, '');
     out.push(...table(['Label', 'Agreement', 'Ratings'], ['l', 'r', 'r'], a.perLabel.map((p) => [markdownText(p.label), percent(p.agreement), count(p.ratings)])), '');
+    out.push(...disagreementMarkdown(a));
   }
   return out;
 }
