@@ -1,4 +1,5 @@
 import type * as O200k from 'gpt-tokenizer/encoding/o200k_base';
+import { O200K_TOKEN_SPLIT_REGEX } from 'gpt-tokenizer/encodingParams/constants';
 
 /**
  * Token counts with the o200k BPE (GPT-4o's), offline. Exact counting costs ~14 µs per 300
@@ -30,6 +31,41 @@ function encoding(): typeof O200k {
     o200k.setMergeCacheSize(0);
   }
   return o200k;
+}
+
+/**
+ * Counts of pre-tokens seen before (the words, numbers and runs of symbols the o200k pattern splits
+ * a text into, up to PRE_TOKEN_CACHE_CHARS long), emptied when full. The tokenizer finds a
+ * vocabulary word with one lookup, but merges a word that is no token byte pair by byte pair
+ * (~5 µs): on long prose rows, the 13% of words that need merging took two thirds of the time.
+ * Words repeat, so their counts are remembered (#22).
+ */
+const preTokenCounts = new Map<string, number>();
+const PRE_TOKEN_CACHE_SIZE = 65_536;
+const PRE_TOKEN_CACHE_CHARS = 48;
+
+/**
+ * The o200k count of `text`: the sum of its pre-tokens' counts, as the tokenizer counts it (its own
+ * split pattern; a pre-token alone is one pre-token again, so counting it alone gives its share;
+ * special-token text such as <|endoftext|> is plain text here, as `options` says to the tokenizer).
+ */
+function countText(text: string): number {
+  const tokenizer = encoding();
+  let tokens = 0;
+  for (const [piece] of text.matchAll(O200K_TOKEN_SPLIT_REGEX)) {
+    if (piece.length > PRE_TOKEN_CACHE_CHARS) {
+      tokens += tokenizer.countTokens(piece, options);
+      continue;
+    }
+    let n = preTokenCounts.get(piece);
+    if (n === undefined) {
+      n = tokenizer.countTokens(piece, options);
+      if (preTokenCounts.size >= PRE_TOKEN_CACHE_SIZE) preTokenCounts.clear();
+      preTokenCounts.set(piece, n);
+    }
+    tokens += n;
+  }
+  return tokens;
 }
 
 /** Whether the tokenizer is loaded (a host that defers calibration asks before it analyzes). */
@@ -179,13 +215,12 @@ function countPieces(text: string, stopAfter: number, limit: number): PieceCount
     start = memo.ends[k];
     tokens = memo.tokens[k];
   }
-  const tokenizer = encoding();
   while (!stops(tokens, start)) {
     const end = pieceEnd(text, start);
     pieceStats.pieces++;
     pieceStats.characters += end - start;
     if (end - start > pieceStats.longest) pieceStats.longest = end - start;
-    tokens += tokenizer.countTokens(start === 0 && end === text.length ? text : text.slice(start, end), options);
+    tokens += countText(start === 0 && end === text.length ? text : text.slice(start, end));
     start = end;
     memo.ends.push(end);
     memo.tokens.push(tokens);
@@ -260,7 +295,6 @@ export function measureTokens(text: string, bytes: number, limit: number): Token
 function sampledCount(text: string, bytes: number): TokenCount {
   // too-long and token-limit ask about the same text one after the other.
   if (lastSample?.text === text) return lastSample.count;
-  const tokenizer = encoding();
   let tokens = 0;
   let countedBytes = 0;
   let counted = 0;
@@ -275,7 +309,7 @@ function sampledCount(text: string, bytes: number): TokenCount {
       const pieceStop = Math.min(pieceEnd(text, at), end);
       pieceStats.pieces++;
       pieceStats.characters += pieceStop - at;
-      tokens += tokenizer.countTokens(text.slice(at, pieceStop), options);
+      tokens += countText(text.slice(at, pieceStop));
       at = pieceStop;
     }
     counted += end - start;
