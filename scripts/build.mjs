@@ -7,14 +7,19 @@ const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs'
 // The tokenizer's 4 MB rank table goes into dist/tokenizer.js once: the other Node bundles require it
 // from there at run time (the engine loads it on the first exact count), instead of each carrying it.
 const TOKENIZER = /^gpt-tokenizer\/encoding\/o200k_base$/;
+// Likewise natural's tagger and sentiment lexicons (5 MB, for augmentation only) go into dist/naturalData.js,
+// which host/wordnet.ts requires when it first tags a row: the CLI and the server no longer parse them at start.
+const NATURAL_DATA = /^\.\/naturalData$/;
 const sharedTokenizer = {
   name: 'shared-tokenizer',
   setup(build) {
     build.onResolve({ filter: TOKENIZER }, () => ({ path: './tokenizer.js', external: true }));
+    build.onResolve({ filter: NATURAL_DATA }, () => ({ path: './naturalData.js', external: true }));
   },
 };
 const entries = [
   { entryPoints: ['server/src/host/tokenizer.ts'], outfile: 'dist/tokenizer.js', sourcemap: false },
+  { entryPoints: ['server/src/host/naturalData.ts'], outfile: 'dist/naturalData.js', sourcemap: false },
   { entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js' },
   { entryPoints: ['server/src/host/worker.ts'], outfile: 'dist/worker.js' },
   { entryPoints: ['server/src/host/nearDuplicateWorker.ts'], outfile: 'dist/nearDuplicateWorker.js' },
@@ -40,7 +45,7 @@ for (const pos of ['noun', 'verb', 'adj', 'adv']) {
   }
 }
 
-const nodeBundle = (e) => e.platform !== 'browser' && e.outfile !== 'dist/tokenizer.js';
+const nodeBundle = (e) => e.platform !== 'browser' && e.outfile !== 'dist/tokenizer.js' && e.outfile !== 'dist/naturalData.js';
 const contexts = await Promise.all(entries.map((e) => esbuild.context({ ...common, ...e, plugins: nodeBundle(e) ? [sharedTokenizer] : [] })));
 if (watch) {
   await Promise.all(contexts.map((c) => c.watch()));

