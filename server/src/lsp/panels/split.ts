@@ -3,7 +3,7 @@ import { Worker } from 'node:worker_threads';
 import type { CancellationToken, Connection, WorkDoneProgressReporter } from 'vscode-languageserver/node';
 import { sha256, TOOL_VERSION } from '../../host/datasetFile';
 import {
-  datasetSource, nearDuplicateClusters, outputName, planSplit, renderSplitPieces,
+  datasetSource, foldFileName, nearDuplicateClusters, planSplit, renderSplitPieces, splitFileNames,
   type Config, type DatasetAnalysis, type Finding, type SplitOptions, type SplitPlan,
 } from '../../engine';
 import { SplitFormRequest, SplitPreviewRequest, SplitWriteRequest, type SplitChoices, type SplitPreview } from '../../protocol';
@@ -85,13 +85,14 @@ async function splitPlan(host: SplitHost, uri: string, entry: PanelDataset, c: S
   return planSplit(dataset.reader.rows(), options);
 }
 
-/** The page's preview of a plan; the files are absolute paths in `folder`. */
+/** The page's preview of a plan; the files are absolute paths in `folder` (a k-fold's fold: its validation file). */
 function preview(plan: SplitPlan, file: string, folder: string, translate: (message: string) => string = (m) => m): SplitPreview {
   const base = path.basename(file);
+  const files = splitFileNames(plan, base);
   return {
     rows: plan.rows,
-    splits: plan.splits.map((s) => ({
-      name: s.name, file: path.join(folder, outputName(base, s.name)), rows: s.rows.length, target: s.target, labels: s.labels, unlabeled: s.unlabeled, balanceIndex: s.balanceIndex,
+    splits: plan.splits.map((s, i) => ({
+      name: s.name, file: path.join(folder, files[i] ?? foldFileName(base, s.name, 'val')), rows: s.rows.length, target: s.target, labels: s.labels, unlabeled: s.unlabeled, balanceIndex: s.balanceIndex,
     })),
     labels: [...new Set(plan.splits.flatMap((s) => Object.keys(s.labels)))],
     excluded: plan.excluded.map((e) => ({ line: e.line, reason: translate(e.reason) })),
