@@ -2,9 +2,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { READING_USAGE } from './readingOptions';
-import { datasetSource, foldFileName, planSplit, renderSplitPieces, splitFileNames, splitManifestName, type Config, type SourceRow, type SplitOptions, type SplitPlan } from '../engine';
+import { datasetSource, foldFileName, renderSplitPieces, splitFileNames, splitManifestName, type Config, type SplitOptions, type SplitPlan } from '../engine';
 import { openDatasetFile, sha256, TOOL_VERSION } from '../host/datasetFile';
-import { splitLeakGroups } from '../host/leaks';
+import { planGroupedSplit, splitLeakGroups } from '../host/leaks';
 import { InputError } from '../host/errors';
 import { shown } from '../host/inputs';
 import { writeNewFiles } from '../host/writeAtomic';
@@ -94,27 +94,9 @@ export function split(argv: string[]): Promise<number> {
       // their verified pairs (when the near rules are on, as by default, or asked for).
       const near = !values['no-group-duplicates'] && (values['group-near-duplicates'] || nearRulesOn(ds.config));
       const t0 = performance.now();
-      const timing = (what: string) => process.env.TUNESET_TIMING && process.stderr.write(`[timing] ${what} ${(performance.now() - t0).toFixed(0)} ms\n`);
-      let rows: Iterable<SourceRow> = ds.reader.rows();
-      if (near) {
-        const made = await splitLeakGroups(ds.file, ds.display, ds.config, { near: true, container: ds.container, timing });
-        // The analysis's groups are placed on the reader's rows by line as the plan reads them (one read, not two):
-        // planSplit reads every row before it looks at the groups.
-        const groupOfLine = new Map<number, number>();
-        made.lines.forEach((line, i) => {
-          if (made.groupOf[i] >= 0) groupOfLine.set(line, made.groupOf[i]);
-        });
-        const groups: number[] = [];
-        const source = rows;
-        rows = (function* () {
-          for (const row of source) {
-            groups[row.index] = groupOfLine.get(row.line) ?? -1;
-            yield row;
-          }
-        })();
-        options.groups = groups;
-      }
-      const plan = planSplit(rows, { ...options, detection: ds.detection });
+      const timing = (what: string) => process.env.TUNESET_TIMING && process.stderr.write(`[timing] ${what} ${(performance.now() - t0).toFixed(0)} ms, ${(process.cpuUsage().user / 1000).toFixed(0)} ms CPU\n`);
+      const made = near ? await splitLeakGroups(ds.file, ds.display, ds.config, { near: true, container: ds.container, timing }) : undefined;
+      const plan = planGroupedSplit(ds.reader.rows(), { ...options, detection: ds.detection }, made);
       timing('plan');
       if (plan.unreadableDates) throw new InputError(`${ds.display}: ${plan.unreadableDates.message}`);
       if (plan.splits.every((s) => s.rows.length === 0)) throw noUsableRows(ds.display, plan.rows, plan.excluded);

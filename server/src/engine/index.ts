@@ -56,7 +56,7 @@ export { withExtraFindings, type AnalysisStats } from './analysis/analyze';
 export { findCrossFileLeaks, leakGroups, fileSplitRole, fileSplitScope, type LeakOptions, type LeakSource, type SplitRole } from './rules/crossFileLeak';
 export { nearDuplicateClusters, nearDuplicateClusterPairs } from './rules/nearDuplicates';
 export { rowLookup, type RowLookup } from './similarity/rowLookup';
-export type { RowIndex } from './similarity/rowIndex';
+export { sketchSettings, type RowIndex } from './similarity/rowIndex';
 export { jsonlByteRanges, jsonlShards, lineAt } from './analysis/shards';
 export { jsonlReader } from './read/jsonl';
 export { CHUNK_BYTES, decodeSourceLines, isUtf16Source, memorySource, readFully, sourceBytes, type ByteSource } from './read/source';
