@@ -38,11 +38,24 @@ export function fileSplitRole(path: string, config: Pick<Config, 'heldOutFileWor
   const parts = path.split(/[\\/]/);
   const name = parts[parts.length - 1].replace(/\.(jsonl|ndjson|csv|tsv|json)$/i, '');
   const folder = parts.length > 1 ? parts[parts.length - 2] : '';
-  const words = new Set(`${name} ${folder}`.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean));
-  // "testset", "valset", "train_split": a role word with a common suffix counts too.
-  const has = (list: string[]) => list.some((w) => {
-    const word = w.toLowerCase();
-    return words.has(word) || words.has(`${word}set`) || words.has(`${word}data`) || words.has(`${word}split`);
+  const words = `${name} ${folder}`.split(/[^A-Za-z0-9]+/).filter(Boolean);
+  const roles = words.map((w) => splitWordRole(w, config));
+  if (roles.includes('held-out')) return 'held-out';
+  if (roles.includes('train')) return 'train';
+  return undefined;
+}
+
+/**
+ * The role one word of a file name gives it: a word of `heldOutFileWords` or `trainFileWords` (any
+ * case), alone or with a common suffix ("testset", "valset", "traindata", "train_split" is two
+ * words); held-out wins for a word in both lists. The one definition of the role words: the leak
+ * check and the report's split comparison both read names with it.
+ */
+export function splitWordRole(word: string, config: Pick<Config, 'heldOutFileWords' | 'trainFileWords'>): SplitRole | undefined {
+  const w = word.toLowerCase();
+  const has = (list: string[]) => list.some((x) => {
+    const role = x.toLowerCase();
+    return w === role || w === `${role}set` || w === `${role}data` || w === `${role}split`;
   });
   if (has(config.heldOutFileWords)) return 'held-out';
   if (has(config.trainFileWords)) return 'train';
