@@ -89,6 +89,43 @@ test('property: grouped and stratified, groups stay whole, every row lands once,
   );
 });
 
+test('property: k-fold output (with or without a fixed test part): each fold\'s files hold every row once, train is exactly the other folds, no group straddles a fold\'s train and val or the test part, same seed same bytes', () => {
+  fc.assert(
+    fc.property(dataset, fc.integer({ min: 2, max: 5 }), fc.constantFrom(0, 10, 25), fc.boolean(), fc.nat(1000), (rows, k, test, stratify, seed) => {
+      const content = rows.map((x) => JSON.stringify({ text: `review number ${x.text} of the product`, label: x.label })).join('\n') + '\n';
+      const input = lines(content);
+      const groups = rows.map((x) => (x.cluster >= 0 ? x.cluster : -1));
+      const options: SplitOptions = { folds: k, ...(test ? { test } : {}), seed, stratify, groupDuplicates: true, groups };
+      const { plan, files } = splitFile(content, options);
+      assert.deepEqual(splitFile(content, options).files, files, 'same seed, same bytes');
+      const testRows = test ? plan.splits[k].rows : [];
+      // Only the pairs, the test part and the manifest are written: no flat copy of a fold.
+      assert.deepEqual(Object.keys(files).sort(), [...plan.folds!.flatMap((f) => [`data.folds/${f.name}/train.jsonl`, `data.folds/${f.name}/val.jsonl`]), ...(test ? ['data.test.jsonl'] : []), 'data.split.json'].sort());
+      // Rows by text key and cluster: the rows that must stay on one side.
+      const keyRows = new Map<string, number[]>();
+      rows.forEach((x, i) => {
+        for (const key of [`t${x.text}`, ...(x.cluster >= 0 ? [`c${x.cluster}`] : [])]) keyRows.set(key, [...(keyRows.get(key) ?? []), i]);
+      });
+      const foldOf = new Map<number, number>();
+      plan.folds!.forEach((f, j) => f.val.forEach((r) => foldOf.set(r, j)));
+      for (const r of testRows) assert.ok(!foldOf.has(r), `row ${r} in a fold and the test part`);
+      assert.equal(foldOf.size + testRows.length, rows.length, 'every row in one fold or the test part');
+      plan.folds!.forEach((f, j) => {
+        const val = new Set(f.val);
+        const train = new Set(f.train);
+        assert.deepEqual(f.train, input.map((_, r) => r).filter((r) => foldOf.has(r) && foldOf.get(r) !== j), `${f.name} trains on the other folds`);
+        assert.deepEqual(lines(files[`data.folds/${f.name}/train.jsonl`]), f.train.map((r) => input[r]));
+        assert.deepEqual(lines(files[`data.folds/${f.name}/val.jsonl`] ?? ''), f.val.map((r) => input[r]));
+        for (const [key, list] of keyRows) {
+          const sides = new Set(list.map((r) => (val.has(r) ? 'val' : train.has(r) ? 'train' : 'test')));
+          assert.ok(sides.size === 1, `${key} straddles ${[...sides].join(' and ')} in ${f.name}`);
+        }
+      });
+    }),
+    { numRuns: 120 },
+  );
+});
+
 test('property: a label of single rows is in every split whose exact share of it is half a row or more (80/10/10 gives a class of 5 3/1/1); others are named', () => {
   assert.deepEqual(stratifiedTargets([5], [80, 10, 10]), [[3, 1, 1]]);
   fc.assert(
