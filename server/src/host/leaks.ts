@@ -118,10 +118,14 @@ export function leakGroupsOf(index: RowIndex, rows: RowLookup, config: Config, o
   return { ...groups, lines: index.lines, hashes: index.hashes };
 }
 
-/** The settings of the analysis a split's grouping reads: every rule off but near-duplicate (when grouping near-duplicates), whose sketches the band keys are. */
+/**
+ * The settings of the analysis a split's grouping reads: every rule off but, when grouping
+ * near-duplicates, cross-file-leak, whose sketches the band keys are. (Not near-duplicate: its
+ * file-wide search would verify every candidate pair, which leakGroups then does again.)
+ */
 export function groupingConfig(config: Config, near: boolean): Config {
   const rules = Object.fromEntries(RULE_IDS.map((id) => [id, 'off' as const]));
-  return { ...config, rules: { ...rules, 'near-duplicate': near ? 'warning' : 'off' } };
+  return { ...config, rules: { ...rules, 'cross-file-leak': near ? 'error' : 'off' } };
 }
 
 /**
