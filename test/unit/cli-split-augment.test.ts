@@ -71,7 +71,9 @@ test('split: CSV keeps its header; groups and folds; bad options and files get a
   const dir = folder({ 't.csv': csv });
   const r = tuneset(dir, 'split', 't.csv', '--folds', '3', '--group-field', 'id');
   assert.equal(r.code, 0, r.err);
-  const folds = ['fold1', 'fold2', 'fold3'].map((f) => read(dir, `t.${f}.csv`));
+  // Each fold's rows are its validation file (no flat t.foldN.csv copy is written).
+  assert.ok(!existsSync(join(dir, 't.fold1.csv')));
+  const folds = ['fold1', 'fold2', 'fold3'].map((f) => read(dir, `t.folds/${f}/val.csv`));
   for (const f of folds) assert.ok(f.startsWith('id,text,label\n'));
   const ids = folds.map((f) => new Set(lines(f).slice(1).map((l) => l.split(',')[0])));
   for (let a = 0; a < 3; a++) for (let b = a + 1; b < 3; b++) for (const id of ids[a]) assert.ok(!ids[b].has(id), `id ${id} in two folds`);

@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { analyzeDataset, fileSplitRole, findCrossFileLeaks, parseConfig, rowLookup, type DatasetAnalysis, type LeakSource } from '../../server/src/engine';
+import { analyzeDataset, fileSplitRole, fileSplitScope, findCrossFileLeaks, parseConfig, rowLookup, type DatasetAnalysis, type LeakSource } from '../../server/src/engine';
 import { relativePath } from '../../server/src/engine/rules/crossFileLeak';
 import { findWorkspaceLeaks } from '../../server/src/host/leaks';
 import { main } from '../../server/src/cli/main';
@@ -67,6 +67,33 @@ test('no leak without both roles, or against another held-out file', () => {
   assert.equal(findCrossFileLeaks([source('val.jsonl', trainFile), source('test.jsonl', testFile)], config).size, 0);
   const off = parseConfig({ rules: { 'cross-file-leak': 'off' } }).config;
   assert.equal(findCrossFileLeaks([source('test.jsonl', testFile), source('train.jsonl', trainFile)], off).size, 0);
+});
+
+test('k-fold files: a fold\'s held-out file is checked against its own fold\'s training file only; a held-out file in no fold against every training file', () => {
+  assert.equal(fileSplitScope('out/d.folds/fold2/val.jsonl'), 'out/d.folds/fold2');
+  assert.equal(fileSplitScope('C:\\cv\\fold_3\\train.csv'), 'C:/cv/fold_3');
+  assert.equal(fileSplitScope('out/d.test.jsonl'), undefined);
+  assert.equal(fileSplitScope('folder/val.jsonl'), undefined);
+  // fold1 validates on testFile's rows; fold2 trains on them (by design) and validates on other rows.
+  const other = jsonl(...Array.from({ length: 5 }, () => ({ text: text(words(40, random)), label: 'a' })));
+  const folds = [
+    source('d.folds/fold1/train.jsonl', trainFile), source('d.folds/fold1/val.jsonl', testFile),
+    source('d.folds/fold2/train.jsonl', testFile), source('d.folds/fold2/val.jsonl', other),
+  ];
+  const inFolds = findCrossFileLeaks(folds, config);
+  // fold1's val shares rows with fold1's train (a real leak, still found), none with fold2's train's other rows counted against it.
+  assert.deepEqual([...inFolds.keys()], ['d.folds/fold1/val.jsonl']);
+  assert.deepEqual(inFolds.get('d.folds/fold1/val.jsonl')!.map((f) => f.related?.[0].path), ['d.folds/fold1/train.jsonl', 'd.folds/fold1/train.jsonl']);
+  // A clean fold pair: fold2's val is not compared with fold1's train, nor fold1's val with fold2's train (which holds its rows).
+  const cleanFolds = [source('d.folds/fold1/train.jsonl', other), source('d.folds/fold1/val.jsonl', testFile), source('d.folds/fold2/train.jsonl', testFile), source('d.folds/fold2/val.jsonl', other)];
+  assert.equal(findCrossFileLeaks(cleanFolds, config).size, 0);
+  // A fixed test part (in no fold) is checked against every fold's training file.
+  const testPart = testFile + other.split('\n')[0] + '\n';
+  const withTest = findCrossFileLeaks([source('d.folds/fold1/train.jsonl', trainFile), source('d.folds/fold2/train.jsonl', other), source('d.test.jsonl', testPart)], config);
+  assert.deepEqual([...withTest.keys()].sort(), ['d.test.jsonl']);
+  assert.deepEqual([...new Set(withTest.get('d.test.jsonl')!.map((f) => f.related?.[0].path))].sort(), ['d.folds/fold1/train.jsonl', 'd.folds/fold2/train.jsonl']);
+  // Told otherwise (scopes), every held-out file is compared with every training file again.
+  assert.equal(findCrossFileLeaks(cleanFolds, config, { scopes: () => undefined }).size, 2);
 });
 
 test('the workspace API reads rows from disk only for the files it needs; CSV works too', () => {

@@ -2,7 +2,8 @@ import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, join, relative } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 import { CancellationTokenSource } from 'vscode-jsonrpc/node';
 import { analyzeDataset, DEFAULT_CONFIG } from '../../server/src/engine';
@@ -11,6 +12,7 @@ import {
   SplitWriteRequest, type AugmentChoices, type SplitChoices, type SplitPreview,
 } from '../../server/src/protocol';
 import { LspClient } from '../lsp/lspClient';
+import { replaced, rng, words } from './nearText';
 
 /**
  * The panels' requests, answered by the real language server (dist/server.js over stdio): the split
@@ -138,7 +140,9 @@ test('near-duplicate grouping uses the server\'s analysis of the file when it is
   const opened = dataset('near-open.jsonl', text);
   client.open(uriOf(opened), text);
   await client.diagnostics(uriOf(opened));
-  assert.deepEqual(await nearDuplicatePreview(opened), { ...first, searched: false }, 'an open document with the file\'s text: its analysis is used');
+  // An open document's analysis keeps no row index (the CLI's grouping needs one): the file is searched once, as the CLI would group it.
+  assert.deepEqual(await nearDuplicatePreview(opened), first, 'an open document with the file\'s text: the file is searched, the same groups');
+  assert.deepEqual(await nearDuplicatePreview(opened), { ...first, searched: false }, 'then its groups are kept');
 
   const edited = dataset('near-edited.jsonl', text);
   client.open(uriOf(edited), text);
@@ -146,6 +150,40 @@ test('near-duplicate grouping uses the server\'s analysis of the file when it is
   client.change(uriOf(edited), { line: 0, character: 1 }, { line: 0, character: 1 }, ' ');
   await client.diagnostics(uriOf(edited), (p) => (p.diagnostics.find((d) => d.data)?.data as { version?: number } | undefined)?.version === 2);
   assert.deepEqual(await nearDuplicatePreview(edited), first, 'an edited (unsaved) document is not what the split reads: the file is searched');
+});
+
+test('split panel and CLI make one plan: the same file and choices give the same files, byte for byte (near-duplicate chains, exact duplicates, k-fold too)', async () => {
+  const random = rng(5);
+  const rows: { text: string; label: string }[] = [];
+  for (let i = 0; i < 60; i++) {
+    const a = words(60, random);
+    rows.push({ text: a.join(' '), label: ['yes', 'no', 'maybe'][i % 3] });
+    if (i % 4 === 0) {
+      // A chain: b is near a, c near b, a and c not near each other (Jaccard about 0.84, 0.84, 0.70).
+      const b = replaced(a, [20], random);
+      const c = replaced(b, [40], random);
+      rows.push({ text: b.join(' '), label: 'yes' }, { text: c.join(' ').toUpperCase(), label: 'no' });
+    }
+    if (i % 7 === 0) rows.push({ text: `  ${a.join('  ')} `, label: 'maybe' });
+  }
+  const order = rows.map((_, i) => i).sort((x, y) => ((x * 7919) % 97) - ((y * 7919) % 97) || x - y);
+  const base = mkdtempSync(join(tmpdir(), 'tuneset-one-plan-'));
+  const file = join(base, 'chains.jsonl');
+  writeFileSync(file, order.map((i) => JSON.stringify(rows[i])).join('\n') + '\n');
+  for (const [choices, args] of [
+    [{ ...SPLIT, seed: 3, groupNearDuplicates: true }, ['--stratify', '--seed', '3']],
+    [{ ...SPLIT, mode: 'folds', folds: 4, seed: 9, stratify: false, groupNearDuplicates: true }, ['--folds', '4', '--seed', '9']],
+  ] as [SplitChoices, string[]][]) {
+    const panelOut = mkdtempSync(join(base, 'panel-'));
+    const cliOut = mkdtempSync(join(base, 'cli-'));
+    const written = await client.send(SplitWriteRequest.type, { uri: uriOf(file), choices, folder: panelOut, overwrite: [] });
+    assert.ok('written' in written, JSON.stringify(written));
+    const r = spawnSync(process.execPath, [join(__dirname, '..', '..', 'bin', 'tuneset.js'), 'split', file, ...args, '--allow-missing-labels', '--out', cliOut], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /rows in 21 groups kept whole \(largest: 4 rows\)/, 'a chain is one group (of four with a spacing duplicate of its first row)');
+    const files = (folder: string) => written.written.map((f) => readFileSync(join(folder, relative(panelOut, f)), 'utf8'));
+    assert.deepEqual(files(cliOut), files(panelOut), args.join(' '));
+  }
 });
 
 test('a near-duplicate search cancelled from its progress stops, and the next preview searches again', async () => {

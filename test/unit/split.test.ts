@@ -115,7 +115,9 @@ test('k folds: equal parts (within one row), named fold1…foldK', () => {
   assert.deepEqual(plan.splits.map((s) => s.name), ['fold1', 'fold2', 'fold3', 'fold4', 'fold5']);
   const sizes = plan.splits.map((s) => s.rows.length);
   assert.ok(Math.max(...sizes) - Math.min(...sizes) <= 1, sizes.join(','));
-  assert.ok('data.fold3.jsonl' in files);
+  // A fold is written as its pair only (NAME.folds/foldN/train and val): no flat copy of its rows beside them.
+  assert.ok('data.folds/fold3/val.jsonl' in files);
+  assert.ok(!('data.fold3.jsonl' in files));
 });
 
 test('time split: oldest rows first, each split entirely older than the next; rows without a date are listed', () => {

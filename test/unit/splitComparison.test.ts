@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildReport, buildSplitComparison, datasetRowHashes, findSplitSiblings } from '../../server/src/engine';
+import { buildReport, buildSplitComparison, datasetRowHashes, DEFAULT_CONFIG, fileSplitRole, findSplitSiblings } from '../../server/src/engine';
 import { analyze, jsonl } from './helpers';
 
 test('split siblings: NAME.train/val/test.EXT or train/val/test.REST in one folder', () => {
@@ -15,6 +15,25 @@ test('split siblings: NAME.train/val/test.EXT or train/val/test.REST in one fold
   assert.deepEqual(findSplitSiblings('data.train.jsonl', ['data.train.jsonl', 'other.test.jsonl']), [], 'no sibling of the same name');
   assert.deepEqual(findSplitSiblings('data.jsonl', folder), []);
   assert.deepEqual(findSplitSiblings('train.txt', ['test.txt']), [], 'not datasets');
+});
+
+test('split siblings read names with the leak check\'s role words (fileSplitRole), the settings\' words included', () => {
+  // The default held-out words beyond val/valid/validation/dev/test: eval, holdout… are the validation split.
+  assert.deepEqual(findSplitSiblings('data.train.jsonl', ['data.eval.jsonl', 'data.testset.jsonl']), [
+    { split: 'train', name: 'data.train.jsonl' }, { split: 'val', name: 'data.eval.jsonl' }, { split: 'test', name: 'data.testset.jsonl' },
+  ]);
+  assert.deepEqual(findSplitSiblings('sst2_train.tsv', ['sst2_dev.tsv', 'sst2_test.tsv']).map((s) => s.name), ['sst2_train.tsv', 'sst2_dev.tsv', 'sst2_test.tsv']);
+  const words = { ...DEFAULT_CONFIG, heldOutFileWords: ['gold'], trainFileWords: ['fit'] };
+  assert.deepEqual(findSplitSiblings('d.fit.jsonl', ['d.gold.jsonl', 'd.test.jsonl', 'd.train.jsonl'], words), [{ split: 'train', name: 'd.fit.jsonl' }, { split: 'val', name: 'd.gold.jsonl' }]);
+  assert.deepEqual(findSplitSiblings('d.train.jsonl', ['d.test.jsonl'], words), [], 'words the settings do not list mark nothing');
+  // One definition: every name the comparison gives a role has the same role for the leak check.
+  const names = ['a.train.jsonl', 'a.val.jsonl', 'a.validation.csv', 'dev.a.jsonl', 'a.test.jsonl', 'a-training-set.jsonl', 'a.valset.jsonl', 'a.eval.jsonl', 'a.heldout.jsonl', 'a.jsonl', 'a.contest.jsonl'];
+  for (const name of names) {
+    const role = fileSplitRole(name, DEFAULT_CONFIG);
+    const siblings = findSplitSiblings(name, names);
+    const own = siblings.find((x) => x.name === name);
+    assert.equal(own === undefined ? undefined : own.split === 'train' ? 'train' : 'held-out', siblings.length ? role : undefined, name);
+  }
 });
 
 test('split comparison: sizes, label proportions and leakage, computed by hand', () => {

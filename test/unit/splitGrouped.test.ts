@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { datasetSource, openReader, planSplit, renderSplit, type SplitOptions } from '../../server/src/engine';
@@ -86,6 +86,43 @@ test('property: grouped and stratified, groups stay whole, every row lands once,
       }
     }),
     { numRuns: 150 },
+  );
+});
+
+test('property: k-fold output (with or without a fixed test part): each fold\'s files hold every row once, train is exactly the other folds, no group straddles a fold\'s train and val or the test part, same seed same bytes', () => {
+  fc.assert(
+    fc.property(dataset, fc.integer({ min: 2, max: 5 }), fc.constantFrom(0, 10, 25), fc.boolean(), fc.nat(1000), (rows, k, test, stratify, seed) => {
+      const content = rows.map((x) => JSON.stringify({ text: `review number ${x.text} of the product`, label: x.label })).join('\n') + '\n';
+      const input = lines(content);
+      const groups = rows.map((x) => (x.cluster >= 0 ? x.cluster : -1));
+      const options: SplitOptions = { folds: k, ...(test ? { test } : {}), seed, stratify, groupDuplicates: true, groups };
+      const { plan, files } = splitFile(content, options);
+      assert.deepEqual(splitFile(content, options).files, files, 'same seed, same bytes');
+      const testRows = test ? plan.splits[k].rows : [];
+      // Only the pairs, the test part and the manifest are written: no flat copy of a fold.
+      assert.deepEqual(Object.keys(files).sort(), [...plan.folds!.flatMap((f) => [`data.folds/${f.name}/train.jsonl`, `data.folds/${f.name}/val.jsonl`]), ...(test ? ['data.test.jsonl'] : []), 'data.split.json'].sort());
+      // Rows by text key and cluster: the rows that must stay on one side.
+      const keyRows = new Map<string, number[]>();
+      rows.forEach((x, i) => {
+        for (const key of [`t${x.text}`, ...(x.cluster >= 0 ? [`c${x.cluster}`] : [])]) keyRows.set(key, [...(keyRows.get(key) ?? []), i]);
+      });
+      const foldOf = new Map<number, number>();
+      plan.folds!.forEach((f, j) => f.val.forEach((r) => foldOf.set(r, j)));
+      for (const r of testRows) assert.ok(!foldOf.has(r), `row ${r} in a fold and the test part`);
+      assert.equal(foldOf.size + testRows.length, rows.length, 'every row in one fold or the test part');
+      plan.folds!.forEach((f, j) => {
+        const val = new Set(f.val);
+        const train = new Set(f.train);
+        assert.deepEqual(f.train, input.map((_, r) => r).filter((r) => foldOf.has(r) && foldOf.get(r) !== j), `${f.name} trains on the other folds`);
+        assert.deepEqual(lines(files[`data.folds/${f.name}/train.jsonl`]), f.train.map((r) => input[r]));
+        assert.deepEqual(lines(files[`data.folds/${f.name}/val.jsonl`] ?? ''), f.val.map((r) => input[r]));
+        for (const [key, list] of keyRows) {
+          const sides = new Set(list.map((r) => (val.has(r) ? 'val' : train.has(r) ? 'train' : 'test')));
+          assert.ok(sides.size === 1, `${key} straddles ${[...sides].join(' and ')} in ${f.name}`);
+        }
+      });
+    }),
+    { numRuns: 120 },
   );
 });
 
@@ -217,6 +254,33 @@ test('CLI end to end: the default split of a file with duplicates and near-dupli
     const pair = [`reviews.folds/fold${k}/train.jsonl`, `reviews.folds/fold${k}/val.jsonl`];
     assert.equal(leaksIn(tuneset(dir, 'check', '--format', 'json', '--fail-on', 'never', ...pair).out), 0, `fold${k}`);
     assert.equal(leaksIn(tuneset(dir, 'check', '--format', 'json', '--fail-on', 'never', pair[0], 'reviews.test.jsonl').out), 0, `fold${k} train vs test`);
+  }
+});
+
+test('CLI: k-fold output checked as a folder has no cross-file-leak (a fold\'s val against its own train only, the fixed test against every fold); a leak planted in a fold is found', () => {
+  for (const [name, content] of [['reviews.jsonl', realisticReviews()], ['train.jsonl', readFileSync(join(ROOT, 'samples/reviews/train.jsonl'), 'utf8')]]) {
+    for (const extra of [[], ['--test', '10']]) {
+      const dir = mkdtempSync(join(tmpdir(), 'tuneset-kfold-'));
+      writeFileSync(join(dir, name), content);
+      const stem = name.replace(/\.jsonl$/, '');
+      const r = tuneset(dir, 'split', name, '--folds', '5', ...extra, '--stratify', '--allow-missing-labels', '--out', 'out');
+      assert.equal(r.code, 0, r.err);
+      // The folds are written as their pairs only: no flat NAME.foldN copy to be mistaken for held-out data.
+      assert.deepEqual(readdirSync(join(dir, 'out')).sort(), [`${stem}.folds`, `${stem}.split.json`, ...(extra.length ? [`${stem}.test.jsonl`] : [])].sort());
+      const checked = tuneset(dir, 'check', '--format', 'json', '--fail-on', 'never', '--no-label-model', 'out');
+      assert.equal(checked.code, 0, checked.err);
+      const files = (JSON.parse(checked.out) as { files: { path: string }[] }).files.map((f) => f.path);
+      assert.equal(files.length, 10 + extra.length / 2, files.join(', '));
+      assert.equal(leaksIn(checked.out), 0, `${name} ${extra.join(' ')}`);
+      // The same with the source in the folder checked (no --out).
+      assert.equal(tuneset(dir, 'split', name, '--folds', '5', ...extra, '--stratify', '--allow-missing-labels').code, 0);
+      assert.equal(leaksIn(tuneset(dir, 'check', '--format', 'json', '--fail-on', 'never', '--no-label-model', '.').out), 0, `${name} ${extra.join(' ')} in place`);
+      // A real leak: a row of fold2's training file copied into its validation file is still found, once.
+      const val = join(dir, 'out', `${stem}.folds/fold2/val.jsonl`);
+      writeFileSync(val, readFileSync(val, 'utf8') + lines(readFileSync(join(dir, 'out', `${stem}.folds/fold2/train.jsonl`), 'utf8'))[0] + '\n');
+      const leaked = JSON.parse(tuneset(dir, 'check', '--format', 'json', '--fail-on', 'never', '--no-label-model', 'out').out) as { files: { path: string; findings: { rule: string }[] }[] };
+      assert.deepEqual(leaked.files.filter((f) => f.findings.some((x) => x.rule === 'cross-file-leak')).map((f) => [f.path, f.findings.filter((x) => x.rule === 'cross-file-leak').length]), [[`out/${stem}.folds/fold2/val.jsonl`, 1]]);
+    }
   }
 });
 

@@ -2,9 +2,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { READING_USAGE } from './readingOptions';
-import { datasetSource, planSplit, renderSplitPieces, type Config, type SourceRow, type SplitOptions, type SplitPlan } from '../engine';
+import { datasetSource, foldFileName, renderSplitPieces, splitFileNames, splitManifestName, type Config, type SplitOptions, type SplitPlan } from '../engine';
 import { openDatasetFile, sha256, TOOL_VERSION } from '../host/datasetFile';
-import { splitLeakGroups } from '../host/leaks';
+import { planGroupedSplit, splitLeakGroups } from '../host/leaks';
 import { InputError } from '../host/errors';
 import { shown } from '../host/inputs';
 import { writeNewFiles } from '../host/writeAtomic';
@@ -20,9 +20,9 @@ Rows with structure errors are left out and listed.
 
   --ratios 80,10,10        Relative split sizes (default 80,10,10); two numbers give train and test
   --names a,b,c            Split names (default train,val,test; train,test for two ratios)
-  --folds K                K equal folds (NAME.fold1…foldK) instead of ratios, and per fold the pair a
-                           trainer reads: NAME.folds/foldN/train and NAME.folds/foldN/val (listed in
-                           NAME.split.json's "folds")
+  --folds K                K equal folds instead of ratios, written per fold as the pair a trainer
+                           reads: NAME.folds/foldN/train (every other fold) and NAME.folds/foldN/val
+                           (this fold), listed in NAME.split.json's "folds"
   --test P                 With --folds: hold P percent out first as a fixed test part (NAME.test)
   --seed N                 Same seed, same split (default 42)
   --stratify               Keep each label's share in every split (within one row per label where
@@ -94,27 +94,9 @@ export function split(argv: string[]): Promise<number> {
       // their verified pairs (when the near rules are on, as by default, or asked for).
       const near = !values['no-group-duplicates'] && (values['group-near-duplicates'] || nearRulesOn(ds.config));
       const t0 = performance.now();
-      const timing = (what: string) => process.env.TUNESET_TIMING && process.stderr.write(`[timing] ${what} ${(performance.now() - t0).toFixed(0)} ms\n`);
-      let rows: Iterable<SourceRow> = ds.reader.rows();
-      if (near) {
-        const made = await splitLeakGroups(ds.file, ds.display, ds.config, { near: true, container: ds.container, timing });
-        // The analysis's groups are placed on the reader's rows by line as the plan reads them (one read, not two):
-        // planSplit reads every row before it looks at the groups.
-        const groupOfLine = new Map<number, number>();
-        made.lines.forEach((line, i) => {
-          if (made.groupOf[i] >= 0) groupOfLine.set(line, made.groupOf[i]);
-        });
-        const groups: number[] = [];
-        const source = rows;
-        rows = (function* () {
-          for (const row of source) {
-            groups[row.index] = groupOfLine.get(row.line) ?? -1;
-            yield row;
-          }
-        })();
-        options.groups = groups;
-      }
-      const plan = planSplit(rows, { ...options, detection: ds.detection });
+      const timing = (what: string) => process.env.TUNESET_TIMING && process.stderr.write(`[timing] ${what} ${(performance.now() - t0).toFixed(0)} ms, ${(process.cpuUsage().user / 1000).toFixed(0)} ms CPU\n`);
+      const made = near ? await splitLeakGroups(ds.file, ds.display, ds.config, { near: true, container: ds.container, timing }) : undefined;
+      const plan = planGroupedSplit(ds.reader.rows(), { ...options, detection: ds.detection }, made);
       timing('plan');
       if (plan.unreadableDates) throw new InputError(`${ds.display}: ${plan.unreadableDates.message}`);
       if (plan.splits.every((s) => s.rows.length === 0)) throw noUsableRows(ds.display, plan.rows, plan.excluded);
@@ -129,7 +111,7 @@ export function split(argv: string[]): Promise<number> {
       // Each split file is written as its rows are copied, a megabyte at a time.
       const outputs = renderSplitPieces(plan, source).map((f) => ({ path: path.join(outDir, f.name), pieces: f.pieces }));
       await writeNewFiles(outputs, values.force, [file]);
-      process.stdout.write(summary(ds.display, plan, outputs.map((o) => shown(o.path))));
+      process.stdout.write(summary(ds.display, plan, (name) => shown(path.join(outDir, name)), path.basename(file)));
       return 0;
     } finally {
       ds.close();
@@ -170,8 +152,11 @@ function ratiosOf(value: string | undefined): number[] | undefined {
 
 const SHOWN_EXCLUDED = 20;
 
-/** What was written, split by split, with the rows left out and any warnings. */
-function summary(display: string, plan: SplitPlan, written: string[] | undefined): string {
+/**
+ * What was written (`written` shows a written file by its base name; undefined before anything is
+ * written), split by split, with the rows left out and any warnings.
+ */
+function summary(display: string, plan: SplitPlan, written?: (name: string) => string, sourceName = ''): string {
   const o = plan.options;
   const how = [o.timeField !== undefined ? `by time (${o.timeField})` : `seed ${o.seed}`];
   if (o.stratify) how.push('stratified by label');
@@ -181,26 +166,26 @@ function summary(display: string, plan: SplitPlan, written: string[] | undefined
   if (o.folds !== undefined) how.push(`${o.folds} folds${o.test ? `, ${o.test}% held out as test` : ''}`);
   const lines = [`${display}: ${fmt(plan.rows)} rows, ${plan.format}; ${how.join(', ')}`];
   const width = Math.max(...plan.splits.map((s) => s.name.length));
+  const files = splitFileNames(plan, sourceName);
   plan.splits.forEach((s, i) => {
     const balance = Object.values(s.labels).filter((n) => n > 0).length > 1 ? `  balance ${s.balanceIndex.toFixed(2)}` : '';
     const dates = s.dates ? `  ${s.dates.first.slice(0, 10)} … ${s.dates.last.slice(0, 10)}` : '';
-    lines.push(`  ${s.name.padEnd(width)}  ${fmt(s.rows.length).padStart(9)} ${s.rows.length === 1 ? 'row ' : 'rows'}  ${labelSummary(s.labels)}${s.unlabeled ? ` · (no label) ${fmt(s.unlabeled)}` : ''}${balance}${dates}${written ? `  → ${written[i]}` : ''}`);
+    lines.push(`  ${s.name.padEnd(width)}  ${fmt(s.rows.length).padStart(9)} ${s.rows.length === 1 ? 'row ' : 'rows'}  ${labelSummary(s.labels)}${s.unlabeled ? ` · (no label) ${fmt(s.unlabeled)}` : ''}${balance}${dates}${written && files[i] !== undefined ? `  → ${written(files[i]!)}` : ''}`);
   });
   const g = plan.groups;
   if (g.count) {
     lines.push(`  ${fmt(g.rows)} rows in ${fmt(g.count)} group${g.count === 1 ? '' : 's'} kept whole (largest: ${fmt(g.largest)} rows); ${fmt(g.moved)} ${g.moved === 1 ? 'row' : 'rows'} moved to keep ${fmt(g.straddling)} ${g.straddling === 1 ? 'group' : 'groups'} whole that an ungrouped split would have cut`);
   }
   if (plan.folds && written) {
-    const base = written.length - 1 - 2 * plan.folds.length;
-    plan.folds.forEach((f, k) => lines.push(`  ${f.name}: train ${fmt(f.train.length)} rows → ${written[base + 2 * k]}, val ${fmt(f.val.length)} rows → ${written[base + 2 * k + 1]}`));
+    plan.folds.forEach((f) => lines.push(`  ${f.name}: train ${fmt(f.train.length)} rows → ${written(foldFileName(sourceName, f.name, 'train'))}, val ${fmt(f.val.length)} rows → ${written(foldFileName(sourceName, f.name, 'val'))}`));
   }
   for (const m of missingLabelLines(plan)) lines.push(`  ${written ? 'warning' : 'error'}: ${m}`);
   if (plan.excluded.length) {
     lines.push(`  left out: ${fmt(plan.excluded.length)} row${plan.excluded.length === 1 ? '' : 's'} that cannot be used:`);
     for (const e of plan.excluded.slice(0, SHOWN_EXCLUDED)) lines.push(`    ${display}:${e.line} ${e.rule} ${e.reason}`);
-    if (plan.excluded.length > SHOWN_EXCLUDED) lines.push(`    … and ${fmt(plan.excluded.length - SHOWN_EXCLUDED)} more${written ? `, all listed in ${written[written.length - 1]}` : ''}`);
+    if (plan.excluded.length > SHOWN_EXCLUDED) lines.push(`    … and ${fmt(plan.excluded.length - SHOWN_EXCLUDED)} more${written ? `, all listed in ${written(splitManifestName(sourceName))}` : ''}`);
   }
   for (const w of plan.warnings) lines.push(`  warning: ${w}`);
-  if (written) lines.push(`  manifest → ${written[written.length - 1]}`);
+  if (written) lines.push(`  manifest → ${written(splitManifestName(sourceName))}`);
   return lines.join('\n') + '\n';
 }

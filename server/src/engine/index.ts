@@ -45,7 +45,7 @@ export { containerPieces, containerTextPieces, datasetSource, outputName, type D
 export { OptionsError } from './optionsError';
 export type { SourceRow, DatasetReader } from './read';
 export { planSplit, resolveSplitOptions, DEFAULT_MIN_ROWS, type SplitOptions, type SplitPlan, type SplitPart, type SplitFold, type MissingLabel, type AppliedSplitOptions, type ExcludedRow } from './split/split';
-export { renderSplit, renderSplitBytes, renderSplitPieces, foldFileName, splitManifest, splitManifestName, type SplitManifest } from './split/renderSplit';
+export { renderSplit, renderSplitBytes, renderSplitPieces, foldFileName, splitFileNames, splitManifest, splitManifestName, type SplitManifest } from './split/renderSplit';
 export {
   augmentDataset, planAugmentation, resolveAugmentOptions, AUGMENT_OPERATIONS, STOPWORDS, LEAKS_LISTED, MAX_VARIANTS_PER_ROW, NO_THESAURUS,
   type Augmentation, type AugmentSummary, type AugmentOperation, type SynonymProvider, type BalanceOptions, type TextSpan, type Tagger, type WordNetPos,
@@ -53,10 +53,10 @@ export {
 export type { AugmentOptions, AugmentResult, AugmentedRow, AugmentedPart, UnchangedRow, AppliedAugmentOptions } from './augment/types';
 export { renderAugmented, renderAugmentedPieces, augmentedFileName, type RenderAugmentedOptions } from './augment/renderAugmented';
 export { withExtraFindings, type AnalysisStats } from './analysis/analyze';
-export { findCrossFileLeaks, leakGroups, fileSplitRole, type LeakOptions, type LeakSource, type SplitRole } from './rules/crossFileLeak';
+export { findCrossFileLeaks, leakGroups, fileSplitRole, fileSplitScope, type LeakOptions, type LeakSource, type SplitRole } from './rules/crossFileLeak';
 export { nearDuplicateClusters, nearDuplicateClusterPairs } from './rules/nearDuplicates';
 export { rowLookup, type RowLookup } from './similarity/rowLookup';
-export type { RowIndex } from './similarity/rowIndex';
+export { sketchSettings, type RowIndex } from './similarity/rowIndex';
 export { jsonlByteRanges, jsonlShards, lineAt } from './analysis/shards';
 export { jsonlReader } from './read/jsonl';
 export { CHUNK_BYTES, decodeSourceLines, isUtf16Source, memorySource, readFully, sourceBytes, type ByteSource } from './read/source';

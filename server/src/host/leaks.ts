@@ -1,6 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { findCrossFileLeaks, leakGroups, RULE_IDS, rowLookup, type ByteSource, type Config, type DatasetContainer, type DatasetAnalysis, type Finding, type LeakSource, type RowLookup, type SplitRole } from '../engine';
+import {
+  analyzeDataset, findCrossFileLeaks, leakGroups, planSplit, RULE_IDS, rowLookup,
+  type ByteSource, type Config, type DatasetContainer, type DatasetAnalysis, type Finding, type LeakSource, type RowIndex, type RowLookup, type SourceRow, type SplitOptions, type SplitPlan, type SplitRole,
+} from '../engine';
 import { analyzeFile } from './analyzeFile';
 import { fileSource } from './fileSource';
 
@@ -91,20 +94,49 @@ export function findWorkspaceLeaks(analyses: Map<string, DatasetAnalysis>, confi
   }
 }
 
+/** The groups a split keeps whole, by the row index of an analysis: see leakGroupsOf. */
+export interface SplitLeakGroups {
+  /** Group id per row of the analysis (-1 for a row alone). */
+  groupOf: Int32Array;
+  /** Each analysis row's line. */
+  lines: Int32Array;
+  /** Each analysis row's normalised-key hash (NaN for none): the split need not hash its keys again. */
+  hashes: Float64Array;
+  /** Near-duplicate pairs that joined two groups. */
+  nearPairs: number;
+}
+
 /**
  * The groups a split keeps whole so that `check` finds no leak between its parts: rows whose
  * normalised texts are equal and, with `near`, every verified near-duplicate pair, joined
- * transitively (leakGroups: the cross-file check's own hashes, candidates and verification). The
- * file is analyzed once with its row index; rows of candidate pairs are read again from disk.
- * A group id per row of the analysis (-1 for a row alone), with each row's line.
+ * transitively (leakGroups: the cross-file check's own hashes, candidates and verification), from
+ * an analysis's row index (made with near-duplicates on and `config`'s sketch settings) and its rows.
+ * The one grouping of the CLI's split and the split panel.
+ */
+export function leakGroupsOf(index: RowIndex, rows: RowLookup, config: Config, options: { near: boolean; cancelled?: () => boolean }): SplitLeakGroups {
+  const groups = leakGroups({ index, rows }, config, options);
+  return { ...groups, lines: index.lines, hashes: index.hashes };
+}
+
+/**
+ * The settings of the analysis a split's grouping reads: every rule off but, when grouping
+ * near-duplicates, cross-file-leak, whose sketches the band keys are. (Not near-duplicate: its
+ * file-wide search would verify every candidate pair, which leakGroups then does again.)
+ */
+export function groupingConfig(config: Config, near: boolean): Config {
+  const rules = Object.fromEntries(RULE_IDS.map((id) => [id, 'off' as const]));
+  return { ...config, rules: { ...rules, 'cross-file-leak': near ? 'error' : 'off' } };
+}
+
+/**
+ * leakGroupsOf a file on disk: it is analyzed once with its row index (on every core, as check
+ * reads it); rows of candidate pairs are read again from disk.
  */
 export async function splitLeakGroups(
   file: string, display: string, config: Config, options: { near: boolean; container?: DatasetContainer; timing?: (what: string) => void },
-): Promise<{ groupOf: Int32Array; lines: Int32Array; nearPairs: number }> {
-  // Only the row index is wanted (hashes and band keys, made whatever the rules): every rule is off
-  // but near-duplicate, whose sketches the band keys are, so no time goes to findings nobody reads.
-  const rules = Object.fromEntries(RULE_IDS.map((id) => [id, 'off' as const]));
-  const analysisConfig: Config = { ...config, rules: { ...rules, 'near-duplicate': options.near ? 'warning' : 'off' } };
+): Promise<SplitLeakGroups> {
+  // Only the row index is wanted (hashes and band keys, made whatever the rules): no time goes to findings nobody reads.
+  const analysisConfig = groupingConfig(config, options.near);
   const analysis = await analyzeFile(file, display, analysisConfig, { rowIndex: true, nearDuplicates: options.near, ...(options.container ? { container: options.container } : {}) });
   options.timing?.('analysis with row index');
   const index = analysis.rowIndex!;
@@ -114,10 +146,43 @@ export async function splitLeakGroups(
     return fileSource(fd);
   };
   try {
-    const groups = leakGroups({ index, rows: lazyRows(file, index.lines, read, index.container, analysisConfig) }, analysisConfig, { near: options.near });
+    const groups = leakGroupsOf(index, lazyRows(file, index.lines, read, index.container, analysisConfig), analysisConfig, { near: options.near });
     options.timing?.(`leak groups (${groups.nearPairs} near pairs joined)`);
-    return { ...groups, lines: index.lines };
+    return groups;
   } finally {
     if (fd !== undefined) fs.closeSync(fd);
   }
+}
+
+/**
+ * leakGroupsOf a file's bytes in memory (the split panel's worker): the same analysis, on one thread.
+ */
+export function splitLeakGroupsOfBytes(file: string, bytes: Uint8Array, config: Config, options: { near: boolean; container?: DatasetContainer }): SplitLeakGroups {
+  const analysisConfig = groupingConfig(config, options.near);
+  const analysis = analyzeDataset(file, bytes, analysisConfig, { rowIndex: true, nearDuplicates: options.near, ...(options.container ? { container: options.container } : {}) });
+  const index = analysis.rowIndex!;
+  return leakGroupsOf(index, rowLookup(file, bytes, index.lines, index.container, analysisConfig), analysisConfig, { near: options.near });
+}
+
+/**
+ * The split of a file's rows with the groups of an analysis of the same file kept whole: the CLI's
+ * and the split panel's one plan. The groups and key hashes are placed on the rows by line as the
+ * plan reads them (one read of the rows, not two; both read the file in order).
+ */
+export function planGroupedSplit(rows: Iterable<SourceRow>, options: SplitOptions, made?: SplitLeakGroups): SplitPlan {
+  if (!made) return planSplit(rows, options);
+  const groups: number[] = [];
+  const keyHashes: number[] = [];
+  const { lines, groupOf, hashes } = made;
+  let k = 0;
+  const placed = (function* () {
+    for (const row of rows) {
+      while (k < lines.length && lines[k] < row.line) k++;
+      const same = k < lines.length && lines[k] === row.line;
+      groups[row.index] = same ? groupOf[k] : -1;
+      keyHashes[row.index] = same ? hashes[k] : NaN;
+      yield row;
+    }
+  })();
+  return planSplit(placed, { ...options, groups, keyHashes });
 }

@@ -135,7 +135,7 @@ interface SiblingOptions {
 /** The split comparison when the file has train/val/test siblings in its folder, else undefined. */
 async function compareSplits(file: string, analysis: DatasetAnalysis, config: Config, options: SiblingOptions): Promise<SplitComparison | undefined> {
   const dir = path.dirname(file);
-  const siblings = findSplitSiblings(path.basename(file), fs.readdirSync(dir));
+  const siblings = findSplitSiblings(path.basename(file), fs.readdirSync(dir), config);
   if (!siblings.length) return undefined;
   const inputs: SplitInput[] = [];
   const indexed = new Map<string, DatasetAnalysis>();

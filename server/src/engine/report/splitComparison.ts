@@ -1,4 +1,6 @@
+import { DEFAULT_CONFIG, type Config } from '../config';
 import { isDatasetPath } from '../read';
+import { splitWordRole } from '../rules/crossFileLeak';
 
 /**
  * A train/val/test set side by side: sizes, label proportions per split, and the texts that leak
@@ -9,19 +11,25 @@ export type SplitName = 'train' | 'val' | 'test';
 
 export const SPLIT_ORDER: SplitName[] = ['train', 'val', 'test'];
 
-// The words a split goes by in file names: "validation", "valid" and "dev" all mean the held-out set.
-const ROLE_WORDS: Record<string, SplitName> = { train: 'train', val: 'val', valid: 'val', validation: 'val', dev: 'val', test: 'test' };
-const ROLE = '(train|val|valid|validation|dev|test)';
-const NAME_ROLE_EXT = new RegExp(`^(.+)\\.${ROLE}\\.([^.]+(?:\\.[^.]+)*)$`, 'i');
-const ROLE_REST = new RegExp(`^${ROLE}\\.(.+)$`, 'i');
+/** The role words a name is read with: the settings' `trainFileWords` and `heldOutFileWords`, as the leak check reads them. */
+export type RoleWords = Pick<Config, 'heldOutFileWords' | 'trainFileWords'>;
 
-/** The split a file name plays and the pattern its siblings share, for NAME.train.jsonl or train.NAME.jsonl names. */
-export function splitRole(fileName: string): { split: SplitName; family: string } | undefined {
+/**
+ * The split a file name plays and the pattern its siblings share: a part of the name between dots,
+ * dashes or underscores that is a role word (splitWordRole, the leak check's own reading) marks it,
+ * and the rest of the name is its family ("data.train.jsonl" and "data.test.jsonl" are "data.*.jsonl").
+ * A held-out word that is "test" (or "testset", …) is the test split; any other (val, validation,
+ * dev, eval…) the validation split.
+ */
+export function splitRole(fileName: string, words: RoleWords = DEFAULT_CONFIG): { split: SplitName; family: string } | undefined {
   if (!isDatasetPath(fileName)) return undefined;
-  let m = NAME_ROLE_EXT.exec(fileName);
-  if (m) return { split: ROLE_WORDS[m[2].toLowerCase()], family: `${m[1]}.*.${m[3]}`.toLowerCase() };
-  m = ROLE_REST.exec(fileName);
-  if (m) return { split: ROLE_WORDS[m[1].toLowerCase()], family: `*.${m[2]}`.toLowerCase() };
+  const parts = fileName.split(/([._-])/);
+  for (let i = 0; i < parts.length; i += 2) {
+    const role = splitWordRole(parts[i], words);
+    if (!role) continue;
+    const split: SplitName = role === 'train' ? 'train' : splitWordRole(parts[i], { heldOutFileWords: ['test'], trainFileWords: [] }) ? 'test' : 'val';
+    return { split, family: [...parts.slice(0, i), '*', ...parts.slice(i + 1)].join('').toLowerCase() };
+  }
   return undefined;
 }
 
@@ -29,12 +37,12 @@ export function splitRole(fileName: string): { split: SplitName; family: string 
  * The file's split family among the names of its folder: one file per split (the file itself
  * included), in train, val, test order; empty when the file has no sibling split.
  */
-export function findSplitSiblings(fileName: string, namesInFolder: string[]): { split: SplitName; name: string }[] {
-  const own = splitRole(fileName);
+export function findSplitSiblings(fileName: string, namesInFolder: string[], words: RoleWords = DEFAULT_CONFIG): { split: SplitName; name: string }[] {
+  const own = splitRole(fileName, words);
   if (!own) return [];
   const chosen = new Map<SplitName, string>([[own.split, fileName]]);
   for (const name of [...namesInFolder].sort()) {
-    const role = splitRole(name);
+    const role = splitRole(name, words);
     if (role && role.family === own.family && !chosen.has(role.split)) chosen.set(role.split, name);
   }
   if (chosen.size < 2) return [];

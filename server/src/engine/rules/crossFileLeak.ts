@@ -38,15 +38,42 @@ export function fileSplitRole(path: string, config: Pick<Config, 'heldOutFileWor
   const parts = path.split(/[\\/]/);
   const name = parts[parts.length - 1].replace(/\.(jsonl|ndjson|csv|tsv|json)$/i, '');
   const folder = parts.length > 1 ? parts[parts.length - 2] : '';
-  const words = new Set(`${name} ${folder}`.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean));
-  // "testset", "valset", "train_split": a role word with a common suffix counts too.
-  const has = (list: string[]) => list.some((w) => {
-    const word = w.toLowerCase();
-    return words.has(word) || words.has(`${word}set`) || words.has(`${word}data`) || words.has(`${word}split`);
+  const words = `${name} ${folder}`.split(/[^A-Za-z0-9]+/).filter(Boolean);
+  const roles = words.map((w) => splitWordRole(w, config));
+  if (roles.includes('held-out')) return 'held-out';
+  if (roles.includes('train')) return 'train';
+  return undefined;
+}
+
+/**
+ * The role one word of a file name gives it: a word of `heldOutFileWords` or `trainFileWords` (any
+ * case), alone or with a common suffix ("testset", "valset", "traindata", "train_split" is two
+ * words); held-out wins for a word in both lists. The one definition of the role words: the leak
+ * check and the report's split comparison both read names with it.
+ */
+export function splitWordRole(word: string, config: Pick<Config, 'heldOutFileWords' | 'trainFileWords'>): SplitRole | undefined {
+  const w = word.toLowerCase();
+  const has = (list: string[]) => list.some((x) => {
+    const role = x.toLowerCase();
+    return w === role || w === `${role}set` || w === `${role}data` || w === `${role}split`;
   });
   if (has(config.heldOutFileWords)) return 'held-out';
   if (has(config.trainFileWords)) return 'train';
   return undefined;
+}
+
+/**
+ * The k-fold a file belongs to, from its folder's name: a file in a folder named fold + a number
+ * (`fold1`, `fold_2`, `fold-3`), as `split --folds` writes `NAME.folds/fold1/train.jsonl` and
+ * `NAME.folds/fold1/val.jsonl`, is in that fold (the folder's path names it). Each fold's
+ * validation rows are by design in the other folds' training files, so a held-out file in a fold is
+ * compared with its own fold's training files only; a held-out file in no fold (a fixed test part)
+ * is compared with every training file.
+ */
+export function fileSplitScope(path: string): string | undefined {
+  const parts = path.split(/[\\/]/);
+  if (parts.length < 2 || !/^fold[-_ ]?\d+$/i.test(parts[parts.length - 2])) return undefined;
+  return parts.slice(0, -1).join('/');
 }
 
 /** An open-addressing table from exact-duplicate hash to the first global row with it. */
@@ -83,21 +110,43 @@ export interface LeakOptions extends AnalyzeOptions {
   cancelled?: () => boolean;
   /** The role of each file by its path, instead of its name's (the report compares val with test as test with train). */
   roles?: (path: string) => SplitRole | undefined;
+  /** The fold of each file by its path, instead of its folder's (fileSplitScope); undefined: in no fold. */
+  scopes?: (path: string) => string | undefined;
 }
 
 /**
  * Finds the held-out rows that leak from training files, among `files` (any order; files whose name
- * marks neither role are ignored). Returns the findings per held-out file path, on the held-out rows,
- * with related information pointing at the training row; files without leaks are left out. Band
- * tables are cached per row index, so checking again after one file changed rebuilds only its table.
+ * marks neither role are ignored). A held-out file in a k-fold's folder (fileSplitScope) is compared
+ * with the training files of its own fold only; any other held-out file with every training file.
+ * Returns the findings per held-out file path, on the held-out rows, with related information
+ * pointing at the training row; files without leaks are left out. Band tables are cached per row
+ * index, so checking again after one file changed rebuilds only its table.
  */
 export function findCrossFileLeaks(files: LeakSource[], config: Config, options: LeakOptions = {}): Map<string, Finding[]> {
   const result = new Map<string, Finding[]>();
-  const cancelled = options.cancelled ?? (() => false);
   if (config.rules['cross-file-leak'] === 'off') return result;
   const roleOf = options.roles ?? ((path: string) => fileSplitRole(path, config));
+  const scopeOf = options.scopes ?? fileSplitScope;
   const train = files.filter((f) => !f.splitSource && roleOf(f.path) === 'train');
   const heldOut = files.filter((f) => !f.splitSource && roleOf(f.path) === 'held-out');
+  // Held-out files by fold ('' for those in none), each fold's checked against the training files it may not share rows with.
+  const byScope = new Map<string, LeakSource[]>();
+  for (const f of heldOut) {
+    const scope = scopeOf(f.path) ?? '';
+    byScope.set(scope, [...(byScope.get(scope) ?? []), f]);
+  }
+  for (const [scope, held] of byScope) {
+    const against = scope === '' ? train : train.filter((f) => scopeOf(f.path) === scope);
+    for (const [path, findings] of leaksBetween(against, held, config, options)) result.set(path, findings);
+    if (options.cancelled?.()) return new Map();
+  }
+  return result;
+}
+
+/** findCrossFileLeaks for one set of training files and the held-out files checked against all of them. */
+function leaksBetween(train: LeakSource[], heldOut: LeakSource[], config: Config, options: LeakOptions): Map<string, Finding[]> {
+  const result = new Map<string, Finding[]>();
+  const cancelled = options.cancelled ?? (() => false);
   if (!train.length || !heldOut.length) return result;
   // Training rows are numbered first, so pairs come out as (held-out, training).
   const ordered = [...train, ...heldOut];

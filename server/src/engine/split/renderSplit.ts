@@ -9,7 +9,8 @@ export interface SplitManifest {
   source: { file: string; sha256?: string; rows: number; container: string; format: string; fields: Record<string, string> };
   seed: number;
   options: AppliedSplitOptions;
-  splits: { name: string; file: string; rows: number; labels: Record<string, number>; unlabeled: number; balanceIndex: number; dates?: { first: string; last: string } }[];
+  /** `file`: the split's own file; a k-fold's folds have none (their rows are each fold's `val` file, listed in `folds`). */
+  splits: { name: string; file?: string; rows: number; labels: Record<string, number>; unlabeled: number; balanceIndex: number; dates?: { first: string; last: string } }[];
   /** Groups kept whole: how many, their rows, and the rows an ungrouped split would have put elsewhere. */
   groups: SplitPlan['groups'];
   /** k-fold: per fold, the training and validation files (paths from this manifest's folder) a trainer reads. */
@@ -26,6 +27,23 @@ export function foldFileName(sourceName: string, fold: string, part: 'train' | '
   return outputName(sourceName, `folds/${fold}/${part}`);
 }
 
+/**
+ * The file of each split (its base name: "reviews.jsonl" → "reviews.train.jsonl"), undefined for a
+ * k-fold's folds: a fold is written only as its training and validation files (foldFileName), since a
+ * copy of its rows beside them would be one more file for a leak check to mistake for held-out data.
+ * A k-fold's held-out test part has its own file.
+ */
+export function splitFileNames(plan: Pick<SplitPlan, 'splits' | 'folds'>, sourceName: string): (string | undefined)[] {
+  const folds = plan.folds?.length ?? 0;
+  return plan.splits.map((s, i) => (i < folds ? undefined : outputName(sourceName, s.name)));
+}
+
+/** The splits that have a file of their own, with its name. */
+function ownFiles(plan: SplitPlan, sourceName: string): { name: string; rows: number[] }[] {
+  const names = splitFileNames(plan, sourceName);
+  return plan.splits.flatMap((s, i) => (names[i] === undefined ? [] : [{ name: names[i]!, rows: s.rows }]));
+}
+
 /** The manifest's file name for a source: "reviews.jsonl" → "reviews.split.json". */
 export function splitManifestName(sourceName: string): string {
   return outputName(sourceName, 'split', '.json');
@@ -33,6 +51,7 @@ export function splitManifestName(sourceName: string): string {
 
 /** The manifest of a plan (no timestamp: the same split gives the same manifest). */
 export function splitManifest(plan: SplitPlan, source: DatasetSource): SplitManifest {
+  const files = splitFileNames(plan, source.name);
   return {
     tool: 'tuneset',
     version: source.toolVersion ?? 'unknown',
@@ -40,9 +59,9 @@ export function splitManifest(plan: SplitPlan, source: DatasetSource): SplitMani
     source: { file: source.name, sha256: source.sha256, rows: plan.rows, container: source.container, format: plan.format, fields: plan.fields },
     seed: plan.options.seed,
     options: plan.options,
-    splits: plan.splits.map((s) => ({
+    splits: plan.splits.map((s, i) => ({
       name: s.name,
-      file: outputName(source.name, s.name),
+      ...(files[i] !== undefined ? { file: files[i] } : {}),
       rows: s.rows.length,
       labels: s.labels,
       unlabeled: s.unlabeled,
@@ -60,13 +79,14 @@ export function splitManifest(plan: SplitPlan, source: DatasetSource): SplitMani
 }
 
 /**
- * The files of a split: one per split in the source's container with the rows' exact text in file
- * order (a CSV keeps its header), then the manifest. Names are base names; the host picks the folder.
+ * The files of a split: one per split with a file (splitFileNames) in the source's container with the
+ * rows' exact text in file order (a CSV keeps its header), then a k-fold's per-fold training and
+ * validation files, then the manifest. Names are base names; the host picks the folder.
  */
 export function renderSplit(plan: SplitPlan, source: DatasetSource): OutputFile[] {
-  const files = plan.splits.map((s) => ({
-    name: outputName(source.name, s.name),
-    text: containerText(source, s.rows.map((i) => source.rowText(i))),
+  const files = ownFiles(plan, source.name).map(({ name, rows }) => ({
+    name,
+    text: containerText(source, rows.map((i) => source.rowText(i))),
   }));
   for (const { name, rows } of foldParts(plan, source)) files.push({ name, text: containerText(source, rows.map((i) => source.rowText(i))) });
   files.push({ name: splitManifestName(source.name), text: JSON.stringify(splitManifest(plan, source), null, 2) + '\n' });
@@ -75,7 +95,7 @@ export function renderSplit(plan: SplitPlan, source: DatasetSource): OutputFile[
 
 /** The same files as renderSplit, as bytes; JSONL rows are copied byte for byte (the CLI's path for big files). */
 export function renderSplitBytes(plan: SplitPlan, source: DatasetSource): OutputBytes[] {
-  const files = plan.splits.map((s) => ({ name: outputName(source.name, s.name), bytes: containerBytes(source, s.rows) }));
+  const files = ownFiles(plan, source.name).map(({ name, rows }) => ({ name, bytes: containerBytes(source, rows) }));
   for (const { name, rows } of foldParts(plan, source)) files.push({ name, bytes: containerBytes(source, rows) });
   files.push({ name: splitManifestName(source.name), bytes: new TextEncoder().encode(JSON.stringify(splitManifest(plan, source), null, 2) + '\n') });
   return files;
@@ -87,7 +107,7 @@ export function renderSplitBytes(plan: SplitPlan, source: DatasetSource): Output
  * for byte, in file order.
  */
 export function renderSplitPieces(plan: SplitPlan, source: DatasetSource): OutputPieces[] {
-  const files: OutputPieces[] = plan.splits.map((s) => ({ name: outputName(source.name, s.name), pieces: containerPieces(source, s.rows) }));
+  const files: OutputPieces[] = ownFiles(plan, source.name).map(({ name, rows }) => ({ name, pieces: containerPieces(source, rows) }));
   for (const { name, rows } of foldParts(plan, source)) files.push({ name, pieces: containerPieces(source, rows) });
   files.push({ name: splitManifestName(source.name), pieces: [new TextEncoder().encode(JSON.stringify(splitManifest(plan, source), null, 2) + '\n')] });
   return files;

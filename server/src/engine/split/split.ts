@@ -43,6 +43,12 @@ export interface SplitOptions {
    * caller from the near-duplicate index. Undefined or negative: the row is in no cluster.
    */
   groups?: ArrayLike<number | undefined>;
+  /**
+   * The normalizedHash of each row's duplicate key by row index, when the caller has it already (an
+   * analysis's row index holds the same hashes): then the keys are not hashed again. Read for a row
+   * as the row arrives, so a caller may fill it while the rows are read.
+   */
+  keyHashes?: ArrayLike<number>;
   /** The format and fields; detected from the rows when absent. */
   detection?: Detection;
 }
@@ -184,7 +190,7 @@ export function planSplit(rows: Iterable<SourceRow>, options: SplitOptions = {})
     detection = detectDatasetFormat(list, DEFAULT_CONFIG);
     rows = list;
   }
-  const facts = readSplitRows(rows, detection, { hashKeys: applied.groupDuplicates, groupField: applied.groupField, timeField: applied.timeField });
+  const facts = readSplitRows(rows, detection, { hashKeys: applied.groupDuplicates, keyHashes: options.keyHashes, groupField: applied.groupField, timeField: applied.timeField });
   const warnings: string[] = [];
   const grouping = new RowGroups(facts.count);
   // Rows that cannot be placed have no key hash (NaN), so they join nothing.

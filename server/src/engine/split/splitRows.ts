@@ -29,6 +29,8 @@ export interface SplitRows {
 
 export interface SplitRowsOptions {
   hashKeys: boolean;
+  /** With hashKeys: each row's key hash as the caller computed it (normalizedHash of the same key), read as the row arrives. */
+  keyHashes?: ArrayLike<number>;
   groupField?: string;
   timeField?: string;
 }
@@ -86,7 +88,10 @@ export function readSplitRows(rows: Iterable<SourceRow>, detection: Detection, o
       }
       out.label[i] = id;
     }
-    if (options.hashKeys && content.key.trim() !== '') out.keyHash[i] = normalizedHash(content.key);
+    if (options.hashKeys && content.key.trim() !== '') {
+      const given = options.keyHashes?.[i];
+      out.keyHash[i] = given !== undefined && !Number.isNaN(given) ? given : normalizedHash(content.key);
+    }
     if (options.groupField !== undefined) {
       const g = fieldValue(value, options.groupField);
       if (g !== undefined && g !== null && g !== '') out.groupValue[i] = typeof g === 'string' ? g : JSON.stringify(g);

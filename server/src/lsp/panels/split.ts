@@ -3,9 +3,10 @@ import { Worker } from 'node:worker_threads';
 import type { CancellationToken, Connection, WorkDoneProgressReporter } from 'vscode-languageserver/node';
 import { sha256, TOOL_VERSION } from '../../host/datasetFile';
 import {
-  datasetSource, nearDuplicateClusters, outputName, planSplit, renderSplitPieces,
-  type Config, type DatasetAnalysis, type Finding, type SplitOptions, type SplitPlan,
+  datasetSource, foldFileName, renderSplitPieces, rowLookup, sketchSettings, splitFileNames,
+  type Config, type DatasetAnalysis, type RowIndex, type SplitOptions, type SplitPlan,
 } from '../../engine';
+import { leakGroupsOf, planGroupedSplit, type SplitLeakGroups } from '../../host/leaks';
 import { SplitFormRequest, SplitPreviewRequest, SplitWriteRequest, type SplitChoices, type SplitPreview } from '../../protocol';
 import { answer, Cancelled, filePath, panelDataset, progressOf, writeNewFiles, type PanelDataset } from './common';
 
@@ -74,24 +75,25 @@ export function registerSplitRequests(connection: Connection, host: SplitHost): 
 
 async function splitPlan(host: SplitHost, uri: string, entry: PanelDataset, c: SplitChoices, token: CancellationToken, progress: WorkDoneProgressReporter): Promise<SplitPlan> {
   const { dataset } = entry;
-  const groups = c.groupNearDuplicates ? await nearDuplicateGroups(host, uri, entry, token, progress) : undefined;
+  const made = c.groupNearDuplicates ? await nearDuplicateGroups(host, uri, entry, token, progress) : undefined;
   const options: SplitOptions = {
-    ...(groups ? { groups } : {}),
     seed: c.seed, stratify: c.stratify, groupDuplicates: c.groupDuplicates, detection: dataset.detection,
     ...(c.mode === 'folds' ? { folds: c.folds } : { ratios: c.ratios }),
     ...(c.groupField ? { groupField: c.groupField } : {}),
     ...(c.timeField ? { timeField: c.timeField } : {}),
   };
-  return planSplit(dataset.reader.rows(), options);
+  // The CLI's plan: the same groups placed on the rows the same way (planGroupedSplit).
+  return planGroupedSplit(dataset.reader.rows(), options, made);
 }
 
-/** The page's preview of a plan; the files are absolute paths in `folder`. */
+/** The page's preview of a plan; the files are absolute paths in `folder` (a k-fold's fold: its validation file). */
 function preview(plan: SplitPlan, file: string, folder: string, translate: (message: string) => string = (m) => m): SplitPreview {
   const base = path.basename(file);
+  const files = splitFileNames(plan, base);
   return {
     rows: plan.rows,
-    splits: plan.splits.map((s) => ({
-      name: s.name, file: path.join(folder, outputName(base, s.name)), rows: s.rows.length, target: s.target, labels: s.labels, unlabeled: s.unlabeled, balanceIndex: s.balanceIndex,
+    splits: plan.splits.map((s, i) => ({
+      name: s.name, file: path.join(folder, files[i] ?? foldFileName(base, s.name, 'val')), rows: s.rows.length, target: s.target, labels: s.labels, unlabeled: s.unlabeled, balanceIndex: s.balanceIndex,
     })),
     labels: [...new Set(plan.splits.flatMap((s) => Object.keys(s.labels)))],
     excluded: plan.excluded.map((e) => ({ line: e.line, reason: translate(e.reason) })),
@@ -104,28 +106,34 @@ function preview(plan: SplitPlan, file: string, folder: string, translate: (mess
   };
 }
 
-/** The settings with the near-duplicate rule on: grouping needs its clusters even when the user turned its findings off. */
-function withNearDuplicates(config: Config): Config {
-  return { ...config, rules: { ...config.rules, 'near-duplicate': 'warning' } };
-}
-
 /**
- * The near-duplicate cluster of each row (-1 for none), as the CLI's `split --group-near-duplicates`
- * makes them. The analysis the server holds for the file is used when it is current (made from the
- * same text, the rule on, its file-wide search done); else the search runs once in a worker thread,
- * with progress and cancellable, and its groups are kept while the file is unchanged.
+ * The groups the CLI's `split` keeps whole (leakGroupsOf: exact duplicates and every verified
+ * near-duplicate pair, joined transitively, as the leak check finds them). An analysis of the file on
+ * disk the server holds is used when it is current and carries the row index with near-duplicate
+ * sketches of these settings (the workspace check's); else the file is analyzed once in a worker
+ * thread, with progress and cancellable, and its groups are kept while the file is unchanged.
  */
-async function nearDuplicateGroups(host: SplitHost, uri: string, entry: PanelDataset, token: CancellationToken, progress: WorkDoneProgressReporter): Promise<number[]> {
+async function nearDuplicateGroups(host: SplitHost, uri: string, entry: PanelDataset, token: CancellationToken, progress: WorkDoneProgressReporter): Promise<SplitLeakGroups> {
   const config = entry.dataset.config;
-  const held = config.rules['near-duplicate'] === 'off' ? undefined : (await host.heldAnalyses(uri)).find((h) => isCurrent(h, entry));
+  const held = (await host.heldAnalyses(uri)).find((h) => isCurrent(h, entry) && hasSketches(h.analysis.rowIndex, config));
   if (held) {
     host.log(`near-duplicate groups of ${path.basename(entry.dataset.file)} from the server's analysis`);
-    return groupsOf(held.analysis.findings, entry);
+    const key = `held groups ${sketchSettings(config)}`;
+    return entry.memo(key, () => {
+      const index = held.analysis.rowIndex!;
+      const { file, bytes } = entry.dataset;
+      return leakGroupsOf(index, rowLookup(file, bytes, index.lines, index.container, config), config, { near: true });
+    });
   }
-  const key = `near-duplicates ${config.nearDuplicateThreshold} ${config.nearDuplicateShingleSize} ${config.nearDuplicateText}`;
-  const made = entry.memo(key, () => searchInWorker(host, entry, withNearDuplicates(config), token, progress).then((findings) => groupsOf(findings, entry)));
+  const key = `near-duplicates ${sketchSettings(config)}`;
+  const made = entry.memo(key, () => searchInWorker(host, entry, config, token, progress));
   made.catch(() => entry.forget(key));
   return made;
+}
+
+/** True for a row index whose band keys are near-duplicate sketches made with these settings. */
+function hasSketches(index: RowIndex | undefined, config: Config): boolean {
+  return index !== undefined && index.bandsPerRow > 0 && index.sketch === sketchSettings(config);
 }
 
 /** True when the held analysis was made from the file as it is now. */
@@ -134,34 +142,26 @@ function isCurrent(held: HeldAnalysis, entry: PanelDataset): boolean {
   return held.mtimeMs !== undefined && held.mtimeMs === entry.mtimeMs;
 }
 
-function groupsOf(findings: Finding[], entry: PanelDataset): number[] {
-  const clusterOfLine = new Map<number, number>();
-  nearDuplicateClusters(findings).forEach((cluster, id) => cluster.lines.forEach((line) => clusterOfLine.set(line, id)));
-  const groups: number[] = [];
-  for (const row of entry.dataset.reader.rows()) groups[row.index] = clusterOfLine.get(row.line) ?? -1;
-  return groups;
-}
-
-/** The file's near-duplicate findings, from a worker thread (the server goes on answering); terminated on cancellation. */
-function searchInWorker(host: SplitHost, entry: PanelDataset, config: Config, token: CancellationToken, progress: WorkDoneProgressReporter): Promise<Finding[]> {
+/** The file's leak groups, from a worker thread (the server goes on answering); terminated on cancellation. */
+function searchInWorker(host: SplitHost, entry: PanelDataset, config: Config, token: CancellationToken, progress: WorkDoneProgressReporter): Promise<SplitLeakGroups> {
   const { file, bytes, container } = entry.dataset;
   const t0 = performance.now();
   progress.begin('Tuneset: grouping near-duplicates', undefined, path.basename(file), true);
-  return new Promise<Finding[]>((resolve, reject) => {
-    const worker = new Worker(host.workerFile, { workerData: { path: file, bytes, container, config } });
+  return new Promise<SplitLeakGroups>((resolve, reject) => {
+    const worker = new Worker(host.workerFile, { workerData: { path: file, bytes, container, config, leakGroups: true } });
     const cancelled = token.onCancellationRequested(() => {
       void worker.terminate();
       reject(new Cancelled());
     });
-    worker.once('message', (m: { findings: Finding[] }) => resolve(m.findings));
+    worker.once('message', (m: { groups: SplitLeakGroups }) => resolve(m.groups));
     worker.once('error', reject);
     worker.once('exit', () => {
       cancelled.dispose();
       progress.done();
       reject(new Error('the near-duplicate search stopped'));
     });
-  }).then((findings) => {
+  }).then((groups) => {
     host.log(`near-duplicate groups of ${path.basename(file)} searched in ${(performance.now() - t0).toFixed(0)} ms`);
-    return findings;
+    return groups;
   });
 }
