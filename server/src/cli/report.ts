@@ -8,10 +8,10 @@ import { InputError } from '../host/errors';
 import { FileTooLargeError } from '../host/fileSource';
 import { notWritableAsFile, outputOverInput, sameFile } from '../host/outputPaths';
 import { exportHtml, makeReport } from '../host/report';
-import { localizeReport } from '../host/l10n';
+import { localizeReport, reportPageLanguage } from '../host/l10n';
 import { writeFilesAtomic } from '../host/writeAtomic';
 import { commandConfig, SETTINGS_OPTIONS, UsageError } from './command';
-import { cliTranslator } from './lang';
+import { cliTranslator, errorLine, helpText } from './lang';
 import { READING_USAGE } from './readingOptions';
 
 export const REPORT_USAGE = `Usage: tuneset report FILE [options]
@@ -41,7 +41,7 @@ export async function report(argv: string[]): Promise<number> {
     },
   });
   if (values.help) {
-    process.stdout.write(REPORT_USAGE);
+    process.stdout.write(helpText('report', REPORT_USAGE));
     return 0;
   }
   if (positionals.length !== 1) throw new UsageError('report needs exactly one dataset file');
@@ -60,16 +60,16 @@ export async function report(argv: string[]): Promise<number> {
     made = localizeReport(await makeReport(file, config, (line) => process.stderr.write(`${line}\n`)), cliTranslator());
   } catch (e) {
     if (e instanceof InputError || e instanceof FileTooLargeError) {
-      process.stderr.write(`tuneset: ${e.message}\n`);
+      process.stderr.write(errorLine(e.message));
       return 2;
     }
     const code = (e as NodeJS.ErrnoException).code;
     if (!code) throw e;
-    process.stderr.write(`tuneset: ${file}: cannot read (${code})\n`);
+    process.stderr.write(errorLine(`${file}: cannot read (${code})`));
     return 2;
   }
   // Both pages or neither: a failed write leaves no Markdown card beside an old HTML page.
-  const files = [...(values.html ? [{ path: values.html, data: exportHtml(made) }] : []), ...(values.md ? [{ path: values.md, data: renderReportMarkdown(made, (m, ...args) => cliTranslator().t(m, ...args)) }] : [])];
+  const files = [...(values.html ? [{ path: values.html, data: exportHtml(made, reportPageLanguage(cliTranslator().locale)) }] : []), ...(values.md ? [{ path: values.md, data: renderReportMarkdown(made, (m, ...args) => cliTranslator().t(m, ...args)) }] : [])];
   writeFilesAtomic(files);
   for (const f of files) process.stdout.write(`wrote ${f.path}\n`);
   if (!outputs.length) process.stdout.write(summary(made));
