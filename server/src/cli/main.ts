@@ -79,7 +79,7 @@ async function check(argv: string[]): Promise<number> {
   const expanded = expandInputs(positionals);
   const { files, errors } = expanded;
   for (const e of errors) process.stderr.write(errorLine(e));
-  for (const line of skippedNotices(expanded, positionals, displayOf)) process.stderr.write(`${line}\n`);
+  for (const line of skippedNotices(expanded, positionals, displayOf)) process.stderr.write(errorLine(line.replace(/^tuneset: /, '')));
   // A check that read nothing must not pass: a CI job would go green having checked no file.
   if (!files.length) return 2;
   // Analyses are held (findings and all) only for the leak check, which adds findings to held-out

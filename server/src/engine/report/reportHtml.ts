@@ -49,7 +49,7 @@ export function renderReportHtml(report: QualityReport, options: ReportPageOptio
       : `<script nonce="${nonce}">\n${escapeRawText(s.inline, 'script')}\n</script>`,
   );
   const strings = options.language?.strings ?? {};
-  const t = (message: string, ...args: string[]) => (strings[message] ?? message).replace(/\{(\d+)\}/g, (whole, n: string) => args[Number(n)] ?? whole);
+  const pageT = (message: string, ...args: string[]) => (strings[message] ?? message).replace(/\{(\d+)\}/g, (whole, n: string) => args[Number(n)] ?? whole);
   return `<!DOCTYPE html>
 <html lang="${escapeAttribute(options.language?.lang ?? 'en')}">
 <head>
@@ -57,11 +57,11 @@ export function renderReportHtml(report: QualityReport, options: ReportPageOptio
 <meta http-equiv="Content-Security-Policy" content="${escapeAttribute(csp)}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="color-scheme" content="light dark">
-<title>${escapeText(t('Quality report: {0}', baseName(report.header.path)))}</title>
+<title>${escapeText(pageT('Quality report: {0}', baseName(report.header.path)))}</title>
 ${styles.join('\n')}
 </head>
 <body>
-<main id="report" aria-busy="true" data-l10n="${escapeAttribute(JSON.stringify(strings))}"><noscript>${escapeText(t('This report draws its tables and charts with JavaScript.'))}</noscript></main>
+<main id="report" aria-busy="true" data-l10n="${escapeAttribute(JSON.stringify(strings))}"><noscript>${escapeText(pageT('This report draws its tables and charts with JavaScript.'))}</noscript></main>
 <script type="application/json" id="report-data">${reportJson(report)}</script>
 ${scripts.join('\n')}
 </body>
