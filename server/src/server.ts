@@ -30,6 +30,7 @@ export function startServer(connection: Connection, options: { workerDir?: strin
       return doc && { text: doc.getText(), version: doc.version };
     },
     configOf: (file) => server.configOf(file),
+    translate: (message) => server.tr.message(message),
   });
 
   connection.onInitialize((params: InitializeParams) => {

@@ -4,7 +4,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildReport, renderReportHtml } from '../../server/src/engine';
+import { analyzeDataset, buildReport, DEFAULT_CONFIG, renderReportHtml } from '../../server/src/engine';
+import { DatasetViews } from '../../server/src/lsp/datasetView';
 import { localizeReport, reportPageLanguage, translator } from '../../server/src/host/l10n';
 import { CHECK_USAGE } from '../../server/src/cli/main';
 import { REPORT_USAGE } from '../../server/src/cli/report';
@@ -172,4 +173,27 @@ test('CLI: report --html --lang zh-cn writes the page in Chinese (its language a
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('dataset view: the rows\' finding messages and a bad search are said in the client\'s language (server side); English unchanged', async () => {
+  const text = jsonl({ text: '这家餐厅的菜很好吃，服务也很周到。', label: '正面' }, { text: '这家餐厅的菜很好吃，服务也很周到。', label: '正面' }, { text: '暂无', label: '负面' });
+  const uri = 'file:///tmp/view-zh.jsonl';
+  const analysis = analyzeDataset('/tmp/view-zh.jsonl', new TextEncoder().encode(text), DEFAULT_CONFIG);
+  const host = (translate?: (m: string) => string) => new DatasetViews({
+    analyzed: async () => ({ analysis, version: 1 }),
+    document: () => ({ text, version: 1 }),
+    configOf: () => DEFAULT_CONFIG,
+    ...(translate ? { translate } : {}),
+  });
+  const rowsOf = async (views: DatasetViews, query = {}) => views.rows({ uri, query, offset: 0, limit: 10 });
+  const cn = await rowsOf(host((m) => zh.message(m)));
+  assert.ok(cn && 'rows' in cn);
+  assert.deepEqual(cn.rows[1].findings.filter((f) => f.rule === 'exact-duplicate').map((f) => f.message), ['与第 1 行重复']);
+  assert.ok(cn.rows[2].findings.some((f) => f.rule === 'placeholder' && HAN.test(f.message.replace(/"[^"]*"/g, ''))), JSON.stringify(cn.rows[2].findings));
+  const en = await rowsOf(host());
+  assert.ok(en && 'rows' in en);
+  assert.deepEqual(en.rows[1].findings.filter((f) => f.rule === 'exact-duplicate').map((f) => f.message), ['Duplicate of line 1']);
+  const bad = await rowsOf(host((m) => zh.message(m)), { text: '(', regex: true });
+  assert.ok(bad && 'problems' in bad);
+  assert.match(bad.problems[0], /^"\(" 不是搜索能理解的正则表达式（.+）；关闭“正则”即可按输入的文本搜索。$/);
 });
