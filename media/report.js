@@ -26,7 +26,21 @@
   // A share above zero never reads as 0.0%, and a small ratio keeps two significant digits.
   const pct = (/** @type {number} */ x) => (x > 0 && x < 0.0005 ? '<0.1%' : `${(x * 100).toFixed(1)}%`);
   const ratio = (/** @type {number} */ x) => (x > 0 && x < 0.1 ? x.toPrecision(2) : x.toFixed(2));
-  const plural = (/** @type {number} */ n, /** @type {string} */ one, many = `${one}s`) => `${fmt(n)} ${n === 1 ? one : many}`;
+
+  // ---- the page's words ---------------------------------------------------------------------
+  // Every English string the page shows goes through t() (or tn() for a count with its noun); the host
+  // puts the display language's table on the page (data-l10n on #report: English keys, "{0}"
+  // placeholders), from l10n/report.l10n.zh-cn.json. To add a string: call t() with its English here and
+  // its Chinese in that file (test/unit/l10n.test.ts fails on a string without one, and on a stale key).
+  /** @type {Record<string, string>} */
+  const STRINGS = JSON.parse(main.getAttribute('data-l10n') || '{}');
+  /** A page string in the page's language, "{0}" placeholders filled in. */
+  function t(/** @type {string} */ message, /** @type {(string | number)[]} */ ...args) {
+    const s = Object.prototype.hasOwnProperty.call(STRINGS, message) ? STRINGS[message] : message;
+    return s.replace(/\{(\d+)\}/g, (whole, /** @type {string} */ n) => (Number(n) < args.length ? String(args[Number(n)]) : whole));
+  }
+  /** A count with its noun: tn(n, '{0} row', '{0} rows') (the count formatted). */
+  const tn = (/** @type {number} */ n, /** @type {string} */ one, /** @type {string} */ many) => t(n === 1 ? one : many, fmt(n));
 
   /** @param {ReportPageMessage} message */
   function post(message) {
@@ -73,8 +87,8 @@
 
   /** A line number a person can click to reveal the row in the editor (plain text outside VS Code). */
   function lineLink(/** @type {number} */ line) {
-    if (!vscode) return h('span', { class: 'line' }, `line ${fmt(line)}`);
-    return h('button', { class: 'link line', type: 'button', title: 'Show this row in the editor', onclick: () => post({ type: 'reveal', line }) }, `line ${fmt(line)}`);
+    if (!vscode) return h('span', { class: 'line' }, t('line {0}', fmt(line)));
+    return h('button', { class: 'link line', type: 'button', title: t('Show this row in the editor'), onclick: () => post({ type: 'reveal', line }) }, t('line {0}', fmt(line)));
   }
 
   function shorten(/** @type {string} */ s, /** @type {number} */ max) {
@@ -110,39 +124,39 @@
     const fields = Object.entries(hd.fields).map(([role, name]) => (role === name ? name : `${role}: ${name}`)).join(', ');
     return h('header', { class: 'hero' },
       h('div', null,
-        h('h1', null, 'Quality report'),
+        h('h1', null, t('Quality report')),
         h('div', { class: 'path', id: 'file-path' }, hd.path),
         h('div', { class: 'chips' },
-          h('span', { class: 'chip' }, h('b', { id: 'rows' }, fmt(hd.rows)), ' rows'),
-          h('span', { class: 'chip' }, fmt(hd.validRows), ' valid'),
+          h('span', { class: 'chip' }, h('b', { id: 'rows' }, fmt(hd.rows)), t(' rows')),
+          h('span', { class: 'chip' }, fmt(hd.validRows), t(' valid')),
           h('span', { class: 'chip' }, `${hd.format} · ${hd.container}`),
           fields && h('span', { class: 'chip mono' }, fields),
           // Latin script alone goes without saying; any other script is worth a chip.
           (hd.languages || []).some((l) => l.name !== 'Latin script') &&
-            h('span', { class: 'chip', id: 'languages' }, hd.languages.slice(0, 4).map((l) => `${l.name} ${(l.share * 100).toFixed(l.share < 0.1 ? 1 : 0)}%`).join(' · ')),
+            h('span', { class: 'chip', id: 'languages' }, hd.languages.slice(0, 4).map((l) => `${t(l.name)} ${(l.share * 100).toFixed(l.share < 0.1 ? 1 : 0)}%`).join(' · ')),
         ),
         h('div', { class: 'chips', style: { marginTop: '8px' }, id: 'severities' },
-          h('span', { class: 'chip' }, h('span', { class: 'dot error' }), plural(sev.error, 'error')),
-          h('span', { class: 'chip' }, h('span', { class: 'dot warning' }), plural(sev.warning, 'warning')),
-          h('span', { class: 'chip' }, h('span', { class: 'dot info' }), plural(sev.info + sev.hint, 'note')),
-          hd.duplicateRows > 0 && h('span', { class: 'chip' }, `${plural(hd.duplicateRows, 'repeated row')} in ${plural(hd.duplicateGroups, 'group')}`),
+          h('span', { class: 'chip' }, h('span', { class: 'dot error' }), tn(sev.error, '{0} error', '{0} errors')),
+          h('span', { class: 'chip' }, h('span', { class: 'dot warning' }), tn(sev.warning, '{0} warning', '{0} warnings')),
+          h('span', { class: 'chip' }, h('span', { class: 'dot info' }), tn(sev.info + sev.hint, '{0} note', '{0} notes')),
+          hd.duplicateRows > 0 && h('span', { class: 'chip' }, t('{0} in {1}', tn(hd.duplicateRows, '{0} repeated row', '{0} repeated rows'), tn(hd.duplicateGroups, '{0} group', '{0} groups'))),
         ),
       ),
       hd.rows === 0
         // An empty file has nothing to score: "0 / 100" beside "No findings" would read as a verdict.
         ? h('div', { class: 'score' },
-            h('div', { class: 'label muted' }, 'Quality score'),
-            h('div', { class: 'value', id: 'score' }, 'No rows yet'),
-            h('div', { class: 'muted' }, 'The file is empty: add rows and the report fills in.'))
+            h('div', { class: 'label muted' }, t('Quality score')),
+            h('div', { class: 'value', id: 'score' }, t('No rows yet')),
+            h('div', { class: 'muted' }, t('The file is empty: add rows and the report fills in.')))
         : h('div', { class: 'score' },
-        h('div', { class: 'label muted' }, 'Quality score'),
+        h('div', { class: 'label muted' }, t('Quality score')),
         h('div', { class: 'value', id: 'score' }, String(score), h('small', null, ' / 100')),
         h('div', { class: 'meter' }, h('div', { class: grade, style: { width: `${score}%` } })),
         hd.quality.penalties.length
           ? h('div', null,
-              h('div', { class: 'muted' }, 'What lowers it'),
+              h('div', { class: 'muted' }, t('What lowers it')),
               h('ul', { class: 'penalties', id: 'penalties' }, ...hd.quality.penalties.map((p) => h('li', null, h('span', null, p.cause), h('span', { class: 'num' }, `−${p.points}`)))))
-          : h('div', { class: 'muted' }, 'Nothing lowers it.'),
+          : h('div', { class: 'muted' }, t('Nothing lowers it.')),
       ),
     );
   }
@@ -151,21 +165,21 @@
 
   function conversations(/** @type {NonNullable<QualityReport['conversations']>} */ c) {
     const most = Math.max(1, ...c.turns.counts.map((t) => t.conversations));
-    return section('conversations', 'Conversations', true,
-      h('p', null, `${plural(c.conversations, 'conversation')} · messages per conversation: median `, h('b', { id: 'turns-median' }, String(c.turns.median)),
+    return section('conversations', t('Conversations'), true,
+      h('p', null, tn(c.conversations, '{0} conversation', '{0} conversations'), t(' · messages per conversation: median '), h('b', { id: 'turns-median' }, String(c.turns.median)),
         ` (${c.turns.min}–${c.turns.max})`),
       h('div', { class: 'scroll' },
         h('table', { id: 'role-table' },
-          h('thead', null, h('tr', null, h('th', null, 'Role'), h('th', { class: 'num' }, 'Messages'), h('th', { class: 'num' }, 'Share'), h('th', { class: 'num' }, 'In conversations'), h('th', { class: 'num' }, 'Median characters'))),
+          h('thead', null, h('tr', null, h('th', null, t('Role')), h('th', { class: 'num' }, t('Messages')), h('th', { class: 'num' }, t('Share')), h('th', { class: 'num' }, t('In conversations')), h('th', { class: 'num' }, t('Median characters')))),
           h('tbody', null, ...c.roles.map((x) => h('tr', null, h('td', null, x.role), h('td', { class: 'num' }, fmt(x.messages)), h('td', { class: 'num' }, pct(x.share)),
             h('td', { class: 'num' }, pct(c.conversations ? x.conversationsWith / c.conversations : 0)), h('td', { class: 'num' }, fmt(x.medianChars))))),
         ),
       ),
-      h('h3', null, 'Messages per conversation'),
-      h('ul', { class: 'turns', id: 'turns' }, ...c.turns.counts.map((t) => h('li', null,
-        h('span', { class: 'turns-label' }, t.turns > 10 ? 'over 10' : String(t.turns)),
-        h('span', { class: 'turns-bar', style: { width: `${Math.max(2, Math.round((100 * t.conversations) / most))}%` } }),
-        h('span', { class: 'num' }, fmt(t.conversations))))),
+      h('h3', null, t('Messages per conversation')),
+      h('ul', { class: 'turns', id: 'turns' }, ...c.turns.counts.map((x) => h('li', null,
+        h('span', { class: 'turns-label' }, x.turns > 10 ? t('over 10') : String(x.turns)),
+        h('span', { class: 'turns-bar', style: { width: `${Math.max(2, Math.round((100 * x.conversations) / most))}%` } }),
+        h('span', { class: 'num' }, fmt(x.conversations))))),
     );
   }
 
@@ -176,17 +190,17 @@
   function labels(/** @type {QualityReport} */ r) {
     const s = r.labels;
     if (!s && r.conversations) return conversations(r.conversations);
-    if (!s) return section('labels', 'Labels', false, h('p', { class: 'muted' }, `A ${r.header.format} dataset has no labels.`));
+    if (!s) return section('labels', t('Labels'), false, h('p', { class: 'muted' }, t('A {0} dataset has no labels.', r.header.format)));
     const shown = s.labels.slice(0, CHART_LABELS);
     const rare = s.labels.filter((l) => l.rare).length;
-    return section('labels', 'Labels', false,
-      h('p', null, `${plural(s.labels.length, 'label')} over ${plural(s.labelled, 'labelled row')} · balance index `, h('b', { id: 'balance' }, s.balanceIndex.toFixed(2)),
-        rare ? ` · ${plural(rare, 'rare label')} (under ${s.rareLabelMin} rows)` : ''),
-      canvasBox('label-chart', Math.max(90, 26 * shown.length + 30), 'Rows per label'),
-      s.labels.length > shown.length ? h('p', { class: 'note' }, `The chart shows the ${CHART_LABELS} most common labels; the table lists all.`) : null,
+    return section('labels', t('Labels'), false,
+      h('p', null, t('{0} over {1}', tn(s.labels.length, '{0} label', '{0} labels'), tn(s.labelled, '{0} labelled row', '{0} labelled rows')), t(' · balance index '), h('b', { id: 'balance' }, s.balanceIndex.toFixed(2)),
+        rare ? t(' · {0} (under {1} rows)', tn(rare, '{0} rare label', '{0} rare labels'), s.rareLabelMin) : ''),
+      canvasBox('label-chart', Math.max(90, 26 * shown.length + 30), t('Rows per label')),
+      s.labels.length > shown.length ? h('p', { class: 'note' }, t('The chart shows the {0} most common labels; the table lists all.', CHART_LABELS)) : null,
       h('div', { class: 'scroll' },
         h('table', { id: 'label-table' },
-          h('thead', null, h('tr', null, h('th', null, 'Label'), h('th', { class: 'num' }, 'Rows'), h('th', { class: 'num' }, 'Share'))),
+          h('thead', null, h('tr', null, h('th', null, t('Label')), h('th', { class: 'num' }, t('Rows')), h('th', { class: 'num' }, t('Share')))),
           h('tbody', null, ...s.labels.map((l) => h('tr', { class: l.rare ? 'rare' : '' }, h('td', null, l.name), h('td', { class: 'num' }, fmt(l.count)), h('td', { class: 'num' }, pct(l.share))))),
         ),
       ),
@@ -203,13 +217,13 @@
       type: 'bar',
       data: {
         labels: shown.map((l) => l.name),
-        datasets: [{ label: 'Rows', data: shown.map((l) => l.count), backgroundColor: shown.map((l) => (l.rare ? c.orange : c.blue)), borderRadius: 2 }],
+        datasets: [{ label: t('Rows'), data: shown.map((l) => l.count), backgroundColor: shown.map((l) => (l.rare ? c.orange : c.blue)), borderRadius: 2 }],
       },
       options: {
         indexAxis: 'y',
         plugins: {
           legend: { display: false },
-          tooltip: { callbacks: { label: (ctx) => ` ${fmt(Number(ctx.raw))} rows (${pct(shown[ctx.dataIndex].share)})${shown[ctx.dataIndex].rare ? ', rare' : ''}` } },
+          tooltip: { callbacks: { label: (ctx) => ` ${t('{0} rows ({1})', fmt(Number(ctx.raw)), pct(shown[ctx.dataIndex].share))}${shown[ctx.dataIndex].rare ? t(', rare') : ''}` } },
         },
         scales: {
           x: { beginAtZero: true, ticks: { precision: 0 } },
@@ -227,13 +241,13 @@
     const d = l.distribution;
     const hist = l.histogram;
     const end = (hist.counts.length + (hist.over ? 1 : 0)) * hist.width;
-    return section('lengths', 'Text length', false,
-      h('p', null, `Tokens per row (estimated at ${l.bytesPerToken} bytes per token) · limit `, h('b', null, fmt(l.maxTokens))),
-      canvasBox('length-chart', 210, 'Histogram of tokens per row'),
-      l.maxTokens > end ? h('p', { class: 'note' }, `The ${fmt(l.maxTokens)}-token limit lies beyond the longest bucket shown.`) : null,
+    return section('lengths', t('Text length'), false,
+      h('p', null, t('Tokens per row (estimated at {0} bytes per token) · limit ', l.bytesPerToken), h('b', null, fmt(l.maxTokens))),
+      canvasBox('length-chart', 210, t('Histogram of tokens per row')),
+      l.maxTokens > end ? h('p', { class: 'note' }, t('The {0}-token limit lies beyond the longest bucket shown.', fmt(l.maxTokens))) : null,
       h('div', { class: 'tiles', id: 'length-figures' },
-        tile('median', fmt(d.median)), tile('p95', fmt(d.p95)), tile('max', fmt(d.max)), tile('mean', fmt(Math.round(d.mean))),
-        tile('over the limit', fmt(l.overLimit), l.overLimit > 0), tile('length outliers', fmt(l.lengthOutliers)),
+        tile(t('median'), fmt(d.median)), tile(t('p95'), fmt(d.p95)), tile(t('max'), fmt(d.max)), tile(t('mean'), fmt(Math.round(d.mean))),
+        tile(t('over the limit'), fmt(l.overLimit), l.overLimit > 0), tile(t('length outliers'), fmt(l.lengthOutliers)),
       ),
     );
   }
@@ -267,7 +281,7 @@
         g.fillStyle = c.red;
         g.font = `11px ${c.font}`;
         g.textAlign = x > chart.chartArea.right - 80 ? 'right' : 'left';
-        g.fillText(`limit ${fmt(limit)}`, x + (g.textAlign === 'right' ? -4 : 4), top + 10);
+        g.fillText(t('limit {0}', fmt(limit)), x + (g.textAlign === 'right' ? -4 : 4), top + 10);
         g.restore();
       },
     };
@@ -275,7 +289,7 @@
       type: 'bar',
       data: {
         datasets: [{
-          label: 'Rows',
+          label: t('Rows'),
           data: points,
           backgroundColor: points.map((_, i) => (i >= counts.length ? c.muted : c.blue)),
           barPercentage: 1,
@@ -291,9 +305,9 @@
             callbacks: {
               title: (items) => {
                 const i = items[0].dataIndex;
-                return i >= counts.length ? `${fmt(overFrom)} tokens or more` : `${fmt(i * width)}–${fmt((i + 1) * width - 1)} tokens`;
+                return i >= counts.length ? t('{0} tokens or more', fmt(overFrom)) : t('{0}–{1} tokens', fmt(i * width), fmt((i + 1) * width - 1));
               },
-              label: (ctx) => ` ${plural(Number(/** @type {{y: number}} */ (ctx.raw).y), 'row')}`,
+              label: (ctx) => ` ${tn(Number(/** @type {{y: number}} */ (ctx.raw).y), '{0} row', '{0} rows')}`,
             },
           },
         },
@@ -301,9 +315,9 @@
           x: {
             type: 'linear', min: 0, max: end, offset: false, grid: { display: false },
             ticks: { callback: (value) => (over && Number(value) >= overFrom ? `${fmt(overFrom)}+` : fmt(Number(value))), maxTicksLimit: 9, includeBounds: false },
-            title: { display: true, text: 'tokens', color: c.muted },
+            title: { display: true, text: t('tokens'), color: c.muted },
           },
-          y: { beginAtZero: true, ticks: { precision: 0 }, title: { display: true, text: 'rows', color: c.muted } },
+          y: { beginAtZero: true, ticks: { precision: 0 }, title: { display: true, text: t('rows'), color: c.muted } },
         },
       },
       plugins: [limitLine],
@@ -312,14 +326,22 @@
 
   // ---- findings -----------------------------------------------------------------------------
 
+  /** A severity as the page says it (the dot beside it has the colour). */
+  function severityName(/** @type {string} */ severity) {
+    if (severity === 'error') return t('error');
+    if (severity === 'warning') return t('warning');
+    if (severity === 'info') return t('info');
+    return t('hint');
+  }
+
   function findings(/** @type {QualityReport} */ r) {
-    if (r.header.rows === 0) return section('findings', 'Findings per rule', true, h('p', null, 'Nothing to check: the file has no rows.'));
-    if (!r.findings.length) return section('findings', 'Findings per rule', true, h('p', null, 'No findings: every rule passed.'));
+    if (r.header.rows === 0) return section('findings', t('Findings per rule'), true, h('p', null, t('Nothing to check: the file has no rows.')));
+    if (!r.findings.length) return section('findings', t('Findings per rule'), true, h('p', null, t('No findings: every rule passed.')));
     const examples = h('div', { id: 'rule-rows' });
     const rows = r.findings.map((f) => {
       const row = h('tr', { class: 'rule', tabindex: '0', 'data-rule': f.rule, 'aria-expanded': 'false' },
         h('td', null, h('code', null, f.rule)),
-        h('td', null, h('span', { class: `dot ${f.severity}` }), f.severity),
+        h('td', null, h('span', { class: `dot ${f.severity}` }), severityName(f.severity)),
         h('td', { class: 'num' }, fmt(f.count)),
         h('td', null, f.summary),
       );
@@ -335,11 +357,11 @@
     });
     const tbody = h('tbody', null, ...rows);
     const table = h('table', { id: 'findings-table' },
-      h('thead', null, h('tr', null, h('th', null, 'Rule'), h('th', null, 'Severity'), h('th', { class: 'num' }, 'Findings'), h('th', null, 'What it means'))),
+      h('thead', null, h('tr', null, h('th', null, t('Rule')), h('th', null, t('Severity')), h('th', { class: 'num' }, t('Findings')), h('th', null, t('What it means')))),
       tbody,
     );
-    const card = section('findings', 'Findings per rule', true,
-      h('p', { class: 'muted' }, vscode ? 'Click a rule to list its rows; click a row to show it in the editor.' : 'Click a rule to list its rows.'),
+    const card = section('findings', t('Findings per rule'), true,
+      h('p', { class: 'muted' }, vscode ? t('Click a rule to list its rows; click a row to show it in the editor.') : t('Click a rule to list its rows.')),
       table, examples);
     const remembered = state.openRule && r.findings.find((f) => f.rule === state.openRule);
     if (remembered) showRule(remembered, examples, tbody);
@@ -354,10 +376,10 @@
     }
     const more = f.count - f.examples.length;
     box.replaceChildren(h('div', { class: 'examples' },
-      h('h3', null, `${f.rule}: ${plural(f.count, 'finding')}`),
+      h('h3', null, `${f.rule}: ${tn(f.count, '{0} finding', '{0} findings')}`),
       h('ul', { class: 'lines', id: 'rule-lines' }, ...f.examples.map((e) => h('li', null, lineLink(e.line),
         h('span', { class: 'message' }, e.message, e.text !== undefined ? h('span', { class: 'row-text' }, e.text) : null)))),
-      more > 0 ? h('p', { class: 'note' }, `… and ${fmt(more)} more; the Problems panel lists them all.`) : null,
+      more > 0 ? h('p', { class: 'note' }, t('… and {0} more; the Problems panel lists them all.', fmt(more))) : null,
     ));
     // The rows open right under the rule clicked, in sight, rather than below the whole table.
     const clicked = Array.from(tbody.children).find((tr) => tr.getAttribute('data-rule') === f.rule);
@@ -376,16 +398,16 @@
 
   function clusters(/** @type {QualityReport} */ r) {
     const n = r.nearDuplicates;
-    if (!n.computed) return section('clusters', 'Near-duplicate clusters', false, h('p', { class: 'muted', id: 'clusters-state' }, 'Not computed for this report.'));
-    if (!n.clusters.length) return section('clusters', 'Near-duplicate clusters', false, h('p', { id: 'clusters-state' }, `None at Jaccard similarity ${n.threshold} or above.`));
+    if (!n.computed) return section('clusters', t('Near-duplicate clusters'), false, h('p', { class: 'muted', id: 'clusters-state' }, t('Not computed for this report.')));
+    if (!n.clusters.length) return section('clusters', t('Near-duplicate clusters'), false, h('p', { id: 'clusters-state' }, t('None at Jaccard similarity {0} or above.', String(n.threshold))));
     const shown = n.clusters.slice(0, CLUSTERS_SHOWN);
-    return section('clusters', 'Near-duplicate clusters', false,
-      h('p', null, `${plural(n.clusters.length, 'cluster')}, largest first (Jaccard similarity ≥ ${n.threshold})`),
+    return section('clusters', t('Near-duplicate clusters'), false,
+      h('p', null, t('{0}, largest first (Jaccard similarity ≥ {1})', tn(n.clusters.length, '{0} cluster', '{0} clusters'), String(n.threshold))),
       h('ul', { class: 'clusters scroll' }, ...shown.map((c) => h('li', null,
-        h('div', null, h('b', null, plural(c.size, 'row')), h('span', { class: 'muted' }, ` · similarity ${c.similarity.toFixed(2)}${c.pair ? ` (lines ${c.pair[0]} and ${c.pair[1]})` : ''}`)),
-        h('div', { class: 'chips' }, ...c.lines.slice(0, 20).map(lineLink), c.lines.length > 20 ? `… ${fmt(c.lines.length - 20)} more` : null),
+        h('div', null, h('b', null, tn(c.size, '{0} row', '{0} rows')), h('span', { class: 'muted' }, t(' · similarity {0}', c.similarity.toFixed(2)) + (c.pair ? t(' (lines {0} and {1})', c.pair[0], c.pair[1]) : ''))),
+        h('div', { class: 'chips' }, ...c.lines.slice(0, 20).map(lineLink), c.lines.length > 20 ? t('… {0} more', fmt(c.lines.length - 20)) : null),
       ))),
-      n.clusters.length > shown.length ? h('p', { class: 'note' }, `… and ${plural(n.clusters.length - shown.length, 'more cluster')}.`) : null,
+      n.clusters.length > shown.length ? h('p', { class: 'note' }, t('… and {0}.', tn(n.clusters.length - shown.length, '{0} more cluster', '{0} more clusters'))) : null,
     );
   }
 
@@ -393,21 +415,21 @@
 
   function diversity(/** @type {QualityReport} */ r) {
     const d = r.diversity;
-    if (!d) return section('diversity', 'Diversity', false, h('p', { class: 'muted' }, 'Not computed for this report.'));
+    if (!d) return section('diversity', t('Diversity'), false, h('p', { class: 'muted' }, t('Not computed for this report.')));
     const top = d.topTerms[0] ? d.topTerms[0].count : 1;
-    return section('diversity', 'Diversity', false,
-      h('p', null, d.sampled ? `A sample of ${plural(d.rows, 'row')} spread over the file.` : `All ${plural(d.rows, 'row')}.`),
+    return section('diversity', t('Diversity'), false,
+      h('p', null, d.sampled ? t('A sample of {0} spread over the file.', tn(d.rows, '{0} row', '{0} rows')) : t('All {0}.', tn(d.rows, '{0} row', '{0} rows'))),
       h('div', { class: 'tiles', id: 'diversity-figures' },
-        tile('words', compact(d.tokens), false, fmt(d.tokens)), tile('vocabulary', compact(d.vocabulary), false, fmt(d.vocabulary)),
-        tile('type/token ratio', ratio(d.typeTokenRatio)), tile('distinct bigrams', pct(d.distinctBigramShare)),
+        tile(t('words'), compact(d.tokens), false, fmt(d.tokens)), tile(t('vocabulary'), compact(d.vocabulary), false, fmt(d.vocabulary)),
+        tile(t('type/token ratio'), ratio(d.typeTokenRatio)), tile(t('distinct bigrams'), pct(d.distinctBigramShare)),
       ),
-      d.topTerms.length ? h('h3', null, 'Top terms') : null,
+      d.topTerms.length ? h('h3', null, t('Top terms')) : null,
       // Two columns of ten keep the card about as tall as its neighbour.
       h('div', { class: 'columns', id: 'top-terms' }, ...[d.topTerms.slice(0, 10), d.topTerms.slice(10)].filter((c) => c.length).map((column) =>
-        h('div', { class: 'bars' }, ...column.flatMap((t) => [
-          h('span', { class: 'mono term' }, t.term),
-          h('div', null, h('div', { class: 'bar', style: { width: `${(100 * t.count) / top}%` } })),
-          h('span', { class: 'num' }, fmt(t.count)),
+        h('div', { class: 'bars' }, ...column.flatMap((term) => [
+          h('span', { class: 'mono term' }, term.term),
+          h('div', null, h('div', { class: 'bar', style: { width: `${(100 * term.count) / top}%` } })),
+          h('span', { class: 'num' }, fmt(term.count)),
         ])))),
     );
   }
@@ -419,9 +441,9 @@
     if (!s) return null;
     const shownLabels = s.labels.slice(0, 12);
     const colourOf = (/** @type {number} */ i) => PALETTE[i % PALETTE.length];
-    return section('splits', 'Splits', true,
+    return section('splits', t('Splits'), true,
       h('table', { id: 'split-table' },
-        h('thead', null, h('tr', null, h('th', null, 'Split'), h('th', null, 'File'), h('th', { class: 'num' }, 'Rows'), h('th', { class: 'num' }, 'Share'), h('th', { class: 'num' }, 'Score'), s.labels.length ? h('th', null, 'Label proportions') : null)),
+        h('thead', null, h('tr', null, h('th', null, t('Split')), h('th', null, t('File')), h('th', { class: 'num' }, t('Rows')), h('th', { class: 'num' }, t('Share')), h('th', { class: 'num' }, t('Score')), s.labels.length ? h('th', null, t('Label proportions')) : null)),
         h('tbody', null, ...s.splits.map((x) => h('tr', { 'data-split': x.split },
           h('td', null, h('b', null, x.split)),
           h('td', { class: 'mono' }, x.path),
@@ -435,18 +457,18 @@
         ))),
       ),
       s.labels.length ? h('div', { class: 'legend' }, ...shownLabels.map((l, i) => h('span', null, h('span', { class: 'swatch', style: { background: colourOf(i) } }), l)),
-        s.labels.length > shownLabels.length ? h('span', { class: 'muted' }, `+ ${s.labels.length - shownLabels.length} more`) : null) : null,
-      h('h3', null, 'Leakage between splits'),
+        s.labels.length > shownLabels.length ? h('span', { class: 'muted' }, t('+ {0} more', s.labels.length - shownLabels.length)) : null) : null,
+      h('h3', null, t('Leakage between splits')),
       h('table', { id: 'leakage-table' },
-        h('thead', null, h('tr', null, h('th', null, 'Between'), h('th', { class: 'num' }, 'Texts in both'))),
+        h('thead', null, h('tr', null, h('th', null, t('Between')), h('th', { class: 'num' }, t('Texts in both')))),
         h('tbody', null, ...s.leakage.map((l) => h('tr', null,
-          h('td', null, `${l.between[0]} and ${l.between[1]}`),
+          h('td', null, t('{0} and {1}', l.between[0], l.between[1])),
           h('td', { class: l.shared ? 'num leak' : 'num' }, fmt(l.shared)),
         ))),
       ),
-      h('p', { class: 'note' }, 'Texts compared after Unicode NFKC, case-folding and whitespace collapse, as for exact duplicates.'),
+      h('p', { class: 'note' }, t('Texts compared after Unicode NFKC, case-folding and whitespace collapse, as for exact duplicates.')),
       s.leaks ? h('table', { id: 'leak-rows-table' },
-        h('thead', null, h('tr', null, h('th', null, 'Rows of'), h('th', null, 'Found in'), h('th', { class: 'num' }, 'Exact'), h('th', { class: 'num' }, 'Near-duplicate'))),
+        h('thead', null, h('tr', null, h('th', null, t('Rows of')), h('th', null, t('Found in')), h('th', { class: 'num' }, t('Exact')), h('th', { class: 'num' }, t('Near-duplicate')))),
         h('tbody', null, ...s.leaks.map((l) => h('tr', null,
           h('td', null, l.between[1]),
           h('td', null, l.between[0]),
@@ -454,7 +476,7 @@
           h('td', { class: l.near ? 'num leak' : 'num' }, fmt(l.near)),
         ))),
       ) : null,
-      s.leaks ? h('p', { class: 'note' }, 'Rows counted as check\'s cross-file-leak counts them: exact copies, and near-duplicates verified at the Jaccard threshold.') : null,
+      s.leaks ? h('p', { class: 'note' }, t('Rows counted as check\'s cross-file-leak counts them: exact copies, and near-duplicates verified at the Jaccard threshold.')) : null,
     );
   }
 
@@ -469,11 +491,11 @@
     const names = a.annotatorNames || [];
     const shownLabels = (/** @type {(string | null)[]} */ labels) => labels.map((l, k) => `${names[k] ? `${names[k]}: ` : ''}${l === null ? '—' : l}`).join(', ');
     return [
-      h('h3', null, `Rows the annotators disagree on (${fmt(rows.length)} of ${fmt(a.disagreements)})`),
+      h('h3', null, t('Rows the annotators disagree on ({0} of {1})', fmt(rows.length), fmt(a.disagreements))),
       h('div', { class: 'scroll' }, h('table', { id: 'annotator-disagreements' },
-        h('thead', null, h('tr', null, h('th', null, 'Row'), h('th', null, 'Text'), h('th', null, 'Labels'), h('th', null, 'Majority'))),
+        h('thead', null, h('tr', null, h('th', null, t('Row')), h('th', null, t('Text')), h('th', null, t('Labels')), h('th', null, t('Majority')))),
         h('tbody', null, ...rows.map((x) => h('tr', null, h('td', null, lineLink(x.line)), h('td', null, shorten(x.text, 160)), h('td', null, shownLabels(x.labels)),
-          h('td', null, x.majority === null ? h('span', { class: 'muted' }, 'tie') : h('b', null, x.majority))))))),
+          h('td', null, x.majority === null ? h('span', { class: 'muted' }, t('tie')) : h('b', null, x.majority))))))),
     ];
   }
 
@@ -481,15 +503,15 @@
   function learningCurvePart(/** @type {NonNullable<QualityReport['labelQuality']>} */ q) {
     const curve = q.learningCurve;
     const source = q.learningCurveSource;
-    const note = q.splitReason ? h('p', { class: 'note', id: 'curve-split-note' }, `Split files were not used for the learning curve (${q.splitReason}).`) : null;
+    const note = q.splitReason ? h('p', { class: 'note', id: 'curve-split-note' }, t('Split files were not used for the learning curve ({0}).', q.splitReason)) : null;
     if (!curve) return note ? [note] : [];
     return [
-      h('h3', null, 'Learning curve'),
-      canvasBox('curve-chart', 200, 'Held-out accuracy and macro-F1 by share of the training rows'),
+      h('h3', null, t('Learning curve')),
+      canvasBox('curve-chart', 200, t('Held-out accuracy and macro-F1 by share of the training rows')),
       h('p', { id: 'curve-verdict' }, curve.verdict),
       source ? h('p', { class: 'note', id: 'curve-source' }, source.kind === 'split'
-        ? `Learned on ${source.train} (shares of its rows), scored on ${source.heldOut}.`
-        : `Measured on ${fmt(source.folds)} folds of this file: each scored by a model of shares of the others.`) : null,
+        ? t('Learned on {0} (shares of its rows), scored on {1}.', source.train, source.heldOut)
+        : t('Measured on {0} folds of this file: each scored by a model of shares of the others.', fmt(source.folds))) : null,
       note,
     ];
   }
@@ -499,43 +521,43 @@
     if (!q) return null;
     const a = q.agreement;
     const agreementPart = a ? [
-      h('h3', null, 'Annotator agreement'),
-      h('p', { id: 'agreement' }, `${plural(a.annotators, 'annotator')} agree on ${pct(a.percentAgreement)} of ${plural(a.rows, 'row')} · `,
-        a.cohensKappa !== null ? `Cohen's κ ${a.cohensKappa.toFixed(2)} · ` : '', a.fleissKappa !== null ? `Fleiss' κ ${a.fleissKappa.toFixed(2)} · ` : '', a.strength,
-        ` · ${plural(a.disagreements, 'row')} with differing labels`),
+      h('h3', null, t('Annotator agreement')),
+      h('p', { id: 'agreement' }, t('{0} agree on {1} of {2} · ', tn(a.annotators, '{0} annotator', '{0} annotators'), pct(a.percentAgreement), tn(a.rows, '{0} row', '{0} rows')),
+        a.cohensKappa !== null ? t('Cohen\'s κ {0} · ', a.cohensKappa.toFixed(2)) : '', a.fleissKappa !== null ? t('Fleiss\' κ {0} · ', a.fleissKappa.toFixed(2)) : '', a.strength,
+        t(' · {0} with differing labels', tn(a.disagreements, '{0} row', '{0} rows'))),
       h('table', null,
-        h('thead', null, h('tr', null, h('th', null, 'Label'), h('th', { class: 'num' }, 'Agreement'), h('th', { class: 'num' }, 'Ratings'))),
+        h('thead', null, h('tr', null, h('th', null, t('Label')), h('th', { class: 'num' }, t('Agreement')), h('th', { class: 'num' }, t('Ratings')))),
         h('tbody', null, ...a.perLabel.map((l) => h('tr', null, h('td', null, l.label), h('td', { class: 'num' }, pct(l.agreement)), h('td', { class: 'num' }, fmt(l.ratings)))))),
       ...disagreementPart(a),
     ] : [];
-    if (q.notRun) return section('label-quality', 'Label quality', true, h('p', { class: 'muted', id: 'label-quality-state' }, `The label model did not run: ${q.notRun}.`), ...learningCurvePart(q), ...agreementPart);
-    if (q.withheld) return section('label-quality', 'Label quality', true, h('p', { class: 'muted', id: 'label-quality-state' }, `No label errors are reported: ${q.withheld}.`), ...learningCurvePart(q), ...agreementPart);
+    if (q.notRun) return section('label-quality', t('Label quality'), true, h('p', { class: 'muted', id: 'label-quality-state' }, t('The label model did not run: {0}.', q.notRun)), ...learningCurvePart(q), ...agreementPart);
+    if (q.withheld) return section('label-quality', t('Label quality'), true, h('p', { class: 'muted', id: 'label-quality-state' }, t('No label errors are reported: {0}.', q.withheld)), ...learningCurvePart(q), ...agreementPart);
     const max = q.confusion ? Math.max(1, ...q.confusion.flat()) : 1;
-    return section('label-quality', 'Label quality', true,
+    return section('label-quality', t('Label quality'), true,
       h('div', { class: 'tiles', id: 'label-noise' },
-        tile('noise ratio', pct(q.noiseRatio), q.noiseRatio > 0.05), tile('estimated wrong labels', pct(q.estimatedNoiseRatio)),
-        tile('rows flagged', fmt(q.noisyRows), false, `${fmt(q.noisyRows)} of ${fmt(q.checkedRows)} labelled rows`)),
-      h('p', { class: 'note' }, 'Noise ratio: rows flagged possible-label-error over labelled rows. Estimated: the off-diagonal share of the calibrated confident joint.'),
+        tile(t('noise ratio'), pct(q.noiseRatio), q.noiseRatio > 0.05), tile(t('estimated wrong labels'), pct(q.estimatedNoiseRatio)),
+        tile(t('rows flagged'), fmt(q.noisyRows), false, t('{0} of {1} labelled rows', fmt(q.noisyRows), fmt(q.checkedRows)))),
+      h('p', { class: 'note' }, t('Noise ratio: rows flagged possible-label-error over labelled rows. Estimated: the off-diagonal share of the calibrated confident joint.')),
       q.confusion && q.labels.length <= 12 ? h('div', { class: 'scroll' },
-        h('h3', null, 'Given label × likely true label (estimated rows)'),
+        h('h3', null, t('Given label × likely true label (estimated rows)')),
         h('table', { id: 'label-confusion', class: 'heat', style: { width: 'auto' } },
-          h('thead', null, h('tr', null, h('th', null, 'given ＼ likely'), ...q.labels.map((l) => h('th', { class: 'num' }, l)))),
+          h('thead', null, h('tr', null, h('th', null, t('given ＼ likely')), ...q.labels.map((l) => h('th', { class: 'num' }, l)))),
           h('tbody', null, ...q.confusion.map((row, i) => h('tr', null, h('th', null, q.labels[i]), ...row.map((v, j) => h('td', {
-            class: 'num', title: `${fmt(v)} rows labelled ${q.labels[i]}${i === j ? '' : ` are likely ${q.labels[j]}`}`,
+            class: 'num', title: i === j ? t('{0} rows labelled {1}', fmt(v), q.labels[i]) : t('{0} rows labelled {1} are likely {2}', fmt(v), q.labels[i], q.labels[j]),
             style: { background: v ? `color-mix(in srgb, ${i === j ? 'var(--blue)' : 'var(--red)'} ${Math.round(15 + (70 * v) / max)}%, transparent)` : '' },
           }, fmt(v)))))))) : null,
       q.perLabel ? h('table', { id: 'label-confusion' },
-        h('thead', null, h('tr', null, h('th', null, 'Label'), h('th', { class: 'num' }, 'Likely missing'), h('th', { class: 'num' }, 'Likely wrong'))),
+        h('thead', null, h('tr', null, h('th', null, t('Label')), h('th', { class: 'num' }, t('Likely missing')), h('th', { class: 'num' }, t('Likely wrong')))),
         h('tbody', null, ...q.perLabel.map((p) => h('tr', null, h('td', null, p.label), h('td', { class: 'num' }, fmt(p.wronglyAbsent)), h('td', { class: 'num' }, fmt(p.wronglyPresent)))))) : null,
-      q.candidates.length ? h('h3', null, `Likeliest label errors (${fmt(q.candidates.length)} of ${fmt(q.candidateCount)})`) : h('p', null, 'No likely label error.'),
+      q.candidates.length ? h('h3', null, t('Likeliest label errors ({0} of {1})', fmt(q.candidates.length), fmt(q.candidateCount))) : h('p', null, t('No likely label error.')),
       q.candidates.length ? h('div', { class: 'scroll' }, h('table', { id: 'label-errors' },
-        h('thead', null, h('tr', null, h('th', null, 'Row'), h('th', null, 'Text'), h('th', null, 'Given'), h('th', null, 'Suggested'), h('th', { class: 'num' }, 'P(given)'), h('th', { class: 'num' }, 'P(suggested)'))),
+        h('thead', null, h('tr', null, h('th', null, t('Row')), h('th', null, t('Text')), h('th', null, t('Given')), h('th', null, t('Suggested')), h('th', { class: 'num' }, t('P(given)')), h('th', { class: 'num' }, t('P(suggested)')))),
         h('tbody', null, ...q.candidates.map((c) => h('tr', null, h('td', null, lineLink(c.line)), h('td', null, shorten(c.text, 160)), h('td', null, c.given), h('td', null, h('b', null, c.suggested)),
           h('td', { class: 'num' }, prob(c.givenProbability)), h('td', { class: 'num' }, prob(c.suggestedProbability))))))) : null,
       ...learningCurvePart(q),
-      q.rowsToLabel.length ? h('h3', null, 'Rows to label next') : null,
+      q.rowsToLabel.length ? h('h3', null, t('Rows to label next')) : null,
       q.rowsToLabel.length ? h('div', { class: 'scroll' }, h('table', { id: 'rows-to-label' },
-        h('thead', null, h('tr', null, h('th', null, 'Row'), h('th', null, 'Text'), h('th', null, "Model's guess"), h('th', { class: 'num' }, 'Uncertainty'))),
+        h('thead', null, h('tr', null, h('th', null, t('Row')), h('th', null, t('Text')), h('th', null, t('Model\'s guess')), h('th', { class: 'num' }, t('Uncertainty')))),
         h('tbody', null, ...q.rowsToLabel.map((x) => h('tr', null, h('td', null, lineLink(x.line)), h('td', null, shorten(x.text, 160)), h('td', null, `${x.guess} (${prob(x.probability)})`), h('td', { class: 'num' }, ratio(x.score))))))) : null,
       ...agreementPart,
     );
@@ -552,13 +574,13 @@
       data: {
         labels: points.map((p) => `${Math.round(p.fraction * 100)}% (${fmt(Math.round(p.trainingRows))})`),
         datasets: [
-          { label: 'Accuracy', data: points.map((p) => p.accuracy), borderColor: c.blue, backgroundColor: c.blue },
-          { label: 'Macro-F1', data: points.map((p) => p.macroF1), borderColor: c.orange, backgroundColor: c.orange },
+          { label: t('Accuracy'), data: points.map((p) => p.accuracy), borderColor: c.blue, backgroundColor: c.blue },
+          { label: t('Macro-F1'), data: points.map((p) => p.macroF1), borderColor: c.orange, backgroundColor: c.orange },
         ],
       },
       options: {
         plugins: { tooltip: { callbacks: { label: (ctx) => ` ${ctx.dataset.label} ${pct(Number(ctx.raw))} ± ${pct(ctx.datasetIndex ? points[ctx.dataIndex].macroF1Spread : points[ctx.dataIndex].accuracySpread)}` } } },
-        scales: { y: { suggestedMin: 0.5, max: 1, ticks: { callback: (v) => pct(Number(v)) } }, x: { title: { display: true, text: 'share of the training rows' } } },
+        scales: { y: { suggestedMin: 0.5, max: 1, ticks: { callback: (v) => pct(Number(v)) } }, x: { title: { display: true, text: t('share of the training rows') } } },
       },
     }));
   }
@@ -584,7 +606,7 @@
   function render(report) {
     current = report;
     if (report.version !== 1) {
-      main.replaceChildren(h('p', null, `This page cannot show a version ${report.version} report.`));
+      main.replaceChildren(h('p', null, t('This page cannot show a version {0} report.', report.version)));
       return;
     }
     main.replaceChildren(

@@ -1,5 +1,5 @@
 import type { DatasetRowsQuery, DatasetRowsRequest, DatasetRowView, DatasetViewHostMessage, DatasetViewPageMessage } from '../../server/src/protocol';
-import { clear, debounce, el, fmt, hostChannel, problemsBox } from './dom';
+import { clear, debounce, el, fmt, hostChannel, problemsBox, t } from './dom';
 
 /**
  * The dataset view's page: a table over the language server's rows. Only the rows in sight are in the
@@ -26,24 +26,24 @@ let matched = 0;
 let total = 0;
 let selected = -1;
 
-const title = el('h1', {}, 'Rows');
+const title = el('h1', {}, t('Rows'));
 const counts = el('span', { id: 'counts', class: 'muted', 'aria-live': 'polite' });
-const labelFilter = el('select', { id: 'label-filter', 'aria-label': 'Filter by label' });
-const ruleFilter = el('select', { id: 'rule-filter', 'aria-label': 'Filter by rule' });
-const search = el('input', { id: 'search', type: 'text', placeholder: 'Search text, label, fields', 'aria-label': 'Search rows' });
-const regex = el('input', { id: 'regex', type: 'checkbox', 'aria-label': 'Search as a regular expression' });
-const sort = el('select', { id: 'sort', 'aria-label': 'Order' },
-  el('option', { value: 'line' }, 'File order'), el('option', { value: 'length-asc' }, 'Shortest first'), el('option', { value: 'length-desc' }, 'Longest first'));
+const labelFilter = el('select', { id: 'label-filter', 'aria-label': t('Filter by label') });
+const ruleFilter = el('select', { id: 'rule-filter', 'aria-label': t('Filter by rule') });
+const search = el('input', { id: 'search', type: 'text', placeholder: t('Search text, label, fields'), 'aria-label': t('Search rows') });
+const regex = el('input', { id: 'regex', type: 'checkbox', 'aria-label': t('Search as a regular expression') });
+const sort = el('select', { id: 'sort', 'aria-label': t('Order') },
+  el('option', { value: 'line' }, t('File order')), el('option', { value: 'length-asc' }, t('Shortest first')), el('option', { value: 'length-desc' }, t('Longest first')));
 const problems = el('div', { id: 'query-problems' });
 const header = el('div', { class: 'row head', role: 'row' },
-  ...['Line', 'Label', 'Text', 'Chars', 'Findings'].map((h) => el('div', { role: 'columnheader' }, h)));
+  ...[t('Line'), t('Label'), t('Text'), t('Chars'), t('Findings')].map((h) => el('div', { role: 'columnheader' }, h)));
 const spacer = el('div', { class: 'spacer' });
-const viewport = el('div', { id: 'rows', class: 'viewport', role: 'grid', tabindex: 0, 'aria-label': 'Dataset rows' }, spacer);
-const details = el('aside', { id: 'details', class: 'details', 'aria-live': 'polite' }, el('p', { class: 'muted' }, 'Select a row to see its text and findings.'));
+const viewport = el('div', { id: 'rows', class: 'viewport', role: 'grid', tabindex: 0, 'aria-label': t('Dataset rows') }, spacer);
+const details = el('aside', { id: 'details', class: 'details', 'aria-live': 'polite' }, el('p', { class: 'muted' }, t('Select a row to see its text and findings.')));
 
 clear(app,
   el('header', {}, title, counts),
-  el('div', { class: 'toolbar' }, labelFilter, ruleFilter, search, el('label', { class: 'inline' }, regex, ' regex'), sort),
+  el('div', { class: 'toolbar' }, labelFilter, ruleFilter, search, el('label', { class: 'inline' }, regex, t(' regex')), sort),
   problems,
   el('div', { class: 'layout' }, el('div', { class: 'table' }, header, viewport), details),
 );
@@ -91,10 +91,10 @@ function received(n: number, result: Answer): void {
   total = result.total;
   pages.set(a.page, result.rows);
   clear(problems);
-  counts.textContent = matched === total ? `${fmt(total)} rows` : `${fmt(matched)} of ${fmt(total)} rows`;
-  if (total === 0) counts.textContent = 'This file has no rows yet.';
-  setOptions(labelFilter, 'All labels', result.labels.map((l) => ({ value: `=${l.name}`, text: `${l.name} (${fmt(l.rows)})` })), query.label !== undefined ? `=${query.label}` : '');
-  setOptions(ruleFilter, 'All rules', result.rules.map((r) => ({ value: r.rule, text: `${r.rule} (${fmt(r.rows)} rows)` })), query.rule ?? '');
+  counts.textContent = matched === total ? t(total === 1 ? '{0} row' : '{0} rows', fmt(total)) : t('{0} of {1} rows', fmt(matched), fmt(total));
+  if (total === 0) counts.textContent = t('This file has no rows yet.');
+  setOptions(labelFilter, t('All labels'), result.labels.map((l) => ({ value: `=${l.name}`, text: `${l.name} (${fmt(l.rows)})` })), query.label !== undefined ? `=${query.label}` : '');
+  setOptions(ruleFilter, t('All rules'), result.rules.map((r) => ({ value: r.rule, text: `${r.rule} (${t(r.rows === 1 ? '{0} row' : '{0} rows', fmt(r.rows))})` })), query.rule ?? '');
   labelFilter.disabled = result.labels.length === 0;
   spacer.style.height = `${matched * ROW_HEIGHT}px`;
   draw();
@@ -104,7 +104,7 @@ function rowAt(position: number): DatasetRowView | undefined {
   return pages.get(Math.floor(position / PAGE))?.[position % PAGE];
 }
 
-const SEVERITY_WORD = { error: 'Error', warning: 'Warning', info: 'Info', hint: 'Hint' } as const;
+const SEVERITY_WORD = { error: t('Error'), warning: t('Warning'), info: t('Info'), hint: t('Hint') } as const;
 
 /** Draws the rows in sight (asking for the pages they are on). */
 function draw(): void {
@@ -157,18 +157,18 @@ function select(position: number): void {
 
 function showDetails(row: DatasetRowView | undefined): void {
   if (!row) {
-    clear(details, el('p', { class: 'muted' }, 'Loading the row…'));
+    clear(details, el('p', { class: 'muted' }, t('Loading the row…')));
     return;
   }
-  const go = el('button', { type: 'button', id: 'reveal', class: 'primary' }, `Go to line ${row.line}`);
+  const go = el('button', { type: 'button', id: 'reveal', class: 'primary' }, t('Go to line {0}', row.line));
   go.addEventListener('click', () => reveal(row));
   const others = Object.entries(row.other);
   clear(details,
-    el('h2', {}, `Line ${row.line}${row.endLine > row.line ? `–${row.endLine}` : ''}`, row.label !== undefined ? el('span', { class: 'label-badge' }, row.label) : null),
+    el('h2', {}, row.endLine > row.line ? t('Line {0}–{1}', row.line, row.endLine) : t('Line {0}', row.line), row.label !== undefined ? el('span', { class: 'label-badge' }, row.label) : null),
     go,
     row.findings.length
       ? el('ul', { class: 'finding-list' }, ...row.findings.map((f) => el('li', { class: f.severity }, el('strong', {}, `${SEVERITY_WORD[f.severity]} · ${f.rule}`), ' ', f.message)))
-      : el('p', { class: 'muted' }, 'No findings on this row.'),
+      : el('p', { class: 'muted' }, t('No findings on this row.')),
     el('pre', { class: 'row-text' }, row.text),
     others.length ? el('dl', {}, ...others.flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, v)])) : null,
   );
@@ -202,7 +202,7 @@ function showQuery(q: DatasetRowsQuery): void {
 window.addEventListener('message', (event: MessageEvent<DatasetViewHostMessage>) => {
   const m = event.data;
   if (m.type === 'init') {
-    clear(title, 'Rows of ', el('code', {}, m.file));
+    clear(title, t('Rows of '), el('code', {}, m.file));
     showQuery(m.query);
   } else if (m.type === 'rows') {
     received(m.seq, m.result);

@@ -12,7 +12,7 @@ import { registerReportRequests } from './lsp/panels/export';
 import { registerSplitRequests } from './lsp/panels/split';
 import { Scheduler } from './lsp/scheduler';
 import { fileReport } from './host/report';
-import { localizeReport } from './host/l10n';
+import { localizeReport, reportPageLanguage } from './host/l10n';
 import { CancelChecksRequest, CheckWorkspaceRequest, DatasetRowsRequest, FileSummaryRequest, RemoveDuplicatesRequest, ReportRequest, WillOpenNotification } from './protocol';
 
 /**
@@ -30,6 +30,7 @@ export function startServer(connection: Connection, options: { workerDir?: strin
       return doc && { text: doc.getText(), version: doc.version };
     },
     configOf: (file) => server.configOf(file),
+    translate: (message) => server.tr.message(message),
   });
 
   connection.onInitialize((params: InitializeParams) => {
@@ -129,7 +130,7 @@ export function startServer(connection: Connection, options: { workerDir?: strin
     translate: (message) => server.tr.message(message),
   });
   registerAugmentRequests(connection, { configOf, translate: (message) => server.tr.message(message) });
-  registerReportRequests(connection, { report, translate: (message, ...args) => server.tr.t(message, ...args) });
+  registerReportRequests(connection, { report, translate: (message, ...args) => server.tr.t(message, ...args), pageLanguage: () => reportPageLanguage(server.tr.locale) });
 
   connection.onShutdown(() => server.dispose());
 

@@ -104,6 +104,19 @@ async function run({ outDir, vsix }) {
     step('palette: "Tuneset: 拆分数据集…"; split panel page in Chinese');
     await ui.screenshot('split-panel-zh');
 
+    // The report panel's own words (media/report.js t(), l10n/report.l10n.zh-cn.json), rule codes in English.
+    await ui.runCommand('View: Close All Editors');
+    await ui.openFile('reviews-zh.jsonl');
+    await ui.runCommand('Tuneset: 显示质量报告');
+    const report = ui.webviewFrame();
+    await report.locator('body[data-report="ready"]').waitFor();
+    await report.locator('#findings-title', { hasText: '各规则发现的问题' }).waitFor();
+    const heading = (await report.locator('h1').innerText()).trim();
+    if (heading !== '质量报告') throw new Error(`report page heading: ${heading}`);
+    if (!(await report.locator('#findings-table tr[data-rule="exact-duplicate"]').innerText()).includes('警告')) throw new Error('report page: the severity of exact-duplicate is not said in Chinese');
+    step('report panel: its headings and severities in Chinese');
+    await ui.screenshot('report-zh');
+
     // VS Code's own interface: the language pack here translates nothing, so it stays English.
     const explorer = await ui.page.locator('.part.sidebar .title-label').first().innerText();
     step(`VS Code's own interface (no translations in the test's language pack) reads: "${explorer.trim()}"`);

@@ -26,7 +26,7 @@ export class DatasetViewPanel implements vscode.Disposable {
       return existing;
     }
     // A full editor column of its own: the table needs the width, and the text editor stays a tab away.
-    const panel = vscode.window.createWebviewPanel('tuneset.datasetView', `Rows: ${path.basename(uri.fsPath)}`, vscode.ViewColumn.Active, panelOptions(extensionUri));
+    const panel = vscode.window.createWebviewPanel('tuneset.datasetView', vscode.l10n.t('Rows: {0}', path.basename(uri.fsPath)), vscode.ViewColumn.Active, panelOptions(extensionUri));
     const created = new DatasetViewPanel(panel, extensionUri, client, summaries, uri, query);
     DatasetViewPanel.panels.set(uri.toString(), created);
     return created;
@@ -40,7 +40,7 @@ export class DatasetViewPanel implements vscode.Disposable {
     private readonly uri: vscode.Uri,
     private readonly query: DatasetRowsQuery,
   ) {
-    panel.webview.html = pageHtml(panel.webview, extensionUri, { title: 'Dataset rows', script: 'dist/datasetView.js', style: 'datasetView.css', state: {} });
+    panel.webview.html = pageHtml(panel.webview, extensionUri, { title: vscode.l10n.t('Dataset rows'), script: 'dist/datasetView.js', style: 'datasetView.css', state: {} });
     panel.webview.onDidReceiveMessage((m: unknown) => void this.receive(m), undefined, this.disposables);
     panel.onDidDispose(() => this.dispose(), undefined, this.disposables);
     this.disposables.push(summaries.onDidChange((s) => {
@@ -62,11 +62,11 @@ export class DatasetViewPanel implements vscode.Disposable {
     } else if (m.type === 'rows') {
       try {
         const result = await this.client.sendRequest(DatasetRowsRequest.type, { uri: this.uri.toString(), query: m.query, offset: m.offset, limit: m.limit });
-        if (result === null) this.post({ type: 'problems', seq: m.seq, problems: [`${vscode.workspace.asRelativePath(this.uri)} is not a dataset Tuneset can read.`] });
+        if (result === null) this.post({ type: 'problems', seq: m.seq, problems: [vscode.l10n.t('{0} is not a dataset Tuneset can read.', vscode.workspace.asRelativePath(this.uri))] });
         else if ('problems' in result) this.post({ type: 'problems', seq: m.seq, problems: result.problems });
         else this.post({ type: 'rows', seq: m.seq, result });
       } catch (e) {
-        this.post({ type: 'problems', seq: m.seq, problems: [`The rows could not be read: ${(e as Error).message}`] });
+        this.post({ type: 'problems', seq: m.seq, problems: [vscode.l10n.t('The rows could not be read: {0}', (e as Error).message)] });
       }
     } else if (m.type === 'reveal') {
       const range = new vscode.Range(m.line - 1, 0, m.endLine - 1, Number.MAX_SAFE_INTEGER);

@@ -14,6 +14,7 @@ import { findSplitManifest, readSplitManifest, type SplitFiles } from '../host/s
 import { loadPolarWords, loadTagger, loadWordNet } from '../host/wordnet';
 import { writeNewFiles } from '../host/writeAtomic';
 import { commandConfig, FILE_COMMAND_OPTIONS, fmt, list, noUsableRows, runCommand, wholeNumber } from './command';
+import { helpText } from './lang';
 
 /** `tuneset augment FILE`: EDA augmentation into a new file (never in place), train split only when one exists. */
 
@@ -77,10 +78,10 @@ export function augment(argv: string[]): Promise<number> {
       },
     });
     if (values.help) {
-      process.stdout.write(AUGMENT_USAGE);
+      process.stdout.write(helpText('augment', AUGMENT_USAGE));
       return 0;
     }
-    if (positionals.length !== 1) throw new InputError(`augment takes one dataset file${positionals.length ? `, not ${positionals.length}` : ''}\n\n${AUGMENT_USAGE}`);
+    if (positionals.length !== 1) throw new InputError(`augment takes one dataset file${positionals.length ? `, not ${positionals.length}` : ''}\n\n${helpText('augment', AUGMENT_USAGE)}`);
     if (values.balance && values.n !== undefined) throw new InputError('--n and --balance do not go together: balancing decides how many new rows each label needs');
     if (!values.balance && (values.target !== undefined || values.downsample)) throw new InputError('--target and --downsample go with --balance');
     if (values['no-provenance'] && values['provenance-field'] !== undefined) throw new InputError('choose --provenance-field or --no-provenance, not both');

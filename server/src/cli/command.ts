@@ -3,6 +3,7 @@ import { formatCount as fmt } from '../engine';
 import { loadConfig } from '../host/config';
 import { InputError } from '../host/errors';
 import { READING_OPTIONS, readingOverrides } from './readingOptions';
+import { errorLine } from './lang';
 
 /** What the commands share: their settings options, errors, and small parsers of option values. */
 
@@ -74,7 +75,7 @@ export async function runCommand(body: () => Promise<number> | number): Promise<
     return await body();
   } catch (e) {
     if (e instanceof InputError || e instanceof OptionsError) {
-      process.stderr.write(`tuneset: ${e.message}\n`);
+      process.stderr.write(errorLine(e.message));
       return 2;
     }
     throw e;

@@ -11,7 +11,7 @@ import { findWorkspaceLeaks, isSplitSource } from '../host/leaks';
 import { commandConfig, SETTINGS_OPTIONS, UsageError } from './command';
 import { installLastResort, lastResortLines, takeDebugFlag } from './lastResort';
 import { fileVerdict, reportStream, type FileVerdict, type ReportStream } from './output';
-import { cliTranslator, takeLangFlag } from './lang';
+import { cliTranslator, errorLine, helpText, takeLangFlag } from './lang';
 import { READING_USAGE, readingNoteLines } from './readingOptions';
 
 /** The `tuneset` command line: the engine over files, for people and CI. Exit 0 ok, 1 findings, 2 usage/read errors. */
@@ -66,7 +66,7 @@ async function check(argv: string[]): Promise<number> {
     },
   });
   if (values.help) {
-    process.stdout.write(CHECK_USAGE);
+    process.stdout.write(helpText('check', CHECK_USAGE, { max: DEFAULT_MAX_FINDINGS_PER_RULE }));
     return 0;
   }
   if (!['text', 'json', 'sarif'].includes(values.format!)) throw new UsageError(`--format must be text, json or sarif, not "${values.format}"`);
@@ -78,8 +78,8 @@ async function check(argv: string[]): Promise<number> {
   const displayOf = (file: string) => path.relative(process.cwd(), file).split(path.sep).join('/') || file;
   const expanded = expandInputs(positionals);
   const { files, errors } = expanded;
-  for (const e of errors) process.stderr.write(`tuneset: ${e}\n`);
-  for (const line of skippedNotices(expanded, positionals, displayOf)) process.stderr.write(`${line}\n`);
+  for (const e of errors) process.stderr.write(errorLine(e));
+  for (const line of skippedNotices(expanded, positionals, displayOf)) process.stderr.write(errorLine(line.replace(/^tuneset: /, '')));
   // A check that read nothing must not pass: a CI job would go green having checked no file.
   if (!files.length) return 2;
   // Analyses are held (findings and all) only for the leak check, which adds findings to held-out
@@ -114,7 +114,7 @@ async function check(argv: string[]): Promise<number> {
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (!code) throw e;
-      process.stderr.write(e instanceof FileTooLargeError ? `tuneset: ${e.message}\n` : `tuneset: ${file}: cannot read (${code})\n`);
+      process.stderr.write(errorLine(e instanceof FileTooLargeError ? e.message : `${file}: cannot read (${code})`));
       unreadable = true;
     }
   }
@@ -254,6 +254,10 @@ const COMMANDS: Record<string, { summary: string; run: (argv: string[]) => Promi
 };
 
 function usage(): string {
+  return helpText('tuneset', englishUsage());
+}
+
+function englishUsage(): string {
   const commands = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(9)} ${c.summary}`);
   return `Usage: tuneset <command> [options] <files or directories…>\n\nCommands:\n${commands.join('\n')}\n\n` +
     'Options: `tuneset <command> --help` (or `tuneset help <command>`). `tuneset --version` prints the version.\n' +
@@ -269,7 +273,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     args = takeLangFlag(withoutDebug);
   } catch (e) {
-    process.stderr.write(`tuneset: ${(e as Error).message}\n`);
+    process.stderr.write(errorLine((e as Error).message));
     return 2;
   }
   let [command, ...rest] = args;
@@ -285,14 +289,14 @@ export async function main(argv: string[]): Promise<number> {
   }
   const run = COMMANDS[command]?.run;
   if (!run) {
-    process.stderr.write(`tuneset: unknown command "${command}"\n\n${usage()}`);
+    process.stderr.write(`${errorLine(`unknown command "${command}"`)}\n${usage()}`);
     return 2;
   }
   try {
     return await run(rest);
   } catch (e) {
     if (e instanceof InputError || e instanceof OptionsError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      process.stderr.write(`tuneset: ${(e as Error).message}\n`);
+      process.stderr.write(errorLine((e as Error).message));
       return 2;
     }
     process.stderr.write(lastResortLines(e, VERSION, debug).join('\n') + '\n');

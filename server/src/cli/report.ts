@@ -8,10 +8,10 @@ import { InputError } from '../host/errors';
 import { FileTooLargeError } from '../host/fileSource';
 import { notWritableAsFile, outputOverInput, sameFile } from '../host/outputPaths';
 import { exportHtml, makeReport } from '../host/report';
-import { localizeReport } from '../host/l10n';
+import { localizeReport, reportPageLanguage, type Translator } from '../host/l10n';
 import { writeFilesAtomic } from '../host/writeAtomic';
 import { commandConfig, SETTINGS_OPTIONS, UsageError } from './command';
-import { cliTranslator } from './lang';
+import { cliTranslator, errorLine, helpText } from './lang';
 import { READING_USAGE } from './readingOptions';
 
 export const REPORT_USAGE = `Usage: tuneset report FILE [options]
@@ -41,7 +41,7 @@ export async function report(argv: string[]): Promise<number> {
     },
   });
   if (values.help) {
-    process.stdout.write(REPORT_USAGE);
+    process.stdout.write(helpText('report', REPORT_USAGE));
     return 0;
   }
   if (positionals.length !== 1) throw new UsageError('report needs exactly one dataset file');
@@ -60,18 +60,18 @@ export async function report(argv: string[]): Promise<number> {
     made = localizeReport(await makeReport(file, config, (line) => process.stderr.write(`${line}\n`)), cliTranslator());
   } catch (e) {
     if (e instanceof InputError || e instanceof FileTooLargeError) {
-      process.stderr.write(`tuneset: ${e.message}\n`);
+      process.stderr.write(errorLine(e.message));
       return 2;
     }
     const code = (e as NodeJS.ErrnoException).code;
     if (!code) throw e;
-    process.stderr.write(`tuneset: ${file}: cannot read (${code})\n`);
+    process.stderr.write(errorLine(`${file}: cannot read (${code})`));
     return 2;
   }
   // Both pages or neither: a failed write leaves no Markdown card beside an old HTML page.
-  const files = [...(values.html ? [{ path: values.html, data: exportHtml(made) }] : []), ...(values.md ? [{ path: values.md, data: renderReportMarkdown(made, (m, ...args) => cliTranslator().t(m, ...args)) }] : [])];
+  const files = [...(values.html ? [{ path: values.html, data: exportHtml(made, reportPageLanguage(cliTranslator().locale)) }] : []), ...(values.md ? [{ path: values.md, data: renderReportMarkdown(made, (m, ...args) => cliTranslator().t(m, ...args)) }] : [])];
   writeFilesAtomic(files);
-  for (const f of files) process.stdout.write(`wrote ${f.path}\n`);
+  for (const f of files) process.stdout.write(cliTranslator().t('wrote {0}', f.path) + '\n');
   if (!outputs.length) process.stdout.write(summary(made));
   return 0;
 }
@@ -102,42 +102,50 @@ function refuseReportOutputs(outputs: string[], inputs: string[]): void {
   }
 }
 
-const plural = (x: number, one: string) => `${n(x)} ${one}${x === 1 ? '' : 's'}`;
+/** A count with its noun, in the command line's language: plural(tr, n, '{0} row', '{0} rows'). */
+const plural = (tr: Translator, x: number, one: string, many: string) => tr.t(x === 1 ? one : many, n(x));
 
-/** A few lines for the terminal when no file is asked for. */
-function summary(r: QualityReport): string {
+/** A few lines for the terminal when no file is asked for, in the command line's language. */
+function summary(r: QualityReport, tr: Translator = cliTranslator()): string {
   const h = r.header;
   const sev = h.findingsBySeverity;
-  const out = [`${h.path}: ${h.format} (${h.container}), ${n(h.rows)} rows (${n(h.validRows)} valid), quality ${h.quality.score}/100`];
-  if (h.quality.penalties.length) out.push(`  lowered by: ${h.quality.penalties.map((p) => `${p.cause} −${p.points}`).join(' · ')}`);
+  const out = [tr.t('{0}: {1} ({2}), {3} rows ({4} valid), quality {5}/100', h.path, h.format, h.container, n(h.rows), n(h.validRows), h.quality.score)];
+  if (h.quality.penalties.length) out.push(tr.t('  lowered by: {0}', h.quality.penalties.map((p) => `${p.cause} −${p.points}`).join(' · ')));
   if (r.labels) {
     const rare = r.labels.labels.filter((l) => l.rare).map((l) => l.name);
-    const shown = r.labels.labels.slice(0, 8).map((l) => `${l.name} ${n(l.count)} (${(l.share * 100).toFixed(1)}%)`).join(' · ');
-    out.push(`  labels: ${shown}${r.labels.labels.length > 8 ? ' · …' : ''}; balance index ${r.labels.balanceIndex.toFixed(2)}${rare.length ? `; rare: ${rare.slice(0, 8).join(', ')}` : ''}`);
+    const shown = r.labels.labels.slice(0, 8).map((l) => `${l.name} ${n(l.count)} (${(l.share * 100).toFixed(1)}%)`).join(' · ') + (r.labels.labels.length > 8 ? ' · …' : '');
+    out.push(tr.t('  labels: {0}; balance index {1}', shown, r.labels.balanceIndex.toFixed(2)) + (rare.length ? tr.t('; rare: {0}', rare.slice(0, 8).join(', ')) : ''));
   }
   const l = r.lengths;
-  out.push(`  tokens (est.): median ${n(l.distribution.median)}, p95 ${n(l.distribution.p95)}, max ${n(l.distribution.max)}; ${n(l.overLimit)} over the ${n(l.maxTokens)} limit, ${plural(l.lengthOutliers, 'length outlier')}`);
-  out.push(`  findings: ${plural(sev.error, 'error')}, ${plural(sev.warning, 'warning')}, ${plural(sev.info + sev.hint, 'note')}` + (r.findings.length ? ` — ${r.findings.slice(0, 6).map((f) => `${f.rule} ${n(f.count)}`).join(', ')}` : ''));
+  out.push(tr.t('  tokens (est.): median {0}, p95 {1}, max {2}; {3} over the {4} limit, {5}', n(l.distribution.median), n(l.distribution.p95), n(l.distribution.max), n(l.overLimit), n(l.maxTokens),
+    plural(tr, l.lengthOutliers, '{0} length outlier', '{0} length outliers')));
+  out.push(tr.t('  findings: {0}, {1}, {2}', plural(tr, sev.error, '{0} error', '{0} errors'), plural(tr, sev.warning, '{0} warning', '{0} warnings'), plural(tr, sev.info + sev.hint, '{0} note', '{0} notes')) +
+    (r.findings.length ? ` — ${r.findings.slice(0, 6).map((f) => `${f.rule} ${n(f.count)}`).join(', ')}` : ''));
   const d = r.diversity;
-  if (d) out.push(`  diversity: ${n(d.tokens)} words, vocabulary ${n(d.vocabulary)}, type/token ${d.typeTokenRatio < 0.1 ? d.typeTokenRatio.toPrecision(2) : d.typeTokenRatio.toFixed(2)}, distinct bigrams ${(d.distinctBigramShare * 100).toFixed(1)}%${d.sampled ? ` (sample of ${n(d.rows)} rows)` : ''}`);
+  if (d) {
+    out.push(tr.t('  diversity: {0} words, vocabulary {1}, type/token {2}, distinct bigrams {3}', n(d.tokens), n(d.vocabulary), d.typeTokenRatio < 0.1 ? d.typeTokenRatio.toPrecision(2) : d.typeTokenRatio.toFixed(2), `${(d.distinctBigramShare * 100).toFixed(1)}%`) +
+      (d.sampled ? tr.t(' (sample of {0} rows)', n(d.rows)) : ''));
+  }
   const q = r.labelQuality;
-  if (q?.notRun) out.push(`  label model: not run: ${q.notRun}`);
-  else if (q?.withheld) out.push(`  label model: no label errors reported: ${q.withheld}`);
+  // (The report was localized: the model's reasons and verdict are in the command line's language already.)
+  if (q?.notRun) out.push(tr.t('  label model: not run: {0}', q.notRun));
+  else if (q?.withheld) out.push(tr.t('  label model: no label errors reported: {0}', q.withheld));
   else if (q) {
-    out.push(`  label quality: noise ratio ${(q.noiseRatio * 100).toFixed(1)}% (${plural(q.noisyRows, 'row')} flagged; estimated ${(q.estimatedNoiseRatio * 100).toFixed(1)}% wrong)${q.learningCurve ? `; learning curve: ${q.learningCurve.verdict}` : ''}`);
+    out.push(tr.t('  label quality: noise ratio {0} ({1} flagged; estimated {2} wrong)', `${(q.noiseRatio * 100).toFixed(1)}%`, plural(tr, q.noisyRows, '{0} row', '{0} rows'), `${(q.estimatedNoiseRatio * 100).toFixed(1)}%`) +
+      (q.learningCurve ? tr.t('; learning curve: {0}', q.learningCurve.verdict) : ''));
   }
   if (q) out.push(...labelQualityExtraLines(q));
   const s = r.splits;
   if (s) {
-    out.push(`  splits: ${s.splits.map((x) => `${x.split} ${n(x.rows)}`).join(' · ')}; texts in both: ${s.leakage.map((x) => `${x.between.join('–')} ${n(x.shared)}`).join(', ')}`);
-    if (s.leaks) out.push(`  leaks (as check counts them): ${s.leaks.map((x) => `${x.between[1]} from ${x.between[0]} ${n(x.exact)} exact, ${n(x.near)} near`).join('; ')}`);
+    out.push(tr.t('  splits: {0}; texts in both: {1}', s.splits.map((x) => `${x.split} ${n(x.rows)}`).join(' · '), s.leakage.map((x) => `${x.between.join('–')} ${n(x.shared)}`).join(', ')));
+    if (s.leaks) out.push(tr.t('  leaks (as check counts them): {0}', s.leaks.map((x) => tr.t('{0} from {1} {2} exact, {3} near', x.between[1], x.between[0], n(x.exact), n(x.near))).join('; ')));
   }
   const near = r.nearDuplicates;
   if (near.computed) {
-    const top = near.clusters.slice(0, 3).map((c) => `${n(c.size)} rows (lines ${c.pair ? c.pair.join(' and ') : c.lines.slice(0, 2).join(' and ')} at ${c.similarity.toFixed(2)})`);
-    out.push(`  near-duplicate clusters: ${near.clusters.length ? `${n(near.clusters.length)}, largest ${top.join(', ')}` : 'none'}`);
+    const top = near.clusters.slice(0, 3).map((c) => tr.t('{0} rows (lines {1} at {2})', n(c.size), (c.pair ? c.pair : c.lines.slice(0, 2)).join(tr.t(' and ')), c.similarity.toFixed(2)));
+    out.push(tr.t('  near-duplicate clusters: {0}', near.clusters.length ? tr.t('{0}, largest {1}', n(near.clusters.length), top.join(', ')) : tr.t('none')));
   }
-  out.push('Write the report with --html FILE and/or --md FILE.');
+  out.push(tr.t('Write the report with --html FILE and/or --md FILE.'));
   return out.join('\n') + '\n';
 }
 

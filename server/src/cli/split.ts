@@ -9,6 +9,7 @@ import { InputError } from '../host/errors';
 import { shown } from '../host/inputs';
 import { writeNewFiles } from '../host/writeAtomic';
 import { commandConfig, FILE_COMMAND_OPTIONS, fmt, labelSummary, list, noUsableRows, runCommand, wholeNumber } from './command';
+import { helpText } from './lang';
 
 /** `tuneset split FILE`: writes NAME.train/val/test files (same container, exact rows) and NAME.split.json. */
 
@@ -66,10 +67,10 @@ export function split(argv: string[]): Promise<number> {
       },
     });
     if (values.help) {
-      process.stdout.write(SPLIT_USAGE);
+      process.stdout.write(helpText('split', SPLIT_USAGE));
       return 0;
     }
-    if (positionals.length !== 1) throw new InputError(`split takes one dataset file${positionals.length ? `, not ${positionals.length}` : ''}\n\n${SPLIT_USAGE}`);
+    if (positionals.length !== 1) throw new InputError(`split takes one dataset file${positionals.length ? `, not ${positionals.length}` : ''}\n\n${helpText('split', SPLIT_USAGE)}`);
     const options: SplitOptions = {
       ratios: ratiosOf(values.ratios),
       names: list(values.names),

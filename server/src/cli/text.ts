@@ -58,7 +58,7 @@ export function textFileSummary(file: DatasetAnalysis, color: boolean, tr: Trans
   if (s.languages.some((l) => l.name !== 'Latin script')) {
     out.push(tr.t('  languages: {0}', s.languages.slice(0, 5).map((l) => `${tr.t(l.name)} ${(l.share * 100).toFixed(l.share < 0.1 ? 1 : 0)}%`).join(' · ')));
   }
-  if (file.labelQuality) out.push(...labelQualityLines(file.labelQuality));
+  if (file.labelQuality) out.push(...labelQualityLines(file.labelQuality, tr));
   out.push(tr.t('  {0}: median {1}, p95 {2}, max {3}', tokensHeading(s.tokens.exactRows, tr), formatCount(s.tokens.median), formatCount(s.tokens.p95), formatCount(s.tokens.max)));
   const rules = Object.entries(file.summary).sort((a, b) => b[1] - a[1]);
   const bySev = s.findingsBySeverity;
@@ -78,30 +78,40 @@ function tokensHeading(exactRows: number, tr: Translator): string {
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
-/** The label model's lines of a file's summary: its noise ratio and curve, or why it did not run. */
-export function labelQualityLines(q: Record<string, unknown>): string[] {
+/** The label model's lines of a file's summary: its noise ratio and curve, or why it did not run, in `tr`'s language. */
+export function labelQualityLines(q: Record<string, unknown>, tr: Translator = ENGLISH): string[] {
   const model = q.model as { ok: boolean; reason?: string; labelledRows?: number };
   const agreement = q.agreement as {
     rows: number; annotators: number; percentAgreement: number; cohensKappa: number | null; fleissKappa: number | null; strength: string;
     perLabel: { label: string; agreement: number }[]; disagreements: unknown[];
   } | undefined;
   const out: string[] = [];
-  if (!model.ok) out.push(`  label model: not run: ${model.reason}`);
+  if (!model.ok) out.push(tr.t('  label model: not run: {0}', tr.message(model.reason ?? '')));
   else {
     const e = q.labelErrors as { noiseRatio: number; estimatedNoiseRatio: number; noisyRows: number; checkedRows: number } | undefined;
     const curve = q.learningCurve as { verdict: string } | undefined;
     const left = Number(q.leftToConflicts ?? 0);
-    if (typeof q.withheld === 'string') out.push(`  label model: no label errors reported: ${q.withheld}`);
-    else if (e) out.push(`  label model: noise ratio ${pct(e.noiseRatio)} (${formatCount(e.noisyRows)} of ${formatCount(e.checkedRows)} rows flagged${left ? `, ${left} left to conflicting-labels` : ''}; estimated ${pct(e.estimatedNoiseRatio)} of labels wrong)`);
-    if (curve) out.push(`  learning curve: ${curve.verdict}`);
+    if (typeof q.withheld === 'string') out.push(tr.t('  label model: no label errors reported: {0}', tr.message(q.withheld)));
+    else if (e) {
+      const flagged = left
+        ? tr.t('{0} of {1} rows flagged, {2} left to conflicting-labels', formatCount(e.noisyRows), formatCount(e.checkedRows), left)
+        : tr.t('{0} of {1} rows flagged', formatCount(e.noisyRows), formatCount(e.checkedRows));
+      out.push(tr.t('  label model: noise ratio {0} ({1}; estimated {2} of labels wrong)', pct(e.noiseRatio), flagged, pct(e.estimatedNoiseRatio)));
+    }
+    if (curve) out.push(tr.t('  learning curve: {0}', tr.message(curve.verdict)));
     const next = q.rowsToLabel as unknown[] | undefined;
-    if (next?.length) out.push(`  rows to label next: ${next.length} unlabelled row${next.length === 1 ? '' : 's'} ranked by uncertainty (JSON: labelQuality.rowsToLabel)`);
+    if (next?.length) {
+      out.push(tr.t(next.length === 1 ? '  rows to label next: {0} unlabelled row ranked by uncertainty (JSON: labelQuality.rowsToLabel)' : '  rows to label next: {0} unlabelled rows ranked by uncertainty (JSON: labelQuality.rowsToLabel)', next.length));
+    }
   }
   if (agreement) {
-    const kappa = agreement.cohensKappa !== null ? `Cohen's κ ${agreement.cohensKappa.toFixed(2)}` : agreement.fleissKappa !== null ? `Fleiss' κ ${agreement.fleissKappa.toFixed(2)}` : 'κ undefined';
-    out.push(`  annotators: ${agreement.annotators} agree on ${pct(agreement.percentAgreement)} of ${formatCount(agreement.rows)} rows (consistency); ${kappa} (${agreement.strength})`);
-    const shown = agreement.perLabel.slice(0, 8).map((p) => `${p.label} ${pct(p.agreement)}`).join(' · ') + (agreement.perLabel.length > 8 ? ` · … (${agreement.perLabel.length} labels)` : '');
-    out.push(`  agreement per label: ${shown}; ${formatCount(agreement.disagreements.length)} row${agreement.disagreements.length === 1 ? '' : 's'} with differing labels (JSON: labelQuality.agreement)`);
+    const kappa = agreement.cohensKappa !== null ? `Cohen's κ ${agreement.cohensKappa.toFixed(2)}` : agreement.fleissKappa !== null ? `Fleiss' κ ${agreement.fleissKappa.toFixed(2)}` : tr.t('κ undefined');
+    out.push(tr.t('  annotators: {0} agree on {1} of {2} rows (consistency); {3} ({4})', agreement.annotators, pct(agreement.percentAgreement), formatCount(agreement.rows), kappa, tr.message(agreement.strength)));
+    const shown = agreement.perLabel.slice(0, 8).map((p) => `${p.label} ${pct(p.agreement)}`).join(' · ') + (agreement.perLabel.length > 8 ? ` · … ${tr.t('({0} labels)', agreement.perLabel.length)}` : '');
+    const differing = agreement.disagreements.length;
+    out.push(differing === 1
+      ? tr.t('  agreement per label: {0}; {1} row with differing labels (JSON: labelQuality.agreement)', shown, formatCount(differing))
+      : tr.t('  agreement per label: {0}; {1} rows with differing labels (JSON: labelQuality.agreement)', shown, formatCount(differing)));
   }
   return out;
 }

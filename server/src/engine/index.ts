@@ -27,6 +27,7 @@ export {
 export { detectFormat, FORMATS, TEXT_ALIASES, LABEL_ALIASES } from './schema/formats';
 export { normalizeText, normalizedHash } from './text/normalize';
 export { countTokens, loadTokenizer, tokenizerLoaded, type TokenSample } from './text/tokens';
+export { LANGUAGES } from './text/scripts';
 export { qualityScore, distribution, type DatasetStats, type Distribution, type QualityScore } from './report/stats';
 export { balanceIndex } from './rules/labels';
 export * from './types';

@@ -11,6 +11,8 @@ import TEMPLATES from '../../../l10n/findings.templates.json';
 import FINDINGS_ZH_CN from '../../../l10n/findings.l10n.zh-cn.json';
 import SERVER_ZH_CN from '../../../l10n/server.l10n.zh-cn.json';
 import RULES_ZH_CN from '../../../l10n/rules.l10n.zh-cn.json';
+import REPORT_PAGE_ZH_CN from '../../../l10n/report.l10n.zh-cn.json';
+import { LANGUAGES } from '../engine';
 
 /** The languages Tuneset speaks; English is the engine's own. */
 export type Locale = 'en' | 'zh-cn';
@@ -164,19 +166,52 @@ export function translator(locale: Locale): Translator {
   };
 }
 
-/** What a quality report says in words the engine made: each rule's summary, its examples' messages, and what lowers the score. */
+/**
+ * What a quality report says in words the engine made: each rule's summary, its examples' messages,
+ * what lowers the score, and the label model's sentences (why it did not run or reports nothing, the
+ * learning curve's verdict, the strength of annotator agreement).
+ */
 interface LocalizableReport {
   header: { quality: { penalties: { cause: string; points: number }[] } };
   findings: { summary: string; examples: { message: string }[] }[];
+  labelQuality?: { notRun?: string; withheld?: string; learningCurve?: { verdict: string }; agreement?: { strength: string } };
 }
 
 /** The report with the engine's messages in the translator's language (the same report in English). */
 export function localizeReport<R extends LocalizableReport>(report: R, tr: Translator): R {
   if (tr.locale === 'en') return report;
   const quality = { ...report.header.quality, penalties: report.header.quality.penalties.map((p) => ({ ...p, cause: tr.message(p.cause) })) };
+  const q = report.labelQuality;
   return {
     ...report,
     header: { ...report.header, quality },
     findings: report.findings.map((f) => ({ ...f, summary: tr.t(f.summary), examples: f.examples.map((e) => ({ ...e, message: tr.message(e.message) })) })),
+    ...(q ? {
+      labelQuality: {
+        ...q,
+        ...(q.notRun !== undefined ? { notRun: tr.message(q.notRun) } : {}),
+        ...(q.withheld !== undefined ? { withheld: tr.message(q.withheld) } : {}),
+        ...(q.learningCurve ? { learningCurve: { ...q.learningCurve, verdict: tr.message(q.learningCurve.verdict) } } : {}),
+        ...(q.agreement ? { agreement: { ...q.agreement, strength: tr.message(q.agreement.strength) } } : {}),
+      },
+    } : {}),
   };
+}
+
+/** What the report page (media/report.js) needs to speak a language: its `<html lang>` and its strings. */
+export interface ReportPageLanguage {
+  lang: string;
+  /** The page's strings by their English (media/report.js t()); empty in English. */
+  strings: Record<string, string>;
+}
+
+/**
+ * The report page's strings in a locale: l10n/report.l10n.zh-cn.json (the page's own words) and the
+ * engine's language names (the header's chip shows them as the report has them, in English).
+ */
+export function reportPageLanguage(locale: Locale): ReportPageLanguage {
+  if (locale === 'en') return { lang: 'en', strings: {} };
+  const names: Record<string, string> = {};
+  for (const l of LANGUAGES) if (l && l in SERVER_ZH_CN) names[l] = (SERVER_ZH_CN as Record<string, string>)[l];
+  return { lang: 'zh-CN', strings: { ...names, ...REPORT_PAGE_ZH_CN } };
 }

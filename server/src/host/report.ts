@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { analyzeFile } from './analyzeFile';
 import { InputError } from './errors';
+import type { ReportPageLanguage } from './l10n';
 import { fileSource, MAX_WHOLE_FILE_BYTES } from './fileSource';
 import { withLabelModel } from './labelModel';
 import { namedDatasetContainer, shown } from './inputs';
@@ -183,12 +184,13 @@ function readOrUndefined(file: string): Uint8Array | undefined {
   }
 }
 
-/** The export: one HTML file with Chart.js, the page script and its styles inlined (works offline). */
-export function exportHtml(made: QualityReport): string {
+/** The export: one HTML file with Chart.js, the page script and its styles inlined (works offline), in `language` (English when left out). */
+export function exportHtml(made: QualityReport, language?: ReportPageLanguage): string {
   const assets = reportAssets();
   return renderReportHtml(made, {
     scripts: [{ inline: fs.readFileSync(assets.chart, 'utf8') }, { inline: fs.readFileSync(assets.script, 'utf8') }],
     styles: [{ inline: fs.readFileSync(assets.style, 'utf8') }],
+    ...(language ? { language } : {}),
   });
 }
 

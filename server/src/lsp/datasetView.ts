@@ -15,6 +15,8 @@ export interface DatasetViewHost {
   /** The open document's text and version, or undefined for a file that is not open. */
   document(uri: string): { text: string; version: number } | undefined;
   configOf(file: string): Config;
+  /** An engine message (a finding's, a problem with the query) in the client's language; English when left out. */
+  translate?: (message: string) => string;
 }
 
 interface TableEntry {
@@ -36,6 +38,10 @@ export class DatasetViews {
 
   constructor(private readonly host: DatasetViewHost) {}
 
+  private say(message: string): string {
+    return this.host.translate ? this.host.translate(message) : message;
+  }
+
   /** Answers DatasetRowsRequest. */
   async rows(params: DatasetRowsRequest.Params): Promise<DatasetRowsRequest.Result> {
     const held = await this.host.analyzed(params.uri);
@@ -45,12 +51,12 @@ export class DatasetViews {
     try {
       positions = this.positions(entry, params.query);
     } catch (e) {
-      if (e instanceof OptionsError) return { problems: e.problems };
+      if (e instanceof OptionsError) return { problems: e.problems.map((p) => this.say(p)) };
       throw e;
     }
     const offset = Math.max(0, Math.min(Math.floor(params.offset) || 0, positions.length));
     const limit = Math.max(0, Math.min(Math.floor(params.limit) || 0, DatasetRowsRequest.MAX_LIMIT));
-    const rows = positions.slice(offset, offset + limit).map((i) => rowView(entry, i));
+    const rows = positions.slice(offset, offset + limit).map((i) => rowView(entry, i, (m) => this.say(m)));
     return {
       format: held.analysis.format,
       total: entry.table.rows.length,
@@ -102,9 +108,9 @@ export class DatasetViews {
   }
 }
 
-function rowView(entry: TableEntry, index: number): DatasetRowView {
+function rowView(entry: TableEntry, index: number, say: (message: string) => string): DatasetRowView {
   const row = entry.table.rows[index];
-  const findings: DatasetRowFinding[] = (entry.byRow.get(index) ?? []).map((f) => ({ rule: f.rule, severity: f.severity, message: f.message, line: f.line, column: f.column }));
+  const findings: DatasetRowFinding[] = (entry.byRow.get(index) ?? []).map((f) => ({ rule: f.rule, severity: f.severity, message: say(f.message), line: f.line, column: f.column }));
   const text = row.text.length > DatasetRowsRequest.TEXT_CHARS ? `${row.text.slice(0, DatasetRowsRequest.TEXT_CHARS)}…` : row.text;
   return {
     index, line: row.line, endLine: row.endLine, text, length: row.length,

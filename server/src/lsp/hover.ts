@@ -11,13 +11,18 @@ import { translator, type Translator } from '../host/l10n';
 const SEVERITY: Record<string, string> = { error: 'Error', warning: 'Warning', info: 'Info', hint: 'Hint' };
 const BOLD = new Set(['error', 'warning']);
 
-/** Hover on a row: its label and token count, the rules that flagged it, and the row it duplicates. */
+/**
+ * Hover on a row: its label and token count, the rules that flagged it, and the row it duplicates. On
+ * line 1 (where the file's own findings and the CodeLens are) and on a row said to be in another
+ * language, the file's languages too, as the CodeLens has them (when any script but Latin is there).
+ */
 export function hover(doc: Analyzed, params: HoverParams, lineText: string, tr: Translator = translator('en')): Hover | null {
   const line = params.position.line + 1;
   const a = doc.analysis;
   const onRow = a.findings.filter((f) => f.rule !== 'label-imbalance' && (f.row ? f.row.line <= line && line <= f.row.endLine : f.line === line));
   const details = a.container === 'jsonl' ? describeJsonRow(lineText.replace(/\r$/, ''), a) : undefined;
-  if (!onRow.length && !details) return null;
+  const languages = line === 1 || onRow.some((f) => f.rule === 'mixed-language') ? languagesOf(doc, tr) : undefined;
+  if (!onRow.length && !details && !languages) return null;
   const parts: string[] = [];
   const facts: string[] = [];
   if (details?.label !== undefined) facts.push(tr.t('label {0}', `**${escape(details.label)}**`));
@@ -33,8 +38,16 @@ export function hover(doc: Analyzed, params: HoverParams, lineText: string, tr: 
   // A possible label error is judged against the whole file: its noise ratio says how common they are.
   const noise = onRow.some((f) => f.rule === 'possible-label-error') ? labelQualitySentence(a.labelQuality) : undefined;
   if (noise) parts.push(tr.t('File: {0}', escape(noise)));
+  if (languages) parts.push(languages);
   if (onRow.length) parts.push(onRow.map((f) => `*${f.rule}*: ${summaryOf(f.rule, tr)}`).filter((s, i, all) => all.indexOf(s) === i).join('  \n'));
   return { contents: { kind: MarkupKind.Markdown, value: parts.join('\n\n') } };
+}
+
+/** "File languages: Chinese 96% · Latin script 4.2%" (the share of rows per script), or undefined for a file in Latin script alone. */
+function languagesOf(doc: Analyzed, tr: Translator): string | undefined {
+  const languages = doc.analysis.stats.languages;
+  if (!languages.some((l) => l.name !== 'Latin script')) return undefined;
+  return tr.t('File languages: {0}', languages.slice(0, 5).map((l) => `${tr.t(l.name)} ${(l.share * 100).toFixed(l.share < 0.1 ? 1 : 0)}%`).join(' · '));
 }
 
 /** True when a finding's range holds a (1-based) position. */

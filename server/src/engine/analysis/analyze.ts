@@ -710,11 +710,19 @@ function sameRelated(a: RowReport['related'], b: RowReport['related']): boolean 
   return true;
 }
 
-/** Resolves the rules' symbolic paths ("@label", "@text") to the row's real field paths. */
+/**
+ * Resolves the rules' symbolic paths to the row's real field paths: "@label"; "@text", the row's
+ * first text or answer; "@spoken", the text its language and widths are told from (the last answer of
+ * an instruction or chat row: spokenPart), so a finding on those traits points at that turn.
+ */
 function resolvePath(path: JsonPath | undefined, content: RowContent | undefined, fields: FieldMap): JsonPath | undefined {
   if (!path || path.length !== 1) return path;
   if (path[0] === '@label') return content?.labelPath ?? (fields.label ? [fields.label] : undefined);
-  if (path[0] === '@text') return content?.parts.find((p) => p.kind === 'text' || p.kind === 'response')?.path ?? content?.parts[0]?.path;
+  if (path[0] === '@spoken' && content) {
+    const spoken = spokenPart(content.parts);
+    if (spoken) return spoken.path;
+  }
+  if (path[0] === '@text' || path[0] === '@spoken') return content?.parts.find((p) => p.kind === 'text' || p.kind === 'response')?.path ?? content?.parts[0]?.path;
   return path;
 }
 

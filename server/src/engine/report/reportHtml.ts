@@ -19,6 +19,11 @@ export interface ReportPageOptions {
   nonce?: string;
   /** The webview's `cspSource`, allowing its resource URIs; left out for an exported file. */
   cspSource?: string;
+  /**
+   * The page's language: its `<html lang>` and its strings by their English (media/report.js t(), the
+   * host's table, e.g. l10n/report.l10n.zh-cn.json); English when left out.
+   */
+  language?: { lang: string; strings: Readonly<Record<string, string>> };
 }
 
 /** The HTML page of a report. */
@@ -43,18 +48,20 @@ export function renderReportHtml(report: QualityReport, options: ReportPageOptio
       ? `<script nonce="${nonce}" src="${escapeAttribute(s.src)}"></script>`
       : `<script nonce="${nonce}">\n${escapeRawText(s.inline, 'script')}\n</script>`,
   );
+  const strings = options.language?.strings ?? {};
+  const pageT = (message: string, ...args: string[]) => (strings[message] ?? message).replace(/\{(\d+)\}/g, (whole, n: string) => args[Number(n)] ?? whole);
   return `<!DOCTYPE html>
-<html lang="en">
+<html lang="${escapeAttribute(options.language?.lang ?? 'en')}">
 <head>
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="${escapeAttribute(csp)}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="color-scheme" content="light dark">
-<title>${escapeText(`Quality report: ${baseName(report.header.path)}`)}</title>
+<title>${escapeText(pageT('Quality report: {0}', baseName(report.header.path)))}</title>
 ${styles.join('\n')}
 </head>
 <body>
-<main id="report" aria-busy="true"><noscript>This report draws its tables and charts with JavaScript.</noscript></main>
+<main id="report" aria-busy="true" data-l10n="${escapeAttribute(JSON.stringify(strings))}"><noscript>${escapeText(pageT('This report draws its tables and charts with JavaScript.'))}</noscript></main>
 <script type="application/json" id="report-data">${reportJson(report)}</script>
 ${scripts.join('\n')}
 </body>

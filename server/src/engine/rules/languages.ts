@@ -29,7 +29,8 @@ export interface LanguageDecisions {
   reports(traits: number): RowReport[] | undefined;
 }
 
-const TEXT = { path: ['@text'] };
+/** The text the row's traits were told from (its last answer on instruction and chat rows): the finding and its fix are there. */
+const SPOKEN = { path: ['@spoken'] };
 
 const WIDTH_WORDS = { full: 'full-width', half: 'half-width' } as const;
 
@@ -81,7 +82,7 @@ export function languageDecisions(facts: FileFacts, t: Thresholds): LanguageDeci
         out.push({
           rule: 'mixed-language',
           message: `This row is written in ${LANGUAGES[language]} where ${share(counts[main])} of the file's rows are in ${mainName}`,
-          target: TEXT,
+          target: SPOKEN,
           data: { language: LANGUAGES[language], main: mainName },
         });
       }
@@ -92,10 +93,10 @@ export function languageDecisions(facts: FileFacts, t: Thresholds): LanguageDeci
         out.push({
           rule: 'width-mix',
           message: `This row uses ${what.join(', and ')}`,
-          target: TEXT,
+          target: SPOKEN,
           fix: {
             title: `Use ${[wrongPunct && `${WIDTH_WORDS[wrongPunct]} punctuation`, wrongAlnum && `${WIDTH_WORDS[wrongAlnum]} ${wrongAlnum === 'half' ? 'letters and digits' : 'digits'}`].filter(Boolean).join(' and ')}`,
-            kind: 'map-value', path: ['@text'], map: (text) => normalizeWidths(text, wrongPunct, wrongAlnum),
+            kind: 'map-value', path: SPOKEN.path, map: (text) => normalizeWidths(text, wrongPunct, wrongAlnum),
           },
         });
       }

@@ -20,21 +20,20 @@ const PAIRS =
   '连連选選邮郵铁鐵错錯键鍵闭閉闻聞阳陽队隊际際陆陸险險随隨难難雾霧静靜页頁项項顺順须須顾顧预預领領题題颜顏飞飛饭飯' +
   '馆館验驗鱼魚鸡雞龙龍';
 
-const SIMPLIFIED = new Set<number>();
-const TRADITIONAL = new Set<number>();
+/** Per code unit from U+4E00: 1 for a simplified-only character, 2 for a traditional-only one (a table: a Chinese row is looked up character by character). */
+const FIRST = 0x4e00;
+const SYSTEM = new Uint8Array(0xa000 - FIRST);
 for (let i = 0; i < PAIRS.length; i += 2) {
-  SIMPLIFIED.add(PAIRS.charCodeAt(i));
-  TRADITIONAL.add(PAIRS.charCodeAt(i + 1));
+  SYSTEM[PAIRS.charCodeAt(i) - FIRST] = 1;
+  SYSTEM[PAIRS.charCodeAt(i + 1) - FIRST] = 2;
 }
 
 /** Which system a Chinese text's characters prove: bit 1 simplified-only characters, bit 2 traditional-only ones. */
 export function hanVariants(text: string): number {
   let found = 0;
   for (let i = 0; i < text.length && found !== 3; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x4e00) continue;
-    if (SIMPLIFIED.has(c)) found |= 1;
-    else if (TRADITIONAL.has(c)) found |= 2;
+    const c = text.charCodeAt(i) - FIRST;
+    if (c >= 0 && c < SYSTEM.length) found |= SYSTEM[c];
   }
   return found;
 }

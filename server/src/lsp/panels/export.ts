@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Connection } from 'vscode-languageserver/node';
 import { renderReportHtml, renderReportMarkdown, type QualityReport } from '../../engine';
+import type { ReportPageLanguage } from '../../host/l10n';
 import { ExportReportRequest, ReportPageRequest } from '../../protocol';
 import { answer, filePath, progressOf, writeNewFiles } from './common';
 
@@ -10,6 +11,8 @@ export interface ReportHost {
   report(uri: string): Promise<QualityReport | null>;
   /** The Markdown data card's words in the client's language (English when left out). */
   translate?: (message: string, ...args: (string | number)[]) => string;
+  /** The report page's language (its strings), the client's; English when left out. */
+  pageLanguage?: () => ReportPageLanguage;
 }
 
 /** The report panel's page, and the export of a report as an HTML page and a Markdown data card. */
@@ -17,7 +20,7 @@ export function registerReportRequests(connection: Connection, host: ReportHost)
   connection.onRequest(ReportPageRequest.type, async ({ uri, scripts, styles, nonce, cspSource }) => {
     const report = await host.report(uri);
     if (!report) return null;
-    return { html: renderReportHtml(report, { scripts: scripts.map((src) => ({ src })), styles: styles.map((href) => ({ href })), nonce, cspSource }) };
+    return { html: renderReportHtml(report, { scripts: scripts.map((src) => ({ src })), styles: styles.map((href) => ({ href })), nonce, cspSource, language: host.pageLanguage?.() }) };
   });
 
   connection.onRequest(ExportReportRequest.type, async (params, token) => {
@@ -28,7 +31,7 @@ export function registerReportRequests(connection: Connection, host: ReportHost)
       const html = params.html;
       const md = html.replace(/\.html?$/i, '') + '.md';
       const asset = (...p: string[]) => fs.readFileSync(path.join(mediaFolder(), ...p), 'utf8');
-      const page = renderReportHtml(report, { scripts: [{ inline: asset('vendor', 'chart.umd.js') }, { inline: asset('report.js') }], styles: [{ inline: asset('report.css') }] });
+      const page = renderReportHtml(report, { scripts: [{ inline: asset('vendor', 'chart.umd.js') }, { inline: asset('report.js') }], styles: [{ inline: asset('report.css') }], language: host.pageLanguage?.() });
       const files = [{ path: html, pieces: [new TextEncoder().encode(page)] }, { path: md, pieces: [new TextEncoder().encode(renderReportMarkdown(report, host.translate))] }];
       // The save dialog lets the user type any name, the dataset's own included: the report never replaces it.
       return writeNewFiles(files, { inputs: [filePath(params.uri)], overwrite: params.overwrite, token, progress, title: 'Tuneset: exporting the report', rows: () => report.header.rows, part: () => 0 });
