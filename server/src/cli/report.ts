@@ -134,7 +134,7 @@ function summary(r: QualityReport, tr: Translator = cliTranslator()): string {
     out.push(tr.t('  label quality: noise ratio {0} ({1} flagged; estimated {2} wrong)', `${(q.noiseRatio * 100).toFixed(1)}%`, plural(tr, q.noisyRows, '{0} row', '{0} rows'), `${(q.estimatedNoiseRatio * 100).toFixed(1)}%`) +
       (q.learningCurve ? tr.t('; learning curve: {0}', q.learningCurve.verdict) : ''));
   }
-  if (q) out.push(...labelQualityExtraLines(q));
+  if (q) out.push(...labelQualityExtraLines(q, tr));
   const s = r.splits;
   if (s) {
     out.push(tr.t('  splits: {0}; texts in both: {1}', s.splits.map((x) => `${x.split} ${n(x.rows)}`).join(' · '), s.leakage.map((x) => `${x.between.join('–')} ${n(x.shared)}`).join(', ')));
@@ -150,15 +150,16 @@ function summary(r: QualityReport, tr: Translator = cliTranslator()): string {
 }
 
 /** The report summary's lines on where the learning curve was measured (split files) and on annotator agreement. */
-function labelQualityExtraLines(q: NonNullable<QualityReport['labelQuality']>): string[] {
+function labelQualityExtraLines(q: NonNullable<QualityReport['labelQuality']>, tr: Translator): string[] {
   const out: string[] = [];
   const source = q.learningCurveSource;
-  if (q.learningCurve && source?.kind === 'split') out.push(`  learning curve: learned on ${source.train}, scored on ${source.heldOut}: ${q.learningCurve.verdict}`);
-  if (q.splitReason) out.push(`  learning curve: split files not used (${q.splitReason}); measured on the file's folds`);
+  if (q.learningCurve && source?.kind === 'split') out.push(tr.t('  learning curve: learned on {0}, scored on {1}: {2}', source.train, source.heldOut, tr.message(q.learningCurve.verdict)));
+  if (q.splitReason) out.push(tr.t("  learning curve: split files not used ({0}); measured on the file's folds", tr.message(q.splitReason)));
   const a = q.agreement;
   if (a) {
-    const kappa = a.cohensKappa !== null ? `Cohen's κ ${a.cohensKappa.toFixed(2)}` : a.fleissKappa !== null ? `Fleiss' κ ${a.fleissKappa.toFixed(2)}` : 'κ undefined';
-    out.push(`  annotators: ${a.annotators} agree on ${(a.percentAgreement * 100).toFixed(1)}% of ${n(a.rows)} rows (consistency); ${kappa} (${a.strength}); ${plural(a.disagreements, 'row')} with differing labels`);
+    const kappa = a.cohensKappa !== null ? `Cohen's κ ${a.cohensKappa.toFixed(2)}` : a.fleissKappa !== null ? `Fleiss' κ ${a.fleissKappa.toFixed(2)}` : tr.t('κ undefined');
+    out.push(tr.t('  annotators: {0} agree on {1} of {2} rows (consistency); {3} ({4}); {5} with differing labels', a.annotators, `${(a.percentAgreement * 100).toFixed(1)}%`, n(a.rows), kappa, tr.message(a.strength),
+      plural(tr, a.disagreements, '{0} row', '{0} rows')));
   }
   return out;
 }
