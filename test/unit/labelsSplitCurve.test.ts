@@ -50,6 +50,10 @@ test('learned on the training file, scored on the held-out file: its labels deci
   const none = finish(splitLearningCurveSteps(file('d.train.jsonl', train), file('d.val.jsonl', rowsOf(['a b c', 'd e f'], ['other', 'other'])), DEFAULT_CONFIG));
   assert.equal(none.curve, undefined);
   assert.match(none.reason!, /none of the held-out file's 2 rows has one of the training file's labels/);
+  // A held-out file of a few rows (the samples' test.jsonl has 5) scores nothing worth a curve: the file's own folds are used.
+  const few = finish(splitLearningCurveSteps(file('d.train.jsonl', train), file('d.val.jsonl', rowsOf(texts.slice(450, 479), labels.slice(450, 479))), DEFAULT_CONFIG));
+  assert.equal(few.curve, undefined);
+  assert.match(few.reason!, /the held-out file has 29 rows with one of the training file's labels, under the 30 a curve is scored on/);
 });
 
 test('tuneset report: the curve of split files names them (the training file scored on val; the test file scored on itself); a lone file keeps its k-fold curve', () => {

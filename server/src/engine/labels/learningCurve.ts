@@ -190,6 +190,9 @@ const SPLIT_REPEATS = 3;
  * held-out file (validation or test). Spreads are over three seeded samples of each share. Labels
  * the training file lacks (or has too few rows of) are not scored.
  */
+/** Held-out rows (with a training label) below which the curve across split files is not scored. */
+export const MIN_SPLIT_HELD_OUT = 30;
+
 export function* learningCurveOnSplit(train: LabelInput, heldOut: LabelInput, options: LabelModelOptions = {}, fractions: readonly number[] = CURVE_FRACTIONS): Steps<LearningCurve | { reason: string }> {
   const applied = resolveModelOptions(options);
   const encoded = encodeLabels(train, applied.minRowsPerLabel);
@@ -211,6 +214,8 @@ export function* learningCurveOnSplit(train: LabelInput, heldOut: LabelInput, op
   const training: number[] = [];
   const test: number[] = [];
   given.forEach((g, i) => g >= 0 && (i < n ? training : test).push(i));
+  // A handful of held-out rows moves macro-F1 by whole points per row: the file's own folds say more.
+  if (test.length < MIN_SPLIT_HELD_OUT) return { reason: `the held-out file has ${test.length} rows with one of the training file's labels, under the ${MIN_SPLIT_HELD_OUT} a curve is scored on` };
   // Samples are drawn from the training rows only; the held-out rows are scored against their own labels.
   const data: CurveData = { multiLabel: encoded.multiLabel, labels: encoded.names, labelCounts: encoded.counts, given, present, features, rows: given.length, classifier: curveClassifier(applied.classifier) };
   const evaluations = Array.from({ length: SPLIT_REPEATS }, (_, r) => ({ training, test, seed: applied.seed + 7919 * (r + 1) }));
