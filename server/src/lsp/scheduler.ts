@@ -132,8 +132,9 @@ export class Scheduler {
       this.settings = readSettings(tuneset, filesExclude);
     }
     this.configs = new DatasetConfigs(this.settings, this.workspaceFolders);
-    // Checks made with the old settings are of no use any more: every document is checked again.
-    this.open.cancelAll();
+    // Checks made with the old settings are of no use any more: every document is checked again, and
+    // the old datasets' background passes (their results would be dropped with them) are stopped.
+    this.open.dispose();
     for (const run of this.labelRuns.values()) run.cancel();
     this.open = this.openDatasets();
     const problems = this.configs.problems();
@@ -556,6 +557,7 @@ export class Scheduler {
     for (const t of [...this.timers.values(), ...this.backgroundTimers.values(), ...this.labelTimers.values()]) clearTimeout(t);
     for (const run of this.labelRuns.values()) run.cancel();
     clearTimeout(this.tokenizerTimer);
+    this.open.dispose();
     this.workers.dispose();
   }
 }
