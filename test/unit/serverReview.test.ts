@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -45,6 +45,39 @@ test('a settings change stops the background near-duplicate passes of the datase
     void client.connection.sendNotification('workspace/didChangeConfiguration', { settings: {} });
     await rechecked;
     assert.equal(OpenDatasets.liveWorkers, 0, 'the pass of the datasets checked with the old settings is stopped');
+  } finally {
+    await client.stop();
+  }
+});
+
+test('a watched file is checked only when the workspace scan would check it: no package.json, no excluded or node_modules file', async () => {
+  const ws = mkdtempSync(join(tmpdir(), 'tuneset-watched-'));
+  const client = await LspClient.inProcess({ debounceMs: 0, exclude: ['skip/**'] });
+  try {
+    await client.initialize(ws);
+    await client.ready;
+    const files = {
+      packageJson: join(ws, 'package.json'),
+      tsconfig: join(ws, 'tsconfig.json'),
+      excluded: join(ws, 'skip', 'd.jsonl'),
+      modules: join(ws, 'node_modules', 'm', 'd.jsonl'),
+      dataset: join(ws, 'data.jsonl'),
+      jsonDataset: join(ws, 'rows.json'),
+    };
+    for (const dir of ['skip', 'node_modules/m']) mkdirSync(join(ws, dir), { recursive: true });
+    writeFileSync(files.packageJson, JSON.stringify({ name: 'x', version: '1.0.0', scripts: { build: 'tsc' } }));
+    writeFileSync(files.tsconfig, '{ "compilerOptions": { "strict": true } }');
+    for (const f of [files.excluded, files.modules, files.dataset]) writeFileSync(f, rows(10).join('\n') + '\n');
+    writeFileSync(files.jsonDataset, JSON.stringify(rows(10).map((r) => JSON.parse(r))));
+    const uris = Object.fromEntries(Object.entries(files).map(([k, f]) => [k, pathToFileURL(f).href]));
+    const created = client.diagnostics(uris.dataset);
+    // The dataset comes last: once its diagnostics are out, the changes before it have been handled.
+    void client.connection.sendNotification('workspace/didChangeWatchedFiles', {
+      changes: ['packageJson', 'tsconfig', 'excluded', 'modules', 'jsonDataset', 'dataset'].map((k) => ({ uri: uris[k], type: 1 })),
+    });
+    await created;
+    const published = new Set(client.published.map((p) => p.uri));
+    assert.deepEqual(['packageJson', 'tsconfig', 'excluded', 'modules', 'jsonDataset', 'dataset'].filter((k) => published.has(uris[k])), ['jsonDataset', 'dataset']);
   } finally {
     await client.stop();
   }

@@ -18,7 +18,7 @@ import { LineDocument } from './document';
 import { PROGRESS_AFTER_MS, RunningChecks, showProgress } from './progress';
 import { DatasetConfigs, readSettings, type Settings } from './settings';
 import { warmUp } from './warmUp';
-import { listDatasetFiles } from './workspaceFiles';
+import { isWorkspaceDatasetFile, listDatasetFiles } from './workspaceFiles';
 
 /**
  * Why a document is checked: its text changed (or it opened), or it is checked again as it is for
@@ -469,12 +469,17 @@ export class Scheduler {
       return this.settingsChanged();
     }
     for (const change of changes) {
+      if (!change.uri.startsWith('file:')) continue;
       const file = fileURLToPath(change.uri);
       if (change.type === 3) {
         this.onDisk.delete(change.uri);
         if (!this.documents.get(change.uri)) void this.connection.sendDiagnostics({ uri: change.uri, diagnostics: [] });
-      } else {
+      } else if (isWorkspaceDatasetFile(file, this.workspaceFolders, this.settings.excludes)) {
+        // The files the workspace scan would check, and only those (the watcher reports every .json).
         await this.analyzeOnDisk(file);
+      } else if (this.onDisk.delete(change.uri) && !this.documents.get(change.uri)) {
+        // A file that was checked and no longer looks like a dataset (a .json rewritten as settings) loses its problems.
+        void this.connection.sendDiagnostics({ uri: change.uri, diagnostics: [] });
       }
     }
     this.checkLeaks(() => false);
