@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { OpenDatasets } from '../../server/src/lsp/datasets';
+import { CancelChecksRequest, ChecksRunningNotification, FileSummaryRequest } from '../../server/src/protocol';
 import { LspClient } from '../lsp/lspClient';
 
 /**
@@ -78,6 +79,35 @@ test('a watched file is checked only when the workspace scan would check it: no 
     await created;
     const published = new Set(client.published.map((p) => p.uri));
     assert.deepEqual(['packageJson', 'tsconfig', 'excluded', 'modules', 'jsonDataset', 'dataset'].filter((k) => published.has(uris[k])), ['jsonDataset', 'dataset']);
+  } finally {
+    await client.stop();
+  }
+});
+
+test('a CSV created in the workspace is checked off the server\'s thread, among the running checks, and "Cancel check" stops it', async () => {
+  const ws = mkdtempSync(join(tmpdir(), 'tuneset-created-'));
+  const client = await LspClient.inProcess({ debounceMs: 0 });
+  try {
+    await client.initialize(ws);
+    await client.ready;
+    const csv = join(ws, 'big.csv');
+    writeFileSync(csv, 'text,label\n' + rows(120000).map((r) => { const { text, label } = JSON.parse(r) as { text: string; label: string }; return `"${text}",${label}`; }).join('\n') + '\n');
+    const uri = pathToFileURL(csv).href;
+    const order: string[] = [];
+    const listener = client.onMessage('textDocument/publishDiagnostics', (p) => void ((p as { uri: string }).uri === uri && order.push('diagnostics')));
+    const listed = client.notification<ChecksRunningNotification.Params>(ChecksRunningNotification.method, (p) => p.titles.includes('checking big.csv'));
+    void client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri, type: 1 }] });
+    // Asked right after: answered while the file is checked, not after its diagnostics.
+    const summary = await client.request<FileSummaryRequest.Result>(FileSummaryRequest.method, { uri });
+    order.push('answer');
+    assert.equal(summary, null, 'the file has not been checked yet');
+    await listed;
+    const stopped = client.notification<{ message: string }>('window/logMessage', (p) => /check of big\.csv from disk cancelled/.test(p.message));
+    const { cancelled } = await client.request<CancelChecksRequest.Result>(CancelChecksRequest.method, {});
+    assert.ok(cancelled.includes('checking big.csv'), `cancelled: ${cancelled.join(', ')}`);
+    await stopped;
+    listener.dispose();
+    assert.deepEqual(order, ['answer'], 'a cancelled check sends no diagnostics');
   } finally {
     await client.stop();
   }

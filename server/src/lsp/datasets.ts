@@ -39,7 +39,7 @@ const INLINE_NEAR_DUPLICATE_LINES = 20000;
  * CSV and JSON documents of more characters than this are checked in a worker thread: a whole
  * analysis takes ~0.1 s a megabyte, and the server answers nothing while one runs on its thread.
  */
-const WORKER_MIN_CHARS = 256 * 1024;
+export const WORKER_MIN_CHARS = 256 * 1024;
 
 /**
  * Slices (ms) of the check of a file about to open. Its didOpen follows at once, tens of megabytes

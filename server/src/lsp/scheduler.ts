@@ -2,10 +2,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { TextDocuments, type Connection } from 'vscode-languageserver';
-import { decodeSourceLines, isDatasetPath, isJsonlPath, loadTokenizer, toBytes, tokenizerLoaded, withExtraFindings, type Config, type DatasetAnalysis, type Finding } from '../engine';
+import { containerOfPath, decodeSourceLines, isDatasetPath, isJsonlPath, loadTokenizer, toBytes, tokenizerLoaded, withExtraFindings, type Config, type DatasetAnalysis, type Finding } from '../engine';
 import { analyzeFile } from '../host/analyzeFile';
 import { SETTINGS_FILE } from '../host/config';
-import { fileSource } from '../host/fileSource';
+import { fileSource, MAX_WHOLE_FILE_BYTES } from '../host/fileSource';
 import { labelModelInWorker } from '../host/labelModel';
 import { findWorkspaceLeaks } from '../host/leaks';
 import { CheckWorkspaceRequest, SettingsProblemsNotification, SummaryChangedNotification } from '../protocol';
@@ -13,7 +13,7 @@ import { Check } from './checks';
 import { CheckWorkers } from './checkWorkers';
 import { toDiagnostics, toSummary } from './convert';
 import { resolveLocale, translator, type Translator } from '../host/l10n';
-import { isDatasetDocument, OpenDatasets, type Analyzed, type ContentChange } from './datasets';
+import { isDatasetDocument, OpenDatasets, WORKER_MIN_CHARS, type Analyzed, type ContentChange } from './datasets';
 import { LineDocument } from './document';
 import { PROGRESS_AFTER_MS, RunningChecks, showProgress } from './progress';
 import { DatasetConfigs, readSettings, type Settings } from './settings';
@@ -383,12 +383,23 @@ export class Scheduler {
     else void this.connection.sendDiagnostics({ uri: doc.uri, diagnostics: [] });
   }
 
+  /**
+   * Checks a file on disk and sends its result. The check is one of the running checks: shown with
+   * its progress once it takes more than a moment, and cancellable ("Cancel check"); a cancelled
+   * check leaves the file's problems as they were.
+   */
   private async analyzeOnDisk(file: string): Promise<Analyzed | undefined> {
     const uri = pathToFileURL(file).href;
+    const check = new Check(uri, -1);
+    showProgress(this.connection, this.runningChecks, check, this.tr.t('Tuneset: checking {0}', path.basename(file)));
     try {
       // Open files are read from disk too: the workspace's leak check compares saved files.
       const mtimeMs = fs.statSync(file).mtimeMs;
-      const analysis = await analyzeFile(file, file, this.configs.of(file), { fixes: true, rowIndex: true });
+      const analysis = await this.diskAnalysis(file, check);
+      if (!analysis) {
+        this.log(`check of ${path.basename(file)} from disk cancelled`);
+        return undefined;
+      }
       const result = { uri, analysis, version: -1, mtimeMs };
       this.onDisk.set(uri, result);
       if (this.documents.get(uri)) return this.open.get(uri);
@@ -397,7 +408,24 @@ export class Scheduler {
     } catch (e) {
       this.log(`cannot read ${file}: ${(e as Error).message}`);
       return undefined;
+    } finally {
+      check.end();
     }
+  }
+
+  /**
+   * A file's analysis from disk: a big CSV, TSV or JSON file (read whole) in a worker thread, as a big
+   * document is, so that the server answers meanwhile; undefined once the check is cancelled. JSON
+   * Lines files are read by analyzeFile (on every core when big).
+   */
+  private async diskAnalysis(file: string, check: Check): Promise<DatasetAnalysis | undefined> {
+    const config = this.configs.of(file);
+    const options = { fixes: true, rowIndex: true };
+    const stat = fs.statSync(file);
+    const whole = (containerOfPath(file) ?? 'jsonl') !== 'jsonl';
+    // Files that are not regular, or too big to read whole, get analyzeFile's message.
+    if (!whole || !stat.isFile() || stat.size < WORKER_MIN_CHARS || stat.size > MAX_WHOLE_FILE_BYTES) return analyzeFile(file, file, config, options);
+    return this.workers.analyze(file, fs.readFileSync(file), config, check, { rowIndex: true });
   }
 
   /**
