@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { OpenDatasets } from '../../server/src/lsp/datasets';
-import { CancelChecksRequest, ChecksRunningNotification, FileSummaryRequest } from '../../server/src/protocol';
+import { AugmentPreviewRequest, CancelChecksRequest, ChecksRunningNotification, FileSummaryRequest, SplitPreviewRequest, type AugmentChoices, type SplitChoices } from '../../server/src/protocol';
 import { LspClient } from '../lsp/lspClient';
 
 /**
@@ -108,6 +108,40 @@ test('a CSV created in the workspace is checked off the server\'s thread, among 
     await stopped;
     listener.dispose();
     assert.deepEqual(order, ['answer'], 'a cancelled check sends no diagnostics');
+  } finally {
+    await client.stop();
+  }
+});
+
+const SPLIT: SplitChoices = {
+  mode: 'ratios', ratios: [80, 10, 10], folds: 5, seed: 42, stratify: true, groupDuplicates: true, groupNearDuplicates: false, groupField: '', timeField: '', outputFolder: '',
+};
+const AUGMENT: AugmentChoices = { operations: ['sr', 'ri', 'rs', 'rd'], alpha: 0.1, n: 1, balance: 'none', target: 0, seed: 7, provenanceField: 'augmented_from' };
+
+test('while a panel reads and plans a big file, the server answers other requests: a hover and a file summary come back first', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tuneset-panel-thread-'));
+  const client = await LspClient.inProcess({ debounceMs: 0 });
+  try {
+    await client.initialize();
+    await client.ready;
+    const small = 'untitled:small.jsonl';
+    client.open(small, rows(20).join('\n') + '\n');
+    await client.diagnostics(small);
+    for (const [name, ask] of [
+      ['split', (uri: string) => client.send(SplitPreviewRequest.type, { uri, choices: SPLIT, folder: dir })],
+      ['augment', (uri: string) => client.send(AugmentPreviewRequest.type, { uri, choices: AUGMENT })],
+    ] as const) {
+      const big = join(dir, `${name}.jsonl`);
+      writeFileSync(big, rows(60000).join('\n') + '\n');
+      const order: string[] = [];
+      const panel = ask(pathToFileURL(big).href).then((r) => (order.push('panel'), r));
+      const hover = client.request<unknown>('textDocument/hover', { textDocument: { uri: small }, position: { line: 0, character: 2 } }).then(() => order.push('hover'));
+      const summary = client.request<FileSummaryRequest.Result>(FileSummaryRequest.method, { uri: small }).then((s) => (order.push('summary'), s));
+      const [answer, , s] = await Promise.all([panel, hover, summary]);
+      assert.ok(!('problems' in answer), `${name}: the panel's answer is a preview`);
+      assert.equal(s?.rows, 20);
+      assert.deepEqual(order, ['hover', 'summary', 'panel'], `${name}: the other requests are answered while the panel works`);
+    }
   } finally {
     await client.stop();
   }

@@ -1,6 +1,5 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Connection } from 'vscode-languageserver/node';
 import { findSplitManifest, readSplitManifest } from '../../host/splitManifest';
 import {
   AUGMENT_OPERATIONS, augmentedFileName, datasetSource, planAugmentation, renderAugmentedPieces,
@@ -8,7 +7,7 @@ import {
 } from '../../engine';
 import { AugmentFormRequest, AugmentPreviewRequest, AugmentWriteRequest, type AugmentChoices, type AugmentPreview } from '../../protocol';
 import { loadPolarWords, loadTagger, loadWordNet } from '../../host/wordnet';
-import { answer, filePath, panelDataset, progressOf, writeNewFiles } from './common';
+import { answer, filePath, panelDataset, progressOf, writeNewFiles, type PanelConnection } from './common';
 
 /** Rows the preview augments, spread over the file (the write augments them all). */
 export const PREVIEW_SAMPLE_ROWS = 200;
@@ -16,7 +15,7 @@ export const PREVIEW_SAMPLE_ROWS = 200;
 const SHOWN_ROWS = 10;
 
 /** The augment panel's requests: its form, a preview of a sample of rows per change of the choices, and the write. */
-export function registerAugmentRequests(connection: Connection, host: { configOf(file: string): Config; translate?: (message: string) => string }): void {
+export function registerAugmentRequests(connection: PanelConnection, host: { configOf(file: string): Config; translate?: (message: string) => string }): void {
   const translate = host.translate ?? ((m: string) => m);
   let synonyms: SynonymProvider | undefined;
   // WordNet is read once, and only when an operation needs synonyms.

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LSPErrorCodes, ResponseError, type CancellationToken, type Connection, type WorkDoneProgressReporter } from 'vscode-languageserver/node';
+import { LSPErrorCodes, ResponseError, type CancellationToken, type ProgressToken, type RequestType, type WorkDoneProgressReporter } from 'vscode-languageserver/node';
 import { readDatasetFile, type DatasetFile } from '../../host/datasetFile';
 import { InputError } from '../../host/errors';
 import { writeStreamedFilesAtomic, type NewFile, type StreamedFile } from '../../host/writeAtomic';
@@ -14,6 +14,16 @@ import type { Problems, WriteResult } from '../../protocol';
  * preview per change of the form reads nothing again), answers in the page's words, and writing new
  * files all or none, with progress and cancellation.
  */
+
+/**
+ * What a panel's requests need of the connection: their handlers, and work-done progress on the
+ * client's token. The language server's Connection is one; the panel worker (worker.ts) gives its
+ * handlers another, whose requests and progress cross from and to the server's thread.
+ */
+export interface PanelConnection {
+  onRequest<P, R>(type: RequestType<P, R, void>, handler: (params: P, token: CancellationToken) => R | Promise<R>): unknown;
+  readonly window: { attachWorkDoneProgress(token: ProgressToken | undefined): WorkDoneProgressReporter };
+}
 
 /** A dataset file read whole, with values derived from it (its rows, near-duplicate groups) kept as long as it. */
 export interface PanelDataset {
@@ -148,6 +158,6 @@ export async function writeNewFiles(
 }
 
 /** A request handler's progress, for work-done progress the client asked for with its workDoneToken. */
-export function progressOf(connection: Connection, params: { workDoneToken?: string | number }): WorkDoneProgressReporter {
+export function progressOf(connection: PanelConnection, params: { workDoneToken?: string | number }): WorkDoneProgressReporter {
   return connection.window.attachWorkDoneProgress(params.workDoneToken);
 }

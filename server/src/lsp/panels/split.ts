@@ -1,13 +1,13 @@
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { CancellationToken, Connection, WorkDoneProgressReporter } from 'vscode-languageserver/node';
+import type { CancellationToken, WorkDoneProgressReporter } from 'vscode-languageserver/node';
 import { sha256, TOOL_VERSION } from '../../host/datasetFile';
 import {
   datasetSource, nearDuplicateClusters, outputName, planSplit, renderSplitPieces,
   type Config, type DatasetAnalysis, type Finding, type SplitOptions, type SplitPlan,
 } from '../../engine';
 import { SplitFormRequest, SplitPreviewRequest, SplitWriteRequest, type SplitChoices, type SplitPreview } from '../../protocol';
-import { answer, Cancelled, filePath, panelDataset, progressOf, writeNewFiles, type PanelDataset } from './common';
+import { answer, Cancelled, filePath, panelDataset, progressOf, writeNewFiles, type PanelConnection, type PanelDataset } from './common';
 
 /** An analysis the server holds for a file, and what it was made from. */
 export interface HeldAnalysis {
@@ -32,7 +32,7 @@ export interface SplitHost {
 }
 
 /** The split panel's requests: its form, a preview per change of the choices, and the write. */
-export function registerSplitRequests(connection: Connection, host: SplitHost): void {
+export function registerSplitRequests(connection: PanelConnection, host: SplitHost): void {
   connection.onRequest(SplitFormRequest.type, ({ uri }, token) =>
     answer(token, () => {
       const { dataset } = panelDataset(filePath(uri), host.config(filePath(uri)));
