@@ -10,7 +10,6 @@ import { hover } from './lsp/hover';
 import { registerReportRequests } from './lsp/panels/export';
 import { PanelWorkers } from './lsp/panels/panelWorkers';
 import { Scheduler } from './lsp/scheduler';
-import { fileReport } from './host/report';
 import { localizeReport } from './host/l10n';
 import { CancelChecksRequest, CheckWorkspaceRequest, DatasetRowsRequest, FileSummaryRequest, RemoveDuplicatesRequest, ReportRequest, WillOpenNotification } from './protocol';
 
@@ -109,13 +108,12 @@ export function startServer(connection: Connection, options: { workerDir?: strin
     return { edits, rows: edits.length };
   });
 
-  /** The quality report of a dataset the server holds, or null. */
+  /** The quality report of a dataset the server holds, or null; made in the panel worker. */
   async function report(uri: string): Promise<ReportRequest.Result> {
     const doc = await server.analyzed(uri);
     if (!doc) return null;
-    const sibling = async (file: string) => (await server.analyzed(pathToFileURL(file).href))?.analysis;
     const file = fileURLToPath(uri);
-    return localizeReport(await fileReport(file, doc.analysis, documents.get(uri)?.getText(), server.configOf(file), sibling), server.tr);
+    return localizeReport(await panels.report(file, doc.analysis, documents.get(uri)?.getText(), server.configOf(file)), server.tr);
   }
 
   // The panels' work (client/src/panels are views): split and augment in the panel worker (the server
@@ -126,6 +124,7 @@ export function startServer(connection: Connection, options: { workerDir?: strin
     nearDuplicateWorker: path.join(workerDir, 'nearDuplicateWorker.js'),
     config: (file) => server.configOf(file),
     heldAnalyses: (uri) => server.heldAnalyses(uri),
+    analysis: async (file) => (await server.analyzed(pathToFileURL(file).href))?.analysis,
     locale: () => server.tr.locale,
     log: (message) => connection.console.log(message),
   });

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { OpenDatasets } from '../../server/src/lsp/datasets';
-import { AugmentPreviewRequest, CancelChecksRequest, ChecksRunningNotification, FileSummaryRequest, SplitPreviewRequest, type AugmentChoices, type SplitChoices } from '../../server/src/protocol';
+import { AugmentPreviewRequest, CancelChecksRequest, ChecksRunningNotification, FileSummaryRequest, ReportRequest, SplitPreviewRequest, type AugmentChoices, type SplitChoices } from '../../server/src/protocol';
 import { LspClient } from '../lsp/lspClient';
 
 /**
@@ -142,6 +142,19 @@ test('while a panel reads and plans a big file, the server answers other request
       assert.equal(s?.rows, 20);
       assert.deepEqual(order, ['hover', 'summary', 'panel'], `${name}: the other requests are answered while the panel works`);
     }
+    // The report of a big document the server holds (its label model, diversity, examples) is made in the worker too.
+    const text = rows(60000).join('\n') + '\n';
+    writeFileSync(join(dir, 'report.jsonl'), text);
+    const big = pathToFileURL(join(dir, 'report.jsonl')).href;
+    client.open(big, text);
+    // Once the document is checked (a summary waits for its check), the report waits for nothing but itself.
+    assert.equal((await client.request<FileSummaryRequest.Result>(FileSummaryRequest.method, { uri: big }))?.rows, 60000);
+    const order: string[] = [];
+    const report = client.send(ReportRequest.type, { uri: big }).then((r) => (order.push('report'), r));
+    const hover = client.request<unknown>('textDocument/hover', { textDocument: { uri: small }, position: { line: 0, character: 2 } }).then(() => order.push('hover'));
+    const [made] = await Promise.all([report, hover]);
+    assert.equal(made?.header.rows, 60000);
+    assert.deepEqual(order, ['hover', 'report']);
   } finally {
     await client.stop();
   }

@@ -1,11 +1,11 @@
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
-import { ResponseError, type CancellationToken, type Connection } from 'vscode-languageserver/node';
-import type { Config } from '../../engine';
+import { CancellationToken, ResponseError, type Connection } from 'vscode-languageserver/node';
+import { postedAnalysis, type Config, type DatasetAnalysis, type QualityReport } from '../../engine';
 import { isNearDuplicateFinding } from '../../host/nearDuplicateWorker';
 import type { Locale } from '../../host/l10n';
 import { AugmentFormRequest, AugmentPreviewRequest, AugmentWriteRequest, SplitFormRequest, SplitPreviewRequest, SplitWriteRequest } from '../../protocol';
 import type { HeldAnalysis } from './split';
-import type { FromPanelWorker, PanelWorkerData, SyncCall, ToPanelWorker } from './worker';
+import { ReportJobRequest, type Ask, type FromPanelWorker, type PanelWorkerData, type SyncCall, type ToPanelWorker } from './worker';
 
 /** The requests the panel worker answers (see worker.ts): the split and augment panels'. */
 const IN_WORKER = [SplitFormRequest.type, SplitPreviewRequest.type, SplitWriteRequest.type, AugmentFormRequest.type, AugmentPreviewRequest.type, AugmentWriteRequest.type];
@@ -17,6 +17,8 @@ export interface PanelWorkerHost {
   nearDuplicateWorker: string;
   config(file: string): Config;
   heldAnalyses(uri: string): Promise<HeldAnalysis[]>;
+  /** The analysis the server holds of a file (a report's split siblings). */
+  analysis(file: string): Promise<DatasetAnalysis | undefined>;
   /** The client's language, for the panels' messages. */
   locale(): Locale;
   log(message: string): void;
@@ -42,7 +44,13 @@ export class PanelWorkers {
     }
   }
 
-  private request(method: string, params: unknown, token: CancellationToken): Promise<unknown> {
+  /** A file's quality report (host/report.ts's fileReport), made in the worker from the analysis the server holds. */
+  async report(file: string, held: DatasetAnalysis, text: string | undefined, config: Config): Promise<QualityReport> {
+    const { posted, transfer } = postedAnalysis(held);
+    return (await this.request(ReportJobRequest.method, { file, held: posted, ...(text === undefined ? {} : { text }), config }, CancellationToken.None, transfer)) as QualityReport;
+  }
+
+  private request(method: string, params: unknown, token: CancellationToken, transfer: ArrayBuffer[] = []): Promise<unknown> {
     const { thread } = this.started();
     const id = ++this.requests;
     const cancel = new Int32Array(new SharedArrayBuffer(4));
@@ -51,7 +59,7 @@ export class PanelWorkers {
       Atomics.store(cancel, 0, 1);
       thread.postMessage({ cancel: id } satisfies ToPanelWorker);
     });
-    thread.postMessage({ request: { id, method, params, locale: this.host.locale(), cancel } } satisfies ToPanelWorker);
+    thread.postMessage({ request: { id, method, params, locale: this.host.locale(), cancel } } satisfies ToPanelWorker, transfer);
     return answered.finally(() => listening.dispose());
   }
 
@@ -103,19 +111,32 @@ export class PanelWorkers {
     }
     if ('ask' in m) {
       let reply: Extract<ToPanelWorker, { reply: unknown }>['reply'];
+      let transfer: ArrayBuffer[] = [];
       try {
-        // Only what the split's grouping reads of an analysis crosses: its near-duplicate findings.
-        const held = await this.host.heldAnalyses(m.ask.args[0]);
-        reply = { id: m.ask.id, result: held.map((h) => ({ ...h, analysis: { findings: h.analysis.findings.filter(isNearDuplicateFinding) } })) };
+        const answer = await this.answer(m.ask);
+        reply = { id: m.ask.id, result: answer.result };
+        transfer = answer.transfer ?? [];
       } catch (e) {
         reply = { id: m.ask.id, error: (e as Error).message };
       }
-      return thread.postMessage({ reply } satisfies ToPanelWorker);
+      return thread.postMessage({ reply } satisfies ToPanelWorker, transfer);
     }
     const waiting = this.pending.get(m.id);
     this.pending.delete(m.id);
     if ('result' in m) waiting?.resolve(m.result);
     else waiting?.reject(new ResponseError(m.error.code, m.error.message));
+  }
+
+  private async answer(question: Ask): Promise<{ result: unknown; transfer?: ArrayBuffer[] }> {
+    if (question.name === 'heldAnalyses') {
+      // Only what the split's grouping reads of an analysis crosses: its near-duplicate findings.
+      const held = await this.host.heldAnalyses(question.args[0]);
+      return { result: held.map((h) => ({ ...h, analysis: { findings: h.analysis.findings.filter(isNearDuplicateFinding) } })) };
+    }
+    const analysis = await this.host.analysis(question.args[0]);
+    if (!analysis) return { result: undefined };
+    const { posted, transfer } = postedAnalysis(analysis);
+    return { result: posted, transfer };
   }
 
   /** Ends the worker (the server is shutting down). */

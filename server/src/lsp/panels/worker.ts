@@ -1,15 +1,16 @@
 import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
-import { CancellationTokenSource, ResponseError, type CancellationToken, type WorkDoneProgressReporter } from 'vscode-languageserver/node';
-import type { Config } from '../../engine';
+import { CancellationTokenSource, RequestType, ResponseError, type CancellationToken, type WorkDoneProgressReporter } from 'vscode-languageserver/node';
+import { receivedAnalysis, type Config, type PostedAnalysis, type QualityReport } from '../../engine';
 import { translator, type Locale, type Translator } from '../../host/l10n';
+import { fileReport } from '../../host/report';
 import { registerAugmentRequests } from './augment';
 import type { PanelConnection } from './common';
 import { registerSplitRequests, type HeldAnalysis } from './split';
 
 /**
- * The panel worker: the split and augment panels' requests, handled in a worker thread so that the
- * language server answers everything else (hovers, diagnostics, checks) while a panel reads, plans or
- * writes a big file. Their handlers (split.ts, augment.ts) are registered here on a PanelConnection
+ * The panel worker: the split and augment panels' requests and the making of a quality report (the
+ * report panel's, its export's), handled in a worker thread so that the language server answers
+ * everything else (hovers, diagnostics, checks) while a panel reads, plans or writes a big file. Their handlers (split.ts, augment.ts) are registered here on a PanelConnection
  * whose requests, progress and cancellations cross from and to the server's thread (panelWorkers.ts);
  * what only the server knows (a file's settings, its analyses) is asked of it.
  */
@@ -21,6 +22,21 @@ export interface PanelWorkerData {
   /** Set to 1 by the server's thread once it has answered on `calls`. */
   answered: Int32Array;
 }
+
+/** A quality report to make (host/report.ts's fileReport) from the analysis the server holds. */
+export interface ReportJob {
+  file: string;
+  held: PostedAnalysis;
+  /** The open document's text; absent for the file on disk. */
+  text?: string;
+  config: Config;
+}
+
+/** The server's own request to the worker (no client sends it): a file's quality report. */
+export const ReportJobRequest = new RequestType<ReportJob, QualityReport, void>('tuneset/panelWorker/report');
+
+/** What the worker asks of the server's thread: the analyses it holds of a file (the split's near-duplicate groups, a report's split siblings). */
+export type Ask = { name: 'heldAnalyses'; args: [string] } | { name: 'analysis'; args: [string] };
 
 /** server → worker */
 export type ToPanelWorker =
@@ -34,7 +50,7 @@ export type FromPanelWorker =
   | { id: number; error: { code: number; message: string } }
   | { progress: { token: string | number; method: 'begin' | 'report' | 'done'; args: unknown[] } }
   | { log: string }
-  | { ask: { id: number; name: 'heldAnalyses'; args: [string] } };
+  | { ask: Ask & { id: number } };
 
 /** A synchronous question to the server's thread: what it answers is read as soon as it has. */
 export type SyncCall = { name: 'config'; args: [string] };
@@ -58,11 +74,11 @@ function serve(port: MessagePort, data: PanelWorkerData): void {
       if (answer) return answer.message as T;
     }
   };
-  const ask = <T>(name: 'heldAnalyses', args: [string]): Promise<T> =>
+  const ask = <T>(question: Ask): Promise<T> =>
     new Promise((resolve, reject) => {
       const id = ++asks;
       asked.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      post({ ask: { id, name, args } });
+      post({ ask: { id, ...question } });
     });
 
   const reporter = (token: string | number): WorkDoneProgressReporter => {
@@ -77,13 +93,20 @@ function serve(port: MessagePort, data: PanelWorkerData): void {
   const configOf = (file: string) => callSync<Config>({ name: 'config', args: [file] });
   const translate = (message: string) => tr.message(message);
   registerSplitRequests(connection, {
-    heldAnalyses: (uri) => ask<HeldAnalysis[]>('heldAnalyses', [uri]),
+    heldAnalyses: (uri) => ask<HeldAnalysis[]>({ name: 'heldAnalyses', args: [uri] }),
     config: configOf,
     workerFile: data.nearDuplicateWorker,
     log: (message) => post({ log: message }),
     translate,
   });
   registerAugmentRequests(connection, { configOf, translate });
+  connection.onRequest(ReportJobRequest, async ({ file, held, text, config }) => {
+    const sibling = async (path: string) => {
+      const posted = await ask<PostedAnalysis | undefined>({ name: 'analysis', args: [path] });
+      return posted && receivedAnalysis(posted);
+    };
+    return fileReport(file, receivedAnalysis(held), text, config, sibling);
+  });
 
   port.on('message', async (m: ToPanelWorker) => {
     if ('cancel' in m) return cancels.get(m.cancel)?.cancel();
