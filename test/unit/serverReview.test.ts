@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { OpenDatasets } from '../../server/src/lsp/datasets';
-import { AugmentPreviewRequest, CancelChecksRequest, ChecksRunningNotification, FileSummaryRequest, ReportRequest, SplitPreviewRequest, type AugmentChoices, type SplitChoices } from '../../server/src/protocol';
+import { AugmentPreviewRequest, AugmentWriteRequest, CancelChecksRequest, ChecksRunningNotification, FileSummaryRequest, ReportRequest, SplitPreviewRequest, SplitWriteRequest, type AugmentChoices, type SplitChoices } from '../../server/src/protocol';
 import { LspClient } from '../lsp/lspClient';
 
 /**
@@ -155,6 +155,41 @@ test('while a panel reads and plans a big file, the server answers other request
     const [made] = await Promise.all([report, hover]);
     assert.equal(made?.header.rows, 60000);
     assert.deepEqual(order, ['hover', 'report']);
+  } finally {
+    await client.stop();
+  }
+});
+
+test('panel writes refuse what the CLI refuses, saying why: a file without a usable row, an augmentation far larger than its file', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tuneset-panel-refusals-'));
+  const client = await LspClient.inProcess({ debounceMs: 0 });
+  try {
+    await client.initialize();
+    await client.ready;
+    const twenty = join(dir, 'twenty.jsonl');
+    writeFileSync(twenty, rows(20).join('\n') + '\n');
+    const choices = { ...AUGMENT, n: 500 };
+    const preview = await client.send(AugmentPreviewRequest.type, { uri: pathToFileURL(twenty).href, choices });
+    assert.ok('preview' in preview);
+    const refusal = /twenty\.jsonl: 500 new rows per row asks for 10,000 new rows from 20 rows, more than 100 per row or 10,000,000 in all; choose fewer, or make them with `tuneset augment --force-large`/;
+    assert.ok(preview.preview.warnings.some((w) => refusal.test(w)), `the preview says it: ${preview.preview.warnings.join(' | ')}`);
+    const written = await client.send(AugmentWriteRequest.type, { uri: pathToFileURL(twenty).href, choices, overwrite: [] });
+    assert.ok('problems' in written, 'the write is refused');
+    assert.match(written.problems[0], refusal);
+    assert.deepEqual(readdirSync(dir), ['twenty.jsonl'], 'nothing is written');
+
+    // Rows none of which can be used: no split files, no augmented file.
+    const empty = join(dir, 'unusable.jsonl');
+    writeFileSync(empty, '{"text": oops}\n{"text": nope}\n{"text": "a", "label": }\n{bad\n');
+    const uri = pathToFileURL(empty).href;
+    const none = /unusable\.jsonl: none of its 4 rows can be used \(line 1: /;
+    const split = await client.send(SplitWriteRequest.type, { uri, choices: SPLIT, folder: join(dir, 'out'), overwrite: [] });
+    assert.ok('problems' in split, `the split is refused: ${JSON.stringify(split)}`);
+    assert.match(split.problems[0], none);
+    const augmented = await client.send(AugmentWriteRequest.type, { uri, choices: AUGMENT, overwrite: [] });
+    assert.ok('problems' in augmented, `the augmentation is refused: ${JSON.stringify(augmented)}`);
+    assert.equal(existsSync(join(dir, 'out')), false);
+    assert.deepEqual(readdirSync(dir).sort(), ['twenty.jsonl', 'unusable.jsonl']);
   } finally {
     await client.stop();
   }

@@ -3,9 +3,11 @@ import * as path from 'node:path';
 import { findSplitManifest, readSplitManifest } from '../../host/splitManifest';
 import {
   AUGMENT_OPERATIONS, augmentedFileName, datasetSource, planAugmentation, renderAugmentedPieces,
-  type AugmentOptions, type AugmentedRow, type Config, type SourceRow, type SynonymProvider,
+  type Augmentation, type AugmentOptions, type AugmentedRow, type Config, type SourceRow, type SynonymProvider,
 } from '../../engine';
 import { AugmentFormRequest, AugmentPreviewRequest, AugmentWriteRequest, type AugmentChoices, type AugmentPreview } from '../../protocol';
+import { InputError } from '../../host/errors';
+import { largeRunRefusal, noUsableRows } from '../../host/refusals';
 import { loadPolarWords, loadTagger, loadWordNet } from '../../host/wordnet';
 import { answer, filePath, panelDataset, progressOf, writeNewFiles, type PanelConnection } from './common';
 
@@ -54,7 +56,8 @@ export function registerAugmentRequests(connection: PanelConnection, host: { con
         newRows: augmentation.asked,
         unchanged: summary.unchanged.map((u) => ({ line: u.line, reason: translate(u.reason) })),
         leaks: summary.leaks,
-        warnings: summary.warnings.map(translate),
+        // What the write would refuse is said with the preview (the write then says it again, writing nothing).
+        warnings: [...summary.warnings, ...refusals(file, augmentation, choices)].map(translate),
         output: path.join(path.dirname(file), augmentedFileName(path.basename(file))),
         sampled: sample.length,
         rows: augmentation.rowCount,
@@ -68,6 +71,9 @@ export function registerAugmentRequests(connection: PanelConnection, host: { con
       const file = filePath(params.uri);
       const { dataset } = panelDataset(file, host.configOf(file));
       const augmentation = planAugmentation(dataset.reader.rows(), { ...options(file, params.choices, withSynonyms(params.choices), dataset.detection, host.configOf), ...wordTools() });
+      // As the CLI's augment: no file without a usable row, no run so large it is most likely a mistyped count.
+      const refused = refusals(file, augmentation, params.choices);
+      if (refused.length) throw new InputError(refused[0]);
       let at = 0;
       const rowAt = (i: number): SourceRow => {
         at = i;
@@ -90,6 +96,14 @@ export function registerAugmentRequests(connection: PanelConnection, host: { con
       });
     }),
   );
+}
+
+/** What the CLI's augment would refuse of this run (the panel has no --force-large: the CLI makes such runs). */
+function refusals(file: string, augmentation: Augmentation, c: AugmentChoices): string[] {
+  if (!augmentation.kept.length) return [noUsableRows(file, augmentation.rowCount, augmentation.excluded).message];
+  const asking = c.balance === 'target' && c.target > 0 ? `a target of ${c.target.toLocaleString('en-US')} rows per label` : c.balance !== 'none' ? 'balancing' : `${c.n} new row${c.n === 1 ? '' : 's'} per row`;
+  const large = largeRunRefusal(file, augmentation, asking, 'choose fewer, or make them with `tuneset augment --force-large`');
+  return large ? [large] : [];
 }
 
 /** The split manifest naming a train split, and its other splits (checked for leaks, never written over). */

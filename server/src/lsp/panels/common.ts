@@ -4,8 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { LSPErrorCodes, ResponseError, type CancellationToken, type ProgressToken, type RequestType, type WorkDoneProgressReporter } from 'vscode-languageserver/node';
 import { readDatasetFile, type DatasetFile } from '../../host/datasetFile';
 import { InputError } from '../../host/errors';
-import { writeStreamedFilesAtomic, type NewFile, type StreamedFile } from '../../host/writeAtomic';
-import { notWritableAsFile, outputOverInput } from '../../host/outputPaths';
+import { refuseOutputs, writeStreamedFilesAtomic, type NewFile, type StreamedFile } from '../../host/writeAtomic';
 import { OptionsError, type Config } from '../../engine';
 import type { Problems, WriteResult } from '../../protocol';
 
@@ -131,12 +130,7 @@ export async function writeNewFiles(
   files: (NewFile | StreamedFile)[],
   o: { inputs: string[]; overwrite: string[]; token: CancellationToken; progress: WorkDoneProgressReporter; title: string; rows: () => number; part: (bytes: number) => number },
 ): Promise<WriteResult> {
-  const over = outputOverInput(files.map((f) => f.path), o.inputs);
-  if (over) throw new InputError(`${over.output} is a file this panel reads (${over.input}); choose another output`);
-  for (const f of files) {
-    const why = notWritableAsFile(f.path);
-    if (why) throw new InputError(`${f.path} ${why}`);
-  }
+  refuseOutputs(files.map((f) => f.path), o.inputs, 'this panel');
   const exists = files.filter((f) => fs.existsSync(f.path) && !o.overwrite.includes(f.path)).map((f) => f.path);
   if (exists.length) return { exists };
   o.progress.begin(o.title, 0, path.basename(files[0].path), true);
