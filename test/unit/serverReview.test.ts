@@ -23,6 +23,19 @@ function rows(n: number): string[] {
   return Array.from({ length: n }, (_, i) => JSON.stringify({ text: `Row ${i}: ${Array.from({ length: 18 + Math.floor(next() * 12) }, () => WORDS[Math.floor(next() * WORDS.length)]).join(' ')}.`, label: ['pos', 'neg'][i % 2] }));
 }
 
+/** Runs `run` with a language server started in this process (its settings read, `workspace` its folder), stopped after. */
+async function withServer(settings: Record<string, unknown>, workspace: string | undefined, run: (client: LspClient) => Promise<void>, o: { spawned?: boolean } = {}): Promise<void> {
+  // A spawned server (dist/server.js) for tests that leave work behind them (a label model, a background pass).
+  const client = o.spawned ? new LspClient(settings) : await LspClient.inProcess(settings);
+  try {
+    await client.initialize(workspace);
+    await client.ready;
+    await run(client);
+  } finally {
+    await client.stop();
+  }
+}
+
 /** Resolves once `condition` holds (looked at every few milliseconds). */
 async function until(condition: () => boolean, what: string, timeoutMs = 60000): Promise<void> {
   const end = Date.now() + timeoutMs;
@@ -33,10 +46,7 @@ async function until(condition: () => boolean, what: string, timeoutMs = 60000):
 }
 
 test('a settings change stops the background near-duplicate passes of the datasets it replaces', async () => {
-  const client = await LspClient.inProcess({ debounceMs: 0 });
-  try {
-    await client.initialize();
-    await client.ready;
+  await withServer({ debounceMs: 0 }, undefined, async (client) => {
     const uri = 'untitled:big.jsonl';
     client.open(uri, rows(40000).join('\n') + '\n');
     await client.diagnostics(uri);
@@ -46,17 +56,12 @@ test('a settings change stops the background near-duplicate passes of the datase
     void client.connection.sendNotification('workspace/didChangeConfiguration', { settings: {} });
     await rechecked;
     assert.equal(OpenDatasets.liveWorkers, 0, 'the pass of the datasets checked with the old settings is stopped');
-  } finally {
-    await client.stop();
-  }
+  });
 });
 
 test('a watched file is checked only when the workspace scan would check it: no package.json, no excluded or node_modules file', async () => {
   const ws = mkdtempSync(join(tmpdir(), 'tuneset-watched-'));
-  const client = await LspClient.inProcess({ debounceMs: 0, exclude: ['skip/**'] });
-  try {
-    await client.initialize(ws);
-    await client.ready;
+  await withServer({ debounceMs: 0, exclude: ['skip/**'] }, ws, async (client) => {
     const files = {
       packageJson: join(ws, 'package.json'),
       tsconfig: join(ws, 'tsconfig.json'),
@@ -79,17 +84,12 @@ test('a watched file is checked only when the workspace scan would check it: no 
     await created;
     const published = new Set(client.published.map((p) => p.uri));
     assert.deepEqual(['packageJson', 'tsconfig', 'excluded', 'modules', 'jsonDataset', 'dataset'].filter((k) => published.has(uris[k])), ['jsonDataset', 'dataset']);
-  } finally {
-    await client.stop();
-  }
+  });
 });
 
 test('a CSV created in the workspace is checked off the server\'s thread, among the running checks, and "Cancel check" stops it', async () => {
   const ws = mkdtempSync(join(tmpdir(), 'tuneset-created-'));
-  const client = await LspClient.inProcess({ debounceMs: 0 });
-  try {
-    await client.initialize(ws);
-    await client.ready;
+  await withServer({ debounceMs: 0 }, ws, async (client) => {
     const csv = join(ws, 'big.csv');
     writeFileSync(csv, 'text,label\n' + rows(120000).map((r) => { const { text, label } = JSON.parse(r) as { text: string; label: string }; return `"${text}",${label}`; }).join('\n') + '\n');
     const uri = pathToFileURL(csv).href;
@@ -108,9 +108,7 @@ test('a CSV created in the workspace is checked off the server\'s thread, among 
     await stopped;
     listener.dispose();
     assert.deepEqual(order, ['answer'], 'a cancelled check sends no diagnostics');
-  } finally {
-    await client.stop();
-  }
+  });
 });
 
 const SPLIT: SplitChoices = {
@@ -120,10 +118,7 @@ const AUGMENT: AugmentChoices = { operations: ['sr', 'ri', 'rs', 'rd'], alpha: 0
 
 test('while a panel reads and plans a big file, the server answers other requests: a hover and a file summary come back first', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'tuneset-panel-thread-'));
-  const client = await LspClient.inProcess({ debounceMs: 0 });
-  try {
-    await client.initialize();
-    await client.ready;
+  await withServer({ debounceMs: 0 }, undefined, async (client) => {
     const small = 'untitled:small.jsonl';
     client.open(small, rows(20).join('\n') + '\n');
     await client.diagnostics(small);
@@ -132,7 +127,7 @@ test('while a panel reads and plans a big file, the server answers other request
       ['augment', (uri: string) => client.send(AugmentPreviewRequest.type, { uri, choices: AUGMENT })],
     ] as const) {
       const big = join(dir, `${name}.jsonl`);
-      writeFileSync(big, rows(60000).join('\n') + '\n');
+      writeFileSync(big, rows(20000).join('\n') + '\n');
       const order: string[] = [];
       const panel = ask(pathToFileURL(big).href).then((r) => (order.push('panel'), r));
       const hover = client.request<unknown>('textDocument/hover', { textDocument: { uri: small }, position: { line: 0, character: 2 } }).then(() => order.push('hover'));
@@ -143,29 +138,24 @@ test('while a panel reads and plans a big file, the server answers other request
       assert.deepEqual(order, ['hover', 'summary', 'panel'], `${name}: the other requests are answered while the panel works`);
     }
     // The report of a big document the server holds (its label model, diversity, examples) is made in the worker too.
-    const text = rows(60000).join('\n') + '\n';
+    const text = rows(20000).join('\n') + '\n';
     writeFileSync(join(dir, 'report.jsonl'), text);
     const big = pathToFileURL(join(dir, 'report.jsonl')).href;
     client.open(big, text);
     // Once the document is checked (a summary waits for its check), the report waits for nothing but itself.
-    assert.equal((await client.request<FileSummaryRequest.Result>(FileSummaryRequest.method, { uri: big }))?.rows, 60000);
+    assert.equal((await client.request<FileSummaryRequest.Result>(FileSummaryRequest.method, { uri: big }))?.rows, 20000);
     const order: string[] = [];
     const report = client.send(ReportRequest.type, { uri: big }).then((r) => (order.push('report'), r));
     const hover = client.request<unknown>('textDocument/hover', { textDocument: { uri: small }, position: { line: 0, character: 2 } }).then(() => order.push('hover'));
     const [made] = await Promise.all([report, hover]);
-    assert.equal(made?.header.rows, 60000);
+    assert.equal(made?.header.rows, 20000);
     assert.deepEqual(order, ['hover', 'report']);
-  } finally {
-    await client.stop();
-  }
+  }, { spawned: true });
 });
 
 test('panel writes refuse what the CLI refuses, saying why: a file without a usable row, an augmentation far larger than its file', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'tuneset-panel-refusals-'));
-  const client = await LspClient.inProcess({ debounceMs: 0 });
-  try {
-    await client.initialize();
-    await client.ready;
+  await withServer({ debounceMs: 0 }, undefined, async (client) => {
     const twenty = join(dir, 'twenty.jsonl');
     writeFileSync(twenty, rows(20).join('\n') + '\n');
     const choices = { ...AUGMENT, n: 500 };
@@ -190,7 +180,5 @@ test('panel writes refuse what the CLI refuses, saying why: a file without a usa
     assert.ok('problems' in augmented, `the augmentation is refused: ${JSON.stringify(augmented)}`);
     assert.equal(existsSync(join(dir, 'out')), false);
     assert.deepEqual(readdirSync(dir).sort(), ['twenty.jsonl', 'unusable.jsonl']);
-  } finally {
-    await client.stop();
-  }
+  });
 });

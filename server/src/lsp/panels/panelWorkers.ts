@@ -34,6 +34,7 @@ export class PanelWorkers {
   private worker: { thread: Worker; calls: MessagePort } | undefined;
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
   private requests = 0;
+  private disposed = false;
 
   constructor(private readonly connection: Connection, private readonly host: PanelWorkerHost) {}
 
@@ -103,6 +104,8 @@ export class PanelWorkers {
   }
 
   private async heard(thread: Worker, m: FromPanelWorker): Promise<void> {
+    // What a worker being stopped still posts goes nowhere (the connection may be gone).
+    if (this.disposed) return;
     if ('log' in m) return this.host.log(m.log);
     if ('progress' in m) {
       const { token, method, args } = m.progress;
@@ -141,6 +144,7 @@ export class PanelWorkers {
 
   /** Ends the worker (the server is shutting down). */
   dispose(): void {
+    this.disposed = true;
     void this.worker?.thread.terminate();
     this.worker = undefined;
   }
