@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { TextDocuments, type Connection } from 'vscode-languageserver';
 import { containerOfPath, decodeSourceLines, isDatasetPath, isJsonlPath, loadTokenizer, toBytes, tokenizerLoaded, withExtraFindings, type Config, type DatasetAnalysis, type Finding } from '../engine';
-import { analyzeFile } from '../host/analyzeFile';
+import { analyzeFile, PARALLEL_BYTES } from '../host/analyzeFile';
 import { SETTINGS_FILE } from '../host/config';
 import { fileSource, MAX_WHOLE_FILE_BYTES } from '../host/fileSource';
 import { labelModelInWorker } from '../host/labelModel';
@@ -414,17 +414,18 @@ export class Scheduler {
   }
 
   /**
-   * A file's analysis from disk: a big CSV, TSV or JSON file (read whole) in a worker thread, as a big
-   * document is, so that the server answers meanwhile; undefined once the check is cancelled. JSON
-   * Lines files are read by analyzeFile (on every core when big).
+   * A file's analysis from disk: a big file read whole (CSV, TSV, JSON, and JSON Lines below
+   * analyzeFile's parallel size) in a worker thread, as a big document is, so that the server answers
+   * meanwhile; undefined once the check is cancelled. Bigger JSON Lines files are read by analyzeFile
+   * on every core; small files here at once.
    */
   private async diskAnalysis(file: string, check: Check): Promise<DatasetAnalysis | undefined> {
     const config = this.configs.of(file);
-    const options = { fixes: true, rowIndex: true };
     const stat = fs.statSync(file);
-    const whole = (containerOfPath(file) ?? 'jsonl') !== 'jsonl';
+    const jsonl = (containerOfPath(file) ?? 'jsonl') === 'jsonl';
     // Files that are not regular, or too big to read whole, get analyzeFile's message.
-    if (!whole || !stat.isFile() || stat.size < WORKER_MIN_CHARS || stat.size > MAX_WHOLE_FILE_BYTES) return analyzeFile(file, file, config, options);
+    const inWorker = stat.isFile() && stat.size >= WORKER_MIN_CHARS && stat.size < (jsonl ? PARALLEL_BYTES : MAX_WHOLE_FILE_BYTES + 1);
+    if (!inWorker) return analyzeFile(file, file, config, { fixes: true, rowIndex: true });
     return this.workers.analyze(file, fs.readFileSync(file), config, check, { rowIndex: true });
   }
 
