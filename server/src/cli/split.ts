@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { READING_USAGE } from './readingOptions';
-import { datasetSource, foldFileName, renderSplitPieces, splitFileNames, splitManifestName, type Config, type SplitOptions, type SplitPlan } from '../engine';
+import { datasetSource, foldFileName, renderSplitPieces, splitFileNames, splitManifestName, type SplitOptions, type SplitPlan } from '../engine';
 import { openDatasetFile, sha256, TOOL_VERSION } from '../host/datasetFile';
 import { planGroupedSplit, splitLeakGroups } from '../host/leaks';
 import { InputError } from '../host/errors';
