@@ -25,6 +25,7 @@ const entries = [
   { entryPoints: ['server/src/host/nearDuplicateWorker.ts'], outfile: 'dist/nearDuplicateWorker.js' },
   { entryPoints: ['server/src/host/checkWorker.ts'], outfile: 'dist/checkWorker.js' },
   { entryPoints: ['server/src/host/labelModelWorker.ts'], outfile: 'dist/labelModelWorker.js' },
+  { entryPoints: ['server/src/lsp/panels/worker.ts'], outfile: 'dist/panelWorker.js' },
   { entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' },
   { entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   // The panels' page scripts run in the webview: browser bundles, no Node.

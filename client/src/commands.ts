@@ -10,8 +10,12 @@ import type { SummaryEvents } from './summaries';
 import { toastFindings } from './toasts';
 import { CheckWorkspaceRequest, COMMANDS, FileSummaryRequest, RemoveDuplicatesRequest, type EditDto, type FileSummary } from '../../server/src/protocol';
 
-/** The palette commands, one registry: id → handler. */
-export function registerCommands(context: vscode.ExtensionContext, client: LanguageClient, summaries: SummaryEvents): void {
+/**
+ * The palette commands, one registry: id → handler. They are registered before the client has
+ * started (a command invoked meanwhile would otherwise be "not found"), and each waits for `ready`
+ * (the client's start) before it runs.
+ */
+export function registerCommands(context: vscode.ExtensionContext, client: LanguageClient, summaries: SummaryEvents, ready: Promise<void>): void {
   const handlers: Record<string, (...args: unknown[]) => unknown> = {
     [COMMANDS.checkWorkspace]: () => checkWorkspace(client),
     [COMMANDS.cancelChecks]: () => cancelChecks(client),
@@ -23,7 +27,16 @@ export function registerCommands(context: vscode.ExtensionContext, client: Langu
     [COMMANDS.exportReport]: onDataset((target) => exportReport(client, target)),
     [COMMANDS.splitDataset]: onDataset((target) => SplitPanel.show(context.extensionUri, client, target)),
   };
+  for (const [id, run] of Object.entries(handlers)) handlers[id] = afterStart(ready, run);
   for (const [id, handler] of Object.entries(handlers)) context.subscriptions.push(vscode.commands.registerCommand(id, handler));
+}
+
+/** A command that runs once the client has started (at once when it has); a failed start is the command's error. */
+function afterStart(ready: Promise<void>, run: (...args: unknown[]) => unknown): (...args: unknown[]) => Promise<unknown> {
+  return async (...args: unknown[]) => {
+    await ready;
+    return run(...args);
+  };
 }
 
 /**

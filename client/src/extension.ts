@@ -41,8 +41,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Tunese
       if (choice) void vscode.commands.executeCommand('workbench.action.openSettings', 'tuneset');
     });
   });
-  await client.start();
-  registerCommands(context, client, summaries);
+  // The commands are there from the start: one invoked while the server starts waits for it.
+  const started = client.start();
+  registerCommands(context, client, summaries, started);
+  await started;
   return { client };
 }
 

@@ -7,11 +7,9 @@ import { codeLenses } from './lsp/codeLens';
 import { DatasetViews } from './lsp/datasetView';
 import { toSummary } from './lsp/convert';
 import { hover } from './lsp/hover';
-import { registerAugmentRequests } from './lsp/panels/augment';
 import { registerReportRequests } from './lsp/panels/export';
-import { registerSplitRequests } from './lsp/panels/split';
+import { PanelWorkers } from './lsp/panels/panelWorkers';
 import { Scheduler } from './lsp/scheduler';
-import { fileReport } from './host/report';
 import { localizeReport, reportPageLanguage } from './host/l10n';
 import { CancelChecksRequest, CheckWorkspaceRequest, DatasetRowsRequest, FileSummaryRequest, RemoveDuplicatesRequest, ReportRequest, WillOpenNotification } from './protocol';
 
@@ -111,28 +109,33 @@ export function startServer(connection: Connection, options: { workerDir?: strin
     return { edits, rows: edits.length };
   });
 
-  /** The quality report of a dataset the server holds, or null. */
+  /** The quality report of a dataset the server holds, or null; made in the panel worker. */
   async function report(uri: string): Promise<ReportRequest.Result> {
     const doc = await server.analyzed(uri);
     if (!doc) return null;
-    const sibling = async (file: string) => (await server.analyzed(pathToFileURL(file).href))?.analysis;
     const file = fileURLToPath(uri);
-    return localizeReport(await fileReport(file, doc.analysis, documents.get(uri)?.getText(), server.configOf(file), sibling), server.tr);
+    return localizeReport(await panels.report(file, doc.analysis, documents.get(uri)?.getText(), server.configOf(file)), server.tr);
   }
 
-  // The panels' work (client/src/panels are views): split, augment, the report page and its export.
-  const configOf = (file: string) => server.configOf(file);
-  registerSplitRequests(connection, {
+  // The panels' work (client/src/panels are views): split and augment in the panel worker (the server
+  // answers meanwhile), the report page and its export from the analysis the server holds.
+  const workerDir = options.workerDir ?? __dirname;
+  const panels = new PanelWorkers(connection, {
+    workerFile: path.join(workerDir, 'panelWorker.js'),
+    nearDuplicateWorker: path.join(workerDir, 'nearDuplicateWorker.js'),
+    config: (file) => server.configOf(file),
     heldAnalyses: (uri) => server.heldAnalyses(uri),
-    config: configOf,
-    workerFile: path.join(options.workerDir ?? __dirname, 'nearDuplicateWorker.js'),
+    analysis: async (file) => (await server.analyzed(pathToFileURL(file).href))?.analysis,
+    locale: () => server.tr.locale,
     log: (message) => connection.console.log(message),
-    translate: (message) => server.tr.message(message),
   });
-  registerAugmentRequests(connection, { configOf, translate: (message) => server.tr.message(message) });
+  panels.register();
   registerReportRequests(connection, { report, translate: (message, ...args) => server.tr.t(message, ...args), pageLanguage: () => reportPageLanguage(server.tr.locale) });
 
-  connection.onShutdown(() => server.dispose());
+  connection.onShutdown(() => {
+    panels.dispose();
+    server.dispose();
+  });
 
   documents.listen(connection);
   connection.listen();

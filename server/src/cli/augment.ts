@@ -13,17 +13,11 @@ import { shown } from '../host/inputs';
 import { findSplitManifest, readSplitManifest, type SplitFiles } from '../host/splitManifest';
 import { loadPolarWords, loadTagger, loadWordNet } from '../host/wordnet';
 import { writeNewFiles } from '../host/writeAtomic';
-import { commandConfig, FILE_COMMAND_OPTIONS, fmt, list, noUsableRows, runCommand, wholeNumber } from './command';
+import { commandConfig, FILE_COMMAND_OPTIONS, fmt, list, runCommand, wholeNumber } from './command';
 import { helpText } from './lang';
+import { LARGE_PER_ROW, LARGE_RUN, largeRunRefusal, noUsableRows } from '../host/refusals';
 
 /** `tuneset augment FILE`: EDA augmentation into a new file (never in place), train split only when one exists. */
-
-/**
- * New rows an augmentation makes without --force-large: a hundred per usable source row, and ten
- * million in all (about 3 GB of typical rows). More is most likely a mistyped --n or --target.
- */
-const LARGE_PER_ROW = 100;
-const LARGE_RUN = 10_000_000;
 
 export const AUGMENT_USAGE = `Usage: tuneset augment FILE [options]
 
@@ -132,12 +126,8 @@ export function augment(argv: string[]): Promise<number> {
 
 /** Refuses, before anything is made, a run of more new rows than LARGE_PER_ROW a usable row or LARGE_RUN in all. */
 function refuseLargeRun(display: string, augmentation: Augmentation, asking: string): void {
-  const rows = augmentation.rowCount - augmentation.excluded.length;
-  if (augmentation.asked <= LARGE_RUN && augmentation.asked <= LARGE_PER_ROW * rows) return;
-  throw new InputError(
-    `${display}: ${asking} asks for ${fmt(augmentation.asked)} new rows from ${fmt(rows)} row${rows === 1 ? '' : 's'}, more than ${LARGE_PER_ROW} per row or ${fmt(LARGE_RUN)} in all; ` +
-      `pass --force-large to make them anyway (each source row gives at most ${fmt(MAX_VARIANTS_PER_ROW)} variants)`,
-  );
+  const refusal = largeRunRefusal(display, augmentation, asking, `pass --force-large to make them anyway (each source row gives at most ${fmt(MAX_VARIANTS_PER_ROW)} variants)`);
+  if (refusal) throw new InputError(refusal);
 }
 
 /** The file to augment and the splits to check against, following a split manifest when there is one. */

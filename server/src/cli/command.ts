@@ -82,13 +82,6 @@ export async function runCommand(body: () => Promise<number> | number): Promise<
   }
 }
 
-/** An InputError for a file none of whose rows can be used, naming the first bad line and its problem. */
-export function noUsableRows(display: string, rows: number, excluded: { line: number; reason: string }[]): InputError {
-  if (!rows) return new InputError(`${display}: the file has no rows`);
-  const first = excluded[0];
-  return new InputError(`${display}: none of its ${fmt(rows)} row${rows === 1 ? '' : 's'} can be used${first ? ` (line ${first.line}: ${first.reason})` : ''}`);
-}
-
 /** "positive 400 · negative 380" for a label count record. */
 export function labelSummary(labels: Record<string, number>): string {
   const entries = Object.entries(labels).filter(([, n]) => n > 0);

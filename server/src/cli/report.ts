@@ -6,10 +6,10 @@ import { formatCount as n } from '../engine';
 import { SETTINGS_FILE } from '../host/config';
 import { InputError } from '../host/errors';
 import { FileTooLargeError } from '../host/fileSource';
-import { notWritableAsFile, outputOverInput, sameFile } from '../host/outputPaths';
+import { sameFile } from '../host/outputPaths';
 import { exportHtml, makeReport } from '../host/report';
 import { localizeReport, reportPageLanguage, type Translator } from '../host/l10n';
-import { writeFilesAtomic } from '../host/writeAtomic';
+import { refuseOutputs, writeFilesAtomic } from '../host/writeAtomic';
 import { commandConfig, SETTINGS_OPTIONS, UsageError } from './command';
 import { cliTranslator, errorLine, helpText } from './lang';
 import { READING_USAGE } from './readingOptions';
@@ -92,11 +92,8 @@ function reportInputs(file: string, config: string | undefined): string[] {
 
 /** A report is written only as a new file in an existing folder, never over what it reads (not even with --force). */
 function refuseReportOutputs(outputs: string[], inputs: string[]): void {
-  const over = outputOverInput(outputs, inputs);
-  if (over) throw new UsageError(`${over.output} is ${over.output === over.input ? 'an input' : `the same file as ${over.input}, an input`} of the report: Tuneset never writes over what it reads, not even with --force`);
+  refuseOutputs(outputs, inputs, 'the report');
   for (const out of outputs) {
-    const why = notWritableAsFile(out);
-    if (why) throw new UsageError(`${out} ${why}`);
     const dir = path.dirname(path.resolve(out));
     if (!fs.existsSync(dir)) throw new UsageError(`${out}: the folder ${path.dirname(out)} does not exist; create it first or choose another path`);
   }

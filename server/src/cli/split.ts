@@ -2,14 +2,15 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { READING_USAGE } from './readingOptions';
-import { datasetSource, foldFileName, renderSplitPieces, splitFileNames, splitManifestName, type Config, type SplitOptions, type SplitPlan } from '../engine';
+import { datasetSource, foldFileName, renderSplitPieces, splitFileNames, splitManifestName, type SplitOptions, type SplitPlan } from '../engine';
 import { openDatasetFile, sha256, TOOL_VERSION } from '../host/datasetFile';
 import { planGroupedSplit, splitLeakGroups } from '../host/leaks';
 import { InputError } from '../host/errors';
 import { shown } from '../host/inputs';
 import { writeNewFiles } from '../host/writeAtomic';
-import { commandConfig, FILE_COMMAND_OPTIONS, fmt, labelSummary, list, noUsableRows, runCommand, wholeNumber } from './command';
+import { commandConfig, FILE_COMMAND_OPTIONS, fmt, labelSummary, list, runCommand, wholeNumber } from './command';
 import { helpText } from './lang';
+import { nearRulesOn, noUsableRows } from '../host/refusals';
 
 /** `tuneset split FILE`: writes NAME.train/val/test files (same container, exact rows) and NAME.split.json. */
 
@@ -118,11 +119,6 @@ export function split(argv: string[]): Promise<number> {
       ds.close();
     }
   });
-}
-
-/** True when check looks for near-duplicates (within a file or across files): then split groups them. */
-export function nearRulesOn(config: Config): boolean {
-  return config.rules['near-duplicate'] !== 'off' || config.rules['cross-file-leak'] !== 'off';
 }
 
 /** --test: a percent from 0 to 99. */

@@ -14,7 +14,7 @@ import type { PostedShardResult, ShardJob } from './worker';
 const FIRST_SHARE_FACTOR = Number(process.env.TUNESET_FIRST_SHARE ?? 1.08);
 
 /** Files at least this big are analyzed on every core (JSONL only); smaller ones are not worth a thread. */
-const PARALLEL_BYTES = Number(process.env.TUNESET_PARALLEL_BYTES ?? 8 * 1024 * 1024);
+export const PARALLEL_BYTES = Number(process.env.TUNESET_PARALLEL_BYTES ?? 8 * 1024 * 1024);
 
 /**
  * Analyzes a dataset file from disk: big JSONL files on every core (this thread and workers), everything

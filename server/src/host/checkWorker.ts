@@ -1,8 +1,9 @@
 import { parentPort } from 'node:worker_threads';
-import { analysisSteps, postedAnalysis, type Config, type PostedAnalysis } from '../engine';
+import { analysisSteps, postedAnalysis, type AnalyzeOptions, type Config, type PostedAnalysis } from '../engine';
 
 /**
- * The editor's check of a big CSV or JSON document (analyzed whole on every change), off the
+ * The editor's check of a big CSV or JSON document (analyzed whole on every change), or of such a
+ * file on disk (created or changed in the workspace), off the
  * language server's thread so that it keeps answering requests meanwhile. The worker stays for the
  * next check (its tokenizer, once loaded, with it) and takes one job at a time.
  */
@@ -13,6 +14,8 @@ export interface CheckJob {
   config: Config;
   /** Set to 1 by the server when the check is cancelled: the worker stops at its next step. */
   cancel: Int32Array;
+  /** What a file on disk is analyzed with besides the fixes (the row index cross-file-leak compares). */
+  options?: Pick<AnalyzeOptions, 'rowIndex'>;
 }
 
 /** What the worker posts: how far it has got (0 to 1) while it works, then the analysis, or that it stopped. */
@@ -22,7 +25,7 @@ export type CheckAnswer = { progress: number } | { analysis: PostedAnalysis } | 
 const PROGRESS_MS = 200;
 
 function check(job: CheckJob): void {
-  const steps = analysisSteps(job.path, job.bytes, job.config, { fixes: true });
+  const steps = analysisSteps(job.path, job.bytes, job.config, { fixes: true, ...job.options });
   let reported = performance.now();
   for (;;) {
     const step = steps.next();

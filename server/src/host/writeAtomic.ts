@@ -225,15 +225,25 @@ export async function writeNewFiles(files: (NewFile | StreamedFile)[], force: bo
   await writeStreamedFilesAtomic(files);
 }
 
-/** An InputError for the first output that is an input of the command or cannot be written as a file. */
-export function refuseOutputs(outputs: string[], inputs: string[]): void {
+/** Who reads the inputs an output must not replace, as the refusal names it. */
+export type Reader = 'this command' | 'the report' | 'this panel';
+
+/**
+ * An InputError for the first output that is an input (of the command, the report or the panel that
+ * writes it) or cannot be written as a file: one check for the CLI's commands and the editor's panels.
+ */
+export function refuseOutputs(outputs: string[], inputs: string[], reader: Reader = 'this command'): void {
+  // The editor's panels name files in full (the server's working folder means nothing to the user).
+  const show = reader === 'this panel' ? (file: string) => file : shown;
   const over = outputOverInput(outputs, inputs);
   if (over) {
-    const input = shown(over.output) !== shown(over.input) ? ` (the same file as ${shown(over.input)})` : '';
-    throw new InputError(`${shown(over.output)} is an input of this command${input}: Tuneset never writes over its input, not even with --force; choose another output`);
+    const input = show(over.output) !== show(over.input) ? ` (the same file as ${show(over.input)})` : '';
+    const never = reader === 'the report' ? 'what it reads' : 'its input';
+    const force = reader === 'this panel' ? '' : ', not even with --force';
+    throw new InputError(`${show(over.output)} is an input of ${reader}${input}: Tuneset never writes over ${never}${force}; choose another output`);
   }
   for (const output of outputs) {
     const why = notWritableAsFile(output);
-    if (why) throw new InputError(`${shown(output)} ${why}`);
+    if (why) throw new InputError(`${show(output)} ${why}`);
   }
 }

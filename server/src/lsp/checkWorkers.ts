@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { CheckAnswer, CheckJob } from '../host/checkWorker';
-import { toBytes, type Config, type DatasetAnalysis } from '../engine';
+import { toBytes, type AnalyzeOptions, type Config, type DatasetAnalysis } from '../engine';
 import { receivedAnalysis } from '../engine';
 import type { Check } from './checks';
 
@@ -19,12 +19,16 @@ export class CheckWorkers {
 
   constructor(private readonly workerFile: string) {}
 
-  /** The analysis of a document's text, made in a worker thread; undefined once the check is cancelled. */
-  async analyze(path: string, text: string, config: Config, check: Check): Promise<DatasetAnalysis | undefined> {
+  /**
+   * The analysis of a document's text (or of a file's bytes, read from disk), made in a worker
+   * thread; undefined once the check is cancelled.
+   */
+  async analyze(path: string, content: string | Uint8Array, config: Config, check: Check, options?: Pick<AnalyzeOptions, 'rowIndex'>): Promise<DatasetAnalysis | undefined> {
     const worker = await this.take();
     if (check.cancelled) return this.keep(worker);
     const cancel = new Int32Array(new SharedArrayBuffer(4));
-    const answered = this.answer(worker, { path, bytes: toBytes(text), config, cancel }, check);
+    const bytes = typeof content === 'string' ? toBytes(content) : content;
+    const answered = this.answer(worker, { path, bytes, config, cancel, ...(options ? { options } : {}) }, check);
     check.onCancel(() => {
       Atomics.store(cancel, 0, 1);
       this.stopping = answered.catch(() => undefined);

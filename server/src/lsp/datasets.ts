@@ -39,7 +39,7 @@ const INLINE_NEAR_DUPLICATE_LINES = 20000;
  * CSV and JSON documents of more characters than this are checked in a worker thread: a whole
  * analysis takes ~0.1 s a megabyte, and the server answers nothing while one runs on its thread.
  */
-const WORKER_MIN_CHARS = 256 * 1024;
+export const WORKER_MIN_CHARS = 256 * 1024;
 
 /**
  * Slices (ms) of the check of a file about to open. Its didOpen follows at once, tens of megabytes
@@ -109,6 +109,8 @@ export class OpenDatasets {
 
   /** The background near-duplicate pass running for each document (see background()). */
   private readonly backgroundWorkers = new Map<string, Worker>();
+  /** Every OpenDatasets' background passes still running (not stopped, not ended), for tests to count. */
+  static liveWorkers = 0;
 
   /** Models made from a file's text on disk for a document about to open (see prepare()), until it does. */
   private readonly prepared = new Map<string, Prepared>();
@@ -269,11 +271,16 @@ export class OpenDatasets {
     const lineCount = doc.lineCount;
     const worker = new Worker(workerFile, { workerData: { path: pathOf(doc.uri), text, config: this.configOf(pathOf(doc.uri)) } });
     this.backgroundWorkers.set(doc.uri, worker);
+    this.counted.add(worker);
+    OpenDatasets.liveWorkers++;
     try {
       const result = await new Promise<{ findings: Finding[]; clusters: number; rows: number } | undefined>((resolve, reject) => {
         worker.once('message', resolve);
         worker.once('error', reject);
         worker.once('exit', () => resolve(undefined));
+      }).finally(() => {
+        // Ended (its answer posted, or it stopped): counted off once, whether or not it was stopped first.
+        if (this.counted.delete(worker)) OpenDatasets.liveWorkers--;
       });
       if (!result) return false;
       this.near.set(doc.uri, { ...result, lineCount });
@@ -283,10 +290,22 @@ export class OpenDatasets {
     }
   }
 
+  /** Background workers not yet counted off OpenDatasets.liveWorkers. */
+  private readonly counted = new Set<Worker>();
+
   /** Stops a document's background near-duplicate pass, if one runs. */
   private stopBackground(uri: string): void {
-    void this.backgroundWorkers.get(uri)?.terminate();
+    const worker = this.backgroundWorkers.get(uri);
+    if (!worker) return;
+    if (this.counted.delete(worker)) OpenDatasets.liveWorkers--;
+    void worker.terminate();
     this.backgroundWorkers.delete(uri);
+  }
+
+  /** Stops every check and background pass: these datasets are replaced (the settings changed) or the server stops. */
+  dispose(): void {
+    this.cancelAll();
+    for (const uri of [...this.backgroundWorkers.keys()]) this.stopBackground(uri);
   }
 
   /** Keeps the label model's result for a version of a document (merged by its next check of that version). */

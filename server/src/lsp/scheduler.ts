@@ -2,10 +2,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { TextDocuments, type Connection } from 'vscode-languageserver';
-import { decodeSourceLines, isDatasetPath, isJsonlPath, loadTokenizer, toBytes, tokenizerLoaded, withExtraFindings, type Config, type DatasetAnalysis, type Finding } from '../engine';
-import { analyzeFile } from '../host/analyzeFile';
+import { containerOfPath, decodeSourceLines, isDatasetPath, isJsonlPath, loadTokenizer, toBytes, tokenizerLoaded, withExtraFindings, type Config, type DatasetAnalysis, type Finding } from '../engine';
+import { analyzeFile, PARALLEL_BYTES } from '../host/analyzeFile';
 import { SETTINGS_FILE } from '../host/config';
-import { fileSource } from '../host/fileSource';
+import { fileSource, MAX_WHOLE_FILE_BYTES } from '../host/fileSource';
 import { labelModelInWorker } from '../host/labelModel';
 import { findWorkspaceLeaks } from '../host/leaks';
 import { CheckWorkspaceRequest, SettingsProblemsNotification, SummaryChangedNotification } from '../protocol';
@@ -13,12 +13,12 @@ import { Check } from './checks';
 import { CheckWorkers } from './checkWorkers';
 import { toDiagnostics, toSummary } from './convert';
 import { resolveLocale, translator, type Translator } from '../host/l10n';
-import { isDatasetDocument, OpenDatasets, type Analyzed, type ContentChange } from './datasets';
+import { isDatasetDocument, OpenDatasets, WORKER_MIN_CHARS, type Analyzed, type ContentChange } from './datasets';
 import { LineDocument } from './document';
 import { PROGRESS_AFTER_MS, RunningChecks, showProgress } from './progress';
 import { DatasetConfigs, readSettings, type Settings } from './settings';
 import { warmUp } from './warmUp';
-import { listDatasetFiles } from './workspaceFiles';
+import { isWorkspaceDatasetFile, listDatasetFiles } from './workspaceFiles';
 
 /**
  * Why a document is checked: its text changed (or it opened), or it is checked again as it is for
@@ -132,8 +132,9 @@ export class Scheduler {
       this.settings = readSettings(tuneset, filesExclude);
     }
     this.configs = new DatasetConfigs(this.settings, this.workspaceFolders);
-    // Checks made with the old settings are of no use any more: every document is checked again.
-    this.open.cancelAll();
+    // Checks made with the old settings are of no use any more: every document is checked again, and
+    // the old datasets' background passes (their results would be dropped with them) are stopped.
+    this.open.dispose();
     for (const run of this.labelRuns.values()) run.cancel();
     this.open = this.openDatasets();
     const problems = this.configs.problems();
@@ -382,12 +383,23 @@ export class Scheduler {
     else void this.connection.sendDiagnostics({ uri: doc.uri, diagnostics: [] });
   }
 
+  /**
+   * Checks a file on disk and sends its result. The check is one of the running checks: shown with
+   * its progress once it takes more than a moment, and cancellable ("Cancel check"); a cancelled
+   * check leaves the file's problems as they were.
+   */
   private async analyzeOnDisk(file: string): Promise<Analyzed | undefined> {
     const uri = pathToFileURL(file).href;
+    const check = new Check(uri, -1);
+    showProgress(this.connection, this.runningChecks, check, this.tr.t('Tuneset: checking {0}', path.basename(file)));
     try {
       // Open files are read from disk too: the workspace's leak check compares saved files.
       const mtimeMs = fs.statSync(file).mtimeMs;
-      const analysis = await analyzeFile(file, file, this.configs.of(file), { fixes: true, rowIndex: true });
+      const analysis = await this.diskAnalysis(file, check);
+      if (!analysis) {
+        this.log(`check of ${path.basename(file)} from disk cancelled`);
+        return undefined;
+      }
       const result = { uri, analysis, version: -1, mtimeMs };
       this.onDisk.set(uri, result);
       if (this.documents.get(uri)) return this.open.get(uri);
@@ -396,7 +408,25 @@ export class Scheduler {
     } catch (e) {
       this.log(`cannot read ${file}: ${(e as Error).message}`);
       return undefined;
+    } finally {
+      check.end();
     }
+  }
+
+  /**
+   * A file's analysis from disk: a big file read whole (CSV, TSV, JSON, and JSON Lines below
+   * analyzeFile's parallel size) in a worker thread, as a big document is, so that the server answers
+   * meanwhile; undefined once the check is cancelled. Bigger JSON Lines files are read by analyzeFile
+   * on every core; small files here at once.
+   */
+  private async diskAnalysis(file: string, check: Check): Promise<DatasetAnalysis | undefined> {
+    const config = this.configs.of(file);
+    const stat = fs.statSync(file);
+    const jsonl = (containerOfPath(file) ?? 'jsonl') === 'jsonl';
+    // Files that are not regular, or too big to read whole, get analyzeFile's message.
+    const inWorker = stat.isFile() && stat.size >= WORKER_MIN_CHARS && stat.size < (jsonl ? PARALLEL_BYTES : MAX_WHOLE_FILE_BYTES + 1);
+    if (!inWorker) return analyzeFile(file, file, config, { fixes: true, rowIndex: true });
+    return this.workers.analyze(file, fs.readFileSync(file), config, check, { rowIndex: true });
   }
 
   /**
@@ -468,12 +498,17 @@ export class Scheduler {
       return this.settingsChanged();
     }
     for (const change of changes) {
+      if (!change.uri.startsWith('file:')) continue;
       const file = fileURLToPath(change.uri);
       if (change.type === 3) {
         this.onDisk.delete(change.uri);
         if (!this.documents.get(change.uri)) void this.connection.sendDiagnostics({ uri: change.uri, diagnostics: [] });
-      } else {
+      } else if (isWorkspaceDatasetFile(file, this.workspaceFolders, this.settings.excludes)) {
+        // The files the workspace scan would check, and only those (the watcher reports every .json).
         await this.analyzeOnDisk(file);
+      } else if (this.onDisk.delete(change.uri) && !this.documents.get(change.uri)) {
+        // A file that was checked and no longer looks like a dataset (a .json rewritten as settings) loses its problems.
+        void this.connection.sendDiagnostics({ uri: change.uri, diagnostics: [] });
       }
     }
     this.checkLeaks(() => false);
@@ -556,6 +591,7 @@ export class Scheduler {
     for (const t of [...this.timers.values(), ...this.backgroundTimers.values(), ...this.labelTimers.values()]) clearTimeout(t);
     for (const run of this.labelRuns.values()) run.cancel();
     clearTimeout(this.tokenizerTimer);
+    this.open.dispose();
     this.workers.dispose();
   }
 }

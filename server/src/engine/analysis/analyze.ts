@@ -30,7 +30,7 @@ import { computeStats, countedRows, findingCounts, qualityScore, rowSummaries, t
 import { RowSketcher, sketchesNeeded } from '../similarity/rowSketch';
 import { buildRowIndex, type RowIndex } from '../similarity/rowIndex';
 import { buildBandTable } from '../similarity/bandTable';
-import { comparedText, shingleSet } from '../similarity/shingles';
+import { rowShingleSet } from '../similarity/shingles';
 import { normalizedHash } from '../text/normalize';
 import { hanVariants } from '../text/hanVariants';
 import { profileText } from '../text/profile';
@@ -628,12 +628,7 @@ function detectionNotes(detection: Detection): ReadingNote[] {
 
 /** Reads a row again and returns the exact shingle set of its compared text (for verifying candidates). */
 function rowShingles(access: RowAccess, detection: Detection, config: Config): (row: number) => Float64Array | undefined {
-  return (index) => {
-    const row = access.row(index);
-    if (!row || row.value === undefined) return undefined;
-    const content = extractRow(row.value as Record<string, unknown>, detection.format, detection.fields);
-    return shingleSet(comparedText(content, config.nearDuplicateText), config.nearDuplicateShingleSize);
-  };
+  return (index) => rowShingleSet(access.row(index), detection, config);
 }
 
 /**

@@ -4,7 +4,7 @@ import { bandColumns, buildBandTable, type BandTable } from '../similarity/bandT
 import { candidatePairs } from '../similarity/lsh';
 import { sketchSettings, type RowIndex } from '../similarity/rowIndex';
 import type { RowLookup } from '../similarity/rowLookup';
-import { comparedText, jaccard, shingleSet } from '../similarity/shingles';
+import { jaccard, rowShingleSet } from '../similarity/shingles';
 import { extractRow } from '../schema/extract';
 import type { Finding } from '../types';
 import { roundSimilarity, SHINGLE_CACHE_ROWS } from './nearDuplicates';
@@ -253,9 +253,7 @@ function findNearLeaks(
       if (cache.size >= SHINGLE_CACHE_ROWS) cache.clear();
       const k = fileOf(global);
       const f = ordered[k];
-      const row = f.rows.row(global - offsets[k]);
-      const content = row?.value === undefined ? undefined : extractRow(row.value as Record<string, unknown>, f.index.detection.format, f.index.detection.fields);
-      cache.set(global, content && shingleSet(comparedText(content, config.nearDuplicateText), config.nearDuplicateShingleSize));
+      cache.set(global, rowShingleSet(f.rows.row(global - offsets[k]), f.index.detection, config));
     }
     return cache.get(global);
   };
@@ -329,9 +327,7 @@ export function leakGroups(source: Pick<LeakSource, 'index' | 'rows'>, config: C
     const setOf = (row: number) => {
       if (!cache.has(row)) {
         if (cache.size >= SHINGLE_CACHE_ROWS) cache.clear();
-        const value = source.rows.row(row)?.value;
-        const content = value === undefined ? undefined : extractRow(value as Record<string, unknown>, index.detection.format, index.detection.fields);
-        cache.set(row, content && shingleSet(comparedText(content, config.nearDuplicateText), config.nearDuplicateShingleSize));
+        cache.set(row, rowShingleSet(source.rows.row(row), index.detection, config));
       }
       return cache.get(row);
     };

@@ -1,7 +1,9 @@
-import type { PartKind, RowContent } from '../schema/extract';
+import { extractRow, type PartKind, type RowContent } from '../schema/extract';
 import type { Config } from '../config';
+import type { Detection } from '../schema/formats';
 import { normalizeText } from '../text/normalize';
-import { finishHash, profileText } from '../text/profile';
+import { finishHash } from '../text/profile';
+import { isCjk } from '../text/scripts';
 import { fmix32 } from '../hash';
 import { spliced } from '../columns';
 
@@ -57,9 +59,28 @@ export function isWordChar(c: number): boolean {
   return (lower >= 97 && lower <= 122) || (c >= 48 && c <= 57) || c === 39 || (c >= 0xc0 && !(c >= 0x2000 && c <= 0x206f) && !(c >= 0x3000 && c <= 0x303f) && !(c >= 0xfe00 && c <= 0xffff));
 }
 
-/** The case-folded form words are read from: NFKC and lower case for non-ASCII text, lower case otherwise. */
-function foldForWords(text: string): string {
-  return NON_ASCII.test(text) ? normalizeText(text) : text.toLowerCase();
+/**
+ * profileText's `letters` and `cjk` of a text, counted the same way (a unit test compares the two) in
+ * one light pass: all that shingleSet needs of a profile (prefersCharShingles).
+ */
+export function letterCounts(s: string): { letters: number; cjk: number } {
+  let letters = 0;
+  let cjk = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0xc0) {
+      const lower = c | 32;
+      if (c < 128 && lower >= 97 && lower <= 122) letters++;
+    } else if (!(c >= 0x2000 && c <= 0x2bff) && !(c >= 0x3000 && c <= 0x303f) && !(c >= 0xd800 && c <= 0xdfff) && !(c >= 0xfe00 && c <= 0xffff)) {
+      letters++;
+      if (c >= 0x3040 && isCjk(c)) cjk++;
+    } else if ((c >= 0xd840 && c <= 0xd8bf) || (c >= 0xff66 && c <= 0xff9d)) {
+      // A supplementary ideograph (one letter for its pair), a half-width Kana.
+      letters++;
+      cjk++;
+    }
+  }
+  return { letters, cjk };
 }
 
 /** Appends the case-folded word hashes of a text to `out`: the hashes profileText leaves in WORDS for ASCII text. */
@@ -144,7 +165,10 @@ let scratch = new Float64Array(256);
  * lanes: position-sensitive, and two different shingles agree in a lane with probability 2⁻³².
  */
 export function shingleSet(text: string, k: number): Float64Array {
-  const s = foldForWords(text);
+  // The case-folded form words are read from: NFKC and lower case for non-ASCII text (the normalised
+  // form, which character shingles read too), lower case otherwise.
+  const nonAscii = NON_ASCII.test(text);
+  const s = nonAscii ? normalizeText(text) : text.toLowerCase();
   let words = 0;
   let a = 0;
   let b = 0;
@@ -175,8 +199,8 @@ export function shingleSet(text: string, k: number): Float64Array {
     }
   }
   let n = 0;
-  const profile = NON_ASCII.test(text) ? profileText(text) : undefined;
-  if (words >= k && !(profile && prefersCharShingles(profile.cjk, profile.letters))) {
+  const counts = nonAscii && words >= k ? letterCounts(text) : undefined;
+  if (words >= k && !(counts && prefersCharShingles(counts.cjk, counts.letters))) {
     n = words - k + 1;
     if (scratch.length < n) scratch = new Float64Array(n * 2);
     for (let i = 0; i < n; i++) {
@@ -189,7 +213,7 @@ export function shingleSet(text: string, k: number): Float64Array {
       scratch[i] = finishHash(h1, h2);
     }
   } else {
-    const t = normalizeText(text);
+    const t = nonAscii ? s : normalizeText(text);
     const gram = Math.min(CHAR_GRAM, t.length);
     n = gram > 0 ? t.length - gram + 1 : 0;
     if (scratch.length < n) scratch = new Float64Array(n * 2);
@@ -269,6 +293,16 @@ export function comparesPart(kind: PartKind, mode: Config['nearDuplicateText']):
   if (kind === 'system') return mode === 'all';
   if (kind === 'prompt') return mode !== 'response';
   return mode !== 'prompt';
+}
+
+/**
+ * The exact shingle set of a row's compared text, from the row read again (undefined for a row
+ * without a value): what verifies a candidate pair of rows, within a file or across files.
+ */
+export function rowShingleSet(row: { value?: unknown } | undefined, detection: Pick<Detection, 'format' | 'fields'>, config: Pick<Config, 'nearDuplicateText' | 'nearDuplicateShingleSize'>): Float64Array | undefined {
+  if (!row || row.value === undefined) return undefined;
+  const content = extractRow(row.value as Record<string, unknown>, detection.format, detection.fields);
+  return shingleSet(comparedText(content, config.nearDuplicateText), config.nearDuplicateShingleSize);
 }
 
 /** The text of a row that near-duplicate detection compares: the chosen parts joined by line breaks. */

@@ -1,14 +1,15 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Connection } from 'vscode-languageserver/node';
 import { findSplitManifest, readSplitManifest } from '../../host/splitManifest';
 import {
   AUGMENT_OPERATIONS, augmentedFileName, datasetSource, planAugmentation, renderAugmentedPieces,
-  type AugmentOptions, type AugmentedRow, type Config, type SourceRow, type SynonymProvider,
+  type Augmentation, type AugmentOptions, type AugmentedRow, type Config, type SourceRow, type SynonymProvider,
 } from '../../engine';
 import { AugmentFormRequest, AugmentPreviewRequest, AugmentWriteRequest, type AugmentChoices, type AugmentPreview } from '../../protocol';
+import { InputError } from '../../host/errors';
+import { largeRunRefusal, noUsableRows } from '../../host/refusals';
 import { loadPolarWords, loadTagger, loadWordNet } from '../../host/wordnet';
-import { answer, filePath, panelDataset, progressOf, writeNewFiles } from './common';
+import { answer, filePath, panelDataset, progressOf, writeNewFiles, type PanelConnection } from './common';
 
 /** Rows the preview augments, spread over the file (the write augments them all). */
 export const PREVIEW_SAMPLE_ROWS = 200;
@@ -16,7 +17,7 @@ export const PREVIEW_SAMPLE_ROWS = 200;
 const SHOWN_ROWS = 10;
 
 /** The augment panel's requests: its form, a preview of a sample of rows per change of the choices, and the write. */
-export function registerAugmentRequests(connection: Connection, host: { configOf(file: string): Config; translate?: (message: string) => string }): void {
+export function registerAugmentRequests(connection: PanelConnection, host: { configOf(file: string): Config; translate?: (message: string) => string }): void {
   const translate = host.translate ?? ((m: string) => m);
   let synonyms: SynonymProvider | undefined;
   // WordNet is read once, and only when an operation needs synonyms.
@@ -55,7 +56,8 @@ export function registerAugmentRequests(connection: Connection, host: { configOf
         newRows: augmentation.asked,
         unchanged: summary.unchanged.map((u) => ({ line: u.line, reason: translate(u.reason) })),
         leaks: summary.leaks,
-        warnings: summary.warnings.map(translate),
+        // What the write would refuse is said with the preview (the write then says it again, writing nothing).
+        warnings: [...summary.warnings, ...refusals(file, augmentation, choices)].map(translate),
         output: path.join(path.dirname(file), augmentedFileName(path.basename(file))),
         sampled: sample.length,
         rows: augmentation.rowCount,
@@ -69,6 +71,9 @@ export function registerAugmentRequests(connection: Connection, host: { configOf
       const file = filePath(params.uri);
       const { dataset } = panelDataset(file, host.configOf(file));
       const augmentation = planAugmentation(dataset.reader.rows(), { ...options(file, params.choices, withSynonyms(params.choices), dataset.detection, host.configOf), ...wordTools() });
+      // As the CLI's augment: no file without a usable row, no run so large it is most likely a mistyped count.
+      const refused = refusals(file, augmentation, params.choices);
+      if (refused.length) throw new InputError(refused[0]);
       let at = 0;
       const rowAt = (i: number): SourceRow => {
         at = i;
@@ -91,6 +96,14 @@ export function registerAugmentRequests(connection: Connection, host: { configOf
       });
     }),
   );
+}
+
+/** What the CLI's augment would refuse of this run (the panel has no --force-large: the CLI makes such runs). */
+function refusals(file: string, augmentation: Augmentation, c: AugmentChoices): string[] {
+  if (!augmentation.kept.length) return [noUsableRows(file, augmentation.rowCount, augmentation.excluded).message];
+  const asking = c.balance === 'target' && c.target > 0 ? `a target of ${c.target.toLocaleString('en-US')} rows per label` : c.balance !== 'none' ? 'balancing' : `${c.n} new row${c.n === 1 ? '' : 's'} per row`;
+  const large = largeRunRefusal(file, augmentation, asking, 'choose fewer, or make them with `tuneset augment --force-large`');
+  return large ? [large] : [];
 }
 
 /** The split manifest naming a train split, and its other splits (checked for leaks, never written over). */

@@ -1,11 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LSPErrorCodes, ResponseError, type CancellationToken, type Connection, type WorkDoneProgressReporter } from 'vscode-languageserver/node';
+import { LSPErrorCodes, ResponseError, type CancellationToken, type ProgressToken, type RequestType, type WorkDoneProgressReporter } from 'vscode-languageserver/node';
 import { readDatasetFile, type DatasetFile } from '../../host/datasetFile';
 import { InputError } from '../../host/errors';
-import { writeStreamedFilesAtomic, type NewFile, type StreamedFile } from '../../host/writeAtomic';
-import { notWritableAsFile, outputOverInput } from '../../host/outputPaths';
+import { refuseOutputs, writeStreamedFilesAtomic, type NewFile, type StreamedFile } from '../../host/writeAtomic';
 import { OptionsError, type Config } from '../../engine';
 import type { Problems, WriteResult } from '../../protocol';
 
@@ -14,6 +13,16 @@ import type { Problems, WriteResult } from '../../protocol';
  * preview per change of the form reads nothing again), answers in the page's words, and writing new
  * files all or none, with progress and cancellation.
  */
+
+/**
+ * What a panel's requests need of the connection: their handlers, and work-done progress on the
+ * client's token. The language server's Connection is one; the panel worker (worker.ts) gives its
+ * handlers another, whose requests and progress cross from and to the server's thread.
+ */
+export interface PanelConnection {
+  onRequest<P, R>(type: RequestType<P, R, void>, handler: (params: P, token: CancellationToken) => R | Promise<R>): unknown;
+  readonly window: { attachWorkDoneProgress(token: ProgressToken | undefined): WorkDoneProgressReporter };
+}
 
 /** A dataset file read whole, with values derived from it (its rows, near-duplicate groups) kept as long as it. */
 export interface PanelDataset {
@@ -121,12 +130,7 @@ export async function writeNewFiles(
   files: (NewFile | StreamedFile)[],
   o: { inputs: string[]; overwrite: string[]; token: CancellationToken; progress: WorkDoneProgressReporter; title: string; rows: () => number; part: (bytes: number) => number },
 ): Promise<WriteResult> {
-  const over = outputOverInput(files.map((f) => f.path), o.inputs);
-  if (over) throw new InputError(`${over.output} is a file this panel reads (${over.input}); choose another output`);
-  for (const f of files) {
-    const why = notWritableAsFile(f.path);
-    if (why) throw new InputError(`${f.path} ${why}`);
-  }
+  refuseOutputs(files.map((f) => f.path), o.inputs, 'this panel');
   const exists = files.filter((f) => fs.existsSync(f.path) && !o.overwrite.includes(f.path)).map((f) => f.path);
   if (exists.length) return { exists };
   o.progress.begin(o.title, 0, path.basename(files[0].path), true);
@@ -148,6 +152,6 @@ export async function writeNewFiles(
 }
 
 /** A request handler's progress, for work-done progress the client asked for with its workDoneToken. */
-export function progressOf(connection: Connection, params: { workDoneToken?: string | number }): WorkDoneProgressReporter {
+export function progressOf(connection: PanelConnection, params: { workDoneToken?: string | number }): WorkDoneProgressReporter {
   return connection.window.attachWorkDoneProgress(params.workDoneToken);
 }

@@ -1,14 +1,15 @@
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { CancellationToken, Connection, WorkDoneProgressReporter } from 'vscode-languageserver/node';
+import type { CancellationToken, WorkDoneProgressReporter } from 'vscode-languageserver/node';
 import { sha256, TOOL_VERSION } from '../../host/datasetFile';
+import { nearRulesOn, noUsableRows } from '../../host/refusals';
 import {
   datasetSource, foldFileName, renderSplitPieces, rowLookup, sketchSettings, splitFileNames,
   type Config, type DatasetAnalysis, type RowIndex, type SplitOptions, type SplitPlan,
 } from '../../engine';
 import { leakGroupsOf, planGroupedSplit, type SplitLeakGroups } from '../../host/leaks';
 import { SplitFormRequest, SplitPreviewRequest, SplitWriteRequest, type SplitChoices, type SplitPreview } from '../../protocol';
-import { answer, Cancelled, filePath, panelDataset, progressOf, writeNewFiles, type PanelDataset } from './common';
+import { answer, Cancelled, filePath, panelDataset, progressOf, writeNewFiles, type PanelConnection, type PanelDataset } from './common';
 
 /** An analysis the server holds for a file, and what it was made from. */
 export interface HeldAnalysis {
@@ -33,18 +34,17 @@ export interface SplitHost {
 }
 
 /** The split panel's requests: its form, a preview per change of the choices, and the write. */
-export function registerSplitRequests(connection: Connection, host: SplitHost): void {
+export function registerSplitRequests(connection: PanelConnection, host: SplitHost): void {
   connection.onRequest(SplitFormRequest.type, ({ uri }, token) =>
     answer(token, () => {
       const { dataset } = panelDataset(filePath(uri), host.config(filePath(uri)));
       const first = dataset.reader.rows()[Symbol.iterator]().next().value;
       const fields = first?.value && typeof first.value === 'object' && !Array.isArray(first.value) ? Object.keys(first.value as object) : [];
       const format = dataset.detection.format;
-      const { rules } = dataset.config;
       // As the CLI: near-duplicates are grouped by default whenever check looks for them.
       const defaults: SplitChoices = {
         mode: 'ratios', ratios: [80, 10, 10], folds: 5, seed: 42, stratify: format === 'classification', groupDuplicates: true,
-        groupNearDuplicates: rules['near-duplicate'] !== 'off' || rules['cross-file-leak'] !== 'off', groupField: '', timeField: '', outputFolder: '',
+        groupNearDuplicates: nearRulesOn(dataset.config), groupField: '', timeField: '', outputFolder: '',
       };
       return { format, fields, defaults };
     }),
@@ -64,6 +64,8 @@ export function registerSplitRequests(connection: Connection, host: SplitHost): 
       const plan = await splitPlan(host, params.uri, entry, params.choices, token, progress);
       // A date the user meant is never dropped quietly: the preview names the rows, the write refuses.
       if (plan.unreadableDates) return { problems: [plan.unreadableDates.message] };
+      // As the CLI's split: no files without a usable row.
+      if (plan.splits.every((s) => s.rows.length === 0)) return { problems: [noUsableRows(file, plan.rows, plan.excluded).message] };
       const { bytes, reader } = entry.dataset;
       const source = datasetSource(path.basename(file), reader, bytes, { sha256: sha256(bytes), toolVersion: TOOL_VERSION });
       const files = renderSplitPieces(plan, source).map((f) => ({ path: path.join(params.folder, f.name), pieces: f.pieces }));
