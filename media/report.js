@@ -482,7 +482,7 @@
     return section('label-quality', 'Label quality', true,
       h('div', { class: 'tiles', id: 'label-noise' },
         tile('noise ratio', pct(q.noiseRatio), q.noiseRatio > 0.05), tile('estimated wrong labels', pct(q.estimatedNoiseRatio)),
-        tile('rows flagged', fmt(q.noisyRows), false, `${fmt(q.noisyRows)} of ${fmt(q.checkedRows)} labelled rows`)),
+        tile('rows flagged', fmt(q.flaggedRows), false, `${fmt(q.flaggedRows)} of ${fmt(q.checkedRows)} labelled rows${q.leftToConflicts ? `, ${fmt(q.leftToConflicts)} more left to conflicting-labels` : ''}`)),
       h('p', { class: 'note' }, 'Noise ratio: rows flagged possible-label-error over labelled rows. Estimated: the off-diagonal share of the calibrated confident joint.'),
       q.confusion && q.labels.length <= 12 ? h('div', { class: 'scroll' },
         h('h3', null, 'Given label × likely true label (estimated rows)'),

@@ -251,6 +251,7 @@ const COMMANDS: Record<string, { summary: string; run: (argv: string[]) => Promi
   },
   split: { summary: 'Split a dataset into train/val/test files, stratified and grouped', run: (argv) => import('./split').then((m) => m.split(argv)) },
   augment: { summary: 'Add augmented rows (EDA) or balance labels, into a new file', run: (argv) => import('./augment').then((m) => m.augment(argv)) },
+  suggest: { summary: 'The rows to label next: those the label model is least sure of, as JSON Lines', run: (argv) => import('./suggest').then((m) => m.suggest(argv)) },
 };
 
 function usage(): string {

@@ -124,7 +124,7 @@ function summary(r: QualityReport): string {
   if (q?.notRun) out.push(`  label model: not run: ${q.notRun}`);
   else if (q?.withheld) out.push(`  label model: no label errors reported: ${q.withheld}`);
   else if (q) {
-    out.push(`  label quality: noise ratio ${(q.noiseRatio * 100).toFixed(1)}% (${plural(q.noisyRows, 'row')} flagged; estimated ${(q.estimatedNoiseRatio * 100).toFixed(1)}% wrong)${q.learningCurve ? `; learning curve: ${q.learningCurve.verdict}` : ''}`);
+    out.push(`  label quality: noise ratio ${(q.noiseRatio * 100).toFixed(1)}% (${plural(q.flaggedRows, 'row')} flagged${q.leftToConflicts ? `, ${n(q.leftToConflicts)} left to conflicting-labels` : ''}; estimated ${(q.estimatedNoiseRatio * 100).toFixed(1)}% wrong)${q.learningCurve ? `; learning curve: ${q.learningCurve.verdict}` : ''}`);
   }
   const s = r.splits;
   if (s) {

@@ -89,7 +89,7 @@ export function labelQualityLines(q: Record<string, unknown>): string[] {
     const curve = q.learningCurve as { verdict: string } | undefined;
     const left = Number(q.leftToConflicts ?? 0);
     if (typeof q.withheld === 'string') out.push(`  label model: no label errors reported: ${q.withheld}`);
-    else if (e) out.push(`  label model: noise ratio ${pct(e.noiseRatio)} (${formatCount(e.noisyRows)} of ${formatCount(e.checkedRows)} rows flagged${left ? `, ${left} left to conflicting-labels` : ''}; estimated ${pct(e.estimatedNoiseRatio)} of labels wrong)`);
+    else if (e) out.push(`  label model: noise ratio ${pct(e.noiseRatio)} (${formatCount(Number(q.findings ?? e.noisyRows))} of ${formatCount(e.checkedRows)} rows flagged${left ? `, ${left} left to conflicting-labels` : ''}; estimated ${pct(e.estimatedNoiseRatio)} of labels wrong)`);
     if (curve) out.push(`  learning curve: ${curve.verdict}`);
     const next = q.rowsToLabel as unknown[] | undefined;
     if (next?.length) out.push(`  rows to label next: ${next.length} unlabelled row${next.length === 1 ? '' : 's'} ranked by uncertainty (JSON: labelQuality.rowsToLabel)`);
