@@ -92,7 +92,8 @@ export function labelQualityLines(q: Record<string, unknown>): string[] {
     else if (e) out.push(`  label model: noise ratio ${pct(e.noiseRatio)} (${formatCount(Number(q.findings ?? e.noisyRows))} of ${formatCount(e.checkedRows)} rows flagged${left ? `, ${left} left to conflicting-labels` : ''}; estimated ${pct(e.estimatedNoiseRatio)} of labels wrong)`);
     if (curve) out.push(`  learning curve: ${curve.verdict}`);
     const next = q.rowsToLabel as unknown[] | undefined;
-    if (next?.length) out.push(`  rows to label next: ${next.length} unlabelled row${next.length === 1 ? '' : 's'} ranked by uncertainty (JSON: labelQuality.rowsToLabel)`);
+    if (next?.length) out.push(`  rows to label next: ${next.length} unlabelled row${next.length === 1 ? '' : 's'} ranked by uncertainty (JSON: labelQuality.rowsToLabel; \`tuneset suggest\` lists more)`);
+    for (const note of (model as { notes?: string[] }).notes ?? []) out.push(`  label model: ${note}`);
   }
   if (agreement) {
     const kappa = agreement.cohensKappa !== null ? `Cohen's κ ${agreement.cohensKappa.toFixed(2)}` : agreement.fleissKappa !== null ? `Fleiss' κ ${agreement.fleissKappa.toFixed(2)}` : 'κ undefined';
