@@ -10,6 +10,7 @@ import { hover } from './lsp/hover';
 import { registerAugmentRequests } from './lsp/panels/augment';
 import { registerReportRequests } from './lsp/panels/export';
 import { registerSplitRequests } from './lsp/panels/split';
+import { registerSuggestRequests } from './lsp/panels/suggest';
 import { Scheduler } from './lsp/scheduler';
 import { fileReport } from './host/report';
 import { localizeReport } from './host/l10n';
@@ -130,6 +131,14 @@ export function startServer(connection: Connection, options: { workerDir?: strin
   });
   registerAugmentRequests(connection, { configOf, translate: (message) => server.tr.message(message) });
   registerReportRequests(connection, { report, translate: (message, ...args) => server.tr.t(message, ...args) });
+  registerSuggestRequests(connection, {
+    document: (uri) => {
+      const doc = documents.get(uri);
+      return doc && { text: doc.getText(), version: doc.version };
+    },
+    configOf,
+    tr: { t: (message, ...args) => server.tr.t(message, ...args), message: (message) => server.tr.message(message) },
+  });
 
   connection.onShutdown(() => server.dispose());
 
