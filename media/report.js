@@ -536,7 +536,9 @@
     return section('label-quality', t('Label quality'), true,
       h('div', { class: 'tiles', id: 'label-noise' },
         tile(t('noise ratio'), pct(q.noiseRatio), q.noiseRatio > 0.05), tile(t('estimated wrong labels'), pct(q.estimatedNoiseRatio)),
-        tile(t('rows flagged'), fmt(q.noisyRows), false, t('{0} of {1} labelled rows', fmt(q.noisyRows), fmt(q.checkedRows)))),
+        tile(t('rows flagged'), fmt(q.flaggedRows), false, q.leftToConflicts
+          ? t('{0} of {1} labelled rows, {2} more left to conflicting-labels', fmt(q.flaggedRows), fmt(q.checkedRows), fmt(q.leftToConflicts))
+          : t('{0} of {1} labelled rows', fmt(q.flaggedRows), fmt(q.checkedRows)))),
       h('p', { class: 'note' }, t('Noise ratio: rows flagged possible-label-error over labelled rows. Estimated: the off-diagonal share of the calibrated confident joint.')),
       q.confusion && q.labels.length <= 12 ? h('div', { class: 'scroll' },
         h('h3', null, t('Given label × likely true label (estimated rows)')),

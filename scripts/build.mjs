@@ -29,7 +29,7 @@ const entries = [
   { entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' },
   { entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   // The panels' page scripts run in the webview: browser bundles, no Node.
-  ...['split', 'augment', 'datasetView'].map((page) => ({ entryPoints: [`media/src/${page}.ts`], outfile: `media/dist/${page}.js`, platform: 'browser', format: 'iife', target: 'es2022' })),
+  ...['split', 'augment', 'datasetView', 'suggest'].map((page) => ({ entryPoints: [`media/src/${page}.ts`], outfile: `media/dist/${page}.js`, platform: 'browser', format: 'iife', target: 'es2022' })),
 ].filter((e) => existsSync(e.entryPoints[0]));
 
 // Chart.js is bundled into media/ so the report panel loads no remote content; WordNet's files ship

@@ -5,6 +5,7 @@ import { DatasetViewPanel } from './panels/datasetViewPanel';
 import { SplitPanel } from './panels/splitPanel';
 import { AugmentPanel } from './panels/augmentPanel';
 import { exportReport, ReportPanel } from './panels/reportPanel';
+import { SuggestPanel } from './panels/suggestPanel';
 import { cancelChecks } from './runningChecks';
 import type { SummaryEvents } from './summaries';
 import { toastFindings } from './toasts';
@@ -26,6 +27,7 @@ export function registerCommands(context: vscode.ExtensionContext, client: Langu
     [COMMANDS.showReport]: onDataset((target) => ReportPanel.show(context.extensionUri, client, summaries, target)),
     [COMMANDS.exportReport]: onDataset((target) => exportReport(client, target)),
     [COMMANDS.splitDataset]: onDataset((target) => SplitPanel.show(context.extensionUri, client, target)),
+    [COMMANDS.suggestRows]: onDataset((target) => SuggestPanel.show(context.extensionUri, client, target)),
   };
   for (const [id, run] of Object.entries(handlers)) handlers[id] = afterStart(ready, run);
   for (const [id, handler] of Object.entries(handlers)) context.subscriptions.push(vscode.commands.registerCommand(id, handler));

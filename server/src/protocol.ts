@@ -109,6 +109,7 @@ export const COMMANDS = {
   splitDataset: 'tuneset.splitDataset',
   augmentDataset: 'tuneset.augmentDataset',
   openDatasetView: 'tuneset.openDatasetView',
+  suggestRows: 'tuneset.suggestRows',
 } as const;
 
 // ---- The quality report page (media/report.js) and the panel that hosts it ----------------------
@@ -419,3 +420,73 @@ export type DatasetViewPageMessage =
   | { type: 'ready' }
   | { type: 'rows'; seq: number; query: DatasetRowsQuery; offset: number; limit: number }
   | { type: 'reveal'; line: number; endLine: number };
+
+// ---- Rows to label next (client/src/panels/suggestPanel.ts, media/src/suggest.ts) ----------------------
+// The label model ranks the rows a person should label next (as `tuneset suggest`); the page lists them
+// with the model's guess, the person accepts, changes or skips each, and Apply writes the accepted
+// labels as one WorkspaceEdit (one undo).
+
+/** How the rows are ranked (`tuneset suggest`'s options). */
+export interface SuggestChoices {
+  n: number;
+  /** Every row, labelled ones too; otherwise only rows without a label. */
+  all: boolean;
+  strategy: 'margin' | 'entropy' | 'least-confidence';
+  density: boolean;
+}
+
+/** One ranked row, as `tuneset suggest` writes it. */
+export interface SuggestedRow {
+  line: number;
+  text: string;
+  label: string | string[] | null;
+  guess: string | string[];
+  probabilities: Record<string, number>;
+  score: number;
+}
+
+/** A label the person chose for the row starting at `line`. */
+export interface ChosenLabel {
+  line: number;
+  label: string | string[];
+}
+
+/**
+ * client → server: the rows to label next of a dataset (the open document's text, else the file on
+ * disk), ranked by the label model, with progress; cancellable. `version`: the document version ranked
+ * (-1: the file on disk), for SuggestApplyRequest.
+ */
+export namespace SuggestRowsRequest {
+  export const method = 'tuneset/suggestRows';
+  export type Params = { uri: string; choices: SuggestChoices } & WorkDoneProgressParams;
+  export type Result =
+    | { labels: string[]; multiLabel: boolean; unlabelledRows: number; rows: SuggestedRow[]; version: number; weak?: string }
+    | Problems;
+  export const type = new ProtocolRequestType<Params, Result, never, void, void>(method);
+}
+
+/**
+ * client → server: the edits that write the chosen labels into the document, for one WorkspaceEdit;
+ * refused (problems) when the document changed since `version` was ranked.
+ */
+export namespace SuggestApplyRequest {
+  export const method = 'tuneset/suggestApply';
+  export type Params = { uri: string; version: number; labels: ChosenLabel[] };
+  export type Result = { edits: EditDto[]; problems: string[] } | Problems;
+  export const type = new RequestType<Params, Result, void>(method);
+}
+
+/** host → suggest page. */
+export type SuggestHostMessage =
+  | { type: 'init'; file: string; defaults: SuggestChoices }
+  | { type: 'rows'; result: Exclude<SuggestRowsRequest.Result, Problems> }
+  | { type: 'problems'; problems: string[] }
+  /** Apply wrote `count` labels into the document (one undo). */
+  | { type: 'applied'; count: number };
+
+/** suggest page → host. */
+export type SuggestPageMessage =
+  | { type: 'ready' }
+  | { type: 'rank'; choices: SuggestChoices }
+  | { type: 'apply'; labels: ChosenLabel[] }
+  | { type: 'reveal'; line: number };

@@ -9,6 +9,7 @@ import { toSummary } from './lsp/convert';
 import { hover } from './lsp/hover';
 import { registerReportRequests } from './lsp/panels/export';
 import { PanelWorkers } from './lsp/panels/panelWorkers';
+import { registerSuggestRequests } from './lsp/panels/suggest';
 import { Scheduler } from './lsp/scheduler';
 import { localizeReport, reportPageLanguage } from './host/l10n';
 import { CancelChecksRequest, CheckWorkspaceRequest, DatasetRowsRequest, FileSummaryRequest, RemoveDuplicatesRequest, ReportRequest, WillOpenNotification } from './protocol';
@@ -131,6 +132,15 @@ export function startServer(connection: Connection, options: { workerDir?: strin
   });
   panels.register();
   registerReportRequests(connection, { report, translate: (message, ...args) => server.tr.t(message, ...args), pageLanguage: () => reportPageLanguage(server.tr.locale) });
+  // Rows to label next: the model in slices on this thread (the document's text is here).
+  registerSuggestRequests(connection, {
+    document: (uri) => {
+      const doc = documents.get(uri);
+      return doc && { text: doc.getText(), version: doc.version };
+    },
+    configOf: (file) => server.configOf(file),
+    tr: { t: (message, ...args) => server.tr.t(message, ...args), message: (message) => server.tr.message(message) },
+  });
 
   connection.onShutdown(() => {
     panels.dispose();

@@ -140,6 +140,7 @@ async function run({ workspace, outDir, vsix }) {
     step(`augment panel previewed marked changes and wrote ${added.length} new rows from the train split`);
     await ui.runCommand('View: Close All Editors');
 
+    await suggestStep(ui, workspace, step);
     await typingSteps(ui, workspace, step);
     return true;
   } catch (e) {
@@ -148,6 +149,56 @@ async function run({ workspace, outDir, vsix }) {
   } finally {
     await ui.close();
   }
+}
+
+/**
+ * "Suggest Rows to Label" (#18): a file with unlabelled rows and an invalid line; the panel ranks the
+ * unlabelled rows (never the invalid one), a row's guess is accepted and another row's label changed,
+ * and Apply writes both into the document as one edit: one Undo takes both back.
+ */
+async function suggestStep(ui, workspace, step) {
+  fs.copyFileSync(path.join(ROOT, 'test', 'fixtures', 'labels', 'reviews-unlabelled.jsonl'), path.join(workspace, 'unlabelled.jsonl'));
+  await ui.page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'unlabelled.jsonl' }).first().click();
+  await ui.runCommand('Tuneset: Suggest Rows to Label');
+  const panel = ui.webviewFrame();
+  await panel.locator('#rows tbody tr').first().waitFor();
+  const lines = await panel.locator('#rows tbody tr').evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-line'))));
+  if (lines.length !== 6 || lines.some((l) => [153, 156, 158].includes(l))) throw new Error(`suggested lines ${lines.join(', ')}`);
+  const [first, second] = lines;
+  await panel.locator(`#rows tr[data-line="${first}"] button.accept`).click();
+  const guess = await panel.locator(`#rows tr[data-line="${first}"] select.choice`).inputValue();
+  const options = await panel.locator(`#rows tr[data-line="${second}"] select.choice option`).evaluateAll((os) => os.map((o) => o.value));
+  const other = options[options.length - 1];
+  await panel.locator(`#rows tr[data-line="${second}"] select.choice`).selectOption(other);
+  await ui.screenshot('suggest-panel');
+  await panel.locator('#apply:not([disabled])').click();
+  await panel.locator('#status', { hasText: 'Wrote 2 labels' }).waitFor();
+  await ui.notificationText('Tuneset set 2 labels');
+  // The edit is the document's, unsaved: saved from its editor (the panel, beside it, has the focus).
+  await ui.page.locator('.tabs-container .tab', { hasText: 'unlabelled.jsonl' }).first().click();
+  const file = path.join(workspace, 'unlabelled.jsonl');
+  const original = fs.readFileSync(file, 'utf8');
+  await ui.runCommand('File: Save');
+  // Saving is asynchronous: the file is read once it has changed.
+  const saved = (await changedFile(file, original)).split('\n');
+  if (JSON.parse(saved[first - 1]).label !== guess || JSON.parse(saved[second - 1]).label !== other) throw new Error(`applied labels: ${saved[first - 1]} / ${saved[second - 1]}`);
+  // One Undo in the editor takes both labels back.
+  const labelled = saved.join('\n');
+  await ui.runCommand('Undo');
+  await ui.runCommand('File: Save');
+  if ((await changedFile(file, labelled)) !== original) throw new Error('one Undo did not restore the file');
+  step(`suggest panel ranked ${lines.length} unlabelled rows, wrote 2 chosen labels as one edit, and one Undo took them back`);
+  await ui.runCommand('View: Close All Editors');
+}
+
+/** The file's text once it differs from `before` (an error after 20 s). */
+async function changedFile(file, before) {
+  for (let waited = 0; waited < 20000; waited += 200) {
+    const now = fs.readFileSync(file, 'utf8');
+    if (now !== before) return now;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`${path.basename(file)} was not saved`);
 }
 
 /** Says where a run failed: the error's first lines, the step's code line, and a screenshot of the window as it was. */
@@ -164,6 +215,7 @@ async function runEditor({ workspace, outDir, vsix }) {
   try {
     await datasetViewSteps(ui, step, pickTheme);
     await chatReportStep(ui, step);
+    await suggestStep(ui, workspace, step);
     await typingSteps(ui, workspace, step);
     return true;
   } catch (e) {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AugmentChoices, AugmentPageMessage, DatasetRowsQuery, DatasetViewPageMessage, ReportPageMessage, SplitChoices, SplitPageMessage } from '../../../server/src/protocol';
+import type { AugmentChoices, AugmentPageMessage, DatasetRowsQuery, DatasetViewPageMessage, ReportPageMessage, SplitChoices, SplitPageMessage, SuggestChoices, SuggestPageMessage } from '../../../server/src/protocol';
 
 /**
  * What the panels' pages may post to their host, checked before the host acts on anything. A webview
@@ -73,6 +73,23 @@ export const datasetViewPageMessageSchema: z.ZodType<DatasetViewPageMessage> = z
   z.object({ type: z.literal('ready') }),
   z.object({ type: z.literal('rows'), seq: z.number().int(), query: datasetRowsQuerySchema, offset: z.number().int().min(0), limit: z.number().int().min(0).max(10000) }),
   z.object({ type: z.literal('reveal'), line, endLine: line }),
+]);
+
+export const suggestChoicesSchema: z.ZodType<SuggestChoices, z.ZodTypeDef, unknown> = z.object({
+  n: z.number().int().min(1).max(1000),
+  all: z.boolean(),
+  strategy: z.enum(['margin', 'entropy', 'least-confidence']),
+  density: z.boolean(),
+});
+
+/** A label as the page sends it: one label, or a label set in a multi-label file. */
+const chosenLabel = z.union([z.string().min(1).max(4096), z.array(z.string().max(4096)).max(1000)]);
+
+export const suggestPageMessageSchema: z.ZodType<SuggestPageMessage, z.ZodTypeDef, unknown> = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('ready') }),
+  z.object({ type: z.literal('rank'), choices: suggestChoicesSchema }),
+  z.object({ type: z.literal('apply'), labels: z.array(z.object({ line, label: chosenLabel })).max(1000) }),
+  z.object({ type: z.literal('reveal'), line }),
 ]);
 
 /** A page message checked against its schema: the message as typed, or the problems in words for the page to show. */

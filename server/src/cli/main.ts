@@ -42,7 +42,8 @@ recursively, directories. Exit code 0 when clean, 1 when a finding of the --fail
   --no-near-duplicates       Skip the file-wide near-duplicate search (exact duplicates and every other rule still run)
   --no-label-model           Skip the label model of classification files (possible-label-error and the
                              labelQuality figures: noise ratio, learning curve, rows to label next)
-  --label-model              Run it on files of any size (by default up to 200,000 rows: ~4 s of CPU per 100,000)
+  --label-model              The whole model (ensemble and learning curve) at any size; by default it runs up to
+                             20,000 rows, then naive Bayes alone without the curve up to 200,000, none above
   --max-findings-per-rule N  List at most N findings of each rule per file (default ${DEFAULT_MAX_FINDINGS_PER_RULE}; 0: all); the rest
                              are counted in the summary, so memory stays bounded whatever the file
 ${READING_USAGE}  -h, --help                 This help
@@ -251,6 +252,7 @@ const COMMANDS: Record<string, { summary: string; run: (argv: string[]) => Promi
   },
   split: { summary: 'Split a dataset into train/val/test files, stratified and grouped', run: (argv) => import('./split').then((m) => m.split(argv)) },
   augment: { summary: 'Add augmented rows (EDA) or balance labels, into a new file', run: (argv) => import('./augment').then((m) => m.augment(argv)) },
+  suggest: { summary: 'The rows to label next: those the label model is least sure of, as JSON Lines', run: (argv) => import('./suggest').then((m) => m.suggest(argv)) },
 };
 
 function usage(): string {

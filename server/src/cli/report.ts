@@ -128,7 +128,11 @@ function summary(r: QualityReport, tr: Translator = cliTranslator()): string {
   if (q?.notRun) out.push(tr.t('  label model: not run: {0}', q.notRun));
   else if (q?.withheld) out.push(tr.t('  label model: no label errors reported: {0}', q.withheld));
   else if (q) {
-    out.push(tr.t('  label quality: noise ratio {0} ({1} flagged; estimated {2} wrong)', `${(q.noiseRatio * 100).toFixed(1)}%`, plural(tr, q.noisyRows, '{0} row', '{0} rows'), `${(q.estimatedNoiseRatio * 100).toFixed(1)}%`) +
+    const flagged = plural(tr, q.flaggedRows, '{0} row', '{0} rows');
+    const [noise, estimated] = [`${(q.noiseRatio * 100).toFixed(1)}%`, `${(q.estimatedNoiseRatio * 100).toFixed(1)}%`];
+    out.push((q.leftToConflicts
+      ? tr.t('  label quality: noise ratio {0} ({1} flagged, {2} left to conflicting-labels; estimated {3} wrong)', noise, flagged, n(q.leftToConflicts), estimated)
+      : tr.t('  label quality: noise ratio {0} ({1} flagged; estimated {2} wrong)', noise, flagged, estimated)) +
       (q.learningCurve ? tr.t('; learning curve: {0}', q.learningCurve.verdict) : ''));
   }
   if (q) out.push(...labelQualityExtraLines(q, tr));

@@ -93,16 +93,20 @@ export function labelQualityLines(q: Record<string, unknown>, tr: Translator = E
     const left = Number(q.leftToConflicts ?? 0);
     if (typeof q.withheld === 'string') out.push(tr.t('  label model: no label errors reported: {0}', tr.message(q.withheld)));
     else if (e) {
+      const shownFlagged = formatCount(Number(q.findings ?? e.noisyRows));
       const flagged = left
-        ? tr.t('{0} of {1} rows flagged, {2} left to conflicting-labels', formatCount(e.noisyRows), formatCount(e.checkedRows), left)
-        : tr.t('{0} of {1} rows flagged', formatCount(e.noisyRows), formatCount(e.checkedRows));
+        ? tr.t('{0} of {1} rows flagged, {2} left to conflicting-labels', shownFlagged, formatCount(e.checkedRows), left)
+        : tr.t('{0} of {1} rows flagged', shownFlagged, formatCount(e.checkedRows));
       out.push(tr.t('  label model: noise ratio {0} ({1}; estimated {2} of labels wrong)', pct(e.noiseRatio), flagged, pct(e.estimatedNoiseRatio)));
     }
     if (curve) out.push(tr.t('  learning curve: {0}', tr.message(curve.verdict)));
     const next = q.rowsToLabel as unknown[] | undefined;
     if (next?.length) {
-      out.push(tr.t(next.length === 1 ? '  rows to label next: {0} unlabelled row ranked by uncertainty (JSON: labelQuality.rowsToLabel)' : '  rows to label next: {0} unlabelled rows ranked by uncertainty (JSON: labelQuality.rowsToLabel)', next.length));
+      out.push(tr.t(next.length === 1
+        ? '  rows to label next: {0} unlabelled row ranked by uncertainty (JSON: labelQuality.rowsToLabel; `tuneset suggest` lists more)'
+        : '  rows to label next: {0} unlabelled rows ranked by uncertainty (JSON: labelQuality.rowsToLabel; `tuneset suggest` lists more)', next.length));
     }
+    for (const note of (model as { notes?: string[] }).notes ?? []) out.push(tr.t('  label model: {0}', tr.message(note)));
   }
   if (agreement) {
     const kappa = agreement.cohensKappa !== null ? `Cohen's κ ${agreement.cohensKappa.toFixed(2)}` : agreement.fleissKappa !== null ? `Fleiss' κ ${agreement.fleissKappa.toFixed(2)}` : tr.t('κ undefined');

@@ -231,7 +231,8 @@ export class FindingBuilder {
     return rangeInRow(row, span.rawIndex(target.start), span.rawIndex(target.end ?? target.start));
   }
 
-  private encodeFix(row: SourceRow, content: RowContent | undefined, spec: FixSpec): Fix | undefined {
+  /** The edits of a fix on a row (also used by the label edits of `tuneset suggest`'s panel, labelEdits). */
+  encodeFix(row: SourceRow, content: RowContent | undefined, spec: FixSpec): Fix | undefined {
     if (spec.kind === 'replace-row') return { title: spec.title, edits: [{ ...rangeInRow(row, 0, row.text.length), newText: spec.text }] };
     if (spec.kind === 'delete-row') {
       // A JSON array element is not a line of its own; deleting lines would break the array.

@@ -21,6 +21,12 @@ export interface RowsToLabelOptions {
   includeLabelled?: boolean;
   /** A factor per row (file order), e.g. a density weight. */
   weights?: Float32Array | readonly number[];
+  /**
+   * Rows that may be listed (1), by row index; the others never are. Hosts leave out rows that are
+   * not readable objects with a text (invalid JSON, a row of another shape): they look unlabelled to
+   * the model, but there is nothing a person could label.
+   */
+  eligible?: Uint8Array;
 }
 
 export interface RowToLabel {
@@ -72,6 +78,7 @@ export function rowsToLabelNext(model: OutOfFoldModel, options: RowsToLabelOptio
   const picked: { row: number; score: number }[] = [];
   for (let i = 0; i < model.rows; i++) {
     if (!options.includeLabelled && model.given[i] !== -1) continue;
+    if (options.eligible && !options.eligible[i]) continue;
     const weight = options.weights ? options.weights[i] : 1;
     picked.push({ row: i, score: rowUncertainty(p, i * L, L, model.multiLabel, kind) * weight });
   }

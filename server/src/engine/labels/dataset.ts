@@ -1,8 +1,12 @@
 /**
  * The rows the label model learns from, encoded, and the reasons it cannot run when there is nothing
- * to learn. A row's label is a string (single-label), an array of strings (multi-label: the file is
- * multi-label as soon as one labelled row holds an array), or null / missing / '' for an unlabelled
- * row. In a multi-label file an empty array is a labelled row to which no label applies.
+ * to learn. A row's label is a string (single-label), an array of strings (multi-label), or null /
+ * missing / '' for an unlabelled row. A file is multi-label when most of its labelled rows hold arrays
+ * (see isMultiLabel); in a multi-label file a lone string is a one-label set and an empty array is a
+ * labelled row to which no label applies. In a single-label file the odd row holding an array is left
+ * out of the model (neither learnt from nor counted as labelled, like a label with too few rows): one
+ * stray row of another shape must not turn 100,000 single labels into as many one-vs-rest questions.
+ * The rule pass already reports such a row's label (inconsistent label types).
  */
 
 export type GivenLabel = string | number | boolean | readonly (string | number)[] | null | undefined;
@@ -30,6 +34,8 @@ export interface EncodedLabels {
   leftOut: { label: string; rows: number }[];
   labelledRows: number;
   unlabelledRows: number;
+  /** Single-label files: rows holding an array of labels, left out of the model. */
+  oddRows: number;
 }
 
 export const UNLABELLED = -1;
@@ -44,11 +50,11 @@ export function encodeLabels(input: LabelInput, minRowsPerLabel: number): Encode
   const { texts, labels } = input;
   if (texts.length !== labels.length) throw new Error(`label model: ${texts.length} texts but ${labels.length} labels`);
   const n = texts.length;
-  const multiLabel = labels.some((v) => Array.isArray(v));
+  const multiLabel = isMultiLabel(labels);
   const tally = new Map<string, number>();
   let labelledRows = 0;
   for (const value of labels) {
-    if (isEmpty(value)) continue;
+    if (isEmpty(value) || (!multiLabel && Array.isArray(value))) continue;
     labelledRows++;
     const names = Array.isArray(value) ? new Set(value.map(labelText).filter((s) => s !== '')) : [labelText(value as string)];
     for (const name of names) tally.set(name, (tally.get(name) ?? 0) + 1);
@@ -67,8 +73,25 @@ export function encodeLabels(input: LabelInput, minRowsPerLabel: number): Encode
   }
   const names = kept.map(([l]) => l);
   const { given, present, modelled } = encodeWithNames(labels, names, multiLabel);
-  const unlabelledRows = n - labelledRows;
-  return { multiLabel, names, counts: kept.map(([, c]) => c), given, present, leftOut, labelledRows: modelled, unlabelledRows };
+  const unlabelledRows = labels.reduce((k: number, v) => k + (isEmpty(v) ? 1 : 0), 0);
+  const oddRows = n - unlabelledRows - labelledRows;
+  return { multiLabel, names, counts: kept.map(([, c]) => c), given, present, leftOut, labelledRows: modelled, unlabelledRows, oddRows };
+}
+
+/**
+ * Whether a file's labels are multi-label: more than half of its labelled rows hold an array. A few
+ * array rows among strings are odd rows (left out of a single-label model); a few strings among arrays
+ * are one-label sets.
+ */
+export function isMultiLabel(labels: readonly GivenLabel[]): boolean {
+  let arrays = 0;
+  let labelled = 0;
+  for (const value of labels) {
+    if (isEmpty(value)) continue;
+    labelled++;
+    if (Array.isArray(value)) arrays++;
+  }
+  return arrays * 2 > labelled;
 }
 
 /**
@@ -98,7 +121,7 @@ export function encodeWithNames(labels: readonly GivenLabel[], names: readonly s
       modelled++;
       continue;
     }
-    const l = index.get(labelText(value as string));
+    const l = Array.isArray(value) ? undefined : index.get(labelText(value as string));
     given[i] = l ?? LEFT_OUT;
     if (l !== undefined) modelled++;
   }

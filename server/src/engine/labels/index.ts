@@ -38,6 +38,12 @@ export interface LabelModelSummary {
   options: AppliedModelOptions;
 }
 
+/**
+ * Labelled rows under which the learning curve is skipped (a note says so): a tenth of each fold's
+ * training rows would be a handful, and 25 models of them say nothing about more data.
+ */
+export const MIN_CURVE_ROWS = 100;
+
 /** Everything label quality has to say about a file. All but `outOfFold` serialises as JSON. */
 export interface LabelQuality {
   /** The model, or why there is none (then only `agreement` may be present). */
@@ -59,7 +65,9 @@ export function* labelQuality(input: LabelInput, options: LabelQualityOptions = 
   if (!result.ok) return { model: { ok: false, reason: result.reason }, ...(agreement ? { agreement } : {}) };
   const m = result.model;
   const labelErrors = findLabelErrors(m);
-  const curve = wantCurve ? yield* within(learningCurve(m, options.curveFractions ?? CURVE_FRACTIONS), 0.6, 0.95) : undefined;
+  const tooFew = wantCurve && m.labelledRows < MIN_CURVE_ROWS;
+  if (tooFew) m.notes.push(`no learning curve: ${m.labelledRows} labelled rows are too few (it needs ${MIN_CURVE_ROWS})`);
+  const curve = wantCurve && !tooFew ? yield* within(learningCurve(m, options.curveFractions ?? CURVE_FRACTIONS), 0.6, 0.95) : undefined;
   const rowsToLabel = options.rowsToLabel === false ? undefined : rowsToLabelNext(m, options.rowsToLabel ?? {});
   return {
     model: {
@@ -89,3 +97,5 @@ export { labelInputFromValues, majorityLabels, readLabelRows } from './rows';
 export { textTerms, textBuckets, hashFeatures, type HashedFeatures } from './features';
 export type { LabelInput, GivenLabel } from './dataset';
 export { coverage, type Coverage, type CoverageOptions } from './coverage';
+export { densityWeights, rowDensity } from './density';
+export { isMultiLabel } from './dataset';

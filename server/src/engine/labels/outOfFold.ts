@@ -15,7 +15,10 @@ export interface LabelModelOptions {
   seed?: number;
   /** A label with fewer rows is left out of the model (default 10, at least 2). */
   minRowsPerLabel?: number;
-  /** Hash buckets are 2^hashBits (default 18), fewer when there are many labels. */
+  /**
+   * Hash buckets are 2^hashBits (at most 18 by default: fewer for a small file, see bucketBits, and
+   * when there are many labels).
+   */
   hashBits?: number;
   /**
    * The classifier: 'ensemble' (default) averages the calibrated probabilities of multinomial naive
@@ -91,6 +94,28 @@ export function resolveModelOptions(options: LabelModelOptions = {}): AppliedMod
   return { classifier, folds, seed: options.seed ?? 1, minRowsPerLabel, hashBits, calibrate: options.calibrate ?? true };
 }
 
+/** Fewest and most hash bits a file's size picks (a setting may ask for 8 to 24). */
+const MIN_AUTO_BITS = 10;
+const MAX_AUTO_BITS = 18;
+
+/**
+ * Hash bits for a file's texts when the setting does not say: about two buckets per character of
+ * text (a row's terms are a word and a bigram per ~6 characters, so this leaves most buckets to one
+ * term), from 2^10 to 2^18. A few hundred short rows then get thousands of buckets, not 262,144 that
+ * every one of the 25 models of a learning curve would walk; 100,000 rows of a few hundred
+ * characters get 2^18 as before. It depends on the texts alone, so the result stays deterministic.
+ */
+export function bucketBits(texts: readonly string[]): number {
+  let chars = 0;
+  for (const t of texts) {
+    chars += t.length;
+    if (chars >= 1 << MAX_AUTO_BITS) return MAX_AUTO_BITS;
+  }
+  let bits = MIN_AUTO_BITS;
+  while (bits < MAX_AUTO_BITS && 1 << bits < 2 * chars) bits++;
+  return bits;
+}
+
 /** The labels as naive Bayes counts them. */
 export function nbLabels(model: Pick<OutOfFoldModel, 'multiLabel' | 'labels' | 'given' | 'present'>): NbLabels {
   return { multiLabel: model.multiLabel, labels: model.labels.length, given: model.given, present: model.present };
@@ -130,7 +155,7 @@ export function* outOfFoldProbabilities(input: LabelInput, options: LabelModelOp
   }
   const L = encoded.names.length;
   const columns = encoded.multiLabel ? L + 1 : L;
-  let bits = applied.hashBits;
+  let bits = options.hashBits ?? bucketBits(input.texts);
   while (bits > 8 && (1 << bits) * columns > MAX_TABLE) bits--;
   const n = input.texts.length;
   const features = yield* within(hashFeatures(input.texts, bits), 0, 0.3);
@@ -147,6 +172,7 @@ export function* outOfFoldProbabilities(input: LabelInput, options: LabelModelOp
   const split: FoldRows = { fold, labelled, others, byFold };
 
   const notes: string[] = [];
+  if (encoded.oddRows) notes.push(`${encoded.oddRows} row${encoded.oddRows === 1 ? ' holds' : 's hold'} a list of labels in a file of single labels: left out of the model`);
   let classifier = applied.classifier;
   if (classifier === 'ensemble' && L > ENSEMBLE_MAX_LABELS) {
     // Logistic regression's time grows with the labels (each step updates every label's weights);

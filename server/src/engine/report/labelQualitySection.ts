@@ -1,4 +1,4 @@
-import type { LabelCheck, SplitLearningCurve } from '../rules/labelErrors';
+import { reportedLabelErrors, type LabelCheck, type SplitLearningCurve } from '../rules/labelErrors';
 import type { LearningCurve } from '../labels/learningCurve';
 
 /**
@@ -15,7 +15,11 @@ export interface LabelQualitySection {
   labels: string[];
   noiseRatio: number;
   estimatedNoiseRatio: number;
+  /** Rows the model doubts (the noise ratio's numerator), rows left to conflicting-labels among them included. */
   noisyRows: number;
+  /** Rows flagged possible-label-error, as check counts them (reportedLabelErrors): noisyRows less those left to conflicting-labels. */
+  flaggedRows: number;
+  leftToConflicts: number;
   checkedRows: number;
   /**
    * Single-label: estimated rows per given label (rows) × likely true label (columns), rounded.
@@ -26,7 +30,7 @@ export interface LabelQualitySection {
   perLabel?: { label: string; wronglyAbsent: number; wronglyPresent: number }[];
   /** Most doubtful first; texts cut to 300 characters. */
   candidates: { line: number; text: string; given: string; suggested: string; givenProbability: number; suggestedProbability: number }[];
-  /** Candidates in all (the list holds the first few). */
+  /** Candidates reported in all (the list holds the first few). */
   candidateCount: number;
   learningCurve?: LearningCurve;
   /**
@@ -80,21 +84,24 @@ export function labelQualitySection(check: LabelCheck, split?: SplitLearningCurv
   };
   const errors = q?.labelErrors;
   if (!q || !q.model.ok || !errors) {
-    const empty = { notRun: check.notRun ?? 'the label model did not run', multiLabel: false, labels: [], noiseRatio: 0, estimatedNoiseRatio: 0, noisyRows: 0, checkedRows: 0, candidates: [], candidateCount: 0, rowsToLabel: [] };
+    const empty = { notRun: check.notRun ?? 'the label model did not run', multiLabel: false, labels: [], noiseRatio: 0, estimatedNoiseRatio: 0, noisyRows: 0, flaggedRows: 0, leftToConflicts: 0, checkedRows: 0, candidates: [], candidateCount: 0, rowsToLabel: [] };
     return q || split?.curve ? { ...empty, ...curveOf(q, split), ...(agreement ? { agreement } : {}) } : empty;
   }
   const model = q.model;
+  const reported = reportedLabelErrors(check);
   const section: LabelQualitySection = {
     multiLabel: model.multiLabel,
     labels: model.labels,
     noiseRatio: errors.noiseRatio,
     estimatedNoiseRatio: errors.estimatedNoiseRatio,
     noisyRows: errors.noisyRows,
+    flaggedRows: reported.flagged,
+    leftToConflicts: reported.leftToConflicts,
     checkedRows: errors.checkedRows,
-    candidates: errors.candidates.slice(0, SHOWN).map((c) => c.kind === 'single'
+    candidates: reported.candidates.slice(0, SHOWN).map((c) => c.kind === 'single'
       ? { line: lineOf(c.row), text: cut(textOf(c.row)), given: c.given, suggested: c.suggested, givenProbability: c.givenProbability, suggestedProbability: c.suggestedProbability }
       : { line: lineOf(c.row), text: cut(textOf(c.row)), given: `[${c.givenLabels.join(', ')}]`, suggested: `[${c.suggestedLabels.join(', ')}]`, givenProbability: c.givenProbability, suggestedProbability: c.suggestedProbability }),
-    candidateCount: errors.candidates.length,
+    candidateCount: reported.flagged,
     rowsToLabel: (q.rowsToLabel ?? []).slice(0, SHOWN).map((r) => ({
       line: lineOf(r.row), text: cut(textOf(r.row)), guess: Array.isArray(r.guess) ? `[${r.guess.join(', ')}]` : r.guess, probability: r.probability, score: r.score,
     })),
@@ -102,7 +109,6 @@ export function labelQualitySection(check: LabelCheck, split?: SplitLearningCurv
     ...(agreement ? { agreement } : {}),
     ...(check.withheld ? { withheld: check.withheld } : {}),
   };
-  if (check.withheld) section.candidates = [];
   const estimated = errors.estimatedConfusion;
   if (!model.multiLabel) section.confusion = (estimated as number[][]).map((row) => row.map((v) => Math.round(v)));
   else {

@@ -192,7 +192,7 @@ function labelQualityMarkdown({ labelQuality: q }: QualityReport): string[] {
   else if (q.withheld) out.push(`No label errors are reported: ${markdownText(q.withheld)}.`, '', ...learningCurveMarkdown(q));
   else {
     out.push(
-      `Noise ratio **${percent(q.noiseRatio)}**: ${pl(q.noisyRows, 'row')} of ${count(q.checkedRows)} flagged \`possible-label-error\`; ` +
+      `Noise ratio **${percent(q.noiseRatio)}**: ${pl(q.flaggedRows, 'row')} of ${count(q.checkedRows)} flagged \`possible-label-error\`${q.leftToConflicts ? ` (${count(q.leftToConflicts)} more left to \`conflicting-labels\`)` : ''}; ` +
         `the confident joint estimates ${percent(q.estimatedNoiseRatio)} of the labels wrong.`,
       '',
     );

@@ -2,7 +2,7 @@ import { FindingBuilder } from '../analysis/analyze';
 import { detectDatasetFormat } from '../analysis/detection';
 import { within, type Steps } from '../analysis/steps';
 import type { Config } from '../config';
-import { labelQuality, labelQualityJson, learningCurveOnSplit, type LabelInput, type LabelQuality, type LearningCurve, type OutOfFoldModel } from '../labels';
+import { densityWeights, labelQuality, labelQualityJson, learningCurveOnSplit, type Classifier, type GivenLabel, type LabelInput, type LabelQuality, type LearningCurve, type OutOfFoldModel, type Uncertainty } from '../labels';
 import type { LabelErrorCandidate } from '../labels/confidentLearning';
 import { readLabelRows } from '../labels/rows';
 import { openReader, type DatasetContainer, type SourceRow } from '../read';
@@ -28,10 +28,21 @@ export interface LabelCheckOptions {
   findings?: readonly Finding[];
   /** Or only the lines of its conflicting-labels findings (what the editor hands its worker). */
   conflictLines?: readonly number[];
-  /** How many rows to suggest labelling next (default 50; 0: none). */
-  rowsToLabel?: number;
+  /** How many rows to suggest labelling next (default 50; 0: none), or how to rank them (`tuneset suggest`). */
+  rowsToLabel?: number | RowsToLabelChoice;
   /** Build the learning curve (default true). */
   learningCurve?: boolean;
+  /** The classifier (default: the ensemble; 'naive-bayes' is ~5x cheaper). */
+  classifier?: Classifier;
+}
+
+/** How the rows to label next are ranked (see labels/activeLearning.ts and labels/density.ts). */
+export interface RowsToLabelChoice {
+  n: number;
+  uncertainty?: Uncertainty;
+  includeLabelled?: boolean;
+  /** Weight each row's uncertainty by its density (how many rows resemble it). */
+  density?: boolean;
 }
 
 /** What the label model said of a file: its findings, or why it did not run. */
@@ -42,10 +53,14 @@ export interface LabelCheck {
   findings: Finding[];
   /** Candidates left to a conflicting-labels finding on the same row. */
   leftToConflicts: number;
+  /** The candidates reported as findings, most doubtful first (none left to conflicts, none when withheld). */
+  reported?: LabelErrorCandidate[];
   /** The 1-based line of each row, by row index (for the JSON and the report). */
   lineOf?: (row: number) => number;
   /** The text the model read of each row, by row index (for the report). */
   textOf?: (row: number) => string;
+  /** The label the row holds as the model read it (null: none), by row index (for `tuneset suggest`). */
+  labelOf?: (row: number) => GivenLabel;
   /**
    * Why the model's candidates are not reported although it ran: it does no better than always
    * guessing the commonest label, so its doubts say nothing about the labels (random or unrelated texts).
@@ -120,24 +135,31 @@ export function* labelCheckSteps(path: string, bytes: Uint8Array, config: Config
   }
   const fields = detection.fields;
   const { input, annotations } = readLabelRows(values, { text: fields.text, ...(fields.label ? { label: fields.label } : {}) }, config.annotatorFields);
-  const n = options.rowsToLabel ?? 50;
+  const choice: RowsToLabelChoice = typeof options.rowsToLabel === 'object' ? options.rowsToLabel : { n: options.rowsToLabel ?? 50 };
+  // Only readable rows with a text may be suggested: an invalid JSON line has no label only because it has nothing.
+  const eligible = Uint8Array.from(values, (v, i) => (v !== null && typeof v === 'object' && !Array.isArray(v) && input.texts[i].trim() !== '' ? 1 : 0));
+  const rowsToLabel = choice.n > 0
+    ? { n: choice.n, eligible, ...(choice.uncertainty ? { uncertainty: choice.uncertainty } : {}), ...(choice.includeLabelled ? { includeLabelled: true } : {}), ...(choice.density ? { weights: densityWeights(input.texts) } : {}) }
+    : false as const;
   const quality = yield* within(labelQuality(input, {
-    folds: config.labelModelFolds, seed: config.labelModelSeed, minRowsPerLabel: config.labelModelMinRowsPerLabel,
-    learningCurve: options.learningCurve ?? true, rowsToLabel: n > 0 ? { n } : false, ...(annotations ? { annotations } : {}),
+    folds: config.labelModelFolds, seed: config.labelModelSeed, minRowsPerLabel: config.labelModelMinRowsPerLabel, ...(options.classifier ? { classifier: options.classifier } : {}),
+    learningCurve: options.learningCurve ?? true, rowsToLabel, ...(annotations ? { annotations } : {}),
   }), 0.05, 0.97);
   const lineOf = (row: number) => rows[row]?.line ?? 0;
   const textOf = (row: number) => input.texts[row] ?? '';
-  if (!quality.model.ok) return { notRun: quality.model.reason, quality, findings: [], leftToConflicts: 0, lineOf, textOf };
+  const labelOf = (row: number) => input.labels[row] ?? null;
+  if (!quality.model.ok) return { notRun: quality.model.reason, quality, findings: [], leftToConflicts: 0, lineOf, textOf, labelOf };
   const skill = heldOutSkill(quality.outOfFold!);
   if (skill.accuracy < skill.baseline + MIN_LIFT) {
     const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
     const withheld = `the model does no better than always guessing the commonest label (held-out accuracy ${pct(skill.accuracy)} against ${pct(skill.baseline)}): its doubts say nothing about the labels, so none is reported`;
-    return { quality, findings: [], leftToConflicts: 0, lineOf, textOf, withheld, skill };
+    return { quality, findings: [], leftToConflicts: 0, lineOf, textOf, labelOf, withheld, skill };
   }
   const conflicts = new Set<number>(options.conflictLines);
   for (const f of options.findings ?? []) if (f.rule === 'conflicting-labels') for (let l = f.line; l <= f.endLine; l++) conflicts.add(l);
   const out = new FindingBuilder(reader, fields, config, { fixes: options.fixes });
   const findings: Finding[] = [];
+  const reported: LabelErrorCandidate[] = [];
   let leftToConflicts = 0;
   (quality.labelErrors?.candidates ?? []).forEach((c, rank) => {
     const row = rows[c.row];
@@ -150,8 +172,20 @@ export function* labelCheckSteps(path: string, bytes: Uint8Array, config: Config
     out.sink = [];
     out.emit(row, content, labelErrorReport(c, rank + 1, fields.label ? (row.value as Record<string, unknown>)[fields.label] : undefined));
     for (const f of out.sink) findings.push(f);
+    reported.push(c);
   });
-  return { quality, findings, leftToConflicts, lineOf, textOf, skill };
+  return { quality, findings, leftToConflicts, reported, lineOf, textOf, labelOf, skill };
+}
+
+/**
+ * The label errors a check reports: its candidates that became possible-label-error findings (rows
+ * left to conflicting-labels and a withheld model's doubts are not among them), and how many were left
+ * to conflicting-labels. check's JSON and text and the report's section all count with this, so they
+ * agree on a file.
+ */
+export function reportedLabelErrors(check: LabelCheck): { flagged: number; candidates: LabelErrorCandidate[]; leftToConflicts: number } {
+  const candidates = check.withheld ? [] : (check.reported ?? []);
+  return { flagged: candidates.length, candidates, leftToConflicts: check.leftToConflicts };
 }
 
 /** A file's texts and labels as the label model reads them, or why there are none (not a classification file). */
@@ -239,8 +273,8 @@ export function labelCheckJson(check: LabelCheck): Record<string, unknown> {
     ...(errors ? { labelErrors: { ...errors, candidates: errors.candidates.map((c) => ({ ...c, line: lineOf(c.row) })) } } : {}),
     ...(check.quality.rowsToLabel ? { rowsToLabel: check.quality.rowsToLabel.map((r) => ({ ...r, line: lineOf(r.row) })) } : {}),
     ...(check.quality.agreement ? { agreement: { ...check.quality.agreement, disagreements: check.quality.agreement.disagreements.map((d) => ({ ...d, line: lineOf(d.row) })) } } : {}),
-    findings: check.findings.length,
-    leftToConflicts: check.leftToConflicts,
+    findings: reportedLabelErrors(check).flagged,
+    leftToConflicts: reportedLabelErrors(check).leftToConflicts,
     ...(check.skill ? { skill: check.skill } : {}),
     ...(check.withheld ? { withheld: check.withheld } : {}),
   };
@@ -256,5 +290,5 @@ export function labelQualitySentence(q: Record<string, unknown> | undefined): st
   if (typeof q.withheld === 'string') return `label model: no label errors reported: ${q.withheld}`;
   const e = q.labelErrors as { noiseRatio: number; estimatedNoiseRatio: number; noisyRows: number; checkedRows: number } | undefined;
   if (!e) return undefined;
-  return `label noise ratio ${percent(e.noiseRatio)} (${e.noisyRows} of ${e.checkedRows} rows flagged; estimated ${percent(e.estimatedNoiseRatio)} of labels wrong)`;
+  return `label noise ratio ${percent(e.noiseRatio)} (${Number(q.findings ?? e.noisyRows)} of ${e.checkedRows} rows flagged; estimated ${percent(e.estimatedNoiseRatio)} of labels wrong)`;
 }
