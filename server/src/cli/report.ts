@@ -155,7 +155,7 @@ function labelQualityExtraLines(q: NonNullable<QualityReport['labelQuality']>, t
   const out: string[] = [];
   const source = q.learningCurveSource;
   if (q.learningCurve && source?.kind === 'split') out.push(tr.t('  learning curve: learned on {0}, scored on {1}: {2}', source.train, source.heldOut, tr.message(q.learningCurve.verdict)));
-  if (q.splitReason) out.push(tr.t('  learning curve: split files not used ({0}); measured on folds of the file', tr.message(q.splitReason)));
+  if (q.splitReason) out.push(tr.t('  learning curve: split files not used ({0})', tr.message(q.splitReason)));
   const a = q.agreement;
   if (a) {
     const kappa = a.cohensKappa !== null ? `Cohen's κ ${a.cohensKappa.toFixed(2)}` : a.fleissKappa !== null ? `Fleiss' κ ${a.fleissKappa.toFixed(2)}` : tr.t('κ undefined');

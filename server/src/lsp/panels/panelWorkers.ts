@@ -1,7 +1,6 @@
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { CancellationToken, ResponseError, type Connection } from 'vscode-languageserver/node';
 import { postedAnalysis, type Config, type DatasetAnalysis, type QualityReport } from '../../engine';
-import { isNearDuplicateFinding } from '../../host/nearDuplicateWorker';
 import type { Locale } from '../../host/l10n';
 import { AugmentFormRequest, AugmentPreviewRequest, AugmentWriteRequest, SplitFormRequest, SplitPreviewRequest, SplitWriteRequest } from '../../protocol';
 import type { HeldAnalysis } from './split';
@@ -132,9 +131,9 @@ export class PanelWorkers {
 
   private async answer(question: Ask): Promise<{ result: unknown; transfer?: ArrayBuffer[] }> {
     if (question.name === 'heldAnalyses') {
-      // Only what the split's grouping reads of an analysis crosses: its near-duplicate findings.
+      // Only what the split's grouping reads of an analysis crosses: its row index (hashes and band keys; copied, the server keeps its own).
       const held = await this.host.heldAnalyses(question.args[0]);
-      return { result: held.map((h) => ({ ...h, analysis: { findings: h.analysis.findings.filter(isNearDuplicateFinding) } })) };
+      return { result: held.filter((h) => h.analysis.rowIndex).map((h) => ({ ...h, analysis: { rowIndex: h.analysis.rowIndex } })) };
     }
     const analysis = await this.host.analysis(question.args[0]);
     if (!analysis) return { result: undefined };
