@@ -43,6 +43,9 @@ test row are left out and reported. FILE may also be the split manifest itself.
   --provenance-field NAME  Field recording the source line on new rows (default augmented_from)
   --no-provenance          Do not record the source line
   --only-new               Write only the new rows
+  --redact                 Augment rows holding credentials or personal data from a redacted copy
+                           ([EMAIL], [CARD], [SECRET]…) instead of leaving them out (or augment.redact
+                           in tuneset.json); the source rows are written as they are
   --split MANIFEST         Augment this split manifest's train split, checking against its other splits
   --whole-file             Augment FILE even though it was split
   --force-large            Make more than ${LARGE_PER_ROW} new rows per source row, or more than ${fmt(LARGE_RUN)} in all
@@ -70,6 +73,7 @@ export function augment(argv: string[]): Promise<number> {
         'provenance-field': { type: 'string' },
         'no-provenance': { type: 'boolean', default: false },
         'only-new': { type: 'boolean', default: false },
+        redact: { type: 'boolean', default: false },
         split: { type: 'string' },
         'whole-file': { type: 'boolean', default: false },
         'force-large': { type: 'boolean', default: false },
@@ -109,6 +113,7 @@ export function augment(argv: string[]): Promise<number> {
       options.tagger = loadTagger();
       options.polarWords = loadPolarWords();
       options.config = config;
+      options.redact = values.redact || config.augment.redact;
       const augmentation = withHeldOut(split.heldOut, (heldOut) => planAugmentation(ds.reader.rows(), { ...options, heldOut, detection: ds.detection }));
       if (!augmentation.kept.length) throw noUsableRows(ds.display, augmentation.rowCount, augmentation.excluded);
       if (!values['force-large']) refuseLargeRun(ds.display, augmentation, values.target !== undefined ? `--target ${fmt(Number(values.target))}` : values.balance ? 'balancing' : `--n ${options.n ?? 1}`);

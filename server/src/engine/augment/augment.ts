@@ -74,8 +74,8 @@ export function resolveAugmentOptions(options: AugmentOptions): { applied: Appli
 export function augmentDataset(rows: readonly SourceRow[], options: AugmentOptions = {}): AugmentResult {
   const augmentation = planAugmentation(rows, options);
   const made = [...augmentation.newRows((i) => rows[i])];
-  const { options: applied, format, fields, unchanged, excluded, kept, labels, leaks, skipped, dropped, warnings } = augmentation.summary();
-  return { options: applied, format, fields, rows: made, unchanged, excluded, kept, labels, leaks, skipped, dropped, warnings };
+  const { options: applied, format, fields, unchanged, excluded, kept, labels, leaks, skipped, redacted, dropped, warnings } = augmentation.summary();
+  return { options: applied, format, fields, rows: made, unchanged, excluded, kept, labels, leaks, skipped, redacted, dropped, warnings };
 }
 
 /** What an augmentation did, without its new rows (a host wrote them as they were made). */
@@ -149,9 +149,17 @@ export class Augmentation {
   private readonly skipped = new Map<string, number>();
   /** The rule that kept each skipped row from being augmented. */
   private readonly skipRule = new Map<number, string>();
+  /** Source rows whose credentials and personal data were redacted before augmenting (with redact): their redacted value. */
+  private readonly redactedValues = new Map<number, Record<string, unknown>>();
+  private readonly redacted = new Map<string, number>();
+  /** Per row, an index into ruleSets: the rules with a finding in the row (a new row may have no other). */
+  private rulesOf = new Int32Array(FIRST_ROWS);
+  private readonly ruleSets: string[] = [''];
+  private readonly ruleSetIds = new Map<string, number>([['', 0]]);
   private readonly checks: RowChecks | undefined;
   private readonly fileRows: FileIndex | undefined;
   private readonly lexicon: LabelLexicon;
+  private readonly redact: boolean;
 
   constructor(rows: Iterable<SourceRow>, options: AugmentOptions) {
     const { applied, problems } = resolveAugmentOptions(options);
@@ -175,6 +183,7 @@ export class Augmentation {
     this.selectors = selectors;
 
     const check = options.checkRows !== false;
+    this.redact = options.redact === true;
     this.checks = check ? new RowChecks(detection, options.config ?? DEFAULT_CONFIG) : undefined;
     const config = options.config ?? DEFAULT_CONFIG;
     this.fileRows = this.checks ? new FileIndex(this.checks.bandsPerRow, config.nearDuplicateThreshold, config.nearDuplicateShingleSize) : undefined;
@@ -209,7 +218,7 @@ export class Augmentation {
     };
     this.generator = new CopyGenerator(
       applied, options.synonyms ?? (() => []), options.stopwords ?? STOPWORDS, detection, heldOut,
-      { fileRows: this.fileRows, rules: this.checks, labelWords }, options.tagger,
+      { fileRows: this.fileRows, rules: this.checks, labelWords, sourceRules: (i) => this.sourceRules(i) }, options.tagger,
     );
   }
 
@@ -224,6 +233,7 @@ export class Augmentation {
         this.usable = spliced(this.usable, i, 0, i);
         this.label = spliced(this.label, i, 0, i);
         this.skip = spliced(this.skip, i, 0, i);
+        this.rulesOf = spliced(this.rulesOf, i, 0, i);
       }
       this.label[i] = -1;
       i++;
@@ -234,9 +244,19 @@ export class Augmentation {
         continue;
       }
       this.usable[row.index] = 1;
-      const verdict = this.checks?.check(row);
+      let verdict = this.checks?.check(row);
       this.fileRows?.add(row.index, u.content.key, verdict?.bands);
       if (this.checks) this.textLabels(row.index, u.content.key, u.content.label);
+      if (verdict?.rule && this.redact && isPrivacyRule(verdict.rule)) {
+        // Redacted as the quick fixes do, then augmented from the redacted text (the row itself is written as it is).
+        const clean = this.checks!.redacted(row);
+        if (clean) {
+          this.redactedValues.set(row.index, clean.value);
+          this.redacted.set(verdict.rule, (this.redacted.get(verdict.rule) ?? 0) + 1);
+          verdict = clean.verdict;
+        }
+      }
+      if (verdict) this.rulesOf[row.index] = this.ruleSetId(verdict.rules);
       const problem = verdict?.rule;
       if (problem) {
         this.skip[row.index] = 1;
@@ -253,7 +273,43 @@ export class Augmentation {
     this.usable = this.usable.subarray(0, i);
     this.label = this.label.subarray(0, i);
     this.skip = this.skip.subarray(0, i);
+    this.rulesOf = this.rulesOf.subarray(0, i);
     return i;
+  }
+
+  private ruleSetId(rules: string): number {
+    let id = this.ruleSetIds.get(rules);
+    if (id === undefined) this.ruleSetIds.set(rules, (id = this.ruleSets.push(rules) - 1));
+    return id;
+  }
+
+  /** The rules with a finding in a source row (its redacted value's, when it was redacted). */
+  sourceRules(index: number): string {
+    return this.ruleSets[this.rulesOf[index]] ?? '';
+  }
+
+  /**
+   * A new row of a redacted source: its other texts are written redacted too (the written row is its
+   * source's text with the parts replaced, and the source is written as it was).
+   */
+  private addRedactions(row: AugmentedRow): void {
+    const original = this.generator.rowAt!(row.sourceIndex).value;
+    const redacted = this.redactedValues.get(row.sourceIndex);
+    const taken = new Set(row.parts.map((p) => p.path.join('\u0001')));
+    for (const { path, before, after } of changedStrings(original, redacted, [])) {
+      if (taken.has(path.join('\u0001'))) continue;
+      row.parts.push({ field: path.join('.'), path, original: before, text: after, changed: [], removed: [] });
+    }
+  }
+
+  /** A source row as augmentation varies it: redacted when it was. */
+  private sourceOf(rowAt: (index: number) => SourceRow): (index: number) => SourceRow {
+    if (!this.redactedValues.size) return rowAt;
+    return (i) => {
+      const row = rowAt(i);
+      const value = this.redactedValues.get(i);
+      return value ? { ...row, value } : row;
+    };
   }
 
   /** Per normalised text: the label of its first row, and whether rows of that text disagree on the label. */
@@ -308,6 +364,7 @@ export class Augmentation {
     if (this.state !== 'planned') throw new Error('augment: the new rows are made once');
     this.state = 'making';
     this.generator.rowAt = rowAt;
+    rowAt = this.sourceOf(rowAt);
     const extra = this.fillsShortfall ? this.shortfallCalls(rowAt) : undefined;
     this.generator.counting = true;
     for (let i = 0; i < this.copies.length; i++) {
@@ -352,6 +409,9 @@ export class Augmentation {
     const skipped = Object.fromEntries(this.skipped);
     const skippedRows = [...this.skipped.values()].reduce((a, b) => a + b, 0);
     if (skippedRows) warnings.push(`${skippedRows} source row${skippedRows === 1 ? '' : 's'} not augmented: a copy would repeat what the rules found (${Object.entries(skipped).map(([r, n]) => `${r} ${n}`).join(', ')})`);
+    const redacted = Object.fromEntries(this.redacted);
+    const redactedRows = [...this.redacted.values()].reduce((a, b) => a + b, 0);
+    if (redactedRows) warnings.push(`${redactedRows} source row${redactedRows === 1 ? '' : 's'} redacted before augmenting (${Object.entries(redacted).map(([r, n]) => `${r} ${n}`).join(', ')}): the new rows carry tags such as [EMAIL]; the source rows are written as they are`);
     const dropped = Object.fromEntries([...this.generator.dropped].sort((a, b) => b[1] - a[1]));
     const droppedRows = [...this.generator.dropped.values()].reduce((a, b) => a + b, 0);
     if (droppedRows) warnings.push(`${droppedRows} new row${droppedRows === 1 ? '' : 's'} dropped before writing (${Object.entries(dropped).map(([r, n]) => `${r}: ${n}`).join('; ')})`);
@@ -364,7 +424,7 @@ export class Augmentation {
     if (this.unlabeledAfter) after['(no label)'] = this.unlabeledAfter;
     return {
       options: this.options, format: this.format, fields: this.fields, unchanged: this.unchanged, excluded: this.excluded, kept: this.kept,
-      labels: { before, after }, leaks, skipped, dropped, warnings, made: this.made, leakedRows: this.leakedRows,
+      labels: { before, after }, leaks, skipped, redacted, dropped, warnings, made: this.made, leakedRows: this.leakedRows,
     };
   }
 
@@ -411,6 +471,7 @@ export class Augmentation {
 
   /** Tallies a new row on its way out. */
   private counted(row: AugmentedRow): AugmentedRow {
+    if (this.redactedValues.has(row.sourceIndex)) this.addRedactions(row);
     this.made++;
     if (row.leak) {
       this.leaks++;
@@ -543,6 +604,21 @@ function replayTurns(live: number[], short: number, runs: Map<number, TurnRun>, 
   }
   for (const [r, t] of turns) extra[r] = t;
   return short;
+}
+
+/** The string leaves that differ between a value and its redacted copy (same shape). */
+function changedStrings(a: unknown, b: unknown, path: (string | number)[]): { path: (string | number)[]; before: string; after: string }[] {
+  if (typeof a === 'string') return typeof b === 'string' && a !== b ? [{ path, before: a, after: b }] : [];
+  if (Array.isArray(a) && Array.isArray(b)) return a.flatMap((x, i) => changedStrings(x, b[i], [...path, i]));
+  if (typeof a === 'object' && a !== null && typeof b === 'object' && b !== null) {
+    return Object.keys(a).flatMap((k) => changedStrings((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], [...path, k]));
+  }
+  return [];
+}
+
+/** Rules whose findings a redaction removes. */
+function isPrivacyRule(rule: string): boolean {
+  return rule === 'secret' || rule.startsWith('pii-');
 }
 
 function indexesWhere(flags: ArrayLike<number>): number[] {

@@ -35,6 +35,12 @@ export interface AugmentOptions {
    * row of the file exactly or nearly). Default true.
    */
   checkRows?: boolean;
+  /**
+   * Redact a source row's credentials and personal data ([EMAIL], [CARD], [SECRET]… as the quick
+   * fixes do) and augment the redacted text, instead of leaving the row out (default false). The
+   * source row itself is written as it is.
+   */
+  redact?: boolean;
   /** Severities and thresholds for those checks (default: the defaults). */
   config?: Config;
   /** Words never replaced or deleted (default: natural's English list plus negations). */
@@ -107,6 +113,8 @@ export interface AugmentResult {
   leaks: number;
   /** Source rows not augmented because a rule found a problem a copy would repeat, by rule. */
   skipped: Record<string, number>;
+  /** Source rows redacted before they were augmented (with `redact`), by the rule that found them. */
+  redacted: Record<string, number>;
   /** New rows made and dropped before writing, by reason ("exact duplicate", "near duplicate", or a rule). */
   dropped: Record<string, number>;
   warnings: string[];

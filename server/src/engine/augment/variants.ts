@@ -34,6 +34,8 @@ export interface NewRowChecks {
   rules?: RowChecks;
   /** Words the label depends on, for a label. */
   labelWords?: (label: string) => ((lower: string) => boolean) | undefined;
+  /** The rules with a finding in a source row ('' for none, else sorted and joined by spaces): a new row may have no other. */
+  sourceRules?: (index: number) => string;
 }
 
 export class CopyGenerator {
@@ -99,6 +101,12 @@ export class CopyGenerator {
     const { fileRows, rules } = this.checks;
     if (!rules) return undefined;
     const verdict = rules.checkValue(next, source.index, source.line);
+    if (verdict.rules) {
+      // Any finding its source lacks: the new row would add to what check reports ("好" from "好评" too short).
+      const had = this.checks.sourceRules?.(source.index) ?? '';
+      const theirs = had ? new Set(had.split(' ')) : undefined;
+      for (const rule of verdict.rules.split(' ')) if (!theirs?.has(rule)) return `${rule} (a finding its source row lacks)`;
+    }
     if (verdict.rule) return `${verdict.rule} (found by the row rules)`;
     if (!fileRows) return undefined;
     const key = extractRow(next, this.detection.format, this.detection.fields).key;

@@ -107,6 +107,7 @@ function options(file: string, c: AugmentChoices, synonyms: SynonymProvider | un
     provenanceField: c.provenanceField.trim() ? c.provenanceField.trim() : null,
     detection,
     config: configOf(file),
+    redact: configOf(file).augment.redact,
     heldOut: heldOut.map((f) => {
       const entry = panelDataset(f, configOf(f));
       return { file: path.basename(f), rows: entry.memo('rows', () => [...entry.dataset.reader.rows()]) };
