@@ -170,9 +170,15 @@ export type SplitHostMessage =
 /** split page → host. */
 export type SplitPageMessage = { type: 'ready' } | { type: 'preview'; choices: SplitChoices } | { type: 'write'; choices: SplitChoices };
 
+/** Augmentation's operations: EDA's five, character noise, copy, back-translation, paraphrase. */
+export const AUGMENT_OPERATION_CODES = ['sr', 'ri', 'rs', 'rd', 'ss', 'cn', 'cp', 'bt', 'pp'] as const;
+export type AugmentOperationCode = (typeof AUGMENT_OPERATION_CODES)[number];
+
 /** The augment form's choices. */
 export interface AugmentChoices {
-  operations: ('sr' | 'ri' | 'rs' | 'rd' | 'ss')[];
+  operations: AugmentOperationCode[];
+  /** Operations whose new rows are left out of the write (the others' rows stay as previewed). */
+  rejected?: AugmentOperationCode[];
   alpha: number;
   n: number;
   balance: 'none' | 'majority' | 'target' | 'downsample';
@@ -185,7 +191,9 @@ export interface AugmentChoices {
 export interface AugmentSample {
   line: number;
   label?: string;
+  /** The operation's name, and its code (what `rejected` names). */
   operation: string;
+  code: AugmentOperationCode;
   field: string;
   original: string;
   augmented: string;
@@ -204,6 +212,8 @@ export interface AugmentPreview {
   after: Record<string, number>;
   /** New rows planned. */
   newRows: number;
+  /** New rows of the previewed sample per operation (rejected ones included: what rejecting leaves out). */
+  byOperation: Record<string, number>;
   unchanged: { line: number; reason: string }[];
   leaks: number;
   warnings: string[];

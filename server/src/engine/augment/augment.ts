@@ -4,7 +4,7 @@
 // written by renderAugmented.ts. The shapes asked for and given back are in types.ts.
 import { detectDatasetFormat, type Detection } from '../analysis/detection';
 import { planBalance, type BalancePlan } from './balance';
-import { ALL_OPERATIONS, type AugmentOperation } from './operations';
+import { ALL_OPERATIONS, DEFAULT_OPERATIONS, MODEL_OPERATIONS, type AugmentOperation } from './operations';
 import { STOPWORDS } from './stopwords';
 import { defaultSelectors } from './targetFields';
 import { CopyGenerator, type RowAugmenter } from './variants';
@@ -23,7 +23,7 @@ import { usableRow, type ExcludedRow } from '../schema/usableRows';
 import { spliced } from '../columns';
 import type { AppliedAugmentOptions, AugmentedRow, AugmentOptions, AugmentResult, UnchangedRow } from './types';
 
-export { AUGMENT_OPERATIONS, NO_THESAURUS, type AugmentOperation, type SynonymProvider, type ChangedText } from './operations';
+export { AUGMENT_OPERATIONS, DEFAULT_OPERATIONS, MODEL_OPERATIONS, NO_THESAURUS, type AugmentOperation, type SynonymProvider, type ChangedText, type Rewrites } from './operations';
 export type { Tagger, WordNetPos } from './preparedText';
 export type { BalanceOptions } from './balance';
 export type { TextSpan } from './words';
@@ -40,9 +40,9 @@ function given(value: number): string {
 /** Fills defaults and returns the problems with the options (empty when they are usable). */
 export function resolveAugmentOptions(options: AugmentOptions): { applied: AppliedAugmentOptions; problems: string[] } {
   const problems: string[] = [];
-  const chosen = options.operations ?? ALL;
+  const chosen = options.operations ?? DEFAULT_OPERATIONS;
   for (const op of chosen) if (!ALL.includes(op)) problems.push(`unknown operation "${op}" (use ${ALL.join(', ')})`);
-  const alpha = Object.fromEntries(ALL.map((op) => [op, typeof options.alpha === 'number' ? options.alpha : (options.alpha?.[op] ?? 0.1)])) as Record<AugmentOperation, number>;
+  const alpha = Object.fromEntries(ALL.map((op) => [op, typeof options.alpha === 'number' ? options.alpha : (options.alpha?.[op] ?? (op === 'cn' ? 0.05 : 0.1))])) as Record<AugmentOperation, number>;
   if (typeof options.alpha === 'number') {
     if (!(options.alpha >= 0 && options.alpha <= 1)) problems.push(`α (the share of words each new row changes) must be a number from 0 to 1, such as 0.1${given(options.alpha)}`);
   } else {
@@ -55,6 +55,7 @@ export function resolveAugmentOptions(options: AugmentOptions): { applied: Appli
   const seed = options.seed ?? 42;
   if (!Number.isSafeInteger(seed) || seed < 0) problems.push(`the seed must be a whole number of 0 or more${given(seed)}`);
   if (!options.synonyms && (operations.includes('sr') || operations.includes('ri'))) problems.push('synonym replacement and insertion need a synonym provider');
+  if (!options.rewrites && operations.some((op) => MODEL_OPERATIONS.includes(op))) problems.push('back-translation and paraphrase need a model endpoint (the augment.endpoint setting)');
   const target = options.balance?.target;
   if (target !== undefined && !(Number.isInteger(target) && target >= 1)) problems.push(`the target count must be a whole number of at least 1${given(target)}`);
   const provenanceField = options.provenanceField === undefined ? 'augmented_from' : options.provenanceField;
@@ -74,8 +75,8 @@ export function resolveAugmentOptions(options: AugmentOptions): { applied: Appli
 export function augmentDataset(rows: readonly SourceRow[], options: AugmentOptions = {}): AugmentResult {
   const augmentation = planAugmentation(rows, options);
   const made = [...augmentation.newRows((i) => rows[i])];
-  const { options: applied, format, fields, unchanged, excluded, kept, labels, leaks, skipped, redacted, dropped, warnings } = augmentation.summary();
-  return { options: applied, format, fields, rows: made, unchanged, excluded, kept, labels, leaks, skipped, redacted, dropped, warnings };
+  const { options: applied, format, fields, unchanged, excluded, kept, labels, leaks, skipped, redacted, dropped, warnings, byOperation } = augmentation.summary();
+  return { options: applied, format, fields, rows: made, unchanged, excluded, kept, labels, leaks, skipped, redacted, dropped, warnings, byOperation };
 }
 
 /** What an augmentation did, without its new rows (a host wrote them as they were made). */
@@ -136,6 +137,7 @@ export class Augmentation {
   private state: 'planned' | 'making' | 'made' = 'planned';
   // Tallies of the new rows made, for the summary.
   private made = 0;
+  private readonly byOperation = new Map<AugmentOperation, number>();
   private leaks = 0;
   private readonly leakedRows: AugmentedRow[] = [];
   private readonly unchanged: UnchangedRow[] = [];
@@ -160,6 +162,8 @@ export class Augmentation {
   private readonly fileRows: FileIndex | undefined;
   private readonly lexicon: LabelLexicon;
   private readonly redact: boolean;
+  private readonly reject: ReadonlySet<AugmentOperation>;
+  private readonly rejected = new Map<AugmentOperation, number>();
 
   constructor(rows: Iterable<SourceRow>, options: AugmentOptions) {
     const { applied, problems } = resolveAugmentOptions(options);
@@ -184,6 +188,7 @@ export class Augmentation {
 
     const check = options.checkRows !== false;
     this.redact = options.redact === true;
+    this.reject = new Set(options.reject ?? []);
     this.checks = check ? new RowChecks(detection, options.config ?? DEFAULT_CONFIG) : undefined;
     const config = options.config ?? DEFAULT_CONFIG;
     this.fileRows = this.checks ? new FileIndex(this.checks.bandsPerRow, config.nearDuplicateThreshold, config.nearDuplicateShingleSize) : undefined;
@@ -218,7 +223,7 @@ export class Augmentation {
     };
     this.generator = new CopyGenerator(
       applied, options.synonyms ?? (() => []), options.stopwords ?? STOPWORDS, detection, heldOut,
-      { fileRows: this.fileRows, rules: this.checks, labelWords, sourceRules: (i) => this.sourceRules(i) }, options.tagger,
+      { fileRows: this.fileRows, rules: this.checks, labelWords, sourceRules: (i) => this.sourceRules(i) }, options.tagger, options.rewrites,
     );
   }
 
@@ -380,7 +385,7 @@ export class Augmentation {
       const a = this.generator.forRow(row, this.labelOf(i));
       for (let k = 1; k <= planned && a.live; k++) {
         const made = this.nextRow(a, k);
-        if (made) yield this.counted(made);
+        if (made && this.notRejected(made)) yield this.counted(made);
       }
       if (planned) {
         if (a.made === 0 && a.reason) this.unchanged.push({ index: i, line: row.line, reason: a.reason });
@@ -389,11 +394,26 @@ export class Augmentation {
       // Balancing's turns at making up a label's shortfall come after the row's planned variants.
       for (let k = planned + 1; k <= calls && a.live; k++) {
         const made = this.nextRow(a, k);
-        if (made) yield this.counted(made);
+        if (made && this.notRejected(made)) yield this.counted(made);
       }
     }
     if (!this.sample && this.generator.targetsFound === 0 && this.copies.some((c) => c > 0)) this.noTargets = !this.anyClassRowVaries(rowAt);
     this.state = 'made';
+  }
+
+  /**
+   * The texts back-translation and paraphrase rewrite: each chosen text of the rows this augmentation
+   * varies (redacted where the row was), once each, in file order. The host has a model rewrite them
+   * before newRows (see AugmentOptions.rewrites).
+   */
+  textsToRewrite(rowAt: (index: number) => SourceRow): string[] {
+    const source = this.sourceOf(rowAt);
+    const out = new Set<string>();
+    for (let i = 0; i < this.copies.length; i++) {
+      if (this.skip[i] || !this.copies[i] || (this.sample && !this.sample.has(i))) continue;
+      for (const t of this.generator.targetTextsOf(source(i))) out.add(t);
+    }
+    return [...out];
   }
 
   /** What was made, once newRows has been read to its end. */
@@ -412,9 +432,13 @@ export class Augmentation {
     const redacted = Object.fromEntries(this.redacted);
     const redactedRows = [...this.redacted.values()].reduce((a, b) => a + b, 0);
     if (redactedRows) warnings.push(`${redactedRows} source row${redactedRows === 1 ? '' : 's'} redacted before augmenting (${Object.entries(redacted).map(([r, n]) => `${r} ${n}`).join(', ')}): the new rows carry tags such as [EMAIL]; the source rows are written as they are`);
-    const dropped = Object.fromEntries([...this.generator.dropped].sort((a, b) => b[1] - a[1]));
-    const droppedRows = [...this.generator.dropped.values()].reduce((a, b) => a + b, 0);
+    const droppedBy = new Map(this.generator.dropped);
+    for (const [op, n] of this.rejected) droppedBy.set(`${op} rejected`, n);
+    const dropped = Object.fromEntries([...droppedBy].sort((a, b) => b[1] - a[1]));
+    const droppedRows = [...droppedBy.values()].reduce((a, b) => a + b, 0);
     if (droppedRows) warnings.push(`${droppedRows} new row${droppedRows === 1 ? '' : 's'} dropped before writing (${Object.entries(dropped).map(([r, n]) => `${r}: ${n}`).join('; ')})`);
+    const copies = this.byOperation.get('cp') ?? 0;
+    if (copies) warnings.push(`${copies} new row${copies === 1 ? ' is an exact copy' : 's are exact copies'} of ${copies === 1 ? 'its' : 'their'} source (oversampling by copy): \`tuneset check\` reports ${copies === 1 ? 'it as an exact duplicate' : 'them as exact duplicates'}, by design; augment a train split only, and never split this file again (a copy would land beside its source in val or test)`);
     const unchanged = this.unchanged.length;
     if (unchanged) warnings.push(`${unchanged} row${unchanged === 1 ? '' : 's'} could not be changed (listed with the reason)`);
     const leaks = this.leaks;
@@ -425,6 +449,7 @@ export class Augmentation {
     return {
       options: this.options, format: this.format, fields: this.fields, unchanged: this.unchanged, excluded: this.excluded, kept: this.kept,
       labels: { before, after }, leaks, skipped, redacted, dropped, warnings, made: this.made, leakedRows: this.leakedRows,
+      byOperation: Object.fromEntries(ALL_OPERATIONS.filter((op) => this.byOperation.has(op)).map((op) => [op, this.byOperation.get(op)!])),
     };
   }
 
@@ -469,6 +494,13 @@ export class Augmentation {
     return a.next(copy, this.scratch) ? this.scratch.pop() : undefined;
   }
 
+  /** False for a row of a rejected operation, which is tallied and left out (the other rows stay as previewed). */
+  private notRejected(row: AugmentedRow): boolean {
+    if (!this.reject.has(row.operation)) return true;
+    this.rejected.set(row.operation, (this.rejected.get(row.operation) ?? 0) + 1);
+    return false;
+  }
+
   /** Tallies a new row on its way out. */
   private counted(row: AugmentedRow): AugmentedRow {
     if (this.redactedValues.has(row.sourceIndex)) this.addRedactions(row);
@@ -476,7 +508,10 @@ export class Augmentation {
     if (row.leak) {
       this.leaks++;
       if (this.leakedRows.length < LEAKS_LISTED) this.leakedRows.push(row);
-    } else this.countAfter(row.sourceIndex);
+    } else {
+      this.countAfter(row.sourceIndex);
+      this.byOperation.set(row.operation, (this.byOperation.get(row.operation) ?? 0) + 1);
+    }
     return row;
   }
 

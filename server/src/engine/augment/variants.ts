@@ -4,7 +4,7 @@ import type { SourceRow } from '../read';
 import { extractRow } from '../schema/extract';
 import { mixSeed, seededRandom, shuffle } from '../seededRandom';
 import type { HeldOutIndex, HeldOutMatch } from './heldOut';
-import { ALL_OPERATIONS, OPERATIONS, type AugmentOperation, type SynonymProvider } from './operations';
+import { ALL_OPERATIONS, OPERATIONS, type AugmentOperation, type Rewrites, type SynonymProvider } from './operations';
 import { prepareText, WordKnowledge, type KeptWords, type PreparedText, type Tagger } from './preparedText';
 import type { RowChecks } from './rowChecks';
 import type { FileIndex } from './fileIndex';
@@ -56,6 +56,7 @@ export class CopyGenerator {
     readonly heldOut: HeldOutIndex,
     readonly checks: NewRowChecks = {},
     tagger?: Tagger,
+    readonly rewrites?: Rewrites,
   ) {
     this.knowledge = new WordKnowledge(synonyms, stopwords, tagger);
     this.thesaurusAsked = applied.operations.includes('sr') || applied.operations.includes('ri');
@@ -80,6 +81,12 @@ export class CopyGenerator {
     const labelWords = label === undefined ? undefined : this.checks.labelWords?.(label);
     if (labelWords) kept.label = labelWords;
     return new RowAugmenter(this, row, value, targets, label, kept);
+  }
+
+  /** The texts of a row this augmentation changes. */
+  targetTextsOf(row: SourceRow): string[] {
+    const value = row.value as Record<string, unknown>;
+    return targetTexts(value, extractRow(value, this.detection.format, this.detection.fields), this.applied.fields).map((t) => t.text);
   }
 
   /** The new row's value: the source's with the changed texts in place. */
@@ -166,7 +173,7 @@ export class RowAugmenter {
       const random = seededRandom(mixSeed(applied.seed, this.row.index, copy, attempt));
       const reasons: string[] = [];
       for (const op of shuffle(applied.operations.slice(), random)) {
-        const ctx = { random, alpha: applied.alpha[op] };
+        const ctx = { random, alpha: applied.alpha[op], rewrites: this.g.rewrites };
         const parts: AugmentedPart[] = [];
         const texts: string[] = [];
         prepared.forEach((p, k) => {
@@ -181,12 +188,15 @@ export class RowAugmenter {
           }
         });
         if (!parts.length) continue;
-        const id = identity(texts);
-        // A repeat of the source or of an earlier variant: try the next operation, then the next attempt's stream.
-        if (this.seen.has(id)) continue;
-        this.seen.add(id);
+        // A copy repeats its source by design (oversampling); any other repeat of the source or of an earlier variant: the next operation, then the next attempt's stream.
+        const copying = op === 'cp';
+        if (!copying) {
+          const id = identity(texts);
+          if (this.seen.has(id)) continue;
+          this.seen.add(id);
+        }
         const next = this.g.valueOf(this.value, parts);
-        const dropped = this.g.dropReason(next, this.row);
+        const dropped = copying ? undefined : this.g.dropReason(next, this.row);
         if (dropped) {
           this.g.drop(dropped);
           continue;

@@ -3,8 +3,8 @@ import * as path from 'node:path';
 import type { Connection } from 'vscode-languageserver/node';
 import { findSplitManifest, readSplitManifest } from '../../host/splitManifest';
 import {
-  AUGMENT_OPERATIONS, augmentedFileName, datasetSource, planAugmentation, renderAugmentedPieces,
-  type AugmentOptions, type AugmentedRow, type Config, type SourceRow, type SynonymProvider,
+  AUGMENT_OPERATIONS, MODEL_OPERATIONS, OptionsError, augmentedFileName, datasetSource, planAugmentation, renderAugmentedPieces,
+  type AugmentOperation, type AugmentOptions, type AugmentedRow, type Config, type SourceRow, type SynonymProvider,
 } from '../../engine';
 import { AugmentFormRequest, AugmentPreviewRequest, AugmentWriteRequest, type AugmentChoices, type AugmentPreview } from '../../protocol';
 import { loadPolarWords, loadTagger, loadWordNet } from '../../host/wordnet';
@@ -13,7 +13,7 @@ import { answer, filePath, panelDataset, progressOf, writeNewFiles } from './com
 /** Rows the preview augments, spread over the file (the write augments them all). */
 export const PREVIEW_SAMPLE_ROWS = 200;
 /** New rows the page shows beside their source. */
-const SHOWN_ROWS = 10;
+const SHOWN_ROWS = 20;
 
 /** The augment panel's requests: its form, a preview of a sample of rows per change of the choices, and the write. */
 export function registerAugmentRequests(connection: Connection, host: { configOf(file: string): Config; translate?: (message: string) => string }): void {
@@ -33,7 +33,7 @@ export function registerAugmentRequests(connection: Connection, host: { configOf
       if (found?.role === 'held-out') return { heldOutOf: found.manifest };
       const source = found ? readSplitManifest(found.manifest).input : file;
       const defaults: AugmentChoices = { operations: ['sr', 'ri', 'rs', 'rd'], alpha: 0.1, n: 1, balance: 'none', target: 0, seed: 7, provenanceField: 'augmented_from' };
-      return { source, ...(found ? { manifest: found.manifest } : {}), format: panelDataset(source, host.configOf(source)).dataset.detection.format, operations: AUGMENT_OPERATIONS, defaults };
+      return { source, ...(found ? { manifest: found.manifest } : {}), format: panelDataset(source, host.configOf(source)).dataset.detection.format, operations: Object.fromEntries(Object.entries(AUGMENT_OPERATIONS).map(([op, name]) => [op, translate(name)])) as Record<AugmentOperation, string>, defaults };
     }),
   );
 
@@ -48,8 +48,9 @@ export function registerAugmentRequests(connection: Connection, host: { configOf
       const summary = augmentation.summary();
       const preview: AugmentPreview = {
         samples: spread(made, SHOWN_ROWS).flatMap((r) => r.parts.slice(0, 1).map((p) => ({
-          line: r.sourceLine, label: r.label, operation: AUGMENT_OPERATIONS[r.operation], field: p.field, original: p.original, augmented: p.text, changed: p.changed,
+          line: r.sourceLine, label: r.label, operation: translate(AUGMENT_OPERATIONS[r.operation]), code: r.operation, field: p.field, original: p.original, augmented: p.text, changed: p.changed,
         }))),
+        byOperation: countBy(made.map((r) => r.operation)),
         before: summary.labels.before,
         after: augmentation.plannedLabels(),
         newRows: augmentation.asked,
@@ -68,7 +69,7 @@ export function registerAugmentRequests(connection: Connection, host: { configOf
     answer(token, () => {
       const file = filePath(params.uri);
       const { dataset } = panelDataset(file, host.configOf(file));
-      const augmentation = planAugmentation(dataset.reader.rows(), { ...options(file, params.choices, withSynonyms(params.choices), dataset.detection, host.configOf), ...wordTools() });
+      const augmentation = planAugmentation(dataset.reader.rows(), { ...options(file, params.choices, withSynonyms(params.choices), dataset.detection, host.configOf), ...wordTools(), reject: params.choices.rejected ?? [] });
       let at = 0;
       const rowAt = (i: number): SourceRow => {
         at = i;
@@ -101,6 +102,9 @@ function splitOf(file: string): { heldOut: string[]; manifest?: string } {
 }
 
 function options(file: string, c: AugmentChoices, synonyms: SynonymProvider | undefined, detection: AugmentOptions['detection'], configOf: (file: string) => Config): AugmentOptions {
+  const model = c.operations.filter((op) => MODEL_OPERATIONS.includes(op));
+  if (model.length) throw new OptionsError([`${model.map((op) => AUGMENT_OPERATIONS[op]).join(' and ')} run from the command line for now: tuneset augment FILE --ops ${model.join(',')} (with augment.endpoint and augment.model in tuneset.json)`]);
+  if (c.rejected?.length && c.operations.every((op) => c.rejected!.includes(op))) throw new OptionsError(['every chosen operation is rejected: nothing would be written']);
   const heldOut = splitOf(file).heldOut.filter((f) => fs.existsSync(f));
   const o: AugmentOptions = {
     operations: c.operations, alpha: c.alpha, n: c.n, seed: c.seed,
@@ -116,6 +120,12 @@ function options(file: string, c: AugmentChoices, synonyms: SynonymProvider | un
   if (synonyms) o.synonyms = synonyms;
   if (c.balance !== 'none') o.balance = { method: c.balance === 'downsample' ? 'downsample' : 'augment', ...(c.balance === 'target' && c.target > 0 ? { target: c.target } : {}) };
   return o;
+}
+
+function countBy(items: string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const x of items) out[x] = (out[x] ?? 0) + 1;
+  return out;
 }
 
 /** PREVIEW_SAMPLE_ROWS usable rows spread over the file, the same ones for the same seed. */
