@@ -90,3 +90,22 @@ test('a model rewrite that loses a name or a number is refused with the reason; 
   assert.match(result.unchanged[0].reason, /pp: the model's rewrite lost or changed "Anna", "40"/);
   assert.throws(() => augment(jsonl(...rows), { operations: ['bt'] }), /back-translation and paraphrase need a model endpoint/);
 });
+
+test('a new row the label model confidently reads as another label is dropped as a label flip, and counted', () => {
+  const pos = ['I loved this wonderful film, great acting', 'A wonderful and great story, loved it', 'Great music and wonderful actors, loved every minute', 'Loved it: a great, wonderful evening', 'Wonderful photography and a great cast, I loved it'];
+  const neg = ['I hated this terrible film, awful acting', 'A terrible and awful story, hated it', 'Awful music and terrible actors, hated every minute', 'Hated it: an awful, terrible evening', 'Terrible photography and an awful cast, I hated it'];
+  // Thirty rows a label at least: the model judges labels it has learnt enough of.
+  const times = (texts: string[]) => Array.from({ length: 6 }, (_, k) => texts.map((t) => (k ? `${t}, part ${k}` : t))).flat();
+  const rows = [...times(pos).map((text) => ({ text, label: 'pos' })), ...times(neg).map((text) => ({ text, label: 'neg' }))];
+  // The "paraphrase" of the first row says the opposite; the others are harmless rewrites.
+  const rewrites = (_op: 'bt' | 'pp', text: string) => (text === pos[0] ? 'I hated this terrible film, awful acting indeed' : `${text} indeed`);
+  const { result } = augment(jsonl(...rows), { operations: ['pp'], rewrites });
+  assert.deepEqual(result.dropped, { 'label flip (the label model reads the new row as another label)': 1 });
+  assert.equal(result.rows.length, 59);
+  assert.ok(!result.rows.some((r) => r.sourceIndex === 0));
+  const off = augment(jsonl(...rows), { operations: ['pp'], rewrites, labelFlips: false });
+  assert.equal(off.result.rows.length, 60);
+  // Five rows a label are too few to judge: nothing is dropped.
+  const few = augment(jsonl(...rows.filter((r) => !/part/.test(r.text))), { operations: ['pp'], rewrites });
+  assert.deepEqual(few.result.dropped, {});
+});

@@ -14,6 +14,7 @@ import { OptionsError } from '../optionsError';
 import { HeldOutIndex } from './heldOut';
 import { LabelLexicon } from './labelWords';
 import { RowChecks } from './rowChecks';
+import { LabelFlips } from './labelFlip';
 import { FileIndex } from './fileIndex';
 import type { SourceRow } from '../read';
 import type { FieldMap } from '../schema/formats';
@@ -162,6 +163,8 @@ export class Augmentation {
   private readonly fileRows: FileIndex | undefined;
   private readonly lexicon: LabelLexicon;
   private readonly redact: boolean;
+  /** The label model new rows are checked against (classification files, with the row checks). */
+  private readonly flips: LabelFlips | undefined;
   private readonly reject: ReadonlySet<AugmentOperation>;
   private readonly rejected = new Map<AugmentOperation, number>();
 
@@ -188,6 +191,7 @@ export class Augmentation {
 
     const check = options.checkRows !== false;
     this.redact = options.redact === true;
+    this.flips = check && options.labelFlips !== false && detection.format === 'classification' && detection.fields.label !== undefined ? new LabelFlips() : undefined;
     this.reject = new Set(options.reject ?? []);
     this.checks = check ? new RowChecks(detection, options.config ?? DEFAULT_CONFIG) : undefined;
     const config = options.config ?? DEFAULT_CONFIG;
@@ -223,7 +227,7 @@ export class Augmentation {
     };
     this.generator = new CopyGenerator(
       applied, options.synonyms ?? (() => []), options.stopwords ?? STOPWORDS, detection, heldOut,
-      { fileRows: this.fileRows, rules: this.checks, labelWords, sourceRules: (i) => this.sourceRules(i) }, options.tagger, options.rewrites,
+      { fileRows: this.fileRows, rules: this.checks, labelWords, sourceRules: (i) => this.sourceRules(i), labelFlip: this.flips && ((key, i, sourceKey) => this.labelFlip(key, i, sourceKey)) }, options.tagger, options.rewrites,
     );
   }
 
@@ -273,13 +277,24 @@ export class Augmentation {
       let id = labelIds.get(l);
       if (id === undefined) labelIds.set(l, (id = this.labelNames.push(l) - 1));
       this.label[row.index] = id;
-      if (!problem) this.lexicon.add(id, u.content.key);
+      if (!problem) {
+        this.lexicon.add(id, u.content.key);
+        this.flips?.add(u.content.key, id);
+      }
     }
     this.usable = this.usable.subarray(0, i);
     this.label = this.label.subarray(0, i);
     this.skip = this.skip.subarray(0, i);
     this.rulesOf = this.rulesOf.subarray(0, i);
     return i;
+  }
+
+  /** Why a new row is dropped as a label flip, or undefined. */
+  private labelFlip(key: string, sourceIndex: number, sourceKey: () => string): string | undefined {
+    const flips = this.flips!;
+    const id = this.label[sourceIndex];
+    if (id < 0 || !flips.judges(id)) return undefined;
+    return flips.flip(sourceIndex, sourceKey, id, key) < 0 ? undefined : 'label flip (the label model reads the new row as another label)';
   }
 
   private ruleSetId(rules: string): number {
@@ -389,6 +404,7 @@ export class Augmentation {
       }
       if (planned) {
         if (a.made === 0 && a.reason) this.unchanged.push({ index: i, line: row.line, reason: a.reason });
+        else if (a.made === 0 && a.dropped) this.unchanged.push({ index: i, line: row.line, reason: `every variant was dropped before writing (last: ${a.dropped})` });
         else if (a.made < planned) this.fewer++;
       }
       // Balancing's turns at making up a label's shortfall come after the row's planned variants.

@@ -43,6 +43,12 @@ export interface AugmentOptions {
    * source row itself is written as it is.
    */
   redact?: boolean;
+  /**
+   * Drop a new row of a classification file that the label model (naive Bayes on the file's rows)
+   * confidently reads as another label than its source's, when it reads the source right (default
+   * true, with checkRows). Counted in `dropped`.
+   */
+  labelFlips?: boolean;
   /** Severities and thresholds for those checks (default: the defaults). */
   config?: Config;
   /** Words never replaced or deleted (default: natural's English list plus negations). */

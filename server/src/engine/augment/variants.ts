@@ -36,6 +36,8 @@ export interface NewRowChecks {
   labelWords?: (label: string) => ((lower: string) => boolean) | undefined;
   /** The rules with a finding in a source row ('' for none, else sorted and joined by spaces): a new row may have no other. */
   sourceRules?: (index: number) => string;
+  /** Why a new row's text (its key) reads as another label than its source's, or undefined (see LabelFlips). */
+  labelFlip?: (key: string, sourceIndex: number, sourceKey: () => string) => string | undefined;
 }
 
 export class CopyGenerator {
@@ -115,8 +117,10 @@ export class CopyGenerator {
       for (const rule of verdict.rules.split(' ')) if (!theirs?.has(rule)) return `${rule} (a finding its source row lacks)`;
     }
     if (verdict.rule) return `${verdict.rule} (found by the row rules)`;
-    if (!fileRows) return undefined;
     const key = extractRow(next, this.detection.format, this.detection.fields).key;
+    const flip = this.checks.labelFlip?.(key, source.index, () => this.keyOf(source.index) ?? '');
+    if (flip) return flip;
+    if (!fileRows) return undefined;
     return fileRows.repeat(key, verdict.bands, fileRows.hashOf(source.index), (i) => this.keyOf(i));
   }
 
@@ -146,6 +150,8 @@ export class RowAugmenter {
   tried = 0;
   live = true;
   reason: string | undefined;
+  /** Why this row's last dropped variant was dropped (see CopyGenerator.dropReason). */
+  dropped: string | undefined;
   private readonly seen = new Set<string>();
   private prepared: PreparedText[] | undefined;
 
@@ -198,6 +204,7 @@ export class RowAugmenter {
         const next = this.g.valueOf(this.value, parts);
         const dropped = copying ? undefined : this.g.dropReason(next, this.row);
         if (dropped) {
+          this.dropped = dropped;
           this.g.drop(dropped);
           continue;
         }
