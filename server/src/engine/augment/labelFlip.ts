@@ -1,4 +1,4 @@
-import { textBuckets } from '../labels/features';
+import { forEachBucket } from '../labels/features';
 import { SMOOTHING } from '../labels/naiveBayes';
 
 /**
@@ -44,11 +44,14 @@ export class LabelFlips {
       this.rows.push(0);
       this.terms.push(0);
     }
-    const buckets = textBuckets(text, BITS);
     const column = this.counts[label];
-    for (const b of buckets) column[b]++;
+    let width = 0;
+    forEachBucket(text, BITS, (b) => {
+      column[b]++;
+      width++;
+    });
     this.rows[label]++;
-    this.terms[label] += buckets.length;
+    this.terms[label] += width;
     this.trained++;
   }
 
@@ -78,15 +81,23 @@ export class LabelFlips {
     return (this.model = { weights, priors, empty });
   }
 
-  /** Probabilities per label of a text. */
+  private scores = new Float64Array(0);
+
+  /** Probabilities per label of a text (in a buffer reused by the next call). */
   private probabilities(text: string): Float64Array {
     const { weights, priors } = this.built();
-    const scores = Float64Array.from(priors);
-    for (const b of textBuckets(text, BITS)) for (let c = 0; c < scores.length; c++) scores[c] += weights[c][b];
-    const max = Math.max(...scores);
+    const L = priors.length;
+    if (this.scores.length !== L) this.scores = new Float64Array(L);
+    const scores = this.scores;
+    scores.set(priors);
+    forEachBucket(text, BITS, (b) => {
+      for (let c = 0; c < L; c++) scores[c] += weights[c][b];
+    });
+    let max = -Infinity;
+    for (let c = 0; c < L; c++) if (scores[c] > max) max = scores[c];
     let sum = 0;
-    for (let c = 0; c < scores.length; c++) sum += scores[c] = Math.exp(scores[c] - max);
-    for (let c = 0; c < scores.length; c++) scores[c] /= sum;
+    for (let c = 0; c < L; c++) sum += scores[c] = Math.exp(scores[c] - max);
+    for (let c = 0; c < L; c++) scores[c] /= sum;
     return scores;
   }
 

@@ -106,7 +106,7 @@ export class CopyGenerator {
   }
 
   /** Why a new row is not written, or undefined: it repeats another row of the file, or a row rule finds a problem in it. */
-  dropReason(next: Record<string, unknown>, source: SourceRow): string | undefined {
+  dropReason(next: Record<string, unknown>, source: SourceRow, op: AugmentOperation): string | undefined {
     const { fileRows, rules } = this.checks;
     if (!rules) return undefined;
     const verdict = rules.checkValue(next, source.index, source.line);
@@ -118,7 +118,8 @@ export class CopyGenerator {
     }
     if (verdict.rule) return `${verdict.rule} (found by the row rules)`;
     const key = extractRow(next, this.detection.format, this.detection.fields).key;
-    const flip = this.checks.labelFlip?.(key, source.index, () => this.keyOf(source.index) ?? '');
+    // Swaps and shuffles keep every word (the model reads words): only operations that change words are asked about.
+    const flip = REORDERS.has(op) ? undefined : this.checks.labelFlip?.(key, source.index, () => this.keyOf(source.index) ?? '');
     if (flip) return flip;
     if (!fileRows) return undefined;
     return fileRows.repeat(key, verdict.bands, fileRows.hashOf(source.index), (i) => this.keyOf(i));
@@ -137,6 +138,9 @@ export class CopyGenerator {
     if (this.counting) this.dropped.set(reason, (this.dropped.get(reason) ?? 0) + 1);
   }
 }
+
+/** Operations that move words without changing them. */
+const REORDERS: ReadonlySet<AugmentOperation> = new Set(['rs', 'ss']);
 
 /**
  * The identity of a row's texts for spotting repeats. Lower-casing is enough normalisation here: no
@@ -202,7 +206,7 @@ export class RowAugmenter {
           this.seen.add(id);
         }
         const next = this.g.valueOf(this.value, parts);
-        const dropped = copying ? undefined : this.g.dropReason(next, this.row);
+        const dropped = copying ? undefined : this.g.dropReason(next, this.row, op);
         if (dropped) {
           this.dropped = dropped;
           this.g.drop(dropped);
