@@ -108,6 +108,7 @@ export const COMMANDS = {
   exportReport: 'tuneset.exportReport',
   splitDataset: 'tuneset.splitDataset',
   augmentDataset: 'tuneset.augmentDataset',
+  storeAugmentApiKey: 'tuneset.storeAugmentApiKey',
   openDatasetView: 'tuneset.openDatasetView',
 } as const;
 
@@ -308,7 +309,8 @@ export namespace AugmentFormRequest {
 /** client → server: a preview of augmenting `uri` (the form's `source`) with the choices: a bounded sample of rows. */
 export namespace AugmentPreviewRequest {
   export const method = 'tuneset/augmentPreview';
-  export type Params = { uri: string; choices: AugmentChoices };
+  /** apiKey: the augmentation endpoint's key from the editor's secret storage (used for the request, never kept). */
+  export type Params = { uri: string; choices: AugmentChoices; apiKey?: string };
   export type Result = { preview: AugmentPreview } | Problems;
   export const type = new RequestType<Params, Result, void>(method);
 }
@@ -316,7 +318,7 @@ export namespace AugmentPreviewRequest {
 /** client → server: augments the whole file into NAME.augmented.EXT beside it, with progress; cancelled, it leaves no file. */
 export namespace AugmentWriteRequest {
   export const method = 'tuneset/augmentWrite';
-  export type Params = { uri: string; choices: AugmentChoices } & OverwriteParams & WorkDoneProgressParams;
+  export type Params = { uri: string; choices: AugmentChoices; apiKey?: string } & OverwriteParams & WorkDoneProgressParams;
   /** `rows`: new rows written. */
   export type Result = WriteResult;
   export const type = new ProtocolRequestType<Params, Result, never, void, void>(method);

@@ -225,7 +225,7 @@ test('augment write with an operation rejected leaves its rows out and keeps the
     assert.equal(found, s.code !== 'rd', `line ${s.line} (${s.code})`);
   }
   const refused = await client.send(AugmentPreviewRequest.type, { uri: uriOf(file), choices: { ...AUGMENT, operations: ['bt'] } });
-  assert.ok('problems' in refused && /back-translation run from the command line/.test(refused.problems[0]), JSON.stringify(refused));
+  assert.ok('problems' in refused && /back-translation and paraphrase need augment\.endpoint \(tuneset\.augment\.endpoint\)/.test(refused.problems[0]), JSON.stringify(refused));
 });
 
 test('an augment write cancelled from its progress leaves no file, and no temp file, behind', async () => {

@@ -132,9 +132,9 @@ export function estimateRewrites(texts: readonly string[], ops: readonly ModelOp
 
 /** The estimate as one line. */
 export function describeEstimate(e: Estimate, o: EndpointOptions): string {
-  const left = e.requests - e.cached;
-  const price = e.cost !== undefined ? `, about ${e.cost.toFixed(e.cost < 1 ? 4 : 2)} at ${o.pricePer1kTokens} per 1,000 tokens` : ' (no price set: augment.pricePer1kTokens)';
-  return `${e.texts.toLocaleString('en-US')} text${e.texts === 1 ? '' : 's'} to rewrite with ${o.model} at ${o.endpoint}: ${e.requests.toLocaleString('en-US')} request${e.requests === 1 ? '' : 's'}, ${e.cached.toLocaleString('en-US')} answered by the cache; about ${e.tokens.toLocaleString('en-US')} tokens for the other ${left.toLocaleString('en-US')}${price}`;
+  const n = (x: number) => x.toLocaleString('en-US');
+  const head = `Rewrites by ${o.model} at ${o.endpoint}: texts ${n(e.texts)}, requests ${n(e.requests)}, answered by the cache ${n(e.cached)}, tokens to send and receive about ${n(e.tokens)}`;
+  return e.cost !== undefined ? `${head}, cost about ${e.cost.toFixed(e.cost < 1 ? 4 : 2)} at ${o.pricePer1kTokens} per 1,000 tokens` : `${head} (no price set: augment.pricePer1kTokens)`;
 }
 
 export interface RewriteRun {

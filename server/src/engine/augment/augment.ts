@@ -420,13 +420,14 @@ export class Augmentation {
   /**
    * The texts back-translation and paraphrase rewrite: each chosen text of the rows this augmentation
    * varies (redacted where the row was), once each, in file order. The host has a model rewrite them
-   * before newRows (see AugmentOptions.rewrites).
+   * before newRows (see AugmentOptions.rewrites). `wholeFile`: those of every row, sample or not (a
+   * preview's estimate of the write).
    */
-  textsToRewrite(rowAt: (index: number) => SourceRow): string[] {
+  textsToRewrite(rowAt: (index: number) => SourceRow, wholeFile = false): string[] {
     const source = this.sourceOf(rowAt);
     const out = new Set<string>();
     for (let i = 0; i < this.copies.length; i++) {
-      if (this.skip[i] || !this.copies[i] || (this.sample && !this.sample.has(i))) continue;
+      if (this.skip[i] || !this.copies[i] || (this.sample && !wholeFile && !this.sample.has(i))) continue;
       for (const t of this.generator.targetTextsOf(source(i))) out.add(t);
     }
     return [...out];

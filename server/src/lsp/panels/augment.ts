@@ -9,6 +9,8 @@ import {
 import { AugmentFormRequest, AugmentPreviewRequest, AugmentWriteRequest, type AugmentChoices, type AugmentPreview } from '../../protocol';
 import { loadPolarWords, loadTagger, loadWordNet } from '../../host/wordnet';
 import { answer, filePath, panelDataset, progressOf, writeNewFiles } from './common';
+import { describeEstimate, endpointOptions, endpointProblems, estimateRewrites, fetchRewrites, rewriteLookup, type ModelOperation, type RewriteRun } from '../../host/rewrites';
+import type { CancellationToken } from 'vscode-languageserver/node';
 
 /** Rows the preview augments, spread over the file (the write augments them all). */
 export const PREVIEW_SAMPLE_ROWS = 200;
@@ -37,13 +39,17 @@ export function registerAugmentRequests(connection: Connection, host: { configOf
     }),
   );
 
-  connection.onRequest(AugmentPreviewRequest.type, ({ uri, choices }, token) =>
-    answer(token, () => {
+  connection.onRequest(AugmentPreviewRequest.type, ({ uri, choices, apiKey }, token) =>
+    answer(token, async () => {
       const file = filePath(uri);
       const entry = panelDataset(file, host.configOf(file));
       const rows = entry.memo('rows', () => [...entry.dataset.reader.rows()]);
       const sample = sampleIndexes(rows, choices.seed);
-      const augmentation = planAugmentation(rows, { ...options(file, choices, withSynonyms(choices), entry.dataset.detection, host.configOf), ...wordTools(), sample });
+      const model = modelRun(choices, host.configOf(file), apiKey);
+      const augmentation = planAugmentation(rows, { ...options(file, choices, withSynonyms(choices), entry.dataset.detection, host.configOf), ...wordTools(), sample, ...model.options });
+      // What the whole write would ask the endpoint (said before it is asked), then the sample's rewrites.
+      const estimate = model.ops.length ? describeEstimate(estimateRewrites(augmentation.textsToRewrite((i) => rows[i], true), model.ops, model.endpoint), model.endpoint) : undefined;
+      const fetched = await model.fetch(augmentation.textsToRewrite((i) => rows[i]), token);
       const made = [...augmentation.newRows((i) => rows[i])];
       const summary = augmentation.summary();
       const preview: AugmentPreview = {
@@ -56,7 +62,7 @@ export function registerAugmentRequests(connection: Connection, host: { configOf
         newRows: augmentation.asked,
         unchanged: summary.unchanged.map((u) => ({ line: u.line, reason: translate(u.reason) })),
         leaks: summary.leaks,
-        warnings: summary.warnings.map(translate),
+        warnings: [...(estimate ? [translate(estimate)] : []), ...(fetched?.failed ? [translate(`Texts without a rewrite from the endpoint: ${fetched.failed} (${fetched.errors.join('; ')})`)] : []), ...summary.warnings.map(translate)],
         output: path.join(path.dirname(file), augmentedFileName(path.basename(file))),
         sampled: sample.length,
         rows: augmentation.rowCount,
@@ -66,10 +72,12 @@ export function registerAugmentRequests(connection: Connection, host: { configOf
   );
 
   connection.onRequest(AugmentWriteRequest.type, (params, token) =>
-    answer(token, () => {
+    answer(token, async () => {
       const file = filePath(params.uri);
       const { dataset } = panelDataset(file, host.configOf(file));
-      const augmentation = planAugmentation(dataset.reader.rows(), { ...options(file, params.choices, withSynonyms(params.choices), dataset.detection, host.configOf), ...wordTools(), reject: params.choices.rejected ?? [] });
+      const model = modelRun(params.choices, host.configOf(file), params.apiKey);
+      const augmentation = planAugmentation(dataset.reader.rows(), { ...options(file, params.choices, withSynonyms(params.choices), dataset.detection, host.configOf), ...wordTools(), reject: params.choices.rejected ?? [], ...model.options });
+      await model.fetch(augmentation.textsToRewrite((i) => dataset.reader.row(i)!), token);
       let at = 0;
       const rowAt = (i: number): SourceRow => {
         at = i;
@@ -101,9 +109,40 @@ function splitOf(file: string): { heldOut: string[]; manifest?: string } {
   return { heldOut: readSplitManifest(found.manifest).heldOut, manifest: found.manifest };
 }
 
+/**
+ * Back-translation and paraphrase for a request: the endpoint settings (the key from the editor's
+ * secret storage, else the environment variable augment.apiKeyEnv names), the engine's lookup, and
+ * the fetch of a plan's texts (cached on disk, so a second preview or the write after a preview asks
+ * again only for what it has not seen). Nothing when neither is chosen.
+ */
+function modelRun(c: AugmentChoices, config: Config, apiKey: string | undefined) {
+  const ops = c.operations.filter((op): op is ModelOperation => MODEL_OPERATIONS.includes(op));
+  const endpoint = endpointOptions(config, apiKey || process.env[config.augment.apiKeyEnv]);
+  const run: Pick<RewriteRun, 'rewrites'> = { rewrites: new Map() };
+  if (ops.length) {
+    const problems = endpointProblems(endpoint);
+    if (problems.length) throw new OptionsError(problems);
+  }
+  return {
+    ops,
+    endpoint,
+    options: ops.length ? { rewrites: rewriteLookup(run) } : {},
+    async fetch(texts: string[], token: CancellationToken): Promise<RewriteRun | undefined> {
+      if (!ops.length) return undefined;
+      const abort = new AbortController();
+      const listener = token.onCancellationRequested(() => abort.abort());
+      try {
+        const fetched = await fetchRewrites(texts, ops, endpoint, abort.signal);
+        run.rewrites = fetched.rewrites;
+        return fetched;
+      } finally {
+        listener.dispose();
+      }
+    },
+  };
+}
+
 function options(file: string, c: AugmentChoices, synonyms: SynonymProvider | undefined, detection: AugmentOptions['detection'], configOf: (file: string) => Config): AugmentOptions {
-  const model = c.operations.filter((op) => MODEL_OPERATIONS.includes(op));
-  if (model.length) throw new OptionsError([`${model.map((op) => AUGMENT_OPERATIONS[op]).join(' and ')} run from the command line for now: tuneset augment FILE --ops ${model.join(',')} (with augment.endpoint and augment.model in tuneset.json)`]);
   if (c.rejected?.length && c.operations.every((op) => c.rejected!.includes(op))) throw new OptionsError(['every chosen operation is rejected: nothing would be written']);
   const heldOut = splitOf(file).heldOut.filter((f) => fs.existsSync(f));
   const o: AugmentOptions = {
