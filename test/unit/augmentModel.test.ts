@@ -6,7 +6,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFile
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { DEFAULT_CONFIG } from '../../server/src/engine';
+import { DEFAULT_CONFIG, parseConfig } from '../../server/src/engine';
+import { loadConfig } from '../../server/src/host/config';
 import { endpointOptions, estimateRewrites, fetchRewrites, type EndpointOptions } from '../../server/src/host/rewrites';
 
 /**
@@ -183,4 +184,15 @@ test('the estimate counts requests and tokens before anything is sent, and what 
   } finally {
     server.close();
   }
+});
+
+test('settings: an API key in a settings file is refused by name, and augment merges key by key across the editor and tuneset.json', () => {
+  const { problems } = parseConfig({ augment: { apiKey: KEY, model: 'm' } });
+  assert.equal(problems.length, 1);
+  assert.match(problems[0], /^augment: Unrecognized key\(s\) in object: 'apiKey'.*\(apiKey\); using the default$/);
+  assert.ok(!problems[0].includes(KEY));
+  const dir = mkdtempSync(join(tmpdir(), 'tuneset-augset-'));
+  writeFileSync(join(dir, 'tuneset.json'), JSON.stringify({ augment: { endpoint: 'http://127.0.0.1:9/v1' } }));
+  const { config } = loadConfig({ editor: { augment: { model: 'from-editor', redact: true } }, folder: dir });
+  assert.deepEqual([config.augment.endpoint, config.augment.model, config.augment.redact], ['http://127.0.0.1:9/v1', 'from-editor', true]);
 });

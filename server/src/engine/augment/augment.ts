@@ -265,7 +265,7 @@ export class Augmentation {
           verdict = clean.verdict;
         }
       }
-      if (verdict) this.rulesOf[row.index] = this.ruleSetId(verdict.rules);
+      if (verdict) this.rulesOf[row.index] = this.ruleSetId(verdict.found);
       const problem = verdict?.rule;
       if (problem) {
         this.skip[row.index] = 1;

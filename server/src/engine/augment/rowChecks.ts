@@ -34,8 +34,8 @@ const isPrivacy = (rule: string) => rule === 'secret' || rule.startsWith('pii-')
 export interface RowVerdict {
   /** The rule that makes it unfit to copy (an error, a structure warning, personal data), if any. */
   rule?: string;
-  /** Every rule with a finding in the row, sorted and joined by spaces ('' for none). */
-  rules: string;
+  /** Every rule with a finding in the row, sorted and joined by spaces (empty for none). */
+  found: string;
   /** Its near-duplicate band keys (if the rules sketch rows). */
   bands?: Uint32Array;
 }
@@ -60,7 +60,7 @@ export class RowChecks {
       rules.add(f.rule);
       if (rule === undefined && (f.severity === 'error' || COPIED_PROBLEMS.has(f.rule) || isPrivacy(f.rule) || copiedStructure(f.rule, f.severity))) rule = f.rule;
     }
-    const verdict: RowVerdict = { rules: rules.size ? [...rules].sort().join(' ') : '' };
+    const verdict: RowVerdict = { found: [...rules].sort().join(' ') };
     if (rule !== undefined) verdict.rule = rule;
     if (bands) verdict.bands = bands.slice();
     return verdict;

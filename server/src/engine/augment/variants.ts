@@ -110,11 +110,11 @@ export class CopyGenerator {
     const { fileRows, rules } = this.checks;
     if (!rules) return undefined;
     const verdict = rules.checkValue(next, source.index, source.line);
-    if (verdict.rules) {
+    if (verdict.found) {
       // Any finding its source lacks: the new row would add to what check reports ("好" from "好评" too short).
       const had = this.checks.sourceRules?.(source.index) ?? '';
       const theirs = had ? new Set(had.split(' ')) : undefined;
-      for (const rule of verdict.rules.split(' ')) if (!theirs?.has(rule)) return `${rule} (a finding its source row lacks)`;
+      for (const rule of verdict.found.split(' ')) if (!theirs?.has(rule)) return `${rule} (a finding its source row lacks)`;
     }
     if (verdict.rule) return `${verdict.rule} (found by the row rules)`;
     const key = extractRow(next, this.detection.format, this.detection.fields).key;
