@@ -112,13 +112,14 @@ export class LabelFlips {
    * new row under another label with probability CONFIDENCE or more.
    */
   flip(sourceIndex: number, sourceText: () => string, label: number, text: string): number {
+    const p = this.probabilities(text);
+    const best = this.argmax(p);
+    if (best === label || p[best] < CONFIDENCE) return -1;
+    // Only a candidate flip costs a reading of its source (once per source row).
     if (sourceIndex !== this.lastSource) {
       this.lastSource = sourceIndex;
       this.lastSourceRight = this.argmax(this.probabilities(sourceText())) === label;
     }
-    if (!this.lastSourceRight) return -1;
-    const p = this.probabilities(text);
-    const best = this.argmax(p);
-    return best !== label && p[best] >= CONFIDENCE ? best : -1;
+    return this.lastSourceRight ? best : -1;
   }
 }
