@@ -1,8 +1,11 @@
 /**
  * Augmentation read by a human (#20): for each operation, 30 source → augmented pairs drawn with a
- * fixed seed, written to bench/augment-samples.md, and counts over every new row of how many change a
- * number, a name or a word the answer also says (target 0). Sources: the dataset's first rows
- * (classification) and a generated instruction set whose prompts repeat words of their answers.
+ * fixed seed, written to bench/augment-samples.md (git-ignored: it is regenerated on every run), and
+ * counts over every new row of how many change a number, a name or a word the answer also says
+ * (target 0), and how many the label model read as another label (dropped as label flips; their share
+ * of the new rows made). Sources: the dataset's first rows (classification) and a generated
+ * instruction set whose prompts repeat words of their answers. Back-translation and paraphrase need a
+ * model endpoint the bench does not have: they are not sampled here (tests run them against a local one).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -11,7 +14,7 @@ import { loadPolarWords, loadTagger, loadWordNet } from "../../server/src/host/w
 import type { BenchSection } from "../lib/context";
 import { mulberry32 as rng } from "../lib/rng";
 
-const OPERATIONS: AugmentOperation[] = ["sr", "ri", "rs", "rd", "ss"];
+const OPERATIONS: AugmentOperation[] = ["sr", "ri", "rs", "rd", "ss", "cn", "cp"];
 const PAIRS = 30;
 const ROWS = 3000;
 
@@ -87,7 +90,9 @@ export const augmentSamples: BenchSection = {
             if (kept(p.original) !== kept(p.text) || !sameOrder(words(p.original), words(p.text), new Set(shared))) answerWords++;
           }
         }
-        table.push([set.name, op, result.rows.length, numbers, names, set.answer ? answerWords : "–"]);
+        const flips = Object.entries(result.dropped).filter(([reason]) => reason.startsWith("label flip")).reduce((a, [, n]) => a + n, 0);
+        const flipShare = set.answer ? "–" : `${flips} (${((100 * flips) / Math.max(1, flips + result.rows.length)).toFixed(1)}%)`;
+        table.push([set.name, op, result.rows.length, numbers, names, set.answer ? answerWords : "–", flipShare]);
         const r = rng(7);
         const sample = result.rows.slice();
         for (let i = sample.length - 1; i > 0; i--) { const j = Math.floor(r() * (i + 1)); [sample[i], sample[j]] = [sample[j], sample[i]]; }
@@ -98,8 +103,9 @@ export const augmentSamples: BenchSection = {
     }
     const file = path.join(ctx.root, "bench", "augment-samples.md");
     fs.writeFileSync(file, md.join("\n"));
-    ctx.print("  new rows that change a number, a name (a capitalised word inside a sentence) or a word the answer also says (target 0)");
-    ctx.table(["source", "op", "new rows", "numbers", "names", "answer words"], table, { align: ["l", "l", "r", "r", "r", "r"] });
+    ctx.print("  new rows that change a number, a name (a capitalised word inside a sentence) or a word the answer also says (target 0);");
+    ctx.print("  label flips: variants the label model read as another label, dropped (share of the variants made; rs, ss and cp keep every word and are not asked)");
+    ctx.table(["source", "op", "new rows", "numbers", "names", "answer words", "label flips"], table, { align: ["l", "l", "r", "r", "r", "r", "r"] });
     ctx.print(`  pairs: ${path.relative(ctx.root, file)}`);
     return { rows: table };
   },

@@ -3,7 +3,7 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import { datasetUri } from './panels/datasetPanel';
 import { DatasetViewPanel } from './panels/datasetViewPanel';
 import { SplitPanel } from './panels/splitPanel';
-import { AugmentPanel } from './panels/augmentPanel';
+import { AUGMENT_API_KEY_SECRET, AugmentPanel } from './panels/augmentPanel';
 import { exportReport, ReportPanel } from './panels/reportPanel';
 import { SuggestPanel } from './panels/suggestPanel';
 import { cancelChecks } from './runningChecks';
@@ -28,7 +28,9 @@ export function registerCommands(context: vscode.ExtensionContext, client: Langu
     [COMMANDS.exportReport]: onDataset((target) => exportReport(client, target)),
     [COMMANDS.splitDataset]: onDataset((target) => SplitPanel.show(context.extensionUri, client, target)),
     [COMMANDS.suggestRows]: onDataset((target) => SuggestPanel.show(context.extensionUri, client, target)),
+    [COMMANDS.storeAugmentApiKey]: () => storeAugmentApiKey(context.secrets),
   };
+  AugmentPanel.secrets = context.secrets;
   for (const [id, run] of Object.entries(handlers)) handlers[id] = afterStart(ready, run);
   for (const [id, handler] of Object.entries(handlers)) context.subscriptions.push(vscode.commands.registerCommand(id, handler));
 }
@@ -39,6 +41,24 @@ function afterStart(ready: Promise<void>, run: (...args: unknown[]) => unknown):
     await ready;
     return run(...args);
   };
+}
+
+/** Asks for the augmentation endpoint's API key and keeps it in VS Code's secret storage (never in a settings file); empty removes it. */
+async function storeAugmentApiKey(secrets: vscode.SecretStorage): Promise<void> {
+  const key = await vscode.window.showInputBox({
+    title: vscode.l10n.t('Tuneset: augmentation API key'),
+    prompt: vscode.l10n.t('The key of the endpoint in tuneset.augment.endpoint, kept in VS Code\'s secret storage (leave empty to remove it)'),
+    password: true,
+    ignoreFocusOut: true,
+  });
+  if (key === undefined) return;
+  if (key.trim()) {
+    await secrets.store(AUGMENT_API_KEY_SECRET, key.trim());
+    void vscode.window.showInformationMessage(vscode.l10n.t('Tuneset: the augmentation API key is stored in VS Code\'s secret storage.'));
+  } else {
+    await secrets.delete(AUGMENT_API_KEY_SECRET);
+    void vscode.window.showInformationMessage(vscode.l10n.t('Tuneset: the augmentation API key is removed.'));
+  }
 }
 
 /**

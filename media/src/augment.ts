@@ -4,6 +4,9 @@ import { clear, el, field, fmt, formPage, t } from './dom';
 /** The augment panel's page: operations and their strength, a preview of a sample of rows beside their source, class counts, Write. */
 const app = document.getElementById('app')!;
 let choices: AugmentChoices;
+/** Operation names by code, as the host gave them. */
+let operationNames: Record<string, string> = {};
+let lastPreview: AugmentPreview | undefined;
 const page = formPage<AugmentChoices>('augment-form', t('Write augmented file'), () => choices);
 const { form, preview, status, writeButton, changed } = page;
 
@@ -62,17 +65,43 @@ function counts(p: AugmentPreview): HTMLElement {
     el('tbody', {}, ...labels.map((l) => el('tr', { 'data-label': l }, el('td', {}, l), el('td', { class: 'num' }, fmt(p.before[l] ?? 0)), el('td', { class: 'num' }, fmt(p.after[l] ?? 0))))));
 }
 
+/** New rows of the sample per operation, each with a toggle that leaves that operation's rows out of the write. */
+function perOperation(p: AugmentPreview): HTMLElement {
+  const rejected = new Set(choices.rejected ?? []);
+  return el('table', { class: 'grid', id: 'by-operation' },
+    el('thead', {}, el('tr', {}, el('th', {}, t('operation')), el('th', { class: 'num' }, t('new rows in the preview')), el('th', {}, t('reject')))),
+    el('tbody', {}, ...Object.entries(p.byOperation).map(([op, n]) => {
+      const box = el('input', { type: 'checkbox', id: `reject-${op}`, value: op });
+      box.checked = rejected.has(op as AugmentChoices['operations'][number]);
+      box.addEventListener('change', () => {
+        const now = new Set(choices.rejected ?? []);
+        if (box.checked) now.add(op as AugmentChoices['operations'][number]);
+        else now.delete(op as AugmentChoices['operations'][number]);
+        choices.rejected = [...now];
+        // The rows stay as previewed: a rejected operation's rows are only left out of the write.
+        if (lastPreview) showPreview(lastPreview);
+      });
+      return el('tr', { 'data-operation': op }, el('td', {}, operationNames[op] ?? op), el('td', { class: 'num' }, fmt(n)), el('td', {}, el('label', {}, box, ` ${t('leave out of the write')}`)));
+    })));
+}
+
 function showPreview(p: AugmentPreview): void {
+  lastPreview = p;
+  const rejected = new Set<string>(choices.rejected ?? []);
+  const allRejected = Object.keys(p.byOperation).length > 0 && Object.keys(p.byOperation).every((op) => rejected.has(op));
+  writeButton.disabled = allRejected;
   status.textContent = t('{0} new rows planned → {1}', fmt(p.newRows), p.output);
   // The rows below, the unchanged rows and the leaks come from a sample; Write augments every row.
   const sampled = p.sampled < p.rows ? t('Preview of {0} of {1} rows, spread over the file; Write augments them all.', fmt(p.sampled), fmt(p.rows)) : t('Preview of all {0} rows.', fmt(p.rows));
   clear(
     preview,
     counts(p),
+    perOperation(p),
+    allRejected ? el('p', { class: 'warning', id: 'all-rejected' }, t('Every operation is rejected: nothing would be written. Untick one to write.')) : null,
     el('p', { class: 'hint', id: 'sample-note' }, sampled),
     el('table', { class: 'grid samples', id: 'samples' },
       el('thead', {}, el('tr', {}, el('th', {}, t('line')), el('th', {}, t('original')), el('th', {}, t('augmented')))),
-      el('tbody', {}, ...p.samples.map((s) => el('tr', {},
+      el('tbody', {}, ...p.samples.map((s) => el('tr', rejected.has(s.code) ? { class: 'rejected', title: t('rejected: not written') } : {},
         el('td', { class: 'num' }, String(s.line), el('div', { class: 'hint' }, s.operation), s.label !== undefined ? el('div', { class: 'hint' }, s.label) : null),
         el('td', {}, el('div', { class: 'text' }, s.original)),
         el('td', {}, highlighted(s)))))),
@@ -86,6 +115,7 @@ window.addEventListener('message', (event: MessageEvent<AugmentHostMessage>) => 
   const m = event.data;
   if (m.type === 'init') {
     choices = m.defaults;
+    operationNames = m.operations;
     clear(app,
       el('h1', {}, t('Augment '), el('code', {}, m.file)),
       el('p', { class: 'muted' }, t('{0} data', m.format) + (m.trainOnly ? t(' · the train split of {0}; new rows are checked against its validation and test splits', m.trainOnly) : '')),

@@ -115,7 +115,7 @@ export function formPage<C>(formId: string, writeLabel: string, choices: () => C
       const m = message as CommonHostMessage;
       if (m.type === 'problems') {
         // Problems with the choices (a preview's answer) keep Write off until they change; a failed write leaves it on.
-        status.textContent = previewPending ? 'Fix the choices above to write.' : '';
+        status.textContent = previewPending ? t('Fix the choices above to write.') : '';
         previewPending = false;
         clear(preview, problemsBox(m.problems));
         return true;

@@ -108,6 +108,7 @@ export const COMMANDS = {
   exportReport: 'tuneset.exportReport',
   splitDataset: 'tuneset.splitDataset',
   augmentDataset: 'tuneset.augmentDataset',
+  storeAugmentApiKey: 'tuneset.storeAugmentApiKey',
   openDatasetView: 'tuneset.openDatasetView',
   suggestRows: 'tuneset.suggestRows',
 } as const;
@@ -171,9 +172,15 @@ export type SplitHostMessage =
 /** split page → host. */
 export type SplitPageMessage = { type: 'ready' } | { type: 'preview'; choices: SplitChoices } | { type: 'write'; choices: SplitChoices };
 
+/** Augmentation's operations: EDA's five, character noise, copy, back-translation, paraphrase. */
+export const AUGMENT_OPERATION_CODES = ['sr', 'ri', 'rs', 'rd', 'ss', 'cn', 'cp', 'bt', 'pp'] as const;
+export type AugmentOperationCode = (typeof AUGMENT_OPERATION_CODES)[number];
+
 /** The augment form's choices. */
 export interface AugmentChoices {
-  operations: ('sr' | 'ri' | 'rs' | 'rd' | 'ss')[];
+  operations: AugmentOperationCode[];
+  /** Operations whose new rows are left out of the write (the others' rows stay as previewed). */
+  rejected?: AugmentOperationCode[];
   alpha: number;
   n: number;
   balance: 'none' | 'majority' | 'target' | 'downsample';
@@ -186,7 +193,9 @@ export interface AugmentChoices {
 export interface AugmentSample {
   line: number;
   label?: string;
+  /** The operation's name, and its code (what `rejected` names). */
   operation: string;
+  code: AugmentOperationCode;
   field: string;
   original: string;
   augmented: string;
@@ -205,6 +214,8 @@ export interface AugmentPreview {
   after: Record<string, number>;
   /** New rows planned. */
   newRows: number;
+  /** New rows of the previewed sample per operation (rejected ones included: what rejecting leaves out). */
+  byOperation: Record<string, number>;
   unchanged: { line: number; reason: string }[];
   leaks: number;
   warnings: string[];
@@ -299,7 +310,8 @@ export namespace AugmentFormRequest {
 /** client → server: a preview of augmenting `uri` (the form's `source`) with the choices: a bounded sample of rows. */
 export namespace AugmentPreviewRequest {
   export const method = 'tuneset/augmentPreview';
-  export type Params = { uri: string; choices: AugmentChoices };
+  /** apiKey: the augmentation endpoint's key from the editor's secret storage (used for the request, never kept). */
+  export type Params = { uri: string; choices: AugmentChoices; apiKey?: string };
   export type Result = { preview: AugmentPreview } | Problems;
   export const type = new RequestType<Params, Result, void>(method);
 }
@@ -307,7 +319,7 @@ export namespace AugmentPreviewRequest {
 /** client → server: augments the whole file into NAME.augmented.EXT beside it, with progress; cancelled, it leaves no file. */
 export namespace AugmentWriteRequest {
   export const method = 'tuneset/augmentWrite';
-  export type Params = { uri: string; choices: AugmentChoices } & OverwriteParams & WorkDoneProgressParams;
+  export type Params = { uri: string; choices: AugmentChoices; apiKey?: string } & OverwriteParams & WorkDoneProgressParams;
   /** `rows`: new rows written. */
   export type Result = WriteResult;
   export const type = new ProtocolRequestType<Params, Result, never, void, void>(method);

@@ -117,8 +117,8 @@ test('each setting a rule names is a setting, and every rule-specific setting be
       claimed.add(s);
     }
   }
-  // How to read a file and which rules to run are everyone's settings; the others each tune a rule.
-  const general = new Set(['format', 'textField', 'labelField', 'hasHeader', 'columns', 'rules', 'thresholds']);
+  // How to read a file and which rules to run are everyone's settings, augment's are the augment command's; the others each tune a rule.
+  const general = new Set(['format', 'textField', 'labelField', 'hasHeader', 'columns', 'rules', 'thresholds', 'augment']);
   const specific = [
     ...Object.keys(DEFAULT_CONFIG).filter((k) => !general.has(k)),
     ...Object.keys(DEFAULT_CONFIG.thresholds).map((k) => `thresholds.${k}`),

@@ -221,7 +221,11 @@ test('augment preview augments a sample of rows and says so; the write augments 
   const p = result.preview;
   assert.equal(p.rows, 1000);
   assert.equal(p.sampled, 200);
-  assert.equal(p.samples.length, 10);
+  assert.equal(p.samples.length, 20);
+  // Per-operation counts of the sample's new rows, and each shown row names its operation's code (what a reject toggle names).
+  assert.equal(Object.values(p.byOperation).reduce((a, b) => a + b, 0), 200);
+  assert.deepEqual(Object.keys(p.byOperation).sort(), ['rd', 'ri', 'rs', 'sr']);
+  assert.ok(p.samples.every((s) => s.code in p.byOperation));
   assert.equal(p.newRows, 1000, 'one new row planned per row');
   assert.deepEqual(p.after, Object.fromEntries(Object.entries(p.before).map(([l, n]) => [l, 2 * n])), 'planned counts: each label doubles');
   assert.equal(p.output, join(dir, 'augment.augmented.jsonl'));
@@ -241,6 +245,25 @@ test('augment preview augments a sample of rows and says so; the write augments 
   assert.equal(noticesOf(token)[0], 'begin');
   assert.equal(noticesOf(token).at(-1), 'end');
   assert.deepEqual(await client.send(AugmentWriteRequest.type, { uri: uriOf(file), choices: AUGMENT, overwrite: [] }), { exists: [p.output] });
+});
+
+test('augment write with an operation rejected leaves its rows out and keeps the others as previewed', async () => {
+  const file = dataset('reject.jsonl', reviews(150));
+  const all = await client.send(AugmentPreviewRequest.type, { uri: uriOf(file), choices: AUGMENT });
+  assert.ok('preview' in all);
+  const written = await client.send(AugmentWriteRequest.type, { uri: uriOf(file), choices: { ...AUGMENT, rejected: ['rd'] }, overwrite: [] });
+  assert.ok('written' in written);
+  const added = rowsOf(written.written[0]).filter((r) => typeof r.augmented_from === 'number');
+  assert.equal(all.preview.sampled, 150, 'the preview augments every row of a small file');
+  const previewed = Object.values(all.preview.byOperation).reduce((a, b) => a + b, 0);
+  assert.ok(all.preview.byOperation.rd > 0);
+  assert.equal(added.length, previewed - all.preview.byOperation.rd, 'every row but the rd ones');
+  for (const s of all.preview.samples) {
+    const found = added.some((r) => r.augmented_from === s.line && r.text === s.augmented);
+    assert.equal(found, s.code !== 'rd', `line ${s.line} (${s.code})`);
+  }
+  const refused = await client.send(AugmentPreviewRequest.type, { uri: uriOf(file), choices: { ...AUGMENT, operations: ['bt'] } });
+  assert.ok('problems' in refused && /back-translation and paraphrase need augment\.endpoint \(tuneset\.augment\.endpoint\)/.test(refused.problems[0]), JSON.stringify(refused));
 });
 
 test('an augment write cancelled from its progress leaves no file, and no temp file, behind', async () => {

@@ -9,12 +9,17 @@ import { augmentPageMessageSchema } from './messages';
 
 type AugmentForm = Extract<AugmentFormRequest.Result, { source: string }>;
 
+/** Where the "Store the Augmentation API Key" command keeps the key (VS Code's secret storage). */
+export const AUGMENT_API_KEY_SECRET = 'tuneset.augment.apiKey';
+
 /**
  * "Tuneset: Augment Dataset…": EDA operations and α, n, balance and seed; a preview of a sample of
  * rows beside their source; Write, which augments the whole file. The server augments and writes.
  */
 export class AugmentPanel extends DatasetPanel<AugmentHostMessage, AugmentPageMessage> {
   static current: AugmentPanel | undefined;
+  /** The extension's secret storage: the endpoint's key is read from it for each request (sent to the server, never kept). */
+  static secrets: vscode.SecretStorage | undefined;
   /** The number of the last preview asked for: an answer to an older one is dropped. */
   private previews = 0;
 
@@ -50,18 +55,26 @@ export class AugmentPanel extends DatasetPanel<AugmentHostMessage, AugmentPageMe
       this.post({ type: 'init', file: vscode.workspace.asRelativePath(this.uri), format, operations, defaults, trainOnly: manifest && vscode.workspace.asRelativePath(manifest) });
     } else if (m.type === 'preview') {
       const asked = ++this.previews;
-      const result = await this.client.sendRequest(AugmentPreviewRequest.type, { uri: this.uri.toString(), choices: m.choices });
+      const apiKey = await this.apiKey(m.choices.operations);
+      const result = await this.client.sendRequest(AugmentPreviewRequest.type, { uri: this.uri.toString(), choices: m.choices, ...(apiKey ? { apiKey } : {}) });
       if (asked !== this.previews) return;
       if ('problems' in result) this.post({ type: 'problems', problems: result.problems });
       else this.post({ type: 'preview', preview: { ...result.preview, output: vscode.workspace.asRelativePath(result.preview.output) } });
     } else if (m.type === 'write') {
+      const apiKey = await this.apiKey(m.choices.operations);
       const written = await this.write((overwrite) => withServerProgress(this.client, (workDoneToken, token) =>
-        this.client.sendRequest(AugmentWriteRequest.type, { uri: this.uri.toString(), choices: m.choices, overwrite, workDoneToken }, token)));
+        this.client.sendRequest(AugmentWriteRequest.type, { uri: this.uri.toString(), choices: m.choices, overwrite, workDoneToken, ...(apiKey ? { apiKey } : {}) }, token)));
       if (written) {
         this.post({ type: 'written', files: written.files });
         void toastFiles(vscode.l10n.t('Tuneset wrote {0}: {1} new rows.', written.files[0], written.rows), written.uris);
       }
     }
+  }
+
+  /** The stored key, read only when back-translation or paraphrase is chosen. */
+  private async apiKey(operations: readonly string[]): Promise<string | undefined> {
+    if (!operations.includes('bt') && !operations.includes('pp')) return undefined;
+    return (await AugmentPanel.secrets?.get(AUGMENT_API_KEY_SECRET)) || undefined;
   }
 
   protected onDispose(): void {

@@ -32,8 +32,12 @@ export const splitChoicesSchema: z.ZodType<SplitChoices, z.ZodTypeDef, unknown> 
   outputFolder: formText,
 });
 
+/** The operation codes of AugmentChoices (protocol.ts's AUGMENT_OPERATION_CODES; this module imports types only). */
+const OPERATION_CODES = ['sr', 'ri', 'rs', 'rd', 'ss', 'cn', 'cp', 'bt', 'pp'] as const;
+
 export const augmentChoicesSchema: z.ZodType<AugmentChoices, z.ZodTypeDef, unknown> = z.object({
-  operations: z.array(z.enum(['sr', 'ri', 'rs', 'rd', 'ss'])).max(5),
+  operations: z.array(z.enum(OPERATION_CODES)).max(OPERATION_CODES.length),
+  rejected: z.array(z.enum(OPERATION_CODES)).max(OPERATION_CODES.length).optional(),
   alpha: formNumber,
   n: formNumber,
   balance: z.enum(['none', 'majority', 'target', 'downsample']),

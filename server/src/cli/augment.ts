@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { READING_USAGE } from './readingOptions';
 import {
-  AUGMENT_OPERATIONS, containerOfPath, datasetSource, MAX_VARIANTS_PER_ROW, openReader, planAugmentation, readFully, renderAugmentedPieces, SNIFF_BYTES, sniffContainer,
+  AUGMENT_OPERATIONS, DEFAULT_OPERATIONS, MODEL_OPERATIONS, containerOfPath, datasetSource, MAX_VARIANTS_PER_ROW, openReader, planAugmentation, readFully, renderAugmentedPieces, SNIFF_BYTES, sniffContainer,
   type Augmentation, type AugmentOperation, type AugmentOptions, type AugmentSummary, type SourceRow,
 } from '../engine';
 import { openDatasetFile } from '../host/datasetFile';
@@ -13,6 +13,7 @@ import { shown } from '../host/inputs';
 import { findSplitManifest, readSplitManifest, type SplitFiles } from '../host/splitManifest';
 import { loadPolarWords, loadTagger, loadWordNet } from '../host/wordnet';
 import { writeNewFiles } from '../host/writeAtomic';
+import { describeEstimate, endpointOptions, endpointProblems, estimateRewrites, fetchRewrites, rewriteLookup, type ModelOperation, type RewriteRun } from '../host/rewrites';
 import { commandConfig, FILE_COMMAND_OPTIONS, fmt, list, runCommand, wholeNumber } from './command';
 import { helpText } from './lang';
 import { LARGE_PER_ROW, LARGE_RUN, largeRunRefusal, noUsableRows } from '../host/refusals';
@@ -27,7 +28,16 @@ test row are left out and reported. FILE may also be the split manifest itself.
 
   --n N                    New rows per source row (default 1)
   --ops sr,ri,rs,rd,ss     Operations: synonym replacement (WordNet), random insertion, random swap,
-                           random deletion, sentence shuffle (default all)
+                           random deletion, sentence shuffle (default these five); also
+                           cn  character noise: keyboard-neighbour, dropped, doubled, swapped letters
+                               (α: chance per letter, default 0.05; never in names, numbers, quotes…)
+                           cp  copy (oversampling): the row as it is. Copies are exact duplicates by
+                               design (check reports them): augment a train split, never split after
+                           bt  back-translation and pp paraphrase through an OpenAI-compatible endpoint
+                               you run (augment.endpoint, augment.model, augment.pivotLanguage in
+                               tuneset.json; the API key from the variable augment.apiKeyEnv names,
+                               default TUNESET_AUGMENT_API_KEY). The cost is printed before the run;
+                               answers are cached (TUNESET_CACHE_DIR, default ~/.cache/tuneset)
   --alpha A | op=A,…       Share of words changed, 0–1 (default 0.1), for all operations or each one
   --balance                Augment the smaller labels up to the largest label's count (or --target N)
   --target N               The row count each label should reach with --balance
@@ -38,6 +48,9 @@ test row are left out and reported. FILE may also be the split manifest itself.
   --provenance-field NAME  Field recording the source line on new rows (default augmented_from)
   --no-provenance          Do not record the source line
   --only-new               Write only the new rows
+  --redact                 Augment rows holding credentials or personal data from a redacted copy
+                           ([EMAIL], [CARD], [SECRET]…) instead of leaving them out (or augment.redact
+                           in tuneset.json); the source rows are written as they are
   --split MANIFEST         Augment this split manifest's train split, checking against its other splits
   --whole-file             Augment FILE even though it was split
   --force-large            Make more than ${LARGE_PER_ROW} new rows per source row, or more than ${fmt(LARGE_RUN)} in all
@@ -65,6 +78,7 @@ export function augment(argv: string[]): Promise<number> {
         'provenance-field': { type: 'string' },
         'no-provenance': { type: 'boolean', default: false },
         'only-new': { type: 'boolean', default: false },
+        redact: { type: 'boolean', default: false },
         split: { type: 'string' },
         'whole-file': { type: 'boolean', default: false },
         'force-large': { type: 'boolean', default: false },
@@ -98,16 +112,33 @@ export function augment(argv: string[]): Promise<number> {
     const config = commandConfig(values);
     const ds = openDatasetFile(split.input, config);
     try {
-      const ops = operations ?? (Object.keys(AUGMENT_OPERATIONS) as AugmentOperation[]);
+      const ops = operations ?? DEFAULT_OPERATIONS;
       if (ops.includes('sr') || ops.includes('ri')) options.synonyms = loadWordNet();
       // Names stay (the tagger tells a sentence's first word), and so do words a sentiment label rests on.
       options.tagger = loadTagger();
       options.polarWords = loadPolarWords();
       options.config = config;
+      options.redact = values.redact || config.augment.redact;
+      const modelOps = ops.filter((op): op is ModelOperation => MODEL_OPERATIONS.includes(op));
+      const run: Pick<RewriteRun, 'rewrites'> = { rewrites: new Map() };
+      const endpoint = endpointOptions(config, process.env[config.augment.apiKeyEnv]);
+      if (modelOps.length) {
+        const problems = endpointProblems(endpoint);
+        if (problems.length) throw new InputError(problems.join('\n'));
+        options.rewrites = rewriteLookup(run);
+      }
       const augmentation = withHeldOut(split.heldOut, (heldOut) => planAugmentation(ds.reader.rows(), { ...options, heldOut, detection: ds.detection }));
       if (!augmentation.kept.length) throw noUsableRows(ds.display, augmentation.rowCount, augmentation.excluded);
       if (!values['force-large']) refuseLargeRun(ds.display, augmentation, values.target !== undefined ? `--target ${fmt(Number(values.target))}` : values.balance ? 'balancing' : `--n ${options.n ?? 1}`);
 
+      if (modelOps.length) {
+        // What the endpoint is asked, priced before anything is sent; then the answers, a few at a time.
+        const texts = augmentation.textsToRewrite((i) => ds.reader.row(i)!);
+        process.stderr.write(`tuneset: ${describeEstimate(estimateRewrites(texts, modelOps, endpoint), endpoint)}\n`);
+        const fetched = await fetchRewrites(texts, modelOps, endpoint);
+        run.rewrites = fetched.rewrites;
+        process.stderr.write(`tuneset: ${fmt(fetched.requests)} request${fetched.requests === 1 ? '' : 's'} sent (${fmt(fetched.retried)} retried), ${fmt(fetched.cached)} answered by the cache${fetched.failed ? `; ${fmt(fetched.failed)} text${fetched.failed === 1 ? '' : 's'} got no rewrite: ${fetched.errors.join('; ')}` : ''}\n`);
+      }
       const source = datasetSource(path.basename(split.input), ds.reader, ds.bytes ?? ds.source);
       // New rows are made one source row at a time and written as they come: memory does not grow with their number.
       const rowAt = (i: number) => ds.reader.row(i)!;
@@ -215,6 +246,8 @@ function summary(display: string, r: AugmentSummary, written: string, originals:
   const lines = [`${display}: ${r.format}; ${o.operations.join(', ')} · ${alpha} · ${how} · seed ${o.seed} · fields ${o.fields.join(', ')}`];
   const made = r.made - r.leaks;
   lines.push(`  wrote ${written}: ${originals ? `${fmt(r.kept.length)} source rows + ` : ''}${fmt(made)} new rows`);
+  const byOp = Object.entries(r.byOperation);
+  if (byOp.length > 1) lines.push(`  by operation: ${byOp.map(([op, n]) => `${op} ${fmt(n)}`).join(' · ')}`);
   const names = Object.keys(r.labels.before);
   if (names.length) lines.push(`  labels: ${names.map((l) => `${l} ${fmt(r.labels.before[l])} → ${fmt(r.labels.after[l] ?? 0)}`).join(' · ')}`);
   const list = (title: string, items: string[], count = items.length) => {

@@ -91,6 +91,29 @@ export const configSchema = z
     labelModelFolds: z.number().int().min(2).max(20).default(5),
     /** possible-label-error: seed of the label model's folds and samples (the same seed gives the same findings). */
     labelModelSeed: z.number().int().min(0).default(1),
+    augment: z
+      .object({
+        /** Augment rows with credentials or personal data from a redacted copy ([EMAIL], [CARD]…) instead of leaving them out. */
+        redact: z.boolean().default(false),
+        /** Back-translation and paraphrase: an OpenAI-compatible base URL (…/v1) the user runs; '' for none. */
+        endpoint: z.string().default(''),
+        /** The model the endpoint is asked for. */
+        model: z.string().default(''),
+        /** Back-translation's pivot language. */
+        pivotLanguage: z.string().min(1).default('French'),
+        /** The environment variable holding the endpoint's API key (never the key itself: settings files are shared). */
+        apiKeyEnv: z.string().min(1).default('TUNESET_AUGMENT_API_KEY'),
+        /** Price per 1,000 tokens, for the estimate printed before a run (0: tokens only). */
+        pricePer1kTokens: z.number().min(0).default(0),
+        /** Requests in flight at once. */
+        concurrency: z.number().int().min(1).max(64).default(4),
+        /** Attempts after a failed request (429, 5xx, timeout), with backoff. */
+        retries: z.number().int().min(0).max(10).default(3),
+        /** Milliseconds before a request is given up. */
+        timeoutMs: z.number().int().min(100).default(30000),
+      })
+      .strict()
+      .default({}),
   })
   .strict();
 

@@ -48,8 +48,8 @@ export type { SourceRow, DatasetReader } from './read';
 export { planSplit, resolveSplitOptions, DEFAULT_MIN_ROWS, type SplitOptions, type SplitPlan, type SplitPart, type SplitFold, type MissingLabel, type AppliedSplitOptions, type ExcludedRow } from './split/split';
 export { renderSplit, renderSplitBytes, renderSplitPieces, foldFileName, splitFileNames, splitManifest, splitManifestName, type SplitManifest } from './split/renderSplit';
 export {
-  augmentDataset, planAugmentation, resolveAugmentOptions, AUGMENT_OPERATIONS, STOPWORDS, LEAKS_LISTED, MAX_VARIANTS_PER_ROW, NO_THESAURUS,
-  type Augmentation, type AugmentSummary, type AugmentOperation, type SynonymProvider, type BalanceOptions, type TextSpan, type Tagger, type WordNetPos,
+  augmentDataset, planAugmentation, resolveAugmentOptions, AUGMENT_OPERATIONS, DEFAULT_OPERATIONS, MODEL_OPERATIONS, STOPWORDS, LEAKS_LISTED, MAX_VARIANTS_PER_ROW, NO_THESAURUS,
+  type Augmentation, type AugmentSummary, type AugmentOperation, type SynonymProvider, type Rewrites, type BalanceOptions, type TextSpan, type Tagger, type WordNetPos,
 } from './augment/augment';
 export type { AugmentOptions, AugmentResult, AugmentedRow, AugmentedPart, UnchangedRow, AppliedAugmentOptions } from './augment/types';
 export { renderAugmented, renderAugmentedPieces, augmentedFileName, type RenderAugmentedOptions } from './augment/renderAugmented';

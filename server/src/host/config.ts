@@ -13,7 +13,7 @@ import { isInside } from './outputPaths';
  *
  * tuneset.json sits above the editor's settings because it is the project's, committed beside the data
  * and read by CI: with it the editor and CI agree on a file; an editor setting fills in what the project
- * leaves open. A flag is what a person asked for on this one run. `rules` and `thresholds` merge key by
+ * leaves open. A flag is what a person asked for on this one run. `rules`, `thresholds` and `augment` merge key by
  * key (a tuneset.json that turns one rule off keeps the editor's setting of another); every other
  * setting is replaced whole. tuneset.json is the one named by --config, else the one in the folder the
  * CLI runs in; in the editor, the one at the root of the workspace folder holding the dataset (where CI
@@ -48,7 +48,7 @@ export interface LoadedConfig {
 }
 
 /** Keys whose values merge key by key across the layers. */
-const MERGED_KEYS = new Set(['rules', 'thresholds']);
+const MERGED_KEYS = new Set(['rules', 'thresholds', 'augment']);
 
 /** The settings of defaults, editor, tuneset.json and flags merged in that order (see above); never throws. */
 export function loadConfig(sources: ConfigSources): LoadedConfig {

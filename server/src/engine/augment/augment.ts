@@ -4,7 +4,7 @@
 // written by renderAugmented.ts. The shapes asked for and given back are in types.ts.
 import { detectDatasetFormat, type Detection } from '../analysis/detection';
 import { planBalance, type BalancePlan } from './balance';
-import { ALL_OPERATIONS, type AugmentOperation } from './operations';
+import { ALL_OPERATIONS, DEFAULT_OPERATIONS, MODEL_OPERATIONS, type AugmentOperation } from './operations';
 import { STOPWORDS } from './stopwords';
 import { defaultSelectors } from './targetFields';
 import { CopyGenerator, type RowAugmenter } from './variants';
@@ -14,6 +14,7 @@ import { OptionsError } from '../optionsError';
 import { HeldOutIndex } from './heldOut';
 import { LabelLexicon } from './labelWords';
 import { RowChecks } from './rowChecks';
+import { LabelFlips } from './labelFlip';
 import { FileIndex } from './fileIndex';
 import type { SourceRow } from '../read';
 import type { FieldMap } from '../schema/formats';
@@ -23,7 +24,7 @@ import { usableRow, type ExcludedRow } from '../schema/usableRows';
 import { spliced } from '../columns';
 import type { AppliedAugmentOptions, AugmentedRow, AugmentOptions, AugmentResult, UnchangedRow } from './types';
 
-export { AUGMENT_OPERATIONS, NO_THESAURUS, type AugmentOperation, type SynonymProvider, type ChangedText } from './operations';
+export { AUGMENT_OPERATIONS, DEFAULT_OPERATIONS, MODEL_OPERATIONS, NO_THESAURUS, type AugmentOperation, type SynonymProvider, type ChangedText, type Rewrites } from './operations';
 export type { Tagger, WordNetPos } from './preparedText';
 export type { BalanceOptions } from './balance';
 export type { TextSpan } from './words';
@@ -40,9 +41,9 @@ function given(value: number): string {
 /** Fills defaults and returns the problems with the options (empty when they are usable). */
 export function resolveAugmentOptions(options: AugmentOptions): { applied: AppliedAugmentOptions; problems: string[] } {
   const problems: string[] = [];
-  const chosen = options.operations ?? ALL;
+  const chosen = options.operations ?? DEFAULT_OPERATIONS;
   for (const op of chosen) if (!ALL.includes(op)) problems.push(`unknown operation "${op}" (use ${ALL.join(', ')})`);
-  const alpha = Object.fromEntries(ALL.map((op) => [op, typeof options.alpha === 'number' ? options.alpha : (options.alpha?.[op] ?? 0.1)])) as Record<AugmentOperation, number>;
+  const alpha = Object.fromEntries(ALL.map((op) => [op, typeof options.alpha === 'number' ? options.alpha : (options.alpha?.[op] ?? (op === 'cn' ? 0.05 : 0.1))])) as Record<AugmentOperation, number>;
   if (typeof options.alpha === 'number') {
     if (!(options.alpha >= 0 && options.alpha <= 1)) problems.push(`α (the share of words each new row changes) must be a number from 0 to 1, such as 0.1${given(options.alpha)}`);
   } else {
@@ -55,6 +56,7 @@ export function resolveAugmentOptions(options: AugmentOptions): { applied: Appli
   const seed = options.seed ?? 42;
   if (!Number.isSafeInteger(seed) || seed < 0) problems.push(`the seed must be a whole number of 0 or more${given(seed)}`);
   if (!options.synonyms && (operations.includes('sr') || operations.includes('ri'))) problems.push('synonym replacement and insertion need a synonym provider');
+  if (!options.rewrites && operations.some((op) => MODEL_OPERATIONS.includes(op))) problems.push('back-translation and paraphrase need a model endpoint (the augment.endpoint setting)');
   const target = options.balance?.target;
   if (target !== undefined && !(Number.isInteger(target) && target >= 1)) problems.push(`the target count must be a whole number of at least 1${given(target)}`);
   const provenanceField = options.provenanceField === undefined ? 'augmented_from' : options.provenanceField;
@@ -74,8 +76,8 @@ export function resolveAugmentOptions(options: AugmentOptions): { applied: Appli
 export function augmentDataset(rows: readonly SourceRow[], options: AugmentOptions = {}): AugmentResult {
   const augmentation = planAugmentation(rows, options);
   const made = [...augmentation.newRows((i) => rows[i])];
-  const { options: applied, format, fields, unchanged, excluded, kept, labels, leaks, skipped, dropped, warnings } = augmentation.summary();
-  return { options: applied, format, fields, rows: made, unchanged, excluded, kept, labels, leaks, skipped, dropped, warnings };
+  const { options: applied, format, fields, unchanged, excluded, kept, labels, leaks, skipped, redacted, dropped, warnings, byOperation } = augmentation.summary();
+  return { options: applied, format, fields, rows: made, unchanged, excluded, kept, labels, leaks, skipped, redacted, dropped, warnings, byOperation };
 }
 
 /** What an augmentation did, without its new rows (a host wrote them as they were made). */
@@ -136,6 +138,7 @@ export class Augmentation {
   private state: 'planned' | 'making' | 'made' = 'planned';
   // Tallies of the new rows made, for the summary.
   private made = 0;
+  private readonly byOperation = new Map<AugmentOperation, number>();
   private leaks = 0;
   private readonly leakedRows: AugmentedRow[] = [];
   private readonly unchanged: UnchangedRow[] = [];
@@ -149,9 +152,21 @@ export class Augmentation {
   private readonly skipped = new Map<string, number>();
   /** The rule that kept each skipped row from being augmented. */
   private readonly skipRule = new Map<number, string>();
+  /** Source rows whose credentials and personal data were redacted before augmenting (with redact): their redacted value. */
+  private readonly redactedValues = new Map<number, Record<string, unknown>>();
+  private readonly redacted = new Map<string, number>();
+  /** Per row, an index into ruleSets: the rules with a finding in the row (a new row may have no other). */
+  private rulesOf = new Int32Array(FIRST_ROWS);
+  private readonly ruleSets: string[] = [''];
+  private readonly ruleSetIds = new Map<string, number>([['', 0]]);
   private readonly checks: RowChecks | undefined;
   private readonly fileRows: FileIndex | undefined;
   private readonly lexicon: LabelLexicon;
+  private readonly redact: boolean;
+  /** The label model new rows are checked against (classification files, with the row checks). */
+  private readonly flips: LabelFlips | undefined;
+  private readonly reject: ReadonlySet<AugmentOperation>;
+  private readonly rejected = new Map<AugmentOperation, number>();
 
   constructor(rows: Iterable<SourceRow>, options: AugmentOptions) {
     const { applied, problems } = resolveAugmentOptions(options);
@@ -175,6 +190,9 @@ export class Augmentation {
     this.selectors = selectors;
 
     const check = options.checkRows !== false;
+    this.redact = options.redact === true;
+    this.flips = check && options.labelFlips !== false && detection.format === 'classification' && detection.fields.label !== undefined ? new LabelFlips() : undefined;
+    this.reject = new Set(options.reject ?? []);
     this.checks = check ? new RowChecks(detection, options.config ?? DEFAULT_CONFIG) : undefined;
     const config = options.config ?? DEFAULT_CONFIG;
     this.fileRows = this.checks ? new FileIndex(this.checks.bandsPerRow, config.nearDuplicateThreshold, config.nearDuplicateShingleSize) : undefined;
@@ -209,7 +227,7 @@ export class Augmentation {
     };
     this.generator = new CopyGenerator(
       applied, options.synonyms ?? (() => []), options.stopwords ?? STOPWORDS, detection, heldOut,
-      { fileRows: this.fileRows, rules: this.checks, labelWords }, options.tagger,
+      { fileRows: this.fileRows, rules: this.checks, labelWords, sourceRules: (i) => this.sourceRules(i), labelFlip: this.flips && ((key, i, sourceKey) => this.labelFlip(key, i, sourceKey)) }, options.tagger, options.rewrites,
     );
   }
 
@@ -224,6 +242,7 @@ export class Augmentation {
         this.usable = spliced(this.usable, i, 0, i);
         this.label = spliced(this.label, i, 0, i);
         this.skip = spliced(this.skip, i, 0, i);
+        this.rulesOf = spliced(this.rulesOf, i, 0, i);
       }
       this.label[i] = -1;
       i++;
@@ -234,9 +253,19 @@ export class Augmentation {
         continue;
       }
       this.usable[row.index] = 1;
-      const verdict = this.checks?.check(row);
+      let verdict = this.checks?.check(row);
       this.fileRows?.add(row.index, u.content.key, verdict?.bands);
       if (this.checks) this.textLabels(row.index, u.content.key, u.content.label);
+      if (verdict?.rule && this.redact && isPrivacyRule(verdict.rule)) {
+        // Redacted as the quick fixes do, then augmented from the redacted text (the row itself is written as it is).
+        const clean = this.checks!.redacted(row);
+        if (clean) {
+          this.redactedValues.set(row.index, clean.value);
+          this.redacted.set(verdict.rule, (this.redacted.get(verdict.rule) ?? 0) + 1);
+          verdict = clean.verdict;
+        }
+      }
+      if (verdict) this.rulesOf[row.index] = this.ruleSetId(verdict.found);
       const problem = verdict?.rule;
       if (problem) {
         this.skip[row.index] = 1;
@@ -248,12 +277,59 @@ export class Augmentation {
       let id = labelIds.get(l);
       if (id === undefined) labelIds.set(l, (id = this.labelNames.push(l) - 1));
       this.label[row.index] = id;
-      if (!problem) this.lexicon.add(id, u.content.key);
+      if (!problem) {
+        this.lexicon.add(id, u.content.key);
+        this.flips?.add(u.content.key, id);
+      }
     }
     this.usable = this.usable.subarray(0, i);
     this.label = this.label.subarray(0, i);
     this.skip = this.skip.subarray(0, i);
+    this.rulesOf = this.rulesOf.subarray(0, i);
     return i;
+  }
+
+  /** Why a new row is dropped as a label flip, or undefined. */
+  private labelFlip(key: string, sourceIndex: number, sourceKey: () => string): string | undefined {
+    const flips = this.flips!;
+    const id = this.label[sourceIndex];
+    if (id < 0 || !flips.judges(id)) return undefined;
+    return flips.flip(sourceIndex, sourceKey, id, key) < 0 ? undefined : 'label flip (the label model reads the new row as another label)';
+  }
+
+  private ruleSetId(rules: string): number {
+    let id = this.ruleSetIds.get(rules);
+    if (id === undefined) this.ruleSetIds.set(rules, (id = this.ruleSets.push(rules) - 1));
+    return id;
+  }
+
+  /** The rules with a finding in a source row (its redacted value's, when it was redacted). */
+  sourceRules(index: number): string {
+    return this.ruleSets[this.rulesOf[index]] ?? '';
+  }
+
+  /**
+   * A new row of a redacted source: its other texts are written redacted too (the written row is its
+   * source's text with the parts replaced, and the source is written as it was).
+   */
+  private addRedactions(row: AugmentedRow): void {
+    const original = this.generator.rowAt!(row.sourceIndex).value;
+    const redacted = this.redactedValues.get(row.sourceIndex);
+    const taken = new Set(row.parts.map((p) => p.path.join('\u0001')));
+    for (const { path, before, after } of changedStrings(original, redacted, [])) {
+      if (taken.has(path.join('\u0001'))) continue;
+      row.parts.push({ field: path.join('.'), path, original: before, text: after, changed: [], removed: [] });
+    }
+  }
+
+  /** A source row as augmentation varies it: redacted when it was. */
+  private sourceOf(rowAt: (index: number) => SourceRow): (index: number) => SourceRow {
+    if (!this.redactedValues.size) return rowAt;
+    return (i) => {
+      const row = rowAt(i);
+      const value = this.redactedValues.get(i);
+      return value ? { ...row, value } : row;
+    };
   }
 
   /** Per normalised text: the label of its first row, and whether rows of that text disagree on the label. */
@@ -308,6 +384,7 @@ export class Augmentation {
     if (this.state !== 'planned') throw new Error('augment: the new rows are made once');
     this.state = 'making';
     this.generator.rowAt = rowAt;
+    rowAt = this.sourceOf(rowAt);
     const extra = this.fillsShortfall ? this.shortfallCalls(rowAt) : undefined;
     this.generator.counting = true;
     for (let i = 0; i < this.copies.length; i++) {
@@ -323,20 +400,37 @@ export class Augmentation {
       const a = this.generator.forRow(row, this.labelOf(i));
       for (let k = 1; k <= planned && a.live; k++) {
         const made = this.nextRow(a, k);
-        if (made) yield this.counted(made);
+        if (made && this.notRejected(made)) yield this.counted(made);
       }
       if (planned) {
         if (a.made === 0 && a.reason) this.unchanged.push({ index: i, line: row.line, reason: a.reason });
+        else if (a.made === 0 && a.dropped) this.unchanged.push({ index: i, line: row.line, reason: `every variant was dropped before writing (last: ${a.dropped})` });
         else if (a.made < planned) this.fewer++;
       }
       // Balancing's turns at making up a label's shortfall come after the row's planned variants.
       for (let k = planned + 1; k <= calls && a.live; k++) {
         const made = this.nextRow(a, k);
-        if (made) yield this.counted(made);
+        if (made && this.notRejected(made)) yield this.counted(made);
       }
     }
     if (!this.sample && this.generator.targetsFound === 0 && this.copies.some((c) => c > 0)) this.noTargets = !this.anyClassRowVaries(rowAt);
     this.state = 'made';
+  }
+
+  /**
+   * The texts back-translation and paraphrase rewrite: each chosen text of the rows this augmentation
+   * varies (redacted where the row was), once each, in file order. The host has a model rewrite them
+   * before newRows (see AugmentOptions.rewrites). `wholeFile`: those of every row, sample or not (a
+   * preview's estimate of the write).
+   */
+  textsToRewrite(rowAt: (index: number) => SourceRow, wholeFile = false): string[] {
+    const source = this.sourceOf(rowAt);
+    const out = new Set<string>();
+    for (let i = 0; i < this.copies.length; i++) {
+      if (this.skip[i] || !this.copies[i] || (this.sample && !wholeFile && !this.sample.has(i))) continue;
+      for (const t of this.generator.targetTextsOf(source(i))) out.add(t);
+    }
+    return [...out];
   }
 
   /** What was made, once newRows has been read to its end. */
@@ -352,9 +446,16 @@ export class Augmentation {
     const skipped = Object.fromEntries(this.skipped);
     const skippedRows = [...this.skipped.values()].reduce((a, b) => a + b, 0);
     if (skippedRows) warnings.push(`${skippedRows} source row${skippedRows === 1 ? '' : 's'} not augmented: a copy would repeat what the rules found (${Object.entries(skipped).map(([r, n]) => `${r} ${n}`).join(', ')})`);
-    const dropped = Object.fromEntries([...this.generator.dropped].sort((a, b) => b[1] - a[1]));
-    const droppedRows = [...this.generator.dropped.values()].reduce((a, b) => a + b, 0);
+    const redacted = Object.fromEntries(this.redacted);
+    const redactedRows = [...this.redacted.values()].reduce((a, b) => a + b, 0);
+    if (redactedRows) warnings.push(`${redactedRows} source row${redactedRows === 1 ? '' : 's'} redacted before augmenting (${Object.entries(redacted).map(([r, n]) => `${r} ${n}`).join(', ')}): the new rows carry tags such as [EMAIL]; the source rows are written as they are`);
+    const droppedBy = new Map(this.generator.dropped);
+    for (const [op, n] of this.rejected) droppedBy.set(`${op} rejected`, n);
+    const dropped = Object.fromEntries([...droppedBy].sort((a, b) => b[1] - a[1]));
+    const droppedRows = [...droppedBy.values()].reduce((a, b) => a + b, 0);
     if (droppedRows) warnings.push(`${droppedRows} new row${droppedRows === 1 ? '' : 's'} dropped before writing (${Object.entries(dropped).map(([r, n]) => `${r}: ${n}`).join('; ')})`);
+    const copies = this.byOperation.get('cp') ?? 0;
+    if (copies) warnings.push(`${copies} new row${copies === 1 ? ' is an exact copy' : 's are exact copies'} of ${copies === 1 ? 'its' : 'their'} source (oversampling by copy): \`tuneset check\` reports ${copies === 1 ? 'it as an exact duplicate' : 'them as exact duplicates'}, by design; augment a train split only, and never split this file again (a copy would land beside its source in val or test)`);
     const unchanged = this.unchanged.length;
     if (unchanged) warnings.push(`${unchanged} row${unchanged === 1 ? '' : 's'} could not be changed (listed with the reason)`);
     const leaks = this.leaks;
@@ -364,7 +465,8 @@ export class Augmentation {
     if (this.unlabeledAfter) after['(no label)'] = this.unlabeledAfter;
     return {
       options: this.options, format: this.format, fields: this.fields, unchanged: this.unchanged, excluded: this.excluded, kept: this.kept,
-      labels: { before, after }, leaks, skipped, dropped, warnings, made: this.made, leakedRows: this.leakedRows,
+      labels: { before, after }, leaks, skipped, redacted, dropped, warnings, made: this.made, leakedRows: this.leakedRows,
+      byOperation: Object.fromEntries(ALL_OPERATIONS.filter((op) => this.byOperation.has(op)).map((op) => [op, this.byOperation.get(op)!])),
     };
   }
 
@@ -409,13 +511,24 @@ export class Augmentation {
     return a.next(copy, this.scratch) ? this.scratch.pop() : undefined;
   }
 
+  /** False for a row of a rejected operation, which is tallied and left out (the other rows stay as previewed). */
+  private notRejected(row: AugmentedRow): boolean {
+    if (!this.reject.has(row.operation)) return true;
+    this.rejected.set(row.operation, (this.rejected.get(row.operation) ?? 0) + 1);
+    return false;
+  }
+
   /** Tallies a new row on its way out. */
   private counted(row: AugmentedRow): AugmentedRow {
+    if (this.redactedValues.has(row.sourceIndex)) this.addRedactions(row);
     this.made++;
     if (row.leak) {
       this.leaks++;
       if (this.leakedRows.length < LEAKS_LISTED) this.leakedRows.push(row);
-    } else this.countAfter(row.sourceIndex);
+    } else {
+      this.countAfter(row.sourceIndex);
+      this.byOperation.set(row.operation, (this.byOperation.get(row.operation) ?? 0) + 1);
+    }
     return row;
   }
 
@@ -543,6 +656,21 @@ function replayTurns(live: number[], short: number, runs: Map<number, TurnRun>, 
   }
   for (const [r, t] of turns) extra[r] = t;
   return short;
+}
+
+/** The string leaves that differ between a value and its redacted copy (same shape). */
+function changedStrings(a: unknown, b: unknown, path: (string | number)[]): { path: (string | number)[]; before: string; after: string }[] {
+  if (typeof a === 'string') return typeof b === 'string' && a !== b ? [{ path, before: a, after: b }] : [];
+  if (Array.isArray(a) && Array.isArray(b)) return a.flatMap((x, i) => changedStrings(x, b[i], [...path, i]));
+  if (typeof a === 'object' && a !== null && typeof b === 'object' && b !== null) {
+    return Object.keys(a).flatMap((k) => changedStrings((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], [...path, k]));
+  }
+  return [];
+}
+
+/** Rules whose findings a redaction removes. */
+function isPrivacyRule(rule: string): boolean {
+  return rule === 'secret' || rule.startsWith('pii-');
 }
 
 function indexesWhere(flags: ArrayLike<number>): number[] {

@@ -8,11 +8,21 @@ import { hasUnspacedScript, insertWords, joinWords, matchCase, removeWords, unsp
  * highlight, or the reason it cannot change this text, so "could not augment" is always explained.
  */
 
-/** sr synonym replacement · ri random insertion · rs random swap · rd random deletion · ss sentence shuffle. */
-export type AugmentOperation = 'sr' | 'ri' | 'rs' | 'rd' | 'ss';
+/**
+ * sr synonym replacement · ri random insertion · rs random swap · rd random deletion · ss sentence
+ * shuffle (EDA) · cn character noise · cp copy (oversampling: the row as it is) · bt back-translation
+ * and pp paraphrase (a model's rewrite the host fetched: see Rewrites).
+ */
+export type AugmentOperation = 'sr' | 'ri' | 'rs' | 'rd' | 'ss' | 'cn' | 'cp' | 'bt' | 'pp';
 
 /** The operations in their usual order. */
-export const ALL_OPERATIONS: AugmentOperation[] = ['sr', 'ri', 'rs', 'rd', 'ss'];
+export const ALL_OPERATIONS: AugmentOperation[] = ['sr', 'ri', 'rs', 'rd', 'ss', 'cn', 'cp', 'bt', 'pp'];
+
+/** The operations used when none is named: EDA's five (the others are asked for by name). */
+export const DEFAULT_OPERATIONS: AugmentOperation[] = ['sr', 'ri', 'rs', 'rd', 'ss'];
+
+/** Operations whose text comes from a model the user runs (the host fetches it before augmenting). */
+export const MODEL_OPERATIONS: readonly AugmentOperation[] = ['bt', 'pp'];
 
 export const AUGMENT_OPERATIONS: Record<AugmentOperation, string> = {
   sr: 'synonym replacement',
@@ -20,14 +30,23 @@ export const AUGMENT_OPERATIONS: Record<AugmentOperation, string> = {
   rs: 'random swap',
   rd: 'random deletion',
   ss: 'sentence shuffle',
+  cn: 'character noise',
+  cp: 'copy (oversampling)',
+  bt: 'back-translation',
+  pp: 'paraphrase',
 };
+
+/** A model's rewrite of a text for bt or pp (undefined when it has none: not asked, or the request failed). */
+export type Rewrites = (op: 'bt' | 'pp', text: string) => string | undefined;
 
 export type { SynonymProvider } from './preparedText';
 
 export interface OperationContext {
   random: Random;
-  /** Share of the words to change (sr, ri, rs) or chance of deleting each word (rd). */
+  /** Share of the words to change (sr, ri, rs), chance of deleting each word (rd) or of changing each letter (cn). */
   alpha: number;
+  /** The model's rewrites (bt, pp). */
+  rewrites?: Rewrites;
 }
 
 export interface ChangedText {
@@ -46,7 +65,69 @@ export const OPERATIONS: Record<AugmentOperation, (prepared: PreparedText, ctx: 
   rs: swapWords,
   rd: deleteWords,
   ss: shuffleSentences,
+  cn: characterNoise,
+  cp: (p) => ({ text: p.text, changed: [], removed: [] }),
+  bt: (p, ctx) => rewritten('bt', p, ctx),
+  pp: (p, ctx) => rewritten('pp', p, ctx),
 };
+
+/** Neighbours of each letter on a QWERTY keyboard (a typo hits one of them). */
+const KEYBOARD: Record<string, string> = {
+  q: 'wa', w: 'qeas', e: 'wrsd', r: 'etdf', t: 'ryfg', y: 'tugh', u: 'yihj', i: 'uojk', o: 'ipkl', p: 'ol',
+  a: 'qwsz', s: 'awedxz', d: 'serfcx', f: 'drtgvc', g: 'ftyhbv', h: 'gyujnb', j: 'huikmn', k: 'jiolm', l: 'kop',
+  z: 'asx', x: 'zsdc', c: 'xdfv', v: 'cfgb', b: 'vghn', n: 'bhjm', m: 'njk',
+};
+
+/**
+ * Character noise: typos in words that may change (never a protected span, a name, a number, a
+ * stopword or negation, an answer or label word): each letter, with chance α, is replaced by a
+ * keyboard neighbour, dropped, doubled or swapped with the next one. At least one typo is made.
+ */
+function characterNoise(p: PreparedText, ctx: OperationContext): OperationResult {
+  const eligible = p.words.words.map((_, i) => i).filter((i) => !p.locked[i] && !p.glued[i] && /^\p{L}{3,}$/u.test(p.words.words[i]));
+  if (!eligible.length) return { reason: 'no word of three letters or more that may change' };
+  const w = copyWords(p.words);
+  let typos = 0;
+  const typo = (i: number, at: number) => {
+    const chars = [...w.words[i]];
+    const c = chars[at];
+    const lower = c.toLowerCase();
+    const kind = randomIndex(ctx.random, 4);
+    if (kind === 0 && KEYBOARD[lower]) {
+      const n = KEYBOARD[lower][randomIndex(ctx.random, KEYBOARD[lower].length)];
+      chars[at] = c === lower ? n : n.toUpperCase();
+    } else if (kind === 1 && chars.length > 3) chars.splice(at, 1);
+    else if (kind === 3 && at + 1 < chars.length && chars[at + 1] !== c) [chars[at], chars[at + 1]] = [chars[at + 1], chars[at]];
+    else chars.splice(at, 0, c);
+    w.words[i] = chars.join('');
+    w.changed[i] = true;
+    typos++;
+  };
+  for (const i of eligible) {
+    const length = [...w.words[i]].length;
+    // The first letter stays: a reader (and a model) recognises a word by its start.
+    for (let at = length - 1; at >= 1; at--) if (ctx.random() < ctx.alpha) typo(i, at);
+  }
+  if (!typos) {
+    const i = eligible[randomIndex(ctx.random, eligible.length)];
+    typo(i, 1 + randomIndex(ctx.random, [...w.words[i]].length - 1));
+  }
+  return finish(p.text, w);
+}
+
+/**
+ * The model's rewrite of a text (bt, pp), kept only when every protected word of the original (a
+ * name, a number, a quoted or code span, a date, an answer word) is still in it, as it was.
+ */
+function rewritten(op: 'bt' | 'pp', p: PreparedText, ctx: OperationContext): OperationResult {
+  const text = ctx.rewrites?.(op, p.text);
+  if (text === undefined) return { reason: 'the model gave no rewrite of this text' };
+  const out = text.trim();
+  if (!out || out === p.text.trim()) return { reason: 'the model gave back the same text' };
+  const missing = p.words.words.filter((word, i) => p.fixed[i] && !p.glued[i] && !out.includes(word));
+  if (missing.length) return { reason: `the model's rewrite lost or changed ${missing.slice(0, 3).map((m) => `"${m}"`).join(', ')}` };
+  return { text: out, changed: out.length ? [{ start: 0, end: out.length }] : [], removed: [] };
+}
 
 /** No thesaurus ships for unspaced scripts (see the README): said plainly rather than as a missing synonym. */
 export const NO_THESAURUS = 'no thesaurus for Chinese, Japanese or Thai words: only swap, deletion and sentence shuffle change them';

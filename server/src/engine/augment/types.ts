@@ -5,7 +5,7 @@ import type { FieldMap } from '../schema/formats';
 import type { ExcludedRow } from '../schema/usableRows';
 import type { FormatName } from '../types';
 import type { BalanceOptions } from './balance';
-import type { AugmentOperation, ChangedText, SynonymProvider } from './operations';
+import type { AugmentOperation, ChangedText, Rewrites, SynonymProvider } from './operations';
 import type { Tagger } from './preparedText';
 import type { Config } from '../config';
 
@@ -13,7 +13,7 @@ import type { Config } from '../config';
 
 /** What the user chose for an augmentation; everything is optional and defaulted. */
 export interface AugmentOptions {
-  /** Operations to draw from for each new row (default all five). */
+  /** Operations to draw from for each new row (default EDA's five: sr, ri, rs, rd, ss). */
   operations?: AugmentOperation[];
   /** α: share of words changed (per operation or one for all; default 0.1). α 0 turns an operation off. */
   alpha?: number | Partial<Record<AugmentOperation, number>>;
@@ -25,6 +25,8 @@ export interface AugmentOptions {
   fields?: string[];
   /** Synonym lookup, injected by the host (WordNet); needed for sr and ri. */
   synonyms?: SynonymProvider;
+  /** A model's rewrites of the texts (back-translation, paraphrase), fetched by the host before augmenting; needed for bt and pp. */
+  rewrites?: Rewrites;
   /** Part-of-speech tagger, injected by the host (natural's Brill tagger): synonyms then come from the word's part of speech only, and names stay. */
   tagger?: Tagger;
   /** Words that carry sentiment (a lexicon the host passes): never replaced or deleted in a labelled row. */
@@ -35,6 +37,18 @@ export interface AugmentOptions {
    * row of the file exactly or nearly). Default true.
    */
   checkRows?: boolean;
+  /**
+   * Redact a source row's credentials and personal data ([EMAIL], [CARD], [SECRET]… as the quick
+   * fixes do) and augment the redacted text, instead of leaving the row out (default false). The
+   * source row itself is written as it is.
+   */
+  redact?: boolean;
+  /**
+   * Drop a new row of a classification file that the label model (naive Bayes on the file's rows)
+   * confidently reads as another label than its source's, when it reads the source right (default
+   * true, with checkRows). Counted in `dropped`.
+   */
+  labelFlips?: boolean;
   /** Severities and thresholds for those checks (default: the defaults). */
   config?: Config;
   /** Words never replaced or deleted (default: natural's English list plus negations). */
@@ -47,6 +61,8 @@ export interface AugmentOptions {
   heldOut?: { file: string; rows: Iterable<SourceRow> }[];
   /** Jaccard similarity from which a new row counts as repeating a held-out row (default 0.8, as the near-duplicate rule). */
   nearDuplicateThreshold?: number;
+  /** Operations whose new rows are made (the seeded draws stay as they are) but not written: rejected after a preview. Counted in `dropped`. */
+  reject?: readonly AugmentOperation[];
   /** Preview: augment only these row indexes (with the copies they would get in a full run). */
   sample?: readonly number[];
   /** The format and fields; detected from the rows when absent. */
@@ -107,6 +123,10 @@ export interface AugmentResult {
   leaks: number;
   /** Source rows not augmented because a rule found a problem a copy would repeat, by rule. */
   skipped: Record<string, number>;
+  /** Source rows redacted before they were augmented (with `redact`), by the rule that found them. */
+  redacted: Record<string, number>;
+  /** New rows written, by the operation that made them. */
+  byOperation: Partial<Record<AugmentOperation, number>>;
   /** New rows made and dropped before writing, by reason ("exact duplicate", "near duplicate", or a rule). */
   dropped: Record<string, number>;
   warnings: string[];

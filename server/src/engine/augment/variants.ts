@@ -4,7 +4,7 @@ import type { SourceRow } from '../read';
 import { extractRow } from '../schema/extract';
 import { mixSeed, seededRandom, shuffle } from '../seededRandom';
 import type { HeldOutIndex, HeldOutMatch } from './heldOut';
-import { ALL_OPERATIONS, OPERATIONS, type AugmentOperation, type SynonymProvider } from './operations';
+import { ALL_OPERATIONS, OPERATIONS, type AugmentOperation, type Rewrites, type SynonymProvider } from './operations';
 import { prepareText, WordKnowledge, type KeptWords, type PreparedText, type Tagger } from './preparedText';
 import type { RowChecks } from './rowChecks';
 import type { FileIndex } from './fileIndex';
@@ -34,6 +34,10 @@ export interface NewRowChecks {
   rules?: RowChecks;
   /** Words the label depends on, for a label. */
   labelWords?: (label: string) => ((lower: string) => boolean) | undefined;
+  /** The rules with a finding in a source row ('' for none, else sorted and joined by spaces): a new row may have no other. */
+  sourceRules?: (index: number) => string;
+  /** Why a new row's text (its key) reads as another label than its source's, or undefined (see LabelFlips). */
+  labelFlip?: (key: string, sourceIndex: number, sourceKey: () => string) => string | undefined;
 }
 
 export class CopyGenerator {
@@ -54,6 +58,7 @@ export class CopyGenerator {
     readonly heldOut: HeldOutIndex,
     readonly checks: NewRowChecks = {},
     tagger?: Tagger,
+    readonly rewrites?: Rewrites,
   ) {
     this.knowledge = new WordKnowledge(synonyms, stopwords, tagger);
     this.thesaurusAsked = applied.operations.includes('sr') || applied.operations.includes('ri');
@@ -80,6 +85,12 @@ export class CopyGenerator {
     return new RowAugmenter(this, row, value, targets, label, kept);
   }
 
+  /** The texts of a row this augmentation changes. */
+  targetTextsOf(row: SourceRow): string[] {
+    const value = row.value as Record<string, unknown>;
+    return targetTexts(value, extractRow(value, this.detection.format, this.detection.fields), this.applied.fields).map((t) => t.text);
+  }
+
   /** The new row's value: the source's with the changed texts in place. */
   valueOf(value: Record<string, unknown>, parts: AugmentedPart[]): Record<string, unknown> {
     let next: unknown = value;
@@ -95,13 +106,22 @@ export class CopyGenerator {
   }
 
   /** Why a new row is not written, or undefined: it repeats another row of the file, or a row rule finds a problem in it. */
-  dropReason(next: Record<string, unknown>, source: SourceRow): string | undefined {
+  dropReason(next: Record<string, unknown>, source: SourceRow, op: AugmentOperation): string | undefined {
     const { fileRows, rules } = this.checks;
     if (!rules) return undefined;
     const verdict = rules.checkValue(next, source.index, source.line);
+    if (verdict.found) {
+      // Any finding its source lacks: the new row would add to what check reports ("好" from "好评" too short).
+      const had = this.checks.sourceRules?.(source.index) ?? '';
+      const theirs = had ? new Set(had.split(' ')) : undefined;
+      for (const rule of verdict.found.split(' ')) if (!theirs?.has(rule)) return `${rule} (a finding its source row lacks)`;
+    }
     if (verdict.rule) return `${verdict.rule} (found by the row rules)`;
-    if (!fileRows) return undefined;
     const key = extractRow(next, this.detection.format, this.detection.fields).key;
+    // Swaps and shuffles keep every word (the model reads words): only operations that change words are asked about.
+    const flip = REORDERS.has(op) ? undefined : this.checks.labelFlip?.(key, source.index, () => this.keyOf(source.index) ?? '');
+    if (flip) return flip;
+    if (!fileRows) return undefined;
     return fileRows.repeat(key, verdict.bands, fileRows.hashOf(source.index), (i) => this.keyOf(i));
   }
 
@@ -119,6 +139,9 @@ export class CopyGenerator {
   }
 }
 
+/** Operations that move words without changing them. */
+const REORDERS: ReadonlySet<AugmentOperation> = new Set(['rs', 'ss']);
+
 /**
  * The identity of a row's texts for spotting repeats. Lower-casing is enough normalisation here: no
  * operation changes only spacing, and a Set of strings hashes natively, far faster than in JS.
@@ -131,6 +154,8 @@ export class RowAugmenter {
   tried = 0;
   live = true;
   reason: string | undefined;
+  /** Why this row's last dropped variant was dropped (see CopyGenerator.dropReason). */
+  dropped: string | undefined;
   private readonly seen = new Set<string>();
   private prepared: PreparedText[] | undefined;
 
@@ -158,7 +183,7 @@ export class RowAugmenter {
       const random = seededRandom(mixSeed(applied.seed, this.row.index, copy, attempt));
       const reasons: string[] = [];
       for (const op of shuffle(applied.operations.slice(), random)) {
-        const ctx = { random, alpha: applied.alpha[op] };
+        const ctx = { random, alpha: applied.alpha[op], rewrites: this.g.rewrites };
         const parts: AugmentedPart[] = [];
         const texts: string[] = [];
         prepared.forEach((p, k) => {
@@ -173,13 +198,17 @@ export class RowAugmenter {
           }
         });
         if (!parts.length) continue;
-        const id = identity(texts);
-        // A repeat of the source or of an earlier variant: try the next operation, then the next attempt's stream.
-        if (this.seen.has(id)) continue;
-        this.seen.add(id);
+        // A copy repeats its source by design (oversampling); any other repeat of the source or of an earlier variant: the next operation, then the next attempt's stream.
+        const copying = op === 'cp';
+        if (!copying) {
+          const id = identity(texts);
+          if (this.seen.has(id)) continue;
+          this.seen.add(id);
+        }
         const next = this.g.valueOf(this.value, parts);
-        const dropped = this.g.dropReason(next, this.row);
+        const dropped = copying ? undefined : this.g.dropReason(next, this.row, op);
         if (dropped) {
+          this.dropped = dropped;
           this.g.drop(dropped);
           continue;
         }

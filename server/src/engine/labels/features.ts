@@ -162,6 +162,33 @@ export function textBuckets(text: string, bits: number): number[] {
   return [...out].sort((a, b) => a - b);
 }
 
+let stamps = new Uint32Array(0);
+let epoch = 0;
+
+/**
+ * Calls `visit` once per distinct bucket of a text's terms: textBuckets without the set, the array and
+ * the sort, for scoring many texts one at a time (augmentation's label-flip check). bits < 32.
+ */
+export function forEachBucket(text: string, bits: number, visit: (bucket: number) => void): void {
+  if (stamps.length !== 1 << bits) {
+    stamps = new Uint32Array(1 << bits);
+    epoch = 0;
+  }
+  if (++epoch === 0xffffffff) {
+    stamps.fill(0);
+    epoch = 1;
+  }
+  const mask = (1 << bits) - 1;
+  const e = epoch;
+  hashTerms(text.toLowerCase(), (h) => {
+    const b = h & mask;
+    if (stamps[b] !== e) {
+      stamps[b] = e;
+      visit(b);
+    }
+  });
+}
+
 const ROWS_PER_STEP = 4096;
 
 /** Hashes every text's terms, in steps of a few thousand rows. */

@@ -6,6 +6,7 @@ import { findChineseIdNumbers, findChineseMobiles } from './chineseIds';
 import { findEmails, findIPv4, findIPv6 } from './netAddresses';
 import { findPhones } from './phones';
 import { findSecrets } from './secrets';
+import { profileText, type TextProfile } from '../text/profile';
 
 export { luhn, mod97 } from './bankNumbers';
 
@@ -15,34 +16,60 @@ export { luhn, mod97 } from './bankNumbers';
  * The text's profile (its digits, an @, the characters every key has) skips the searches that cannot match.
  */
 export function checkPrivacy(ctx: PartContext): void {
-  const text = ctx.part.text;
-  const { digits, hasAt, keyHint } = ctx.profile;
-  if (hasAt) reportFound(ctx, 'pii-email', findEmails(text), '[EMAIL]');
+  for (const [rule, found, tag] of privacyMatches(ctx.part.text, ctx.profile)) reportFound(ctx, rule, found, tag);
+}
+
+/** Each kind of personal data or credential in a text, with the tag its quick fix redacts it as (kinds without a match left out). */
+function privacyMatches(text: string, profile: Pick<TextProfile, 'digits' | 'hasAt' | 'keyHint'>): [RuleId, Found[], string][] {
+  const out: [RuleId, Found[], string][] = [];
+  const add = (rule: RuleId, found: Found[], tag: string) => {
+    if (found.length) out.push([rule, found, tag]);
+  };
+  const { digits, hasAt, keyHint } = profile;
+  if (hasAt) add('pii-email', findEmails(text), '[EMAIL]');
   if (digits >= 7) {
     // Digits taken as a card number or an IBAN are not also a phone number.
     const cards = findCards(text);
     const ibans = digits >= 8 ? findIbans(text) : [];
-    reportFound(ctx, 'pii-card', cards, '[CARD]');
-    reportFound(ctx, 'pii-iban', ibans, '[IBAN]');
+    add('pii-card', cards, '[CARD]');
+    add('pii-iban', ibans, '[IBAN]');
     const numbers = ibans.length ? cards.concat(ibans) : cards;
     let phones = findPhones(text, numbers);
     // Mainland mobile numbers and identity numbers, written without +86 in Chinese text (11 and 18 digits).
     if (digits >= 11) {
       const ids = findChineseIdNumbers(text).filter((f) => !numbers.some((n) => overlaps(n, f)));
-      reportFound(ctx, 'pii-id-number', ids, '[ID]');
+      add('pii-id-number', ids, '[ID]');
       const mobiles = findChineseMobiles(text).filter((f) => !numbers.some((n) => overlaps(n, f)) && !ids.some((n) => overlaps(n, f)));
       if (mobiles.length) phones = withoutOverlaps(phones.concat(mobiles));
     }
-    reportFound(ctx, 'pii-phone', phones, '[PHONE]');
+    add('pii-phone', phones, '[PHONE]');
   }
   const v4 = digits >= 4 && text.includes('.');
   const v6 = text.includes('::') || (digits >= 4 && text.includes(':'));
   if (v4 || v6) {
     // An IPv4 address embedded in an IPv6 one (::ffff:192.0.2.128) is found by both searches, once reported.
     const ips = v4 && v6 ? withoutOverlaps(findIPv4(text).concat(findIPv6(text))) : v4 ? findIPv4(text) : findIPv6(text);
-    reportFound(ctx, 'pii-ip', ips, '[IP]');
+    add('pii-ip', ips, '[IP]');
   }
-  if (keyHint) reportFound(ctx, 'secret', findSecrets(text), '[SECRET]');
+  if (keyHint) add('secret', findSecrets(text), '[SECRET]');
+  return out;
+}
+
+/**
+ * A text with every credential and piece of personal data the privacy rules find replaced by the tag
+ * their quick fixes use ([EMAIL], [CARD], [SECRET]…), and the rules that matched; kinds are redacted
+ * one after another (a card number gone, a phone number is looked for in what is left).
+ */
+export function redactPrivacy(text: string): { text: string; rules: RuleId[] } {
+  const rules: RuleId[] = [];
+  for (let round = 0; round < 8; round++) {
+    const matches = privacyMatches(text, profileText(text));
+    if (!matches.length) break;
+    const [rule, found, tag] = matches[0];
+    rules.push(rule);
+    text = redact(text, found, tag);
+  }
+  return { text, rules };
 }
 
 /**
