@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { datasetUri } from './panels/datasetPanel';
-import { DatasetViewPanel } from './panels/datasetViewPanel';
+import { DatasetViewPanel, registerDatasetEditor } from './panels/datasetViewPanel';
 import { SplitPanel } from './panels/splitPanel';
 import { AUGMENT_API_KEY_SECRET, AugmentPanel } from './panels/augmentPanel';
 import { exportReport, ReportPanel } from './panels/reportPanel';
@@ -33,6 +33,7 @@ export function registerCommands(context: vscode.ExtensionContext, client: Langu
   AugmentPanel.secrets = context.secrets;
   for (const [id, run] of Object.entries(handlers)) handlers[id] = afterStart(ready, run);
   for (const [id, handler] of Object.entries(handlers)) context.subscriptions.push(vscode.commands.registerCommand(id, handler));
+  context.subscriptions.push(registerDatasetEditor(context.extensionUri, client, summaries, ready));
 }
 
 /** A command that runs once the client has started (at once when it has); a failed start is the command's error. */

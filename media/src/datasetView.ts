@@ -1,10 +1,13 @@
-import type { DatasetRowsQuery, DatasetRowsRequest, DatasetRowView, DatasetViewHostMessage, DatasetViewPageMessage } from '../../server/src/protocol';
+import type { DatasetRowAction, DatasetRowsQuery, DatasetRowsRequest, DatasetRowView, DatasetViewHostMessage, DatasetViewPageMessage } from '../../server/src/protocol';
 import { clear, debounce, el, fmt, hostChannel, problemsBox, t } from './dom';
+import { wordDiff } from './wordDiff';
 
 /**
  * The dataset view's page: a table over the language server's rows. Only the rows in sight are in the
  * DOM, and only the pages around them are asked for (PAGE rows at a time); the filters go to the
- * server, which answers with the rows they select. Every dataset string is set as text.
+ * server, which answers with the rows they select. Every dataset string is set as text. The actions
+ * (delete, relabel, redact) act on the rows the filters select, or Delete on the selected row; the
+ * host writes them into the document as one edit, which one Undo in the text editor takes back.
  */
 type Answer = Exclude<DatasetRowsRequest.Result, null | { problems: string[] }>;
 
@@ -25,6 +28,8 @@ const pages = new Map<number, DatasetRowView[]>();
 let matched = 0;
 let total = 0;
 let selected = -1;
+/** The labels of the file, for the relabel box's suggestions. */
+let labelNames: string[] = [];
 
 const title = el('h1', {}, t('Rows'));
 const counts = el('span', { id: 'counts', class: 'muted', 'aria-live': 'polite' });
@@ -32,18 +37,49 @@ const labelFilter = el('select', { id: 'label-filter', 'aria-label': t('Filter b
 const ruleFilter = el('select', { id: 'rule-filter', 'aria-label': t('Filter by rule') });
 const search = el('input', { id: 'search', type: 'text', placeholder: t('Search text, label, fields'), 'aria-label': t('Search rows') });
 const regex = el('input', { id: 'regex', type: 'checkbox', 'aria-label': t('Search as a regular expression') });
+const severityFilter = el('select', { id: 'severity-filter', 'aria-label': t('Filter by severity') },
+  el('option', { value: '' }, t('Any severity')), el('option', { value: 'error' }, t('Errors')), el('option', { value: 'warning' }, t('Warnings and worse')), el('option', { value: 'info' }, t('Information and worse')), el('option', { value: 'hint' }, t('Any finding')));
+const clusterFilter = el('select', { id: 'cluster-filter', 'aria-label': t('Filter by near-duplicate cluster') });
 const sort = el('select', { id: 'sort', 'aria-label': t('Order') },
-  el('option', { value: 'line' }, t('File order')), el('option', { value: 'length-asc' }, t('Shortest first')), el('option', { value: 'length-desc' }, t('Longest first')));
+  el('option', { value: 'line' }, t('File order')), el('option', { value: 'length-asc' }, t('Shortest first')), el('option', { value: 'length-desc' }, t('Longest first')),
+  el('option', { value: 'label' }, t('By label')), el('option', { value: 'findings' }, t('Worst findings first')));
 const problems = el('div', { id: 'query-problems' });
-const header = el('div', { class: 'row head', role: 'row' },
-  ...[t('Line'), t('Label'), t('Text'), t('Chars'), t('Findings')].map((h) => el('div', { role: 'columnheader' }, h)));
+/** Each column's header, and the order a click on it sets (a second click on Chars turns it around). */
+const COLUMNS: { name: string; sort?: DatasetRowsQuery['sort'] }[] = [
+  { name: t('Line'), sort: 'line' }, { name: t('Label'), sort: 'label' }, { name: t('Text') }, { name: t('Chars'), sort: 'length-desc' }, { name: t('Tokens') }, { name: t('Findings'), sort: 'findings' },
+];
+const header = el('div', { class: 'row head', role: 'row' }, ...COLUMNS.map((c) => {
+  if (!c.sort) return el('div', { role: 'columnheader' }, c.name);
+  const button = el('button', { type: 'button', class: 'sort-header', title: t('Sort by {0}', c.name) }, c.name);
+  button.addEventListener('click', () => {
+    sort.value = c.sort === 'length-desc' && sort.value === 'length-desc' ? 'length-asc' : c.sort!;
+    restart(readQuery());
+  });
+  return el('div', { role: 'columnheader' }, button);
+}));
+
+// The actions on the rows the filters select: each asks again before it writes.
+const actionCount = el('span', { id: 'action-count', class: 'muted' });
+const deleteButton = el('button', { type: 'button', id: 'delete-rows' }, t('Delete'));
+const relabelInput = el('input', { id: 'relabel', type: 'text', list: 'label-names', placeholder: t('new label'), 'aria-label': t('Label to give the rows') });
+const labelList = el('datalist', { id: 'label-names' });
+const relabelButton = el('button', { type: 'button', id: 'relabel-rows' }, t('Relabel'));
+const redactButton = el('button', { type: 'button', id: 'redact-rows' }, t('Redact'));
+const confirmBar = el('div', { id: 'confirm', class: 'confirm', role: 'alertdialog', 'aria-live': 'assertive' });
+const actionStatus = el('span', { id: 'action-status', class: 'muted', 'aria-live': 'polite' });
+const actions = el('div', { class: 'actions', role: 'group', 'aria-label': t('Actions on the rows shown') },
+  actionCount, deleteButton, relabelInput, labelList, relabelButton, redactButton, actionStatus);
+const editProblems = el('div', { id: 'edit-problems' });
 const spacer = el('div', { class: 'spacer' });
 const viewport = el('div', { id: 'rows', class: 'viewport', role: 'grid', tabindex: 0, 'aria-label': t('Dataset rows') }, spacer);
 const details = el('aside', { id: 'details', class: 'details', 'aria-live': 'polite' }, el('p', { class: 'muted' }, t('Select a row to see its text and findings.')));
 
 clear(app,
   el('header', {}, title, counts),
-  el('div', { class: 'toolbar' }, labelFilter, ruleFilter, search, el('label', { class: 'inline' }, regex, t(' regex')), sort),
+  el('div', { class: 'toolbar' }, labelFilter, ruleFilter, severityFilter, clusterFilter, search, el('label', { class: 'inline' }, regex, t(' regex')), sort),
+  actions,
+  confirmBar,
+  editProblems,
   problems,
   el('div', { class: 'layout' }, el('div', { class: 'table' }, header, viewport), details),
 );
@@ -52,6 +88,8 @@ function readQuery(): DatasetRowsQuery {
   return {
     ...(labelFilter.value ? { label: labelFilter.value.slice(1) } : {}),
     ...(ruleFilter.value ? { rule: ruleFilter.value } : {}),
+    ...(severityFilter.value ? { severity: severityFilter.value as DatasetRowsQuery['severity'] } : {}),
+    ...(clusterFilter.value ? { cluster: Number(clusterFilter.value) } : {}),
     ...(search.value ? { text: search.value, regex: regex.checked } : {}),
     sort: sort.value as DatasetRowsQuery['sort'],
   };
@@ -69,7 +107,7 @@ function restart(next: DatasetRowsQuery): void {
 }
 
 const typed = debounce(() => restart(readQuery()), 200);
-for (const input of [labelFilter, ruleFilter, sort, regex]) input.addEventListener('change', () => restart(readQuery()));
+for (const input of [labelFilter, ruleFilter, severityFilter, clusterFilter, sort, regex]) input.addEventListener('change', () => restart(readQuery()));
 search.addEventListener('input', typed);
 
 function request(page: number): void {
@@ -95,7 +133,12 @@ function received(n: number, result: Answer): void {
   if (total === 0) counts.textContent = t('This file has no rows yet.');
   setOptions(labelFilter, t('All labels'), result.labels.map((l) => ({ value: `=${l.name}`, text: `${l.name} (${fmt(l.rows)})` })), query.label !== undefined ? `=${query.label}` : '');
   setOptions(ruleFilter, t('All rules'), result.rules.map((r) => ({ value: r.rule, text: `${r.rule} (${t(r.rows === 1 ? '{0} row' : '{0} rows', fmt(r.rows))})` })), query.rule ?? '');
+  setOptions(clusterFilter, t('All rows'), result.clusters.map((c) => ({ value: String(c.cluster), text: t('Near-duplicate cluster {0} ({1} rows)', c.cluster, fmt(c.rows)) })), query.cluster !== undefined ? String(query.cluster) : '');
+  clusterFilter.disabled = result.clusters.length === 0;
   labelFilter.disabled = result.labels.length === 0;
+  labelNames = result.labels.map((l) => l.name);
+  clear(labelList, ...labelNames.map((name) => el('option', { value: name })));
+  showActions();
   spacer.style.height = `${matched * ROW_HEIGHT}px`;
   draw();
 }
@@ -127,6 +170,7 @@ function draw(): void {
     el('div', { class: 'label', role: 'gridcell' }, row.label ?? ''),
     el('div', { class: 'text', role: 'gridcell' }, row.text.replace(/\s+/g, ' ')),
     el('div', { class: 'num', role: 'gridcell' }, fmt(row.length)),
+    el('div', { class: 'num', role: 'gridcell' }, `${row.tokensEstimated ? '≈' : ''}${fmt(row.tokens)}`),
     el('div', { class: 'findings', role: 'gridcell' }, ...[...new Set(row.findings.map((f) => f.rule))].map((r) => el('span', { class: `chip ${worst}` }, r))));
     line.addEventListener('click', () => select(p));
     line.addEventListener('dblclick', () => reveal(row));
@@ -169,10 +213,87 @@ function showDetails(row: DatasetRowView | undefined): void {
     row.findings.length
       ? el('ul', { class: 'finding-list' }, ...row.findings.map((f) => el('li', { class: f.severity }, el('strong', {}, `${SEVERITY_WORD[f.severity]} · ${f.rule}`), ' ', f.message)))
       : el('p', { class: 'muted' }, t('No findings on this row.')),
-    el('pre', { class: 'row-text' }, row.text),
+    row.parts ? partsOf(row) : el('pre', { class: 'row-text' }, row.text),
+    ...(row.twins ?? []).map((twin) => twinOf(row, twin)),
     others.length ? el('dl', {}, ...others.flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, v)])) : null,
   );
 }
+
+/** A conversation as its turns (the role above each), an instruction as prompt → response. */
+function partsOf(row: DatasetRowView): HTMLElement {
+  const roleClass = (name: string) => (/^(assistant|gpt|model|bot|output|completion|response|chosen)$/i.test(name) ? 'answer' : /^system$/i.test(name) ? 'system' : 'prompt');
+  return el('div', { class: 'turns', role: 'list', 'aria-label': t('Parts of the row') }, ...row.parts!.map((p) =>
+    el('div', { class: `turn ${roleClass(p.name)}`, role: 'listitem' }, el('div', { class: 'role' }, p.name), el('div', { class: 'turn-text' }, p.text))));
+}
+
+const TWIN_WORD: Record<string, string> = { 'exact-duplicate': t('Duplicate of this row'), 'near-duplicate': t('Near-duplicate'), 'conflicting-labels': t('Same text, other label') };
+
+/** The row and one it duplicates or nearly duplicates, side by side, the words that differ marked. */
+function twinOf(row: DatasetRowView, twin: NonNullable<DatasetRowView['twins']>[number]): HTMLElement {
+  const diff = wordDiff(row.text, twin.text);
+  const marked = (pieces: { text: string; changed: boolean }[]) => el('pre', { class: 'row-text' }, ...pieces.map((p) => (p.changed ? el('mark', {}, p.text) : p.text)));
+  const open = el('button', { type: 'button', class: 'link' }, t('Line {0}', twin.line));
+  open.addEventListener('click', () => vscode.postMessage({ type: 'reveal', line: twin.line, endLine: twin.line }));
+  const similarity = twin.similarity !== undefined ? t(' · {0}% similar', Math.round(twin.similarity * 100)) : '';
+  return el('section', { class: 'twin', 'aria-label': TWIN_WORD[twin.rule] ?? twin.rule },
+    el('h3', {}, `${TWIN_WORD[twin.rule] ?? twin.rule}${similarity}`),
+    el('div', { class: 'side-by-side' },
+      el('div', {}, el('div', { class: 'muted' }, t('This row'), row.label !== undefined ? el('span', { class: 'label-badge' }, row.label) : null), marked(diff.a)),
+      el('div', {}, el('div', { class: 'muted' }, open, twin.label !== undefined ? el('span', { class: 'label-badge' }, twin.label) : null), marked(diff.b))));
+}
+
+// ---- Actions on rows ----------------------------------------------------------------------------
+
+/** What the action buttons say: how many rows they act on (the filtered rows). */
+function showActions(): void {
+  const filtered = matched !== total;
+  actionCount.textContent = filtered ? t(matched === 1 ? 'On the {0} row shown:' : 'On the {0} rows shown:', fmt(matched)) : t(matched === 1 ? 'On all {0} row:' : 'On all {0} rows:', fmt(matched));
+  for (const b of [deleteButton, relabelButton, redactButton]) b.disabled = matched === 0;
+  relabelButton.disabled = matched === 0 || !relabelInput.value.trim() || labelNames.length === 0;
+  relabelInput.disabled = labelNames.length === 0;
+}
+relabelInput.addEventListener('input', showActions);
+
+function describe(action: DatasetRowAction, n: number): string {
+  if (action.kind === 'delete') return t(n === 1 ? 'Delete {0} row?' : 'Delete {0} rows?', fmt(n));
+  if (action.kind === 'relabel') return t(n === 1 ? 'Give {0} row the label "{1}"?' : 'Give {0} rows the label "{1}"?', fmt(n), action.label);
+  return t(n === 1 ? 'Redact the personal data and keys in {0} row?' : 'Redact the personal data and keys in {0} rows?', fmt(n));
+}
+
+/** Asks before an action on the filtered rows; Confirm sends it, Cancel (or Escape) takes the question away. */
+function ask(action: DatasetRowAction): void {
+  const yes = el('button', { type: 'button', id: 'confirm-yes', class: 'primary' }, t('Confirm'));
+  const no = el('button', { type: 'button', id: 'confirm-no' }, t('Cancel'));
+  clear(confirmBar, el('span', {}, describe(action, matched), ' ', el('span', { class: 'muted' }, t('One Undo in the text editor takes it back.'))), yes, no);
+  confirmBar.classList.add('open');
+  yes.addEventListener('click', () => {
+    closeQuestion();
+    send(action);
+  });
+  no.addEventListener('click', closeQuestion);
+  yes.focus();
+}
+
+function closeQuestion(): void {
+  confirmBar.classList.remove('open');
+  clear(confirmBar);
+}
+confirmBar.addEventListener('keydown', (e) => {
+  if (e.key === 'Escape') closeQuestion();
+});
+
+function send(action: DatasetRowAction, lines?: number[]): void {
+  actionStatus.textContent = t('Writing…');
+  clear(editProblems);
+  vscode.postMessage({ type: 'edit', action, query, ...(lines ? { lines } : {}) });
+}
+
+deleteButton.addEventListener('click', () => ask({ kind: 'delete' }));
+relabelButton.addEventListener('click', () => {
+  const label = relabelInput.value.trim();
+  if (label) ask({ kind: 'relabel', label });
+});
+redactButton.addEventListener('click', () => ask({ kind: 'redact' }));
 
 function reveal(row: DatasetRowView): void {
   vscode.postMessage({ type: 'reveal', line: row.line, endLine: row.endLine });
@@ -188,12 +309,17 @@ viewport.addEventListener('keydown', (e) => {
   } else if (e.key === 'Enter' && selected >= 0) {
     const row = rowAt(selected);
     if (row) reveal(row);
+  } else if (e.key === 'Delete' && selected >= 0) {
+    // The selected row alone, at once: the toast and one Undo in the text editor take it back.
+    const row = rowAt(selected);
+    if (row) send({ kind: 'delete' }, [row.line]);
   }
 });
 
 /** Puts a query into the filters (the host opened the view on a rule, say). */
 function showQuery(q: DatasetRowsQuery): void {
   search.value = q.text ?? '';
+  severityFilter.value = q.severity ?? '';
   regex.checked = !!q.regex;
   sort.value = q.sort ?? 'line';
   restart({ ...q, sort: q.sort ?? 'line' });
@@ -224,6 +350,10 @@ window.addEventListener('message', (event: MessageEvent<DatasetViewHostMessage>)
     viewport.scrollTop = keep;
     selected = was;
   } else if (m.type === 'query') showQuery(m.query);
+  else if (m.type === 'edited') {
+    actionStatus.textContent = m.rows ? t(m.rows === 1 ? '{0} row changed; Undo in the text editor takes it back.' : '{0} rows changed; Undo in the text editor takes them back.', fmt(m.rows)) : '';
+    clear(editProblems, m.problems.length ? problemsBox(m.problems) : null);
+  }
 });
 
 vscode.postMessage({ type: 'ready' });

@@ -355,10 +355,14 @@ export namespace ExportReportRequest {
 export interface DatasetRowsQuery {
   label?: string;
   rule?: string;
+  /** Rows whose worst finding is at least this severe. */
+  severity?: 'error' | 'warning' | 'info' | 'hint';
+  /** Rows of one near-duplicate cluster (its number in the file). */
+  cluster?: number;
   /** Case-insensitive text in the row's text, label or other fields; a regular expression when `regex`. */
   text?: string;
   regex?: boolean;
-  sort?: 'line' | 'length-asc' | 'length-desc';
+  sort?: 'line' | 'length-asc' | 'length-desc' | 'label' | 'findings';
 }
 
 /** One finding of a row, as the view lists it. */
@@ -381,9 +385,16 @@ export interface DatasetRowView {
   /** The whole text's length in characters. */
   length: number;
   label?: string;
+  /** The row's tokens as token-limit counts them (`estimated`: past the exactly counted start of a long text). */
+  tokens: number;
+  tokensEstimated?: boolean;
   other: Record<string, string>;
   broken?: boolean;
   findings: DatasetRowFinding[];
+  /** A conversation's turns or an instruction's prompt and response: each part's role or field and text. */
+  parts?: { name: string; text: string }[];
+  /** The rows of the same file this row duplicates or nearly duplicates (or contradicts), to compare side by side. */
+  twins?: { rule: string; line: number; text: string; label?: string; similarity?: number }[];
 }
 
 /**
@@ -408,12 +419,30 @@ export namespace DatasetRowsRequest {
         rows: DatasetRowView[];
         labels: { name: string; rows: number }[];
         rules: { rule: string; rows: number }[];
+        /** The file's near-duplicate clusters with their row counts, by number. */
+        clusters: { cluster: number; rows: number }[];
         otherFields: string[];
         /** The document version the rows were read from (-1: the file on disk). */
         version: number;
       }
     | Problems
     | null;
+  export const type = new RequestType<Params, Result, void>(method);
+}
+
+/** What the dataset view does to rows: delete them, give them one label, redact their personal data and keys. */
+export type DatasetRowAction = { kind: 'delete' } | { kind: 'relabel'; label: string } | { kind: 'redact' };
+
+/**
+ * client → server: the edits of an action on rows of a document (the rows a query selects, or the rows
+ * starting at `lines`), for one WorkspaceEdit; refused (problems) when the server's text is not the
+ * document's at `version`.
+ */
+export namespace DatasetEditRequest {
+  export const method = 'tuneset/datasetEdit';
+  /** `dirty`: the client's document has changes the file on disk lacks (then the server must hold its text). */
+  export type Params = { uri: string; version: number; dirty: boolean; action: DatasetRowAction } & ({ query: DatasetRowsQuery } | { lines: number[] });
+  export type Result = { edits: EditDto[]; rows: number; selected: number; problems: string[] } | Problems;
   export const type = new RequestType<Params, Result, void>(method);
 }
 
@@ -425,13 +454,17 @@ export type DatasetViewHostMessage =
   /** The dataset was checked again: the page asks for what it shows once more. */
   | { type: 'refresh' }
   /** The host sets a filter (e.g. "Show File Summary" → a rule). */
-  | { type: 'query'; query: DatasetRowsQuery };
+  | { type: 'query'; query: DatasetRowsQuery }
+  /** An action was written into the document (`rows` changed, one undo), or could not be (problems). */
+  | { type: 'edited'; rows: number; problems: string[] };
 
 /** dataset view page → host. */
 export type DatasetViewPageMessage =
   | { type: 'ready' }
   | { type: 'rows'; seq: number; query: DatasetRowsQuery; offset: number; limit: number }
-  | { type: 'reveal'; line: number; endLine: number };
+  | { type: 'reveal'; line: number; endLine: number }
+  /** Do `action` to the rows the query selects, or to the rows starting at `lines` (the selected row). */
+  | { type: 'edit'; action: DatasetRowAction; query: DatasetRowsQuery; lines?: number[] };
 
 // ---- Rows to label next (client/src/panels/suggestPanel.ts, media/src/suggest.ts) ----------------------
 // The label model ranks the rows a person should label next (as `tuneset suggest`); the page lists them

@@ -12,7 +12,7 @@ import { PanelWorkers } from './lsp/panels/panelWorkers';
 import { registerSuggestRequests } from './lsp/panels/suggest';
 import { Scheduler } from './lsp/scheduler';
 import { localizeReport, reportPageLanguage } from './host/l10n';
-import { CancelChecksRequest, CheckWorkspaceRequest, DatasetRowsRequest, FileSummaryRequest, RemoveDuplicatesRequest, ReportRequest, WillOpenNotification } from './protocol';
+import { CancelChecksRequest, CheckWorkspaceRequest, DatasetEditRequest, DatasetRowsRequest, FileSummaryRequest, RemoveDuplicatesRequest, ReportRequest, WillOpenNotification } from './protocol';
 
 /**
  * The language server: documents and files in, engine analyses, LSP features out. This file only
@@ -104,6 +104,7 @@ export function startServer(connection: Connection, options: { workerDir?: strin
   connection.onRequest(CancelChecksRequest.method, (): CancelChecksRequest.Result => ({ cancelled: server.runningChecks.cancelAll() }));
   connection.onRequest(ReportRequest.type, ({ uri }) => report(uri));
   connection.onRequest(DatasetRowsRequest.type, (params) => views.rows(params));
+  connection.onRequest(DatasetEditRequest.type, (params) => views.edit(params));
   connection.onRequest(RemoveDuplicatesRequest.method, async ({ uri }: RemoveDuplicatesRequest.Params): Promise<RemoveDuplicatesRequest.Result> => {
     const doc = await server.current(uri);
     const edits = doc ? duplicateDeletions(doc) : [];

@@ -4,7 +4,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { analyzeDataset, DEFAULT_CONFIG, findingsByRow, queryRowTable, readRowTable } from '../../server/src/engine';
+import { analyzeDataset, clusterRows, DEFAULT_CONFIG, findingsByRow, queryRowTable, readRowTable, rowActionEdits, rowTokens } from '../../server/src/engine';
+import { DatasetEditRequest } from '../../server/src/protocol';
+import { applyLspEdits, applyTextEdits } from './helpers';
 import { DatasetRowsRequest, type DatasetRowsQuery } from '../../server/src/protocol';
 import { LspClient } from '../lsp/lspClient';
 import { checkPageMessage, datasetViewPageMessageSchema } from '../../client/src/panels/messages';
@@ -71,6 +73,73 @@ test('the table: a conversation reads as role: content lines; a broken row shows
   assert.deepEqual(csvTable.rows.map((r) => [r.line, r.endLine, r.label]), [[2, 3, 'positive'], [4, 4, 'negative']]);
 });
 
+test('the table: severity and near-duplicate cluster filters; sort by label and by worst findings; a conversation\'s turns and tokens', () => {
+  const text = [
+    { text: 'The battery lasts two full days on a single charge and the screen stays bright.', label: 'positive' },
+    { text: 'The strap broke on the second day.', label: 'negative' },
+    { text: 'The battery lasts two full days on a single charge and the screen stays bright!', label: 'positive' },
+    { text: 'N/A', label: 'neutral' },
+    { text: 'Write to me at jane.doe@example.com about the refund.', label: 'negative' },
+    { text: 'the battery lasts two full days on a single charge and the screen stays bright', label: 'positive' },
+  ].map((r) => JSON.stringify(r)).join('\n') + '\n';
+  const bytes = new TextEncoder().encode(text);
+  const analysis = analyzeDataset('near.jsonl', bytes, DEFAULT_CONFIG);
+  const table = readRowTable('near.jsonl', bytes, analysis);
+  const byRow = findingsByRow(table, analysis.findings);
+  const clusters = clusterRows(table, byRow);
+  assert.deepEqual([...clusters], [[1, [0, 2, 5]]], 'the cluster holds its first row, which has no finding of its own');
+  const q = (query: Parameters<typeof queryRowTable>[2]) => queryRowTable(table, byRow, query, clusters);
+  assert.deepEqual(q({ cluster: 1 }), [0, 2, 5]);
+  assert.deepEqual(q({ cluster: 7 }), [], 'a cluster the file does not have selects nothing');
+  const worst = (i: number) => Math.max(...(byRow.get(i) ?? []).map((f) => ({ error: 3, warning: 2, info: 1, hint: 0 })[f.severity]));
+  const warned = q({ severity: 'warning' });
+  assert.ok(warned.length > 0 && warned.every((i) => worst(i) >= 2));
+  assert.deepEqual(q({ severity: 'hint' }), [...byRow.keys()].sort((a, b) => a - b), 'any finding: the rows that have one');
+  assert.deepEqual(q({ sort: 'label' }).map((i) => table.rows[i].label), ['negative', 'negative', 'neutral', 'positive', 'positive', 'positive']);
+  const ranked = q({ sort: 'findings' }).map(worst);
+  assert.deepEqual(ranked, [...ranked].sort((a, b) => b - a), 'worst findings first');
+
+  const chat = new TextEncoder().encode(JSON.stringify({ messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Hi there' }, { role: 'assistant', content: 'Hello!' }] }) + '\n');
+  const chatTable = readRowTable('chat.jsonl', chat, analyzeDataset('chat.jsonl', chat, DEFAULT_CONFIG));
+  const row = chatTable.rows[0];
+  assert.deepEqual(row.parts?.map((p) => [p.name, row.text.slice(p.start, p.end)]), [['system', 'Be brief.'], ['user', 'Hi there'], ['assistant', 'Hello!']]);
+  assert.ok(rowTokens(row).tokens >= 6 && rowTokens(row).tokens < 20, `${rowTokens(row).tokens} tokens`);
+  assert.equal(table.rows[0].parts, undefined, 'a one-text row has no parts');
+});
+
+test('row actions: delete, relabel and redact the rows chosen, as edits that leave a file Tuneset reads as intended (JSONL and CSV)', () => {
+  const bytes = new TextEncoder().encode(SMALL);
+  const del = rowActionEdits('small.jsonl', bytes, DEFAULT_CONFIG, { kind: 'delete' }, [3, 4]);
+  assert.deepEqual([del.rows, del.problems], [2, []]);
+  const deleted = applyTextEdits(SMALL, del.edits);
+  assert.deepEqual(deleted.split('\n').filter(Boolean).map((l) => JSON.parse(l).id), [1, 2, 5, 6]);
+  assert.equal(analyzeDataset('small.jsonl', new TextEncoder().encode(deleted), DEFAULT_CONFIG).findings.filter((f) => f.rule === 'exact-duplicate').length, 0);
+
+  const relabel = rowActionEdits('small.jsonl', bytes, DEFAULT_CONFIG, { kind: 'relabel', label: 'mixed' }, [1, 2]);
+  const relabelled = applyTextEdits(SMALL, relabel.edits).split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  assert.deepEqual(relabelled.map((r) => r.label), ['mixed', 'mixed', 'positive', 'neutral', 'negative', 'positive']);
+  assert.deepEqual(relabelled.map((r) => r.id), [1, 2, 3, 4, 5, 6], 'the other fields stay');
+
+  const redact = rowActionEdits('small.jsonl', bytes, DEFAULT_CONFIG, { kind: 'redact' }, [1, 5]);
+  assert.equal(redact.rows, 1, 'only the row with personal data changes');
+  const redacted = applyTextEdits(SMALL, redact.edits);
+  assert.equal(JSON.parse(redacted.split('\n')[4]).text, 'Write to me at [EMAIL] about the refund.');
+  assert.ok(!analyzeDataset('small.jsonl', new TextEncoder().encode(redacted), DEFAULT_CONFIG).findings.some((f) => f.rule.startsWith('pii-')));
+
+  const csv = 'text,label\n"Mail me, please: jane.doe@example.com",negative\n"first line\nsecond line",positive\nplain text here,neutral\n';
+  const csvBytes = new TextEncoder().encode(csv);
+  const csvRedacted = applyTextEdits(csv, rowActionEdits('r.csv', csvBytes, DEFAULT_CONFIG, { kind: 'redact' }, [2]).edits);
+  assert.equal(csvRedacted.split('\n')[1], '"Mail me, please: [EMAIL]",negative', 'the quoted CSV field stays quoted');
+  const csvDeleted = applyTextEdits(csv, rowActionEdits('r.csv', csvBytes, DEFAULT_CONFIG, { kind: 'delete' }, [3]).edits);
+  assert.equal(csvDeleted, 'text,label\n"Mail me, please: jane.doe@example.com",negative\nplain text here,neutral\n', 'a record of two lines goes whole');
+
+  const missing = rowActionEdits('small.jsonl', bytes, DEFAULT_CONFIG, { kind: 'delete' }, [99]);
+  assert.deepEqual([missing.edits, missing.problems], [[], ['small.jsonl:99: no row starts on this line']]);
+  const array = rowActionEdits('a.json', new TextEncoder().encode('[{"text": "a b c", "label": "x"}]'), DEFAULT_CONFIG, { kind: 'delete' }, [1]);
+  assert.match(array.problems[0], /JSON array are not deleted/);
+  assert.deepEqual(rowActionEdits('small.jsonl', bytes, DEFAULT_CONFIG, { kind: 'relabel', label: '  ' }, [1]).problems, ['type the label to give the rows']);
+});
+
 test('the view page\'s messages are checked before the host asks the server anything', () => {
   const ok = (m: unknown) => checkPageMessage(datasetViewPageMessageSchema, m).ok;
   assert.ok(ok({ type: 'ready' }));
@@ -80,6 +149,10 @@ test('the view page\'s messages are checked before the host asks the server anyt
   assert.ok(!ok({ type: 'rows', seq: 1, query: { sort: 'random' }, offset: 0, limit: 10 }), 'an order the server does not know');
   assert.ok(!ok({ type: 'rows', seq: 1, query: {}, offset: -5, limit: 10 }));
   assert.ok(!ok({ type: 'rows', seq: 1, query: { text: 'x'.repeat(5000) }, offset: 0, limit: 10 }), 'a search text is kept small');
+  assert.ok(ok({ type: 'edit', action: { kind: 'relabel', label: 'positive' }, query: { severity: 'warning', cluster: 2, sort: 'findings' } }));
+  assert.ok(ok({ type: 'edit', action: { kind: 'delete' }, query: {}, lines: [4] }));
+  assert.ok(!ok({ type: 'edit', action: { kind: 'relabel', label: '' }, query: {} }), 'a label to give');
+  assert.ok(!ok({ type: 'edit', action: { kind: 'drop-table' }, query: {} }), 'an action the view does not have');
 });
 
 describeServer();
@@ -152,5 +225,33 @@ function describeServer(): void {
 
     const none = await rows(uriOf(join(dir, 'notes.txt')), {});
     assert.equal(none, null, 'not a dataset the server checks');
+  });
+
+  test('server: an action on the rows a filter selects is computed on the document\'s text, and refused once the document moved on', async () => {
+    const file = join(dir, 'edit.jsonl');
+    writeFileSync(file, SMALL);
+    const uri = uriOf(file);
+    client.open(uri, SMALL);
+    await client.diagnostics(uri);
+    const version = (await rows(uri, {}))!;
+    assert.ok(!('problems' in version));
+    const del = await client.send(DatasetEditRequest.type, { uri, version: version.version, dirty: false, action: { kind: 'delete' }, query: { rule: 'exact-duplicate' } });
+    assert.ok('edits' in del);
+    assert.deepEqual([del.rows, del.selected, del.problems], [1, 1, []]);
+    assert.deepEqual(applyLspEdits(SMALL, del.edits).split('\n').filter(Boolean).map((l) => JSON.parse(l).id), [1, 2, 4, 5, 6]);
+
+    const one = await client.send(DatasetEditRequest.type, { uri, version: version.version, dirty: false, action: { kind: 'redact' }, lines: [5] });
+    assert.ok('edits' in one && one.rows === 1);
+    assert.match(applyLspEdits(SMALL, one.edits), /\[EMAIL\]/);
+
+    const stale = await client.send(DatasetEditRequest.type, { uri, version: version.version + 5, dirty: false, action: { kind: 'delete' }, lines: [1] });
+    assert.ok('problems' in stale && !('edits' in stale) && /changed since its rows were shown/.test(stale.problems[0]));
+
+    const onDisk = join(dir, 'closed.jsonl');
+    writeFileSync(onDisk, SMALL);
+    const closed = await client.send(DatasetEditRequest.type, { uri: uriOf(onDisk), version: 1, dirty: false, action: { kind: 'relabel', label: 'neutral' }, lines: [1] });
+    assert.ok('edits' in closed && closed.rows === 1, 'a file the server does not hold open is read from disk');
+    const unsaved = await client.send(DatasetEditRequest.type, { uri: uriOf(onDisk), version: 2, dirty: true, action: { kind: 'delete' }, lines: [1] });
+    assert.ok('problems' in unsaved && !('edits' in unsaved), 'unsaved changes the server has not seen are not guessed at');
   });
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AugmentChoices, AugmentPageMessage, DatasetRowsQuery, DatasetViewPageMessage, ReportPageMessage, SplitChoices, SplitPageMessage, SuggestChoices, SuggestPageMessage } from '../../../server/src/protocol';
+import type { AugmentChoices, AugmentPageMessage, DatasetRowAction, DatasetRowsQuery, DatasetViewPageMessage, ReportPageMessage, SplitChoices, SplitPageMessage, SuggestChoices, SuggestPageMessage } from '../../../server/src/protocol';
 
 /**
  * What the panels' pages may post to their host, checked before the host acts on anything. A webview
@@ -68,15 +68,24 @@ const line = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
 export const datasetRowsQuerySchema: z.ZodType<DatasetRowsQuery> = z.object({
   label: z.string().max(4096).optional(),
   rule: z.string().max(100).optional(),
+  severity: z.enum(['error', 'warning', 'info', 'hint']).optional(),
+  cluster: z.number().int().min(1).optional(),
   text: z.string().max(4096).optional(),
   regex: z.boolean().optional(),
-  sort: z.enum(['line', 'length-asc', 'length-desc']).optional(),
+  sort: z.enum(['line', 'length-asc', 'length-desc', 'label', 'findings']).optional(),
 });
+
+const rowAction: z.ZodType<DatasetRowAction> = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('delete') }),
+  z.object({ kind: z.literal('relabel'), label: z.string().min(1).max(4096) }),
+  z.object({ kind: z.literal('redact') }),
+]);
 
 export const datasetViewPageMessageSchema: z.ZodType<DatasetViewPageMessage> = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready') }),
   z.object({ type: z.literal('rows'), seq: z.number().int(), query: datasetRowsQuerySchema, offset: z.number().int().min(0), limit: z.number().int().min(0).max(10000) }),
   z.object({ type: z.literal('reveal'), line, endLine: line }),
+  z.object({ type: z.literal('edit'), action: rowAction, query: datasetRowsQuerySchema, lines: z.array(line).max(1000).optional() }),
 ]);
 
 export const suggestChoicesSchema: z.ZodType<SuggestChoices, z.ZodTypeDef, unknown> = z.object({

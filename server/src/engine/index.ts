@@ -40,7 +40,7 @@ export { conversationStats, withConversations, type ConversationStats } from './
 export { computeDiversity, type Diversity, type DiversityOptions } from './report/diversity';
 export { buildSplitComparison, findSplitSiblings, type SplitComparison, type SplitLeaks, type SplitInput, type SplitName } from './report/splitComparison';
 export { datasetRowHashes, readRowTexts, type RowText } from './analysis/rowTexts';
-export { findingsByRow, queryRowTable, readRowTable, type RowQuery, type RowTable, type TableRow } from './analysis/rowTable';
+export { clusterRows, findingsByRow, queryRowTable, readRowTable, rowOfLine, rowTokens, type RowQuery, type RowSort, type RowTable, type TableRow, type TablePart } from './analysis/rowTable';
 export { histogram, type Histogram } from './report/stats';
 export { containerPieces, containerTextPieces, datasetSource, outputName, type DatasetSource, type OutputFile, type OutputBytes, type OutputPieces } from './read/datasetSource';
 export { OptionsError } from './optionsError';
@@ -71,3 +71,4 @@ export { formatCount } from './format';
 export * from './labels';
 export { labelCheckSteps, labelCheckJson, labelQualitySentence, shownProbability, reportedLabelErrors, splitLearningCurveSteps, type LabelCheck, type LabelCheckOptions, type SplitLearningCurve, type SplitCurveFile } from './rules/labelErrors';
 export { suggestSteps, labelEdits, EXCERPT_CHARS, type SuggestOptions, type Suggestion, type SuggestResult, type LabelChoice } from './rules/suggest';
+export { rowActionEdits, type RowAction, type RowActionEdits } from './rules/rowActions';

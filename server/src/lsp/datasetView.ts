@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { findingsByRow, OptionsError, queryRowTable, readRowTable, toBytes, type Config, type DatasetAnalysis, type Finding, type RowTable } from '../engine';
-import { DatasetRowsRequest, type DatasetRowFinding, type DatasetRowsQuery, type DatasetRowView } from '../protocol';
+import { clusterRows, findingsByRow, OptionsError, queryRowTable, readRowTable, rowActionEdits, rowOfLine, rowTokens, toBytes, type Config, type DatasetAnalysis, type Finding, type RowTable } from '../engine';
+import { toLspEdit } from './convert';
+import { DatasetRowsRequest, type DatasetEditRequest, type DatasetRowFinding, type DatasetRowsQuery, type DatasetRowView } from '../protocol';
 
 /**
  * The server side of the dataset view: a dataset's rows read once per text (the open document's
@@ -25,6 +26,8 @@ interface TableEntry {
   analysis: DatasetAnalysis;
   byRow: Map<number, Finding[]>;
   rules: { rule: string; rows: number }[];
+  /** Each near-duplicate cluster's rows (positions), by the cluster's number. */
+  clusters: Map<number, number[]>;
   /** Row positions per query (JSON of the query), the last few asked. */
   queries: Map<string, number[]>;
 }
@@ -65,6 +68,7 @@ export class DatasetViews {
       rows,
       labels: entry.table.labels,
       rules: entry.rules,
+      clusters: [...entry.clusters].map(([cluster, rows]) => ({ cluster, rows: rows.length })),
       otherFields: entry.table.otherFields,
       version: held.version,
     };
@@ -88,19 +92,53 @@ export class DatasetViews {
     const counts = new Map<string, number>();
     for (const list of byRow.values()) for (const rule of new Set(list.map((f) => f.rule))) counts.set(rule, (counts.get(rule) ?? 0) + 1);
     const rules = [...counts].map(([rule, rows]) => ({ rule, rows })).sort((a, b) => b.rows - a.rows || a.rule.localeCompare(b.rule));
-    const entry: TableEntry = { stamp, table, analysis, byRow, rules, queries: new Map() };
+    const entry: TableEntry = { stamp, table, analysis, byRow, rules, clusters: clusterRows(table, byRow), queries: new Map() };
     this.tables.delete(uri);
     this.tables.set(uri, entry);
     while (this.tables.size > KEEP) this.tables.delete(this.tables.keys().next().value!);
     return entry;
   }
 
+  /**
+   * Answers DatasetEditRequest: the edits of an action on the rows a query selects (as the view shows
+   * them) or on the rows starting at the lines given, computed on the document's text at `version`
+   * (-1: the file on disk, when the document is not open in the server).
+   */
+  async edit(params: DatasetEditRequest.Params): Promise<DatasetEditRequest.Result> {
+    const file = fileURLToPath(params.uri);
+    const doc = this.host.document(params.uri);
+    // The text the client will edit is the document's at `version`: the server's copy of it, or the file
+    // on disk when the server holds no copy and the client's has no unsaved change.
+    if (doc ? doc.version !== params.version : params.dirty) {
+      return { problems: [this.say(`${file} changed since its rows were shown: look at them again before changing them`)] };
+    }
+    let lines: number[];
+    if ('lines' in params) lines = params.lines;
+    else {
+      const held = await this.host.analyzed(params.uri);
+      if (!held || held.version !== (doc?.version ?? held.version)) return { problems: [this.say(`${file} changed since its rows were shown: look at them again before changing them`)] };
+      const entry = this.entry(params.uri, held.analysis, held.version);
+      try {
+        lines = this.positions(entry, params.query).map((i) => entry.table.rows[i].line);
+      } catch (e) {
+        if (e instanceof OptionsError) return { problems: e.problems.map((p) => this.say(p)) };
+        throw e;
+      }
+    }
+    const bytes = doc ? toBytes(doc.text) : new Uint8Array(fs.readFileSync(file));
+    const { edits, rows, problems } = rowActionEdits(file, bytes, this.host.configOf(file), params.action, lines);
+    return { edits: edits.map(toLspEdit), rows, selected: lines.length, problems: problems.map((p) => this.say(p)) };
+  }
+
   private positions(entry: TableEntry, query: DatasetRowsQuery): number[] {
-    const q = { label: query.label, rule: query.rule || undefined, text: query.text || undefined, regex: !!query.regex, sort: query.sort ?? 'line' };
+    const q = {
+      label: query.label, rule: query.rule || undefined, severity: query.severity, cluster: query.cluster,
+      text: query.text || undefined, regex: !!query.regex, sort: query.sort ?? 'line',
+    };
     const key = JSON.stringify(q);
     let found = entry.queries.get(key);
     if (!found) {
-      found = queryRowTable(entry.table, entry.byRow, q);
+      found = queryRowTable(entry.table, entry.byRow, q, entry.clusters);
       entry.queries.set(key, found);
       if (entry.queries.size > QUERIES_KEPT) entry.queries.delete(entry.queries.keys().next().value!);
     }
@@ -111,12 +149,41 @@ export class DatasetViews {
 function rowView(entry: TableEntry, index: number, say: (message: string) => string): DatasetRowView {
   const row = entry.table.rows[index];
   const findings: DatasetRowFinding[] = (entry.byRow.get(index) ?? []).map((f) => ({ rule: f.rule, severity: f.severity, message: say(f.message), line: f.line, column: f.column }));
-  const text = row.text.length > DatasetRowsRequest.TEXT_CHARS ? `${row.text.slice(0, DatasetRowsRequest.TEXT_CHARS)}…` : row.text;
+  const text = cut(row.text);
+  const tokens = rowTokens(row);
+  const twins = twinsOf(entry, index);
   return {
     index, line: row.line, endLine: row.endLine, text, length: row.length,
     ...(row.label !== undefined ? { label: row.label } : {}),
+    tokens: tokens.tokens,
+    ...(tokens.estimated ? { tokensEstimated: true } : {}),
     other: row.other,
     ...(row.broken ? { broken: true } : {}),
     findings,
+    ...(row.parts ? { parts: row.parts.map((p) => ({ name: p.name, text: cut(row.text.slice(p.start, p.end)) })) } : {}),
+    ...(twins.length ? { twins } : {}),
   };
+}
+
+const cut = (text: string) => (text.length > DatasetRowsRequest.TEXT_CHARS ? `${text.slice(0, DatasetRowsRequest.TEXT_CHARS)}…` : text);
+
+/** Rules whose findings point at another row of the same file worth reading beside this one. */
+const TWIN_RULES = new Set(['exact-duplicate', 'near-duplicate', 'conflicting-labels']);
+/** Rows shown beside a row at most. */
+const TWINS = 3;
+
+/** The rows of the same file a row duplicates, nearly duplicates or contradicts, with their texts. */
+function twinsOf(entry: TableEntry, index: number): NonNullable<DatasetRowView['twins']> {
+  const out: NonNullable<DatasetRowView['twins']> = [];
+  for (const f of entry.byRow.get(index) ?? []) {
+    if (!TWIN_RULES.has(f.rule)) continue;
+    for (const r of f.related ?? []) {
+      if (r.path !== undefined || out.length >= TWINS) continue;
+      const at = rowOfLine(entry.table, r.line);
+      if (at < 0 || at === index || out.some((t) => t.line === entry.table.rows[at].line)) continue;
+      const twin = entry.table.rows[at];
+      out.push({ rule: f.rule, line: twin.line, text: cut(twin.text), ...(twin.label !== undefined ? { label: twin.label } : {}), ...(f.similarity !== undefined ? { similarity: f.similarity } : {}) });
+    }
+  }
+  return out;
 }

@@ -3,7 +3,8 @@ import { containerOfPath, openReader, type CsvHeaderOptions } from '../read';
 import type { ByteSource } from '../read/source';
 import { extractRow } from '../schema/extract';
 import { OptionsError } from '../optionsError';
-import type { ContainerKind, Finding } from '../types';
+import { measureTokens, utf8Length } from '../text/tokens';
+import { SEVERITY_ORDER, type ContainerKind, type Finding, type Severity } from '../types';
 
 /**
  * The rows of a dataset as the dataset view shows them: each row's text (a conversation as "role:
@@ -25,6 +26,17 @@ export interface TableRow {
   other: Record<string, string>;
   /** True when the row could not be read as a record (its findings say why). */
   broken?: boolean;
+  /**
+   * A row of several texts (a conversation's turns, an instruction's prompt and response): each part's
+   * name (the role, or the field) and where its text sits in `text`, so the view can show the turns.
+   */
+  parts?: TablePart[];
+}
+
+export interface TablePart {
+  name: string;
+  start: number;
+  end: number;
 }
 
 export interface RowTable {
@@ -39,11 +51,18 @@ export interface RowTable {
 export interface RowQuery {
   label?: string;
   rule?: string;
+  /** Rows whose worst finding is at least this severe. */
+  severity?: Severity;
+  /** Rows of this near-duplicate cluster (its number in the file, as near-duplicate findings give it). */
+  cluster?: number;
   /** Rows whose text, label or other fields contain this (case-insensitive), or match it as a regular expression. */
   text?: string;
   regex?: boolean;
-  sort?: 'line' | 'length-asc' | 'length-desc';
+  sort?: RowSort;
 }
+
+/** File order; by length; by label (then file order); most severe findings first (then most findings). */
+export type RowSort = 'line' | 'length-asc' | 'length-desc' | 'label' | 'findings';
 
 /** Other fields longer than this are cut (the row's side panel is for reading its text, not every field whole). */
 const OTHER_FIELD_CHARS = 200;
@@ -62,7 +81,15 @@ export function readRowTable(path: string, input: Uint8Array | ByteSource, detec
     }
     const value = row.value as Record<string, unknown>;
     const content = extractRow(value, detection.format, detection.fields);
-    const text = content.parts.map((p) => (p.name.endsWith(')') ? `${roleOf(p.name)}: ${p.text}` : p.text)).join('\n');
+    let text = '';
+    const parts: TablePart[] = [];
+    for (const p of content.parts) {
+      if (text) text += '\n';
+      const role = p.name.endsWith(')') ? roleOf(p.name) : undefined;
+      if (role !== undefined) text += `${role}: `;
+      parts.push({ name: role ?? p.name, start: text.length, end: text.length + p.text.length });
+      text += p.text;
+    }
     const other: Record<string, string> = {};
     for (const [k, v] of Object.entries(value)) {
       if (used.has(k)) continue;
@@ -71,7 +98,7 @@ export function readRowTable(path: string, input: Uint8Array | ByteSource, detec
       other[k] = shown.length > OTHER_FIELD_CHARS ? `${shown.slice(0, OTHER_FIELD_CHARS)}…` : shown;
     }
     if (content.label !== undefined) counts.set(content.label, (counts.get(content.label) ?? 0) + 1);
-    rows.push({ line: row.line, endLine, text, ...(content.label !== undefined ? { label: content.label } : {}), length: text.length, other });
+    rows.push({ line: row.line, endLine, text, ...(content.label !== undefined ? { label: content.label } : {}), length: text.length, other, ...(parts.length > 1 ? { parts } : {}) });
   }
   const labels = [...counts].map(([name, n]) => ({ name, rows: n })).sort((a, b) => b.rows - a.rows || a.name.localeCompare(b.name));
   return { rows, otherFields: [...otherFields], labels };
@@ -98,11 +125,10 @@ const WHOLE_FILE_RULES = new Set(['label-imbalance']);
  */
 export function findingsByRow(table: RowTable, findings: readonly Finding[]): Map<number, Finding[]> {
   const out = new Map<number, Finding[]>();
-  const starts = table.rows.map((r) => r.line);
   for (const f of findings) {
     if (WHOLE_FILE_RULES.has(f.rule)) continue;
     const line = f.row?.line ?? f.line;
-    const at = rowAt(starts, line);
+    const at = rowAt(table.rows, line);
     if (at < 0 || table.rows[at].endLine < line) continue;
     const list = out.get(at);
     if (list) list.push(f);
@@ -112,13 +138,13 @@ export function findingsByRow(table: RowTable, findings: readonly Finding[]): Ma
 }
 
 /** The position of the last row starting at or before `line`, or -1. */
-function rowAt(starts: number[], line: number): number {
+function rowAt(rows: readonly TableRow[], line: number): number {
   let lo = 0;
-  let hi = starts.length - 1;
+  let hi = rows.length - 1;
   let found = -1;
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
-    if (starts[mid] <= line) {
+    if (rows[mid].line <= line) {
       found = mid;
       lo = mid + 1;
     } else hi = mid - 1;
@@ -131,18 +157,68 @@ function rowAt(starts: number[], line: number): number {
  * of equal length stay in file order). A regular expression that does not compile is an OptionsError
  * in the user's words.
  */
-export function queryRowTable(table: RowTable, byRow: Map<number, Finding[]>, query: RowQuery): number[] {
+export function queryRowTable(table: RowTable, byRow: Map<number, Finding[]>, query: RowQuery, clusters?: Map<number, number[]>): number[] {
   const match = textMatcher(query);
+  const least = query.severity ? SEVERITY_ORDER[query.severity] : -1;
+  const inCluster = query.cluster !== undefined ? new Set((clusters ?? clusterRows(table, byRow)).get(query.cluster) ?? []) : undefined;
   const out: number[] = [];
   table.rows.forEach((row, i) => {
     if (query.label !== undefined && row.label !== query.label) return;
     if (query.rule && !byRow.get(i)?.some((f) => f.rule === query.rule)) return;
+    if (least >= 0 && worstOf(byRow.get(i)) < least) return;
+    if (inCluster && !inCluster.has(i)) return;
     if (match && !match(row)) return;
     out.push(i);
   });
-  if (query.sort === 'length-asc') out.sort((a, b) => table.rows[a].length - table.rows[b].length || a - b);
-  else if (query.sort === 'length-desc') out.sort((a, b) => table.rows[b].length - table.rows[a].length || a - b);
+  const rows = table.rows;
+  if (query.sort === 'length-asc') out.sort((a, b) => rows[a].length - rows[b].length || a - b);
+  else if (query.sort === 'length-desc') out.sort((a, b) => rows[b].length - rows[a].length || a - b);
+  else if (query.sort === 'label') out.sort((a, b) => compareLabels(rows[a].label, rows[b].label) || a - b);
+  else if (query.sort === 'findings') {
+    const worst = new Map(out.map((i) => [i, worstOf(byRow.get(i))]));
+    out.sort((a, b) => worst.get(b)! - worst.get(a)! || (byRow.get(b)?.length ?? 0) - (byRow.get(a)?.length ?? 0) || a - b);
+  }
   return out;
+}
+
+/** The rank of a row's worst finding (SEVERITY_ORDER), -1 for a row without findings. */
+function worstOf(findings: readonly Finding[] | undefined): number {
+  let worst = -1;
+  for (const f of findings ?? []) worst = Math.max(worst, SEVERITY_ORDER[f.severity]);
+  return worst;
+}
+
+/** Labels in code-point order, rows without a label last. */
+function compareLabels(a: string | undefined, b: string | undefined): number {
+  if (a === b) return 0;
+  if (a === undefined) return 1;
+  if (b === undefined) return -1;
+  return a < b ? -1 : 1;
+}
+
+/**
+ * The rows of each near-duplicate cluster, by the cluster's number: the rows its near-duplicate
+ * findings sit on and the cluster's first row (which carries no finding of its own), in file order.
+ */
+export function clusterRows(table: RowTable, byRow: Map<number, Finding[]>): Map<number, number[]> {
+  const sets = new Map<number, Set<number>>();
+  for (const [i, findings] of byRow) {
+    for (const f of findings) {
+      if (f.cluster === undefined) continue;
+      let set = sets.get(f.cluster);
+      if (!set) sets.set(f.cluster, (set = new Set()));
+      set.add(i);
+      const first = rowOfLine(table, Number(f.data?.firstLine));
+      if (first >= 0) set.add(first);
+    }
+  }
+  return new Map([...sets].sort((a, b) => a[0] - b[0]).map(([c, set]) => [c, [...set].sort((a, b) => a - b)]));
+}
+
+/** The position of the row holding `line` (a multi-line record holds several), or -1. */
+export function rowOfLine(table: RowTable, line: number): number {
+  const at = rowAt(table.rows, line);
+  return at >= 0 && table.rows[at].endLine >= line ? at : -1;
 }
 
 function textMatcher(query: RowQuery): ((row: TableRow) => boolean) | undefined {
@@ -162,4 +238,17 @@ function textMatcher(query: RowQuery): ((row: TableRow) => boolean) | undefined 
     test = (s) => s.toLowerCase().includes(lower);
   }
   return (row) => test(row.text) || (row.label !== undefined && test(row.label)) || Object.values(row.other).some(test);
+}
+
+/** A row's tokens as token-limit counts them: each part's (a long text counted on its start and estimated past it). */
+export function rowTokens(row: TableRow): { tokens: number; estimated: boolean } {
+  let tokens = 0;
+  let estimated = false;
+  const texts = row.parts ? row.parts.map((p) => row.text.slice(p.start, p.end)) : [row.text];
+  for (const text of texts) {
+    const count = measureTokens(text, utf8Length(text), 0);
+    tokens += count.tokens;
+    estimated ||= count.estimated;
+  }
+  return { tokens, estimated };
 }
