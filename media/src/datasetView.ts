@@ -136,6 +136,8 @@ function received(n: number, result: Answer): void {
   setOptions(clusterFilter, t('All rows'), result.clusters.map((c) => ({ value: String(c.cluster), text: t('Near-duplicate cluster {0} ({1} rows)', c.cluster, fmt(c.rows)) })), query.cluster !== undefined ? String(query.cluster) : '');
   clusterFilter.disabled = result.clusters.length === 0;
   labelFilter.disabled = result.labels.length === 0;
+  // A file without labels (chat, instruction data) gets no empty Label column.
+  app.classList.toggle('unlabelled', result.labels.length === 0);
   labelNames = result.labels.map((l) => l.name);
   clear(labelList, ...labelNames.map((name) => el('option', { value: name })));
   showActions();

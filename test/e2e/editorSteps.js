@@ -6,7 +6,7 @@ const path = require('path');
 const { bigJsonl, statusBarLatency, summarize, typeAndMeasure } = require('./harness/latency');
 
 /** The dataset view on reviews/train.jsonl: rows shown, filtered by a rule, a row's findings, Go to line; screenshots in both themes. */
-async function datasetViewSteps(ui, step, pickTheme) {
+async function datasetViewSteps(ui, step, pickTheme, workspace) {
   await ui.openFile('reviews/train.jsonl');
   await ui.statusBarText('/100');
   await ui.runCommand('Tuneset: Open Dataset View');
@@ -32,6 +32,58 @@ async function datasetViewSteps(ui, step, pickTheme) {
   await view.locator('#reveal').click();
   await ui.statusBarText('Ln 48,');
   step('dataset view: 65 rows, filtered to 4 exact duplicates, a row\'s findings shown, Go to line revealed line 48');
+  await bulkDeleteStep(ui, view, step, workspace);
+  await ui.runCommand('View: Close All Editors');
+  await chatViewStep(ui, step);
+}
+
+/**
+ * Bulk delete in the dataset view: the 4 exact duplicates filtered, deleted after the view asks, as
+ * one edit of the document (saved: 61 rows, no duplicate left); one Undo in the text editor and a
+ * save give back the file byte for byte.
+ */
+async function bulkDeleteStep(ui, view, step, workspace) {
+  const file = path.join(workspace, 'reviews', 'train.jsonl');
+  const original = fs.readFileSync(file, 'utf8');
+  try {
+    await ui.page.locator('.tabs-container .tab', { hasText: 'Rows: train.jsonl' }).first().click();
+    await view.locator('#rule-filter').selectOption('exact-duplicate');
+    await view.locator('#counts', { hasText: '4 of 65 rows' }).waitFor();
+    await view.locator('#delete-rows').click();
+    await view.locator('#confirm.open', { hasText: 'Delete 4 rows?' }).waitFor();
+    await ui.screenshot('dataset-view-confirm-dark');
+    await view.locator('#confirm-yes').click();
+    await view.locator('#action-status', { hasText: '4 rows changed' }).waitFor();
+    await ui.notificationText('Tuneset deleted 4 rows');
+    await view.locator('#counts', { hasText: '0 of 61 rows' }).waitFor();
+    await ui.page.locator('.tabs-container .tab', { hasText: /^train\.jsonl/ }).first().click();
+    await ui.runCommand('File: Save');
+    const saved = await changedFile(file, original);
+    const rows = saved.split('\n').filter(Boolean);
+    // The sample keeps one row of broken JSON (a finding of its own), which stays.
+    const texts = rows.flatMap((l) => { try { return [String(JSON.parse(l).text).trim().toLowerCase()]; } catch { return []; } });
+    if (rows.length !== 61 || new Set(texts).size !== texts.length) throw new Error(`after the bulk delete: ${rows.length} rows, ${texts.length - new Set(texts).size} repeated texts`);
+    await ui.runCommand('Undo');
+    await ui.runCommand('File: Save');
+    if ((await changedFile(file, saved)) !== original) throw new Error('one Undo did not restore the file byte for byte');
+    step('dataset view: the 4 exact duplicates deleted as one edit after a question (61 rows saved), one Undo restored the file byte for byte');
+  } finally {
+    // Later steps read this sample: a failed step must not leave it changed.
+    if (fs.readFileSync(file, 'utf8') !== original) fs.writeFileSync(file, original);
+  }
+}
+
+/** A chat dataset in the view: a conversation shown as its turns. */
+async function chatViewStep(ui, step) {
+  await ui.openFile('support-chat.jsonl');
+  await ui.statusBarText('/100');
+  await ui.runCommand('Tuneset: Open Dataset View');
+  const view = ui.webviewFrame();
+  await view.locator('#rows .row[data-line="1"]').click();
+  const roles = await view.locator('#details .turn .role').allInnerTexts();
+  if (!roles.includes('user') || !roles.includes('assistant')) throw new Error(`a conversation's turns: ${JSON.stringify(roles)}`);
+  await ui.screenshot('dataset-view-chat-dark');
+  step(`dataset view of a chat file: line 1 shown as turns (${roles.join(' → ')})`);
   await ui.runCommand('View: Close All Editors');
 }
 
@@ -115,4 +167,14 @@ async function typingSteps(ui, workspace, step) {
   return figures;
 }
 
-module.exports = { chatReportStep, datasetViewSteps, typingSteps };
+/** The file's text once it differs from `before` (an error after 20 s). */
+async function changedFile(file, before) {
+  for (let waited = 0; waited < 20000; waited += 200) {
+    const now = fs.readFileSync(file, 'utf8');
+    if (now !== before) return now;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`${path.basename(file)} was not saved`);
+}
+
+module.exports = { changedFile, chatReportStep, datasetViewSteps, typingSteps };

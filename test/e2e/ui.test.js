@@ -1,7 +1,7 @@
 // The extension as a person sees it: squiggles in the editor, the Problems panel, the status bar,
 // palette commands; screenshots are saved under test-output/ui for people to look at.
 const { launchUi } = require('./harness/ui');
-const { chatReportStep, datasetViewSteps, typingSteps } = require('./editorSteps');
+const { changedFile, chatReportStep, datasetViewSteps, typingSteps } = require('./editorSteps');
 const fs = require('fs');
 const path = require('path');
 
@@ -121,7 +121,7 @@ async function run({ workspace, outDir, vsix }) {
     await ui.page.locator('.part.statusbar .statusbar-item', { hasText: before }).first().waitFor();
     await ui.runCommand('View: Close All Editors');
 
-    await datasetViewSteps(ui, step, pickTheme);
+    await datasetViewSteps(ui, step, pickTheme, workspace);
     await chatReportStep(ui, step);
 
     await ui.openFile('reviews/train.jsonl');
@@ -191,16 +191,6 @@ async function suggestStep(ui, workspace, step) {
   await ui.runCommand('View: Close All Editors');
 }
 
-/** The file's text once it differs from `before` (an error after 20 s). */
-async function changedFile(file, before) {
-  for (let waited = 0; waited < 20000; waited += 200) {
-    const now = fs.readFileSync(file, 'utf8');
-    if (now !== before) return now;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`${path.basename(file)} was not saved`);
-}
-
 /** Says where a run failed: the error's first lines, the step's code line, and a screenshot of the window as it was. */
 async function failed(ui, e) {
   const shot = await ui.screenshot('failure-final').catch(() => 'no screenshot');
@@ -213,7 +203,7 @@ async function runEditor({ workspace, outDir, vsix }) {
   const ui = await launchUi({ folder: workspace, vsix, outDir });
   const step = (name) => console.log(`[ui] ${name}`);
   try {
-    await datasetViewSteps(ui, step, pickTheme);
+    await datasetViewSteps(ui, step, pickTheme, workspace);
     await chatReportStep(ui, step);
     await suggestStep(ui, workspace, step);
     await typingSteps(ui, workspace, step);
