@@ -30,8 +30,8 @@ export class DatasetStatusBar implements vscode.Disposable {
   private show(s: FileSummary): void {
     if (s.rows === 0) {
       // Nothing to score: "0/100" beside no findings would read as a verdict on an empty file.
-      this.item.text = '$(beaker) no rows yet';
-      this.item.tooltip = `Tuneset: ${vscode.workspace.asRelativePath(vscode.Uri.parse(s.uri))} has no rows yet.`;
+      this.item.text = `$(beaker) ${vscode.l10n.t('no rows yet')}`;
+      this.item.tooltip = vscode.l10n.t('Tuneset: {0} has no rows yet.', vscode.workspace.asRelativePath(vscode.Uri.parse(s.uri)));
       this.item.backgroundColor = undefined;
       this.item.show();
       return;
