@@ -50,6 +50,18 @@ test('length-outlier: a row far longer than the rest', () => {
   assert.match(found[0].message, /Unusually long: 2,000 characters/);
 });
 
+test('length-outlier: one finding per cause, so a row already said to be short (too-short, placeholder) is not also an outlier', () => {
+  const typical = Array.from({ length: 30 }, (_, i) => ({ text: `A perfectly ordinary review number ${i} of the product, long enough to be typical.`, label: 'a' }));
+  const text = jsonl({ text: 'N/A', label: 'a' }, { text: 'ok', label: 'a' }, { text: 'ok ok', label: 'a' }, ...typical);
+  const rules = (a: ReturnType<typeof analyze>, line: number) => a.findings.filter((f) => f.line === line).map((f) => f.rule).sort();
+  const a = analyze(text);
+  assert.deepEqual(rules(a, 1), ['placeholder']);
+  assert.deepEqual(rules(a, 2), ['too-short']);
+  assert.deepEqual(rules(a, 3), ['length-outlier'], 'short, but long enough for too-short: the outlier is the only finding saying so');
+  const tooShortOff = analyze(text, 'data.jsonl', { rules: { 'too-short': 'off' } });
+  assert.deepEqual(rules(tooShortOff, 2), ['length-outlier'], 'with too-short off, the outlier says it');
+});
+
 test('echo: an answer that repeats the instruction', () => {
   const a = analyze(jsonl(
     { instruction: 'Translate to French: hello', input: '', output: 'Translate to French: hello' },

@@ -34,7 +34,7 @@ import { rowShingleSet } from '../similarity/shingles';
 import { normalizedHash } from '../text/normalize';
 import { hanVariants } from '../text/hanVariants';
 import { profileText } from '../text/profile';
-import { LANGUAGES, rowTraits } from '../text/scripts';
+import { LANGUAGES, rowTraits, TRAIT } from '../text/scripts';
 import { measureTokens, sampleTokenCount, TokenEstimator, utf8Length, type TokenSample } from '../text/tokens';
 import { parseJsonRow } from '../read/jsonl';
 import { countNewlines } from '../read/source';
@@ -290,6 +290,9 @@ function samePath(a: JsonPath, b: JsonPath): boolean {
   return a.length === b.length && a.every((k, i) => k === b[i]);
 }
 
+/** Findings that say a row is short or empty: length-outlier leaves such a row to them. */
+const SHORT_RULES = new Set(['too-short', 'placeholder', 'empty-field']);
+
 /** The traits of a row whose spoken text is ASCII letters: Latin script. */
 const LATIN = LANGUAGES.indexOf('Latin script');
 
@@ -370,6 +373,7 @@ export class RowAnalyzer {
     }
     checkEcho(content, report);
     tokenLimit(content, totalBytes, this.config.maxTokens, report);
+    if (findings.some((f) => SHORT_RULES.has(f.rule))) traits |= TRAIT.SAID_SHORT;
     const key = content.key;
     if (Number.isNaN(keyHash) && key.trim() !== '') keyHash = normalizedHash(key);
     const output = rowOutput(findings, keyHash, content.label, key.length, totalBytes, traits);

@@ -8,6 +8,7 @@ import { findLengthOutliers, lengthCounts, lengthOutliers, type LengthOutliers }
 import { findHanVariantMix, findLanguageMix, languageDecisions, type LanguageDecisions } from './languages';
 import { findNearDuplicates, type NearDuplicateCounts } from './nearDuplicates';
 import type { RowReport } from './rowRule';
+import { TRAIT } from '../text/scripts';
 
 /**
  * The file-level rules, in the order they run: each works over the facts the per-row pass gathered
@@ -113,7 +114,7 @@ export const FILE_RULES: readonly FileRule[] = [
     },
     quick: (kept, facts) => (row) => {
       const outliers = kept.lengths;
-      return outliers && !Number.isNaN(facts.hash[row]) && outliers.isOutlier(facts.chars[row]) ? [outliers.report(facts.chars[row])] : undefined;
+      return outliers && !Number.isNaN(facts.hash[row]) && !(facts.traits[row] & TRAIT.SAID_SHORT) && outliers.isOutlier(facts.chars[row]) ? [outliers.report(facts.chars[row])] : undefined;
     },
   },
   {

@@ -175,6 +175,11 @@ export const TRAIT = {
   HALF_DIGITS: 1 << 7,
   SIMPLIFIED: 1 << 8,
   TRADITIONAL: 1 << 9,
+  /**
+   * Not a script trait: the row already has a finding that says it is short or empty (too-short,
+   * placeholder, empty-field), so length-outlier does not say it a second time (one finding per cause).
+   */
+  SAID_SHORT: 1 << 10,
 } as const;
 
 /** Full-width punctuation a Chinese text uses, and the half-width forms they stand for. */
