@@ -75,10 +75,11 @@ async function run({ workspace, outDir, vsix }) {
     await split.locator('#status[data-written]').waitFor();
     // The toast names the new files and offers to open them.
     await ui.page.locator('.notifications-toasts .notification-toast', { hasText: 'Tuneset wrote' }).getByRole('button', { name: 'Reveal in Explorer' }).waitFor();
-    for (const name of ['train.train.jsonl', 'train.val.jsonl', 'train.test.jsonl', 'train.split.json']) {
+    // The source is named for a split already: its parts go in a folder of its name (never train.train.jsonl).
+    for (const name of ['train/train.jsonl', 'train/val.jsonl', 'train/test.jsonl', 'train.split.json']) {
       if (!fs.existsSync(path.join(workspace, 'reviews', name))) throw new Error(`split did not write reviews/${name}`);
     }
-    const written = ['train', 'val', 'test'].map((s) => fs.readFileSync(path.join(workspace, 'reviews', `train.${s}.jsonl`), 'utf8').split('\n').filter(Boolean)).flat();
+    const written = ['train', 'val', 'test'].map((s) => fs.readFileSync(path.join(workspace, 'reviews', 'train', `${s}.jsonl`), 'utf8').split('\n').filter(Boolean)).flat();
     const source = fs.readFileSync(path.join(workspace, 'reviews', 'train.jsonl'), 'utf8').split('\n').filter(Boolean);
     if (written.length !== source.length - 1) throw new Error(`split wrote ${written.length} rows of ${source.length} (one is invalid JSON)`);
     step('split panel previewed and wrote train/val/test + manifest');
@@ -133,7 +134,7 @@ async function run({ workspace, outDir, vsix }) {
     await ui.screenshot('augment-panel');
     await augment.locator('#write').click();
     await augment.locator('#status[data-written]').waitFor();
-    const out = path.join(workspace, 'reviews', 'train.train.augmented.jsonl');
+    const out = path.join(workspace, 'reviews', 'train', 'train.augmented.jsonl');
     const rows = fs.readFileSync(out, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
     const added = rows.filter((r) => typeof r.augmented_from === 'number');
     if (!added.length || added.length > rows.length / 2 + 1) throw new Error(`augmented file has ${added.length} new rows of ${rows.length}`);

@@ -101,8 +101,9 @@ test('a split manifest naming files outside its folder is refused: augment reads
   const manifest = (train: string, other = 'd.test.jsonl') =>
     JSON.stringify({ tool: 'tuneset', kind: 'split', source: { file: 'd.jsonl' }, splits: [{ name: 'train', file: train }, { name: 'test', file: other }] });
   const cases: [string, string, RegExp][] = [
-    ['../outside/x.jsonl', 'd.test.jsonl', /split "train" names "\.\.\/outside\/x\.jsonl", a path instead of a file name/],
-    [join(dir, 'outside', 'x.jsonl'), 'd.test.jsonl', /a path instead of a file name/],
+    ['../outside/x.jsonl', 'd.test.jsonl', /split "train" names "\.\.\/outside\/x\.jsonl", a path out of the manifest's folder/],
+    [join(dir, 'outside', 'x.jsonl'), 'd.test.jsonl', /a path out of the manifest's folder/],
+    ['sub/../../x.jsonl', 'd.test.jsonl', /a path out of the manifest's folder/],
     ['d.train.jsonl', '..', /split "test" names "\.\.", which is not a file name/],
     ['d.val.jsonl', 'd.test.jsonl', /split "train" names "d\.val\.jsonl", a link that leads out of the manifest's folder/],
   ];

@@ -263,10 +263,13 @@ test('CLI: k-fold output checked as a folder has no cross-file-leak (a fold\'s v
       const dir = mkdtempSync(join(tmpdir(), 'tuneset-kfold-'));
       writeFileSync(join(dir, name), content);
       const stem = name.replace(/\.jsonl$/, '');
+      // A source named for a split (train.jsonl) gets a folder of its parts: train/folds/…, train/test.jsonl.
+      const parts = stem === 'train' ? 'train/' : `${stem}.`;
       const r = tuneset(dir, 'split', name, '--folds', '5', ...extra, '--stratify', '--allow-missing-labels', '--out', 'out');
       assert.equal(r.code, 0, r.err);
       // The folds are written as their pairs only: no flat NAME.foldN copy to be mistaken for held-out data.
-      assert.deepEqual(readdirSync(join(dir, 'out')).sort(), [`${stem}.folds`, `${stem}.split.json`, ...(extra.length ? [`${stem}.test.jsonl`] : [])].sort());
+      const written = stem === 'train' ? ['train', 'train.split.json'] : [`${stem}.folds`, `${stem}.split.json`, ...(extra.length ? [`${stem}.test.jsonl`] : [])];
+      assert.deepEqual(readdirSync(join(dir, 'out')).sort(), written.sort());
       const checked = tuneset(dir, 'check', '--format', 'json', '--fail-on', 'never', '--no-label-model', 'out');
       assert.equal(checked.code, 0, checked.err);
       const files = (JSON.parse(checked.out) as { files: { path: string }[] }).files.map((f) => f.path);
@@ -276,10 +279,10 @@ test('CLI: k-fold output checked as a folder has no cross-file-leak (a fold\'s v
       assert.equal(tuneset(dir, 'split', name, '--folds', '5', ...extra, '--stratify', '--allow-missing-labels').code, 0);
       assert.equal(leaksIn(tuneset(dir, 'check', '--format', 'json', '--fail-on', 'never', '--no-label-model', '.').out), 0, `${name} ${extra.join(' ')} in place`);
       // A real leak: a row of fold2's training file copied into its validation file is still found, once.
-      const val = join(dir, 'out', `${stem}.folds/fold2/val.jsonl`);
-      writeFileSync(val, readFileSync(val, 'utf8') + lines(readFileSync(join(dir, 'out', `${stem}.folds/fold2/train.jsonl`), 'utf8'))[0] + '\n');
+      const val = join(dir, 'out', `${parts}folds/fold2/val.jsonl`);
+      writeFileSync(val, readFileSync(val, 'utf8') + lines(readFileSync(join(dir, 'out', `${parts}folds/fold2/train.jsonl`), 'utf8'))[0] + '\n');
       const leaked = JSON.parse(tuneset(dir, 'check', '--format', 'json', '--fail-on', 'never', '--no-label-model', 'out').out) as { files: { path: string; findings: { rule: string }[] }[] };
-      assert.deepEqual(leaked.files.filter((f) => f.findings.some((x) => x.rule === 'cross-file-leak')).map((f) => [f.path, f.findings.filter((x) => x.rule === 'cross-file-leak').length]), [[`out/${stem}.folds/fold2/val.jsonl`, 1]]);
+      assert.deepEqual(leaked.files.filter((f) => f.findings.some((x) => x.rule === 'cross-file-leak')).map((f) => [f.path, f.findings.filter((x) => x.rule === 'cross-file-leak').length]), [[`out/${parts}folds/fold2/val.jsonl`, 1]]);
     }
   }
 });
@@ -306,8 +309,11 @@ test('the README recipe on the samples, then check on the three files: zero cros
   cpSync(join(ROOT, 'samples'), join(dir, 'samples'), { recursive: true });
   const r = tuneset(dir, 'split', 'samples/reviews/train.jsonl', '--stratify', '--allow-missing-labels');
   assert.equal(r.code, 0, r.err);
-  const parts = ['train', 'val', 'test'].map((s) => `samples/reviews/train.${s}.jsonl`);
+  // The source is named for a split already: its parts go in a folder of that name, not train.train.jsonl.
+  const parts = ['train', 'val', 'test'].map((s) => `samples/reviews/train/${s}.jsonl`);
   const checked = tuneset(dir, 'check', '--format', 'json', '--fail-on', 'never', ...parts);
+  assert.equal(checked.code, 0, checked.err);
+  assert.equal(JSON.parse(checked.out).files.length, 3);
   assert.equal(leaksIn(checked.out), 0);
   assert.ok(readFileSync(join(dir, 'samples/reviews/train.split.json'), 'utf8').includes('"nearDuplicateGroups": true'));
 });

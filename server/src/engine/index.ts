@@ -46,7 +46,7 @@ export { containerPieces, containerTextPieces, datasetSource, outputName, type D
 export { OptionsError } from './optionsError';
 export type { SourceRow, DatasetReader } from './read';
 export { planSplit, resolveSplitOptions, DEFAULT_MIN_ROWS, type SplitOptions, type SplitPlan, type SplitPart, type SplitFold, type MissingLabel, type AppliedSplitOptions, type ExcludedRow } from './split/split';
-export { renderSplit, renderSplitBytes, renderSplitPieces, foldFileName, splitFileNames, splitManifest, splitManifestName, type SplitManifest } from './split/renderSplit';
+export { renderSplit, renderSplitBytes, renderSplitPieces, foldFileName, splitFileNames, splitPartName, splitManifest, splitManifestName, type SplitManifest } from './split/renderSplit';
 export {
   augmentDataset, planAugmentation, resolveAugmentOptions, AUGMENT_OPERATIONS, DEFAULT_OPERATIONS, MODEL_OPERATIONS, STOPWORDS, LEAKS_LISTED, MAX_VARIANTS_PER_ROW, NO_THESAURUS,
   type Augmentation, type AugmentSummary, type AugmentOperation, type SynonymProvider, type Rewrites, type BalanceOptions, type TextSpan, type Tagger, type WordNetPos,

@@ -59,7 +59,9 @@ export function readSplitManifest(manifest: string): SplitFiles {
 /** Why a split's file is not a file beside the manifest, or undefined when it is one. */
 export function outsideReason(dir: string, file: string): string | undefined {
   if (file === '' || file === '.' || file === '..' || file.includes('\0')) return 'which is not a file name';
-  if (/[/\\]/.test(file) || path.isAbsolute(file)) return 'a path instead of a file name';
+  // A file beside the manifest, or in a folder under it (split writes "train/val.jsonl" for a source
+  // already named "train.jsonl"); never a way up or out.
+  if (path.isAbsolute(file) || /^[a-z]:/i.test(file) || file.split(/[/\\]/).some((seg) => seg === '' || seg === '.' || seg === '..')) return 'a path out of the manifest\'s folder';
   const full = path.join(dir, file);
   if (!isInside(full, dir)) return 'a link that leads out of the manifest\'s folder';
   return undefined;
@@ -67,7 +69,8 @@ export function outsideReason(dir: string, file: string): string | undefined {
 
 /**
  * The manifest beside a file that names it, and the file's role there: the split's source, its
- * train split, or a held-out split. NAME.jsonl and NAME.train.jsonl both look for NAME.split.json.
+ * train split, or a held-out split. NAME.jsonl and NAME.train.jsonl both look for NAME.split.json;
+ * train/val.jsonl (the parts of a source named train.jsonl) looks for train.split.json beside its folder.
  */
 export function findSplitManifest(file: string): { manifest: string; role: 'source' | 'train' | 'held-out' } | undefined {
   const dir = path.dirname(file);
@@ -75,12 +78,15 @@ export function findSplitManifest(file: string): { manifest: string; role: 'sour
   const stem = base.replace(/\.(jsonl|ndjson|csv|tsv|json)$/i, '');
   const stems = [stem];
   if (stem.includes('.')) stems.push(stem.slice(0, stem.lastIndexOf('.')));
-  for (const s of stems) {
-    const manifest = path.join(dir, `${s}.split.json`);
+  // The manifest beside the file, or, for a part in the folder split made for a source already named
+  // for a split ("train.jsonl" → "train/val.jsonl"), the one beside that folder.
+  const places = stems.map((s) => ({ manifest: path.join(dir, `${s}.split.json`), name: base }));
+  places.push({ manifest: path.join(path.dirname(dir), `${path.basename(dir)}.split.json`), name: `${path.basename(dir)}/${base}` });
+  for (const { manifest, name } of places) {
     const m = fs.existsSync(manifest) ? parse(manifest) : undefined;
     if (!m) continue;
-    if (m.source?.file === base) return { manifest, role: 'source' };
-    const own = m.splits!.find((x) => x.file === base);
+    if (m.source?.file === name) return { manifest, role: 'source' };
+    const own = m.splits!.find((x) => x.file === name);
     if (own) return { manifest, role: own.name === 'train' ? 'train' : 'held-out' };
   }
   return undefined;

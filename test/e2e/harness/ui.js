@@ -109,12 +109,16 @@ async function launchUi(o = {}) {
       const baseName = path.basename(name);
       const activeTab = page.locator('.tabs-container .tab.active', { hasText: baseName });
       // The results list is redrawn as ripgrep streams more files in: a click can land on a row that
-      // now shows another file (train.val.jsonl for train.jsonl). Then the right file is asked for again.
+      // now shows another file (train/val.jsonl for train.jsonl). Then the right file is asked for again.
       for (let attempt = 1; ; attempt++) {
         await openQuickInput('Control+P');
         await quickInputBox.fill(name);
         // File results come from a ripgrep search on the server; wait for the row, do not assume.
-        const row = rows.filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRe(baseName)}$`) }) }).first();
+        // A name with a folder picks the row of that folder (reviews/train.jsonl, not reviews/train/train.jsonl).
+        const folder = path.dirname(name);
+        let named = rows.filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRe(baseName)}$`) }) });
+        if (folder !== '.') named = named.filter({ has: page.locator('.label-description', { hasText: new RegExp(`^${escapeRe(folder)}$`) }) });
+        const row = named.first();
         await row.waitFor({ timeout: t });
         await row.click();
         if (await activeTab.waitFor({ timeout: attempt < 3 ? 5000 : t }).then(() => true, () => false)) break;

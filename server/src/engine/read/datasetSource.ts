@@ -68,11 +68,16 @@ const JOINED_CHARS = 16 * 1024;
 
 const EXTENSIONS = ['.jsonl', '.ndjson', '.csv', '.tsv', '.json'];
 
+/** A dataset file's name without its dataset extension, and the extension ('' for none). */
+export function stemAndExtension(name: string): { stem: string; ext: string } {
+  const lower = name.toLowerCase();
+  const ext = EXTENSIONS.find((e) => lower.endsWith(e)) ?? '';
+  return { stem: name.slice(0, name.length - ext.length), ext: name.slice(name.length - ext.length) };
+}
+
 /** The name of a derived file: "reviews.jsonl" + "train" → "reviews.train.jsonl". */
 export function outputName(sourceName: string, part: string, extension?: string): string {
-  const lower = sourceName.toLowerCase();
-  const ext = EXTENSIONS.find((e) => lower.endsWith(e)) ?? '';
-  const stem = sourceName.slice(0, sourceName.length - ext.length);
+  const { stem, ext } = stemAndExtension(sourceName);
   return `${stem}.${part}${extension ?? ext}`;
 }
 

@@ -1,4 +1,4 @@
-import { containerBytes, containerPieces, containerText, outputName, type DatasetSource, type OutputBytes, type OutputFile, type OutputPieces } from '../read/datasetSource';
+import { containerBytes, containerPieces, containerText, outputName, stemAndExtension, type DatasetSource, type OutputBytes, type OutputFile, type OutputPieces } from '../read/datasetSource';
 import type { AppliedSplitOptions, SplitPlan } from './split';
 
 /** The manifest written beside a split (NAME.split.json): enough to re-make it and to check it. */
@@ -22,20 +22,35 @@ export interface SplitManifest {
   warnings: string[];
 }
 
-/** A fold's training or validation file: "reviews.jsonl" → "reviews.folds/fold1/train.jsonl". */
+/** A fold's training or validation file: "reviews.jsonl" → "reviews.folds/fold1/train.jsonl" ("train.jsonl" → "train/folds/fold1/train.jsonl"). */
 export function foldFileName(sourceName: string, fold: string, part: 'train' | 'val'): string {
-  return outputName(sourceName, `folds/${fold}/${part}`);
+  return splitPartName(sourceName, `folds/${fold}/${part}`);
+}
+
+/** The words a file name already says a split with (the default heldOutFileWords and trainFileWords). */
+const SPLIT_WORDS = new Set(['train', 'training', 'val', 'valid', 'validation', 'dev', 'test', 'eval', 'evaluation', 'heldout', 'holdout']);
+
+/**
+ * One split's file: "reviews.jsonl" → "reviews.train.jsonl". A source whose name already ends in a
+ * split's word ("train.jsonl", "data.train.jsonl") gets a folder of that name for its parts
+ * ("train/val.jsonl", "data.train/val.jsonl") instead of "train.train.jsonl" or "data.train.val.jsonl",
+ * names that say two splits at once.
+ */
+export function splitPartName(sourceName: string, part: string): string {
+  const { stem, ext } = stemAndExtension(sourceName);
+  const last = stem.slice(Math.max(stem.lastIndexOf('/'), stem.lastIndexOf('\\')) + 1).split('.').pop()!.toLowerCase();
+  return SPLIT_WORDS.has(last) ? `${stem}/${part}${ext}` : outputName(sourceName, part);
 }
 
 /**
- * The file of each split (its base name: "reviews.jsonl" → "reviews.train.jsonl"), undefined for a
+ * The file of each split (its base name: "reviews.jsonl" → "reviews.train.jsonl"; see splitPartName), undefined for a
  * k-fold's folds: a fold is written only as its training and validation files (foldFileName), since a
  * copy of its rows beside them would be one more file for a leak check to mistake for held-out data.
  * A k-fold's held-out test part has its own file.
  */
 export function splitFileNames(plan: Pick<SplitPlan, 'splits' | 'folds'>, sourceName: string): (string | undefined)[] {
   const folds = plan.folds?.length ?? 0;
-  return plan.splits.map((s, i) => (i < folds ? undefined : outputName(sourceName, s.name)));
+  return plan.splits.map((s, i) => (i < folds ? undefined : splitPartName(sourceName, s.name)));
 }
 
 /** The splits that have a file of their own, with its name. */
