@@ -69,5 +69,5 @@ export { packFindings, unpackFindings, type PackedFindings } from './analysis/pa
 export { postedAnalysis, receivedAnalysis, type PostedAnalysis } from './analysis/postedAnalysis';
 export { formatCount } from './format';
 export * from './labels';
-export { labelCheckSteps, labelCheckJson, labelQualitySentence, shownProbability, reportedLabelErrors, splitLearningCurveSteps, type LabelCheck, type LabelCheckOptions, type SplitLearningCurve, type SplitCurveFile } from './rules/labelErrors';
+export { agreementCheckSteps, labelCheckSteps, labelCheckJson, shownProbability, reportedLabelErrors, splitLearningCurveSteps, type LabelCheck, type LabelCheckOptions, type SplitLearningCurve, type SplitCurveFile } from './rules/labelErrors';
 export { suggestSteps, labelEdits, EXCERPT_CHARS, type SuggestOptions, type Suggestion, type SuggestResult, type LabelChoice } from './rules/suggest';
