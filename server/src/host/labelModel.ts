@@ -9,15 +9,15 @@ import { fileSource, MAX_WHOLE_FILE_BYTES } from './fileSource';
  * it in a worker thread (labelModelWorker.ts) so its thread keeps answering.
  */
 
-/**
- * An analysis with the label model's findings and figures, and the check: the model's when it ran
- * (or refused the file), else the annotator agreement alone with why the model did not run (`skipped`).
- */
+/** An analysis with the label model's findings and figures, and the model's check when it ran. */
 export interface LabelModelRun {
   analysis: DatasetAnalysis;
   check?: LabelCheck;
-  /** The model was not asked (skipped, its rule off, over the row or size limit): `check` holds agreement only. */
-  skipped?: true;
+  /**
+   * When the model was not asked (skipped, its rule off, over the row or size limit) and the file has
+   * several annotators' labels: their agreement, with why the model did not run.
+   */
+  agreementOnly?: LabelCheck;
 }
 
 /**
@@ -42,7 +42,7 @@ export function withLabelModel(
   // Annotator agreement needs no model: it is reported whenever the file has several annotators' labels.
   const notRun = (reason: string): LabelModelRun => {
     const check = agreementOnly(file, reason, config, options.container ?? analysis.container);
-    return { analysis: { ...analysis, labelQuality: labelCheckJson(check) }, check, skipped: true };
+    return { analysis: { ...analysis, labelQuality: labelCheckJson(check) }, ...(check.quality ? { agreementOnly: check } : {}) };
   };
   if (options.skip) return notRun(options.skip);
   if (config.rules['possible-label-error'] === 'off') return notRun('possible-label-error is turned off');

@@ -30,8 +30,8 @@ export async function makeReport(file: string, config: Config, notes: (line: str
   const ruled = await analyzeFile(file, shown(file), config, { container, rowIndex: true });
   // A classification file's label model: its possible-label-error findings and the "Label quality" section.
   // When the model was not asked (its rule off, over the row limit), the section still gives annotator agreement if there is any.
-  const { analysis, check, skipped } = withLabelModel(file, ruled, config, { container });
-  const labelCheck = skipped && !check?.quality ? undefined : check;
+  const { analysis, check, agreementOnly } = withLabelModel(file, ruled, config, { container });
+  const labelCheck = check ?? agreementOnly;
   const unknown = analysis.notes?.find((n) => n.kind === 'unknown-field');
   if (unknown) throw new InputError(`${analysis.path}: ${unknown.message}`);
   for (const n of analysis.notes ?? []) notes(`tuneset: ${analysis.path}: ${n.message}`);
@@ -45,7 +45,7 @@ export async function makeReport(file: string, config: Config, notes: (line: str
   }
   const splits = await compareSplits(file, analysis, config, { display: shown });
   delete analysis.rowIndex;
-  const splitCurve = labelCheck && !skipped && splitLearningCurve(file, undefined, analysis, config, shown);
+  const splitCurve = check && splitLearningCurve(file, undefined, analysis, config, shown);
   return buildReport(analysis, { config, diversity, splits, nearDuplicates: nearDuplicatesOf(analysis, config), generatedAt: new Date().toISOString(), ...(labelCheck ? { labelCheck } : {}), ...(splitCurve ? { splitCurve } : {}) });
 }
 
