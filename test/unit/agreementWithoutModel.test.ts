@@ -4,10 +4,11 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { agreementCheckSteps, labelCheckJson, labelCheckSteps, parseConfig, type LabelCheck } from '../../server/src/engine';
+import { agreementCheckSteps, analyzeDataset, labelCheckJson, labelCheckSteps, parseConfig, type LabelCheck } from '../../server/src/engine';
 import { analyzeFile } from '../../server/src/host/analyzeFile';
 import { translator } from '../../server/src/host/l10n';
 import { LABEL_MODEL_MAX_ROWS, withLabelModel } from '../../server/src/host/labelModel';
+import { fileReport } from '../../server/src/host/report';
 import { labelQualitySentence } from '../../server/src/lsp/labelSummary';
 import { FileSummaryRequest } from '../../server/src/protocol';
 import { LspClient } from '../lsp/lspClient';
@@ -154,6 +155,23 @@ test('over the model\'s row limit: agreement is read from disk all the same', as
   assert.equal(run.agreementOnly?.notRun, q(run).model.reason);
   assert.match(q(run).model.reason, /^skipped: 200,001 rows is over the 200,000 modelled by default/);
   assert.ok(close(q(run).agreement.cohensKappa, 3 / 7));
+});
+
+test('the editor\'s report (Tuneset: Show Report) with the rule off: the section gives agreement, and none for a file without annotators', async () => {
+  const off = parseConfig({ rules: { 'possible-label-error': 'off' } }).config;
+  const held = analyzeDataset(TWO, readFileSync(TWO), off);
+  const report = await fileReport(TWO, held, undefined, off, async () => undefined);
+  assert.equal(report.labelQuality?.notRun, 'possible-label-error is turned off');
+  assert.ok(close(report.labelQuality!.agreement!.cohensKappa, 3 / 7));
+  assert.deepEqual(report.labelQuality!.agreement!.disagreementRows!.map((r) => [r.line, r.text]), [[3, 'The box was fine, the charger inside was not.'], [6, 'It stopped charging after a week of use.'], [8, 'Ordered on Tuesday, it is a grey model.']]);
+  const plainText = ['a', 'b'].map((l, i) => JSON.stringify({ text: `row number ${i} of the file`, label: l })).join('\n') + '\n';
+  const plainHeld = analyzeDataset('plain.jsonl', new TextEncoder().encode(plainText), off);
+  const dir = mkdtempSync(join(tmpdir(), 'tuneset-agreement-'));
+  try {
+    assert.equal((await fileReport(join(dir, 'plain.jsonl'), plainHeld, plainText, off, async () => undefined)).labelQuality, undefined);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('in the editor over tuneset.labelModelMaxRows: the summary (status bar tooltip) and the hover of a disagreeing row give the agreement', async () => {
