@@ -33,8 +33,8 @@ function sources(): string[] {
   ];
 }
 
-/** Where a message starts: a problem, a warning, a row's reason, an error for the user, a line for stderr. */
-const SINK = /(?:problems\.push\(|warnings\.push\(|Warnings\.push\(|\breason: |new (?:OptionsError\(\[|InputError\(|UsageError\(|RequestError\()|errorLine\()\s*(?=[`'])/g;
+/** Where a message starts: a problem, a warning, a row's reason, an error for the user, a line for stderr, a progress title. */
+const SINK = /(?:problems\.push\(|\btitle: (?:translate\()?|warnings\.push\(|Warnings\.push\(|\breason: |new (?:OptionsError\(\[|InputError\(|UsageError\(|RequestError\()|errorLine\()\s*(?=[`'])/g;
 
 /** The string or template literal at `at` (its text, `${…}` kept as written), nested template literals and braces included. */
 function literalAt(code: string, at: number): string {

@@ -103,7 +103,7 @@ export function registerAugmentRequests(connection: PanelConnection, host: { con
         overwrite: params.overwrite,
         token,
         progress: progressOf(connection, params),
-        title: 'Tuneset: writing the augmented file',
+        title: translate('Tuneset: writing the augmented file'),
         rows: () => {
           const s = augmentation.summary();
           return s.made - s.leaks;
