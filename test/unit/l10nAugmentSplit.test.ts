@@ -203,6 +203,11 @@ test('CLI: augment\'s and split\'s problems and warnings in Chinese with --lang 
     assert.match(endpoint.stderr, /回译和改写需要 augment\.model/);
     const ratios = run(['split', file, '--ratios', 'a,b', '--lang', 'zh-cn']);
     assert.match(ratios.stderr, /^tuneset: --ratios 接受以逗号分隔的 0 或更大的数/m);
+    // A label too rare for every split: each sentence in Chinese, in the summary and on stderr.
+    const missing = run(['split', file, '--ratios', '1,1,1', '--stratify', '--lang', 'zh-cn']);
+    assert.equal(missing.status, 1);
+    assert.match(missing.stdout, /^ {2}error: 标签 "a" 不在 train, val 的任何一行中：它只有 1 行，却要分到 3 个拆分$/m);
+    assert.match(missing.stderr, /^tuneset: .*d\.jsonl：未写出：标签 "b" 不在 test 的任何一行中：它只有 2 行，却要分到 3 个拆分; 标签 "a" 不在 train, val 的任何一行中：.*。加上 --allow-missing-labels 可仍然写出$/m);
     const english = run(['augment', file, '--n', '2', '--balance']);
     assert.match(english.stderr, /^tuneset: --n and --balance do not go together/m);
   } finally {

@@ -104,7 +104,8 @@ export function split(argv: string[]): Promise<number> {
       if (plan.splits.every((s) => s.rows.length === 0)) throw noUsableRows(ds.display, plan.rows, plan.excluded);
       if (plan.missingLabels.length && !values['allow-missing-labels']) {
         process.stdout.write(summary(ds.display, plan, undefined));
-        process.stderr.write(errorLine(`${ds.display}: not written: ${missingLabelLines(plan).join('; ')}. Pass --allow-missing-labels to write it anyway`));
+        // Each label's sentence in the command line's language (a template matches one, not their join).
+        process.stderr.write(errorLine(`${ds.display}: not written: ${missingLabelLines(plan).map((m) => cliTranslator().message(m)).join('; ')}. Pass --allow-missing-labels to write it anyway`));
         return 1;
       }
       const input = ds.bytes ?? ds.source;
