@@ -98,7 +98,7 @@ test('CLI: bt and pp rows from the endpoint, the cost said first, a re-run answe
     const again = await tuneset(dir, env, 'augment', 'd.jsonl', '--ops', 'bt,pp', '--n', '2', '--out', 'aug.jsonl', '--force');
     assert.equal(again.code, 0, again.err);
     assert.match(again.err, /requests 6, answered by the cache 6, tokens to send and receive about 0,/);
-    assert.match(again.err, /0 requests sent \(0 retried\), 6 answered by the cache/);
+    assert.match(again.err, /Endpoint requests sent: 0 \(0 retried\), answered by the cache: 6/);
     assert.equal(seen.length, 6, 'the re-run asked the endpoint nothing');
     assert.equal(readFileSync(join(dir, 'aug.jsonl'), 'utf8').split('\n').filter((l) => l.includes('augmented_from')).length, 3);
 

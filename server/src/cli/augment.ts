@@ -15,7 +15,8 @@ import { loadPolarWords, loadTagger, loadWordNet } from '../host/wordnet';
 import { writeNewFiles } from '../host/writeAtomic';
 import { describeEstimate, endpointOptions, endpointProblems, estimateRewrites, fetchRewrites, rewriteLookup, type ModelOperation, type RewriteRun } from '../host/rewrites';
 import { commandConfig, FILE_COMMAND_OPTIONS, fmt, list, runCommand, wholeNumber } from './command';
-import { helpText } from './lang';
+import { cliTranslator, errorLine, helpText } from './lang';
+import { translateReasonList } from '../host/l10n';
 import { LARGE_PER_ROW, LARGE_RUN, largeRunRefusal, noUsableRows } from '../host/refusals';
 
 /** `tuneset augment FILE`: EDA augmentation into a new file (never in place), train split only when one exists. */
@@ -124,7 +125,8 @@ export function augment(argv: string[]): Promise<number> {
       const endpoint = endpointOptions(config, process.env[config.augment.apiKeyEnv]);
       if (modelOps.length) {
         const problems = endpointProblems(endpoint);
-        if (problems.length) throw new InputError(problems.join('\n'));
+        // Each problem in the command line's language (errorLine matches one message, not several joined).
+        if (problems.length) throw new InputError(problems.map((p) => cliTranslator().message(p)).join('\n'));
         options.rewrites = rewriteLookup(run);
       }
       const augmentation = withHeldOut(split.heldOut, (heldOut) => planAugmentation(ds.reader.rows(), { ...options, heldOut, detection: ds.detection }));
@@ -134,10 +136,12 @@ export function augment(argv: string[]): Promise<number> {
       if (modelOps.length) {
         // What the endpoint is asked, priced before anything is sent; then the answers, a few at a time.
         const texts = augmentation.textsToRewrite((i) => ds.reader.row(i)!);
-        process.stderr.write(`tuneset: ${describeEstimate(estimateRewrites(texts, modelOps, endpoint), endpoint)}\n`);
+        process.stderr.write(errorLine(describeEstimate(estimateRewrites(texts, modelOps, endpoint), endpoint)));
         const fetched = await fetchRewrites(texts, modelOps, endpoint);
         run.rewrites = fetched.rewrites;
-        process.stderr.write(`tuneset: ${fmt(fetched.requests)} request${fetched.requests === 1 ? '' : 's'} sent (${fmt(fetched.retried)} retried), ${fmt(fetched.cached)} answered by the cache${fetched.failed ? `; ${fmt(fetched.failed)} text${fetched.failed === 1 ? '' : 's'} got no rewrite: ${fetched.errors.join('; ')}` : ''}\n`);
+        process.stderr.write(errorLine(`Endpoint requests sent: ${fmt(fetched.requests)} (${fmt(fetched.retried)} retried), answered by the cache: ${fmt(fetched.cached)}`));
+        // Each error in the command line's language (the URL and HTTP status as they are).
+        if (fetched.failed) process.stderr.write(errorLine(`Texts without a rewrite from the endpoint: ${fmt(fetched.failed)} (${fetched.errors.map((e) => cliTranslator().message(e)).join('; ')})`));
       }
       const source = datasetSource(path.basename(split.input), ds.reader, ds.bytes ?? ds.source);
       // New rows are made one source row at a time and written as they come: memory does not grow with their number.
@@ -171,7 +175,7 @@ function chooseInput(file: string, manifestOption: string | undefined, wholeFile
   if (found.role === 'held-out') throw new InputError(`${shown(file)} is a held-out split of ${shown(found.manifest)}: augment the train split (or pass --whole-file)`);
   const splitFiles = readSplitManifest(found.manifest);
   if (found.role === 'source') {
-    process.stderr.write(`tuneset: ${shown(file)} was split (${shown(found.manifest)}): augmenting its train split ${shown(splitFiles.input)}; pass --whole-file to augment ${shown(file)} itself\n`);
+    process.stderr.write(errorLine(`${shown(file)} was split (${shown(found.manifest)}): augmenting its train split ${shown(splitFiles.input)}; pass --whole-file to augment ${shown(file)} itself`));
   }
   return splitFiles;
 }
@@ -187,14 +191,14 @@ function withHeldOut<T>(files: string[], work: (heldOut: { file: string; rows: I
       // A named pipe would never end and a folder cannot be read: only a regular file is opened.
       const stat = fs.statSync(file, { throwIfNoEntry: false });
       if (!stat?.isFile()) {
-        process.stderr.write(`tuneset: warning: ${shown(file)} is ${stat ? 'not a regular file' : 'missing'}; new rows are not checked against it\n`);
+        process.stderr.write(errorLine(`warning: ${shown(file)} is ${stat ? 'not a regular file' : 'missing'}; new rows are not checked against it`));
         return [];
       }
       let fd: number;
       try {
         fd = fs.openSync(file, 'r');
       } catch (e) {
-        process.stderr.write(`tuneset: warning: ${shown(file)} cannot be read (${(e as NodeJS.ErrnoException).code}); new rows are not checked against it\n`);
+        process.stderr.write(errorLine(`warning: ${shown(file)} cannot be read (${(e as NodeJS.ErrnoException).code}); new rows are not checked against it`));
         return [];
       }
       fds.push(fd);
@@ -256,9 +260,11 @@ function summary(display: string, r: AugmentSummary, written: string, originals:
     for (const item of items.slice(0, SHOWN_ROWS)) lines.push(`    ${item}`);
     if (count > SHOWN_ROWS) lines.push(`    … and ${fmt(count - SHOWN_ROWS)} more`);
   };
-  list(`could not change ${fmt(r.unchanged.length)} row${r.unchanged.length === 1 ? '' : 's'}`, r.unchanged.map((u) => `${display}:${u.line} ${u.reason}`));
-  list(`left out ${fmt(r.excluded.length)} row${r.excluded.length === 1 ? '' : 's'} that cannot be used`, r.excluded.map((e) => `${display}:${e.line} ${e.rule} ${e.reason}`));
+  // The engine's reasons and warnings in the command line's language (the summary's own words stay English for now).
+  const tr = cliTranslator();
+  list(`could not change ${fmt(r.unchanged.length)} row${r.unchanged.length === 1 ? '' : 's'}`, r.unchanged.map((u) => `${display}:${u.line} ${translateReasonList((m) => tr.message(m), u.reason)}`));
+  list(`left out ${fmt(r.excluded.length)} row${r.excluded.length === 1 ? '' : 's'} that cannot be used`, r.excluded.map((e) => `${display}:${e.line} ${e.rule} ${tr.message(e.reason)}`));
   list(`left out ${fmt(r.leaks)} new row${r.leaks === 1 ? '' : 's'} equal to a held-out row`, r.leakedRows.map((x) => `${display}:${x.sourceLine} (variant ${x.copy}) equals ${x.leak!.file}:${x.leak!.line}`), r.leaks);
-  for (const w of r.warnings) lines.push(`  warning: ${w}`);
+  for (const w of r.warnings) lines.push(`  warning: ${tr.message(w)}`);
   return lines.join('\n') + '\n';
 }

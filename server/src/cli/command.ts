@@ -3,7 +3,7 @@ import { formatCount as fmt } from '../engine';
 import { loadConfig } from '../host/config';
 import { InputError } from '../host/errors';
 import { READING_OPTIONS, readingOverrides } from './readingOptions';
-import { errorLine } from './lang';
+import { cliTranslator, errorLine } from './lang';
 
 /** What the commands share: their settings options, errors, and small parsers of option values. */
 
@@ -75,7 +75,8 @@ export async function runCommand(body: () => Promise<number> | number): Promise<
     return await body();
   } catch (e) {
     if (e instanceof InputError || e instanceof OptionsError) {
-      process.stderr.write(errorLine(e.message));
+      // Several problems are said each in the command line's language (a template matches one, not their join).
+      process.stderr.write(e instanceof OptionsError && e.problems.length > 1 ? errorLine(e.problems.map((p) => cliTranslator().message(p)).join('; ')) : errorLine(e.message));
       return 2;
     }
     throw e;

@@ -41,7 +41,8 @@ recursively, directories. Exit code 0 when clean, 1 when a finding of the --fail
   --no-color                 Plain text output
   --no-near-duplicates       Skip the file-wide near-duplicate search (exact duplicates and every other rule still run)
   --no-label-model           Skip the label model of classification files (possible-label-error and the
-                             labelQuality figures: noise ratio, learning curve, rows to label next)
+                             labelQuality figures: noise ratio, learning curve, rows to label next);
+                             annotator agreement is still reported
   --label-model              The whole model (ensemble and learning curve) at any size; by default it runs up to
                              20,000 rows, then naive Bayes alone without the curve up to 200,000, none above
   --max-findings-per-rule N  List at most N findings of each rule per file (default ${DEFAULT_MAX_FINDINGS_PER_RULE}; 0: all); the rest

@@ -9,7 +9,7 @@ import { InputError } from '../host/errors';
 import { shown } from '../host/inputs';
 import { writeNewFiles } from '../host/writeAtomic';
 import { commandConfig, FILE_COMMAND_OPTIONS, fmt, labelSummary, list, runCommand, wholeNumber } from './command';
-import { helpText } from './lang';
+import { cliTranslator, errorLine, helpText } from './lang';
 import { nearRulesOn, noUsableRows } from '../host/refusals';
 
 /** `tuneset split FILE`: writes NAME.train/val/test files (same container, exact rows) and NAME.split.json. */
@@ -104,7 +104,8 @@ export function split(argv: string[]): Promise<number> {
       if (plan.splits.every((s) => s.rows.length === 0)) throw noUsableRows(ds.display, plan.rows, plan.excluded);
       if (plan.missingLabels.length && !values['allow-missing-labels']) {
         process.stdout.write(summary(ds.display, plan, undefined));
-        process.stderr.write(`tuneset: ${ds.display}: not written: ${missingLabelLines(plan).join('; ')}. Pass --allow-missing-labels to write it anyway\n`);
+        // Each label's sentence in the command line's language (a template matches one, not their join).
+        process.stderr.write(errorLine(`${ds.display}: not written: ${missingLabelLines(plan).map((m) => cliTranslator().message(m)).join('; ')}. Pass --allow-missing-labels to write it anyway`));
         return 1;
       }
       const input = ds.bytes ?? ds.source;
@@ -176,13 +177,15 @@ function summary(display: string, plan: SplitPlan, written?: (name: string) => s
   if (plan.folds && written) {
     plan.folds.forEach((f) => lines.push(`  ${f.name}: train ${fmt(f.train.length)} rows → ${written(foldFileName(sourceName, f.name, 'train'))}, val ${fmt(f.val.length)} rows → ${written(foldFileName(sourceName, f.name, 'val'))}`));
   }
-  for (const m of missingLabelLines(plan)) lines.push(`  ${written ? 'warning' : 'error'}: ${m}`);
+  // The engine's reasons and warnings in the command line's language (the summary's own words stay English for now).
+  const tr = cliTranslator();
+  for (const m of missingLabelLines(plan)) lines.push(`  ${written ? 'warning' : 'error'}: ${tr.message(m)}`);
   if (plan.excluded.length) {
     lines.push(`  left out: ${fmt(plan.excluded.length)} row${plan.excluded.length === 1 ? '' : 's'} that cannot be used:`);
-    for (const e of plan.excluded.slice(0, SHOWN_EXCLUDED)) lines.push(`    ${display}:${e.line} ${e.rule} ${e.reason}`);
+    for (const e of plan.excluded.slice(0, SHOWN_EXCLUDED)) lines.push(`    ${display}:${e.line} ${e.rule} ${tr.message(e.reason)}`);
     if (plan.excluded.length > SHOWN_EXCLUDED) lines.push(`    … and ${fmt(plan.excluded.length - SHOWN_EXCLUDED)} more${written ? `, all listed in ${written(splitManifestName(sourceName))}` : ''}`);
   }
-  for (const w of plan.warnings) lines.push(`  warning: ${w}`);
+  for (const w of plan.warnings) lines.push(`  warning: ${tr.message(w)}`);
   if (written) lines.push(`  manifest → ${written(splitManifestName(sourceName))}`);
   return lines.join('\n') + '\n';
 }

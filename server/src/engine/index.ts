@@ -69,6 +69,6 @@ export { packFindings, unpackFindings, type PackedFindings } from './analysis/pa
 export { postedAnalysis, receivedAnalysis, type PostedAnalysis } from './analysis/postedAnalysis';
 export { formatCount } from './format';
 export * from './labels';
-export { labelCheckSteps, labelCheckJson, labelQualitySentence, shownProbability, reportedLabelErrors, splitLearningCurveSteps, type LabelCheck, type LabelCheckOptions, type SplitLearningCurve, type SplitCurveFile } from './rules/labelErrors';
+export { agreementCheckSteps, labelCheckSteps, labelCheckJson, shownProbability, reportedLabelErrors, splitLearningCurveSteps, type LabelCheck, type LabelCheckOptions, type SplitLearningCurve, type SplitCurveFile } from './rules/labelErrors';
 export { suggestSteps, labelEdits, EXCERPT_CHARS, type SuggestOptions, type Suggestion, type SuggestResult, type LabelChoice } from './rules/suggest';
 export { rowActionEdits, type RowAction, type RowActionEdits } from './rules/rowActions';

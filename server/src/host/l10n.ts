@@ -167,6 +167,20 @@ export function translator(locale: Locale): Translator {
 }
 
 /**
+ * A reason that lists one reason per operation ("sr: no word outside the stopwords has a synonym; rs:
+ * fewer than two words that can move", why augment left a row unchanged) in the translator's
+ * language (`translate`: a translator's message()): a message with a template of its own is translated whole, else each "; " part (its
+ * operation code kept).
+ */
+export function translateReasonList(translate: (message: string) => string, text: string): string {
+  if (matchTemplate(text)) return translate(text);
+  return text.split('; ').map((part) => {
+    const op = /^([a-z]{2}): ([\s\S]+)$/.exec(part);
+    return op ? `${op[1]}: ${translate(op[2])}` : translate(part);
+  }).join('; ');
+}
+
+/**
  * What a quality report says in words the engine made: each rule's summary, its examples' messages,
  * what lowers the score, and the label model's sentences (why it did not run or reports nothing, the
  * learning curve's verdict, the strength of annotator agreement).

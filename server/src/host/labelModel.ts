@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import { Worker } from 'node:worker_threads';
-import { labelCheckJson, labelCheckSteps, packFindings, unpackFindings, withExtraFindings, type Config, type DatasetAnalysis, type DatasetContainer, type Finding, type LabelCheck, type PackedFindings } from '../engine';
-import { MAX_WHOLE_FILE_BYTES } from './fileSource';
+import { agreementCheckSteps, labelCheckJson, labelCheckSteps, packFindings, unpackFindings, withExtraFindings, type Config, type DatasetAnalysis, type DatasetContainer, type Finding, type LabelCheck, type PackedFindings } from '../engine';
+import { fileSource, MAX_WHOLE_FILE_BYTES } from './fileSource';
 
 /**
  * The label model (possible-label-error, the label quality figures) for both hosts. The CLI runs it
@@ -13,6 +13,11 @@ import { MAX_WHOLE_FILE_BYTES } from './fileSource';
 export interface LabelModelRun {
   analysis: DatasetAnalysis;
   check?: LabelCheck;
+  /**
+   * When the model was not asked (skipped, its rule off, over the row or size limit) and the file has
+   * several annotators' labels: their agreement, with why the model did not run.
+   */
+  agreementOnly?: LabelCheck;
 }
 
 /**
@@ -34,7 +39,11 @@ export function withLabelModel(
   file: string, analysis: DatasetAnalysis, config: Config, options: { container?: DatasetContainer; skip?: string; fixes?: boolean; anySize?: boolean } = {},
 ): LabelModelRun {
   if (analysis.format !== 'classification') return { analysis };
-  const notRun = (reason: string): LabelModelRun => ({ analysis: { ...analysis, labelQuality: { model: { ok: false, reason } } } });
+  // Annotator agreement needs no model: it is reported whenever the file has several annotators' labels.
+  const notRun = (reason: string): LabelModelRun => {
+    const check = agreementOnly(file, reason, config, options.container ?? analysis.container);
+    return { analysis: { ...analysis, labelQuality: labelCheckJson(check) }, ...(check.quality ? { agreementOnly: check } : {}) };
+  };
   if (options.skip) return notRun(options.skip);
   if (config.rules['possible-label-error'] === 'off') return notRun('possible-label-error is turned off');
   if (!options.anySize && analysis.rows > LABEL_MODEL_MAX_ROWS) {
@@ -53,6 +62,16 @@ export function withLabelModel(
   return { analysis: { ...merged, labelQuality: labelCheckJson(check) }, check };
 }
 
+/** The agreement of a file's annotators from disk, its rows read in pieces (a JSON Lines file is never read whole). */
+function agreementOnly(file: string, reason: string, config: Config, container: DatasetContainer | undefined): LabelCheck {
+  const fd = fs.openSync(file, 'r');
+  try {
+    return runSteps(agreementCheckSteps(file, fileSource(fd), config, reason, container));
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 function runSteps<T>(steps: Generator<number, T, undefined>): T {
   for (;;) {
     const step = steps.next();
@@ -67,6 +86,8 @@ export interface LabelModelJob {
   config: Config;
   /** Lines of the document's conflicting-labels findings (their rows are left to that rule). */
   conflictLines: number[];
+  /** Why the model is not run (over the editor's row limit): the job reads annotator agreement alone. */
+  skip?: string;
   /** Set to 1 when the run is cancelled: the worker stops at its next step and posts `cancelled`. */
   cancel: Int32Array;
 }
@@ -80,9 +101,11 @@ export interface PostedLabelCheck {
 
 export type LabelModelAnswer = { progress: number } | { done: PostedLabelCheck } | { cancelled: true };
 
-/** The label model as the editor runs it: steps over a document's bytes, stopped when `cancelled` says so. */
+/** The label model as the editor runs it (or annotator agreement alone, when `skip` says why not): steps over a document's bytes, stopped when `cancelled` says so. */
 export function* labelModelJobSteps(job: Omit<LabelModelJob, 'cancel'>): Generator<number, PostedLabelCheck, undefined> {
-  const check = yield* labelCheckSteps(job.path, job.bytes, job.config, { fixes: true, conflictLines: job.conflictLines });
+  const check = job.skip !== undefined
+    ? yield* agreementCheckSteps(job.path, job.bytes, job.config, job.skip)
+    : yield* labelCheckSteps(job.path, job.bytes, job.config, { fixes: true, conflictLines: job.conflictLines });
   return { findings: packFindings(check.findings), labelQuality: labelCheckJson(check), ...(check.notRun ? { notRun: check.notRun } : {}) };
 }
 

@@ -29,7 +29,9 @@ export async function makeReport(file: string, config: Config, notes: (line: str
   // With its row index: the leak counts between splits are check's own.
   const ruled = await analyzeFile(file, shown(file), config, { container, rowIndex: true });
   // A classification file's label model: its possible-label-error findings and the "Label quality" section.
-  const { analysis, check: labelCheck } = withLabelModel(file, ruled, config, { container });
+  // When the model was not asked (its rule off, over the row limit), the section still gives annotator agreement if there is any.
+  const { analysis, check, agreementOnly } = withLabelModel(file, ruled, config, { container });
+  const labelCheck = check ?? agreementOnly;
   const unknown = analysis.notes?.find((n) => n.kind === 'unknown-field');
   if (unknown) throw new InputError(`${analysis.path}: ${unknown.message}`);
   for (const n of analysis.notes ?? []) notes(`tuneset: ${analysis.path}: ${n.message}`);
@@ -43,7 +45,7 @@ export async function makeReport(file: string, config: Config, notes: (line: str
   }
   const splits = await compareSplits(file, analysis, config, { display: shown });
   delete analysis.rowIndex;
-  const splitCurve = labelCheck && splitLearningCurve(file, undefined, analysis, config, shown);
+  const splitCurve = check && splitLearningCurve(file, undefined, analysis, config, shown);
   return buildReport(analysis, { config, diversity, splits, nearDuplicates: nearDuplicatesOf(analysis, config), generatedAt: new Date().toISOString(), ...(labelCheck ? { labelCheck } : {}), ...(splitCurve ? { splitCurve } : {}) });
 }
 
@@ -63,9 +65,10 @@ function nearDuplicatesOf(analysis: DatasetAnalysis, config: Config): ReportExtr
 export async function fileReport(file: string, held: DatasetAnalysis, text: string | undefined, config: Config, siblingAnalysis: (file: string) => Promise<DatasetAnalysis | undefined>): Promise<QualityReport> {
   const bytes = text === undefined ? fs.readFileSync(file) : toBytes(text);
   // The label model of a classification file (its findings merged unless the editor's background pass already did).
-  const labelCheck = held.format === 'classification' && config.rules['possible-label-error'] !== 'off'
-    ? runSteps(labelCheckSteps(file, bytes, config, { container: held.container, findings: held.findings }))
-    : undefined;
+  // With the rule off, labelCheckSteps reads annotator agreement alone: the section is kept only when there is some.
+  const modelOn = config.rules['possible-label-error'] !== 'off';
+  const read = held.format === 'classification' ? runSteps(labelCheckSteps(file, bytes, config, { container: held.container, findings: held.findings })) : undefined;
+  const labelCheck = read && (modelOn || read.quality) ? read : undefined;
   const analysis = labelCheck && !held.findings.some((f) => f.rule === 'possible-label-error') ? withExtraFindings(held, labelCheck.findings) : held;
   // One pass over the rows: their words for diversity, and the texts of the rows the report's examples name.
   const wanted = exampleLines(analysis);
@@ -81,7 +84,7 @@ export async function fileReport(file: string, held: DatasetAnalysis, text: stri
   const diversity = computeDiversity({ [Symbol.iterator]: () => ({ next: nextText }) }, { totalRows: analysis.rows });
   while (exampleTexts.size < wanted.size && !nextText().done);
   const splits = await compareSplits(file, analysis, config, { display: (f) => f, sibling: siblingAnalysis, ownBytes: bytes });
-  const splitCurve = labelCheck && splitLearningCurve(file, bytes, analysis, config, (f) => path.basename(f));
+  const splitCurve = labelCheck && modelOn && splitLearningCurve(file, bytes, analysis, config, (f) => path.basename(f));
   const report = buildReport(analysis, { config, diversity, splits, nearDuplicates: nearDuplicatesOf(analysis, config), generatedAt: new Date().toISOString(), ...(labelCheck ? { labelCheck } : {}), ...(splitCurve ? { splitCurve } : {}) });
   return withConversations(withExampleTexts(report, (line) => exampleTexts.get(line)), conversationStats(file, bytes, analysis, config));
 }

@@ -49,7 +49,7 @@ export function readSplitManifest(manifest: string): SplitFiles {
   const splits = m.splits!.filter((s) => typeof s.file === 'string' && typeof s.name === 'string');
   for (const s of splits) {
     const outside = outsideReason(dir, s.file!);
-    if (outside) throw new InputError(`${shown(manifest)}: split "${s.name}" names ${JSON.stringify(s.file)}, ${outside}; Tuneset reads and writes split files only beside their manifest`);
+    if (outside) throw new InputError(`${shown(manifest)}: split "${s.name}" names ${JSON.stringify(s.file)}, ${outside}; Tuneset reads and writes split files only beside their manifest or in a folder under it`);
   }
   const train = splits.find((s) => s.name === 'train');
   if (!train) throw new InputError(`${shown(manifest)} has no train split (${splits.map((s) => s.name).join(', ')}); augment one file with --whole-file`);

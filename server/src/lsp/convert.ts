@@ -1,5 +1,6 @@
 import { DiagnosticSeverity, type Diagnostic, type Range as LspRange, type TextEdit as LspTextEdit } from 'vscode-languageserver';
-import { labelQualitySentence, ruleDocsUrl, type DatasetAnalysis, type Finding, type Range, type Severity, type TextEdit } from '../engine';
+import { ruleDocsUrl, type DatasetAnalysis, type Finding, type Range, type Severity, type TextEdit } from '../engine';
+import { labelQualitySentence } from './labelSummary';
 import type { FileSummary } from '../protocol';
 import { formatCount } from '../engine';
 import { translator, type Translator } from '../host/l10n';
@@ -93,7 +94,7 @@ function toDiagnostic(uri: string, f: Finding, data: DiagnosticData, tr: Transla
 
 export function toSummary(uri: string, a: DatasetAnalysis, tr: Translator = translator('en')): FileSummary {
   const s = a.stats.findingsBySeverity;
-  const labelQuality = labelQualitySentence(a.labelQuality);
+  const labelQuality = labelQualitySentence(a.labelQuality, tr);
   // What lowers the score is said in the client's language too (the status bar and the file summary show it).
   const stats = tr.locale === 'en' ? a.stats : { ...a.stats, quality: { ...a.stats.quality, penalties: a.stats.quality.penalties.map((p) => ({ ...p, cause: tr.message(p.cause) })) } };
   return { uri, format: a.format, container: a.container, rows: a.rows, fields: a.fields, errors: s.error, warnings: s.warning, infos: s.info + s.hint, stats, readAs: (a.notes ?? []).map((n) => tr.message(n.message)), ...(labelQuality ? { labelQuality } : {}) };

@@ -1,5 +1,6 @@
 import { MarkupKind, type Hover, type HoverParams } from 'vscode-languageserver';
-import { describeJsonRow, labelQualitySentence, RULES, type Finding } from '../engine';
+import { describeJsonRow, RULES, type Finding } from '../engine';
+import { agreementSentence, labelModelSentence } from './labelSummary';
 import type { Analyzed } from './datasets';
 import { formatCount } from '../engine';
 import { translator, type Translator } from '../host/l10n';
@@ -36,8 +37,11 @@ export function hover(doc: Analyzed, params: HoverParams, lineText: string, tr: 
     parts.push(`${BOLD.has(f.severity) ? `**${severity}**` : severity} \`${f.rule}\` ${escape(tr.message(f.message))}${describeRelated(f, tr)}`);
   }
   // A possible label error is judged against the whole file: its noise ratio says how common they are.
-  const noise = onRow.some((f) => f.rule === 'possible-label-error') ? labelQualitySentence(a.labelQuality) : undefined;
+  const noise = onRow.some((f) => f.rule === 'possible-label-error') ? labelModelSentence(a.labelQuality, tr) : undefined;
   if (noise) parts.push(tr.t('File: {0}', escape(noise)));
+  // So is a disagreement among annotators: how often they agree over the file, and their κ.
+  const agreement = onRow.some((f) => f.rule === 'annotator-disagreement') ? agreementSentence(a.labelQuality, tr) : undefined;
+  if (agreement) parts.push(tr.t('File: {0}', escape(agreement)));
   if (languages) parts.push(languages);
   if (onRow.length) parts.push(onRow.map((f) => `*${f.rule}*: ${summaryOf(f.rule, tr)}`).filter((s, i, all) => all.indexOf(s) === i).join('  \n'));
   return { contents: { kind: MarkupKind.Markdown, value: parts.join('\n\n') } };

@@ -271,14 +271,12 @@ export class Scheduler {
     running?.cancel();
     const file = uri.startsWith('file:') ? fileURLToPath(uri) : decodeURIComponent(uri.replace(/^[a-z]+:(\/\/)?/i, ''));
     const config = this.configs.of(file);
-    if (held.analysis.format !== 'classification' || config.rules['possible-label-error'] === 'off') return;
+    if (held.analysis.format !== 'classification') return;
     const max = this.settings.editor.labelModelMaxRows;
-    if (held.analysis.rows > max) {
-      // Said in the summary from the next check on; nothing is published again for it.
-      const reason = max === 0 ? 'turned off in the editor (tuneset.labelModelMaxRows is 0)' : `over the editor's ${max.toLocaleString('en-US')}-row limit (tuneset.labelModelMaxRows); run \`tuneset check\` or the report`;
-      this.open.setLabelPass(uri, { version: doc.version, findings: [], labelQuality: { model: { ok: false, reason } } });
-      return;
-    }
+    // Without the model (its rule off, over the editor's limit) the worker still reads annotator agreement: no model, one pass over the rows.
+    const skip = config.rules['possible-label-error'] === 'off' ? 'possible-label-error is turned off'
+      : held.analysis.rows <= max ? undefined
+        : max === 0 ? 'turned off in the editor (tuneset.labelModelMaxRows is 0)' : `over the editor's ${max.toLocaleString('en-US')}-row limit (tuneset.labelModelMaxRows); run \`tuneset check\` or the report`;
     this.labelTimers.set(uri, setTimeout(async () => {
       this.labelTimers.delete(uri);
       const version = doc.version;
@@ -286,11 +284,11 @@ export class Scheduler {
       if (!current || current.version !== version || this.documents.get(uri)?.version !== version) return;
       const check = new Check(uri, version);
       this.labelRuns.set(uri, check);
-      showProgress(this.connection, this.runningChecks, check, `Tuneset: label model of ${path.basename(file)}`);
+      showProgress(this.connection, this.runningChecks, check, this.tr.t(skip === undefined ? 'Tuneset: label model of {0}' : 'Tuneset: annotator agreement of {0}', path.basename(file)));
       const t0 = performance.now();
       try {
         const conflictLines = current.analysis.findings.filter((f) => f.rule === 'conflicting-labels').flatMap((f) => Array.from({ length: f.endLine - f.line + 1 }, (_, k) => f.line + k));
-        const result = await labelModelInWorker(path.join(this.options.workerDir, 'labelModelWorker.js'), { path: file, bytes: toBytes(doc.getText()), config, conflictLines }, {
+        const result = await labelModelInWorker(path.join(this.options.workerDir, 'labelModelWorker.js'), { path: file, bytes: toBytes(doc.getText()), config, conflictLines, ...(skip !== undefined ? { skip } : {}) }, {
           progress: (part) => check.report(part),
           onCancel: (stop) => check.onCancel(stop),
         });

@@ -45,7 +45,8 @@ export function majorityLabels(ratings: readonly (readonly (string | null)[])[])
   });
 }
 
-const SHAPE_SAMPLE = 200;
+/** The first rows an annotation shape is looked for in. */
+export const SHAPE_SAMPLE = 200;
 
 /**
  * Everything label quality reads from a file's parsed rows: texts and labels by field, and several

@@ -2,10 +2,11 @@ import { FindingBuilder } from '../analysis/analyze';
 import { detectDatasetFormat } from '../analysis/detection';
 import { within, type Steps } from '../analysis/steps';
 import type { Config } from '../config';
-import { densityWeights, labelQuality, labelQualityJson, learningCurveOnSplit, type Classifier, type GivenLabel, type LabelInput, type LabelQuality, type LearningCurve, type OutOfFoldModel, type Uncertainty } from '../labels';
+import { annotatorAgreement, detectAnnotationShape, densityWeights, labelQuality, labelQualityJson, readAnnotations, learningCurveOnSplit, type AnnotationShape, type Classifier, type GivenLabel, type LabelInput, type LabelQuality, type LearningCurve, type OutOfFoldModel, type Uncertainty } from '../labels';
 import type { LabelErrorCandidate } from '../labels/confidentLearning';
-import { readLabelRows } from '../labels/rows';
+import { readLabelRows, SHAPE_SAMPLE } from '../labels/rows';
 import { openReader, type DatasetContainer, type SourceRow } from '../read';
+import type { ByteSource } from '../read/source';
 import { extractRow } from '../schema/extract';
 import type { Finding } from '../types';
 import type { FixSpec } from './rowRule';
@@ -122,7 +123,7 @@ export const shownProbability = (p: number): string => (p < 0.005 ? '<0.01' : p 
 
 /** The label model over a file's bytes, in steps (progress 0..1), with its findings. */
 export function* labelCheckSteps(path: string, bytes: Uint8Array, config: Config, options: LabelCheckOptions = {}): Steps<LabelCheck> {
-  if (config.rules['possible-label-error'] === 'off') return { notRun: 'possible-label-error is turned off', findings: [], leftToConflicts: 0 };
+  if (config.rules['possible-label-error'] === 'off') return yield* agreementCheckSteps(path, bytes, config, 'possible-label-error is turned off', options.container);
   const reader = openReader(path, bytes, options.container, config);
   const detection = detectDatasetFormat(reader.rows(), config);
   if (detection.format !== 'classification') return { notRun: `not a classification file (read as ${detection.format})`, findings: [], leftToConflicts: 0 };
@@ -175,6 +176,67 @@ export function* labelCheckSteps(path: string, bytes: Uint8Array, config: Config
     reported.push(c);
   });
   return { quality, findings, leftToConflicts, reported, lineOf, textOf, labelOf, skill };
+}
+
+/**
+ * Annotator agreement without the label model, for a file the model does not run on (skipped, over
+ * its row limit, its rule off): the check says why the model did not run (`reason`), and carries the
+ * agreement figures when the file has several annotators' labels. Agreement needs no model, so it is
+ * reported whatever the file's size: the rows are read once (a JSON Lines source in pieces), keeping
+ * only each row's annotators' fields, its line, and the text of rows whose annotators differ (the
+ * report shows them). The shape and the figures are those labelCheckSteps gives (readLabelRows'
+ * detection on the first rows, readAnnotations, annotatorAgreement), so both paths agree on a file.
+ */
+export function* agreementCheckSteps(path: string, input: Uint8Array | ByteSource, config: Config, reason: string, container?: DatasetContainer): Steps<LabelCheck> {
+  const notRun: LabelCheck = { notRun: reason, findings: [], leftToConflicts: 0 };
+  const reader = openReader(path, input, container, config);
+  const detection = detectDatasetFormat(reader.rows(), config);
+  if (detection.format !== 'classification') return notRun;
+  const textField = detection.fields.text;
+  const sample: unknown[] = [];
+  const kept: unknown[] = [];
+  const lines: number[] = [];
+  const texts = new Map<number, string>();
+  let shape: AnnotationShape | undefined;
+  /** Only the fields the annotators' labels are in: what readAnnotations reads of a row. */
+  const slim = (value: unknown): unknown => {
+    if (value === null || typeof value !== 'object' || Array.isArray(value) || !shape) return undefined;
+    const row = value as Record<string, unknown>;
+    const fields = shape.kind === 'columns' ? shape.fields : [shape.field];
+    return Object.fromEntries(fields.filter((f) => f in row).map((f) => [f, row[f]]));
+  };
+  const keep = (value: unknown, index: number) => {
+    const s = slim(value);
+    kept.push(s);
+    const labels = new Set(readAnnotations([s], shape!).ratings[0].filter((r) => r !== null));
+    if (labels.size > 1) {
+      const text = (value as Record<string, unknown>)[textField];
+      texts.set(index, typeof text === 'string' ? text : '');
+    }
+  };
+  for (const row of reader.rows()) {
+    const value = row.problem ? undefined : row.value;
+    lines.push(row.line);
+    if (lines.length <= SHAPE_SAMPLE) {
+      sample.push(value);
+      if (lines.length < SHAPE_SAMPLE) continue;
+      shape = detectAnnotationShape(sample, config.annotatorFields);
+      if (!shape) return notRun;
+      sample.forEach(keep);
+    } else keep(value, lines.length - 1);
+    if (lines.length % ROWS_PER_STEP === 0) yield 0;
+  }
+  if (lines.length < SHAPE_SAMPLE) {
+    shape = detectAnnotationShape(sample, config.annotatorFields);
+    if (!shape) return notRun;
+    sample.forEach(keep);
+  }
+  const agreement = annotatorAgreement(readAnnotations(kept, shape!));
+  if (!agreement) return notRun;
+  return {
+    ...notRun, quality: { model: { ok: false, reason }, agreement },
+    lineOf: (row: number) => lines[row] ?? 0, textOf: (row: number) => texts.get(row) ?? '',
+  };
 }
 
 /**
@@ -278,17 +340,4 @@ export function labelCheckJson(check: LabelCheck): Record<string, unknown> {
     ...(check.skill ? { skill: check.skill } : {}),
     ...(check.withheld ? { withheld: check.withheld } : {}),
   };
-}
-
-const percent = (x: number) => `${(x * 100).toFixed(1)}%`;
-
-/** One sentence on a file's label quality (labelCheckJson's), for the editor's summary and status bar. */
-export function labelQualitySentence(q: Record<string, unknown> | undefined): string | undefined {
-  if (!q) return undefined;
-  const model = q.model as { ok: boolean; reason?: string };
-  if (!model.ok) return `label model not run: ${model.reason}`;
-  if (typeof q.withheld === 'string') return `label model: no label errors reported: ${q.withheld}`;
-  const e = q.labelErrors as { noiseRatio: number; estimatedNoiseRatio: number; noisyRows: number; checkedRows: number } | undefined;
-  if (!e) return undefined;
-  return `label noise ratio ${percent(e.noiseRatio)} (${Number(q.findings ?? e.noisyRows)} of ${e.checkedRows} rows flagged; estimated ${percent(e.estimatedNoiseRatio)} of labels wrong)`;
 }

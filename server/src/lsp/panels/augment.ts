@@ -7,6 +7,7 @@ import {
 } from '../../engine';
 import { AugmentFormRequest, AugmentPreviewRequest, AugmentWriteRequest, type AugmentChoices, type AugmentPreview } from '../../protocol';
 import { InputError } from '../../host/errors';
+import { translateReasonList } from '../../host/l10n';
 import { largeRunRefusal, noUsableRows } from '../../host/refusals';
 import { loadPolarWords, loadTagger, loadWordNet } from '../../host/wordnet';
 import { answer, filePath, panelDataset, progressOf, writeNewFiles, type PanelConnection } from './common';
@@ -61,12 +62,13 @@ export function registerAugmentRequests(connection: PanelConnection, host: { con
         before: summary.labels.before,
         after: augmentation.plannedLabels(),
         newRows: augmentation.asked,
-        unchanged: summary.unchanged.map((u) => ({ line: u.line, reason: translate(u.reason) })),
+        unchanged: summary.unchanged.map((u) => ({ line: u.line, reason: translateReasonList(translate, u.reason) })),
         leaks: summary.leaks,
         // What the write would refuse is said with the preview (the write then says it again, writing nothing).
         warnings: [
           ...(estimate ? [estimate] : []),
-          ...(fetched?.failed ? [`Texts without a rewrite from the endpoint: ${fetched.failed} (${fetched.errors.join('; ')})`] : []),
+          // Each endpoint error translated on its own (a list joined by "; " matches no one template).
+          ...(fetched?.failed ? [`Texts without a rewrite from the endpoint: ${fetched.failed} (${fetched.errors.map(translate).join('; ')})`] : []),
           ...summary.warnings,
           ...refusals(file, augmentation, choices),
         ].map(translate),
@@ -101,7 +103,7 @@ export function registerAugmentRequests(connection: PanelConnection, host: { con
         overwrite: params.overwrite,
         token,
         progress: progressOf(connection, params),
-        title: 'Tuneset: writing the augmented file',
+        title: translate('Tuneset: writing the augmented file'),
         rows: () => {
           const s = augmentation.summary();
           return s.made - s.leaks;

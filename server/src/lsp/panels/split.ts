@@ -35,6 +35,7 @@ export interface SplitHost {
 
 /** The split panel's requests: its form, a preview per change of the choices, and the write. */
 export function registerSplitRequests(connection: PanelConnection, host: SplitHost): void {
+  const translate = host.translate ?? ((m: string) => m);
   connection.onRequest(SplitFormRequest.type, ({ uri }, token) =>
     answer(token, () => {
       const { dataset } = panelDataset(filePath(uri), host.config(filePath(uri)));
@@ -70,7 +71,7 @@ export function registerSplitRequests(connection: PanelConnection, host: SplitHo
       const source = datasetSource(path.basename(file), reader, bytes, { sha256: sha256(bytes), toolVersion: TOOL_VERSION });
       const files = renderSplitPieces(plan, source).map((f) => ({ path: path.join(params.folder, f.name), pieces: f.pieces }));
       const rows = plan.splits.reduce((n, s) => n + s.rows.length, 0);
-      return writeNewFiles(files, { inputs: [file], overwrite: params.overwrite, token, progress, title: 'Tuneset: writing the split', rows: () => rows, part: (written) => written / Math.max(1, bytes.length) });
+      return writeNewFiles(files, { inputs: [file], overwrite: params.overwrite, token, progress, title: translate('Tuneset: writing the split'), rows: () => rows, part: (written) => written / Math.max(1, bytes.length) });
     }),
   );
 }

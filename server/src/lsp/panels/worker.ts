@@ -129,7 +129,7 @@ function serve(port: MessagePort, data: PanelWorkerData): void {
     try {
       const handler = handlers.get(method);
       if (!handler) throw new Error(`the panel worker has no handler for ${method}`);
-      post({ id, result: await handler(params, token) });
+      post({ id, result: translatedProblems(await handler(params, token), translate) });
     } catch (e) {
       post({ id, error: e instanceof ResponseError ? { code: e.code, message: e.message } : { code: -32603, message: (e as Error).message } });
     } finally {
@@ -137,4 +137,10 @@ function serve(port: MessagePort, data: PanelWorkerData): void {
       source.dispose();
     }
   });
+}
+
+/** A request's problems (the engine's OptionsError, a refusal: see answer() in common.ts) in the page's language; other results as they are. */
+function translatedProblems(result: unknown, translate: (message: string) => string): unknown {
+  if (result === null || typeof result !== 'object' || !Array.isArray((result as { problems?: unknown }).problems)) return result;
+  return { ...result, problems: (result as { problems: string[] }).problems.map(translate) };
 }
