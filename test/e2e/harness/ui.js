@@ -200,12 +200,31 @@ async function launchUi(o = {}) {
     /** Closes the browser and the code-server this launched (if any). Safe to call twice. */
     async close() {
       await chrome.close();
+      // The extension's output channel (the language server's log, with its check times) is kept
+      // beside the screenshots: the typing figures can be read against what the server did.
+      if (server) keepTunesetLog(server.userDataDir, outDir);
       if (server) await server.stop();
     },
   };
 
   try { await api.open(); } catch (e) { await api.close(); throw e; }
   return api;
+}
+
+/** Copies the Tuneset output channel's log file(s) of a code-server's user data to outDir/tuneset-server.log. */
+function keepTunesetLog(userDataDir, outDir) {
+  const found = [];
+  const walk = (dir, depth) => {
+    let entries = [];
+    try { entries = fs.readdirSync(dir, { withFileTypes: true }); } catch { return; }
+    for (const e of entries) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory() && depth < 6) walk(p, depth + 1);
+      else if (/Tuneset\.log$/.test(e.name)) found.push(p);
+    }
+  };
+  walk(path.join(userDataDir, 'logs'), 0);
+  if (found.length) fs.writeFileSync(path.join(outDir, 'tuneset-server.log'), found.map((f) => fs.readFileSync(f, 'utf8')).join('\n'));
 }
 
 module.exports = { launchUi };
