@@ -20,8 +20,8 @@ import { spliced, type Column } from '../columns';
 import { tokenLimit, tooLong } from '../rules/limits';
 import { checkAnnotators } from '../rules/annotators';
 import type { AnnotationShape } from '../labels/agreement';
-import { checkEcho, checkNoise } from '../rules/noise';
-import { checkPrivacy, checkUnreadableRow } from '../rules/privacy';
+import { checkEcho, checkNoise, NOISE_RULES } from '../rules/noise';
+import { checkPrivacy, checkUnreadableRow, PRIVACY_RULES, UNREADABLE_ROW_RULES } from '../rules/privacy';
 import type { FixSpec, RowReport, Target } from '../rules/rowRule';
 import type { FieldMap } from '../schema/formats';
 import { detectDatasetFormat, type Detection } from './detection';
@@ -208,6 +208,11 @@ export class FindingBuilder {
     this.severity = severities(config);
   }
 
+  /** Whether any of the rules is on: a check whose rules are all off need not run (its findings would be dropped). */
+  anyOn(rules: readonly string[]): boolean {
+    return rules.some((id) => this.severity.get(id) !== undefined);
+  }
+
   emit(row: SourceRow, content: RowContent | undefined, r: RowReport, range?: Range): void {
     const severity = this.severity.get(r.rule);
     if (!severity) return;
@@ -315,6 +320,11 @@ export class RowAnalyzer {
   readonly sketcher: RowSketcher | undefined;
   /** A classification file's annotators' labels (annotator-disagreement), when it has them and the rule is on. */
   private readonly annotators: AnnotationShape | undefined;
+  /**
+   * Which checks have a rule on. A check whose rules are all off is skipped: it reports nothing, and
+   * a split's grouping (every rule off, only hashes and sketches wanted) spares their time.
+   */
+  private readonly runs: { noise: boolean; privacy: boolean; unreadable: boolean; tooLong: boolean; echo: boolean; tokenLimit: boolean };
 
   constructor(access: Pick<RowAccess, 'container' | 'locate'>, detection: Detection, private readonly config: Config, options: AnalyzeOptions) {
     this.format = detection.format;
@@ -322,6 +332,8 @@ export class RowAnalyzer {
     this.annotators = detection.format === 'classification' && config.rules['annotator-disagreement'] !== 'off' ? detection.annotators : undefined;
     const cap = options.maxFindingsPerRule;
     this.out = new FindingBuilder(access, detection.fields, config, options, cap ? new FindingBudget(cap) : undefined);
+    const on = (rules: readonly string[]) => this.out.anyOn(rules);
+    this.runs = { noise: on(NOISE_RULES), privacy: on(PRIVACY_RULES), unreadable: on(UNREADABLE_ROW_RULES), tooLong: on(['too-long']), echo: on(['echo']), tokenLimit: on(['token-limit']) };
     this.sketcher = options.nearDuplicates !== false && sketchesNeeded(config) ? new RowSketcher(config) : undefined;
   }
 
@@ -338,7 +350,7 @@ export class RowAnalyzer {
       const p = row.problem;
       this.out.emit(row, undefined, { rule: p.rule, message: p.message }, rangeInRow(row, p.start ?? 0, p.end ?? firstLineLength(row.text)));
       // A row that cannot be read may still hold a key: its raw text is searched for credentials and cards.
-      checkUnreadableRow(row.text, (r) => this.out.emit(row, undefined, r, rangeInRow(row, r.target?.start ?? 0, r.target?.end ?? 0)));
+      if (this.runs.unreadable) checkUnreadableRow(row.text, (r) => this.out.emit(row, undefined, r, rangeInRow(row, r.target?.start ?? 0, r.target?.end ?? 0)));
       return rowOutput(findings, NaN, undefined, 0, -1);
     }
     const content = extractRow(row.value as Record<string, unknown>, this.format, this.fields);
@@ -354,6 +366,7 @@ export class RowAnalyzer {
     const spoken = spokenPart(content.parts);
     const thresholds = this.config.thresholds;
     const sketcher = this.sketcher;
+    const runs = this.runs;
     sketcher?.begin();
     for (const part of content.parts) {
       const profile = profileText(part.text);
@@ -364,12 +377,12 @@ export class RowAnalyzer {
       // Only a text with other letters than ASCII's needs its script looked at.
       if (part === spoken && profile.letters > 0) traits = profile.nonAscii ? rowTraits(part.text, hanVariants) : LATIN;
       const ctx = { part, profile, thresholds, report };
-      checkNoise(ctx);
-      checkPrivacy(ctx);
-      tooLong(ctx, profile.bytes);
+      if (runs.noise) checkNoise(ctx);
+      if (runs.privacy) checkPrivacy(ctx);
+      if (runs.tooLong) tooLong(ctx, profile.bytes);
     }
-    checkEcho(content, report);
-    tokenLimit(content, totalBytes, this.config.maxTokens, report);
+    if (runs.echo) checkEcho(content, report);
+    if (runs.tokenLimit) tokenLimit(content, totalBytes, this.config.maxTokens, report);
     const key = content.key;
     if (Number.isNaN(keyHash) && key.trim() !== '') keyHash = normalizedHash(key);
     const output = rowOutput(findings, keyHash, content.label, key.length, totalBytes, traits);
