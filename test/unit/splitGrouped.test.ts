@@ -257,6 +257,33 @@ test('CLI end to end: the default split of a file with duplicates and near-dupli
   }
 });
 
+test('CLI: the default split is the same bytes read on one thread or on several, and with the near-duplicate, noise and privacy rules off (and --group-near-duplicates): its grouping runs no rule check and no tokenizer', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tuneset-grouped-same-'));
+  // Rows the skipped checks would report on (an email, a card number, markup, a very short text) among duplicates and near-duplicates.
+  const extra = [
+    { text: 'Mail me at jane.doe@example.com about the kettle I bought', label: 'positive' },
+    { text: 'Paid with 4111 1111 1111 1111 and the blender never came', label: 'negative' },
+    { text: '<p>The lamp is great</p>', label: 'positive' },
+    { text: 'ok', label: 'positive' },
+  ].map((r) => JSON.stringify(r));
+  writeFileSync(join(dir, 'reviews.jsonl'), realisticReviews() + extra.join('\n') + '\n');
+  const names = ['reviews.train.jsonl', 'reviews.val.jsonl', 'reviews.test.jsonl', 'reviews.split.json'];
+  const run = (parallelBytes: string, ...args: string[]) => {
+    const r = spawnSync(process.execPath, [CLI, 'split', 'reviews.jsonl', '--stratify', '--seed', '3', '--force', ...args], {
+      cwd: dir, encoding: 'utf8', env: { ...process.env, TUNESET_PARALLEL_BYTES: parallelBytes },
+    });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /near-duplicate clusters kept together/);
+    return Object.fromEntries(names.map((n) => [n, readFileSync(join(dir, n), 'utf8')]));
+  };
+  const oneThread = run(String(1e12));
+  assert.match(oneThread['reviews.split.json'], /"line": 5/, 'the broken row is listed as left out');
+  assert.deepEqual(run('1000'), oneThread, 'read by worker threads');
+  const off = { rules: { 'near-duplicate': 'off', 'too-short': 'off', 'html-markup': 'off', 'pii-email': 'off', 'pii-card': 'off', 'secret': 'off', 'too-long': 'off' } };
+  writeFileSync(join(dir, 'rules-off.json'), JSON.stringify(off));
+  assert.deepEqual(run('1000', '--config', 'rules-off.json', '--group-near-duplicates'), oneThread, 'rules off');
+});
+
 test('CLI: k-fold output checked as a folder has no cross-file-leak (a fold\'s val against its own train only, the fixed test against every fold); a leak planted in a fold is found', () => {
   for (const [name, content] of [['reviews.jsonl', realisticReviews()], ['train.jsonl', readFileSync(join(ROOT, 'samples/reviews/train.jsonl'), 'utf8')]]) {
     for (const extra of [[], ['--test', '10']]) {

@@ -106,6 +106,12 @@ export interface AnalyzeOptions {
    * Unset (the editor, whose model must equal a fresh analysis): every finding is kept.
    */
   maxFindingsPerRule?: number;
+  /**
+   * Count the first texts exactly with the tokenizer to calibrate the statistics' token estimate
+   * (default true). A host that reads no statistics (a split's grouping: hashes and sketches only)
+   * turns it off and spares loading the tokenizer; the statistics then use the uncalibrated estimate.
+   */
+  tokenSample?: boolean;
 }
 
 /** How the file-level step reaches rows again after the pass (to locate findings raised at the end). */
@@ -411,6 +417,8 @@ export class RowPass {
   private bandColumns: Uint32Array[];
   /** Rows the columns hold before they grow (they double). */
   private capacity: number;
+  /** Whether this pass counts the first texts exactly for the token estimator. */
+  private readonly calibrate: boolean;
 
   /**
    * @param calibrate count the first texts exactly for the token estimator (a shard after the first
@@ -419,8 +427,9 @@ export class RowPass {
    */
   constructor(
     access: Pick<RowAccess, 'container' | 'locate'>, detection: Detection, config: Config, options: AnalyzeOptions,
-    private readonly calibrate = true, expectedRows = 1024,
+    calibrate = true, expectedRows = 1024,
   ) {
+    this.calibrate = calibrate && options.tokenSample !== false;
     this.analyzer = new RowAnalyzer(access, detection, config, options);
     this.capacity = Math.max(16, expectedRows);
     const f = (this.facts = emptyFacts(this.analyzer.sketcher?.bandsPerRow ?? 0));
@@ -539,8 +548,10 @@ export function* fileLevelRuleSteps(
   // Late reports over the cap are counted here, before any of them is made into a finding.
   const budget = options.maxFindingsPerRule ? FindingBudget.resume(options.maxFindingsPerRule, pass.findings, pass.omitted) : undefined;
   const lateReport = (row: number, r: RowReport) => {
-    const severity = budget && ruleSeverity.get(r.rule);
-    if (severity && !budget.take(r.rule, severity, row < 0 ? 1 : facts.line[row])) return;
+    const severity = ruleSeverity.get(r.rule);
+    // A report of a rule that is off makes no finding: its row is not read again for it.
+    if (!severity) return;
+    if (budget && !budget.take(r.rule, severity, row < 0 ? 1 : facts.line[row])) return;
     const list = late.get(row);
     if (list) list.push(r);
     else late.set(row, [r]);
