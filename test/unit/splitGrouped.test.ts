@@ -5,7 +5,8 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { datasetSource, openReader, planSplit, renderSplit, type SplitOptions } from '../../server/src/engine';
+import { analyzeDataset, datasetSource, DEFAULT_CONFIG, leakGroups, openReader, planSplit, renderSplit, rowLookup, type SplitOptions } from '../../server/src/engine';
+import { groupingConfig } from '../../server/src/host/leaks';
 import { stratifiedTargets } from '../../server/src/engine/split/apportion';
 
 /**
@@ -255,6 +256,24 @@ test('CLI end to end: the default split of a file with duplicates and near-dupli
     assert.equal(leaksIn(tuneset(dir, 'check', '--format', 'json', '--fail-on', 'never', ...pair).out), 0, `fold${k}`);
     assert.equal(leaksIn(tuneset(dir, 'check', '--format', 'json', '--fail-on', 'never', pair[0], 'reviews.test.jsonl').out), 0, `fold${k} train vs test`);
   }
+});
+
+test('leak groups from the band tables the analysis kept are the groups made from its per-row band keys', () => {
+  // Long reviews a word apart (Jaccard of their 5-word shingles about 0.85), with unrelated rows between them.
+  const words = 'the kettle I bought last spring works perfectly and heats a full jug of water in under two minutes without any noise at all which my old one never managed even on its best day so I would happily buy it again for my parents'.split(' ');
+  const extra = Array.from({ length: 30 }, (_, i) => {
+    const text = [`review ${i % 10}:`, ...words.slice(i % 10), ...words.slice(0, i % 10)].join(' ');
+    return JSON.stringify({ text: i >= 20 ? text.replace('kettle', 'teapot') : i >= 10 ? text : `${text} ${'and more '.repeat(i)}`, label: i % 2 ? 'a' : 'b' });
+  });
+  const bytes = new TextEncoder().encode(realisticReviews() + extra.join('\n') + '\n');
+  const config = groupingConfig(DEFAULT_CONFIG, true);
+  const index = analyzeDataset('reviews.jsonl', bytes, config, { rowIndex: true, keepBandTables: true }).rowIndex!;
+  assert.ok(index.bandTables?.length, 'the tables are kept');
+  const rows = rowLookup('reviews.jsonl', bytes, index.lines);
+  const fromTables = leakGroups({ index, rows }, config, { near: true });
+  const fromBands = leakGroups({ index: { ...index, bandTables: undefined }, rows }, config, { near: true });
+  assert.ok(fromTables.nearPairs > 0, 'near pairs joined');
+  assert.deepEqual(fromTables.groupOf, fromBands.groupOf);
 });
 
 test('CLI: the default split is the same bytes read on one thread or on several, and with the near-duplicate, noise and privacy rules off (and --group-near-duplicates): its grouping runs no rule check and no tokenizer', () => {

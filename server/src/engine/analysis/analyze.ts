@@ -112,6 +112,8 @@ export interface AnalyzeOptions {
    * turns it off and spares loading the tokenizer; the statistics then use the uncalibrated estimate.
    */
   tokenSample?: boolean;
+  /** With rowIndex: keep the pass's band tables on the row index (RowIndex.bandTables), for a split's grouping. */
+  keepBandTables?: boolean;
 }
 
 /** How the file-level step reaches rows again after the pass (to locate findings raised at the end). */
@@ -632,7 +634,7 @@ export function assembleAnalysis(
   };
   const notes = [...(access.notes ?? []), ...detectionNotes(detection)];
   if (notes.length) analysis.notes = notes;
-  if (options.rowIndex) analysis.rowIndex = buildRowIndex(facts, detection, access.container, config);
+  if (options.rowIndex) analysis.rowIndex = buildRowIndex(facts, detection, access.container, config, options.keepBandTables);
   return analysis;
 }
 
