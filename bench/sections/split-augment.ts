@@ -5,7 +5,6 @@
  * 20k new rows/s or more). Files are rendered, not written: disk speed is not the engine's.
  * `--augment-rows N` (default 100k).
  */
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -15,6 +14,7 @@ import {
 } from "../../server/src/engine";
 import { fileSource } from "../../server/src/host/fileSource";
 import { loadPolarWords, loadTagger, loadWordNet } from "../../server/src/host/wordnet";
+import { measureCommand, shQuote } from "../lib/check";
 import type { BenchSection } from "../lib/context";
 import { round } from "../lib/table";
 
@@ -48,15 +48,18 @@ export const splitAugment: BenchSection = {
         // index (on every core, as check does) before planning, so it is timed as the command itself.
         ctx.log(`split ${ds.name} (CLI default: near-duplicates grouped) …`);
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tuneset-bench-split-"));
-        const w0 = now();
-        const r = spawnSync(process.execPath, [path.join(ctx.root, "dist", "cli.js"), "split", ds.absFile, "--stratify", "--allow-missing-labels", "--out", dir], { encoding: "utf8" });
-        const seconds = round(now() - w0, 2);
+        // Timed as a child process (GNU time gives its CPU, user + system, when installed): on a loaded
+        // machine the CPU seconds say more than the wall-clock ones.
+        const command = [process.execPath, path.join(ctx.root, "dist", "cli.js"), "split", ds.absFile, "--stratify", "--allow-missing-labels", "--out", dir].map(shQuote).join(" ");
+        const { stdout, m } = await measureCommand(command, { cwd: ctx.root, noGnuTime: ctx.flags["no-gnu-time"] === true });
         fs.rmSync(dir, { recursive: true, force: true });
-        if (r.status !== 0) throw new Error(`tuneset split failed: ${r.stderr}`);
-        const moved = /([\d,]+) rows in ([\d,]+) groups? kept whole/.exec(r.stdout);
-        figures["CLI default (near-duplicates grouped)"] = { seconds, groupedRows: moved?.[1], groups: moved?.[2] };
+        if (m.exitCode !== 0) throw new Error(`tuneset split failed: ${m.stderrTail}`);
+        const seconds = round(m.seconds, 2);
+        const cpuSeconds = m.cpuSeconds === null ? null : round(m.cpuSeconds, 2);
+        const moved = /([\d,]+) rows in ([\d,]+) groups? kept whole/.exec(stdout.toString("utf8"));
+        figures["CLI default (near-duplicates grouped)"] = { seconds, cpuSeconds, peakRssMB: m.peakRssBytes === null ? null : round(m.peakRssBytes / 1e6, 0), groupedRows: moved?.[1], groups: moved?.[2] };
         const verdict = ds.truth.rows >= 1_000_000 ? (seconds < SPLIT_TARGET_SECONDS ? "ok" : "SLOW") : "";
-        splitRows.push([ds.name, "CLI default: + near-duplicates grouped", ds.truth.rows, "", "", seconds, "", Math.round(ds.truth.rows / seconds), "", verdict]);
+        splitRows.push([ds.name, "CLI default: + near-duplicates grouped", ds.truth.rows, "", "", seconds, cpuSeconds ?? "", Math.round(ds.truth.rows / seconds), "", verdict]);
       }
       for (const variant of SPLITS) {
         ctx.log(`split ${ds.name} (${variant.id}) …`);

@@ -5,7 +5,8 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { datasetSource, openReader, planSplit, renderSplit, type SplitOptions } from '../../server/src/engine';
+import { analyzeDataset, datasetSource, DEFAULT_CONFIG, leakGroups, openReader, planSplit, renderSplit, rowLookup, type SplitOptions } from '../../server/src/engine';
+import { groupingConfig } from '../../server/src/host/leaks';
 import { stratifiedTargets } from '../../server/src/engine/split/apportion';
 
 /**
@@ -255,6 +256,51 @@ test('CLI end to end: the default split of a file with duplicates and near-dupli
     assert.equal(leaksIn(tuneset(dir, 'check', '--format', 'json', '--fail-on', 'never', ...pair).out), 0, `fold${k}`);
     assert.equal(leaksIn(tuneset(dir, 'check', '--format', 'json', '--fail-on', 'never', pair[0], 'reviews.test.jsonl').out), 0, `fold${k} train vs test`);
   }
+});
+
+test('leak groups from the band tables the analysis kept are the groups made from its per-row band keys', () => {
+  // Long reviews a word apart (Jaccard of their 5-word shingles about 0.85), with unrelated rows between them.
+  const words = 'the kettle I bought last spring works perfectly and heats a full jug of water in under two minutes without any noise at all which my old one never managed even on its best day so I would happily buy it again for my parents'.split(' ');
+  const extra = Array.from({ length: 30 }, (_, i) => {
+    const text = [`review ${i % 10}:`, ...words.slice(i % 10), ...words.slice(0, i % 10)].join(' ');
+    return JSON.stringify({ text: i >= 20 ? text.replace('kettle', 'teapot') : i >= 10 ? text : `${text} ${'and more '.repeat(i)}`, label: i % 2 ? 'a' : 'b' });
+  });
+  const bytes = new TextEncoder().encode(realisticReviews() + extra.join('\n') + '\n');
+  const config = groupingConfig(DEFAULT_CONFIG, true);
+  const index = analyzeDataset('reviews.jsonl', bytes, config, { rowIndex: true, keepBandTables: true }).rowIndex!;
+  assert.ok(index.bandTables?.length, 'the tables are kept');
+  const rows = rowLookup('reviews.jsonl', bytes, index.lines);
+  const fromTables = leakGroups({ index, rows }, config, { near: true });
+  const fromBands = leakGroups({ index: { ...index, bandTables: undefined }, rows }, config, { near: true });
+  assert.ok(fromTables.nearPairs > 0, 'near pairs joined');
+  assert.deepEqual(fromTables.groupOf, fromBands.groupOf);
+});
+
+test('CLI: the default split is the same bytes read on one thread or on several, and with the near-duplicate, noise and privacy rules off (and --group-near-duplicates): its grouping runs no rule check and no tokenizer', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tuneset-grouped-same-'));
+  // Rows the skipped checks would report on (an email, a card number, markup, a very short text) among duplicates and near-duplicates.
+  const extra = [
+    { text: 'Mail me at jane.doe@example.com about the kettle I bought', label: 'positive' },
+    { text: 'Paid with 4111 1111 1111 1111 and the blender never came', label: 'negative' },
+    { text: '<p>The lamp is great</p>', label: 'positive' },
+    { text: 'ok', label: 'positive' },
+  ].map((r) => JSON.stringify(r));
+  writeFileSync(join(dir, 'reviews.jsonl'), realisticReviews() + extra.join('\n') + '\n');
+  const names = ['reviews.train.jsonl', 'reviews.val.jsonl', 'reviews.test.jsonl', 'reviews.split.json'];
+  const run = (parallelBytes: string, ...args: string[]) => {
+    const r = spawnSync(process.execPath, [CLI, 'split', 'reviews.jsonl', '--stratify', '--seed', '3', '--force', ...args], {
+      cwd: dir, encoding: 'utf8', env: { ...process.env, TUNESET_PARALLEL_BYTES: parallelBytes },
+    });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /near-duplicate clusters kept together/);
+    return Object.fromEntries(names.map((n) => [n, readFileSync(join(dir, n), 'utf8')]));
+  };
+  const oneThread = run(String(1e12));
+  assert.match(oneThread['reviews.split.json'], /"line": 5/, 'the broken row is listed as left out');
+  assert.deepEqual(run('1000'), oneThread, 'read by worker threads');
+  const off = { rules: { 'near-duplicate': 'off', 'too-short': 'off', 'html-markup': 'off', 'pii-email': 'off', 'pii-card': 'off', 'secret': 'off', 'too-long': 'off' } };
+  writeFileSync(join(dir, 'rules-off.json'), JSON.stringify(off));
+  assert.deepEqual(run('1000', '--config', 'rules-off.json', '--group-near-duplicates'), oneThread, 'rules off');
 });
 
 test('CLI: k-fold output checked as a folder has no cross-file-leak (a fold\'s val against its own train only, the fixed test against every fold); a leak planted in a fold is found', () => {

@@ -46,16 +46,15 @@ export async function analyzeFile(file: string, displayPath: string, config: Con
     // results take a moment to come over.
     const [first, ...rest] = jsonlByteRanges(source, threads, FIRST_SHARE_FACTOR / threads);
     if (!first) return analyzeDataset(displayPath, fs.readFileSync(file), config, options);
-    for (const shard of rest) {
-      // The first worker takes the token sample (the file's first texts) while this thread merges.
-      workers.push(new ShardWorker({ file, size, shard, detection, config, options, sampleTokens: workers.length === 0 }));
-    }
+    // The first worker takes the token sample (the file's first texts) while this thread merges, unless none is wanted.
+    const sampling = options.tokenSample !== false;
+    for (const shard of rest) workers.push(new ShardWorker({ file, size, shard, detection, config, options, sampleTokens: sampling && workers.length === 0 }));
     timing('shards planned');
     const own = analyzeJsonlShard(source, { ...first, firstLine: 1 }, detection, config, options, workers.length === 0, true);
     timing('own shard');
     const theirs = await Promise.all(workers.map((w) => w.next<PostedShardResult>()));
     const results: ShardResult[] = [own, ...theirs.map((r) => ({ ...r, findings: unpackFindings(r.findings) }))];
-    const tokens = workers[0]?.next<TokenSample>();
+    const tokens = sampling ? workers[0]?.next<TokenSample>() : undefined;
     timing(`row pass on ${results.length} threads`);
     const finish = mergeJsonlShardsThen(displayPath, source, detection, config, options, results);
     timing('merged');

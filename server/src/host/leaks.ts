@@ -135,9 +135,10 @@ export function groupingConfig(config: Config, near: boolean): Config {
 export async function splitLeakGroups(
   file: string, display: string, config: Config, options: { near: boolean; container?: DatasetContainer; timing?: (what: string) => void },
 ): Promise<SplitLeakGroups> {
-  // Only the row index is wanted (hashes and band keys, made whatever the rules): no time goes to findings nobody reads.
+  // Only the row index is wanted (hashes and band keys, made whatever the rules): no time goes to findings
+  // nobody reads, to checks whose rules are off (all of them), or to the tokenizer (statistics are not read).
   const analysisConfig = groupingConfig(config, options.near);
-  const analysis = await analyzeFile(file, display, analysisConfig, { rowIndex: true, nearDuplicates: options.near, ...(options.container ? { container: options.container } : {}) });
+  const analysis = await analyzeFile(file, display, analysisConfig, { rowIndex: true, keepBandTables: true, nearDuplicates: options.near, tokenSample: false, ...(options.container ? { container: options.container } : {}) });
   options.timing?.('analysis with row index');
   const index = analysis.rowIndex!;
   let fd: number | undefined;
@@ -159,7 +160,7 @@ export async function splitLeakGroups(
  */
 export function splitLeakGroupsOfBytes(file: string, bytes: Uint8Array, config: Config, options: { near: boolean; container?: DatasetContainer }): SplitLeakGroups {
   const analysisConfig = groupingConfig(config, options.near);
-  const analysis = analyzeDataset(file, bytes, analysisConfig, { rowIndex: true, nearDuplicates: options.near, ...(options.container ? { container: options.container } : {}) });
+  const analysis = analyzeDataset(file, bytes, analysisConfig, { rowIndex: true, keepBandTables: true, nearDuplicates: options.near, tokenSample: false, ...(options.container ? { container: options.container } : {}) });
   const index = analysis.rowIndex!;
   return leakGroupsOf(index, rowLookup(file, bytes, index.lines, index.container, analysisConfig), analysisConfig, { near: options.near });
 }

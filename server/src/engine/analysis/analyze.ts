@@ -20,8 +20,8 @@ import { spliced, type Column } from '../columns';
 import { tokenLimit, tooLong } from '../rules/limits';
 import { checkAnnotators } from '../rules/annotators';
 import type { AnnotationShape } from '../labels/agreement';
-import { checkEcho, checkNoise } from '../rules/noise';
-import { checkPrivacy, checkUnreadableRow } from '../rules/privacy';
+import { checkEcho, checkNoise, NOISE_RULES } from '../rules/noise';
+import { checkPrivacy, checkUnreadableRow, PRIVACY_RULES, UNREADABLE_ROW_RULES } from '../rules/privacy';
 import type { FixSpec, RowReport, Target } from '../rules/rowRule';
 import type { FieldMap } from '../schema/formats';
 import { detectDatasetFormat, type Detection } from './detection';
@@ -106,6 +106,14 @@ export interface AnalyzeOptions {
    * Unset (the editor, whose model must equal a fresh analysis): every finding is kept.
    */
   maxFindingsPerRule?: number;
+  /**
+   * Count the first texts exactly with the tokenizer to calibrate the statistics' token estimate
+   * (default true). A host that reads no statistics (a split's grouping: hashes and sketches only)
+   * turns it off and spares loading the tokenizer; the statistics then use the uncalibrated estimate.
+   */
+  tokenSample?: boolean;
+  /** With rowIndex: keep the pass's band tables on the row index (RowIndex.bandTables), for a split's grouping. */
+  keepBandTables?: boolean;
 }
 
 /** How the file-level step reaches rows again after the pass (to locate findings raised at the end). */
@@ -206,6 +214,11 @@ export class FindingBuilder {
     readonly budget?: FindingBudget,
   ) {
     this.severity = severities(config);
+  }
+
+  /** Whether any of the rules is on: a check whose rules are all off need not run (its findings would be dropped). */
+  anyOn(rules: readonly string[]): boolean {
+    return rules.some((id) => this.severity.get(id) !== undefined);
   }
 
   emit(row: SourceRow, content: RowContent | undefined, r: RowReport, range?: Range): void {
@@ -318,6 +331,11 @@ export class RowAnalyzer {
   readonly sketcher: RowSketcher | undefined;
   /** A classification file's annotators' labels (annotator-disagreement), when it has them and the rule is on. */
   private readonly annotators: AnnotationShape | undefined;
+  /**
+   * Which checks have a rule on. A check whose rules are all off is skipped: it reports nothing, and
+   * a split's grouping (every rule off, only hashes and sketches wanted) spares their time.
+   */
+  private readonly runs: { noise: boolean; privacy: boolean; unreadable: boolean; tooLong: boolean; echo: boolean; tokenLimit: boolean };
 
   constructor(access: Pick<RowAccess, 'container' | 'locate'>, detection: Detection, private readonly config: Config, options: AnalyzeOptions) {
     this.format = detection.format;
@@ -325,6 +343,8 @@ export class RowAnalyzer {
     this.annotators = detection.format === 'classification' && config.rules['annotator-disagreement'] !== 'off' ? detection.annotators : undefined;
     const cap = options.maxFindingsPerRule;
     this.out = new FindingBuilder(access, detection.fields, config, options, cap ? new FindingBudget(cap) : undefined);
+    const on = (rules: readonly string[]) => this.out.anyOn(rules);
+    this.runs = { noise: on(NOISE_RULES), privacy: on(PRIVACY_RULES), unreadable: on(UNREADABLE_ROW_RULES), tooLong: on(['too-long']), echo: on(['echo']), tokenLimit: on(['token-limit']) };
     this.sketcher = options.nearDuplicates !== false && sketchesNeeded(config) ? new RowSketcher(config) : undefined;
   }
 
@@ -341,7 +361,7 @@ export class RowAnalyzer {
       const p = row.problem;
       this.out.emit(row, undefined, { rule: p.rule, message: p.message }, rangeInRow(row, p.start ?? 0, p.end ?? firstLineLength(row.text)));
       // A row that cannot be read may still hold a key: its raw text is searched for credentials and cards.
-      checkUnreadableRow(row.text, (r) => this.out.emit(row, undefined, r, rangeInRow(row, r.target?.start ?? 0, r.target?.end ?? 0)));
+      if (this.runs.unreadable) checkUnreadableRow(row.text, (r) => this.out.emit(row, undefined, r, rangeInRow(row, r.target?.start ?? 0, r.target?.end ?? 0)));
       return rowOutput(findings, NaN, undefined, 0, -1);
     }
     const content = extractRow(row.value as Record<string, unknown>, this.format, this.fields);
@@ -357,6 +377,7 @@ export class RowAnalyzer {
     const spoken = spokenPart(content.parts);
     const thresholds = this.config.thresholds;
     const sketcher = this.sketcher;
+    const runs = this.runs;
     sketcher?.begin();
     for (const part of content.parts) {
       const profile = profileText(part.text);
@@ -367,13 +388,13 @@ export class RowAnalyzer {
       // Only a text with other letters than ASCII's needs its script looked at.
       if (part === spoken && profile.letters > 0) traits = profile.nonAscii ? rowTraits(part.text, hanVariants) : LATIN;
       const ctx = { part, profile, thresholds, report };
-      checkNoise(ctx);
-      checkPrivacy(ctx);
-      tooLong(ctx, profile.bytes);
+      if (runs.noise) checkNoise(ctx);
+      if (runs.privacy) checkPrivacy(ctx);
+      if (runs.tooLong) tooLong(ctx, profile.bytes);
     }
-    checkEcho(content, report);
-    tokenLimit(content, totalBytes, this.config.maxTokens, report);
-    if (findings.some((f) => SHORT_RULES.has(f.rule))) traits |= TRAIT.SAID_SHORT;
+    if (runs.echo) checkEcho(content, report);
+    if (runs.tokenLimit) tokenLimit(content, totalBytes, this.config.maxTokens, report);
+    if (findings.length && findings.some((f) => SHORT_RULES.has(f.rule))) traits |= TRAIT.SAID_SHORT;
     const key = content.key;
     if (Number.isNaN(keyHash) && key.trim() !== '') keyHash = normalizedHash(key);
     const output = rowOutput(findings, keyHash, content.label, key.length, totalBytes, traits);
@@ -402,6 +423,8 @@ export class RowPass {
   private bandColumns: Uint32Array[];
   /** Rows the columns hold before they grow (they double). */
   private capacity: number;
+  /** Whether this pass counts the first texts exactly for the token estimator. */
+  private readonly calibrate: boolean;
 
   /**
    * @param calibrate count the first texts exactly for the token estimator (a shard after the first
@@ -410,8 +433,9 @@ export class RowPass {
    */
   constructor(
     access: Pick<RowAccess, 'container' | 'locate'>, detection: Detection, config: Config, options: AnalyzeOptions,
-    private readonly calibrate = true, expectedRows = 1024,
+    calibrate = true, expectedRows = 1024,
   ) {
+    this.calibrate = calibrate && options.tokenSample !== false;
     this.analyzer = new RowAnalyzer(access, detection, config, options);
     this.capacity = Math.max(16, expectedRows);
     const f = (this.facts = emptyFacts(this.analyzer.sketcher?.bandsPerRow ?? 0));
@@ -530,8 +554,10 @@ export function* fileLevelRuleSteps(
   // Late reports over the cap are counted here, before any of them is made into a finding.
   const budget = options.maxFindingsPerRule ? FindingBudget.resume(options.maxFindingsPerRule, pass.findings, pass.omitted) : undefined;
   const lateReport = (row: number, r: RowReport) => {
-    const severity = budget && ruleSeverity.get(r.rule);
-    if (severity && !budget.take(r.rule, severity, row < 0 ? 1 : facts.line[row])) return;
+    const severity = ruleSeverity.get(r.rule);
+    // A report of a rule that is off makes no finding: its row is not read again for it.
+    if (!severity) return;
+    if (budget && !budget.take(r.rule, severity, row < 0 ? 1 : facts.line[row])) return;
     const list = late.get(row);
     if (list) list.push(r);
     else late.set(row, [r]);
@@ -612,7 +638,7 @@ export function assembleAnalysis(
   };
   const notes = [...(access.notes ?? []), ...detectionNotes(detection)];
   if (notes.length) analysis.notes = notes;
-  if (options.rowIndex) analysis.rowIndex = buildRowIndex(facts, detection, access.container, config);
+  if (options.rowIndex) analysis.rowIndex = buildRowIndex(facts, detection, access.container, config, options.keepBandTables);
   return analysis;
 }
 

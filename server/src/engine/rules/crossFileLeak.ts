@@ -322,7 +322,8 @@ export function leakGroups(source: Pick<LeakSource, 'index' | 'rows'>, config: C
     const skip = new Uint8Array(n);
     // A repeat of an exact copy is already joined to it and shares its shingles: its pairs are the first copy's.
     for (let i = 0; i < n; i++) if (Number.isNaN(index.hashes[i]) || exact(index.hashes[i]) !== i) skip[i] = 1;
-    const pairs = candidatePairs([{ ...tableOf(index), offset: 0 }], index.bandsPerRow, n, { skip });
+    // The analysis's own tables when it kept them (the same entries, so the same sorted pairs), else one built from the bands.
+    const pairs = candidatePairs(index.bandTables ?? [{ ...tableOf(index), offset: 0 }], index.bandsPerRow, n, { skip });
     const cache = new Map<number, Float64Array | undefined>();
     const setOf = (row: number) => {
       if (!cache.has(row)) {

@@ -4,6 +4,7 @@ import { normalizeText } from '../text/normalize';
 import { cjkLength, countSegmentedWords } from '../text/scripts';
 import type { RowContent } from '../schema/extract';
 import type { PartContext, Report } from './rowRule';
+import type { RuleId } from './catalog';
 
 /**
  * Noise rules over one text: each is a small function of the text, its profile and the thresholds.
@@ -24,6 +25,9 @@ const WORK_MARKER = /\b(?:TODO|FIXME|TBD):/;
 const PLACEHOLDER_WORDS = new WordSet(['lorem', "'lorem", 'ipsum', "ipsum'", 'ai', 'todo', 'fixme', 'tbd']);
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** Every rule checkNoise reports: with all of them off, the row analyzer does not run it. */
+export const NOISE_RULES: readonly RuleId[] = ['too-short', 'low-alpha', 'url-only', 'control-chars', 'mojibake', 'html-markup', 'repetition', 'whitespace', 'placeholder'];
 
 /** Runs every per-text noise rule on one part. */
 export function checkNoise(ctx: PartContext): void {

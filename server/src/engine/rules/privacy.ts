@@ -10,6 +10,12 @@ import { profileText, type TextProfile } from '../text/profile';
 
 export { luhn, mod97 } from './bankNumbers';
 
+/** Every rule checkPrivacy reports: with all of them off, the row analyzer does not run it. */
+export const PRIVACY_RULES: readonly RuleId[] = ['pii-email', 'pii-card', 'pii-iban', 'pii-id-number', 'pii-phone', 'pii-ip', 'secret'];
+
+/** The rules checkUnreadableRow reports. */
+export const UNREADABLE_ROW_RULES: readonly RuleId[] = ['secret', 'pii-card'];
+
 /**
  * Privacy rules: personal data and credentials in texts. Each finding names the kind it found, never
  * the value, points at the first match and offers to redact every match with a tag such as [EMAIL].

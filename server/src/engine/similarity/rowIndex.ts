@@ -3,7 +3,7 @@ import type { Config } from '../config';
 import type { FileFacts } from '../rules/fileFacts';
 import type { ContainerKind } from '../types';
 import { bandLayout } from './lsh';
-import { bandsByRow } from './bandTable';
+import { bandsByRow, type BandTable } from './bandTable';
 
 /**
  * What an analysis keeps of each row for checks across files (cross-file-leak): its line, the
@@ -21,6 +21,12 @@ export interface RowIndex {
   /** bandsPerRow keys per row; 0 for rows without a sketch. */
   bands: Uint32Array;
   bandsPerRow: number;
+  /**
+   * The per-row pass's band tables (one per shard, rows numbered in the file), when the analysis was
+   * asked to keep them (AnalyzeOptions.keepBandTables): a split's grouping searches them as they are
+   * instead of building them again from `bands`. A check does not keep them: it holds many indexes at once.
+   */
+  bandTables?: BandTable[];
 }
 
 /** The settings band keys depend on, as one comparable string. */
@@ -30,8 +36,8 @@ export function sketchSettings(config: Config): string {
 }
 
 /** The row index of an analyzed file, from the facts of its per-row pass. */
-export function buildRowIndex(facts: FileFacts, detection: Detection, container: ContainerKind, config: Config): RowIndex {
-  return {
+export function buildRowIndex(facts: FileFacts, detection: Detection, container: ContainerKind, config: Config, keepBandTables = false): RowIndex {
+  const index: RowIndex = {
     container,
     detection: { format: detection.format, fields: { ...detection.fields } },
     sketch: sketchSettings(config),
@@ -40,4 +46,6 @@ export function buildRowIndex(facts: FileFacts, detection: Detection, container:
     bands: bandsByRow(facts.bandTables, facts.bandsPerRow, facts.count),
     bandsPerRow: facts.bandsPerRow,
   };
+  if (keepBandTables) index.bandTables = facts.bandTables;
+  return index;
 }
