@@ -27,6 +27,8 @@ const asked = new Map<number, { generation: number; page: number }>();
 const pages = new Map<number, DatasetRowView[]>();
 let matched = 0;
 let total = 0;
+/** The text the rows shown were read from (the document's version, -1 for the file on disk): actions name it. */
+let shownVersion = -1;
 let selected = -1;
 /** The labels of the file, for the relabel box's suggestions. */
 let labelNames: string[] = [];
@@ -127,6 +129,7 @@ function received(n: number, result: Answer): void {
   if (!a || a.generation !== generation) return;
   matched = result.matched;
   total = result.total;
+  shownVersion = result.version;
   pages.set(a.page, result.rows);
   clear(problems);
   counts.textContent = matched === total ? t(total === 1 ? '{0} row' : '{0} rows', fmt(total)) : t('{0} of {1} rows', fmt(matched), fmt(total));
@@ -287,7 +290,7 @@ confirmBar.addEventListener('keydown', (e) => {
 function send(action: DatasetRowAction, lines?: number[]): void {
   actionStatus.textContent = t('Writing…');
   clear(editProblems);
-  vscode.postMessage({ type: 'edit', action, query, ...(lines ? { lines } : {}) });
+  vscode.postMessage({ type: 'edit', action, query, matched, version: shownVersion, ...(lines ? { lines } : {}) });
 }
 
 deleteButton.addEventListener('click', () => ask({ kind: 'delete' }));

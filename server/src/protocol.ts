@@ -441,7 +441,8 @@ export type DatasetRowAction = { kind: 'delete' } | { kind: 'relabel'; label: st
 export namespace DatasetEditRequest {
   export const method = 'tuneset/datasetEdit';
   /** `dirty`: the client's document has changes the file on disk lacks (then the server must hold its text). */
-  export type Params = { uri: string; version: number; dirty: boolean; action: DatasetRowAction } & ({ query: DatasetRowsQuery } | { lines: number[] });
+  /** `version`: of the rows the view showed (DatasetRowsRequest's); `matched`: the rows the query selected then. */
+  export type Params = { uri: string; version: number; dirty: boolean; action: DatasetRowAction } & ({ query: DatasetRowsQuery; matched: number } | { lines: number[] });
   export type Result = { edits: EditDto[]; rows: number; selected: number; problems: string[] } | Problems;
   export const type = new RequestType<Params, Result, void>(method);
 }
@@ -463,8 +464,11 @@ export type DatasetViewPageMessage =
   | { type: 'ready' }
   | { type: 'rows'; seq: number; query: DatasetRowsQuery; offset: number; limit: number }
   | { type: 'reveal'; line: number; endLine: number }
-  /** Do `action` to the rows the query selects, or to the rows starting at `lines` (the selected row). */
-  | { type: 'edit'; action: DatasetRowAction; query: DatasetRowsQuery; lines?: number[] };
+  /**
+   * Do `action` to the rows the query selects (`matched` of them, as shown), or to the rows starting at
+   * `lines` (the selected row), on the text of `version` (the rows' answer's).
+   */
+  | { type: 'edit'; action: DatasetRowAction; query: DatasetRowsQuery; matched: number; version: number; lines?: number[] };
 
 // ---- Rows to label next (client/src/panels/suggestPanel.ts, media/src/suggest.ts) ----------------------
 // The label model ranks the rows a person should label next (as `tuneset suggest`); the page lists them

@@ -152,9 +152,14 @@ async function typingSteps(ui, workspace, step) {
   for (const line of [20000, 60000, 90000]) {
     await goTo(ui, `${line}:1`);
     await ui.page.waitForTimeout(1500);
-    status.push(await statusBarLatency(ui.page, 'x'));
-    await ui.page.waitForTimeout(1500);
-    status.push(await statusBarLatency(ui.page, 'Backspace'));
+    for (const key of ['x', 'Backspace']) {
+      const at = new Date().toISOString().slice(11, 23);
+      const ms = await statusBarLatency(ui.page, key);
+      status.push(ms);
+      // When each edit was made, to read against the server's log (test-output/ui/tuneset-server.log).
+      console.log(`[ui]   ${at} ${key} at ${line}:1 → status bar ${ms === null ? 'not within 60 s' : `${Math.round(ms)} ms`}`);
+      if (key === 'x') await ui.page.waitForTimeout(1500);
+    }
   }
   figures.editToStatusBar = summarize(status);
   if (!figures.editToStatusBar.n) throw new Error('the status bar never showed an edit\'s new error count within 60 s');

@@ -35,6 +35,9 @@ test('file roles come from words of the file or folder name', () => {
   assert.equal(roles('train.jsonl'), 'train');
   assert.equal(roles('my-training-data.jsonl'), 'train');
   assert.equal(roles('train_test.jsonl'), 'held-out', 'held-out wins');
+  assert.equal(roles('test/train.jsonl'), 'train', 'the name before its folder: split\'s parts of test.jsonl');
+  assert.equal(roles('data.dev/train.jsonl'), 'train');
+  assert.equal(roles('train/val.jsonl'), 'held-out');
   assert.equal(roles('contest.jsonl'), undefined);
   assert.equal(roles('value.jsonl'), undefined);
   assert.equal(fileSplitRole('gold.jsonl', { ...config, heldOutFileWords: ['gold'] }), 'held-out');

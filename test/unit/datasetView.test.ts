@@ -149,10 +149,11 @@ test('the view page\'s messages are checked before the host asks the server anyt
   assert.ok(!ok({ type: 'rows', seq: 1, query: { sort: 'random' }, offset: 0, limit: 10 }), 'an order the server does not know');
   assert.ok(!ok({ type: 'rows', seq: 1, query: {}, offset: -5, limit: 10 }));
   assert.ok(!ok({ type: 'rows', seq: 1, query: { text: 'x'.repeat(5000) }, offset: 0, limit: 10 }), 'a search text is kept small');
-  assert.ok(ok({ type: 'edit', action: { kind: 'relabel', label: 'positive' }, query: { severity: 'warning', cluster: 2, sort: 'findings' } }));
-  assert.ok(ok({ type: 'edit', action: { kind: 'delete' }, query: {}, lines: [4] }));
-  assert.ok(!ok({ type: 'edit', action: { kind: 'relabel', label: '' }, query: {} }), 'a label to give');
-  assert.ok(!ok({ type: 'edit', action: { kind: 'drop-table' }, query: {} }), 'an action the view does not have');
+  assert.ok(ok({ type: 'edit', action: { kind: 'relabel', label: 'positive' }, query: { severity: 'warning', cluster: 2, sort: 'findings' }, matched: 4, version: 3 }));
+  assert.ok(ok({ type: 'edit', action: { kind: 'delete' }, query: {}, matched: 65, version: -1, lines: [4] }));
+  assert.ok(!ok({ type: 'edit', action: { kind: 'delete' }, query: {}, lines: [4] }), 'the version and count the view showed');
+  assert.ok(!ok({ type: 'edit', action: { kind: 'relabel', label: '' }, query: {}, matched: 1, version: 1 }), 'a label to give');
+  assert.ok(!ok({ type: 'edit', action: { kind: 'drop-table' }, query: {}, matched: 1, version: 1 }), 'an action the view does not have');
 });
 
 describeServer();
@@ -235,7 +236,7 @@ function describeServer(): void {
     await client.diagnostics(uri);
     const version = (await rows(uri, {}))!;
     assert.ok(!('problems' in version));
-    const del = await client.send(DatasetEditRequest.type, { uri, version: version.version, dirty: false, action: { kind: 'delete' }, query: { rule: 'exact-duplicate' } });
+    const del = await client.send(DatasetEditRequest.type, { uri, version: version.version, dirty: false, action: { kind: 'delete' }, query: { rule: 'exact-duplicate' }, matched: 1 });
     assert.ok('edits' in del);
     assert.deepEqual([del.rows, del.selected, del.problems], [1, 1, []]);
     assert.deepEqual(applyLspEdits(SMALL, del.edits).split('\n').filter(Boolean).map((l) => JSON.parse(l).id), [1, 2, 4, 5, 6]);
@@ -246,12 +247,18 @@ function describeServer(): void {
 
     const stale = await client.send(DatasetEditRequest.type, { uri, version: version.version + 5, dirty: false, action: { kind: 'delete' }, lines: [1] });
     assert.ok('problems' in stale && !('edits' in stale) && /changed since its rows were shown/.test(stale.problems[0]));
+    const recounted = await client.send(DatasetEditRequest.type, { uri, version: version.version, dirty: false, action: { kind: 'delete' }, query: { rule: 'exact-duplicate' }, matched: 2 });
+    assert.ok('problems' in recounted && !('edits' in recounted), 'the query selects other rows than the view showed: refused');
 
     const onDisk = join(dir, 'closed.jsonl');
     writeFileSync(onDisk, SMALL);
-    const closed = await client.send(DatasetEditRequest.type, { uri: uriOf(onDisk), version: 1, dirty: false, action: { kind: 'relabel', label: 'neutral' }, lines: [1] });
+    assert.ok(await rows(uriOf(onDisk), {}));
+    const closed = await client.send(DatasetEditRequest.type, { uri: uriOf(onDisk), version: -1, dirty: false, action: { kind: 'relabel', label: 'neutral' }, lines: [1] });
     assert.ok('edits' in closed && closed.rows === 1, 'a file the server does not hold open is read from disk');
-    const unsaved = await client.send(DatasetEditRequest.type, { uri: uriOf(onDisk), version: 2, dirty: true, action: { kind: 'delete' }, lines: [1] });
+    const all = await client.send(DatasetEditRequest.type, { uri: uriOf(onDisk), version: -1, dirty: false, action: { kind: 'delete' }, query: {}, matched: 6 });
+    assert.ok('edits' in all && all.rows === 6 && all.edits.length === 1, 'neighbouring rows go in one deletion');
+    assert.equal(applyLspEdits(SMALL, all.edits), '');
+    const unsaved = await client.send(DatasetEditRequest.type, { uri: uriOf(onDisk), version: -1, dirty: true, action: { kind: 'delete' }, lines: [1] });
     assert.ok('problems' in unsaved && !('edits' in unsaved), 'unsaved changes the server has not seen are not guessed at');
   });
 }

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { analyzeDataset, parseConfig } from '../../server/src/engine';
 import { mayRepeat } from '../../server/src/engine/rules/noise';
 import { analyze, jsonl, ofRule, textFindings } from './helpers';
 
@@ -60,6 +61,15 @@ test('length-outlier: one finding per cause, so a row already said to be short (
   assert.deepEqual(rules(a, 3), ['length-outlier'], 'short, but long enough for too-short: the outlier is the only finding saying so');
   const tooShortOff = analyze(text, 'data.jsonl', { rules: { 'too-short': 'off' } });
   assert.deepEqual(rules(tooShortOff, 2), ['length-outlier'], 'with too-short off, the outlier says it');
+  // Only "unusually short" is left to them: a long row that is also a placeholder is still unusually long.
+  const long = jsonl({ text: `TODO: ${'lorem ipsum dolor sit amet '.repeat(150)}`, label: 'a' }, ...typical);
+  assert.ok(analyze(long).findings.some((f) => f.line === 1 && f.rule === 'length-outlier' && /Unusually long/.test(f.message)));
+  // The finding budget (check --max-findings-per-rule) keeps the same rows out: a row over too-short's cap is still said short.
+  const shorts = jsonl(...Array.from({ length: 6 }, () => ({ text: 'ok', label: 'a' })), ...typical);
+  const outliers = (a: ReturnType<typeof analyze>) => a.findings.filter((f) => f.rule === 'length-outlier').map((f) => f.line);
+  const capped = analyzeDataset('data.jsonl', new TextEncoder().encode(shorts), parseConfig({}).config, { maxFindingsPerRule: 2 });
+  assert.deepEqual(outliers(capped), outliers(analyze(shorts)));
+  assert.deepEqual(outliers(capped), []);
 });
 
 test('echo: an answer that repeats the instruction', () => {

@@ -90,20 +90,26 @@ export class DatasetViewPanel implements vscode.Disposable {
       const range = new vscode.Range(m.line - 1, 0, m.endLine - 1, Number.MAX_SAFE_INTEGER);
       const editor = await vscode.window.showTextDocument(this.uri, { viewColumn: vscode.ViewColumn.One, selection: new vscode.Range(range.start, range.start), preserveFocus: false });
       editor.revealRange(range, vscode.TextEditorRevealType.InCenter);
-    } else if (m.type === 'edit') await this.edit(m.action, m.lines ? { lines: m.lines } : { query: m.query });
+    } else if (m.type === 'edit') await this.edit(m.action, m.version, m.lines ? { lines: m.lines } : { query: m.query, matched: m.matched });
   }
 
   /**
    * Writes an action on rows into the document as one WorkspaceEdit (one Undo takes it back): the
    * server computes the edits on the text at the document's version, and refuses when it moved on.
    */
-  private async edit(action: DatasetRowAction, rows: { query: DatasetRowsQuery } | { lines: number[] }): Promise<void> {
+  private async edit(action: DatasetRowAction, version: number, rows: { query: DatasetRowsQuery; matched: number } | { lines: number[] }): Promise<void> {
     const file = vscode.workspace.asRelativePath(this.uri);
     try {
       const doc = await vscode.workspace.openTextDocument(this.uri);
-      const result = await this.client.sendRequest(DatasetEditRequest.type, { uri: this.uri.toString(), version: doc.version, dirty: doc.isDirty, action, ...rows });
+      const before = doc.version;
+      const result = await this.client.sendRequest(DatasetEditRequest.type, { uri: this.uri.toString(), version, dirty: doc.isDirty, action, ...rows });
       if (!('edits' in result)) {
         this.post({ type: 'edited', rows: 0, problems: result.problems });
+        return;
+      }
+      // Typed into while the server worked: the edits are of the text before, so they are not applied.
+      if (doc.version !== before) {
+        this.post({ type: 'edited', rows: 0, problems: [vscode.l10n.t('{0} changed while the edit was made; nothing was changed: try again.', file)] });
         return;
       }
       const edit = new vscode.WorkspaceEdit();

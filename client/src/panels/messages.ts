@@ -85,7 +85,7 @@ export const datasetViewPageMessageSchema: z.ZodType<DatasetViewPageMessage> = z
   z.object({ type: z.literal('ready') }),
   z.object({ type: z.literal('rows'), seq: z.number().int(), query: datasetRowsQuerySchema, offset: z.number().int().min(0), limit: z.number().int().min(0).max(10000) }),
   z.object({ type: z.literal('reveal'), line, endLine: line }),
-  z.object({ type: z.literal('edit'), action: rowAction, query: datasetRowsQuerySchema, lines: z.array(line).max(1000).optional() }),
+  z.object({ type: z.literal('edit'), action: rowAction, query: datasetRowsQuerySchema, matched: z.number().int().min(0), version: z.number().int().min(-1), lines: z.array(line).max(1000).optional() }),
 ]);
 
 export const suggestChoicesSchema: z.ZodType<SuggestChoices, z.ZodTypeDef, unknown> = z.object({

@@ -12,7 +12,7 @@ import { DatasetRowsRequest, type DatasetEditRequest, type DatasetRowFinding, ty
 
 /** What the view needs of the server: a URI's analysis as it is now, the open document's text, a file's settings. */
 export interface DatasetViewHost {
-  analyzed(uri: string): Promise<{ analysis: DatasetAnalysis; version: number } | undefined>;
+  analyzed(uri: string): Promise<{ analysis: DatasetAnalysis; version: number; mtimeMs?: number } | undefined>;
   /** The open document's text and version, or undefined for a file that is not open. */
   document(uri: string): { text: string; version: number } | undefined;
   configOf(file: string): Config;
@@ -100,34 +100,40 @@ export class DatasetViews {
   }
 
   /**
-   * Answers DatasetEditRequest: the edits of an action on the rows a query selects (as the view shows
-   * them) or on the rows starting at the lines given, computed on the document's text at `version`
-   * (-1: the file on disk, when the document is not open in the server).
+   * Answers DatasetEditRequest: the edits of an action on the rows a query selects or on the rows
+   * starting at the lines given, computed on the very text whose rows the view showed (`version`: the
+   * open document's, or -1, the file on disk as the server last read it). Anything that moved since —
+   * the document edited, the file rewritten, another count of rows for the query — is refused in
+   * words, so an action never lands on rows the person did not see.
    */
   async edit(params: DatasetEditRequest.Params): Promise<DatasetEditRequest.Result> {
     const file = fileURLToPath(params.uri);
-    const doc = this.host.document(params.uri);
-    // The text the client will edit is the document's at `version`: the server's copy of it, or the file
-    // on disk when the server holds no copy and the client's has no unsaved change.
-    if (doc ? doc.version !== params.version : params.dirty) {
-      return { problems: [this.say(`${file} changed since its rows were shown: look at them again before changing them`)] };
-    }
-    let lines: number[];
-    if ('lines' in params) lines = params.lines;
-    else {
+    const moved = { problems: [this.say(`${file} changed since its rows were shown: look at them again before changing them`)] };
+    try {
+      const doc = this.host.document(params.uri);
       const held = await this.host.analyzed(params.uri);
-      if (!held || held.version !== (doc?.version ?? held.version)) return { problems: [this.say(`${file} changed since its rows were shown: look at them again before changing them`)] };
-      const entry = this.entry(params.uri, held.analysis, held.version);
-      try {
-        lines = this.positions(entry, params.query).map((i) => entry.table.rows[i].line);
-      } catch (e) {
-        if (e instanceof OptionsError) return { problems: e.problems.map((p) => this.say(p)) };
-        throw e;
+      if (!held || held.version !== params.version) return moved;
+      if (doc ? doc.version !== params.version : params.dirty || params.version !== -1 || (held.mtimeMs !== undefined && fs.statSync(file).mtimeMs !== held.mtimeMs)) return moved;
+      let lines: number[];
+      if ('lines' in params) lines = params.lines;
+      else {
+        const entry = this.entry(params.uri, held.analysis, held.version);
+        try {
+          lines = this.positions(entry, params.query).map((i) => entry.table.rows[i].line);
+        } catch (e) {
+          if (e instanceof OptionsError) return { problems: e.problems.map((p) => this.say(p)) };
+          throw e;
+        }
+        if (lines.length !== params.matched) return moved;
       }
+      const bytes = doc ? toBytes(doc.text) : new Uint8Array(fs.readFileSync(file));
+      const { edits, rows, problems } = rowActionEdits(file, bytes, this.host.configOf(file), params.action, lines);
+      return { edits: edits.map(toLspEdit), rows, selected: lines.length, problems: problems.map((p) => this.say(p)) };
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR') return { problems: [this.say(`${file} cannot be read (${code})`)] };
+      throw e;
     }
-    const bytes = doc ? toBytes(doc.text) : new Uint8Array(fs.readFileSync(file));
-    const { edits, rows, problems } = rowActionEdits(file, bytes, this.host.configOf(file), params.action, lines);
-    return { edits: edits.map(toLspEdit), rows, selected: lines.length, problems: problems.map((p) => this.say(p)) };
   }
 
   private positions(entry: TableEntry, query: DatasetRowsQuery): number[] {

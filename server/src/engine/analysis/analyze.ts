@@ -221,10 +221,11 @@ export class FindingBuilder {
     return rules.some((id) => this.severity.get(id) !== undefined);
   }
 
-  emit(row: SourceRow, content: RowContent | undefined, r: RowReport, range?: Range): void {
+  /** Makes a finding of a report; false when its rule is off (a finding over the budget is counted: true). */
+  emit(row: SourceRow, content: RowContent | undefined, r: RowReport, range?: Range): boolean {
     const severity = this.severity.get(r.rule);
-    if (!severity) return;
-    if (this.budget && !this.budget.take(r.rule, severity, row.line)) return;
+    if (!severity) return false;
+    if (this.budget && !this.budget.take(r.rule, severity, row.line)) return true;
     const path = resolvePath(r.target?.path, content, this.fields);
     const at = range ?? this.locate(row, path, r.target);
     let rowLines: Finding['row'];
@@ -235,6 +236,7 @@ export class FindingBuilder {
       fix = r.fix ? this.encodeFix(row, content, r.fix) : undefined;
     }
     this.sink.push(makeFinding(r.rule, severity, r.message, at, r.related, r.data, r.similarity, r.cluster, rowLines, fix));
+    return true;
   }
 
   private locate(row: SourceRow, path: JsonPath | undefined, target: Target | undefined): Range {
@@ -365,7 +367,12 @@ export class RowAnalyzer {
       return rowOutput(findings, NaN, undefined, 0, -1);
     }
     const content = extractRow(row.value as Record<string, unknown>, this.format, this.fields);
-    const report = (r: RowReport) => this.out.emit(row, content, r);
+    // Whether a rule that is on said the row is short or empty (counted before the finding budget, so
+    // a capped CLI run and the editor leave the same rows to length-outlier).
+    let saidShort = false;
+    const report = (r: RowReport) => {
+      if (this.out.emit(row, content, r) && SHORT_RULES.has(r.rule)) saidShort = true;
+    };
     for (const issue of content.issues) {
       const fix = issue.suggestion && issue.path ? { title: issue.suggestion.title, kind: 'set-value' as const, path: issue.path, value: issue.suggestion.value } : undefined;
       report({ rule: issue.rule, message: issue.message, target: { path: issue.path }, ...(fix ? { fix } : {}) });
@@ -394,7 +401,7 @@ export class RowAnalyzer {
     }
     if (runs.echo) checkEcho(content, report);
     if (runs.tokenLimit) tokenLimit(content, totalBytes, this.config.maxTokens, report);
-    if (findings.length && findings.some((f) => SHORT_RULES.has(f.rule))) traits |= TRAIT.SAID_SHORT;
+    if (saidShort) traits |= TRAIT.SAID_SHORT;
     const key = content.key;
     if (Number.isNaN(keyHash) && key.trim() !== '') keyHash = normalizedHash(key);
     const output = rowOutput(findings, keyHash, content.label, key.length, totalBytes, traits);

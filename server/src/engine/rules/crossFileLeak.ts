@@ -31,15 +31,21 @@ export type SplitRole = 'held-out' | 'train';
 
 /**
  * The role a file's name gives it: a held-out word (val, test, …) or a train word as a word of the
- * file name or of its folder's name (`data/test.jsonl`, `sst2_dev.tsv`, `test/part-0.jsonl`).
- * Held-out wins when both appear.
+ * file name or, when the name has none, of its folder's name (`data/test.jsonl`, `sst2_dev.tsv`,
+ * `test/part-0.jsonl`; `test/train.jsonl` is training data). Held-out wins when both appear in one name.
  */
 export function fileSplitRole(path: string, config: Pick<Config, 'heldOutFileWords' | 'trainFileWords'>): SplitRole | undefined {
   const parts = path.split(/[\\/]/);
   const name = parts[parts.length - 1].replace(/\.(jsonl|ndjson|csv|tsv|json)$/i, '');
   const folder = parts.length > 1 ? parts[parts.length - 2] : '';
-  const words = `${name} ${folder}`.split(/[^A-Za-z0-9]+/).filter(Boolean);
-  const roles = words.map((w) => splitWordRole(w, config));
+  // The file's own name first: split writes the parts of "test.jsonl" as "test/train.jsonl", a
+  // training file in a folder named for the file it came from.
+  return wordsRole(name, config) ?? wordsRole(folder, config);
+}
+
+/** The role the words of a name give (held-out wins when both appear), or undefined. */
+function wordsRole(name: string, config: Pick<Config, 'heldOutFileWords' | 'trainFileWords'>): SplitRole | undefined {
+  const roles = name.split(/[^A-Za-z0-9]+/).filter(Boolean).map((w) => splitWordRole(w, config));
   if (roles.includes('held-out')) return 'held-out';
   if (roles.includes('train')) return 'train';
   return undefined;

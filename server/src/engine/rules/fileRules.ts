@@ -114,7 +114,7 @@ export const FILE_RULES: readonly FileRule[] = [
     },
     quick: (kept, facts) => (row) => {
       const outliers = kept.lengths;
-      return outliers && !Number.isNaN(facts.hash[row]) && !(facts.traits[row] & TRAIT.SAID_SHORT) && outliers.isOutlier(facts.chars[row]) ? [outliers.report(facts.chars[row])] : undefined;
+      return outliers && !Number.isNaN(facts.hash[row]) && !(facts.traits[row] & TRAIT.SAID_SHORT && facts.chars[row] <= outliers.below) && outliers.isOutlier(facts.chars[row]) ? [outliers.report(facts.chars[row])] : undefined;
     },
   },
   {

@@ -103,6 +103,6 @@ export function lengthOutliers(counts: ValueCounts, t: Thresholds): LengthOutlie
 export function findLengthOutliers(facts: FileFacts, outliers: LengthOutliers | undefined, report: LateReport): void {
   if (!outliers) return;
   for (let i = 0; i < facts.count; i++) {
-    if (!Number.isNaN(facts.hash[i]) && !(facts.traits[i] & TRAIT.SAID_SHORT) && outliers.isOutlier(facts.chars[i])) report(i, outliers.report(facts.chars[i]));
+    if (!Number.isNaN(facts.hash[i]) && !(facts.traits[i] & TRAIT.SAID_SHORT && facts.chars[i] <= outliers.below) && outliers.isOutlier(facts.chars[i])) report(i, outliers.report(facts.chars[i]));
   }
 }

@@ -23,6 +23,20 @@ export interface RowActionEdits {
   problems: string[];
 }
 
+/** Separate text edits in one WorkspaceEdit at most: deleting neighbouring rows is one edit (joinedDeletions). */
+const MAX_EDITS = 50_000;
+
+/** Deletions of neighbouring rows as one deletion each run (all the rows of a file: one edit, not a million). */
+function joinedDeletions(edits: TextEdit[]): TextEdit[] {
+  const out: TextEdit[] = [];
+  for (const e of edits) {
+    const last = out[out.length - 1];
+    if (last && last.endLine === e.line && last.endColumn === 1 && e.column === 1) out[out.length - 1] = { ...last, endLine: e.endLine, endColumn: e.endColumn };
+    else out.push(e);
+  }
+  return out;
+}
+
 /** The edits of `action` on the rows starting at `lines` of a file's text. */
 export function rowActionEdits(path: string, bytes: Uint8Array, config: Config, action: RowAction, lines: readonly number[], container?: DatasetContainer): RowActionEdits {
   if (action.kind === 'relabel') {
@@ -70,5 +84,9 @@ export function rowActionEdits(path: string, bytes: Uint8Array, config: Config, 
   }
   for (const line of wanted) if (!found.has(line)) problems.push(`${path}:${line}: no row starts on this line`);
   edits.sort((a, b) => a.line - b.line || a.column - b.column);
-  return { edits, rows, problems };
+  const merged = action.kind === 'delete' ? joinedDeletions(edits) : edits;
+  if (merged.length > MAX_EDITS) {
+    return { edits: [], rows: 0, problems: [`${path}: ${merged.length} separate places to change in one edit is more than the editor takes well (at most ${MAX_EDITS}); filter the rows further, or fix the file with the command line`] };
+  }
+  return { edits: merged, rows, problems };
 }

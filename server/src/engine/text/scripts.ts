@@ -177,7 +177,8 @@ export const TRAIT = {
   TRADITIONAL: 1 << 9,
   /**
    * Not a script trait: the row already has a finding that says it is short or empty (too-short,
-   * placeholder, empty-field), so length-outlier does not say it a second time (one finding per cause).
+   * placeholder, empty-field), so length-outlier does not call it unusually short a second time (one
+   * finding per cause); an unusually long row is still said to be.
    */
   SAID_SHORT: 1 << 10,
 } as const;
