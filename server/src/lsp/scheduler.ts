@@ -41,6 +41,12 @@ export interface SchedulerOptions {
  * documents, the settings and every analysis; server.ts only registers handlers that call it, so a
  * test can drive it in-process over any connection.
  */
+/**
+ * JSON Lines files up to this size are checked from disk in a worker thread (read whole there): the
+ * server's thread would otherwise take a share of the rows (analyzeFile) while a document is typed into.
+ */
+const WORKER_JSONL_BYTES = 64 * 1024 * 1024;
+
 export class Scheduler {
   /** Changes as they arrive, so JSONL models re-analyze only the lines they touch. */
   private readonly pendingChanges = new Map<string, ContentChange[]>();
@@ -430,17 +436,18 @@ export class Scheduler {
   }
 
   /**
-   * A file's analysis from disk: a big file read whole (CSV, TSV, JSON, and JSON Lines below
-   * analyzeFile's parallel size) in a worker thread, as a big document is, so that the server answers
-   * meanwhile; undefined once the check is cancelled. Bigger JSON Lines files are read by analyzeFile
-   * on every core; small files here at once.
+   * A file's analysis from disk: a big file read whole (CSV, TSV, JSON, and JSON Lines up to
+   * WORKER_JSONL_BYTES) in a worker thread, as a big document is, so that the server's thread stays free
+   * for the documents being edited (a file saved while typed into, as auto-save does every second, is
+   * checked from disk each time); undefined once the check is cancelled. Bigger JSON Lines files are
+   * read by analyzeFile on every core (this thread takes a part); small files here at once.
    */
   private async diskAnalysis(file: string, check: Check): Promise<DatasetAnalysis | undefined> {
     const config = this.configs.of(file);
     const stat = fs.statSync(file);
     const jsonl = (containerOfPath(file) ?? 'jsonl') === 'jsonl';
     // Files that are not regular, or too big to read whole, get analyzeFile's message.
-    const inWorker = stat.isFile() && stat.size >= WORKER_MIN_CHARS && stat.size < (jsonl ? PARALLEL_BYTES : MAX_WHOLE_FILE_BYTES + 1);
+    const inWorker = stat.isFile() && stat.size >= WORKER_MIN_CHARS && stat.size < (jsonl ? Math.max(PARALLEL_BYTES, WORKER_JSONL_BYTES) : MAX_WHOLE_FILE_BYTES + 1);
     if (!inWorker) return analyzeFile(file, file, config, { fixes: true, rowIndex: true });
     return this.workers.analyze(file, fs.readFileSync(file), config, check, { rowIndex: true });
   }
