@@ -1,4 +1,7 @@
 const assert = require('assert');
+const fs = require('fs');
+const path = require('path');
+const { spawnSync } = require('child_process');
 const vscode = require('vscode');
 const { codeOf, diagnosticsWhen, open } = require('./util');
 
@@ -128,5 +131,29 @@ suite('Tuneset in VS Code', () => {
     await diagnosticsWhen(uri, (d) => d.length > 0 && !d.some((x) => codeOf(x) === 'pii-email'));
     await config.update('rules', undefined, vscode.ConfigurationTarget.Workspace);
     await diagnosticsWhen(uri, (d) => d.some((x) => codeOf(x) === 'pii-email'));
+  });
+
+  test('split parts are compared with each other, never with the file they came from: no cross-file-leak in Problems; a planted one shows', async function () {
+    this.timeout(120000);
+    const folder = vscode.workspace.workspaceFolders[0].uri.fsPath;
+    const cli = path.join(vscode.extensions.getExtension('tuneset.tuneset').extensionPath, 'bin', 'tuneset.js');
+    const leaks = () => vscode.languages.getDiagnostics().flatMap(([uri, ds]) => ds.filter((d) => d.source === 'tuneset' && codeOf(d) === 'cross-file-leak').map(() => vscode.workspace.asRelativePath(uri)));
+    // Check Workspace reads every file from disk and answers once the leak check is published. The
+    // samples hold one real leak (reviews/test.jsonl line 5 is in train.jsonl).
+    await vscode.commands.executeCommand('tuneset.checkWorkspace');
+    const before = leaks();
+    assert.deepStrictEqual(before, ['reviews/test.jsonl']);
+    const r = spawnSync(process.execPath, [cli, 'split', 'reviews/train.jsonl', '--stratify', '--allow-missing-labels'], { cwd: folder, encoding: 'utf8' });
+    assert.strictEqual(r.status, 0, r.stderr);
+    await vscode.commands.executeCommand('tuneset.checkWorkspace');
+    const after = leaks();
+    assert.deepStrictEqual(after.filter((f) => f.startsWith('reviews/train/')), [], 'the parts of a split leak into nothing (duplicates were kept together), and its source is no training file of them');
+    assert.ok(after.length <= before.length, `leaks after the split: ${after.join(', ')}`);
+    // A real leak: a row of the train part copied into the test part is one cross-file-leak, on the test part.
+    const parts = path.join(folder, 'reviews', 'train');
+    const trainRow = fs.readFileSync(path.join(parts, 'train.jsonl'), 'utf8').split('\n').find((l) => l.includes('"text"'));
+    fs.appendFileSync(path.join(parts, 'test.jsonl'), `${trainRow}\n`);
+    await vscode.commands.executeCommand('tuneset.checkWorkspace');
+    assert.deepStrictEqual(leaks().filter((f) => f.startsWith('reviews/train/')), ['reviews/train/test.jsonl']);
   });
 });
