@@ -47,6 +47,9 @@ export interface SchedulerOptions {
  */
 const WORKER_JSONL_BYTES = 64 * 1024 * 1024;
 
+/** Documents of more lines than this get their background near-duplicate pass after a 3 s pause, not 1 s. */
+const LONG_PAUSE_LINES = 50_000;
+
 export class Scheduler {
   /** Changes as they arrive, so JSONL models re-analyze only the lines they touch. */
   private readonly pendingChanges = new Map<string, ContentChange[]>();
@@ -241,7 +244,11 @@ export class Scheduler {
     }, Math.max(1000, this.settings.editor.debounceMs * 4));
   }
 
-  /** Once typing pauses, big documents get their near-duplicates from a worker thread, then are published again. */
+  /**
+   * Once typing pauses, big documents get their near-duplicates from a worker thread, then are published
+   * again. The pass over a document of more than LONG_PAUSE_LINES rows takes seconds of a core: it waits
+   * for a longer pause (3 s), so the next keystroke's check does not share the machine with it.
+   */
   private scheduleBackground(doc: LineDocument): void {
     clearTimeout(this.backgroundTimers.get(doc.uri));
     this.backgroundTimers.set(doc.uri, setTimeout(async () => {
@@ -259,7 +266,7 @@ export class Scheduler {
       if (!current || current.version !== version) return;
       this.log(`near-duplicates of ${path.basename(doc.uri)} in the background in ${(performance.now() - t0).toFixed(0)} ms`);
       await this.analyzeNow(current, 'near-duplicates');
-    }, Math.max(1000, this.settings.editor.debounceMs * 4)));
+    }, Math.max(doc.lineCount > LONG_PAUSE_LINES ? 3000 : 1000, this.settings.editor.debounceMs * 4)));
   }
 
   /**
