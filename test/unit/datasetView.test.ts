@@ -258,6 +258,10 @@ function describeServer(): void {
     const all = await client.send(DatasetEditRequest.type, { uri: uriOf(onDisk), version: -1, dirty: false, action: { kind: 'delete' }, query: {}, matched: 6 });
     assert.ok('edits' in all && all.rows === 6 && all.edits.length === 1, 'neighbouring rows go in one deletion');
     assert.equal(applyLspEdits(SMALL, all.edits), '');
+    // The view showed the file from disk; the client opens it for the edit: the same text, so the edit goes on.
+    client.open(uriOf(onDisk), SMALL);
+    const opened = await client.send(DatasetEditRequest.type, { uri: uriOf(onDisk), version: -1, dirty: false, action: { kind: 'relabel', label: 'neutral' }, lines: [1] });
+    assert.ok('edits' in opened && opened.rows === 1, `rows shown from disk, the same text opened since: ${JSON.stringify(opened)}`);
     const unsaved = await client.send(DatasetEditRequest.type, { uri: uriOf(onDisk), version: -1, dirty: true, action: { kind: 'delete' }, lines: [1] });
     assert.ok('problems' in unsaved && !('edits' in unsaved), 'unsaved changes the server has not seen are not guessed at');
   });

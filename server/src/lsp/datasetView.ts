@@ -112,8 +112,13 @@ export class DatasetViews {
     try {
       const doc = this.host.document(params.uri);
       const held = await this.host.analyzed(params.uri);
-      if (!held || held.version !== params.version) return moved;
-      if (doc ? doc.version !== params.version : params.dirty || params.version !== -1 || (held.mtimeMs !== undefined && fs.statSync(file).mtimeMs !== held.mtimeMs)) return moved;
+      if (!held) return moved;
+      if (doc) {
+        // Rows shown from disk, the file opened since for the edit (the view of a closed file): the same
+        // text, when the document has no change of its own.
+        const opened = params.version === -1 && !params.dirty && held.version === doc.version && doc.text === fs.readFileSync(file, 'utf8');
+        if (!opened && (doc.version !== params.version || held.version !== params.version)) return moved;
+      } else if (params.dirty || params.version !== -1 || held.version !== -1 || (held.mtimeMs !== undefined && fs.statSync(file).mtimeMs !== held.mtimeMs)) return moved;
       let lines: number[];
       if ('lines' in params) lines = params.lines;
       else {
