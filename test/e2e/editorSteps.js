@@ -9,7 +9,7 @@ const { bigJsonl, statusBarLatency, summarize, typeAndMeasure } = require('./har
 async function datasetViewSteps(ui, step, pickTheme, workspace) {
   await ui.openFile('reviews/train.jsonl');
   await ui.statusBarText('/100');
-  await ui.runCommand('Tuneset: Open Dataset View');
+  await ui.runCommand('Tuneset: Open Dataset View', { dataset: 'reviews/train.jsonl' });
   const view = ui.webviewFrame();
   await view.locator('#rows .row[data-line="1"]').waitFor();
   const all = (await view.locator('#counts').innerText()).trim();
@@ -77,7 +77,7 @@ async function bulkDeleteStep(ui, view, step, workspace) {
 async function chatViewStep(ui, step) {
   await ui.openFile('support-chat.jsonl');
   await ui.statusBarText('/100');
-  await ui.runCommand('Tuneset: Open Dataset View');
+  await ui.runCommand('Tuneset: Open Dataset View', { dataset: 'support-chat.jsonl' });
   const view = ui.webviewFrame();
   await view.locator('#rows .row[data-line="1"]').click();
   const roles = await view.locator('#details .turn .role').allInnerTexts();
@@ -91,7 +91,7 @@ async function chatViewStep(ui, step) {
 async function chatReportStep(ui, step) {
   await ui.openFile('support-chat.jsonl');
   await ui.statusBarText('/100');
-  await ui.runCommand('Tuneset: Show Quality Report');
+  await ui.runCommand('Tuneset: Show Quality Report', { dataset: 'support-chat.jsonl' });
   const report = ui.webviewFrame();
   await report.locator('body[data-report="ready"]').waitFor();
   const roles = await report.locator('#role-table tbody tr td:first-child').allInnerTexts();

@@ -52,7 +52,7 @@ async function run({ workspace, outDir, vsix }) {
     await ui.runCommand('Notifications: Clear All Notifications');
 
     await ui.openFile('reviews/train.jsonl');
-    await ui.runCommand('Tuneset: Split Dataset…');
+    await ui.runCommand('Tuneset: Split Dataset…', { dataset: 'reviews/train.jsonl' });
     const split = ui.webviewFrame();
     await split.locator('#preview-table tr[data-split="train"]').waitFor();
     const trainRow = await split.locator('#preview-table tr[data-split="train"]').innerText();
@@ -88,7 +88,7 @@ async function run({ workspace, outDir, vsix }) {
     await ui.openFile('reviews/train.jsonl');
     await ui.runCommand('Notifications: Clear All Notifications');
     await pickTheme(ui, 'Dark Modern', '.monaco-workbench.vs-dark');
-    await ui.runCommand('Tuneset: Show Quality Report');
+    await ui.runCommand('Tuneset: Show Quality Report', { dataset: 'reviews/train.jsonl' });
     const report = ui.webviewFrame();
     await report.locator('body[data-report="ready"]').waitFor();
     const score = (await report.locator('#score').innerText()).trim();
@@ -101,7 +101,7 @@ async function run({ workspace, outDir, vsix }) {
     await ui.statusBarText('Ln 19,');
     step(`report panel: score ${score}; a rule's row revealed line 19 in the editor`);
     await pickTheme(ui, 'Light Modern', '.monaco-workbench.vs');
-    await ui.runCommand('Tuneset: Show Quality Report');
+    await ui.runCommand('Tuneset: Show Quality Report', { dataset: 'reviews/train.jsonl' });
     await report.locator('body[data-report="ready"]').waitFor();
     await ui.screenshot('report-light');
     step('report screenshots in dark and light themes');
@@ -126,7 +126,7 @@ async function run({ workspace, outDir, vsix }) {
     await chatReportStep(ui, step);
 
     await ui.openFile('reviews/train.jsonl');
-    await ui.runCommand('Tuneset: Augment Dataset…');
+    await ui.runCommand('Tuneset: Augment Dataset…', { dataset: 'reviews/train.jsonl' });
     const augment = ui.webviewFrame();
     await augment.locator('#samples tbody tr mark').first().waitFor();
     const intro = await augment.locator('p.muted').innerText();
@@ -160,7 +160,7 @@ async function run({ workspace, outDir, vsix }) {
 async function suggestStep(ui, workspace, step) {
   fs.copyFileSync(path.join(ROOT, 'test', 'fixtures', 'labels', 'reviews-unlabelled.jsonl'), path.join(workspace, 'unlabelled.jsonl'));
   await ui.page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'unlabelled.jsonl' }).first().click();
-  await ui.runCommand('Tuneset: Suggest Rows to Label');
+  await ui.runCommand('Tuneset: Suggest Rows to Label', { dataset: 'unlabelled.jsonl' });
   const panel = ui.webviewFrame();
   await panel.locator('#rows tbody tr').first().waitFor();
   const lines = await panel.locator('#rows tbody tr').evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-line'))));

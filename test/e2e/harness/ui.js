@@ -131,7 +131,7 @@ async function launchUi(o = {}) {
      * F1, type the title, run the palette entry whose label is exactly `title`
      * ("Category: Title" as shown). {exact:false} takes the first entry containing it.
      */
-    runCommand: step('runCommand', async (title, { exact = true, timeout: t = timeout } = {}) => {
+    runCommand: step('runCommand', async (title, { exact = true, timeout: t = timeout, dataset } = {}) => {
       await openQuickInput('F1');
       await quickInputBox.fill(`>${title}`);
       const label = exact ? new RegExp(`^\\s*${escapeRe(title)}\\s*$`) : title;
@@ -143,6 +143,14 @@ async function launchUi(o = {}) {
       await row.click();
       // The palette closes once the command is picked (unless the command opens its own quick pick).
       await quickInputBox.waitFor({ state: 'hidden', timeout: 5000 }).catch(() => {});
+      // `dataset`: the file a dataset command is meant for. A command run the moment its file's tab
+      // became active can find the extension host not yet told (no active editor there), and then asks
+      // "Which dataset?", as it would a person: the answer is that file.
+      if (dataset && (await quickInputBox.isVisible()) && (await quickInputBox.getAttribute('placeholder')) === 'Which dataset?') {
+        await quickInputBox.fill(dataset);
+        await rows.filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRe(dataset)}$`) }) }).first().click();
+        await quickInputBox.waitFor({ state: 'hidden', timeout: 5000 }).catch(() => {});
+      }
     }),
 
     /** Waits for a squiggle of `severity` ('error'|'warning'|'info'|'hint'|'any') in the editors; returns how many. */
