@@ -271,9 +271,11 @@ function ask(action: DatasetRowAction): void {
   const no = el('button', { type: 'button', id: 'confirm-no' }, t('Cancel'));
   clear(confirmBar, el('span', {}, describe(action, matched), ' ', el('span', { class: 'muted' }, t('One Undo in the text editor takes it back.'))), yes, no);
   confirmBar.classList.add('open');
+  // What the question named: the rows and text shown when it was asked (the server refuses if they moved).
+  const shown = { query, matched, version: shownVersion };
   yes.addEventListener('click', () => {
     closeQuestion();
-    send(action);
+    send(action, undefined, shown);
   });
   no.addEventListener('click', closeQuestion);
   yes.focus();
@@ -287,10 +289,10 @@ confirmBar.addEventListener('keydown', (e) => {
   if (e.key === 'Escape') closeQuestion();
 });
 
-function send(action: DatasetRowAction, lines?: number[]): void {
+function send(action: DatasetRowAction, lines?: number[], shown = { query, matched, version: shownVersion }): void {
   actionStatus.textContent = t('Writing…');
   clear(editProblems);
-  vscode.postMessage({ type: 'edit', action, query, matched, version: shownVersion, ...(lines ? { lines } : {}) });
+  vscode.postMessage({ type: 'edit', action, ...shown, ...(lines ? { lines } : {}) });
 }
 
 deleteButton.addEventListener('click', () => ask({ kind: 'delete' }));
