@@ -47,6 +47,9 @@ async function run({ workspace, outDir, vsix }) {
     await cancel.waitFor({ state: 'hidden' });
     step('a long check stopped from the status bar');
     await ui.runCommand('View: Close All Editors');
+    // Only once its editor is gone: VS Code asks about an editor whose file vanished under it (a modal
+    // "Unable to open 'big.csv'" that then holds up every later step).
+    await ui.page.locator('.tabs-container .tab', { hasText: 'big.csv' }).waitFor({ state: 'detached', timeout: 30000 });
     // The file goes again: the steps below time panels, which a check of it from disk would hold up.
     fs.unlinkSync(path.join(workspace, 'big.csv'));
     await ui.runCommand('Notifications: Clear All Notifications');
