@@ -98,6 +98,7 @@ test('a dangling .json link in a scanned folder is a skipped notice; named, it i
 test('a split manifest naming files outside its folder is refused: augment reads and writes nothing there', posixOnly, () => {
   const dir = folder({ 'data/d.jsonl': DATA, 'data/d.train.jsonl': DATA, 'outside/x.jsonl': DATA });
   symlinkSync(join(dir, 'outside', 'x.jsonl'), join(dir, 'data', 'd.val.jsonl'));
+  symlinkSync(join(dir, 'nowhere'), join(dir, 'data', 'dangle'));
   const manifest = (train: string, other = 'd.test.jsonl') =>
     JSON.stringify({ tool: 'tuneset', kind: 'split', source: { file: 'd.jsonl' }, splits: [{ name: 'train', file: train }, { name: 'test', file: other }] });
   const cases: [string, string, RegExp][] = [
@@ -106,6 +107,7 @@ test('a split manifest naming files outside its folder is refused: augment reads
     ['sub/../../x.jsonl', 'd.test.jsonl', /a path out of the manifest's folder/],
     ['d.train.jsonl', '..', /split "test" names "\.\.", which is not a file name/],
     ['d.val.jsonl', 'd.test.jsonl', /split "train" names "d\.val\.jsonl", a link that leads out of the manifest's folder/],
+    ['dangle/x.jsonl', 'd.test.jsonl', /split "train" names "dangle\/x\.jsonl", a link that leads out of the manifest's folder/],
   ];
   for (const [train, other, message] of cases) {
     writeFileSync(join(dir, 'data', 'd.split.json'), manifest(train, other));
@@ -115,7 +117,8 @@ test('a split manifest naming files outside its folder is refused: augment reads
   }
   assert.deepEqual(readdirSync(join(dir, 'outside')), ['x.jsonl']);
   assert.equal(readFileSync(join(dir, 'outside', 'x.jsonl'), 'utf8'), DATA);
-  assert.deepEqual(readdirSync(join(dir, 'data')).sort(), ['d.jsonl', 'd.split.json', 'd.train.jsonl', 'd.val.jsonl']);
+  assert.deepEqual(readdirSync(join(dir, 'data')).sort(), ['d.jsonl', 'd.split.json', 'd.train.jsonl', 'd.val.jsonl', 'dangle']);
+  assert.ok(!existsSync(join(dir, 'nowhere')), 'nothing was made where the dangling link points');
 });
 
 test('augment never writes over a split it reads (train or held out), even with --force', () => {

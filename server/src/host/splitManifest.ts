@@ -62,6 +62,18 @@ export function outsideReason(dir: string, file: string): string | undefined {
   // A file beside the manifest, or in a folder under it (split writes "train/val.jsonl" for a source
   // already named "train.jsonl"); never a way up or out.
   if (path.isAbsolute(file) || /^[a-z]:/i.test(file) || file.split(/[/\\]/).some((seg) => seg === '' || seg === '.' || seg === '..')) return 'a path out of the manifest\'s folder';
+  // A folder on the way that is a link must lead somewhere: a dangling one is no folder under the manifest's.
+  let at = dir;
+  for (const seg of file.split(/[/\\]/).slice(0, -1)) {
+    at = path.join(at, seg);
+    let link = false;
+    try {
+      link = fs.lstatSync(at).isSymbolicLink();
+    } catch {
+      // Not there: nothing to follow.
+    }
+    if (link && !fs.existsSync(at)) return 'a link that leads out of the manifest\'s folder';
+  }
   const full = path.join(dir, file);
   if (!isInside(full, dir)) return 'a link that leads out of the manifest\'s folder';
   return undefined;
