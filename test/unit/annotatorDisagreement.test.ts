@@ -4,11 +4,11 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { annotatorAgreement, cohensKappa, fleissKappa, kappaStrength, readAnnotations, type TextEdit } from '../../server/src/engine';
+import { annotatorAgreement, cohensKappa, fleissKappa, kappaStrength, readAnnotations } from '../../server/src/engine';
 import { loadConfig } from '../../server/src/host/config';
 import { translator } from '../../server/src/host/l10n';
 import { LspClient, type PublishedDiagnostics } from '../lsp/lspClient';
-import { analyze, jsonl, ofRule } from './helpers';
+import { analyze, applyTextEdits as applyEdits, jsonl, ofRule } from './helpers';
 
 /**
  * annotator-disagreement (a row rule) and the annotator agreement figures of a file, against
@@ -19,17 +19,6 @@ import { analyze, jsonl, ofRule } from './helpers';
 const ROOT = join(__dirname, '..', '..');
 const FIXTURE = join(ROOT, 'test', 'fixtures', 'labels', 'annotators.jsonl');
 const fixture = readFileSync(FIXTURE, 'utf8');
-
-/** Applies text edits (1-based lines and columns, as findings carry them) to a text. */
-function applyEdits(source: string, edits: TextEdit[]): string {
-  const lines = source.split('\n');
-  const offset = (line: number, column: number) => lines.slice(0, line - 1).reduce((n, l) => n + l.length + 1, 0) + column - 1;
-  let out = source;
-  for (const e of [...edits].sort((a, b) => offset(b.line, b.column) - offset(a.line, a.column))) {
-    out = out.slice(0, offset(e.line, e.column)) + e.newText + out.slice(offset(e.endLine, e.endColumn));
-  }
-  return out;
-}
 
 test('one finding per row whose annotators disagree: labels counted with their annotators; a fix to the majority, none on a tie or when the label already is it', () => {
   const a = analyze(fixture, 'annotators.jsonl', {}, true);

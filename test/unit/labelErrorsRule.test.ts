@@ -5,9 +5,9 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  analyzeDataset, buildReport, labelCheckSteps, parseConfig, renderReportMarkdown, withExtraFindings, type Config, type Finding, type LabelCheck, type TextEdit,
+  analyzeDataset, buildReport, labelCheckSteps, parseConfig, renderReportMarkdown, withExtraFindings, type Config, type Finding, type LabelCheck,
 } from '../../server/src/engine';
-import { analyze, jsonl, ofRule } from './helpers';
+import { analyze, applyTextEdits as applyEdits, jsonl, ofRule } from './helpers';
 
 /**
  * possible-label-error end to end: the engine's label check over a file (rules/labelErrors.ts), its
@@ -36,17 +36,6 @@ function labelCheck(source: string, settings: unknown = {}, findings?: Finding[]
     if (step.done) return step.value;
     assert.ok(step.value >= 0 && step.value <= 1, 'progress stays within 0..1');
   }
-}
-
-/** Applies text edits (1-based lines and columns, as findings carry them) to a text. */
-function applyEdits(source: string, edits: TextEdit[]): string {
-  const lines = source.split('\n');
-  const offset = (line: number, column: number) => lines.slice(0, line - 1).reduce((n, l) => n + l.length + 1, 0) + column - 1;
-  let out = source;
-  for (const e of [...edits].sort((a, b) => offset(b.line, b.column) - offset(a.line, a.column))) {
-    out = out.slice(0, offset(e.line, e.column)) + e.newText + out.slice(offset(e.endLine, e.endColumn));
-  }
-  return out;
 }
 
 test('possible-label-error flags planted flips only, names the suggested label and both probabilities, most doubtful first', () => {

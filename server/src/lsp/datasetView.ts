@@ -50,13 +50,8 @@ export class DatasetViews {
     const held = await this.host.analyzed(params.uri);
     if (!held) return null;
     const entry = this.entry(params.uri, held.analysis, held.version);
-    let positions: number[];
-    try {
-      positions = this.positions(entry, params.query);
-    } catch (e) {
-      if (e instanceof OptionsError) return { problems: e.problems.map((p) => this.say(p)) };
-      throw e;
-    }
+    const positions = this.positions(entry, params.query);
+    if ('problems' in positions) return positions;
     const offset = Math.max(0, Math.min(Math.floor(params.offset) || 0, positions.length));
     const limit = Math.max(0, Math.min(Math.floor(params.limit) || 0, DatasetRowsRequest.MAX_LIMIT));
     const rows = positions.slice(offset, offset + limit).map((i) => rowView(entry, i, (m) => this.say(m)));
@@ -123,12 +118,9 @@ export class DatasetViews {
       if ('lines' in params) lines = params.lines;
       else {
         const entry = this.entry(params.uri, held.analysis, held.version);
-        try {
-          lines = this.positions(entry, params.query).map((i) => entry.table.rows[i].line);
-        } catch (e) {
-          if (e instanceof OptionsError) return { problems: e.problems.map((p) => this.say(p)) };
-          throw e;
-        }
+        const positions = this.positions(entry, params.query);
+        if ('problems' in positions) return positions;
+        lines = positions.map((i) => entry.table.rows[i].line);
         if (lines.length !== params.matched) return moved;
       }
       const bytes = doc ? toBytes(doc.text) : new Uint8Array(fs.readFileSync(file));
@@ -141,7 +133,8 @@ export class DatasetViews {
     }
   }
 
-  private positions(entry: TableEntry, query: DatasetRowsQuery): number[] {
+  /** The row positions a query selects (kept for the next page), or the query's problems in the client's words. */
+  private positions(entry: TableEntry, query: DatasetRowsQuery): number[] | { problems: string[] } {
     const q = {
       label: query.label, rule: query.rule || undefined, severity: query.severity, cluster: query.cluster,
       text: query.text || undefined, regex: !!query.regex, sort: query.sort ?? 'line',
@@ -149,7 +142,12 @@ export class DatasetViews {
     const key = JSON.stringify(q);
     let found = entry.queries.get(key);
     if (!found) {
-      found = queryRowTable(entry.table, entry.byRow, q, entry.clusters);
+      try {
+        found = queryRowTable(entry.table, entry.byRow, q, entry.clusters);
+      } catch (e) {
+        if (e instanceof OptionsError) return { problems: e.problems.map((p) => this.say(p)) };
+        throw e;
+      }
       entry.queries.set(key, found);
       if (entry.queries.size > QUERIES_KEPT) entry.queries.delete(entry.queries.keys().next().value!);
     }

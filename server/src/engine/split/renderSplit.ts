@@ -1,4 +1,6 @@
 import { containerBytes, containerPieces, containerText, outputName, stemAndExtension, type DatasetSource, type OutputBytes, type OutputFile, type OutputPieces } from '../read/datasetSource';
+import { DEFAULT_CONFIG } from '../config';
+import { splitWordRole } from '../rules/crossFileLeak';
 import type { AppliedSplitOptions, SplitPlan } from './split';
 
 /** The manifest written beside a split (NAME.split.json): enough to re-make it and to check it. */
@@ -27,19 +29,16 @@ export function foldFileName(sourceName: string, fold: string, part: 'train' | '
   return splitPartName(sourceName, `folds/${fold}/${part}`);
 }
 
-/** The words a file name already says a split with (the default heldOutFileWords and trainFileWords). */
-const SPLIT_WORDS = new Set(['train', 'training', 'val', 'valid', 'validation', 'dev', 'test', 'eval', 'evaluation', 'heldout', 'holdout']);
-
 /**
  * One split's file: "reviews.jsonl" → "reviews.train.jsonl". A source whose name already ends in a
- * split's word ("train.jsonl", "data.train.jsonl") gets a folder of that name for its parts
+ * split's word (splitWordRole with the default words: "train.jsonl", "data.train.jsonl") gets a folder of that name for its parts
  * ("train/val.jsonl", "data.train/val.jsonl") instead of "train.train.jsonl" or "data.train.val.jsonl",
  * names that say two splits at once.
  */
 export function splitPartName(sourceName: string, part: string): string {
   const { stem, ext } = stemAndExtension(sourceName);
-  const last = stem.slice(Math.max(stem.lastIndexOf('/'), stem.lastIndexOf('\\')) + 1).split('.').pop()!.toLowerCase();
-  return SPLIT_WORDS.has(last) ? `${stem}/${part}${ext}` : outputName(sourceName, part);
+  const last = stem.slice(Math.max(stem.lastIndexOf('/'), stem.lastIndexOf('\\')) + 1).split('.').pop()!;
+  return splitWordRole(last, DEFAULT_CONFIG) ? `${stem}/${part}${ext}` : outputName(sourceName, part);
 }
 
 /**
