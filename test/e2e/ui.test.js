@@ -11,6 +11,7 @@ const ROOT = path.resolve(__dirname, '..', '..');
 async function run({ workspace, outDir, vsix }) {
   const ui = await launchUi({ folder: workspace, ...(vsix ? { vsix } : { extensionDevelopmentPath: ROOT }), outDir });
   const step = (name) => console.log(`[ui] ${name}`);
+  let ok = true;
   try {
     await ui.openFile('train.jsonl');
     await ui.waitForSquiggle({ severity: 'error' });
@@ -149,9 +150,11 @@ async function run({ workspace, outDir, vsix }) {
     return true;
   } catch (e) {
     await failed(ui, e);
+    ok = false;
     return false;
   } finally {
     await ui.close();
+    if (!ok) printServerLog(outDir);
   }
 }
 
@@ -200,12 +203,23 @@ async function failed(ui, e) {
   const shot = await ui.screenshot('failure-final').catch(() => 'no screenshot');
   const at = (e.stack || '').split('\n').find((l) => /ui\.test\.js|editorSteps\.js/.test(l)) || '';
   console.error(`[ui] FAILED: ${e.message.split('\n').slice(0, 3).join(' | ')}\n  at ${at.trim()}\n  screenshot: ${shot}`);
+  const screen = await ui.describeScreen().catch((err) => `(screen not read: ${err.message})`);
+  console.error(`[ui] on screen:\n${screen.replace(/^/gm, '  ')}`);
+}
+
+/** The tail of the language server's log (kept by ui.close()), for a failure's output. */
+function printServerLog(outDir) {
+  const file = path.join(outDir, 'tuneset-server.log');
+  if (!fs.existsSync(file)) return;
+  const lines = fs.readFileSync(file, 'utf8').trimEnd().split('\n');
+  console.error(`[ui] the server's log, last ${Math.min(40, lines.length)} of ${lines.length} lines:\n${lines.slice(-40).map((l) => `  ${l}`).join('\n')}`);
 }
 
 /** Only the steps of living in the editor (the dataset view, typing latency): `node test/e2e/run.js editor`. */
 async function runEditor({ workspace, outDir, vsix }) {
   const ui = await launchUi({ folder: workspace, vsix, outDir });
   const step = (name) => console.log(`[ui] ${name}`);
+  let ok = true;
   try {
     await datasetViewSteps(ui, step, pickTheme, workspace);
     await chatReportStep(ui, step);
@@ -214,9 +228,11 @@ async function runEditor({ workspace, outDir, vsix }) {
     return true;
   } catch (e) {
     await failed(ui, e);
+    ok = false;
     return false;
   } finally {
     await ui.close();
+    if (!ok) printServerLog(outDir);
   }
 }
 

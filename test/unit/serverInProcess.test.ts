@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -87,6 +87,37 @@ test('in process: the split and augment panels read a dataset with its workspace
     assert.deepEqual(Object.keys(augment.preview.before).sort(), ['neg', 'pos']);
     // The augmented texts are "body"'s, the text field tuneset.json names.
     assert.ok(augment.preview.samples.length > 0 && augment.preview.samples.every((s) => s.field === 'body'), JSON.stringify(augment.preview.samples.map((s) => s.field)));
+  } finally {
+    await client.stop();
+  }
+});
+
+test('in process: a file deleted while it is checked from disk has its check stopped and gets no problems back', async () => {
+  const ws = mkdtempSync(join(tmpdir(), 'tuneset-lsp-deleted-'));
+  const client = await LspClient.inProcess({ debounceMs: 0 });
+  try {
+    await client.initialize(ws);
+    await client.ready;
+    // Big enough to be checked in a worker for a while (the check shows its progress), with findings on every row.
+    const file = join(ws, 'big.csv');
+    const uri = pathToFileURL(file).href;
+    writeFileSync(file, 'text,label\n' + Array.from({ length: 120000 }, (_, i) => `"row ${i % 50} says the same few words again, call 555-0100",${i % 2 ? 'a' : 'b'}`).join('\n') + '\n');
+    const published: number[] = [];
+    let deleted = false;
+    const listener = client.onMessage('textDocument/publishDiagnostics', (p) => {
+      const d = p as { uri: string; diagnostics: unknown[] };
+      if (d.uri === uri && deleted) published.push(d.diagnostics.length);
+    });
+    void client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri, type: 1 }] });
+    const token = await client.progressBegun('big.csv');
+    unlinkSync(file);
+    deleted = true;
+    void client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri, type: 3 }] });
+    await client.progressEnded(token);
+    // Whatever comes after the deletion (its problems cleared) is empty, and stays so.
+    await client.request(FileSummaryRequest.method, { uri });
+    listener.dispose();
+    assert.ok(published.every((n) => n === 0), `problems published for a deleted file: ${JSON.stringify(published)}`);
   } finally {
     await client.stop();
   }

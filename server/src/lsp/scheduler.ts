@@ -64,6 +64,8 @@ export class Scheduler {
   /** What was last sent of each document's diagnostics (findingsSignature), to leave out a resend of the same. */
   private readonly published = new Map<string, string>();
   private readonly backgroundTimers = new Map<string, NodeJS.Timeout>();
+  /** The checks of files from disk still running, per URI (see analyzeOnDisk). */
+  private readonly diskChecks = new Map<string, Set<Check>>();
   private readonly labelTimers = new Map<string, NodeJS.Timeout>();
   /** The label model running for each document (in a worker thread), until it ends. */
   private readonly labelRuns = new Map<string, Check>();
@@ -420,6 +422,8 @@ export class Scheduler {
   private async analyzeOnDisk(file: string): Promise<Analyzed | undefined> {
     const uri = pathToFileURL(file).href;
     const check = new Check(uri, -1);
+    this.diskChecks.get(uri)?.add(check);
+    if (!this.diskChecks.has(uri)) this.diskChecks.set(uri, new Set([check]));
     showProgress(this.connection, this.runningChecks, check, this.tr.t('Tuneset: checking {0}', path.basename(file)));
     try {
       // Open files are read from disk too: the workspace's leak check compares saved files.
@@ -429,6 +433,8 @@ export class Scheduler {
         this.log(`check of ${path.basename(file)} from disk cancelled`);
         return undefined;
       }
+      // Deleted while it was read: its problems went with it (filesChanged) and must not come back.
+      if (!fs.existsSync(file)) return undefined;
       const result = { uri, analysis, version: -1, mtimeMs };
       this.onDisk.set(uri, result);
       if (this.documents.get(uri)) return this.open.get(uri);
@@ -439,6 +445,9 @@ export class Scheduler {
       return undefined;
     } finally {
       check.end();
+      const checks = this.diskChecks.get(uri);
+      checks?.delete(check);
+      if (checks?.size === 0) this.diskChecks.delete(uri);
     }
   }
 
@@ -531,6 +540,9 @@ export class Scheduler {
       if (!change.uri.startsWith('file:')) continue;
       const file = fileURLToPath(change.uri);
       if (change.type === 3) {
+        // A check of the file still reading it (its close, the workspace scan) is of no use any more
+        // and would hold a worker and a core for nothing.
+        for (const check of this.diskChecks.get(change.uri) ?? []) check.cancel();
         this.onDisk.delete(change.uri);
         if (!this.documents.get(change.uri)) void this.connection.sendDiagnostics({ uri: change.uri, diagnostics: [] });
       } else if (isWorkspaceDatasetFile(file, this.workspaceFolders, this.settings.excludes)) {

@@ -198,6 +198,25 @@ async function launchUi(o = {}) {
       return item.innerText();
     }),
 
+    /**
+     * What is on screen in words, for a failure's log (CI keeps only the output): open dialogs,
+     * notifications, quick input, and the text of each visible webview's page.
+     */
+    async describeScreen() {
+      const texts = async (selector) => (await page.locator(selector).allInnerTexts().catch(() => [])).map((t) => t.replace(/\s+/g, ' ').trim()).filter(Boolean);
+      const lines = [];
+      for (const [what, selector] of [['dialog', '.monaco-dialog-box'], ['notification', '.notification-toast'], ['quick input', '.quick-input-widget:visible'], ['tab', '.tabs-container .tab']]) {
+        for (const t of await texts(selector)) lines.push(`${what}: ${t.slice(0, 300)}`);
+      }
+      const frames = await page.locator('iframe.webview.ready:visible').count().catch(() => 0);
+      for (let i = 0; i < frames; i++) {
+        const body = page.locator('iframe.webview.ready:visible').nth(i).contentFrame().frameLocator('#active-frame').locator('body');
+        const t = await body.innerText({ timeout: 2000 }).catch((e) => `(unreadable: ${e.message.split('\n')[0]})`);
+        lines.push(`webview ${i + 1} of ${frames}: ${t.replace(/\s+/g, ' ').trim().slice(0, 600)}`);
+      }
+      return lines.join('\n');
+    },
+
     /** Saves <outDir>/<name>.png (the full 1400x900 window) and returns its path. */
     async screenshot(name) {
       const file = path.join(outDir, name.endsWith('.png') ? name : `${name}.png`);
