@@ -44,21 +44,49 @@ const severityFilter = el('select', { id: 'severity-filter', 'aria-label': t('Fi
 const clusterFilter = el('select', { id: 'cluster-filter', 'aria-label': t('Filter by near-duplicate cluster') });
 const sort = el('select', { id: 'sort', 'aria-label': t('Order') },
   el('option', { value: 'line' }, t('File order')), el('option', { value: 'length-asc' }, t('Shortest first')), el('option', { value: 'length-desc' }, t('Longest first')),
-  el('option', { value: 'label' }, t('By label')), el('option', { value: 'findings' }, t('Worst findings first')));
+  el('option', { value: 'label' }, t('By label')), el('option', { value: 'findings' }, t('Worst findings first')),
+  el('option', { value: 'score' }, t('Lowest score first')), el('option', { value: 'text' }, t('By text')));
 const problems = el('div', { id: 'query-problems' });
-/** Each column's header, and the order a click on it sets (a second click on Chars turns it around). */
-const COLUMNS: { name: string; sort?: DatasetRowsQuery['sort'] }[] = [
-  { name: t('Line'), sort: 'line' }, { name: t('Label'), sort: 'label' }, { name: t('Text') }, { name: t('Chars'), sort: 'length-desc' }, { name: t('Tokens') }, { name: t('Findings'), sort: 'findings' },
+/** The file's other fields shown as columns, at most (the rest are in the row's side panel). */
+const FIELD_COLUMNS = 3;
+interface Column { name: string; width: string; sort?: DatasetRowsQuery['sort']; cell(row: DatasetRowView): Node | string; className?: string }
+/** The columns before the fields' and after them; a file without labels has no Label column. */
+const LEADING: Column[] = [
+  { name: t('Line'), width: '64px', sort: 'line', cell: (r) => String(r.line), className: 'num' },
+  { name: t('Label'), width: '110px', sort: 'label', cell: (r) => r.label ?? '', className: 'label' },
+  { name: t('Text'), width: 'minmax(0, 1fr)', sort: 'text', cell: (r) => r.text.replace(/\s+/g, ' '), className: 'text' },
 ];
-const header = el('div', { class: 'row head', role: 'row' }, ...COLUMNS.map((c) => {
-  if (!c.sort) return el('div', { role: 'columnheader' }, c.name);
-  const button = el('button', { type: 'button', class: 'sort-header', title: t('Sort by {0}', c.name) }, c.name);
-  button.addEventListener('click', () => {
-    sort.value = c.sort === 'length-desc' && sort.value === 'length-desc' ? 'length-asc' : c.sort!;
-    restart(readQuery());
-  });
-  return el('div', { role: 'columnheader' }, button);
-}));
+const TRAILING: Column[] = [
+  { name: t('Chars'), width: '60px', sort: 'length-desc', cell: (r) => fmt(r.length), className: 'num' },
+  { name: t('Tokens'), width: '60px', cell: (r) => `${r.tokensEstimated ? '≈' : ''}${fmt(r.tokens)}`, className: 'num' },
+  { name: t('Score'), width: '50px', sort: 'score', cell: (r) => String(r.score), className: 'num score' },
+  { name: t('Findings'), width: 'minmax(120px, 24%)', sort: 'findings', cell: findingChips, className: 'findings' },
+];
+let columns: Column[] = [...LEADING, ...TRAILING];
+const header = el('div', { class: 'row head', role: 'row' });
+
+/** The columns for a file: its labels and its first other fields decide them (set again when they change). */
+function setColumns(labelled: boolean, fields: string[]): void {
+  const next: Column[] = [
+    ...LEADING.filter((c) => labelled || c.sort !== 'label'),
+    ...fields.slice(0, FIELD_COLUMNS).map((name): Column => ({ name, width: 'minmax(60px, 12%)', cell: (r) => r.other[name] ?? '', className: 'field' })),
+    ...TRAILING,
+  ];
+  if (next.map((c) => c.name).join('\n') === columns.map((c) => c.name).join('\n') && header.childElementCount) return;
+  columns = next;
+  // Through the CSSOM (the page's CSP refuses style attributes): header and rows share the template.
+  app.style.setProperty('--row-columns', columns.map((c) => c.width).join(' '));
+  header.replaceChildren(...columns.map((c) => {
+    if (!c.sort) return el('div', { role: 'columnheader' }, c.name);
+    const button = el('button', { type: 'button', class: 'sort-header', title: t('Sort by {0}', c.name) }, c.name);
+    button.addEventListener('click', () => {
+      sort.value = c.sort === 'length-desc' && sort.value === 'length-desc' ? 'length-asc' : c.sort!;
+      restart(readQuery());
+    });
+    return el('div', { role: 'columnheader' }, button);
+  }));
+}
+setColumns(true, []);
 
 // The actions on the rows the filters select: each asks again before it writes.
 const actionCount = el('span', { id: 'action-count', class: 'muted' });
@@ -141,6 +169,7 @@ function received(n: number, result: Answer): void {
   labelFilter.disabled = result.labels.length === 0;
   // A file without labels (chat, instruction data) gets no empty Label column.
   app.classList.toggle('unlabelled', result.labels.length === 0);
+  setColumns(result.labels.length > 0, result.otherFields);
   labelNames = result.labels.map((l) => l.name);
   clear(labelList, ...labelNames.map((name) => el('option', { value: name })));
   showActions();
@@ -166,22 +195,24 @@ function draw(): void {
       drawn.push(placed(el('div', { class: 'row loading' }, el('div', {}, '…')), p));
       continue;
     }
-    const worst = row.findings.reduce((w, f) => (rank(f.severity) > rank(w) ? f.severity : w), 'hint' as DatasetRowView['findings'][number]['severity']);
     const line = el('div', {
       class: `row${p === selected ? ' selected' : ''}${row.broken ? ' broken' : ''}`, role: 'row', 'aria-rowindex': p + 1, 'aria-selected': p === selected ? 'true' : 'false',
       'data-line': row.line, 'data-position': p,
     },
-    el('div', { class: 'num', role: 'gridcell' }, row.line),
-    el('div', { class: 'label', role: 'gridcell' }, row.label ?? ''),
-    el('div', { class: 'text', role: 'gridcell' }, row.text.replace(/\s+/g, ' ')),
-    el('div', { class: 'num', role: 'gridcell' }, fmt(row.length)),
-    el('div', { class: 'num', role: 'gridcell' }, `${row.tokensEstimated ? '≈' : ''}${fmt(row.tokens)}`),
-    el('div', { class: 'findings', role: 'gridcell' }, ...[...new Set(row.findings.map((f) => f.rule))].map((r) => el('span', { class: `chip ${worst}` }, r))));
+    ...columns.map((c) => el('div', { class: c.className ?? '', role: 'gridcell' }, c.cell(row))));
     line.addEventListener('click', () => select(p));
     line.addEventListener('dblclick', () => reveal(row));
     drawn.push(placed(line, p));
   }
   spacer.replaceChildren(...drawn);
+}
+
+/** A row's rules as chips, coloured by its worst finding. */
+function findingChips(row: DatasetRowView): Node {
+  const worst = row.findings.reduce((w, f) => (rank(f.severity) > rank(w) ? f.severity : w), 'hint' as DatasetRowView['findings'][number]['severity']);
+  const chips = document.createDocumentFragment();
+  chips.append(...[...new Set(row.findings.map((f) => f.rule))].map((r) => el('span', { class: `chip ${worst}` }, r)));
+  return chips;
 }
 
 /** Puts a row at its place in the table (through the CSSOM: the page's CSP refuses style attributes). */

@@ -362,7 +362,8 @@ export interface DatasetRowsQuery {
   /** Case-insensitive text in the row's text, label or other fields; a regular expression when `regex`. */
   text?: string;
   regex?: boolean;
-  sort?: 'line' | 'length-asc' | 'length-desc' | 'label' | 'findings';
+  /** `score`: the lowest row score first; `text`: alphabetical by text. */
+  sort?: 'line' | 'length-asc' | 'length-desc' | 'label' | 'findings' | 'score' | 'text';
 }
 
 /** One finding of a row, as the view lists it. */
@@ -391,6 +392,8 @@ export interface DatasetRowView {
   other: Record<string, string>;
   broken?: boolean;
   findings: DatasetRowFinding[];
+  /** The row's score on the file score's scale (rowScore): 100 without errors, warnings or a repeat. */
+  score: number;
   /** A conversation's turns or an instruction's prompt and response: each part's role or field and text. */
   parts?: { name: string; text: string }[];
   /** The rows of the same file this row duplicates or nearly duplicates (or contradicts), to compare side by side. */

@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { analyzeDataset, clusterRows, DEFAULT_CONFIG, findingsByRow, queryRowTable, readRowTable, rowActionEdits, rowTokens } from '../../server/src/engine';
+import { analyzeDataset, clusterRows, DEFAULT_CONFIG, findingsByRow, queryRowTable, readRowTable, rowActionEdits, rowScore, rowTokens } from '../../server/src/engine';
 import { DatasetEditRequest } from '../../server/src/protocol';
 import { applyLspEdits, applyTextEdits } from './helpers';
 import { DatasetRowsRequest, type DatasetRowsQuery } from '../../server/src/protocol';
@@ -98,6 +98,11 @@ test('the table: severity and near-duplicate cluster filters; sort by label and 
   assert.deepEqual(q({ sort: 'label' }).map((i) => table.rows[i].label), ['negative', 'negative', 'neutral', 'positive', 'positive', 'positive']);
   const ranked = q({ sort: 'findings' }).map(worst);
   assert.deepEqual(ranked, [...ranked].sort((a, b) => b - a), 'worst findings first');
+  const scores = q({ sort: 'score' }).map((i) => rowScore(byRow.get(i)));
+  assert.deepEqual(scores, [...scores].sort((a, b) => a - b), 'lowest score first');
+  assert.equal(rowScore(byRow.get(0)), 100, 'the first of a cluster has no finding of its own');
+  assert.ok(scores[0] < 100 && scores.at(-1) === 100);
+  assert.deepEqual(q({ sort: 'text' }).map((i) => table.rows[i].text.slice(0, 12)), ['N/A', 'The battery ', 'The battery ', 'The strap br', 'Write to me ', 'the battery '], 'by text, code points (upper case first)');
 
   const chat = new TextEncoder().encode(JSON.stringify({ messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Hi there' }, { role: 'assistant', content: 'Hello!' }] }) + '\n');
   const chatTable = readRowTable('chat.jsonl', chat, analyzeDataset('chat.jsonl', chat, DEFAULT_CONFIG));
@@ -140,6 +145,15 @@ test('row actions: delete, relabel and redact the rows chosen, as edits that lea
   assert.deepEqual(rowActionEdits('small.jsonl', bytes, DEFAULT_CONFIG, { kind: 'relabel', label: '  ' }, [1]).problems, ['type the label to give the rows']);
 });
 
+test('row actions: redact on a row with a duplicate key changes the value JSON reads (the last), not the first', () => {
+  const text = '{"text": "fine", "label": "a", "text": "mail jane.doe@example.com now"}\n';
+  const { edits, rows } = rowActionEdits('dup.jsonl', new TextEncoder().encode(text), DEFAULT_CONFIG, { kind: 'redact' }, [1]);
+  assert.equal(rows, 1);
+  const after = applyTextEdits(text, edits);
+  assert.doesNotMatch(JSON.parse(after.trim()).text, /jane\.doe@example\.com/);
+  assert.match(after, /"text": "fine"/, 'the first, unread value is left as it was');
+});
+
 test('the view page\'s messages are checked before the host asks the server anything', () => {
   const ok = (m: unknown) => checkPageMessage(datasetViewPageMessageSchema, m).ok;
   assert.ok(ok({ type: 'ready' }));
@@ -147,6 +161,7 @@ test('the view page\'s messages are checked before the host asks the server anyt
   assert.ok(ok({ type: 'reveal', line: 48, endLine: 48 }));
   assert.ok(!ok({ type: 'reveal', line: 0, endLine: 1 }), 'lines are 1-based');
   assert.ok(!ok({ type: 'rows', seq: 1, query: { sort: 'random' }, offset: 0, limit: 10 }), 'an order the server does not know');
+  assert.ok(ok({ type: 'rows', seq: 1, query: { sort: 'score' }, offset: 0, limit: 10 }) && ok({ type: 'rows', seq: 1, query: { sort: 'text' }, offset: 0, limit: 10 }));
   assert.ok(!ok({ type: 'rows', seq: 1, query: {}, offset: -5, limit: 10 }));
   assert.ok(!ok({ type: 'rows', seq: 1, query: { text: 'x'.repeat(5000) }, offset: 0, limit: 10 }), 'a search text is kept small');
   assert.ok(ok({ type: 'edit', action: { kind: 'relabel', label: 'positive' }, query: { severity: 'warning', cluster: 2, sort: 'findings' }, matched: 4, version: 3 }));
@@ -212,6 +227,8 @@ function describeServer(): void {
     const dup = await rows(uri, { rule: 'exact-duplicate' });
     assert.ok(dup && !('problems' in dup));
     assert.deepEqual(dup.rows.map((r) => [r.line, r.findings.map((f) => f.rule)]), [[3, ['exact-duplicate']]]);
+    assert.equal(dup.rows[0].score, rowScore(dup.rows[0].findings), 'each row carries its score');
+    assert.ok(dup.rows[0].score < 100);
     assert.ok(dup.rules.some((r) => r.rule === 'pii-email' && r.rows === 1));
     assert.ok(dup.version >= 0, 'read from the open document');
 
@@ -264,5 +281,14 @@ function describeServer(): void {
     assert.ok('edits' in opened && opened.rows === 1, `rows shown from disk, the same text opened since: ${JSON.stringify(opened)}`);
     const unsaved = await client.send(DatasetEditRequest.type, { uri: uriOf(onDisk), version: -1, dirty: true, action: { kind: 'delete' }, lines: [1] });
     assert.ok('problems' in unsaved && !('edits' in unsaved), 'unsaved changes the server has not seen are not guessed at');
+
+    // A file saved with a byte order mark: the editor's document has no mark, and is still the same text.
+    const marked = join(dir, 'marked.jsonl');
+    writeFileSync(marked, `\uFEFF${SMALL}`);
+    assert.ok(await rows(uriOf(marked), {}));
+    client.open(uriOf(marked), SMALL);
+    const withMark = await client.send(DatasetEditRequest.type, { uri: uriOf(marked), version: -1, dirty: false, action: { kind: 'relabel', label: 'neutral' }, lines: [1] });
+    assert.ok('edits' in withMark && withMark.rows === 1, `a file with a byte order mark, opened for the edit: ${JSON.stringify(withMark)}`);
+    assert.equal(JSON.parse(applyLspEdits(SMALL, withMark.edits).split('\n')[0]).label, 'neutral', 'the edit lands on the document as the editor holds it');
   });
 }

@@ -280,4 +280,9 @@ test('locating a value: keys match as JSON decodes them (escapes too) and only w
   assert.equal(locateJsonValue(row, ['tex']), undefined);
   assert.equal(locateJsonValue('{"text', ['text']), undefined);
   assert.equal(locateJsonValue('{"te\\"', ['te"']), undefined);
+  // Of duplicate keys, the last: JSON.parse reads it, so a fix must change it (and nested, at every level).
+  const twice = '{"text": "first", "m": {"a": 1}, "text": "second", "m": {"a": 2, "a": 3}}';
+  const at = (value: string) => ({ start: twice.indexOf(value), end: twice.indexOf(value) + value.length });
+  assert.deepEqual(locateJsonValue(twice, ['text']), at('"second"'));
+  assert.deepEqual(locateJsonValue(twice, ['m', 'a']), at('3'));
 });

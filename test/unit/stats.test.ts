@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { distribution, qualityScore } from '../../server/src/engine';
+import { distribution, qualityScore, rowScore } from '../../server/src/engine';
 import { findingCounts } from '../../server/src/engine/report/stats';
 import { formatCount } from '../../server/src/engine/format';
 import { changedCounts, kthValue, medianValue, valueCounts } from '../../server/src/engine/select';
@@ -90,4 +90,15 @@ test('changedCounts: the counts of a list after values came and went equal the c
     }),
   );
   assert.throws(() => changedCounts(valueCounts([1]), [[1, -2]]), /removed more often/);
+});
+
+test('a row\'s score is on the file score\'s scale: an error costs 100, a warning 40, a repeat 30; the file score is their mean', () => {
+  assert.equal(rowScore(undefined), 100);
+  assert.equal(rowScore([{ rule: 'too-short', severity: 'info' }]), 100, 'information costs nothing');
+  assert.equal(rowScore([{ rule: 'too-short', severity: 'warning' }, { rule: 'pii-email', severity: 'warning' }]), 60, 'a row loses a warning\'s points once');
+  assert.equal(rowScore([{ rule: 'exact-duplicate', severity: 'warning' }]), 30);
+  assert.equal(rowScore([{ rule: 'invalid-json', severity: 'error' }, { rule: 'too-short', severity: 'warning' }]), 0);
+  // 10 rows: 1 in error, 2 with warnings (one a repeat): rows score 0, 60, 30 and 100 × 7.
+  const rows = [0, 60, 30, ...Array(7).fill(100)];
+  assert.equal(qualityScore(10, 1, 2, 1, 1).score, Math.round(rows.reduce((a, b) => a + b) / rows.length));
 });

@@ -28,7 +28,7 @@ export { detectFormat, FORMATS, TEXT_ALIASES, LABEL_ALIASES } from './schema/for
 export { normalizeText, normalizedHash } from './text/normalize';
 export { countTokens, loadTokenizer, tokenizerLoaded, type TokenSample } from './text/tokens';
 export { LANGUAGES } from './text/scripts';
-export { qualityScore, distribution, type DatasetStats, type Distribution, type QualityScore } from './report/stats';
+export { qualityScore, rowScore, distribution, type DatasetStats, type Distribution, type QualityScore } from './report/stats';
 export { balanceIndex } from './rules/labels';
 export * from './types';
 export { IncrementalDataset, type LineEdit } from './analysis/incremental';
@@ -60,6 +60,7 @@ export { rowLookup, type RowLookup } from './similarity/rowLookup';
 export { sketchSettings, type RowIndex } from './similarity/rowIndex';
 export { jsonlByteRanges, jsonlShards, lineAt } from './analysis/shards';
 export { jsonlReader } from './read/jsonl';
+export { decodeText } from './read/decode';
 export { CHUNK_BYTES, decodeSourceLines, isUtf16Source, memorySource, readFully, sourceBytes, type ByteSource } from './read/source';
 export { detectEncoding, encodingFromStart, ENCODING_TITLES, isUtf16, START_BYTES, type EncodingName, type LegacyEncoding } from './read/encoding';
 export { omittedPerRule, type OmittedFindings } from './analysis/findingBudget';

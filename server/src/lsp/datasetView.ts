@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { clusterRows, findingsByRow, OptionsError, queryRowTable, readRowTable, rowActionEdits, rowOfLine, rowTokens, toBytes, type Config, type DatasetAnalysis, type Finding, type RowTable } from '../engine';
+import { clusterRows, decodeText, findingsByRow, OptionsError, queryRowTable, readRowTable, rowActionEdits, rowOfLine, rowScore, rowTokens, toBytes, type Config, type DatasetAnalysis, type Finding, type RowTable } from '../engine';
 import { toLspEdit } from './convert';
 import { DatasetRowsRequest, type DatasetEditRequest, type DatasetRowFinding, type DatasetRowsQuery, type DatasetRowView } from '../protocol';
 
@@ -111,7 +111,8 @@ export class DatasetViews {
       if (doc) {
         // Rows shown from disk, the file opened since for the edit (the view of a closed file): the same
         // text, when the document has no change of its own.
-        const opened = params.version === -1 && !params.dirty && held.version === doc.version && doc.text === fs.readFileSync(file, 'utf8');
+        // (The file decoded as the editor decodes it: without a byte order mark, UTF-16 as text.)
+        const opened = params.version === -1 && !params.dirty && held.version === doc.version && doc.text === decodeText(fs.readFileSync(file)).text;
         if (!opened && (doc.version !== params.version || held.version !== params.version)) return moved;
       } else if (params.dirty || params.version !== -1 || held.version !== -1 || (held.mtimeMs !== undefined && fs.statSync(file).mtimeMs !== held.mtimeMs)) return moved;
       let lines: number[];
@@ -157,7 +158,8 @@ export class DatasetViews {
 
 function rowView(entry: TableEntry, index: number, say: (message: string) => string): DatasetRowView {
   const row = entry.table.rows[index];
-  const findings: DatasetRowFinding[] = (entry.byRow.get(index) ?? []).map((f) => ({ rule: f.rule, severity: f.severity, message: say(f.message), line: f.line, column: f.column }));
+  const own = entry.byRow.get(index);
+  const findings: DatasetRowFinding[] = (own ?? []).map((f) => ({ rule: f.rule, severity: f.severity, message: say(f.message), line: f.line, column: f.column }));
   const text = cut(row.text);
   const tokens = rowTokens(row);
   const twins = twinsOf(entry, index);
@@ -169,6 +171,7 @@ function rowView(entry: TableEntry, index: number, say: (message: string) => str
     other: row.other,
     ...(row.broken ? { broken: true } : {}),
     findings,
+    score: rowScore(own),
     ...(row.parts ? { parts: row.parts.map((p) => ({ name: p.name, text: cut(row.text.slice(p.start, p.end)) })) } : {}),
     ...(twins.length ? { twins } : {}),
   };

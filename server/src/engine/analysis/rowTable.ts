@@ -3,6 +3,7 @@ import { containerOfPath, openReader, type CsvHeaderOptions } from '../read';
 import type { ByteSource } from '../read/source';
 import { extractRow } from '../schema/extract';
 import { OptionsError } from '../optionsError';
+import { rowScore } from '../report/stats';
 import { measureTokens, utf8Length } from '../text/tokens';
 import { SEVERITY_ORDER, type ContainerKind, type Finding, type Severity } from '../types';
 
@@ -62,7 +63,8 @@ export interface RowQuery {
 }
 
 /** File order; by length; by label (then file order); most severe findings first (then most findings). */
-export type RowSort = 'line' | 'length-asc' | 'length-desc' | 'label' | 'findings';
+/** `score`: the lowest row score (rowScore) first; `text`: by the text's code points (rows that start alike together). */
+export type RowSort = 'line' | 'length-asc' | 'length-desc' | 'label' | 'findings' | 'score' | 'text';
 
 /** Other fields longer than this are cut (the row's side panel is for reading its text, not every field whole). */
 const OTHER_FIELD_CHARS = 200;
@@ -153,8 +155,8 @@ function rowAt(rows: readonly TableRow[], line: number): number {
 }
 
 /**
- * The positions of the rows a query selects, in its order (file order unless sorted by length; rows
- * of equal length stay in file order). A regular expression that does not compile is an OptionsError
+ * The positions of the rows a query selects, in its order (file order unless sorted; rows equal in
+ * the sort's key stay in file order). A regular expression that does not compile is an OptionsError
  * in the user's words.
  */
 export function queryRowTable(table: RowTable, byRow: Map<number, Finding[]>, query: RowQuery, clusters?: Map<number, number[]>): number[] {
@@ -177,7 +179,10 @@ export function queryRowTable(table: RowTable, byRow: Map<number, Finding[]>, qu
   else if (query.sort === 'findings') {
     const worst = new Map(out.map((i) => [i, worstOf(byRow.get(i))]));
     out.sort((a, b) => worst.get(b)! - worst.get(a)! || (byRow.get(b)?.length ?? 0) - (byRow.get(a)?.length ?? 0) || a - b);
-  }
+  } else if (query.sort === 'score') {
+    const score = new Map(out.map((i) => [i, rowScore(byRow.get(i))]));
+    out.sort((a, b) => score.get(a)! - score.get(b)! || a - b);
+  } else if (query.sort === 'text') out.sort((a, b) => (rows[a].text < rows[b].text ? -1 : rows[a].text > rows[b].text ? 1 : a - b));
   return out;
 }
 

@@ -76,7 +76,7 @@ function keyMatches(s: string, start: number, end: number, key: string): boolean
   }
 }
 
-/** Finds the span of the value at `path` in the JSON text starting at `from`. */
+/** Finds the span of the value at `path` in the JSON text starting at `from` (of duplicate keys, the last: the one JSON.parse reads). */
 export function locateJsonValue(s: string, path: JsonPath, from = 0): ValueSpan | undefined {
   let i = skipWs(s, from);
   for (const key of path) {
@@ -84,7 +84,8 @@ export function locateJsonValue(s: string, path: JsonPath, from = 0): ValueSpan 
     if (typeof key === 'string') {
       if (c !== 123) return undefined;
       i = skipWs(s, i + 1);
-      let found = false;
+      // The last of duplicate keys: the value JSON.parse (and so every rule) reads.
+      let found = -1;
       while (i < s.length && s.charCodeAt(i) === 34) {
         const keyEnd = skipString(s, i);
         const matches = keyMatches(s, i, keyEnd, key);
@@ -92,11 +93,13 @@ export function locateJsonValue(s: string, path: JsonPath, from = 0): ValueSpan 
         i = skipWs(s, keyEnd);
         if (s.charCodeAt(i) !== 58) return undefined;
         i = skipWs(s, i + 1);
-        if (matches) { found = true; break; }
+        if (matches) found = i;
         i = skipWs(s, skipValue(s, i));
         if (s.charCodeAt(i) === 44) i = skipWs(s, i + 1);
+        else break;
       }
-      if (!found) return undefined;
+      if (found < 0) return undefined;
+      i = found;
     } else {
       if (c !== 91) return undefined;
       i = skipWs(s, i + 1);

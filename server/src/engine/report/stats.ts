@@ -96,6 +96,25 @@ export function histogram(values: ArrayLike<number> | ValueCounts, maxBuckets = 
   return { width, counts, over };
 }
 
+/** The points a row (or the file, for imbalance) loses in the quality score; see qualityScore. */
+const SCORE_WEIGHTS = { error: 100, warning: 40, duplicate: 30, imbalance: 20 } as const;
+
+/**
+ * A row's score, on the file score's scale: 100, less 100 for an error finding (or 40 for a warning
+ * when it has no error) and 30 when it repeats an earlier row (`exact-duplicate`), floored at 0. The
+ * file's score is the mean of its rows' scores (before the floor) less its label imbalance penalty.
+ */
+export function rowScore(findings: readonly Pick<Finding, 'rule' | 'severity'>[] | undefined): number {
+  let lost = 0;
+  let worst = -1;
+  for (const f of findings ?? []) {
+    worst = Math.max(worst, f.severity === 'error' ? 2 : f.severity === 'warning' ? 1 : 0);
+    if (f.rule === 'exact-duplicate') lost = SCORE_WEIGHTS.duplicate;
+  }
+  lost += worst === 2 ? SCORE_WEIGHTS.error : worst === 1 ? SCORE_WEIGHTS.warning : 0;
+  return Math.max(0, 100 - lost);
+}
+
 /**
  * The quality score: 100 minus penalties, floored at 0.
  * - errors: 100 × (rows with an error finding / rows)
@@ -107,10 +126,10 @@ export function histogram(values: ArrayLike<number> | ValueCounts, maxBuckets = 
 export function qualityScore(rows: number, rowsWithErrors: number, rowsWithWarnings: number, duplicateRows: number, balance: number): QualityScore {
   if (rows === 0) return { score: 0, penalties: [{ cause: 'the file has no rows', points: 100 }] };
   const penalties = [
-    { cause: 'rows with errors', points: (100 * rowsWithErrors) / rows },
-    { cause: 'rows with warnings', points: (40 * rowsWithWarnings) / rows },
-    { cause: 'duplicate rows', points: (30 * duplicateRows) / rows },
-    { cause: 'label imbalance', points: 20 * (1 - balance) },
+    { cause: 'rows with errors', points: (SCORE_WEIGHTS.error * rowsWithErrors) / rows },
+    { cause: 'rows with warnings', points: (SCORE_WEIGHTS.warning * rowsWithWarnings) / rows },
+    { cause: 'duplicate rows', points: (SCORE_WEIGHTS.duplicate * duplicateRows) / rows },
+    { cause: 'label imbalance', points: SCORE_WEIGHTS.imbalance * (1 - balance) },
   ]
     .filter((p) => p.points >= 0.05)
     .map((p) => ({ cause: p.cause, points: Math.round(p.points * 10) / 10 }))
