@@ -52,15 +52,15 @@ const FIELD_COLUMNS = 3;
 interface Column { name: string; width: string; sort?: DatasetRowsQuery['sort']; cell(row: DatasetRowView): Node | string; className?: string }
 /** The columns before the fields' and after them; a file without labels has no Label column. */
 const LEADING: Column[] = [
-  { name: t('Line'), width: '64px', sort: 'line', cell: (r) => String(r.line), className: 'num' },
-  { name: t('Label'), width: '110px', sort: 'label', cell: (r) => r.label ?? '', className: 'label' },
+  { name: t('Line'), width: '56px', sort: 'line', cell: (r) => String(r.line), className: 'num' },
+  { name: t('Label'), width: '100px', sort: 'label', cell: (r) => r.label ?? '', className: 'label' },
   { name: t('Text'), width: 'minmax(0, 1fr)', sort: 'text', cell: (r) => r.text.replace(/\s+/g, ' '), className: 'text' },
 ];
 const TRAILING: Column[] = [
-  { name: t('Chars'), width: '60px', sort: 'length-desc', cell: (r) => fmt(r.length), className: 'num' },
+  { name: t('Chars'), width: '52px', sort: 'length-desc', cell: (r) => fmt(r.length), className: 'num' },
   { name: t('Tokens'), width: '60px', cell: (r) => `${r.tokensEstimated ? '≈' : ''}${fmt(r.tokens)}`, className: 'num' },
-  { name: t('Score'), width: '50px', sort: 'score', cell: (r) => String(r.score), className: 'num score' },
-  { name: t('Findings'), width: 'minmax(120px, 24%)', sort: 'findings', cell: findingChips, className: 'findings' },
+  { name: t('Score'), width: '46px', sort: 'score', cell: (r) => String(r.score), className: 'num score' },
+  { name: t('Findings'), width: 'minmax(110px, 22%)', sort: 'findings', cell: findingChips, className: 'findings' },
 ];
 let columns: Column[] = [...LEADING, ...TRAILING];
 const header = el('div', { class: 'row head', role: 'row' });
@@ -77,13 +77,15 @@ function setColumns(labelled: boolean, fields: string[]): void {
   // Through the CSSOM (the page's CSP refuses style attributes): header and rows share the template.
   app.style.setProperty('--row-columns', columns.map((c) => c.width).join(' '));
   header.replaceChildren(...columns.map((c) => {
-    if (!c.sort) return el('div', { role: 'columnheader' }, c.name);
+    // Numbers' headers are aligned as their numbers are.
+    const cls = c.className?.startsWith('num') ? 'num' : '';
+    if (!c.sort) return el('div', { role: 'columnheader', class: cls }, c.name);
     const button = el('button', { type: 'button', class: 'sort-header', title: t('Sort by {0}', c.name) }, c.name);
     button.addEventListener('click', () => {
       sort.value = c.sort === 'length-desc' && sort.value === 'length-desc' ? 'length-asc' : c.sort!;
       restart(readQuery());
     });
-    return el('div', { role: 'columnheader' }, button);
+    return el('div', { role: 'columnheader', class: cls }, button);
   }));
 }
 setColumns(true, []);

@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { findSplitSiblings, renderReportMarkdown, type QualityReport } from '../engine';
-import { formatCount as n } from '../engine';
+import { findSplitSiblings, kappaPhrase, renderReportMarkdown, type QualityReport } from '../engine';
+import { formatCount as n, formatShare } from '../engine';
 import { SETTINGS_FILE } from '../host/config';
 import { InputError } from '../host/errors';
 import { FileTooLargeError } from '../host/fileSource';
@@ -158,8 +158,8 @@ function labelQualityExtraLines(q: NonNullable<QualityReport['labelQuality']>, t
   if (q.splitReason) out.push(tr.t('  learning curve: split files not used ({0})', tr.message(q.splitReason)));
   const a = q.agreement;
   if (a) {
-    const kappa = a.cohensKappa !== null ? `Cohen's κ ${a.cohensKappa.toFixed(2)}` : a.fleissKappa !== null ? `Fleiss' κ ${a.fleissKappa.toFixed(2)}` : tr.t('κ undefined');
-    out.push(tr.t('  annotators: {0} agree on {1} of {2} rows (consistency); {3} ({4}); {5} with differing labels', a.annotators, `${(a.percentAgreement * 100).toFixed(1)}%`, n(a.rows), kappa, tr.message(a.strength),
+    const kappa = kappaPhrase(a, tr.t('κ undefined'));
+    out.push(tr.t('  annotators: {0} agree on {1} of {2} rows (consistency); {3} ({4}); {5} with differing labels', a.annotators, formatShare(a.percentAgreement), n(a.rows), kappa, tr.message(a.strength),
       plural(tr, a.disagreements, '{0} row', '{0} rows')));
   }
   return out;

@@ -1,5 +1,5 @@
 import { omittedPerRule, type DatasetAnalysis } from '../engine';
-import { formatCount } from '../engine';
+import { formatCount, formatShare, kappaPhrase } from '../engine';
 import { translator, type Translator } from '../host/l10n';
 
 const ENGLISH = translator('en');
@@ -76,7 +76,7 @@ function tokensHeading(exactRows: number, tr: Translator): string {
   return tr.t(exactRows === 1 ? 'tokens (est.; exact for the {0} row over the limit)' : 'tokens (est.; exact for the {0} rows over the limit)', formatCount(exactRows));
 }
 
-const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+const pct = formatShare;
 
 /** The label model's lines of a file's summary: its noise ratio and curve, or why it did not run, in `tr`'s language. */
 export function labelQualityLines(q: Record<string, unknown>, tr: Translator = ENGLISH): string[] {
@@ -109,7 +109,7 @@ export function labelQualityLines(q: Record<string, unknown>, tr: Translator = E
     for (const note of (model as { notes?: string[] }).notes ?? []) out.push(tr.t('  label model: {0}', tr.message(note)));
   }
   if (agreement) {
-    const kappa = agreement.cohensKappa !== null ? `Cohen's κ ${agreement.cohensKappa.toFixed(2)}` : agreement.fleissKappa !== null ? `Fleiss' κ ${agreement.fleissKappa.toFixed(2)}` : tr.t('κ undefined');
+    const kappa = kappaPhrase(agreement, tr.t('κ undefined'));
     out.push(tr.t('  annotators: {0} agree on {1} of {2} rows (consistency); {3} ({4})', agreement.annotators, pct(agreement.percentAgreement), formatCount(agreement.rows), kappa, tr.message(agreement.strength)));
     const shown = agreement.perLabel.slice(0, 8).map((p) => `${p.label} ${pct(p.agreement)}`).join(' · ') + (agreement.perLabel.length > 8 ? ` · … ${tr.t('({0} labels)', agreement.perLabel.length)}` : '');
     const differing = agreement.disagreements.length;

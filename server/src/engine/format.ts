@@ -6,3 +6,8 @@ export function formatCount(n: number): string {
   for (let i = out.length; i < digits.length; i += 3) out += ',' + digits.slice(i, i + 3);
   return n < 0 ? '-' + out : out;
 }
+
+/** A share (0..1) as a percent with one decimal, as summaries say it; a tiny share that is not 0 is "<0.1%", not "0.0%". */
+export function formatShare(x: number): string {
+  return x > 0 && x < 0.0005 ? '<0.1%' : `${(x * 100).toFixed(1)}%`;
+}

@@ -68,7 +68,7 @@ export { analysisSteps } from './analysis/analyze';
 export type { Steps } from './analysis/steps';
 export { packFindings, unpackFindings, type PackedFindings } from './analysis/packedFindings';
 export { postedAnalysis, receivedAnalysis, type PostedAnalysis } from './analysis/postedAnalysis';
-export { formatCount } from './format';
+export { formatCount, formatShare } from './format';
 export * from './labels';
 export { agreementCheckSteps, labelCheckSteps, labelCheckJson, shownProbability, reportedLabelErrors, splitLearningCurveSteps, type LabelCheck, type LabelCheckOptions, type SplitLearningCurve, type SplitCurveFile } from './rules/labelErrors';
 export { suggestSteps, labelEdits, EXCERPT_CHARS, type SuggestOptions, type Suggestion, type SuggestResult, type LabelChoice } from './rules/suggest';

@@ -1,4 +1,4 @@
-import { formatCount } from '../engine';
+import { formatCount, formatShare, kappaPhrase } from '../engine';
 import { translator, type Translator } from '../host/l10n';
 
 /**
@@ -7,7 +7,7 @@ import { translator, type Translator } from '../host/l10n';
  * did not run) and annotator agreement are apart, so agreement is said when the model did not run too.
  */
 
-const percent = (x: number) => `${(x * 100).toFixed(1)}%`;
+const percent = formatShare;
 
 interface AgreementJson {
   rows: number;
@@ -34,7 +34,7 @@ export function labelModelSentence(q: Record<string, unknown> | undefined, tr: T
 export function agreementSentence(q: Record<string, unknown> | undefined, tr: Translator = translator('en')): string | undefined {
   const a = q?.agreement as AgreementJson | undefined;
   if (!a) return undefined;
-  const kappa = a.cohensKappa !== null ? `Cohen's κ ${a.cohensKappa.toFixed(2)}` : a.fleissKappa !== null ? `Fleiss' κ ${a.fleissKappa.toFixed(2)}` : tr.t('κ undefined');
+  const kappa = kappaPhrase(a, tr.t('κ undefined'));
   return tr.t(a.disagreements.length === 1
     ? '{0} annotators agree on {1} of {2} rows (consistency); {3} ({4}); {5} row with differing labels'
     : '{0} annotators agree on {1} of {2} rows (consistency); {3} ({4}); {5} rows with differing labels',

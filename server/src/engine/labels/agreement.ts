@@ -117,6 +117,12 @@ export function kappaStrength(kappa: number | null): string {
   return 'almost perfect';
 }
 
+/** The κ a summary names: Cohen's for two annotators, Fleiss' for more; `undefinedWord` when there is none. */
+export function kappaPhrase(a: { cohensKappa: number | null; fleissKappa: number | null }, undefinedWord: string): string {
+  if (a.cohensKappa !== null) return `Cohen's κ ${a.cohensKappa.toFixed(2)}`;
+  return a.fleissKappa !== null ? `Fleiss' κ ${a.fleissKappa.toFixed(2)}` : undefinedWord;
+}
+
 /** Cohen's κ of two annotators over the rows both labelled; null when chance agreement is 1. */
 export function cohensKappa(a: readonly (string | null)[], b: readonly (string | null)[]): number | null {
   const first = new Map<string, number>();

@@ -90,7 +90,7 @@ export function labelQualityJson(quality: LabelQuality): Omit<LabelQuality, 'out
 
 export { outOfFoldProbabilities, resolveModelOptions, type OutOfFoldModel, type OutOfFoldResult, type LabelModelOptions, type AppliedModelOptions, type Classifier } from './outOfFold';
 export { findLabelErrors, selfConfidenceThresholds, suggestedLabel, type LabelErrors, type LabelErrorCandidate, type ProbabilityTable } from './confidentLearning';
-export { annotatorAgreement, cohensKappa, fleissKappa, detectAnnotationShape, readAnnotations, kappaStrength, type AnnotationShape, type Annotations, type AnnotatorAgreement } from './agreement';
+export { annotatorAgreement, cohensKappa, fleissKappa, detectAnnotationShape, readAnnotations, kappaPhrase, kappaStrength, type AnnotationShape, type Annotations, type AnnotatorAgreement } from './agreement';
 export { learningCurve, learningCurveOnSplit, curveVerdict, CURVE_FRACTIONS, type LearningCurve, type LearningCurvePoint } from './learningCurve';
 export { rowsToLabelNext, rowUncertainty, type Uncertainty, type RowsToLabelOptions, type RowToLabel } from './activeLearning';
 export { labelInputFromValues, majorityLabels, readLabelRows } from './rows';

@@ -1,5 +1,5 @@
 import type { QualityReport } from './report';
-import { formatCount as count } from '../format';
+import { formatCount as count, formatShare } from '../format';
 
 /**
  * The quality report as a Markdown data card for a pull request or a dataset's README: key figures
@@ -7,7 +7,7 @@ import { formatCount as count } from '../format';
  */
 
 // A share above zero never reads as 0.0%, and a small ratio keeps two significant digits.
-const percent = (x: number) => (x > 0 && x < 0.0005 ? '<0.1%' : `${(x * 100).toFixed(1)}%`);
+const percent = formatShare;
 const ratio = (x: number) => (x > 0 && x < 0.1 ? x.toPrecision(2) : x.toFixed(2));
 /**
  * The card's words in a language: `t` takes an English string with "{0}" placeholders and gives it
