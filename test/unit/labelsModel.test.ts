@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { finish } from '../../server/src/engine/analysis/steps';
-import { hashFeatures, labelInputFromValues, outOfFoldProbabilities, readLabelRows, textBuckets, textTerms, type OutOfFoldModel } from '../../server/src/engine/labels';
+import { detectAnnotationShape, hashFeatures, labelInputFromValues, outOfFoldProbabilities, readLabelRows, textBuckets, textTerms, type OutOfFoldModel } from '../../server/src/engine/labels';
 import { stratifiedFolds } from '../../server/src/engine/labels/folds';
 import { generateLabelledTexts } from '../fixtures/labels/generate';
 
@@ -168,11 +168,12 @@ test('reading rows: annotator columns come with the labels; without a label fiel
     { text: 'bad plot', label: 'neg', label_1: 'neg', label_2: 'pos' },
     { text: 'meh', label_1: 'neg', label_2: 'neg', label_3: 'pos' },
   ];
-  const withLabel = readLabelRows(values, { text: 'text', label: 'label' });
+  const shape = detectAnnotationShape(values);
+  const withLabel = readLabelRows(values, { text: 'text', label: 'label' }, shape);
   assert.deepEqual(withLabel.input.labels, ['pos', 'neg', null]);
   assert.deepEqual(withLabel.shape, { kind: 'columns', fields: ['label_1', 'label_2', 'label_3'] });
   assert.deepEqual(withLabel.annotations!.ratings[2], ['neg', 'neg', 'pos']);
-  const noLabel = readLabelRows(values, { text: 'text' });
+  const noLabel = readLabelRows(values, { text: 'text' }, shape);
   assert.deepEqual(noLabel.input, { texts: ['good film', 'bad plot', 'meh'], labels: ['pos', null, 'neg'] });
   assert.deepEqual(readLabelRows([{ text: 'x', label: 'a' }], { text: 'text', label: 'label' }), { input: { texts: ['x'], labels: ['a'] } });
 });

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { TextDocuments, type Connection } from 'vscode-languageserver';
-import { containerOfPath, decodeSourceLines, detectDatasetFormat, isDatasetPath, openReader, isJsonlPath, loadTokenizer, toBytes, tokenizerLoaded, withExtraFindings, type Config, type DatasetAnalysis, type Finding } from '../engine';
+import { containerOfPath, decodeSourceLines, isDatasetPath, isJsonlPath, loadTokenizer, toBytes, tokenizerLoaded, withExtraFindings, type Config, type DatasetAnalysis, type Finding } from '../engine';
 import { analyzeFile, PARALLEL_BYTES } from '../host/analyzeFile';
 import { SETTINGS_FILE } from '../host/config';
 import { fileSource, MAX_WHOLE_FILE_BYTES } from '../host/fileSource';
@@ -303,7 +303,7 @@ export class Scheduler {
     // Without the model, only a file with several annotators' labels has something for the worker to read:
     // any other gets its reason at once (a worker and a copy of a big text per edit would cost the
     // editor seconds for nothing).
-    if (skip !== undefined && !this.hasAnnotators(doc, file, config)) {
+    if (skip !== undefined && !held.analysis.annotators) {
       if (config.rules['possible-label-error'] !== 'off') this.open.setLabelPass(uri, { version: doc.version, findings: [], labelQuality: { model: { ok: false, reason: skip } } });
       return;
     }
@@ -334,17 +334,6 @@ export class Scheduler {
         check.end();
       }
     }, this.options.labelModelDelayMs ?? Math.max(1000, this.settings.editor.debounceMs * 4)));
-  }
-
-  /** Whether a document's first rows hold several annotators' labels (as the rule pass reads them). */
-  private hasAnnotators(doc: LineDocument, file: string, config: Config): boolean {
-    const head = doc.getText({ start: { line: 0, character: 0 }, end: { line: 200, character: 0 } });
-    try {
-      return !!detectDatasetFormat(openReader(file, toBytes(head), undefined, config).rows(), config).annotators;
-    } catch {
-      // A head the reader cannot take on its own (a JSON array cut short): the worker reads the whole text.
-      return true;
-    }
   }
 
   private schedule(doc: LineDocument, delay: number): void {

@@ -46,6 +46,8 @@ export interface DatasetAnalysis {
   container: ContainerKind;
   format: FormatName;
   fields: FieldMap;
+  /** Where several annotators' labels are, when the file has them (its detection's: the setting or its first rows). */
+  annotators?: AnnotationShape;
   rows: number;
   labels: Record<string, number>;
   /** Every finding in file order. */
@@ -643,6 +645,7 @@ export function assembleAnalysis(
   const analysis: DatasetAnalysis = {
     path, container: access.container, format: detection.format, fields: detection.fields, rows: facts.count, labels, findings, summary, encoding: pass.encoding ?? 'utf-8', stats,
   };
+  if (detection.annotators) analysis.annotators = detection.annotators;
   const notes = [...(access.notes ?? []), ...detectionNotes(detection)];
   if (notes.length) analysis.notes = notes;
   if (options.rowIndex) analysis.rowIndex = buildRowIndex(facts, detection, access.container, config, options.keepBandTables);

@@ -1,4 +1,4 @@
-import { detectAnnotationShape, readAnnotations, type AnnotationShape, type Annotations } from './agreement';
+import { readAnnotations, type AnnotationShape, type Annotations } from './agreement';
 import type { GivenLabel, LabelInput } from './dataset';
 
 /**
@@ -45,17 +45,13 @@ export function majorityLabels(ratings: readonly (readonly (string | null)[])[])
   });
 }
 
-/** The first rows an annotation shape is looked for in. */
-export const SHAPE_SAMPLE = 200;
-
 /**
  * Everything label quality reads from a file's parsed rows: texts and labels by field, and several
- * annotators' labels when the annotatorFields setting names them or the first rows show an annotation
- * shape (see agreement.ts). A file with
- * annotators but no label field of its own is modelled on each row's majority label.
+ * annotators' labels when the file has an annotation shape (the one its detection found: from the
+ * annotatorFields setting or its first rows, see agreement.ts). A file with annotators but no label
+ * field of its own is modelled on each row's majority label.
  */
-export function readLabelRows(values: readonly unknown[], fields: { text: string; label?: string }, annotatorFields?: readonly string[]): { input: LabelInput; annotations?: Annotations; shape?: AnnotationShape } {
-  const shape = detectAnnotationShape(values.slice(0, SHAPE_SAMPLE), annotatorFields);
+export function readLabelRows(values: readonly unknown[], fields: { text: string; label?: string }, shape?: AnnotationShape): { input: LabelInput; annotations?: Annotations; shape?: AnnotationShape } {
   const annotations = shape ? readAnnotations(values, shape) : undefined;
   if (fields.label !== undefined) return { input: labelInputFromValues(values, { text: fields.text, label: fields.label }), ...(shape ? { annotations, shape } : {}) };
   const texts = labelInputFromValues(values, { text: fields.text, label: '' }).texts;

@@ -2,9 +2,9 @@ import { FindingBuilder } from '../analysis/analyze';
 import { detectDatasetFormat } from '../analysis/detection';
 import { within, type Steps } from '../analysis/steps';
 import type { Config } from '../config';
-import { annotatorAgreement, detectAnnotationShape, densityWeights, labelQuality, labelQualityJson, readAnnotations, learningCurveOnSplit, type AnnotationShape, type Classifier, type GivenLabel, type LabelInput, type LabelQuality, type LearningCurve, type OutOfFoldModel, type Uncertainty } from '../labels';
+import { annotatorAgreement, densityWeights, labelQuality, labelQualityJson, readAnnotations, learningCurveOnSplit, type Classifier, type GivenLabel, type LabelInput, type LabelQuality, type LearningCurve, type OutOfFoldModel, type Uncertainty } from '../labels';
 import type { LabelErrorCandidate } from '../labels/confidentLearning';
-import { readLabelRows, SHAPE_SAMPLE } from '../labels/rows';
+import { readLabelRows } from '../labels/rows';
 import { openReader, type DatasetContainer, type SourceRow } from '../read';
 import type { ByteSource } from '../read/source';
 import { extractRow } from '../schema/extract';
@@ -135,7 +135,7 @@ export function* labelCheckSteps(path: string, bytes: Uint8Array, config: Config
     if (rows.length % ROWS_PER_STEP === 0) yield 0;
   }
   const fields = detection.fields;
-  const { input, annotations } = readLabelRows(values, { text: fields.text, ...(fields.label ? { label: fields.label } : {}) }, config.annotatorFields);
+  const { input, annotations } = readLabelRows(values, { text: fields.text, ...(fields.label ? { label: fields.label } : {}) }, detection.annotators);
   const choice: RowsToLabelChoice = typeof options.rowsToLabel === 'object' ? options.rowsToLabel : { n: options.rowsToLabel ?? 50 };
   // Only readable rows with a text may be suggested: an invalid JSON line has no label only because it has nothing.
   const eligible = Uint8Array.from(values, (v, i) => (v !== null && typeof v === 'object' && !Array.isArray(v) && input.texts[i].trim() !== '' ? 1 : 0));
@@ -184,54 +184,37 @@ export function* labelCheckSteps(path: string, bytes: Uint8Array, config: Config
  * agreement figures when the file has several annotators' labels. Agreement needs no model, so it is
  * reported whatever the file's size: the rows are read once (a JSON Lines source in pieces), keeping
  * only each row's annotators' fields, its line, and the text of rows whose annotators differ (the
- * report shows them). The shape and the figures are those labelCheckSteps gives (readLabelRows'
- * detection on the first rows, readAnnotations, annotatorAgreement), so both paths agree on a file.
+ * report shows them). The shape is the file's detection's, as labelCheckSteps and the
+ * annotator-disagreement rule take it, and the figures are readAnnotations' and annotatorAgreement's,
+ * so every path agrees on a file.
  */
 export function* agreementCheckSteps(path: string, input: Uint8Array | ByteSource, config: Config, reason: string, container?: DatasetContainer): Steps<LabelCheck> {
   const notRun: LabelCheck = { notRun: reason, findings: [], leftToConflicts: 0 };
   const reader = openReader(path, input, container, config);
   const detection = detectDatasetFormat(reader.rows(), config);
   if (detection.format !== 'classification') return notRun;
+  const shape = detection.annotators;
+  if (!shape) return notRun;
   const textField = detection.fields.text;
-  const sample: unknown[] = [];
   const kept: unknown[] = [];
   const lines: number[] = [];
   const texts = new Map<number, string>();
-  let shape: AnnotationShape | undefined;
   /** Only the fields the annotators' labels are in: what readAnnotations reads of a row. */
-  const slim = (value: unknown): unknown => {
-    if (value === null || typeof value !== 'object' || Array.isArray(value) || !shape) return undefined;
-    const row = value as Record<string, unknown>;
-    const fields = shape.kind === 'columns' ? shape.fields : [shape.field];
-    return Object.fromEntries(fields.filter((f) => f in row).map((f) => [f, row[f]]));
-  };
-  const keep = (value: unknown, index: number) => {
-    const s = slim(value);
-    kept.push(s);
-    const labels = new Set(readAnnotations([s], shape!).ratings[0].filter((r) => r !== null));
-    if (labels.size > 1) {
-      const text = (value as Record<string, unknown>)[textField];
-      texts.set(index, typeof text === 'string' ? text : '');
-    }
-  };
+  const fields = shape.kind === 'columns' ? shape.fields : [shape.field];
   for (const row of reader.rows()) {
     const value = row.problem ? undefined : row.value;
+    const index = lines.length;
     lines.push(row.line);
-    if (lines.length <= SHAPE_SAMPLE) {
-      sample.push(value);
-      if (lines.length < SHAPE_SAMPLE) continue;
-      shape = detectAnnotationShape(sample, config.annotatorFields);
-      if (!shape) return notRun;
-      sample.forEach(keep);
-    } else keep(value, lines.length - 1);
+    const record = value !== null && typeof value === 'object' && !Array.isArray(value) ? value as Record<string, unknown> : undefined;
+    const slim = record && Object.fromEntries(fields.filter((f) => f in record).map((f) => [f, record[f]]));
+    kept.push(slim);
+    if (new Set(readAnnotations([slim], shape).ratings[0].filter((r) => r !== null)).size > 1) {
+      const text = record![textField];
+      texts.set(index, typeof text === 'string' ? text : '');
+    }
     if (lines.length % ROWS_PER_STEP === 0) yield 0;
   }
-  if (lines.length < SHAPE_SAMPLE) {
-    shape = detectAnnotationShape(sample, config.annotatorFields);
-    if (!shape) return notRun;
-    sample.forEach(keep);
-  }
-  const agreement = annotatorAgreement(readAnnotations(kept, shape!));
+  const agreement = annotatorAgreement(readAnnotations(kept, shape));
   if (!agreement) return notRun;
   return {
     ...notRun, quality: { model: { ok: false, reason }, agreement },
@@ -261,7 +244,7 @@ export function* readLabelInputSteps(path: string, bytes: Uint8Array, config: Co
     if (values.length % ROWS_PER_STEP === 0) yield 0;
   }
   const fields = detection.fields;
-  return { input: readLabelRows(values, { text: fields.text, ...(fields.label ? { label: fields.label } : {}) }, config.annotatorFields).input };
+  return { input: readLabelRows(values, { text: fields.text, ...(fields.label ? { label: fields.label } : {}) }, detection.annotators).input };
 }
 
 /** The learning curve of split files: learned on the training file, scored on a held-out one (validation or test), or why not. */
