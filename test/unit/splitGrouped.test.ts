@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { analyzeDataset, datasetSource, DEFAULT_CONFIG, detectDatasetFormat, leakGroups, openReader, planSplit, renderSplit, rowLookup, splitRowsOfIndex, type SplitOptions } from '../../server/src/engine';
+import { analyzeDataset, datasetSource, DEFAULT_CONFIG, detectDatasetFormat, leakGroups, openReader, planSplit, renderSplit, rowLookup, rowLookupByOffsets, splitRowsOfIndex, type SplitOptions } from '../../server/src/engine';
 import { groupedSplitSource, groupingConfig, leakGroupsOf, planGroupedSplit, planSplitOfGrouping } from '../../server/src/host/leaks';
 import { stratifiedTargets } from '../../server/src/engine/split/apportion';
 
@@ -269,9 +269,12 @@ test('leak groups from the band tables the analysis kept are the groups made fro
   const config = groupingConfig(DEFAULT_CONFIG, true);
   const index = analyzeDataset('reviews.jsonl', bytes, config, { rowIndex: true, keepBandTables: true }).rowIndex!;
   assert.ok(index.bandTables?.length, 'the tables are kept');
+  assert.equal(index.bands.length, 0, 'and no per-row copy of their keys');
+  const byBands = analyzeDataset('reviews.jsonl', bytes, config, { rowIndex: true }).rowIndex!;
+  assert.equal(byBands.bandTables, undefined);
   const rows = rowLookup('reviews.jsonl', bytes, index.lines);
   const fromTables = leakGroups({ index, rows }, config, { near: true });
-  const fromBands = leakGroups({ index: { ...index, bandTables: undefined }, rows }, config, { near: true });
+  const fromBands = leakGroups({ index: byBands, rows }, config, { near: true });
   assert.ok(fromTables.nearPairs > 0, 'near pairs joined');
   assert.deepEqual(fromTables.groupOf, fromBands.groupOf);
 });
@@ -380,7 +383,10 @@ test('property: a split planned from its grouping analysis\'s facts (no second r
       const bytes = new TextEncoder().encode(rows.join(crlf ? '\r\n' : '\n') + '\n');
       const analysis = analyzeDataset('data.jsonl', bytes, config, { rowIndex: true, keepBandTables: true, splitFacts: true, tokenSample: false });
       const index = analysis.rowIndex!;
-      const lookup = rowLookup('data.jsonl', bytes, index.lines);
+      const lookup = crlf ? rowLookupByOffsets(bytes, index.lines, index.split!.offsets!) : rowLookup('data.jsonl', bytes, index.lines);
+      const byLines = rowLookup('data.jsonl', bytes, index.lines);
+      const byOffsets = rowLookupByOffsets(bytes, index.lines, index.split!.offsets!);
+      for (let i = 0; i < index.lines.length; i++) assert.deepEqual(byOffsets.row(i), byLines.row(i), 'a row read again by its byte range is the row read again by its line');
       const made = leakGroupsOf(index, lookup, config, { near: true });
       const facts = splitRowsOfIndex(index, lookup.row, { hashKeys: true })!;
       made.facts = { rows: facts, detection: index.detection, offsets: index.split!.offsets!, encoding: index.split!.encoding };

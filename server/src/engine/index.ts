@@ -57,7 +57,7 @@ export { renderAugmented, renderAugmentedPieces, augmentedFileName, type RenderA
 export { withExtraFindings, type AnalysisStats } from './analysis/analyze';
 export { findCrossFileLeaks, leakGroups, fileSplitRole, fileSplitScope, type LeakOptions, type LeakSource, type SplitRole } from './rules/crossFileLeak';
 export { nearDuplicateClusters, nearDuplicateClusterPairs } from './rules/nearDuplicates';
-export { rowLookup, type RowLookup } from './similarity/rowLookup';
+export { rowLookup, rowLookupByOffsets, type RowLookup } from './similarity/rowLookup';
 export { sketchSettings, type RowIndex } from './similarity/rowIndex';
 export { jsonlByteRanges, jsonlShards, lineAt } from './analysis/shards';
 export { jsonlReader } from './read/jsonl';

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
-  analyzeDataset, findCrossFileLeaks, jsonlSource, leakGroups, planSplit, planSplitOfFacts, RULE_IDS, rowLookup, splitRowsOfIndex,
+  analyzeDataset, findCrossFileLeaks, isUtf16Source, jsonlSource, leakGroups, planSplit, planSplitOfFacts, RULE_IDS, rowLookup, rowLookupByOffsets, splitRowsOfIndex,
   type ByteSource, type Config, type DatasetContainer, type DatasetAnalysis, type DatasetSource, type Detection, type Finding, type LeakSource, type RowIndex, type RowLookup,
   type SourceRow, type SplitOptions, type SplitPlan, type SplitRole, type SplitRows,
 } from '../engine';
@@ -47,6 +47,19 @@ function lazyRows(
     row: (index) => open()?.row(index),
     locate: (row, p) => open()?.locate(row, p),
   };
+}
+
+/** lazyRows of a UTF-8 JSON Lines file by its rows' byte ranges (rowLookupByOffsets); a UTF-16 file by rowLookup. */
+function lazyRowsByOffsets(lines: Int32Array, offsets: { starts: Float64Array; ends: Float64Array }, read: () => ByteSource): RowLookup {
+  let lookup: RowLookup | undefined;
+  const open = () => {
+    if (!lookup) {
+      const source = read();
+      lookup = isUtf16Source(source) ? rowLookup('', source, lines, 'jsonl') : rowLookupByOffsets(source, lines, offsets);
+    }
+    return lookup;
+  };
+  return { container: 'jsonl', row: (index) => open().row(index), locate: (row, p) => open().locate(row, p) };
 }
 
 /**
@@ -156,10 +169,11 @@ export async function splitLeakGroups(
     return fileSource(fd);
   };
   try {
-    const rows = lazyRows(file, index.lines, read, index.container, analysisConfig);
+    const offsets = index.split?.offsets;
+    // Rows read again by the byte ranges the analysis read them at, when it kept them (a UTF-8 JSON Lines file): no scan for line starts.
+    const rows = offsets ? lazyRowsByOffsets(index.lines, offsets, read) : lazyRows(file, index.lines, read, index.container, analysisConfig);
     const groups: SplitLeakGroups = leakGroupsOf(index, rows, analysisConfig, { near: options.near });
     options.timing?.(`leak groups (${groups.nearPairs} near pairs joined)`);
-    const offsets = index.split?.offsets;
     const facts = offsets && splitRowsOfIndex(index, rows.row, { hashKeys: true });
     if (facts) groups.facts = { rows: facts, detection: index.detection, offsets, encoding: index.split!.encoding };
     return groups;

@@ -19,7 +19,7 @@ export interface RowIndex {
   /** Per row (in file order): 1-based line, normalised-text hash (NaN for rows with structure errors). */
   lines: Int32Array;
   hashes: Float64Array;
-  /** bandsPerRow keys per row; 0 for rows without a sketch. */
+  /** bandsPerRow keys per row; 0 for rows without a sketch. Empty when `bandTables` are kept (they hold the same keys). */
   bands: Uint32Array;
   bandsPerRow: number;
   /**
@@ -68,7 +68,8 @@ export function buildRowIndex(
     sketch: sketchSettings(config),
     lines: Int32Array.from(facts.line),
     hashes: Float64Array.from(facts.hash),
-    bands: bandsByRow(facts.bandTables, facts.bandsPerRow, facts.count),
+    // A split's grouping searches the kept tables: the per-row copy of their keys would go unread.
+    bands: keep.bandTables ? new Uint32Array(0) : bandsByRow(facts.bandTables, facts.bandsPerRow, facts.count),
     bandsPerRow: facts.bandsPerRow,
   };
   if (keep.bandTables) index.bandTables = facts.bandTables;
