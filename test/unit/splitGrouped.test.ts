@@ -5,8 +5,8 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { analyzeDataset, datasetSource, DEFAULT_CONFIG, leakGroups, openReader, planSplit, renderSplit, rowLookup, type SplitOptions } from '../../server/src/engine';
-import { groupingConfig } from '../../server/src/host/leaks';
+import { analyzeDataset, datasetSource, DEFAULT_CONFIG, detectDatasetFormat, leakGroups, openReader, planSplit, renderSplit, rowLookup, rowLookupByOffsets, splitRowsOfIndex, type SplitOptions } from '../../server/src/engine';
+import { groupedSplitSource, groupingConfig, leakGroupsOf, planGroupedSplit, planSplitOfGrouping } from '../../server/src/host/leaks';
 import { stratifiedTargets } from '../../server/src/engine/split/apportion';
 
 /**
@@ -269,9 +269,12 @@ test('leak groups from the band tables the analysis kept are the groups made fro
   const config = groupingConfig(DEFAULT_CONFIG, true);
   const index = analyzeDataset('reviews.jsonl', bytes, config, { rowIndex: true, keepBandTables: true }).rowIndex!;
   assert.ok(index.bandTables?.length, 'the tables are kept');
+  assert.equal(index.bands.length, 0, 'and no per-row copy of their keys');
+  const byBands = analyzeDataset('reviews.jsonl', bytes, config, { rowIndex: true }).rowIndex!;
+  assert.equal(byBands.bandTables, undefined);
   const rows = rowLookup('reviews.jsonl', bytes, index.lines);
   const fromTables = leakGroups({ index, rows }, config, { near: true });
-  const fromBands = leakGroups({ index: { ...index, bandTables: undefined }, rows }, config, { near: true });
+  const fromBands = leakGroups({ index: byBands, rows }, config, { near: true });
   assert.ok(fromTables.nearPairs > 0, 'near pairs joined');
   assert.deepEqual(fromTables.groupOf, fromBands.groupOf);
 });
@@ -362,4 +365,47 @@ test('the README recipe on the samples, then check on the three files: zero cros
   assert.equal(JSON.parse(checked.out).files.length, 3);
   assert.equal(leaksIn(checked.out), 0);
   assert.ok(readFileSync(join(dir, 'samples/reviews/train.split.json'), 'utf8').includes('"nearDuplicateGroups": true'));
+});
+
+test('property: a split planned from its grouping analysis\'s facts (no second read of the rows) is the plan and the bytes of one planned from the rows read again, whatever rows are broken, missing a field, mistyped, empty or labelled only where unusable', () => {
+  // Rows of every kind a split sorts: usable ones (some repeated, some with a label seen first on an unusable row), and every way to be left out.
+  const rowKind = fc.oneof(
+    fc.record({ text: fc.integer({ min: 0, max: 30 }), label: fc.constantFrom('a', 'b', 'c') }).map(({ text, label }) => JSON.stringify({ text: `Row ${text} says the kettle ${'is fine '.repeat(text % 4)}today`, label })),
+    fc.constantFrom(
+      '{"text": "cut off', '[1, 2]', '"just a string"', '{"label": "only-here"}', '{"text": 42, "label": "a"}', '{"text": "ok", "label": {"x": 1}}',
+      '{"text": "", "label": "a"}', '{"text": "   ", "label": "b"}', '{"text": "Caf\u00e9 cr\u00e8me, tr\u00e8s bien \u00e0 Paris", "label": "c"}', '{"text": "\u00a0", "label": "a"}',
+      '{"text": "ROW 3 SAYS THE KETTLE IS FINE IS FINE IS FINE TODAY", "label": "a"}', '{"text": "\u6211\u559c\u6b22\u8fd9\u4e2a\u6c34\u58f6\uff0c\u975e\u5e38\u597d\u7528", "label": "b"}', '', '{"text": "no label at all"}',
+    ),
+  );
+  const config = groupingConfig(DEFAULT_CONFIG, true);
+  fc.assert(
+    fc.property(fc.array(rowKind, { minLength: 1, maxLength: 80 }), fc.boolean(), fc.integer({ min: 0, max: 5 }), (rows, crlf, seed) => {
+      const bytes = new TextEncoder().encode(rows.join(crlf ? '\r\n' : '\n') + '\n');
+      const analysis = analyzeDataset('data.jsonl', bytes, config, { rowIndex: true, keepBandTables: true, splitFacts: true, tokenSample: false });
+      const index = analysis.rowIndex!;
+      const lookup = crlf ? rowLookupByOffsets(bytes, index.lines, index.split!.offsets!) : rowLookup('data.jsonl', bytes, index.lines);
+      const byLines = rowLookup('data.jsonl', bytes, index.lines);
+      const byOffsets = rowLookupByOffsets(bytes, index.lines, index.split!.offsets!);
+      for (let i = 0; i < index.lines.length; i++) assert.deepEqual(byOffsets.row(i), byLines.row(i), 'a row read again by its byte range is the row read again by its line');
+      const made = leakGroupsOf(index, lookup, config, { near: true });
+      const facts = splitRowsOfIndex(index, lookup.row, { hashKeys: true })!;
+      made.facts = { rows: facts, detection: index.detection, offsets: index.split!.offsets!, encoding: index.split!.encoding };
+      const reader = openReader('data.jsonl', bytes);
+      const options = { stratify: true, seed, detection: detectDatasetFormat(reader.rows(), DEFAULT_CONFIG) };
+      let planned;
+      try {
+        planned = planSplitOfGrouping(options, made);
+      } catch (e) {
+        // No usable row at all: both ways refuse alike.
+        assert.throws(() => planGroupedSplit(reader.rows(), options, made), { message: (e as Error).message });
+        return;
+      }
+      assert.ok(planned, 'planned from the facts');
+      const read = planGroupedSplit(reader.rows(), options, made);
+      assert.deepEqual(planned, read);
+      const extra = { sha256: 'abc', toolVersion: '9.9.9' };
+      assert.deepEqual(renderSplit(planned, groupedSplitSource('data.jsonl', made, bytes, extra)), renderSplit(read, datasetSource('data.jsonl', reader, bytes, extra)));
+    }),
+    { numRuns: 150 },
+  );
 });

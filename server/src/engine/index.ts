@@ -42,10 +42,11 @@ export { buildSplitComparison, findSplitSiblings, type SplitComparison, type Spl
 export { datasetRowHashes, readRowTexts, type RowText } from './analysis/rowTexts';
 export { clusterRows, findingsByRow, queryRowTable, readRowTable, rowOfLine, rowTokens, type RowQuery, type RowSort, type RowTable, type TableRow, type TablePart } from './analysis/rowTable';
 export { histogram, type Histogram } from './report/stats';
-export { containerPieces, containerTextPieces, datasetSource, outputName, type DatasetSource, type OutputFile, type OutputBytes, type OutputPieces } from './read/datasetSource';
+export { containerPieces, containerTextPieces, datasetSource, jsonlSource, outputName, type DatasetSource, type OutputFile, type OutputBytes, type OutputPieces } from './read/datasetSource';
 export { OptionsError } from './optionsError';
 export type { SourceRow, DatasetReader } from './read';
-export { planSplit, resolveSplitOptions, DEFAULT_MIN_ROWS, type SplitOptions, type SplitPlan, type SplitPart, type SplitFold, type MissingLabel, type AppliedSplitOptions, type ExcludedRow } from './split/split';
+export { planSplit, planSplitOfFacts, splitRowsOptions, resolveSplitOptions, DEFAULT_MIN_ROWS, type SplitOptions, type SplitPlan, type SplitPart, type SplitFold, type MissingLabel, type AppliedSplitOptions, type ExcludedRow } from './split/split';
+export { splitRowsOfIndex, type SplitRows } from './split/splitRows';
 export { renderSplit, renderSplitBytes, renderSplitPieces, foldFileName, splitFileNames, splitPartName, splitManifest, splitManifestName, type SplitManifest } from './split/renderSplit';
 export {
   augmentDataset, planAugmentation, resolveAugmentOptions, AUGMENT_OPERATIONS, DEFAULT_OPERATIONS, MODEL_OPERATIONS, STOPWORDS, LEAKS_LISTED, MAX_VARIANTS_PER_ROW, NO_THESAURUS,
@@ -56,7 +57,7 @@ export { renderAugmented, renderAugmentedPieces, augmentedFileName, type RenderA
 export { withExtraFindings, type AnalysisStats } from './analysis/analyze';
 export { findCrossFileLeaks, leakGroups, fileSplitRole, fileSplitScope, type LeakOptions, type LeakSource, type SplitRole } from './rules/crossFileLeak';
 export { nearDuplicateClusters, nearDuplicateClusterPairs } from './rules/nearDuplicates';
-export { rowLookup, type RowLookup } from './similarity/rowLookup';
+export { rowLookup, rowLookupByOffsets, type RowLookup } from './similarity/rowLookup';
 export { sketchSettings, type RowIndex } from './similarity/rowIndex';
 export { jsonlByteRanges, jsonlShards, lineAt } from './analysis/shards';
 export { jsonlReader } from './read/jsonl';

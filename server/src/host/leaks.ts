@@ -1,8 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
-  analyzeDataset, findCrossFileLeaks, leakGroups, planSplit, RULE_IDS, rowLookup,
-  type ByteSource, type Config, type DatasetContainer, type DatasetAnalysis, type Finding, type LeakSource, type RowIndex, type RowLookup, type SourceRow, type SplitOptions, type SplitPlan, type SplitRole,
+  analyzeDataset, findCrossFileLeaks, isUtf16Source, jsonlSource, leakGroups, planSplit, planSplitOfFacts, RULE_IDS, rowLookup, rowLookupByOffsets, splitRowsOfIndex,
+  type ByteSource, type Config, type DatasetContainer, type DatasetAnalysis, type DatasetSource, type Detection, type Finding, type LeakSource, type RowIndex, type RowLookup,
+  type SourceRow, type SplitOptions, type SplitPlan, type SplitRole, type SplitRows,
 } from '../engine';
 import { analyzeFile } from './analyzeFile';
 import { fileSource } from './fileSource';
@@ -46,6 +47,19 @@ function lazyRows(
     row: (index) => open()?.row(index),
     locate: (row, p) => open()?.locate(row, p),
   };
+}
+
+/** lazyRows of a UTF-8 JSON Lines file by its rows' byte ranges (rowLookupByOffsets); a UTF-16 file by rowLookup. */
+function lazyRowsByOffsets(lines: Int32Array, offsets: { starts: Float64Array; ends: Float64Array }, read: () => ByteSource): RowLookup {
+  let lookup: RowLookup | undefined;
+  const open = () => {
+    if (!lookup) {
+      const source = read();
+      lookup = isUtf16Source(source) ? rowLookup('', source, lines, 'jsonl') : rowLookupByOffsets(source, lines, offsets);
+    }
+    return lookup;
+  };
+  return { container: 'jsonl', row: (index) => open().row(index), locate: (row, p) => open().locate(row, p) };
 }
 
 /**
@@ -104,6 +118,12 @@ export interface SplitLeakGroups {
   hashes: Float64Array;
   /** Near-duplicate pairs that joined two groups. */
   nearPairs: number;
+  /**
+   * Every row's split facts (splitRowsOfIndex, key hashes included) and a JSON Lines file's row byte
+   * ranges, when the analysis kept them: a split planned from them (planSplitOfGrouping) reads no
+   * row again but the few it leaves out.
+   */
+  facts?: { rows: SplitRows; detection: RowIndex['detection']; offsets: NonNullable<NonNullable<RowIndex['split']>['offsets']>; encoding: NonNullable<RowIndex['split']>['encoding'] };
 }
 
 /**
@@ -138,7 +158,9 @@ export async function splitLeakGroups(
   // Only the row index is wanted (hashes and band keys, made whatever the rules): no time goes to findings
   // nobody reads, to checks whose rules are off (all of them), or to the tokenizer (statistics are not read).
   const analysisConfig = groupingConfig(config, options.near);
-  const analysis = await analyzeFile(file, display, analysisConfig, { rowIndex: true, keepBandTables: true, nearDuplicates: options.near, tokenSample: false, ...(options.container ? { container: options.container } : {}) });
+  const analysis = await analyzeFile(file, display, analysisConfig, {
+    rowIndex: true, keepBandTables: true, splitFacts: true, nearDuplicates: options.near, tokenSample: false, ...(options.container ? { container: options.container } : {}),
+  });
   options.timing?.('analysis with row index');
   const index = analysis.rowIndex!;
   let fd: number | undefined;
@@ -147,8 +169,13 @@ export async function splitLeakGroups(
     return fileSource(fd);
   };
   try {
-    const groups = leakGroupsOf(index, lazyRows(file, index.lines, read, index.container, analysisConfig), analysisConfig, { near: options.near });
+    const offsets = index.split?.offsets;
+    // Rows read again by the byte ranges the analysis read them at, when it kept them (a UTF-8 JSON Lines file): no scan for line starts.
+    const rows = offsets ? lazyRowsByOffsets(index.lines, offsets, read) : lazyRows(file, index.lines, read, index.container, analysisConfig);
+    const groups: SplitLeakGroups = leakGroupsOf(index, rows, analysisConfig, { near: options.near });
     options.timing?.(`leak groups (${groups.nearPairs} near pairs joined)`);
+    const facts = offsets && splitRowsOfIndex(index, rows.row, { hashKeys: true });
+    if (facts) groups.facts = { rows: facts, detection: index.detection, offsets, encoding: index.split!.encoding };
     return groups;
   } finally {
     if (fd !== undefined) fs.closeSync(fd);
@@ -163,6 +190,26 @@ export function splitLeakGroupsOfBytes(file: string, bytes: Uint8Array, config: 
   const analysis = analyzeDataset(file, bytes, analysisConfig, { rowIndex: true, keepBandTables: true, nearDuplicates: options.near, tokenSample: false, ...(options.container ? { container: options.container } : {}) });
   const index = analysis.rowIndex!;
   return leakGroupsOf(index, rowLookup(file, bytes, index.lines, index.container, analysisConfig), analysisConfig, { near: options.near });
+}
+
+/**
+ * planGroupedSplit from the grouping's own facts (made.facts), reading no row: undefined when it has
+ * none, when the options read a field of every row (a group or time field), or when the analysis
+ * read the file's fields otherwise than `options.detection` says. The split's files are then written
+ * from `groupedSplitSource`.
+ */
+export function planSplitOfGrouping(options: SplitOptions & { detection: Detection }, made: SplitLeakGroups | undefined): SplitPlan | undefined {
+  const facts = made?.facts;
+  if (!facts || options.groupField !== undefined || options.timeField !== undefined) return undefined;
+  const d = options.detection;
+  if (facts.detection.format !== d.format || JSON.stringify(facts.detection.fields) !== JSON.stringify(d.fields)) return undefined;
+  return planSplitOfFacts(facts.rows, { ...options, groups: made!.groupOf });
+}
+
+/** The source a split planned by planSplitOfGrouping is written from: the file's rows by the analysis's byte ranges. */
+export function groupedSplitSource(name: string, made: SplitLeakGroups, input: Uint8Array | ByteSource, extra: { sha256?: string; toolVersion?: string }): DatasetSource {
+  const facts = made.facts!;
+  return jsonlSource(name, facts.offsets, facts.encoding, input, extra);
 }
 
 /**

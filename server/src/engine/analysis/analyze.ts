@@ -26,6 +26,7 @@ import type { FixSpec, RowReport, Target } from '../rules/rowRule';
 import type { FieldMap } from '../schema/formats';
 import { detectDatasetFormat, type Detection } from './detection';
 import { extractRow, type RowContent, type TextPart } from '../schema/extract';
+import { unusableIssue } from '../schema/usableRows';
 import { computeStats, countedRows, findingCounts, qualityScore, rowSummaries, type DatasetStats, type FindingCounts, type RowSummaries } from '../report/stats';
 import { RowSketcher, sketchesNeeded } from '../similarity/rowSketch';
 import { buildRowIndex, type RowIndex } from '../similarity/rowIndex';
@@ -116,6 +117,11 @@ export interface AnalyzeOptions {
   tokenSample?: boolean;
   /** With rowIndex: keep the pass's band tables on the row index (RowIndex.bandTables), for a split's grouping. */
   keepBandTables?: boolean;
+  /**
+   * With rowIndex: keep what a split plans from on the row index (RowIndex.split: each row's label and
+   * usability, a JSON Lines file's row byte ranges), so the split need not read every row again.
+   */
+  splitFacts?: boolean;
 }
 
 /** How the file-level step reaches rows again after the pass (to locate findings raised at the end). */
@@ -125,6 +131,8 @@ export interface RowAccess {
   locate(row: SourceRow, path: JsonPath): FieldSpan | undefined;
   /** What the reader noted on how it read the file (a CSV without a header row…), once rows were read. */
   readonly notes?: ReadingNote[];
+  /** A JSON Lines file's row byte ranges, once rows were read (as DatasetReader.offsets). */
+  offsets?(): { starts: Float64Array; ends: Float64Array };
   /**
    * The editor's model remembers a row's file-level findings: when the same reports come again for
    * an unchanged row (the usual case after an edit elsewhere) it returns the findings it made before
@@ -366,7 +374,7 @@ export class RowAnalyzer {
       this.out.emit(row, undefined, { rule: p.rule, message: p.message }, rangeInRow(row, p.start ?? 0, p.end ?? firstLineLength(row.text)));
       // A row that cannot be read may still hold a key: its raw text is searched for credentials and cards.
       if (this.runs.unreadable) checkUnreadableRow(row.text, (r) => this.out.emit(row, undefined, r, rangeInRow(row, r.target?.start ?? 0, r.target?.end ?? 0)));
-      return rowOutput(findings, NaN, undefined, 0, -1);
+      return rowOutput(findings, NaN, undefined, 0, -1, TRAIT.UNUSABLE);
     }
     const content = extractRow(row.value as Record<string, unknown>, this.format, this.fields);
     // Whether a rule that is on said the row is short or empty (counted before the finding budget, so
@@ -404,6 +412,7 @@ export class RowAnalyzer {
     if (runs.echo) checkEcho(content, report);
     if (runs.tokenLimit) tokenLimit(content, totalBytes, this.config.maxTokens, report);
     if (saidShort) traits |= TRAIT.SAID_SHORT;
+    if (unusableIssue(content)) traits |= TRAIT.UNUSABLE;
     const key = content.key;
     if (Number.isNaN(keyHash) && key.trim() !== '') keyHash = normalizedHash(key);
     const output = rowOutput(findings, keyHash, content.label, key.length, totalBytes, traits);
@@ -648,7 +657,10 @@ export function assembleAnalysis(
   if (detection.annotators) analysis.annotators = detection.annotators;
   const notes = [...(access.notes ?? []), ...detectionNotes(detection)];
   if (notes.length) analysis.notes = notes;
-  if (options.rowIndex) analysis.rowIndex = buildRowIndex(facts, detection, access.container, config, options.keepBandTables);
+  if (options.rowIndex) {
+    const split = options.splitFacts ? { offsets: access.offsets?.(), encoding: pass.invalidUtf8?.encoding } : undefined;
+    analysis.rowIndex = buildRowIndex(facts, detection, access.container, config, { bandTables: options.keepBandTables, split });
+  }
   return analysis;
 }
 

@@ -226,6 +226,7 @@ export function mergeJsonlShardsThen(
       return parseJsonRow(text, index, f.line[index], 1);
     },
     locate: locateInJsonRow,
+    offsets: () => ({ starts: concat(Float64Array, total, shards.map((s) => s.starts)), ends: concat(Float64Array, total, shards.map((s) => s.ends)) }),
   };
   const finish = fileLevelRules(path, access, detection, config, options, merged);
   return (sample) => finish(sample).analysis;

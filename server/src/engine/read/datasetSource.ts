@@ -1,5 +1,5 @@
 import { LineDecoder, decodeText } from './decode';
-import { utf8Bytes } from './encoding';
+import { utf8Bytes, type LegacyEncoding } from './encoding';
 import { csvFieldSpans, sniffDelimiter } from './csv';
 import { CHUNK_BYTES, isByteSource, readFully, SourceWindow, type ByteSource } from './source';
 import type { DatasetReader } from './';
@@ -88,7 +88,11 @@ export function outputName(sourceName: string, part: string, extension?: string)
  * read whole: pass their bytes).
  */
 export function datasetSource(name: string, reader: DatasetReader, input: Uint8Array | ByteSource, extra: { sha256?: string; toolVersion?: string } = {}): DatasetSource {
-  if (reader.container === 'jsonl') return jsonlSource(name, reader, input, extra);
+  if (reader.container === 'jsonl') {
+    const offsets = reader.offsets?.();
+    if (!offsets) throw new Error('datasetSource: the JSONL reader has no row offsets; read its rows first');
+    return jsonlSource(name, offsets, reader.invalidUtf8?.encoding, input, extra);
+  }
   if (isByteSource(input)) throw new Error('datasetSource: CSV and JSON files are read whole; pass their bytes');
   // The bytes the reader read (openReader reads UTF-16 as UTF-8): outputs are UTF-8.
   const bytes = utf8Bytes(input);
@@ -116,11 +120,14 @@ export function datasetSource(name: string, reader: DatasetReader, input: Uint8A
   return { name, container: 'json', eol, ...extra, rowText, indent };
 }
 
-/** A JSONL file's rows by their byte ranges: the reader's offsets into the bytes it read. */
-function jsonlSource(name: string, reader: DatasetReader, input: Uint8Array | ByteSource, extra: { sha256?: string; toolVersion?: string }): DatasetSource {
-  const offsets = reader.offsets?.();
-  if (!offsets) throw new Error('datasetSource: the JSONL reader has no row offsets; read its rows first');
-  const decoder = new LineDecoder(reader.invalidUtf8?.encoding);
+/**
+ * A JSON Lines file's rows by their byte ranges (a reader's offsets into the bytes it read, or an
+ * analysis's: RowIndex.split), with the encoding its lines that are not UTF-8 were read in.
+ */
+export function jsonlSource(
+  name: string, offsets: { starts: Float64Array; ends: Float64Array }, encoding: LegacyEncoding | undefined, input: Uint8Array | ByteSource, extra: { sha256?: string; toolVersion?: string },
+): DatasetSource {
+  const decoder = new LineDecoder(encoding);
   const { starts, ends } = offsets;
   if (isByteSource(input)) {
     // Rows asked for in file order (a split's, an augmentation's kept rows) cost one read per megabyte.

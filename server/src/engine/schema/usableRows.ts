@@ -19,7 +19,12 @@ const UNUSABLE = new Set(['missing-field', 'wrong-type']);
 export function usableRow(row: SourceRow, detection: Detection): { content: RowContent; excluded?: undefined } | { excluded: ExcludedRow; content?: undefined } {
   if (row.problem) return { excluded: { index: row.index, line: row.line, rule: row.problem.rule, reason: row.problem.message } };
   const content = extractRow(row.value as Record<string, unknown>, detection.format, detection.fields);
-  const broken = content.issues.find((issue) => UNUSABLE.has(issue.rule));
+  const broken = unusableIssue(content);
   if (broken) return { excluded: { index: row.index, line: row.line, rule: broken.rule, reason: broken.message } };
   return { content };
+}
+
+/** The issue that makes a row's content unusable (a missing or mistyped field its format needs), if any. */
+export function unusableIssue(content: RowContent): RowContent['issues'][number] | undefined {
+  return content.issues.length ? content.issues.find((issue) => UNUSABLE.has(issue.rule)) : undefined;
 }

@@ -63,6 +63,27 @@ export function rowLookup(path: string, input: Uint8Array | ByteSource, lines: I
   };
 }
 
+/**
+ * A JSON Lines file's rows by the byte ranges its analysis read them at (RowIndex.split's offsets),
+ * as its reader reads a row again: no scan of the file for its line starts. UTF-8 input only (a
+ * UTF-16 file's ranges are those of its UTF-8 form: use rowLookup).
+ */
+export function rowLookupByOffsets(input: Uint8Array | ByteSource, lines: Int32Array, offsets: { starts: Float64Array; ends: Float64Array }): RowLookup {
+  const window = isByteSource(input) ? new SourceWindow(input) : undefined;
+  const legacy = fileLegacyEncoding(input);
+  const { starts, ends } = offsets;
+  return {
+    container: 'jsonl',
+    row(index) {
+      const line = lines[index];
+      if (line === undefined || index >= starts.length) return undefined;
+      const bytes = window ? window.slice(starts[index], ends[index]) : (input as Uint8Array).subarray(starts[index], ends[index]);
+      return parseJsonRow(new LineDecoder(legacy).decode(bytes, line), index, line, 1);
+    },
+    locate: locateInJsonRow,
+  };
+}
+
 /** rowLookup over a JSONL file read in pieces: its line starts found once, its rows read as they are asked for. */
 function sourceRowLookup(source: ByteSource, lines: Int32Array): RowLookup {
   let starts: Float64Array | undefined;

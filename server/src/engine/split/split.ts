@@ -9,7 +9,7 @@ import { balanceIndex } from '../rules/labels';
 import { seededRandom, mixSeed } from '../seededRandom';
 import { assignByRatio, assignByTime, type Assignment } from './assignGroups';
 import { RowGroups, type Grouping, type RowGroup } from './rowGroups';
-import { readSplitRows, type SplitRows } from './splitRows';
+import { readSplitRows, type SplitRows, type SplitRowsOptions } from './splitRows';
 import type { ExcludedRow } from '../schema/usableRows';
 import type { FieldMap } from '../schema/formats';
 import type { FormatName } from '../types';
@@ -182,15 +182,39 @@ export function resolveSplitOptions(options: SplitOptions): { applied: AppliedSp
  * panel's options. Throws an OptionsError listing the problems when the options are unusable.
  */
 export function planSplit(rows: Iterable<SourceRow>, options: SplitOptions = {}): SplitPlan {
-  const { applied, problems } = resolveSplitOptions(options);
-  if (problems.length) throw new OptionsError(problems);
+  const applied = appliedOptions(options);
   let detection = options.detection;
   if (!detection) {
     const list = Array.isArray(rows) ? (rows as SourceRow[]) : [...rows];
     detection = detectDatasetFormat(list, DEFAULT_CONFIG);
     rows = list;
   }
-  const facts = readSplitRows(rows, detection, { hashKeys: applied.groupDuplicates, keyHashes: options.keyHashes, groupField: applied.groupField, timeField: applied.timeField });
+  const facts = readSplitRows(rows, detection, splitRowsOptions(applied, options));
+  return planFromFacts(facts, detection, applied, options);
+}
+
+/**
+ * planSplit from the rows' facts made already (splitRowsOfIndex: from an analysis of the file, whose
+ * row indexes the plan's are), with the options that made them (splitRowsOptions). Throws an
+ * OptionsError as planSplit does.
+ */
+export function planSplitOfFacts(facts: SplitRows, options: SplitOptions & { detection: Detection }): SplitPlan {
+  return planFromFacts(facts, options.detection, appliedOptions(options), options);
+}
+
+/** What the facts of a split's rows must hold for these options (readSplitRows, splitRowsOfIndex). */
+export function splitRowsOptions(applied: AppliedSplitOptions, options: Pick<SplitOptions, 'keyHashes'> = {}): SplitRowsOptions {
+  return { hashKeys: applied.groupDuplicates, keyHashes: options.keyHashes, groupField: applied.groupField, timeField: applied.timeField };
+}
+
+/** The options as applied; an OptionsError listing the problems when they are unusable. */
+function appliedOptions(options: SplitOptions): AppliedSplitOptions {
+  const { applied, problems } = resolveSplitOptions(options);
+  if (problems.length) throw new OptionsError(problems);
+  return applied;
+}
+
+function planFromFacts(facts: SplitRows, detection: Detection, applied: AppliedSplitOptions, options: SplitOptions): SplitPlan {
   const warnings: string[] = [];
   const grouping = new RowGroups(facts.count);
   // Rows that cannot be placed have no key hash (NaN), so they join nothing.

@@ -3,6 +3,8 @@ import { spliced } from '../columns';
 import type { SourceRow } from '../read';
 import { normalizedHash } from '../text/normalize';
 import { usableRow, type ExcludedRow } from '../schema/usableRows';
+import type { RowIndex } from '../similarity/rowIndex';
+import { TRAIT } from '../text/scripts';
 
 /**
  * What the split needs to know of each row, as flat columns indexed by row index: typed arrays, a
@@ -98,6 +100,56 @@ export function readSplitRows(rows: Iterable<SourceRow>, detection: Detection, o
     }
   }
   return trimmed(out);
+}
+
+/**
+ * The same facts as readSplitRows from an analysis's row index made with its split facts
+ * (AnalyzeOptions.splitFacts), without reading every row again: labels, usability and key hashes
+ * come from the analysis's own pass over the rows. Only the rows it marked unusable are read
+ * (`row`), for the reason they are left out. Undefined when the index has no split facts or the
+ * options read a field of every row (a group or time field): then the rows are read (readSplitRows).
+ */
+export function splitRowsOfIndex(index: RowIndex, row: (index: number) => SourceRow | undefined, options: SplitRowsOptions): SplitRows | undefined {
+  const facts = index.split;
+  if (!facts || options.groupField !== undefined || options.timeField !== undefined) return undefined;
+  const count = index.lines.length;
+  const out: SplitRows = {
+    count,
+    usable: new Uint8Array(count),
+    label: new Int32Array(count).fill(-1),
+    labelNames: [],
+    keyHash: options.hashKeys ? new Float64Array(count).fill(NaN) : new Float64Array(0),
+    groupValue: [],
+    time: new Float64Array(0),
+    excluded: [],
+    badDates: [],
+  };
+  // Label ids as readSplitRows numbers them: in order of first sight among the usable rows.
+  const ids = new Int32Array(facts.labelNames.length).fill(-1);
+  for (let i = 0; i < count; i++) {
+    if (facts.traits[i] & TRAIT.UNUSABLE) {
+      const r = row(i);
+      const u = r && usableRow(r, index.detection);
+      if (!u) throw new Error(`split: row ${i} (line ${index.lines[i]}) could not be read again`);
+      // The analysis and this read agree on what is unusable; should they not, this read decides.
+      if (u.excluded) {
+        out.excluded.push(u.excluded);
+        continue;
+      }
+    }
+    out.usable[i] = 1;
+    const l = facts.label[i];
+    if (l >= 0) {
+      if (ids[l] < 0) {
+        ids[l] = out.labelNames.length;
+        out.labelNames.push(facts.labelNames[l]);
+      }
+      out.label[i] = ids[l];
+    }
+    // The analysis hashed the same key with the same function (NaN for an empty one), as readSplitRows would.
+    if (options.hashKeys) out.keyHash[i] = index.hashes[i];
+  }
+  return out;
 }
 
 /** Doubles the columns in use (an empty column is one not asked for, and stays empty). */

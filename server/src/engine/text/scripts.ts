@@ -181,6 +181,12 @@ export const TRAIT = {
    * finding per cause); an unusually long row is still said to be.
    */
   SAID_SHORT: 1 << 10,
+  /**
+   * Not a script trait: the row cannot be used as a row of its format (a structure error, or a field
+   * its format needs missing or of the wrong type: usableRows.ts's test), so a split planned from an
+   * analysis (RowIndex.split) leaves it out without reading every row again.
+   */
+  UNUSABLE: 1 << 11,
 } as const;
 
 /** Full-width punctuation a Chinese text uses, and the half-width forms they stand for. */
