@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // The published CLI entry: the bundled build of server/src/cli/main.ts, with its last-resort handler.
+require('./compileCache').enableCompileCache(require('path').join(__dirname, '..', 'dist'));
 let cli;
 try {
   cli = require('../dist/cli.js');
