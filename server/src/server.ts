@@ -11,6 +11,7 @@ import { registerReportRequests } from './lsp/panels/export';
 import { PanelWorkers } from './lsp/panels/panelWorkers';
 import { registerSuggestRequests } from './lsp/panels/suggest';
 import { Scheduler } from './lsp/scheduler';
+import { profileServerIfAsked } from './host/cpuProfile';
 import { localizeReport, reportPageLanguage } from './host/l10n';
 import { CancelChecksRequest, CheckWorkspaceRequest, DatasetEditRequest, DatasetRowsRequest, FileSummaryRequest, RemoveDuplicatesRequest, ReportRequest, WillOpenNotification } from './protocol';
 
@@ -154,4 +155,7 @@ export function startServer(connection: Connection, options: { workerDir?: strin
 }
 
 // The bundle (dist/server.js) run by the extension: a connection over the transport its command line names.
-if (require.main === module) startServer(createConnection(ProposedFeatures.all));
+if (require.main === module) {
+  profileServerIfAsked();
+  startServer(createConnection(ProposedFeatures.all));
+}

@@ -65,7 +65,8 @@ async function bulkDeleteStep(ui, view, step, workspace) {
     if (rows.length !== 61 || new Set(texts).size !== texts.length) throw new Error(`after the bulk delete: ${rows.length} rows, ${texts.length - new Set(texts).size} repeated texts`);
     await ui.runCommand('Undo');
     await ui.runCommand('File: Save');
-    if ((await changedFile(file, saved)) !== original) throw new Error('one Undo did not restore the file byte for byte');
+    const restored = await changedFile(file, saved);
+    if (restored !== original) throw new Error(`one Undo did not restore the file byte for byte: ${restored.split('\n').filter(Boolean).length} rows of ${original.split('\n').filter(Boolean).length}, ${restored.length} characters of ${original.length}`);
     step('dataset view: the 4 exact duplicates deleted as one edit after a question (61 rows saved), one Undo restored the file byte for byte');
   } finally {
     // Later steps read this sample: a failed step must not leave it changed.
@@ -172,14 +173,19 @@ async function typingSteps(ui, workspace, step) {
   return figures;
 }
 
-/** The file's text once it differs from `before` (an error after 20 s). */
+/**
+ * The file's text once it differs from `before` and reads the same twice 200 ms apart (a save may be
+ * read half written: the file truncated, then written); an error after 20 s.
+ */
 async function changedFile(file, before) {
+  let last;
   for (let waited = 0; waited < 20000; waited += 200) {
     const now = fs.readFileSync(file, 'utf8');
-    if (now !== before) return now;
+    if (now !== before && now === last) return now;
+    last = now;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  throw new Error(`${path.basename(file)} was not saved`);
+  throw new Error(`${path.basename(file)} was not saved (${last === before ? 'unchanged' : 'still changing'} after 20 s)`);
 }
 
 module.exports = { changedFile, chatReportStep, datasetViewSteps, typingSteps };

@@ -203,10 +203,13 @@ async function launchUi(o = {}) {
      * notifications, quick input, and the text of each visible webview's page.
      */
     async describeScreen() {
-      const texts = async (selector) => (await page.locator(selector).allInnerTexts().catch(() => [])).map((t) => t.replace(/\s+/g, ' ').trim()).filter(Boolean);
       const lines = [];
-      for (const [what, selector] of [['dialog', '.monaco-dialog-box'], ['notification', '.notification-toast'], ['quick input', '.quick-input-widget:visible'], ['tab', '.tabs-container .tab']]) {
-        for (const t of await texts(selector)) lines.push(`${what}: ${t.slice(0, 300)}`);
+      for (const [what, selector] of [['dialog', '.monaco-dialog-box'], ['notification', '.notifications-toasts .notification-list-item'], ['quick input', '.quick-input-widget:visible'], ['tab', '.tabs-container .tab']]) {
+        try {
+          for (const t of await page.locator(selector).allInnerTexts()) if (t.trim()) lines.push(`${what}: ${t.replace(/\s+/g, ' ').trim().slice(0, 300)}`);
+        } catch (e) {
+          lines.push(`${what}: not read (${e.message.split('\n')[0]})`);
+        }
       }
       const frames = await page.locator('iframe.webview.ready:visible').count().catch(() => 0);
       for (let i = 0; i < frames; i++) {
