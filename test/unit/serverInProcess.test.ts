@@ -122,3 +122,51 @@ test('in process: a file deleted while it is checked from disk has its check sto
     await client.stop();
   }
 });
+
+test('in process: a "changed" event for a file as the server last read it (same time and size) reads nothing; a real change is checked', async () => {
+  const ws = mkdtempSync(join(tmpdir(), 'tuneset-lsp-unchanged-'));
+  const file = join(ws, 'd.jsonl');
+  const uri = pathToFileURL(file).href;
+  const row = (i: number) => JSON.stringify({ text: `review number ${i} of the product`, label: i % 2 ? 'a' : 'b' });
+  writeFileSync(file, [row(1), row(2), row(1)].join('\n') + '\n');
+  const client = await LspClient.inProcess({ debounceMs: 0 });
+  const logs: string[] = [];
+  client.onMessage('window/logMessage', (p) => logs.push((p as { message: string }).message));
+  try {
+    await client.initialize(ws);
+    await client.ready;
+    await client.diagnostics(uri, (d) => codes(d).includes('exact-duplicate'));
+    const changed = () => logs.filter((l) => l.includes('d.jsonl changed on disk')).length;
+    // A watcher that reports what did not change (code-server's did, for a file only read).
+    for (let k = 0; k < 3; k++) void client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri, type: 2 }] });
+    await client.request(FileSummaryRequest.method, { uri });
+    assert.equal(changed(), 0, logs.join('\n'));
+    // A real change, reported three times as it is written (a big file's save): read once, the duplicate gone.
+    writeFileSync(file, [row(1), row(2), row(3), row(4)].join('\n') + '\n');
+    const next = client.diagnostics(uri, (d) => !codes(d).includes('exact-duplicate'));
+    for (let k = 0; k < 3; k++) void client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri, type: 2 }] });
+    await next;
+    assert.equal(changed(), 1);
+
+    // An open document saved (auto save does it every second while one types): its diagnostics come from
+    // its text, and a file without a split role is not read again for the leak check.
+    const text = [row(5), row(6)].join('\n') + '\n';
+    client.open(uri, text);
+    await client.diagnostics(uri);
+    writeFileSync(file, text);
+    void client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri, type: 2 }] });
+    // A file that takes part in the leak check is read, open or not.
+    const train = join(ws, 'train.jsonl');
+    const trainUri = pathToFileURL(train).href;
+    writeFileSync(train, text);
+    client.open(trainUri, text);
+    await client.diagnostics(trainUri);
+    writeFileSync(train, text + row(7) + '\n');
+    void client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: trainUri, type: 2 }] });
+    for (let waited = 0; waited < 5000 && !logs.some((l) => l.includes('train.jsonl changed on disk')); waited += 50) await new Promise((r) => setTimeout(r, 50));
+    assert.ok(logs.some((l) => l.includes('train.jsonl changed on disk')), 'a training file is read for the leak check');
+    assert.equal(changed(), 1, 'the open d.jsonl was not read again');
+  } finally {
+    await client.stop();
+  }
+});

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { TextDocuments, type Connection } from 'vscode-languageserver';
-import { containerOfPath, decodeSourceLines, isDatasetPath, isJsonlPath, loadTokenizer, toBytes, tokenizerLoaded, withExtraFindings, type Config, type DatasetAnalysis, type Finding } from '../engine';
+import { containerOfPath, decodeSourceLines, fileSplitRole, isDatasetPath, isJsonlPath, loadTokenizer, toBytes, tokenizerLoaded, withExtraFindings, type Config, type DatasetAnalysis, type Finding } from '../engine';
 import { analyzeFile, PARALLEL_BYTES } from '../host/analyzeFile';
 import { SETTINGS_FILE } from '../host/config';
 import { fileSource, MAX_WHOLE_FILE_BYTES } from '../host/fileSource';
@@ -47,8 +47,16 @@ export interface SchedulerOptions {
  */
 const WORKER_JSONL_BYTES = 64 * 1024 * 1024;
 
+/** How long (ms) a changed file must stay as it is before it is read (see Scheduler.settle). */
+const DISK_SETTLE_MS = 300;
+
 /** Documents of more lines than this get their background near-duplicate pass after a 3 s pause, not 1 s. */
 const LONG_PAUSE_LINES = 50_000;
+
+/** A file's modification time and size, to tell a file changed since it was read. */
+function diskStamp(stat: fs.Stats): string {
+  return `${stat.mtimeMs}:${stat.size}`;
+}
 
 /** Milliseconds of CPU the server's process (its threads together) used since `since`. */
 function cpuMs(since: NodeJS.CpuUsage): string {
@@ -70,6 +78,10 @@ export class Scheduler {
   /** What was last sent of each document's diagnostics (findingsSignature), to leave out a resend of the same. */
   private readonly published = new Map<string, string>();
   private readonly backgroundTimers = new Map<string, NodeJS.Timeout>();
+  /** A changed file's read, waiting for the file to settle (see settle()). */
+  private readonly settling = new Map<string, NodeJS.Timeout>();
+  /** The modification time and size of each file as its last check from disk started to read it (see filesChanged). */
+  private readonly diskStamps = new Map<string, string>();
   /** The checks of files from disk still running, per URI (see analyzeOnDisk). */
   private readonly diskChecks = new Map<string, Set<Check>>();
   private readonly labelTimers = new Map<string, NodeJS.Timeout>();
@@ -424,7 +436,9 @@ export class Scheduler {
     showProgress(this.connection, this.runningChecks, check, this.tr.t('Tuneset: checking {0}', path.basename(file)));
     try {
       // Open files are read from disk too: the workspace's leak check compares saved files.
-      const mtimeMs = fs.statSync(file).mtimeMs;
+      const stat = fs.statSync(file);
+      const mtimeMs = stat.mtimeMs;
+      this.diskStamps.set(uri, diskStamp(stat));
       const analysis = await this.diskAnalysis(file, check);
       if (!analysis) {
         this.log(`check of ${path.basename(file)} from disk cancelled`);
@@ -527,7 +541,7 @@ export class Scheduler {
     return { files: done, findings, cancelled };
   }
 
-  /** Files changed on disk: their analyses are made again (a workspace folder's tuneset.json changes its files' settings). */
+  /** Files changed on disk: their analyses are made again once they settle (see settle()); a workspace folder's tuneset.json changes its files' settings. */
   async filesChanged(changes: { uri: string; type: number }[]): Promise<void> {
     const settingsFiles = new Set(this.workspaceFolders.map((folder) => path.join(folder, SETTINGS_FILE)));
     if (changes.some((c) => c.uri.startsWith('file:') && settingsFiles.has(fileURLToPath(c.uri)))) {
@@ -537,6 +551,9 @@ export class Scheduler {
       if (!change.uri.startsWith('file:')) continue;
       const file = fileURLToPath(change.uri);
       if (change.type === 3) {
+        clearTimeout(this.settling.get(change.uri));
+        this.settling.delete(change.uri);
+        this.diskStamps.delete(change.uri);
         // A check of the file still reading it (its close, the workspace scan) is of no use any more
         // and would hold a worker and a core for nothing.
         for (const check of this.diskChecks.get(change.uri) ?? []) check.cancel();
@@ -544,12 +561,40 @@ export class Scheduler {
         if (!this.documents.get(change.uri)) void this.connection.sendDiagnostics({ uri: change.uri, diagnostics: [] });
       } else if (isWorkspaceDatasetFile(file, this.workspaceFolders, this.settings.excludes)) {
         // The files the workspace scan would check, and only those (the watcher reports every .json).
-        await this.analyzeOnDisk(file);
+        this.settle(change.uri, file, change.type === 1 ? 'created' : 'changed');
       } else if (this.onDisk.delete(change.uri) && !this.documents.get(change.uri)) {
         // A file that was checked and no longer looks like a dataset (a .json rewritten as settings) loses its problems.
         void this.connection.sendDiagnostics({ uri: change.uri, diagnostics: [] });
       }
     }
+    this.checkLeaks(() => false);
+  }
+
+  /**
+   * Reads a changed file once it has stayed as it is for DISK_SETTLE_MS. A save of a big file comes as
+   * several events while it is written (code-server reported a 15 MB file at 5, 10 and 12 MB), and
+   * VS Code's auto save (on by default in VS Code for the Web) saves every second while one types:
+   * each read took a worker and a core for a second while the next keystroke's check waited.
+   */
+  private settle(uri: string, file: string, what: 'created' | 'changed'): void {
+    clearTimeout(this.settling.get(uri));
+    this.settling.set(uri, setTimeout(() => {
+      this.settling.delete(uri);
+      void this.readChanged(uri, file, what);
+    }, DISK_SETTLE_MS));
+  }
+
+  private async readChanged(uri: string, file: string, what: 'created' | 'changed'): Promise<void> {
+    const stat = fs.statSync(file, { throwIfNoEntry: false });
+    // Gone meanwhile (its deletion says so), or as the server last read it (same time and size: a
+    // watcher that reports what did not change).
+    if (!stat || this.diskStamps.get(uri) === diskStamp(stat)) return;
+    // An open document's diagnostics come from its text; its saved file is read only for the
+    // workspace's leak check, which compares files with a split role alone (train, val, test…). It
+    // is read again when the document closes.
+    if (this.documents.get(uri) && !fileSplitRole(file, this.configs.workspace)) return;
+    this.log(`${path.basename(file)} ${what} on disk: checking it`);
+    await this.analyzeOnDisk(file);
     this.checkLeaks(() => false);
   }
 
@@ -627,7 +672,7 @@ export class Scheduler {
   }
 
   dispose(): void {
-    for (const t of [...this.timers.values(), ...this.backgroundTimers.values(), ...this.labelTimers.values()]) clearTimeout(t);
+    for (const t of [...this.timers.values(), ...this.backgroundTimers.values(), ...this.labelTimers.values(), ...this.settling.values()]) clearTimeout(t);
     for (const run of this.labelRuns.values()) run.cancel();
     clearTimeout(this.tokenizerTimer);
     this.open.dispose();
