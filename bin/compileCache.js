@@ -5,8 +5,8 @@
 // after the run, not right after compiling, so it holds the functions the run actually compiled (V8
 // compiles most functions lazily: a cache made at once holds little but the top level).
 //
-// Where: $TUNESET_COMPILE_CACHE (a directory; "0" turns the cache off), else the user's cache folder
-// ($XDG_CACHE_HOME or ~/.cache, %LOCALAPPDATA% on Windows)/tuneset/v8, made readable by its owner only.
+// Where: $TUNESET_COMPILE_CACHE (a directory; "0" turns the cache off), else Tuneset's cache folder
+// (see cacheDir)/v8, made readable by its owner only.
 // An entry is named by the bundle's path, size and time, and Node's version: a rebuilt bundle or another
 // Node gets its own, and V8 itself refuses data that does not fit (the bundle is then compiled as usual
 // and the entry written again). Nothing here may stop the CLI: any failure means compiling as usual.
@@ -17,12 +17,13 @@ const os = require('os');
 const path = require('path');
 const crypto = require('crypto');
 
+/** The same cache folder as augmentation's answers (host/rewrites.ts): $TUNESET_CACHE_DIR, else $XDG_CACHE_HOME/tuneset, else ~/.cache/tuneset; code in its v8/ folder. */
 function cacheDir() {
   const set = process.env.TUNESET_COMPILE_CACHE;
   if (set === '0') return undefined;
   if (set) return set;
-  const base = process.env.XDG_CACHE_HOME || (process.platform === 'win32' && process.env.LOCALAPPDATA) || path.join(os.homedir(), '.cache');
-  return path.join(base, 'tuneset', 'v8');
+  const base = process.env.TUNESET_CACHE_DIR || (process.env.XDG_CACHE_HOME ? path.join(process.env.XDG_CACHE_HOME, 'tuneset') : path.join(os.homedir(), '.cache', 'tuneset'));
+  return path.join(base, 'v8');
 }
 
 /** Compiles the modules of `bundleDir` (not its subfolders) with cached code, and caches what a run compiled once it ends. */
