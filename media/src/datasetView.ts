@@ -49,7 +49,9 @@ const sort = el('select', { id: 'sort', 'aria-label': t('Order') },
 const problems = el('div', { id: 'query-problems' });
 /** The file's other fields shown as columns, at most (the rest are in the row's side panel). */
 const FIELD_COLUMNS = 3;
-interface Column { name: string; width: string; sort?: DatasetRowsQuery['sort']; cell(row: DatasetRowView): Node | string; className?: string }
+interface Column { name: string; width: string; sort?: DatasetRowsQuery['sort']; cell(row: DatasetRowView): Node | string; className?: string; field?: string }
+/** The order select's value for a field column (the select's fixed orders are plain words). */
+const fieldOrder = (name: string) => `field:${name}`;
 /** The columns before the fields' and after them; a file without labels has no Label column. */
 const LEADING: Column[] = [
   { name: t('Line'), width: '56px', sort: 'line', cell: (r) => String(r.line), className: 'num' },
@@ -69,11 +71,16 @@ const header = el('div', { class: 'row head', role: 'row' });
 function setColumns(labelled: boolean, fields: string[]): void {
   const next: Column[] = [
     ...LEADING.filter((c) => labelled || c.sort !== 'label'),
-    ...fields.slice(0, FIELD_COLUMNS).map((name): Column => ({ name, width: 'minmax(60px, 12%)', cell: (r) => r.other[name] ?? '', className: 'field' })),
+    ...fields.slice(0, FIELD_COLUMNS).map((name): Column => ({ name, width: 'minmax(60px, 12%)', sort: 'field', field: name, cell: (r) => r.other[name] ?? '', className: 'field' })),
     ...TRAILING,
   ];
   if (next.map((c) => c.name).join('\n') === columns.map((c) => c.name).join('\n') && header.childElementCount) return;
   columns = next;
+  // The order select offers the field columns too.
+  const kept = sort.value;
+  for (const o of [...sort.options]) if (o.value.startsWith('field:')) o.remove();
+  for (const c of columns) if (c.field !== undefined) sort.append(el('option', { value: fieldOrder(c.field) }, t('By {0}', c.field)));
+  sort.value = [...sort.options].some((o) => o.value === kept) ? kept : 'line';
   // Through the CSSOM (the page's CSP refuses style attributes): header and rows share the template.
   app.style.setProperty('--row-columns', columns.map((c) => c.width).join(' '));
   header.replaceChildren(...columns.map((c) => {
@@ -82,7 +89,7 @@ function setColumns(labelled: boolean, fields: string[]): void {
     if (!c.sort) return el('div', { role: 'columnheader', class: cls }, c.name);
     const button = el('button', { type: 'button', class: 'sort-header', title: t('Sort by {0}', c.name) }, c.name);
     button.addEventListener('click', () => {
-      sort.value = c.sort === 'length-desc' && sort.value === 'length-desc' ? 'length-asc' : c.sort!;
+      sort.value = c.field !== undefined ? fieldOrder(c.field) : c.sort === 'length-desc' && sort.value === 'length-desc' ? 'length-asc' : c.sort!;
       restart(readQuery());
     });
     return el('div', { role: 'columnheader', class: cls }, button);
@@ -123,7 +130,7 @@ function readQuery(): DatasetRowsQuery {
     ...(severityFilter.value ? { severity: severityFilter.value as DatasetRowsQuery['severity'] } : {}),
     ...(clusterFilter.value ? { cluster: Number(clusterFilter.value) } : {}),
     ...(search.value ? { text: search.value, regex: regex.checked } : {}),
-    sort: sort.value as DatasetRowsQuery['sort'],
+    ...(sort.value.startsWith('field:') ? { sort: 'field' as const, sortField: sort.value.slice('field:'.length) } : { sort: sort.value as DatasetRowsQuery['sort'] }),
   };
 }
 
@@ -361,7 +368,7 @@ function showQuery(q: DatasetRowsQuery): void {
   search.value = q.text ?? '';
   severityFilter.value = q.severity ?? '';
   regex.checked = !!q.regex;
-  sort.value = q.sort ?? 'line';
+  sort.value = q.sort === 'field' && q.sortField !== undefined ? fieldOrder(q.sortField) : q.sort ?? 'line';
   restart({ ...q, sort: q.sort ?? 'line' });
 }
 

@@ -362,8 +362,9 @@ export interface DatasetRowsQuery {
   /** Case-insensitive text in the row's text, label or other fields; a regular expression when `regex`. */
   text?: string;
   regex?: boolean;
-  /** `score`: the lowest row score first; `text`: alphabetical by text. */
-  sort?: 'line' | 'length-asc' | 'length-desc' | 'label' | 'findings' | 'score' | 'text';
+  /** `score`: the lowest row score first; `text`: alphabetical by text; `field`: by the other field `sortField`. */
+  sort?: 'line' | 'length-asc' | 'length-desc' | 'label' | 'findings' | 'score' | 'text' | 'field';
+  sortField?: string;
 }
 
 /** One finding of a row, as the view lists it. */

@@ -52,6 +52,10 @@ test('the table: each row\'s text, label, other fields and lines; findings on th
   assert.deepEqual(q({ text: '5' }), [4], 'other fields are searched too');
   assert.deepEqual(q({ sort: 'length-asc' }).slice(0, 2), [3, 0]);
   assert.deepEqual(q({ sort: 'length-desc', label: 'positive' }), [5, 0, 2], 'equal lengths stay in file order');
+  // By an other field's value (as text: "1" < "2" …), rows without the field last.
+  const tagged = new TextEncoder().encode(['b', undefined, 'a', 'c'].map((tag, i) => JSON.stringify({ text: `row ${i}`, label: 'x', ...(tag ? { tag } : {}) })).join('\n') + '\n');
+  const withTag = readRowTable('t.jsonl', tagged, analyzeDataset('t.jsonl', tagged, DEFAULT_CONFIG));
+  assert.deepEqual(queryRowTable(withTag, new Map(), { sort: 'field', sortField: 'tag' }), [2, 0, 3, 1]);
   assert.throws(() => q({ text: '(unclosed', regex: true }), /not a regular expression.*turn off "regex"/);
 });
 
@@ -162,6 +166,7 @@ test('the view page\'s messages are checked before the host asks the server anyt
   assert.ok(!ok({ type: 'reveal', line: 0, endLine: 1 }), 'lines are 1-based');
   assert.ok(!ok({ type: 'rows', seq: 1, query: { sort: 'random' }, offset: 0, limit: 10 }), 'an order the server does not know');
   assert.ok(ok({ type: 'rows', seq: 1, query: { sort: 'score' }, offset: 0, limit: 10 }) && ok({ type: 'rows', seq: 1, query: { sort: 'text' }, offset: 0, limit: 10 }));
+  assert.ok(ok({ type: 'rows', seq: 1, query: { sort: 'field', sortField: 'source' }, offset: 0, limit: 10 }));
   assert.ok(!ok({ type: 'rows', seq: 1, query: {}, offset: -5, limit: 10 }));
   assert.ok(!ok({ type: 'rows', seq: 1, query: { text: 'x'.repeat(5000) }, offset: 0, limit: 10 }), 'a search text is kept small');
   assert.ok(ok({ type: 'edit', action: { kind: 'relabel', label: 'positive' }, query: { severity: 'warning', cluster: 2, sort: 'findings' }, matched: 4, version: 3 }));

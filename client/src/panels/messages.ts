@@ -72,7 +72,8 @@ export const datasetRowsQuerySchema: z.ZodType<DatasetRowsQuery> = z.object({
   cluster: z.number().int().min(1).optional(),
   text: z.string().max(4096).optional(),
   regex: z.boolean().optional(),
-  sort: z.enum(['line', 'length-asc', 'length-desc', 'label', 'findings', 'score', 'text']).optional(),
+  sort: z.enum(['line', 'length-asc', 'length-desc', 'label', 'findings', 'score', 'text', 'field']).optional(),
+  sortField: z.string().max(4096).optional(),
 });
 
 const rowAction: z.ZodType<DatasetRowAction> = z.discriminatedUnion('kind', [

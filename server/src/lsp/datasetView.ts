@@ -139,6 +139,7 @@ export class DatasetViews {
     const q = {
       label: query.label, rule: query.rule || undefined, severity: query.severity, cluster: query.cluster,
       text: query.text || undefined, regex: !!query.regex, sort: query.sort ?? 'line',
+      ...(query.sort === 'field' && query.sortField !== undefined ? { sortField: query.sortField } : {}),
     };
     const key = JSON.stringify(q);
     let found = entry.queries.get(key);

@@ -60,11 +60,16 @@ export interface RowQuery {
   text?: string;
   regex?: boolean;
   sort?: RowSort;
+  /** The other field `field` sorts by. */
+  sortField?: string;
 }
 
-/** File order; by length; by label (then file order); most severe findings first (then most findings). */
-/** `score`: the lowest row score (rowScore) first; `text`: by the text's code points (rows that start alike together). */
-export type RowSort = 'line' | 'length-asc' | 'length-desc' | 'label' | 'findings' | 'score' | 'text';
+/**
+ * File order; by length; by label (then file order); most severe findings first (then most findings);
+ * `score`: the lowest row score (rowScore) first; `text`: by the text's code points (rows that start
+ * alike together); `field`: by the other field RowQuery.sortField (rows without it last).
+ */
+export type RowSort = 'line' | 'length-asc' | 'length-desc' | 'label' | 'findings' | 'score' | 'text' | 'field';
 
 /** Other fields longer than this are cut (the row's side panel is for reading its text, not every field whole). */
 const OTHER_FIELD_CHARS = 200;
@@ -183,6 +188,10 @@ export function queryRowTable(table: RowTable, byRow: Map<number, Finding[]>, qu
     const score = new Map(out.map((i) => [i, rowScore(byRow.get(i))]));
     out.sort((a, b) => score.get(a)! - score.get(b)! || a - b);
   } else if (query.sort === 'text') out.sort((a, b) => (rows[a].text < rows[b].text ? -1 : rows[a].text > rows[b].text ? 1 : a - b));
+  else if (query.sort === 'field' && query.sortField !== undefined) {
+    const name = query.sortField;
+    out.sort((a, b) => compareLabels(rows[a].other[name], rows[b].other[name]) || a - b);
+  }
   return out;
 }
 
@@ -193,7 +202,7 @@ function worstOf(findings: readonly Finding[] | undefined): number {
   return worst;
 }
 
-/** Labels in code-point order, rows without a label last. */
+/** Labels (or a field's values) in code-point order, rows without one last. */
 function compareLabels(a: string | undefined, b: string | undefined): number {
   if (a === b) return 0;
   if (a === undefined) return 1;
