@@ -47,8 +47,15 @@ const sort = el('select', { id: 'sort', 'aria-label': t('Order') },
   el('option', { value: 'label' }, t('By label')), el('option', { value: 'findings' }, t('Worst findings first')),
   el('option', { value: 'score' }, t('Lowest score first')), el('option', { value: 'text' }, t('By text')));
 const problems = el('div', { id: 'query-problems' });
-/** The file's other fields shown as columns, at most (the rest are in the row's side panel). */
+/**
+ * The file's other fields shown as columns, at most, as many as the table's width leaves room for
+ * (FIELD_WIDTH each beside the other columns at their least and the text at TEXT_ROOM): the text comes
+ * first. All of a row's fields are in its side panel.
+ */
 const FIELD_COLUMNS = 3;
+const FIELD_WIDTH = 90;
+/** Room the text keeps beyond its least width (140 px) before a field column is shown. */
+const TEXT_ROOM = 80;
 interface Column { name: string; width: string; sort?: DatasetRowsQuery['sort']; cell(row: DatasetRowView): Node | string; className?: string; field?: string }
 /** The order select's value for a field column (the select's fixed orders are plain words). */
 const fieldOrder = (name: string) => `field:${name}`;
@@ -56,22 +63,35 @@ const fieldOrder = (name: string) => `field:${name}`;
 const LEADING: Column[] = [
   { name: t('Line'), width: '56px', sort: 'line', cell: (r) => String(r.line), className: 'num' },
   { name: t('Label'), width: '100px', sort: 'label', cell: (r) => r.label ?? '', className: 'label' },
-  { name: t('Text'), width: 'minmax(0, 1fr)', sort: 'text', cell: (r) => r.text.replace(/\s+/g, ' '), className: 'text' },
+  { name: t('Text'), width: 'minmax(140px, 2fr)', sort: 'text', cell: (r) => r.text.replace(/\s+/g, ' '), className: 'text' },
 ];
 const TRAILING: Column[] = [
   { name: t('Chars'), width: '52px', sort: 'length-desc', cell: (r) => fmt(r.length), className: 'num' },
   { name: t('Tokens'), width: '60px', cell: (r) => `${r.tokensEstimated ? '≈' : ''}${fmt(r.tokens)}`, className: 'num' },
   { name: t('Score'), width: '46px', sort: 'score', cell: (r) => String(r.score), className: 'num score' },
-  { name: t('Findings'), width: 'minmax(110px, 22%)', sort: 'findings', cell: findingChips, className: 'findings' },
+  { name: t('Findings'), width: 'minmax(100px, 20%)', sort: 'findings', cell: findingChips, className: 'findings' },
 ];
 let columns: Column[] = [...LEADING, ...TRAILING];
 const header = el('div', { class: 'row head', role: 'row' });
 
-/** The columns for a file: its labels and its first other fields decide them (set again when they change). */
+/** The file's labels and other fields, as the last rows told them (for setColumns on a resize). */
+let shownFields: { labelled: boolean; fields: string[] } = { labelled: true, fields: [] };
+
+/** How many field columns the table has room for. */
+function fieldRoom(labelled: boolean): number {
+  const fixed = [...LEADING, ...TRAILING].filter((c) => labelled || c.sort !== 'label').reduce((sum, c) => sum + (parseInt(c.width, 10) || parseInt(c.width.replace('minmax(', ''), 10) || 0), 0);
+  const width = viewport.clientWidth || header.clientWidth;
+  if (!width) return 0;
+  const spare = width - fixed - TEXT_ROOM - 8 * (LEADING.length + TRAILING.length + FIELD_COLUMNS);
+  return Math.max(0, Math.min(FIELD_COLUMNS, Math.floor(spare / FIELD_WIDTH)));
+}
+
+/** The columns for a file: its labels, its first other fields and the table's width decide them (set again when they change). */
 function setColumns(labelled: boolean, fields: string[]): void {
+  shownFields = { labelled, fields };
   const next: Column[] = [
     ...LEADING.filter((c) => labelled || c.sort !== 'label'),
-    ...fields.slice(0, FIELD_COLUMNS).map((name): Column => ({ name, width: 'minmax(60px, 12%)', sort: 'field', field: name, cell: (r) => r.other[name] ?? '', className: 'field' })),
+    ...fields.slice(0, fieldRoom(labelled)).map((name): Column => ({ name, width: 'minmax(60px, 0.8fr)', sort: 'field', field: name, cell: (r) => r.other[name] ?? '', className: 'field' })),
     ...TRAILING,
   ];
   if (next.map((c) => c.name).join('\n') === columns.map((c) => c.name).join('\n') && header.childElementCount) return;
@@ -95,7 +115,6 @@ function setColumns(labelled: boolean, fields: string[]): void {
     return el('div', { role: 'columnheader', class: cls }, button);
   }));
 }
-setColumns(true, []);
 
 // The actions on the rows the filters select: each asks again before it writes.
 const actionCount = el('span', { id: 'action-count', class: 'muted' });
@@ -122,6 +141,7 @@ clear(app,
   problems,
   el('div', { class: 'layout' }, el('div', { class: 'table' }, header, viewport), details),
 );
+setColumns(true, []);
 
 function readQuery(): DatasetRowsQuery {
   return {
@@ -347,7 +367,11 @@ function reveal(row: DatasetRowView): void {
 }
 
 viewport.addEventListener('scroll', () => draw());
-window.addEventListener('resize', () => draw());
+window.addEventListener('resize', () => {
+  // A wider or narrower table may hold more or fewer field columns.
+  setColumns(shownFields.labelled, shownFields.fields);
+  draw();
+});
 viewport.addEventListener('keydown', (e) => {
   const step = e.key === 'ArrowDown' ? 1 : e.key === 'ArrowUp' ? -1 : e.key === 'PageDown' ? 20 : e.key === 'PageUp' ? -20 : 0;
   if (step) {
