@@ -431,8 +431,7 @@ export class Scheduler {
   private async analyzeOnDisk(file: string): Promise<Analyzed | undefined> {
     const uri = pathToFileURL(file).href;
     const check = new Check(uri, -1);
-    this.diskChecks.get(uri)?.add(check);
-    if (!this.diskChecks.has(uri)) this.diskChecks.set(uri, new Set([check]));
+    this.diskChecks.set(uri, (this.diskChecks.get(uri) ?? new Set()).add(check));
     showProgress(this.connection, this.runningChecks, check, this.tr.t('Tuneset: checking {0}', path.basename(file)));
     try {
       // Open files are read from disk too: the workspace's leak check compares saved files.
