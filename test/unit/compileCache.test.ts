@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -34,4 +34,17 @@ test('the CLI\'s compile cache: written after a first run, used by the next, rew
   const plain = spawnSync(process.execPath, ['bin/tuneset.js', 'check', 'samples/reviews/train.jsonl', '--format', 'json'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, TUNESET_COMPILE_CACHE: '0', XDG_CACHE_HOME: off, HOME: off } });
   assert.equal(plain.stdout, first.stdout);
   assert.throws(() => readdirSync(off), 'nothing written when it is off');
+});
+
+test('the compile cache also takes the bundles loaded on demand: augment (WordNet tagging) writes the same rows cold and warm', () => {
+  const dir = join(mkdtempSync(join(tmpdir(), 'tuneset-cc-')), 'v8');
+  const out = mkdtempSync(join(tmpdir(), 'tuneset-cc-out-'));
+  const augment = (file: string) => spawnSync(process.execPath, ['bin/tuneset.js', 'augment', 'samples/reviews/train.jsonl', '--only-new', '--out', join(out, file)], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, TUNESET_COMPILE_CACHE: dir } });
+  const cold = augment('cold.jsonl');
+  assert.equal(cold.status, 0, cold.stderr);
+  assert.ok(entries(dir).length >= 2, `cli.js and naturalData.js (the tagger's lexicons) at least: ${entries(dir).join(', ')}`);
+  assert.ok(readFileSync(join(out, 'cold.jsonl'), 'utf8').split('\n').filter(Boolean).length > 10, 'new rows were written');
+  const warm = augment('warm.jsonl');
+  assert.equal(warm.status, 0, warm.stderr);
+  assert.equal(readFileSync(join(out, 'warm.jsonl'), 'utf8'), readFileSync(join(out, 'cold.jsonl'), 'utf8'));
 });
