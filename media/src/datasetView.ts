@@ -53,23 +53,26 @@ const problems = el('div', { id: 'query-problems' });
  * first. All of a row's fields are in its side panel.
  */
 const FIELD_COLUMNS = 3;
+/** Other fields the order select offers, at most. */
+const ORDER_FIELDS = 20;
 const FIELD_WIDTH = 90;
 /** Room the text keeps beyond its least width (140 px) before a field column is shown. */
 const TEXT_ROOM = 80;
-interface Column { name: string; width: string; sort?: DatasetRowsQuery['sort']; cell(row: DatasetRowView): Node | string; className?: string; field?: string }
+/** A column: its CSS grid track (`width`) and the least pixels it takes (`least`), what sorts it, what its cell shows. */
+interface Column { name: string; width: string; least: number; sort?: DatasetRowsQuery['sort']; cell(row: DatasetRowView): Node | string; className?: string; field?: string }
 /** The order select's value for a field column (the select's fixed orders are plain words). */
 const fieldOrder = (name: string) => `field:${name}`;
 /** The columns before the fields' and after them; a file without labels has no Label column. */
 const LEADING: Column[] = [
-  { name: t('Line'), width: '56px', sort: 'line', cell: (r) => String(r.line), className: 'num' },
-  { name: t('Label'), width: '100px', sort: 'label', cell: (r) => r.label ?? '', className: 'label' },
-  { name: t('Text'), width: 'minmax(140px, 2fr)', sort: 'text', cell: (r) => r.text.replace(/\s+/g, ' '), className: 'text' },
+  { name: t('Line'), width: '56px', least: 56, sort: 'line', cell: (r) => String(r.line), className: 'num' },
+  { name: t('Label'), width: '100px', least: 100, sort: 'label', cell: (r) => r.label ?? '', className: 'label' },
+  { name: t('Text'), width: 'minmax(140px, 2fr)', least: 140, sort: 'text', cell: (r) => r.text.replace(/\s+/g, ' '), className: 'text' },
 ];
 const TRAILING: Column[] = [
-  { name: t('Chars'), width: '52px', sort: 'length-desc', cell: (r) => fmt(r.length), className: 'num' },
-  { name: t('Tokens'), width: '60px', cell: (r) => `${r.tokensEstimated ? '≈' : ''}${fmt(r.tokens)}`, className: 'num' },
-  { name: t('Score'), width: '46px', sort: 'score', cell: (r) => String(r.score), className: 'num score' },
-  { name: t('Findings'), width: 'minmax(100px, 20%)', sort: 'findings', cell: findingChips, className: 'findings' },
+  { name: t('Chars'), width: '52px', least: 52, sort: 'length-desc', cell: (r) => fmt(r.length), className: 'num' },
+  { name: t('Tokens'), width: '60px', least: 60, cell: (r) => `${r.tokensEstimated ? '≈' : ''}${fmt(r.tokens)}`, className: 'num' },
+  { name: t('Score'), width: '46px', least: 46, sort: 'score', cell: (r) => String(r.score), className: 'num score' },
+  { name: t('Findings'), width: 'minmax(100px, 20%)', least: 100, sort: 'findings', cell: findingChips, className: 'findings' },
 ];
 let columns: Column[] = [...LEADING, ...TRAILING];
 const header = el('div', { class: 'row head', role: 'row' });
@@ -79,7 +82,7 @@ let shownFields: { labelled: boolean; fields: string[] } = { labelled: true, fie
 
 /** How many field columns the table has room for. */
 function fieldRoom(labelled: boolean): number {
-  const fixed = [...LEADING, ...TRAILING].filter((c) => labelled || c.sort !== 'label').reduce((sum, c) => sum + (parseInt(c.width, 10) || parseInt(c.width.replace('minmax(', ''), 10) || 0), 0);
+  const fixed = [...LEADING, ...TRAILING].filter((c) => labelled || c.sort !== 'label').reduce((sum, c) => sum + c.least, 0);
   const width = viewport.clientWidth || header.clientWidth;
   if (!width) return 0;
   const spare = width - fixed - TEXT_ROOM - 8 * (LEADING.length + TRAILING.length + FIELD_COLUMNS);
@@ -88,19 +91,21 @@ function fieldRoom(labelled: boolean): number {
 
 /** The columns for a file: its labels, its first other fields and the table's width decide them (set again when they change). */
 function setColumns(labelled: boolean, fields: string[]): void {
+  if (fields.join('\n') !== shownFields.fields.join('\n')) {
+    // The order select offers every other field of the file, shown as a column or not.
+    const kept = sort.value;
+    for (const o of [...sort.options]) if (o.value.startsWith('field:')) o.remove();
+    for (const name of fields.slice(0, ORDER_FIELDS)) sort.append(el('option', { value: fieldOrder(name) }, t('By {0}', name)));
+    sort.value = [...sort.options].some((o) => o.value === kept) ? kept : 'line';
+  }
   shownFields = { labelled, fields };
   const next: Column[] = [
     ...LEADING.filter((c) => labelled || c.sort !== 'label'),
-    ...fields.slice(0, fieldRoom(labelled)).map((name): Column => ({ name, width: 'minmax(60px, 0.8fr)', sort: 'field', field: name, cell: (r) => r.other[name] ?? '', className: 'field' })),
+    ...fields.slice(0, fieldRoom(labelled)).map((name): Column => ({ name, width: 'minmax(60px, 0.8fr)', least: 60, sort: 'field', field: name, cell: (r) => r.other[name] ?? '', className: 'field' })),
     ...TRAILING,
   ];
   if (next.map((c) => c.name).join('\n') === columns.map((c) => c.name).join('\n') && header.childElementCount) return;
   columns = next;
-  // The order select offers the field columns too.
-  const kept = sort.value;
-  for (const o of [...sort.options]) if (o.value.startsWith('field:')) o.remove();
-  for (const c of columns) if (c.field !== undefined) sort.append(el('option', { value: fieldOrder(c.field) }, t('By {0}', c.field)));
-  sort.value = [...sort.options].some((o) => o.value === kept) ? kept : 'line';
   // Through the CSSOM (the page's CSP refuses style attributes): header and rows share the template.
   app.style.setProperty('--row-columns', columns.map((c) => c.width).join(' '));
   header.replaceChildren(...columns.map((c) => {
