@@ -53,6 +53,19 @@ test('split writes NAME.train/val/test beside the file with the exact lines, and
   assert.match(r.out, /train +14 rows +positive 8 · negative 4 · neutral 2/);
 });
 
+test('split names its parts with the role words of the settings (tuneset.json), as check reads them: a source named "fit" gets a folder', () => {
+  const dir = folder({ 'reviews.fit.jsonl': REVIEWS, 'tuneset.json': JSON.stringify({ trainFileWords: ['train', 'fit'] }) });
+  const r = tuneset(dir, 'split', 'reviews.fit.jsonl', '--ratios', '50,25,25', '--seed', '42');
+  assert.equal(r.code, 0, r.err);
+  for (const s of ['train', 'val', 'test']) assert.ok(existsSync(join(dir, 'reviews.fit', `${s}.jsonl`)), `reviews.fit/${s}.jsonl (not reviews.fit.${s}.jsonl)`);
+  assert.ok(!existsSync(join(dir, 'reviews.fit.train.jsonl')));
+  assert.match(r.out, /reviews\.fit\/train\.jsonl/);
+  // Without the setting "fit" is no split word: the parts go beside the file as usual.
+  const plain = folder({ 'reviews.fit.jsonl': REVIEWS });
+  assert.equal(tuneset(plain, 'split', 'reviews.fit.jsonl', '--ratios', '50,25,25', '--seed', '42').code, 0);
+  assert.ok(existsSync(join(plain, 'reviews.fit.train.jsonl')));
+});
+
 test('split: the same seed writes the same bytes; an existing file is kept unless --force', () => {
   const dir = folder({ 'd.jsonl': REVIEWS });
   assert.equal(tuneset(dir, 'split', 'd.jsonl', '--out', 'a', '--seed', '7').code, 0);

@@ -99,8 +99,10 @@ export function split(argv: string[]): Promise<number> {
       const timing = (what: string) => process.env.TUNESET_TIMING && process.stderr.write(`[timing] ${what} ${(performance.now() - t0).toFixed(0)} ms, ${(process.cpuUsage().user / 1000).toFixed(0)} ms CPU\n`);
       const made = near ? await splitLeakGroups(ds.file, ds.display, ds.config, { near: true, container: ds.container, timing }) : undefined;
       // Planned from the grouping's analysis when it kept the rows' facts (a JSON Lines file): no second read of every row.
-      const fromGrouping = planSplitOfGrouping({ ...options, detection: ds.detection }, made);
-      const plan = fromGrouping ?? planGroupedSplit(ds.reader.rows(), { ...options, detection: ds.detection }, made);
+      // The parts are named with the leak check's role words from the settings, as check reads them.
+      const planned = { ...options, detection: ds.detection, roleWords: ds.config };
+      const fromGrouping = planSplitOfGrouping(planned, made);
+      const plan = fromGrouping ?? planGroupedSplit(ds.reader.rows(), planned, made);
       timing('plan');
       if (plan.unreadableDates) throw new InputError(`${ds.display}: ${plan.unreadableDates.message}`);
       if (plan.splits.every((s) => s.rows.length === 0)) throw noUsableRows(ds.display, plan.rows, plan.excluded);
@@ -178,7 +180,7 @@ function summary(display: string, plan: SplitPlan, written?: (name: string) => s
     lines.push(`  ${fmt(g.rows)} rows in ${fmt(g.count)} group${g.count === 1 ? '' : 's'} kept whole (largest: ${fmt(g.largest)} rows); ${fmt(g.moved)} ${g.moved === 1 ? 'row' : 'rows'} moved to keep ${fmt(g.straddling)} ${g.straddling === 1 ? 'group' : 'groups'} whole that an ungrouped split would have cut`);
   }
   if (plan.folds && written) {
-    plan.folds.forEach((f) => lines.push(`  ${f.name}: train ${fmt(f.train.length)} rows → ${written(foldFileName(sourceName, f.name, 'train'))}, val ${fmt(f.val.length)} rows → ${written(foldFileName(sourceName, f.name, 'val'))}`));
+    plan.folds.forEach((f) => lines.push(`  ${f.name}: train ${fmt(f.train.length)} rows → ${written(foldFileName(sourceName, f.name, 'train', plan.roleWords))}, val ${fmt(f.val.length)} rows → ${written(foldFileName(sourceName, f.name, 'val', plan.roleWords))}`));
   }
   // The engine's reasons and warnings in the command line's language (the summary's own words stay English for now).
   const tr = cliTranslator();

@@ -1,7 +1,7 @@
 import { containerBytes, containerPieces, containerText, outputName, stemAndExtension, type DatasetSource, type OutputBytes, type OutputFile, type OutputPieces } from '../read/datasetSource';
 import { DEFAULT_CONFIG } from '../config';
 import { splitWordRole } from '../rules/crossFileLeak';
-import type { AppliedSplitOptions, SplitPlan } from './split';
+import type { AppliedSplitOptions, SplitPlan, SplitRoleWords } from './split';
 
 /** The manifest written beside a split (NAME.split.json): enough to re-make it and to check it. */
 export interface SplitManifest {
@@ -25,20 +25,21 @@ export interface SplitManifest {
 }
 
 /** A fold's training or validation file: "reviews.jsonl" → "reviews.folds/fold1/train.jsonl" ("train.jsonl" → "train/folds/fold1/train.jsonl"). */
-export function foldFileName(sourceName: string, fold: string, part: 'train' | 'val'): string {
-  return splitPartName(sourceName, `folds/${fold}/${part}`);
+export function foldFileName(sourceName: string, fold: string, part: 'train' | 'val', words: SplitRoleWords = DEFAULT_CONFIG): string {
+  return splitPartName(sourceName, `folds/${fold}/${part}`, words);
 }
 
 /**
  * One split's file: "reviews.jsonl" → "reviews.train.jsonl". A source whose name already ends in a
- * split's word (splitWordRole with the default words: "train.jsonl", "data.train.jsonl") gets a folder of that name for its parts
+ * split's word (splitWordRole with the settings' words, the built-in ones by default: "train.jsonl",
+ * "data.train.jsonl") gets a folder of that name for its parts
  * ("train/val.jsonl", "data.train/val.jsonl") instead of "train.train.jsonl" or "data.train.val.jsonl",
  * names that say two splits at once.
  */
-export function splitPartName(sourceName: string, part: string): string {
+export function splitPartName(sourceName: string, part: string, words: SplitRoleWords = DEFAULT_CONFIG): string {
   const { stem, ext } = stemAndExtension(sourceName);
   const last = stem.slice(Math.max(stem.lastIndexOf('/'), stem.lastIndexOf('\\')) + 1).split('.').pop()!;
-  return splitWordRole(last, DEFAULT_CONFIG) ? `${stem}/${part}${ext}` : outputName(sourceName, part);
+  return splitWordRole(last, words) ? `${stem}/${part}${ext}` : outputName(sourceName, part);
 }
 
 /**
@@ -47,9 +48,9 @@ export function splitPartName(sourceName: string, part: string): string {
  * copy of its rows beside them would be one more file for a leak check to mistake for held-out data.
  * A k-fold's held-out test part has its own file.
  */
-export function splitFileNames(plan: Pick<SplitPlan, 'splits' | 'folds'>, sourceName: string): (string | undefined)[] {
+export function splitFileNames(plan: Pick<SplitPlan, 'splits' | 'folds' | 'roleWords'>, sourceName: string): (string | undefined)[] {
   const folds = plan.folds?.length ?? 0;
-  return plan.splits.map((s, i) => (i < folds ? undefined : splitPartName(sourceName, s.name)));
+  return plan.splits.map((s, i) => (i < folds ? undefined : splitPartName(sourceName, s.name, plan.roleWords)));
 }
 
 /** The splits that have a file of their own, with its name. */
@@ -84,7 +85,7 @@ export function splitManifest(plan: SplitPlan, source: DatasetSource): SplitMani
     })),
     groups: plan.groups,
     ...(plan.folds ? {
-      folds: plan.folds.map((f) => ({ name: f.name, train: foldFileName(source.name, f.name, 'train'), val: foldFileName(source.name, f.name, 'val'), trainRows: f.train.length, valRows: f.val.length })),
+      folds: plan.folds.map((f) => ({ name: f.name, train: foldFileName(source.name, f.name, 'train', plan.roleWords), val: foldFileName(source.name, f.name, 'val', plan.roleWords), trainRows: f.train.length, valRows: f.val.length })),
     } : {}),
     missingLabels: plan.missingLabels,
     excluded: plan.excluded.map(({ line, rule, reason }) => ({ line, rule, reason })),
@@ -130,7 +131,7 @@ export function renderSplitPieces(plan: SplitPlan, source: DatasetSource): Outpu
 /** k-fold: each fold's training and validation files, after the parts themselves. */
 function foldParts(plan: SplitPlan, source: DatasetSource): { name: string; rows: number[] }[] {
   return (plan.folds ?? []).flatMap((f) => [
-    { name: foldFileName(source.name, f.name, 'train'), rows: f.train },
-    { name: foldFileName(source.name, f.name, 'val'), rows: f.val },
+    { name: foldFileName(source.name, f.name, 'train', plan.roleWords), rows: f.train },
+    { name: foldFileName(source.name, f.name, 'val', plan.roleWords), rows: f.val },
   ]);
 }

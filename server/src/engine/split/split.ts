@@ -2,7 +2,7 @@
 // stratified by label, grouped so duplicates stay together, or by time) made from the rows' facts
 // (splitRows.ts, rowGroups.ts, assignGroups.ts, apportion.ts), then written by renderSplit.ts.
 import { detectDatasetFormat, type Detection } from '../analysis/detection';
-import { DEFAULT_CONFIG } from '../config';
+import { DEFAULT_CONFIG, type Config } from '../config';
 import { OptionsError } from '../optionsError';
 import type { SourceRow } from '../read';
 import { balanceIndex } from '../rules/labels';
@@ -51,7 +51,16 @@ export interface SplitOptions {
   keyHashes?: ArrayLike<number>;
   /** The format and fields; detected from the rows when absent. */
   detection?: Detection;
+  /**
+   * The words that give a file name a split role (the leak check's settings; the built-in ones when
+   * absent): a source named with one gets a folder for its parts (see splitPartName). Not recorded in
+   * the manifest: it changes names, never which rows go where.
+   */
+  roleWords?: SplitRoleWords;
 }
+
+/** The settings that give a file name a split role (fileSplitRole, splitWordRole). */
+export type SplitRoleWords = Pick<Config, 'heldOutFileWords' | 'trainFileWords'>;
 
 /** The options as applied, recorded in the manifest so a split can be re-made. */
 export interface AppliedSplitOptions {
@@ -126,6 +135,8 @@ export interface SplitPlan {
   folds?: SplitFold[];
   /** Things the user should know: unreachable ratios, classes too small for every split… */
   warnings: string[];
+  /** SplitOptions.roleWords, for the parts' file names. */
+  roleWords?: SplitRoleWords;
 }
 
 /** Fills defaults and returns the problems with the options (empty when they are usable). */
@@ -239,6 +250,7 @@ function planFromFacts(facts: SplitRows, detection: Detection, applied: AppliedS
   const missingLabels = stratify ? missingLabelsOf(facts, groups, splits, applied) : [];
   warnings.push(...splitWarnings(facts, splits, applied, stratify, groupInfo, options.minRows ?? DEFAULT_MIN_ROWS));
   const plan: SplitPlan = { options: applied, format: detection.format, fields: detection.fields, rows: facts.count, splits, excluded: facts.excluded, groups: groupInfo, missingLabels, warnings };
+  if (options.roleWords) plan.roleWords = options.roleWords;
   if (facts.badDates.length) plan.unreadableDates = unreadableDates(applied.timeField!, facts.badDates);
   if (applied.folds !== undefined) plan.folds = foldsOf(splits, applied.folds, facts.count);
   return plan;

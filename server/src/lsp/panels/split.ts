@@ -81,6 +81,8 @@ async function splitPlan(host: SplitHost, uri: string, entry: PanelDataset, c: S
   const made = c.groupNearDuplicates ? await nearDuplicateGroups(host, uri, entry, token, progress) : undefined;
   const options: SplitOptions = {
     seed: c.seed, stratify: c.stratify, groupDuplicates: c.groupDuplicates, detection: dataset.detection,
+    // The parts are named with the leak check's role words from the settings, as the CLI names them.
+    roleWords: host.config(filePath(uri)),
     ...(c.mode === 'folds' ? { folds: c.folds } : { ratios: c.ratios }),
     ...(c.groupField ? { groupField: c.groupField } : {}),
     ...(c.timeField ? { timeField: c.timeField } : {}),
@@ -96,7 +98,7 @@ function preview(plan: SplitPlan, file: string, folder: string, translate: (mess
   return {
     rows: plan.rows,
     splits: plan.splits.map((s, i) => ({
-      name: s.name, file: path.join(folder, files[i] ?? foldFileName(base, s.name, 'val')), rows: s.rows.length, target: s.target, labels: s.labels, unlabeled: s.unlabeled, balanceIndex: s.balanceIndex,
+      name: s.name, file: path.join(folder, files[i] ?? foldFileName(base, s.name, 'val', plan.roleWords)), rows: s.rows.length, target: s.target, labels: s.labels, unlabeled: s.unlabeled, balanceIndex: s.balanceIndex,
     })),
     labels: [...new Set(plan.splits.flatMap((s) => Object.keys(s.labels)))],
     excluded: plan.excluded.map((e) => ({ line: e.line, reason: translate(e.reason) })),
