@@ -77,7 +77,7 @@ function showPreview(p: SplitPreview): void {
     p.groups.count ? el('p', {}, p.groups.moved
       ? t('{0} rows in {1} groups are kept whole (largest {2}); {3} rows moved to keep {4} groups whole that an ungrouped split would have cut.', fmt(p.groups.rows), fmt(p.groups.count), fmt(p.groups.largest), fmt(p.groups.moved), fmt(p.groups.straddling ?? 0))
       : t('{0} rows in {1} groups are kept whole (largest {2}).', fmt(p.groups.rows), fmt(p.groups.count), fmt(p.groups.largest))) : null,
-    p.excluded.length ? el('details', {}, el('summary', {}, t('{0} rows left out (listed in the manifest)', fmt(p.excluded.length))), el('ul', {}, ...p.excluded.slice(0, 50).map((e) => el('li', {}, t('line {0}: {1}', e.line, e.reason))))) : null,
+    p.excluded.length ? el('details', {}, el('summary', {}, t(p.excluded.length === 1 ? '{0} row left out (listed in the manifest)' : '{0} rows left out (listed in the manifest)', fmt(p.excluded.length))), el('ul', {}, ...p.excluded.slice(0, 50).map((e) => el('li', {}, t('line {0}: {1}', e.line, e.reason))))) : null,
     ...p.warnings.map((w) => el('p', { class: 'warning' }, w)),
   );
 }
