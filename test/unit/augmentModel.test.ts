@@ -83,7 +83,7 @@ test('CLI: bt and pp rows from the endpoint, the cost said first, a re-run answe
     const env = { TUNESET_CACHE_DIR: cache, TUNESET_AUGMENT_API_KEY: KEY };
     const first = await tuneset(dir, env, 'augment', 'd.jsonl', '--ops', 'bt,pp', '--n', '2', '--out', 'aug.jsonl');
     assert.equal(first.code, 0, first.err + first.out);
-    assert.match(first.err, /Rewrites by test-model at http:\/\/127\.0\.0\.1:\d+\/v1: texts 2, requests 6, answered by the cache 0, tokens to send and receive about \d+, cost about 0\.\d+ at 0\.5 per 1,000 tokens/);
+    assert.match(first.err, /Rewriting 2 texts with test-model at http:\/\/127\.0\.0\.1:\d+\/v1: 6 requests, 0 of them answered from the cache; about \d+ tokens sent and received, cost about 0\.\d+ at 0\.5 per 1,000 tokens/);
     assert.equal(seen.length, 6, 'two legs of bt and one of pp per text');
     assert.ok(seen.every((s) => s.auth === `Bearer ${KEY}`));
     const rows = readFileSync(join(dir, 'aug.jsonl'), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as { text: string; augmented_from?: number });
@@ -97,8 +97,8 @@ test('CLI: bt and pp rows from the endpoint, the cost said first, a re-run answe
 
     const again = await tuneset(dir, env, 'augment', 'd.jsonl', '--ops', 'bt,pp', '--n', '2', '--out', 'aug.jsonl', '--force');
     assert.equal(again.code, 0, again.err);
-    assert.match(again.err, /requests 6, answered by the cache 6, tokens to send and receive about 0,/);
-    assert.match(again.err, /Endpoint requests sent: 0 \(0 retried\), answered by the cache: 6/);
+    assert.match(again.err, /6 requests, 6 of them answered from the cache; about 0 tokens sent and received,/);
+    assert.match(again.err, /0 requests sent to the endpoint \(0 retried\), 6 answered from the cache/);
     assert.equal(seen.length, 6, 'the re-run asked the endpoint nothing');
     assert.equal(readFileSync(join(dir, 'aug.jsonl'), 'utf8').split('\n').filter((l) => l.includes('augmented_from')).length, 3);
 

@@ -139,7 +139,7 @@ export function augment(argv: string[]): Promise<number> {
         process.stderr.write(errorLine(describeEstimate(estimateRewrites(texts, modelOps, endpoint), endpoint)));
         const fetched = await fetchRewrites(texts, modelOps, endpoint);
         run.rewrites = fetched.rewrites;
-        process.stderr.write(errorLine(`Endpoint requests sent: ${fmt(fetched.requests)} (${fmt(fetched.retried)} retried), answered by the cache: ${fmt(fetched.cached)}`));
+        process.stderr.write(errorLine(`${fmt(fetched.requests)} requests sent to the endpoint (${fmt(fetched.retried)} retried), ${fmt(fetched.cached)} answered from the cache`));
         // Each error in the command line's language (the URL and HTTP status as they are).
         if (fetched.failed) process.stderr.write(errorLine(`Texts without a rewrite from the endpoint: ${fmt(fetched.failed)} (${fetched.errors.map((e) => cliTranslator().message(e)).join('; ')})`));
       }

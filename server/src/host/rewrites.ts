@@ -133,7 +133,7 @@ export function estimateRewrites(texts: readonly string[], ops: readonly ModelOp
 /** The estimate as one line. */
 export function describeEstimate(e: Estimate, o: EndpointOptions): string {
   const n = (x: number) => x.toLocaleString('en-US');
-  const head = `Rewrites by ${o.model} at ${o.endpoint}: texts ${n(e.texts)}, requests ${n(e.requests)}, answered by the cache ${n(e.cached)}, tokens to send and receive about ${n(e.tokens)}`;
+  const head = `Rewriting ${n(e.texts)} texts with ${o.model} at ${o.endpoint}: ${n(e.requests)} requests, ${n(e.cached)} of them answered from the cache; about ${n(e.tokens)} tokens sent and received`;
   return e.cost !== undefined ? `${head}, cost about ${e.cost.toFixed(e.cost < 1 ? 4 : 2)} at ${o.pricePer1kTokens} per 1,000 tokens` : `${head} (no price set: augment.pricePer1kTokens)`;
 }
 
