@@ -139,7 +139,7 @@ export function augment(argv: string[]): Promise<number> {
         process.stderr.write(errorLine(describeEstimate(estimateRewrites(texts, modelOps, endpoint), endpoint)));
         const fetched = await fetchRewrites(texts, modelOps, endpoint);
         run.rewrites = fetched.rewrites;
-        process.stderr.write(errorLine(`${fmt(fetched.requests)} requests sent to the endpoint (${fmt(fetched.retried)} retried), ${fmt(fetched.cached)} answered from the cache`));
+        process.stderr.write(errorLine(`${fmt(fetched.requests)} ${fetched.requests === 1 ? 'request' : 'requests'} sent to the endpoint (${fmt(fetched.retried)} retried), ${fmt(fetched.cached)} answered from the cache`));
         // Each error in the command line's language (the URL and HTTP status as they are).
         if (fetched.failed) process.stderr.write(errorLine(`Texts without a rewrite from the endpoint: ${fmt(fetched.failed)} (${fetched.errors.map((e) => cliTranslator().message(e)).join('; ')})`));
       }

@@ -41,6 +41,8 @@ export function withLabelModel(
   if (analysis.format !== 'classification') return { analysis };
   // Annotator agreement needs no model: it is reported whenever the file has several annotators' labels.
   const notRun = (reason: string): LabelModelRun => {
+    // Without annotators (the analysis's detection says) there is nothing to read the file again for.
+    if (!analysis.annotators) return { analysis: { ...analysis, labelQuality: { model: { ok: false, reason } } } };
     const check = agreementOnly(file, reason, config, options.container ?? analysis.container);
     return { analysis: { ...analysis, labelQuality: labelCheckJson(check) }, ...(check.quality ? { agreementOnly: check } : {}) };
   };

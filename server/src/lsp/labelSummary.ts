@@ -1,4 +1,4 @@
-import { formatCount, formatShare, kappaPhrase } from '../engine';
+import { formatCount, formatShare, kappaPhrase, type AnnotatorAgreement } from '../engine';
 import { translator, type Translator } from '../host/l10n';
 
 /**
@@ -8,16 +8,6 @@ import { translator, type Translator } from '../host/l10n';
  */
 
 const percent = formatShare;
-
-interface AgreementJson {
-  rows: number;
-  annotators: number;
-  percentAgreement: number;
-  cohensKappa: number | null;
-  fleissKappa: number | null;
-  strength: string;
-  disagreements: unknown[];
-}
 
 /** What the label model said: its noise ratio, that it reports nothing, or why it did not run. */
 export function labelModelSentence(q: Record<string, unknown> | undefined, tr: Translator = translator('en')): string | undefined {
@@ -32,7 +22,7 @@ export function labelModelSentence(q: Record<string, unknown> | undefined, tr: T
 
 /** Annotator agreement (consistency and κ, as the CLI's summary says them), or undefined when the file has no annotators. */
 export function agreementSentence(q: Record<string, unknown> | undefined, tr: Translator = translator('en')): string | undefined {
-  const a = q?.agreement as AgreementJson | undefined;
+  const a = q?.agreement as AnnotatorAgreement | undefined;
   if (!a) return undefined;
   const kappa = kappaPhrase(a, tr.t('κ undefined'));
   return tr.t(a.disagreements.length === 1

@@ -4,11 +4,10 @@ import type { RuleId } from './catalog';
 import { exactDuplicateGroups, findExactDuplicates, type DuplicateGroup } from './duplicates';
 import { labelCounts, type FileFacts, type LateReport } from './fileFacts';
 import { findLabelImbalance, findLabelVariantsAndRareLabels, labelReports, labelVariants } from './labels';
-import { findLengthOutliers, lengthCounts, lengthOutliers, type LengthOutliers } from './lengths';
+import { findLengthOutliers, isReportedOutlier, lengthCounts, lengthOutliers, type LengthOutliers } from './lengths';
 import { findHanVariantMix, findLanguageMix, languageDecisions, type LanguageDecisions } from './languages';
 import { findNearDuplicates, type NearDuplicateCounts } from './nearDuplicates';
 import type { RowReport } from './rowRule';
-import { TRAIT } from '../text/scripts';
 
 /**
  * The file-level rules, in the order they run: each works over the facts the per-row pass gathered
@@ -114,7 +113,7 @@ export const FILE_RULES: readonly FileRule[] = [
     },
     quick: (kept, facts) => (row) => {
       const outliers = kept.lengths;
-      return outliers && !Number.isNaN(facts.hash[row]) && !(facts.traits[row] & TRAIT.SAID_SHORT && facts.chars[row] <= outliers.below) && outliers.isOutlier(facts.chars[row]) ? [outliers.report(facts.chars[row])] : undefined;
+      return outliers && isReportedOutlier(facts, outliers, row) ? [outliers.report(facts.chars[row])] : undefined;
     },
   },
   {

@@ -99,10 +99,19 @@ export function lengthOutliers(counts: ValueCounts, t: Thresholds): LengthOutlie
   };
 }
 
+/**
+ * Whether row `i` is a length outlier length-outlier reports: a row that takes part in file rules, of
+ * an outlier length, unless it is short and another finding says so already (TRAIT.SAID_SHORT).
+ */
+export function isReportedOutlier(facts: FileFacts, outliers: LengthOutliers, i: number): boolean {
+  const chars = facts.chars[i];
+  return !Number.isNaN(facts.hash[i]) && !(facts.traits[i] & TRAIT.SAID_SHORT && chars <= outliers.below) && outliers.isOutlier(chars);
+}
+
 /** Reports length-outlier on every row of an outlier length. */
 export function findLengthOutliers(facts: FileFacts, outliers: LengthOutliers | undefined, report: LateReport): void {
   if (!outliers) return;
   for (let i = 0; i < facts.count; i++) {
-    if (!Number.isNaN(facts.hash[i]) && !(facts.traits[i] & TRAIT.SAID_SHORT && facts.chars[i] <= outliers.below) && outliers.isOutlier(facts.chars[i])) report(i, outliers.report(facts.chars[i]));
+    if (isReportedOutlier(facts, outliers, i)) report(i, outliers.report(facts.chars[i]));
   }
 }
