@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateShapes } from '../../bench/lib/shapes';
 
@@ -16,26 +16,37 @@ import { generateShapes } from '../../bench/lib/shapes';
 const ROOT = join(__dirname, '..', '..');
 const CLI = join(ROOT, 'bin', 'tuneset.js');
 
-test('the shapes mix: worker threads and one thread print the same JSON, with and without near-duplicates', () => {
+test('the shapes mix, as JSON Lines and as CSV: worker threads and one thread print the same JSON, with and without near-duplicates', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tuneset-shapes-'));
   try {
     const out = join(dir, 'shapes.jsonl');
     generateShapes({ rows: 3000, out, seed: 3 });
-    const check = (parallelBytes: string, ...flags: string[]) => {
-      const r = spawnSync(process.execPath, [CLI, 'check', '--format', 'json', '--fail-on', 'never', ...flags, out], {
-        cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 28, env: { ...process.env, TUNESET_PARALLEL_BYTES: parallelBytes },
+    const run = (file: string, parallelBytes: string, flags: string[], env: Record<string, string> = {}) => {
+      const r = spawnSync(process.execPath, [CLI, 'check', '--format', 'json', '--fail-on', 'never', ...flags, file], {
+        cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 28, env: { ...process.env, TUNESET_PARALLEL_BYTES: parallelBytes, ...env },
       });
       assert.equal(r.status, 0, r.stderr);
-      return r.stdout;
+      return r;
     };
+    const check = (file: string, parallelBytes: string, ...flags: string[]) => run(file, parallelBytes, flags).stdout;
+    const timed = (file: string, parallelBytes: string) => run(file, parallelBytes, ['--no-label-model'], { TUNESET_TIMING: '1' }).stderr;
     for (const flags of [['--no-near-duplicates', '--no-label-model'], []]) {
-      const one = check(String(1e12), ...flags);
-      const threads = check('1000', ...flags);
+      const one = check(out, String(1e12), ...flags);
+      const threads = check(out, '1000', ...flags);
       const report = JSON.parse(one).files[0];
       assert.equal(report.rows, 3000);
       assert.ok(report.summary['token-limit'] > 0 || report.summary['too-long'] > 0, 'the long rows are counted against a limit');
       assert.ok(threads === one, `worker threads and one thread print the same JSON (${flags.join(' ') || 'default'})`);
     }
+    // The same rows as CSV (quoted texts, line breaks in them, broken records), read in ranges.
+    const csv = out.replace(/\.jsonl$/, '.csv');
+    for (const flags of [['--no-near-duplicates', '--no-label-model'], []]) {
+      const one = check(csv, String(1e12), ...flags);
+      const threads = check(csv, '1000', ...flags);
+      assert.ok(JSON.parse(one).files[0].summary['csv-field-count'] > 0);
+      assert.ok(threads === one, `CSV: worker threads and one thread print the same JSON (${flags.join(' ') || 'default'})`);
+    }
+    if (availableParallelism() >= 2) assert.match(timed(csv, '1000'), /row pass on 2 threads/, 'the CSV was read in ranges, not whole');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

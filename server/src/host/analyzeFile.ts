@@ -4,8 +4,8 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { FileTooLargeError, fileSource, MAX_WHOLE_FILE_BYTES } from './fileSource';
 import {
-  analyzeDataset, analyzeJsonlShard, containerOfPath, detectDatasetFormat, encodingFromStart, isUtf16, jsonlByteRanges, jsonlReader, mergeJsonlShardsThen, START_BYTES,
-  type AnalyzeOptions, type Config, type DatasetAnalysis, type ShardResult, type TokenSample,
+  analyzeCsvShard, analyzeDataset, analyzeJsonlShard, containerOfPath, csvByteRanges, csvRangeReader, detectDatasetFormat, FIRST_ROWS_PIECE, isUtf16Source, jsonlByteRanges, jsonlReader,
+  mergeCsvShardsThen, mergeJsonlShardsThen, planCsvRead, type AnalyzeOptions, type Config, type CsvLayout, type DatasetAnalysis, type ShardResult, type TokenSample,
 } from '../engine';
 import { unpackFindings } from '../engine';
 import type { PostedShardResult, ShardJob } from './worker';
@@ -13,24 +13,26 @@ import type { PostedShardResult, ShardJob } from './worker';
 /** This thread's share of a file over an equal one (see analyzeFile). */
 const FIRST_SHARE_FACTOR = Number(process.env.TUNESET_FIRST_SHARE ?? 1.08);
 
-/** Files at least this big are analyzed on every core (JSONL only); smaller ones are not worth a thread. */
+/** Files at least this big are analyzed on every core (JSON Lines, CSV and TSV); smaller ones are not worth a thread. */
 export const PARALLEL_BYTES = Number(process.env.TUNESET_PARALLEL_BYTES ?? 8 * 1024 * 1024);
 
 /**
- * Analyzes a dataset file from disk: big JSONL files on every core (this thread and workers), everything
- * else in this thread. The container is `options.container` (a sniffed file's) or the extension's.
+ * Analyzes a dataset file from disk: big JSON Lines and CSV/TSV files on every core (this thread and
+ * workers), everything else in this thread. The container is `options.container` (a sniffed file's)
+ * or the extension's.
  */
 export async function analyzeFile(file: string, displayPath: string, config: Config, options: AnalyzeOptions = {}): Promise<DatasetAnalysis> {
   // Names that say no container are read as JSON Lines, as openReader reads them.
-  const isJsonl = (options.container ?? containerOfPath(file) ?? 'jsonl') === 'jsonl';
+  const container = options.container ?? containerOfPath(file) ?? 'jsonl';
   const stat = fs.statSync(file);
   // Reading a named pipe or a device would wait forever (or never end): only regular files are read.
   if (!stat.isFile()) throw new NotRegularFileError(file, stat);
   const size = stat.size;
   // CSV, TSV and JSON arrays are read whole: one over 2 GiB is refused in a sentence (what to do instead), not with fs's error code.
-  if (!isJsonl && size > MAX_WHOLE_FILE_BYTES) throw new FileTooLargeError(displayPath, size, options.container ?? containerOfPath(file)!);
+  if (container !== 'jsonl' && size > MAX_WHOLE_FILE_BYTES) throw new FileTooLargeError(displayPath, size, container);
   const threads = Math.min(os.availableParallelism(), 8);
-  if (!isJsonl || size < PARALLEL_BYTES || threads < 2 || isUtf16File(file)) return analyzeDataset(displayPath, fs.readFileSync(file), config, options);
+  const whole = () => analyzeDataset(displayPath, fs.readFileSync(file), config, options);
+  if (container === 'json' || size < PARALLEL_BYTES || threads < 2) return whole();
   const timing = process.env.TUNESET_TIMING ? (what: string) => process.stderr.write(`[timing] ${what} ${(performance.now() - t0).toFixed(0)} ms, ${process.resourceUsage().minorPageFault} page faults\n`) : () => {};
   const t0 = performance.now();
   // The file is read in chunks by each thread (its own shard), never whole into memory.
@@ -38,25 +40,49 @@ export async function analyzeFile(file: string, displayPath: string, config: Con
   const workers: ShardWorker[] = [];
   try {
     const source = fileSource(fd, size);
-    const detection = detectDatasetFormat(jsonlReader(source).rows(), config);
+    let csv: CsvLayout | undefined;
+    if (container === 'jsonl') {
+      if (isUtf16Source(source)) return whole();
+    } else {
+      // A CSV/TSV is read in ranges only when each can be read as the whole file is (planCsvRead).
+      const plan = planCsvRead(source, { tsv: container === 'tsv', hasHeader: config.hasHeader, columns: config.columns });
+      if ('why' in plan) {
+        timing(`read whole: ${plan.why}`);
+        return whole();
+      }
+      csv = plan.layout;
+    }
+    const reader = csv ? csvRangeReader(source, { start: 0, end: size, firstLine: 1 }, csv, undefined, FIRST_ROWS_PIECE).reader : jsonlReader(source);
+    const detection = detectDatasetFormat(reader.rows(), config);
     timing('format detected');
     // This thread takes the first shard itself (it is warm) and starts on it at once; each worker is
     // handed its bytes as soon as they are cut and counts the lines before them itself. This thread's
     // share is a little bigger: the workers start later (a thread to start, lines to count) and their
     // results take a moment to come over.
-    const [first, ...rest] = jsonlByteRanges(source, threads, FIRST_SHARE_FACTOR / threads);
-    if (!first) return analyzeDataset(displayPath, fs.readFileSync(file), config, options);
+    const share = FIRST_SHARE_FACTOR / threads;
+    const [first, ...rest] = csv ? csvByteRanges(source, threads, share, csv.quoting) : jsonlByteRanges(source, threads, share);
+    if (!first) return whole();
     // The first worker takes the token sample (the file's first texts) while this thread merges, unless none is wanted.
     const sampling = options.tokenSample !== false;
-    for (const shard of rest) workers.push(new ShardWorker({ file, size, shard, detection, config, options, sampleTokens: sampling && workers.length === 0 }));
+    for (const shard of rest) workers.push(new ShardWorker({ file, size, shard, detection, config, options, sampleTokens: sampling && workers.length === 0, csv }));
     timing('shards planned');
-    const own = analyzeJsonlShard(source, { ...first, firstLine: 1 }, detection, config, options, workers.length === 0, true);
+    const alone = workers.length === 0;
+    const own = csv
+      ? analyzeCsvShard(source, { ...first, firstLine: 1 }, csv, detection, config, options, alone, true)
+      : analyzeJsonlShard(source, { ...first, firstLine: 1 }, detection, config, options, alone, true);
     timing('own shard');
+    // A CSV range that could not be read as the whole file is (a quote in an unquoted field threw the
+    // cut off): the file is read whole, as it would have been without the workers.
+    if (own.failure) return stopAndReadWhole(workers, own.failure);
     const theirs = await Promise.all(workers.map((w) => w.next<PostedShardResult>()));
+    const failure = theirs.find((r) => r.failure)?.failure;
+    if (failure) return stopAndReadWhole(workers, failure);
     const results: ShardResult[] = [own, ...theirs.map((r) => ({ ...r, findings: unpackFindings(r.findings) }))];
     const tokens = sampling ? workers[0]?.next<TokenSample>() : undefined;
     timing(`row pass on ${results.length} threads`);
-    const finish = mergeJsonlShardsThen(displayPath, source, detection, config, options, results);
+    const finish = csv
+      ? mergeCsvShardsThen(displayPath, source, csv, detection, config, options, results)
+      : mergeJsonlShardsThen(displayPath, source, detection, config, options, results);
     timing('merged');
     const analysis = finish(await tokens);
     timing('merged and finished');
@@ -66,16 +92,11 @@ export async function analyzeFile(file: string, displayPath: string, config: Con
     // When this thread failed, workers still at work must not hold the process.
     for (const w of workers) void w.stop();
   }
-}
 
-/** True for a UTF-16 file (by its byte order mark or NULs): its lines cannot be cut at the byte 0x0A, so it is read whole (as UTF-8). */
-function isUtf16File(file: string): boolean {
-  const head = new Uint8Array(START_BYTES);
-  const fd = fs.openSync(file, 'r');
-  try {
-    return isUtf16(encodingFromStart(head.subarray(0, fs.readSync(fd, head, 0, head.length, 0))));
-  } finally {
-    fs.closeSync(fd);
+  function stopAndReadWhole(workers: ShardWorker[], why: string): DatasetAnalysis {
+    for (const w of workers) void w.stop();
+    timing(`read whole: a range could not be read on its own (${why})`);
+    return whole();
   }
 }
 

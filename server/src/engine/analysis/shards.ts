@@ -3,17 +3,20 @@ import type { Detection } from './detection';
 import type { Config } from '../config';
 import { FindingBudget, keepWithinBudget } from './findingBudget';
 import { fileEncoding, LineDecoder } from '../read/decode';
+import { CsvRows, type CsvLayout } from '../read/csv';
+import { csvRangeReader, csvRowOfBytes, FIRST_ROWS_PIECE, type CsvRangeFailure } from '../read/csvRange';
+import type { SourceRow } from '../read/row';
 import { START_BYTES } from '../read/encoding';
 import { estimatedRows, jsonlReader, locateInJsonRow, parseJsonRow } from '../read/jsonl';
 import { CHUNK_BYTES, countNewlines, isByteSource, readFully, SourceWindow, type ByteSource } from '../read/source';
 import { emptyFacts, LabelIds } from '../rules/fileFacts';
 import { TokenEstimator, type TokenSample } from '../text/tokens';
-import type { Finding } from '../types';
+import type { ContainerKind, Finding } from '../types';
 
 /**
- * Sharded analysis of JSONL: the per-row pass runs on byte ranges (one per core, in worker
- * threads the host starts) and the file-level step runs once over the merged facts. The engine
- * only splits and merges; starting threads is the host's business.
+ * Sharded analysis of JSONL and CSV/TSV: the per-row pass runs on byte ranges (one per core, in
+ * worker threads the host starts) and the file-level step runs once over the merged facts. The
+ * engine only splits and merges; starting threads is the host's business.
  */
 
 export interface Shard {
@@ -28,6 +31,8 @@ export interface Shard {
 export interface ShardResult extends RowPassResult {
   starts: Float64Array;
   ends: Float64Array;
+  /** A CSV/TSV shard only: why its range could not be read as the whole file's reader reads it. */
+  failure?: CsvRangeFailure;
 }
 
 /**
@@ -160,6 +165,23 @@ export function analyzeJsonlShard(
   return { ...result, invalidUtf8: reader.invalidUtf8, starts, ends };
 }
 
+/**
+ * analyzeJsonlShard for a range of a CSV/TSV file (csvByteRanges cuts it between records), read by
+ * the file's layout (planCsvRead). A shard that could not be read as the whole file's reader reads
+ * it says why (`failure`): the host then reads the file whole.
+ */
+export function analyzeCsvShard(
+  input: Uint8Array | ByteSource, shard: Shard, layout: CsvLayout, detection: Detection, config: Config, options: AnalyzeOptions, calibrate = true, roomForFile = false,
+): ShardResult {
+  const expectedRows = estimatedRows(input, shard);
+  const range = csvRangeReader(input, shard, layout, expectedRows);
+  const pass = new RowPass(range.reader, detection, config, options, calibrate, roomForFile ? Math.max(expectedRows, Math.min(estimatedRows(input), MAX_ROOM_ROWS)) : expectedRows);
+  for (const row of range.reader.rows()) pass.addRow(row);
+  const failure = range.failure();
+  const { starts, ends } = range.offsets();
+  return { ...pass.result(), starts, ends, ...(failure ? { failure } : {}) };
+}
+
 /** At most this many rows of room (a hash column of 512 MB): beyond, the merge makes new columns. */
 const MAX_ROOM_ROWS = 1 << 26;
 
@@ -175,6 +197,47 @@ export function mergeJsonlShards(path: string, input: Uint8Array | ByteSource, d
  */
 export function mergeJsonlShardsThen(
   path: string, input: Uint8Array | ByteSource, detection: Detection, config: Config, options: AnalyzeOptions, shards: ShardResult[],
+): (tokens?: TokenSample) => DatasetAnalysis {
+  return mergeShardsThen(path, input, detection, config, options, shards, (merged) => {
+    const encoding = merged.invalidUtf8?.encoding;
+    return {
+      container: 'jsonl',
+      row: (bytes, index, line) => parseJsonRow(new LineDecoder(encoding).decode(bytes, line), index, line, 1),
+      locate: locateInJsonRow,
+      offsets: true,
+    };
+  });
+}
+
+/** mergeJsonlShardsThen for the shards of a CSV/TSV file (analyzeCsvShard), none of which failed. */
+export function mergeCsvShardsThen(
+  path: string, input: Uint8Array | ByteSource, layout: CsvLayout, detection: Detection, config: Config, options: AnalyzeOptions, shards: ShardResult[],
+): (tokens?: TokenSample) => DatasetAnalysis {
+  const make = new CsvRows(layout);
+  return mergeShardsThen(path, input, detection, config, options, shards, () => ({
+    container: 'csv',
+    row: (bytes, index, line) => csvRowOfBytes(bytes, index, line, make),
+    locate(row, path) {
+      const col = layout.columns.indexOf(String(path[0]));
+      return col < 0 || path.length !== 1 ? undefined : make.spans(row.text)[col];
+    },
+    notes: layout.notes.length ? layout.notes : undefined,
+  }));
+}
+
+/** How the merged file's rows are read again from their bytes (the container's reading of a row). */
+interface RowsAgain {
+  container: ContainerKind;
+  row(bytes: Uint8Array, index: number, line: number): SourceRow;
+  locate: RowAccess['locate'];
+  notes?: RowAccess['notes'];
+  /** Offer the rows' byte ranges (JSON Lines: a split plans from them). */
+  offsets?: boolean;
+}
+
+function mergeShardsThen(
+  path: string, input: Uint8Array | ByteSource, detection: Detection, config: Config, options: AnalyzeOptions, shards: ShardResult[],
+  again: (merged: RowPassResult) => RowsAgain,
 ): (tokens?: TokenSample) => DatasetAnalysis {
   const tokens = TokenEstimator.from(...shards.map((s) => s.tokens)).sample;
   const total = shards.reduce((n, s) => n + s.facts.count, 0);
@@ -210,10 +273,11 @@ export function mergeJsonlShardsThen(
     for (let i = f.count; i < f.count + s.facts.count; i++) labels[i] = labels[i] < 0 ? -1 : remap[labels[i]];
     f.count += s.facts.count;
   }
+  const rows = again(merged);
   // Late findings re-read their rows in file order: from a source, through one window.
   const window = isByteSource(input) ? new SourceWindow(input) : undefined;
   const access: RowAccess = {
-    container: 'jsonl',
+    container: rows.container,
     row(index) {
       if (index < 0 || index >= total) return undefined;
       // The shard holding the row (a handful of shards): its byte offsets are the shard's own columns.
@@ -222,11 +286,11 @@ export function mergeJsonlShardsThen(
       while (index - first >= shards[k].starts.length) first += shards[k++].starts.length;
       const start = shards[k].starts[index - first];
       const end = shards[k].ends[index - first];
-      const text = new LineDecoder(merged.invalidUtf8?.encoding).decode(window ? window.slice(start, end) : (input as Uint8Array).subarray(start, end), f.line[index]);
-      return parseJsonRow(text, index, f.line[index], 1);
+      return rows.row(window ? window.slice(start, end) : (input as Uint8Array).subarray(start, end), index, f.line[index]);
     },
-    locate: locateInJsonRow,
-    offsets: () => ({ starts: concat(Float64Array, total, shards.map((s) => s.starts)), ends: concat(Float64Array, total, shards.map((s) => s.ends)) }),
+    locate: rows.locate,
+    ...(rows.notes ? { notes: rows.notes } : {}),
+    ...(rows.offsets ? { offsets: () => ({ starts: concat(Float64Array, total, shards.map((s) => s.starts)), ends: concat(Float64Array, total, shards.map((s) => s.ends)) }) } : {}),
   };
   const finish = fileLevelRules(path, access, detection, config, options, merged);
   return (sample) => finish(sample).analysis;
@@ -243,9 +307,11 @@ function fileStart(input: Uint8Array | ByteSource): Uint8Array {
  * The token sample of a file's first texts (TOKEN_SAMPLE_SIZE of them, counted exactly), as a pass
  * over the whole file takes it: for a host whose shards count no tokens, so that loading the
  * tokenizer (~0.4 s) is left out of the row pass (a worker thread takes it while the shards merge).
+ * A CSV/TSV file is read by its layout (planCsvRead); without one, the file is JSON Lines.
  */
-export function firstTokenSample(input: Uint8Array | ByteSource, detection: Detection, config: Config): TokenSample {
-  const reader = jsonlReader(input);
+export function firstTokenSample(input: Uint8Array | ByteSource, detection: Detection, config: Config, layout?: CsvLayout): TokenSample {
+  const size = isByteSource(input) ? input.size : input.length;
+  const reader = layout ? csvRangeReader(input, { start: 0, end: size, firstLine: 1 }, layout, undefined, FIRST_ROWS_PIECE).reader : jsonlReader(input);
   const pass = new RowPass(reader, detection, config, { nearDuplicates: false });
   for (const row of reader.rows()) {
     if (pass.calibrated) break;

@@ -79,40 +79,84 @@ interface ReadRecords {
   notes: NonNullable<DatasetReader['notes']>;
 }
 
-function readRecords(text: string, delimiter: string, options: CsvReadOptions): ReadRecords {
-  const { records, quoting, error, ambiguous, quotesAsText } = chooseReading(text, delimiter);
-  const rows: SourceRow[] = [];
-  const notes: ReadRecords['notes'] = [];
+/**
+ * How a CSV/TSV file's records become rows, decided once from the file's first records (csvLayout):
+ * plain data, so a worker thread reading a range of the file (csvRange.ts) reads its rows exactly as
+ * the whole file's reader does.
+ */
+export interface CsvLayout {
+  delimiter: string;
+  /** False for a TSV read literally (quotes are text). */
+  quoting: boolean;
+  hasHeader: boolean;
+  columns: string[];
+  /** Whether the columns were named by settings (a field-count message says so). */
+  columnsGiven: boolean;
+  /** Columns of few known values (labels), as [column, values]: what csv-suspect-multiline compares swallowed lines with. */
+  known: [number, string[]][];
+  /** The header record's text, for a file that has one. */
+  header?: string;
+  notes: NonNullable<DatasetReader['notes']>;
+}
+
+/** The first records (after the header) looked at to decide a header and the columns of known values. */
+export const LAYOUT_SAMPLE = 1000;
+
+/**
+ * The layout of a file from its records, of which only the first ones count: the header decision
+ * looks at the first 50 records after it, the known values at the first LAYOUT_SAMPLE whole
+ * single-line records. So a reader of the file's first megabytes decides as a reader of all of it.
+ */
+export function csvLayout(records: CsvRecord[], delimiter: string, quoting: boolean, options: CsvReadOptions, quotesAsText = false): CsvLayout | undefined {
   const first = records[0];
-  if (!first) return { rows, framing: { delimiter, quoting }, notes };
+  if (!first) return undefined;
   const hasHeader = typeof options.hasHeader === 'boolean' ? options.hasHeader : looksLikeHeader(first.fields, records.slice(1, 51).map((r) => r.fields));
   const columns = options.columns ?? (hasHeader ? first.fields.map((c) => c.trim()) : numberedColumns(first.fields.length));
+  const notes: CsvLayout['notes'] = [];
   if (!hasHeader && !options.columns) {
     const why = options.hasHeader === false ? 'read without a header row, as set' : 'the first row looks like data, not a header';
     notes.push({ kind: 'no-header', brief: `no header row (${columns.join(', ')})`, message: `${why}: columns named ${columns.join(', ')}; pass --columns a,b,… (or set "columns") to name them${options.hasHeader === false ? '' : ', or --header if the first row is one'}` });
   }
   if (quotesAsText) notes.push({ kind: 'quotes-as-text', brief: 'quotes as text', message: 'quotes at the start of fields were read as text: TSV has no quoting, and every line already has the header\'s field count' });
-  const body = hasHeader ? records.slice(1) : records;
-  const width = columns.length;
-  const known = quoting ? knownValueColumns(body, width) : new Map<number, Set<string>>();
-  const splitLine = (line: string) => fieldsOf(line, csvFieldSpans(line, delimiter));
-  for (const record of body) {
-    const index = rows.length;
+  const known = quoting ? knownValueColumns(hasHeader ? records.slice(1) : records, columns.length, LAYOUT_SAMPLE) : new Map<number, Set<string>>();
+  return {
+    delimiter, quoting, hasHeader, columns, columnsGiven: !!options.columns, known: [...known].map(([c, values]) => [c, [...values]]),
+    header: hasHeader ? first.text : undefined, notes,
+  };
+}
+
+/** Makes rows of a file's records by its layout (the header record is the caller's to skip). */
+export class CsvRows {
+  private readonly known: Map<number, Set<string>>;
+  private readonly splitLine: (line: string) => string[];
+
+  constructor(readonly layout: CsvLayout) {
+    this.known = new Map(layout.known.map(([c, values]) => [c, new Set(values)]));
+    this.splitLine = (line) => fieldsOf(line, csvFieldSpans(line, layout.delimiter));
+  }
+
+  /** The field spans of a row's text, as the layout reads it. */
+  spans(text: string): FieldSpan[] {
+    return this.layout.quoting ? csvFieldSpans(text, this.layout.delimiter) : literalFieldSpans(text, this.layout.delimiter);
+  }
+
+  row(record: CsvRecord, index: number, ambiguous?: QuotingDecision['ambiguous']): SourceRow {
+    const { columns, quoting, delimiter } = this.layout;
+    const width = columns.length;
     const rowNotes: RowNote[] = [];
     if (ambiguous && record.line === ambiguous.line) rowNotes.push(tsvQuoteNote(record, ambiguous));
-    const swallowed = quoting ? swallowedRecordLines(record, width, known, splitLine) : [];
+    const swallowed = quoting ? swallowedRecordLines(record, width, this.known, this.splitLine) : [];
     if (swallowed.length) rowNotes.push(suspectMultilineNote(record, swallowed));
     if (record.fields.length !== width) {
       const nl = record.text.indexOf('\n');
-      rows.push({
+      return {
         index, line: record.line, column: 1, text: record.text, value: undefined, notes: rowNotes.length ? rowNotes : undefined,
         problem: {
           rule: 'csv-field-count',
-          message: `Record has ${record.fields.length} field${record.fields.length === 1 ? '' : 's'}; ${options.columns ? 'the columns named are' : hasHeader ? 'the header has' : 'the first record has'} ${width}`,
+          message: `Record has ${record.fields.length} field${record.fields.length === 1 ? '' : 's'}; ${this.layout.columnsGiven ? 'the columns named are' : this.layout.hasHeader ? 'the header has' : 'the first record has'} ${width}`,
           start: 0, end: nl < 0 ? record.text.length : nl,
         },
-      });
-      continue;
+      };
     }
     const value: Record<string, string> = {};
     columns.forEach((c, k) => {
@@ -120,10 +164,19 @@ function readRecords(text: string, delimiter: string, options: CsvReadOptions): 
     });
     const spill = spilledFields(record, columns, delimiter, quoting);
     if (spill) rowNotes.push(spill);
-    rows.push({ index, line: record.line, column: 1, text: record.text, value, notes: rowNotes.length ? rowNotes : undefined });
+    return { index, line: record.line, column: 1, text: record.text, value, notes: rowNotes.length ? rowNotes : undefined };
   }
+}
+
+function readRecords(text: string, delimiter: string, options: CsvReadOptions): ReadRecords {
+  const { records, quoting, error, ambiguous, quotesAsText } = chooseReading(text, delimiter);
+  const rows: SourceRow[] = [];
+  const layout = csvLayout(records, delimiter, quoting, options, quotesAsText);
+  if (!layout) return { rows, framing: { delimiter, quoting }, notes: [] };
+  const make = new CsvRows(layout);
+  for (let k = layout.hasHeader ? 1 : 0; k < records.length; k++) rows.push(make.row(records[k], rows.length, ambiguous));
   if (error) rows.push(unclosedQuoteRow(text, records, error, rows.length));
-  return { rows, columns, framing: { delimiter, quoting, header: hasHeader ? first.text : undefined }, notes };
+  return { rows, columns: layout.columns, framing: { delimiter, quoting, header: layout.header }, notes: layout.notes };
 }
 
 /** The records of the file as the user would count them: quoted CSV, or TSV read literally unless its quotes clearly quote. */

@@ -191,9 +191,17 @@ export function swallowedRecordLines(record: CsvRecord, width: number, known: Ma
   return swallowed;
 }
 
-/** Columns of few distinct short values among single-line records (labels, flags): index → values. */
-export function knownValueColumns(records: CsvRecord[], width: number): Map<number, Set<string>> {
-  const single = records.filter((r) => r.lines === 1 && r.fields.length === width);
+/**
+ * Columns of few distinct short values among the first `limit` whole single-line records (labels,
+ * flags): index → values. Only the file's first records are looked at, so that a reader of a range
+ * of the file can be given the same columns (see csvLayout).
+ */
+export function knownValueColumns(records: CsvRecord[], width: number, limit = Infinity): Map<number, Set<string>> {
+  const single: CsvRecord[] = [];
+  for (const r of records) {
+    if (single.length >= limit) break;
+    if (r.lines === 1 && r.fields.length === width) single.push(r);
+  }
   const out = new Map<number, Set<string>>();
   if (single.length < 5) return out;
   for (let c = 0; c < width; c++) {

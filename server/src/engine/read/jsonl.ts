@@ -49,7 +49,7 @@ export function jsonlReader(
 }
 
 /** Byte range and line of each row read, in columns that double when full. */
-class RowOffsets {
+export class RowOffsets {
   count = 0;
   starts: Float64Array;
   ends: Float64Array;
