@@ -22,6 +22,7 @@ const entries = [
   { entryPoints: ['server/src/host/naturalData.ts'], outfile: 'dist/naturalData.js', sourcemap: false },
   { entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js' },
   { entryPoints: ['server/src/host/worker.ts'], outfile: 'dist/worker.js' },
+  { entryPoints: ['server/src/host/sha256Worker.ts'], outfile: 'dist/sha256Worker.js' },
   { entryPoints: ['server/src/host/nearDuplicateWorker.ts'], outfile: 'dist/nearDuplicateWorker.js' },
   { entryPoints: ['server/src/host/checkWorker.ts'], outfile: 'dist/checkWorker.js' },
   { entryPoints: ['server/src/host/labelModelWorker.ts'], outfile: 'dist/labelModelWorker.js' },

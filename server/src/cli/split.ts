@@ -3,7 +3,8 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { READING_USAGE } from './readingOptions';
 import { datasetSource, foldFileName, renderSplitPieces, splitFileNames, splitManifestName, type SplitOptions, type SplitPlan } from '../engine';
-import { openDatasetFile, sha256, TOOL_VERSION } from '../host/datasetFile';
+import { openDatasetFile, sha256, sha256InBackground, TOOL_VERSION } from '../host/datasetFile';
+import { PARALLEL_BYTES } from '../host/analyzeFile';
 import { groupedSplitSource, planGroupedSplit, planSplitOfGrouping, splitLeakGroups } from '../host/leaks';
 import { InputError } from '../host/errors';
 import { shown } from '../host/inputs';
@@ -91,6 +92,7 @@ export function split(argv: string[]): Promise<number> {
     if (values.out !== undefined) refuseOutFolder(values.out);
     // A JSON Lines file is read in pieces: memory holds its rows' offsets and the plan, never the file.
     const ds = openDatasetFile(file, commandConfig(values));
+    let hashing: ReturnType<typeof sha256InBackground> | undefined;
     try {
       // What check calls a leak stays in one part: exact duplicates by their hash, near-duplicates by
       // their verified pairs (when the near rules are on, as by default, or asked for).
@@ -98,6 +100,9 @@ export function split(argv: string[]): Promise<number> {
       const t0 = performance.now();
       const timing = (what: string) => process.env.TUNESET_TIMING && process.stderr.write(`[timing] ${what} ${(performance.now() - t0).toFixed(0)} ms, ${(process.cpuUsage().user / 1000).toFixed(0)} ms CPU\n`);
       const made = near ? await splitLeakGroups(ds.file, ds.display, ds.config, { near: true, container: ds.container, timing }) : undefined;
+      // This thread plans alone from here: a big file's hash (for the manifest) is made meanwhile on the other core.
+      const input = ds.bytes ?? ds.source;
+      if ((ds.bytes?.length ?? ds.source.size) >= PARALLEL_BYTES) hashing = sha256InBackground(file);
       // Planned from the grouping's analysis when it kept the rows' facts (a JSON Lines file): no second read of every row.
       // The parts are named with the leak check's role words from the settings, as check reads them.
       const planned = { ...options, detection: ds.detection, roleWords: ds.config };
@@ -112,16 +117,18 @@ export function split(argv: string[]): Promise<number> {
         process.stderr.write(errorLine(`${ds.display}: not written: ${missingLabelLines(plan).map((m) => cliTranslator().message(m)).join('; ')}. Pass --allow-missing-labels to write it anyway`));
         return 1;
       }
-      const input = ds.bytes ?? ds.source;
-      const extra = { sha256: sha256(input), toolVersion: TOOL_VERSION };
+      const extra = { sha256: hashing ? await hashing.hash() : sha256(input), toolVersion: TOOL_VERSION };
+      timing('source hashed');
       const source = fromGrouping ? groupedSplitSource(path.basename(file), made!, input, extra) : datasetSource(path.basename(file), ds.reader, input, extra);
       const outDir = values.out ?? path.dirname(file);
       // Each split file is written as its rows are copied, a megabyte at a time.
       const outputs = renderSplitPieces(plan, source).map((f) => ({ path: path.join(outDir, f.name), pieces: f.pieces }));
       await writeNewFiles(outputs, values.force, [file]);
+      timing('written');
       process.stdout.write(summary(ds.display, plan, (name) => shown(path.join(outDir, name)), path.basename(file)));
       return 0;
     } finally {
+      hashing?.stop();
       ds.close();
     }
   });

@@ -1,11 +1,14 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import {
   CHUNK_BYTES, DEFAULT_CONFIG, detectDatasetFormat, isUtf16Source, memorySource, openReader, readFully,
   type ByteSource, type Config, type DatasetContainer, type DatasetReader, type Detection,
 } from '../engine';
 import { FileTooLargeError, fileSource, readWholeFile } from './fileSource';
 import { InputError } from './errors';
+import { sha256OfFile, type Sha256Job } from './sha256Worker';
 import { namedDatasetContainer, shown } from './inputs';
 
 /** Reading one dataset file (the one-file commands, the editor's panels): opened, its format detected. */
@@ -112,3 +115,23 @@ export function sha256(input: Uint8Array | ByteSource): string {
   return hash.digest('hex');
 }
 
+
+/**
+ * The SHA-256 (hex) of a file on disk, made on a thread of its own (sha256Worker.ts) while this one
+ * works on: a split of a big file plans on one thread, and the second core would idle meanwhile.
+ * (A build without the worker's bundle, as when run from the sources, hashes here when asked.)
+ * `stop` ends the thread when the hash is not wanted after all.
+ */
+export function sha256InBackground(file: string): { hash: () => Promise<string>; stop: () => void } {
+  const bundle = path.join(__dirname, 'sha256Worker.js');
+  if (!fs.existsSync(bundle)) return { hash: async () => sha256OfFile(file), stop: () => {} };
+  const worker = new Worker(bundle, { workerData: { sha256File: file } satisfies Sha256Job });
+  const hash = new Promise<string>((resolve, reject) => {
+    worker.once('message', (hex: string) => resolve(hex));
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`the hashing thread exited with code ${code} before it was done`)));
+  });
+  // Nobody may ask for it (a split that is not written): its failure is then nobody's.
+  hash.catch(() => {});
+  return { hash: () => hash, stop: () => void worker.terminate() };
+}

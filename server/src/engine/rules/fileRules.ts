@@ -65,7 +65,12 @@ export const FILE_RULES: readonly FileRule[] = [
   {
     rules: ['exact-duplicate', 'conflicting-labels'],
     done: 0.2,
-    run: (r) => findExactDuplicates(r.facts, r.groups, r.report, r.canonical),
+    run(r) {
+      // Its reports are all it makes (the groups are made before, for the statistics too): with both
+      // rules off (a split's grouping) they would all be dropped.
+      if (!r.enabled('exact-duplicate') && !r.enabled('conflicting-labels')) return;
+      findExactDuplicates(r.facts, r.groups, r.report, r.canonical);
+    },
     quick(kept, facts, groups) {
       const reports = new Map<number, RowReport[]>();
       findExactDuplicates(facts, groups, (row, report) => {

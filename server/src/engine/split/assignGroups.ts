@@ -46,15 +46,6 @@ export function assignByRatio(grouping: Grouping, rowCount: number, weights: rea
   const totals = weights.map((_, s) => targets.reduce((n, t) => n + t[s], 0));
   const totalShortfall = totals.slice();
 
-  const choose = (stratum: number): number => {
-    const left = shortfall[stratum];
-    let best = -1;
-    for (let s = 0; s < splits; s++) {
-      if (weights[s] <= 0) continue;
-      if (best < 0 || left[s] > left[best] || (left[s] === left[best] && totalShortfall[s] > totalShortfall[best])) best = s;
-    }
-    return best;
-  };
   const place = (row: number, s: number) => {
     splitOf[row] = s;
     shortfall[stratumOf(row)][s]--;
@@ -81,8 +72,26 @@ export function assignByRatio(grouping: Grouping, rowCount: number, weights: rea
     }
     for (const r of group) place(r, best);
   }
-  const singles = shuffle(Array.from(grouping.singles), random);
-  for (const r of singles) place(r, choose(stratumOf(r)));
+  // Rows alone, the bulk of a big file: shuffled as typed numbers, each placed in the split its
+  // stratum is furthest short of (ties: the split furthest short in all), over flat columns (one
+  // stratum's shortfall per row of `left`).
+  const singles = shuffle(grouping.singles.slice(), random);
+  const left = new Float64Array(strata * splits);
+  for (let c = 0; c < strata; c++) for (let s = 0; s < splits; s++) left[c * splits + s] = shortfall[c][s];
+  const total = Float64Array.from(totalShortfall);
+  for (let k = 0; k < singles.length; k++) {
+    const r = singles[k];
+    const at = stratumOf(r) * splits;
+    let best = -1;
+    for (let s = 0; s < splits; s++) {
+      if (weights[s] <= 0) continue;
+      if (best < 0 || left[at + s] > left[at + best] || (left[at + s] === left[at + best] && total[s] > total[best])) best = s;
+    }
+    splitOf[r] = best;
+    if (best < 0) continue;
+    left[at + best]--;
+    total[best]--;
+  }
   // Without groups the targets already place every label where its share allows.
   if (labels && grouping.groups.length) fillMissingLabels(grouping, splitOf, weights, labels, targets, stratumOf);
   return { splitOf, targets: totals };
