@@ -5,7 +5,8 @@ import { Worker } from 'node:worker_threads';
 import { FileTooLargeError, fileSource, MAX_WHOLE_FILE_BYTES } from './fileSource';
 import {
   analyzeCsvShard, analyzeDataset, analyzeJsonlShard, containerOfPath, csvByteRanges, csvRangeReader, detectDatasetFormat, FIRST_ROWS_PIECE, isUtf16Source, jsonlByteRanges, jsonlReader,
-  mergeCsvShardsThen, mergeJsonlShardsThen, planCsvRead, type AnalyzeOptions, type Config, type CsvLayout, type DatasetAnalysis, type ShardResult, type TokenSample,
+  mergeCsvShardsThen, mergeJsonlShardsThen, planCsvRead, type AnalyzeOptions, type Config, type CsvLayout, type CsvRangeFailure, type DatasetAnalysis, type ShardResult,
+  type TokenSample,
 } from '../engine';
 import { unpackFindings } from '../engine';
 import type { PostedShardResult, ShardJob } from './worker';
@@ -28,11 +29,15 @@ export async function analyzeFile(file: string, displayPath: string, config: Con
   // Reading a named pipe or a device would wait forever (or never end): only regular files are read.
   if (!stat.isFile()) throw new NotRegularFileError(file, stat);
   const size = stat.size;
-  // CSV, TSV and JSON arrays are read whole: one over 2 GiB is refused in a sentence (what to do instead), not with fs's error code.
-  if (container !== 'jsonl' && size > MAX_WHOLE_FILE_BYTES) throw new FileTooLargeError(displayPath, size, container);
   const threads = Math.min(os.availableParallelism(), 8);
-  const whole = () => analyzeDataset(displayPath, fs.readFileSync(file), config, options);
-  if (container === 'json' || size < PARALLEL_BYTES || threads < 2) return whole();
+  // A JSON array, or a CSV/TSV that cannot be read in ranges, is read whole: one over 512 MiB is
+  // refused in a sentence (what to do instead), not with V8's "Invalid string length".
+  const whole = (why?: string) => {
+    if (container !== 'jsonl' && size > MAX_WHOLE_FILE_BYTES) throw new FileTooLargeError(displayPath, size, container, why);
+    return analyzeDataset(displayPath, fs.readFileSync(file), config, options);
+  };
+  if (container === 'json' || size < PARALLEL_BYTES) return whole();
+  if (threads < 2) return whole('one core');
   const timing = process.env.TUNESET_TIMING ? (what: string) => process.stderr.write(`[timing] ${what} ${(performance.now() - t0).toFixed(0)} ms, ${process.resourceUsage().minorPageFault} page faults\n`) : () => {};
   const t0 = performance.now();
   // The file is read in chunks by each thread (its own shard), never whole into memory.
@@ -48,7 +53,7 @@ export async function analyzeFile(file: string, displayPath: string, config: Con
       const plan = planCsvRead(source, { tsv: container === 'tsv', hasHeader: config.hasHeader, columns: config.columns });
       if ('why' in plan) {
         timing(`read whole: ${plan.why}`);
-        return whole();
+        return whole(plan.why);
       }
       csv = plan.layout;
     }
@@ -93,12 +98,20 @@ export async function analyzeFile(file: string, displayPath: string, config: Con
     for (const w of workers) void w.stop();
   }
 
-  function stopAndReadWhole(workers: ShardWorker[], why: string): DatasetAnalysis {
+  function stopAndReadWhole(workers: ShardWorker[], failure: CsvRangeFailure): DatasetAnalysis {
     for (const w of workers) void w.stop();
-    timing(`read whole: a range could not be read on its own (${why})`);
-    return whole();
+    timing(`read whole: a range could not be read on its own (${failure})`);
+    return whole(RANGE_FAILURES[failure]);
   }
 }
+
+/** Why a CSV/TSV range could not be read on its own, in the user's words. */
+const RANGE_FAILURES: Record<CsvRangeFailure, string> = {
+  'not-utf-8': 'a line that is not UTF-8',
+  'lone-cr': 'a carriage return without a line feed',
+  'open-quote': 'a quote inside an unquoted field',
+  'parse-error': 'a record csv-parse cannot read',
+};
 
 /** What a path names when it is not a regular file, in the user's words. */
 export function nonRegularKind(stat: Pick<fs.Stats, 'isDirectory' | 'isFIFO' | 'isSocket' | 'isCharacterDevice' | 'isBlockDevice'>): string {
