@@ -82,9 +82,8 @@ export const shapes: BenchSection = {
       { id: "shapes-csv", what: "shapes CSV", file: rel(csv), rows: truth.rows, bytes: truth.csvBytes, jsonl: false },
     ];
     // The first rows of the same mix (the generator is sequential), JSONL and CSV (`--shapes-slice-rows`,
-    // default 100,000): a CSV is decoded into one string, which V8 caps at ~512 M characters, and (2026-12-07)
-    // its records were appended with one push(...rows), which overflows the stack from ~125k records, so
-    // this pair gives the CSV/JSONL ratio where the 1M CSV cannot be read.
+    // default 100,000): the ratio of a size quick to measure. (Until a CSV was read in parts, 2026-12-07,
+    // the 1M CSV could not be read at all: one string of it passed V8's ~512 M characters.)
     const sliceRows = Math.min(Number(ctx.flags["shapes-slice-rows"] ?? 100_000), rows);
     if (sliceRows < rows) {
       const sliceOut = path.join(ctx.dataDir, `shapes-${sliceRows}.jsonl`);
@@ -110,7 +109,7 @@ export const shapes: BenchSection = {
         try {
           r = await timed(ctx, template, f.file, repeat);
         } catch (e) {
-          // A check that fails is a figure too (the 1M CSV: "Invalid string length"); the others still run.
+          // A check that fails is a figure too (the 1M CSV once: "Invalid string length"); the others still run.
           const text = e instanceof Error ? e.message : String(e);
           const msg = /tuneset: (.*)/.exec(text)?.[1] ?? text.slice(0, 200);
           ctx.log(`  FAILED: ${msg}`);
