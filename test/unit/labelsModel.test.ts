@@ -5,6 +5,7 @@ import { finish } from '../../server/src/engine/analysis/steps';
 import { detectAnnotationShape, hashFeatures, labelInputFromValues, outOfFoldProbabilities, readLabelRows, textBuckets, textTerms, type OutOfFoldModel } from '../../server/src/engine/labels';
 import { stratifiedFolds } from '../../server/src/engine/labels/folds';
 import { generateLabelledTexts } from '../fixtures/labels/generate';
+import { countRow, emptyCounts, nbModel } from '../../server/src/engine/labels/naiveBayes';
 
 const readJsonl = (name: string) => fs.readFileSync(`test/fixtures/labels/${name}`, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { text: string; label: string });
 
@@ -176,4 +177,23 @@ test('reading rows: annotator columns come with the labels; without a label fiel
   const noLabel = readLabelRows(values, { text: 'text' }, shape);
   assert.deepEqual(noLabel.input, { texts: ['good film', 'bad plot', 'meh'], labels: ['pos', null, 'neg'] });
   assert.deepEqual(readLabelRows([{ text: 'x', label: 'a' }], { text: 'text', label: 'label' }), { input: { texts: ['x'], labels: ['a'] } });
+});
+
+test('naive Bayes weighed on the buckets rows use only gives those buckets the weights of the whole table (single and multi-label, with a held-out fold)', () => {
+  const texts = ['the cat sat on the mat', 'dogs bark at night', '猫は寝ている', 'a cat and a dog', 'night owls hoot', 'the mat is red'];
+  const features = finish(hashFeatures(texts, 12));
+  const used = Uint32Array.from(new Set(features.features)).sort();
+  for (const multiLabel of [false, true]) {
+    const labels = { multiLabel, labels: 2, given: Int32Array.from([0, 1, 0, 0, 1, 1]), present: multiLabel ? Uint8Array.from([1, 0, 0, 1, 1, 1, 1, 0, 0, 1, 1, 1]) : undefined };
+    const counts = emptyCounts(features.bits, labels);
+    const held = emptyCounts(features.bits, labels);
+    for (let r = 0; r < texts.length; r++) countRow(counts, features, labels, r, 1);
+    countRow(held, features, labels, 2, 1);
+    for (const h of [undefined, held]) {
+      const whole = finish(nbModel(counts, labels, h));
+      const some = finish(nbModel(counts, labels, h, used));
+      assert.deepEqual(some.priors, whole.priors);
+      for (const b of used) for (let c = 0; c < 2; c++) assert.equal(some.weights[b * 2 + c], whole.weights[b * 2 + c]);
+    }
+  }
 });

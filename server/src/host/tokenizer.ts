@@ -1,6 +1,10 @@
+import { readFileSync } from 'fs';
+import { join } from 'path';
+
 /**
- * The o200k encoding in a bundle of its own (dist/tokenizer.js): its rank table is 4 MB of code,
- * which the other bundles (CLI, server, workers, extension) load only when a count is needed,
- * instead of each carrying a copy (see scripts/build.mjs).
+ * The o200k rank table for the bundles (dist/tokenizer.js, which the engine's text/o200kTable
+ * resolves to there; see scripts/build.mjs): the bytes the build made from gpt-tokenizer's ranks
+ * (dist/o200k.bin), read when the engine first counts exactly, instead of 4 MB of rank literals
+ * compiled and turned into a Map (#22).
  */
-export * from 'gpt-tokenizer/encoding/o200k_base';
+export const table: Uint8Array = readFileSync(join(__dirname, 'o200k.bin'));

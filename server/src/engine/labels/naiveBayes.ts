@@ -64,8 +64,12 @@ export interface NbModel {
 /** Features per step of building a model (a step is then a few milliseconds at 5 labels). */
 const FEATURES_PER_STEP = 1 << 15;
 
-/** Turns counts (optionally minus a held-out fold's) into log weights, in steps over the hash buckets. */
-export function* nbModel(counts: NbCounts, labels: NbLabels, held?: NbCounts): Steps<NbModel> {
+/**
+ * Turns counts (optionally minus a held-out fold's) into log weights, in steps over the hash buckets:
+ * all of them, or only `buckets` (the others' weights are left 0) when the caller scores no row with
+ * any other; each weight is the same either way.
+ */
+export function* nbModel(counts: NbCounts, labels: NbLabels, held?: NbCounts, buckets?: Uint32Array): Steps<NbModel> {
   const L = labels.labels;
   const C = counts.columns;
   const D = counts.byFeature.length / C;
@@ -74,6 +78,7 @@ export function* nbModel(counts: NbCounts, labels: NbLabels, held?: NbCounts): S
   const weights = new Float32Array(D * L);
   const priors = new Float64Array(L);
   const a = SMOOTHING;
+  const weighed = buckets ? buckets.length : D;
   if (!labels.multiLabel) {
     let total = 0;
     for (let c = 0; c < L; c++) total += at(counts.rows, held?.rows, c);
@@ -84,8 +89,9 @@ export function* nbModel(counts: NbCounts, labels: NbLabels, held?: NbCounts): S
     }
     // Most buckets are empty in most labels: their weight is the same log(a) - norm, computed once.
     const empty = norm.map((v) => Math.log(a) - v);
-    for (let j = 0; j < D; j++) {
-      if ((j + 1) % FEATURES_PER_STEP === 0) yield j / D;
+    for (let q = 0; q < weighed; q++) {
+      if ((q + 1) % FEATURES_PER_STEP === 0) yield q / weighed;
+      const j = buckets ? buckets[q] : q;
       for (let c = 0; c < L; c++) {
         const count = counts.byFeature[j * C + c] - (heldCounts ? heldCounts[j * C + c] : 0);
         weights[j * L + c] = count === 0 ? empty[c] : Math.log(count + a) - norm[c];
@@ -105,8 +111,9 @@ export function* nbModel(counts: NbCounts, labels: NbLabels, held?: NbCounts): S
     absentNorm[l] = Math.log(allTerms - terms + a * D);
   }
   const logA = Math.log(a);
-  for (let j = 0; j < D; j++) {
-    if ((j + 1) % FEATURES_PER_STEP === 0) yield j / D;
+  for (let q = 0; q < weighed; q++) {
+    if ((q + 1) % FEATURES_PER_STEP === 0) yield q / weighed;
+    const j = buckets ? buckets[q] : q;
     const all = counts.byFeature[j * C + L] - (heldCounts ? heldCounts[j * C + L] : 0);
     if (all === 0) {
       for (let l = 0; l < L; l++) weights[j * L + l] = absentNorm[l] - presentNorm[l];

@@ -1,5 +1,5 @@
-import type * as O200k from 'gpt-tokenizer/encoding/o200k_base';
 import { O200K_TOKEN_SPLIT_REGEX } from 'gpt-tokenizer/encodingParams/constants';
+import { O200kCounter } from './o200k';
 
 /**
  * Token counts with the o200k BPE (GPT-4o's), offline. Exact counting costs ~14 µs per 300
@@ -12,24 +12,16 @@ import { O200K_TOKEN_SPLIT_REGEX } from 'gpt-tokenizer/encodingParams/constants'
  * pre-tokenizer itself splits, which changes no count, and, inside a run with no such place, every
  * RUN_CHARS characters, which makes the count of that run an approximation (measured within 0.3%).
  */
-const options = { disallowedSpecial: new Set<string>() };
 
-let o200k: typeof O200k | undefined;
+let o200k: O200kCounter | undefined;
 
 /**
- * The encoding, loaded on the first exact count: building its tables takes ~150 ms, which a run
- * that never counts exactly (most rows are far under any limit) should not pay at start-up.
+ * The counter, loaded on the first exact count: its rank table is 3.6 MB (see o200k.ts), which a run
+ * that never counts exactly (most rows are far under any limit) should not read at start-up. The
+ * table's module is dist/tokenizer.js in the bundles (see scripts/build.mjs).
  */
-function encoding(): typeof O200k {
-  if (!o200k) {
-    o200k = require('gpt-tokenizer/encoding/o200k_base') as typeof O200k;
-    // gpt-tokenizer keeps the merges of up to 100,000 pre-tokens in a Map used as an LRU (a hit is
-    // deleted and set again, the oldest key evicted through the Map's iterator, which walks the
-    // deleted entries). Once full, on long texts of varied words, counting ran ~4× slower than with
-    // no cache at all (1.0 against 4.2 MB/s over long prose rows; #22). A cache of results only: no
-    // count changes.
-    o200k.setMergeCacheSize(0);
-  }
+function encoding(): O200kCounter {
+  o200k ??= new O200kCounter((require('./o200kTable') as typeof import('./o200kTable')).table);
   return o200k;
 }
 
@@ -54,12 +46,12 @@ function countText(text: string): number {
   let tokens = 0;
   for (const [piece] of text.matchAll(O200K_TOKEN_SPLIT_REGEX)) {
     if (piece.length > PRE_TOKEN_CACHE_CHARS) {
-      tokens += tokenizer.countTokens(piece, options);
+      tokens += tokenizer.countTokens(piece);
       continue;
     }
     let n = preTokenCounts.get(piece);
     if (n === undefined) {
-      n = tokenizer.countTokens(piece, options);
+      n = tokenizer.countTokens(piece);
       if (preTokenCounts.size >= PRE_TOKEN_CACHE_SIZE) preTokenCounts.clear();
       preTokenCounts.set(piece, n);
     }
@@ -73,7 +65,7 @@ export function tokenizerLoaded(): boolean {
   return o200k !== undefined;
 }
 
-/** Loads the tokenizer now (~0.3–0.6 s), e.g. when the editor is idle after publishing diagnostics. */
+/** Loads the tokenizer now, e.g. when the editor is idle after publishing diagnostics. */
 export function loadTokenizer(): void {
   encoding();
 }
