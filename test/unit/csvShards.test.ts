@@ -4,9 +4,12 @@ import {
   analyzeCsvShard, analyzeDataset, csvByteRanges, csvRangeReader, detectDatasetFormat, firstTokenSample, lineAt, memorySource, mergeCsvShardsThen,
   openReader, parseConfig, planCsvRead, type CsvLayout, type SourceRow,
 } from '../../server/src/engine';
-import { strictCsvFields } from '../../server/src/engine/read/csvRange';
-import { parseQuoted } from '../../server/src/engine/read/csvLayout';
+import { parseQuoted, parseWithCsvParse } from '../../server/src/engine/read/csvLayout';
 import { seededRandom } from '../../server/src/engine/seededRandom';
+import { generateShapes } from '../../bench/lib/shapes';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const LABELS = ['pos', 'neg', 'neutral'];
 
@@ -162,19 +165,38 @@ test('a TSV whose fields start with quotes, a UTF-16 file or one too short are r
   assert.deepEqual(planCsvRead(memorySource(new TextEncoder().encode('text,label\na,b\n')), {}), { why: 'small' });
 });
 
-test('a record in the strict form (strictCsvFields) is read as csv-parse reads it', () => {
+test('parseQuoted reads every text as csv-parse does: strict records directly, any other text by csv-parse', () => {
   const random = seededRandom(11);
-  const bits = ['a', ' ', ',', '"', '""', '\n', 'b c', '"x"', ';'];
-  let strict = 0;
-  for (let k = 0; k < 5000; k++) {
+  const bits = ['a', ' ', ',', '"', '""', '\n', '\n\n', 'b c', '"x"', ';', '"y\nz"', '\r'];
+  let direct = 0;
+  for (let k = 0; k < 20000; k++) {
     let text = '';
-    for (let n = 1 + Math.floor(random() * 8); n > 0; n--) text += bits[Math.floor(random() * bits.length)];
-    text = text.replace(/^\n+|\n+$/g, '') || 'a';
-    const fields = strictCsvFields(text, ',');
-    const parsed = parseQuoted(text, ',');
-    if (!fields || parsed.error || parsed.records.length !== 1) continue;
-    strict++;
-    assert.deepEqual(fields, parsed.records[0].fields, JSON.stringify(text));
+    for (let n = 1 + Math.floor(random() * 12); n > 0; n--) text += bits[Math.floor(random() * bits.length)];
+    const fast = parseQuoted(text, ',');
+    const slow = parseWithCsvParse(text, ',');
+    assert.deepEqual(fast.records, slow.records, JSON.stringify(text));
+    assert.equal(fast.error?.code, slow.error?.code, JSON.stringify(text));
+    if (!/["\r]/.test(text) || fast.records.length) direct++;
   }
-  assert.ok(strict > 1000, `${strict}`);
+  assert.ok(direct > 5000, `${direct}`);
+  // A real mix (quoted texts with line breaks and doubled quotes, broken records): the same records.
+  for (const [name, bytes] of VARIANTS) {
+    const text = new TextDecoder().decode(bytes).replace(/^\uFEFF/, '').replace(/\r\n/g, '\n');
+    const delimiter = name.includes(';') ? ';' : name.includes('TSV') ? '\t' : ',';
+    const fast = parseQuoted(text, delimiter);
+    const slow = parseWithCsvParse(text, delimiter);
+    assert.deepEqual([fast.records, fast.error?.code], [slow.records, slow.error?.code], name);
+  }
+  // The bench's shapes mix as CSV: long prose, blobs, code, CJK, markup, broken records.
+  const dir = mkdtempSync(join(tmpdir(), 'tuneset-csv-'));
+  try {
+    generateShapes({ rows: 3000, out: join(dir, 's.jsonl'), seed: 5 });
+    const text = readFileSync(join(dir, 's.csv'), 'utf8');
+    const fast = parseQuoted(text, ',');
+    const slow = parseWithCsvParse(text, ',');
+    assert.ok(slow.records.length > 2900);
+    assert.deepEqual([fast.records, fast.error?.code], [slow.records, slow.error?.code], 'shapes');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -183,57 +183,8 @@ export function csvRangeReader(
 export function csvRowOfBytes(bytes: Uint8Array, index: number, line: number, make: CsvRows): SourceRow {
   const text = utf8.decode(bytes).replace(/\r\n/g, '\n');
   const { delimiter, quoting } = make.layout;
-  const fields = quoting ? strictCsvFields(text, delimiter) : text.split(delimiter);
-  // A record of the strict form has one reading; any other is read by csv-parse, as the pass read it.
-  const record = fields ? { fields, text, line, lines: countLines(text) } : { ...parseQuoted(text, delimiter).records[0], line };
-  return make.row(record, index);
-}
-
-function countLines(text: string): number {
-  let n = 1;
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
-  return n;
-}
-
-/**
- * The fields of a record written as RFC 4180 writes them (each field either without quotes, or
- * wholly quoted with its inner quotes doubled), which every CSV reader, csv-parse included, reads
- * the same; undefined for any other record. A late finding's row is read again this way: making a
- * csv-parse parser for each of thousands of rows, some of them 50 KB long, took a second.
- */
-export function strictCsvFields(text: string, delimiter: string): string[] | undefined {
-  const fields: string[] = [];
-  const n = text.length;
-  let i = 0;
-  for (;;) {
-    if (text.charCodeAt(i) === 34) {
-      let value = '';
-      let from = i + 1;
-      for (;;) {
-        const q = text.indexOf('"', from);
-        if (q < 0) return undefined;
-        if (text.charCodeAt(q + 1) === 34) {
-          value += text.slice(from, q + 1);
-          from = q + 2;
-          continue;
-        }
-        value += text.slice(from, q);
-        i = q + 1;
-        break;
-      }
-      fields.push(value);
-      if (i === n) return fields;
-      if (text[i] !== delimiter) return undefined;
-      i++;
-    } else {
-      const d = text.indexOf(delimiter, i);
-      const field = text.slice(i, d < 0 ? n : d);
-      if (field.includes('"')) return undefined;
-      fields.push(field);
-      if (d < 0) return fields;
-      i = d + 1;
-    }
-  }
+  const record = quoting ? parseQuoted(text, delimiter).records[0] : { fields: text.split(delimiter), text, line, lines: 1 };
+  return make.row({ ...record, line }, index);
 }
 
 /** What a host needs to check a CSV/TSV file in ranges: the layout every range is read by, and where the file's first rows end. */
