@@ -462,19 +462,18 @@ export class Scheduler {
   }
 
   /**
-   * A file's analysis from disk: a big file read whole (JSON arrays, and JSON Lines, CSV and TSV up to
+   * A file's analysis from disk: a big file read whole (CSV, TSV, JSON, and JSON Lines up to
    * WORKER_JSONL_BYTES) in a worker thread, as a big document is, so that the server's thread stays free
    * for the documents being edited (a file saved while typed into, as auto-save does every second, is
-   * checked from disk each time); undefined once the check is cancelled. Bigger JSON Lines, CSV and TSV
-   * files are read by analyzeFile on every core (this thread takes a part); small files here at once.
+   * checked from disk each time); undefined once the check is cancelled. Bigger JSON Lines files are
+   * read by analyzeFile on every core (this thread takes a part); small files here at once.
    */
   private async diskAnalysis(file: string, check: Check): Promise<DatasetAnalysis | undefined> {
     const config = this.configs.of(file);
     const stat = fs.statSync(file);
-    // JSON Lines and CSV/TSV are read in parts by analyzeFile (a CSV whole when it must be); a JSON array only whole.
-    const inParts = (containerOfPath(file) ?? 'jsonl') !== 'json';
+    const jsonl = (containerOfPath(file) ?? 'jsonl') === 'jsonl';
     // Files that are not regular, or too big to read whole, get analyzeFile's message.
-    const inWorker = stat.isFile() && stat.size >= WORKER_MIN_CHARS && stat.size < (inParts ? Math.max(PARALLEL_BYTES, WORKER_JSONL_BYTES) : MAX_WHOLE_FILE_BYTES + 1);
+    const inWorker = stat.isFile() && stat.size >= WORKER_MIN_CHARS && stat.size < (jsonl ? Math.max(PARALLEL_BYTES, WORKER_JSONL_BYTES) : MAX_WHOLE_FILE_BYTES + 1);
     if (!inWorker) return analyzeFile(file, file, config, { fixes: true, rowIndex: true });
     return this.workers.analyze(file, fs.readFileSync(file), config, check, { rowIndex: true });
   }
