@@ -210,7 +210,7 @@ test('augment refuses an absurd target (or --n) before making anything, unless -
   assert.ok(readFileSync(join(dir, 'r.augmented.jsonl'), 'utf8').split('\n').length < 2 * 3000 + 30);
 });
 
-test('a CSV over 512 MiB (the longest text V8 holds) that must be read whole is refused in one line (exit 2): split and augment without reading it, check and report once its first records show it cannot be read in ranges', (t) => {
+test('a CSV over 512 MiB (the longest text V8 holds) that must be read whole is refused in one line (exit 2): split, augment and report without reading it, check once its first records show it cannot be read in ranges', (t) => {
   const dir = folder(t, 'tuneset-2gib-');
   const file = join(dir, 'big.csv');
   writeFileSync(file, 'text,label\nhello,a\n');
@@ -219,15 +219,15 @@ test('a CSV over 512 MiB (the longest text V8 holds) that must be read whole is 
   for (const args of [['split', 'big.csv'], ['augment', 'big.csv'], ['check', 'big.csv'], ['report', 'big.csv']]) {
     const r = tuneset(dir, ...args);
     assert.equal(r.code, 2, `${args[0]}: ${r.err}`);
-    // check and report read a big CSV in ranges when they can; this one (two records, then 2 GB of NULs) it cannot.
-    const read = args[0] === 'check' || args[0] === 'report' ? 'this CSV file must be read whole (too few records in the first 64 MB)' : 'CSV files are read whole';
+    // check reads a big CSV in ranges when it can (report reads every text again, whole); this one (two records, then 2 GB of NULs) it cannot.
+    const read = args[0] === 'check' ? 'this CSV file must be read whole (fewer than 1,000 single-line records of 2 fields in the first 64 MB)' : 'CSV files are read whole';
     assert.equal(r.err, `tuneset: big.csv is 2098 MiB: ${read}, and one text holds at most 512 MiB; convert it to JSONL (read in pieces, any size) or split it\n`, args[0]);
   }
   assert.deepEqual(readdirSync(dir), ['big.csv']);
   truncateSync(file, 2 ** 29);
   const r = tuneset(dir, 'check', 'big.csv');
   assert.equal(r.code, 2);
-  assert.match(r.err, /^tuneset: big\.csv is 512 MiB: this CSV file must be read whole \(too few records in the first 64 MB\), and one text holds at most 512 MiB;/);
+  assert.match(r.err, /^tuneset: big\.csv is 512 MiB: this CSV file must be read whole \(fewer than 1,000 single-line records of 2 fields in the first 64 MB\), and one text holds at most 512 MiB;/);
 });
 
 test('a CSV of 250,000 records is read (their rows were once spread into an array, which overflowed the stack)', async () => {

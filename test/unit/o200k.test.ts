@@ -45,3 +45,10 @@ test('o200k: the table refuses ranks the byte lookup could not stand on', () => 
   assert.equal(small.countTokens('ab'), 2);
   assert.equal(new O200kCounter(buildO200kTable(['a', 'b', 'ab'])).countTokens('ab'), 1);
 });
+
+test('o200k: a table at an offset that is not a multiple of 4 (a Buffer read into a bigger one) counts the same', () => {
+  const shifted = Buffer.alloc(table.length + 1);
+  table.forEach((b, i) => (shifted[i + 1] = b));
+  const fromBuffer = new O200kCounter(shifted.subarray(1));
+  for (const t of ['hello world', 'naïve café 中文 🙂', 'x'.repeat(50)]) assert.equal(fromBuffer.countTokens(t), counter.countTokens(t));
+});

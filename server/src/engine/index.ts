@@ -20,7 +20,7 @@ export { detectDatasetFormat, type Detection } from './analysis/detection';
 export {
   planJsonlShards, analyzeJsonlShard, analyzeCsvShard, mergeJsonlShards, mergeJsonlShardsThen, mergeCsvShardsThen, firstTokenSample, type Shard, type ShardResult,
 } from './analysis/shards';
-export { csvByteRanges, csvRangeReader, FIRST_ROWS_PIECE, planCsvRead, type CsvPlan, type CsvRangeFailure } from './read/csvRange';
+export { csvByteRanges, csvRangeReader, planCsvRead, type CsvPlan, type CsvRangeFailure } from './read/csvRange';
 export type { CsvLayout } from './read/csv';
 export { parseConfig, configSchema, DEFAULT_CONFIG, type Config, type ConfigResult } from './config';
 export { RULES, RULE_IDS, SAFE_FIX_RULES, ruleDocsUrl, type RuleId, type RuleInfo } from './rules/catalog';

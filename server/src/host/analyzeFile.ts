@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { FileTooLargeError, fileSource, MAX_WHOLE_FILE_BYTES } from './fileSource';
 import {
-  analyzeCsvShard, analyzeDataset, analyzeJsonlShard, containerOfPath, csvByteRanges, csvRangeReader, detectDatasetFormat, FIRST_ROWS_PIECE, isUtf16Source, jsonlByteRanges, jsonlReader,
+  analyzeCsvShard, analyzeDataset, analyzeJsonlShard, containerOfPath, csvByteRanges, csvRangeReader, detectDatasetFormat, isUtf16Source, jsonlByteRanges, jsonlReader,
   mergeCsvShardsThen, mergeJsonlShardsThen, planCsvRead, type AnalyzeOptions, type Config, type CsvLayout, type CsvRangeFailure, type DatasetAnalysis, type ShardResult,
   type TokenSample,
 } from '../engine';
@@ -37,7 +37,8 @@ export async function analyzeFile(file: string, displayPath: string, config: Con
     return analyzeDataset(displayPath, fs.readFileSync(file), config, options);
   };
   if (container === 'json' || size < PARALLEL_BYTES) return whole();
-  if (threads < 2) return whole('one core');
+  // On one core a file is read whole, but a CSV/TSV too big for that is still read in parts (one after another).
+  if (threads < 2 && (container === 'jsonl' || size <= MAX_WHOLE_FILE_BYTES)) return whole();
   const timing = process.env.TUNESET_TIMING ? (what: string) => process.stderr.write(`[timing] ${what} ${(performance.now() - t0).toFixed(0)} ms, ${process.resourceUsage().minorPageFault} page faults\n`) : () => {};
   const t0 = performance.now();
   // The file is read in chunks by each thread (its own shard), never whole into memory.
@@ -57,7 +58,7 @@ export async function analyzeFile(file: string, displayPath: string, config: Con
       }
       csv = plan.layout;
     }
-    const reader = csv ? csvRangeReader(source, { start: 0, end: size, firstLine: 1 }, csv, undefined, FIRST_ROWS_PIECE).reader : jsonlReader(source);
+    const reader = csv ? csvRangeReader(source, { start: 0, end: size, firstLine: 1 }, csv).reader : jsonlReader(source);
     const detection = detectDatasetFormat(reader.rows(), config);
     timing('format detected');
     // This thread takes the first shard itself (it is warm) and starts on it at once; each worker is
@@ -109,7 +110,7 @@ export async function analyzeFile(file: string, displayPath: string, config: Con
 const RANGE_FAILURES: Record<CsvRangeFailure, string> = {
   'not-utf-8': 'a line that is not UTF-8',
   'lone-cr': 'a carriage return without a line feed',
-  'open-quote': 'a quote inside an unquoted field',
+  'open-quote': 'a quote still open where the file was cut: one inside an unquoted field, or one never closed',
   'parse-error': 'a record csv-parse cannot read',
 };
 

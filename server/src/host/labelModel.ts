@@ -41,8 +41,13 @@ export function withLabelModel(
   if (analysis.format !== 'classification') return { analysis };
   // Annotator agreement needs no model: it is reported whenever the file has several annotators' labels.
   const notRun = (reason: string): LabelModelRun => {
-    // Without annotators (the analysis's detection says) there is nothing to read the file again for.
-    if (!analysis.annotators) return { analysis: { ...analysis, labelQuality: { model: { ok: false, reason } } } };
+    // Without annotators (the analysis's detection says) there is nothing to read the file again for;
+    // nor for a CSV/TSV over 512 MiB (checked in parts), which the agreement pass would read whole.
+    const whole = (options.container ?? analysis.container) !== 'jsonl' && fs.statSync(file).size > MAX_WHOLE_FILE_BYTES;
+    if (!analysis.annotators || whole) {
+      const why = analysis.annotators && whole ? 'the file is over 512 MiB; the label model and annotator agreement read a file whole' : reason;
+      return { analysis: { ...analysis, labelQuality: { model: { ok: false, reason: why } } } };
+    }
     const check = agreementOnly(file, reason, config, options.container ?? analysis.container);
     return { analysis: { ...analysis, labelQuality: labelCheckJson(check) }, ...(check.quality ? { agreementOnly: check } : {}) };
   };

@@ -3,12 +3,12 @@ import * as path from 'node:path';
 import { analyzeFile } from './analyzeFile';
 import { InputError } from './errors';
 import type { ReportPageLanguage } from './l10n';
-import { fileSource, MAX_WHOLE_FILE_BYTES } from './fileSource';
+import { FileTooLargeError, fileSource, MAX_WHOLE_FILE_BYTES } from './fileSource';
 import { withLabelModel } from './labelModel';
 import { namedDatasetContainer, shown } from './inputs';
 import { findWorkspaceLeaks } from './leaks';
 import {
-  analyzeDataset, buildReport, buildSplitComparison, computeDiversity, conversationStats, datasetRowHashes, exampleLines, findSplitSiblings, labelCheckSteps, nearDuplicateClusterPairs,
+  analyzeDataset, buildReport, containerOfPath, buildSplitComparison, computeDiversity, conversationStats, datasetRowHashes, exampleLines, findSplitSiblings, labelCheckSteps, nearDuplicateClusterPairs,
   readRowTexts, renderReportHtml, splitLearningCurveSteps, toBytes, withConversations, withExampleTexts, withExtraFindings,
   type ByteSource, type SplitLearningCurve, type Config, type DatasetAnalysis, type Diversity, type QualityReport, type ReportExtras, type SplitComparison, type SplitInput, type SplitLeaks, type SplitName,
 } from '../engine';
@@ -26,6 +26,11 @@ import {
 export async function makeReport(file: string, config: Config, notes: (line: string) => void = () => {}): Promise<QualityReport> {
   // An archive or a format Tuneset does not read is named, not reported as rows of invalid JSON.
   const container = namedDatasetContainer(file, shown(file));
+  // The diversity figures read every text again, a CSV, TSV or JSON array whole: one over 512 MiB is
+  // refused before the check (which could read a big CSV in parts) runs for nothing.
+  const kind = container ?? containerOfPath(file) ?? 'jsonl';
+  const size = fs.statSync(file).size;
+  if (kind !== 'jsonl' && size > MAX_WHOLE_FILE_BYTES) throw new FileTooLargeError(shown(file), size, kind);
   // With its row index: the leak counts between splits are check's own.
   const ruled = await analyzeFile(file, shown(file), config, { container, rowIndex: true });
   // A classification file's label model: its possible-label-error findings and the "Label quality" section.

@@ -4,7 +4,7 @@ import type { Config } from '../config';
 import { FindingBudget, keepWithinBudget } from './findingBudget';
 import { fileEncoding, LineDecoder } from '../read/decode';
 import { CsvRows, type CsvLayout } from '../read/csv';
-import { csvRangeReader, csvRowOfBytes, FIRST_ROWS_PIECE, type CsvRangeFailure } from '../read/csvRange';
+import { csvRangeReader, csvRowOfBytes, type CsvRangeFailure } from '../read/csvRange';
 import type { SourceRow } from '../read/row';
 import { START_BYTES } from '../read/encoding';
 import { estimatedRows, jsonlReader, locateInJsonRow, parseJsonRow } from '../read/jsonl';
@@ -311,7 +311,7 @@ function fileStart(input: Uint8Array | ByteSource): Uint8Array {
  */
 export function firstTokenSample(input: Uint8Array | ByteSource, detection: Detection, config: Config, layout?: CsvLayout): TokenSample {
   const size = isByteSource(input) ? input.size : input.length;
-  const reader = layout ? csvRangeReader(input, { start: 0, end: size, firstLine: 1 }, layout, undefined, FIRST_ROWS_PIECE).reader : jsonlReader(input);
+  const reader = layout ? csvRangeReader(input, { start: 0, end: size, firstLine: 1 }, layout).reader : jsonlReader(input);
   const pass = new RowPass(reader, detection, config, { nearDuplicates: false });
   for (const row of reader.rows()) {
     if (pass.calibrated) break;

@@ -21,8 +21,13 @@ import type { DatasetReader, SourceRow } from './row';
 /** Why a range could not be read as the whole file's reader reads it (the host then reads the file whole). */
 export type CsvRangeFailure = 'not-utf-8' | 'lone-cr' | 'open-quote' | 'parse-error';
 
-/** Bytes of a piece read at a time (more while one record is longer). */
-const PIECE_BYTES = 4 * CHUNK_BYTES;
+/**
+ * Bytes of a piece read at a time (more while one record is longer). Small: a piece's text then lives
+ * in V8's young generation and goes with the next scavenge, where a text of megabytes gets pages of
+ * its own that only a full collection frees (pieces of 4 MB peaked at 1.45 GB on the 597 MB shapes
+ * CSV, 32 KB pieces at 0.39 GB, and read it 7% quicker).
+ */
+const PIECE_BYTES = 32 * 1024;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
@@ -105,7 +110,9 @@ function* rangeRecords(
       let stop = bytes.indexOf(10, at);
       if (stop < 0) stop = bytes.length;
       const cut = stop > start && bytes[stop - 1] === 13 ? stop - 1 : stop;
-      yield { record: { ...record, line: record.line + line - 1 }, start: pos + start, end: pos + cut };
+      // The record's strings are copied: a slice of the piece's text would keep all of it alive for as
+      // long as a finding quotes a word of it (0.43 against 0.39 GB on the 597 MB shapes CSV).
+      yield { record: { fields: record.fields.map(own), text: own(record.text), line: record.line + line - 1, lines: record.lines }, start: pos + start, end: pos + cut };
     }
     if (error) {
       // The next piece starts on the line after the last whole record.
@@ -119,6 +126,15 @@ function* rangeRecords(
     }
     size = pieceBytes;
   }
+}
+
+/**
+ * A copy of a string that holds no reference to the text it was cut from: V8 makes a slice of 13
+ * characters or more a view of its parent, which stays alive as long as the slice does. The copy is
+ * made by flattening a concatenation, then slicing the flat copy.
+ */
+function own(s: string): string {
+  return s.length < 13 ? s : (' ' + s).slice(1);
 }
 
 /** A reader of one range of a CSV/TSV file and what a sharded analysis needs of it besides rows. */
@@ -192,14 +208,8 @@ export interface CsvPlan {
   layout: CsvLayout;
 }
 
-/**
- * Bytes of the file's start read to decide its layout (more, up to HEAD_MAX_BYTES, while they hold
- * too few records); also the pieces a reader of the file's first rows reads (FEW_ROWS_PIECE). Small,
- * because csv-parse runs on cold code there.
- */
+/** Bytes of the file's start read to decide its layout (more, up to HEAD_MAX_BYTES, while they hold too few records). */
 const HEAD_BYTES = CHUNK_BYTES / 2;
-/** Pieces read by a reader that wants only the file's first rows (the format detection, the token sample). */
-export const FIRST_ROWS_PIECE = CHUNK_BYTES / 4;
 const HEAD_MAX_BYTES = 64 * CHUNK_BYTES;
 
 /** Records the layout and the format detection look at (the header, 50 to judge it, 200 rows to detect the format). */
@@ -237,7 +247,7 @@ export function planCsvRead(source: ByteSource, options: CsvReadOptions, headByt
     if (parsed.error && parsed.error.code !== 'CSV_QUOTE_NOT_CLOSED') return { why: 'a CSV error in the first records' };
     const layout = csvLayout(parsed.records, delimiter, quoting, options);
     if (layout && enoughRecords(parsed.records, layout)) return { layout };
-    if (size >= HEAD_MAX_BYTES) return { why: 'too few records in the first 64 MB' };
+    if (size >= HEAD_MAX_BYTES) return { why: `fewer than ${LAYOUT_SAMPLE.toLocaleString('en-US')} single-line records of ${layout?.columns.length ?? 'the header\'s'} fields in the first 64 MB` };
   }
 }
 

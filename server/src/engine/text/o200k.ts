@@ -111,7 +111,7 @@ export class O200kCounter {
     const slotCount = view.getUint32(8, true);
     const slotsStart = (HEADER + count + 3) & ~3;
     // The table's own copy when its slots are not 4-byte aligned in memory (a Buffer from a file may not be).
-    const aligned = (table.byteOffset + slotsStart) % 4 === 0 ? table : table.slice();
+    const aligned = (table.byteOffset + slotsStart) % 4 === 0 ? table : new Uint8Array(table);
     this.slots = new Uint32Array(aligned.buffer, aligned.byteOffset + slotsStart, slotCount);
     this.mask = slotCount - 1;
     this.lengths = aligned.subarray(HEADER, HEADER + count);
