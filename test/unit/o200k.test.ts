@@ -52,3 +52,18 @@ test('o200k: a table at an offset that is not a multiple of 4 (a Buffer read int
   const fromBuffer = new O200kCounter(shifted.subarray(1));
   for (const t of ['hello world', 'naïve café 中文 🙂', 'x'.repeat(50)]) assert.equal(fromBuffer.countTokens(t), counter.countTokens(t));
 });
+
+test('o200k: long pre-tokens (runs of Thai, Cyrillic, random letters, emoji), merged through the heap, count as gpt-tokenizer counts them', () => {
+  let x = 11;
+  const next = () => (x = (Math.imul(x, 1103515245) + 12345) >>> 0);
+  const alphabets = ['กขคงจฉชซญดตถทนบปผพฟภมยรลวศสหอฮะาำิีึืุู่้๊๋', 'абвгдежзийклмнопрстуфхцчшщыьэюя', 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ', 'qxzjv', '🙂🎉👍🏽', 'ñçéàü'];
+  let long = 0;
+  for (let k = 0; k < 400; k++) {
+    const letters = [...alphabets[k % alphabets.length]];
+    let t = '';
+    for (let n = 20 + (next() % 600); n > 0; n--) t += letters[next() % letters.length];
+    if (new TextEncoder().encode(t).length > 48) long++;
+    assert.equal(counter.countTokens(t), theirs(t), JSON.stringify(t.slice(0, 40)));
+  }
+  assert.ok(long > 300, `${long}`);
+});
