@@ -9,7 +9,7 @@ import type { DatasetReader, SourceRow } from './row';
 /**
  * A CSV/TSV file read a range at a time, so that a big one can be checked on every core as JSON
  * Lines is. A range starts at a record's start (csvByteRanges cuts between records); its records
- * are read in pieces of a few megabytes, each ending at a line end, and a record still open at a
+ * are read in pieces of 32 KB (more for a longer record), each ending at a line end, and a record still open at a
  * piece's end is read again with the next piece. The rows are those the whole file's reader
  * (csvReader) makes, by the same layout (csvLayout, decided from the file's first records).
  *
