@@ -146,7 +146,10 @@ async function launchUi(o = {}) {
       // `dataset`: the file a dataset command is meant for. A command run the moment its file's tab
       // became active can find the extension host not yet told (no active editor there), and then asks
       // "Which dataset?", as it would a person: the answer is that file.
-      if (dataset && (await quickInputBox.isVisible()) && (await quickInputBox.getAttribute('placeholder')) === 'Which dataset?') {
+      // The question may come a moment after the palette closed (a CI run found it open, unanswered, after
+      // the check above had passed): it is waited for a little, whenever a dataset is named.
+      const asked = dataset && (await quickInput.locator('.quick-input-box input[placeholder="Which dataset?"]').waitFor({ state: 'visible', timeout: 3000 }).then(() => true, () => false));
+      if (asked) {
         await quickInputBox.fill(dataset);
         await rows.filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRe(dataset)}$`) }) }).first().click();
         await quickInputBox.waitFor({ state: 'hidden', timeout: 5000 }).catch(() => {});
