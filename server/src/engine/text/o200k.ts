@@ -149,7 +149,8 @@ export class O200kCounter {
   /** The token count of `text` (special-token text counted as plain text): gpt-tokenizer's countTokens(text, { disallowedSpecial: new Set() }). */
   countTokens(text: string): number {
     let tokens = 0;
-    for (const [piece] of text.matchAll(O200K_TOKEN_SPLIT_REGEX)) tokens += this.countPreToken(piece);
+    const pieces = text.match(O200K_TOKEN_SPLIT_REGEX) ?? [];
+    for (let k = 0; k < pieces.length; k++) tokens += this.countPreToken(pieces[k]);
     return tokens;
   }
 

@@ -44,7 +44,11 @@ const PRE_TOKEN_CACHE_CHARS = 48;
 function countText(text: string): number {
   const tokenizer = encoding();
   let tokens = 0;
-  for (const [piece] of text.matchAll(O200K_TOKEN_SPLIT_REGEX)) {
+  // match() of a global pattern gives the matched strings alone: matchAll made an array with an index
+  // and groups for each of them.
+  const pieces = text.match(O200K_TOKEN_SPLIT_REGEX) ?? [];
+  for (let k = 0; k < pieces.length; k++) {
+    const piece = pieces[k];
     if (piece.length > PRE_TOKEN_CACHE_CHARS) {
       tokens += tokenizer.countTokens(piece);
       continue;
