@@ -49,6 +49,11 @@ function countText(text: string): number {
   const pieces = text.match(O200K_TOKEN_SPLIT_REGEX) ?? [];
   for (let k = 0; k < pieces.length; k++) {
     const piece = pieces[k];
+    // One ASCII character (a space, a full stop, a line break) is one token: no lookup.
+    if (piece.length === 1 && piece.charCodeAt(0) < 128) {
+      tokens++;
+      continue;
+    }
     if (piece.length > PRE_TOKEN_CACHE_CHARS) {
       tokens += tokenizer.countTokens(piece);
       continue;
