@@ -249,8 +249,21 @@ export class FindingBuilder {
     return true;
   }
 
+  /** The last value located (a row's findings mostly point into the same field): row, path, span. */
+  private located: { row?: SourceRow; key: string; span?: FieldSpan } = { key: '' };
+
+  /** access.locate, the same row's same path found once: a 50 KB row was scanned again for each of its findings. */
+  private span(row: SourceRow, path: JsonPath): FieldSpan | undefined {
+    const key = path.map((p) => (typeof p === 'number' ? `#${p}` : `.${p}`)).join('\u0000');
+    const last = this.located;
+    if (last.row === row && last.key === key) return last.span;
+    const span = this.access.locate(row, path);
+    this.located = { row, key, span };
+    return span;
+  }
+
   private locate(row: SourceRow, path: JsonPath | undefined, target: Target | undefined): Range {
-    const span = path ? this.access.locate(row, path) : undefined;
+    const span = path ? this.span(row, path) : undefined;
     if (!span) return rangeInRow(row, 0, firstLineLength(row.text));
     if (target?.start === undefined) return rangeInRow(row, span.start, span.end);
     return rangeInRow(row, span.rawIndex(target.start), span.rawIndex(target.end ?? target.start));
@@ -264,7 +277,7 @@ export class FindingBuilder {
       return this.access.container === 'json' ? undefined : { title: spec.title, edits: [deleteRowEdit(row)] };
     }
     const path = resolvePath(spec.path, content, this.fields);
-    const span = path && this.access.locate(row, path);
+    const span = path && this.span(row, path);
     if (!span) return undefined;
     let value: string;
     if (spec.kind === 'map-value') {
