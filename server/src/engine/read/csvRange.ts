@@ -3,7 +3,7 @@ import { parseLiteral, parseQuoted, type CsvRecord } from './csvLayout';
 import { bomLength } from './decode';
 import { encodingFromStart, isUtf16 } from './encoding';
 import { RowOffsets } from './jsonl';
-import { CHUNK_BYTES, countNewlines, isByteSource, readFully, SourceWindow, type ByteSource } from './source';
+import { CHUNK_BYTES, isByteSource, readFully, SourceWindow, type ByteSource } from './source';
 import type { DatasetReader, SourceRow } from './row';
 
 /**
@@ -121,8 +121,13 @@ function* rangeRecords(
       pos += lineStart(next);
       line += next - 1;
     } else {
+      // The walk goes on to the piece's end: its lines are the lines walked (blank ones after the last record too).
+      for (let nl = bytes.indexOf(10, at); nl >= 0; nl = bytes.indexOf(10, at)) {
+        at = nl + 1;
+        atLine++;
+      }
       pos += bytes.length;
-      line += countNewlines(bytes, 0, bytes.length);
+      line += atLine - 1;
     }
     size = pieceBytes;
   }
