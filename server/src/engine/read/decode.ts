@@ -128,7 +128,7 @@ export function* splitLines(
 }
 
 /** Whether bytes[start, end) are all below 0x80, tested four at a time. */
-function isAscii(bytes: Uint8Array, start: number, end: number): boolean {
+export function isAscii(bytes: Uint8Array, start: number, end: number): boolean {
   let i = start;
   while (i < end && (bytes.byteOffset + i) % 4 !== 0) if (bytes[i++] >= 0x80) return false;
   if (i >= end) return true;
