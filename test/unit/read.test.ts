@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { bomLength, decodeText, firstInvalidUtf8, LineDecoder, splitLines } from '../../server/src/engine/read/decode';
 import { decodeSourceLines, memorySource, SourceWindow, splitSourceLines, type ByteSource } from '../../server/src/engine/read/source';
 import { estimatedRows, jsonlReader } from '../../server/src/engine/read/jsonl';
-import { locateJsonValue } from '../../server/src/engine/read/jsonScan';
+import { locateJsonValue, skipValue } from '../../server/src/engine/read/jsonScan';
 import { analyze, jsonl, ofRule } from './helpers';
 
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -285,4 +285,28 @@ test('locating a value: keys match as JSON decodes them (escapes too) and only w
   const at = (value: string) => ({ start: twice.indexOf(value), end: twice.indexOf(value) + value.length });
   assert.deepEqual(locateJsonValue(twice, ['text']), at('"second"'));
   assert.deepEqual(locateJsonValue(twice, ['m', 'a']), at('3'));
+});
+
+test('a JSON string is skipped to its closing quote: the first quote after an even run of backslashes, as a scan of each character finds it', () => {
+  // The scan the indexOf search replaced: a backslash takes the character after it along.
+  const byCharacter = (s: string, i: number) => {
+    for (i++; i < s.length; ) {
+      const c = s.charCodeAt(i);
+      if (c === 92) i += 2;
+      else if (c === 34) return i + 1;
+      else i++;
+    }
+    return s.length;
+  };
+  const bits = ['a', '\\', '"', '\\\\', '\\"', 'u00e9', ' ', '\\n'];
+  let x = 3;
+  for (let k = 0; k < 20000; k++) {
+    let s = '"';
+    for (let n = x % 9; n >= 0; n--) {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      s += bits[x % bits.length];
+    }
+    assert.equal(skipValue(s, 0), byCharacter(s, 0), JSON.stringify(s));
+    assert.equal(skipValue(`{"k":${s}`, 5), byCharacter(`{"k":${s}`, 5), JSON.stringify(s));
+  }
 });

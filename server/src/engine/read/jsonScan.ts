@@ -21,15 +21,18 @@ function skipWs(s: string, i: number): number {
 }
 
 function skipString(s: string, i: number): number {
-  // s[i] is the opening quote.
-  i++;
-  while (i < s.length) {
-    const c = s.charCodeAt(i);
-    if (c === 92) i += 2;
-    else if (c === 34) return i + 1;
-    else i++;
+  // s[i] is the opening quote. The closing one is the first quote after it not escaped, that is with an
+  // even run of backslashes before it (each pair is one escaped backslash): found with indexOf, which
+  // passes a 50 KB text at native speed where a loop over its characters took a second of a 1M-row check.
+  const from = i + 1;
+  for (let at = from; ; ) {
+    const q = s.indexOf('"', at);
+    if (q < 0) return s.length;
+    let b = q - 1;
+    while (b >= from && s.charCodeAt(b) === 92) b--;
+    if ((q - 1 - b) % 2 === 0) return q + 1;
+    at = q + 1;
   }
-  return s.length;
 }
 
 /** End offset of the JSON value starting at i (tolerant: stops at the end of text). */
