@@ -310,3 +310,46 @@ test('a JSON string is skipped to its closing quote: the first quote after an ev
     assert.equal(skipValue(`{"k":${s}`, 5), byCharacter(`{"k":${s}`, 5), JSON.stringify(s));
   }
 });
+
+test('csv field spans found with indexOf are the spans a scan of each character finds', () => {
+  // The scan the indexOf search replaced.
+  const byCharacter = (record: string, delimiter: string) => {
+    const spans: [number, number][] = [];
+    let i = 0;
+    const n = record.length;
+    for (;;) {
+      if (record[i] === '"') {
+        const start = i + 1;
+        let j = start;
+        while (j < n) {
+          if (record[j] === '"') {
+            if (record[j + 1] === '"') j += 2;
+            else break;
+          } else j++;
+        }
+        spans.push([start, j]);
+        i = j + 1;
+        while (i < n && record[i] !== delimiter) i++;
+      } else {
+        const start = i;
+        while (i < n && record[i] !== delimiter) i++;
+        spans.push([start, i]);
+      }
+      if (i >= n) break;
+      i++;
+    }
+    return spans;
+  };
+  const bits = ['a', ',', '"', '""', ' ', '\n', 'bc', ';'];
+  let x = 5;
+  for (let k = 0; k < 20000; k++) {
+    let record = '';
+    for (let n = x % 10; n >= 0; n--) {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      record += bits[x % bits.length];
+    }
+    for (const delimiter of [',', ';']) {
+      assert.deepEqual(csvFieldSpans(record, delimiter).map((s) => [s.start, s.end]), byCharacter(record, delimiter), JSON.stringify(record));
+    }
+  }
+});

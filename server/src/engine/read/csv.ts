@@ -324,29 +324,44 @@ export function quoteField(value: string, delimiter: string): string {
   return needs ? `"${value.replace(/"/g, '""')}"` : value;
 }
 
-/** Spans of each field's content in one CSV record (inside the quotes for quoted fields). */
+/**
+ * Spans of each field's content in one CSV record (inside the quotes for quoted fields). Quotes and
+ * delimiters are found with indexOf: a finding's field in a 50 KB record was found a character at a
+ * time, and the 1M-row CSV's check spent a second there.
+ */
 export function csvFieldSpans(record: string, delimiter: string): FieldSpan[] {
   const spans: FieldSpan[] = [];
   let i = 0;
   const n = record.length;
   for (;;) {
-    if (record[i] === '"') {
+    if (record.charCodeAt(i) === 34) {
       const start = i + 1;
       let j = start;
-      while (j < n) {
-        if (record[j] === '"') {
-          if (record[j + 1] === '"') j += 2;
-          else break;
-        } else j++;
+      for (;;) {
+        const q = record.indexOf('"', j);
+        if (q < 0) {
+          j = n;
+          break;
+        }
+        // A doubled quote is a quote of the text; a single one closes the field.
+        if (record.charCodeAt(q + 1) === 34) j = q + 2;
+        else {
+          j = q;
+          break;
+        }
       }
       spans.push(quotedSpan(record, start, j));
       i = j + 1;
-      while (i < n && record[i] !== delimiter) i++;
+      if (i < n) {
+        const d = record.indexOf(delimiter, i);
+        i = d < 0 ? n : d;
+      }
     } else {
       const start = i;
-      while (i < n && record[i] !== delimiter) i++;
+      const d = record.indexOf(delimiter, i);
+      i = d < 0 ? n : d;
       const end = i;
-      spans.push({ start, end, rawIndex: (d) => start + d });
+      spans.push({ start, end, rawIndex: (k) => start + k });
     }
     if (i >= n) break;
     i++; // skip the delimiter
