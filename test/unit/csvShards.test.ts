@@ -6,6 +6,7 @@ import {
 } from '../../server/src/engine';
 import { parseQuoted, parseWithCsvParse } from '../../server/src/engine/read/csvLayout';
 import { seededRandom } from '../../server/src/engine/seededRandom';
+import { randomTexts } from './helpers';
 import { generateShapes } from '../../bench/lib/shapes';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -166,12 +167,9 @@ test('a TSV whose fields start with quotes, a UTF-16 file or one too short are r
 });
 
 test('parseQuoted reads every text as csv-parse does: strict records directly, any other text by csv-parse', () => {
-  const random = seededRandom(11);
   const bits = ['a', ' ', ',', '"', '""', '\n', '\n\n', 'b c', '"x"', ';', '"y\nz"', '\r'];
   let direct = 0;
-  for (let k = 0; k < 20000; k++) {
-    let text = '';
-    for (let n = 1 + Math.floor(random() * 12); n > 0; n--) text += bits[Math.floor(random() * bits.length)];
+  for (const text of randomTexts(bits, 20000, 12, 11)) {
     const fast = parseQuoted(text, ',');
     const slow = parseWithCsvParse(text, ',');
     assert.deepEqual(fast.records, slow.records, JSON.stringify(text));

@@ -1,4 +1,5 @@
 import { analyzeDataset, parseConfig, type DatasetAnalysis, type Finding } from '../../server/src/engine';
+import { seededRandom } from '../../server/src/engine/seededRandom';
 
 /** Analyzes inline content as a file of the given name (JSONL by default), with optional settings. */
 export function analyze(content: string | Uint8Array, name = 'data.jsonl', settings: unknown = {}, fixes = false): DatasetAnalysis {
@@ -38,4 +39,14 @@ export function applyTextEdits(source: string, edits: readonly { line: number; c
 /** The same for LSP edits (0-based positions), as a WorkspaceEdit applies them. */
 export function applyLspEdits(source: string, edits: readonly { range: { start: { line: number; character: number }; end: { line: number; character: number } }; newText: string }[]): string {
   return applyTextEdits(source, edits.map((e) => ({ line: e.range.start.line + 1, column: e.range.start.character + 1, endLine: e.range.end.line + 1, endColumn: e.range.end.character + 1, newText: e.newText })));
+}
+
+/** `count` texts of 1 to `most` pieces drawn from `bits`, the same ones for a seed (property tests' inputs). */
+export function* randomTexts(bits: readonly string[], count: number, most: number, seed: number): Generator<string> {
+  const random = seededRandom(seed);
+  for (let k = 0; k < count; k++) {
+    let text = '';
+    for (let n = 1 + Math.floor(random() * most); n > 0; n--) text += bits[Math.floor(random() * bits.length)];
+    yield text;
+  }
 }

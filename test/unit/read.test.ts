@@ -7,7 +7,7 @@ import { bomLength, decodeText, firstInvalidUtf8, LineDecoder, splitLines } from
 import { decodeSourceLines, memorySource, SourceWindow, splitSourceLines, type ByteSource } from '../../server/src/engine/read/source';
 import { estimatedRows, jsonlReader } from '../../server/src/engine/read/jsonl';
 import { locateJsonValue, skipValue } from '../../server/src/engine/read/jsonScan';
-import { analyze, jsonl, ofRule } from './helpers';
+import { analyze, jsonl, ofRule, randomTexts } from './helpers';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const rowsOf = (name: string, s: string | Uint8Array) => [...openReader(name, typeof s === 'string' ? enc(s) : s).rows()];
@@ -298,14 +298,8 @@ test('a JSON string is skipped to its closing quote: the first quote after an ev
     }
     return s.length;
   };
-  const bits = ['a', '\\', '"', '\\\\', '\\"', 'u00e9', ' ', '\\n'];
-  let x = 3;
-  for (let k = 0; k < 20000; k++) {
-    let s = '"';
-    for (let n = x % 9; n >= 0; n--) {
-      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
-      s += bits[x % bits.length];
-    }
+  for (const body of randomTexts(['a', '\\', '"', '\\\\', '\\"', 'u00e9', ' ', '\\n'], 20000, 9, 3)) {
+    const s = `"${body}`;
     assert.equal(skipValue(s, 0), byCharacter(s, 0), JSON.stringify(s));
     assert.equal(skipValue(`{"k":${s}`, 5), byCharacter(`{"k":${s}`, 5), JSON.stringify(s));
   }
@@ -340,14 +334,7 @@ test('csv field spans found with indexOf are the spans a scan of each character 
     }
     return spans;
   };
-  const bits = ['a', ',', '"', '""', ' ', '\n', 'bc', ';'];
-  let x = 5;
-  for (let k = 0; k < 20000; k++) {
-    let record = '';
-    for (let n = x % 10; n >= 0; n--) {
-      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
-      record += bits[x % bits.length];
-    }
+  for (const record of randomTexts(['a', ',', '"', '""', ' ', '\n', 'bc', ';'], 20000, 10, 5)) {
     for (const delimiter of [',', ';']) {
       assert.deepEqual(csvFieldSpans(record, delimiter).map((s) => [s.start, s.end]), byCharacter(record, delimiter), JSON.stringify(record));
     }

@@ -5,10 +5,10 @@ import { FindingBudget, keepWithinBudget } from './findingBudget';
 import { fileEncoding, LineDecoder } from '../read/decode';
 import { CsvRows, type CsvLayout } from '../read/csv';
 import { csvRangeReader, csvRowOfBytes, type CsvRangeFailure } from '../read/csvRange';
-import type { SourceRow } from '../read/row';
+import type { DatasetReader, SourceRow } from '../read/row';
 import { START_BYTES } from '../read/encoding';
 import { estimatedRows, jsonlReader, locateInJsonRow, parseJsonRow } from '../read/jsonl';
-import { CHUNK_BYTES, countNewlines, isByteSource, readFully, SourceWindow, type ByteSource } from '../read/source';
+import { CHUNK_BYTES, countNewlines, cutRanges, isByteSource, readFully, SourceWindow, type ByteSource } from '../read/source';
 import { emptyFacts, LabelIds } from '../rules/fileFacts';
 import { TokenEstimator, type TokenSample } from '../text/tokens';
 import type { ContainerKind, Finding } from '../types';
@@ -82,21 +82,7 @@ export function jsonlByteRanges(input: Uint8Array | ByteSource, count: number, f
 }
 
 function byteRanges(lines: NewlineScan, count: number, firstShare: number): { start: number; end: number }[] {
-  const size = lines.size;
-  const ranges: { start: number; end: number }[] = [];
-  let start = 0;
-  for (let k = 1; k <= count && start < size; k++) {
-    const share = k === 1 ? firstShare : firstShare + ((1 - firstShare) * (k - 1)) / Math.max(1, count - 1);
-    let end = k === count ? size : Math.floor(size * share);
-    if (end < size) {
-      const nl = lines.newlineFrom(Math.max(start, end - 1));
-      end = nl < 0 ? size : nl + 1;
-    }
-    if (end <= start) continue;
-    ranges.push({ start, end });
-    start = end;
-  }
-  return ranges;
+  return cutRanges(lines.size, count, firstShare, (from) => lines.newlineFrom(from));
 }
 
 /** The 1-based number of the line that starts at byte `offset` (one more than the newlines before it). */
@@ -158,9 +144,7 @@ export function analyzeJsonlShard(
 ): ShardResult {
   const expectedRows = estimatedRows(input, shard);
   const reader = jsonlReader(input, shard, expectedRows);
-  const pass = new RowPass(reader, detection, config, options, calibrate, roomForFile ? Math.max(expectedRows, Math.min(estimatedRows(input), MAX_ROOM_ROWS)) : expectedRows);
-  for (const row of reader.rows()) pass.addRow(row);
-  const result = pass.result();
+  const result = shardPass(input, reader, expectedRows, detection, config, options, calibrate, roomForFile);
   const { starts, ends } = reader.offsets!();
   return { ...result, invalidUtf8: reader.invalidUtf8, starts, ends };
 }
@@ -175,11 +159,19 @@ export function analyzeCsvShard(
 ): ShardResult {
   const expectedRows = estimatedRows(input, shard);
   const range = csvRangeReader(input, shard, layout, expectedRows);
-  const pass = new RowPass(range.reader, detection, config, options, calibrate, roomForFile ? Math.max(expectedRows, Math.min(estimatedRows(input), MAX_ROOM_ROWS)) : expectedRows);
-  for (const row of range.reader.rows()) pass.addRow(row);
+  const result = shardPass(input, range.reader, expectedRows, detection, config, options, calibrate, roomForFile);
   const failure = range.failure();
   const { starts, ends } = range.offsets();
-  return { ...pass.result(), starts, ends, ...(failure ? { failure } : {}) };
+  return { ...result, starts, ends, ...(failure ? { failure } : {}) };
+}
+
+/** The per-row pass over a shard's reader, its columns sized for the shard (or, with `roomForFile`, the file). */
+function shardPass(
+  input: Uint8Array | ByteSource, reader: DatasetReader, expectedRows: number, detection: Detection, config: Config, options: AnalyzeOptions, calibrate: boolean, roomForFile: boolean,
+): RowPassResult {
+  const pass = new RowPass(reader, detection, config, options, calibrate, roomForFile ? Math.max(expectedRows, Math.min(estimatedRows(input), MAX_ROOM_ROWS)) : expectedRows);
+  for (const row of reader.rows()) pass.addRow(row);
+  return pass.result();
 }
 
 /** At most this many rows of room (a hash column of 512 MB): beyond, the merge makes new columns. */

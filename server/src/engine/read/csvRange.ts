@@ -3,7 +3,7 @@ import { parseLiteral, parseQuoted, type CsvRecord } from './csvLayout';
 import { bomLength, isAscii } from './decode';
 import { encodingFromStart, isUtf16 } from './encoding';
 import { RowOffsets } from './jsonl';
-import { CHUNK_BYTES, isByteSource, readFully, SourceWindow, type ByteSource } from './source';
+import { CHUNK_BYTES, cutRanges, isByteSource, readFully, SourceWindow, type ByteSource } from './source';
 import type { DatasetReader, SourceRow } from './row';
 
 /**
@@ -312,20 +312,7 @@ export function fieldStartsWithQuote(source: ByteSource): boolean {
  */
 export function csvByteRanges(source: ByteSource, count: number, firstShare: number, quoting: boolean): { start: number; end: number }[] {
   const scan = new RecordBreaks(source, quoting);
-  const ranges: { start: number; end: number }[] = [];
-  let start = 0;
-  for (let k = 1; k <= count && start < source.size; k++) {
-    const share = k === 1 ? firstShare : firstShare + ((1 - firstShare) * (k - 1)) / Math.max(1, count - 1);
-    let end = k === count ? source.size : Math.floor(source.size * share);
-    if (end < source.size) {
-      const nl = scan.breakFrom(Math.max(start, end - 1));
-      end = nl < 0 ? source.size : nl + 1;
-    }
-    if (end <= start) continue;
-    ranges.push({ start, end });
-    start = end;
-  }
-  return ranges;
+  return cutRanges(source.size, count, firstShare, (from) => scan.breakFrom(from));
 }
 
 /** Line breaks outside quotes, found going forward through a file read in chunks (quotes are counted from its start). */

@@ -221,3 +221,26 @@ export function isUtf16Source(source: ByteSource): boolean {
   const head = new Uint8Array(Math.min(START_BYTES, source.size));
   return isUtf16(encodingFromStart(head.subarray(0, readFully(source, head, 0))));
 }
+
+/**
+ * A file of `size` bytes cut into `count` ranges, the first holding about `firstShare` of the bytes and
+ * the others equal parts of the rest; each cut is after the line break `breakFrom` finds at or after
+ * its share (-1: none, the range runs to the end). JSON Lines cuts at any line break, CSV at one
+ * outside quotes.
+ */
+export function cutRanges(size: number, count: number, firstShare: number, breakFrom: (from: number) => number): { start: number; end: number }[] {
+  const ranges: { start: number; end: number }[] = [];
+  let start = 0;
+  for (let k = 1; k <= count && start < size; k++) {
+    const share = k === 1 ? firstShare : firstShare + ((1 - firstShare) * (k - 1)) / Math.max(1, count - 1);
+    let end = k === count ? size : Math.floor(size * share);
+    if (end < size) {
+      const nl = breakFrom(Math.max(start, end - 1));
+      end = nl < 0 ? size : nl + 1;
+    }
+    if (end <= start) continue;
+    ranges.push({ start, end });
+    start = end;
+  }
+  return ranges;
+}
