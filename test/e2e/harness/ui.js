@@ -132,13 +132,27 @@ async function launchUi(o = {}) {
      * ("Category: Title" as shown). {exact:false} takes the first entry containing it.
      */
     runCommand: step('runCommand', async (title, { exact = true, timeout: t = timeout, dataset } = {}) => {
-      await openQuickInput('F1');
-      await quickInputBox.fill(`>${title}`);
       const label = exact ? new RegExp(`^\\s*${escapeRe(title)}\\s*$`) : title;
       const row = rows.filter({ has: page.locator('.label-name', { hasText: label }) }).first();
-      try { await row.waitFor({ timeout: t }); } catch {
+      // A modal VS Code raises on its own (a file gone from disk: "Unable to open ...") takes the focus and
+      // closes the palette under the test, its entries still in the DOM (a CI run listed the very entry
+      // it then failed to find). Then the palette is opened again, after an action that lets the page's
+      // locator handlers deal with the modal, as a person would open it again.
+      for (let attempt = 1; ; attempt++) {
+        await openQuickInput('F1');
+        await quickInputBox.fill(`>${title}`);
+        const found = await Promise.race([
+          row.waitFor({ timeout: t }).then(() => 'row'),
+          quickInputBox.waitFor({ state: 'hidden', timeout: t }).then(() => 'closed'),
+        ]).catch(() => 'timeout');
+        if (found === 'row') break;
+        if (found === 'closed' && attempt < 3) {
+          if (verbose()) console.error(`[ui] the palette closed before "${title}" showed, opening it again`);
+          await page.locator('.part.statusbar').hover({ trial: true }).catch(() => {});
+          continue;
+        }
         const seen = await rows.locator('.label-name').allInnerTexts().catch(() => []);
-        throw new Error(`no palette entry ${exact ? 'equal to' : 'containing'} "${title}"; shown: ${JSON.stringify(seen.slice(0, 10))}`);
+        throw new Error(`no palette entry ${exact ? 'equal to' : 'containing'} "${title}"${found === 'closed' ? ' (the palette closed itself 3 times)' : ''}; shown: ${JSON.stringify(seen.slice(0, 10))}`);
       }
       await row.click();
       // The palette closes once the command is picked (unless the command opens its own quick pick).
