@@ -155,7 +155,7 @@ export class O200kCounter {
   }
 
   /** One pre-token's count: 1 when it is a token, else the parts bytePairMerge leaves of its UTF-8. */
-  private countPreToken(piece: string): number {
+  countPreToken(piece: string): number {
     if (piece.length === 1 && piece.charCodeAt(0) < 128) return 1;
     if (this.scratch.length < piece.length * 3) this.scratch = new Uint8Array(piece.length * 3);
     const bytes = this.scratch;
@@ -164,8 +164,25 @@ export class O200kCounter {
     return this.mergedParts(bytes, n);
   }
 
-  /** gpt-tokenizer's bytePairMerge over bytes[0, n), returning only how many parts it leaves. */
+  /** countPreToken of text[start, end), a pre-token of ASCII characters only (its bytes are its code units). */
+  countAsciiPreToken(text: string, start: number, end: number): number {
+    const n = end - start;
+    if (this.scratch.length < n) this.scratch = new Uint8Array(n * 3);
+    const bytes = this.scratch;
+    for (let i = 0; i < n; i++) bytes[i] = text.charCodeAt(start + i);
+    if (this.rank(bytes, 0, n) !== Infinity) return 1;
+    return this.mergedParts(bytes, n);
+  }
+
+  /**
+   * gpt-tokenizer's bytePairMerge over bytes[0, n), returning only how many parts it leaves: the pair
+   * of adjacent parts with the lowest rank is merged first, the leftmost of equal ranks first. Its
+   * merge finds that pair by scanning every pair, for each merge: quadratic in the pre-token, which
+   * for a run of 384 letters without a break (base64, an unspaced run) made most of a check's time
+   * (#22). A short pre-token is merged so; a longer one through a heap of pairs (mergedPartsHeap).
+   */
   private mergedParts(piece: Uint8Array, n: number): number {
+    if (n > LINEAR_MERGE_BYTES) return this.mergedPartsHeap(piece, n);
     const starts: number[] = [];
     const ranks: number[] = [];
     const rankAt = (i: number) => (i + 2 < starts.length ? this.mergeRank(piece, starts[i], starts[i + 2], n) : Infinity);
@@ -190,4 +207,114 @@ export class O200kCounter {
     }
     return starts.length - 1;
   }
+
+  /** Per byte of the pre-token being merged: the next and previous part's start, and the rank of the pair starting there. */
+  private nextPart = new Int32Array(0);
+  private prevPart = new Int32Array(0);
+  private pairRank = new Int32Array(0);
+  /** A binary min-heap of pairs: their ranks and starts, ordered by rank, then start (the leftmost of equal ranks first). */
+  private heapRank = new Int32Array(0);
+  private heapStart = new Int32Array(0);
+
+  /**
+   * mergedParts in O(n log n): the parts are a linked list over their start bytes, the pairs a heap.
+   * A pair whose parts have changed since it was pushed is skipped when popped: its start is no longer
+   * a part's, or the pair starting there now has another rank. A pair's bytes only grow, and a token's
+   * bytes are its own, so a rank seen again at a start is the same pair.
+   */
+  private mergedPartsHeap(piece: Uint8Array, n: number): number {
+    if (this.nextPart.length < n + 1) {
+      const size = Math.max(n + 1, this.nextPart.length * 2);
+      this.nextPart = new Int32Array(size);
+      this.prevPart = new Int32Array(size);
+      this.pairRank = new Int32Array(size);
+      // At most n - 1 pairs at first and two more per merge.
+      this.heapRank = new Int32Array(size * 3);
+      this.heapStart = new Int32Array(size * 3);
+    }
+    const next = this.nextPart;
+    const prev = this.prevPart;
+    const rank = this.pairRank;
+    const heapRank = this.heapRank;
+    const heapStart = this.heapStart;
+    let size = 0;
+    for (let i = 0; i <= n; i++) {
+      next[i] = i + 1;
+      prev[i] = i - 1;
+      rank[i] = NO_RANK;
+    }
+    for (let i = 0; i < n - 1; i++) {
+      const r = this.mergeRank(piece, i, i + 2, n);
+      if (r === Infinity) continue;
+      rank[i] = r;
+      size = heapPush(heapRank, heapStart, size, r, i);
+    }
+    let parts = n;
+    while (size > 0) {
+      const r = heapRank[0];
+      const start = heapStart[0];
+      size = heapPop(heapRank, heapStart, size);
+      // A stale pair: its start was merged into the part before it, or the pair there changed.
+      if (rank[start] !== r) continue;
+      const gone = next[start];
+      const after = next[gone];
+      next[start] = after;
+      prev[after] = start;
+      rank[gone] = NO_RANK;
+      parts--;
+      const merged = after < n ? this.mergeRank(piece, start, next[after], n) : Infinity;
+      rank[start] = merged === Infinity ? NO_RANK : merged;
+      if (merged !== Infinity) size = heapPush(heapRank, heapStart, size, merged, start);
+      if (start > 0) {
+        const before = prev[start];
+        const joined = this.mergeRank(piece, before, after, n);
+        rank[before] = joined === Infinity ? NO_RANK : joined;
+        if (joined !== Infinity) size = heapPush(heapRank, heapStart, size, joined, before);
+      }
+    }
+    return parts;
+  }
 }
+
+/** No pair, or no token for its bytes (ranks are 0 and up). */
+const NO_RANK = -1;
+
+/** Adds (rank, start) to a heap of `size` pairs; returns its new size. */
+function heapPush(ranks: Int32Array, starts: Int32Array, size: number, rank: number, start: number): number {
+  let i = size;
+  while (i > 0) {
+    const parent = (i - 1) >> 1;
+    const pr = ranks[parent];
+    if (pr < rank || (pr === rank && starts[parent] < start)) break;
+    ranks[i] = pr;
+    starts[i] = starts[parent];
+    i = parent;
+  }
+  ranks[i] = rank;
+  starts[i] = start;
+  return size + 1;
+}
+
+/** Removes a heap's first pair; returns its new size. */
+function heapPop(ranks: Int32Array, starts: Int32Array, size: number): number {
+  const last = --size;
+  const rank = ranks[last];
+  const start = starts[last];
+  let i = 0;
+  for (;;) {
+    let child = 2 * i + 1;
+    if (child >= size) break;
+    if (child + 1 < size && (ranks[child + 1] < ranks[child] || (ranks[child + 1] === ranks[child] && starts[child + 1] < starts[child]))) child++;
+    const cr = ranks[child];
+    if (cr > rank || (cr === rank && starts[child] > start)) break;
+    ranks[i] = cr;
+    starts[i] = starts[child];
+    i = child;
+  }
+  ranks[i] = rank;
+  starts[i] = start;
+  return size;
+}
+
+/** Pre-tokens of up to this many bytes are merged by scanning their pairs (quicker than a heap when short). */
+const LINEAR_MERGE_BYTES = 24;

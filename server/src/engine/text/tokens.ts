@@ -1,5 +1,6 @@
 import { O200K_TOKEN_SPLIT_REGEX } from 'gpt-tokenizer/encodingParams/constants';
 import { O200kCounter } from './o200k';
+import { isAsciiRange, preTokenEnd } from './asciiPreTokens';
 
 /**
  * Token counts with the o200k BPE (GPT-4o's), offline. Exact counting costs ~14 µs per 300
@@ -31,40 +32,89 @@ function encoding(): O200kCounter {
  * vocabulary word with one lookup, but merges a word that is no token byte pair by byte pair
  * (~5 µs): on long prose rows, the 13% of words that need merging took two thirds of the time.
  * Words repeat, so their counts are remembered (#22).
+ *
+ * An open-addressing table keyed by a pre-token's code units, looked up in place (the text is not
+ * cut into strings to ask a Map): a pre-token's units are kept in one array (`units`), so that no
+ * entry holds on to the text it came from.
  */
-const preTokenCounts = new Map<string, number>();
 const PRE_TOKEN_CACHE_SIZE = 65_536;
 const PRE_TOKEN_CACHE_CHARS = 48;
+const SLOTS = PRE_TOKEN_CACHE_SIZE * 2;
+class PreTokenCounts {
+  private readonly hashes = new Int32Array(SLOTS);
+  /** Where an entry's units start in `units`, + 1 (0: an empty slot). */
+  private readonly at = new Int32Array(SLOTS);
+  private readonly lengths = new Uint8Array(SLOTS);
+  private readonly counts = new Int32Array(SLOTS);
+  private readonly units = new Uint16Array(PRE_TOKEN_CACHE_SIZE * 16);
+  private used = 0;
+  private entries = 0;
+
+  /** The count of text[start, end) (at most PRE_TOKEN_CACHE_CHARS units), counted by `count` on its first sight. */
+  get(text: string, start: number, end: number, count: (text: string, start: number, end: number) => number): number {
+    const n = end - start;
+    let h = 0x811c9dc5;
+    for (let i = start; i < end; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+    let slot = h & (SLOTS - 1);
+    for (; ; slot = (slot + 1) & (SLOTS - 1)) {
+      const at = this.at[slot];
+      if (at === 0) break;
+      if (this.hashes[slot] !== h || this.lengths[slot] !== n) continue;
+      let i = 0;
+      while (i < n && this.units[at - 1 + i] === text.charCodeAt(start + i)) i++;
+      if (i === n) return this.counts[slot];
+    }
+    const tokens = count(text, start, end);
+    if (this.entries >= PRE_TOKEN_CACHE_SIZE || this.used + n > this.units.length) {
+      this.at.fill(0);
+      this.entries = 0;
+      this.used = 0;
+      slot = h & (SLOTS - 1);
+    }
+    for (let i = 0; i < n; i++) this.units[this.used + i] = text.charCodeAt(start + i);
+    this.hashes[slot] = h;
+    this.at[slot] = this.used + 1;
+    this.lengths[slot] = n;
+    this.counts[slot] = tokens;
+    this.used += n;
+    this.entries++;
+    return tokens;
+  }
+}
+
+let preTokenCounts: PreTokenCounts | undefined;
+const countAsciiPreToken = (text: string, start: number, end: number) => encoding().countAsciiPreToken(text, start, end);
+const countPreToken = (text: string, start: number, end: number) => encoding().countPreToken(start === 0 && end === text.length ? text : text.slice(start, end));
 
 /**
- * The o200k count of `text`: the sum of its pre-tokens' counts, as the tokenizer counts it (its own
- * split pattern; a pre-token alone is one pre-token again, so counting it alone gives its share;
- * special-token text such as <|endoftext|> is plain text here, as `options` says to the tokenizer).
+ * The o200k count of text[start, end): the sum of its pre-tokens' counts, as the tokenizer counts it
+ * (its own split pattern, applied to text[start, end) alone; a pre-token alone is one pre-token
+ * again, so counting it alone gives its share; special-token text such as <|endoftext|> is plain
+ * text here, as `options` says to the tokenizer). ASCII text is split without the pattern
+ * (asciiPreTokens.ts).
  */
-function countText(text: string): number {
-  const tokenizer = encoding();
+function countText(text: string, start = 0, end = text.length): number {
+  const cache = (preTokenCounts ??= new PreTokenCounts());
   let tokens = 0;
+  if (isAsciiRange(text, start, end)) {
+    for (let i = start; i < end; ) {
+      const j = preTokenEnd(text, i, end);
+      // One ASCII character (a space, a full stop, a line break) is one token: no lookup.
+      if (j - i === 1) tokens++;
+      else if (j - i > PRE_TOKEN_CACHE_CHARS) tokens += countAsciiPreToken(text, i, j);
+      else tokens += cache.get(text, i, j, countAsciiPreToken);
+      i = j;
+    }
+    return tokens;
+  }
   // match() of a global pattern gives the matched strings alone: matchAll made an array with an index
   // and groups for each of them.
-  const pieces = text.match(O200K_TOKEN_SPLIT_REGEX) ?? [];
+  const pieces = (start === 0 && end === text.length ? text : text.slice(start, end)).match(O200K_TOKEN_SPLIT_REGEX) ?? [];
   for (let k = 0; k < pieces.length; k++) {
     const piece = pieces[k];
-    // One ASCII character (a space, a full stop, a line break) is one token: no lookup.
-    if (piece.length === 1 && piece.charCodeAt(0) < 128) {
-      tokens++;
-      continue;
-    }
-    if (piece.length > PRE_TOKEN_CACHE_CHARS) {
-      tokens += tokenizer.countTokens(piece);
-      continue;
-    }
-    let n = preTokenCounts.get(piece);
-    if (n === undefined) {
-      n = tokenizer.countTokens(piece);
-      if (preTokenCounts.size >= PRE_TOKEN_CACHE_SIZE) preTokenCounts.clear();
-      preTokenCounts.set(piece, n);
-    }
-    tokens += n;
+    if (piece.length === 1 && piece.charCodeAt(0) < 128) tokens++;
+    else if (piece.length > PRE_TOKEN_CACHE_CHARS) tokens += countPreToken(piece, 0, piece.length);
+    else tokens += cache.get(piece, 0, piece.length, countPreToken);
   }
   return tokens;
 }
@@ -221,7 +271,7 @@ function countPieces(text: string, stopAfter: number, limit: number): PieceCount
     pieceStats.pieces++;
     pieceStats.characters += end - start;
     if (end - start > pieceStats.longest) pieceStats.longest = end - start;
-    tokens += countText(start === 0 && end === text.length ? text : text.slice(start, end));
+    tokens += countText(text, start, end);
     start = end;
     memo.ends.push(end);
     memo.tokens.push(tokens);
@@ -310,7 +360,7 @@ function sampledCount(text: string, bytes: number): TokenCount {
       const pieceStop = Math.min(pieceEnd(text, at), end);
       pieceStats.pieces++;
       pieceStats.characters += pieceStop - at;
-      tokens += countText(text.slice(at, pieceStop));
+      tokens += countText(text, at, pieceStop);
       at = pieceStop;
     }
     counted += end - start;
