@@ -361,6 +361,8 @@ export class RowAnalyzer {
    * a split's grouping (every rule off, only hashes and sketches wanted) spares their time.
    */
   private readonly runs: { noise: boolean; privacy: boolean; unreadable: boolean; tooLong: boolean; echo: boolean; tokenLimit: boolean };
+  /** The UTF-8 length of each text of the row being analyzed (token-limit's byte bounds). */
+  private readonly partBytes: number[] = [];
 
   constructor(access: Pick<RowAccess, 'container' | 'locate'>, detection: Detection, private readonly config: Config, options: AnalyzeOptions) {
     this.format = detection.format;
@@ -409,10 +411,13 @@ export class RowAnalyzer {
     const sketcher = this.sketcher;
     const runs = this.runs;
     sketcher?.begin();
+    const partBytes = this.partBytes;
+    partBytes.length = 0;
     for (const part of content.parts) {
       const profile = profileText(part.text);
       sketcher?.addPart(part, profile);
       totalBytes += profile.bytes;
+      partBytes.push(profile.bytes);
       // The key of a one-text row is that text: its hash came with the profile (ASCII texts).
       if (part.text === content.key) keyHash = profile.first < 0 ? NaN : profile.asciiHash;
       // Only a text with other letters than ASCII's needs its script looked at.
@@ -423,7 +428,7 @@ export class RowAnalyzer {
       if (runs.tooLong) tooLong(ctx, profile.bytes);
     }
     if (runs.echo) checkEcho(content, report);
-    if (runs.tokenLimit) tokenLimit(content, totalBytes, this.config.maxTokens, report);
+    if (runs.tokenLimit) tokenLimit(content, partBytes, totalBytes, this.config.maxTokens, report);
     if (saidShort) traits |= TRAIT.SAID_SHORT;
     if (unusableIssue(content)) traits |= TRAIT.UNUSABLE;
     const key = content.key;

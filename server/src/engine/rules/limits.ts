@@ -1,4 +1,4 @@
-import { exceedsTokens, measureTokens, utf8Length, type TokenCount } from '../text/tokens';
+import { exceedsTokens, measureTokens, type TokenCount } from '../text/tokens';
 import type { RowContent } from '../schema/extract';
 import type { PartContext, Report } from './rowRule';
 import { formatCount as fmt } from '../format';
@@ -27,15 +27,19 @@ export function tooLong(ctx: PartContext, bytes: number): void {
   }
 }
 
-/** token-limit: the whole row over the context length; exact count only when the byte bound allows it. */
-export function tokenLimit(content: RowContent, totalBytes: number, maxTokens: number, report: Report): void {
+/**
+ * token-limit: the whole row over the context length; exact count only when the byte bound allows it.
+ * `partBytes`: each part's UTF-8 length (the profile has it), `totalBytes` their sum.
+ */
+export function tokenLimit(content: RowContent, partBytes: readonly number[], totalBytes: number, maxTokens: number, report: Report): void {
   const overhead = PER_PART_OVERHEAD * content.parts.length;
   if (totalBytes + overhead <= maxTokens) return;
   const row: TokenCount = { tokens: overhead, estimated: false, counted: 0 };
   let longest = content.parts[0];
   let longestBytes = -1;
-  for (const p of content.parts) {
-    const bytes = utf8Length(p.text);
+  for (let k = 0; k < content.parts.length; k++) {
+    const p = content.parts[k];
+    const bytes = partBytes[k];
     const count = measureTokens(p.text, bytes, maxTokens);
     row.tokens += count.tokens;
     row.estimated ||= count.estimated;
