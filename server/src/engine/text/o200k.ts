@@ -205,30 +205,39 @@ export class O200kCounter {
    */
   private mergedParts(piece: Uint8Array, n: number): number {
     if (n > LINEAR_MERGE_BYTES) return this.mergedPartsHeap(piece, n);
-    const starts: number[] = [];
-    const ranks: number[] = [];
-    const rankAt = (i: number) => (i + 2 < starts.length ? this.mergeRank(piece, starts[i], starts[i + 2], n) : Infinity);
+    // gpt-tokenizer's arrays, in typed arrays made once (most pre-tokens merged are a few bytes).
+    const starts = this.linearStarts;
+    const ranks = this.linearRanks;
+    const rankOf = (start: number, end: number) => {
+      const r = this.mergeRank(piece, start, end, n);
+      return r === Infinity ? LINEAR_NONE : r;
+    };
+    let length = n + 1;
     for (let i = 0; i <= n; i++) {
-      starts.push(i);
-      ranks.push(i < n - 1 ? this.mergeRank(piece, i, i + 2, n) : Infinity);
+      starts[i] = i;
+      ranks[i] = i < n - 1 ? rankOf(i, i + 2) : LINEAR_NONE;
     }
-    while (starts.length > 1) {
-      let lowest = Infinity;
+    while (length > 1) {
+      let lowest = LINEAR_NONE;
       let at = -1;
-      for (let i = 0; i < ranks.length - 1; i++) {
+      for (let i = 0; i < length - 1; i++) {
         if (ranks[i] < lowest) {
           lowest = ranks[i];
           at = i;
         }
       }
-      if (lowest === Infinity || at === -1) break;
-      starts.splice(at + 1, 1);
-      ranks.splice(at, 1);
-      ranks[at] = rankAt(at);
-      if (at > 0) ranks[at - 1] = rankAt(at - 1);
+      if (at === -1) break;
+      starts.copyWithin(at + 1, at + 2, length);
+      ranks.copyWithin(at, at + 1, length);
+      length--;
+      ranks[at] = at + 2 < length ? rankOf(starts[at], starts[at + 2]) : LINEAR_NONE;
+      if (at > 0) ranks[at - 1] = at + 1 < length ? rankOf(starts[at - 1], starts[at + 1]) : LINEAR_NONE;
     }
-    return starts.length - 1;
+    return length - 1;
   }
+
+  private readonly linearStarts = new Int32Array(LINEAR_MERGE_BYTES + 1);
+  private readonly linearRanks = new Int32Array(LINEAR_MERGE_BYTES + 1);
 
   /** Per byte of the pre-token being merged: the next and previous part's start, and the rank of the pair starting there. */
   private nextPart = new Int32Array(0);
@@ -344,3 +353,6 @@ function heapPop(ranks: Int32Array, starts: Int32Array, size: number): number {
 
 /** Pre-tokens of up to this many bytes are merged by scanning their pairs (quicker than a heap when short). */
 const LINEAR_MERGE_BYTES = 24;
+
+/** No pair or no token, in the linear merge's ranks (above every rank). */
+const LINEAR_NONE = 0x7fffffff;
