@@ -108,6 +108,8 @@ export class O200kCounter {
     const view = new DataView(table.buffer, table.byteOffset, table.byteLength);
     if (table.byteLength < HEADER || view.getUint32(0, true) !== MAGIC) throw new Error('not an o200k table');
     const count = view.getUint32(4, true);
+    // The merge's heap packs a rank and a start into 31 bits (see START_BITS).
+    if (count > 2 ** (31 - START_BITS)) throw new Error(`an o200k table of ${count} tokens: at most ${2 ** (31 - START_BITS)}`);
     const slotCount = view.getUint32(8, true);
     const slotsStart = (HEADER + count + 3) & ~3;
     // The table's own copy when its slots are not 4-byte aligned in memory (a Buffer from a file may not be).
@@ -204,8 +206,12 @@ export class O200kCounter {
    * (#22). A short pre-token is merged so; a longer one through a heap of pairs (mergedPartsHeap).
    */
   private mergedParts(piece: Uint8Array, n: number): number {
-    if (n > LINEAR_MERGE_BYTES) return this.mergedPartsHeap(piece, n);
+    if (n > LINEAR_MERGE_BYTES && n < HEAP_MERGE_BYTES) return this.mergedPartsHeap(piece, n);
     // gpt-tokenizer's arrays, in typed arrays made once (most pre-tokens merged are a few bytes).
+    if (this.linearStarts.length < n + 1) {
+      this.linearStarts = new Int32Array(n + 1);
+      this.linearRanks = new Int32Array(n + 1);
+    }
     const starts = this.linearStarts;
     const ranks = this.linearRanks;
     const rankOf = (start: number, end: number) => {
@@ -236,22 +242,22 @@ export class O200kCounter {
     return length - 1;
   }
 
-  private readonly linearStarts = new Int32Array(LINEAR_MERGE_BYTES + 1);
-  private readonly linearRanks = new Int32Array(LINEAR_MERGE_BYTES + 1);
+  private linearStarts = new Int32Array(LINEAR_MERGE_BYTES + 1);
+  private linearRanks = new Int32Array(LINEAR_MERGE_BYTES + 1);
 
   /** Per byte of the pre-token being merged: the next and previous part's start, and the rank of the pair starting there. */
   private nextPart = new Int32Array(0);
   private prevPart = new Int32Array(0);
   private pairRank = new Int32Array(0);
-  /** A binary min-heap of pairs: their ranks and starts, ordered by rank, then start (the leftmost of equal ranks first). */
-  private heapRank = new Int32Array(0);
-  private heapStart = new Int32Array(0);
+  /** A binary min-heap of pairs, each rank << START_BITS | start: by rank, then start (the leftmost of equal ranks first). */
+  private heap = new Int32Array(0);
 
   /**
-   * mergedParts in O(n log n): the parts are a linked list over their start bytes, the pairs a heap.
-   * A pair whose parts have changed since it was pushed is skipped when popped: its start is no longer
-   * a part's, or the pair starting there now has another rank. A pair's bytes only grow, and a token's
-   * bytes are its own, so a rank seen again at a start is the same pair.
+   * mergedParts in O(n log n) for a pre-token of fewer than HEAP_MERGE_BYTES bytes: the parts are a
+   * linked list over their start bytes, the pairs a heap. A pair whose parts have changed since it
+   * was pushed is skipped when popped: its start is no longer a part's, or the pair starting there
+   * now has another rank. A pair's bytes only grow, and a token's bytes are its own, so a rank seen
+   * again at a start is the same pair.
    */
   private mergedPartsHeap(piece: Uint8Array, n: number): number {
     if (this.nextPart.length < n + 1) {
@@ -260,14 +266,12 @@ export class O200kCounter {
       this.prevPart = new Int32Array(size);
       this.pairRank = new Int32Array(size);
       // At most n - 1 pairs at first and two more per merge.
-      this.heapRank = new Int32Array(size * 3);
-      this.heapStart = new Int32Array(size * 3);
+      this.heap = new Int32Array(size * 3);
     }
     const next = this.nextPart;
     const prev = this.prevPart;
     const rank = this.pairRank;
-    const heapRank = this.heapRank;
-    const heapStart = this.heapStart;
+    const heap = this.heap;
     let size = 0;
     for (let i = 0; i <= n; i++) {
       next[i] = i + 1;
@@ -278,15 +282,15 @@ export class O200kCounter {
       const r = this.mergeRank(piece, i, i + 2, n);
       if (r === Infinity) continue;
       rank[i] = r;
-      size = heapPush(heapRank, heapStart, size, r, i);
+      size = heapPush(heap, size, (r << START_BITS) | i);
     }
     let parts = n;
     while (size > 0) {
-      const r = heapRank[0];
-      const start = heapStart[0];
-      size = heapPop(heapRank, heapStart, size);
+      const top = heap[0];
+      size = heapPop(heap, size);
+      const start = top & START_MASK;
       // A stale pair: its start was merged into the part before it, or the pair there changed.
-      if (rank[start] !== r) continue;
+      if (rank[start] !== top >>> START_BITS) continue;
       const gone = next[start];
       const after = next[gone];
       next[start] = after;
@@ -295,17 +299,26 @@ export class O200kCounter {
       parts--;
       const merged = after < n ? this.mergeRank(piece, start, next[after], n) : Infinity;
       rank[start] = merged === Infinity ? NO_RANK : merged;
-      if (merged !== Infinity) size = heapPush(heapRank, heapStart, size, merged, start);
+      if (merged !== Infinity) size = heapPush(heap, size, (merged << START_BITS) | start);
       if (start > 0) {
         const before = prev[start];
         const joined = this.mergeRank(piece, before, after, n);
         rank[before] = joined === Infinity ? NO_RANK : joined;
-        if (joined !== Infinity) size = heapPush(heapRank, heapStart, size, joined, before);
+        if (joined !== Infinity) size = heapPush(heap, size, (joined << START_BITS) | before);
       }
     }
     return parts;
   }
 }
+
+/**
+ * A heap entry's start bits: a pre-token of HEAP_MERGE_BYTES bytes or more is merged linearly (the
+ * engine gives the tokenizer runs of at most RUN_CHARS characters). With o200k's ranks under 2^18,
+ * rank and start fit a positive 32-bit integer.
+ */
+const START_BITS = 13;
+const START_MASK = (1 << START_BITS) - 1;
+const HEAP_MERGE_BYTES = 1 << START_BITS;
 
 /** No pair, or no token for its bytes (ranks are 0 and up). */
 const NO_RANK = -1;
@@ -314,40 +327,32 @@ const NO_RANK = -1;
 const UNKNOWN = -2;
 const NOT_A_TOKEN = -1;
 
-/** Adds (rank, start) to a heap of `size` pairs; returns its new size. */
-function heapPush(ranks: Int32Array, starts: Int32Array, size: number, rank: number, start: number): number {
+/** Adds `key` to a heap of `size` keys; returns its new size. */
+function heapPush(heap: Int32Array, size: number, key: number): number {
   let i = size;
   while (i > 0) {
     const parent = (i - 1) >> 1;
-    const pr = ranks[parent];
-    if (pr < rank || (pr === rank && starts[parent] < start)) break;
-    ranks[i] = pr;
-    starts[i] = starts[parent];
+    if (heap[parent] < key) break;
+    heap[i] = heap[parent];
     i = parent;
   }
-  ranks[i] = rank;
-  starts[i] = start;
+  heap[i] = key;
   return size + 1;
 }
 
-/** Removes a heap's first pair; returns its new size. */
-function heapPop(ranks: Int32Array, starts: Int32Array, size: number): number {
-  const last = --size;
-  const rank = ranks[last];
-  const start = starts[last];
+/** Removes a heap's first key; returns its new size. */
+function heapPop(heap: Int32Array, size: number): number {
+  const last = heap[--size];
   let i = 0;
   for (;;) {
     let child = 2 * i + 1;
     if (child >= size) break;
-    if (child + 1 < size && (ranks[child + 1] < ranks[child] || (ranks[child + 1] === ranks[child] && starts[child + 1] < starts[child]))) child++;
-    const cr = ranks[child];
-    if (cr > rank || (cr === rank && starts[child] > start)) break;
-    ranks[i] = cr;
-    starts[i] = starts[child];
+    if (child + 1 < size && heap[child + 1] < heap[child]) child++;
+    if (heap[child] > last) break;
+    heap[i] = heap[child];
     i = child;
   }
-  ranks[i] = rank;
-  starts[i] = start;
+  heap[i] = last;
   return size;
 }
 
