@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  analyzeCsvShard, analyzeDataset, csvByteRanges, csvRangeReader, detectDatasetFormat, firstTokenSample, lineAt, memorySource, mergeCsvShardsThen,
+  analyzeCsvShard, analyzeDataset, csvByteRanges, equalCuts, csvRangeReader, detectDatasetFormat, firstTokenSample, lineAt, memorySource, mergeCsvShardsThen,
   openReader, parseConfig, planCsvRead, type CsvLayout, type SourceRow,
 } from '../../server/src/engine';
 import { parseQuoted, parseWithCsvParse } from '../../server/src/engine/read/csvLayout';
@@ -46,7 +46,7 @@ function layoutOf(bytes: Uint8Array, tsv = false): CsvLayout {
 function rowsOfRanges(bytes: Uint8Array, layout: CsvLayout, count: number, pieceBytes: number): SourceRow[] {
   const source = memorySource(bytes);
   const out: SourceRow[] = [];
-  for (const r of csvByteRanges(source, count, 1 / count, layout.quoting)) {
+  for (const r of csvByteRanges(source, equalCuts(bytes.length, count), layout.quoting)) {
     const range = csvRangeReader(bytes, { ...r, firstLine: lineAt(bytes, r.start) }, layout, 16, pieceBytes);
     const rows = [...range.reader.rows()];
     assert.equal(range.failure(), undefined);
@@ -87,7 +87,7 @@ test('a sharded CSV/TSV analysis gives exactly the single-pass result', () => {
     const source = memorySource(bytes);
     const detection = detectDatasetFormat(csvRangeReader(source, { start: 0, end: bytes.length, firstLine: 1 }, layout).reader.rows(), config);
     for (const count of [2, 3, 7]) {
-      const shards = csvByteRanges(source, count, 1 / count, layout.quoting).map((r) => ({ ...r, firstLine: lineAt(bytes, r.start) }));
+      const shards = csvByteRanges(source, equalCuts(bytes.length, count), layout.quoting).map((r) => ({ ...r, firstLine: lineAt(bytes, r.start) }));
       const results = shards.map((s, k) => analyzeCsvShard(source, s, layout, detection, config, { fixes: true }, false, k === 0));
       assert.ok(results.every((r) => r.failure === undefined), `${name}: ${results.map((r) => r.failure)}`);
       const merged = mergeCsvShardsThen(path, source, layout, detection, config, { fixes: true }, results)(firstTokenSample(source, detection, config, layout));
@@ -98,7 +98,7 @@ test('a sharded CSV/TSV analysis gives exactly the single-pass result', () => {
 
 test('cuts fall between records, never inside a quoted field that holds line breaks', () => {
   const bytes = new TextEncoder().encode(`text,label\n"a\nb\nc\nd\ne\nf",x\n"g\nh",y\nplain,z\n`);
-  const ranges = csvByteRanges(memorySource(bytes), 4, 1 / 4, true);
+  const ranges = csvByteRanges(memorySource(bytes), equalCuts(bytes.length, 4), true);
   const text = new TextDecoder().decode(bytes);
   assert.deepEqual(ranges.map((r) => text.slice(r.start, r.end)), ['text,label\n', '"a\nb\nc\nd\ne\nf",x\n', '"g\nh",y\n', 'plain,z\n']);
 });
@@ -110,7 +110,7 @@ test('a range that cannot be read as the whole file is says so, and a random fil
   const bytes = new TextEncoder().encode(lines.join('\n') + '\n');
   const layout = layoutOf(bytes);
   const source = memorySource(bytes);
-  const ranges = csvByteRanges(source, 3, 1 / 3, true);
+  const ranges = csvByteRanges(source, equalCuts(source.size, 3), true);
   const failures = ranges.slice(0, -1).map((r) => {
     const range = csvRangeReader(source, { ...r, firstLine: lineAt(bytes, r.start) }, layout);
     Array.from(range.reader.rows());
@@ -143,7 +143,7 @@ test('a range that cannot be read as the whole file is says so, and a random fil
     const expected = [...openReader('r.csv', file).rows()];
     let rows: SourceRow[] = [];
     let failed = false;
-    for (const r of csvByteRanges(memorySource(file), 4, 1 / 4, plan.layout.quoting)) {
+    for (const r of csvByteRanges(memorySource(file), equalCuts(file.length, 4), plan.layout.quoting)) {
       const range = csvRangeReader(file, { ...r, firstLine: lineAt(file, r.start) }, plan.layout, 16, 512);
       const part = [...range.reader.rows()];
       if (range.failure()) failed = true;

@@ -15,6 +15,8 @@ import { generateShapes } from '../../bench/lib/shapes';
 
 const ROOT = join(__dirname, '..', '..');
 const CLI = join(ROOT, 'bin', 'tuneset.js');
+/** Chunks down to 2 KB: the threads take a dozen of them in turn (ChunkQueue), each thread several. */
+const CHUNK_BYTES = '2000';
 
 test('the shapes mix, as JSON Lines and as CSV: worker threads and one thread print the same JSON, with and without near-duplicates', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tuneset-shapes-'));
@@ -23,7 +25,7 @@ test('the shapes mix, as JSON Lines and as CSV: worker threads and one thread pr
     generateShapes({ rows: 3000, out, seed: 3 });
     const run = (file: string, parallelBytes: string, flags: string[], env: Record<string, string> = {}) => {
       const r = spawnSync(process.execPath, [CLI, 'check', '--format', 'json', '--fail-on', 'never', ...flags, file], {
-        cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 28, env: { ...process.env, TUNESET_PARALLEL_BYTES: parallelBytes, ...env },
+        cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 28, env: { ...process.env, TUNESET_PARALLEL_BYTES: parallelBytes, TUNESET_CHUNK_BYTES: CHUNK_BYTES, ...env },
       });
       assert.equal(r.status, 0, r.stderr);
       return r;
@@ -46,7 +48,15 @@ test('the shapes mix, as JSON Lines and as CSV: worker threads and one thread pr
       assert.ok(JSON.parse(one).files[0].summary['csv-field-count'] > 0);
       assert.ok(threads === one, `CSV: worker threads and one thread print the same JSON (${flags.join(' ') || 'default'})`);
     }
-    if (availableParallelism() >= 2) assert.match(timed(csv, '1000'), /row pass on 2 threads/, 'the CSV was read in ranges, not whole');
+    if (availableParallelism() >= 2) {
+      for (const file of [out, csv]) {
+        const timing = timed(file, '1000');
+        assert.match(timing, /row pass on 2 threads/, 'the CSV was read in ranges, not whole');
+        const chunks = Number(/(\d+) chunks planned/.exec(timing)?.[1]);
+        const own = Number(/own chunks \((\d+)\)/.exec(timing)?.[1]);
+        assert.ok(chunks >= 10 && own > 0 && own < chunks, `${file}: ${own} of ${chunks} chunks on this thread`);
+      }
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

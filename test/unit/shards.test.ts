@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  analyzeDataset, analyzeJsonlShard, detectDatasetFormat, firstTokenSample, jsonlByteRanges, jsonlReader, lineAt, memorySource, mergeJsonlShards,
+  analyzeDataset, analyzeJsonlShard, detectDatasetFormat, equalCuts, firstTokenSample, jsonlByteRanges, jsonlReader, lineAt, memorySource, mergeJsonlShards,
   mergeJsonlShardsThen, openReader, parseConfig, planJsonlShards,
 } from '../../server/src/engine';
 import { countNewlines } from '../../server/src/engine/read/source';
@@ -103,7 +103,7 @@ test('byte ranges cut at line starts without counting lines, the first of a give
   const bytes = new TextEncoder().encode(text);
   for (const input of [bytes, memorySource(bytes)]) {
     for (const [count, share] of [[2, 0.5], [2, 0.54], [3, 0.4], [5, 0.2]] as const) {
-      const ranges = jsonlByteRanges(input, count, share);
+      const ranges = jsonlByteRanges(input, equalCuts(bytes.length, count, share));
       assert.equal(ranges.length, count);
       assert.equal(ranges[0].start, 0);
       assert.equal(ranges[ranges.length - 1].end, bytes.length);

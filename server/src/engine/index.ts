@@ -63,7 +63,8 @@ export { findCrossFileLeaks, leakGroups, fileSplitRole, fileSplitScope, type Lea
 export { nearDuplicateClusters, nearDuplicateClusterPairs } from './rules/nearDuplicates';
 export { rowLookup, rowLookupByOffsets, type RowLookup } from './similarity/rowLookup';
 export { sketchSettings, type RowIndex } from './similarity/rowIndex';
-export { jsonlByteRanges, jsonlShards, lineAt } from './analysis/shards';
+export { jsonlByteRanges, jsonlShards, lineAt, linesIn } from './analysis/shards';
+export { equalCuts, guidedCuts } from './read/source';
 export { jsonlReader } from './read/jsonl';
 export { decodeText } from './read/decode';
 export { CHUNK_BYTES, decodeSourceLines, isUtf16Source, memorySource, readFully, sourceBytes, type ByteSource } from './read/source';

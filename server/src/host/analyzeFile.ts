@@ -5,14 +5,12 @@ import { Worker } from 'node:worker_threads';
 import { FileTooLargeError, fileSource, MAX_WHOLE_FILE_BYTES } from './fileSource';
 import {
   analyzeCsvShard, analyzeDataset, analyzeJsonlShard, containerOfPath, csvByteRanges, csvRangeReader, detectDatasetFormat, isUtf16Source, jsonlByteRanges, jsonlReader,
-  mergeCsvShardsThen, mergeJsonlShardsThen, planCsvRead, type AnalyzeOptions, type Config, type CsvLayout, type CsvRangeFailure, type DatasetAnalysis, type ShardResult,
+  mergeCsvShardsThen, mergeJsonlShardsThen, guidedCuts, planCsvRead, type AnalyzeOptions, type Config, type CsvLayout, type CsvRangeFailure, type DatasetAnalysis, type ShardResult,
   type TokenSample,
 } from '../engine';
 import { unpackFindings } from '../engine';
-import type { PostedShardResult, ShardJob } from './worker';
-
-/** This thread's share of a file over an equal one (see analyzeFile). */
-const FIRST_SHARE_FACTOR = Number(process.env.TUNESET_FIRST_SHARE ?? 1.08);
+import { ChunkQueue, MIN_CHUNK_BYTES } from './chunkQueue';
+import type { ChunkMessage, ShardJob } from './worker';
 
 /** Files at least this big are analyzed on every core (JSON Lines, CSV and TSV); smaller ones are not worth a thread. */
 export const PARALLEL_BYTES = Number(process.env.TUNESET_PARALLEL_BYTES ?? 8 * 1024 * 1024);
@@ -39,7 +37,9 @@ export async function analyzeFile(file: string, displayPath: string, config: Con
   if (container === 'json' || size < PARALLEL_BYTES) return whole();
   // On one core a file is read whole, but a CSV/TSV too big for that is still read in parts (one after another).
   if (threads < 2 && (container === 'jsonl' || size <= MAX_WHOLE_FILE_BYTES)) return whole();
-  const timing = process.env.TUNESET_TIMING ? (what: string) => process.stderr.write(`[timing] ${what} ${(performance.now() - t0).toFixed(0)} ms, ${process.resourceUsage().minorPageFault} page faults\n`) : () => {};
+  const timing = process.env.TUNESET_TIMING
+    ? (what: string, at = performance.now()) => process.stderr.write(`[timing] ${what} ${(at - t0).toFixed(0)} ms, ${process.resourceUsage().minorPageFault} page faults\n`)
+    : () => {};
   const t0 = performance.now();
   // The file is read in chunks by each thread (its own shard), never whole into memory.
   const fd = fs.openSync(file, 'r');
@@ -61,31 +61,43 @@ export async function analyzeFile(file: string, displayPath: string, config: Con
     const reader = csv ? csvRangeReader(source, { start: 0, end: size, firstLine: 1 }, csv).reader : jsonlReader(source);
     const detection = detectDatasetFormat(reader.rows(), config);
     timing('format detected');
-    // This thread takes the first shard itself (it is warm) and starts on it at once; each worker is
-    // handed its bytes as soon as they are cut and counts the lines before them itself. This thread's
-    // share is a little bigger: the workers start later (a thread to start, lines to count) and their
-    // results take a moment to come over.
-    const share = FIRST_SHARE_FACTOR / threads;
-    const [first, ...rest] = csv ? csvByteRanges(source, threads, share, csv.quoting) : jsonlByteRanges(source, threads, share);
-    if (!first) return whole();
+    // The file in chunks that every thread takes in turn (ChunkQueue): this thread starts on the first
+    // at once (it is warm); each worker counts the lines of each chunk it takes itself.
+    const cuts = guidedCuts(size, threads, MIN_CHUNK_BYTES);
+    const chunks = csv ? csvByteRanges(source, cuts, csv.quoting) : jsonlByteRanges(source, cuts);
+    if (chunks.length === 0) return whole();
+    const queue = ChunkQueue.create(chunks);
     // The first worker takes the token sample (the file's first texts) while this thread merges, unless none is wanted.
     const sampling = options.tokenSample !== false;
-    for (const shard of rest) workers.push(new ShardWorker({ file, size, shard, detection, config, options, sampleTokens: sampling && workers.length === 0, csv }));
-    timing('shards planned');
+    const helpers = Math.min(threads - 1, chunks.length - 1);
+    for (let k = 0; k < helpers; k++) workers.push(new ShardWorker({ file, size, chunks, queue: queue.shared, detection, config, options, sampleTokens: sampling && k === 0, csv }));
+    timing(`${chunks.length} chunks planned`);
     const alone = workers.length === 0;
-    const own = csv
-      ? analyzeCsvShard(source, { ...first, firstLine: 1 }, csv, detection, config, options, alone, true)
-      : analyzeJsonlShard(source, { ...first, firstLine: 1 }, detection, config, options, alone, true);
-    timing('own shard');
-    // A CSV range that could not be read as the whole file is (a quote in an unquoted field threw the
-    // cut off): the file is read whole, as it would have been without the workers.
-    if (own.failure) return stopAndReadWhole(workers, own.failure);
-    const theirs = await Promise.all(workers.map((w) => w.next<PostedShardResult>()));
-    const failure = theirs.find((r) => r.failure)?.failure;
-    if (failure) return stopAndReadWhole(workers, failure);
-    const results: ShardResult[] = [own, ...theirs.map((r) => ({ ...r, findings: unpackFindings(r.findings) }))];
+    const results: ShardResult[] = [];
+    for (let i = 0; i >= 0; i = queue.take()) {
+      const shard = { ...chunks[i], firstLine: queue.begin(source, i) };
+      // The first chunk's columns are made with room for the file's rows (the merge appends the rest to them).
+      results[i] = csv
+        ? analyzeCsvShard(source, shard, csv, detection, config, options, alone && i === 0, i === 0)
+        : analyzeJsonlShard(source, shard, detection, config, options, alone && i === 0, i === 0);
+      // A CSV range that could not be read as the whole file is (a quote in an unquoted field threw the
+      // cut off): the file is read whole, as it would have been without the workers.
+      const failure = results[i].failure;
+      if (failure) return stopAndReadWhole(workers, failure);
+    }
+    timing(`own chunks (${results.filter(Boolean).length})`);
+    for (const [k, w] of workers.entries()) {
+      let last = NaN;
+      for (let m = await w.next<ChunkMessage>(); !('done' in m); m = await w.next<ChunkMessage>()) {
+        const { finishedAt, ...r } = m.result;
+        if (r.failure) return stopAndReadWhole(workers, r.failure);
+        results[m.chunk] = { ...r, findings: unpackFindings(r.findings) };
+        last = finishedAt;
+      }
+      timing(`worker ${k + 1} had ended its chunks at`, last - performance.timeOrigin);
+    }
     const tokens = sampling ? workers[0]?.next<TokenSample>() : undefined;
-    timing(`row pass on ${results.length} threads`);
+    timing(`row pass on ${workers.length + 1} threads`);
     const finish = csv
       ? mergeCsvShardsThen(displayPath, source, csv, detection, config, options, results)
       : mergeJsonlShardsThen(displayPath, source, detection, config, options, results);

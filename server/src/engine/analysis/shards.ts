@@ -8,7 +8,7 @@ import { csvRangeReader, csvRowOfBytes, type CsvRangeFailure } from '../read/csv
 import type { DatasetReader, SourceRow } from '../read/row';
 import { START_BYTES } from '../read/encoding';
 import { estimatedRows, jsonlReader, locateInJsonRow, parseJsonRow } from '../read/jsonl';
-import { CHUNK_BYTES, countNewlines, cutRanges, isByteSource, readFully, SourceWindow, type ByteSource } from '../read/source';
+import { CHUNK_BYTES, countNewlines, cutRanges, equalCuts, isByteSource, readFully, SourceWindow, type ByteSource } from '../read/source';
 import { emptyFacts, LabelIds } from '../rules/fileFacts';
 import { TokenEstimator, type TokenSample } from '../text/tokens';
 import type { ContainerKind, Finding } from '../types';
@@ -65,7 +65,7 @@ export function* jsonlShards(input: Uint8Array | ByteSource, count: number): Gen
   const lines = newlineScan(input);
   let line = 1;
   let counted = 0;
-  for (const range of byteRanges(lines, count, 1 / count)) {
+  for (const range of byteRanges(lines, equalCuts(lines.size, count))) {
     line += lines.newlinesIn(counted, range.start);
     counted = range.start;
     yield { ...range, firstLine: line };
@@ -73,21 +73,26 @@ export function* jsonlShards(input: Uint8Array | ByteSource, count: number): Gen
 }
 
 /**
- * A JSONL file cut at line starts into `count` byte ranges, the first holding about `firstShare` of
- * the bytes and the others equal parts of the rest, without counting any lines: a host that starts
- * each range at once lets its threads find their first line numbers themselves (lineAt).
+ * A JSONL file cut at line starts into byte ranges, near `cuts` (equalCuts, guidedCuts), without
+ * counting any lines: a host that starts each range at once lets its threads find their first line
+ * numbers themselves (linesIn).
  */
-export function jsonlByteRanges(input: Uint8Array | ByteSource, count: number, firstShare = 1 / count): { start: number; end: number }[] {
-  return byteRanges(newlineScan(input), count, firstShare);
+export function jsonlByteRanges(input: Uint8Array | ByteSource, cuts: readonly number[]): { start: number; end: number }[] {
+  return byteRanges(newlineScan(input), cuts);
 }
 
-function byteRanges(lines: NewlineScan, count: number, firstShare: number): { start: number; end: number }[] {
-  return cutRanges(lines.size, count, firstShare, (from) => lines.newlineFrom(from));
+function byteRanges(lines: NewlineScan, cuts: readonly number[]): { start: number; end: number }[] {
+  return cutRanges(lines.size, cuts, (from) => lines.newlineFrom(from));
 }
 
 /** The 1-based number of the line that starts at byte `offset` (one more than the newlines before it). */
 export function lineAt(input: Uint8Array | ByteSource, offset: number): number {
-  return 1 + newlineScan(input).newlinesIn(0, offset);
+  return 1 + linesIn(input, 0, offset);
+}
+
+/** The newlines in bytes [start, end) of a file. */
+export function linesIn(input: Uint8Array | ByteSource, start: number, end: number): number {
+  return newlineScan(input).newlinesIn(start, end);
 }
 
 function newlineScan(input: Uint8Array | ByteSource): NewlineScan {

@@ -310,9 +310,9 @@ export function fieldStartsWithQuote(source: ByteSource): boolean {
  * number of quotes before it, as a CSV writer writes them). A quote inside an unquoted field would
  * miscount; a range reader then finds a quote open at its end and the file is read whole.
  */
-export function csvByteRanges(source: ByteSource, count: number, firstShare: number, quoting: boolean): { start: number; end: number }[] {
+export function csvByteRanges(source: ByteSource, cuts: readonly number[], quoting: boolean): { start: number; end: number }[] {
   const scan = new RecordBreaks(source, quoting);
-  return cutRanges(source.size, count, firstShare, (from) => scan.breakFrom(from));
+  return cutRanges(source.size, cuts, (from) => scan.breakFrom(from));
 }
 
 /** Line breaks outside quotes, found going forward through a file read in chunks (quotes are counted from its start). */

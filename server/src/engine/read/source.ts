@@ -223,17 +223,38 @@ export function isUtf16Source(source: ByteSource): boolean {
 }
 
 /**
- * A file of `size` bytes cut into `count` ranges, the first holding about `firstShare` of the bytes and
- * the others equal parts of the rest; each cut is after the line break `breakFrom` finds at or after
- * its share (-1: none, the range runs to the end). JSON Lines cuts at any line break, CSV at one
- * outside quotes.
+ * Where to cut a file of `size` bytes into `count` parts, the first holding about `firstShare` of the
+ * bytes and the others equal parts of the rest (cutRanges moves each cut to a line break).
  */
-export function cutRanges(size: number, count: number, firstShare: number, breakFrom: (from: number) => number): { start: number; end: number }[] {
+export function equalCuts(size: number, count: number, firstShare = 1 / count): number[] {
+  const cuts: number[] = [];
+  for (let k = 1; k < count; k++) cuts.push(Math.floor(size * (firstShare + ((1 - firstShare) * (k - 1)) / Math.max(1, count - 1))));
+  return cuts;
+}
+
+/**
+ * Where to cut a file of `size` bytes into chunks that `threads` threads take in turn (guided
+ * self-scheduling): each chunk a `threads`-th of what the ones before it leave, and at least
+ * `minBytes`. The first chunks are big (few to read and merge: each new chunk costs a few percent of
+ * its time); the last ones small, so that the threads end within a small chunk of each other
+ * whatever the speed of each part of the file and of each thread.
+ */
+export function guidedCuts(size: number, threads: number, minBytes: number): number[] {
+  const cuts: number[] = [];
+  for (let at = Math.max(minBytes, Math.floor(size / threads)); at < size; at += Math.max(minBytes, Math.floor((size - at) / threads))) cuts.push(at);
+  return cuts;
+}
+
+/**
+ * A file of `size` bytes cut into ranges at `cuts` (increasing offsets), each moved to after the line
+ * break `breakFrom` finds at or after it (-1: none, the range runs to the end); the last range runs to
+ * the end. JSON Lines cuts at any line break, CSV at one outside quotes.
+ */
+export function cutRanges(size: number, cuts: readonly number[], breakFrom: (from: number) => number): { start: number; end: number }[] {
   const ranges: { start: number; end: number }[] = [];
   let start = 0;
-  for (let k = 1; k <= count && start < size; k++) {
-    const share = k === 1 ? firstShare : firstShare + ((1 - firstShare) * (k - 1)) / Math.max(1, count - 1);
-    let end = k === count ? size : Math.floor(size * share);
+  for (let k = 0; k <= cuts.length && start < size; k++) {
+    let end = k === cuts.length ? size : cuts[k];
     if (end < size) {
       const nl = breakFrom(Math.max(start, end - 1));
       end = nl < 0 ? size : nl + 1;
