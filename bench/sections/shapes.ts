@@ -9,12 +9,15 @@
  *   when the machine is busy (both are slowed alike).
  * - Per-shape throughput: a file of each shape alone (up to 30,000 rows or 10 MB), full check, rows/s and
  *   MB/s, raw and net of the start-up (a 100-row check's time, measured here).
+ * - The per-shape files end to end, cheap rows first and long ones last ("clustered"): the rules-only
+ *   check on every core against one thread, and when each thread ended its chunks.
  * - Every timed check runs with TUNESET_TIMING=1; the [timing] lines of the rules-only run say where its
  *   time goes.
  *
  * Flags: `--shapes-rows N` (default 1000000), `--shapes-repeat N` (runs of each 1M check, median; default 1),
  * `--no-per-shape` to skip the per-shape files.
  */
+import * as fs from "node:fs";
 import * as path from "node:path";
 import type { BenchContext, BenchSection } from "../lib/context";
 import { buildCommand, measureCommand, type Measurement } from "../lib/check";
@@ -197,6 +200,20 @@ export const shapes: BenchSection = {
       ctx.print(`  per shape: a file of one shape (up to ${PER_SHAPE_ROWS.toLocaleString("en-US")} rows or ${PER_SHAPE_BYTES / 1e6} MB), full check; net: minus a 100-row check's ${start.seconds} s`);
       ctx.table(["shape", "rows", "MB", "seconds", "CPU s", "peak RSS MiB", "rows/s", "MB/s", "net rows/s", "net MB/s"], rowsOut);
       perShape.startSeconds = start.seconds;
+
+      // The same rows clustered: a file whose cheap rows come first and long ones last (the per-shape
+      // files end to end), where a file cut in halves between threads leaves one thread most of the
+      // work. The threads take chunks in turn (host/chunkQueue.ts): their [timing] lines say when each ended.
+      const clustered = path.join(ctx.dataDir, "per-shape", "clustered.jsonl");
+      const parts = ["prose", "prose", "prose", "near-dup", "long-prose", "base64", "unspaced", "code"].map((id) => path.join(ctx.dataDir, "per-shape", `${id}.jsonl`));
+      fs.writeFileSync(clustered, Buffer.concat(parts.map((f) => fs.readFileSync(f))));
+      ctx.log("shapes: clustered (cheap rows, then long ones) …");
+      const c = await timed(ctx, RULES_ONLY, rel(clustered), 3);
+      const one = await timed(ctx, `env TUNESET_PARALLEL_BYTES=1000000000000 ${RULES_ONLY.replace("env ", "")}`, rel(clustered), 1);
+      const ended = c.timing.filter((l) => /own chunks|had ended/.test(l));
+      ctx.print(`  clustered (${parts.map((f) => path.basename(f, ".jsonl")).join(" + ")}, ${round(fs.statSync(clustered).size / 1e6, 1)} MB), rules only: ` +
+        `${c.seconds} s (runs ${c.all.join(", ")}), ${c.cpuSeconds ?? "–"} s CPU; one thread ${one.seconds} s; ${ended.map((l) => l.replace(/^\[timing\] /, "").replace(/, \d+ page faults/, "")).join("; ")}`);
+      perShape.clustered = { seconds: c.seconds, all: c.all, cpuSeconds: c.cpuSeconds, oneThreadSeconds: one.seconds, ended };
     }
     return { rows: truth.rows, bytes: truth.bytes, csvBytes: truth.csvBytes, shapes: truth.shapes, repeat, checks: figures, duckdb: duck, csvRatio, parallelEqualsSingleThread: identical, perShape, command: { rulesOnly: RULES_ONLY, full: FULL, duckdb: DUCKDB } };
   },
