@@ -8,13 +8,13 @@ import { ChunkQueue } from '../../server/src/host/chunkQueue';
  * first line of a chunk it takes from the counts the others posted, or counts them itself.
  */
 
-test('guided cuts: chunks a thread-th of what is left, down to the least size, covering the file', () => {
+test('guided cuts: chunks a 2·threads-th of what is left, down to the least size, covering the file', () => {
   const cuts = guidedCuts(1000, 2, 40);
-  assert.deepEqual(cuts, [500, 750, 875, 937, 977]);
+  assert.deepEqual(cuts, [250, 437, 577, 682, 761, 820, 865, 905, 945, 985]);
   const sizes = [...cuts, 1000].map((c, k) => c - (k ? cuts[k - 1] : 0));
   for (let k = 1; k < sizes.length - 1; k++) assert.ok(sizes[k] <= sizes[k - 1] && sizes[k] >= 40, `${sizes}`);
   assert.deepEqual(guidedCuts(100, 2, 200), [], 'a file under the least chunk is one chunk');
-  assert.equal(guidedCuts(617e6, 2, 1 << 20).length < 16, true, 'a big file is a dozen chunks or so, not thousands');
+  assert.equal(guidedCuts(617e6, 2, 2 << 20).length < 24, true, 'a big file is a score of chunks or so, not thousands');
 });
 
 test('chunk queue: every chunk is taken once, and its first line is the file\'s, whichever thread counted the lines before it', () => {

@@ -57,4 +57,4 @@ export class ChunkQueue {
 const WAIT_MS = 250;
 
 /** Chunks no smaller than this (bytes): each is one more result to post and merge. (Tests make it small to cut many.) */
-export const MIN_CHUNK_BYTES = Number(process.env.TUNESET_CHUNK_BYTES ?? 1024 * 1024);
+export const MIN_CHUNK_BYTES = Number(process.env.TUNESET_CHUNK_BYTES ?? 2 * 1024 * 1024);

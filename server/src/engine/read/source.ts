@@ -234,14 +234,16 @@ export function equalCuts(size: number, count: number, firstShare = 1 / count): 
 
 /**
  * Where to cut a file of `size` bytes into chunks that `threads` threads take in turn (guided
- * self-scheduling): each chunk a `threads`-th of what the ones before it leave, and at least
+ * self-scheduling): each chunk a 2·threads-th of what the ones before it leave, and at least
  * `minBytes`. The first chunks are big (few to read and merge: each new chunk costs a few percent of
  * its time); the last ones small, so that the threads end within a small chunk of each other
- * whatever the speed of each part of the file and of each thread.
+ * whatever the speed of each part of the file and of each thread. (Chunks of a threads-th, the first
+ * half of the file went to the thread that made them, which reads ~7% slower than a worker: the
+ * worker ended 0.75 s before it on the 1M shapes.)
  */
 export function guidedCuts(size: number, threads: number, minBytes: number): number[] {
   const cuts: number[] = [];
-  for (let at = Math.max(minBytes, Math.floor(size / threads)); at < size; at += Math.max(minBytes, Math.floor((size - at) / threads))) cuts.push(at);
+  for (let at = Math.max(minBytes, Math.floor(size / (2 * threads))); at < size; at += Math.max(minBytes, Math.floor((size - at) / (2 * threads)))) cuts.push(at);
   return cuts;
 }
 
