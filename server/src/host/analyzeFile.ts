@@ -94,7 +94,8 @@ export async function analyzeFile(file: string, displayPath: string, config: Con
         results[m.chunk] = { ...r, findings: unpackFindings(r.findings) };
         last = finishedAt;
       }
-      timing(`worker ${k + 1} had ended its chunks at`, last - performance.timeOrigin);
+      if (Number.isNaN(last)) timing(`worker ${k + 1} took no chunk (this thread had taken them all)`);
+      else timing(`worker ${k + 1} had ended its chunks at`, last - performance.timeOrigin);
     }
     const tokens = sampling ? workers[0]?.next<TokenSample>() : undefined;
     timing(`row pass on ${workers.length + 1} threads`);
