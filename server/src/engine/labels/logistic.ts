@@ -35,18 +35,21 @@ export function* trainLogistic(x: HashedFeatures, labels: NbLabels, rows: readon
   const order = Int32Array.from(rows);
   const random = seededRandom(options.seed);
   const z = new Float64Array(L);
+  const { features, offsets } = x;
   for (let epoch = 0; epoch < options.epochs; epoch++) {
     shuffle(order, random);
     const rate = options.learningRate / (1 + epoch);
     for (let r = 0; r < order.length; r++) {
       const i = order[r];
-      const start = x.offsets[i];
-      const end = x.offsets[i + 1];
+      const start = offsets[i];
+      const end = offsets[i + 1];
       const scale = end > start ? 1 / Math.sqrt(end - start) : 0;
-      for (let c = 0; c < L; c++) z[c] = bias[c];
-      for (let k = start; k < end; k++) {
-        const w = x.features[k] * L;
-        for (let c = 0; c < L; c++) z[c] += weights[w + c] * scale;
+      // Label by label, each sum in a register: the same additions in the same order as feature by
+      // feature (each label's sum goes through the row's features in turn), so the same doubles (#22).
+      for (let c = 0; c < L; c++) {
+        let sum = bias[c];
+        for (let k = start; k < end; k++) sum += weights[features[k] * L + c] * scale;
+        z[c] = sum;
       }
       if (labels.multiLabel) {
         for (let c = 0; c < L; c++) z[c] = 1 / (1 + Math.exp(-z[c])) - labels.present![i * L + c];
@@ -57,10 +60,10 @@ export function* trainLogistic(x: HashedFeatures, labels: NbLabels, rows: readon
         for (let c = 0; c < L; c++) sum += z[c] = Math.exp(z[c] - max);
         for (let c = 0; c < L; c++) z[c] = z[c] / sum - (labels.given[i] === c ? 1 : 0);
       }
-      for (let c = 0; c < L; c++) bias[c] -= rate * z[c];
-      for (let k = start; k < end; k++) {
-        const w = x.features[k] * L;
-        for (let c = 0; c < L; c++) weights[w + c] -= rate * z[c] * scale;
+      for (let c = 0; c < L; c++) {
+        bias[c] -= rate * z[c];
+        const step = rate * z[c] * scale;
+        for (let k = start; k < end; k++) weights[features[k] * L + c] -= step;
       }
       if ((r + 1) % ROWS_PER_STEP === 0) yield (epoch + r / order.length) / options.epochs;
     }

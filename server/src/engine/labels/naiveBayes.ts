@@ -94,7 +94,7 @@ export function* nbModel(counts: NbCounts, labels: NbLabels, held?: NbCounts, bu
       const j = buckets ? buckets[q] : q;
       for (let c = 0; c < L; c++) {
         const count = counts.byFeature[j * C + c] - (heldCounts ? heldCounts[j * C + c] : 0);
-        weights[j * L + c] = count === 0 ? empty[c] : Math.log(count + a) - norm[c];
+        weights[j * L + c] = count === 0 ? empty[c] : logSmoothed(count) - norm[c];
       }
     }
     return { multiLabel: false, labels: L, weights, priors };
@@ -121,11 +121,23 @@ export function* nbModel(counts: NbCounts, labels: NbLabels, held?: NbCounts, bu
     }
     for (let l = 0; l < L; l++) {
       const present = counts.byFeature[j * C + l] - (heldCounts ? heldCounts[j * C + l] : 0);
-      weights[j * L + l] = (present === 0 ? logA : Math.log(present + a)) - presentNorm[l] - (all === present ? logA : Math.log(all - present + a)) + absentNorm[l];
+      weights[j * L + l] = (present === 0 ? logA : logSmoothed(present)) - presentNorm[l] - (all === present ? logA : logSmoothed(all - present)) + absentNorm[l];
     }
   }
   return { multiLabel: true, labels: L, weights, priors };
 }
+
+/**
+ * log(count + SMOOTHING) of a term count (an integer): from a table for the small counts most buckets
+ * hold, the same doubles as Math.log gives (it made them), without a logarithm per bucket and label
+ * for each of the learning curve's models (#22).
+ */
+function logSmoothed(count: number): number {
+  return count >= 0 && count < LOG_TABLE_SIZE ? (logTable ??= Float64Array.from({ length: LOG_TABLE_SIZE }, (_, i) => Math.log(i + SMOOTHING)))[count] : Math.log(count + SMOOTHING);
+}
+
+const LOG_TABLE_SIZE = 4096;
+let logTable: Float64Array | undefined;
 
 /** Scores one row into out[row * labels ..]: log joint (single-label) or log-odds (multi-label). */
 export function nbScore(model: NbModel, x: HashedFeatures, row: number, out: Float64Array): void {
