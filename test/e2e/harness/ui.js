@@ -140,7 +140,14 @@ async function launchUi(o = {}) {
       // locator handlers deal with the modal, as a person would open it again.
       for (let attempt = 1; ; attempt++) {
         await openQuickInput('F1');
-        await quickInputBox.fill(`>${title}`);
+        // The palette may close between opening and typing too (a CI run timed out in fill, the modal
+        // dealt with meanwhile and the palette gone).
+        if (!(await quickInputBox.fill(`>${title}`, { timeout: 5000 }).then(() => true, () => false))) {
+          if (attempt >= 3) throw new Error(`the palette closed itself 3 times before "${title}" could be typed`);
+          if (verbose()) console.error(`[ui] the palette closed before "${title}" was typed, opening it again`);
+          await page.locator('.part.statusbar').hover({ trial: true }).catch(() => {});
+          continue;
+        }
         const found = await Promise.race([
           row.waitFor({ timeout: t }).then(() => 'row'),
           quickInputBox.waitFor({ state: 'hidden', timeout: t }).then(() => 'closed'),
