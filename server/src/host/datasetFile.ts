@@ -3,12 +3,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import {
-  CHUNK_BYTES, DEFAULT_CONFIG, detectDatasetFormat, isUtf16Source, memorySource, openReader, readFully,
+  DEFAULT_CONFIG, detectDatasetFormat, isUtf16Source, memorySource, openReader, readFully,
   type ByteSource, type Config, type DatasetContainer, type DatasetReader, type Detection,
 } from '../engine';
 import { FileTooLargeError, fileSource, readWholeFile } from './fileSource';
 import { InputError } from './errors';
-import { sha256OfFile, type Sha256Job } from './sha256Worker';
+import { sha256OfFile, sha256OfPieces, type Sha256Job } from './sha256Worker';
 import { namedDatasetContainer, shown } from './inputs';
 
 /** Reading one dataset file (the one-file commands, the editor's panels): opened, its format detected. */
@@ -103,18 +103,9 @@ function onDisk<T>(display: string, work: () => T): T {
 
 /** The SHA-256 (hex) of bytes, or of a source's bytes read a megabyte at a time. */
 export function sha256(input: Uint8Array | ByteSource): string {
-  const hash = createHash('sha256');
-  if (input instanceof Uint8Array) return hash.update(input).digest('hex');
-  const piece = new Uint8Array(Math.min(CHUNK_BYTES, Math.max(1, input.size)));
-  for (let pos = 0; pos < input.size; ) {
-    const n = readFully(input, piece, pos);
-    if (n === 0) break;
-    hash.update(piece.subarray(0, n));
-    pos += n;
-  }
-  return hash.digest('hex');
+  if (input instanceof Uint8Array) return createHash('sha256').update(input).digest('hex');
+  return sha256OfPieces((piece, pos) => (pos < input.size ? readFully(input, piece, pos) : 0));
 }
-
 
 /**
  * The SHA-256 (hex) of a file on disk, made on a thread of its own (sha256Worker.ts) while this one

@@ -12,19 +12,24 @@ import { parentPort, workerData } from 'node:worker_threads';
 /** Read a megabyte at a time, as the engine reads files (CHUNK_BYTES). */
 const PIECE_BYTES = 1 << 20;
 
+/** The SHA-256 (hex) of bytes read a piece at a time: `read` fills the piece from a position and says how many bytes it read (0 at the end). */
+export function sha256OfPieces(read: (piece: Uint8Array, pos: number) => number): string {
+  const hash = createHash('sha256');
+  const piece = Buffer.allocUnsafe(PIECE_BYTES);
+  for (let pos = 0; ; ) {
+    const n = read(piece, pos);
+    if (n === 0) break;
+    hash.update(piece.subarray(0, n));
+    pos += n;
+  }
+  return hash.digest('hex');
+}
+
 /** The SHA-256 (hex) of a file's bytes, read a piece at a time. */
 export function sha256OfFile(file: string): string {
-  const hash = createHash('sha256');
   const fd = fs.openSync(file, 'r');
   try {
-    const piece = Buffer.allocUnsafe(PIECE_BYTES);
-    for (let pos = 0; ; ) {
-      const n = fs.readSync(fd, piece, 0, piece.length, pos);
-      if (n === 0) break;
-      hash.update(piece.subarray(0, n));
-      pos += n;
-    }
-    return hash.digest('hex');
+    return sha256OfPieces((piece, pos) => fs.readSync(fd, piece, 0, piece.length, pos));
   } finally {
     fs.closeSync(fd);
   }

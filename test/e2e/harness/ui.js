@@ -93,6 +93,12 @@ async function launchUi(o = {}) {
     }
   }
 
+  /** Before the palette is opened again: an action, so that the page's locator handlers deal with a modal that closed it. */
+  async function beforeReopening(what) {
+    if (verbose()) console.error(`[ui] ${what}, opening it again`);
+    await page.locator('.part.statusbar').hover({ trial: true }).catch(() => {});
+  }
+
   const api = {
     page, server, outDir, url,
 
@@ -144,8 +150,7 @@ async function launchUi(o = {}) {
         // dealt with meanwhile and the palette gone).
         if (!(await quickInputBox.fill(`>${title}`, { timeout: 5000 }).then(() => true, () => false))) {
           if (attempt >= 3) throw new Error(`the palette closed itself 3 times before "${title}" could be typed`);
-          if (verbose()) console.error(`[ui] the palette closed before "${title}" was typed, opening it again`);
-          await page.locator('.part.statusbar').hover({ trial: true }).catch(() => {});
+          await beforeReopening(`the palette closed before "${title}" was typed`);
           continue;
         }
         const found = await Promise.race([
@@ -154,8 +159,7 @@ async function launchUi(o = {}) {
         ]).catch(() => 'timeout');
         if (found === 'row') break;
         if (found === 'closed' && attempt < 3) {
-          if (verbose()) console.error(`[ui] the palette closed before "${title}" showed, opening it again`);
-          await page.locator('.part.statusbar').hover({ trial: true }).catch(() => {});
+          await beforeReopening(`the palette closed before "${title}" showed`);
           continue;
         }
         const seen = await rows.locator('.label-name').allInnerTexts().catch(() => []);

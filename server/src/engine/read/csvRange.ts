@@ -229,7 +229,7 @@ export function csvRowOfBytes(bytes: Uint8Array, index: number, line: number, ma
   return make.row({ ...record, line }, index);
 }
 
-/** What a host needs to check a CSV/TSV file in ranges: the layout every range is read by, and where the file's first rows end. */
+/** What a host needs to check a CSV/TSV file in ranges: the layout every range is read by. */
 export interface CsvPlan {
   layout: CsvLayout;
 }
@@ -305,9 +305,9 @@ export function fieldStartsWithQuote(source: ByteSource): boolean {
 }
 
 /**
- * A CSV/TSV file cut into `count` byte ranges between records, the first holding about `firstShare`
- * of the bytes: each cut is at the first line break after its share that is outside quotes (an even
- * number of quotes before it, as a CSV writer writes them). A quote inside an unquoted field would
+ * A CSV/TSV file cut into byte ranges between records, near `cuts` (guidedCuts, equalCuts): each cut
+ * is at the first line break after it that is outside quotes (an even number of quotes before it, as
+ * a CSV writer writes them). The quotes are counted from the file's start, up to the last cut. A quote inside an unquoted field would
  * miscount; a range reader then finds a quote open at its end and the file is read whole.
  */
 export function csvByteRanges(source: ByteSource, cuts: readonly number[], quoting: boolean): { start: number; end: number }[] {

@@ -41,14 +41,16 @@ export function assignByRatio(grouping: Grouping, rowCount: number, weights: rea
   for (const r of grouping.singles) classCounts[stratumOf(r)]++;
   for (const g of grouping.groups) for (const r of g) classCounts[stratumOf(r)]++;
   const targets = stratifiedTargets(classCounts, weights);
-  const shortfall = targets.map((t) => t.slice());
+  // What each stratum still lacks in each split, flat (stratum × splits + split), and each split in all.
+  const shortfall = new Float64Array(strata * splits);
+  for (let c = 0; c < strata; c++) for (let s = 0; s < splits; s++) shortfall[c * splits + s] = targets[c][s];
   // The split sizes the class targets add up to: the ratios' shares, but for a row a class moved so it is in every split.
   const totals = weights.map((_, s) => targets.reduce((n, t) => n + t[s], 0));
-  const totalShortfall = totals.slice();
+  const totalShortfall = Float64Array.from(totals);
 
   const place = (row: number, s: number) => {
     splitOf[row] = s;
-    shortfall[stratumOf(row)][s]--;
+    shortfall[stratumOf(row) * splits + s]--;
     totalShortfall[s]--;
   };
 
@@ -64,7 +66,7 @@ export function assignByRatio(grouping: Grouping, rowCount: number, weights: rea
       if (weights[s] <= 0) continue;
       // The growth of Σ (count − target)² over the group's strata and the split's size.
       let cost = group.length * (group.length - 2 * totalShortfall[s]);
-      for (const [stratum, n] of counts) cost += n * (n - 2 * shortfall[stratum][s]);
+      for (const [stratum, n] of counts) cost += n * (n - 2 * shortfall[stratum * splits + s]);
       if (best < 0 || cost < bestCost || (cost === bestCost && totalShortfall[s] > totalShortfall[best])) {
         best = s;
         bestCost = cost;
@@ -73,24 +75,20 @@ export function assignByRatio(grouping: Grouping, rowCount: number, weights: rea
     for (const r of group) place(r, best);
   }
   // Rows alone, the bulk of a big file: shuffled as typed numbers, each placed in the split its
-  // stratum is furthest short of (ties: the split furthest short in all), over flat columns (one
-  // stratum's shortfall per row of `left`).
+  // stratum is furthest short of (ties: the split furthest short in all).
   const singles = shuffle(grouping.singles.slice(), random);
-  const left = new Float64Array(strata * splits);
-  for (let c = 0; c < strata; c++) for (let s = 0; s < splits; s++) left[c * splits + s] = shortfall[c][s];
-  const total = Float64Array.from(totalShortfall);
   for (let k = 0; k < singles.length; k++) {
     const r = singles[k];
     const at = stratumOf(r) * splits;
     let best = -1;
     for (let s = 0; s < splits; s++) {
       if (weights[s] <= 0) continue;
-      if (best < 0 || left[at + s] > left[at + best] || (left[at + s] === left[at + best] && total[s] > total[best])) best = s;
+      if (best < 0 || shortfall[at + s] > shortfall[at + best] || (shortfall[at + s] === shortfall[at + best] && totalShortfall[s] > totalShortfall[best])) best = s;
     }
     splitOf[r] = best;
     if (best < 0) continue;
-    left[at + best]--;
-    total[best]--;
+    shortfall[at + best]--;
+    totalShortfall[best]--;
   }
   // Without groups the targets already place every label where its share allows.
   if (labels && grouping.groups.length) fillMissingLabels(grouping, splitOf, weights, labels, targets, stratumOf);
