@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { IncrementalDataset, parseConfig } from '../../server/src/engine';
-import { countTokens, EXACT_CHARS, PIECE_CHARS, pieceEnd, pieceStats, RUN_CHARS, VERDICT_CHARS } from '../../server/src/engine/text/tokens';
+import { countTokens, EXACT_CHARS, measureTokens, PIECE_CHARS, pieceEnd, pieceStats, RUN_CHARS, VERDICT_CHARS } from '../../server/src/engine/text/tokens';
 import { MAX_NESTING, nestsDeeperThan } from '../../server/src/engine/read/nesting';
 import { insertWords, removeWords, splitWords, type Words } from '../../server/src/engine/augment/words';
 import { analyze, jsonl, ofRule } from './helpers';
@@ -104,6 +104,36 @@ test('pre-token counts remembered from earlier texts give the tokenizer’s own 
   }
   // Each text twice: the second time its pre-tokens' counts come from what the first count remembered.
   for (const text of [...texts, ...texts]) assert.equal(countTokens(text), whole(text), JSON.stringify(text));
+});
+
+test('a text known to be ASCII is cut and counted as one whose characters are read to know it (runs, spaces in runs, lines, long gaps)', () => {
+  // asciiPieceEnd finds the breaks by the spaces and falls back to reading every character when two are RUN_CHARS apart.
+  const atoms = ['a', 'Bc', ' ', '  ', '\n', '\r\n', '\t', '1', '234', '!', '**', "'s", '/', 'word ', 'the ', '.', '-', ' \n '];
+  let x = 5;
+  const next = (n: number) => ((x = (x * 1103515245 + 12345) >>> 0) >>> 8) % n;
+  for (let k = 0; k < 400; k++) {
+    let text = '';
+    const length = 300 + next(12_000);
+    while (text.length < length) {
+      const r = next(100);
+      if (r < 2) text += (next(2) ? '=' : 'x').repeat(next(2 * RUN_CHARS));
+      else if (r < 4) text += ' '.repeat(next(RUN_CHARS + 100));
+      else text += atoms[next(atoms.length)];
+    }
+    for (const limit of [0, 300, 2048]) {
+      assert.deepEqual(measureTokens(text, text.length, limit, true), measureTokens(text, text.length, limit, false), `limit ${limit}: ${JSON.stringify(text.slice(0, 80))}`);
+    }
+  }
+});
+
+test('prose counted after a flood of pre-tokens seen once (a base64 blob) still counts as the tokenizer counts it', () => {
+  const enc = require('gpt-tokenizer/encoding/o200k_base') as { countTokens(t: string, o: object): number };
+  const whole = (t: string) => enc.countTokens(t, { disallowedSpecial: new Set() });
+  const prose = 'The battery lasts two full days, and charging is quick; the strap broke on the second day. '.repeat(40);
+  // Lines of 76 characters, as MIME writes base64: no run is long enough to be cut (which would make the count an approximation).
+  const blob = drawn('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/', 400_000, 13).replace(/.{76}/g, '$&\n');
+  // The blob's hundred thousand short pre-tokens go through the same cache as the prose's words, before and after them.
+  for (const text of [prose, blob, prose, `${prose}${blob.slice(0, 5000)}${prose}`]) assert.equal(countTokens(text), whole(text));
 });
 
 test('a 1 MB row of one letter: over the limits as its bytes say it may be, counted on its first characters only', () => {

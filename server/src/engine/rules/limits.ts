@@ -16,7 +16,8 @@ function tokensPhrase(count: TokenCount): string {
 /** too-long: one text over the per-field token threshold (counted only when its bytes exceed it). */
 export function tooLong(ctx: PartContext, bytes: number): void {
   const limit = ctx.thresholds.maxFieldTokens;
-  const count = exceedsTokens(ctx.part.text, bytes, limit);
+  // bytes is the profile's exact UTF-8 length: equal to the length only for ASCII text.
+  const count = exceedsTokens(ctx.part.text, bytes, limit, bytes === ctx.part.text.length);
   if (count !== undefined) {
     ctx.report({
       rule: 'too-long',
@@ -40,7 +41,7 @@ export function tokenLimit(content: RowContent, partBytes: readonly number[], to
   for (let k = 0; k < content.parts.length; k++) {
     const p = content.parts[k];
     const bytes = partBytes[k];
-    const count = measureTokens(p.text, bytes, maxTokens);
+    const count = measureTokens(p.text, bytes, maxTokens, bytes === p.text.length);
     row.tokens += count.tokens;
     row.estimated ||= count.estimated;
     if (count.estimated) row.counted = Math.max(row.counted, count.counted);

@@ -83,6 +83,64 @@ class PreTokenCounts {
 }
 
 let preTokenCounts: PreTokenCounts | undefined;
+
+/**
+ * Counts of ASCII pre-tokens of up to SHORT_CHARS characters (99% of English prose's), keyed by
+ * their characters packed seven bits each into three 32-bit lanes with the length on top: a key
+ * is made in one pass and compared in three, where PreTokenCounts hashes and then compares the
+ * characters one by one.
+ *
+ * A key's hash picks a bucket of WAYS entries (lanes and count side by side, so a bucket is 64
+ * bytes: one or two cache lines); a new key takes an empty entry, else the bucket's next in turn.
+ * So a flood of keys seen once (a base64 blob's pieces, ids, numbers) pushes out entries one at a
+ * time and a word that keeps coming back stays, where emptying the whole table when full made
+ * every word of the prose that followed a blob a miss again.
+ */
+const SHORT_CHARS = 12;
+const WAYS = 4;
+const BUCKETS = 8192;
+class ShortPreTokenCounts {
+  /** Per entry: lane 0 (the length in its top four bits, so never 0 in a filled entry: 0 marks an empty one), lanes 1 and 2, the count. */
+  private readonly entries = new Int32Array(BUCKETS * WAYS * 4);
+  /** Per bucket, the entry a new key replaces when all are filled. */
+  private readonly next = new Uint8Array(BUCKETS);
+
+  /** The count of the ASCII pre-token text[start, end) (2 to SHORT_CHARS units). */
+  get(text: string, start: number, end: number): number {
+    let k0 = 0;
+    let k1 = 0;
+    let k2 = 0;
+    let i = start;
+    for (const e = start + 4 < end ? start + 4 : end; i < e; i++) k0 = (k0 << 7) | text.charCodeAt(i);
+    for (const e = start + 8 < end ? start + 8 : end; i < e; i++) k1 = (k1 << 7) | text.charCodeAt(i);
+    for (; i < end; i++) k2 = (k2 << 7) | text.charCodeAt(i);
+    k0 |= (end - start) << 28;
+    let h = Math.imul(k0 ^ Math.imul(k1, 0x9e3779b1) ^ Math.imul(k2, 0x85ebca6b), 0x01000193);
+    h ^= h >>> 15;
+    const bucket = h & (BUCKETS - 1);
+    const entries = this.entries;
+    const first = bucket * WAYS * 4;
+    let empty = -1;
+    for (let at = first; at < first + WAYS * 4; at += 4) {
+      const held = entries[at];
+      if (held === k0 && entries[at + 1] === k1 && entries[at + 2] === k2) return entries[at + 3];
+      if (held === 0 && empty < 0) empty = at;
+    }
+    const tokens = countAsciiPreToken(text, start, end);
+    let at = empty;
+    if (at < 0) {
+      at = first + this.next[bucket] * 4;
+      this.next[bucket] = (this.next[bucket] + 1) & (WAYS - 1);
+    }
+    entries[at] = k0;
+    entries[at + 1] = k1;
+    entries[at + 2] = k2;
+    entries[at + 3] = tokens;
+    return tokens;
+  }
+}
+
+let shortCounts: ShortPreTokenCounts | undefined;
 const countAsciiPreToken = (text: string, start: number, end: number) => encoding().countAsciiPreToken(text, start, end);
 const countPreToken = (text: string, start: number, end: number) => encoding().countPreToken(start === 0 && end === text.length ? text : text.slice(start, end));
 
@@ -93,14 +151,16 @@ const countPreToken = (text: string, start: number, end: number) => encoding().c
  * text here, as `options` says to the tokenizer). ASCII text is split without the pattern
  * (asciiPreTokens.ts).
  */
-function countText(text: string, start = 0, end = text.length): number {
+function countText(text: string, start: number, end: number, ascii: boolean): number {
   const cache = (preTokenCounts ??= new PreTokenCounts());
   let tokens = 0;
-  if (isAsciiRange(text, start, end)) {
+  if (ascii || isAsciiRange(text, start, end)) {
+    const short = (shortCounts ??= new ShortPreTokenCounts());
     for (let i = start; i < end; ) {
       const j = preTokenEnd(text, i, end);
       // One ASCII character (a space, a full stop, a line break) is one token: no lookup.
       if (j - i === 1) tokens++;
+      else if (j - i <= SHORT_CHARS) tokens += short.get(text, i, j);
       else if (j - i > PRE_TOKEN_CACHE_CHARS) tokens += countAsciiPreToken(text, i, j);
       else tokens += cache.get(text, i, j, countAsciiPreToken);
       i = j;
@@ -131,7 +191,7 @@ export function loadTokenizer(): void {
 
 /** The o200k token count of a text, counted piece by piece: exact but for runs of over RUN_CHARS without a break. */
 export function countTokens(text: string): number {
-  return countPieces(text, text.length, Infinity).tokens;
+  return countPieces(text, text.length, Infinity, false).tokens;
 }
 
 /**
@@ -216,6 +276,10 @@ function isBreak(prev: Kind, next: Kind): boolean {
   return next === Kind.Space && prev !== Kind.OtherSpace && prev !== Kind.Space;
 }
 
+const KINDS = Kind.Other + 1;
+/** isBreak of every pair of kinds, at prev * KINDS + next: pieceEnd reads one per character. */
+const BREAKS = new Uint8Array(KINDS * KINDS).map((_, k) => (isBreak(Math.floor(k / KINDS), k % KINDS) ? 1 : 0));
+
 /**
  * The end of the piece of `text` that starts at `start` (the tokenizer counts it alone): at most
  * PIECE_CHARS long, ending at a break (isBreak), or RUN_CHARS long when that many characters pass
@@ -223,24 +287,72 @@ function isBreak(prev: Kind, next: Kind): boolean {
  */
 export function pieceEnd(text: string, start: number): number {
   const n = text.length;
+  pieceAscii = Ascii.Unknown;
   if (n - start <= RUN_CHARS) return n;
   let lastBreak = -1;
-  let runStart = start;
   let c = text.charCodeAt(start);
   let prev = kindAt(text, start, c);
+  let ascii = c < 128;
+  // The scan stops RUN_CHARS after the last break, or PIECE_CHARS after the start.
+  const pieceStop = start + PIECE_CHARS;
+  let stop = start + RUN_CHARS;
   for (let i = start + (c >= 0xd800 && c <= 0xdbff ? 2 : 1); i < n; ) {
-    if (i - runStart >= RUN_CHARS || i - start >= PIECE_CHARS) return lastBreak > start ? lastBreak : i;
+    if (i >= stop) {
+      pieceAscii = ascii ? Ascii.Yes : Ascii.Unknown;
+      return lastBreak > start ? lastBreak : i;
+    }
     c = text.charCodeAt(i);
-    const kind = kindAt(text, i, c);
-    if (isBreak(prev, kind)) {
+    let kind: Kind;
+    if (c < 128) kind = ASCII_KINDS[c];
+    else {
+      ascii = false;
+      kind = kindAt(text, i, c);
+    }
+    if (BREAKS[prev * KINDS + kind] === 1) {
       lastBreak = i;
-      runStart = i;
+      stop = i + RUN_CHARS < pieceStop ? i + RUN_CHARS : pieceStop;
     }
     prev = kind;
     i += c >= 0xd800 && c <= 0xdbff && i + 1 < n ? 2 : 1;
   }
+  pieceAscii = ascii ? Ascii.Yes : Ascii.Unknown;
   return n;
 }
+
+/**
+ * pieceEnd of a text known to be ASCII only, reading little of it: in prose, a character that is no
+ * whitespace followed by a space is a break every few characters (isBreak), and the spaces are found
+ * with indexOf. When no two of these breaks are RUN_CHARS apart, no run is cut: the piece ends at
+ * the text's end, or at the last break before PIECE_CHARS, found by reading back from there. Else
+ * (a long run without spaces) pieceEnd reads the piece. Half of counting long prose was pieceEnd's
+ * reading of every character (#22).
+ */
+function asciiPieceEnd(text: string, start: number): number {
+  const n = text.length;
+  if (n - start <= RUN_CHARS) return n;
+  const limit = n < start + PIECE_CHARS ? n : start + PIECE_CHARS;
+  let last = start;
+  for (let p = text.indexOf(' ', start + 1); p !== -1 && p < limit; p = text.indexOf(' ', p + 1)) {
+    const before = text.charCodeAt(p - 1);
+    if (before === 32 || (before >= 9 && before <= 13)) continue;
+    if (p - last >= RUN_CHARS) return pieceEnd(text, start);
+    last = p;
+  }
+  if (limit - last >= RUN_CHARS) return pieceEnd(text, start);
+  pieceAscii = Ascii.Yes;
+  if (limit === n) return n;
+  let next = ASCII_KINDS[text.charCodeAt(limit - 1)];
+  for (let p = limit - 1; p > start; p--) {
+    const prev = ASCII_KINDS[text.charCodeAt(p - 1)];
+    if (BREAKS[prev * KINDS + next] === 1) return p;
+    next = prev;
+  }
+  return limit;
+}
+
+/** What the last pieceEnd saw of its piece's characters: all ASCII, or not known (it did not read them all, or one was not). */
+const enum Ascii { Unknown, Yes }
+let pieceAscii = Ascii.Unknown;
 
 /** A text's count, and how much of it the tokenizer read (the rest, when any, was not counted). */
 interface PieceCount {
@@ -253,7 +365,7 @@ interface PieceCount {
  * Counts `text` piece by piece until its end, or until the count passes `limit` and `stopAfter`
  * characters have been counted.
  */
-function countPieces(text: string, stopAfter: number, limit: number): PieceCount {
+function countPieces(text: string, stopAfter: number, limit: number, ascii: boolean): PieceCount {
   const stops = (tokens: number, start: number) => start >= text.length || (tokens > limit && start >= stopAfter);
   // A count remembered for this text is replayed piece by piece, so a call stops where it would have
   // stopped counting afresh (a count made further for another limit must not change this one's answer).
@@ -267,11 +379,11 @@ function countPieces(text: string, stopAfter: number, limit: number): PieceCount
     tokens = memo.tokens[k];
   }
   while (!stops(tokens, start)) {
-    const end = pieceEnd(text, start);
+    const end = ascii ? asciiPieceEnd(text, start) : pieceEnd(text, start);
     pieceStats.pieces++;
     pieceStats.characters += end - start;
     if (end - start > pieceStats.longest) pieceStats.longest = end - start;
-    tokens += countText(text, start, end);
+    tokens += countText(text, start, end, pieceAscii === Ascii.Yes);
     start = end;
     memo.ends.push(end);
     memo.tokens.push(tokens);
@@ -330,13 +442,15 @@ const SAMPLE_MARGIN = 2;
  * under the limit; of one that passes it, up to the limit and at least its first VERDICT_CHARS
  * characters, the rest estimated from its `bytes` (UTF-8) at the ratio of the part counted. With
  * `limit` 0 (the calibration sample, the hover), the first EXACT_CHARS characters are counted.
+ * `ascii`: the caller knows the text is ASCII only (a profile's exact byte count equals its length),
+ * which spares reading its every character to find where pieces end (asciiPieceEnd).
  */
-export function measureTokens(text: string, bytes: number, limit: number): TokenCount {
+export function measureTokens(text: string, bytes: number, limit: number, ascii = false): TokenCount {
   if (limit > 0 && text.length >= 2 * VERDICT_CHARS) {
     const sample = sampledCount(text, bytes);
     if (sample.tokens >= SAMPLE_MARGIN * limit) return sample;
   }
-  const { tokens, counted } = countPieces(text, limit > 0 ? VERDICT_CHARS : EXACT_CHARS, limit);
+  const { tokens, counted } = countPieces(text, limit > 0 ? VERDICT_CHARS : EXACT_CHARS, limit, ascii);
   if (counted >= text.length) return { tokens, estimated: false, counted };
   const countedBytes = utf8Length(text, 0, counted);
   return { tokens: tokens + Math.max(0, Math.round(((bytes - countedBytes) * tokens) / countedBytes)), estimated: true, counted };
@@ -360,7 +474,7 @@ function sampledCount(text: string, bytes: number): TokenCount {
       const pieceStop = Math.min(pieceEnd(text, at), end);
       pieceStats.pieces++;
       pieceStats.characters += pieceStop - at;
-      tokens += countText(text, at, pieceStop);
+      tokens += countText(text, at, pieceStop, pieceAscii === Ascii.Yes);
       at = pieceStop;
     }
     counted += end - start;
@@ -386,9 +500,9 @@ export function sampleTokenCount(text: string, bytes: number): number {
 }
 
 /** The token count of a text over `limit` tokens, else undefined; counts only when bytes cannot tell. */
-export function exceedsTokens(text: string, bytes: number, limit: number): TokenCount | undefined {
+export function exceedsTokens(text: string, bytes: number, limit: number, ascii = false): TokenCount | undefined {
   if (bytes <= limit) return undefined;
-  const count = measureTokens(text, bytes, limit);
+  const count = measureTokens(text, bytes, limit, ascii);
   return count.tokens > limit ? count : undefined;
 }
 
