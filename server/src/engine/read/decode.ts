@@ -79,9 +79,9 @@ export function bomLength(b: Uint8Array): number {
 }
 
 /**
- * Bytes splitLines decodes at a time when they are all ASCII (then cut into lines): one decoder call
- * per line costs more than the decoding. Blocks are small so that a rare non-ASCII row sends only its
- * few neighbours down the line-by-line path.
+ * Bytes splitLines decodes at a time (then cut into lines): one decoder call per line costs more
+ * than the decoding. Blocks are small so that a rare line that is not UTF-8 sends only its few
+ * neighbours down the line-by-line path.
  */
 const BLOCK_BYTES = 8 * 1024;
 
@@ -101,9 +101,12 @@ export function* splitLines(
     // A block of whole lines (or one long line).
     let blockEnd = pos + blockBytes >= n ? n : bytes.indexOf(10, pos + blockBytes) + 1;
     if (blockEnd <= 0 || blockEnd > n) blockEnd = n;
-    if (isAscii(bytes, pos, blockEnd)) {
-      // One decoder call for the block; string offsets are byte offsets.
-      const text = utf8.decode(bytes.subarray(pos, blockEnd));
+    // One decoder call for the block when it is all UTF-8 (a line feed is one byte and one character
+    // there, so the block's lines are the lines of its text); else line by line, each line that is
+    // not UTF-8 in the legacy encoding.
+    const text = utf8Block(bytes.subarray(pos, blockEnd));
+    if (text !== undefined && text.length === blockEnd - pos) {
+      // All ASCII: string offsets are byte offsets.
       let from = 0;
       while (from < text.length) {
         let nl = text.indexOf('\n', from);
@@ -112,6 +115,22 @@ export function* splitLines(
         line++;
         yield { line, text: text.slice(from, to), start: base + pos + from, end: base + pos + to };
         from = nl + 1;
+      }
+    } else if (text !== undefined) {
+      // The line feeds of the text and of the bytes, found side by side (#22: a block with one CJK row
+      // among ASCII ones was decoded line by line, a decoder call each).
+      let from = 0;
+      for (let at = pos; at < blockEnd; ) {
+        let nl = bytes.indexOf(10, at);
+        if (nl < 0 || nl > blockEnd) nl = blockEnd;
+        let textNl = text.indexOf('\n', from);
+        if (textNl < 0) textNl = text.length;
+        const end = nl > at && bytes[nl - 1] === 13 ? nl - 1 : nl;
+        const to = end < nl ? textNl - 1 : textNl;
+        line++;
+        yield { line, text: text.slice(from, to), start: base + at, end: base + end };
+        at = nl + 1;
+        from = textNl + 1;
       }
     } else {
       for (let at = pos; at < blockEnd; ) {
@@ -124,6 +143,15 @@ export function* splitLines(
       }
     }
     pos = blockEnd;
+  }
+}
+
+/** The bytes decoded as UTF-8, or undefined when they are not UTF-8. */
+function utf8Block(bytes: Uint8Array): string | undefined {
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    return undefined;
   }
 }
 
