@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { isControl, profileText, WORDS, type TextProfile } from '../../server/src/engine/text/profile';
+import { isControl, keyProfile, profileText, WORDS, type TextProfile } from '../../server/src/engine/text/profile';
 import { normalizedHash } from '../../server/src/engine/text/normalize';
 import { utf8Length } from '../../server/src/engine/text/tokens';
 
@@ -101,6 +101,12 @@ function check(s: string): void {
   assert.deepEqual(words, expected.words, JSON.stringify(s));
   if (profile.nonAscii) assert.ok(Number.isNaN(asciiHash));
   else assert.equal(asciiHash, normalizedHash(s), 'the ASCII hash is the normalised-text hash');
+  // The grouping's lean profile: the same fields and words.
+  const key = keyProfile(s);
+  const { bytes, first, letters, nonAscii, cjk, wordCount } = profile;
+  assert.deepEqual({ ...key, asciiHash: String(key.asciiHash) }, { bytes, first, letters, nonAscii, cjk, wordCount, asciiHash: String(asciiHash) }, JSON.stringify(s));
+  const keyWords = Array.from({ length: key.wordCount }, (_, k) => ({ hash: WORDS.hash[k], start: WORDS.start[k], end: WORDS.end[k] }));
+  assert.deepEqual(keyWords, expected.words, JSON.stringify(s));
 }
 
 test('profile of ordinary, noisy and multilingual texts matches its definition', () => {

@@ -34,7 +34,7 @@ import { buildBandTable } from '../similarity/bandTable';
 import { rowShingleSet } from '../similarity/shingles';
 import { normalizedHash } from '../text/normalize';
 import { hanVariants } from '../text/hanVariants';
-import { profileText } from '../text/profile';
+import { keyProfile, profileText, type KeyProfile } from '../text/profile';
 import { LANGUAGES, rowTraits, TRAIT } from '../text/scripts';
 import { measureTokens, sampleTokenCount, TokenEstimator, utf8Length, type TokenSample } from '../text/tokens';
 import { parseJsonRow } from '../read/jsonl';
@@ -413,8 +413,11 @@ export class RowAnalyzer {
     sketcher?.begin();
     const partBytes = this.partBytes;
     partBytes.length = 0;
+    // A text whose per-text rules are all off (a split's grouping) needs only its hashes, words and letters.
+    const textRules = runs.noise || runs.privacy || runs.tooLong;
     for (const part of content.parts) {
-      const profile = profileText(part.text);
+      const full = textRules ? profileText(part.text) : undefined;
+      const profile: KeyProfile = full ?? keyProfile(part.text);
       sketcher?.addPart(part, profile);
       totalBytes += profile.bytes;
       partBytes.push(profile.bytes);
@@ -422,10 +425,12 @@ export class RowAnalyzer {
       if (part.text === content.key) keyHash = profile.first < 0 ? NaN : profile.asciiHash;
       // Only a text with other letters than ASCII's needs its script looked at.
       if (part === spoken && profile.letters > 0) traits = profile.nonAscii ? rowTraits(part.text, hanVariants) : LATIN;
-      const ctx = { part, profile, thresholds, report };
-      if (runs.noise) checkNoise(ctx);
-      if (runs.privacy) checkPrivacy(ctx);
-      if (runs.tooLong) tooLong(ctx, profile.bytes);
+      if (full) {
+        const ctx = { part, profile: full, thresholds, report };
+        if (runs.noise) checkNoise(ctx);
+        if (runs.privacy) checkPrivacy(ctx);
+        if (runs.tooLong) tooLong(ctx, full.bytes);
+      }
     }
     if (runs.echo) checkEcho(content, report);
     if (runs.tokenLimit) tokenLimit(content, partBytes, totalBytes, this.config.maxTokens, report);

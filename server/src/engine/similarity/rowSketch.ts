@@ -1,6 +1,6 @@
 import type { Config } from '../config';
 import type { TextPart } from '../schema/extract';
-import { WORDS, type TextProfile } from '../text/profile';
+import { WORDS, type KeyProfile } from '../text/profile';
 import { bandLayout } from './lsh';
 import { Sketcher } from './minhash';
 import { appendWordHashes, charShingleHashes, comparesPart, HashList, prefersCharShingles, wordShingleHashes } from './shingles';
@@ -46,7 +46,7 @@ export class RowSketcher {
   }
 
   /** Adds a text of the row right after profileText ran on it (its WORDS are still those of this text). */
-  addPart(part: TextPart, profile: TextProfile): void {
+  addPart(part: TextPart, profile: KeyProfile): void {
     if (!comparesPart(part.kind, this.mode)) return;
     this.texts.push(part.text);
     this.cjk += profile.cjk;

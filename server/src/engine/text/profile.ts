@@ -126,6 +126,28 @@ export function finishHash(h1: number, h2: number): number {
   return (h1 >>> 0) * 0x200000 + (h2 >>> 11);
 }
 
+/** Whether a code unit (`lower`: its ASCII lower case) belongs to an alphanumeric word of WORDS. */
+function isWordUnit(c: number, lower: number): boolean {
+  return (lower >= 97 && lower <= 122) || (c >= 48 && c <= 57) || c === 39 || (c >= 0xc0 && !(c >= 0x2000 && c <= 0x206f) && !(c >= 0x3000 && c <= 0x303f) && !(c >= 0xfe00 && c <= 0xffff));
+}
+
+const NOT_A_LETTER = 0;
+const LETTER = 1;
+const CJK = 2;
+const UNSPACED = 3;
+
+/** What a code unit of 0x80 or over that is no space counts as: no letter, a letter, a Han or Kana one, one of a script written without spaces. */
+function letterKind(c: number): number {
+  // Letters of other scripts count as letters; a rough but cheap test.
+  if (c >= 0xc0 && !(c >= 0x2000 && c <= 0x2bff) && !(c >= 0x3000 && c <= 0x303f) && !(c >= 0xd800 && c <= 0xdfff) && !(c >= 0xfe00 && c <= 0xffff)) {
+    if (c >= 0x3040 && isCjk(c)) return CJK;
+    return c >= 0x0e00 && c <= 0x17ff && isUnspacedAlphabet(c) ? UNSPACED : LETTER;
+  }
+  // A supplementary ideograph (Extension B on), one letter for its pair; half-width Katakana.
+  if ((c >= 0xd840 && c <= 0xd8bf) || (c >= 0xff66 && c <= 0xff9d)) return CJK;
+  return NOT_A_LETTER;
+}
+
 /** Profiles a text in one pass over its characters. */
 export function profileText(s: string): TextProfile {
   let letters = 0;
@@ -233,7 +255,7 @@ export function profileText(s: string): TextProfile {
       continue;
     }
     const lower = c >= 65 && c <= 90 ? c + 32 : c;
-    if ((lower >= 97 && lower <= 122) || (c >= 48 && c <= 57) || c === 39 || (c >= 0xc0 && !(c >= 0x2000 && c <= 0x206f) && !(c >= 0x3000 && c <= 0x303f) && !(c >= 0xfe00 && c <= 0xffff))) {
+    if (isWordUnit(c, lower)) {
       if (wordStart < 0) {
         wordStart = i;
         wh = 0x811c9dc5;
@@ -309,18 +331,11 @@ export function profileText(s: string): TextProfile {
       nonAscii = true;
       if (c === 0xa0 || c === 0x3000 || (c >= 0x2000 && c <= 0x200a)) continue;
       if (control < 0 && isControl(c)) control = i;
-      // Letters of other scripts count as letters; a rough but cheap test.
-      if (c >= 0xc0 && !(c >= 0x2000 && c <= 0x2bff) && !(c >= 0x3000 && c <= 0x303f) && !(c >= 0xd800 && c <= 0xdfff) && !(c >= 0xfe00 && c <= 0xffff)) {
+      const kind = letterKind(c);
+      if (kind !== NOT_A_LETTER) {
         letters++;
-        if (c >= 0x3040 && isCjk(c)) cjk++;
-        else if (c >= 0x0e00 && c <= 0x17ff && isUnspacedAlphabet(c)) unspaced++;
-      } else if (c >= 0xd840 && c <= 0xd8bf) {
-        // A supplementary ideograph (Extension B on), one letter for its pair.
-        letters++;
-        cjk++;
-      } else if (c >= 0xff66 && c <= 0xff9d) {
-        letters++;
-        cjk++;
+        if (kind === CJK) cjk++;
+        else if (kind === UNSPACED) unspaced++;
       }
     }
   }
@@ -340,4 +355,121 @@ export function profileText(s: string): TextProfile {
     letters, digits, nonSpace, words, first, last, nonAscii, control, hasAngleOrAmp, keyHint, hasBracket, hasAt, hasNewline, spaceRun,
     charRunStart, charRunLength, bytes, asciiHash, wordCount, cjk, unspaced,
   };
+}
+
+/** What a row's grouping reads of its texts when no per-text rule is on (a split's analysis): a subset of TextProfile. */
+export type KeyProfile = Pick<TextProfile, 'bytes' | 'first' | 'asciiHash' | 'letters' | 'nonAscii' | 'cjk' | 'wordCount'>;
+
+/**
+ * profileText's KeyProfile fields and WORDS, without what only the per-text rules read (runs,
+ * flags, spaces, controls): a split's analysis, whose rules are all off, spent a third of its time
+ * in profileText (#22). The same values as profileText's (test/unit/profile.test.ts compares them).
+ */
+export function keyProfile(s: string): KeyProfile {
+  let letters = 0;
+  let first = -1;
+  let nonAscii = false;
+  let bytes = 0;
+  let cjk = 0;
+  let h1 = 0x811c9dc5;
+  let h2 = 0x9747b28c;
+  let pendingSpace = false;
+  let wordCount = 0;
+  let wordStart = -1;
+  let wh = 0;
+  const n = s.length;
+  for (let i = 0; i < n; i++) {
+    let c = s.charCodeAt(i);
+    if (c >= 97 && c <= 122) {
+      // A run of lower-case ASCII letters, and single spaces between such runs, as profileText takes them.
+      for (;;) {
+        if (pendingSpace) {
+          h1 = Math.imul(h1 ^ 32, 0x01000193);
+          h2 = Math.imul(h2 ^ 32, 0x5bd1e995);
+          h2 ^= h2 >>> 15;
+          pendingSpace = false;
+        }
+        if (wordStart < 0) {
+          wordStart = i;
+          wh = 0x811c9dc5;
+        }
+        if (first < 0) first = i;
+        const from = i;
+        do {
+          wh = Math.imul(wh ^ c, 0x01000193);
+          h1 = Math.imul(h1 ^ c, 0x01000193);
+          h2 = Math.imul(h2 ^ c, 0x5bd1e995);
+          h2 ^= h2 >>> 15;
+          if (++i === n) break;
+          c = s.charCodeAt(i);
+        } while (c >= 97 && c <= 122);
+        letters += i - from;
+        bytes += i - from;
+        if (c !== 32 || i + 1 >= n) break;
+        const next = s.charCodeAt(i + 1);
+        if (next < 97 || next > 122) break;
+        if (wordCount === WORDS.hash.length) growWords();
+        WORDS.hash[wordCount] = wh;
+        WORDS.start[wordCount] = wordStart;
+        WORDS.end[wordCount] = i;
+        wordCount++;
+        wordStart = -1;
+        bytes++;
+        pendingSpace = true;
+        c = next;
+        i++;
+      }
+      i--;
+      continue;
+    }
+    const lower = c >= 65 && c <= 90 ? c + 32 : c;
+    if (isWordUnit(c, lower)) {
+      if (wordStart < 0) {
+        wordStart = i;
+        wh = 0x811c9dc5;
+      }
+      wh = Math.imul(wh ^ lower, 0x01000193);
+    } else if (wordStart >= 0) {
+      if (wordCount === WORDS.hash.length) growWords();
+      WORDS.hash[wordCount] = wh;
+      WORDS.start[wordCount] = wordStart;
+      WORDS.end[wordCount] = i;
+      wordCount++;
+      wordStart = -1;
+    }
+    if (c === 32 || (c >= 9 && c <= 13)) {
+      bytes++;
+      pendingSpace = first >= 0;
+      continue;
+    }
+    bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : c >= 0xd800 && c <= 0xdfff ? surrogateBytes(s, i, c) : 3;
+    if (pendingSpace) {
+      h1 = Math.imul(h1 ^ 32, 0x01000193);
+      h2 = Math.imul(h2 ^ 32, 0x5bd1e995);
+      h2 ^= h2 >>> 15;
+      pendingSpace = false;
+    }
+    h1 = Math.imul(h1 ^ lower, 0x01000193);
+    h2 = Math.imul(h2 ^ lower, 0x5bd1e995);
+    h2 ^= h2 >>> 15;
+    if (first < 0) first = i;
+    if (c >= 65 && c <= 90) letters++;
+    else if (c >= 128) {
+      nonAscii = true;
+      if (c === 0xa0 || c === 0x3000 || (c >= 0x2000 && c <= 0x200a)) continue;
+      const kind = letterKind(c);
+      if (kind !== NOT_A_LETTER) {
+        letters++;
+        if (kind === CJK) cjk++;
+      }
+    }
+  }
+  if (wordStart >= 0) {
+    if (wordCount === WORDS.hash.length) growWords();
+    WORDS.hash[wordCount] = wh;
+    WORDS.start[wordCount] = wordStart;
+    WORDS.end[wordCount] = n;
+    wordCount++;
+  }
+  return { bytes, first, asciiHash: nonAscii ? NaN : finishHash(h1, h2), letters, nonAscii, cjk, wordCount };
 }
