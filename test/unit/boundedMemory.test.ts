@@ -98,6 +98,26 @@ test('split pieces: rows longer than a piece, and pieces of a few bytes, give th
   }
 });
 
+test('split pieces: runs of neighbouring rows are copied as one, and give the bytes of the rows copied one by one, whatever the line breaks between them', () => {
+  // CRLF and LF breaks mixed, blank lines, a last row without a break, rows longer than a small piece.
+  const parts = ['{"text":"a"}', '\r\n', '{"text":"b"}', '\n', '{"text":"c"}', '\r\n', '\r\n', '{"text":"' + 'd'.repeat(30) + '"}', '\r\n', '{"text":"e"}', '\r\n', '{"text":"f"}', '\n', '\n', '{"text":"g"}', '\r\n', '{"text":"h"}'];
+  for (const text of [parts.join(''), parts.join('').replace(/\r\n/g, '\n'), parts.join('').replace(/\r?\n/g, '\r\n')]) {
+    const bytes = enc(text);
+    for (const input of [bytes, trickle(bytes)]) {
+      const reader = openReader('d.jsonl', input);
+      for (const _ of reader.rows());
+      const source = datasetSource('d.jsonl', reader, input);
+      assert.ok(source.runBytes, 'a JSONL source copies runs');
+      const rowByRow = { ...source, runBytes: undefined };
+      const rows = [...Array(8).keys()];
+      for (const indexes of [rows, rows.slice(1), [0, 1, 2], [3, 4, 5, 6, 7], [2, 3, 4], [5, 6], [7, 0, 1], [1, 3, 4, 5, 7], []]) {
+        const one = concat(containerPieces(rowByRow, indexes, 1 << 20));
+        for (const size of [1 << 20, 64, 20, 7]) assert.ok(concat(containerPieces(source, indexes, size)).equals(one), `${JSON.stringify(text)}: rows ${indexes} in pieces of ${size}`);
+      }
+    }
+  }
+});
+
 test('text pieces are containerText exactly: CSV (header, CRLF, no header), JSON arrays (indented, one line, empty), JSONL', () => {
   const cases: [string, string, object?][] = [
     ['d.csv', 'text,label\r\n"one, quoted\nline",a\r\ntwo,b\r\n'],

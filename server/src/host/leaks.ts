@@ -203,7 +203,8 @@ export function planSplitOfGrouping(options: SplitOptions & { detection: Detecti
   if (!facts || options.groupField !== undefined || options.timeField !== undefined) return undefined;
   const d = options.detection;
   if (facts.detection.format !== d.format || JSON.stringify(facts.detection.fields) !== JSON.stringify(d.fields)) return undefined;
-  return planSplitOfFacts(facts.rows, { ...options, groups: made!.groupOf });
+  // The facts' key hashes are the index's, from which leakGroups joined every exact duplicate.
+  return planSplitOfFacts(facts.rows, { ...options, groups: made!.groupOf, groupsJoinDuplicates: true });
 }
 
 /** The source a split planned by planSplitOfGrouping is written from: the file's rows by the analysis's byte ranges. */

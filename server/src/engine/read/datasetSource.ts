@@ -22,6 +22,13 @@ export interface DatasetSource {
    * From a file read in pieces, the bytes are valid until the next call.
    */
   rowBytes?(index: number): Uint8Array;
+  /**
+   * JSONL only: the bytes of the rows `first` to `last` (consecutive indexes) as they stand in the
+   * source, the line breaks between them included, when each of those is `eol` exactly (undefined
+   * otherwise: a blank line between, another line break): a run of rows copied as one. Valid as
+   * rowBytes' are.
+   */
+  runBytes?(first: number, last: number): Uint8Array | undefined;
   /** CSV only: the header record's text (undefined for a file without one), the columns' names, and the field delimiter. */
   header?: string;
   columns?: string[];
@@ -132,21 +139,43 @@ export function jsonlSource(
   if (isByteSource(input)) {
     // Rows asked for in file order (a split's, an augmentation's kept rows) cost one read per megabyte.
     const window = new SourceWindow(input);
+    const eol = sourceLineBreak(input);
+    const slice = (start: number, end: number) => window.slice(start, end);
     return {
-      name, container: 'jsonl', eol: sourceLineBreak(input), ...extra,
+      name, container: 'jsonl', eol, ...extra,
       rowText: (i) => decoder.decode(window.slice(starts[i], ends[i]), 0),
       rowBytes: (i) => window.slice(starts[i], ends[i]),
+      runBytes: (first, last) => runOfRows(offsets, eol, first, last, slice),
     };
   }
   // The bytes the reader read (openReader reads UTF-16 as UTF-8): its row offsets are theirs.
   const bytes = utf8Bytes(input);
   // A plain Uint8Array view: subarrays of a Node Buffer cost several times more per row.
   const view = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const eol = firstLineBreak(bytes);
+  const slice = (start: number, end: number) => view.subarray(start, end);
   return {
-    name, container: 'jsonl', eol: firstLineBreak(bytes), ...extra,
+    name, container: 'jsonl', eol, ...extra,
     rowText: (i) => decoder.decode(view.subarray(starts[i], ends[i]), 0),
     rowBytes: (i) => view.subarray(starts[i], ends[i]),
+    runBytes: (first, last) => runOfRows(offsets, eol, first, last, slice),
   };
+}
+
+/** DatasetSource.runBytes by the rows' byte ranges: the run's bytes by `slice`, when every break between its rows is `eol`. */
+function runOfRows(
+  offsets: { starts: Float64Array; ends: Float64Array }, eol: string, first: number, last: number, slice: (start: number, end: number) => Uint8Array,
+): Uint8Array | undefined {
+  const { starts, ends } = offsets;
+  for (let i = first; i < last; i++) if (starts[i + 1] !== ends[i] + eol.length) return undefined;
+  const bytes = slice(starts[first], ends[last]);
+  if (bytes.length !== ends[last] - starts[first]) return undefined;
+  // A break of the right length may still be other bytes than `eol` (a file mixing its line breaks): each is looked at.
+  const base = starts[first];
+  for (let i = first; i < last; i++) {
+    for (let b = 0; b < eol.length; b++) if (bytes[ends[i] - base + b] !== eol.charCodeAt(b)) return undefined;
+  }
+  return bytes;
 }
 
 /** The full text of a file holding `rows` (row texts) in the source's container. */
@@ -187,6 +216,9 @@ export function containerBytes(source: DatasetSource, indexes: readonly number[]
   return out;
 }
 
+/** The most rows containerPieces copies as one run (a run must fit in a piece; rows are rarely longer than a few kilobytes). */
+const MAX_RUN_ROWS = 64;
+
 /**
  * containerBytes in pieces, for a file of any size: JSONL rows are copied in order into one reused
  * buffer of a megabyte (a longer row is handed over by itself), so a split of a file bigger than the
@@ -200,8 +232,29 @@ export function* containerPieces(source: DatasetSource, indexes: readonly number
   }
   const eol = new TextEncoder().encode(source.eol);
   const piece = new Uint8Array(pieceBytes);
+  const runBytes = source.runBytes;
   let at = 0;
-  for (const i of indexes) {
+  for (let k = 0; k < indexes.length; k++) {
+    const i = indexes[k];
+    // Rows next to each other in the source and in the file (most of a big split's training rows)
+    // are copied as one run, line breaks and all: one copy instead of one a row.
+    let last = k;
+    while (last + 1 < indexes.length && indexes[last + 1] === indexes[last] + 1 && last - k < MAX_RUN_ROWS) last++;
+    if (last > k && runBytes) {
+      const run = runBytes(i, indexes[last]);
+      if (run && at + run.length + eol.length > piece.length && at > 0) {
+        yield piece.subarray(0, at);
+        at = 0;
+      }
+      if (run && at + run.length + eol.length <= piece.length) {
+        piece.set(run, at);
+        at += run.length;
+        piece.set(eol, at);
+        at += eol.length;
+        k = last;
+        continue;
+      }
+    }
     const row = rowBytes(i);
     if (at + row.length + eol.length > piece.length) {
       if (at > 0) yield piece.subarray(0, at);

@@ -2,6 +2,7 @@ import { FindingBuilder, type AnalyzeOptions } from '../analysis/analyze';
 import type { Config } from '../config';
 import { bandColumns, buildBandTable, type BandTable } from '../similarity/bandTable';
 import { candidatePairs } from '../similarity/lsh';
+import { forEachRepeat } from '../similarity/repeats';
 import { sketchSettings, type RowIndex } from '../similarity/rowIndex';
 import type { RowLookup } from '../similarity/rowLookup';
 import { jaccard, rowShingleSet } from '../similarity/shingles';
@@ -316,18 +317,18 @@ export function leakGroups(source: Pick<LeakSource, 'index' | 'rows'>, config: C
     if (ra < rb) parent[rb] = ra;
     else if (rb < ra) parent[ra] = rb;
   };
-  const exact = hashTable([{ values: index.hashes, offset: 0 }], n);
-  for (let i = 0; i < n; i++) {
-    if (Number.isNaN(index.hashes[i])) continue;
-    const first = exact(index.hashes[i]);
-    if (first >= 0 && first !== i) join(first, i);
-  }
+  // Rows the near search leaves out: a repeat of an exact copy is joined to it here and shares its
+  // shingles (its pairs are the first copy's), and a row without a hash has no text to compare.
+  // One pass over the hashes finds both the joins and the repeats.
+  const skip = new Uint8Array(n);
+  for (let i = 0; i < n; i++) if (Number.isNaN(index.hashes[i])) skip[i] = 1;
+  forEachRepeat(index.hashes, n, (first, row) => {
+    join(first, row);
+    skip[row] = 1;
+  });
   let nearPairs = 0;
   const usable = index.sketch === sketchSettings(config) && index.bandsPerRow > 0;
   if (options.near && usable && n > 1) {
-    const skip = new Uint8Array(n);
-    // A repeat of an exact copy is already joined to it and shares its shingles: its pairs are the first copy's.
-    for (let i = 0; i < n; i++) if (Number.isNaN(index.hashes[i]) || exact(index.hashes[i]) !== i) skip[i] = 1;
     // The analysis's own tables when it kept them (the same entries, so the same sorted pairs), else one built from the bands.
     const pairs = candidatePairs(index.bandTables ?? [{ ...tableOf(index), offset: 0 }], index.bandsPerRow, n, { skip });
     const cache = new Map<number, Float64Array | undefined>();

@@ -38,7 +38,18 @@ export function assignByRatio(grouping: Grouping, rowCount: number, weights: rea
   const strata = labels ? labels.classes + 1 : 1;
   const stratumOf = (row: number) => (labels ? (labels.label[row] < 0 ? labels.classes : labels.label[row]) : 0);
   const classCounts = new Array<number>(strata).fill(0);
-  for (const r of grouping.singles) classCounts[stratumOf(r)]++;
+  // Each row alone with its stratum packed in (stratum × rowCount + row), read in file order here: the
+  // shuffled loop below then reads no label of a row at random, a cache miss per row on a big file.
+  // Below 2^52 the packing and the division that undoes it are exact (a million rows and a million
+  // labels are far below); above, the rows go alone and their strata are looked up.
+  const { singles } = grouping;
+  const scale = strata * rowCount <= 2 ** 52 ? rowCount : 0;
+  const packed = new Float64Array(singles.length);
+  for (let k = 0; k < singles.length; k++) {
+    const stratum = stratumOf(singles[k]);
+    classCounts[stratum]++;
+    packed[k] = stratum * scale + singles[k];
+  }
   for (const g of grouping.groups) for (const r of g) classCounts[stratumOf(r)]++;
   const targets = stratifiedTargets(classCounts, weights);
   // What each stratum still lacks in each split, flat (stratum × splits + split), and each split in all.
@@ -75,11 +86,14 @@ export function assignByRatio(grouping: Grouping, rowCount: number, weights: rea
     for (const r of group) place(r, best);
   }
   // Rows alone, the bulk of a big file: shuffled as typed numbers, each placed in the split its
-  // stratum is furthest short of (ties: the split furthest short in all).
-  const singles = shuffle(grouping.singles.slice(), random);
-  for (let k = 0; k < singles.length; k++) {
-    const r = singles[k];
-    const at = stratumOf(r) * splits;
+  // stratum is furthest short of (ties: the split furthest short in all). They are shuffled packed
+  // with their strata: the shuffle moves the same places whatever the numbers, so the order is that
+  // of the rows shuffled alone.
+  shuffle(packed, random);
+  for (let k = 0; k < packed.length; k++) {
+    const stratum = scale ? Math.floor(packed[k] / scale) : stratumOf(packed[k]);
+    const r = packed[k] - stratum * scale;
+    const at = stratum * splits;
     let best = -1;
     for (let s = 0; s < splits; s++) {
       if (weights[s] <= 0) continue;

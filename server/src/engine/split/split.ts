@@ -44,6 +44,11 @@ export interface SplitOptions {
    */
   groups?: ArrayLike<number | undefined>;
   /**
+   * `groups` already join every two rows whose key hashes (`keyHashes`, or those the facts hold) are
+   * equal, as leakGroups' do (made from the same hashes): the plan does not join them again.
+   */
+  groupsJoinDuplicates?: boolean;
+  /**
    * The normalizedHash of each row's duplicate key by row index, when the caller has it already (an
    * analysis's row index holds the same hashes): then the keys are not hashed again. Read for a row
    * as the row arrives, so a caller may fill it while the rows are read.
@@ -229,7 +234,7 @@ function planFromFacts(facts: SplitRows, detection: Detection, applied: AppliedS
   const warnings: string[] = [];
   const grouping = new RowGroups(facts.count);
   // Rows that cannot be placed have no key hash (NaN), so they join nothing.
-  if (applied.groupDuplicates) grouping.joinByHash(facts.keyHash);
+  if (applied.groupDuplicates && !(options.groups && options.groupsJoinDuplicates)) grouping.joinByHash(facts.keyHash);
   if (applied.groupField !== undefined) grouping.joinByKey(facts.groupValue, facts.usable);
   if (options.groups) grouping.joinByKey(options.groups, facts.usable);
   const groups = grouping.grouping(facts.usable);
@@ -246,7 +251,7 @@ function planFromFacts(facts: SplitRows, detection: Detection, applied: AppliedS
   if (applied.timeField !== undefined) addDates(facts, splits);
   const multi = groups.groups;
   const groupInfo = { count: multi.length, rows: multi.reduce((n, g) => n + g.length, 0), largest: multi.reduce((m, g) => Math.max(m, g.length), 0), straddling: 0, moved: 0 };
-  if (multi.length) Object.assign(groupInfo, movedRows(multi, assignment.splitOf, assign({ singles: allRows(groups), groups: [] }).splitOf));
+  if (multi.length) Object.assign(groupInfo, movedRows(multi, assignment.splitOf, assign({ singles: allRows(facts.usable), groups: [] }).splitOf));
   const missingLabels = stratify ? missingLabelsOf(facts, groups, splits, applied) : [];
   warnings.push(...splitWarnings(facts, splits, applied, stratify, groupInfo, options.minRows ?? DEFAULT_MIN_ROWS));
   const plan: SplitPlan = { options: applied, format: detection.format, fields: detection.fields, rows: facts.count, splits, excluded: facts.excluded, groups: groupInfo, missingLabels, warnings };
@@ -259,13 +264,17 @@ function planFromFacts(facts: SplitRows, detection: Detection, applied: AppliedS
 /** A time split warns about a part with fewer rows than this unless told otherwise. */
 export const DEFAULT_MIN_ROWS = 10;
 
-/** Every usable row, ascending: the split a plan would make if nothing were grouped. */
-function allRows(g: Grouping): Int32Array {
-  const out = new Int32Array(g.singles.length + g.groups.reduce((n, x) => n + x.length, 0));
-  out.set(g.singles);
-  let k = g.singles.length;
-  for (const x of g.groups) for (const r of x) out[k++] = r;
-  return out.sort();
+/**
+ * Every usable row, ascending: the rows a plan would split if nothing were grouped (a grouping's
+ * singles and groups hold every usable row). Read off `usable` in order, nothing to sort.
+ */
+function allRows(usable: Uint8Array): Int32Array {
+  let count = 0;
+  for (let i = 0; i < usable.length; i++) count += usable[i];
+  const out = new Int32Array(count);
+  let k = 0;
+  for (let i = 0; i < usable.length; i++) if (usable[i]) out[k++] = i;
+  return out;
 }
 
 /** Groups an ungrouped split would have cut across splits, and its rows not where their group went. */
