@@ -329,6 +329,7 @@ export function pieceEnd(text: string, start: number): number {
  */
 function asciiPieceEnd(text: string, start: number): number {
   const n = text.length;
+  pieceAscii = Ascii.Yes;
   if (n - start <= RUN_CHARS) return n;
   const limit = n < start + PIECE_CHARS ? n : start + PIECE_CHARS;
   let last = start;
@@ -339,7 +340,6 @@ function asciiPieceEnd(text: string, start: number): number {
     last = p;
   }
   if (limit - last >= RUN_CHARS) return pieceEnd(text, start);
-  pieceAscii = Ascii.Yes;
   if (limit === n) return n;
   let next = ASCII_KINDS[text.charCodeAt(limit - 1)];
   for (let p = limit - 1; p > start; p--) {
