@@ -83,6 +83,14 @@ export class WordSet {
   }
 }
 
+/** Keeps the k-th word of the text being profiled in WORDS (growing it when full). */
+function storeWord(k: number, hash: number, start: number, end: number): void {
+  if (k === WORDS.hash.length) growWords();
+  WORDS.hash[k] = hash;
+  WORDS.start[k] = start;
+  WORDS.end[k] = end;
+}
+
 function growWords(): void {
   const grow = (a: typeof WORDS.hash) => spliced(a, a.length, 0, a.length);
   WORDS.hash = grow(WORDS.hash);
@@ -233,11 +241,7 @@ export function profileText(s: string): TextProfile {
         if (next < 97 || next > 122) break;
         // The space, as the general path below takes it: the word ends, so does the letters' run
         // (a letter is never excluded from runs), and the next word starts after a pending space.
-        if (wordCount === WORDS.hash.length) growWords();
-        WORDS.hash[wordCount] = wh;
-        WORDS.start[wordCount] = wordStart;
-        WORDS.end[wordCount] = i;
-        wordCount++;
+        storeWord(wordCount++, wh, wordStart, i);
         wordStart = -1;
         if (i - runStart > charRunLength) {
           charRunLength = i - runStart;
@@ -262,11 +266,7 @@ export function profileText(s: string): TextProfile {
       }
       wh = Math.imul(wh ^ lower, 0x01000193);
     } else if (wordStart >= 0) {
-      if (wordCount === WORDS.hash.length) growWords();
-      WORDS.hash[wordCount] = wh;
-      WORDS.start[wordCount] = wordStart;
-      WORDS.end[wordCount] = i;
-      wordCount++;
+      storeWord(wordCount++, wh, wordStart, i);
       wordStart = -1;
     }
     if (c !== runChar) {
@@ -344,11 +344,7 @@ export function profileText(s: string): TextProfile {
     charRunStart = runStart;
   }
   if (wordStart >= 0) {
-    if (wordCount === WORDS.hash.length) growWords();
-    WORDS.hash[wordCount] = wh;
-    WORDS.start[wordCount] = wordStart;
-    WORDS.end[wordCount] = n;
-    wordCount++;
+    storeWord(wordCount++, wh, wordStart, n);
   }
   const asciiHash = nonAscii ? NaN : finishHash(h1, h2);
   return {
@@ -408,11 +404,7 @@ export function keyProfile(s: string): KeyProfile {
         if (c !== 32 || i + 1 >= n) break;
         const next = s.charCodeAt(i + 1);
         if (next < 97 || next > 122) break;
-        if (wordCount === WORDS.hash.length) growWords();
-        WORDS.hash[wordCount] = wh;
-        WORDS.start[wordCount] = wordStart;
-        WORDS.end[wordCount] = i;
-        wordCount++;
+        storeWord(wordCount++, wh, wordStart, i);
         wordStart = -1;
         bytes++;
         pendingSpace = true;
@@ -430,11 +422,7 @@ export function keyProfile(s: string): KeyProfile {
       }
       wh = Math.imul(wh ^ lower, 0x01000193);
     } else if (wordStart >= 0) {
-      if (wordCount === WORDS.hash.length) growWords();
-      WORDS.hash[wordCount] = wh;
-      WORDS.start[wordCount] = wordStart;
-      WORDS.end[wordCount] = i;
-      wordCount++;
+      storeWord(wordCount++, wh, wordStart, i);
       wordStart = -1;
     }
     if (c === 32 || (c >= 9 && c <= 13)) {
@@ -465,11 +453,7 @@ export function keyProfile(s: string): KeyProfile {
     }
   }
   if (wordStart >= 0) {
-    if (wordCount === WORDS.hash.length) growWords();
-    WORDS.hash[wordCount] = wh;
-    WORDS.start[wordCount] = wordStart;
-    WORDS.end[wordCount] = n;
-    wordCount++;
+    storeWord(wordCount++, wh, wordStart, n);
   }
   return { bytes, first, asciiHash: nonAscii ? NaN : finishHash(h1, h2), letters, nonAscii, cjk, wordCount };
 }
