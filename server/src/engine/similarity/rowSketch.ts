@@ -45,7 +45,7 @@ export class RowSketcher {
     this.letters = 0;
   }
 
-  /** Adds a text of the row right after profileText ran on it (its WORDS are still those of this text). */
+  /** Adds a text of the row right after profileText or keyProfile ran on it (its WORDS are still those of this text). */
   addPart(part: TextPart, profile: KeyProfile): void {
     if (!comparesPart(part.kind, this.mode)) return;
     this.texts.push(part.text);
