@@ -214,14 +214,10 @@ export class O200kCounter {
     }
     const starts = this.linearStarts;
     const ranks = this.linearRanks;
-    const rankOf = (start: number, end: number) => {
-      const r = this.mergeRank(piece, start, end, n);
-      return r === Infinity ? LINEAR_NONE : r;
-    };
     let length = n + 1;
     for (let i = 0; i <= n; i++) {
       starts[i] = i;
-      ranks[i] = i < n - 1 ? rankOf(i, i + 2) : LINEAR_NONE;
+      ranks[i] = i < n - 1 ? this.linearRank(piece, i, i + 2, n) : LINEAR_NONE;
     }
     while (length > 1) {
       let lowest = LINEAR_NONE;
@@ -233,13 +229,20 @@ export class O200kCounter {
         }
       }
       if (at === -1) break;
-      starts.copyWithin(at + 1, at + 2, length);
-      ranks.copyWithin(at, at + 1, length);
+      // By hand: copyWithin is a call into the runtime, several times the cost of moving a few entries.
+      for (let i = at + 1; i < length - 1; i++) starts[i] = starts[i + 1];
+      for (let i = at; i < length - 1; i++) ranks[i] = ranks[i + 1];
       length--;
-      ranks[at] = at + 2 < length ? rankOf(starts[at], starts[at + 2]) : LINEAR_NONE;
-      if (at > 0) ranks[at - 1] = at + 1 < length ? rankOf(starts[at - 1], starts[at + 1]) : LINEAR_NONE;
+      ranks[at] = at + 2 < length ? this.linearRank(piece, starts[at], starts[at + 2], n) : LINEAR_NONE;
+      if (at > 0) ranks[at - 1] = at + 1 < length ? this.linearRank(piece, starts[at - 1], starts[at + 1], n) : LINEAR_NONE;
     }
     return length - 1;
+  }
+
+  /** mergeRank in the linear merge's terms: LINEAR_NONE for no token. */
+  private linearRank(piece: Uint8Array, start: number, end: number, n: number): number {
+    const r = this.mergeRank(piece, start, end, n);
+    return r === Infinity ? LINEAR_NONE : r;
   }
 
   private linearStarts = new Int32Array(LINEAR_MERGE_BYTES + 1);
