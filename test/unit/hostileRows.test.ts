@@ -126,6 +126,35 @@ test('a text known to be ASCII is cut and counted as one whose characters are re
   }
 });
 
+test('words read once as they are counted (capitals, then small letters, after a space) count as the tokenizer counts them', () => {
+  // ShortPreTokenCounts.lowerWord takes such words itself and leaves the rest to preTokenEnd: words
+  // of 11-13 characters about its SHORT_CHARS, contractions, camel case, capitals alone, a word at
+  // the end of a piece or of the text, after two spaces or a symbol.
+  const enc = require('gpt-tokenizer/encoding/o200k_base') as { countTokens(t: string, o: object): number };
+  const whole = (t: string) => enc.countTokens(t, { disallowedSpecial: new Set() });
+  let x = 17;
+  const next = (n: number) => ((x = (x * 1103515245 + 12345) >>> 0) >>> 8) % n;
+  const word = () => {
+    const letters = 'etaoinshrdlucmfwypvbgkqjxz';
+    let w = '';
+    for (let n = 1 + next(14); n > 0; n--) w += letters[next(letters.length)];
+    return w;
+  };
+  const shapes = [
+    () => word(), () => ` ${word()}`, () => ` ${word()}`, () => ` ${word()[0].toUpperCase()}${word()}`, () => ` ${word().toUpperCase()}`,
+    () => `${word()}${word()[0].toUpperCase()}${word()}`, () => `${word().toUpperCase()}${word()}`, () => ` ${word()}'s`, () => ` ${word()}'S`,
+    () => ` ${word()}'ll`, () => ` ${word()}'re`, () => `${word()}'`, () => ` ${word()}'x`, () => '  ', () => '\t', () => '\n', () => '(',
+    () => '.', () => ',', () => String(next(10_000)), () => ' ',
+  ];
+  for (let k = 0; k < 500; k++) {
+    let text = '';
+    const length = 1 + next(k < 250 ? 60 : 3000);
+    while (text.length < length) text += shapes[next(shapes.length)]();
+    assert.equal(countTokens(text), whole(text), JSON.stringify(text.slice(0, 120)));
+    assert.equal(measureTokens(text, text.length, 0, true).tokens, whole(text), JSON.stringify(text.slice(0, 120)));
+  }
+});
+
 test('prose counted after a flood of pre-tokens seen once (a base64 blob) still counts as the tokenizer counts it', () => {
   const enc = require('gpt-tokenizer/encoding/o200k_base') as { countTokens(t: string, o: object): number };
   const whole = (t: string) => enc.countTokens(t, { disallowedSpecial: new Set() });

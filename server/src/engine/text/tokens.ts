@@ -114,7 +114,54 @@ class ShortPreTokenCounts {
     for (const e = start + 4 < end ? start + 4 : end; i < e; i++) k0 = (k0 << 7) | text.charCodeAt(i);
     for (const e = start + 8 < end ? start + 8 : end; i < e; i++) k1 = (k1 << 7) | text.charCodeAt(i);
     for (; i < end; i++) k2 = (k2 << 7) | text.charCodeAt(i);
-    k0 |= (end - start) << 28;
+    return this.lookUp(k0 | ((end - start) << 28), k1, k2, text, start, end);
+  }
+
+  /**
+   * The count of the word at text[start, ..) (capitals then small letters, after at most one space)
+   * when it is a whole pre-token of up to SHORT_CHARS characters: read once, its key packed as it is
+   * read, where preTokenEnd finds its end and get reads it again. The commonest pre-token of prose.
+   * Sets `wordEnd` to its end; -1 with nothing counted when the text there is no such word (a digit,
+   * a symbol, a contraction, a longer word): the caller goes the general way.
+   */
+  lowerWord(text: string, start: number, end: number): number {
+    let i = start;
+    let c = text.charCodeAt(i);
+    let k0 = 0;
+    if (c === 32) {
+      if (++i === end) return -1;
+      k0 = 32;
+      c = text.charCodeAt(i);
+    }
+    // Capitals, then small letters: A1 or A2 of the pattern (see asciiPreTokens.ts), either way the
+    // longest such run.
+    let capitals = c >= 65 && c <= 90;
+    if (!capitals && (c < 97 || c > 122)) return -1;
+    let k1 = 0;
+    let k2 = 0;
+    const stop = start + SHORT_CHARS < end ? start + SHORT_CHARS : end;
+    // c is the letter at i: packed into the lane get would put it in, four characters a lane.
+    // (Never read at `end`: past the text's end it would be NaN, and c a double from then on.)
+    for (;;) {
+      const at = i - start;
+      if (at < 4) k0 = (k0 << 7) | c;
+      else if (at < 8) k1 = (k1 << 7) | c;
+      else k2 = (k2 << 7) | c;
+      if (++i === end) break;
+      c = text.charCodeAt(i);
+      if (c >= 97 && c <= 122) capitals = false;
+      else if (!capitals || c < 65 || c > 90) break;
+      if (i === stop) return -1;
+    }
+    // A word ends at its last letter (a capital after a small letter starts the next pre-token),
+    // unless a contraction ('s, 're…) goes with it.
+    if (i < end && c === 39) return -1;
+    wordEnd = i;
+    return i - start === 1 ? 1 : this.lookUp(k0 | ((i - start) << 28), k1, k2, text, start, i);
+  }
+
+  /** The count of the pre-token text[start, end) whose packed key is k0 (with its length), k1, k2. */
+  private lookUp(k0: number, k1: number, k2: number, text: string, start: number, end: number): number {
     let h = Math.imul(k0 ^ Math.imul(k1, 0x9e3779b1) ^ Math.imul(k2, 0x85ebca6b), 0x01000193);
     h ^= h >>> 15;
     const bucket = h & (BUCKETS - 1);
@@ -141,6 +188,8 @@ class ShortPreTokenCounts {
 }
 
 let shortCounts: ShortPreTokenCounts | undefined;
+/** Where the word ShortPreTokenCounts.lowerWord counted ends. */
+let wordEnd = 0;
 const countAsciiPreToken = (text: string, start: number, end: number) => encoding().countAsciiPreToken(text, start, end);
 const countPreToken = (text: string, start: number, end: number) => encoding().countPreToken(start === 0 && end === text.length ? text : text.slice(start, end));
 
@@ -157,6 +206,12 @@ function countText(text: string, start: number, end: number, ascii: boolean): nu
   if (ascii || isAsciiRange(text, start, end)) {
     const short = (shortCounts ??= new ShortPreTokenCounts());
     for (let i = start; i < end; ) {
+      const word = short.lowerWord(text, i, end);
+      if (word >= 0) {
+        tokens += word;
+        i = wordEnd;
+        continue;
+      }
       const j = preTokenEnd(text, i, end);
       // One ASCII character (a space, a full stop, a line break) is one token: no lookup.
       if (j - i === 1) tokens++;
