@@ -126,6 +126,21 @@ test('a text known to be ASCII is cut and counted as one whose characters are re
   }
 });
 
+test('long pre-tokens remembered from earlier rows (separator lines, runs of one letter) give the tokenizer’s own count', () => {
+  // LongPreTokenCounts keeps a few pre-tokens of 49-512 characters by hash: the same run again, a run
+  // of the same length but other characters, ASCII and not (a box-drawing line goes the pattern's way).
+  // (Runs stay under RUN_CHARS: a longer one is cut, and its count may differ from the whole run's.)
+  const enc = require('gpt-tokenizer/encoding/o200k_base') as { countTokens(t: string, o: object): number };
+  const whole = (t: string) => enc.countTokens(t, { disallowedSpecial: new Set() });
+  const texts: string[] = [];
+  for (const n of [49, 50, 64, 65, 100, 128, 200, 255, 256, 300, 320]) {
+    for (const run of ['='.repeat(n), '-'.repeat(n), '_'.repeat(n), 'A'.repeat(n), 'x'.repeat(n), '─'.repeat(n), `${'*'.repeat(n - 1)}#`, '.'.repeat(n)]) {
+      texts.push(`Heading ${n}\n${run}\nSome text under it.`, `é ${run} ü`);
+    }
+  }
+  for (const text of [...texts, ...texts.slice().reverse(), ...texts]) assert.equal(countTokens(text), whole(text), JSON.stringify(text.slice(0, 60)));
+});
+
 test('words read once as they are counted (capitals, then small letters, after a space) count as the tokenizer counts them', () => {
   // ShortPreTokenCounts.lowerWord takes such words itself and leaves the rest to preTokenEnd: words
   // of 11-13 characters about its SHORT_CHARS, contractions, camel case, capitals alone, a word at

@@ -187,6 +187,53 @@ class ShortPreTokenCounts {
   }
 }
 
+/**
+ * Counts of pre-tokens of over PRE_TOKEN_CACHE_CHARS (up to LONG_CHARS) characters: a separator line,
+ * a run of one letter in base64 padding, a repeated symbol, cut into runs of RUN_CHARS. The merge
+ * takes 25-90 µs for such a run, and rows repeat them (the same line of "=" under every heading), so
+ * a few are kept, one per slot by their hash, their units copied (no entry holds on to its text).
+ * Pre-tokens seen once (a hex chain's runs) replace each other in the slots at the cost of the copy.
+ */
+const LONG_SLOTS = 64;
+const LONG_CHARS = 512;
+class LongPreTokenCounts {
+  private readonly hashes = new Int32Array(LONG_SLOTS);
+  /** Length of each slot's pre-token (0: an empty slot). */
+  private readonly lengths = new Int32Array(LONG_SLOTS);
+  private readonly counts = new Int32Array(LONG_SLOTS);
+  private readonly units = new Uint16Array(LONG_SLOTS * LONG_CHARS);
+
+  /** The count of text[start, end) (PRE_TOKEN_CACHE_CHARS to LONG_CHARS units), counted by `count` when not held. */
+  get(text: string, start: number, end: number, count: (text: string, start: number, end: number) => number): number {
+    const n = end - start;
+    let h = 0x811c9dc5;
+    for (let i = start; i < end; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+    const slot = (h ^ (h >>> 16)) & (LONG_SLOTS - 1);
+    const at = slot * LONG_CHARS;
+    if (this.lengths[slot] === n && this.hashes[slot] === h) {
+      let i = 0;
+      while (i < n && this.units[at + i] === text.charCodeAt(start + i)) i++;
+      if (i === n) return this.counts[slot];
+    }
+    const tokens = count(text, start, end);
+    for (let i = 0; i < n; i++) this.units[at + i] = text.charCodeAt(start + i);
+    this.hashes[slot] = h;
+    this.lengths[slot] = n;
+    this.counts[slot] = tokens;
+    return tokens;
+  }
+}
+
+let longCounts: LongPreTokenCounts | undefined;
+
+/** A pre-token's count through the cache for its length: PreTokenCounts, LongPreTokenCounts, or none past LONG_CHARS. */
+function countCached(text: string, start: number, end: number, count: (text: string, start: number, end: number) => number): number {
+  const n = end - start;
+  if (n <= PRE_TOKEN_CACHE_CHARS) return (preTokenCounts ??= new PreTokenCounts()).get(text, start, end, count);
+  if (n <= LONG_CHARS) return (longCounts ??= new LongPreTokenCounts()).get(text, start, end, count);
+  return count(text, start, end);
+}
+
 let shortCounts: ShortPreTokenCounts | undefined;
 /** Where the word ShortPreTokenCounts.lowerWord counted ends. */
 let wordEnd = 0;
@@ -201,7 +248,6 @@ const countPreToken = (text: string, start: number, end: number) => encoding().c
  * (asciiPreTokens.ts).
  */
 function countText(text: string, start: number, end: number, ascii: boolean): number {
-  const cache = (preTokenCounts ??= new PreTokenCounts());
   let tokens = 0;
   if (ascii || isAsciiRange(text, start, end)) {
     const short = (shortCounts ??= new ShortPreTokenCounts());
@@ -216,8 +262,7 @@ function countText(text: string, start: number, end: number, ascii: boolean): nu
       // One ASCII character (a space, a full stop, a line break) is one token: no lookup.
       if (j - i === 1) tokens++;
       else if (j - i <= SHORT_CHARS) tokens += short.get(text, i, j);
-      else if (j - i > PRE_TOKEN_CACHE_CHARS) tokens += countAsciiPreToken(text, i, j);
-      else tokens += cache.get(text, i, j, countAsciiPreToken);
+      else tokens += countCached(text, i, j, countAsciiPreToken);
       i = j;
     }
     return tokens;
@@ -228,8 +273,7 @@ function countText(text: string, start: number, end: number, ascii: boolean): nu
   for (let k = 0; k < pieces.length; k++) {
     const piece = pieces[k];
     if (piece.length === 1 && piece.charCodeAt(0) < 128) tokens++;
-    else if (piece.length > PRE_TOKEN_CACHE_CHARS) tokens += countPreToken(piece, 0, piece.length);
-    else tokens += cache.get(piece, 0, piece.length, countPreToken);
+    else tokens += countCached(piece, 0, piece.length, countPreToken);
   }
   return tokens;
 }
