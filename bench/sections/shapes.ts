@@ -29,8 +29,8 @@ const RULES_ONLY = "env TUNESET_TIMING=1 node dist/cli.js check --format json --
 const FULL = "env TUNESET_TIMING=1 node dist/cli.js check --format json --fail-on never {file}";
 const DUCKDB = "node bench/tools/duckdb-count.mjs --threads 2 {file}";
 const TARGETS = { rulesOnly: { seconds: 4, bytes: 1e9 }, full: { seconds: 8, bytes: 1.5e9 }, csvRatio: 1.2 };
-const PER_SHAPE_ROWS = 30_000;
-const PER_SHAPE_BYTES = 10e6;
+export const PER_SHAPE_ROWS = 30_000;
+export const PER_SHAPE_BYTES = 10e6;
 
 interface Run {
   seconds: number;
