@@ -189,7 +189,7 @@ class ShortPreTokenCounts {
 
 /**
  * Counts of pre-tokens of over PRE_TOKEN_CACHE_CHARS (up to LONG_CHARS) characters: a separator line,
- * a run of one letter in base64 padding, a repeated symbol, cut into runs of RUN_CHARS. The merge
+ * a run of one letter (base64 of zeros: AAAA…), a repeated symbol, cut into runs of RUN_CHARS. The merge
  * takes 25-90 µs for such a run, and rows repeat them (the same line of "=" under every heading), so
  * a few are kept, one per slot by their hash, their units copied (no entry holds on to its text).
  * Pre-tokens seen once (a hex chain's runs) replace each other in the slots at the cost of the copy.
