@@ -74,57 +74,95 @@ export function* nbModel(counts: NbCounts, labels: NbLabels, held?: NbCounts, bu
   const C = counts.columns;
   const D = counts.byFeature.length / C;
   const at = (array: Int32Array | Float64Array, heldArray: Int32Array | Float64Array | undefined, k: number) => array[k] - (heldArray ? heldArray[k] : 0);
-  const heldCounts = held?.byFeature;
   const weights = new Float32Array(D * L);
   const priors = new Float64Array(L);
   const a = SMOOTHING;
   const weighed = buckets ? buckets.length : D;
+  // Per label, for the weights (see weighBuckets): single-label, the weight of an empty bucket and the
+  // norm; multi-label, the norms of the label present and absent.
+  const one = new Float64Array(L);
+  const two = new Float64Array(L);
   if (!labels.multiLabel) {
     let total = 0;
     for (let c = 0; c < L; c++) total += at(counts.rows, held?.rows, c);
-    const norm = new Float64Array(L);
     for (let c = 0; c < L; c++) {
       priors[c] = Math.log((at(counts.rows, held?.rows, c) + 1) / (total + L));
-      norm[c] = Math.log(at(counts.terms, held?.terms, c) + a * D);
+      two[c] = Math.log(at(counts.terms, held?.terms, c) + a * D);
+      // Most buckets are empty in most labels: their weight is the same log(a) - norm, computed once.
+      one[c] = Math.log(a) - two[c];
     }
-    // Most buckets are empty in most labels: their weight is the same log(a) - norm, computed once.
-    const empty = norm.map((v) => Math.log(a) - v);
-    for (let q = 0; q < weighed; q++) {
-      if ((q + 1) % FEATURES_PER_STEP === 0) yield q / weighed;
-      const j = buckets ? buckets[q] : q;
-      for (let c = 0; c < L; c++) {
-        const count = counts.byFeature[j * C + c] - (heldCounts ? heldCounts[j * C + c] : 0);
-        weights[j * L + c] = count === 0 ? empty[c] : logSmoothed(count) - norm[c];
-      }
+  } else {
+    const allRows = at(counts.rows, held?.rows, L);
+    const allTerms = at(counts.terms, held?.terms, L);
+    for (let l = 0; l < L; l++) {
+      const rows = at(counts.rows, held?.rows, l);
+      const terms = at(counts.terms, held?.terms, l);
+      priors[l] = Math.log((rows + 1) / (allRows - rows + 1));
+      one[l] = Math.log(terms + a * D);
+      two[l] = Math.log(allTerms - terms + a * D);
     }
-    return { multiLabel: false, labels: L, weights, priors };
   }
-  const allRows = at(counts.rows, held?.rows, L);
-  const allTerms = at(counts.terms, held?.terms, L);
-  const presentNorm = new Float64Array(L);
-  const absentNorm = new Float64Array(L);
-  for (let l = 0; l < L; l++) {
-    const rows = at(counts.rows, held?.rows, l);
-    const terms = at(counts.terms, held?.terms, l);
-    priors[l] = Math.log((rows + 1) / (allRows - rows + 1));
-    presentNorm[l] = Math.log(terms + a * D);
-    absentNorm[l] = Math.log(allTerms - terms + a * D);
+  const task: Weighing = { byFeature: counts.byFeature, held: held?.byFeature, C, L, buckets, weights, one, two };
+  // A step ends before each FEATURES_PER_STEP-th bucket, as it always has.
+  for (let q = 0, stop = FEATURES_PER_STEP - 1; ; stop += FEATURES_PER_STEP) {
+    const to = Math.min(weighed, stop);
+    if (labels.multiLabel) multiLabelWeights(task, q, to);
+    else singleLabelWeights(task, q, to);
+    q = to;
+    if (q >= weighed) break;
+    yield q / weighed;
   }
-  const logA = Math.log(a);
-  for (let q = 0; q < weighed; q++) {
-    if ((q + 1) % FEATURES_PER_STEP === 0) yield q / weighed;
+  return { multiLabel: labels.multiLabel, labels: L, weights, priors };
+}
+
+/**
+ * What nbModel's weights are made from, for the plain functions that make them: V8 replaces a running
+ * loop by its optimised code in a plain function only, so in the generator a small file's folds were
+ * weighed interpreted throughout (#22).
+ */
+interface Weighing {
+  byFeature: Int32Array;
+  held: Int32Array | undefined;
+  C: number;
+  L: number;
+  buckets: Uint32Array | undefined;
+  weights: Float32Array;
+  one: Float64Array;
+  two: Float64Array;
+}
+
+/** Single-label weights of buckets [from, to): one is the weight of an empty bucket, two the norm. */
+function singleLabelWeights(t: Weighing, from: number, to: number): void {
+  const { byFeature, held, C, L, buckets, weights } = t;
+  const empty = t.one;
+  const norm = t.two;
+  for (let q = from; q < to; q++) {
     const j = buckets ? buckets[q] : q;
-    const all = counts.byFeature[j * C + L] - (heldCounts ? heldCounts[j * C + L] : 0);
+    for (let c = 0; c < L; c++) {
+      const count = byFeature[j * C + c] - (held ? held[j * C + c] : 0);
+      weights[j * L + c] = count === 0 ? empty[c] : logSmoothed(count) - norm[c];
+    }
+  }
+}
+
+/** Multi-label weights of buckets [from, to): one is the norm of each label present, two absent. */
+function multiLabelWeights(t: Weighing, from: number, to: number): void {
+  const { byFeature, held, C, L, buckets, weights } = t;
+  const presentNorm = t.one;
+  const absentNorm = t.two;
+  const logA = Math.log(SMOOTHING);
+  for (let q = from; q < to; q++) {
+    const j = buckets ? buckets[q] : q;
+    const all = byFeature[j * C + L] - (held ? held[j * C + L] : 0);
     if (all === 0) {
       for (let l = 0; l < L; l++) weights[j * L + l] = absentNorm[l] - presentNorm[l];
       continue;
     }
     for (let l = 0; l < L; l++) {
-      const present = counts.byFeature[j * C + l] - (heldCounts ? heldCounts[j * C + l] : 0);
+      const present = byFeature[j * C + l] - (held ? held[j * C + l] : 0);
       weights[j * L + l] = (present === 0 ? logA : logSmoothed(present)) - presentNorm[l] - (all === present ? logA : logSmoothed(all - present)) + absentNorm[l];
     }
   }
-  return { multiLabel: true, labels: L, weights, priors };
 }
 
 /**
