@@ -78,8 +78,8 @@ export function* nbModel(counts: NbCounts, labels: NbLabels, held?: NbCounts, bu
   const priors = new Float64Array(L);
   const a = SMOOTHING;
   const weighed = buckets ? buckets.length : D;
-  // Per label, for the weights (see weighBuckets): single-label, the weight of an empty bucket and the
-  // norm; multi-label, the norms of the label present and absent.
+  // Per label, for singleLabelWeights: the weight of an empty bucket and the norm; for
+  // multiLabelWeights: the norms of the label present and absent.
   const one = new Float64Array(L);
   const two = new Float64Array(L);
   if (!labels.multiLabel) {
